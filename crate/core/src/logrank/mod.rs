@@ -1,0 +1,440 @@
+//! Log-rank test and the Fleming–Harrington G(rho, gamma) family for k
+//! groups, optionally stratified, as R survival 3.5's `survdiff()` (rho = 1 is
+//! what R calls Peto–Peto); plus the test for trend across ordered groups
+//! (Collett 2015, 3.3.2) and pairwise comparisons with `p.adjust` corrections.
+
+mod pairwise;
+mod trend;
+
+pub use pairwise::{p_adjust, pairwise, PAdjust, PairComparison, PairwiseLogrank, PairwiseOptions};
+pub use trend::{trend, LogrankTrend};
+
+use crate::km::{self, Grouping, KmError, Record};
+use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+use std::fmt;
+
+/// Weights of the test at each event time: S(t-)^rho (1 - S(t-))^gamma, S the
+/// left-continuous Kaplan–Meier of all groups pooled (within stratum).
+/// Defaults rho = gamma = 0: the log-rank test. `gamma` is not in survdiff
+/// (which has only rho); gamma > 0 weights late differences.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LogrankOptions {
+    pub rho: f64,
+    pub gamma: f64,
+}
+
+impl Default for LogrankOptions {
+    fn default() -> Self {
+        LogrankOptions {
+            rho: 0.0,
+            gamma: 0.0,
+        }
+    }
+}
+
+/// The data of a (stratified) k-group comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct LogrankInput<'a> {
+    pub time: &'a [f64],
+    pub event: &'a [bool],
+    pub groups: Grouping<'a>,
+    /// Strata (R's `strata()` term): observed, expected and variance are
+    /// computed within each stratum and summed.
+    pub strata: Option<Grouping<'a>>,
+}
+
+/// Result of [`fit`], named as R's survdiff object.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogrankFit {
+    pub rho: f64,
+    pub gamma: f64,
+    pub groups: Vec<String>,
+    pub n: Vec<usize>,
+    /// Observed events (weighted when rho or gamma is not 0, as survdiff).
+    pub obs: Vec<f64>,
+    pub exp: Vec<f64>,
+    pub o_minus_e: Vec<f64>,
+    pub o_minus_e_sq_over_e: Vec<f64>,
+    /// Variance matrix of O - E (rows = groups).
+    pub var: Vec<Vec<f64>>,
+    pub chisq: f64,
+    /// Groups with expected > 0, minus 1.
+    pub df: usize,
+    pub p: f64,
+    pub n_strata: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Why a log-rank test could not be computed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogrankError {
+    /// Time, event or group column problem (shared with Kaplan–Meier).
+    Input(KmError),
+    /// A stratum code does not index the stratum labels (row is 1-based).
+    InvalidStratum {
+        row: usize,
+        code: usize,
+        n_labels: usize,
+    },
+    /// Fewer than two groups have patients.
+    TooFewGroups(usize),
+    /// No events at all: nothing to compare.
+    NoEvents,
+    /// Only one group has patients at risk at event times.
+    NoComparison,
+    /// rho or gamma negative or not finite.
+    InvalidWeight { name: &'static str, value: f64 },
+    /// Trend scores: wrong number, not finite, or all equal.
+    InvalidScores(String),
+    /// The variance matrix is not positive semi-definite (numerical failure).
+    SingularVariance,
+}
+
+impl fmt::Display for LogrankError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogrankError::Input(e) => e.fmt(f),
+            LogrankError::InvalidStratum { row, code, n_labels } => write!(
+                f,
+                "Row {row}: stratum code {code} does not match any of the {n_labels} stratum labels."
+            ),
+            LogrankError::TooFewGroups(n) => write!(
+                f,
+                "A log-rank test compares at least two groups, but {n} group(s) have patients; choose a grouping column with two or more values."
+            ),
+            LogrankError::NoEvents => write!(f, "No patient has an event, so survival cannot be compared between groups."),
+            LogrankError::NoComparison => write!(
+                f,
+                "Only one group has patients at risk when events occur, so there is nothing to compare."
+            ),
+            LogrankError::InvalidWeight { name, value } => write!(
+                f,
+                "The weight parameter {name} = {value} must be a number >= 0 (0 gives the ordinary log-rank test)."
+            ),
+            LogrankError::InvalidScores(why) => write!(f, "Trend test scores: {why}."),
+            LogrankError::SingularVariance => write!(
+                f,
+                "The variance of the observed-minus-expected counts could not be inverted; the groups may be too small."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LogrankError {}
+
+impl From<KmError> for LogrankError {
+    fn from(e: KmError) -> Self {
+        LogrankError::Input(e)
+    }
+}
+
+/// k-group (stratified) log-rank / G(rho, gamma) test, as `survdiff(Surv(time,
+/// event) ~ group + strata(s), rho = rho)`.
+pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
+    check_weights(options)?;
+    let data = SortedData::new(input)?;
+    let k = input.groups.labels.len();
+    let n = data.group_totals();
+    let present = n.iter().filter(|&&m| m > 0).count();
+    if present < 2 {
+        return Err(LogrankError::TooFewGroups(present));
+    }
+    if !data.recs.iter().any(|r| r.event()) {
+        return Err(LogrankError::NoEvents);
+    }
+    let identity: Vec<Option<usize>> = (0..k).map(Some).collect();
+    let acc = data.accumulate(&identity, k, options);
+
+    let mut warnings = Vec::new();
+    for (label, &m) in input.groups.labels.iter().zip(&n) {
+        if m == 0 {
+            warnings.push(format!(
+                "Group \"{label}\" has no patients and is left out of the test."
+            ));
+        }
+    }
+    let test = chi_square(&acc)?;
+    if test.df == 0 {
+        return Err(LogrankError::NoComparison);
+    }
+    if test.rank_deficient {
+        warnings.push("The variance matrix is singular (a group contributes no information); a generalised inverse was used.".to_string());
+    }
+    let o_minus_e: Vec<f64> = acc.obs.iter().zip(&acc.exp).map(|(o, e)| o - e).collect();
+    let o_minus_e_sq_over_e = o_minus_e
+        .iter()
+        .zip(&acc.exp)
+        .map(|(d, e)| d * d / e)
+        .collect();
+    Ok(LogrankFit {
+        rho: options.rho,
+        gamma: options.gamma,
+        groups: input.groups.labels.to_vec(),
+        n,
+        obs: acc.obs,
+        exp: acc.exp,
+        o_minus_e,
+        o_minus_e_sq_over_e,
+        var: acc.var,
+        chisq: test.chisq,
+        df: test.df,
+        p: test.p,
+        n_strata: data.strata.len(),
+        warnings,
+    })
+}
+
+fn check_weights(options: &LogrankOptions) -> Result<(), LogrankError> {
+    for (name, value) in [("rho", options.rho), ("gamma", options.gamma)] {
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(LogrankError::InvalidWeight { name, value });
+        }
+    }
+    Ok(())
+}
+
+/// The rows sorted once by (stratum, time), with each stratum's range and
+/// group sizes: every test (overall, pairwise) is then one pass over it.
+struct SortedData {
+    recs: Vec<Record>,
+    /// (start, end) of each non-empty stratum in `recs`.
+    strata: Vec<(usize, usize)>,
+    /// counts[s][g]: patients of group g in the s-th non-empty stratum.
+    counts: Vec<Vec<usize>>,
+}
+
+/// Weighted observed, expected and variance sums.
+struct Accum {
+    obs: Vec<f64>,
+    exp: Vec<f64>,
+    var: Vec<Vec<f64>>,
+}
+
+struct ChiSquare {
+    chisq: f64,
+    df: usize,
+    p: f64,
+    rank_deficient: bool,
+}
+
+impl SortedData {
+    fn new(input: &LogrankInput) -> Result<SortedData, LogrankError> {
+        let g = &input.groups;
+        km::validate(input.time, input.event, Some(g))?;
+        let n_strata = match &input.strata {
+            None => 1,
+            Some(s) => {
+                if s.codes.len() != input.time.len() {
+                    return Err(KmError::LengthMismatch {
+                        column: "stratum",
+                        expected: input.time.len(),
+                        found: s.codes.len(),
+                    }
+                    .into());
+                }
+                for (i, &code) in s.codes.iter().enumerate() {
+                    if code >= s.labels.len() {
+                        return Err(LogrankError::InvalidStratum {
+                            row: i + 1,
+                            code,
+                            n_labels: s.labels.len(),
+                        });
+                    }
+                }
+                s.labels.len()
+            }
+        };
+        let k = g.labels.len();
+        let n = input.time.len();
+        let stratum_of = |i: usize| input.strata.as_ref().map_or(0, |s| s.codes[i]);
+        let mut counts = vec![vec![0usize; k]; n_strata];
+        for i in 0..n {
+            counts[stratum_of(i)][g.codes[i]] += 1;
+        }
+        // Rows placed by stratum first (counting sort), then each stratum
+        // sorted by time: the record needs no stratum field.
+        let mut next = Vec::with_capacity(n_strata);
+        let mut strata = Vec::new();
+        let mut kept_counts = Vec::new();
+        let mut start = 0;
+        for c in counts {
+            let size: usize = c.iter().sum();
+            next.push(start);
+            if size > 0 {
+                strata.push((start, start + size));
+                kept_counts.push(c);
+            }
+            start += size;
+        }
+        let mut recs = vec![Record::new(0.0, 0, false); n];
+        for i in 0..n {
+            let slot = &mut next[stratum_of(i)];
+            recs[*slot] = Record::new(input.time[i], g.codes[i], input.event[i]);
+            *slot += 1;
+        }
+        for &(a, b) in &strata {
+            km::sort_by_time(&mut recs[a..b]);
+        }
+        Ok(SortedData {
+            recs,
+            strata,
+            counts: kept_counts,
+        })
+    }
+
+    fn group_totals(&self) -> Vec<usize> {
+        let k = self.counts.first().map_or(0, |c| c.len());
+        let mut n = vec![0usize; k];
+        for c in &self.counts {
+            for (t, v) in n.iter_mut().zip(c) {
+                *t += v;
+            }
+        }
+        n
+    }
+
+    /// One pass over the sorted rows. `map[g]` is the position of group g in
+    /// the test (None = not in this comparison); `k` is the number of positions.
+    fn accumulate(&self, map: &[Option<usize>], k: usize, options: &LogrankOptions) -> Accum {
+        let mut acc = Accum {
+            obs: vec![0.0; k],
+            exp: vec![0.0; k],
+            var: vec![vec![0.0; k]; k],
+        };
+        let weighted = options.rho != 0.0 || options.gamma != 0.0;
+        // Position of each group in the test, OUT for groups left out: one
+        // compare per row in the hot loop.
+        const OUT: usize = usize::MAX;
+        let pos: Vec<usize> = map.iter().map(|m| m.unwrap_or(OUT)).collect();
+        let mut risk = vec![0.0f64; k];
+        let mut deaths = vec![0u32; k];
+        let mut leaving = vec![0u32; k];
+        for (&(start, end), counts) in self.strata.iter().zip(&self.counts) {
+            risk.iter_mut().for_each(|r| *r = 0.0);
+            for (&l, &c) in pos.iter().zip(counts) {
+                if let Some(r) = risk.get_mut(l) {
+                    *r += c as f64;
+                }
+            }
+            let mut n_risk: f64 = risk.iter().sum();
+            // Pooled Kaplan–Meier just before the current time (survdiff's
+            // left-continuous curve).
+            let mut km = 1.0f64;
+            let rows = &self.recs[start..end];
+            let mut i = 0;
+            while i < rows.len() {
+                let key = rows[i].key();
+                let mut total_deaths = 0u32;
+                let mut total_leaving = 0u32;
+                while let Some(r) = rows.get(i).filter(|r| r.key() == key) {
+                    let l = pos.get(r.group()).copied().unwrap_or(OUT);
+                    if l != OUT {
+                        let e = r.event() as u32;
+                        leaving[l] += 1;
+                        deaths[l] += e;
+                        total_leaving += 1;
+                        total_deaths += e;
+                    }
+                    i += 1;
+                }
+                if total_leaving == 0 {
+                    continue;
+                }
+                if total_deaths > 0 {
+                    let d = total_deaths as f64;
+                    let wt = if weighted {
+                        km.powf(options.rho) * (1.0 - km).powf(options.gamma)
+                    } else {
+                        1.0
+                    };
+                    // One division per event time: 1/(n(n-1)) gives 1/n too.
+                    let inv_nn1 = if n_risk > 1.0 {
+                        1.0 / (n_risk * (n_risk - 1.0))
+                    } else {
+                        0.0
+                    };
+                    let inv_n = if n_risk > 1.0 {
+                        (n_risk - 1.0) * inv_nn1
+                    } else {
+                        1.0 / n_risk
+                    };
+                    let share = wt * d * inv_n;
+                    for l in 0..k {
+                        acc.obs[l] += wt * deaths[l] as f64;
+                        acc.exp[l] += share * risk[l];
+                    }
+                    // Hypergeometric variance: c r_j (delta_jk - r_k / n).
+                    if n_risk > 1.0 {
+                        let c = wt * wt * d * (n_risk - d) * inv_nn1;
+                        for j in 0..k {
+                            if risk[j] == 0.0 {
+                                continue;
+                            }
+                            let tmp = c * risk[j];
+                            let row = &mut acc.var[j];
+                            row[j] += tmp;
+                            let tmp_n = tmp * inv_n;
+                            for (v, r) in row.iter_mut().zip(&risk) {
+                                *v -= tmp_n * r;
+                            }
+                        }
+                    }
+                    km *= (n_risk - d) * inv_n;
+                }
+                for l in 0..k {
+                    risk[l] -= leaving[l] as f64;
+                    leaving[l] = 0;
+                    deaths[l] = 0;
+                }
+                n_risk -= total_leaving as f64;
+            }
+        }
+        acc
+    }
+}
+
+/// survdiff's statistic: groups with expected > 0, the first of them dropped,
+/// (O - E)' V⁻ (O - E). A generalised inverse (aliased pivots zeroed)
+/// replaces R's `solve`, which would stop on a singular matrix.
+fn chi_square(acc: &Accum) -> Result<ChiSquare, LogrankError> {
+    let used: Vec<usize> = (0..acc.exp.len()).filter(|&g| acc.exp[g] > 0.0).collect();
+    let df = used.len().saturating_sub(1);
+    if df == 0 {
+        return Ok(ChiSquare {
+            chisq: 0.0,
+            df,
+            p: 1.0,
+            rank_deficient: false,
+        });
+    }
+    let kept = &used[1..];
+    let u: Vec<f64> = kept.iter().map(|&g| acc.obs[g] - acc.exp[g]).collect();
+    let rows: Vec<Vec<f64>> = kept
+        .iter()
+        .map(|&i| kept.iter().map(|&j| acc.var[i][j]).collect())
+        .collect();
+    let chol = Cholesky::new(&SymMatrix::from_rows(&rows), CHOLESKY_TOLERANCE)
+        .ok_or(LogrankError::SingularVariance)?;
+    let x = chol.solve(&u);
+    let chisq: f64 = x.iter().zip(&u).map(|(a, b)| a * b).sum();
+    Ok(ChiSquare {
+        chisq,
+        df,
+        p: chisq_p(chisq, df as f64),
+        rank_deficient: chol.rank() < df,
+    })
+}
+
+/// Upper-tail chi-square probability (R's `pchisq(x, df, lower.tail = FALSE)`).
+pub(crate) fn chisq_p(x: f64, df: f64) -> f64 {
+    match ChiSquared::new(df) {
+        Ok(d) if x.is_finite() => d.sf(x.max(0.0)),
+        _ => f64::NAN,
+    }
+}
+
+#[cfg(test)]
+mod tests;
