@@ -1,0 +1,261 @@
+//! The data layer: CSV text -> typed [`Table`] -> validated analysis inputs.
+//!
+//! Reads what clinicians export (Excel in any locale: BOM, CRLF, semicolon
+//! and decimal comma, quoted newlines, "NA"/"."/"-" for missing values),
+//! infers a type per column with a stated reason, lets the user override
+//! any of them, and keeps the 1-based file line of every row so that every
+//! later error can point at a line. Missing values stay explicit (`None`).
+//!
+//! Choices (documented once, here):
+//! - The header row is required; an empty or duplicate column name is an
+//!   error (no silent renaming: analyses refer to columns by name).
+//! - Rows whose cells are all empty are skipped with a warning (Excel often
+//!   exports trailing ",,,," rows); any other row with a different number of
+//!   values than the header is an error naming its line.
+//! - Cells are trimmed of ASCII spaces; the empty cell is always missing and
+//!   the missing tokens (default: NA, N/A, ., NaN, -) are matched ignoring
+//!   case.
+//! - Numeric-looking columns stay numbers (sex coded 1/2 included); the
+//!   user declares a category when that is what they mean.
+//! - A text column is a category when it has at most
+//!   [`ReadOptions::max_category_levels`] distinct values and at most half
+//!   as many distinct values as non-missing rows; otherwise text.
+//! - Category levels are sorted as R sorts factor levels, but numbers by
+//!   value and digit runs inside text by value ("grade 2" < "grade 10"),
+//!   letters ignoring case; [`LevelOrder::FirstAppearance`] keeps file order.
+//! - Dates: see [`dates`]. Two-digit years are refused; a day/month column
+//!   whose values never show the order is [`ColumnKind::AmbiguousDate`]
+//!   (kept as text) until the user chooses; a column mixing both orders is
+//!   an error.
+//! - Text must be UTF-8 (UTF-16 with a byte-order mark, Excel's "Unicode
+//!   text", is converted); other encodings are an error naming the line.
+
+mod csv;
+pub mod dates;
+mod error;
+mod infer;
+mod number;
+mod select;
+
+pub use self::csv::{read_csv, read_csv_with_progress, sniff_delimiter};
+pub use dates::{excel_serial_to_date, parse_date, DateOrder};
+pub use error::TableError;
+pub use select::{
+    categorical_column, numeric_column, survival_input, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
+    NumericColumn, SurvivalColumns, SurvivalInput,
+};
+
+use crate::dates::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The type a user can impose on a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Number,
+    Category,
+    Text,
+    Date(DateOrder),
+}
+
+/// The type a column ended up with (inferred or declared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    Number,
+    Category,
+    /// Dates, with the order they were read in (never `Auto`).
+    Date(DateOrder),
+    /// Day/month dates whose order the values do not reveal; stored as text
+    /// until the user declares `Date(DayMonthYear)` or `Date(MonthDayYear)`.
+    AmbiguousDate,
+    Text,
+}
+
+impl ColumnKind {
+    /// What the column holds, for messages ("numbers", "dates", ...).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ColumnKind::Number => "numbers",
+            ColumnKind::Category => "categories",
+            ColumnKind::Date(_) => "dates",
+            ColumnKind::AmbiguousDate => "dates of unknown day/month order",
+            ColumnKind::Text => "text",
+        }
+    }
+}
+
+/// The values of a column, one per row, `None` where missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnData {
+    Number(Vec<Option<f64>>),
+    /// `codes[row]` indexes `levels`.
+    Category {
+        codes: Vec<Option<u32>>,
+        levels: Vec<String>,
+    },
+    Date(Vec<Option<Date>>),
+    Text(Vec<Option<String>>),
+}
+
+impl ColumnData {
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnData::Number(v) => v.len(),
+            ColumnData::Category { codes, .. } => codes.len(),
+            ColumnData::Date(v) => v.len(),
+            ColumnData::Text(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the value of `row` is missing (also for rows out of range).
+    pub fn is_missing(&self, row: usize) -> bool {
+        match self {
+            ColumnData::Number(v) => !matches!(v.get(row), Some(Some(_))),
+            ColumnData::Category { codes, .. } => !matches!(codes.get(row), Some(Some(_))),
+            ColumnData::Date(v) => !matches!(v.get(row), Some(Some(_))),
+            ColumnData::Text(v) => !matches!(v.get(row), Some(Some(_))),
+        }
+    }
+
+    /// The value of `row` as text for messages; `None` when missing.
+    pub fn display(&self, row: usize) -> Option<String> {
+        match self {
+            ColumnData::Number(v) => v.get(row).copied().flatten().map(number::number_label),
+            ColumnData::Category { codes, levels } => {
+                codes.get(row).copied().flatten().and_then(|c| levels.get(c as usize).cloned())
+            }
+            ColumnData::Date(v) => v.get(row).copied().flatten().map(|d| d.to_string()),
+            ColumnData::Text(v) => v.get(row).cloned().flatten(),
+        }
+    }
+}
+
+/// One column with its type, the reason for it, and its values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub kind: ColumnKind,
+    /// Why the column has this type, in a sentence fragment for the UI
+    /// ("all 228 non-missing values are numbers").
+    pub reason: String,
+    /// True when the type came from [`ReadOptions::column_types`].
+    pub declared: bool,
+    pub n_missing: usize,
+    pub data: ColumnData,
+}
+
+/// A typed table. Every column has `n_rows` values; row `i` came from file
+/// line `line_of(i)` (the lines are kept once for all columns).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// 1-based file line where each row starts.
+    pub lines: Vec<u64>,
+    pub header_line: u64,
+    /// The delimiter used (detected or chosen).
+    pub delimiter: char,
+    /// Whether numbers were read with a decimal comma.
+    pub decimal_comma: bool,
+    /// Non-fatal notes (skipped empty rows, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn n_columns(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The column named `name` (exact, case-sensitive match after trimming
+    /// the header cell).
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Like [`Table::column`], with an error naming the missing column.
+    pub fn require(&self, name: &str) -> Result<&Column, TableError> {
+        self.column(name).ok_or_else(|| TableError::UnknownColumn { name: name.to_string() })
+    }
+
+    pub fn column_names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The 1-based file line of `row` (0-based row index).
+    pub fn line_of(&self, row: usize) -> Option<u64> {
+        self.lines.get(row).copied()
+    }
+}
+
+/// Field separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Delimiter {
+    /// Detected from the first lines among comma, semicolon and tab.
+    #[default]
+    Auto,
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+/// Decimal mark of numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DecimalMark {
+    /// Comma when the delimiter is a semicolon (European Excel), else point.
+    #[default]
+    Auto,
+    Point,
+    Comma,
+}
+
+/// Order of category levels (the first level is the reference of
+/// regressions, as in R).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelOrder {
+    /// Sorted like R's `factor()`, numbers by value (see the module doc).
+    #[default]
+    Sorted,
+    /// In order of first appearance in the file.
+    FirstAppearance,
+}
+
+/// How to read a CSV file. The defaults detect everything.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ReadOptions {
+    pub delimiter: Delimiter,
+    pub decimal: DecimalMark,
+    /// Cells meaning "missing" besides the empty cell (trimmed, any case).
+    pub missing_tokens: Vec<String>,
+    /// Types imposed by the user, by column name.
+    pub column_types: BTreeMap<String, ColumnType>,
+    pub level_order: LevelOrder,
+    /// Most distinct values an inferred category may have.
+    pub max_category_levels: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            delimiter: Delimiter::Auto,
+            decimal: DecimalMark::Auto,
+            missing_tokens: ["NA", "N/A", ".", "NaN", "-"].iter().map(|s| s.to_string()).collect(),
+            column_types: BTreeMap::new(),
+            level_order: LevelOrder::Sorted,
+            max_category_levels: 50,
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! CSV bytes -> [`Table`]: encoding, delimiter detection, the record loop
+//! with line numbers, header checks, progress reports.
+//!
+//! Records come from BurntSushi's `csv` crate (RFC 4180 quoting, embedded
+//! newlines, CR/LF/CRLF) as byte records, so numeric cells are parsed
+//! without allocating. One pass reads the file; a second, partial pass runs
+//! only when a column that looked numeric turns out to hold text.
+
+use super::infer::{CellRules, ColumnBuilder};
+use super::number::MissingTokens;
+use super::{DecimalMark, Delimiter, ReadOptions, Table, TableError};
+use ::csv::{ByteRecord, Reader, ReaderBuilder, Terminator};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Bytes between two progress reports.
+const PROGRESS_STEP: u64 = 4 << 20;
+/// How much of the file the delimiter detection looks at.
+const SNIFF_BYTES: usize = 64 << 10;
+const SNIFF_RECORDS: usize = 50;
+/// Lines of skipped empty rows listed in the warning.
+const LISTED_LINES: usize = 10;
+
+/// Reads a CSV file (see the module doc of `table` for the rules).
+pub fn read_csv(input: &[u8], options: &ReadOptions) -> Result<Table, TableError> {
+    read_csv_with_progress(input, options, |_, _| {})
+}
+
+/// Like [`read_csv`], calling `progress(bytes_done, bytes_total)` every
+/// few MB and once at the end, so a web worker can show a progress bar.
+/// Bytes count the UTF-8 text after removing a byte-order mark (after
+/// conversion for UTF-16 files).
+pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
+    input: &[u8],
+    options: &ReadOptions,
+    mut progress: F,
+) -> Result<Table, TableError> {
+    let text = decode(input);
+    let data: &[u8] = &text;
+    let total = data.len() as u64;
+    let delimiter = match options.delimiter {
+        Delimiter::Auto => sniff(data),
+        Delimiter::Comma => b',',
+        Delimiter::Semicolon => b';',
+        Delimiter::Tab => b'\t',
+    };
+    let decimal_comma = match options.decimal {
+        DecimalMark::Auto => delimiter == b';',
+        DecimalMark::Point => false,
+        DecimalMark::Comma => true,
+    };
+    let rules = CellRules {
+        missing: MissingTokens::new(&options.missing_tokens),
+        decimal_comma,
+        level_order: options.level_order,
+        max_levels: options.max_category_levels,
+    };
+
+    let mut rows = RowReader::new(data, delimiter);
+    let (header_line, names) = rows.header()?;
+    for name in options.column_types.keys() {
+        if !names.contains(name) {
+            return Err(TableError::UnknownColumn { name: name.clone() });
+        }
+    }
+    // A row count estimated from the first 64 kB keeps vectors from regrowing.
+    let sample = data.get(..SNIFF_BYTES).unwrap_or(data);
+    let sample_lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let rows_hint = (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
+    // A row takes at least one byte per column (separators and line end).
+    let rows_hint = rows_hint.min(data.len() / names.len().max(1) + 1);
+    let mut builders: Vec<ColumnBuilder> =
+        names.iter().map(|n| ColumnBuilder::new(n.clone(), options.column_types.get(n).copied(), rows_hint)).collect();
+
+    let mut lines: Vec<u64> = Vec::with_capacity(rows_hint);
+    let mut next_report = PROGRESS_STEP;
+    while let Some(line) = rows.next_row()? {
+        for (builder, field) in builders.iter_mut().zip(rows.record.iter()) {
+            builder.push(field, line, &rules)?;
+        }
+        lines.push(line);
+        let done = rows.byte_position();
+        if done >= next_report {
+            progress(done, total);
+            next_report = done + PROGRESS_STEP;
+        }
+    }
+    if lines.is_empty() {
+        return Err(TableError::NoDataRows { header_line });
+    }
+    rows.check_unclosed_quote()?;
+
+    let reread = builders.iter().map(ColumnBuilder::prefix_rows).max().unwrap_or(0);
+    if reread > 0 {
+        let mut again = RowReader::new(data, delimiter);
+        again.header()?;
+        for _ in 0..reread {
+            let Some(line) = again.next_row()? else { break };
+            for (builder, field) in builders.iter_mut().zip(again.record.iter()) {
+                builder.push_prefix(field, line, &rules)?;
+            }
+        }
+    }
+
+    let columns = builders.into_iter().map(|b| b.finish(&lines, &rules)).collect::<Result<Vec<_>, _>>()?;
+    let mut warnings = Vec::new();
+    if rows.n_skipped > 0 {
+        let listed: Vec<String> = rows.skipped_lines.iter().map(u64::to_string).collect();
+        let more = if rows.n_skipped > listed.len() { ", ..." } else { "" };
+        warnings.push(format!(
+            "Skipped {} empty row{} (line{} {}{more}).",
+            rows.n_skipped,
+            if rows.n_skipped == 1 { "" } else { "s" },
+            if rows.n_skipped == 1 { "" } else { "s" },
+            listed.join(", ")
+        ));
+    }
+    progress(total, total);
+    Ok(Table { columns, lines, header_line, delimiter: char::from(delimiter), decimal_comma, warnings })
+}
+
+/// The delimiter [`read_csv`] would detect: ',', ';' or '\t'.
+pub fn sniff_delimiter(input: &[u8]) -> char {
+    char::from(sniff(&decode(input)))
+}
+
+/// UTF-8 text without byte-order mark and with '\n' in its line ends.
+fn decode(input: &[u8]) -> Cow<'_, [u8]> {
+    let text = decode_encoding(input);
+    // Excel for Mac's "Macintosh CSV" ends lines with a lone '\r'; the
+    // reader splits records there but counts lines by '\n'.
+    let sample = text.get(..SNIFF_BYTES).unwrap_or(&text);
+    if sample.contains(&b'\r') && !sample.contains(&b'\n') {
+        return Cow::Owned(text.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
+    }
+    text
+}
+
+/// UTF-8 text without byte-order mark; UTF-16 with a BOM is converted.
+fn decode_encoding(input: &[u8]) -> Cow<'_, [u8]> {
+    if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+        Cow::Borrowed(rest)
+    } else if let Some(rest) = input.strip_prefix(b"\xFF\xFE") {
+        Cow::Owned(utf16_to_utf8(rest, true))
+    } else if let Some(rest) = input.strip_prefix(b"\xFE\xFF") {
+        Cow::Owned(utf16_to_utf8(rest, false))
+    } else {
+        Cow::Borrowed(input)
+    }
+}
+
+fn utf16_to_utf8(bytes: &[u8], little_endian: bool) -> Vec<u8> {
+    let units = bytes.chunks_exact(2).map(|c| {
+        let pair = [c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)];
+        if little_endian {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect::<String>().into_bytes()
+}
+
+fn reader(data: &[u8], delimiter: u8) -> Reader<&[u8]> {
+    ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .terminator(Terminator::CRLF)
+        .from_reader(data)
+}
+
+fn is_blank(record: &ByteRecord) -> bool {
+    record.iter().all(|f| f.trim_ascii().is_empty())
+}
+
+/// Picks among ',', ';' and tab the delimiter under which the first
+/// records agree with the header's field count (quotes respected), then
+/// the one giving more columns; comma when nothing fits better.
+fn sniff(data: &[u8]) -> u8 {
+    let truncated = data.len() > SNIFF_BYTES;
+    let sample = data.get(..SNIFF_BYTES).unwrap_or(data);
+    let mut best = (b',', (false, 0usize, 0usize));
+    for delimiter in [b',', b';', b'\t'] {
+        let mut rdr = reader(sample, delimiter);
+        let mut record = ByteRecord::new();
+        let mut counts = Vec::new();
+        while counts.len() < SNIFF_RECORDS {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) if is_blank(&record) => {}
+                Ok(true) => counts.push(record.len()),
+                _ => break,
+            }
+        }
+        if truncated && counts.len() > 1 {
+            // The last record of a cut sample may be incomplete.
+            counts.pop();
+        }
+        let Some((&header, body)) = counts.split_first() else { continue };
+        let agreeing = body.iter().filter(|&&n| n == header).count();
+        // Per mille of rows agreeing with the header (all agree when none).
+        let agreement = if body.is_empty() { 1000 } else { agreeing * 1000 / body.len() };
+        let score = (header > 1, agreement, header);
+        if score > best.1 {
+            best = (delimiter, score);
+        }
+    }
+    best.0
+}
+
+/// Data rows of the file, each with the line where it starts.
+struct RowReader<'a> {
+    rdr: Reader<&'a [u8]>,
+    data: &'a [u8],
+    record: ByteRecord,
+    n_columns: usize,
+    n_skipped: usize,
+    skipped_lines: Vec<u64>,
+    /// Byte offset and line of the last data row returned.
+    last_row: Option<(u64, u64)>,
+}
+
+impl<'a> RowReader<'a> {
+    fn new(data: &'a [u8], delimiter: u8) -> Self {
+        RowReader {
+            rdr: reader(data, delimiter),
+            data,
+            record: ByteRecord::new(),
+            n_columns: 0,
+            n_skipped: 0,
+            skipped_lines: Vec::new(),
+            last_row: None,
+        }
+    }
+
+    fn byte_position(&self) -> u64 {
+        self.rdr.position().byte()
+    }
+
+    /// Reads the next record; returns the line where it starts.
+    fn read(&mut self) -> Result<Option<u64>, TableError> {
+        match self.rdr.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => Ok(Some(self.start_line())),
+            Err(e) => Err(TableError::Csv {
+                line: e.position().map_or_else(|| self.rdr.position().line(), |p| p.line()),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// The reader positions a record just after the previous one's
+    /// terminator, which may be the '\r' of a CRLF or precede blank lines
+    /// (which it skips): step over those to the record's own first line.
+    fn start_line(&self) -> u64 {
+        let (mut byte, mut line) = match self.record.position() {
+            Some(p) => (usize::try_from(p.byte()).unwrap_or(usize::MAX), p.line()),
+            None => (usize::MAX, self.rdr.position().line()),
+        };
+        while let Some(&b) = self.data.get(byte) {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            byte += 1;
+        }
+        line
+    }
+
+    /// The header: trimmed, non-empty, distinct UTF-8 names.
+    fn header(&mut self) -> Result<(u64, Vec<String>), TableError> {
+        let line = loop {
+            match self.read()? {
+                None => return Err(TableError::EmptyFile),
+                Some(_) if is_blank(&self.record) && self.record.len() <= 1 => continue,
+                Some(line) => break line,
+            }
+        };
+        let mut names = Vec::with_capacity(self.record.len());
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, field) in self.record.iter().enumerate() {
+            let name = std::str::from_utf8(field.trim_ascii())
+                .map_err(|_| TableError::NotUtf8 { line, column: None })?
+                .to_string();
+            if name.is_empty() {
+                return Err(TableError::EmptyHeaderName { column_number: i + 1, line });
+            }
+            if let Some(&first) = seen.get(&name) {
+                return Err(TableError::DuplicateHeaderName {
+                    name,
+                    first_column: first + 1,
+                    second_column: i + 1,
+                    line,
+                });
+            }
+            seen.insert(name.clone(), i);
+            names.push(name);
+        }
+        self.n_columns = names.len();
+        Ok((line, names))
+    }
+
+    /// After the last row: an unclosed quote makes the reader take the rest
+    /// of the file as one value, so the last row then spans lines and holds
+    /// an odd number of quote characters.
+    fn check_unclosed_quote(&self) -> Result<(), TableError> {
+        let Some((byte, line)) = self.last_row else { return Ok(()) };
+        let raw = usize::try_from(byte).ok().and_then(|b| self.data.get(b..)).unwrap_or(&[]).trim_ascii();
+        let quotes = raw.iter().filter(|&&b| b == b'"').count();
+        if quotes % 2 == 1 && raw.contains(&b'\n') {
+            return Err(TableError::UnclosedQuote { line });
+        }
+        Ok(())
+    }
+
+    /// Advances to the next data row (skipping rows of empty cells); the
+    /// row's cells are then in `self.record`.
+    fn next_row(&mut self) -> Result<Option<u64>, TableError> {
+        loop {
+            let Some(line) = self.read()? else { return Ok(None) };
+            if self.record.len() == self.n_columns && !is_blank(&self.record) {
+                self.last_row = Some((self.record.position().map_or(0, |p| p.byte()), line));
+                return Ok(Some(line));
+            }
+            if is_blank(&self.record) {
+                self.n_skipped += 1;
+                if self.skipped_lines.len() < LISTED_LINES {
+                    self.skipped_lines.push(line);
+                }
+                continue;
+            }
+            let embedded_newlines = self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+            return Err(TableError::RaggedRow {
+                line,
+                last_line: line + embedded_newlines,
+                expected: self.n_columns,
+                found: self.record.len(),
+                extra_value: self
+                    .record
+                    .iter()
+                    .skip(self.n_columns)
+                    .map(<[u8]>::trim_ascii)
+                    .find(|v| !v.is_empty())
+                    .map(|v| String::from_utf8_lossy(v).into_owned()),
+            });
+        }
+    }
+}

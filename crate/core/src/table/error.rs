@@ -1,0 +1,262 @@
+//! Errors of the data layer. Every variant names what the user has to look
+//! at: the column (quoted), the 1-based line of the file and the value.
+
+use std::fmt;
+
+/// Why a CSV file could not be read, or a column could not serve as an
+/// analysis input. Lines are physical lines of the file (header = line 1
+/// unless blank lines precede it); a row whose quoted value spans several
+/// lines is named by the line where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableError {
+    /// No header row at all.
+    EmptyFile,
+    /// A header row but no data rows.
+    NoDataRows {
+        header_line: u64,
+    },
+    /// A header cell is empty (`column_number` is 1-based).
+    EmptyHeaderName {
+        column_number: usize,
+        line: u64,
+    },
+    /// Two header cells hold the same name (1-based column numbers).
+    DuplicateHeaderName {
+        name: String,
+        first_column: usize,
+        second_column: usize,
+        line: u64,
+    },
+    /// A row with another number of values than the header.
+    RaggedRow {
+        line: u64,
+        /// Last physical line of the row (> `line` when a quoted value spans lines).
+        last_line: u64,
+        expected: usize,
+        found: usize,
+        /// The first non-empty value beyond the header's columns, when the
+        /// row is too long.
+        extra_value: Option<String>,
+    },
+    /// A quoted value that is never closed swallows the rest of the file.
+    UnclosedQuote {
+        line: u64,
+    },
+    /// Bytes that are not UTF-8 (e.g. a file saved as Windows-1252).
+    NotUtf8 {
+        line: u64,
+        column: Option<String>,
+    },
+    /// The CSV reader itself failed.
+    Csv {
+        line: u64,
+        message: String,
+    },
+    /// A column name (in an override or an analysis choice) that the table lacks.
+    UnknownColumn {
+        name: String,
+    },
+    NotANumber {
+        column: String,
+        line: u64,
+        value: String,
+    },
+    NotFinite {
+        column: String,
+        line: u64,
+        value: String,
+    },
+    NegativeTime {
+        column: String,
+        line: u64,
+        value: String,
+    },
+    /// A value that is not a valid date in the column's date format.
+    InvalidDate {
+        column: String,
+        line: u64,
+        value: String,
+        expected: String,
+    },
+    /// A date written with a 2-digit year (the century would be a guess).
+    TwoDigitYear {
+        column: String,
+        line: u64,
+        value: String,
+    },
+    /// Every slash/dot date fits both day/month/year and month/day/year.
+    AmbiguousDateOrder {
+        column: String,
+        line: u64,
+        value: String,
+    },
+    /// Some dates only fit day/month/year, others only month/day/year.
+    ContradictoryDateOrder {
+        column: String,
+        day_first_line: u64,
+        day_first_value: String,
+        month_first_line: u64,
+        month_first_value: String,
+    },
+    /// An Excel day number that is no date (0, negative, 60 = 1900-02-29, after 9999).
+    InvalidExcelSerial {
+        column: String,
+        line: u64,
+        value: String,
+        why: String,
+    },
+    /// A column of the wrong kind for the role it was chosen for.
+    WrongColumnType {
+        column: String,
+        role: String,
+        found: String,
+        expected: String,
+    },
+    /// The user chose no event value.
+    NoEventValues {
+        column: String,
+    },
+    /// A value listed both as event and as censoring value.
+    EventCensorOverlap {
+        column: String,
+        value: String,
+    },
+    /// An event/censoring value that cannot match a numeric column.
+    EventValueNotNumber {
+        column: String,
+        value: String,
+    },
+    /// A value of the event column that is neither an event nor a censoring value.
+    UnknownEventValue {
+        column: String,
+        line: u64,
+        value: String,
+        event_values: Vec<String>,
+        censor_values: Vec<String>,
+    },
+    /// The file is too large for this reader (column text above 4 GB).
+    TooLarge {
+        column: String,
+    },
+}
+
+fn list(values: &[String]) -> String {
+    if values.is_empty() {
+        "none".to_string()
+    } else {
+        values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use TableError::*;
+        match self {
+            EmptyFile => write!(
+                f,
+                "The file is empty. A CSV file needs a header row naming the columns, then one row per patient."
+            ),
+            NoDataRows { header_line } => write!(
+                f,
+                "The file has a header row (line {header_line}) but no data rows below it."
+            ),
+            EmptyHeaderName { column_number, line } => write!(
+                f,
+                "Column {column_number} has no name in the header row (line {line}). Give every column a name, or delete the empty column."
+            ),
+            DuplicateHeaderName { name, first_column, second_column, line } => write!(
+                f,
+                "Two columns are named \"{name}\" (columns {first_column} and {second_column} of the header, line {line}). Rename one of them."
+            ),
+            RaggedRow { line, last_line, expected, found, extra_value } => {
+                write!(f, "Line {line} has {found} values but the header has {expected} columns.")?;
+                if let Some(v) = extra_value {
+                    write!(f, " The first extra value is \"{v}\".")?;
+                }
+                if last_line > line {
+                    write!(
+                        f,
+                        " This row runs on to line {last_line} because of a quote (\"): check that every quoted value is closed."
+                    )
+                } else if found > expected && extra_value.is_none() {
+                    write!(f, " The extra values are empty: remove the separators at the end of the line.")
+                } else if found > expected {
+                    write!(f, " A value that contains the separator must be put in double quotes.")
+                } else {
+                    write!(f, " Check for a missing separator; leave a cell empty rather than deleting it.")
+                }
+            }
+            UnclosedQuote { line } => write!(
+                f,
+                "Line {line}: a quote (\") opens a value that is never closed, so the rest of the file would be one value. Close the quote or remove it."
+            ),
+            NotUtf8 { line, column } => {
+                write!(f, "Line {line}")?;
+                if let Some(c) = column {
+                    write!(f, ", column \"{c}\"")?;
+                }
+                write!(f, ": the text is not UTF-8. Save the file as \"CSV UTF-8\" and load it again.")
+            }
+            Csv { line, message } => write!(f, "Line {line}: the CSV file could not be read ({message})."),
+            UnknownColumn { name } => write!(f, "There is no column named \"{name}\"."),
+            NotANumber { column, line, value } => {
+                write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a number.")
+            }
+            NotFinite { column, line, value } => {
+                write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a finite number.")
+            }
+            NegativeTime { column, line, value } => write!(
+                f,
+                "Column \"{column}\", line {line}: \"{value}\" is negative; times must be 0 or more."
+            ),
+            InvalidDate { column, line, value, expected } => write!(
+                f,
+                "Column \"{column}\", line {line}: \"{value}\" is not a valid date ({expected})."
+            ),
+            TwoDigitYear { column, line, value } => write!(
+                f,
+                "Column \"{column}\", line {line}: \"{value}\" has a 2-digit year, so the century is unknown. Write years with 4 digits (in Excel, format the cells as dd/mm/yyyy)."
+            ),
+            AmbiguousDateOrder { column, line, value } => write!(
+                f,
+                "Column \"{column}\": every date has day and month 12 or less (line {line}: \"{value}\"), so the dates read equally as day/month/year or month/day/year. Choose the order for this column."
+            ),
+            ContradictoryDateOrder { column, day_first_line, day_first_value, month_first_line, month_first_value } => write!(
+                f,
+                "Column \"{column}\" mixes day/month/year dates (line {day_first_line}: \"{day_first_value}\") and month/day/year dates (line {month_first_line}: \"{month_first_value}\"). Correct the file, or declare the column as text."
+            ),
+            InvalidExcelSerial { column, line, value, why } => write!(
+                f,
+                "Column \"{column}\", line {line}: \"{value}\" is not an Excel date number ({why})."
+            ),
+            WrongColumnType { column, role, found, expected } => write!(
+                f,
+                "Column \"{column}\" holds {found}, but the {role} must be {expected}."
+            ),
+            NoEventValues { column } => write!(
+                f,
+                "Choose at least one value of column \"{column}\" that marks an event."
+            ),
+            EventCensorOverlap { column, value } => write!(
+                f,
+                "Value \"{value}\" of column \"{column}\" is chosen both as an event and as censored."
+            ),
+            EventValueNotNumber { column, value } => write!(
+                f,
+                "Column \"{column}\" holds numbers, but the chosen value \"{value}\" is not a number."
+            ),
+            UnknownEventValue { column, line, value, event_values, censor_values } => write!(
+                f,
+                "Column \"{column}\", line {line}: \"{value}\" is neither an event value ({}) nor a censoring value ({}). Add it to one of the two lists.",
+                list(event_values),
+                list(censor_values)
+            ),
+            TooLarge { column } => write!(
+                f,
+                "Column \"{column}\" holds more than 4 GB of text, too much for this reader. Split the file."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TableError {}
