@@ -1,0 +1,42 @@
+# survcalc: `make serve` to use it, `make test` to test it.
+# Each target installs what is missing first (.ci/toolchain.sh), so both
+# work on a fresh machine; on a warm one nothing is reinstalled.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+CARGO_TEST_FLAGS ?= --workspace
+
+.PHONY: serve build test test-rust test-node test-browser bench setup setup-test
+
+## serve: build the page and serve www/ on http://127.0.0.1:8080/
+serve: build
+	node .ci/serve.mjs
+
+## build: build www/ ready to publish as a static site (wasm and JS glue in www/pkg)
+build: setup
+	node .ci/build-wasm.mjs
+
+## test: the whole suite (Rust, wasm API under Node, browser)
+test: setup-test
+	node .ci/build-wasm.mjs
+	$(MAKE) --no-print-directory test-rust test-node test-browser
+
+test-rust:
+	cargo test $(CARGO_TEST_FLAGS)
+
+test-node:
+	node --test tests/node/
+
+test-browser:
+	node --test --test-concurrency=1 tests/browser/
+
+## bench: timings of the fits, native and wasm (JSON lines; not a test)
+bench: build
+	cargo run -q --release -p survcalc-core --example bench
+	node tests/bench/wasm.mjs
+
+setup:
+	@.ci/toolchain.sh build
+
+setup-test:
+	@.ci/toolchain.sh test

@@ -1,0 +1,252 @@
+//! Kaplan–Meier request: survfit-style curves, medians with CIs, the
+//! log-rank test (survdiff) when grouped, the summary table and the plot.
+
+use super::{DisplayTable, Unit};
+use crate::charts::km::{KmPlot, KmPlotCurve};
+use crate::charts::{month_ticks, nice_ticks};
+use crate::summary::{distinct_values, MAX_LISTED_VALUES};
+use serde::{Deserialize, Serialize};
+use survcalc_core::format;
+use survcalc_core::km::{self, ConfType, Grouping, KmFit, KmOptions};
+use survcalc_core::logrank::{self, LogrankFit, LogrankInput, LogrankOptions};
+use survcalc_core::table::{self, DroppedRows, SurvivalColumns, Table};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct KmRequest {
+    pub time: String,
+    pub event: String,
+    /// Values of the event column meaning "event".
+    pub event_values: Vec<String>,
+    /// Values meaning "censored"; when absent, every other value present in
+    /// the column (at most 20 distinct values).
+    pub censor_values: Option<Vec<String>>,
+    pub group: Option<String>,
+    /// The unit of the time column, if known (used in labels).
+    pub time_unit: Option<Unit>,
+    /// Show times in this unit (needs `time_unit`).
+    pub display_unit: Option<Unit>,
+    pub conf_type: ConfType,
+    pub conf_level: f64,
+}
+
+impl Default for KmRequest {
+    fn default() -> Self {
+        KmRequest {
+            time: String::new(),
+            event: String::new(),
+            event_values: Vec::new(),
+            censor_values: None,
+            group: None,
+            time_unit: None,
+            display_unit: None,
+            conf_type: ConfType::Log,
+            conf_level: 0.95,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct KmResult {
+    pub fit: KmFit,
+    pub logrank: Option<LogrankFit>,
+    pub summary_table: DisplayTable,
+    pub test_text: Option<String>,
+    pub settings_text: String,
+    pub plot: KmPlot,
+    pub n_used: usize,
+    pub dropped: Vec<DroppedRows>,
+    pub warnings: Vec<String>,
+}
+
+fn conf_type_text(c: ConfType) -> &'static str {
+    match c {
+        ConfType::Log => "log transform (R's default)",
+        ConfType::LogLog => "log-log transform (Stata's and Prism's default)",
+        ConfType::Plain => "plain (untransformed) scale",
+    }
+}
+
+fn dropped_text(d: &DroppedRows) -> String {
+    let lines: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
+    let more = if d.count > d.lines.len() { ", …" } else { "" };
+    format!(
+        "{} row{} left out: missing {} in column \"{}\" (line{} {}{more}).",
+        d.count,
+        if d.count == 1 { "" } else { "s" },
+        match d.reason {
+            table::DropReason::MissingTime => "time",
+            table::DropReason::MissingEvent => "event status",
+            table::DropReason::MissingGroup => "group",
+        },
+        d.column,
+        if d.lines.len() == 1 { "" } else { "s" },
+        lines.join(", ")
+    )
+}
+
+pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
+    let censor_values = match &request.censor_values {
+        Some(v) => v.clone(),
+        None => {
+            let column = table.require(&request.event).map_err(|e| e.to_string())?;
+            let values = distinct_values(column, MAX_LISTED_VALUES).ok_or_else(|| {
+                format!(
+                    "Column \"{}\" has more than {MAX_LISTED_VALUES} different values; an event column holds a few codes such as 0/1 or alive/dead.",
+                    column.name
+                )
+            })?;
+            values.into_iter().filter(|v| !request.event_values.iter().any(|e| e.trim() == v)).collect()
+        }
+    };
+    let spec = SurvivalColumns {
+        time: request.time.clone(),
+        event: request.event.clone(),
+        event_values: request.event_values.clone(),
+        censor_values: censor_values.clone(),
+        group: request.group.clone().filter(|g| !g.is_empty()),
+    };
+    let input = table::survival_input(table, &spec).map_err(|e| e.to_string())?;
+
+    let (unit, factor) = match (request.time_unit, request.display_unit) {
+        (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
+        (from, _) => (from, 1.0),
+    };
+    let time: Vec<f64> = if factor == 1.0 { input.time.clone() } else { input.time.iter().map(|t| t * factor).collect() };
+
+    let grouping = input.group.as_ref().map(|g| Grouping { codes: &g.codes, labels: &g.labels });
+    let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
+    let fit = km::fit(&time, &input.event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
+
+    let mut warnings: Vec<String> = input.dropped.iter().map(dropped_text).collect();
+    warnings.extend(input.warnings.iter().cloned());
+    warnings.extend(fit.warnings.iter().cloned());
+
+    let logrank = match &grouping {
+        Some(g) if g.labels.len() >= 2 => {
+            let lr = logrank::fit(
+                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: None },
+                &LogrankOptions::default(),
+            )
+            .map_err(|e| e.to_string())?;
+            warnings.extend(lr.warnings.iter().cloned());
+            Some(lr)
+        }
+        _ => None,
+    };
+    let test_text = logrank.as_ref().map(|lr| {
+        format!(
+            "Log-rank test: χ² = {}, df = {}, p = {}",
+            format::number(lr.chisq, 2),
+            lr.df,
+            format::p_value(lr.p)
+        )
+        .replace("p = <", "p < ")
+        .replace("p = >", "p > ")
+    });
+
+    let max_time = time.iter().copied().fold(0.0_f64, f64::max);
+    let decimals = format::decimals_for(max_time);
+    let unit_label = unit.map(|u| u.label());
+    let level = format::number(100.0 * request.conf_level, 0);
+    let group_name = input.group.as_ref().map(|g| g.column.clone());
+
+    let summary_table = DisplayTable {
+        header: vec![
+            group_name.clone().unwrap_or_else(|| "Patients".into()),
+            "n".into(),
+            "Events".into(),
+            match unit_label {
+                Some(u) => format!("Median, {u} ({level}% CI)"),
+                None => format!("Median ({level}% CI)"),
+            },
+        ],
+        rows: fit
+            .curves
+            .iter()
+            .map(|c| {
+                vec![
+                    if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+                    c.n.to_string(),
+                    c.events.to_string(),
+                    format::median_ci(c.median.quantile, c.median.lower, c.median.upper, decimals),
+                ]
+            })
+            .collect(),
+        numeric_columns: vec![1, 2, 3],
+    };
+
+    let ticks = if unit == Some(Unit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
+    let mut curves = Vec::new();
+    for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
+        let t = &c.table;
+        let events: Vec<usize> = (0..t.len()).filter(|&i| t.n_event[i] > 0).collect();
+        let censored: Vec<usize> = (0..t.len()).filter(|&i| t.n_censor[i] > 0).collect();
+        curves.push(KmPlotCurve {
+            label: match &group_name {
+                Some(_) => c.label.clone(),
+                None => String::new(),
+            },
+            time: events.iter().map(|&i| t.time[i]).collect(),
+            surv: events.iter().map(|&i| t.surv[i]).collect(),
+            lower: events.iter().map(|&i| t.lower[i]).collect(),
+            upper: events.iter().map(|&i| t.upper[i]).collect(),
+            max_time: t.time.last().copied().unwrap_or(0.0),
+            censor_time: censored.iter().map(|&i| t.time[i]).collect(),
+            censor_surv: censored.iter().map(|&i| t.surv[i]).collect(),
+            at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
+        });
+    }
+    let plot = KmPlot {
+        title: match &group_name {
+            Some(g) => format!("Kaplan–Meier estimate by {g}"),
+            None => "Kaplan–Meier estimate".into(),
+        },
+        x_label: match unit_label {
+            Some(u) => format!("Time ({u})"),
+            None => request.time.clone(),
+        },
+        y_label: "Survival probability".into(),
+        ticks,
+        curves,
+        show_ci: false,
+        annotation: logrank.as_ref().map(|lr| {
+            let p = format::p_value(lr.p);
+            if p.starts_with('<') { format!("Log-rank p {p}") } else { format!("Log-rank p = {p}") }
+        }),
+        risk_table: true,
+    };
+
+    let mut settings = vec![
+        "Kaplan–Meier estimate (as R's survfit).".to_string(),
+        format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
+        "Median CI: where the confidence limits cross 0.5 (Brookmeyer–Crowley, as R).".to_string(),
+        format!(
+            "Event: {} = {}; censored: {} = {}.",
+            request.event,
+            request.event_values.join(" or "),
+            request.event,
+            if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
+        ),
+    ];
+    if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
+        if let Some(note) = from.conversion_note(to) {
+            settings.push(format!("Times in {} ({note}).", to.label()));
+        }
+    }
+    if logrank.is_some() {
+        settings.push("Log-rank test as R's survdiff (rho = 0).".to_string());
+    }
+
+    Ok(KmResult {
+        n_used: input.time.len(),
+        dropped: input.dropped.clone(),
+        fit,
+        logrank,
+        summary_table,
+        test_text,
+        settings_text: settings.join(" "),
+        plot,
+        warnings,
+    })
+}

@@ -1,0 +1,116 @@
+// The page as a clinician uses it, in headless Chromium: example data,
+// an uploaded file, the Kaplan–Meier figure and tables, bad input and
+// recovery, exports, and no network request after the page has loaded.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { openPage, artifacts } from "../support/browser.mjs";
+import { fixture } from "../support/wasm.mjs";
+
+let session;
+let requestsAtReady;
+
+before(async () => {
+  session = await openPage();
+  requestsAtReady = session.requests.length;
+});
+
+after(async () => {
+  await session?.close();
+});
+
+async function upload(name, text) {
+  await session.page.setInputFiles("#file-input", {
+    name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8"),
+  });
+}
+
+/** True when the canvas has many non-white pixels (something was drawn). */
+async function canvasInk(selector) {
+  return session.page.$eval(selector, (canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+    return ink;
+  });
+}
+
+test("the page loads without errors and promises privacy", async () => {
+  const { page, consoleErrors } = session;
+  assert.match(await page.textContent("#privacy-note"), /stays on this computer/);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test("the example loads and shows curves, risk table and medians", async () => {
+  const { page } = session;
+  await page.selectOption("#example-select", "examples/aml.csv");
+  await page.click("#example-button");
+  await page.waitForSelector("#km-results:not([hidden])");
+  await page.selectOption("#km-group", "x");
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("Nonmaintained"));
+  const summary = await page.textContent("#km-summary");
+  // survfit(Surv(time, status) ~ x, data = aml): medians 31 and 23 weeks.
+  assert.match(summary, /Maintained/);
+  assert.match(summary, /31/);
+  assert.match(summary, /23/);
+  assert.match(await page.textContent("#km-test"), /Log-rank/);
+  assert.match(await page.textContent("#km-test"), /p = 0\.065/);
+  assert.ok((await canvasInk("#km-canvas")) > 5000, "the plot is drawn");
+  await page.screenshot({ path: join(artifacts, "km-aml.png"), fullPage: true });
+});
+
+test("an uploaded CSV is analysed", async () => {
+  const { page } = session;
+  await upload("lung.csv", fixture("02_lung"));
+  await page.waitForFunction(() => document.querySelector("#data-summary")?.textContent.includes("228 rows"));
+  await page.selectOption("#km-group", "sex");
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("sex"));
+  assert.match(await page.textContent("#km-test"), /Log-rank/);
+  await page.screenshot({ path: join(artifacts, "km-lung.png"), fullPage: true });
+});
+
+test("SVG export contains the figure", async () => {
+  const { page } = session;
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#km-svg")]);
+  const svg = readFileSync(await download.path(), "utf8");
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /Number at risk/);
+});
+
+test("a non-numeric time names column, line and value, and the page recovers", async () => {
+  const { page } = session;
+  await upload("bad.csv", "time,status\n5,1\n7,0\nabc,1\n9,1\n");
+  // The file itself loads (time is then text); asking for a KM with it fails clearly.
+  await page.waitForFunction(() => !document.querySelector("#error").hidden
+    || document.querySelector("#data-summary")?.textContent.includes("bad.csv"));
+  const errorText = async () => (await page.isHidden("#error")) ? "" : await page.textContent("#error");
+  if (!(await errorText())) {
+    // time was read as text: choosing it as the time column must give the message.
+    await page.evaluate(() => {
+      const select = document.querySelector("#km-time");
+      if (![...select.options].some((o) => o.value === "time")) select.append(new Option("time", "time"));
+      select.value = "time";
+      select.dispatchEvent(new Event("change"));
+    });
+    await page.waitForSelector("#error:not([hidden])");
+  }
+  const message = await errorText();
+  assert.match(message, /"time"/);
+  assert.match(message, /line 4/);
+  assert.match(message, /abc/);
+  await page.screenshot({ path: join(artifacts, "bad-input.png"), fullPage: true });
+
+  await upload("good.csv", fixture("01_aml"));
+  await page.waitForFunction(() => document.querySelector("#error").hidden
+    && document.querySelector("#data-summary")?.textContent.includes("good.csv"));
+  await page.waitForSelector("#km-results:not([hidden])");
+  assert.ok((await canvasInk("#km-canvas")) > 5000);
+});
+
+test("no network request after the page has loaded", async () => {
+  const after = session.requests.slice(requestsAtReady);
+  assert.deepEqual(after, [], `requests after load: ${after.join(", ")}`);
+  const foreign = session.requests.filter((u) => !u.startsWith(session.url));
+  assert.deepEqual(foreign, [], "every request at load is to the page's own origin");
+});

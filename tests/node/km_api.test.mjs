@@ -1,0 +1,149 @@
+// The wasm API as a program uses it (docs/api.md), under Node: parse once,
+// ask for Kaplan–Meier, compare with R (tests/reference), and bad input.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
+
+// Tolerances as in crate/core/tests/support (docs/style.md).
+const CLOSED_FORM_REL = 1e-10;
+const STAT_REL = 1e-6;
+
+let survcalc;
+before(async () => {
+  survcalc = await loadSurvcalc();
+});
+
+function close(actual, expected, rel, what) {
+  if (expected === "Inf") expected = Infinity;
+  if (expected === Infinity) {
+    assert.equal(actual, Infinity, what);
+    return;
+  }
+  if (expected === null || expected === "NaN") {
+    // R's NA and NaN (an undefined limit) are both null in our results.
+    assert.equal(actual, null, `${what}: R gives ${expected}`);
+    return;
+  }
+  const diff = Math.abs(actual - expected);
+  assert.ok(diff <= rel * Math.abs(expected) || diff <= 1e-12,
+    `${what}: got ${actual}, R gives ${expected}`);
+}
+
+test("summary lists columns, types and suggestions", () => {
+  const ds = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
+  const s = ds.summary();
+  assert.equal(s.n_rows, 23);
+  assert.deepEqual(s.columns.map((c) => c.name), ["time", "status", "x", "x_code"]);
+  assert.equal(s.columns[0].type, "number");
+  assert.equal(s.columns[2].type, "category");
+  assert.deepEqual(s.columns[2].values, ["Maintained", "Nonmaintained"]);
+  assert.equal(s.suggestions.time, "time");
+  assert.equal(s.suggestions.event, "status");
+  assert.deepEqual(s.suggestions.event_values, ["1"]);
+  ds.free();
+});
+
+test("Kaplan–Meier by group equals R's survfit and survdiff (aml)", () => {
+  const ref = reference("01_aml");
+  const ds = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
+  for (const [confType, suffix] of [["log", "log"], ["log-log", "loglog"], ["plain", "plain"]]) {
+    const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "x", conf_type: confType });
+    const groups = r.fit.curves.filter((c) => c.group !== null);
+    assert.equal(groups.length, 2);
+    for (const curve of groups) {
+      const expected = ref.km.by_x.strata[`x=${curve.label}`];
+      const t = expected.table;
+      assert.deepEqual(curve.table.time, t.time);
+      assert.deepEqual(curve.table.n_risk, t.n_risk);
+      assert.deepEqual(curve.table.n_event, t.n_event);
+      t.surv.forEach((s, i) => close(curve.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`));
+      t.std_err_cumhaz.forEach((s, i) => close(curve.table.std_err[i], s, CLOSED_FORM_REL, `std_err[${i}]`));
+      t[`lower_${suffix}`].forEach((s, i) => close(curve.table.lower[i], s, STAT_REL, `lower_${suffix}[${i}]`));
+      t[`upper_${suffix}`].forEach((s, i) => close(curve.table.upper[i], s, STAT_REL, `upper_${suffix}[${i}]`));
+      const m = expected.summary[suffix];
+      assert.equal(curve.median.quantile, m.median, `median ${curve.label} ${suffix}`);
+      assert.equal(curve.median.lower, m.median_lcl);
+      assert.equal(curve.median.upper, m.median_ucl);
+    }
+    const lr = ref.logrank.by_x_rho0;
+    close(r.logrank.chisq, lr.chisq, CLOSED_FORM_REL, "chisq");
+    assert.equal(r.logrank.df, lr.df);
+    close(r.logrank.p, lr.p, STAT_REL, "p");
+  }
+  ds.free();
+});
+
+test("the result carries formatted tables, the test and the plot", () => {
+  const ds = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
+  const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "x", time_unit: "weeks" });
+  assert.deepEqual(r.summary_table.header, ["x", "n", "Events", "Median, weeks (95% CI)"]);
+  assert.deepEqual(r.summary_table.rows.map((row) => row[0]), ["All patients", "Maintained", "Nonmaintained"]);
+  assert.match(r.test_text, /^Log-rank test: χ² = 3\.40, df = 1, p = 0\.065$/);
+  assert.match(r.settings_text, /log transform \(R's default\)/);
+  assert.equal(r.plot.curves.length, 2);
+  assert.equal(r.plot.curves[0].at_risk[0], 11);
+  // Drawing needs a page (plotters measures text in the DOM): outside one it
+  // is refused with an error, not a crash. The browser tests draw it.
+  assert.match(errorOf(() => survcalc.kaplanMeierSvg(r.plot, { width: 800, height: 520 })), /main thread/);
+  ds.free();
+});
+
+test("lung: status 1/2 with 2 = dead, overall curve equals R", () => {
+  const ref = reference("02_lung").km.overall.strata.all;
+  const ds = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
+  assert.deepEqual(ds.summary().suggestions.event_values, ["2"]);
+  const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"] });
+  const c = r.fit.curves[0];
+  ref.table.surv.forEach((s, i) => close(c.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`));
+  assert.equal(c.median.quantile, ref.summary.log.median);
+  assert.equal(r.logrank, null);
+  ds.free();
+});
+
+test("months from days are stated and scale the median", () => {
+  const ds = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
+  const days = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"] });
+  const months = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], time_unit: "days", display_unit: "months" });
+  close(months.fit.curves[0].median.quantile, days.fit.curves[0].median.quantile / 30.4375, 1e-12, "median in months");
+  assert.match(months.settings_text, /months = days \/ 30\.4375/);
+  ds.free();
+});
+
+function errorOf(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Error, "errors are JS Error objects");
+    return e.message;
+  }
+  assert.fail("expected an error");
+}
+
+test("bad input gives a message with column, line and value; the module keeps working", () => {
+  const { Dataset } = survcalc;
+  assert.match(errorOf(() => Dataset.fromCsv("", "empty.csv", {})), /empty/i);
+  assert.match(errorOf(() => Dataset.fromCsv("time,status\n", "header.csv", {})), /no data rows/i);
+  assert.match(errorOf(() => Dataset.fromCsv("time,status\n1,0\n2,1,9\n", "ragged.csv", {})), /[Ll]ine 3/);
+
+  const text = Dataset.fromCsv("time,status\n5,1\n7,0\nabc,1\n9,1\n", "t.csv", {});
+  const message = errorOf(() => text.kaplanMeier({ time: "time", event: "status", event_values: ["1"] }));
+  assert.match(message, /"time"/);
+  assert.match(message, /line 4/);
+  assert.match(message, /"abc"/);
+
+  const negative = Dataset.fromCsv("time,status\n5,1\n-2,0\n", "n.csv", {});
+  const neg = errorOf(() => negative.kaplanMeier({ time: "time", event: "status", event_values: ["1"] }));
+  assert.match(neg, /"time"/);
+  assert.match(neg, /line 3/);
+  assert.match(neg, /-2/);
+
+  const codes = Dataset.fromCsv("time,status\n5,1\n7,0\n8,9\n", "c.csv", {});
+  const bad = errorOf(() => codes.kaplanMeier({ time: "time", event: "status", event_values: ["1"], censor_values: ["0"] }));
+  assert.match(bad, /"status"/);
+  assert.match(bad, /line 4/);
+  assert.match(bad, /9/);
+
+  // The instance survived every error above.
+  const ok = Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
+  assert.equal(ok.kaplanMeier({ time: "time", event: "status", event_values: ["1"] }).fit.curves[0].n, 23);
+});

@@ -1,0 +1,21 @@
+// Loads the built wasm package (www/pkg, the same files the page serves)
+// into Node, for the API tests and the benchmark.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function loadSurvcalc() {
+  const pkg = await import(join(root, "www", "pkg", "survcalc.js"));
+  await pkg.default({ module_or_path: readFileSync(join(root, "www", "pkg", "survcalc_bg.wasm")) });
+  return pkg;
+}
+
+export function fixture(dataset, file = "data.csv") {
+  return readFileSync(join(root, "tests", "reference", dataset, file), "utf8");
+}
+
+export function reference(dataset) {
+  return JSON.parse(fixture(dataset, "reference.json"));
+}

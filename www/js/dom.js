@@ -1,0 +1,40 @@
+// Small DOM helpers. Text always goes in through textContent: column names
+// and values come from the user's file and must never be parsed as HTML.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** A table from a header row and rows of already formatted cells. */
+export function table(header, rows, { numeric = [], className } = {}) {
+  const isNum = (i) => numeric.includes(i);
+  return el("table", { class: className },
+    el("thead", {}, el("tr", {}, header.map((h, i) => el("th", { class: isNum(i) ? "num" : null, scope: "col" }, h)))),
+    el("tbody", {}, rows.map((row) => el("tr", {}, row.map((c, i) => el("td", { class: isNum(i) ? "num" : null }, c))))));
+}
+
+export function fillSelect(select, options, selected) {
+  select.replaceChildren(...options.map(({ value, label }) =>
+    el("option", { value, selected: value === selected }, label ?? value)));
+}
+
+/** Saves a Blob under a file name, without any network request. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
