@@ -17,14 +17,17 @@ function showProgress(label, done, total) {
 }
 const hideProgress = () => { $("progress").hidden = true; };
 
-function showError(error) {
-  const box = $("error");
+function showError(error, boxId = "error") {
+  const box = $(boxId);
   box.hidden = false;
   box.textContent = error?.fatal
     ? `Internal error: ${error.message}\nPlease reload the page. (Your data was not sent anywhere.)`
     : error?.message ?? String(error);
 }
-const clearError = () => { $("error").hidden = true; $("error").textContent = ""; };
+function clearError(boxId = "error") {
+  $(boxId).hidden = true;
+  $(boxId).textContent = "";
+}
 
 // ---------- loading data ----------
 async function load(op, args, label) {
@@ -62,7 +65,10 @@ function showData(summary) {
 // ---------- Kaplan–Meier ----------
 function setupKmForm(summary) {
   const s = summary.suggestions ?? {};
-  const numeric = summary.columns.filter((c) => c.type === "number").map((c) => ({ value: c.name }));
+  // Numbers first; other columns stay choosable so that a stray text value
+  // in a time column gets a message naming its line instead of vanishing.
+  const byType = [...summary.columns].sort((a, b) => (a.type !== "number") - (b.type !== "number"));
+  const numeric = byType.map((c) => ({ value: c.name, label: c.type === "number" ? c.name : `${c.name} (${c.type_label})` }));
   const all = summary.columns.map((c) => ({ value: c.name }));
   const groupable = summary.columns.filter((c) => c.groupable).map((c) => ({ value: c.name }));
   fillSelect($("km-time"), numeric, s.time);
@@ -100,7 +106,7 @@ function kmOptions() {
 
 async function runKm() {
   const request = ++state.kmRequest;
-  clearError();
+  clearError("km-error");
   try {
     const result = await engine.call("kaplanMeier", { options: kmOptions() });
     if (request !== state.kmRequest) return; // a newer setting is on its way
@@ -109,7 +115,7 @@ async function runKm() {
   } catch (error) {
     if (request !== state.kmRequest) return;
     $("km-results").hidden = true;
-    showError(error);
+    showError(error, "km-error");
   }
 }
 

@@ -129,11 +129,14 @@ fn name_matches(name: &str, words: &[&str]) -> bool {
 
 /// A starting point for the Kaplan–Meier form, from column names and values.
 pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
-    let numeric = |c: &&ColumnSummary| c.kind == "number";
+    let time_words = ["time", "futime", "os", "ttp", "pfs", "months", "days", "survival", "followup", "follow"];
+    // A time column with a stray text value is still suggested by name, so
+    // the user sees the message naming that value's line.
     let time = columns
         .iter()
-        .filter(numeric)
-        .find(|c| name_matches(&c.name, &["time", "futime", "os", "ttp", "pfs", "months", "days", "survival", "followup", "follow"]))
+        .filter(|c| c.kind == "number")
+        .find(|c| name_matches(&c.name, &time_words))
+        .or_else(|| columns.iter().find(|c| c.kind == "text" && name_matches(&c.name, &time_words)))
         .or_else(|| columns.iter().find(|c| c.kind == "number" && c.values.is_none()))
         .map(|c| c.name.clone());
     let is_code_column = |c: &&ColumnSummary| c.values.as_ref().is_some_and(|v| (2..=3).contains(&v.len()));
