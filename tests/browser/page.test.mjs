@@ -58,6 +58,14 @@ test("the example loads and shows curves, risk table and medians", async () => {
   assert.match(await page.textContent("#km-test"), /p = 0\.065/);
   assert.ok((await canvasInk("#km-canvas")) > 5000, "the plot is drawn");
   await page.screenshot({ path: join(artifacts, "km-aml.png"), fullPage: true });
+
+  // Every CI transform can be chosen and is named under the result.
+  await page.selectOption("#km-conf-type", "log-log");
+  await page.waitForFunction(() => document.querySelector("#km-settings").textContent.includes("log-log"));
+  await page.selectOption("#km-conf-type", "plain");
+  await page.waitForFunction(() => document.querySelector("#km-settings").textContent.includes("plain"));
+  assert.ok(await page.isHidden("#km-error"));
+  await page.selectOption("#km-conf-type", "log");
 });
 
 test("an uploaded CSV is analysed", async () => {

@@ -1,6 +1,6 @@
 // The page: moves files and clicks to the wasm API and puts the returned,
 // already formatted values on screen. No statistics here.
-import init, { drawKaplanMeier, kaplanMeierSvg } from "../pkg/survcalc.js";
+import init, { drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules } from "../pkg/survcalc.js";
 import { Engine } from "./engine.js";
 import { el, table, fillSelect, download } from "./dom.js";
 
@@ -43,7 +43,7 @@ async function load(op, args, label) {
   }
 }
 
-function showData(summary) {
+function showData(summary, { keepCohortForm = false } = {}) {
   state.summary = summary;
   const facts = el("p", { class: "file-facts" },
     el("strong", {}, summary.name), ` — ${summary.n_rows} rows, ${summary.columns.length} columns`,
@@ -59,12 +59,140 @@ function showData(summary) {
     ...(summary.warnings ?? []).map((w) => el("p", { class: "hint" }, w)),
   ].filter(Boolean));
   box.hidden = false;
+  if (!keepCohortForm) {
+    state.cohort = null;
+    $("cohort-results").hidden = true;
+    engine.call("suggestCohortColumns").then((suggested) => setupCohortForm(summary, suggested), showError);
+  }
   setupKmForm(summary);
+}
+
+// ---------- endpoints and resistance groups ----------
+const COHORT_FIELDS = [
+  ["start", "Treatment start date (required)", "date"],
+  ["best_response", "Best overall response (CR/PR/SD/PD/NE)", "any"],
+  ["first_evaluation", "First response evaluation date", "date"],
+  ["progression", "First progression date", "date"],
+  ["death", "Death date", "date"],
+  ["last_contact", "Last contact date", "date"],
+  ["last_assessment", "Last tumour assessment date", "date"],
+  ["drug_stop", "Treatment stop date", "date"],
+  ["confirmation_scan", "PD confirmation scan date", "date"],
+  ["rapid_deterioration", "Rapid clinical deterioration (yes/no)", "any"],
+  ["data_cutoff", "Data cutoff date", "date"],
+  ["patient_id", "Patient ID", "any"],
+];
+const THRESHOLDS = {
+  sitc: [
+    ["primary_min_exposure_weeks", "Primary: min. exposure (weeks)"],
+    ["secondary_min_exposure_months", "Secondary: min. exposure (months)"],
+    ["response_duration_months", "SD/response lasting (months)"],
+    ["durable_min_months", "Durable response: no PD for (months)"],
+    ["post_stop_window_weeks", "PD within (weeks) after stopping counts"],
+    ["first_evaluation_max_months", "Exclude: first evaluation later than (months)"],
+    ["min_follow_up_months", "Exclude: follow-up without PD shorter than (months)"],
+    ["confirmation_min_weeks", "Confirmation scan at least (weeks) after PD"],
+  ],
+  early_progression: [["early_progression_months", "Primary: progression within (months)"]],
+};
+
+function setupCohortForm(summary, suggested) {
+  const dates = summary.columns.filter((c) => c.type === "date" || c.type === "ambiguous_date");
+  if (dates.length === 0) {
+    $("cohort-card").hidden = true;
+    return;
+  }
+  const choices = (kind) => [{ value: "", label: "— not in the file —" },
+    ...(kind === "date" ? dates : summary.columns).map((c) => ({ value: c.name }))];
+  $("cohort-columns").replaceChildren(...COHORT_FIELDS.map(([key, label, kind]) => {
+    const select = el("select", { id: `cohort-col-${key}` });
+    fillSelect(select, choices(kind), suggested?.[key] ?? "");
+    return el("label", {}, label, select);
+  }));
+  showThresholds();
+  $("cohort-card").hidden = false;
+}
+
+function showThresholds() {
+  const defaults = state.rules;
+  const ruleSet = $("cohort-rule-set").value;
+  const inputs = THRESHOLDS[ruleSet].map(([key, label]) =>
+    el("label", {}, label, el("input", { type: "number", id: `cohort-rule-${key}`, value: defaults[key], min: 0, step: "any" })));
+  if (ruleSet === "sitc") {
+    inputs.push(el("label", { class: "check" },
+      el("input", { type: "checkbox", id: "cohort-rule-require_confirmation", checked: defaults.require_confirmation }),
+      "Require a confirmation scan"));
+    const shortSel = el("select", { id: "cohort-rule-short_response" });
+    fillSelect(shortSel, [
+      { value: "primary", label: "primary resistance (model paper)" },
+      { value: "secondary", label: "secondary resistance" },
+      { value: "unclassifiable", label: "leave unclassified" },
+    ], defaults.short_response);
+    inputs.push(el("label", {}, "CR/PR then PD before 6 months", shortSel));
+  }
+  $("cohort-thresholds").replaceChildren(...inputs);
+}
+
+function cohortRequest() {
+  const columns = {};
+  for (const [key] of COHORT_FIELDS) columns[key] = $(`cohort-col-${key}`).value || null;
+  const ruleSet = $("cohort-rule-set").value;
+  const rules = { ...state.rules, rule_set: ruleSet };
+  for (const [key] of THRESHOLDS[ruleSet]) rules[key] = Number($(`cohort-rule-${key}`).value);
+  if (ruleSet === "sitc") {
+    rules.require_confirmation = $("cohort-rule-require_confirmation").checked;
+    rules.short_response = $("cohort-rule-short_response").value;
+  }
+  return { columns, rules, unit: $("cohort-unit").value };
+}
+
+async function runCohort() {
+  clearError("cohort-error");
+  try {
+    const { result, summary } = await engine.call("classify", { request: cohortRequest() });
+    state.cohort = result;
+    showCohort(result);
+    showData(summary, { keepCohortForm: true });
+  } catch (error) {
+    $("cohort-results").hidden = true;
+    showError(error, "cohort-error");
+  }
+}
+
+function showCohort(r) {
+  $("cohort-results").hidden = false;
+  $("cohort-flow").replaceChildren(...r.flow_lines.map((line) => el("li", {}, line)));
+  $("cohort-rules").replaceChildren(...r.rules.map((line) => el("li", {}, line)));
+  $("cohort-endpoints").replaceChildren(table(
+    ["Endpoint", "Definition", "Columns", "Patients", "Events", "Left out"],
+    r.endpoints.map((e) => [e.name.toUpperCase(), e.definition, `${e.time_column}, ${e.event_column}`,
+      String(e.n), String(e.n_events), String(e.problems.length)]),
+    { numeric: [3, 4, 5] }));
+  const problems = r.endpoints.flatMap((e) => e.problems.map((p) => `${e.name.toUpperCase()}: ${p.message}`));
+  $("cohort-warnings").replaceChildren(...[...r.warnings, ...problems.slice(0, 50)].map((w) => el("li", {}, w)),
+    ...(problems.length > 50 ? [el("li", {}, `… and ${problems.length - 50} more records left out of an endpoint.`)] : []));
+  $("cohort-patients").replaceChildren(table(["Line", "Patient", "Group", "Why"],
+    r.patients.map((p) => [String(p.line), p.patient_id, p.group, p.reason]), { numeric: [0] }));
+  drawFlow();
+}
+
+function drawFlow() {
+  const canvas = $("flow-canvas");
+  if (!state.cohort?.flow_chart || typeof drawFlowChart !== "function") {
+    canvas.hidden = true;
+    canvas.nextElementSibling.hidden = true;
+  }
 }
 
 // ---------- Kaplan–Meier ----------
 function setupKmForm(summary) {
-  const s = summary.suggestions ?? {};
+  let s = summary.suggestions ?? {};
+  if (state.cohort) {
+    // Just classified: survival by resistance group is the next question.
+    const os = state.cohort.endpoints.find((e) => e.name === "os");
+    s = { ...s, time: os.time_column, event: os.event_column, event_values: ["1"],
+      group: state.cohort.group_column, time_unit: state.cohort.unit };
+  }
   // Numbers first; other columns stay choosable so that a stray text value
   // in a time column gets a message naming its line instead of vanishing.
   const byType = [...summary.columns].sort((a, b) => (a.type !== "number") - (b.type !== "number"));
@@ -180,6 +308,8 @@ function wire() {
     $(id).addEventListener("change", runKm);
   }
   $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));
+  $("cohort-rule-set").addEventListener("change", showThresholds);
+  $("cohort-run").addEventListener("click", runCohort);
   $("km-png").addEventListener("click", exportPng);
   $("km-svg").addEventListener("click", exportSvg);
   let resizeTimer;
@@ -193,6 +323,7 @@ async function start() {
   wire();
   try {
     await Promise.all([init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }), engine.ready]);
+    state.rules = defaultResistanceRules();
     document.body.dataset.ready = "true";
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));

@@ -47,6 +47,11 @@ const ops = {
     return load(text, path.split("/").pop(), options, progress);
   },
   summary: () => requireData().summary(),
+  suggestCohortColumns: () => requireData().suggestCohortColumns(),
+  classify: ({ request }) => {
+    const result = requireData().classify(request);
+    return { result, summary: dataset.summary() };
+  },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),
 };
 

@@ -53,6 +53,7 @@ pub fn estimate_ci(estimate: f64, lower: f64, upper: f64, decimals: usize) -> St
 pub fn median_ci(median: Option<f64>, lower: Option<f64>, upper: Option<f64>, decimals: usize) -> String {
     let limit = |v: Option<f64>| v.map_or_else(|| "NR".to_string(), |x| number(x, decimals));
     match median {
+        None if lower.is_none() && upper.is_none() => "not reached".to_string(),
         None => format!("not reached ({}–{})", limit(lower), limit(upper)),
         Some(m) => format!("{} ({}–{})", number(m, decimals), limit(lower), limit(upper)),
     }
@@ -103,6 +104,7 @@ mod tests {
         assert_eq!(estimate_ci(0.6234, 0.41, 0.929, 2), "0.62 (0.41–0.93)");
         assert_eq!(median_ci(Some(12.83), Some(10.36), None, 1), "12.8 (10.4–NR)");
         assert_eq!(median_ci(None, Some(20.0), None, 1), "not reached (20.0–NR)");
+        assert_eq!(median_ci(None, None, None, 1), "not reached");
         assert_eq!(number(-0.0001, 2), "0.00");
         assert_eq!(count_percent(229, 496, 1), "229 (46.2%)");
         assert_eq!(count_percent(0, 0, 1), "0");

@@ -41,6 +41,13 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The default classification rules (SITC thresholds of the model paper),
+/// for a form to start from.
+#[wasm_bindgen(js_name = defaultResistanceRules)]
+pub fn default_resistance_rules() -> Result<JsValue, JsError> {
+    to_js(&survcalc_core::resistance::ResistanceOptions::default())
+}
+
 /// A parsed CSV file, kept in wasm memory so that each analysis reuses it.
 #[wasm_bindgen]
 pub struct Dataset {
@@ -75,6 +82,21 @@ impl Dataset {
     /// for the survival analysis. See docs/api.md.
     pub fn summary(&self) -> Result<JsValue, JsError> {
         to_js(&summary::summarise(&self.name, &self.table))
+    }
+
+    /// Suggested columns for `classify` (treatment start, best response,
+    /// progression, death, ... by name).
+    #[wasm_bindgen(js_name = suggestCohortColumns)]
+    pub fn suggest_cohort_columns(&self) -> Result<JsValue, JsError> {
+        to_js(&analysis::cohort::suggest_columns(&self.table))
+    }
+
+    /// Derives OS/TTP/PFS/PPS and the resistance groups from date columns,
+    /// adds them to the dataset as new columns, and returns the flow-chart
+    /// counts, the rules in force and each patient's reason.
+    pub fn classify(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+        let request: analysis::cohort::CohortRequest = from_js(request, "classification options")?;
+        to_js(&analysis::cohort::run(&mut self.table, &request).map_err(js_error)?)
     }
 
     /// Kaplan–Meier curves (overall or by group) with medians, the

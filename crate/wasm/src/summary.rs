@@ -143,7 +143,7 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
     let event = columns
         .iter()
         .filter(is_code_column)
-        .find(|c| name_matches(&c.name, &["status", "event", "death", "dead", "died", "censor", "fustat", "vital", "progression"]))
+        .find(|c| name_matches(&c.name, &["status", "event", "death", "dead", "died", "censor", "fustat", "vital"]))
         .or_else(|| columns.iter().filter(is_code_column).find(|c| c.kind == "number"))
         .map(|c| c.name.clone());
     let event_values = event
@@ -155,7 +155,7 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
     let group = columns
         .iter()
         .filter(|c| c.groupable && Some(&c.name) != event.as_ref())
-        .find(|c| name_matches(&c.name, &["group", "arm", "treatment", "rx", "trt", "x", "resistance_group"]))
+        .find(|c| ["group", "arm", "treatment", "rx", "trt", "x", "resistance_group"].contains(&c.name.to_lowercase().as_str()))
         .map(|c| c.name.clone());
     let time_unit = time.as_ref().and_then(|t| {
         let lower = t.to_lowercase();

@@ -112,7 +112,7 @@ pub enum ShortResponse {
 
 /// Thresholds and choices of the classification. Defaults follow the model
 /// paper (Cui et al. 2025) and SITC (Kluger et al. 2020).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResistanceOptions {
     /// Rule set (default SITC).

@@ -67,21 +67,25 @@ fn conf_type_text(c: ConfType) -> &'static str {
     }
 }
 
-fn dropped_text(d: &DroppedRows) -> String {
-    let lines: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
-    let more = if d.count > d.lines.len() { ", …" } else { "" };
-    format!(
-        "{} row{} left out: missing {} in column \"{}\" (line{} {}{more}).",
-        d.count,
-        if d.count == 1 { "" } else { "s" },
-        match d.reason {
-            table::DropReason::MissingTime => "time",
-            table::DropReason::MissingEvent => "event status",
-            table::DropReason::MissingGroup => "group",
-        },
-        d.column,
-        if d.lines.len() == 1 { "" } else { "s" },
-        lines.join(", ")
+/// Groups defined by what happens after treatment starts (resistance needs
+/// progression, secondary resistance needs months without it) compared on
+/// times measured from the start: the immortal-time trap (docs/domain.md).
+fn immortal_time_note(request: &KmRequest) -> Option<String> {
+    let group = request.group.as_deref()?;
+    if group != crate::analysis::cohort::GROUP_COLUMN {
+        return None;
+    }
+    let time = request.time.to_lowercase();
+    if time.starts_with("pps") {
+        return None;
+    }
+    Some(
+        "Caution, immortal-time bias: resistance groups are defined by events after treatment start \
+         (a patient must live 6 months without progression to be called secondary resistance or durable \
+         response), so comparing survival from treatment start between them favours the later groups. \
+         Compare post-progression survival (pps columns, measured from progression), use a landmark \
+         analysis, or a Cox model with resistance as a time-varying covariate."
+            .to_string(),
     )
 }
 
@@ -118,8 +122,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
     let fit = km::fit(&time, &input.event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
 
-    let mut warnings: Vec<String> = input.dropped.iter().map(dropped_text).collect();
-    warnings.extend(input.warnings.iter().cloned());
+    // The table layer already words each dropped-row count as a warning.
+    let mut warnings: Vec<String> = input.warnings.clone();
+    if let Some(note) = immortal_time_note(request) {
+        warnings.insert(0, note);
+    }
     warnings.extend(fit.warnings.iter().cloned());
 
     let logrank = match &grouping {

@@ -2,6 +2,7 @@
 //! (plain options from JS), runs the core fits and returns the numbers,
 //! the formatted tables and the plot data together.
 
+pub mod cohort;
 pub mod km;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,38 @@
+// The teaching workflow: load the synthetic cohort, derive endpoints and
+// resistance groups, and go straight on to survival by group.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openPage, artifacts } from "../support/browser.mjs";
+
+let session;
+before(async () => { session = await openPage(); });
+after(async () => { await session?.close(); });
+
+test("synthetic cohort: classify, see the flow, then KM by resistance group", async () => {
+  const { page } = session;
+  const before = session.requests.length;
+  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
+  await page.click("#example-button");
+  await page.waitForSelector("#cohort-card:not([hidden])");
+  assert.match(await page.textContent("#data-summary"), /Synthetic teaching data/);
+  assert.equal(await page.inputValue("#cohort-col-start"), "ici_start_date");
+  await page.click("#cohort-run");
+  await page.waitForSelector("#cohort-results:not([hidden])");
+  const flow = await page.textContent("#cohort-flow");
+  assert.match(flow, /Screened: 601/);
+  assert.match(flow, /primary resistance: 229/i);
+  assert.match(await page.textContent("#cohort-rules"), /6 weeks/);
+  await page.screenshot({ path: join(artifacts, "cohort.png"), fullPage: true });
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("secondary resistance"));
+  assert.equal(await page.inputValue("#km-time"), "os_months");
+  assert.equal(await page.inputValue("#km-group"), "resistance_group");
+  const summary = await page.textContent("#km-summary");
+  assert.match(summary, /primary resistance/);
+  assert.match(summary, /not reached/);
+  // OS from treatment start by resistance group is the domain's trap: flagged.
+  assert.match(await page.textContent("#km-warnings"), /immortal-time bias/);
+  await page.screenshot({ path: join(artifacts, "cohort.png"), fullPage: true });
+  assert.deepEqual(session.requests.slice(before), [], "no network request");
+  assert.deepEqual(session.consoleErrors, []);
+});
