@@ -90,3 +90,8 @@ pub fn assert_all_close(actual: &[Option<f64>], expected: &[Option<f64>], rel: f
         }
     }
 }
+
+/// MASS's spline-interpolated profile CIs (`confint(glm)`), accurate only to
+/// ~1e-4..1e-6 relative (tests/reference/README.md); the exact roots are
+/// compared at STAT_REL.
+pub const MASS_PROFILE_REL: f64 = 1e-3;

@@ -1,0 +1,383 @@
+//! From the caller's columns to the fitters' working problem: input checks,
+//! the intercept, and aliased (collinear) columns found by a Householder QR
+//! with R's `dqrdc2` rule, so the dropped terms are the ones R reports as NA.
+
+use super::kernel::cross_products;
+use super::{LogisticError, LogisticInput, INTERCEPT};
+use crate::linalg::{Cholesky, SymMatrix};
+
+/// The numeric problem the fitters work on: estimable columns only, stored
+/// column by column so that the blocked passes in `kernel` read contiguous
+/// slices.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    /// Rows.
+    pub n: usize,
+    /// Estimable columns.
+    pub p: usize,
+    /// Column-major n x p: column j is `x[j * n..(j + 1) * n]`.
+    pub x: Vec<f64>,
+    /// Successes per row.
+    pub y: Vec<f64>,
+    /// Trials per row (all 1 for a 0/1 outcome).
+    pub m: Vec<f64>,
+    /// Sum of the saturated model's log-likelihood kernel (0 for 0/1 data).
+    pub loglik_saturated: f64,
+    /// Sum of log binomial coefficients (0 for 0/1 data): turns the kernel
+    /// into R's `logLik`.
+    pub loglik_constant: f64,
+    /// Position of the intercept among the estimable columns.
+    pub intercept: Option<usize>,
+}
+
+impl Problem {
+    /// Column j (empty when out of range).
+    #[inline]
+    pub fn col(&self, j: usize) -> &[f64] {
+        self.x.get(j * self.n..(j + 1) * self.n).unwrap_or(&[])
+    }
+
+    /// Residual deviance from a log-likelihood kernel.
+    pub fn deviance(&self, loglik_kernel: f64) -> f64 {
+        2.0 * (self.loglik_saturated - loglik_kernel)
+    }
+
+    /// Range (max - min) of each column, used to judge which coefficients
+    /// carry a separating direction.
+    pub fn column_ranges(&self) -> Vec<f64> {
+        (0..self.p)
+            .map(|j| {
+                let c = self.col(j);
+                let hi = c.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+                let lo = c.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+                if c.is_empty() {
+                    0.0
+                } else {
+                    hi - lo
+                }
+            })
+            .collect()
+    }
+}
+
+/// The prepared design: every term (aliased ones included, for reporting)
+/// and the working problem over the estimable ones.
+#[derive(Debug, Clone)]
+pub(crate) struct Design {
+    pub problem: Problem,
+    /// All term names, intercept first when present.
+    pub names: Vec<String>,
+    /// For each estimable column of `problem`, its index in `names`.
+    pub kept: Vec<usize>,
+    pub n_events: f64,
+    pub n_trials: f64,
+    pub has_intercept: bool,
+    pub warnings: Vec<String>,
+}
+
+/// Quotes a term for messages; the intercept is named in words.
+pub(crate) fn quoted(name: &str) -> String {
+    if name == INTERCEPT {
+        "the intercept".to_string()
+    } else {
+        format!("'{name}'")
+    }
+}
+
+/// Joins quoted names as "a, b and c".
+pub(crate) fn name_list(names: &[&str]) -> String {
+    let q: Vec<String> = names.iter().map(|n| quoted(n)).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        k => format!("{} and {}", q[..k - 1].join(", "), q[k - 1]),
+    }
+}
+
+impl Design {
+    /// Checks the input and builds the working problem. `qr_tolerance` is
+    /// R's `min(1e-7, epsilon / 1000)`.
+    pub fn build(input: &LogisticInput, intercept: bool, qr_tolerance: f64) -> Result<Design, LogisticError> {
+        let n = input.y.len();
+        if n == 0 {
+            return Err(LogisticError::NoRows);
+        }
+        if input.columns.len() != input.term_names.len() {
+            return Err(LogisticError::TermCountMismatch {
+                columns: input.columns.len(),
+                names: input.term_names.len(),
+            });
+        }
+        if !intercept && input.columns.is_empty() {
+            return Err(LogisticError::NoTerms);
+        }
+        for (col, name) in input.columns.iter().zip(input.term_names) {
+            if col.len() != n {
+                return Err(LogisticError::LengthMismatch {
+                    what: format!("term '{name}'"),
+                    expected: n,
+                    found: col.len(),
+                });
+            }
+            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+                return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
+            }
+        }
+        let m: Vec<f64> = match input.trials {
+            Some(t) => {
+                if t.len() != n {
+                    return Err(LogisticError::LengthMismatch {
+                        what: "trials".to_string(),
+                        expected: n,
+                        found: t.len(),
+                    });
+                }
+                if let Some(i) =
+                    t.iter().position(|v| !(v.is_finite() && *v >= 1.0 && v.fract() == 0.0 && *v <= 1e15))
+                {
+                    return Err(LogisticError::InvalidTrials { row: i + 1, value: t[i] });
+                }
+                t.to_vec()
+            }
+            None => vec![1.0; n],
+        };
+        for (i, (&y, &mi)) in input.y.iter().zip(&m).enumerate() {
+            if !y.is_finite() {
+                return Err(LogisticError::NonFinite { what: "the outcome".to_string(), row: i + 1 });
+            }
+            if y < 0.0 || y > mi || y.fract() != 0.0 {
+                return Err(LogisticError::InvalidOutcome {
+                    row: i + 1,
+                    value: y,
+                    binary: input.trials.is_none(),
+                });
+            }
+        }
+        let n_events: f64 = input.y.iter().sum();
+        let n_trials: f64 = m.iter().sum();
+        if n_events == 0.0 {
+            return Err(LogisticError::NoEvents);
+        }
+        if n_events == n_trials {
+            return Err(LogisticError::AllEvents);
+        }
+
+        let ones = if intercept { vec![1.0; n] } else { Vec::new() };
+        let mut names: Vec<String> = Vec::with_capacity(input.columns.len() + 1);
+        let mut cols: Vec<&[f64]> = Vec::with_capacity(input.columns.len() + 1);
+        if intercept {
+            names.push(INTERCEPT.to_string());
+            cols.push(&ones);
+        }
+        for (col, name) in input.columns.iter().zip(input.term_names) {
+            names.push(name.clone());
+            cols.push(col);
+        }
+
+        let aliasing = if screen_finds_no_collinearity(&cols, n) {
+            vec![None; cols.len()]
+        } else {
+            find_aliased_columns(&cols, n, qr_tolerance)
+        };
+        let mut warnings = Vec::new();
+        let mut kept = Vec::new();
+        for (j, status) in aliasing.iter().enumerate() {
+            match status {
+                None => kept.push(j),
+                Some(deps) => warnings.push(aliased_message(&names, &cols, j, deps, intercept)),
+            }
+        }
+        if kept.is_empty() {
+            return Err(LogisticError::NoEstimableTerms);
+        }
+
+        let p = kept.len();
+        let mut x = Vec::with_capacity(n * p);
+        for &j in &kept {
+            if let Some(col) = cols.get(j) {
+                x.extend_from_slice(col);
+            }
+        }
+        let y = input.y.to_vec();
+        let mut loglik_saturated = 0.0;
+        let mut loglik_constant = 0.0;
+        if input.trials.is_some() {
+            for (&yi, &mi) in y.iter().zip(&m) {
+                if mi > 1.0 {
+                    let f = yi / mi;
+                    if yi > 0.0 {
+                        loglik_saturated += yi * f.ln();
+                    }
+                    if yi < mi {
+                        loglik_saturated += (mi - yi) * (1.0 - f).ln();
+                    }
+                    loglik_constant += statrs::function::gamma::ln_gamma(mi + 1.0)
+                        - statrs::function::gamma::ln_gamma(yi + 1.0)
+                        - statrs::function::gamma::ln_gamma(mi - yi + 1.0);
+                }
+            }
+        }
+        let problem = Problem {
+            n,
+            p,
+            x,
+            y,
+            m,
+            loglik_saturated,
+            loglik_constant,
+            intercept: if intercept { Some(0) } else { None },
+        };
+        Ok(Design { problem, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
+    }
+}
+
+fn aliased_message(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], intercept: bool) -> String {
+    let name = names.get(j).map(String::as_str).unwrap_or("?");
+    let col = cols.get(j).copied().unwrap_or(&[]);
+    let first = col.first().copied().unwrap_or(0.0);
+    let constant = col.iter().all(|&v| v == first);
+    let tail = "so its coefficient cannot be estimated; it was dropped from the model (R reports NA).";
+    if constant && first == 0.0 {
+        format!("Term '{name}' is zero in every row, {tail}")
+    } else if constant && intercept {
+        format!(
+            "Term '{name}' has the same value ({first}) in every row, so it is collinear with the \
+             intercept; {tail}"
+        )
+    } else {
+        let dep_names: Vec<&str> = deps.iter().filter_map(|&d| names.get(d).map(String::as_str)).collect();
+        format!(
+            "Term '{name}' is an exact linear combination of {} (collinear), {tail} Remove one of \
+             these terms or merge categories.",
+            if dep_names.is_empty() { "earlier terms".to_string() } else { name_list(&dep_names) }
+        )
+    }
+}
+
+/// Cheap screen: the Cholesky pivots of the correlation-scaled X'X are the
+/// squared residual-norm ratios that R's QR compares with tol^2 (1e-22);
+/// when every pivot exceeds 1e-8 no column can be aliased and the QR is
+/// skipped. Otherwise the exact QR decides.
+fn screen_finds_no_collinearity(cols: &[&[f64]], n: usize) -> bool {
+    let g = cross_products(cols, n);
+    let p = g.dim();
+    let d: Vec<f64> = (0..p).map(|j| g.get(j, j)).collect();
+    if d.iter().any(|&v| !(v > 0.0 && v.is_finite())) {
+        return false;
+    }
+    let mut s = SymMatrix::zeros(p);
+    for j in 0..p {
+        for k in j..p {
+            s.set(j, k, g.get(j, k) / (d[j] * d[k]).sqrt());
+        }
+    }
+    matches!(Cholesky::new(&s, 1e-8), Some(c) if c.aliased().is_empty())
+}
+
+/// For each column, `None` when it is estimable or `Some(earlier columns it
+/// depends on)` when aliased. Householder QR in the given column order with
+/// `dqrdc2`'s limited pivoting rule: a column whose norm, after removing the
+/// earlier estimable columns, falls below `tol` times its original norm is
+/// aliased (R moves it to the end and reports NA).
+fn find_aliased_columns(cols: &[&[f64]], n: usize, tol: f64) -> Vec<Option<Vec<usize>>> {
+    let p = cols.len();
+    let mut a: Vec<Vec<f64>> = cols.iter().map(|c| c.to_vec()).collect();
+    let norm0: Vec<f64> = a.iter().map(|c| norm(c)).collect();
+    let mut result: Vec<Option<Vec<usize>>> = vec![None; p];
+    let mut kept: Vec<usize> = Vec::new();
+    let mut rank = 0usize;
+    for j in 0..p {
+        let res = a.get(j).map_or(0.0, |c| norm(c.get(rank..).unwrap_or(&[])));
+        let scale = if norm0[j] > 0.0 { norm0[j] } else { 1.0 };
+        if rank >= n || res < tol * scale {
+            result[j] = Some(dependencies(&a, &kept, j, rank, &norm0));
+            continue;
+        }
+        // Householder vector v = x - alpha e1 on rows rank..n.
+        let (head, rest) = a.split_at_mut(j + 1);
+        let col = &mut head[j];
+        let x0 = col[rank];
+        let alpha = if x0 >= 0.0 { -res } else { res };
+        let mut v: Vec<f64> = col[rank..].to_vec();
+        v[0] -= alpha;
+        let vv: f64 = v.iter().map(|t| t * t).sum();
+        if vv > 0.0 {
+            for other in rest.iter_mut() {
+                let seg = &mut other[rank..];
+                let dot: f64 = seg.iter().zip(&v).map(|(s, t)| s * t).sum();
+                let f = 2.0 * dot / vv;
+                for (s, t) in seg.iter_mut().zip(&v) {
+                    *s -= f * t;
+                }
+            }
+        }
+        col[rank] = alpha;
+        for s in col[rank + 1..].iter_mut() {
+            *s = 0.0;
+        }
+        kept.push(j);
+        rank += 1;
+    }
+    result
+}
+
+/// Earlier estimable columns that column `j` (aliased) is built from: the
+/// non-negligible coefficients of R c = Q'x_j.
+fn dependencies(a: &[Vec<f64>], kept: &[usize], j: usize, rank: usize, norm0: &[f64]) -> Vec<usize> {
+    let b: Vec<f64> = a[j].iter().take(rank).copied().collect();
+    let mut c = vec![0.0; rank];
+    for k in (0..rank).rev() {
+        let mut s = b.get(k).copied().unwrap_or(0.0);
+        for l in (k + 1)..rank {
+            s -= a[kept[l]][k] * c[l];
+        }
+        let d = a[kept[k]][k];
+        c[k] = if d != 0.0 { s / d } else { 0.0 };
+    }
+    let scale = norm0[j].max(f64::MIN_POSITIVE);
+    kept.iter()
+        .zip(&c)
+        .filter(|(&col, &ck)| (ck * norm0[col]).abs() > 1e-7 * scale)
+        .map(|(&col, _)| col)
+        .collect()
+}
+
+fn norm(v: &[f64]) -> f64 {
+    // Scaled to avoid overflow for columns with huge values.
+    let big = v.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    if big == 0.0 || !big.is_finite() {
+        return big;
+    }
+    let s: f64 = v.iter().map(|x| (x / big) * (x / big)).sum();
+    big * s.sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_constant_column_and_a_sum() {
+        let one = [1.0; 5];
+        let a = [1.0, 2.0, 3.0, 4.0, 6.0];
+        let c = [3.0; 5];
+        let b = [0.0, 1.0, 0.0, 1.0, 1.0];
+        let s: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x + 2.0 * y).collect();
+        let cols: Vec<&[f64]> = vec![&one, &a, &c, &b, &s];
+        let r = find_aliased_columns(&cols, 5, 1e-11);
+        assert!(r[0].is_none() && r[1].is_none() && r[3].is_none());
+        assert_eq!(r[2], Some(vec![0]));
+        assert_eq!(r[4], Some(vec![1, 3]));
+    }
+
+    #[test]
+    fn more_columns_than_rows_are_aliased() {
+        let one = [1.0; 2];
+        let a = [1.0, 2.0];
+        let b = [5.0, -1.0];
+        let cols: Vec<&[f64]> = vec![&one, &a, &b];
+        let r = find_aliased_columns(&cols, 2, 1e-11);
+        assert!(r[0].is_none() && r[1].is_none());
+        assert!(r[2].is_some());
+    }
+}
