@@ -1,0 +1,255 @@
+//! Test of proportional hazards (R survival >= 3.0 `cox.zph`): the exact
+//! score test, at (beta-hat, 0), of adding g(t) x for every covariate x,
+//! per term (all columns of a term together) and globally. Grambsch &
+//! Therneau (1994); the pre-3.0 approximation (lifelines) is not used.
+
+// Sorted positions index several parallel arrays; range loops read best.
+#![allow(clippy::needless_range_loop)]
+
+use super::fit::{chisq_upper, CoxFit, Ties};
+use super::prepared::{validate, Prepared};
+use super::riskset::{packed, walk, EventTerms};
+use super::{CoxData, CoxError};
+use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use serde::{Deserialize, Serialize};
+
+/// The time scale g(t) against which the effects are tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZphTransform {
+    /// 1 - KM(t-) of all the data (R's default).
+    #[default]
+    Km,
+    Identity,
+    /// Rank of the times.
+    Rank,
+    Log,
+}
+
+/// Options of [`cox_zph`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ZphOptions {
+    pub transform: ZphTransform,
+}
+
+impl Default for ZphOptions {
+    fn default() -> Self {
+        ZphOptions { transform: ZphTransform::Km }
+    }
+}
+
+/// A model term: its name and the covariate columns it spans (a factor with
+/// k levels spans k - 1 dummy columns and is tested with k - 1 df).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ModelTerm {
+    pub name: String,
+    pub columns: Vec<usize>,
+}
+
+/// One line of the PH test table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZphRow {
+    pub term: String,
+    pub chisq: f64,
+    pub df: usize,
+    pub p: f64,
+}
+
+/// The PH test table: one row per term and the global test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZphResult {
+    pub transform: ZphTransform,
+    pub terms: Vec<ZphRow>,
+    pub global: ZphRow,
+    pub warnings: Vec<String>,
+}
+
+/// Time transform per row, centred at its mean over the event rows.
+fn transformed_times(data: &CoxData, transform: ZphTransform) -> Vec<f64> {
+    let n = data.n();
+    let times = &data.stop;
+    let g: Vec<f64> = match transform {
+        ZphTransform::Identity => times.clone(),
+        ZphTransform::Log => times.iter().map(|t| t.ln()).collect(),
+        ZphTransform::Rank => {
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_unstable_by(|&a, &b| times[a].total_cmp(&times[b]));
+            let mut rank = vec![0.0; n];
+            let mut i = 0;
+            while i < n {
+                let mut j = i;
+                while j < n && times[idx[j]] == times[idx[i]] {
+                    j += 1;
+                }
+                let average = (i + j + 1) as f64 / 2.0; // mean of ranks i+1..=j
+                for &k in &idx[i..j] {
+                    rank[k] = average;
+                }
+                i = j;
+            }
+            rank
+        }
+        ZphTransform::Km => {
+            // Left-continuous KM of all rows, unweighted and unstratified
+            // (survfitKM in cox.zph); (start, stop] rows are at risk on
+            // start < t <= stop.
+            let mut by_stop: Vec<usize> = (0..n).collect();
+            by_stop.sort_unstable_by(|&a, &b| times[a].total_cmp(&times[b]));
+            let mut starts: Vec<f64> = data.start.clone().unwrap_or_default();
+            starts.sort_unstable_by(f64::total_cmp);
+            let mut out = vec![0.0; n];
+            let mut surv = 1.0; // S(t-) for the current time
+            let mut i = 0;
+            let mut entered = if data.start.is_some() { 0 } else { n };
+            while i < n {
+                let t = times[by_stop[i]];
+                let mut j = i;
+                let mut deaths = 0usize;
+                while j < n && times[by_stop[j]] == t {
+                    deaths += usize::from(data.event[by_stop[j]]);
+                    j += 1;
+                }
+                if data.start.is_some() {
+                    entered = starts.partition_point(|&s| s < t);
+                }
+                let at_risk = entered - i;
+                for &k in &by_stop[i..j] {
+                    out[k] = 1.0 - surv;
+                }
+                if deaths > 0 && at_risk > 0 {
+                    surv *= 1.0 - deaths as f64 / at_risk as f64;
+                }
+                i = j;
+            }
+            out
+        }
+    };
+    let (sum, count) = g
+        .iter()
+        .zip(&data.event)
+        .filter(|(_, &e)| e)
+        .fold((0.0, 0usize), |(s, c), (v, _)| (s + v, c + 1));
+    let mean = sum / count.max(1) as f64;
+    g.iter().map(|v| v - mean).collect()
+}
+
+/// u' A^- u for the rows/columns `idx` of `imat`.
+fn score_stat(imat: &SymMatrix, u: &[f64], idx: &[usize]) -> f64 {
+    let mut sub = SymMatrix::zeros(idx.len());
+    for (a, &j) in idx.iter().enumerate() {
+        for (b, &k) in idx.iter().enumerate() {
+            sub.set(a, b, imat.get(j, k));
+        }
+    }
+    let uu: Vec<f64> = idx.iter().map(|&j| u[j]).collect();
+    match Cholesky::new(&sub, CHOLESKY_TOLERANCE) {
+        Some(ch) => uu.iter().zip(ch.solve(&uu)).map(|(a, b)| a * b).sum(),
+        None => f64::NAN,
+    }
+}
+
+/// The PH test for a fit of `data` (R: `cox.zph(fit, transform)`). `terms`
+/// groups the columns into model terms; empty means one term per column (R's
+/// `terms = FALSE`). Columns with NA coefficients are left out.
+pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphOptions) -> Result<ZphResult, CoxError> {
+    validate(data)?;
+    let p_all = data.covariates.len();
+    if fit.coef.len() != p_all {
+        return Err(CoxError::FitMismatch {
+            reason: format!("the fit has {} coefficients but the data have {} columns", fit.coef.len(), p_all),
+        });
+    }
+    let default_terms: Vec<ModelTerm>;
+    let terms = if terms.is_empty() {
+        default_terms = (0..p_all).map(|j| ModelTerm { name: data.term_names[j].clone(), columns: vec![j] }).collect();
+        &default_terms
+    } else {
+        terms
+    };
+    if let Some(bad) = terms.iter().find(|t| t.columns.iter().any(|&c| c >= p_all)) {
+        return Err(CoxError::FitMismatch { reason: format!("term '{}' refers to a column that does not exist", bad.name) });
+    }
+    let kept: Vec<usize> = (0..p_all).filter(|&j| fit.coef[j].is_some()).collect();
+    if kept.is_empty() {
+        return Err(CoxError::FitMismatch { reason: "the fit has no estimated coefficients".to_string() });
+    }
+    let reduced = CoxData {
+        covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
+        term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
+        start: data.start.clone(),
+        stop: data.stop.clone(),
+        event: data.event.clone(),
+        strata: data.strata.clone(),
+        weights: data.weights.clone(),
+        cluster: None,
+    };
+    let prep = Prepared::new(&reduced);
+    let p = prep.p;
+    let beta: Vec<f64> = kept.iter().enumerate().map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a]).collect();
+    let eta: Vec<f64> = prep.x.chunks_exact(p).map(|r| r.iter().zip(&beta).map(|(x, b)| x * b).sum()).collect();
+    let gtime_data = transformed_times(data, options.transform);
+    let gtime: Vec<f64> = prep.order.iter().map(|&i| gtime_data[i]).collect();
+
+    let efron = fit.ties == Ties::Efron;
+    let mut u2 = vec![0.0; p];
+    let mut i11 = vec![0.0; p * (p + 1) / 2];
+    let mut i12 = vec![0.0; p * (p + 1) / 2];
+    let mut i22 = vec![0.0; p * (p + 1) / 2];
+    let mut et = EventTerms::new(p);
+    walk(&prep, &eta, true, |g| {
+        let mut gt = 0.0;
+        for pos in g.rows.0..g.rows.1 {
+            if prep.event[pos] {
+                gt = gtime[pos];
+                let w = prep.weight[pos];
+                for (u, &x) in u2.iter_mut().zip(prep.row(pos)) {
+                    *u += gt * w * x;
+                }
+            }
+        }
+        et.compute(g, efron, true);
+        u2.iter_mut().zip(&et.mean).for_each(|(u, m)| *u -= gt * m);
+        for (k, &v) in et.info.iter().enumerate() {
+            i11[k] += v;
+            i12[k] += gt * v;
+            i22[k] += gt * gt * v;
+        }
+    });
+    let mut imat = SymMatrix::zeros(2 * p);
+    for j in 0..p {
+        for k in 0..=j {
+            let idx = packed(j, k);
+            imat.set(j, k, i11[idx]);
+            imat.set(p + j, p + k, i22[idx]);
+            imat.set(j, p + k, i12[idx]);
+            imat.set(k, p + j, i12[idx]);
+        }
+    }
+    let mut u = vec![0.0; 2 * p];
+    u[p..].copy_from_slice(&u2);
+
+    let position = |col: usize| kept.iter().position(|&k| k == col);
+    let mut rows = Vec::new();
+    for term in terms {
+        let cols: Vec<usize> = term.columns.iter().filter_map(|&c| position(c)).collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let mut idx: Vec<usize> = (0..p).collect();
+        idx.extend(cols.iter().map(|c| p + c));
+        let chisq = score_stat(&imat, &u, &idx);
+        rows.push(ZphRow { term: term.name.clone(), chisq, df: cols.len(), p: chisq_upper(chisq, cols.len()) });
+    }
+    let all: Vec<usize> = (0..2 * p).collect();
+    let chisq = score_stat(&imat, &u, &all);
+    let global = ZphRow { term: "GLOBAL".to_string(), chisq, df: p, p: chisq_upper(chisq, p) };
+    let mut warnings = Vec::new();
+    if options.transform == ZphTransform::Log && data.stop.iter().any(|&t| t <= 0.0) {
+        warnings.push("The log transform needs positive times; some times are 0, so the test is undefined.".to_string());
+    }
+    if kept.len() < p_all {
+        warnings.push("Columns with NA (aliased) coefficients were left out of the PH test.".to_string());
+    }
+    Ok(ZphResult { transform: options.transform, terms: rows, global, warnings })
+}
