@@ -17,9 +17,12 @@ pub mod km;
 pub mod logrank;
 
 // Regression and comparison tables.
+pub mod baseline;
 pub mod contingency;
+pub mod design;
 pub mod ksample;
 pub mod logistic;
+pub mod model_table;
 pub mod rates;
 
 // Clinical cohort: endpoints, resistance groups, teaching data.
