@@ -8,6 +8,13 @@ const $ = (id) => document.getElementById(id);
 const engine = new Engine();
 const state = { summary: null, km: null, kmRequest: 0 };
 
+// Further analyses live in www/js/panels/*.js: each exports
+// `createPanel(context)` returning `{ element, onData(summary) }`; its
+// section is appended after the Kaplan–Meier card, numbered in order.
+const PANELS = [];
+const panels = [];
+const panelContext = () => ({ engine, el, table, fillSelect, download, showError, clearError, state });
+
 // ---------- status: progress and errors ----------
 function showProgress(label, done, total) {
   const box = $("progress");
@@ -65,6 +72,7 @@ function showData(summary, { keepCohortForm = false } = {}) {
     engine.call("suggestCohortColumns").then((suggested) => setupCohortForm(summary, suggested), showError);
   }
   setupKmForm(summary);
+  for (const panel of panels) panel.onData?.(summary);
 }
 
 // ---------- endpoints and resistance groups ----------
@@ -319,8 +327,19 @@ function wire() {
   });
 }
 
+function mountPanels() {
+  const main = document.querySelector("main");
+  PANELS.forEach((createPanel, i) => {
+    const panel = createPanel(panelContext());
+    panel.element.querySelector(".step")?.replaceChildren(String(4 + i));
+    main.append(panel.element);
+    panels.push(panel);
+  });
+}
+
 async function start() {
   wire();
+  mountPanels();
   try {
     await Promise.all([init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }), engine.ready]);
     state.rules = defaultResistanceRules();

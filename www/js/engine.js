@@ -35,6 +35,11 @@ export class Engine {
     }
   }
 
+  /** Calls a method of the worker's Dataset handle, e.g. ("cox", options). */
+  dataset(method, ...args) {
+    return this.call("dataset", { method, args });
+  }
+
   /** Runs `op` in the worker; resolves to its result or rejects with its Error. */
   call(op, args, onProgress) {
     const id = this.nextId++;

@@ -53,6 +53,15 @@ const ops = {
     return { result, summary: dataset.summary() };
   },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),
+  // Any other analysis method of the Dataset handle (docs/api.md), so that a
+  // new panel needs no change here.
+  dataset: ({ method, args }) => {
+    const data = requireData();
+    if (typeof data[method] !== "function" || method.startsWith("_") || method === "free") {
+      throw new Error(`unknown analysis ${method}`);
+    }
+    return data[method](...(args ?? []));
+  },
 };
 
 self.onmessage = async ({ data: { id, op, args } }) => {
