@@ -23,6 +23,17 @@ test("synthetic cohort: classify, see the flow, then KM by resistance group", as
   assert.match(flow, /Screened: 601/);
   assert.match(flow, /primary resistance: 229/i);
   assert.match(await page.textContent("#cohort-rules"), /6 weeks/);
+  const ink = await page.$eval("#flow-canvas", (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200) n++;
+    return n;
+  });
+  assert.ok(ink > 2000, "the flow chart is drawn");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#flow-svg")]);
+  const svg = (await import("node:fs")).readFileSync(await download.path(), "utf8");
+  assert.match(svg.replace(/\s+/g, " "), /Primary resistance/);
+  assert.match(svg, /601/);
   await page.screenshot({ path: join(artifacts, "cohort.png"), fullPage: true });
   await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("secondary resistance"));
   assert.equal(await page.inputValue("#km-time"), "os_months");

@@ -1,6 +1,8 @@
 // The page: moves files and clicks to the wasm API and puts the returned,
 // already formatted values on screen. No statistics here.
-import init, { drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules } from "../pkg/survcalc.js";
+import init, {
+  drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules, drawFlowChart, flowChartSvg, flowChartHeight,
+} from "../pkg/survcalc.js";
 import { Engine } from "./engine.js";
 import { el, table, fillSelect, download } from "./dom.js";
 
@@ -186,10 +188,27 @@ function showCohort(r) {
 
 function drawFlow() {
   const canvas = $("flow-canvas");
-  if (!state.cohort?.flow_chart || typeof drawFlowChart !== "function") {
-    canvas.hidden = true;
-    canvas.nextElementSibling.hidden = true;
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
+  const frame = { width: Math.round(width * ratio), height: 100, scale: ratio };
+  frame.height = flowChartHeight(state.cohort.flow_chart, frame);
+  canvas.style.width = `${width}px`;
+  drawFlowChart(canvas, state.cohort.flow_chart, frame);
+}
+
+function exportFlow(kind) {
+  const chart = state.cohort.flow_chart;
+  if (kind === "svg") {
+    const frame = { width: 860, height: 100, scale: 1 };
+    frame.height = flowChartHeight(chart, frame);
+    download(new Blob([flowChartSvg(chart, frame)], { type: "image/svg+xml" }), "flow-chart.svg");
+    return;
   }
+  const frame = { width: 1720, height: 100, scale: 2 };
+  frame.height = flowChartHeight(chart, frame);
+  const canvas = document.createElement("canvas");
+  drawFlowChart(canvas, chart, frame);
+  canvas.toBlob((blob) => download(blob, "flow-chart.png"), "image/png");
 }
 
 // ---------- Kaplan–Meier ----------
@@ -318,12 +337,17 @@ function wire() {
   $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));
   $("cohort-rule-set").addEventListener("change", showThresholds);
   $("cohort-run").addEventListener("click", runCohort);
+  $("flow-png").addEventListener("click", () => exportFlow("png"));
+  $("flow-svg").addEventListener("click", () => exportFlow("svg"));
   $("km-png").addEventListener("click", exportPng);
   $("km-svg").addEventListener("click", exportSvg);
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => state.km && showKm(state.km), 150);
+    resizeTimer = setTimeout(() => {
+      if (state.km) showKm(state.km);
+      if (state.cohort) drawFlow();
+    }, 150);
   });
 }
 

@@ -128,6 +128,20 @@ fn canvas_context(canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsError> {
         .map_err(|_| js_error("this browser cannot draw on a canvas"))
 }
 
+/// A plotters backend on `canvas`, resized to the frame (checked first:
+/// drawing without a page would panic inside plotters).
+fn canvas_backend(
+    canvas: web_sys::HtmlCanvasElement,
+    frame: &Frame,
+) -> Result<plotters_canvas::CanvasBackend, JsError> {
+    require_document()?;
+    canvas_context(&canvas)?;
+    canvas.set_width(frame.width);
+    canvas.set_height(frame.height);
+    plotters_canvas::CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| js_error("this browser cannot draw on a canvas"))
+}
+
 /// Draws a Kaplan–Meier plot (the `plot` field of a `kaplanMeier` result)
 /// on a canvas whose pixel size is `frame.width` x `frame.height`.
 #[wasm_bindgen(js_name = drawKaplanMeier)]
@@ -135,12 +149,7 @@ pub fn draw_kaplan_meier(canvas: web_sys::HtmlCanvasElement, plot: JsValue, fram
     let plot: charts::km::KmPlot =
         serde_wasm_bindgen::from_value(plot).map_err(|e| js_error(format!("Invalid plot data: {e}")))?;
     let frame: Frame = from_js(frame, "frame")?;
-    require_document()?;
-    canvas_context(&canvas)?;
-    canvas.set_width(frame.width);
-    canvas.set_height(frame.height);
-    let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
-        .ok_or_else(|| js_error("this browser cannot draw on a canvas"))?;
+    let backend = canvas_backend(canvas, &frame)?;
     use plotters::prelude::IntoDrawingArea;
     charts::km::draw(&backend.into_drawing_area(), &plot, &frame).map_err(|e| js_error(format!("drawing failed: {e}")))
 }

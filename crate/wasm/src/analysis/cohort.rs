@@ -2,7 +2,10 @@
 //! PPS) and resistance groups (SITC or progression within N months), added
 //! to the dataset as new columns that every later analysis can use.
 
+use crate::charts::flow::{FlowChart, FlowCount};
+use crate::charts::Frame;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
 use survcalc_core::dates::{Date, TimeUnit};
 use survcalc_core::endpoints::{self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem};
 use survcalc_core::resistance::{
@@ -68,6 +71,8 @@ pub struct CohortResult {
     pub unit: &'static str,
     pub flow: FlowCounts,
     pub flow_lines: Vec<String>,
+    /// Input of `drawFlowChart` / `flowChartSvg`.
+    pub flow_chart: FlowChart,
     pub rules: Vec<String>,
     pub group_column: String,
     pub endpoints: Vec<EndpointSummary>,
@@ -290,7 +295,9 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
             reason: p.reason.clone(),
         })
         .collect();
+    let flow_chart = flow_chart(&classification, &request.rules);
     Ok(CohortResult {
+        flow_chart,
         unit: request.unit.label(),
         flow_lines: classification.flow.lines(classification.rule_set),
         flow: classification.flow,
@@ -302,6 +309,80 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         new_columns,
         warnings: classification.warnings,
     })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+}
+
+/// The CONSORT-style chart of the model paper's Fig. 1 from the counts;
+/// unclassifiable patients (contradictory or missing dates) are listed
+/// among the exclusions with their reason, so every screened patient is
+/// accounted for.
+fn flow_chart(c: &Classification, rules: &ResistanceOptions) -> FlowChart {
+    let f = &c.flow;
+    let count = |label: String, n: usize| FlowCount { label, count: n as u64 };
+    let mut exclusions: Vec<FlowCount> =
+        f.excluded_by_reason.iter().filter(|e| e.count > 0).map(|e| count(capitalised(&e.label), e.count)).collect();
+    exclusions.extend(
+        f.unclassifiable_by_reason
+            .iter()
+            .filter(|u| u.count > 0)
+            .map(|u| count(format!("Unclassifiable: {}", u.label), u.count)),
+    );
+    let groups: Vec<(Group, usize)> = match c.rule_set {
+        RuleSet::Sitc => vec![
+            (Group::PrimaryResistance, f.primary_resistance),
+            (Group::SecondaryResistance, f.secondary_resistance),
+            (Group::DurableResponse, f.durable_response),
+        ],
+        RuleSet::EarlyProgression => vec![
+            (Group::PrimaryResistance, f.primary_resistance),
+            (Group::SecondaryResistance, f.secondary_resistance),
+            (Group::NoProgression, f.no_progression),
+        ],
+    };
+    FlowChart {
+        title: "Patient selection".into(),
+        screened: count("Patients screened".into(), f.screened),
+        excluded_label: "Excluded".into(),
+        exclusions,
+        analysed: count("Analysed".into(), f.analysed),
+        groups: groups.into_iter().map(|(g, n)| count(capitalised(&g.label(rules)), n)).collect(),
+        notes: c.rules.iter().take(1).cloned().collect(),
+    }
+}
+
+fn flow_input(chart: JsValue, frame: JsValue) -> Result<(FlowChart, Frame), JsError> {
+    let chart: FlowChart = serde_wasm_bindgen::from_value(chart)
+        .map_err(|e| crate::js_error(format!("Invalid flow chart data: {e}")))?;
+    Ok((chart, crate::from_js(frame, "frame")?))
+}
+
+/// Height in pixels that fits the flow chart at `frame.width`.
+#[wasm_bindgen(js_name = flowChartHeight)]
+pub fn flow_chart_height(chart: JsValue, frame: JsValue) -> Result<u32, JsError> {
+    let (chart, frame) = flow_input(chart, frame)?;
+    Ok(chart.preferred_height(&frame))
+}
+
+/// Draws the flow chart (the `flow_chart` of a `classify` result) on a canvas.
+#[wasm_bindgen(js_name = drawFlowChart)]
+pub fn draw_flow_chart(canvas: web_sys::HtmlCanvasElement, chart: JsValue, frame: JsValue) -> Result<(), JsError> {
+    let (chart, frame) = flow_input(chart, frame)?;
+    let backend = crate::canvas_backend(canvas, &frame)?;
+    use plotters::prelude::IntoDrawingArea;
+    crate::charts::flow::draw(&backend.into_drawing_area(), &chart, &frame)
+        .map_err(|e| crate::js_error(format!("drawing failed: {e}")))
+}
+
+/// The flow chart as an SVG document, for download.
+#[wasm_bindgen(js_name = flowChartSvg)]
+pub fn flow_chart_svg(chart: JsValue, frame: JsValue) -> Result<String, JsError> {
+    let (chart, frame) = flow_input(chart, frame)?;
+    crate::require_document()?;
+    crate::charts::flow::to_svg(&chart, &frame).map_err(crate::js_error)
 }
 
 /// Column suggestions for the cohort form, from names.

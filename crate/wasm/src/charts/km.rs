@@ -2,7 +2,7 @@
 //! marks, a legend, an annotation (log-rank p) and the number-at-risk table
 //! aligned under the x-axis ticks, as in published survival figures.
 
-use super::{series_colour, tick_label, Frame};
+use super::{series_colour, svg_text_at_canvas_size, tick_label, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -69,7 +69,7 @@ pub fn draw<DB: DrawingBackend>(
     let (_, total_h) = root.dim_in_pixel();
     let (upper, _) = root.split_vertically(total_h as i32 - table_h);
     let x_max = plot.ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-    let label_w = frame.px(130.0);
+    let label_w = frame.px(170.0);
 
     let mut chart = ChartBuilder::on(&upper)
         .caption(&plot.title, font(17.0))
@@ -157,8 +157,8 @@ pub fn draw<DB: DrawingBackend>(
         for (i, c) in plot.curves.iter().enumerate() {
             let y = top + row_h * (i as i32 + 1);
             let mut name = c.label.clone();
-            if name.chars().count() > 18 {
-                name = name.chars().take(17).collect::<String>() + "…";
+            if name.chars().count() > 22 {
+                name = name.chars().take(21).collect::<String>() + "…";
             }
             let colour = series_colour(i);
             let label_style = font(13.0).into_text_style(root).color(&colour);
@@ -181,7 +181,8 @@ pub fn to_svg(plot: &KmPlot, frame: &Frame) -> Result<String, String> {
         let root = backend.into_drawing_area();
         draw(&root, plot, frame).map_err(|e| format!("could not draw the Kaplan–Meier plot: {e}"))?;
     }
-    Ok(out)
+    // plotters writes SVG font sizes smaller than it draws them on a canvas.
+    Ok(svg_text_at_canvas_size(&out))
 }
 
 #[cfg(test)]
