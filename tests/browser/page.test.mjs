@@ -75,6 +75,14 @@ test("an uploaded CSV is analysed", async () => {
   await page.selectOption("#km-group", "sex");
   await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("sex"));
   assert.match(await page.textContent("#km-test"), /Log-rank/);
+  await page.selectOption("#km-time-unit", "days");
+  await page.selectOption("#km-display-unit", "months");
+  await page.fill("#km-times", "6, 12, 24");
+  await page.fill("#km-rmst", "12");
+  await page.dispatchEvent("#km-rmst", "change");
+  await page.waitForFunction(() => document.querySelector("#km-rmst-difference").textContent.includes("RMST difference"));
+  assert.match(await page.textContent("#km-at-times"), /Survival at chosen times/);
+  assert.match(await page.textContent("#km-follow-up"), /Median follow-up \(reverse Kaplan–Meier\)/);
   await page.screenshot({ path: join(artifacts, "km-lung.png"), fullPage: true });
 });
 

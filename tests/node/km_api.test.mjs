@@ -147,3 +147,20 @@ test("bad input gives a message with column, line and value; the module keeps wo
   const ok = Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
   assert.equal(ok.kaplanMeier({ time: "time", event: "status", event_values: ["1"] }).fit.curves[0].n, 23);
 });
+
+test("survival at times, RMST and median follow-up equal R (lung)", () => {
+  const ref = reference("02_lung");
+  const ds = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
+  const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], times: [180, 365, 730], rmst_tau: 365 });
+  const at = ref.km.overall.strata.all.at_times;
+  assert.deepEqual(r.at_times_table.rows.map((row) => row[2]), at.n_risk.map(String));
+  // Displayed as percentages with one decimal, from R's surv.
+  assert.deepEqual(r.at_times_table.rows.map((row) => row[3]), at.surv.map((s) => `${(100 * s).toFixed(1)}%`));
+  const follow = ref.km.reverse_km_followup_overall.strata.all.summary.log;
+  assert.ok(r.follow_up_text.includes(String(follow.median)), r.follow_up_text);
+  assert.equal(r.rmst_table.rows.length, 1);
+  assert.equal(r.rmst_difference_text, null, "no difference without two groups");
+  const bySex = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "sex", rmst_tau: 365 });
+  assert.match(bySex.rmst_difference_text, /^RMST difference \(1 − 2\) up to 365: /);
+  assert.throws(() => ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], rmst_tau: -1 }), /positive/);
+});

@@ -256,6 +256,8 @@ function kmOptions() {
     display_unit: ($("km-time-unit").value && $("km-display-unit").value) || null,
     conf_type: $("km-conf-type").value,
     conf_level: 0.95,
+    times: $("km-times").value.split(/[\s,;]+/).filter(Boolean).map(Number).filter(Number.isFinite),
+    rmst_tau: $("km-rmst").value === "" ? null : Number($("km-rmst").value),
   };
 }
 
@@ -295,6 +297,12 @@ function showKm(result) {
   const t = result.summary_table;
   $("km-summary").replaceChildren(table(t.header, t.rows, { numeric: t.numeric_columns }));
   $("km-test").textContent = result.test_text ?? "";
+  $("km-follow-up").textContent = result.follow_up_text;
+  const optionalTable = (id, t, title) => $(id).replaceChildren(...(t
+    ? [el("h3", {}, title), table(t.header, t.rows, { numeric: t.numeric_columns })] : []));
+  optionalTable("km-at-times", result.at_times_table, "Survival at chosen times");
+  optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time");
+  $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
   $("km-settings").textContent = result.settings_text;
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w)));
 }
@@ -331,7 +339,7 @@ function wire() {
   $("example-button").addEventListener("click", () =>
     load("loadExample", { path: $("example-select").value }, "Loading example…"));
   $("km-event").addEventListener("change", () => { showEventValues([]); runKm(); });
-  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values"]) {
+  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst"]) {
     $(id).addEventListener("change", runKm);
   }
   $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));

@@ -28,6 +28,12 @@ pub struct KmRequest {
     pub display_unit: Option<Unit>,
     pub conf_type: ConfType,
     pub conf_level: f64,
+    /// Survival at these times (in the displayed unit), e.g. 12, 24, 36
+    /// months for the 1-, 2- and 3-year rates.
+    pub times: Vec<f64>,
+    /// Restricted mean survival time up to tau (displayed unit); with two
+    /// groups also their difference.
+    pub rmst_tau: Option<f64>,
 }
 
 impl Default for KmRequest {
@@ -42,6 +48,8 @@ impl Default for KmRequest {
             display_unit: None,
             conf_type: ConfType::Log,
             conf_level: 0.95,
+            times: Vec::new(),
+            rmst_tau: None,
         }
     }
 }
@@ -51,6 +59,13 @@ pub struct KmResult {
     pub fit: KmFit,
     pub logrank: Option<LogrankFit>,
     pub summary_table: DisplayTable,
+    /// Survival at the requested times, per curve (empty when none asked).
+    pub at_times_table: Option<DisplayTable>,
+    pub rmst_table: Option<DisplayTable>,
+    /// Difference in RMST between two groups, when there are exactly two.
+    pub rmst_difference_text: Option<String>,
+    /// Median follow-up by the reverse Kaplan–Meier method.
+    pub follow_up_text: String,
     pub test_text: Option<String>,
     pub settings_text: String,
     pub plot: KmPlot,
@@ -183,6 +198,96 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         numeric_columns: vec![1, 2, 3],
     };
 
+    let shown_curves = || fit.curves.iter().map(|c| (if c.group.is_none() { "All patients".to_string() } else { c.label.clone() }, c));
+    let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
+
+    let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let at_times_table = if times.is_empty() {
+        None
+    } else {
+        let mut rows = Vec::new();
+        for (label, c) in shown_curves() {
+            let at = c.at_times(&times).map_err(|e| e.to_string())?;
+            for i in 0..at.time.len() {
+                rows.push(vec![
+                    label.clone(),
+                    format!("{}{unit_suffix}", format::number(at.time[i], format::decimals_for(at.time[i]).min(2))),
+                    at.n_risk[i].to_string(),
+                    format!("{}%", format::number(100.0 * at.surv[i], 1)),
+                    match (at.lower[i], at.upper[i]) {
+                        (Some(l), Some(u)) => format!("{}–{}%", format::number(100.0 * l, 1), format::number(100.0 * u, 1)),
+                        _ => "—".to_string(),
+                    },
+                ]);
+            }
+        }
+        Some(DisplayTable {
+            header: vec![
+                group_name.clone().unwrap_or_else(|| "Patients".into()),
+                "Time".into(),
+                "At risk".into(),
+                "Survival".into(),
+                format!("{level}% CI"),
+            ],
+            rows,
+            numeric_columns: vec![1, 2, 3, 4],
+        })
+    };
+
+    let (rmst_table, rmst_difference_text) = match request.rmst_tau {
+        Some(tau) if tau.is_finite() && tau > 0.0 => {
+            let mut rows = Vec::new();
+            for (label, c) in shown_curves() {
+                let r = c.rmst(tau).map_err(|e| e.to_string())?;
+                warnings.extend(r.warnings.iter().cloned());
+                rows.push(vec![label, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+            }
+            let groups: Vec<_> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
+            let difference = match groups.as_slice() {
+                [a, b] => {
+                    let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
+                    warnings.extend(d.warnings.iter().cloned());
+                    Some(format!(
+                        "RMST difference ({} − {}) up to {}{unit_suffix}: {}{unit_suffix} ({level}% CI {} to {}), p = {}",
+                        a.label,
+                        b.label,
+                        format::number(tau, format::decimals_for(tau).min(2)),
+                        format::number(d.difference, decimals.max(1)),
+                        format::number(d.lower, decimals.max(1)),
+                        format::number(d.upper, decimals.max(1)),
+                        d.p.map_or_else(|| "—".to_string(), format::p_value)
+                    )
+                    .replace("p = <", "p < "))
+                }
+                _ => None,
+            };
+            let table = DisplayTable {
+                header: vec![
+                    group_name.clone().unwrap_or_else(|| "Patients".into()),
+                    format!("RMST up to {}{unit_suffix}", format::number(tau, format::decimals_for(tau).min(2))),
+                    "SE".into(),
+                ],
+                rows,
+                numeric_columns: vec![1, 2],
+            };
+            (Some(table), difference)
+        }
+        Some(tau) => return Err(format!("The RMST horizon must be a positive time; {tau} is not.")),
+        None => (None, None),
+    };
+
+    let follow = km::reverse_km_follow_up(&time, &input.event, None, &KmOptions { include_overall: false, ..options.clone() })
+        .map_err(|e| e.to_string())?;
+    let follow_up_text = match follow.curves.first() {
+        Some(f) => format!(
+            "Median follow-up (reverse Kaplan–Meier): {}{unit_suffix}.",
+            format::median_ci(f.median.quantile, f.median.lower, f.median.upper, decimals)
+        ),
+        None => String::new(),
+    };
+
     let ticks = if unit == Some(Unit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
     let mut curves = Vec::new();
     for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
@@ -251,6 +356,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         fit,
         logrank,
         summary_table,
+        at_times_table,
+        rmst_table,
+        rmst_difference_text,
+        follow_up_text,
         test_text,
         settings_text: settings.join(" "),
         plot,
