@@ -111,6 +111,24 @@ test("a non-numeric time names column, line and value, and the page recovers", a
   assert.ok((await canvasInk("#km-canvas")) > 5000);
 });
 
+test("column types are shown and can be changed; ambiguous dates ask for the order", async () => {
+  const { page } = session;
+  await upload("dates.csv", "id,start,stage,time,status\nA,03/04/2021,1,5,1\nB,05/06/2021,2,7,0\nC,07/08/2021,2,9,1\n");
+  await page.waitForFunction(() => document.querySelector("#data-summary")?.textContent.includes("dates.csv"));
+  assert.match(await page.textContent("#data-summary"), /day\/month order the values do not show/);
+  const typeSelect = (name) => `select[aria-label="Type of column ${name}"]`;
+  assert.equal(await page.inputValue(typeSelect("start")), "");
+  await page.selectOption(typeSelect("start"), "date:day_month_year");
+  await page.waitForFunction(() => !document.querySelector("#data-summary").textContent.includes("do not show"));
+  assert.equal(await page.inputValue(typeSelect("start")), "date:day_month_year");
+  assert.equal(await page.inputValue(typeSelect("stage")), "number");
+  await page.selectOption(typeSelect("stage"), "category");
+  await page.waitForFunction((sel) => document.querySelector(sel)?.value === "category", typeSelect("stage"));
+  // Both overrides hold after the second re-read.
+  assert.equal(await page.inputValue(typeSelect("start")), "date:day_month_year");
+  assert.match(await page.textContent("#data-summary"), /2021-04-03/);
+});
+
 test("no network request after the page has loaded", async () => {
   const after = session.requests.slice(requestsAtReady);
   assert.deepEqual(after, [], `requests after load: ${after.join(", ")}`);

@@ -164,3 +164,16 @@ test("survival at times, RMST and median follow-up equal R (lung)", () => {
   assert.match(bySex.rmst_difference_text, /^RMST difference \(1 − 2\) up to 365: /);
   assert.throws(() => ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], rmst_tau: -1 }), /positive/);
 });
+
+test("column types can be declared: dates by order, numbers as categories", () => {
+  const csv = "id,start,stage\nA,03/04/2021,1\nB,05/06/2021,2\n";
+  const inferred = survcalc.Dataset.fromCsv(csv, "d.csv", {}).summary();
+  assert.equal(inferred.columns[1].type, "ambiguous_date");
+  const declared = survcalc.Dataset.fromCsv(csv, "d.csv", {
+    column_types: { start: { date: "day_month_year" }, stage: "category" },
+  }).summary();
+  assert.equal(declared.columns[1].type, "date");
+  assert.equal(declared.columns[1].date_order, "day_month_year");
+  assert.match(declared.columns[1].preview, /2021-04-03/);
+  assert.equal(declared.columns[2].type, "category");
+});

@@ -11,6 +11,9 @@ const EXAMPLES = [
 ];
 
 let dataset = null;
+// The text of the current file, kept so that the user can change a column's
+// type (or the delimiter) and have it read again without choosing it again.
+let current = null;
 const examples = new Map();
 
 const startup = Promise.all([
@@ -25,6 +28,7 @@ function load(text, name, options, progress) {
   const next = Dataset.fromCsv(text, name, options ?? {}, progress);
   dataset?.free();
   dataset = next;
+  current = { text, name };
   return dataset.summary();
 }
 
@@ -45,6 +49,10 @@ const ops = {
     const text = examples.get(path);
     if (text === undefined) throw new Error(`The example ${path} is not available.`);
     return load(text, path.split("/").pop(), options, progress);
+  },
+  reload({ options }, progress) {
+    if (!current) throw new Error("Load a CSV file first.");
+    return load(current.text, current.name, options, progress);
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),

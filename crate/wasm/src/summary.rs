@@ -27,6 +27,9 @@ pub struct ColumnSummary {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub type_label: String,
+    /// For date columns: "year_month_day", "day_month_year", "month_day_year"
+    /// or "excel_serial" (the value to declare the same type again).
+    pub date_order: Option<survcalc_core::table::DateOrder>,
     pub reason: String,
     pub n_missing: usize,
     /// The distinct values when there are at most MAX_LISTED_VALUES.
@@ -209,6 +212,10 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
                 name: c.name.clone(),
                 kind: kind_name(c.kind),
                 type_label: type_label(c.kind),
+                date_order: match c.kind {
+                    ColumnKind::Date(order) => Some(order),
+                    _ => None,
+                },
                 reason: c.reason.clone(),
                 n_missing: c.n_missing,
                 preview: preview(c, &values),
