@@ -29,3 +29,6 @@ pub mod rates;
 pub mod endpoints;
 pub mod resistance;
 pub mod synthetic;
+
+// Deterministic synthetic data for `make bench`.
+pub mod benchmark;
