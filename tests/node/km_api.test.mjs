@@ -177,3 +177,26 @@ test("column types can be declared: dates by order, numbers as categories", () =
   assert.match(declared.columns[1].preview, /2021-04-03/);
   assert.equal(declared.columns[2].type, "category");
 });
+
+test("log-rank options equal R: Peto-Peto (aml), stratified (veteran), trend (lung)", () => {
+  const aml = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
+  const rho1 = aml.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "x", rho: 1 });
+  const ref1 = reference("01_aml").logrank.by_x_rho1;
+  close(rho1.logrank.chisq, ref1.chisq, CLOSED_FORM_REL, "rho=1 chisq");
+  assert.match(rho1.test_text, /^Peto–Peto test \(rho = 1\)/);
+
+  const vet = survcalc.Dataset.fromCsv(fixture("03_veteran"), "veteran.csv", {});
+  const refS = reference("03_veteran").logrank.by_trt_strata_celltype;
+  const strat = vet.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "trt", strata: "celltype" });
+  close(strat.logrank.chisq, refS.chisq, CLOSED_FORM_REL, "stratified chisq");
+  close(strat.logrank.p, refS.p, STAT_REL, "stratified p");
+  assert.match(strat.test_text, /stratified by celltype/);
+
+  const lung = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
+  const refT = reference("02_lung").logrank.trend_ph_ecog;
+  const trend = lung.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "ph.ecog", trend: true, pairwise: "holm" });
+  close(trend.trend.chisq, refT.chisq, CLOSED_FORM_REL, "trend chisq");
+  assert.match(trend.trend_text, /^Test for trend across 0 < 1 < 2 < 3/);
+  assert.equal(trend.pairwise_table.rows.length, 6);
+  assert.match(trend.pairwise_table.header[3], /Holm/);
+});

@@ -253,6 +253,7 @@ function setupKmForm(summary) {
   fillSelect($("km-time"), numeric, s.time);
   fillSelect($("km-event"), all, s.event);
   fillSelect($("km-group"), [{ value: "", label: "— none (one curve) —" }, ...groupable], s.group ?? "");
+  fillSelect($("km-strata"), [{ value: "", label: "— none —" }, ...groupable], "");
   $("km-time-unit").value = s.time_unit ?? "";
   $("km-display-unit").value = "";
   showEventValues(s.event_values);
@@ -282,6 +283,10 @@ function kmOptions() {
     conf_level: 0.95,
     times: $("km-times").value.split(/[\s,;]+/).filter(Boolean).map(Number).filter(Number.isFinite),
     rmst_tau: $("km-rmst").value === "" ? null : Number($("km-rmst").value),
+    rho: Number($("km-rho").value),
+    strata: $("km-strata").value || null,
+    trend: $("km-trend").checked,
+    pairwise: $("km-pairwise").value || null,
   };
 }
 
@@ -322,6 +327,10 @@ function showKm(result) {
   $("km-summary").replaceChildren(table(t.header, t.rows, { numeric: t.numeric_columns }));
   $("km-test").textContent = result.test_text ?? "";
   $("km-follow-up").textContent = result.follow_up_text;
+  $("km-trend-text").textContent = result.trend_text ?? "";
+  const pw = result.pairwise_table;
+  $("km-pairwise-table").replaceChildren(...(pw
+    ? [el("h3", {}, "Pairwise comparisons"), table(pw.header, pw.rows, { numeric: pw.numeric_columns })] : []));
   const optionalTable = (id, t, title) => $(id).replaceChildren(...(t
     ? [el("h3", {}, title), table(t.header, t.rows, { numeric: t.numeric_columns })] : []));
   optionalTable("km-at-times", result.at_times_table, "Survival at chosen times");
@@ -363,7 +372,7 @@ function wire() {
   $("example-button").addEventListener("click", () =>
     load("loadExample", { path: $("example-select").value }, "Loading example…"));
   $("km-event").addEventListener("change", () => { showEventValues([]); runKm(); });
-  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst"]) {
+  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst", "km-rho", "km-strata", "km-trend", "km-pairwise"]) {
     $(id).addEventListener("change", runKm);
   }
   $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));

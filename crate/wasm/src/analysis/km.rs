@@ -8,7 +8,7 @@ use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use survcalc_core::format;
 use survcalc_core::km::{self, ConfType, Grouping, KmFit, KmOptions};
-use survcalc_core::logrank::{self, LogrankFit, LogrankInput, LogrankOptions};
+use survcalc_core::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use survcalc_core::table::{self, DroppedRows, SurvivalColumns, Table};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +34,16 @@ pub struct KmRequest {
     /// Restricted mean survival time up to tau (displayed unit); with two
     /// groups also their difference.
     pub rmst_tau: Option<f64>,
+    /// Fleming–Harrington weight S(t-)^rho: 0 = log-rank (R's default),
+    /// 1 = Peto–Peto.
+    pub rho: f64,
+    /// Stratify the group comparison by this column (survdiff + strata()).
+    pub strata: Option<String>,
+    /// Test for trend across the groups in their level order (scores 1..k).
+    pub trend: bool,
+    /// Pairwise comparisons with this correction ("holm", "bh",
+    /// "bonferroni", "none"); absent = none computed.
+    pub pairwise: Option<PAdjust>,
 }
 
 impl Default for KmRequest {
@@ -50,6 +60,10 @@ impl Default for KmRequest {
             conf_level: 0.95,
             times: Vec::new(),
             rmst_tau: None,
+            rho: 0.0,
+            strata: None,
+            trend: false,
+            pairwise: None,
         }
     }
 }
@@ -67,6 +81,10 @@ pub struct KmResult {
     /// Median follow-up by the reverse Kaplan–Meier method.
     pub follow_up_text: String,
     pub test_text: Option<String>,
+    pub trend: Option<LogrankTrend>,
+    pub trend_text: Option<String>,
+    pub pairwise: Option<PairwiseLogrank>,
+    pub pairwise_table: Option<DisplayTable>,
     pub settings_text: String,
     pub plot: KmPlot,
     pub n_used: usize,
@@ -144,11 +162,40 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     }
     warnings.extend(fit.warnings.iter().cloned());
 
+    // Strata codes (for the stratified test only), aligned with the used rows.
+    let strata = match request.strata.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => {
+            let column = table::categorical_column(table, name).map_err(|e| e.to_string())?;
+            let mut codes = Vec::with_capacity(input.rows.len());
+            for &row in &input.rows {
+                match column.codes.get(row).copied().flatten() {
+                    Some(c) => codes.push(c as usize),
+                    None => {
+                        return Err(format!(
+                            "Column \"{name}\", line {}: the stratum is missing; stratified tests need it for every patient.",
+                            table.line_of(row).unwrap_or(0)
+                        ))
+                    }
+                }
+            }
+            Some((codes, column.levels.clone(), name.to_string()))
+        }
+    };
+    let strata_grouping = strata.as_ref().map(|(codes, labels, _)| Grouping { codes, labels });
+    let test_options = LogrankOptions { rho: request.rho, ..LogrankOptions::default() };
+    let test_name = if request.rho == 0.0 {
+        "Log-rank test".to_string()
+    } else if request.rho == 1.0 {
+        "Peto–Peto test (rho = 1)".to_string()
+    } else {
+        format!("Fleming–Harrington test (rho = {})", request.rho)
+    };
     let logrank = match &grouping {
         Some(g) if g.labels.len() >= 2 => {
             let lr = logrank::fit(
-                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: None },
-                &LogrankOptions::default(),
+                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: strata_grouping },
+                &test_options,
             )
             .map_err(|e| e.to_string())?;
             warnings.extend(lr.warnings.iter().cloned());
@@ -156,15 +203,74 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         }
         _ => None,
     };
+    let p_text = |p: f64| {
+        let text = format::p_value(p);
+        if text.starts_with('<') || text.starts_with('>') { format!("p {text}") } else { format!("p = {text}") }
+    };
     let test_text = logrank.as_ref().map(|lr| {
         format!(
-            "Log-rank test: χ² = {}, df = {}, p = {}",
+            "{test_name}{}: χ² = {}, df = {}, {}",
+            strata.as_ref().map(|(_, _, n)| format!(", stratified by {n}")).unwrap_or_default(),
             format::number(lr.chisq, 2),
             lr.df,
-            format::p_value(lr.p)
+            p_text(lr.p)
         )
-        .replace("p = <", "p < ")
-        .replace("p = >", "p > ")
+    });
+    let trend = match (&logrank, request.trend) {
+        (Some(lr), true) if lr.groups.len() >= 3 => Some(logrank::trend(lr, None).map_err(|e| e.to_string())?),
+        (Some(_), true) => {
+            warnings.push("The test for trend needs at least three ordered groups.".to_string());
+            None
+        }
+        _ => None,
+    };
+    let trend_text = trend.as_ref().map(|t| {
+        format!(
+            "Test for trend across {} (scores 1 to {} in level order): χ² = {}, df = 1, {}",
+            t.groups.join(" < "),
+            t.groups.len(),
+            format::number(t.chisq, 2),
+            p_text(t.p)
+        )
+    });
+    let pairwise = match (&grouping, request.pairwise) {
+        (Some(g), Some(adjust)) if g.labels.len() >= 3 => Some(
+            logrank::pairwise(
+                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: None },
+                &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        _ => None,
+    };
+    let pairwise_table = pairwise.as_ref().map(|pw| DisplayTable {
+        header: vec![
+            "Comparison".into(),
+            "χ²".into(),
+            "p".into(),
+            format!(
+                "p ({})",
+                match pw.p_adjust {
+                    PAdjust::Holm => "Holm",
+                    PAdjust::Bh => "Benjamini–Hochberg",
+                    PAdjust::Bonferroni => "Bonferroni",
+                    PAdjust::None => "not adjusted",
+                }
+            ),
+        ],
+        rows: pw
+            .comparisons
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{} vs {}", c.group_a, c.group_b),
+                    c.chisq.map_or_else(|| "—".into(), |x| format::number(x, 2)),
+                    c.p.map_or_else(|| "—".into(), format::p_value),
+                    c.p_adjusted.map_or_else(|| "—".into(), format::p_value),
+                ]
+            })
+            .collect(),
+        numeric_columns: vec![1, 2, 3],
     });
 
     let max_time = time.iter().copied().fold(0.0_f64, f64::max);
@@ -323,8 +429,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         curves,
         show_ci: false,
         annotation: logrank.as_ref().map(|lr| {
-            let p = format::p_value(lr.p);
-            if p.starts_with('<') { format!("Log-rank p {p}") } else { format!("Log-rank p = {p}") }
+            let name = if request.rho == 0.0 { "Log-rank" } else { test_name.as_str() };
+            format!("{name} {}", p_text(lr.p))
         }),
         risk_table: true,
     };
@@ -347,7 +453,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         }
     }
     if logrank.is_some() {
-        settings.push("Log-rank test as R's survdiff (rho = 0).".to_string());
+        settings.push(format!(
+            "{test_name} as R's survdiff (rho = {}){}.",
+            request.rho,
+            if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
+        ));
     }
 
     Ok(KmResult {
@@ -361,6 +471,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst_difference_text,
         follow_up_text,
         test_text,
+        trend,
+        trend_text,
+        pairwise,
+        pairwise_table,
         settings_text: settings.join(" "),
         plot,
         warnings,
