@@ -5,6 +5,8 @@ import init, {
 } from "../pkg/survcalc.js";
 import { Engine } from "./engine.js";
 import { el, table, fillSelect, download } from "./dom.js";
+import { createPanel as baselinePanel } from "./panels/baseline.js";
+import { createPanel as ratesPanel } from "./panels/rates.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -26,7 +28,7 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 // Further analyses live in www/js/panels/*.js: each exports
 // `createPanel(context)` returning `{ element, onData(summary) }`; its
 // section is appended after the Kaplan–Meier card, numbered in order.
-const PANELS = [];
+const PANELS = [baselinePanel, ratesPanel];
 const panels = [];
 const panelContext = () => ({ engine, el, table, fillSelect, download, showError, clearError, state });
 

@@ -4,6 +4,7 @@
 //! Charts are drawn here (plotters) on a canvas or to SVG. See docs/api.md.
 
 pub mod analysis;
+pub mod bench;
 pub mod charts;
 pub mod summary;
 

@@ -4,6 +4,8 @@
 
 pub mod cohort;
 pub mod km;
+pub mod baseline;
+pub mod rates;
 
 use serde::{Deserialize, Serialize};
 
