@@ -29,11 +29,13 @@ apt_install() {
 
 # --- 1. a Rust toolchain that can target wasm32 -----------------------------
 toolchain=""
-if has_wasm_std ""; then
+# SURVCALC_DEBIAN_WASM=1 forces the Debian route (to test it on a machine
+# where rustup works).
+if [ "${SURVCALC_DEBIAN_WASM:-}" != 1 ] && has_wasm_std ""; then
   toolchain=""
 elif rustup toolchain list 2>/dev/null | grep -q '^system' && has_wasm_std system; then
   toolchain=system
-elif log "trying rustup target add (bounded to 60 s)" && \
+elif [ "${SURVCALC_DEBIAN_WASM:-}" != 1 ] && log "trying rustup target add (bounded to 60 s)" && \
      timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && has_wasm_std ""; then
   toolchain=""
 else
