@@ -143,7 +143,9 @@ struct Evaluation {
 fn eta_sorted(prep: &Prepared, beta: &[f64], eta: &mut Vec<f64>) {
     let p = prep.p;
     eta.clear();
-    if p == 0 {
+    // At beta = 0 (the first evaluation) every x'beta is zero: skip the
+    // products.
+    if p == 0 || beta.iter().all(|&b| b == 0.0) {
         eta.resize(prep.n, 0.0);
         return;
     }

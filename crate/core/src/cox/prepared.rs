@@ -185,14 +185,23 @@ impl Prepared {
         let mut means = vec![0.0; p];
         for j in 0..p {
             let col = &data.covariates[j];
-            let doscale = !col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0);
-            if !doscale {
+            // One pass finds both whether the column is coded within
+            // {-1, 0, 1} and its (weighted) sum, summed in row order as before.
+            let mut coded = true;
+            let wsum = match &data.weights {
+                Some(w) => col.iter().zip(w).fold(0.0, |acc, (&x, w)| {
+                    coded &= x == 0.0 || x == 1.0 || x == -1.0;
+                    acc + w * x
+                }),
+                None => col.iter().fold(0.0, |acc, &x| {
+                    coded &= x == 0.0 || x == 1.0 || x == -1.0;
+                    acc + x
+                }),
+            };
+            if coded {
                 continue;
             }
-            let wmean = match &data.weights {
-                Some(w) => col.iter().zip(w).map(|(x, w)| w * x).sum::<f64>(),
-                None => col.iter().sum::<f64>(),
-            } / total_w;
+            let wmean = wsum / total_w;
             centre[j] = wmean;
             let mad: f64 = match &data.weights {
                 Some(w) => col.iter().zip(w).map(|(x, w)| w * (x - wmean).abs()).sum(),
@@ -203,15 +212,19 @@ impl Prepared {
             means[j] = if counting { col.iter().sum::<f64>() / n as f64 } else { wmean };
         }
 
-        let mut x = vec![0.0; n * p];
-        for j in 0..p {
-            let col = &data.covariates[j];
-            let (c, sc) = (centre[j], scale[j]);
-            for (row, &i) in x.chunks_exact_mut(p.max(1)).zip(&order) {
-                row[j] = (col[i] - c) * sc;
+        // Centred rows in data order first (reading the columns in order),
+        // then whole rows gathered into sorted order: one scattered read of
+        // p adjacent values per row instead of p reads from p columns.
+        let mut x = Vec::with_capacity(n * p);
+        if p > 0 {
+            let mut rows = Vec::with_capacity(n * p);
+            for i in 0..n {
+                rows.extend(data.covariates.iter().zip(centre.iter().zip(&scale)).map(|(col, (&c, &sc))| (col[i] - c) * sc));
+            }
+            for &i in &order {
+                x.extend_from_slice(&rows[i * p..(i + 1) * p]);
             }
         }
-
         let mut start_order = Vec::new();
         if counting {
             let mut pairs: Vec<(u64, u32)> =

@@ -126,6 +126,19 @@ pub(crate) struct EventGroup<'a> {
 /// overflow; it never triggers for ordinary data).
 const RECENTER_LIMIT: f64 = 200.0;
 
+/// exp(eta - recenter), skipping the exponential when it is exactly 1: the
+/// evaluation at beta = 0 (the null log-likelihood and score test) then
+/// costs no exp at all, and the result is bit-for-bit the same.
+#[inline]
+fn risk_score(eta: f64, recenter: f64) -> f64 {
+    let shifted = eta - recenter;
+    if shifted == 0.0 {
+        1.0
+    } else {
+        shifted.exp()
+    }
+}
+
 /// Walks each stratum backwards in time and calls `visit` once per distinct
 /// event time. `eta` is the linear predictor in sorted order.
 pub(crate) fn walk<F>(prep: &Prepared, eta: &[f64], with_cmat: bool, mut visit: F)
@@ -169,7 +182,7 @@ where
                             etasum = 0.0;
                         } else {
                             etasum -= eta[pos];
-                            let risk = (eta[pos] - recenter).exp() * prep.weight[pos];
+                            let risk = risk_score(eta[pos], recenter) * prep.weight[pos];
                             others.add(-risk, prep.row(pos));
                         }
                     }
@@ -204,7 +217,7 @@ where
                     deaths.rescale(factor);
                 }
                 let w = prep.weight[add];
-                let risk = (eta[add] - recenter).exp() * w;
+                let risk = risk_score(eta[add], recenter) * w;
                 if prep.event[add] && prep.stop[add] == t {
                     deaths.add(risk, prep.row(add));
                     ndead += 1;
@@ -256,6 +269,12 @@ impl EventTerms {
         let wt = g.deadwt / d as f64;
         let (mut s1, mut sf1, mut s2, mut sf2, mut sff2, mut logsum) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         let dd = d as f64;
+        // The sum of the d logarithms is taken as the log of running
+        // products, flushed before they would overflow or underflow: one ln
+        // per event time instead of one per tied death (ln dominates this
+        // loop, and in wasm it is a software routine). The rounding differs
+        // from summing logs only in the last bits.
+        let mut product = 1.0;
         for k in 0..d {
             let f = (k + 1) as f64 / dd;
             let den = g.others.denom + f * g.deaths.denom;
@@ -265,8 +284,15 @@ impl EventTerms {
             s2 += inv * inv;
             sf2 += f * inv * inv;
             sff2 += f * f * inv * inv;
-            logsum += den.ln();
+            let next = product * den;
+            if next.is_normal() {
+                product = next;
+            } else {
+                logsum += product.ln();
+                product = den;
+            }
         }
+        logsum += product.ln();
         self.log_denom = wt * logsum;
         let a0 = &g.others.a;
         let a2 = &g.deaths.a;
