@@ -42,17 +42,20 @@ else
   log "rustup cannot provide wasm32; building its std from Debian's Rust (about 2 minutes)"
   apt_install rustc-web cargo-web rust-web-src lld-14
   sysroot=/usr/lib/rustlib
+  # wasm32 links with rust-lld, which Debian does not ship: LLVM's wasm-ld
+  # is the same linker (needed already for the cdylib below).
+  mkdir -p "$sysroot/x86_64-unknown-linux-gnu/bin"
+  ln -sf /usr/bin/wasm-ld-14 "$sysroot/x86_64-unknown-linux-gnu/bin/rust-lld"
   scratch=$(mktemp -d)
   mkdir -p "$scratch/src"
   printf '[package]\nname = "stdbuild"\nversion = "0.0.0"\nedition = "2021"\n[lib]\ncrate-type = ["cdylib"]\npath = "src/lib.rs"\n' > "$scratch/Cargo.toml"
   : > "$scratch/src/lib.rs"
-  (cd "$scratch" && RUSTUP_TOOLCHAIN= RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -q --release \
+  (cd "$scratch" && RUSTUP_TOOLCHAIN= RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$scratch/target" \
+      /usr/bin/cargo build -q --release \
       --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort,test,proc_macro)
   mkdir -p "$sysroot/wasm32-unknown-unknown/lib"
   cp "$scratch"/target/wasm32-unknown-unknown/release/deps/*.rlib "$sysroot/wasm32-unknown-unknown/lib/"
   rm -rf "$scratch"
-  mkdir -p "$sysroot/x86_64-unknown-linux-gnu/bin"
-  ln -sf /usr/bin/wasm-ld-14 "$sysroot/x86_64-unknown-linux-gnu/bin/rust-lld"
   rustup toolchain link system /usr
   has_wasm_std system || { log "the Debian fallback did not produce a wasm32 std"; exit 1; }
   toolchain=system
