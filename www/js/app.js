@@ -7,6 +7,8 @@ import { Engine } from "./engine.js";
 import { el, table, fillSelect, download } from "./dom.js";
 import { createPanel as baselinePanel } from "./panels/baseline.js";
 import { createPanel as ratesPanel } from "./panels/rates.js";
+import { createPanel as coxPanel } from "./panels/cox.js";
+import { createPanel as modelsPanel } from "./panels/models.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -28,7 +30,7 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 // Further analyses live in www/js/panels/*.js: each exports
 // `createPanel(context)` returning `{ element, onData(summary) }`; its
 // section is appended after the Kaplan–Meier card, numbered in order.
-const PANELS = [baselinePanel, ratesPanel];
+const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel];
 const panels = [];
 const panelContext = () => ({ engine, el, table, fillSelect, download, showError, clearError, state });
 
@@ -100,7 +102,15 @@ function showData(summary, { keepCohortForm = false } = {}) {
     engine.call("suggestCohortColumns").then((suggested) => setupCohortForm(summary, suggested), showError);
   }
   setupKmForm(summary);
-  for (const panel of panels) panel.onData?.(summary);
+  // One panel's failure must not keep the data from the others.
+  for (const panel of panels) {
+    try {
+      panel.onData?.(summary);
+    } catch (error) {
+      console.error(error);
+      showError(new Error(`A panel could not show this file: ${error.message}`));
+    }
+  }
 }
 
 // ---------- endpoints and resistance groups ----------

@@ -7,7 +7,7 @@ const RESPONSES = ["CR", "PR", "SD", "PD"];
 
 /** A best-overall-response column: holds at least three of CR/PR/SD/PD. */
 const isResponseColumn = (c) =>
-  (c.values ?? []).filter((v) => RESPONSES.includes(v.trim().toUpperCase())).length >= 3;
+  (c?.values ?? []).filter((v) => RESPONSES.includes(v.trim().toUpperCase())).length >= 3;
 
 const PRESETS = [
   { id: "rates-orr", label: "ORR (CR+PR)", values: ["CR", "PR"] },

@@ -6,6 +6,9 @@ pub mod cohort;
 pub mod km;
 pub mod baseline;
 pub mod rates;
+pub mod cox;
+pub mod models;
+pub mod forest_drawing;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,155 @@
+// Cox proportional hazards regression (dataset.cox): hazard ratios with
+// CIs, the model tests, the proportional-hazards test and a forest plot.
+// Every number and sentence comes formatted from the wasm side.
+import {
+  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+} from "./regression.js";
+
+export function createPanel({ engine, el, table, fillSelect, download, state }) {
+  const time = el("select", { id: "cox-time" });
+  const event = el("select", { id: "cox-event" });
+  const eventValues = el("div", { id: "cox-event-values" });
+  const start = el("select", { id: "cox-start" });
+  const strata = el("select", { id: "cox-strata" });
+  const ties = el("select", { id: "cox-ties" },
+    el("option", { value: "efron" }, "Efron (R's default)"),
+    el("option", { value: "breslow" }, "Breslow (Stata's default)"));
+  const robust = el("input", { type: "checkbox", id: "cox-robust" });
+  const cluster = el("select", { id: "cox-cluster", disabled: true });
+  const zph = el("select", { id: "cox-zph" },
+    el("option", { value: "km" }, "1 − Kaplan–Meier (R's default)"),
+    el("option", { value: "identity" }, "time"),
+    el("option", { value: "rank" }, "rank of time"),
+    el("option", { value: "log" }, "log time"));
+  const terms = createTermList(el, { id: "cox-terms" });
+  const fit = el("button", { type: "button", id: "cox-fit" }, "Fit Cox model");
+  const error = el("div", { class: "error", role: "alert", id: "cox-error", hidden: true });
+
+  const nLine = el("p", { id: "cox-n", class: "cox-n" });
+  const hrBox = el("div", { id: "cox-table" });
+  const tests = el("ul", { id: "cox-tests", class: "cox-tests" });
+  const zphBox = el("div", { id: "cox-zph-table" });
+  const zphText = el("p", { id: "cox-zph-text", class: "settings-note" });
+  const canvas = el("canvas", { id: "cox-canvas", "aria-label": "Forest plot of hazard ratios" });
+  const png = el("button", { type: "button", id: "cox-png" }, "Download PNG");
+  const svg = el("button", { type: "button", id: "cox-svg" }, "Download SVG");
+  const warnings = el("ul", { id: "cox-warnings", class: "warnings" });
+  const settings = el("p", { id: "cox-settings", class: "settings-note" });
+  const results = el("div", { id: "cox-results", hidden: true },
+    nLine, warnings, hrBox,
+    el("h3", {}, "Model tests"), tests,
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)),
+    el("h3", {}, "Proportional hazards"), zphBox, zphText,
+    settings);
+
+  const element = el("section", { class: "card", id: "cox-card", hidden: true, "aria-labelledby": "cox-title" },
+    el("h2", { id: "cox-title" }, el("span", { class: "step" }), " Cox regression"),
+    el("p", { class: "hint" },
+      "Hazard ratios of several covariates together (R's coxph), with the test of proportional hazards (cox.zph) ",
+      "and a forest plot. Tick the covariates; categories are compared with the reference level you choose."),
+    el("form", { class: "settings", id: "cox-form" },
+      el("label", {}, "Time column", time),
+      el("label", {}, "Event column", event),
+      el("fieldset", { class: "event-values" }, el("legend", {}, "Value(s) meaning “event”"), eventValues),
+      el("label", {}, "Entry time (start, stop] rows", start),
+      el("label", {}, "Stratify by", strata),
+      el("label", {}, "Ties", ties),
+      el("label", { class: "check" }, robust, "Robust variance"),
+      el("label", {}, "Cluster (patient id)", cluster),
+      el("label", {}, "PH test time scale", zph),
+      el("fieldset", { class: "reg-fieldset" }, el("legend", {}, "Covariates"), terms.element),
+      fit),
+    error, results);
+
+  let summary = null;
+  let current = null;
+  let request = 0;
+
+  const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
+
+  function options() {
+    return {
+      time: time.value,
+      event: event.value,
+      event_values: checkedValues(eventValues),
+      start: start.value || null,
+      strata: strata.value || null,
+      covariates: terms.selected(),
+      ties: ties.value,
+      robust: robust.checked,
+      cluster: (robust.checked && cluster.value) || null,
+      zph_transform: zph.value,
+      conf_level: 0.95,
+    };
+  }
+
+  async function run() {
+    const id = ++request;
+    error.hidden = true;
+    fit.disabled = true;
+    try {
+      const result = await engine.dataset("cox", options());
+      if (id !== request) return;
+      current = result;
+      show(result);
+    } catch (e) {
+      if (id !== request) return;
+      results.hidden = true;
+      error.hidden = false;
+      error.textContent = errorText(e);
+    } finally {
+      fit.disabled = false;
+    }
+  }
+
+  function show(r) {
+    results.hidden = false;
+    nLine.textContent = r.n_text;
+    hrBox.replaceChildren(kindTable(table, r.hr_table, r.hr_row_kinds, "reg-table"));
+    tests.replaceChildren(...r.tests_text.map((t) => el("li", {}, t)));
+    zphBox.replaceChildren(r.zph_table ? table(r.zph_table.header, r.zph_table.rows, { numeric: r.zph_table.numeric_columns, className: "reg-table" }) : "");
+    zphText.textContent = r.zph_text;
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    settings.textContent = r.settings_text;
+    showForest(canvas, r.plot);
+  }
+
+  function onData(s) {
+    const sameFile = summary?.name === s.name;
+    summary = s;
+    const km = kmChoices();
+    const suggested = s.suggestions ?? {};
+    const chosen = {
+      time: km?.time ?? suggested.time,
+      event: km?.event ?? suggested.event,
+      event_values: km?.event_values ?? suggested.event_values,
+    };
+    const byType = [...s.columns].sort((a, b) => (a.type !== "number") - (b.type !== "number"));
+    const numeric = byType.map((c) => ({ value: c.name, label: c.type === "number" ? c.name : `${c.name} (${c.type_label})` }));
+    const all = s.columns.map((c) => ({ value: c.name }));
+    const groupable = s.columns.filter((c) => c.groupable).map((c) => ({ value: c.name }));
+    fillSelect(time, numeric, chosen.time);
+    fillSelect(event, all, chosen.event);
+    valueChecklist(el, eventValues, columnNamed(event.value), chosen.event_values);
+    fillSelect(start, [{ value: "", label: "— none (one row per patient) —" }, ...numeric], "");
+    fillSelect(strata, [{ value: "", label: "— none —" }, ...groupable], "");
+    fillSelect(cluster, [{ value: "", label: "— each row its own —" }, ...all], "");
+    terms.setColumns(s.columns, { reset: !sameFile });
+    results.hidden = true;
+    error.hidden = true;
+    element.hidden = false;
+  }
+
+  event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
+  robust.addEventListener("change", () => { cluster.disabled = !robust.checked; });
+  fit.addEventListener("click", run);
+  png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
+  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));
+  let resizeTimer;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
+  });
+
+  return { element, onData };
+}

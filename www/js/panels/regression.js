@@ -1,0 +1,134 @@
+// Pieces shared by the regression panels (Cox, model tables): the covariate
+// checklist with a kind and a reference level per column, value checklists,
+// and drawing / exporting the forest plot the wasm side lays out.
+import { drawForest, forestSvg, forestPlotHeight } from "../../pkg/survcalc.js";
+
+/** Columns that can be covariates: everything but dates. */
+const usable = (c) => c.type === "number" || c.type === "category" || c.type === "text";
+
+/** Numbers enter per unit; categories and short text as levels. A category
+ * with too many levels to list is usually a number column with a stray
+ * word: as a number, the fit names that word and its line. */
+const defaultKind = (c) => (c.type !== "number" && c.values?.length >= 2 ? "categorical" : "numeric");
+
+/**
+ * A checklist of covariate columns. Number columns can be used as numbers
+ * (effect per unit) or as categories; categories get a reference-level
+ * select listing their levels (R's default: the first level).
+ */
+export function createTermList(el, { id, onChange }) {
+  const box = el("div", { class: "reg-terms", id });
+  // column name -> { checked, kind, reference }, kept while the file is open.
+  let choices = new Map();
+  let columns = [];
+
+  function row(c) {
+    const choice = choices.get(c.name) ?? { checked: false, kind: defaultKind(c), reference: "" };
+    choices.set(c.name, choice);
+    const levels = c.values ?? [];
+    const check = el("input", { type: "checkbox", value: c.name, checked: choice.checked });
+    const kind = el("select", { class: "reg-kind", "aria-label": `How ${c.name} enters the model` },
+      el("option", { value: "numeric", selected: choice.kind === "numeric" }, "number (per unit)"),
+      el("option", { value: "categorical", selected: choice.kind === "categorical", disabled: c.type === "number" && levels.length < 2 }, "categories"));
+    const reference = el("select", { class: "reg-reference", "aria-label": `Reference level of ${c.name}` },
+      levels.map((v) => el("option", { value: v, selected: v === choice.reference }, v)));
+    if (!choice.reference && levels.length) choice.reference = levels[0];
+    const referenceLabel = el("label", { class: "reg-ref-label" }, "reference ", reference);
+    const sync = () => {
+      referenceLabel.hidden = choice.kind !== "categorical" || !levels.length;
+      line.classList.toggle("reg-on", choice.checked);
+    };
+    check.addEventListener("change", () => { choice.checked = check.checked; sync(); onChange?.(); });
+    kind.addEventListener("change", () => { choice.kind = kind.value; sync(); onChange?.(); });
+    reference.addEventListener("change", () => { choice.reference = reference.value; onChange?.(); });
+    const line = el("div", { class: "reg-term", "data-column": c.name },
+      el("label", { class: "reg-name" }, check, c.name),
+      kind,
+      referenceLabel);
+    sync();
+    return line;
+  }
+
+  return {
+    element: box,
+    /** Shows the usable columns of a dataset summary (keeping earlier choices). */
+    setColumns(summaryColumns, { reset = false } = {}) {
+      if (reset) choices = new Map();
+      columns = summaryColumns.filter(usable);
+      box.replaceChildren(...(columns.length
+        ? columns.map(row)
+        : [el("p", { class: "hint" }, "No column can be a covariate (numbers or categories are needed).")]));
+    },
+    /** The chosen terms as the wasm API wants them: [{ column, kind, reference }]. */
+    selected() {
+      return columns.filter((c) => choices.get(c.name)?.checked).map((c) => {
+        const choice = choices.get(c.name);
+        return choice.kind === "categorical"
+          ? { column: c.name, kind: "categorical", reference: choice.reference || null }
+          : { column: c.name, kind: "numeric" };
+      });
+    },
+    /** Ticks exactly these columns. */
+    check(names) {
+      for (const c of columns) {
+        const choice = choices.get(c.name);
+        if (choice) choice.checked = names.includes(c.name);
+      }
+      this.setColumns(columns);
+    },
+  };
+}
+
+/** Checkboxes for the values of a column (event values, outcome values). */
+export function valueChecklist(el, box, column, chosen, onChange) {
+  const values = column?.values ?? [];
+  const picked = new Set(chosen ?? []);
+  box.replaceChildren(...(values.length
+    ? values.map((v) => el("label", {}, el("input", { type: "checkbox", value: v, checked: picked.has(v), onchange: onChange }), v))
+    : [el("span", {}, column ? "This column has too many different values to be an event or outcome indicator." : "")]));
+}
+
+export const checkedValues = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);
+
+/** The Kaplan–Meier card's current choices, so both cards start alike. */
+export function kmChoices() {
+  const time = document.getElementById("km-time")?.value;
+  const event = document.getElementById("km-event")?.value;
+  const values = [...(document.getElementById("km-event-values")?.querySelectorAll("input:checked") ?? [])].map((i) => i.value);
+  return time && event ? { time, event, event_values: values } : null;
+}
+
+/** Draws a forest plot at the width of its container, as tall as its rows need. */
+export function showForest(canvas, plot) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.min(canvas.parentElement.clientWidth || 900, 1040);
+  const frame = { width: Math.round(width * ratio), height: 0, scale: ratio };
+  frame.height = forestPlotHeight(plot, frame);
+  canvas.style.width = `${width}px`;
+  drawForest(canvas, plot, frame);
+}
+
+export function forestPng(plot, download, name) {
+  const canvas = document.createElement("canvas");
+  drawForest(canvas, plot, { width: 2080, height: 0, scale: 2 });
+  canvas.toBlob((blob) => download(blob, name), "image/png");
+}
+
+export function forestSvgDownload(plot, download, name) {
+  const svg = forestSvg(plot, { width: 1040, height: 0, scale: 1 });
+  download(new Blob([svg], { type: "image/svg+xml" }), name);
+}
+
+/** Shows a panel's error: fatal ones (a wasm fault) ask for a reload. */
+export function errorText(e) {
+  return e?.fatal
+    ? `Internal error: ${e.message}\nPlease reload the page. (Your data was not sent anywhere.)`
+    : e?.message ?? String(e);
+}
+
+/** A formatted table with a CSS class per row kind (factor, level, reference, numeric). */
+export function kindTable(table, t, kinds, className) {
+  const node = table(t.header, t.rows, { numeric: t.numeric_columns, className });
+  node.querySelectorAll("tbody tr").forEach((tr, i) => tr.classList.add(`reg-${kinds[i] ?? "numeric"}`));
+  return node;
+}
