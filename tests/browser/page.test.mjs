@@ -86,6 +86,16 @@ test("an uploaded CSV is analysed", async () => {
   await page.screenshot({ path: join(artifacts, "km-lung.png"), fullPage: true });
 });
 
+test("result tables download as CSV (made in Rust)", async () => {
+  const { page } = session;
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#km-summary .table-actions button")]);
+  const csv = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
+  const lines = csv.trim().split(/\r?\n/);
+  // The header cell holds a comma, so it is quoted.
+  assert.equal(lines[0], `sex,n,Events,"Median, months (95% CI)"`);
+  assert.equal(lines.length, 4, "header, all patients, two groups");
+});
+
 test("SVG export contains the figure", async () => {
   const { page } = session;
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#km-svg")]);

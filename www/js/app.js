@@ -4,7 +4,7 @@ import init, {
   drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules, drawFlowChart, flowChartSvg, flowChartHeight,
 } from "../pkg/survcalc.js";
 import { Engine } from "./engine.js";
-import { el, table, fillSelect, download } from "./dom.js";
+import { el, table, fillSelect, download, exportableTable } from "./dom.js";
 import { createPanel as baselinePanel } from "./panels/baseline.js";
 import { createPanel as ratesPanel } from "./panels/rates.js";
 import { createPanel as coxPanel } from "./panels/cox.js";
@@ -32,7 +32,7 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 // section is appended after the Kaplan–Meier card, numbered in order.
 const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel];
 const panels = [];
-const panelContext = () => ({ engine, el, table, fillSelect, download, showError, clearError, state });
+const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
 
 // ---------- status: progress and errors ----------
 function showProgress(label, done, total) {
@@ -336,17 +336,17 @@ function showKm(result) {
   const canvas = $("km-canvas");
   drawKaplanMeier(canvas, plotWithOptions(result), canvasFrame(canvas));
   const t = result.summary_table;
-  $("km-summary").replaceChildren(table(t.header, t.rows, { numeric: t.numeric_columns }));
+  $("km-summary").replaceChildren(exportableTable(t, "kaplan-meier-summary.csv"));
   $("km-test").textContent = result.test_text ?? "";
   $("km-follow-up").textContent = result.follow_up_text;
   $("km-trend-text").textContent = result.trend_text ?? "";
   const pw = result.pairwise_table;
   $("km-pairwise-table").replaceChildren(...(pw
-    ? [el("h3", {}, "Pairwise comparisons"), table(pw.header, pw.rows, { numeric: pw.numeric_columns })] : []));
-  const optionalTable = (id, t, title) => $(id).replaceChildren(...(t
-    ? [el("h3", {}, title), table(t.header, t.rows, { numeric: t.numeric_columns })] : []));
-  optionalTable("km-at-times", result.at_times_table, "Survival at chosen times");
-  optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time");
+    ? [el("h3", {}, "Pairwise comparisons"), exportableTable(pw, "pairwise-logrank.csv")] : []));
+  const optionalTable = (id, t, title, file) => $(id).replaceChildren(...(t
+    ? [el("h3", {}, title), exportableTable(t, file)] : []));
+  optionalTable("km-at-times", result.at_times_table, "Survival at chosen times", "survival-at-times.csv");
+  optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time", "rmst.csv");
   $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
   $("km-settings").textContent = result.settings_text;
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w)));

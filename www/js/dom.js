@@ -1,3 +1,5 @@
+import { exportTable } from "../pkg/survcalc.js";
+
 // Small DOM helpers. Text always goes in through textContent: column names
 // and values come from the user's file and must never be parsed as HTML.
 export function el(tag, attrs = {}, ...children) {
@@ -37,4 +39,39 @@ export function download(blob, name) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Copies rich (HTML) and plain (tab-separated) text; falls back to plain. */
+export async function copyTable(html, tsv) {
+  try {
+    await navigator.clipboard.write([new ClipboardItem({
+      "text/html": new Blob([html], { type: "text/html" }),
+      "text/plain": new Blob([tsv], { type: "text/plain" }),
+    })]);
+  } catch {
+    await navigator.clipboard.writeText(tsv);
+  }
+}
+
+/**
+ * A result table ({header, rows, numeric_columns}, formatted in Rust) with
+ * "CSV" and "Copy" buttons; the export text is made in Rust too.
+ */
+export function exportableTable(t, fileName, { className } = {}) {
+  const status = el("span", { class: "copied", "aria-live": "polite" });
+  const csv = el("button", { type: "button", class: "small secondary", title: "Download this table as CSV" }, "CSV");
+  const copy = el("button", { type: "button", class: "small secondary", title: "Copy; pastes as a table into Word or Excel" }, "Copy");
+  csv.addEventListener("click", () =>
+    download(new Blob(["\uFEFF", exportTable(t, "csv")], { type: "text/csv;charset=utf-8" }), fileName));
+  copy.addEventListener("click", async () => {
+    try {
+      await copyTable(exportTable(t, "html"), exportTable(t, "tsv"));
+      status.textContent = "Copied";
+    } catch {
+      status.textContent = "The browser did not allow copying.";
+    }
+  });
+  return el("div", { class: "exportable" },
+    table(t.header, t.rows, { numeric: t.numeric_columns, className }),
+    el("div", { class: "table-actions" }, csv, copy, status));
 }

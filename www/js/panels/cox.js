@@ -5,7 +5,7 @@ import {
   createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
 } from "./regression.js";
 
-export function createPanel({ engine, el, table, fillSelect, download, state }) {
+export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
   const time = el("select", { id: "cox-time" });
   const event = el("select", { id: "cox-event" });
   const eventValues = el("div", { id: "cox-event-values" });
@@ -105,9 +105,9 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   function show(r) {
     results.hidden = false;
     nLine.textContent = r.n_text;
-    hrBox.replaceChildren(kindTable(table, r.hr_table, r.hr_row_kinds, "reg-table"));
+    hrBox.replaceChildren(kindTable(table, r.hr_table, r.hr_row_kinds, "reg-table", "cox-hazard-ratios.csv"));
     tests.replaceChildren(...r.tests_text.map((t) => el("li", {}, t)));
-    zphBox.replaceChildren(r.zph_table ? table(r.zph_table.header, r.zph_table.rows, { numeric: r.zph_table.numeric_columns, className: "reg-table" }) : "");
+    zphBox.replaceChildren(r.zph_table ? exportableTable(r.zph_table, "cox-zph.csv", { className: "reg-table" }) : "");
     zphText.textContent = r.zph_text;
     warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
     settings.textContent = r.settings_text;

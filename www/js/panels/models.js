@@ -143,7 +143,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     results.hidden = false;
     selectionLine.textContent = r.multivariable_text;
     nLine.textContent = r.n_text;
-    tableBox.replaceChildren(kindTable(table, r.display_table, r.row_kinds, "reg-table models-table"));
+    tableBox.replaceChildren(kindTable(table, r.display_table, r.row_kinds, "reg-table models-table", "model-table.csv"));
     warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
     settings.textContent = r.settings_text;
     showForest(canvas, r.plot);

@@ -14,7 +14,7 @@ const PRESETS = [
   { id: "rates-dcr", label: "DCR (CR+PR+SD)", values: ["CR", "PR", "SD"] },
 ];
 
-export function createPanel({ engine, el, table, fillSelect, download, state }) {
+export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
   const outcome = el("select", { id: "rates-outcome" });
   const successBox = el("div", { id: "rates-success" });
   const excludeBox = el("div", { id: "rates-exclude" });
@@ -142,7 +142,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
 
   function show(r) {
     const t = r.table;
-    const rendered = table(t.header, t.rows, { numeric: t.numeric_columns, className: "rates-table" });
+    const rendered = exportableTable(t, "rates.csv", { className: "rates-table" });
     const body = rendered.querySelector("tbody");
     if (r.groups.length) body.lastElementChild?.classList.add("rates-overall");
     tableBox.replaceChildren(rendered);

@@ -2,6 +2,7 @@
 // checklist with a kind and a reference level per column, value checklists,
 // and drawing / exporting the forest plot the wasm side lays out.
 import { drawForest, forestSvg, forestPlotHeight } from "../../pkg/survcalc.js";
+import { exportableTable } from "../dom.js";
 
 /** Columns that can be covariates: everything but dates. */
 const usable = (c) => c.type === "number" || c.type === "category" || c.type === "text";
@@ -126,9 +127,12 @@ export function errorText(e) {
     : e?.message ?? String(e);
 }
 
-/** A formatted table with a CSS class per row kind (factor, level, reference, numeric). */
-export function kindTable(table, t, kinds, className) {
-  const node = table(t.header, t.rows, { numeric: t.numeric_columns, className });
+/**
+ * A formatted table with a CSS class per row kind (factor, level, reference,
+ * numeric), with CSV and Copy buttons.
+ */
+export function kindTable(table, t, kinds, className, fileName = "table.csv") {
+  const node = exportableTable(t, fileName, { className });
   node.querySelectorAll("tbody tr").forEach((tr, i) => tr.classList.add(`reg-${kinds[i] ?? "numeric"}`));
   return node;
 }

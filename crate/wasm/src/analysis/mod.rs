@@ -13,7 +13,7 @@ pub mod forest_drawing;
 use serde::{Deserialize, Serialize};
 
 /// A table already formatted for people: the page only lays it out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DisplayTable {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -63,5 +63,73 @@ impl Unit {
             (from, to) => format!("{} converted to {} (1 month = 30.4375 days, 1 year = 365.25 days)", from.label(), to.label()),
         };
         Some(note)
+    }
+}
+
+impl DisplayTable {
+    fn lines(&self) -> impl Iterator<Item = &Vec<String>> {
+        std::iter::once(&self.header).chain(self.rows.iter())
+    }
+
+    /// RFC 4180 CSV: fields with a comma, quote or line break are quoted.
+    pub fn to_csv(&self) -> String {
+        let field = |f: &String| {
+            if f.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.clone()
+            }
+        };
+        self.lines().map(|r| r.iter().map(field).collect::<Vec<_>>().join(",") + "\r\n").collect()
+    }
+
+    /// Tab-separated text (what spreadsheets paste as cells).
+    pub fn to_tsv(&self) -> String {
+        let field = |f: &String| f.replace(['\t', '\n', '\r'], " ");
+        self.lines().map(|r| r.iter().map(field).collect::<Vec<_>>().join("\t") + "\n").collect()
+    }
+
+    /// A minimal HTML table (what word processors paste as a table).
+    pub fn to_html(&self) -> String {
+        let escape = |f: &str| f.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let row = |cells: &Vec<String>, tag: &str| {
+            format!("<tr>{}</tr>", cells.iter().map(|c| format!("<{tag}>{}</{tag}>", escape(c))).collect::<String>())
+        };
+        format!(
+            "<table><thead>{}</thead><tbody>{}</tbody></table>",
+            row(&self.header, "th"),
+            self.rows.iter().map(|r| row(r, "td")).collect::<String>()
+        )
+    }
+}
+
+/// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
+/// "html" text, for download and for the clipboard.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = exportTable)]
+pub fn export_table(table: wasm_bindgen::JsValue, format: &str) -> Result<String, wasm_bindgen::JsError> {
+    let table: DisplayTable = serde_wasm_bindgen::from_value(table)
+        .map_err(|e| crate::js_error(format!("Invalid table: {e}")))?;
+    match format {
+        "csv" => Ok(table.to_csv()),
+        "tsv" => Ok(table.to_tsv()),
+        "html" => Ok(table.to_html()),
+        other => Err(crate::js_error(format!("Unknown table format \"{other}\" (use csv, tsv or html)."))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_quote_and_escape() {
+        let t = DisplayTable {
+            header: vec!["Group".into(), "Median (95% CI)".into()],
+            rows: vec![vec!["a, \"b\"".into(), "1 <2>".into()]],
+            numeric_columns: vec![1],
+        };
+        assert_eq!(t.to_csv(), "Group,Median (95% CI)\r\n\"a, \"\"b\"\"\",1 <2>\r\n");
+        assert_eq!(t.to_tsv(), "Group\tMedian (95% CI)\na, \"b\"\t1 <2>\n");
+        assert!(t.to_html().contains("<td>1 &lt;2&gt;</td>"));
     }
 }
