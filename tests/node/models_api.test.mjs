@@ -249,3 +249,14 @@ test("synthetic cohort: primary resistance vs the rest, and the immortal-time ca
   assert.ok(!pps.warnings.some((w) => /immortal-time/.test(w)));
   ds.free();
 });
+
+test("the multivariable logistic model's deviance, AIC and LR test equal R's (infert)", () => {
+  const ref = reference("06_infert").logistic.multivariable;
+  const ds = survcalc.Dataset.fromCsv(fixture("06_infert"), "infert.csv", {});
+  const r = ds.modelTable(INFERT);
+  const fit = r.table.multivariable.fit;
+  assert.ok(Math.abs(fit.deviance - ref.deviance) <= 1e-6 * ref.deviance);
+  assert.ok(Math.abs(fit.aic - ref.aic) <= 1e-6 * ref.aic);
+  assert.match(r.model_fit_text, new RegExp(`residual deviance ${ref.deviance.toFixed(2)} on ${ref.df_residual} df`));
+  assert.match(r.model_fit_text, /AIC/);
+});

@@ -108,12 +108,60 @@ pub struct ModelTableResult {
     pub multivariable_text: String,
     /// Patients in each model.
     pub n_text: String,
+    /// Fit of the multivariable model: deviance, AIC and likelihood-ratio
+    /// test (logistic, as R's summary(glm) and anova), or the LR test and
+    /// concordance (Cox).
+    pub model_fit_text: Option<String>,
     /// The outcome coding and every method choice, in words.
     pub settings_text: String,
     pub warnings: Vec<String>,
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
+}
+
+fn chi_square_text(stat: f64, df: usize, p: f64) -> String {
+    let p = survcalc_core::format::p_value(p);
+    let p = if p.starts_with(['<', '>']) { format!("p {p}") } else { format!("p = {p}") };
+    format!("χ² = {}, df = {df}, {p}", survcalc_core::format::number(stat, 2))
+}
+
+/// The multivariable model's overall fit, in one line.
+fn model_fit_text(fit: &survcalc_core::model_table::FittedModel) -> String {
+    use survcalc_core::format::number;
+    use survcalc_core::model_table::FittedModel;
+    match fit {
+        FittedModel::Logistic(f) => {
+            let lr = f
+                .lr_test
+                .as_ref()
+                .map_or_else(|| "not available".to_string(), |t| chi_square_text(t.stat, t.df, t.p));
+            match (f.penalized_loglik, f.aic) {
+                (Some(_), _) => format!("Multivariable model fit (Firth): penalised likelihood-ratio test against the null model {lr}."),
+                (None, aic) => format!(
+                    "Multivariable model fit: residual deviance {} on {} df (null deviance {} on {} df){}; likelihood-ratio test against the null model {lr}.",
+                    number(f.deviance, 2),
+                    f.df_residual,
+                    number(f.null_deviance, 2),
+                    f.df_null,
+                    aic.map(|a| format!(", AIC {}", number(a, 2))).unwrap_or_default()
+                ),
+            }
+        }
+        FittedModel::Cox(f) => {
+            let c = f
+                .concordance
+                .as_ref()
+                .map(|c| format!("; concordance {} (SE {})", number(c.c, 3), number(c.se, 3)))
+                .unwrap_or_default();
+            format!(
+                "Multivariable model fit: likelihood-ratio test {}; Wald test {}; score test {}{c}.",
+                chi_square_text(f.lr_test.stat, f.lr_test.df, f.lr_test.p),
+                chi_square_text(f.wald_test.stat, f.wald_test.df, f.wald_test.p),
+                chi_square_text(f.score_test.stat, f.score_test.df, f.score_test.p)
+            )
+        }
+    }
 }
 
 fn quote_list(values: &[String]) -> String {
@@ -498,8 +546,10 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.",
         t.settings
     );
+    let model_fit_text = t.multivariable.as_ref().map(|m| model_fit_text(&m.fit));
     let csv = table_csv(&t, &level);
     Ok(ModelTableResult {
+        model_fit_text,
         display_table,
         row_kinds,
         selection_text: t.selection.rule.clone(),
