@@ -22,6 +22,17 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     el("option", { value: "rank" }, "rank of time"),
     el("option", { value: "log" }, "log time"));
   const terms = createTermList(el, { id: "cox-terms" });
+  // Time-varying status: a switch time or date per patient (R's tmerge(tdc())).
+  const tvColumn = el("select", { id: "cox-tv-column" });
+  const tvOrigin = el("select", { id: "cox-tv-origin" });
+  const tvUnit = el("select", { id: "cox-tv-unit" },
+    el("option", { value: "days" }, "days"),
+    el("option", { value: "months" }, "months (30.4375 days)"),
+    el("option", { value: "years" }, "years (365.25 days)"));
+  const tvName = el("input", { type: "text", id: "cox-tv-name", size: 22, spellcheck: "false" });
+  const tvOriginLabel = el("label", { hidden: true }, "Follow-up measured from (date)", tvOrigin);
+  const tvUnitLabel = el("label", { hidden: true }, "Follow-up time unit", tvUnit);
+  const tvNameLabel = el("label", { hidden: true }, "Name in the results", tvName);
   const fit = el("button", { type: "button", id: "cox-fit" }, "Fit Cox model");
   const error = el("div", { class: "error", role: "alert", id: "cox-error", hidden: true });
 
@@ -58,6 +69,12 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
       el("label", {}, "Cluster (patient id)", cluster),
       el("label", {}, "PH test time scale", zph),
       el("fieldset", { class: "reg-fieldset" }, el("legend", {}, "Covariates"), terms.element),
+      el("fieldset", { class: "reg-fieldset cox-tv", id: "cox-tv" }, el("legend", {}, "Time-varying status (optional)"),
+        el("p", { class: "cox-tv-hint" },
+          "For a status known only later (e.g. resistance from the progression date): 0 before, 1 after, so no immortal time. ",
+          "An empty cell means the status never switched."),
+        el("div", { class: "cox-tv-row" },
+          el("label", {}, "Switches on at (time or date)", tvColumn), tvOriginLabel, tvUnitLabel, tvNameLabel)),
       fit),
     error, results);
 
@@ -66,6 +83,29 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   let request = 0;
 
   const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
+  const isDateColumn = (c) => c?.type === "date" || c?.type === "ambiguous_date";
+  /** Dates with a typo are read as text; offered so the fit can name the bad cell. */
+  const looksLikeDates = (c) => (c.type === "text" || c.type === "category") && /look(s)? like dates/.test(c.reason ?? "");
+
+  /** Shows the origin and unit only for a date switch column; no (start, stop] entry with a switch. */
+  function syncTimeVarying() {
+    const chosen = columnNamed(tvColumn.value);
+    const dates = isDateColumn(chosen) || (chosen && looksLikeDates(chosen));
+    tvOriginLabel.hidden = !dates;
+    tvUnitLabel.hidden = !dates;
+    tvNameLabel.hidden = !chosen;
+    tvName.placeholder = chosen ? `${chosen.name} (time-varying)` : "";
+    if (chosen) start.value = "";
+    start.disabled = Boolean(chosen);
+    start.title = chosen ? "The time-varying status splits one row per patient; (start, stop] entry rows cannot be combined with it." : "";
+    cluster.options[0].textContent = chosen ? "— each patient (automatic) —" : "— each row its own —";
+  }
+
+  /** A guess at the follow-up unit from the time column's name ("os_months"). */
+  function guessUnit(name) {
+    const n = name.toLowerCase();
+    return /day/.test(n) ? "days" : /year|yr/.test(n) ? "years" : "months";
+  }
 
   function options() {
     return {
@@ -80,6 +120,14 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
       cluster: (robust.checked && cluster.value) || null,
       zph_transform: zph.value,
       conf_level: 0.95,
+      time_varying: tvColumn.value
+        ? {
+          column: tvColumn.value,
+          origin: tvOriginLabel.hidden ? null : tvOrigin.value || null,
+          unit: tvUnitLabel.hidden ? null : tvUnit.value,
+          name: tvName.value.trim() || null,
+        }
+        : null,
     };
   }
 
@@ -134,6 +182,14 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     fillSelect(start, [{ value: "", label: "— none (one row per patient) —" }, ...numeric], "");
     fillSelect(strata, [{ value: "", label: "— none —" }, ...groupable], "");
     fillSelect(cluster, [{ value: "", label: "— each row its own —" }, ...all], "");
+    const switchable = s.columns.filter((c) => c.type === "number" || isDateColumn(c) || looksLikeDates(c))
+      .map((c) => ({ value: c.name, label: c.type === "number" ? c.name : `${c.name} (${c.type_label})` }));
+    const dates = s.columns.filter(isDateColumn);
+    const origin = (dates.find((c) => /start/i.test(c.name)) ?? dates[0])?.name ?? "";
+    fillSelect(tvColumn, [{ value: "", label: "— none —" }, ...switchable], sameFile ? tvColumn.value : "");
+    fillSelect(tvOrigin, dates.map((c) => ({ value: c.name })), sameFile && tvOrigin.value ? tvOrigin.value : origin);
+    if (!sameFile) tvUnit.value = guessUnit(chosen.time ?? "");
+    syncTimeVarying();
     terms.setColumns(s.columns, { reset: !sameFile });
     results.hidden = true;
     error.hidden = true;
@@ -142,6 +198,8 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
 
   event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
   robust.addEventListener("change", () => { cluster.disabled = !robust.checked; });
+  tvColumn.addEventListener("change", syncTimeVarying);
+  time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); });
   fit.addEventListener("click", run);
   png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
   svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));
