@@ -3,21 +3,24 @@
 //! of proportional hazards, the hazard-ratio table, the model tests and the
 //! forest plot. The statistics are survcalc-core's; this layer words them.
 
+use super::cox_time_varying::{empty_design, time_varying_text, TimeVaryingStatus};
+pub use super::cox_time_varying::{TimeVaryingSpec, TimeVaryingSummary};
 use super::DisplayTable;
 use crate::charts::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use crate::Dataset;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use survcalc_core::cox::{self, CoxData, CoxFit, CoxOptions, Ties, ZphOptions, ZphResult, ZphTransform};
-use survcalc_core::design::{
-    build_design, survival_outcome, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcomeSpec, TermKind,
-    TermSpec,
+use survcalc_core::cox::{
+    self, CoxData, CoxFit, CoxOptions, RobustVariance, Ties, ZphOptions, ZphResult, ZphTransform,
 };
-use survcalc_core::dates::{Date, TimeUnit};
+use survcalc_core::design::{
+    build_design, survival_outcome, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcome,
+    SurvivalOutcomeSpec, TermKind, TermSpec,
+};
 use survcalc_core::format;
 use survcalc_core::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
-use survcalc_core::table::{numeric_column, parse_date, ColumnData, ColumnKind, DateOrder, Table};
+use survcalc_core::table::{ColumnData, Table};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use wasm_bindgen::prelude::*;
 
@@ -74,46 +77,6 @@ impl Default for CoxRequest {
     }
 }
 
-/// A status known only later (resistance, response, transplant) entered as a
-/// time-varying covariate: 0 before the patient's switch time, 1 after it
-/// (R: `tmerge(..., tdc(switch))`, then `coxph` on the (start, stop] rows).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct TimeVaryingSpec {
-    /// The switch column: the switch time in the follow-up's units, or a
-    /// date. An empty cell means the status never switches.
-    pub column: String,
-    /// Date column the follow-up is measured from (required when `column`
-    /// holds dates), e.g. the treatment start.
-    pub origin: Option<String>,
-    /// Unit of the follow-up time, to turn date differences into it
-    /// (required with dates; months = days / 30.4375, years = days / 365.25).
-    pub unit: Option<TimeUnit>,
-    /// Label of the covariate; default "<column> (time-varying)".
-    pub name: Option<String>,
-}
-
-/// How the follow-up was split at the switch.
-#[derive(Debug, Clone, Serialize)]
-pub struct TimeVaryingSummary {
-    /// The covariate's label (its row in the tables).
-    pub name: String,
-    pub column: String,
-    /// "time" (switch times given as numbers) or "date" (dates from `origin`).
-    pub source: &'static str,
-    pub origin: Option<String>,
-    pub unit: Option<TimeUnit>,
-    pub n_patients: usize,
-    /// (start, stop] rows after splitting (R's `n`, `fit.n`).
-    pub n_rows: usize,
-    /// Patients whose status switches during follow-up (two rows each).
-    pub n_switched: usize,
-    /// Patients with the status from the start (switch at time 0).
-    pub n_from_start: usize,
-    /// Patients whose switch comes at or after their end of follow-up (0 throughout).
-    pub n_after_follow_up: usize,
-}
-
 /// A design column under both names: R's coefficient name ("celltypeadeno")
 /// and the readable one ("celltype: adeno vs squamous"), parallel to
 /// `fit.terms`.
@@ -167,7 +130,7 @@ pub struct CoxResult {
     pub time_varying: Option<TimeVaryingSummary>,
 }
 
-fn non_empty(v: &Option<String>) -> Option<String> {
+pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
@@ -353,283 +316,109 @@ fn hr_cell(hr: Option<f64>, lower: Option<f64>, upper: Option<f64>, decimals: us
     }
 }
 
-/// The switch column's values as read (before rows are chosen).
-enum SwitchSource {
-    /// Switch times in the follow-up's units, per table row.
-    Times(Vec<Option<f64>>),
-    /// Switch and origin dates per table row, and the follow-up's unit.
-    Dates { switch: Vec<Option<Date>>, origin: Vec<Option<Date>>, origin_column: String, unit: TimeUnit },
+/// The request's choices that need no data, checked, with its optional
+/// columns trimmed; every later step reads them from here.
+struct Choices<'a> {
+    /// The time-varying status, when its switch column is chosen.
+    time_varying: Option<&'a TimeVaryingSpec>,
+    start: Option<String>,
+    strata: Option<String>,
+    cluster: Option<String>,
+    /// Robust variance: asked for, or implied by a cluster column.
+    robust: bool,
+    /// Decimals of hazard ratios (at most 6).
+    decimals: usize,
+    /// The confidence level in percent as printed ("95").
+    level: String,
 }
 
-/// Where each patient's status switches, over the outcome's rows.
-struct SwitchPlan {
-    /// Positions (into the outcome's rows) kept for the fit.
-    keep: Vec<usize>,
-    /// Switch time of each kept row; `None`: never switches.
-    switch: Vec<Option<f64>>,
-    /// Rows left out because the switch is a date but the origin is missing.
-    origin_missing: Option<MissingValues>,
-    /// Rows left out because their follow-up time is 0 (nothing to split).
-    zero_time: MissingValues,
-    source: &'static str,
-    origin: Option<String>,
-    unit: Option<TimeUnit>,
-}
-
-/// A value written like a date (year first, or day/month in either order).
-fn looks_like_date(text: &str) -> bool {
-    [DateOrder::DayMonthYear, DateOrder::MonthDayYear].into_iter().any(|o| parse_date(text, o).is_some())
-}
-
-fn looks_like_number(text: &str, decimal_comma: bool) -> bool {
-    let t = text.trim();
-    let t = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
-    t.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-/// The dates of column `name` at `rows` (other rows `None`). A column of
-/// dates with one unreadable value is kept as text by the reader; that value
-/// is named with its line.
-fn dates_at(table: &Table, name: &str, role: &str, rows: &[usize]) -> Result<Vec<Option<Date>>, String> {
-    let column = table.require(name).map_err(|e| e.to_string())?;
-    match (&column.data, column.kind) {
-        (ColumnData::Date(values), _) => Ok(values.clone()),
-        (_, ColumnKind::AmbiguousDate) => Err(format!(
-            "Column \"{}\" holds dates whose day/month order the values do not show; choose the order for this column (in the data summary) before using it as the {role}.",
-            column.name
-        )),
-        (ColumnData::Number(_), _) => Err(format!(
-            "Column \"{}\" holds numbers, but the {role} must be a date column.",
-            column.name
-        )),
-        _ => {
-            let mut out = vec![None; table.n_rows()];
-            for &row in rows {
-                let Some(text) = column.data.display(row) else { continue };
-                let date = parse_date(&text, DateOrder::Auto).ok_or_else(|| {
-                    format!(
-                        "Column \"{}\", line {}: \"{text}\" is not a date, so the column was read as text. Correct the value (leave the cell empty if there is no date) and load the file again.",
-                        column.name,
-                        table.line_of(row).unwrap_or(0)
-                    )
-                })?;
-                if let Some(slot) = out.get_mut(row) {
-                    *slot = Some(date);
-                }
-            }
-            Ok(out)
-        }
-    }
-}
-
-/// Reads the switch column (times, or dates from the origin) over the
-/// outcome's rows: missing origins and zero follow-up times are left out,
-/// unreadable or negative switch values are errors naming their line.
-fn switch_plan(
-    table: &Table,
-    spec: &TimeVaryingSpec,
-    time_column: &str,
-    outcome: &survcalc_core::design::SurvivalOutcome,
-) -> Result<SwitchPlan, String> {
-    let name = spec.column.trim();
-    let column = table.require(name).map_err(|e| e.to_string())?;
-    let rows = &outcome.rows;
-    let is_dates = match (&column.data, column.kind) {
-        (ColumnData::Date(_), _) | (_, ColumnKind::AmbiguousDate) => true,
-        (ColumnData::Number(_), _) => false,
-        _ => {
-            // Text or categories: dates with a typo, or numbers with one.
-            let (mut dates, mut numbers) = (0usize, 0usize);
-            for &row in rows {
-                if let Some(v) = column.data.display(row) {
-                    dates += usize::from(looks_like_date(&v));
-                    numbers += usize::from(looks_like_number(&v, table.decimal_comma));
-                }
-            }
-            if dates == 0 && numbers == 0 {
-                return Err(format!(
-                    "Column \"{}\" holds {}, but the switch column must hold times (numbers in the follow-up's unit) or dates.",
-                    column.name,
-                    column.kind.describe()
-                ));
-            }
-            dates > numbers
-        }
-    };
-    let source = if is_dates {
-        let origin_name = non_empty(&spec.origin).ok_or_else(|| {
-            format!(
-                "Column \"{}\" holds dates: choose the origin date column the follow-up is measured from (e.g. the treatment start).",
-                column.name
-            )
-        })?;
-        let unit = spec.unit.ok_or_else(|| {
-            format!(
-                "Column \"{}\" holds dates: say in which unit the follow-up time \"{time_column}\" is (days, months or years), so that the dates become times.",
-                column.name
-            )
-        })?;
-        let switch = dates_at(table, name, "time-varying status", rows)?;
-        let origin = dates_at(table, &origin_name, "origin", rows)?;
-        SwitchSource::Dates { switch, origin, origin_column: origin_name, unit }
-    } else {
-        SwitchSource::Times(numeric_column(table, name).map_err(|e| e.to_string())?.values)
-    };
-
-    let mut plan = SwitchPlan {
-        keep: Vec::with_capacity(rows.len()),
-        switch: Vec::with_capacity(rows.len()),
-        origin_missing: None,
-        zero_time: MissingValues { column: time_column.to_string(), count: 0, lines: Vec::new() },
-        source: if is_dates { "date" } else { "time" },
-        origin: None,
-        unit: None,
-    };
-    let add_line = |tally: &mut MissingValues, line: u64| {
-        tally.count += 1;
-        if tally.lines.len() < 5 {
-            tally.lines.push(line);
-        }
-    };
-    for (i, (&row, &t)) in rows.iter().zip(&outcome.time).enumerate() {
-        let line = table.line_of(row).unwrap_or(0);
-        if t <= 0.0 {
-            add_line(&mut plan.zero_time, line);
-            continue;
-        }
-        let value = column.data.display(row).unwrap_or_default();
-        let switch = match &source {
-            SwitchSource::Times(values) => match values.get(row).copied().flatten() {
-                None => None,
-                Some(x) if !x.is_finite() => {
-                    return Err(format!("Column \"{}\", line {line}: \"{value}\" is not a finite number.", column.name))
-                }
-                Some(x) if x < 0.0 => {
-                    return Err(format!(
-                        "Column \"{}\", line {line}: the switch time \"{value}\" is negative. A status present from the start has switch time 0; leave the cell empty if it never switched.",
-                        column.name
-                    ))
-                }
-                Some(x) => Some(x),
-            },
-            SwitchSource::Dates { switch, origin, origin_column, unit } => {
-                match switch.get(row).copied().flatten() {
-                    None => None,
-                    Some(date) => match origin.get(row).copied().flatten() {
-                        None => {
-                            let tally = plan.origin_missing.get_or_insert_with(|| MissingValues {
-                                column: origin_column.clone(),
-                                count: 0,
-                                lines: Vec::new(),
-                            });
-                            add_line(tally, line);
-                            continue;
-                        }
-                        Some(from) => {
-                            let days = from.days_until(date);
-                            if days < 0 {
-                                return Err(format!(
-                                    "Column \"{}\", line {line}: the switch date {date} is before the origin date {from} (column \"{origin_column}\"). A status present from the start has the origin date as its switch date; correct the date, or leave the cell empty if the status never switched.",
-                                    column.name
-                                ));
-                            }
-                            Some(unit.from_days(f64::from(days)))
-                        }
-                    },
-                }
-            }
-        };
-        plan.keep.push(i);
-        plan.switch.push(switch);
-    }
-    if let SwitchSource::Dates { origin_column, unit, .. } = source {
-        plan.origin = Some(origin_column);
-        plan.unit = Some(unit);
-    }
-    Ok(plan)
-}
-
-/// Keeps the outcome's rows at `keep` (positions into its rows).
-fn keep_outcome_rows(outcome: &mut survcalc_core::design::SurvivalOutcome, keep: &[usize]) {
-    outcome.time = keep.iter().filter_map(|&i| outcome.time.get(i).copied()).collect();
-    outcome.event = keep.iter().filter_map(|&i| outcome.event.get(i).copied()).collect();
-    outcome.rows = keep.iter().filter_map(|&i| outcome.rows.get(i).copied()).collect();
-    outcome.strata = outcome.strata.as_ref().map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
-    outcome.n_events = outcome.event.iter().filter(|&&e| e).count();
-}
-
-/// `values` per source row, repeated for each of its (start, stop] rows.
-fn per_episode<T: Copy>(values: &[T], source_rows: &[usize]) -> Vec<T> {
-    source_rows.iter().filter_map(|&k| values.get(k).copied()).collect()
-}
-
-/// The design with no covariate (a model of the time-varying status alone).
-fn empty_design(rows: &[usize]) -> Design {
-    Design {
-        columns: Vec::new(),
-        names: Vec::new(),
-        r_names: Vec::new(),
-        terms: Vec::new(),
-        rows: rows.to_vec(),
-        positions: (0..rows.len()).collect(),
-        n_candidates: rows.len(),
-        n_dropped: 0,
-        missing: Vec::new(),
-        warnings: Vec::new(),
-    }
-}
-
-/// Splits one-row-per-patient data at each patient's switch (R's `tmerge`)
-/// and adds the 0/1 status as the last covariate. Strata and clusters follow
-/// their patient; with `cluster_by_patient` (robust variance without a
-/// cluster column) each patient is a cluster, as `cluster(id)` in R.
-fn split_data(
+/// The rows and columns the model is fitted to, and what was left out on
+/// the way (for the warnings, `dropped` and the settings).
+struct ModelInput<'a> {
+    /// The event column's values meaning "censored".
+    censor_values: Vec<String>,
+    outcome: SurvivalOutcome,
+    /// The fixed covariates, cleaned (see [`clean_terms`]).
+    covariates: Vec<TermSpec>,
+    time_varying: Option<TimeVaryingStatus<'a>>,
+    design: Design,
     data: CoxData,
-    switch: &[Option<f64>],
-    name: &str,
-    cluster_by_patient: bool,
-) -> Result<(CoxData, cox::SwitchRows), String> {
-    let split = cox::split_at_switch(&data.stop, &data.event, switch).map_err(|e| e.to_string())?;
-    let mut covariates: Vec<Vec<f64>> = data.covariates.iter().map(|c| per_episode(c, &split.row)).collect();
-    covariates.push(split.switched.iter().map(|&s| if s { 1.0 } else { 0.0 }).collect());
-    let mut term_names = data.term_names;
-    term_names.push(name.to_string());
-    let cluster = match data.cluster {
-        Some(ids) => Some(per_episode(&ids, &split.row)),
-        None if cluster_by_patient => Some(split.row.iter().map(|&k| k as u64).collect()),
-        None => None,
-    };
-    let split_data = CoxData {
-        start: Some(split.start.clone()),
-        stop: split.stop.clone(),
-        event: split.event.clone(),
-        covariates,
-        term_names,
-        strata: data.strata.map(|s| per_episode(&s, &split.row)),
-        weights: data.weights.map(|w| per_episode(&w, &split.row)),
-        cluster,
-    };
-    Ok((split_data, split))
+    /// Clusters of the robust variance, when clustered.
+    n_clusters: Option<usize>,
 }
 
+/// Runs the Cox request as a recipe: check the choices, read the rows,
+/// split them at the switch, fit, then word the numbers.
 pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
-    let tv = request.time_varying.as_ref().filter(|t| !t.column.trim().is_empty());
-    if request.covariates.is_empty() && tv.is_none() {
+    let choices = check_request(request)?;
+    let mut input = read_model_input(table, request, &choices)?;
+    let time_varying = apply_time_varying(&mut input, &choices)?;
+    let options =
+        CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
+    let fit = cox::fit(&input.data, &options).map_err(|e| e.to_string())?;
+    let mut warnings = input_warnings(request, &choices, &input);
+    warnings.extend(fit.warnings.iter().cloned());
+    let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
+    let hr = hr_rows(&fit, &input.design, &choices);
+    let n_used = time_varying.as_ref().map_or(fit.n, |s| s.n_patients);
+    Ok(CoxResult {
+        n_read: input.outcome.n_read,
+        n_used,
+        n_events: fit.nevent,
+        coefficients: coefficients(&input.design),
+        design_terms: input.design.terms.clone(),
+        tests_text: tests_text(&fit, choices.robust),
+        zph_table: zph.as_ref().map(zph_table),
+        zph,
+        zph_text: zph_text(request.zph_transform),
+        dropped: dropped_rows(&input),
+        n_text: n_text(&fit, &input, &choices, time_varying.as_ref()),
+        settings_text: settings_text(request, &choices, &input, time_varying.as_ref(), !hr.term_tests.is_empty()),
+        warnings,
+        plot: forest_plot(request, &fit, &choices, n_used, hr.forest_rows),
+        term_tests: hr.term_tests,
+        hr_table: hr.table,
+        hr_row_kinds: hr.kinds,
+        fit,
+        time_varying,
+    })
+}
+
+/// Checks what needs no data (a covariate chosen, the confidence level, no
+/// switch column with (start, stop] rows), so that a mistake in the form is
+/// named before any column is read.
+fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
+    let time_varying = request.time_varying.as_ref().filter(|t| !t.column.trim().is_empty());
+    if request.covariates.is_empty() && time_varying.is_none() {
         return Err("Choose at least one covariate for the Cox model.".to_string());
     }
     if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
         return Err(format!("The confidence level must be between 0 and 1 (got {}).", request.conf_level));
     }
-    let decimals = request.decimals.min(6);
     let start = non_empty(&request.start);
-    let strata = non_empty(&request.strata);
     let cluster = non_empty(&request.cluster);
-    if let (Some(t), Some(s)) = (tv, &start) {
+    if let (Some(t), Some(s)) = (time_varying, &start) {
         return Err(format!(
             "The time-varying status (\"{}\") splits one row per patient at the switch, so it cannot be combined with (start, stop] rows (entry column \"{s}\"). Use one row per patient, or build the (start, stop] rows yourself and leave the time-varying status empty.",
             t.column.trim()
         ));
     }
+    let conf_level = request.conf_level;
+    Ok(Choices {
+        time_varying,
+        start,
+        strata: non_empty(&request.strata),
+        robust: request.robust || cluster.is_some(),
+        cluster,
+        decimals: request.decimals.min(6),
+        level: format::number(100.0 * conf_level, if (conf_level * 100.0).fract() == 0.0 { 0 } else { 1 }),
+    })
+}
+
+/// Reads the outcome, the switches of the time-varying status and the
+/// covariates' design over the rows where all are known: every error about
+/// a column or a value (naming its line) comes from here, before fitting.
+fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'a>) -> Result<ModelInput<'a>, String> {
     let censor_values = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values)?;
     let mut outcome = survival_outcome(
         table,
@@ -638,8 +427,8 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             event: request.event.clone(),
             event_values: request.event_values.clone(),
             censor_values: censor_values.clone(),
-            start: start.clone(),
-            strata: strata.clone(),
+            start: choices.start.clone(),
+            strata: choices.strata.clone(),
         },
     )
     .map_err(|e| e.to_string())?;
@@ -650,123 +439,58 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             return Err(DesignError::TermIsOutcome { column: c.column.clone(), role: role.to_string() }.to_string());
         }
     }
-    let tv_name = tv.map(|t| non_empty(&t.name).unwrap_or_else(|| format!("{} (time-varying)", t.column.trim())));
-    let plan = match (tv, &tv_name) {
-        (Some(t), Some(name)) => {
-            let column = t.column.trim();
-            if let Some((_, role)) = outcome.roles().into_iter().find(|(col, _)| *col == column) {
-                return Err(format!(
-                    "Column \"{column}\" is the {role}; the time-varying status needs its own column (the switch time or date)."
-                ));
-            }
-            if covariates.iter().any(|c| c.column == column) {
-                return Err(format!(
-                    "Column \"{column}\" is the time-varying status; untick it among the fixed covariates."
-                ));
-            }
-            if covariates.iter().any(|c| c.column == *name) {
-                return Err(format!(
-                    "The time-varying status is named \"{name}\", like a covariate; give it another name."
-                ));
-            }
-            let plan = switch_plan(table, t, &request.time, &outcome)?;
-            keep_outcome_rows(&mut outcome, &plan.keep);
-            Some(plan)
-        }
-        _ => None,
-    };
-    let mut design = if covariates.is_empty() {
+    // Before the design: rows whose switch cannot be used leave the outcome.
+    let time_varying = choices
+        .time_varying
+        .map(|spec| TimeVaryingStatus::plan(table, spec, &request.time, &covariates, &mut outcome))
+        .transpose()?;
+    let design = if covariates.is_empty() {
         empty_design(&outcome.rows)
     } else {
         build_design(table, &covariates, &outcome.rows).map_err(|e| e.to_string())?
     };
     let mut data: CoxData = outcome.cox_data(&design).map_err(|e| e.to_string())?;
     let mut n_clusters = None;
-    if let Some(c) = &cluster {
+    if let Some(c) = &choices.cluster {
         let (ids, n) = cluster_ids(table, c, &design)?;
         data.cluster = Some(ids);
         n_clusters = Some(n);
     }
-    let robust = request.robust || cluster.is_some();
-    let mut tv_summary = None;
-    if let (Some(t), Some(plan), Some(name)) = (tv, &plan, &tv_name) {
-        let switch = design.pick(&plan.switch).map_err(|e| e.to_string())?;
-        let n_patients = data.n();
-        let n_after_follow_up =
-            switch.iter().zip(&data.stop).filter(|(s, t)| matches!(s, Some(s) if *s >= **t)).count();
-        let by_patient = robust && cluster.is_none();
-        let (split_data, split) = split_data(data, &switch, name, by_patient)?;
-        data = split_data;
-        if split.switched.iter().all(|&s| s) || !split.switched.iter().any(|&s| s) {
-            return Err(format!(
-                "The time-varying status (column \"{}\") is {} for every patient throughout follow-up, so its effect cannot be estimated.",
-                t.column.trim(),
-                if split.switched.first().copied().unwrap_or(false) { "1 (on from the start)" } else { "0 (no switch during follow-up)" }
-            ));
-        }
-        let j = design.names.len();
-        design.names.push(name.clone());
-        design.r_names.push(name.clone());
-        design.terms.push(DesignTerm {
-            column: name.clone(),
-            kind: TermKind::Numeric,
-            columns: vec![j],
-            levels: Vec::new(),
-            level_counts: Vec::new(),
-            level_columns: Vec::new(),
-            reference: None,
-        });
-        if by_patient {
-            n_clusters = Some(n_patients);
-        }
-        tv_summary = Some(TimeVaryingSummary {
-            name: name.clone(),
-            column: t.column.trim().to_string(),
-            source: plan.source,
-            origin: plan.origin.clone(),
-            unit: plan.unit,
-            n_patients,
-            n_rows: split.row.len(),
-            n_switched: split.row.len().saturating_sub(n_patients),
-            n_from_start: split.switched.iter().zip(&split.start).filter(|(s, a)| **s && **a == 0.0).count(),
-            n_after_follow_up,
-        });
-    }
-    let options = CoxOptions { ties: request.ties, robust, conf_level: request.conf_level, ..CoxOptions::default() };
-    let fit = cox::fit(&data, &options).map_err(|e| e.to_string())?;
+    Ok(ModelInput { censor_values, outcome, covariates, time_varying, design, data, n_clusters })
+}
 
+/// Splits each patient's follow-up at the switch when a time-varying status
+/// was asked for. The robust variance then clusters by patient unless a
+/// cluster column was chosen, as R's cluster(id) on tmerge data.
+fn apply_time_varying(input: &mut ModelInput, choices: &Choices) -> Result<Option<TimeVaryingSummary>, String> {
+    let Some(status) = &input.time_varying else { return Ok(None) };
+    let by_patient = choices.robust && choices.cluster.is_none();
+    let summary = status.split(&mut input.design, &mut input.data, by_patient)?;
+    if by_patient {
+        input.n_clusters = Some(summary.n_patients);
+    }
+    Ok(Some(summary))
+}
+
+/// Warnings about the data, in the order a reader meets them: the
+/// immortal-time caution, then rows left out (outcome, switch, covariates).
+fn input_warnings(request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<String> {
     let mut warnings: Vec<String> = Vec::new();
-    if let Some(note) = immortal_time_note(&request.time, &covariates, start.is_some()) {
+    if let Some(note) = immortal_time_note(&request.time, &input.covariates, choices.start.is_some()) {
         warnings.push(note);
     }
-    warnings.extend(outcome.warnings.iter().cloned());
-    if let Some(plan) = &plan {
-        let lines = |m: &MissingValues| {
-            let listed: Vec<String> = m.lines.iter().map(u64::to_string).collect();
-            let plural = if m.count == 1 { "" } else { "s" };
-            let more = if m.count > listed.len() { ", ..." } else { "" };
-            format!("{} row{plural} left out (line{plural} {}{more})", m.count, listed.join(", "))
-        };
-        if plan.zero_time.count > 0 {
-            let m = &plan.zero_time;
-            warnings.push(format!(
-                "{}: the follow-up time \"{}\" is 0, so there is no interval to split at the switch (R's tmerge needs start < stop).",
-                lines(m),
-                m.column
-            ));
-        }
-        if let Some(m) = &plan.origin_missing {
-            warnings.push(format!(
-                "{}: the switch date is given but the origin \"{}\" is missing, so the switch time is unknown.",
-                lines(m),
-                m.column
-            ));
-        }
+    warnings.extend(input.outcome.warnings.iter().cloned());
+    if let Some(status) = &input.time_varying {
+        warnings.extend(status.warnings());
     }
-    warnings.extend(design.warnings.iter().cloned());
-    warnings.extend(fit.warnings.iter().cloned());
+    warnings.extend(input.design.warnings.iter().cloned());
+    warnings
+}
 
-    let zph = match cox::cox_zph(&data, &fit, &design.model_terms(), &ZphOptions { transform: request.zph_transform }) {
+/// R's cox.zph on the fitted model. A failure is a warning, not an error:
+/// the hazard ratios stand without it.
+fn ph_test(input: &ModelInput, fit: &CoxFit, transform: ZphTransform, warnings: &mut Vec<String>) -> Option<ZphResult> {
+    match cox::cox_zph(&input.data, fit, &input.design.model_terms(), &ZphOptions { transform }) {
         Ok(z) => {
             warnings.extend(z.warnings.iter().map(|w| format!("PH test: {w}")));
             Some(z)
@@ -775,114 +499,169 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             warnings.push(format!("The test of proportional hazards could not be computed: {e}"));
             None
         }
-    };
+    }
+}
 
-    // Inference as R's summary.coxph prints it: robust SE, CI and p when robust.
-    let rv = fit.robust.as_ref();
-    let p_of = |j: usize| match rv {
-        Some(r) => r.p.get(j).copied().flatten(),
-        None => fit.p.get(j).copied().flatten(),
-    };
-    let ci_of = |j: usize| match rv {
-        Some(r) => (r.hr_lower.get(j).copied().flatten(), r.hr_upper.get(j).copied().flatten()),
-        None => (fit.hr_lower.get(j).copied().flatten(), fit.hr_upper.get(j).copied().flatten()),
-    };
-    let var = rv.map_or(&fit.var, |r| &r.var);
-    let hr_of = |j: usize| fit.hr.get(j).copied().flatten();
-    let p_text = |p: Option<f64>| p.map_or_else(|| "—".to_string(), format::p_value);
+/// A p-value cell; "—" where there is no coefficient (aliased).
+fn p_text(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), format::p_value)
+}
 
-    let level = format::number(100.0 * request.conf_level, if (request.conf_level * 100.0).fract() == 0.0 { 0 } else { 1 });
-    let mut header = vec!["Covariate".to_string(), format!("HR ({level}% CI)"), "p".to_string()];
+/// Inference as R's summary.coxph prints it: the robust SE, CI and p when
+/// the variance is robust, the model-based ones otherwise.
+struct Inference<'a> {
+    fit: &'a CoxFit,
+    rv: Option<&'a RobustVariance>,
+    /// Whether the table has the two SE columns.
+    robust: bool,
+    decimals: usize,
+}
+
+impl Inference<'_> {
+    fn hr(&self, j: usize) -> Option<f64> {
+        self.fit.hr.get(j).copied().flatten()
+    }
+
+    fn p(&self, j: usize) -> Option<f64> {
+        match self.rv {
+            Some(r) => r.p.get(j).copied().flatten(),
+            None => self.fit.p.get(j).copied().flatten(),
+        }
+    }
+
+    fn ci(&self, j: usize) -> (Option<f64>, Option<f64>) {
+        match self.rv {
+            Some(r) => (r.hr_lower.get(j).copied().flatten(), r.hr_upper.get(j).copied().flatten()),
+            None => (self.fit.hr_lower.get(j).copied().flatten(), self.fit.hr_upper.get(j).copied().flatten()),
+        }
+    }
+
+    fn var(&self) -> &[Vec<f64>] {
+        self.rv.map_or(&self.fit.var, |r| &r.var)
+    }
+
+    /// The table row of coefficient `j`: label, HR (CI), p, and the SEs when robust.
+    fn cells(&self, label: String, j: usize) -> Vec<String> {
+        let (lower, upper) = self.ci(j);
+        let mut row = vec![label, hr_cell(self.hr(j), lower, upper, self.decimals), p_text(self.p(j))];
+        if self.robust {
+            row.push(se_text(self.fit.se.get(j).copied().flatten()));
+            row.push(se_text(self.rv.and_then(|r| r.se.get(j).copied().flatten())));
+        }
+        row
+    }
+
+    /// Empty SE cells for rows without a coefficient.
+    fn blank_se_cells(&self) -> impl Iterator<Item = String> {
+        std::iter::repeat_n(String::new(), if self.robust { 2 } else { 0 })
+    }
+
+    fn estimate(&self, j: usize) -> Option<ForestEstimate> {
+        let (lower, upper) = self.ci(j);
+        let p = self.p(j);
+        Some(ForestEstimate {
+            estimate: self.hr(j),
+            lower,
+            upper,
+            p,
+            text: hr_cell(self.hr(j), lower, upper, self.decimals),
+            p_text: p_text(p),
+        })
+    }
+}
+
+/// The hazard-ratio table, the kind of each of its rows and the forest
+/// plot's rows, built together so that table and plot list the same rows.
+struct HrRows {
+    table: DisplayTable,
+    kinds: Vec<&'static str>,
+    forest_rows: Vec<ForestRow>,
+    term_tests: Vec<TermWaldTest>,
+}
+
+/// One row per numeric covariate; a header row then one row per level
+/// (reference first) for a categorical one.
+fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices) -> HrRows {
+    let robust = choices.robust;
+    let inference = Inference { fit, rv: fit.robust.as_ref(), robust, decimals: choices.decimals };
+    let mut header = vec!["Covariate".to_string(), format!("HR ({}% CI)", choices.level), "p".to_string()];
     if robust {
         header.push("SE (model)".to_string());
         header.push("Robust SE".to_string());
     }
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut kinds: Vec<&'static str> = Vec::new();
-    let mut forest_rows: Vec<ForestRow> = Vec::new();
-    let mut term_tests = Vec::new();
-    let se_cells = |j: usize| -> Vec<String> {
-        if robust {
-            vec![
-                se_text(fit.se.get(j).copied().flatten()),
-                se_text(rv.and_then(|r| r.se.get(j).copied().flatten())),
-            ]
-        } else {
-            Vec::new()
-        }
-    };
-    let estimate = |j: usize| -> Option<ForestEstimate> {
-        let (lower, upper) = ci_of(j);
-        let p = p_of(j);
-        Some(ForestEstimate {
-            estimate: hr_of(j),
-            lower,
-            upper,
-            p,
-            text: hr_cell(hr_of(j), lower, upper, decimals),
-            p_text: p_text(p),
-        })
+    let numeric_columns = if robust { vec![1, 2, 3, 4] } else { vec![1, 2] };
+    let mut out = HrRows {
+        table: DisplayTable { header, rows: Vec::new(), numeric_columns },
+        kinds: Vec::new(),
+        forest_rows: Vec::new(),
+        term_tests: Vec::new(),
     };
     for term in &design.terms {
         match term.kind {
-            TermKind::Numeric => {
-                let j = term.columns.first().copied().unwrap_or(0);
-                let (lower, upper) = ci_of(j);
-                let mut row = vec![term.column.clone(), hr_cell(hr_of(j), lower, upper, decimals), p_text(p_of(j))];
-                row.extend(se_cells(j));
-                rows.push(row);
-                kinds.push("numeric");
-                forest_rows.push(ForestRow { label: term.column.clone(), estimates: vec![estimate(j)], ..Default::default() });
-            }
-            TermKind::Categorical => {
-                let whole = if term.columns.len() > 1 { wald_test(&fit.coef, var, &term.columns) } else { None };
-                if let Some((stat, df, p)) = whole {
-                    term_tests.push(TermWaldTest { term: term.column.clone(), stat, df, p });
+            TermKind::Numeric => out.push_numeric(term, &inference),
+            TermKind::Categorical => out.push_categorical(term, &inference),
+        }
+    }
+    out
+}
+
+impl HrRows {
+    fn push(&mut self, cells: Vec<String>, kind: &'static str, forest_row: ForestRow) {
+        self.table.rows.push(cells);
+        self.kinds.push(kind);
+        self.forest_rows.push(forest_row);
+    }
+
+    fn push_numeric(&mut self, term: &DesignTerm, inference: &Inference) {
+        let j = term.columns.first().copied().unwrap_or(0);
+        let forest_row = ForestRow { label: term.column.clone(), estimates: vec![inference.estimate(j)], ..Default::default() };
+        self.push(inference.cells(term.column.clone(), j), "numeric", forest_row);
+    }
+
+    /// The header row carries the whole-covariate Wald test when the
+    /// covariate has more than two levels.
+    fn push_categorical(&mut self, term: &DesignTerm, inference: &Inference) {
+        let whole = if term.columns.len() > 1 { wald_test(&inference.fit.coef, inference.var(), &term.columns) } else { None };
+        if let Some((stat, df, p)) = whole {
+            self.term_tests.push(TermWaldTest { term: term.column.clone(), stat, df, p });
+        }
+        let whole_p = whole.map(|(_, _, p)| p);
+        let mut row = vec![term.column.clone(), String::new(), whole_p.map_or_else(String::new, format::p_value)];
+        row.extend(inference.blank_se_cells());
+        let forest_row = ForestRow {
+            label: term.column.clone(),
+            is_header: true,
+            estimates: vec![whole_p.map(|p| ForestEstimate { p: Some(p), p_text: format::p_value(p), ..Default::default() })],
+            ..Default::default()
+        };
+        self.push(row, "factor", forest_row);
+        // Reference first, as papers print it.
+        let mut order: Vec<usize> = (0..term.levels.len()).collect();
+        order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
+        for k in order {
+            let Some(level_name) = term.levels.get(k) else { continue };
+            let n = term.level_counts.get(k).copied().unwrap_or(0);
+            let label = format!("{level_name} (n = {n})");
+            match term.level_columns.get(k).copied().flatten() {
+                None => {
+                    let mut row = vec![label.clone(), "reference".to_string(), String::new()];
+                    row.extend(inference.blank_se_cells());
+                    self.push(row, "reference", ForestRow { label, indent: true, is_reference: true, ..Default::default() });
                 }
-                let whole_p = whole.map(|(_, _, p)| p);
-                let mut row = vec![term.column.clone(), String::new(), whole_p.map_or_else(String::new, format::p_value)];
-                row.extend(std::iter::repeat_n(String::new(), if robust { 2 } else { 0 }));
-                rows.push(row);
-                kinds.push("factor");
-                forest_rows.push(ForestRow {
-                    label: term.column.clone(),
-                    is_header: true,
-                    estimates: vec![whole_p.map(|p| ForestEstimate { p: Some(p), p_text: format::p_value(p), ..Default::default() })],
-                    ..Default::default()
-                });
-                // Reference first, as papers print it.
-                let mut order: Vec<usize> = (0..term.levels.len()).collect();
-                order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
-                for k in order {
-                    let Some(level_name) = term.levels.get(k) else { continue };
-                    let n = term.level_counts.get(k).copied().unwrap_or(0);
-                    let label = format!("{level_name} (n = {n})");
-                    match term.level_columns.get(k).copied().flatten() {
-                        None => {
-                            let mut row = vec![label.clone(), "reference".to_string(), String::new()];
-                            row.extend(std::iter::repeat_n(String::new(), if robust { 2 } else { 0 }));
-                            rows.push(row);
-                            kinds.push("reference");
-                            forest_rows.push(ForestRow { label, indent: true, is_reference: true, ..Default::default() });
-                        }
-                        Some(j) => {
-                            let (lower, upper) = ci_of(j);
-                            let mut row = vec![label.clone(), hr_cell(hr_of(j), lower, upper, decimals), p_text(p_of(j))];
-                            row.extend(se_cells(j));
-                            rows.push(row);
-                            kinds.push("level");
-                            forest_rows.push(ForestRow { label, indent: true, estimates: vec![estimate(j)], ..Default::default() });
-                        }
-                    }
+                Some(j) => {
+                    let row = inference.cells(label.clone(), j);
+                    self.push(row, "level", ForestRow { label, indent: true, estimates: vec![inference.estimate(j)], ..Default::default() });
                 }
             }
         }
     }
-    let numeric_columns = if robust { vec![1, 2, 3, 4] } else { vec![1, 2] };
-    let hr_table = DisplayTable { header, rows, numeric_columns };
+}
 
+/// The model tests, one line each, as summary.coxph lists them (with the
+/// robust Wald and score tests when robust) and the concordance.
+fn tests_text(fit: &CoxFit, robust: bool) -> Vec<String> {
     let mut tests_text = vec![chi_square_line("Likelihood-ratio test", fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)];
-    match rv {
+    match fit.robust.as_ref() {
         Some(r) => {
             tests_text.push(chi_square_line("Wald test (robust variance)", r.wald_test.stat, r.wald_test.df, r.wald_test.p));
             tests_text.push(chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
@@ -907,8 +686,12 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
                 .to_string(),
         );
     }
+    tests_text
+}
 
-    let zph_table = zph.as_ref().map(|z| DisplayTable {
+/// Covariate | χ² | df | p of the PH test, the GLOBAL test last.
+fn zph_table(z: &ZphResult) -> DisplayTable {
+    DisplayTable {
         header: vec!["Covariate".into(), "χ²".into(), "df".into(), "p".into()],
         rows: z
             .terms
@@ -917,63 +700,74 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             .map(|r| vec![r.term.clone(), format::number(r.chisq, 2), r.df.to_string(), p_text(Some(r.p))])
             .collect(),
         numeric_columns: vec![1, 2, 3],
-    });
-    let zph_text = format!(
+    }
+}
+
+/// What the PH test does and on which time scale, under its table.
+fn zph_text(transform: ZphTransform) -> String {
+    format!(
         "Test of proportional hazards as R's cox.zph (survival 3.x): for each covariate, a score test of whether its \
          effect changes with {}; GLOBAL tests all together. A small p suggests the hazard ratio is not constant over time.",
-        zph_transform_text(request.zph_transform)
-    );
+        zph_transform_text(transform)
+    )
+}
 
-    let mut dropped: Vec<MissingValues> = outcome.dropped.clone();
-    if let Some(m) = plan.as_ref().and_then(|p| p.origin_missing.clone()) {
+/// Rows left out, per column: outcome, then switch origin, then covariates.
+fn dropped_rows(input: &ModelInput) -> Vec<MissingValues> {
+    let mut dropped: Vec<MissingValues> = input.outcome.dropped.clone();
+    if let Some(m) = input.time_varying.as_ref().and_then(TimeVaryingStatus::origin_missing) {
         dropped.push(m);
     }
-    dropped.extend(design.missing.iter().cloned());
+    dropped.extend(input.design.missing.iter().cloned());
+    dropped
+}
+
+/// "227 of 228 patients analysed (164 events)."; patients, not rows, when
+/// the follow-up was split at a switch. The rows left out are listed, with
+/// their lines, in the warnings.
+fn n_text(fit: &CoxFit, input: &ModelInput, choices: &Choices, time_varying: Option<&TimeVaryingSummary>) -> String {
     let events = format!("{} event{}", fit.nevent, if fit.nevent == 1 { "" } else { "s" });
-    // The rows left out are listed, with their lines, in the warnings.
-    let n_text = match &tv_summary {
+    match time_varying {
         Some(s) => format!(
             "{} of {} patients analysed ({} rows after splitting at the switch; {} switched), {events}.",
-            s.n_patients, outcome.n_read, s.n_rows, s.n_switched
+            s.n_patients, input.outcome.n_read, s.n_rows, s.n_switched
         ),
         None => format!(
             "{} of {} {} analysed ({events}).",
             fit.n,
-            outcome.n_read,
-            if start.is_some() { "rows" } else { "patients" },
+            input.outcome.n_read,
+            if choices.start.is_some() { "rows" } else { "patients" },
         ),
-    };
+    }
+}
 
+/// Every choice behind the numbers, in words, so that the result can be
+/// reported (and reproduced in R) without the form.
+fn settings_text(
+    request: &CoxRequest,
+    choices: &Choices,
+    input: &ModelInput,
+    time_varying: Option<&TimeVaryingSummary>,
+    has_term_tests: bool,
+) -> String {
     let mut settings = vec![
         "Cox proportional hazards regression (as R's coxph).".to_string(),
         format!("{}.", capitalise(ties_text(request.ties))),
+        variance_setting(choices, input.n_clusters, time_varying.is_some()),
     ];
-    match (robust, &cluster) {
-        (true, Some(c)) => settings.push(format!(
-            "Robust (sandwich) variance clustered by \"{c}\" ({} clusters); {level}% Wald confidence intervals and p-values use it (R's cluster()).",
-            n_clusters.unwrap_or(0)
-        )),
-        (true, None) if tv_summary.is_some() => settings.push(format!(
-            "Robust (sandwich) variance clustered by patient ({} patients: each patient's rows before and after the switch together, as R's cluster(id) on tmerge data); {level}% Wald confidence intervals and p-values use it.",
-            n_clusters.unwrap_or(0)
-        )),
-        (true, None) => settings.push(format!(
-            "Robust (sandwich) variance; {level}% Wald confidence intervals and p-values use it (R's robust = TRUE)."
-        )),
-        _ => settings.push(format!("{level}% Wald confidence intervals and Wald p-values (model-based variance).")),
-    }
-    if let Some(s) = &strata {
+    if let Some(s) = &choices.strata {
         settings.push(format!(
             "Stratified by \"{s}\" ({} strata): each stratum has its own baseline hazard, so no hazard ratio is estimated for it.",
-            outcome.strata_labels.len()
+            input.outcome.strata_labels.len()
         ));
     }
-    if let Some(s) = &start {
+    if let Some(s) = &choices.start {
         settings.push(format!("Counting-process (start, stop] rows: entry \"{s}\", exit \"{}\".", request.time));
     }
-    if let Some(s) = &tv_summary {
+    if let Some(s) = time_varying {
         settings.push(time_varying_text(s, &request.time));
     }
+    let censor_values = &input.censor_values;
     settings.push(format!(
         "Event: {} = {}; censored: {} = {}.",
         request.event,
@@ -981,17 +775,14 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         request.event,
         if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
     ));
-    let references: Vec<String> = design
-        .terms
-        .iter()
-        .filter_map(|t| t.reference.as_ref().map(|r| format!("{} = {r}", t.column)))
-        .collect();
+    let terms = &input.design.terms;
+    let references: Vec<String> =
+        terms.iter().filter_map(|t| t.reference.as_ref().map(|r| format!("{} = {r}", t.column))).collect();
     if !references.is_empty() {
         settings.push(format!("Reference levels: {}.", references.join(", ")));
     }
-    let tv_column = tv_summary.as_ref().map(|s| s.name.as_str());
-    let numeric: Vec<&str> = design
-        .terms
+    let tv_column = time_varying.map(|s| s.name.as_str());
+    let numeric: Vec<&str> = terms
         .iter()
         .filter(|t| t.kind == TermKind::Numeric && Some(t.column.as_str()) != tv_column)
         .map(|t| t.column.as_str())
@@ -999,14 +790,37 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     if !numeric.is_empty() {
         settings.push(format!("Numeric covariates ({}): hazard ratio per one unit.", numeric.join(", ")));
     }
-    if !term_tests.is_empty() {
+    if has_term_tests {
         settings.push(
             "For a categorical covariate with more than two levels, its row's p is the Wald test of all its levels together."
                 .to_string(),
         );
     }
+    settings.join(" ")
+}
 
-    let coefficients = design
+/// Which variance the intervals and p-values use, and how it is clustered.
+fn variance_setting(choices: &Choices, n_clusters: Option<usize>, time_varying: bool) -> String {
+    let level = &choices.level;
+    match (choices.robust, &choices.cluster) {
+        (true, Some(c)) => format!(
+            "Robust (sandwich) variance clustered by \"{c}\" ({} clusters); {level}% Wald confidence intervals and p-values use it (R's cluster()).",
+            n_clusters.unwrap_or(0)
+        ),
+        (true, None) if time_varying => format!(
+            "Robust (sandwich) variance clustered by patient ({} patients: each patient's rows before and after the switch together, as R's cluster(id) on tmerge data); {level}% Wald confidence intervals and p-values use it.",
+            n_clusters.unwrap_or(0)
+        ),
+        (true, None) => format!(
+            "Robust (sandwich) variance; {level}% Wald confidence intervals and p-values use it (R's robust = TRUE)."
+        ),
+        _ => format!("{level}% Wald confidence intervals and Wald p-values (model-based variance)."),
+    }
+}
+
+/// Each design column under R's name and the readable one, with its covariate.
+fn coefficients(design: &Design) -> Vec<Coefficient> {
+    design
         .r_names
         .iter()
         .zip(&design.names)
@@ -1016,77 +830,20 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             name: n.clone(),
             term: design.terms.iter().find(|t| t.columns.contains(&j)).map(|t| t.column.clone()).unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
 
-    let plot = ForestPlot {
-        title: format!(
-            "Cox model: {} ({} patients, {} events)",
-            request.time,
-            tv_summary.as_ref().map_or(fit.n, |s| s.n_patients),
-            fit.nevent
-        ),
+/// The forest plot of the hazard ratios, titled with the patients and events behind it.
+fn forest_plot(request: &CoxRequest, fit: &CoxFit, choices: &Choices, n_patients: usize, rows: Vec<ForestRow>) -> ForestPlot {
+    ForestPlot {
+        title: format!("Cox model: {} ({} patients, {} events)", request.time, n_patients, fit.nevent),
         estimate_label: "Hazard ratio (log scale)".to_string(),
-        column_label: format!("HR ({level}% CI)"),
+        column_label: format!("HR ({}% CI)", choices.level),
         panels: vec![ForestPanel { title: "Hazard ratio".to_string() }],
-        rows: forest_rows,
-    };
-
-    Ok(CoxResult {
-        n_read: outcome.n_read,
-        n_used: tv_summary.as_ref().map_or(fit.n, |s| s.n_patients),
-        n_events: fit.nevent,
-        coefficients,
-        design_terms: design.terms.clone(),
-        term_tests,
-        hr_table,
-        hr_row_kinds: kinds,
-        tests_text,
-        zph_table,
-        zph,
-        zph_text,
-        dropped,
-        n_text,
-        settings_text: settings.join(" "),
-        warnings,
-        plot,
-        fit,
-        time_varying: tv_summary,
-    })
+        rows,
+    }
 }
 
-/// What the time-varying status is and how it was built, for the settings.
-fn time_varying_text(s: &TimeVaryingSummary, time: &str) -> String {
-    let from = match (s.source, &s.origin, s.unit) {
-        ("date", Some(origin), Some(unit)) => format!(
-            "switch time = date in \"{}\" − date in \"{origin}\", in {}{}",
-            s.column,
-            unit.label(),
-            match unit {
-                TimeUnit::Days => "",
-                TimeUnit::Months => " (1 month = 30.4375 days)",
-                TimeUnit::Years => " (1 year = 365.25 days)",
-            }
-        ),
-        _ => format!("switch times from \"{}\", in the unit of \"{time}\"", s.column),
-    };
-    let patients = |n: usize| format!("{n} patient{}", if n == 1 { "" } else { "s" });
-    let mut counts = vec![format!("{} switched during follow-up", patients(s.n_switched))];
-    if s.n_from_start > 0 {
-        counts.push(format!("{} had the status from the start", patients(s.n_from_start)));
-    }
-    if s.n_after_follow_up > 0 {
-        counts.push(format!("{} switched only at or after their end of follow-up (0 throughout)", patients(s.n_after_follow_up)));
-    }
-    format!(
-        "Time-varying status \"{}\": 0 until the patient's switch, 1 after it ({from}); each patient's follow-up is \
-         split at the switch into (start, stop] rows, as R's tmerge(tdc()) before coxph, so no immortal time is \
-         credited to the status. An empty cell means the status never switched; a switch at or after the end of \
-         follow-up leaves it 0 (a change on the day of the event counts only after it, as tmerge); a switch at time 0 \
-         means 1 from the start. {}",
-        s.name,
-        counts.join("; ") + "."
-    )
-}
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -1108,17 +865,17 @@ impl Dataset {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use survcalc_core::table::{read_csv, ReadOptions};
 
-    fn table(dataset: &str) -> Table {
+    pub(crate) fn table(dataset: &str) -> Table {
         let path = format!("{}/../../tests/reference/{dataset}/data.csv", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
     }
 
-    fn request(time: &str, event: &str, value: &str, covariates: &[&str]) -> CoxRequest {
+    pub(crate) fn request(time: &str, event: &str, value: &str, covariates: &[&str]) -> CoxRequest {
         CoxRequest {
             time: time.into(),
             event: event.into(),
@@ -1188,203 +945,5 @@ mod tests {
         let mut req = request("time", "status", "1", &["age"]);
         req.covariates[0].kind = Some(TermKind::Categorical);
         assert!(clean_terms(&t, &req.covariates)[0].kind == Some(TermKind::Categorical));
-    }
-
-    /// heart (jasa1, one row per patient-period) as one row per patient:
-    /// stop and event of the last row, covariates of the first, and the
-    /// transplant switch time = start of the row with transplant = 1.
-    /// Returns the wide CSV and the long rows (id, start, stop, event, transplant).
-    type LongRow = (String, f64, f64, bool, bool);
-
-    fn heart_wide() -> (String, Vec<LongRow>) {
-        let path = format!("{}/../../tests/reference/05_heart/data.csv", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-        let (start, stop, event, tx, id) = (col("start"), col("stop"), col("event"), col("transplant"), col("id"));
-        let mut long = Vec::new();
-        let mut wide: Vec<(String, Vec<String>, Option<String>)> = Vec::new();
-        for line in lines {
-            let f: Vec<&str> = line.split(',').collect();
-            long.push((f[id].to_string(), f[start].parse().unwrap(), f[stop].parse().unwrap(), f[event] == "1", f[tx] == "1"));
-            let covs = vec![f[col("age")].to_string(), f[col("year")].to_string(), f[col("surgery")].to_string()];
-            let row = [f[stop].to_string(), f[event].to_string()];
-            match wide.iter_mut().find(|w| w.0 == f[id]) {
-                Some(w) => {
-                    w.1[0] = row[0].clone();
-                    w.1[1] = row[1].clone();
-                    if f[tx] == "1" && w.2.is_none() {
-                        w.2 = Some(f[start].to_string());
-                    }
-                }
-                None => {
-                    let mut values = row.to_vec();
-                    values.extend(covs);
-                    wide.push((f[id].to_string(), values, (f[tx] == "1").then(|| f[start].to_string())));
-                }
-            }
-        }
-        let mut csv = String::from("id,stop,event,age,year,surgery,transplant_time\n");
-        for (id, values, switch) in &wide {
-            csv.push_str(&format!("{id},{},{}\n", values.join(","), switch.clone().unwrap_or_default()));
-        }
-        (csv, long)
-    }
-
-    fn heart_request(robust: bool) -> CoxRequest {
-        CoxRequest {
-            robust,
-            time_varying: Some(TimeVaryingSpec {
-                column: "transplant_time".into(),
-                name: Some("transplant".into()),
-                ..TimeVaryingSpec::default()
-            }),
-            ..request("stop", "event", "1", &["age", "year", "surgery"])
-        }
-    }
-
-    #[test]
-    fn switch_rows_of_the_wide_heart_table_are_jasa1s_rows() {
-        let (csv, long) = heart_wide();
-        let t = read_csv(csv.as_bytes(), &ReadOptions::default()).unwrap();
-        let num = |name: &str| numeric_column(&t, name).unwrap().values;
-        let stop: Vec<f64> = num("stop").iter().map(|v| v.unwrap()).collect();
-        let event: Vec<bool> = num("event").iter().map(|v| v.unwrap() == 1.0).collect();
-        let split = cox::split_at_switch(&stop, &event, &num("transplant_time")).unwrap();
-        let ids = match &t.column("id").unwrap().data {
-            ColumnData::Number(v) => v.iter().map(|x| format::number(x.unwrap(), 0)).collect::<Vec<_>>(),
-            other => panic!("{other:?}"),
-        };
-        let rows: Vec<LongRow> = (0..split.row.len())
-            .map(|k| (ids[split.row[k]].clone(), split.start[k], split.stop[k], split.event[k], split.switched[k]))
-            .collect();
-        assert_eq!(rows, long);
-        assert_eq!((t.n_rows(), rows.len()), (103, 172));
-    }
-
-    #[test]
-    fn the_wide_heart_fit_equals_the_fit_on_jasa1s_rows() {
-        let (csv, _) = heart_wide();
-        let wide = read_csv(csv.as_bytes(), &ReadOptions::default()).unwrap();
-        let long = table("05_heart");
-        for robust in [false, true] {
-            let r = run(&wide, &heart_request(robust)).unwrap();
-            let mut req = request("stop", "event", "1", &["age", "year", "surgery", "transplant"]);
-            req.start = Some("start".into());
-            if robust {
-                req.cluster = Some("id".into());
-            }
-            let l = run(&long, &req).unwrap();
-            assert_eq!((r.fit.n, r.fit.nevent), (172, 75));
-            for j in 0..4 {
-                let (a, b) = (r.fit.coef[j].unwrap(), l.fit.coef[j].unwrap());
-                assert!((a - b).abs() <= 1e-10 * b.abs(), "coef {j}: {a} vs {b}");
-                let (a, b) = (r.fit.se[j].unwrap(), l.fit.se[j].unwrap());
-                assert!((a - b).abs() <= 1e-10 * b, "se {j}");
-            }
-            assert!((r.fit.loglik_final - l.fit.loglik_final).abs() < 1e-9);
-            if robust {
-                let (a, b) = (r.fit.robust.as_ref().unwrap(), l.fit.robust.as_ref().unwrap());
-                assert_eq!(a.n_clusters, 103);
-                for j in 0..4 {
-                    assert!((a.se[j].unwrap() - b.se[j].unwrap()).abs() <= 1e-10 * b.se[j].unwrap());
-                }
-                assert!(r.settings_text.contains("clustered by patient (103 patients"), "{}", r.settings_text);
-            }
-            assert_eq!(r.hr_table.rows.last().unwrap()[0], "transplant");
-            assert_eq!(r.n_used, 103);
-            assert_eq!(
-                r.n_text,
-                "103 of 103 patients analysed (172 rows after splitting at the switch; 69 switched), 75 events."
-            );
-            let tv = r.time_varying.as_ref().unwrap();
-            assert_eq!((tv.n_switched, tv.n_from_start, tv.source), (69, 0, "time"));
-            assert!(r.settings_text.contains("Time-varying status \"transplant\""), "{}", r.settings_text);
-            assert!(r.settings_text.contains("Numeric covariates (age, year, surgery)"), "{}", r.settings_text);
-        }
-    }
-
-    fn small(rows: &[(&str, &str, &str, &str)]) -> Table {
-        // time (months), event, origin date, switch date
-        let mut text = String::from("time,status,age,start_date,switch_date,switch_time\n");
-        for (i, (time, status, origin, switch)) in rows.iter().enumerate() {
-            text.push_str(&format!("{time},{status},{},{origin},{switch},{}\n", 50 + 3 * i, i % 3));
-        }
-        read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
-    }
-
-    fn date_request(unit: Option<TimeUnit>) -> CoxRequest {
-        CoxRequest {
-            time_varying: Some(TimeVaryingSpec {
-                column: "switch_date".into(),
-                origin: Some("start_date".into()),
-                unit,
-                name: None,
-            }),
-            ..request("time", "status", "1", &["age"])
-        }
-    }
-
-    const SMALL: [(&str, &str, &str, &str); 8] = [
-        ("12", "1", "2020-01-01", "2020-03-01"),
-        ("3", "1", "2020-02-01", ""),
-        ("20", "0", "2020-01-15", "2020-06-15"),
-        ("7", "1", "2020-03-01", "2020-03-01"),
-        ("15", "0", "2020-01-20", ""),
-        ("9", "1", "2020-04-01", "2021-04-01"),
-        ("0", "1", "2020-05-01", ""),
-        ("11", "1", "2020-02-10", "2020-04-10"),
-    ];
-
-    #[test]
-    fn switch_dates_from_an_origin() {
-        let t = small(&SMALL);
-        let r = run(&t, &date_request(Some(TimeUnit::Months))).unwrap();
-        let tv = r.time_varying.as_ref().unwrap();
-        // Line 8 (time 0) is left out; line 5 switches at the origin; line 7 after its follow-up.
-        assert_eq!((tv.n_patients, tv.n_switched, tv.n_from_start, tv.n_after_follow_up), (7, 3, 1, 1));
-        assert_eq!(tv.name, "switch_date (time-varying)");
-        assert!(r.warnings.iter().any(|w| w.contains("1 row left out (line 8)") && w.contains("is 0")), "{:?}", r.warnings);
-        assert!(r.settings_text.contains("in months (1 month = 30.4375 days)"), "{}", r.settings_text);
-        // The same switches as numbers in months give the same fit.
-        let months = |a: &str, b: &str| {
-            let d = |s: &str| {
-                let p: Vec<i32> = s.split('-').map(|x| x.parse().unwrap()).collect();
-                Date::from_ymd(p[0], p[1] as u32, p[2] as u32).unwrap()
-            };
-            TimeUnit::Months.from_days(f64::from(d(a).days_until(d(b))))
-        };
-        let mut text = String::from("time,status,age,switch\n");
-        for (i, (time, status, origin, switch)) in SMALL.iter().enumerate() {
-            let s = if switch.is_empty() { String::new() } else { format!("{:?}", months(origin, switch)) };
-            text.push_str(&format!("{time},{status},{},{s}\n", 50 + 3 * i));
-        }
-        let n = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
-        let mut req = request("time", "status", "1", &["age"]);
-        req.time_varying = Some(TimeVaryingSpec { column: "switch".into(), ..TimeVaryingSpec::default() });
-        let rn = run(&n, &req).unwrap();
-        assert_eq!(r.fit.coef, rn.fit.coef);
-        // Without the unit or origin, or with a date before the origin: errors that say what to do.
-        let err = run(&t, &date_request(None)).unwrap_err();
-        assert!(err.contains("in which unit"), "{err}");
-        let mut bad = SMALL;
-        bad[2].3 = "2019-12-31";
-        let err = run(&small(&bad), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("line 4") && err.contains("2019-12-31 is before the origin date 2020-01-15"), "{err}");
-        bad[2].3 = "unknown";
-        let err = run(&small(&bad), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("Column \"switch_date\", line 4: \"unknown\" is not a date"), "{err}");
-        // A switch column combined with (start, stop] rows, or with no switch at all.
-        let mut req = date_request(Some(TimeUnit::Days));
-        req.start = Some("switch_time".into());
-        assert!(run(&t, &req).unwrap_err().contains("cannot be combined with (start, stop] rows"));
-        let none: Vec<_> = SMALL.iter().map(|&(a, b, c, _)| (a, b, c, "")).collect();
-        let err = run(&small(&none), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("0 (no switch during follow-up) for every patient"), "{err}");
-        // Negative switch time.
-        let mut req = request("time", "status", "1", &["age"]);
-        req.time_varying = Some(TimeVaryingSpec { column: "age".into(), ..TimeVaryingSpec::default() });
-        assert!(run(&t, &req).unwrap_err().contains("untick it"));
     }
 }

@@ -7,6 +7,7 @@ pub mod km;
 pub mod baseline;
 pub mod rates;
 pub mod cox;
+pub mod cox_time_varying;
 pub mod models;
 pub mod forest_drawing;
 
