@@ -32,23 +32,53 @@ pub struct Concordance {
 /// cache lines, and the Fenwick tree over blocks stays in cache.
 const BLOCK: usize = 32;
 
+/// The weight type of the rank counts: `i32` when every case weight is 1
+/// (exact, half the memory of `f64`, and integer additions), `f64` otherwise.
+trait Weight: Copy + Default + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::AddAssign {
+    /// The count a row of case weight `w` adds.
+    fn of(w: f64) -> Self;
+    fn to_f64(self) -> f64;
+}
+
+impl Weight for f64 {
+    #[inline]
+    fn of(w: f64) -> f64 {
+        w
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Weight for i32 {
+    #[inline]
+    fn of(_: f64) -> i32 {
+        1
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
 /// Two weighted counting structures over ranks 0..m sharing one traversal:
 /// slot 0 holds the rows in the risk set, slot 1 the deaths already passed
 /// (R's `nwt/twt` and `dnwt/dtwt`). Two levels (a Fenwick tree over blocks
 /// of `BLOCK` ranks, and the weights of each rank) so that an update or a
 /// query touches one block of memory instead of ~log2(m) scattered nodes.
-struct RankCounts {
-    node: Vec<[f64; 2]>,
-    blocks: Vec<[f64; 2]>,
-    total: [f64; 2],
+struct RankCounts<T> {
+    node: Vec<[T; 2]>,
+    blocks: Vec<[T; 2]>,
+    total: [T; 2],
 }
 
-impl RankCounts {
-    fn new(m: usize) -> RankCounts {
-        RankCounts { node: vec![[0.0; 2]; m], blocks: vec![[0.0; 2]; m.div_ceil(BLOCK)], total: [0.0; 2] }
+impl<T: Weight> RankCounts<T> {
+    fn new(m: usize) -> RankCounts<T> {
+        RankCounts { node: vec![[T::default(); 2]; m], blocks: vec![[T::default(); 2]; m.div_ceil(BLOCK)], total: [T::default(); 2] }
     }
 
-    fn add(&mut self, r: usize, w: [f64; 2]) {
+    fn add(&mut self, r: usize, w: [T; 2]) {
         self.node[r][0] += w[0];
         self.node[r][1] += w[1];
         self.total[0] += w[0];
@@ -66,7 +96,7 @@ impl RankCounts {
     /// in the order of R's `walkup`.
     #[inline]
     fn walk(&self, r: usize) -> [[f64; 3]; 2] {
-        let mut below = [0.0; 2];
+        let mut below = [T::default(); 2];
         let mut i = r / BLOCK;
         while i > 0 {
             let t = &self.blocks[i - 1];
@@ -74,19 +104,34 @@ impl RankCounts {
             below[1] += t[1];
             i -= i & i.wrapping_neg();
         }
-        for v in &self.node[r - r % BLOCK..r] {
-            below[0] += v[0];
-            below[1] += v[1];
+        // Four partial sums break the chain of dependent additions (exact
+        // for unit weights; otherwise only the rounding order changes).
+        let run = &self.node[r - r % BLOCK..r];
+        let mut part = [[T::default(); 2]; 4];
+        let quads = run.chunks_exact(4);
+        for v in quads.remainder() {
+            part[0][0] += v[0];
+            part[0][1] += v[1];
+        }
+        for q in quads {
+            for (acc, v) in part.iter_mut().zip(q) {
+                acc[0] += v[0];
+                acc[1] += v[1];
+            }
+        }
+        for k in 0..2 {
+            below[k] += (part[0][k] + part[1][k]) + (part[2][k] + part[3][k]);
         }
         let tied = self.node[r];
-        [0, 1].map(|k| [self.total[k] - below[k] - tied[k], below[k], tied[k]])
+        [0, 1].map(|k| {
+            [(self.total[k] - below[k] - tied[k]).to_f64(), below[k].to_f64(), tied[k].to_f64()]
+        })
     }
 }
 
 /// Rank of each sorted position's linear predictor within its stratum
-/// (equal values share a rank), the number of ranks per stratum, and the
-/// positions of each stratum in increasing order of the predictor.
-fn ranks(prep: &Prepared, lp: &[f64]) -> (Vec<u32>, Vec<usize>, Vec<u32>) {
+/// (equal values share a rank) and the number of ranks per stratum.
+fn ranks(prep: &Prepared, lp: &[f64]) -> (Vec<u32>, Vec<usize>) {
     let n = prep.n;
     let mut pairs: Vec<(u64, u32)> = lp.iter().enumerate().map(|(pos, &v)| (ordered_bits(v), pos as u32)).collect();
     sort_pairs(&mut pairs);
@@ -118,126 +163,151 @@ fn ranks(prep: &Prepared, lp: &[f64]) -> (Vec<u32>, Vec<usize>, Vec<u32>) {
         }
         sizes.push(if e > b { m as usize + 1 } else { 0 });
     }
-    let by_value = pairs.into_iter().map(|(_, pos)| pos).collect();
-    (rank, sizes, by_value)
+    (rank, sizes)
+}
+
+/// Pair counts and per-row influence, accumulated stratum by stratum.
+struct Tally {
+    /// Influence of each row on the concordant, discordant and tied-x counts
+    /// (R's imat[, 1:3], in the unreversed sense: x predicts survival). A
+    /// row's share from the deaths is (deaths passed when it leaves the risk
+    /// set) - (deaths passed when it enters).
+    inf: Vec<[f64; 3]>,
+    count: [f64; 3],
+    tied_y: f64,
+    tied_xy: f64,
+    /// Counting process: rows that left the risk set before the end.
+    removed: Vec<bool>,
+    /// Deaths at the current time (reused buffer).
+    deaths: Vec<usize>,
+}
+
+/// Walks stratum [begin, end) backwards in time with `m` distinct ranks.
+fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize, usize), m: usize, tally: &mut Tally) {
+    let rank_of = |pos: usize| rank[pos] as usize;
+    let Tally { inf, count, tied_y, tied_xy, removed, deaths } = tally;
+    let mut tree = RankCounts::<T>::new(m);
+    let mut leave = begin;
+    let mut i = begin;
+    while i < end {
+        let t = prep.stop[i];
+        let mut g_end = i;
+        while g_end < end && prep.stop[g_end] == t {
+            g_end += 1;
+        }
+        deaths.clear();
+        for pos in i..g_end {
+            if prep.event[pos] {
+                deaths.push(pos);
+            } else {
+                let [_, [gr, sm, ti]] = tree.walk(rank_of(pos));
+                inf[pos][0] -= sm;
+                inf[pos][1] -= gr;
+                inf[pos][2] -= ti;
+                tree.add(rank_of(pos), [T::of(prep.weight[pos]), T::default()]);
+            }
+        }
+        if !deaths.is_empty() {
+            if prep.counting {
+                while leave < end {
+                    let pos = prep.start_order[leave];
+                    if prep.start[pos] < t {
+                        break;
+                    }
+                    let [_, [gr, sm, ti]] = tree.walk(rank_of(pos));
+                    inf[pos][0] += sm;
+                    inf[pos][1] += gr;
+                    inf[pos][2] += ti;
+                    tree.add(rank_of(pos), [T::default() - T::of(prep.weight[pos]), T::default()]);
+                    removed[pos] = true;
+                    leave += 1;
+                }
+            }
+            // Deaths at this time, by rank: pairs among them are tied on
+            // y (and on x too when the ranks agree); each death's entry
+            // into the passed-deaths set includes all of them.
+            deaths.sort_unstable_by_key(|&pos| rank_of(pos));
+            let group_w: f64 = deaths.iter().map(|&pos| prep.weight[pos]).sum();
+            let group_w2: f64 = deaths.iter().map(|&pos| prep.weight[pos].powi(2)).sum();
+            *tied_y += (group_w * group_w - group_w2) / 2.0;
+            let mut k = 0;
+            let mut below = 0.0;
+            while k < deaths.len() {
+                let r = rank_of(deaths[k]);
+                let mut k2 = k;
+                let (mut run_w, mut run_w2) = (0.0, 0.0);
+                while k2 < deaths.len() && rank_of(deaths[k2]) == r {
+                    let w = prep.weight[deaths[k2]];
+                    run_w += w;
+                    run_w2 += w * w;
+                    k2 += 1;
+                }
+                *tied_xy += (run_w * run_w - run_w2) / 2.0;
+                let [[mgr, msm, mti], [dgr, dsm, dti]] = tree.walk(r);
+                for &pos in &deaths[k..k2] {
+                    let w = prep.weight[pos];
+                    count[0] += w * mgr;
+                    count[1] += w * msm;
+                    count[2] += w * mti;
+                    let f = &mut inf[pos];
+                    f[0] += mgr - (dsm + below);
+                    f[1] += msm - (dgr + group_w - below - run_w);
+                    f[2] += mti - (dti + run_w);
+                }
+                below += run_w;
+                k = k2;
+            }
+            for &pos in deaths.iter() {
+                let w = T::of(prep.weight[pos]);
+                tree.add(rank_of(pos), [w, w]);
+            }
+        }
+        i = g_end;
+    }
+    // All deaths of the stratum have passed: each row still in the risk
+    // set gains the deaths ranked below, above and level with it. The
+    // tree's risk-set slot is no longer needed, so it takes the weight of
+    // the deaths ranked below each rank, and a pass in sorted order reads
+    // it.
+    let dead_total = tree.total[1].to_f64();
+    let mut below = T::default();
+    for node in tree.node.iter_mut() {
+        node[0] = below;
+        below += node[1];
+    }
+    for pos in begin..end {
+        if prep.counting && removed[pos] {
+            continue;
+        }
+        let [below, tied] = tree.node[rank_of(pos)].map(T::to_f64);
+        let f = &mut inf[pos];
+        f[0] += below;
+        f[1] += dead_total - below - tied;
+        f[2] += tied;
+    }
 }
 
 /// `lp` is the linear predictor in sorted order; `clusters` maps data rows to
 /// dense cluster numbers. `None` when no pair is comparable.
 pub(crate) fn concordance(prep: &Prepared, lp: &[f64], clusters: Option<&(Vec<usize>, usize)>) -> Option<Concordance> {
     let n = prep.n;
-    // Influence of each row on the concordant, discordant and tied-x counts
-    // (R's imat[, 1:3], in the unreversed sense: x predicts survival). A
-    // row's share from the deaths is (deaths passed when it leaves the risk
-    // set) - (deaths passed when it enters).
-    let mut inf = vec![[0.0f64; 3]; n];
-    let mut count = [0.0f64; 3];
-    let mut tied_y = 0.0;
-    let mut tied_xy = 0.0;
-    let (rank, sizes, by_value) = ranks(prep, lp);
-    let rank_of = |pos: usize| rank[pos] as usize;
-    let mut removed = if prep.counting { vec![false; n] } else { Vec::new() };
-    let mut deaths: Vec<usize> = Vec::new();
-
-    for (s, &(begin, end)) in prep.strata.iter().enumerate() {
-        let mut tree = RankCounts::new(sizes[s]);
-        let mut leave = begin;
-        let mut i = begin;
-        while i < end {
-            let t = prep.stop[i];
-            let mut g_end = i;
-            while g_end < end && prep.stop[g_end] == t {
-                g_end += 1;
-            }
-            deaths.clear();
-            for pos in i..g_end {
-                if prep.event[pos] {
-                    deaths.push(pos);
-                } else {
-                    let [_, [gr, sm, ti]] = tree.walk(rank_of(pos));
-                    inf[pos][0] -= sm;
-                    inf[pos][1] -= gr;
-                    inf[pos][2] -= ti;
-                    tree.add(rank_of(pos), [prep.weight[pos], 0.0]);
-                }
-            }
-            if !deaths.is_empty() {
-                if prep.counting {
-                    while leave < end {
-                        let pos = prep.start_order[leave];
-                        if prep.start[pos] < t {
-                            break;
-                        }
-                        let [_, [gr, sm, ti]] = tree.walk(rank_of(pos));
-                        inf[pos][0] += sm;
-                        inf[pos][1] += gr;
-                        inf[pos][2] += ti;
-                        tree.add(rank_of(pos), [-prep.weight[pos], 0.0]);
-                        removed[pos] = true;
-                        leave += 1;
-                    }
-                }
-                // Deaths at this time, by rank: pairs among them are tied on
-                // y (and on x too when the ranks agree); each death's entry
-                // into the passed-deaths set includes all of them.
-                deaths.sort_unstable_by_key(|&pos| rank_of(pos));
-                let group_w: f64 = deaths.iter().map(|&pos| prep.weight[pos]).sum();
-                let group_w2: f64 = deaths.iter().map(|&pos| prep.weight[pos].powi(2)).sum();
-                tied_y += (group_w * group_w - group_w2) / 2.0;
-                let mut k = 0;
-                let mut below = 0.0;
-                while k < deaths.len() {
-                    let r = rank_of(deaths[k]);
-                    let mut k2 = k;
-                    let (mut run_w, mut run_w2) = (0.0, 0.0);
-                    while k2 < deaths.len() && rank_of(deaths[k2]) == r {
-                        let w = prep.weight[deaths[k2]];
-                        run_w += w;
-                        run_w2 += w * w;
-                        k2 += 1;
-                    }
-                    tied_xy += (run_w * run_w - run_w2) / 2.0;
-                    let [[mgr, msm, mti], [dgr, dsm, dti]] = tree.walk(r);
-                    for &pos in &deaths[k..k2] {
-                        let w = prep.weight[pos];
-                        count[0] += w * mgr;
-                        count[1] += w * msm;
-                        count[2] += w * mti;
-                        let f = &mut inf[pos];
-                        f[0] += mgr - (dsm + below);
-                        f[1] += msm - (dgr + group_w - below - run_w);
-                        f[2] += mti - (dti + run_w);
-                    }
-                    below += run_w;
-                    k = k2;
-                }
-                for &pos in &deaths {
-                    let w = prep.weight[pos];
-                    tree.add(rank_of(pos), [w, w]);
-                }
-            }
-            i = g_end;
-        }
-        // All deaths of the stratum have passed: walking the rows in order of
-        // their predictor, a running sum replaces the tree.
-        let dead_total = tree.total[1];
-        let mut below = 0.0;
-        let mut k = begin;
-        while k < end {
-            let r = rank_of(by_value[k] as usize);
-            let tied = tree.node[r][1];
-            while k < end && rank_of(by_value[k] as usize) == r {
-                let pos = by_value[k] as usize;
-                if !(prep.counting && removed[pos]) {
-                    inf[pos][0] += below;
-                    inf[pos][1] += dead_total - below - tied;
-                    inf[pos][2] += tied;
-                }
-                k += 1;
-            }
-            below += tied;
+    let (rank, sizes) = ranks(prep, lp);
+    let mut tally = Tally {
+        inf: vec![[0.0; 3]; n],
+        count: [0.0; 3],
+        tied_y: 0.0,
+        tied_xy: 0.0,
+        removed: if prep.counting { vec![false; n] } else { Vec::new() },
+        deaths: Vec::new(),
+    };
+    for (&stratum, &m) in prep.strata.iter().zip(&sizes) {
+        if prep.weighted {
+            tally_stratum::<f64>(prep, &rank, stratum, m, &mut tally);
+        } else {
+            tally_stratum::<i32>(prep, &rank, stratum, m, &mut tally);
         }
     }
+    let Tally { inf, count, tied_y, tied_xy, .. } = tally;
 
     let npair = count[0] + count[1] + count[2];
     if npair <= 0.0 {

@@ -140,21 +140,9 @@ struct Evaluation {
     imat: SymMatrix,
 }
 
-fn eta_sorted(prep: &Prepared, beta: &[f64], eta: &mut Vec<f64>) {
-    let p = prep.p;
-    eta.clear();
-    // At beta = 0 (the first evaluation) every x'beta is zero: skip the
-    // products.
-    if p == 0 || beta.iter().all(|&b| b == 0.0) {
-        eta.resize(prep.n, 0.0);
-        return;
-    }
-    eta.extend(prep.x.chunks_exact(p).map(|row| row.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>()));
-}
-
 fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, eta: &mut Vec<f64>) -> Evaluation {
     let p = prep.p;
-    eta_sorted(prep, beta, eta);
+    prep.linear_predictor(beta, eta);
     let mut loglik = 0.0;
     let mut u = vec![0.0; p];
     let mut info = vec![0.0; p * (p + 1) / 2];
@@ -409,7 +397,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
     let mut warnings = Vec::new();
     // Linear predictor at the final beta, in sorted order (centred; a shift
     // changes neither the concordance nor the residuals).
-    eta_sorted(&prep, &newton.beta, &mut eta);
+    prep.linear_predictor(&newton.beta, &mut eta);
 
     let chol = Cholesky::new(&newton.last.imat, options.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let inv_scaled = chol.inverse();

@@ -18,6 +18,9 @@ pub(crate) struct Prepared {
     pub start: Vec<f64>,
     pub event: Vec<bool>,
     pub weight: Vec<f64>,
+    /// Case weights were given (otherwise every weight is 1, and counts of
+    /// rows can be kept as integers).
+    pub weighted: bool,
     /// Centred and scaled covariates, row-major (`x[i * p + j]`), sorted order.
     pub x: Vec<f64>,
     /// Strata as [begin, end) ranges of sorted positions.
@@ -120,6 +123,61 @@ pub(crate) fn ordered_bits(x: f64) -> u64 {
     }
 }
 
+/// Calls `$f::<P>(args)` with the column count as a constant for
+/// P = 1..=8, so that per-row loops unroll and keep their values in
+/// registers; `$fallback` handles wider designs.
+macro_rules! with_const_p {
+    ($p:expr, $f:ident($($arg:expr),*), $fallback:expr) => {
+        match $p {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            5 => $f::<5>($($arg),*),
+            6 => $f::<6>($($arg),*),
+            7 => $f::<7>($($arg),*),
+            8 => $f::<8>($($arg),*),
+            _ => $fallback,
+        }
+    };
+}
+
+/// Centred, scaled covariates, row-major in sorted order. Rows are built in
+/// data order first (reading the columns in order), then gathered whole: one
+/// scattered read of p adjacent values per row instead of p reads from p
+/// columns.
+fn centred_rows(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[usize]) -> Vec<f64> {
+    with_const_p!(columns.len(), centred_rows_fixed(columns, centre, scale, order), {
+        let p = columns.len();
+        let mut rows = Vec::with_capacity(order.len() * p);
+        for i in 0..order.len() {
+            rows.extend(columns.iter().zip(centre.iter().zip(scale)).map(|(col, (&c, &sc))| (col[i] - c) * sc));
+        }
+        order.iter().flat_map(|&i| rows[i * p..(i + 1) * p].iter().copied()).collect()
+    })
+}
+
+fn centred_rows_fixed<const P: usize>(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[usize]) -> Vec<f64> {
+    let n = order.len();
+    let cols: [&[f64]; P] = std::array::from_fn(|j| &columns[j][..n]);
+    let c: [f64; P] = std::array::from_fn(|j| centre[j]);
+    let sc: [f64; P] = std::array::from_fn(|j| scale[j]);
+    let rows: Vec<[f64; P]> = (0..n).map(|i| std::array::from_fn(|j| (cols[j][i] - c[j]) * sc[j])).collect();
+    order.iter().map(|&i| rows[i]).collect::<Vec<[f64; P]>>().into_flattened()
+}
+
+fn linear_predictor_fixed<const P: usize>(x: &[f64], beta: &[f64], eta: &mut Vec<f64>) {
+    let b: [f64; P] = std::array::from_fn(|j| beta[j]);
+    let (rows, _) = x.as_chunks::<P>();
+    eta.extend(rows.iter().map(|row| {
+        let mut sum = row[0] * b[0];
+        for j in 1..P {
+            sum += row[j] * b[j];
+        }
+        sum
+    }));
+}
+
 impl Prepared {
     /// Sorts and centres validated data.
     pub fn new(data: &CoxData) -> Prepared {
@@ -212,19 +270,7 @@ impl Prepared {
             means[j] = if counting { col.iter().sum::<f64>() / n as f64 } else { wmean };
         }
 
-        // Centred rows in data order first (reading the columns in order),
-        // then whole rows gathered into sorted order: one scattered read of
-        // p adjacent values per row instead of p reads from p columns.
-        let mut x = Vec::with_capacity(n * p);
-        if p > 0 {
-            let mut rows = Vec::with_capacity(n * p);
-            for i in 0..n {
-                rows.extend(data.covariates.iter().zip(centre.iter().zip(&scale)).map(|(col, (&c, &sc))| (col[i] - c) * sc));
-            }
-            for &i in &order {
-                x.extend_from_slice(&rows[i * p..(i + 1) * p]);
-            }
-        }
+        let x = if p == 0 { Vec::new() } else { centred_rows(&data.covariates, &centre, &scale, &order) };
         let mut start_order = Vec::new();
         if counting {
             let mut pairs: Vec<(u64, u32)> =
@@ -256,6 +302,7 @@ impl Prepared {
             start,
             event,
             weight,
+            weighted: data.weights.is_some() || n > i32::MAX as usize,
             x,
             strata,
             start_order,
@@ -263,6 +310,20 @@ impl Prepared {
             means,
             nevent,
         }
+    }
+
+    /// x'beta of every row, in sorted order, into `eta` (cleared first).
+    pub fn linear_predictor(&self, beta: &[f64], eta: &mut Vec<f64>) {
+        eta.clear();
+        let p = self.p;
+        // At beta = 0 (the first evaluation) every x'beta is zero.
+        if p == 0 || beta.iter().all(|&b| b == 0.0) {
+            eta.resize(self.n, 0.0);
+            return;
+        }
+        with_const_p!(p, linear_predictor_fixed(&self.x, beta, eta), {
+            eta.extend(self.x.chunks_exact(p).map(|row| row.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>()));
+        })
     }
 
     /// Covariate row of sorted position `pos`.
