@@ -11,6 +11,7 @@
 //! matrix from a data table is the caller's job.
 
 mod concordance;
+mod exp;
 mod fit;
 mod prepared;
 mod residuals;

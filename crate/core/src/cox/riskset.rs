@@ -7,6 +7,7 @@
 // Sorted positions index several parallel arrays; range loops read best.
 #![allow(clippy::needless_range_loop)]
 
+use super::exp::ExpTable;
 use super::prepared::Prepared;
 
 /// Weighted sums over a set of rows: sum of w exp(eta), of w exp(eta) x, and
@@ -128,14 +129,14 @@ const RECENTER_LIMIT: f64 = 200.0;
 
 /// exp(eta - recenter), skipping the exponential when it is exactly 1: the
 /// evaluation at beta = 0 (the null log-likelihood and score test) then
-/// costs no exp at all, and the result is bit-for-bit the same.
+/// costs no exp at all.
 #[inline]
-fn risk_score(eta: f64, recenter: f64) -> f64 {
+fn risk_score(exp: &ExpTable, eta: f64, recenter: f64) -> f64 {
     let shifted = eta - recenter;
     if shifted == 0.0 {
         1.0
     } else {
-        shifted.exp()
+        exp.exp(shifted)
     }
 }
 
@@ -148,6 +149,7 @@ where
     let p = prep.p;
     let mut others = RiskSums::new(p, with_cmat);
     let mut deaths = RiskSums::new(p, with_cmat);
+    let exp = ExpTable::new();
     // Counting process: 0 = not yet seen, 1 = in the risk set, 2 = gone.
     let mut state = if prep.counting { vec![0u8; prep.n] } else { Vec::new() };
 
@@ -182,7 +184,7 @@ where
                             etasum = 0.0;
                         } else {
                             etasum -= eta[pos];
-                            let risk = risk_score(eta[pos], recenter) * prep.weight[pos];
+                            let risk = risk_score(&exp, eta[pos], recenter) * prep.weight[pos];
                             others.add(-risk, prep.row(pos));
                         }
                     }
@@ -217,7 +219,7 @@ where
                     deaths.rescale(factor);
                 }
                 let w = prep.weight[add];
-                let risk = risk_score(eta[add], recenter) * w;
+                let risk = risk_score(&exp, eta[add], recenter) * w;
                 if prep.event[add] && prep.stop[add] == t {
                     deaths.add(risk, prep.row(add));
                     ndead += 1;
