@@ -7,6 +7,9 @@
 //! instead of producing NaNs. A general-purpose crate would pull in far more
 //! wasm than these ~150 lines and would not give that behaviour.
 
+// Matrix code indexes rows and columns together; range loops read best.
+#![allow(clippy::needless_range_loop)]
+
 /// A dense symmetric p x p matrix stored row-major (both triangles kept).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SymMatrix {
