@@ -47,3 +47,37 @@ test("synthetic cohort: classify, see the flow, then KM by resistance group", as
   assert.deepEqual(session.requests.slice(before), [], "no network request");
   assert.deepEqual(session.consoleErrors, []);
 });
+
+test("a landmark at 6 months: stated under the result, on the axis, and the caution stays", async () => {
+  const { page } = session;
+  const before = session.requests.length;
+  await page.waitForSelector("#km-results:not([hidden])");
+  assert.equal(await page.textContent("#km-landmark-unit"), "months");
+  await page.fill("#km-landmark", "6");
+  await page.dispatchEvent("#km-landmark", "change");
+  await page.waitForFunction(() => document.querySelector("#km-settings").textContent.includes("Landmark analysis at 6 months"));
+  const settings = await page.textContent("#km-settings");
+  assert.match(settings, /Landmark analysis at 6 months: \d+ patients event-free and under follow-up at 6 months \(\d+ excluded: \d+ had the event and \d+ were censored by then\); times are measured from the landmark\./);
+  assert.match(settings, /Groups should be defined by what was known at the landmark/);
+  assert.match(await page.textContent("#km-summary"), /Median from landmark, months/);
+  assert.match(await page.textContent("#km-follow-up"), /after the landmark/);
+  // A landmark does not remove the bias for groups decided after it.
+  assert.match(await page.textContent("#km-warnings"), /immortal-time bias remains/);
+  assert.ok(await page.isHidden("#km-error"));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#km-svg")]);
+  const svg = (await import("node:fs")).readFileSync(await download.path(), "utf8");
+  assert.match(svg, /Months since landmark \(6 months\)/);
+  await page.locator("#km-card").screenshot({ path: join(artifacts, "km-landmark.png") });
+
+  // A landmark beyond all follow-up is refused in words; clearing it recovers.
+  await page.fill("#km-landmark", "1000");
+  await page.dispatchEvent("#km-landmark", "change");
+  await page.waitForSelector("#km-error:not([hidden])");
+  assert.match(await page.textContent("#km-error"), /choose an earlier landmark/);
+  await page.fill("#km-landmark", "");
+  await page.dispatchEvent("#km-landmark", "change");
+  await page.waitForFunction(() => document.querySelector("#km-error").hidden
+    && !document.querySelector("#km-settings").textContent.includes("Landmark"));
+  assert.deepEqual(session.requests.slice(before), [], "no network request");
+  assert.deepEqual(session.consoleErrors, []);
+});

@@ -268,6 +268,8 @@ function setupKmForm(summary) {
   fillSelect($("km-strata"), [{ value: "", label: "— none —" }, ...groupable], "");
   $("km-time-unit").value = s.time_unit ?? "";
   $("km-display-unit").value = "";
+  $("km-landmark").value = "";
+  showLandmarkUnit();
   showEventValues(s.event_values);
   $("km-card").hidden = false;
   runKm();
@@ -280,6 +282,12 @@ function showEventValues(preselected) {
   $("km-event-values").replaceChildren(...(values.length
     ? values.map((v) => el("label", {}, el("input", { type: "checkbox", value: v, checked: chosen.has(v) }), v))
     : [el("span", {}, "This column has too many different values to be an event indicator.")]));
+}
+
+// The landmark is in the unit the times are shown in (as the Rust request).
+function showLandmarkUnit() {
+  const unit = $("km-time-unit").value;
+  $("km-landmark-unit").textContent = unit ? ($("km-display-unit").value || unit) : "";
 }
 
 function kmOptions() {
@@ -299,6 +307,7 @@ function kmOptions() {
     strata: $("km-strata").value || null,
     trend: $("km-trend").checked,
     pairwise: $("km-pairwise").value || null,
+    landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
   };
 }
 
@@ -384,9 +393,10 @@ function wire() {
   $("example-button").addEventListener("click", () =>
     load("loadExample", { path: $("example-select").value }, "Loading example…"));
   $("km-event").addEventListener("change", () => { showEventValues([]); runKm(); });
-  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst", "km-rho", "km-strata", "km-trend", "km-pairwise"]) {
+  for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst", "km-landmark", "km-rho", "km-strata", "km-trend", "km-pairwise"]) {
     $(id).addEventListener("change", runKm);
   }
+  for (const id of ["km-time-unit", "km-display-unit"]) $(id).addEventListener("change", showLandmarkUnit);
   $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));
   $("cohort-rule-set").addEventListener("change", showThresholds);
   $("cohort-run").addEventListener("click", runCohort);

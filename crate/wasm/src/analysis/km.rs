@@ -1,6 +1,7 @@
 //! Kaplan–Meier request: survfit-style curves, medians with CIs, the
 //! log-rank test (survdiff) when grouped, the summary table and the plot.
 
+use super::landmark::{self, LandmarkSummary};
 use super::{DisplayTable, Unit};
 use crate::charts::km::{KmPlot, KmPlotCurve};
 use crate::charts::{month_ticks, nice_ticks};
@@ -10,6 +11,7 @@ use survcalc_core::format;
 use survcalc_core::km::{self, ConfType, Grouping, KmFit, KmOptions};
 use survcalc_core::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use survcalc_core::table::{self, DroppedRows, SurvivalColumns, Table};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -44,6 +46,9 @@ pub struct KmRequest {
     /// Pairwise comparisons with this correction ("holm", "bh",
     /// "bonferroni", "none"); absent = none computed.
     pub pairwise: Option<PAdjust>,
+    /// Landmark analysis at this time (displayed unit): only patients with
+    /// follow-up beyond it, times measured from it; absent = none.
+    pub landmark: Option<f64>,
 }
 
 impl Default for KmRequest {
@@ -64,6 +69,7 @@ impl Default for KmRequest {
             strata: None,
             trend: false,
             pairwise: None,
+            landmark: None,
         }
     }
 }
@@ -87,10 +93,16 @@ pub struct KmResult {
     pub pairwise_table: Option<DisplayTable>,
     pub settings_text: String,
     pub plot: KmPlot,
+    /// Who the landmark kept and excluded, when one was asked for.
+    pub landmark: Option<LandmarkSummary>,
+    /// Patients in the analysis (after the landmark, when one is set).
     pub n_used: usize,
     pub dropped: Vec<DroppedRows>,
     pub warnings: Vec<String>,
 }
+
+/// Group codes of the analysed patients and the labels they index.
+type GroupCodes<'a> = (Cow<'a, [usize]>, Cow<'a, [String]>);
 
 fn conf_type_text(c: ConfType) -> &'static str {
     match c {
@@ -103,6 +115,8 @@ fn conf_type_text(c: ConfType) -> &'static str {
 /// Groups defined by what happens after treatment starts (resistance needs
 /// progression, secondary resistance needs months without it) compared on
 /// times measured from the start: the immortal-time trap (docs/domain.md).
+/// A landmark does not settle it for these groups, which can be decided
+/// after any fixed landmark, so the note then says so.
 fn immortal_time_note(request: &KmRequest) -> Option<String> {
     let group = request.group.as_deref()?;
     if group != crate::analysis::cohort::GROUP_COLUMN {
@@ -112,14 +126,21 @@ fn immortal_time_note(request: &KmRequest) -> Option<String> {
     if time.starts_with("pps") {
         return None;
     }
-    Some(
-        "Caution, immortal-time bias: resistance groups are defined by events after treatment start \
-         (a patient must live 6 months without progression to be called secondary resistance or durable \
-         response), so comparing survival from treatment start between them favours the later groups. \
-         Compare post-progression survival (pps columns, measured from progression), use a landmark \
-         analysis, or a Cox model with resistance as a time-varying covariate."
-            .to_string(),
-    )
+    let remedies = "Cox regression with resistance as a \"Time-varying status\", or post-progression survival \
+                    (pps columns, measured from progression).";
+    Some(match request.landmark {
+        None => format!(
+            "Caution, immortal-time bias: resistance groups are defined by events after treatment start (a patient \
+             must live 6 months without progression to be called secondary resistance or durable response), so \
+             comparing survival from treatment start between them favours the later groups. Use a landmark \
+             (\"Landmark at\", with groups known by then), {remedies}"
+        ),
+        Some(_) => format!(
+            "Caution, immortal-time bias remains: a landmark removes it only for groups known by the landmark, and \
+             resistance groups can be decided after it (secondary resistance needs a progression after 6 months of \
+             benefit, whenever that comes), so the later groups are still favoured. Prefer {remedies}"
+        ),
+    })
 }
 
 pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
@@ -149,16 +170,40 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
         (from, _) => (from, 1.0),
     };
-    let time: Vec<f64> = if factor == 1.0 { input.time.clone() } else { input.time.iter().map(|t| t * factor).collect() };
+    let mut time: Vec<f64> = if factor == 1.0 { input.time.clone() } else { input.time.iter().map(|t| t * factor).collect() };
+    let unit_label = unit.map(|u| u.label());
 
-    let grouping = input.group.as_ref().map(|g| Grouping { codes: &g.codes, labels: &g.labels });
+    // The landmark is on the displayed time scale, as `times` and `rmst_tau`;
+    // everything below sees only the patients it keeps, timed from it.
+    let mut event: Cow<[bool]> = Cow::Borrowed(&input.event);
+    let mut rows: Cow<[usize]> = Cow::Borrowed(&input.rows);
+    let mut groups: Option<GroupCodes> =
+        input.group.as_ref().map(|g| (Cow::Borrowed(g.codes.as_slice()), Cow::Borrowed(g.labels.as_slice())));
+    let landmark = match request.landmark {
+        None => None,
+        Some(at) => {
+            let group_slices = groups.as_ref().map(|(codes, labels)| (codes.as_ref(), labels.as_ref()));
+            let sample = landmark::select(at, &time, &event, &rows, group_slices, unit_label).map_err(|e| e.to_string())?;
+            time = sample.time;
+            event = Cow::Owned(sample.event);
+            rows = Cow::Owned(sample.rows);
+            groups = sample.codes.map(|codes| (Cow::Owned(codes), Cow::Owned(sample.labels)));
+            Some(sample.summary)
+        }
+    };
+    let event: &[bool] = &event;
+
+    let grouping = groups.as_ref().map(|(codes, labels)| Grouping { codes, labels });
     let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
-    let fit = km::fit(&time, &input.event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
+    let fit = km::fit(&time, event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<String> = input.warnings.clone();
     if let Some(note) = immortal_time_note(request) {
         warnings.insert(0, note);
+    }
+    if let Some(l) = &landmark {
+        warnings.extend(l.warnings(unit_label));
     }
     warnings.extend(fit.warnings.iter().cloned());
 
@@ -167,8 +212,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         None => None,
         Some(name) => {
             let column = table::categorical_column(table, name).map_err(|e| e.to_string())?;
-            let mut codes = Vec::with_capacity(input.rows.len());
-            for &row in &input.rows {
+            let mut codes = Vec::with_capacity(rows.len());
+            for &row in rows.iter() {
                 match column.codes.get(row).copied().flatten() {
                     Some(c) => codes.push(c as usize),
                     None => {
@@ -194,7 +239,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let logrank = match &grouping {
         Some(g) if g.labels.len() >= 2 => {
             let lr = logrank::fit(
-                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: strata_grouping },
+                &LogrankInput { time: &time, event, groups: *g, strata: strata_grouping },
                 &test_options,
             )
             .map_err(|e| e.to_string())?;
@@ -236,7 +281,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let pairwise = match (&grouping, request.pairwise) {
         (Some(g), Some(adjust)) if g.labels.len() >= 3 => Some(
             logrank::pairwise(
-                &LogrankInput { time: &time, event: &input.event, groups: *g, strata: None },
+                &LogrankInput { time: &time, event, groups: *g, strata: None },
                 &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
             )
             .map_err(|e| e.to_string())?,
@@ -275,9 +320,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     let max_time = time.iter().copied().fold(0.0_f64, f64::max);
     let decimals = format::decimals_for(max_time);
-    let unit_label = unit.map(|u| u.label());
     let level = format::number(100.0 * request.conf_level, 0);
     let group_name = input.group.as_ref().map(|g| g.column.clone());
+    // With a landmark, every time shown is counted from it; say so where shown.
+    let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
+    let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };
 
     let summary_table = DisplayTable {
         header: vec![
@@ -285,8 +332,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             "n".into(),
             "Events".into(),
             match unit_label {
-                Some(u) => format!("Median, {u} ({level}% CI)"),
-                None => format!("Median ({level}% CI)"),
+                Some(u) => format!("Median{from_landmark}, {u} ({level}% CI)"),
+                None => format!("Median{from_landmark} ({level}% CI)"),
             },
         ],
         rows: fit
@@ -332,7 +379,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         Some(DisplayTable {
             header: vec![
                 group_name.clone().unwrap_or_else(|| "Patients".into()),
-                "Time".into(),
+                if landmark.is_some() { "Time since landmark".into() } else { "Time".into() },
                 "At risk".into(),
                 "Survival".into(),
                 format!("{level}% CI"),
@@ -356,7 +403,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
                     warnings.extend(d.warnings.iter().cloned());
                     Some(format!(
-                        "RMST difference ({} − {}) up to {}{unit_suffix}: {}{unit_suffix} ({level}% CI {} to {}), p = {}",
+                        "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), p = {}",
                         a.label,
                         b.label,
                         format::number(tau, format::decimals_for(tau).min(2)),
@@ -372,7 +419,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let table = DisplayTable {
                 header: vec![
                     group_name.clone().unwrap_or_else(|| "Patients".into()),
-                    format!("RMST up to {}{unit_suffix}", format::number(tau, format::decimals_for(tau).min(2))),
+                    format!("RMST up to {}{unit_suffix}{after_landmark}", format::number(tau, format::decimals_for(tau).min(2))),
                     "SE".into(),
                 ],
                 rows,
@@ -384,11 +431,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         None => (None, None),
     };
 
-    let follow = km::reverse_km_follow_up(&time, &input.event, None, &KmOptions { include_overall: false, ..options.clone() })
+    let follow = km::reverse_km_follow_up(&time, event, None, &KmOptions { include_overall: false, ..options.clone() })
         .map_err(|e| e.to_string())?;
     let follow_up_text = match follow.curves.first() {
         Some(f) => format!(
-            "Median follow-up (reverse Kaplan–Meier): {}{unit_suffix}.",
+            "Median follow-up{after_landmark} (reverse Kaplan–Meier): {}{unit_suffix}.",
             format::median_ci(f.median.quantile, f.median.lower, f.median.upper, decimals)
         ),
         None => String::new(),
@@ -420,9 +467,20 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             Some(g) => format!("Kaplan–Meier estimate by {g}"),
             None => "Kaplan–Meier estimate".into(),
         },
-        x_label: match unit_label {
-            Some(u) => format!("Time ({u})"),
-            None => request.time.clone(),
+        x_label: match (&landmark, unit_label) {
+            (None, Some(u)) => format!("Time ({u})"),
+            (None, None) => request.time.clone(),
+            (Some(l), u) => {
+                let name = match u {
+                    Some(u) => {
+                        let mut chars = u.chars();
+                        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                    }
+                    None => request.time.clone(),
+                };
+                let at = if u.is_some() { landmark::time_text(l.time, u) } else { landmark::time_number(l.time) };
+                format!("{name} since landmark ({at})")
+            }
         },
         y_label: "Survival probability".into(),
         ticks,
@@ -452,6 +510,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             settings.push(format!("Times in {} ({note}).", to.label()));
         }
     }
+    if let Some(l) = &landmark {
+        settings.push(l.settings_text(unit_label, grouping.is_some()));
+    }
     if logrank.is_some() {
         settings.push(format!(
             "{test_name} as R's survdiff (rho = {}){}.",
@@ -461,7 +522,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     }
 
     Ok(KmResult {
-        n_used: input.time.len(),
+        n_used: time.len(),
         dropped: input.dropped.clone(),
         fit,
         logrank,
@@ -477,6 +538,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         pairwise_table,
         settings_text: settings.join(" "),
         plot,
+        landmark,
         warnings,
     })
 }

@@ -4,6 +4,7 @@
 
 pub mod cohort;
 pub mod km;
+pub mod landmark;
 pub mod baseline;
 pub mod rates;
 pub mod cox;
