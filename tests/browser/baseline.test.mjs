@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, classifyCohort, assertNoNetworkNoErrors } from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage({ height: 1000 }); });
@@ -13,12 +13,9 @@ after(async () => { await session?.close(); });
 test("synthetic cohort: Table 1 by resistance group, with p-values, CSV and copy", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#cohort-card:not([hidden])");
+  await loadExample(page, "synthetic_hcc_cohort.csv", "#cohort-card");
   await page.waitForSelector("#baseline-card:not([hidden])");
-  await page.click("#cohort-run");
-  await page.waitForSelector("#cohort-results:not([hidden])");
+  await classifyCohort(page);
   // After the classification the table compares the resistance groups.
   await page.waitForFunction(() => document.querySelector("#bl-table")?.textContent.includes("primary resistance"));
   assert.equal(await page.inputValue("#bl-group"), "resistance_group");
@@ -68,8 +65,7 @@ test("synthetic cohort: Table 1 by resistance group, with p-values, CSV and copy
 
   await page.$eval("#baseline-card", (card) => card.scrollIntoView());
   await page.locator("#baseline-card").screenshot({ path: join(artifacts, "baseline-table1.png") });
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });
 
 test("two groups get the Wilcoxon test; no variable ticked gets a hint, not an error", async () => {

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, classifyCohort, assertNoNetworkNoErrors } from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage(); });
@@ -12,13 +12,10 @@ after(async () => { await session?.close(); });
 test("synthetic cohort: classify, see the flow, then KM by resistance group", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#cohort-card:not([hidden])");
+  await loadExample(page, "synthetic_hcc_cohort.csv", "#cohort-card");
   assert.match(await page.textContent("#data-summary"), /Synthetic teaching data/);
   assert.equal(await page.inputValue("#cohort-col-start"), "ici_start_date");
-  await page.click("#cohort-run");
-  await page.waitForSelector("#cohort-results:not([hidden])");
+  await classifyCohort(page);
   const flow = await page.textContent("#cohort-flow");
   assert.match(flow, /Screened: 601/);
   assert.match(flow, /primary resistance: 229/i);
@@ -44,8 +41,7 @@ test("synthetic cohort: classify, see the flow, then KM by resistance group", as
   // OS from treatment start by resistance group is the domain's trap: flagged.
   assert.match(await page.textContent("#km-warnings"), /immortal-time bias/);
   await page.screenshot({ path: join(artifacts, "cohort.png"), fullPage: true });
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });
 
 test("a landmark at 6 months: stated under the result, on the axis, and the caution stays", async () => {
@@ -78,6 +74,5 @@ test("a landmark at 6 months: stated under the result, on the axis, and the caut
   await page.dispatchEvent("#km-landmark", "change");
   await page.waitForFunction(() => document.querySelector("#km-error").hidden
     && !document.querySelector("#km-settings").textContent.includes("Landmark"));
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });

@@ -4,28 +4,16 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, canvasInk, assertNoNetworkNoErrors } from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage({ height: 1000 }); });
 after(async () => { await session?.close(); });
 
-/** Non-white pixels of a canvas (something was drawn). */
-async function canvasInk(selector) {
-  return session.page.$eval(selector, (canvas) => {
-    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return ink;
-  });
-}
-
 test("lung: Cox model of age, sex and ECOG with table, tests, PH test and forest plot", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/lung.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#cox-card:not([hidden])");
+  await loadExample(page, "lung.csv", "#cox-card");
   // Time and event as on the Kaplan–Meier card (status 2 = dead).
   assert.equal(await page.inputValue("#cox-time"), "time");
   assert.equal(await page.inputValue("#cox-event"), "status");
@@ -44,7 +32,7 @@ test("lung: Cox model of age, sex and ECOG with table, tests, PH test and forest
   assert.match(await page.textContent("#cox-tests"), /Concordance \(Harrell's C\): 0\.637/);
   assert.match(await page.textContent("#cox-zph-table"), /GLOBAL/);
   assert.match(await page.textContent("#cox-settings"), /Efron's approximation/);
-  assert.ok((await canvasInk("#cox-canvas")) > 3000, "the forest plot is drawn");
+  assert.ok((await canvasInk(page, "#cox-canvas")) > 3000, "the forest plot is drawn");
 
   // Breslow and a categorical ECOG with its reference level.
   await page.selectOption("#cox-ties", "breslow");
@@ -72,6 +60,5 @@ test("lung: Cox model of age, sex and ECOG with table, tests, PH test and forest
   await page.waitForSelector("#cox-results:not([hidden])");
   assert.ok(await page.isHidden("#cox-error"));
 
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });

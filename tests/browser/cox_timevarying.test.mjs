@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, classifyCohort, assertNoNetworkNoErrors } from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage({ height: 1000 }); });
@@ -13,11 +13,8 @@ after(async () => { await session?.close(); });
 test("synthetic cohort: OS with progression as a time-varying status", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#cohort-card:not([hidden])");
-  await page.click("#cohort-run");
-  await page.waitForSelector("#cohort-results:not([hidden])");
+  await loadExample(page, "synthetic_hcc_cohort.csv", "#cohort-card");
+  await classifyCohort(page);
   // The derived endpoints reach the Cox card.
   await page.waitForFunction(() => [...document.querySelectorAll("#cox-time option")].some((o) => o.value === "os_months"));
 
@@ -73,6 +70,5 @@ test("synthetic cohort: OS with progression as a time-varying status", async () 
   await page.click("#cox-fit");
   await page.waitForFunction(() => /^\d+ of 601 patients analysed \(\d+ events\)\.$/.test(document.querySelector("#cox-n").textContent));
 
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });

@@ -5,29 +5,19 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { openPage, artifacts } from "../support/browser.mjs";
+import {
+  openPage, artifacts, loadExample, classifyCohort, canvasInk, assertNoNetworkNoErrors,
+} from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage({ height: 1000 }); });
 after(async () => { await session?.close(); });
 
-async function canvasInk(selector) {
-  return session.page.$eval(selector, (canvas) => {
-    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return ink;
-  });
-}
-
 test("synthetic cohort: primary resistance vs the rest, univariate and multivariable", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#cohort-card:not([hidden])");
-  await page.click("#cohort-run");
-  await page.waitForSelector("#cohort-results:not([hidden])");
+  await loadExample(page, "synthetic_hcc_cohort.csv", "#cohort-card");
+  await classifyCohort(page);
   await page.waitForSelector("#models-card:not([hidden])");
   await page.waitForFunction(() => document.querySelector("#models-column")?.value === "resistance_group");
   assert.ok(await page.isChecked('#models-events input[value="primary resistance"]'));
@@ -53,7 +43,7 @@ test("synthetic cohort: primary resistance vs the rest, univariate and multivari
   // Stated once, under the table, not repeated as warnings.
   assert.doesNotMatch(await page.textContent("#models-warnings"), /counts as 0|is missing/);
   assert.match(await page.textContent("#models-selection"), /Factors with univariate p < 0\.05 entered the multivariable model/);
-  assert.ok((await canvasInk("#models-canvas")) > 5000, "the forest plot is drawn");
+  assert.ok((await canvasInk(page, "#models-canvas")) > 5000, "the forest plot is drawn");
   await page.locator("#models-card").screenshot({ path: join(artifacts, "models-primary-resistance.png") });
 
   // The rule chose all four; the user's own model leaves AFP out.
@@ -79,6 +69,5 @@ test("synthetic cohort: primary resistance vs the rest, univariate and multivari
   assert.match(csv, /^Factor,Level,n,Univariate OR \(95% CI\)/);
   assert.match(csv, /\r\nbclc,/);
 
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, canvasInk } from "../support/browser.mjs";
 import { fixture } from "../support/wasm.mjs";
 
 let session;
@@ -26,16 +26,6 @@ async function upload(name, text) {
   });
 }
 
-/** True when the canvas has many non-white pixels (something was drawn). */
-async function canvasInk(selector) {
-  return session.page.$eval(selector, (canvas) => {
-    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return ink;
-  });
-}
-
 test("the page loads without errors and promises privacy", async () => {
   const { page, consoleErrors } = session;
   assert.match(await page.textContent("#privacy-note"), /stays on this computer/);
@@ -44,9 +34,7 @@ test("the page loads without errors and promises privacy", async () => {
 
 test("the example loads and shows curves, risk table and medians", async () => {
   const { page } = session;
-  await page.selectOption("#example-select", "examples/aml.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#km-results:not([hidden])");
+  await loadExample(page, "aml.csv", "#km-results");
   await page.selectOption("#km-group", "x");
   await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("Nonmaintained"));
   const summary = await page.textContent("#km-summary");
@@ -56,7 +44,7 @@ test("the example loads and shows curves, risk table and medians", async () => {
   assert.match(summary, /23/);
   assert.match(await page.textContent("#km-test"), /Log-rank/);
   assert.match(await page.textContent("#km-test"), /p = 0\.065/);
-  assert.ok((await canvasInk("#km-canvas")) > 5000, "the plot is drawn");
+  assert.ok((await canvasInk(page, "#km-canvas")) > 5000, "the plot is drawn");
   await page.screenshot({ path: join(artifacts, "km-aml.png"), fullPage: true });
 
   // Every CI transform can be chosen and is named under the result.
@@ -118,7 +106,7 @@ test("a non-numeric time names column, line and value, and the page recovers", a
   await page.waitForFunction(() => document.querySelector("#km-error").hidden
     && document.querySelector("#data-summary")?.textContent.includes("good.csv"));
   await page.waitForSelector("#km-results:not([hidden])");
-  assert.ok((await canvasInk("#km-canvas")) > 5000);
+  assert.ok((await canvasInk(page, "#km-canvas")) > 5000);
 });
 
 test("column types are shown and can be changed; ambiguous dates ask for the order", async () => {

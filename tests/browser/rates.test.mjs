@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { openPage, artifacts } from "../support/browser.mjs";
+import { openPage, artifacts, loadExample, classifyCohort, assertNoNetworkNoErrors } from "../support/browser.mjs";
 
 let session;
 before(async () => { session = await openPage({ height: 1000 }); });
@@ -17,13 +17,10 @@ const rowsOf = (page) => page.$$eval("#rates-table tbody tr", (trs) =>
 test("synthetic cohort: ORR (CR+PR) by resistance group with CIs and a test", async () => {
   const { page } = session;
   const before = session.requests.length;
-  await page.selectOption("#example-select", "examples/synthetic_hcc_cohort.csv");
-  await page.click("#example-button");
-  await page.waitForSelector("#rates-card:not([hidden])");
+  await loadExample(page, "synthetic_hcc_cohort.csv", "#rates-card");
   // The best-response column is found and ORR is the starting point.
   assert.equal(await page.inputValue("#rates-outcome"), "best_overall_response");
-  await page.click("#cohort-run");
-  await page.waitForSelector("#cohort-results:not([hidden])");
+  await classifyCohort(page);
   await page.waitForFunction(() => document.querySelector("#rates-table")?.textContent.includes("durable response"));
   assert.equal(await page.inputValue("#rates-group"), "resistance_group");
   await page.click("#rates-orr");
@@ -65,8 +62,7 @@ test("synthetic cohort: ORR (CR+PR) by resistance group with CIs and a test", as
   await page.selectOption("#rates-outcome", "trae_grade3_4");
   await page.waitForFunction(() => document.querySelector("#rates-table thead")?.textContent.includes("yes: n / N"));
   assert.equal(await page.isHidden("#rates-presets"), true);
-  assert.deepEqual(session.requests.slice(before), [], "no network request");
-  assert.deepEqual(session.consoleErrors, []);
+  assertNoNetworkNoErrors(session, before);
 });
 
 test("no success value ticked: a hint, and the error box stays empty", async () => {

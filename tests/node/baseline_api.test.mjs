@@ -2,27 +2,16 @@
 // Node: p-values against R (tests/reference/08_colon_baseline: chisq.test /
 // fisher.test / kruskal.test on survival::colon, etype 2; each block's
 // `call*` fields name the R call), the laid-out rows, exports and errors.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
-
-// Tolerances as in crate/core/tests/support (docs/style.md).
-const CLOSED_FORM_REL = 1e-10;
+import { close, CLOSED_FORM_REL } from "../support/check.mjs";
 
 const CATEGORICAL = ["sex", "obstruct", "perfor", "adhere", "differ", "extent", "surg", "node4"];
 const CONTINUOUS = ["age", "nodes"];
 
-let survcalc;
-let colon;
-before(async () => {
-  survcalc = await loadSurvcalc();
-  colon = survcalc.Dataset.fromCsv(fixture("08_colon_baseline"), "colon.csv", {});
-});
-
-function close(actual, expected, rel, what) {
-  const diff = Math.abs(actual - expected);
-  assert.ok(diff <= rel * Math.abs(expected), `${what}: got ${actual}, R gives ${expected}`);
-}
+const survcalc = await loadSurvcalc();
+const colon = survcalc.Dataset.fromCsv(fixture("08_colon_baseline"), "colon.csv", {});
 
 function colonTable(extra = {}) {
   return colon.baselineTable({

@@ -1,18 +1,14 @@
 // From raw dates to resistance groups through the wasm API: the synthetic
 // teaching cohort must split exactly as the model paper (Cui et al. 2025,
 // Fig. 1), and the derived columns must feed the survival analyses.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSurvcalc, root } from "../support/wasm.mjs";
 
-let survcalc;
-let cohortCsv;
-before(async () => {
-  survcalc = await loadSurvcalc();
-  cohortCsv = readFileSync(join(root, "www", "examples", "synthetic_hcc_cohort.csv"), "utf8");
-});
+const survcalc = await loadSurvcalc();
+const cohortCsv = readFileSync(join(root, "www", "examples", "synthetic_hcc_cohort.csv"), "utf8");
 
 test("the synthetic cohort classifies as the paper's flow chart", () => {
   const ds = survcalc.Dataset.fromCsv(cohortCsv, "synthetic_hcc_cohort.csv", {});

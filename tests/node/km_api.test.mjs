@@ -1,33 +1,11 @@
 // The wasm API as a program uses it (docs/api.md), under Node: parse once,
 // ask for Kaplan–Meier, compare with R (tests/reference), and bad input.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
+import { close, errorOf, CLOSED_FORM_REL, STAT_REL, ABS_FLOOR } from "../support/check.mjs";
 
-// Tolerances as in crate/core/tests/support (docs/style.md).
-const CLOSED_FORM_REL = 1e-10;
-const STAT_REL = 1e-6;
-
-let survcalc;
-before(async () => {
-  survcalc = await loadSurvcalc();
-});
-
-function close(actual, expected, rel, what) {
-  if (expected === "Inf") expected = Infinity;
-  if (expected === Infinity) {
-    assert.equal(actual, Infinity, what);
-    return;
-  }
-  if (expected === null || expected === "NaN") {
-    // R's NA and NaN (an undefined limit) are both null in our results.
-    assert.equal(actual, null, `${what}: R gives ${expected}`);
-    return;
-  }
-  const diff = Math.abs(actual - expected);
-  assert.ok(diff <= rel * Math.abs(expected) || diff <= 1e-12,
-    `${what}: got ${actual}, R gives ${expected}`);
-}
+const survcalc = await loadSurvcalc();
 
 test("summary lists columns, types and suggestions", () => {
   const ds = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
@@ -56,19 +34,19 @@ test("Kaplan–Meier by group equals R's survfit and survdiff (aml)", () => {
       assert.deepEqual(curve.table.time, t.time);
       assert.deepEqual(curve.table.n_risk, t.n_risk);
       assert.deepEqual(curve.table.n_event, t.n_event);
-      t.surv.forEach((s, i) => close(curve.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`));
-      t.std_err_cumhaz.forEach((s, i) => close(curve.table.std_err[i], s, CLOSED_FORM_REL, `std_err[${i}]`));
-      t[`lower_${suffix}`].forEach((s, i) => close(curve.table.lower[i], s, STAT_REL, `lower_${suffix}[${i}]`));
-      t[`upper_${suffix}`].forEach((s, i) => close(curve.table.upper[i], s, STAT_REL, `upper_${suffix}[${i}]`));
+      t.surv.forEach((s, i) => close(curve.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`, { abs: ABS_FLOOR }));
+      t.std_err_cumhaz.forEach((s, i) => close(curve.table.std_err[i], s, CLOSED_FORM_REL, `std_err[${i}]`, { abs: ABS_FLOOR }));
+      t[`lower_${suffix}`].forEach((s, i) => close(curve.table.lower[i], s, STAT_REL, `lower_${suffix}[${i}]`, { abs: ABS_FLOOR }));
+      t[`upper_${suffix}`].forEach((s, i) => close(curve.table.upper[i], s, STAT_REL, `upper_${suffix}[${i}]`, { abs: ABS_FLOOR }));
       const m = expected.summary[suffix];
       assert.equal(curve.median.quantile, m.median, `median ${curve.label} ${suffix}`);
       assert.equal(curve.median.lower, m.median_lcl);
       assert.equal(curve.median.upper, m.median_ucl);
     }
     const lr = ref.logrank.by_x_rho0;
-    close(r.logrank.chisq, lr.chisq, CLOSED_FORM_REL, "chisq");
+    close(r.logrank.chisq, lr.chisq, CLOSED_FORM_REL, "chisq", { abs: ABS_FLOOR });
     assert.equal(r.logrank.df, lr.df);
-    close(r.logrank.p, lr.p, STAT_REL, "p");
+    close(r.logrank.p, lr.p, STAT_REL, "p", { abs: ABS_FLOOR });
   }
   ds.free();
 });
@@ -94,7 +72,7 @@ test("lung: status 1/2 with 2 = dead, overall curve equals R", () => {
   assert.deepEqual(ds.summary().suggestions.event_values, ["2"]);
   const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"] });
   const c = r.fit.curves[0];
-  ref.table.surv.forEach((s, i) => close(c.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`));
+  ref.table.surv.forEach((s, i) => close(c.table.surv[i], s, CLOSED_FORM_REL, `surv[${i}]`, { abs: ABS_FLOOR }));
   assert.equal(c.median.quantile, ref.summary.log.median);
   assert.equal(r.logrank, null);
   ds.free();
@@ -104,20 +82,10 @@ test("months from days are stated and scale the median", () => {
   const ds = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
   const days = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"] });
   const months = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], time_unit: "days", display_unit: "months" });
-  close(months.fit.curves[0].median.quantile, days.fit.curves[0].median.quantile / 30.4375, 1e-12, "median in months");
+  close(months.fit.curves[0].median.quantile, days.fit.curves[0].median.quantile / 30.4375, 1e-12, "median in months", { abs: ABS_FLOOR });
   assert.match(months.settings_text, /months = days \/ 30\.4375/);
   ds.free();
 });
-
-function errorOf(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof Error, "errors are JS Error objects");
-    return e.message;
-  }
-  assert.fail("expected an error");
-}
 
 test("bad input gives a message with column, line and value; the module keeps working", () => {
   const { Dataset } = survcalc;
@@ -182,20 +150,20 @@ test("log-rank options equal R: Peto-Peto (aml), stratified (veteran), trend (lu
   const aml = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
   const rho1 = aml.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "x", rho: 1 });
   const ref1 = reference("01_aml").logrank.by_x_rho1;
-  close(rho1.logrank.chisq, ref1.chisq, CLOSED_FORM_REL, "rho=1 chisq");
+  close(rho1.logrank.chisq, ref1.chisq, CLOSED_FORM_REL, "rho=1 chisq", { abs: ABS_FLOOR });
   assert.match(rho1.test_text, /^Peto–Peto test \(rho = 1\)/);
 
   const vet = survcalc.Dataset.fromCsv(fixture("03_veteran"), "veteran.csv", {});
   const refS = reference("03_veteran").logrank.by_trt_strata_celltype;
   const strat = vet.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "trt", strata: "celltype" });
-  close(strat.logrank.chisq, refS.chisq, CLOSED_FORM_REL, "stratified chisq");
-  close(strat.logrank.p, refS.p, STAT_REL, "stratified p");
+  close(strat.logrank.chisq, refS.chisq, CLOSED_FORM_REL, "stratified chisq", { abs: ABS_FLOOR });
+  close(strat.logrank.p, refS.p, STAT_REL, "stratified p", { abs: ABS_FLOOR });
   assert.match(strat.test_text, /stratified by celltype/);
 
   const lung = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
   const refT = reference("02_lung").logrank.trend_ph_ecog;
   const trend = lung.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "ph.ecog", trend: true, pairwise: "holm" });
-  close(trend.trend.chisq, refT.chisq, CLOSED_FORM_REL, "trend chisq");
+  close(trend.trend.chisq, refT.chisq, CLOSED_FORM_REL, "trend chisq", { abs: ABS_FLOOR });
   assert.match(trend.trend_text, /^Test for trend across 0 < 1 < 2 < 3/);
   assert.equal(trend.pairwise_table.rows.length, 6);
   assert.match(trend.pairwise_table.header[3], /Holm/);

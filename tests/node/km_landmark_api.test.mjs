@@ -1,14 +1,11 @@
 // Landmark analysis (Anderson, Cain & Gelber 1983) in the Kaplan–Meier
 // request: the result must equal the plain analysis of the file filtered to
 // time > L and shifted to time - L by hand here, and say what it excluded.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSurvcalc, fixture } from "../support/wasm.mjs";
 
-let survcalc;
-before(async () => {
-  survcalc = await loadSurvcalc();
-});
+const survcalc = await loadSurvcalc();
 
 /** The CSV as rows of cells (the fixtures have no quoted fields). */
 function parse(text) {

@@ -1,42 +1,21 @@
 // dataset.modelTable under Node: the univariate + multivariable table of
 // the model paper's Figs. 2–5 against R (tests/reference; each block's
 // `call` is the R call), separation and Firth, the layout, CSV and errors.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
+import { close, errorOf, STAT_REL, ABS_FLOOR } from "../support/check.mjs";
 
-// Tolerance as in crate/core/tests/support (docs/style.md).
-const STAT_REL = 1e-6;
-
-let survcalc;
-before(async () => {
-  survcalc = await loadSurvcalc();
-});
-
-function close(actual, expected, rel, what) {
-  assert.equal(typeof actual, "number", `${what}: got ${actual}`);
-  const diff = Math.abs(actual - expected);
-  assert.ok(diff <= rel * Math.abs(expected) || diff <= 1e-12, `${what}: got ${actual}, R gives ${expected}`);
-}
-
-function errorOf(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof Error, "errors are JS Error objects");
-    return e.message;
-  }
-  assert.fail("expected an error");
-}
+const survcalc = await loadSurvcalc();
 
 const row = (r, term, level = null) => r.table.rows.find((x) => x.term === term && x.level === level);
 
 /** A cell against coefficient k of an R glm block (OR, CI, p). */
 function checkCell(cell, block, k, what, { lower = "wald_ci_or_lower", upper = "wald_ci_or_upper", p = "p" } = {}) {
-  close(cell.estimate, block.or[k], STAT_REL, `${what} OR`);
-  close(cell.lower, block[lower][k], STAT_REL, `${what} lower`);
-  close(cell.upper, block[upper][k], STAT_REL, `${what} upper`);
-  close(cell.p, block[p][k], STAT_REL, `${what} p`);
+  close(cell.estimate, block.or[k], STAT_REL, `${what} OR`, { abs: ABS_FLOOR });
+  close(cell.lower, block[lower][k], STAT_REL, `${what} lower`, { abs: ABS_FLOOR });
+  close(cell.upper, block[upper][k], STAT_REL, `${what} upper`, { abs: ABS_FLOOR });
+  close(cell.p, block[p][k], STAT_REL, `${what} p`, { abs: ABS_FLOOR });
 }
 
 // glm(case ~ x, family = binomial, data = infert) per x, and
@@ -154,15 +133,15 @@ test("endometrial: separation is named and Firth's fit equals logistf", () => {
   assert.equal(fit.model, "logistic");
   f.terms.forEach((name, k) => {
     const term = fit.terms.find((t) => t.term === name || (k === 0 && t.term === "(Intercept)"));
-    close(term.coef, f.coef[k], STAT_REL, `Firth coef ${name}`);
-    close(term.se, f.se[k], STAT_REL, `Firth se ${name}`);
+    close(term.coef, f.coef[k], STAT_REL, `Firth coef ${name}`, { abs: ABS_FLOOR });
+    close(term.se, f.se[k], STAT_REL, `Firth se ${name}`, { abs: ABS_FLOOR });
   });
   ["NV", "PI", "EH"].forEach((name, i) => {
     const cell = row(firth, name).multivariable;
-    close(cell.estimate, f.or[i + 1], STAT_REL, `Firth OR ${name}`);
-    close(cell.lower, f.profile_pl_ci_or_lower[i + 1], STAT_REL, `Firth lower ${name}`);
-    close(cell.upper, f.profile_pl_ci_or_upper[i + 1], STAT_REL, `Firth upper ${name}`);
-    close(cell.p, f.plr_p[i + 1], STAT_REL, `Firth p ${name}`);
+    close(cell.estimate, f.or[i + 1], STAT_REL, `Firth OR ${name}`, { abs: ABS_FLOOR });
+    close(cell.lower, f.profile_pl_ci_or_lower[i + 1], STAT_REL, `Firth lower ${name}`, { abs: ABS_FLOOR });
+    close(cell.upper, f.profile_pl_ci_or_upper[i + 1], STAT_REL, `Firth upper ${name}`, { abs: ABS_FLOOR });
+    close(cell.p, f.plr_p[i + 1], STAT_REL, `Firth p ${name}`, { abs: ABS_FLOOR });
   });
   assert.ok(!firth.warnings.some((w) => /Separation/.test(w)));
   assert.match(firth.settings_text, /Firth's penalised likelihood/);
@@ -194,10 +173,10 @@ test("survival outcome: hazard ratios as coxph, one model per factor", () => {
   });
   ref.terms.forEach((name, k) => {
     const cell = row(r, name).multivariable;
-    close(cell.estimate, ref.hr[k], STAT_REL, `HR ${name}`);
-    close(cell.lower, ref.hr_lower95[k], STAT_REL, `HR lower ${name}`);
-    close(cell.upper, ref.hr_upper95[k], STAT_REL, `HR upper ${name}`);
-    close(cell.p, ref.p[k], STAT_REL, `p ${name}`);
+    close(cell.estimate, ref.hr[k], STAT_REL, `HR ${name}`, { abs: ABS_FLOOR });
+    close(cell.lower, ref.hr_lower95[k], STAT_REL, `HR lower ${name}`, { abs: ABS_FLOOR });
+    close(cell.upper, ref.hr_upper95[k], STAT_REL, `HR upper ${name}`, { abs: ABS_FLOOR });
+    close(cell.p, ref.p[k], STAT_REL, `p ${name}`, { abs: ABS_FLOOR });
   });
   assert.deepEqual(r.display_table.header, ["Factor", "Univariate HR (95% CI)", "p", "Multivariable HR (95% CI)", "p"]);
   assert.match(r.settings_text, /Efron ties/);

@@ -3,22 +3,12 @@
 // here (Clopper–Pearson as R's binom.test, Wilson as prop.test(correct =
 // FALSE)), the group comparison against a chi-squared statistic computed by
 // hand, missing values, and errors.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSurvcalc } from "../support/wasm.mjs";
+import { close, CLOSED_FORM_REL } from "../support/check.mjs";
 
-// Tolerances as in crate/core/tests/support (docs/style.md).
-const CLOSED_FORM_REL = 1e-10;
-
-let survcalc;
-before(async () => {
-  survcalc = await loadSurvcalc();
-});
-
-function close(actual, expected, rel, what) {
-  const diff = Math.abs(actual - expected);
-  assert.ok(diff <= rel * Math.abs(expected) || diff <= 1e-15, `${what}: got ${actual}, expected ${expected}`);
-}
+const survcalc = await loadSurvcalc();
 
 /** Standard normal CDF by its Taylor series (accurate to ~1e-16 for |z| < 4). */
 function pnorm(z) {
@@ -55,7 +45,7 @@ test("0 of 10: Clopper–Pearson upper limit = 1 − 0.025^(1/10), lower 0", () 
   assert.equal(r.overall.x, 0);
   assert.equal(r.overall.n, 10);
   assert.equal(r.overall.clopper_pearson.lower, 0);
-  close(r.overall.clopper_pearson.upper, 1 - 0.025 ** (1 / 10), CLOSED_FORM_REL, "CP upper");
+  close(r.overall.clopper_pearson.upper, 1 - 0.025 ** (1 / 10), CLOSED_FORM_REL, "CP upper", { abs: 1e-15 });
   assert.equal(r.overall.conf_upper, r.overall.clopper_pearson.upper, "Clopper–Pearson is the default");
   assert.equal(r.test, null);
   assert.deepEqual(r.table.rows, [["All patients", "0 / 10", "0.0", "0.0–30.8"]]);
@@ -67,7 +57,7 @@ test("10 of 10: Clopper–Pearson lower limit = 0.025^(1/10), upper 1", () => {
   const ds = cohort([["A", "yes", 10]], "arm,ae");
   const r = ds.rates({ outcome: "ae", success_values: "yes" });
   assert.equal(r.overall.clopper_pearson.upper, 1);
-  close(r.overall.clopper_pearson.lower, 0.025 ** (1 / 10), CLOSED_FORM_REL, "CP lower");
+  close(r.overall.clopper_pearson.lower, 0.025 ** (1 / 10), CLOSED_FORM_REL, "CP lower", { abs: 1e-15 });
   ds.free();
 });
 
@@ -82,8 +72,8 @@ test("7 of 20: Wilson score interval equals the closed form", () => {
   const centre = p + (z * z) / (2 * n);
   const half = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   const denom = 1 + (z * z) / n;
-  close(r.overall.wilson.lower, (centre - half) / denom, CLOSED_FORM_REL, "Wilson lower");
-  close(r.overall.wilson.upper, (centre + half) / denom, CLOSED_FORM_REL, "Wilson upper");
+  close(r.overall.wilson.lower, (centre - half) / denom, CLOSED_FORM_REL, "Wilson lower", { abs: 1e-15 });
+  close(r.overall.wilson.upper, (centre + half) / denom, CLOSED_FORM_REL, "Wilson upper", { abs: 1e-15 });
   assert.equal(r.overall.conf_lower, r.overall.wilson.lower, "the chosen interval is Wilson");
   assert.equal(r.overall.proportion, 0.35);
   assert.equal(r.table.rows[0][1], "7 / 20");
@@ -111,13 +101,13 @@ test("two groups: the chi-squared test equals the statistic computed by hand", (
     }
   }
   // Closed form of the 2 x 2 statistic: n (ad − bc)² / (r1 r2 c1 c2).
-  close(chisq, (n * (12 * 5 - 18 * 20) ** 2) / (rows[0] * rows[1] * cols[0] * cols[1]), 1e-12, "hand formula");
+  close(chisq, (n * (12 * 5 - 18 * 20) ** 2) / (rows[0] * rows[1] * cols[0] * cols[1]), 1e-12, "hand formula", { abs: 1e-15 });
   assert.equal(r.test.test, "chi_square");
   assert.equal(r.test.method, "Pearson's chi-squared test");
-  close(r.test.chi_square.chisq, chisq, CLOSED_FORM_REL, "chisq");
+  close(r.test.chi_square.chisq, chisq, CLOSED_FORM_REL, "chisq", { abs: 1e-15 });
   assert.equal(r.test.chi_square.df, 1);
   // P(χ²₁ > c) = 2 (1 − Φ(√c)).
-  close(r.test.p, 2 * (1 - pnorm(Math.sqrt(chisq))), 1e-9, "p");
+  close(r.test.p, 2 * (1 - pnorm(Math.sqrt(chisq))), 1e-9, "p", { abs: 1e-15 });
   assert.match(r.test_text, /^Pearson's chi-squared test: χ² = \d+\.\d\d, df = 1, p [=<] /);
   assert.deepEqual(r.groups.map((g) => [g.label, g.x, g.n]), [["A", 12, 30], ["B", 20, 25]]);
   assert.deepEqual(r.table.rows.map((row) => row[0]), ["A", "B", "All patients"]);
@@ -126,7 +116,7 @@ test("two groups: the chi-squared test equals the statistic computed by hand", (
   // Relabelling the groups keeps the statistic.
   const swapped = cohort([["B", "PR", 12], ["B", "PD", 18], ["A", "CR", 5], ["A", "PR", 15], ["A", "SD", 5]]);
   close(swapped.rates({ outcome: "bor", success_values: ["CR", "PR"], group: "arm" }).test.chi_square.chisq,
-    chisq, CLOSED_FORM_REL, "relabelled");
+    chisq, CLOSED_FORM_REL, "relabelled", { abs: 1e-15 });
   swapped.free();
   ds.free();
 });
@@ -139,7 +129,7 @@ test("small groups: Fisher's exact test, named", () => {
   const prob = (x) => (choose(8, x) * choose(9, 7 - x)) / choose(17, 7);
   let p = 0;
   for (let x = 0; x <= 7; x++) if (prob(x) <= prob(1) * (1 + 1e-7)) p += prob(x);
-  close(r.test.p, p, CLOSED_FORM_REL, "Fisher p");
+  close(r.test.p, p, CLOSED_FORM_REL, "Fisher p", { abs: 1e-15 });
   assert.match(r.test_text, /^Fisher's exact test: p = /);
   ds.free();
 });

@@ -1,5 +1,7 @@
 // Starts the static server and Debian's Chromium (through playwright-core)
-// for the browser tests, recording every network request the page makes.
+// for the browser tests, recording every network request the page makes,
+// and the steps several browser tests share.
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -35,4 +37,33 @@ export async function openPage({ width = 1280, height = 900 } = {}) {
       await new Promise((ok) => server.close(ok));
     },
   };
+}
+
+/** Loads one of the page's example files and waits until `shown` (a card or result) is no longer hidden. */
+export async function loadExample(page, file, shown) {
+  await page.selectOption("#example-select", `examples/${file}`);
+  await page.click("#example-button");
+  await page.waitForSelector(`${shown}:not([hidden])`);
+}
+
+/** Runs the cohort card (endpoints and resistance groups) and waits for its results. */
+export async function classifyCohort(page) {
+  await page.click("#cohort-run");
+  await page.waitForSelector("#cohort-results:not([hidden])");
+}
+
+/** Non-white pixels of a canvas (something was drawn). */
+export async function canvasInk(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+    return ink;
+  });
+}
+
+/** No network request since `since` (session.requests.length when the test began) and no console error so far. */
+export function assertNoNetworkNoErrors(session, since) {
+  assert.deepEqual(session.requests.slice(since), [], "no network request");
+  assert.deepEqual(session.consoleErrors, []);
 }

@@ -1,0 +1,51 @@
+// Shared by the Node API tests: the tolerances and the comparison with R.
+// The constants mirror crate/core/tests/support/mod.rs (docs/style.md:
+// tolerances stated per quantity, kept in one place); change them together.
+import assert from "node:assert/strict";
+
+/** Coefficients and survival probabilities (relative). */
+export const COEF_REL = 1e-8;
+/** Standard errors, confidence limits, test statistics and p-values (relative). */
+export const STAT_REL = 1e-6;
+/** Closed-form quantities (KM, Greenwood, log-rank, chi-square) (relative). */
+export const CLOSED_FORM_REL = 1e-10;
+/** Absolute floor for values near 0 (p-values, coefficients), as ABS_FLOOR in Rust. */
+export const ABS_FLOOR = 1e-12;
+
+/**
+ * Asserts |actual - expected| <= rel * |expected|, or <= `abs` when the call
+ * site asks for an absolute floor (none by default: give it explicitly).
+ * `expected` may be as reference.json writes R's values: null (NA) and "NaN"
+ * must come back as null, "Inf"/"-Inf" as the same infinity; any other
+ * expected value must be a number and `actual` a number.
+ */
+export function close(actual, expected, rel, what, { abs = 0 } = {}) {
+  if (expected === null || expected === "NaN") {
+    // R's NA and NaN (an undefined limit) are both null in our results.
+    assert.equal(actual, null, `${what}: R gives ${expected}`);
+    return;
+  }
+  if (expected === "Inf") expected = Infinity;
+  if (expected === "-Inf") expected = -Infinity;
+  assert.equal(typeof expected, "number", `${what}: expected value ${expected} is not a number`);
+  assert.equal(typeof actual, "number", `${what}: got ${actual}, expected ${expected}`);
+  if (expected === Infinity || expected === -Infinity) {
+    assert.equal(actual, expected, what);
+    return;
+  }
+  const diff = Math.abs(actual - expected);
+  assert.ok(diff <= rel * Math.abs(expected) || diff <= abs,
+    `${what}: got ${actual}, expected ${expected} (relative difference ${diff / Math.abs(expected)} > ${rel}`
+    + `${abs ? `, absolute ${diff} > ${abs}` : ""})`);
+}
+
+/** The message of the JS Error that `fn` throws; fails when it throws nothing or a non-Error. */
+export function errorOf(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Error, "errors are JS Error objects");
+    return e.message;
+  }
+  assert.fail("expected an error");
+}
