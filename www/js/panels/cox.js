@@ -21,7 +21,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     el("option", { value: "identity" }, "time"),
     el("option", { value: "rank" }, "rank of time"),
     el("option", { value: "log" }, "log time"));
-  const terms = createTermList(el, { id: "cox-terms" });
+  const terms = createTermList(el, { id: "cox-terms", onChange: () => syncSplit() });
   // Time-varying status: a switch time or date per patient (R's tmerge(tdc())).
   const tvColumn = el("select", { id: "cox-tv-column" });
   const tvOrigin = el("select", { id: "cox-tv-origin" });
@@ -33,6 +33,11 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const tvOriginLabel = el("label", { hidden: true }, "Follow-up measured from (date)", tvOrigin);
   const tvUnitLabel = el("label", { hidden: true }, "Follow-up time unit", tvUnit);
   const tvNameLabel = el("label", { hidden: true }, "Name in the results", tvName);
+  // Effect changing over time: covariates with one HR per interval between cut points (R's survSplit + x:strata(tgroup)).
+  const splitCuts = el("input", { type: "text", id: "cox-split-cuts", size: 14, spellcheck: "false", placeholder: "e.g. 6, 12" });
+  const splitUnit = el("span", { class: "cox-split-unit" });
+  const splitTerms = el("div", { id: "cox-split-terms", class: "cox-split-terms" });
+  const splitChosen = new Set();
   const fit = el("button", { type: "button", id: "cox-fit" }, "Fit Cox model");
   const error = el("div", { class: "error", role: "alert", id: "cox-error", hidden: true });
 
@@ -75,6 +80,12 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
           "An empty cell means the status never switched."),
         el("div", { class: "cox-tv-row" },
           el("label", {}, "Switches on at (time or date)", tvColumn), tvOriginLabel, tvUnitLabel, tvNameLabel)),
+      el("fieldset", { class: "reg-fieldset cox-split", id: "cox-split" }, el("legend", {}, "Effect changing over time (optional)"),
+        el("p", { class: "cox-tv-hint" },
+          "If the PH test flags a covariate, estimate its hazard ratio separately in each interval (R: survSplit + x:strata(tgroup))."),
+        el("div", { class: "cox-tv-row" },
+          el("label", {}, el("span", {}, "Cut points ", splitUnit), splitCuts),
+          el("div", { class: "cox-split-pick" }, el("span", {}, "HR per interval for"), splitTerms))),
       fit),
     error, results);
 
@@ -99,6 +110,27 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     start.disabled = Boolean(chosen);
     start.title = chosen ? "The time-varying status splits one row per patient; (start, stop] entry rows cannot be combined with it." : "";
     cluster.options[0].textContent = chosen ? "— each patient (automatic) —" : "— each row its own —";
+  }
+
+  /** The split checklist offers the ticked covariates, keeping earlier picks. */
+  function syncSplit() {
+    const names = terms.selected().map((t) => t.column);
+    for (const name of [...splitChosen]) if (!names.includes(name)) splitChosen.delete(name);
+    splitUnit.textContent = time.value ? `(in the unit of “${time.value}”)` : "";
+    splitTerms.replaceChildren(...(names.length
+      ? names.map((name) => el("label", { class: "check" },
+        el("input", {
+          type: "checkbox", value: name, checked: splitChosen.has(name),
+          onchange: (e) => { if (e.target.checked) splitChosen.add(name); else splitChosen.delete(name); },
+        }), name))
+      : [el("span", { class: "cox-split-empty" }, "tick covariates above first")]));
+  }
+
+  /** The cut points as typed ("6, 12"); anything else than a number goes as NaN, which the fit names. */
+  function timeSplit() {
+    const cuts = splitCuts.value.split(/[\s,;]+/).filter(Boolean).map(Number);
+    const covariates = terms.selected().map((t) => t.column).filter((name) => splitChosen.has(name));
+    return cuts.length || covariates.length ? { cuts, covariates } : null;
   }
 
   /** A guess at the follow-up unit from the time column's name ("os_months"). */
@@ -128,6 +160,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
           name: tvName.value.trim() || null,
         }
         : null,
+      time_split: timeSplit(),
     };
   }
 
@@ -191,6 +224,11 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     if (!sameFile) tvUnit.value = guessUnit(chosen.time ?? "");
     syncTimeVarying();
     terms.setColumns(s.columns, { reset: !sameFile });
+    if (!sameFile) {
+      splitChosen.clear();
+      splitCuts.value = "";
+    }
+    syncSplit();
     results.hidden = true;
     error.hidden = true;
     element.hidden = false;
@@ -199,7 +237,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
   robust.addEventListener("change", () => { cluster.disabled = !robust.checked; });
   tvColumn.addEventListener("change", syncTimeVarying);
-  time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); });
+  time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); syncSplit(); });
   fit.addEventListener("click", run);
   png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
   svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));

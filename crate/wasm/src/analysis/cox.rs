@@ -3,6 +3,8 @@
 //! of proportional hazards, the hazard-ratio table, the model tests and the
 //! forest plot. The statistics are survcalc-core's; this layer words them.
 
+use super::cox_time_split::{self as time_split, SplitRow, TimeSplit, TimeSplitPlan, NO_EVENTS};
+pub use super::cox_time_split::{TimeSplitSpec, TimeSplitSummary};
 use super::cox_time_varying::{empty_design, time_varying_text, TimeVaryingStatus};
 pub use super::cox_time_varying::{TimeVaryingSpec, TimeVaryingSummary};
 use super::DisplayTable;
@@ -54,6 +56,9 @@ pub struct CoxRequest {
     pub decimals: usize,
     /// A 0/1 status that switches on during follow-up (right-censored data only).
     pub time_varying: Option<TimeVaryingSpec>,
+    /// Covariates with one hazard ratio per interval between cut points
+    /// (right-censored data only; not with `time_varying`).
+    pub time_split: Option<TimeSplitSpec>,
 }
 
 impl Default for CoxRequest {
@@ -73,6 +78,7 @@ impl Default for CoxRequest {
             zph_transform: ZphTransform::Km,
             decimals: 2,
             time_varying: None,
+            time_split: None,
         }
     }
 }
@@ -128,6 +134,8 @@ pub struct CoxResult {
     pub plot: ForestPlot,
     /// Present when the request had `time_varying`.
     pub time_varying: Option<TimeVaryingSummary>,
+    /// Present when the request had `time_split`.
+    pub time_split: Option<TimeSplitSummary>,
 }
 
 pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
@@ -321,6 +329,8 @@ fn hr_cell(hr: Option<f64>, lower: Option<f64>, upper: Option<f64>, decimals: us
 struct Choices<'a> {
     /// The time-varying status, when its switch column is chosen.
     time_varying: Option<&'a TimeVaryingSpec>,
+    /// The cut points and the covariates split at them, when asked for.
+    time_split: Option<TimeSplit>,
     start: Option<String>,
     strata: Option<String>,
     cluster: Option<String>,
@@ -341,6 +351,7 @@ struct ModelInput<'a> {
     /// The fixed covariates, cleaned (see [`clean_terms`]).
     covariates: Vec<TermSpec>,
     time_varying: Option<TimeVaryingStatus<'a>>,
+    time_split: Option<TimeSplitPlan>,
     design: Design,
     data: CoxData,
     /// Clusters of the robust variance, when clustered.
@@ -348,32 +359,34 @@ struct ModelInput<'a> {
 }
 
 /// Runs the Cox request as a recipe: check the choices, read the rows,
-/// split them at the switch, fit, then word the numbers.
+/// split them at the switch or the cut points, fit, then word the numbers.
 pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     let choices = check_request(request)?;
     let mut input = read_model_input(table, request, &choices)?;
     let time_varying = apply_time_varying(&mut input, &choices)?;
+    let time_split = apply_time_split(&mut input, &choices)?;
     let options =
         CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
     let fit = cox::fit(&input.data, &options).map_err(|e| e.to_string())?;
+    let time_split = time_split.map(|s| s.with_same_hr_tests(&fit));
     let mut warnings = input_warnings(request, &choices, &input);
     warnings.extend(fit.warnings.iter().cloned());
     let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
-    let hr = hr_rows(&fit, &input.design, &choices);
-    let n_used = time_varying.as_ref().map_or(fit.n, |s| s.n_patients);
+    let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref());
+    let n_used = time_varying.as_ref().map(|s| s.n_patients).or(time_split.as_ref().map(|s| s.n_patients)).unwrap_or(fit.n);
     Ok(CoxResult {
         n_read: input.outcome.n_read,
         n_used,
         n_events: fit.nevent,
         coefficients: coefficients(&input.design),
         design_terms: input.design.terms.clone(),
-        tests_text: tests_text(&fit, choices.robust),
+        tests_text: tests_text(&fit, choices.robust, time_split.as_ref()),
         zph_table: zph.as_ref().map(zph_table),
         zph,
         zph_text: zph_text(request.zph_transform),
         dropped: dropped_rows(&input),
-        n_text: n_text(&fit, &input, &choices, time_varying.as_ref()),
-        settings_text: settings_text(request, &choices, &input, time_varying.as_ref(), !hr.term_tests.is_empty()),
+        n_text: n_text(&fit, &input, &choices, time_varying.as_ref(), time_split.as_ref()),
+        settings_text: settings_text(request, &choices, &input, (time_varying.as_ref(), time_split.as_ref()), !hr.term_tests.is_empty()),
         warnings,
         plot: forest_plot(request, &fit, &choices, n_used, hr.forest_rows),
         term_tests: hr.term_tests,
@@ -381,6 +394,7 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         hr_row_kinds: hr.kinds,
         fit,
         time_varying,
+        time_split,
     })
 }
 
@@ -403,9 +417,11 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
             t.column.trim()
         ));
     }
+    let time_split = time_split::check(request.time_split.as_ref(), &request.time, start.as_deref(), time_varying)?;
     let conf_level = request.conf_level;
     Ok(Choices {
         time_varying,
+        time_split,
         start,
         strata: non_empty(&request.strata),
         robust: request.robust || cluster.is_some(),
@@ -444,6 +460,8 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         .time_varying
         .map(|spec| TimeVaryingStatus::plan(table, spec, &request.time, &covariates, &mut outcome))
         .transpose()?;
+    let time_split =
+        choices.time_split.as_ref().map(|s| TimeSplitPlan::plan(table, s, &covariates, &mut outcome)).transpose()?;
     let design = if covariates.is_empty() {
         empty_design(&outcome.rows)
     } else {
@@ -456,7 +474,7 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         data.cluster = Some(ids);
         n_clusters = Some(n);
     }
-    Ok(ModelInput { censor_values, outcome, covariates, time_varying, design, data, n_clusters })
+    Ok(ModelInput { censor_values, outcome, covariates, time_varying, time_split, design, data, n_clusters })
 }
 
 /// Splits each patient's follow-up at the switch when a time-varying status
@@ -466,6 +484,19 @@ fn apply_time_varying(input: &mut ModelInput, choices: &Choices) -> Result<Optio
     let Some(status) = &input.time_varying else { return Ok(None) };
     let by_patient = choices.robust && choices.cluster.is_none();
     let summary = status.split(&mut input.design, &mut input.data, by_patient)?;
+    if by_patient {
+        input.n_clusters = Some(summary.n_patients);
+    }
+    Ok(Some(summary))
+}
+
+/// Splits the follow-up at the cut points when an effect changing over time
+/// was asked for; the robust variance then clusters by patient unless a
+/// cluster column was chosen, as R's cluster(id) on survSplit data.
+fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<TimeSplitSummary>, String> {
+    let Some(plan) = input.time_split.as_mut() else { return Ok(None) };
+    let by_patient = choices.robust && choices.cluster.is_none();
+    let summary = plan.split(&mut input.design, &mut input.data, by_patient)?;
     if by_patient {
         input.n_clusters = Some(summary.n_patients);
     }
@@ -482,6 +513,9 @@ fn input_warnings(request: &CoxRequest, choices: &Choices, input: &ModelInput) -
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());
+    }
+    if let Some(plan) = &input.time_split {
+        warnings.extend(plan.warnings());
     }
     warnings.extend(input.design.warnings.iter().cloned());
     warnings
@@ -581,7 +615,7 @@ struct HrRows {
 
 /// One row per numeric covariate; a header row then one row per level
 /// (reference first) for a categorical one.
-fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices) -> HrRows {
+fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices, time_split: Option<&TimeSplitSummary>) -> HrRows {
     let robust = choices.robust;
     let inference = Inference { fit, rv: fit.robust.as_ref(), robust, decimals: choices.decimals };
     let mut header = vec!["Covariate".to_string(), format!("HR ({}% CI)", choices.level), "p".to_string()];
@@ -597,9 +631,11 @@ fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices) -> HrRows {
         term_tests: Vec::new(),
     };
     for term in &design.terms {
-        match term.kind {
-            TermKind::Numeric => out.push_numeric(term, &inference),
-            TermKind::Categorical => out.push_categorical(term, &inference),
+        let split = time_split.and_then(|s| s.term(&term.column).map(|t| s.rows(t)));
+        match (term.kind, split) {
+            (TermKind::Numeric, None) => out.push_numeric(term, &inference),
+            (TermKind::Numeric, Some(rows)) => out.push_split(rows, &inference),
+            (TermKind::Categorical, split) => out.push_categorical(term, &inference, split),
         }
     }
     out
@@ -619,8 +655,9 @@ impl HrRows {
     }
 
     /// The header row carries the whole-covariate Wald test when the
-    /// covariate has more than two levels.
-    fn push_categorical(&mut self, term: &DesignTerm, inference: &Inference) {
+    /// covariate has more than two levels. A covariate split at cut points
+    /// lists its `split` rows (level and interval) after the reference.
+    fn push_categorical(&mut self, term: &DesignTerm, inference: &Inference, split: Option<Vec<SplitRow>>) {
         let whole = if term.columns.len() > 1 { wald_test(&inference.fit.coef, inference.var(), &term.columns) } else { None };
         if let Some((stat, df, p)) = whole {
             self.term_tests.push(TermWaldTest { term: term.column.clone(), stat, df, p });
@@ -648,9 +685,32 @@ impl HrRows {
                     row.extend(inference.blank_se_cells());
                     self.push(row, "reference", ForestRow { label, indent: true, is_reference: true, ..Default::default() });
                 }
+                Some(_) if split.is_some() => {}
                 Some(j) => {
                     let row = inference.cells(label.clone(), j);
                     self.push(row, "level", ForestRow { label, indent: true, estimates: vec![inference.estimate(j)], ..Default::default() });
+                }
+            }
+        }
+        if let Some(rows) = split {
+            self.push_split(rows, inference);
+        }
+    }
+
+    /// The rows of a covariate with one coefficient per interval.
+    fn push_split(&mut self, rows: Vec<SplitRow>, inference: &Inference) {
+        for SplitRow { label, column, kind } in rows {
+            let indent = kind == "level";
+            match column {
+                Some(j) => {
+                    let cells = inference.cells(label.clone(), j);
+                    self.push(cells, kind, ForestRow { label, indent, estimates: vec![inference.estimate(j)], ..Default::default() });
+                }
+                None => {
+                    let mut cells = vec![label.clone(), NO_EVENTS.to_string(), "—".to_string()];
+                    cells.extend(inference.blank_se_cells());
+                    let estimate = ForestEstimate { text: NO_EVENTS.to_string(), p_text: "—".to_string(), ..Default::default() };
+                    self.push(cells, kind, ForestRow { label, indent, estimates: vec![Some(estimate)], ..Default::default() });
                 }
             }
         }
@@ -659,7 +719,7 @@ impl HrRows {
 
 /// The model tests, one line each, as summary.coxph lists them (with the
 /// robust Wald and score tests when robust) and the concordance.
-fn tests_text(fit: &CoxFit, robust: bool) -> Vec<String> {
+fn tests_text(fit: &CoxFit, robust: bool, time_split: Option<&TimeSplitSummary>) -> Vec<String> {
     let mut tests_text = vec![chi_square_line("Likelihood-ratio test", fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)];
     match fit.robust.as_ref() {
         Some(r) => {
@@ -676,6 +736,9 @@ fn tests_text(fit: &CoxFit, robust: bool) -> Vec<String> {
             tests_text.push(chi_square_line("Wald test", fit.wald_test.stat, fit.wald_test.df, fit.wald_test.p));
             tests_text.push(chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
         }
+    }
+    if let Some(s) = time_split {
+        tests_text.extend(s.tests_text());
     }
     if let Some(c) = &fit.concordance {
         tests_text.push(format!("Concordance (Harrell's C): {} (SE {})", format::number(c.c, 3), format::number(c.se, 3)));
@@ -725,14 +788,27 @@ fn dropped_rows(input: &ModelInput) -> Vec<MissingValues> {
 /// "227 of 228 patients analysed (164 events)."; patients, not rows, when
 /// the follow-up was split at a switch. The rows left out are listed, with
 /// their lines, in the warnings.
-fn n_text(fit: &CoxFit, input: &ModelInput, choices: &Choices, time_varying: Option<&TimeVaryingSummary>) -> String {
+fn n_text(
+    fit: &CoxFit,
+    input: &ModelInput,
+    choices: &Choices,
+    time_varying: Option<&TimeVaryingSummary>,
+    time_split: Option<&TimeSplitSummary>,
+) -> String {
     let events = format!("{} event{}", fit.nevent, if fit.nevent == 1 { "" } else { "s" });
-    match time_varying {
-        Some(s) => format!(
+    match (time_varying, time_split) {
+        (Some(s), _) => format!(
             "{} of {} patients analysed ({} rows after splitting at the switch; {} switched), {events}.",
             s.n_patients, input.outcome.n_read, s.n_rows, s.n_switched
         ),
-        None => format!(
+        (None, Some(s)) => format!(
+            "{} of {} patients analysed ({} rows after splitting at {}), {events}.",
+            s.n_patients,
+            input.outcome.n_read,
+            s.n_rows,
+            s.cuts.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+        ),
+        (None, None) => format!(
             "{} of {} {} analysed ({events}).",
             fit.n,
             input.outcome.n_read,
@@ -747,13 +823,18 @@ fn settings_text(
     request: &CoxRequest,
     choices: &Choices,
     input: &ModelInput,
-    time_varying: Option<&TimeVaryingSummary>,
+    (time_varying, time_split): (Option<&TimeVaryingSummary>, Option<&TimeSplitSummary>),
     has_term_tests: bool,
 ) -> String {
+    let by_patient = match (time_varying, time_split) {
+        (Some(_), _) => Some("each patient's rows before and after the switch together, as R's cluster(id) on tmerge data"),
+        (None, Some(_)) => Some("each patient's rows of the different intervals together, as R's cluster(id) on survSplit data"),
+        (None, None) => None,
+    };
     let mut settings = vec![
         "Cox proportional hazards regression (as R's coxph).".to_string(),
         format!("{}.", capitalise(ties_text(request.ties))),
-        variance_setting(choices, input.n_clusters, time_varying.is_some()),
+        variance_setting(choices, input.n_clusters, by_patient),
     ];
     if let Some(s) = &choices.strata {
         settings.push(format!(
@@ -766,6 +847,19 @@ fn settings_text(
     }
     if let Some(s) = time_varying {
         settings.push(time_varying_text(s, &request.time));
+    }
+    if let Some(s) = time_split {
+        let cluster = choices.cluster.as_deref().or(by_patient.filter(|_| choices.robust).map(|_| "id"));
+        let r_call = time_split::r_call(
+            &request.time,
+            &request.event,
+            &request.event_values,
+            &input.design,
+            s,
+            choices.strata.as_deref(),
+            cluster,
+        );
+        settings.push(s.settings_text(&request.time, &r_call));
     }
     let censor_values = &input.censor_values;
     settings.push(format!(
@@ -800,16 +894,19 @@ fn settings_text(
 }
 
 /// Which variance the intervals and p-values use, and how it is clustered.
-fn variance_setting(choices: &Choices, n_clusters: Option<usize>, time_varying: bool) -> String {
+/// `by_patient` says how rows are clustered by patient when the follow-up
+/// was split and no cluster column was chosen.
+fn variance_setting(choices: &Choices, n_clusters: Option<usize>, by_patient: Option<&str>) -> String {
     let level = &choices.level;
     match (choices.robust, &choices.cluster) {
         (true, Some(c)) => format!(
             "Robust (sandwich) variance clustered by \"{c}\" ({} clusters); {level}% Wald confidence intervals and p-values use it (R's cluster()).",
             n_clusters.unwrap_or(0)
         ),
-        (true, None) if time_varying => format!(
-            "Robust (sandwich) variance clustered by patient ({} patients: each patient's rows before and after the switch together, as R's cluster(id) on tmerge data); {level}% Wald confidence intervals and p-values use it.",
-            n_clusters.unwrap_or(0)
+        (true, None) if by_patient.is_some() => format!(
+            "Robust (sandwich) variance clustered by patient ({} patients: {}); {level}% Wald confidence intervals and p-values use it.",
+            n_clusters.unwrap_or(0),
+            by_patient.unwrap_or_default()
         ),
         (true, None) => format!(
             "Robust (sandwich) variance; {level}% Wald confidence intervals and p-values use it (R's robust = TRUE)."

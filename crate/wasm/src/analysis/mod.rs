@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod rates;
 pub mod cox;
 pub mod cox_time_varying;
+pub mod cox_time_split;
 pub mod models;
 pub mod forest_drawing;
 
