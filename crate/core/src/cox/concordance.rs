@@ -178,8 +178,9 @@ struct Tally {
     tied_xy: f64,
     /// Counting process: rows that left the risk set before the end.
     removed: Vec<bool>,
-    /// Deaths at the current time (reused buffer).
-    deaths: Vec<usize>,
+    /// Deaths at the current time as (rank, position), so that sorting them
+    /// by rank compares inline keys (reused buffer).
+    deaths: Vec<(u32, u32)>,
 }
 
 /// Walks stratum [begin, end) backwards in time with `m` distinct ranks.
@@ -198,7 +199,7 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
         deaths.clear();
         for pos in i..g_end {
             if prep.event[pos] {
-                deaths.push(pos);
+                deaths.push((rank[pos], pos as u32));
             } else {
                 let [_, [gr, sm, ti]] = tree.walk(rank_of(pos));
                 inf[pos][0] -= sm;
@@ -226,25 +227,26 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
             // Deaths at this time, by rank: pairs among them are tied on
             // y (and on x too when the ranks agree); each death's entry
             // into the passed-deaths set includes all of them.
-            deaths.sort_unstable_by_key(|&pos| rank_of(pos));
-            let group_w: f64 = deaths.iter().map(|&pos| prep.weight[pos]).sum();
-            let group_w2: f64 = deaths.iter().map(|&pos| prep.weight[pos].powi(2)).sum();
+            deaths.sort_unstable();
+            let group_w: f64 = deaths.iter().map(|&(_, pos)| prep.weight[pos as usize]).sum();
+            let group_w2: f64 = deaths.iter().map(|&(_, pos)| prep.weight[pos as usize].powi(2)).sum();
             *tied_y += (group_w * group_w - group_w2) / 2.0;
             let mut k = 0;
             let mut below = 0.0;
             while k < deaths.len() {
-                let r = rank_of(deaths[k]);
+                let r = deaths[k].0;
                 let mut k2 = k;
                 let (mut run_w, mut run_w2) = (0.0, 0.0);
-                while k2 < deaths.len() && rank_of(deaths[k2]) == r {
-                    let w = prep.weight[deaths[k2]];
+                while k2 < deaths.len() && deaths[k2].0 == r {
+                    let w = prep.weight[deaths[k2].1 as usize];
                     run_w += w;
                     run_w2 += w * w;
                     k2 += 1;
                 }
                 *tied_xy += (run_w * run_w - run_w2) / 2.0;
-                let [[mgr, msm, mti], [dgr, dsm, dti]] = tree.walk(r);
-                for &pos in &deaths[k..k2] {
+                let [[mgr, msm, mti], [dgr, dsm, dti]] = tree.walk(r as usize);
+                for &(_, pos) in &deaths[k..k2] {
+                    let pos = pos as usize;
                     let w = prep.weight[pos];
                     count[0] += w * mgr;
                     count[1] += w * msm;
@@ -257,9 +259,9 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
                 below += run_w;
                 k = k2;
             }
-            for &pos in deaths.iter() {
-                let w = T::of(prep.weight[pos]);
-                tree.add(rank_of(pos), [w, w]);
+            for &(r, pos) in deaths.iter() {
+                let w = T::of(prep.weight[pos as usize]);
+                tree.add(r as usize, [w, w]);
             }
         }
         i = g_end;
