@@ -369,7 +369,7 @@ fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 fn summarize_group(label: String, values: &[f64], n_missing: usize) -> GroupSummary {
     let n = values.len();
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    crate::sort::floats(&mut sorted);
     let median = match n {
         0 => None,
         _ if n % 2 == 1 => sorted.get(n / 2).copied(),
@@ -405,7 +405,7 @@ fn summaries(s: &Samples) -> Vec<GroupSummary> {
 /// Average ranks (1-based) of the pooled values and sum(t³ - t) over ties.
 fn ranks(pooled: &[f64]) -> (Vec<f64>, f64) {
     let mut order: Vec<usize> = (0..pooled.len()).collect();
-    order.sort_by(|&a, &b| pooled[a].total_cmp(&pooled[b]));
+    crate::sort::indices_by(&mut order, &|a, b| pooled[a].total_cmp(&pooled[b]));
     let mut r = vec![0.0; pooled.len()];
     let mut ties = 0.0;
     let mut i = 0;

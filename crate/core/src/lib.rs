@@ -6,6 +6,7 @@
 
 pub mod dates;
 pub mod linalg;
+pub mod sort;
 pub mod format;
 
 // Data in.

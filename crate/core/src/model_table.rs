@@ -859,7 +859,8 @@ fn table_rows(
                 });
                 // Reference level first, as papers print it, then the others in level order.
                 let mut order: Vec<usize> = (0..term.levels.len()).collect();
-                order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
+                let estimable = |k: usize| term.level_columns.get(k).copied().flatten().is_some();
+                crate::sort::indices_by(&mut order, &|a, b| estimable(a).cmp(&estimable(b)));
                 for k in order {
                     let Some(level) = term.levels.get(k) else { continue };
                     let is_reference = term.level_columns.get(k).copied().flatten().is_none();

@@ -44,7 +44,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
+    survcalc_core::sort::floats(&mut values);
     let m = values.len() / 2;
     match (values.len() % 2, values.get(m), m.checked_sub(1).and_then(|i| values.get(i))) {
         (1, Some(mid), _) => *mid,

@@ -115,7 +115,7 @@ pub fn split_at_cuts(
         return Err(SplitError::InvalidCut { value: c });
     }
     let mut cuts = cuts.to_vec();
-    cuts.sort_by(f64::total_cmp);
+    crate::sort::floats(&mut cuts);
     cuts.dedup();
     let mut out = CountingProcessRows { row: vec![], start: vec![], stop: vec![], event: vec![], episode: vec![] };
     for (i, (&t1, &e)) in stop.iter().zip(event).enumerate() {

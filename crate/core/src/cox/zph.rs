@@ -74,7 +74,7 @@ fn transformed_times(data: &CoxData, transform: ZphTransform) -> Vec<f64> {
         ZphTransform::Log => times.iter().map(|t| t.ln()).collect(),
         ZphTransform::Rank => {
             let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_unstable_by(|&a, &b| times[a].total_cmp(&times[b]));
+            crate::sort::indices_by(&mut idx, &|a, b| times[a].total_cmp(&times[b]));
             let mut rank = vec![0.0; n];
             let mut i = 0;
             while i < n {
@@ -95,9 +95,9 @@ fn transformed_times(data: &CoxData, transform: ZphTransform) -> Vec<f64> {
             // (survfitKM in cox.zph); (start, stop] rows are at risk on
             // start < t <= stop.
             let mut by_stop: Vec<usize> = (0..n).collect();
-            by_stop.sort_unstable_by(|&a, &b| times[a].total_cmp(&times[b]));
+            crate::sort::indices_by(&mut by_stop, &|a, b| times[a].total_cmp(&times[b]));
             let mut starts: Vec<f64> = data.start.clone().unwrap_or_default();
-            starts.sort_unstable_by(f64::total_cmp);
+            crate::sort::floats(&mut starts);
             let mut out = vec![0.0; n];
             let mut surv = 1.0; // S(t-) for the current time
             let mut i = 0;

@@ -38,7 +38,7 @@ impl KmCurve {
             return Err(KmError::EmptyCurve(self.label.clone()));
         }
         let mut sorted = times.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        crate::sort::floats(&mut sorted);
 
         let mut out = KmAtTimes {
             label: self.label.clone(),

@@ -134,7 +134,7 @@ pub fn p_adjust(p: &[Option<f64>], method: PAdjust) -> Vec<Option<f64>> {
         }
         PAdjust::Holm => {
             let mut order: Vec<usize> = (0..m).collect();
-            order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+            crate::sort::indices_by(&mut order, &|a, b| vals[a].total_cmp(&vals[b]));
             let mut running = f64::NEG_INFINITY;
             for (i, &o) in order.iter().enumerate() {
                 running = running.max((nf - i as f64) * vals[o]);
@@ -143,7 +143,7 @@ pub fn p_adjust(p: &[Option<f64>], method: PAdjust) -> Vec<Option<f64>> {
         }
         PAdjust::Bh => {
             let mut order: Vec<usize> = (0..m).collect();
-            order.sort_by(|&a, &b| vals[b].total_cmp(&vals[a]));
+            crate::sort::indices_by(&mut order, &|a, b| vals[b].total_cmp(&vals[a]));
             let mut running = f64::INFINITY;
             for (i, &o) in order.iter().enumerate() {
                 let rank = (m - i) as f64;

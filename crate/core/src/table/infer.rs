@@ -431,9 +431,11 @@ pub(crate) fn sorted_level_order(labels: &[String], decimal_comma: bool) -> Vec<
     match numbers {
         Some(x) => {
             let value = |i: usize| x.get(i).copied().unwrap_or(f64::NAN);
-            idx.sort_by(|&a, &b| value(a).total_cmp(&value(b)).then_with(|| natural_cmp(label(a), label(b))));
+            crate::sort::indices_by(&mut idx, &|a, b| {
+                value(a).total_cmp(&value(b)).then_with(|| natural_cmp(label(a), label(b)))
+            });
         }
-        None => idx.sort_by(|&a, &b| natural_cmp(label(a), label(b))),
+        None => crate::sort::indices_by(&mut idx, &|a, b| natural_cmp(label(a), label(b))),
     }
     idx
 }

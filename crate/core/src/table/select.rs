@@ -164,7 +164,7 @@ pub fn categorical_column(table: &Table, name: &str) -> Result<CategoricalColumn
         ColumnData::Number(values) => {
             // +0.0 folds -0.0 into 0 so both are one level.
             let mut distinct: Vec<f64> = values.iter().flatten().map(|x| x + 0.0).collect();
-            distinct.sort_by(f64::total_cmp);
+            crate::sort::floats(&mut distinct);
             distinct.dedup();
             let codes = values
                 .iter()

@@ -355,7 +355,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
 
     let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
-    times.sort_by(f64::total_cmp);
+    survcalc_core::sort::floats(&mut times);
     times.dedup();
     let at_times_table = if times.is_empty() {
         None
