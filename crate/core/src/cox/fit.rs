@@ -140,9 +140,31 @@ struct Evaluation {
     imat: SymMatrix,
 }
 
-fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, eta: &mut Vec<f64>) -> Evaluation {
+/// x'beta of every row in sorted order, with the beta it belongs to: the
+/// fit's closing passes reuse the last Newton evaluation's instead of
+/// recomputing it.
+struct LinearPredictor {
+    eta: Vec<f64>,
+    beta: Option<Vec<f64>>,
+}
+
+impl LinearPredictor {
+    fn new(n: usize) -> LinearPredictor {
+        LinearPredictor { eta: Vec::with_capacity(n), beta: None }
+    }
+
+    fn at(&mut self, prep: &Prepared, beta: &[f64]) -> &[f64] {
+        if self.beta.as_deref() != Some(beta) {
+            prep.linear_predictor(beta, &mut self.eta);
+            self.beta = Some(beta.to_vec());
+        }
+        &self.eta
+    }
+}
+
+fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, lp: &mut LinearPredictor) -> Evaluation {
     let p = prep.p;
-    prep.linear_predictor(beta, eta);
+    let eta = lp.at(prep, beta);
     let mut loglik = 0.0;
     let mut u = vec![0.0; p];
     let mut info = vec![0.0; p * (p + 1) / 2];
@@ -194,10 +216,10 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// R's coxfit6 iteration (right-censored data): convergence may be declared
 /// while step halving; on running out of iterations the last accepted beta
 /// is kept.
-fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec<f64>) -> Result<Newton, CoxError> {
+fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearPredictor) -> Result<Newton, CoxError> {
     let p = prep.p;
     let mut beta = vec![0.0; p];
-    let first = evaluate(prep, &beta, efron, eta);
+    let first = evaluate(prep, &beta, efron, lp);
     let loglik_null = first.loglik;
     let chol = Cholesky::new(&first.imat, opt.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let step = chol.solve(&first.u);
@@ -210,7 +232,7 @@ fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec<f6
     let mut halving = 0.0;
     let mut last_at_beta: Option<Evaluation> = Some(first);
     for iter in 1..=opt.max_iter {
-        let ev = evaluate(prep, &newbeta, efron, eta);
+        let ev = evaluate(prep, &newbeta, efron, lp);
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let finite = all_finite(&ev) && chol.is_some();
         if finite && (1.0 - best / ev.loglik).abs() <= opt.eps {
@@ -233,7 +255,7 @@ fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec<f6
     }
     let last = match last_at_beta {
         Some(ev) => ev,
-        None => evaluate(prep, &beta, efron, eta),
+        None => evaluate(prep, &beta, efron, lp),
     };
     Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
 }
@@ -241,10 +263,10 @@ fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec<f6
 /// R's agfit4 iteration ((start, stop] data): no convergence while halving,
 /// a change of rank counts as failure, and on running out of iterations the
 /// last beta is kept unless it is worse than the best by more than eps.
-fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec<f64>) -> Result<Newton, CoxError> {
+fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearPredictor) -> Result<Newton, CoxError> {
     let p = prep.p;
     let mut beta = vec![0.0; p];
-    let first = evaluate(prep, &beta, efron, eta);
+    let first = evaluate(prep, &beta, efron, lp);
     let loglik_null = first.loglik;
     let chol = Cholesky::new(&first.imat, opt.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let rank = chol.rank();
@@ -258,7 +280,7 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec
     beta.iter_mut().zip(&step).for_each(|(b, s)| *b += s);
     let mut halving = 0.0;
     for iter in 1..=opt.max_iter {
-        let ev = evaluate(prep, &beta, efron, eta);
+        let ev = evaluate(prep, &beta, efron, lp);
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let fail = !all_finite(&ev) || chol.as_ref().is_none_or(|c| c.rank() != rank);
         if !fail && halving == 0.0 && (1.0 - best / ev.loglik).abs() <= opt.eps {
@@ -267,7 +289,7 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec
         if iter == opt.max_iter {
             let worse = (ev.loglik - best) / best.abs() < -opt.eps || !ev.loglik.is_finite();
             if opt.max_iter > 1 && worse {
-                let last = evaluate(prep, &oldbeta, efron, eta);
+                let last = evaluate(prep, &oldbeta, efron, lp);
                 return Ok(Newton { beta: oldbeta, loglik_null, score_stat, last, iterations: iter, converged: false });
             }
             return Ok(Newton { beta, loglik_null, score_stat, last: ev, iterations: iter, converged: false });
@@ -287,7 +309,7 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, eta: &mut Vec
         }
     }
     // Unreachable for max_iter >= 1 (the last iteration returns above).
-    let last = evaluate(prep, &beta, efron, eta);
+    let last = evaluate(prep, &beta, efron, lp);
     Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
 }
 
@@ -388,16 +410,16 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
     }
     let efron = options.ties == Ties::Efron;
     let p = prep.p;
-    let mut eta = Vec::with_capacity(prep.n);
+    let mut lp = LinearPredictor::new(prep.n);
     let newton = if prep.counting {
-        newton_counting(&prep, options, efron, &mut eta)?
+        newton_counting(&prep, options, efron, &mut lp)?
     } else {
-        newton_right(&prep, options, efron, &mut eta)?
+        newton_right(&prep, options, efron, &mut lp)?
     };
     let mut warnings = Vec::new();
     // Linear predictor at the final beta, in sorted order (centred; a shift
     // changes neither the concordance nor the residuals).
-    prep.linear_predictor(&newton.beta, &mut eta);
+    let eta = lp.at(&prep, &newton.beta);
 
     let chol = Cholesky::new(&newton.last.imat, options.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let inv_scaled = chol.inverse();
@@ -685,8 +707,7 @@ mod tests {
             let prep = Prepared::new(&d);
             let beta_s: Vec<f64> = beta.iter().zip(&prep.scale).map(|(b, sc)| b / sc).collect();
             for efron in [true, false] {
-                let mut eta = Vec::new();
-                let ev = evaluate(&prep, &beta_s, efron, &mut eta);
+                let ev = evaluate(&prep, &beta_s, efron, &mut LinearPredictor::new(prep.n));
                 let (ll, u, info) = naive(&d, &beta, efron);
                 let close = |a: f64, e: f64| (a - e).abs() <= 1e-10 * e.abs().max(1.0);
                 assert!(close(ev.loglik, ll), "case {case}: loglik {} vs {}", ev.loglik, ll);
