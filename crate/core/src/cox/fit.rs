@@ -506,14 +506,14 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
     } else {
         None
     };
-    let conc = concordance(&prep, &eta, clusters.as_ref());
+    let conc = concordance(&prep, eta, clusters.as_ref());
     if conc.is_none() {
         warnings.push("No comparable pairs: the concordance is undefined.".to_string());
     }
 
     let robust_var = match &clusters {
         Some(cl) if df > 0 => {
-            let rv = robust_variance(&prep, &eta, efron, &var, cl, &coef, &keep, zcrit, options.toler_chol);
+            let rv = robust_variance(&prep, eta, efron, &var, cl, &coef, &keep, zcrit, options.toler_chol);
             Some(rv)
         }
         _ => None,
