@@ -31,8 +31,9 @@ test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
 ## bench: timings of the fits, native and wasm (JSON lines; not a test)
-bench: build
-	cargo run -q --release -p survcalc-core --example bench
+bench: setup
+	cargo run -q --release -p survcalc-devtools --example bench
+	node .ci/build-wasm.mjs --bench
 	node tests/bench/wasm.mjs
 
 setup:

@@ -1,6 +1,8 @@
 // Builds the wasm package as wasm-pack.toml says: wasm-pack (cargo +
 // wasm-bindgen), then binaryen's wasm-opt with the configured flags.
 // Run through `make build`; .ci/toolchain.sh must have run first.
+// `--bench` builds the benchmark's package instead (the `bench` feature,
+// into target/bench-pkg): `make bench` uses it, the page never ships it.
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { resolve, dirname, join } from "node:path";
@@ -9,7 +11,8 @@ import { parse } from "smol-toml";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const config = parse(readFileSync(join(root, "wasm-pack.toml"), "utf8"));
-const outDir = resolve(root, config.out_dir);
+const bench = process.argv.includes("--bench");
+const outDir = bench ? join(root, "target", "bench-pkg") : resolve(root, config.out_dir);
 const toolchainFile = join(root, "target", "wasm-toolchain");
 const toolchain = existsSync(toolchainFile) ? readFileSync(toolchainFile, "utf8").trim() : "";
 
@@ -28,6 +31,7 @@ run("wasm-pack", [
   `--${config.profile}`,
   "--no-typescript",
   "--no-pack",
+  ...(bench ? ["--", "--features", "bench"] : []),
 ]);
 
 const wasm = join(outDir, `${config.out_name}_bg.wasm`);

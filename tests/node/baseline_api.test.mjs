@@ -170,5 +170,5 @@ test("errors name the problem: one group, unknown column, no variable, no group 
   assert.throws(() => colon.baselineTable({ group: "rx", variables: [] }), /at least one variable/);
   assert.throws(() => colon.baselineTable({ variables: ["sex"] }), /Choose the column that defines the groups/);
   assert.throws(() => colon.baselineTable({ group: "rx", variables: ["rx"] }), /defines the groups/);
-  assert.throws(() => colon.baselineTable({ group: "rx", variables: ["age"], continuous_test: "t" }), /Invalid Table 1 options/);
+  assert.throws(() => colon.baselineTable({ group: "rx", variables: ["age"], continuous_test: "t" }), /Option "continuous_test" of Table 1 cannot be "t"\. Choose one of: "kruskal"/);
 });

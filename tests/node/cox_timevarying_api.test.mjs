@@ -42,7 +42,7 @@ function wideHeart() {
   });
 }
 
-/** split_at_switch's documented rule (crate/core/src/cox/split.rs), written out. */
+/** split_at_switch's documented rule (crate/stats/src/cox/split.rs), written out. */
 function splitAtSwitch(patients) {
   const out = [];
   for (const p of patients) {

@@ -6,9 +6,10 @@ import { dirname, join } from "node:path";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export async function loadSurvcalc() {
-  const pkg = await import(join(root, "www", "pkg", "survcalc.js"));
-  await pkg.default({ module_or_path: readFileSync(join(root, "www", "pkg", "survcalc_bg.wasm")) });
+/** The package in `dir` (default: the page's www/pkg). */
+export async function loadSurvcalc(dir = join(root, "www", "pkg")) {
+  const pkg = await import(join(dir, "survcalc.js"));
+  await pkg.default({ module_or_path: readFileSync(join(dir, "survcalc_bg.wasm")) });
   return pkg;
 }
 

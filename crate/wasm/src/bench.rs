@@ -1,10 +1,10 @@
-//! `benchmark(task, n, repeats)`: times survcalc-core's benchmark tasks inside
+//! `benchmark(task, n, repeats)`: times survcalc-devtools' benchmark tasks inside
 //! wasm on the same synthetic data as the native benchmark
-//! (crate/core/examples/bench.rs), for `make bench` (tests/bench/wasm.mjs).
+//! (crate/devtools/examples/bench.rs), for `make bench` (tests/bench/wasm.mjs).
 
-use crate::{js_error, to_js};
+use crate::convert::{js_error, to_js};
 use serde::Serialize;
-use survcalc_core::benchmark::{generate, parse_csv, run_task, to_csv, Task};
+use survcalc_devtools::benchmark::{generate, parse_csv, run_task, to_csv, Task};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -44,7 +44,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
-    survcalc_core::sort::floats(&mut values);
+    values.sort_by(f64::total_cmp);
     let m = values.len() / 2;
     match (values.len() % 2, values.get(m), m.checked_sub(1).and_then(|i| values.get(i))) {
         (1, Some(mid), _) => *mid,
@@ -58,10 +58,16 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// "parse" its CSV text) and one warm-up run, none of which is timed.
 /// Returns `{task, n, repeats, median_s, cpu_median_s, checksum}`.
 #[wasm_bindgen]
-pub fn benchmark(task: &str, n: u32, repeats: u32) -> Result<JsValue, JsError> {
-    if n == 0 || repeats == 0 {
-        return Err(js_error("benchmark needs at least one row and one repeat"));
-    }
+pub fn benchmark(task: &str, n: f64, repeats: f64) -> Result<JsValue, JsError> {
+    // Numbers from JS are checked here: -1 must not become 4 billion rows.
+    let count = |x: f64, most: f64, what: &str| {
+        if x.fract() == 0.0 && (1.0..=most).contains(&x) {
+            Ok(x as u32)
+        } else {
+            Err(js_error(format!("benchmark needs {what} as a whole number from 1 to {most}, not {x}.")))
+        }
+    };
+    let (n, repeats) = (count(n, 1e7, "the number of rows")?, count(repeats, 1e3, "the number of repeats")?);
     let data = generate(n as usize);
     let mut run: Box<dyn FnMut() -> Result<f64, String>> = if task == "parse" {
         let csv = to_csv(&data);

@@ -1,40 +1,19 @@
-//! survcalc's WebAssembly API: a thin layer over survcalc-core. A `Dataset`
-//! handle parses the CSV once and answers many analyses; every error reaches
-//! JS as an `Error` whose message a clinician can act on (never a panic).
-//! Charts are drawn here (plotters) on a canvas or to SVG. See docs/api.md.
+//! survcalc's WebAssembly binding, and nothing else: a `Dataset` handle that
+//! reads a file once and answers many analyses (one method per analysis of
+//! survcalc-analysis), the conversions between JS values and the typed
+//! requests and reports, and the canvas entry points of survcalc-charts.
+//! Every error reaches JS as an `Error` whose message a clinician can act on
+//! (never a panic). See docs/api.md.
 
-pub mod analysis;
-pub mod bench;
-pub mod charts;
-pub mod summary;
+mod convert;
+mod draw;
+#[cfg(feature = "bench")]
+mod bench;
 
-use charts::Frame;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use survcalc_core::table::{self, ReadOptions, Table};
+use convert::{js_error, request, to_js};
+use survcalc_analysis::analyses::{self, DisplayTable};
+use survcalc_analysis::table::{self, ReadOptions, Table};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-
-/// Every error crosses into JS through here, as a plain `Error(message)`.
-fn js_error(message: impl std::fmt::Display) -> JsError {
-    JsError::new(&message.to_string())
-}
-
-/// Results become plain JS objects: `null` for missing values (R's NA),
-/// objects (not Maps) for structs.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(format!("could not return the result: {e}")))
-}
-
-/// Options arrive as plain JS objects; `undefined`/`null` mean "defaults".
-fn from_js<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(format!("Invalid {what}: {e}")))
-}
 
 /// The package version, e.g. "0.1.0".
 #[wasm_bindgen]
@@ -46,10 +25,25 @@ pub fn version() -> String {
 /// for a form to start from.
 #[wasm_bindgen(js_name = defaultResistanceRules)]
 pub fn default_resistance_rules() -> Result<JsValue, JsError> {
-    to_js(&survcalc_core::resistance::ResistanceOptions::default())
+    to_js(&survcalc_analysis::resistance::ResistanceOptions::default())
 }
 
-/// A parsed CSV file, kept in wasm memory so that each analysis reuses it.
+/// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
+/// "html" text, for download and for the clipboard.
+#[wasm_bindgen(js_name = exportTable)]
+pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> {
+    let table: DisplayTable = convert::data(&table, "table")?;
+    match format.as_string().as_deref() {
+        Some("csv") => Ok(table.to_csv()),
+        Some("tsv") => Ok(table.to_tsv()),
+        Some("html") => Ok(table.to_html()),
+        Some(other) => Err(js_error(format!("Unknown table format \"{other}\" (use csv, tsv or html)."))),
+        None => Err(js_error("The table format must be \"csv\", \"tsv\" or \"html\".")),
+    }
+}
+
+/// A data file read into typed columns, kept in wasm memory so that each
+/// analysis reuses it.
 #[wasm_bindgen]
 pub struct Dataset {
     name: String,
@@ -58,109 +52,86 @@ pub struct Dataset {
 
 #[wasm_bindgen]
 impl Dataset {
-    /// Parses CSV text. `options` is a `ReadOptions` object (all optional:
+    /// Reads CSV text. `options` is a `ReadOptions` object (all optional:
     /// delimiter, decimal, missing_tokens, column_types, level_order);
     /// `progress(done, total)` is called every few MB when given.
     #[wasm_bindgen(js_name = fromCsv)]
     pub fn from_csv(
-        text: &str,
-        name: &str,
+        text: JsValue,
+        name: JsValue,
         options: JsValue,
         progress: Option<js_sys::Function>,
     ) -> Result<Dataset, JsError> {
-        let options: ReadOptions = from_js(options, "read options")?;
+        let text = text.as_string().ok_or_else(|| js_error("Dataset.fromCsv needs the file's text as a string."))?;
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
         let report = |done: u64, total: u64| {
             if let Some(f) = &progress {
-                // A throwing callback must not abort the parse.
+                // A throwing callback must not abort the parse (`call2` catches).
                 let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
             }
         };
         let table = table::read_csv_with_progress(text.as_bytes(), &options, report).map_err(js_error)?;
-        Ok(Dataset { name: name.to_string(), table })
+        Ok(Dataset { name, table })
     }
 
     /// Rows, columns with their types and a preview, and suggested columns
-    /// for the survival analysis. See docs/api.md.
+    /// for the survival analysis.
     pub fn summary(&self) -> Result<JsValue, JsError> {
-        to_js(&summary::summarise(&self.name, &self.table))
+        to_js(&survcalc_analysis::summary::summarise(&self.name, &self.table))
     }
 
     /// Suggested columns for `classify` (treatment start, best response,
     /// progression, death, ... by name).
     #[wasm_bindgen(js_name = suggestCohortColumns)]
     pub fn suggest_cohort_columns(&self) -> Result<JsValue, JsError> {
-        to_js(&analysis::cohort::suggest_columns(&self.table))
+        to_js(&analyses::cohort::suggest_columns(&self.table))
     }
 
     /// Derives OS/TTP/PFS/PPS and the resistance groups from date columns,
     /// adds them to the dataset as new columns, and returns the flow-chart
     /// counts, the rules in force and each patient's reason.
-    pub fn classify(&mut self, request: JsValue) -> Result<JsValue, JsError> {
-        let request: analysis::cohort::CohortRequest = from_js(request, "classification options")?;
-        to_js(&analysis::cohort::run(&mut self.table, &request).map_err(js_error)?)
+    pub fn classify(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "classification")?;
+        to_js(&analyses::cohort::run(&mut self.table, &request).map_err(js_error)?)
     }
 
     /// Kaplan–Meier curves (overall or by group) with medians, the
-    /// log-rank test when grouped, formatted tables and the plot data.
+    /// log-rank family of tests when grouped, the tables and the plot data.
     #[wasm_bindgen(js_name = kaplanMeier)]
     pub fn kaplan_meier(&self, options: JsValue) -> Result<JsValue, JsError> {
-        let options: analysis::km::KmRequest = from_js(options, "Kaplan–Meier options")?;
-        to_js(&analysis::km::run(&self.table, &options).map_err(js_error)?)
+        let request = request(options, "Kaplan–Meier")?;
+        to_js(&analyses::km::run(&self.table, &request).map_err(js_error)?)
     }
-}
 
-/// plotters measures text through the page's DOM (a span in <body>); without
-/// one (a worker, Node) it would panic, so drawing is refused up front.
-fn require_document() -> Result<(), JsError> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-        .map(|_| ())
-        .ok_or_else(|| js_error("Charts can only be drawn in a web page's main thread (text is measured in the page)."))
-}
+    /// Cox proportional hazards regression (R's coxph) with the PH test
+    /// (cox.zph), the hazard-ratio table, model tests and the forest plot.
+    pub fn cox(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "Cox regression")?;
+        to_js(&analyses::cox::run(&self.table, &request).map_err(js_error)?)
+    }
 
-fn canvas_context(canvas: &web_sys::HtmlCanvasElement) -> Result<(), JsError> {
-    canvas
-        .get_context("2d")
-        .map_err(|_| js_error("this browser cannot draw on a canvas"))?
-        .ok_or_else(|| js_error("this browser cannot draw on a canvas"))?
-        .dyn_into::<web_sys::CanvasRenderingContext2d>()
-        .map(|_| ())
-        .map_err(|_| js_error("this browser cannot draw on a canvas"))
-}
+    /// Univariate and multivariable regression table (logistic or Cox) with
+    /// its forest plot and CSV export.
+    #[wasm_bindgen(js_name = modelTable)]
+    pub fn model_table(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "the model table")?;
+        to_js(&analyses::models::run(&self.table, &request).map_err(js_error)?)
+    }
 
-/// A plotters backend on `canvas`, resized to the frame (checked first:
-/// drawing without a page would panic inside plotters).
-fn canvas_backend(
-    canvas: web_sys::HtmlCanvasElement,
-    frame: &Frame,
-) -> Result<plotters_canvas::CanvasBackend, JsError> {
-    require_document()?;
-    canvas_context(&canvas)?;
-    canvas.set_width(frame.width);
-    canvas.set_height(frame.height);
-    plotters_canvas::CanvasBackend::with_canvas_object(canvas)
-        .ok_or_else(|| js_error("this browser cannot draw on a canvas"))
-}
+    /// Table 1: every chosen variable by group with a p-value per variable,
+    /// the laid-out rows, footnotes naming the tests and the exports.
+    #[wasm_bindgen(js_name = baselineTable)]
+    pub fn baseline_table(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "Table 1")?;
+        to_js(&analyses::baseline::run(&self.table, &request).map_err(js_error)?)
+    }
 
-/// Draws a Kaplan–Meier plot (the `plot` field of a `kaplanMeier` result)
-/// on a canvas whose pixel size is `frame.width` x `frame.height`.
-#[wasm_bindgen(js_name = drawKaplanMeier)]
-pub fn draw_kaplan_meier(canvas: web_sys::HtmlCanvasElement, plot: JsValue, frame: JsValue) -> Result<(), JsError> {
-    let plot: charts::km::KmPlot =
-        serde_wasm_bindgen::from_value(plot).map_err(|e| js_error(format!("Invalid plot data: {e}")))?;
-    let frame: Frame = from_js(frame, "frame")?;
-    let backend = canvas_backend(canvas, &frame)?;
-    use plotters::prelude::IntoDrawingArea;
-    charts::km::draw(&backend.into_drawing_area(), &plot, &frame).map_err(|e| js_error(format!("drawing failed: {e}")))
-}
-
-/// The same plot as an SVG document, for download.
-#[wasm_bindgen(js_name = kaplanMeierSvg)]
-pub fn kaplan_meier_svg(plot: JsValue, frame: JsValue) -> Result<String, JsError> {
-    let plot: charts::km::KmPlot =
-        serde_wasm_bindgen::from_value(plot).map_err(|e| js_error(format!("Invalid plot data: {e}")))?;
-    let frame: Frame = from_js(frame, "frame")?;
-    require_document()?;
-    charts::km::to_svg(&plot, &frame).map_err(js_error)
+    /// Response, disease-control or adverse-event rates: x / n with
+    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
+    /// groups compared.
+    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "rates")?;
+        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
 }

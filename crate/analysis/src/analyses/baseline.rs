@@ -1,0 +1,220 @@
+//! Table 1 request: baseline characteristics by group with one p-value per
+//! variable (crate::baseline, gtsummary's rules), the table laid out
+//! for the page, and the CSV / tab-separated / HTML exports.
+
+use serde::{Deserialize, Serialize};
+use crate::baseline::{
+    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, ContinuousSummary,
+    ContinuousTest,
+};
+use crate::table::Table;
+
+/// A row variable: a column name alone (kind from the column type) or
+/// `{ column, kind?, label? }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum VariableRequest {
+    Column(String),
+    Full(BaselineVariable),
+}
+
+impl VariableRequest {
+    fn to_core(&self) -> BaselineVariable {
+        match self {
+            VariableRequest::Column(name) => BaselineVariable::new(name),
+            VariableRequest::Full(v) => v.clone(),
+        }
+    }
+}
+
+/// Test of continuous variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContinuousTestChoice {
+    /// Kruskal–Wallis (Wilcoxon rank sum for two groups), gtsummary's default.
+    #[default]
+    #[serde(alias = "rank", alias = "wilcoxon")]
+    Kruskal,
+    /// One-way ANOVA (equal-variance t-test for two groups).
+    Anova,
+    /// Welch's ANOVA (Welch's t-test for two groups).
+    Welch,
+}
+
+impl From<ContinuousTestChoice> for ContinuousTest {
+    fn from(c: ContinuousTestChoice) -> Self {
+        match c {
+            ContinuousTestChoice::Kruskal => ContinuousTest::Rank,
+            ContinuousTestChoice::Anova => ContinuousTest::Anova,
+            ContinuousTestChoice::Welch => ContinuousTest::Welch,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BaselineRequest {
+    /// Column defining the groups (the table's columns).
+    pub group: String,
+    pub variables: Vec<VariableRequest>,
+    pub continuous_summary: ContinuousSummary,
+    pub continuous_test: ContinuousTestChoice,
+    /// Yates' continuity correction for 2 x 2 chi-squared tests (tableone).
+    pub yates: bool,
+    /// Fisher's exact test when an expected count is below this.
+    pub expected_threshold: f64,
+    /// Show the "Overall" column.
+    pub overall: bool,
+    pub percent_decimals: usize,
+    /// Decimals of continuous summaries; `None`: chosen from the values.
+    pub decimals: Option<usize>,
+}
+
+impl Default for BaselineRequest {
+    fn default() -> Self {
+        let core = BaselineOptions::default();
+        BaselineRequest {
+            group: String::new(),
+            variables: Vec::new(),
+            continuous_summary: core.summary,
+            continuous_test: ContinuousTestChoice::Kruskal,
+            yates: core.continuity_correction,
+            expected_threshold: core.expected_threshold,
+            overall: core.overall,
+            percent_decimals: core.percent_decimals,
+            decimals: core.decimals,
+        }
+    }
+}
+
+/// One row as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineDisplayRow {
+    pub kind: BaselineRowKind,
+    /// 0: the variable's row (bold, carries the p-value); 1: its levels,
+    /// summary and missing rows (indented).
+    pub level: u8,
+    /// Label, one cell per group, then the overall cell when shown.
+    pub cells: Vec<String>,
+    /// "0.028", "<0.001", "—" or "" (rows without a test).
+    pub p: String,
+    /// Footnote mark of the test behind `p`.
+    pub mark: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineDisplay {
+    /// "Variable", "<group> (n = …)" …, "Overall (n = …)", "p".
+    pub header: Vec<String>,
+    pub rows: Vec<BaselineDisplayRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DisplayFootnote {
+    pub mark: String,
+    pub test: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineResult {
+    /// The core table: groups, rows with counts and p-values, tests with
+    /// their statistics, footnotes.
+    pub table: BaselineTable,
+    pub display: BaselineDisplay,
+    pub footnotes: Vec<DisplayFootnote>,
+    pub settings_text: String,
+    pub csv: String,
+    pub tsv: String,
+    pub html: String,
+    pub warnings: Vec<String>,
+}
+
+fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {
+    let mut parts = vec![format!(
+        "Groups: {} ({} patients{}).",
+        table.group_column,
+        table.n,
+        if table.n_missing_group > 0 {
+            format!("; {} without a value left out", table.n_missing_group)
+        } else {
+            String::new()
+        }
+    )];
+    parts.push(table.settings.clone());
+    parts.push(
+        if request.yates {
+            "The expected-count rule is gtsummary's; Yates' correction is tableone's choice."
+        } else {
+            "The expected-count rule is gtsummary's; tableone would instead apply Yates' continuity correction to 2 × 2 tables."
+        }
+        .to_string(),
+    );
+    if request.continuous_summary == ContinuousSummary::MedianIqr {
+        parts.push("Quartiles as R's quantile() (type 7).".to_string());
+    }
+    if request.continuous_test == ContinuousTestChoice::Kruskal && table.groups.len() == 2 {
+        parts.push(
+            "Wilcoxon p-values are exact for fewer than 50 patients per group without ties, else from the normal approximation with continuity correction (as R's wilcox.test)."
+                .to_string(),
+        );
+    }
+    parts.push("The p-values compare the groups; the overall column is not tested.".to_string());
+    parts.join(" ")
+}
+
+fn display(table: &BaselineTable) -> BaselineDisplay {
+    let mut header = vec!["Variable".to_string()];
+    header.extend(table.groups.iter().map(|g| g.text.clone()));
+    if let Some(o) = &table.overall {
+        header.push(o.text.clone());
+    }
+    header.push("p".to_string());
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.label.clone()];
+            cells.extend(r.cells.iter().cloned());
+            if table.overall.is_some() {
+                cells.push(r.overall.clone());
+            }
+            BaselineDisplayRow {
+                kind: r.kind,
+                level: if r.kind == BaselineRowKind::Variable { 0 } else { 1 },
+                cells,
+                p: r.p_text.clone(),
+                mark: r.mark.clone(),
+            }
+        })
+        .collect();
+    BaselineDisplay { header, rows }
+}
+
+pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, String> {
+    if request.group.trim().is_empty() {
+        return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
+    }
+    let variables: Vec<BaselineVariable> = request.variables.iter().map(VariableRequest::to_core).collect();
+    let spec = BaselineSpec { group: request.group.clone(), variables };
+    let options = BaselineOptions {
+        summary: request.continuous_summary,
+        continuous_test: request.continuous_test.into(),
+        expected_threshold: request.expected_threshold,
+        continuity_correction: request.yates,
+        percent_decimals: request.percent_decimals,
+        decimals: request.decimals,
+        overall: request.overall,
+    };
+    let table = baseline::fit(data, &spec, &options).map_err(|e| e.to_string())?;
+    Ok(BaselineResult {
+        display: display(&table),
+        footnotes: table.footnotes.iter().map(|f| DisplayFootnote { mark: f.mark.clone(), test: f.test.clone() }).collect(),
+        settings_text: settings_text(request, &table),
+        csv: table.to_csv(),
+        tsv: table.to_tsv(),
+        html: table.to_html(),
+        warnings: table.warnings.clone(),
+        table,
+    })
+}
+

@@ -1,0 +1,544 @@
+//! Kaplan–Meier request: survfit-style curves, medians with CIs, the
+//! log-rank test (survdiff) when grouped, the summary table and the plot.
+
+use super::landmark::{self, LandmarkSummary};
+use super::{DisplayTable, Unit};
+use crate::plot::km::{KmPlot, KmPlotCurve};
+use crate::plot::{month_ticks, nice_ticks};
+use crate::summary::{distinct_values, MAX_LISTED_VALUES};
+use serde::{Deserialize, Serialize};
+use crate::format;
+use survcalc_stats::km::{self, ConfType, Grouping, KmFit, KmOptions};
+use survcalc_stats::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use crate::table::{self, DroppedRows, SurvivalColumns, Table};
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct KmRequest {
+    pub time: String,
+    pub event: String,
+    /// Values of the event column meaning "event".
+    pub event_values: Vec<String>,
+    /// Values meaning "censored"; when absent, every other value present in
+    /// the column (at most 20 distinct values).
+    pub censor_values: Option<Vec<String>>,
+    pub group: Option<String>,
+    /// The unit of the time column, if known (used in labels).
+    pub time_unit: Option<Unit>,
+    /// Show times in this unit (needs `time_unit`).
+    pub display_unit: Option<Unit>,
+    pub conf_type: ConfType,
+    pub conf_level: f64,
+    /// Survival at these times (in the displayed unit), e.g. 12, 24, 36
+    /// months for the 1-, 2- and 3-year rates.
+    pub times: Vec<f64>,
+    /// Restricted mean survival time up to tau (displayed unit); with two
+    /// groups also their difference.
+    pub rmst_tau: Option<f64>,
+    /// Fleming–Harrington weight S(t-)^rho: 0 = log-rank (R's default),
+    /// 1 = Peto–Peto.
+    pub rho: f64,
+    /// Stratify the group comparison by this column (survdiff + strata()).
+    pub strata: Option<String>,
+    /// Test for trend across the groups in their level order (scores 1..k).
+    pub trend: bool,
+    /// Pairwise comparisons with this correction ("holm", "bh",
+    /// "bonferroni", "none"); absent = none computed.
+    pub pairwise: Option<PAdjust>,
+    /// Landmark analysis at this time (displayed unit): only patients with
+    /// follow-up beyond it, times measured from it; absent = none.
+    pub landmark: Option<f64>,
+}
+
+impl Default for KmRequest {
+    fn default() -> Self {
+        KmRequest {
+            time: String::new(),
+            event: String::new(),
+            event_values: Vec::new(),
+            censor_values: None,
+            group: None,
+            time_unit: None,
+            display_unit: None,
+            conf_type: ConfType::Log,
+            conf_level: 0.95,
+            times: Vec::new(),
+            rmst_tau: None,
+            rho: 0.0,
+            strata: None,
+            trend: false,
+            pairwise: None,
+            landmark: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct KmResult {
+    pub fit: KmFit,
+    pub logrank: Option<LogrankFit>,
+    pub summary_table: DisplayTable,
+    /// Survival at the requested times, per curve (empty when none asked).
+    pub at_times_table: Option<DisplayTable>,
+    pub rmst_table: Option<DisplayTable>,
+    /// Difference in RMST between two groups, when there are exactly two.
+    pub rmst_difference_text: Option<String>,
+    /// Median follow-up by the reverse Kaplan–Meier method.
+    pub follow_up_text: String,
+    pub test_text: Option<String>,
+    pub trend: Option<LogrankTrend>,
+    pub trend_text: Option<String>,
+    pub pairwise: Option<PairwiseLogrank>,
+    pub pairwise_table: Option<DisplayTable>,
+    pub settings_text: String,
+    pub plot: KmPlot,
+    /// Who the landmark kept and excluded, when one was asked for.
+    pub landmark: Option<LandmarkSummary>,
+    /// Patients in the analysis (after the landmark, when one is set).
+    pub n_used: usize,
+    pub dropped: Vec<DroppedRows>,
+    pub warnings: Vec<String>,
+}
+
+/// Group codes of the analysed patients and the labels they index.
+type GroupCodes<'a> = (Cow<'a, [usize]>, Cow<'a, [String]>);
+
+fn conf_type_text(c: ConfType) -> &'static str {
+    match c {
+        ConfType::Log => "log transform (R's default)",
+        ConfType::LogLog => "log-log transform (Stata's and Prism's default)",
+        ConfType::Plain => "plain (untransformed) scale",
+    }
+}
+
+/// Groups defined by what happens after treatment starts (resistance needs
+/// progression, secondary resistance needs months without it) compared on
+/// times measured from the start: the immortal-time trap (docs/domain.md).
+/// A landmark does not settle it for these groups, which can be decided
+/// after any fixed landmark, so the note then says so.
+fn immortal_time_note(request: &KmRequest) -> Option<String> {
+    let group = request.group.as_deref()?;
+    if group != crate::analyses::cohort::GROUP_COLUMN {
+        return None;
+    }
+    let time = request.time.to_lowercase();
+    if time.starts_with("pps") {
+        return None;
+    }
+    let remedies = "Cox regression with resistance as a \"Time-varying status\", or post-progression survival \
+                    (pps columns, measured from progression).";
+    Some(match request.landmark {
+        None => format!(
+            "Caution, immortal-time bias: resistance groups are defined by events after treatment start (a patient \
+             must live 6 months without progression to be called secondary resistance or durable response), so \
+             comparing survival from treatment start between them favours the later groups. Use a landmark \
+             (\"Landmark at\", with groups known by then), {remedies}"
+        ),
+        Some(_) => format!(
+            "Caution, immortal-time bias remains: a landmark removes it only for groups known by the landmark, and \
+             resistance groups can be decided after it (secondary resistance needs a progression after 6 months of \
+             benefit, whenever that comes), so the later groups are still favoured. Prefer {remedies}"
+        ),
+    })
+}
+
+pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
+    let censor_values = match &request.censor_values {
+        Some(v) => v.clone(),
+        None => {
+            let column = table.require(&request.event).map_err(|e| e.to_string())?;
+            let values = distinct_values(column, MAX_LISTED_VALUES).ok_or_else(|| {
+                format!(
+                    "Column \"{}\" has more than {MAX_LISTED_VALUES} different values; an event column holds a few codes such as 0/1 or alive/dead.",
+                    column.name
+                )
+            })?;
+            values.into_iter().filter(|v| !request.event_values.iter().any(|e| e.trim() == v)).collect()
+        }
+    };
+    let spec = SurvivalColumns {
+        time: request.time.clone(),
+        event: request.event.clone(),
+        event_values: request.event_values.clone(),
+        censor_values: censor_values.clone(),
+        group: request.group.clone().filter(|g| !g.is_empty()),
+    };
+    let input = table::survival_input(table, &spec).map_err(|e| e.to_string())?;
+
+    let (unit, factor) = match (request.time_unit, request.display_unit) {
+        (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
+        (from, _) => (from, 1.0),
+    };
+    let mut time: Vec<f64> = if factor == 1.0 { input.time.clone() } else { input.time.iter().map(|t| t * factor).collect() };
+    let unit_label = unit.map(|u| u.label());
+
+    // The landmark is on the displayed time scale, as `times` and `rmst_tau`;
+    // everything below sees only the patients it keeps, timed from it.
+    let mut event: Cow<[bool]> = Cow::Borrowed(&input.event);
+    let mut rows: Cow<[usize]> = Cow::Borrowed(&input.rows);
+    let mut groups: Option<GroupCodes> =
+        input.group.as_ref().map(|g| (Cow::Borrowed(g.codes.as_slice()), Cow::Borrowed(g.labels.as_slice())));
+    let landmark = match request.landmark {
+        None => None,
+        Some(at) => {
+            let group_slices = groups.as_ref().map(|(codes, labels)| (codes.as_ref(), labels.as_ref()));
+            let sample = landmark::select(at, &time, &event, &rows, group_slices, unit_label).map_err(|e| e.to_string())?;
+            time = sample.time;
+            event = Cow::Owned(sample.event);
+            rows = Cow::Owned(sample.rows);
+            groups = sample.codes.map(|codes| (Cow::Owned(codes), Cow::Owned(sample.labels)));
+            Some(sample.summary)
+        }
+    };
+    let event: &[bool] = &event;
+
+    let grouping = groups.as_ref().map(|(codes, labels)| Grouping { codes, labels });
+    let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
+    let fit = km::fit(&time, event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
+
+    // The table layer already words each dropped-row count as a warning.
+    let mut warnings: Vec<String> = input.warnings.clone();
+    if let Some(note) = immortal_time_note(request) {
+        warnings.insert(0, note);
+    }
+    if let Some(l) = &landmark {
+        warnings.extend(l.warnings(unit_label));
+    }
+    warnings.extend(fit.warnings.iter().cloned());
+
+    // Strata codes (for the stratified test only), aligned with the used rows.
+    let strata = match request.strata.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => {
+            let column = table::categorical_column(table, name).map_err(|e| e.to_string())?;
+            let mut codes = Vec::with_capacity(rows.len());
+            for &row in rows.iter() {
+                match column.codes.get(row).copied().flatten() {
+                    Some(c) => codes.push(c as usize),
+                    None => {
+                        return Err(format!(
+                            "Column \"{name}\", line {}: the stratum is missing; stratified tests need it for every patient.",
+                            table.line_of(row).unwrap_or(0)
+                        ))
+                    }
+                }
+            }
+            Some((codes, column.levels.clone(), name.to_string()))
+        }
+    };
+    let strata_grouping = strata.as_ref().map(|(codes, labels, _)| Grouping { codes, labels });
+    let test_options = LogrankOptions { rho: request.rho, ..LogrankOptions::default() };
+    let test_name = if request.rho == 0.0 {
+        "Log-rank test".to_string()
+    } else if request.rho == 1.0 {
+        "Peto–Peto test (rho = 1)".to_string()
+    } else {
+        format!("Fleming–Harrington test (rho = {})", request.rho)
+    };
+    let logrank = match &grouping {
+        Some(g) if g.labels.len() >= 2 => {
+            let lr = logrank::fit(
+                &LogrankInput { time: &time, event, groups: *g, strata: strata_grouping },
+                &test_options,
+            )
+            .map_err(|e| e.to_string())?;
+            warnings.extend(lr.warnings.iter().cloned());
+            Some(lr)
+        }
+        _ => None,
+    };
+    let p_text = |p: f64| {
+        let text = format::p_value(p);
+        if text.starts_with('<') || text.starts_with('>') { format!("p {text}") } else { format!("p = {text}") }
+    };
+    let test_text = logrank.as_ref().map(|lr| {
+        format!(
+            "{test_name}{}: χ² = {}, df = {}, {}",
+            strata.as_ref().map(|(_, _, n)| format!(", stratified by {n}")).unwrap_or_default(),
+            format::number(lr.chisq, 2),
+            lr.df,
+            p_text(lr.p)
+        )
+    });
+    let trend = match (&logrank, request.trend) {
+        (Some(lr), true) if lr.groups.len() >= 3 => Some(logrank::trend(lr, None).map_err(|e| e.to_string())?),
+        (Some(_), true) => {
+            warnings.push("The test for trend needs at least three ordered groups.".to_string());
+            None
+        }
+        _ => None,
+    };
+    let trend_text = trend.as_ref().map(|t| {
+        format!(
+            "Test for trend across {} (scores 1 to {} in level order): χ² = {}, df = 1, {}",
+            t.groups.join(" < "),
+            t.groups.len(),
+            format::number(t.chisq, 2),
+            p_text(t.p)
+        )
+    });
+    let pairwise = match (&grouping, request.pairwise) {
+        (Some(g), Some(adjust)) if g.labels.len() >= 3 => Some(
+            logrank::pairwise(
+                &LogrankInput { time: &time, event, groups: *g, strata: None },
+                &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        _ => None,
+    };
+    let pairwise_table = pairwise.as_ref().map(|pw| DisplayTable {
+        header: vec![
+            "Comparison".into(),
+            "χ²".into(),
+            "p".into(),
+            format!(
+                "p ({})",
+                match pw.p_adjust {
+                    PAdjust::Holm => "Holm",
+                    PAdjust::Bh => "Benjamini–Hochberg",
+                    PAdjust::Bonferroni => "Bonferroni",
+                    PAdjust::None => "not adjusted",
+                }
+            ),
+        ],
+        rows: pw
+            .comparisons
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{} vs {}", c.group_a, c.group_b),
+                    c.chisq.map_or_else(|| "—".into(), |x| format::number(x, 2)),
+                    c.p.map_or_else(|| "—".into(), format::p_value),
+                    c.p_adjusted.map_or_else(|| "—".into(), format::p_value),
+                ]
+            })
+            .collect(),
+        numeric_columns: vec![1, 2, 3],
+    });
+
+    let max_time = time.iter().copied().fold(0.0_f64, f64::max);
+    let decimals = format::decimals_for(max_time);
+    let level = format::number(100.0 * request.conf_level, 0);
+    let group_name = input.group.as_ref().map(|g| g.column.clone());
+    // With a landmark, every time shown is counted from it; say so where shown.
+    let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
+    let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };
+
+    let summary_table = DisplayTable {
+        header: vec![
+            group_name.clone().unwrap_or_else(|| "Patients".into()),
+            "n".into(),
+            "Events".into(),
+            match unit_label {
+                Some(u) => format!("Median{from_landmark}, {u} ({level}% CI)"),
+                None => format!("Median{from_landmark} ({level}% CI)"),
+            },
+        ],
+        rows: fit
+            .curves
+            .iter()
+            .map(|c| {
+                vec![
+                    if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+                    c.n.to_string(),
+                    c.events.to_string(),
+                    format::median_ci(c.median.quantile, c.median.lower, c.median.upper, decimals),
+                ]
+            })
+            .collect(),
+        numeric_columns: vec![1, 2, 3],
+    };
+
+    let shown_curves = || fit.curves.iter().map(|c| (if c.group.is_none() { "All patients".to_string() } else { c.label.clone() }, c));
+    let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
+
+    let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
+    survcalc_stats::sort::floats(&mut times);
+    times.dedup();
+    let at_times_table = if times.is_empty() {
+        None
+    } else {
+        let mut rows = Vec::new();
+        for (label, c) in shown_curves() {
+            let at = c.at_times(&times).map_err(|e| e.to_string())?;
+            for i in 0..at.time.len() {
+                rows.push(vec![
+                    label.clone(),
+                    format!("{}{unit_suffix}", format::number(at.time[i], format::decimals_for(at.time[i]).min(2))),
+                    at.n_risk[i].to_string(),
+                    format!("{}%", format::number(100.0 * at.surv[i], 1)),
+                    match (at.lower[i], at.upper[i]) {
+                        (Some(l), Some(u)) => format!("{}–{}%", format::number(100.0 * l, 1), format::number(100.0 * u, 1)),
+                        _ => "—".to_string(),
+                    },
+                ]);
+            }
+        }
+        Some(DisplayTable {
+            header: vec![
+                group_name.clone().unwrap_or_else(|| "Patients".into()),
+                if landmark.is_some() { "Time since landmark".into() } else { "Time".into() },
+                "At risk".into(),
+                "Survival".into(),
+                format!("{level}% CI"),
+            ],
+            rows,
+            numeric_columns: vec![1, 2, 3, 4],
+        })
+    };
+
+    let (rmst_table, rmst_difference_text) = match request.rmst_tau {
+        Some(tau) if tau.is_finite() && tau > 0.0 => {
+            let mut rows = Vec::new();
+            for (label, c) in shown_curves() {
+                let r = c.rmst(tau).map_err(|e| e.to_string())?;
+                warnings.extend(r.warnings.iter().cloned());
+                rows.push(vec![label, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+            }
+            let groups: Vec<_> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
+            let difference = match groups.as_slice() {
+                [a, b] => {
+                    let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
+                    warnings.extend(d.warnings.iter().cloned());
+                    Some(format!(
+                        "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), p = {}",
+                        a.label,
+                        b.label,
+                        format::number(tau, format::decimals_for(tau).min(2)),
+                        format::number(d.difference, decimals.max(1)),
+                        format::number(d.lower, decimals.max(1)),
+                        format::number(d.upper, decimals.max(1)),
+                        d.p.map_or_else(|| "—".to_string(), format::p_value)
+                    )
+                    .replace("p = <", "p < "))
+                }
+                _ => None,
+            };
+            let table = DisplayTable {
+                header: vec![
+                    group_name.clone().unwrap_or_else(|| "Patients".into()),
+                    format!("RMST up to {}{unit_suffix}{after_landmark}", format::number(tau, format::decimals_for(tau).min(2))),
+                    "SE".into(),
+                ],
+                rows,
+                numeric_columns: vec![1, 2],
+            };
+            (Some(table), difference)
+        }
+        Some(tau) => return Err(format!("The RMST horizon must be a positive time; {tau} is not.")),
+        None => (None, None),
+    };
+
+    let follow = km::reverse_km_follow_up(&time, event, None, &KmOptions { include_overall: false, ..options.clone() })
+        .map_err(|e| e.to_string())?;
+    let follow_up_text = match follow.curves.first() {
+        Some(f) => format!(
+            "Median follow-up{after_landmark} (reverse Kaplan–Meier): {}{unit_suffix}.",
+            format::median_ci(f.median.quantile, f.median.lower, f.median.upper, decimals)
+        ),
+        None => String::new(),
+    };
+
+    let ticks = if unit == Some(Unit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
+    let mut curves = Vec::new();
+    for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
+        let t = &c.table;
+        let events: Vec<usize> = (0..t.len()).filter(|&i| t.n_event[i] > 0).collect();
+        let censored: Vec<usize> = (0..t.len()).filter(|&i| t.n_censor[i] > 0).collect();
+        curves.push(KmPlotCurve {
+            label: match &group_name {
+                Some(_) => c.label.clone(),
+                None => String::new(),
+            },
+            time: events.iter().map(|&i| t.time[i]).collect(),
+            surv: events.iter().map(|&i| t.surv[i]).collect(),
+            lower: events.iter().map(|&i| t.lower[i]).collect(),
+            upper: events.iter().map(|&i| t.upper[i]).collect(),
+            max_time: t.time.last().copied().unwrap_or(0.0),
+            censor_time: censored.iter().map(|&i| t.time[i]).collect(),
+            censor_surv: censored.iter().map(|&i| t.surv[i]).collect(),
+            at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
+        });
+    }
+    let plot = KmPlot {
+        title: match &group_name {
+            Some(g) => format!("Kaplan–Meier estimate by {g}"),
+            None => "Kaplan–Meier estimate".into(),
+        },
+        x_label: match (&landmark, unit_label) {
+            (None, Some(u)) => format!("Time ({u})"),
+            (None, None) => request.time.clone(),
+            (Some(l), u) => {
+                let name = match u {
+                    Some(u) => {
+                        let mut chars = u.chars();
+                        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                    }
+                    None => request.time.clone(),
+                };
+                let at = if u.is_some() { landmark::time_text(l.time, u) } else { landmark::time_number(l.time) };
+                format!("{name} since landmark ({at})")
+            }
+        },
+        y_label: "Survival probability".into(),
+        ticks,
+        curves,
+        show_ci: false,
+        annotation: logrank.as_ref().map(|lr| {
+            let name = if request.rho == 0.0 { "Log-rank" } else { test_name.as_str() };
+            format!("{name} {}", p_text(lr.p))
+        }),
+        risk_table: true,
+    };
+
+    let mut settings = vec![
+        "Kaplan–Meier estimate (as R's survfit).".to_string(),
+        format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
+        "Median CI: where the confidence limits cross 0.5 (Brookmeyer–Crowley, as R).".to_string(),
+        format!(
+            "Event: {} = {}; censored: {} = {}.",
+            request.event,
+            request.event_values.join(" or "),
+            request.event,
+            if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
+        ),
+    ];
+    if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
+        if let Some(note) = from.conversion_note(to) {
+            settings.push(format!("Times in {} ({note}).", to.label()));
+        }
+    }
+    if let Some(l) = &landmark {
+        settings.push(l.settings_text(unit_label, grouping.is_some()));
+    }
+    if logrank.is_some() {
+        settings.push(format!(
+            "{test_name} as R's survdiff (rho = {}){}.",
+            request.rho,
+            if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
+        ));
+    }
+
+    Ok(KmResult {
+        n_used: time.len(),
+        dropped: input.dropped.clone(),
+        fit,
+        logrank,
+        summary_table,
+        at_times_table,
+        rmst_table,
+        rmst_difference_text,
+        follow_up_text,
+        test_text,
+        trend,
+        trend_text,
+        pairwise,
+        pairwise_table,
+        settings_text: settings.join(" "),
+        plot,
+        landmark,
+        warnings,
+    })
+}

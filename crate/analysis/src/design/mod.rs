@@ -1,0 +1,469 @@
+//! The model matrix of a regression from table columns, as R's
+//! `model.matrix` with treatment contrasts after `na.omit`: numeric terms
+//! enter as they are, a categorical term with k levels as k - 1 indicator
+//! columns against a reference level (default: the first level, as R).
+//!
+//! Shared by Cox and logistic regression ([`survcalc_stats::cox::CoxData`],
+//! [`survcalc_stats::logistic::LogisticInput`]); the outcome helpers in [`outcome`]
+//! give the rows a design starts from. Choices:
+//! - A row is used only when every term has a value (R's `na.omit` over all
+//!   columns of the model); rows left out are counted per column with the
+//!   first few file lines.
+//! - Levels without a patient among the rows used are left out (R's
+//!   `drop.unused.levels` in `glm`), with a warning.
+//! - A term with one value among the rows used is an error: its effect
+//!   cannot be estimated (R would fail, or report NA).
+
+mod error;
+pub mod outcome;
+
+pub use error::DesignError;
+pub use outcome::{
+    binary_outcome, survival_outcome, BinaryOutcome, BinaryOutcomeSpec, SurvivalOutcome, SurvivalOutcomeSpec,
+};
+
+use survcalc_stats::cox::ModelTerm;
+use crate::table::{categorical_column, numeric_column, Column, ColumnData, ColumnKind, Table, TableError};
+use serde::{Deserialize, Serialize};
+
+/// File lines listed per column of missing values.
+pub(crate) const LISTED_LINES: usize = 5;
+
+/// How a column enters the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermKind {
+    /// One column: the value itself (effect per unit).
+    Numeric,
+    /// One indicator column per non-reference level.
+    Categorical,
+}
+
+/// A covariate chosen by the user.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TermSpec {
+    pub column: String,
+    /// `None`: numeric for number columns, categorical for category and
+    /// text columns.
+    pub kind: Option<TermKind>,
+    /// Reference level of a categorical term; `None`: the first level.
+    pub reference: Option<String>,
+}
+
+impl TermSpec {
+    /// A term whose kind follows the column type.
+    pub fn new(column: &str) -> TermSpec {
+        TermSpec { column: column.to_string(), kind: None, reference: None }
+    }
+
+    /// A numeric term.
+    pub fn numeric(column: &str) -> TermSpec {
+        TermSpec { kind: Some(TermKind::Numeric), ..TermSpec::new(column) }
+    }
+
+    /// A categorical term with the default reference (first level).
+    pub fn categorical(column: &str) -> TermSpec {
+        TermSpec { kind: Some(TermKind::Categorical), ..TermSpec::new(column) }
+    }
+
+    /// The same term with `reference` as reference level (makes it categorical).
+    pub fn with_reference(self, reference: &str) -> TermSpec {
+        TermSpec { kind: Some(TermKind::Categorical), reference: Some(reference.to_string()), ..self }
+    }
+}
+
+/// One term of a built design and the design columns it spans (the unit of
+/// a whole-term test, a `cox.zph` row and a forest-plot group).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignTerm {
+    pub column: String,
+    pub kind: TermKind,
+    /// Indices into [`Design::columns`].
+    pub columns: Vec<usize>,
+    /// Categorical: the levels present among the rows used, in level order
+    /// (the reference included). Empty for numeric terms.
+    pub levels: Vec<String>,
+    /// Patients per level among the rows used (parallel to `levels`).
+    pub level_counts: Vec<usize>,
+    /// Design column of each level; `None` for the reference.
+    pub level_columns: Vec<Option<usize>>,
+    pub reference: Option<String>,
+}
+
+/// Rows left out because a column has no value there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingValues {
+    pub column: String,
+    /// Rows (among the candidates) without a value in this column; a row
+    /// missing several columns counts in each.
+    pub count: usize,
+    /// The first few 1-based file lines concerned.
+    pub lines: Vec<u64>,
+}
+
+/// A model matrix and where its rows and columns came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Design {
+    /// Column-major: `columns[j][i]` is design column j of used row i.
+    pub columns: Vec<Vec<f64>>,
+    /// Readable column names: "age", "celltype: smallcell vs squamous".
+    pub names: Vec<String>,
+    /// R's coefficient names: "age", "celltypesmallcell".
+    pub r_names: Vec<String>,
+    pub terms: Vec<DesignTerm>,
+    /// Table row index of each used row (`table.line_of(rows[i])`).
+    pub rows: Vec<usize>,
+    /// Position of each used row in the candidate rows passed to
+    /// [`build_design`] (to pick the matching outcome values).
+    pub positions: Vec<usize>,
+    /// Candidate rows passed in.
+    pub n_candidates: usize,
+    /// Candidate rows left out for a missing value in any term.
+    pub n_dropped: usize,
+    /// Missing values per term column (only columns with some).
+    pub missing: Vec<MissingValues>,
+    pub warnings: Vec<String>,
+}
+
+impl Design {
+    /// Rows used.
+    pub fn n(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Number of design columns.
+    pub fn p(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The terms as [`survcalc_stats::cox::cox_zph`] wants them.
+    pub fn model_terms(&self) -> Vec<ModelTerm> {
+        self.terms.iter().map(|t| ModelTerm { name: t.column.clone(), columns: t.columns.clone() }).collect()
+    }
+
+    /// The values of a per-candidate vector at the rows used (`values` is
+    /// parallel to the candidate rows given to [`build_design`]).
+    pub fn pick<T: Clone>(&self, values: &[T]) -> Result<Vec<T>, DesignError> {
+        self.positions
+            .iter()
+            .map(|&p| values.get(p).cloned().ok_or(DesignError::RowOutOfRange { row: p, n_rows: values.len() }))
+            .collect()
+    }
+
+    /// The term built from `column`.
+    pub fn term(&self, column: &str) -> Option<&DesignTerm> {
+        self.terms.iter().find(|t| t.column == column)
+    }
+}
+
+/// Every row of the table, as candidate rows for [`build_design`].
+pub fn all_rows(table: &Table) -> Vec<usize> {
+    (0..table.n_rows()).collect()
+}
+
+/// Values of one term, before rows are chosen.
+enum TermValues {
+    Numeric(Vec<Option<f64>>),
+    Categorical { codes: Vec<Option<u32>>, levels: Vec<String> },
+}
+
+impl TermValues {
+    fn is_missing(&self, row: usize) -> bool {
+        match self {
+            TermValues::Numeric(v) => !matches!(v.get(row), Some(Some(_))),
+            TermValues::Categorical { codes, .. } => !matches!(codes.get(row), Some(Some(_))),
+        }
+    }
+}
+
+/// The kind a column gets when the user did not say.
+pub fn default_kind(kind: ColumnKind) -> TermKind {
+    match kind {
+        ColumnKind::Number => TermKind::Numeric,
+        _ => TermKind::Categorical,
+    }
+}
+
+/// Whether an undeclared text column is mostly numbers (more than half of
+/// its values): a number column with typos, which the user should correct
+/// (or declare as a category) rather than see as one level per value.
+pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
+    let ColumnData::Text(values) = &column.data else { return false };
+    if column.declared {
+        return false;
+    }
+    let (mut numbers, mut present) = (0usize, 0usize);
+    for v in values.iter().flatten() {
+        present += 1;
+        let t = v.trim();
+        let parsed = if table.decimal_comma { t.replace(',', ".").parse::<f64>() } else { t.parse::<f64>() };
+        if parsed.is_ok_and(f64::is_finite) {
+            numbers += 1;
+        }
+    }
+    present > 0 && 2 * numbers > present
+}
+
+fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError> {
+    let column = table.column(&spec.column).ok_or_else(|| DesignError::UnknownColumn { name: spec.column.clone() })?;
+    if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
+        return Err(DesignError::DateColumn { column: column.name.clone() });
+    }
+    let kind = spec.kind.unwrap_or(if spec.reference.is_some() {
+        TermKind::Categorical
+    } else if looks_numeric(table, column) {
+        // A number column with a stray word: name the word rather than
+        // turning the column into hundreds of categories.
+        TermKind::Numeric
+    } else {
+        default_kind(column.kind)
+    });
+    match kind {
+        TermKind::Numeric => {
+            let values = numeric_column(table, &column.name).map_err(|e| match e {
+                TableError::NotANumber { column, line, value } => DesignError::NotANumber { column, line, value },
+                TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
+                other => DesignError::from(other),
+            })?;
+            if let Some(row) = values.values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
+                return Err(DesignError::NotFinite {
+                    column: column.name.clone(),
+                    line: table.line_of(row).unwrap_or(0),
+                    value: column.data.display(row).unwrap_or_default(),
+                });
+            }
+            Ok(TermValues::Numeric(values.values))
+        }
+        TermKind::Categorical => {
+            let cat = categorical_column(table, &column.name).map_err(|e| match e {
+                TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
+                other => DesignError::from(other),
+            })?;
+            Ok(TermValues::Categorical { codes: cat.codes, levels: cat.levels })
+        }
+    }
+}
+
+/// Builds the model matrix of `terms` over the candidate `rows` (table row
+/// indices, e.g. the rows where the outcome is known), leaving out rows
+/// with a missing value in any term.
+pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result<Design, DesignError> {
+    if terms.is_empty() {
+        return Err(DesignError::NoTerms);
+    }
+    for (i, t) in terms.iter().enumerate() {
+        if terms[..i].iter().any(|u| u.column == t.column) {
+            return Err(DesignError::DuplicateTerm { column: t.column.clone() });
+        }
+    }
+    let n_rows = table.n_rows();
+    if let Some(&bad) = rows.iter().find(|&&r| r >= n_rows) {
+        return Err(DesignError::RowOutOfRange { row: bad, n_rows });
+    }
+    let mut values = Vec::with_capacity(terms.len());
+    for spec in terms {
+        values.push(term_values(table, spec)?);
+    }
+
+    // na.omit over all terms, tallying the missing values per column.
+    let mut missing: Vec<MissingValues> =
+        terms.iter().map(|t| MissingValues { column: t.column.clone(), count: 0, lines: Vec::new() }).collect();
+    let mut used = Vec::with_capacity(rows.len());
+    let mut positions = Vec::with_capacity(rows.len());
+    for (pos, &row) in rows.iter().enumerate() {
+        let mut complete = true;
+        for (v, m) in values.iter().zip(missing.iter_mut()) {
+            if v.is_missing(row) {
+                complete = false;
+                m.count += 1;
+                if m.lines.len() < LISTED_LINES {
+                    m.lines.push(table.line_of(row).unwrap_or(0));
+                }
+            }
+        }
+        if complete {
+            used.push(row);
+            positions.push(pos);
+        }
+    }
+    missing.retain(|m| m.count > 0);
+    let n = used.len();
+    if n == 0 {
+        return Err(DesignError::NoCompleteRows {
+            n_candidates: rows.len(),
+            columns: terms.iter().map(|t| t.column.clone()).collect(),
+        });
+    }
+
+    let mut design = Design {
+        columns: Vec::new(),
+        names: Vec::new(),
+        r_names: Vec::new(),
+        terms: Vec::with_capacity(terms.len()),
+        rows: used,
+        positions,
+        n_candidates: rows.len(),
+        n_dropped: rows.len() - n,
+        missing,
+        warnings: Vec::new(),
+    };
+    for (spec, v) in terms.iter().zip(values) {
+        let column =
+            table.column(&spec.column).ok_or_else(|| DesignError::UnknownColumn { name: spec.column.clone() })?;
+        match v {
+            TermValues::Numeric(values) => add_numeric(&mut design, &column.name, &column.data, &values)?,
+            TermValues::Categorical { codes, levels } => {
+                if column.kind == ColumnKind::Text {
+                    design.warnings.push(format!(
+                        "Column \"{}\" was read as free text ({} distinct values); it is used as a category with one level per distinct text.",
+                        column.name,
+                        levels.len()
+                    ));
+                }
+                add_categorical(&mut design, &column.name, spec.reference.as_deref(), &codes, &levels)?;
+            }
+        }
+    }
+    if !design.missing.is_empty() {
+        let parts: Vec<String> = design
+            .missing
+            .iter()
+            .map(|m| {
+                let lines: Vec<String> = m.lines.iter().map(u64::to_string).collect();
+                let more = if m.count > m.lines.len() { ", ..." } else { "" };
+                format!(
+                    "\"{}\" missing in {} (line{} {}{more})",
+                    m.column,
+                    m.count,
+                    if m.count == 1 { "" } else { "s" },
+                    lines.join(", ")
+                )
+            })
+            .collect();
+        design.warnings.insert(
+            0,
+            format!(
+                "{} of {} patients left out for missing values: {}.",
+                design.n_dropped,
+                design.n_candidates,
+                parts.join("; ")
+            ),
+        );
+    }
+    Ok(design)
+}
+
+fn add_numeric(design: &mut Design, name: &str, data: &ColumnData, values: &[Option<f64>]) -> Result<(), DesignError> {
+    let col: Vec<f64> = design.rows.iter().map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN)).collect();
+    let first = col.first().copied().unwrap_or(f64::NAN);
+    if col.iter().all(|&x| x == first) {
+        let row = design.rows.first().copied().unwrap_or(0);
+        return Err(DesignError::SingleValue {
+            column: name.to_string(),
+            value: data.display(row).unwrap_or_default(),
+            n: design.n(),
+        });
+    }
+    let j = design.columns.len();
+    design.columns.push(col);
+    design.names.push(name.to_string());
+    design.r_names.push(name.to_string());
+    design.terms.push(DesignTerm {
+        column: name.to_string(),
+        kind: TermKind::Numeric,
+        columns: vec![j],
+        levels: Vec::new(),
+        level_counts: Vec::new(),
+        level_columns: Vec::new(),
+        reference: None,
+    });
+    Ok(())
+}
+
+fn add_categorical(
+    design: &mut Design,
+    name: &str,
+    reference: Option<&str>,
+    codes: &[Option<u32>],
+    levels: &[String],
+) -> Result<(), DesignError> {
+    let n = design.n();
+    let mut counts = vec![0usize; levels.len()];
+    for &r in &design.rows {
+        if let Some(c) = codes.get(r).copied().flatten().and_then(|c| counts.get_mut(c as usize)) {
+            *c += 1;
+        }
+    }
+    let reference_code = match reference {
+        None => None,
+        Some(wanted) => {
+            let wanted = wanted.trim();
+            let code = levels.iter().position(|l| l == wanted).ok_or_else(|| DesignError::UnknownReference {
+                column: name.to_string(),
+                reference: wanted.to_string(),
+                levels: levels.to_vec(),
+            })?;
+            if counts.get(code).copied().unwrap_or(0) == 0 {
+                return Err(DesignError::ReferenceNotAnalysed {
+                    column: name.to_string(),
+                    reference: wanted.to_string(),
+                    n,
+                });
+            }
+            Some(code)
+        }
+    };
+    let present: Vec<usize> = (0..levels.len()).filter(|&c| counts[c] > 0).collect();
+    let level_name = |c: usize| levels.get(c).cloned().unwrap_or_default();
+    if present.len() < 2 {
+        return Err(DesignError::SingleValue {
+            column: name.to_string(),
+            value: present.first().map(|&c| level_name(c)).unwrap_or_default(),
+            n,
+        });
+    }
+    let unused: Vec<String> =
+        (0..levels.len()).filter(|&c| counts[c] == 0).map(|c| format!("\"{}\"", level_name(c))).collect();
+    if !unused.is_empty() {
+        design.warnings.push(format!(
+            "Column \"{name}\": {} occur{} in none of the {n} patients analysed and {} left out.",
+            unused.join(", "),
+            if unused.len() == 1 { "s" } else { "" },
+            if unused.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let reference_code = reference_code.unwrap_or(present[0]);
+    let reference_name = level_name(reference_code);
+
+    // Indicator column per non-reference level, filled in one pass.
+    let mut column_of = vec![None; levels.len()];
+    let first_column = design.columns.len();
+    let mut term_columns = Vec::with_capacity(present.len() - 1);
+    for &c in present.iter().filter(|&&c| c != reference_code) {
+        let j = first_column + term_columns.len();
+        column_of[c] = Some(j);
+        term_columns.push(j);
+        design.names.push(format!("{name}: {} vs {reference_name}", level_name(c)));
+        design.r_names.push(format!("{name}{}", level_name(c)));
+    }
+    let mut indicators = vec![vec![0.0; n]; term_columns.len()];
+    for (i, &r) in design.rows.iter().enumerate() {
+        if let Some(j) = codes.get(r).copied().flatten().and_then(|c| column_of.get(c as usize).copied().flatten()) {
+            if let Some(x) = indicators.get_mut(j - first_column).and_then(|col| col.get_mut(i)) {
+                *x = 1.0;
+            }
+        }
+    }
+    design.columns.extend(indicators);
+    design.terms.push(DesignTerm {
+        column: name.to_string(),
+        kind: TermKind::Categorical,
+        columns: term_columns,
+        levels: present.iter().map(|&c| level_name(c)).collect(),
+        level_counts: present.iter().map(|&c| counts[c]).collect(),
+        level_columns: present.iter().map(|&c| column_of[c]).collect(),
+        reference: Some(reference_name),
+    });
+    Ok(())
+}

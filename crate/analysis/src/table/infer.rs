@@ -1,0 +1,731 @@
+//! Column builders: typed storage while the file streams by, and the type
+//! decision (with its reason) once every value has been seen.
+//!
+//! An undeclared column starts as numbers, parsed straight from the CSV
+//! bytes (no per-cell allocation). Its first non-numeric value demotes it
+//! to text; the texts of the rows before that are read again from the file
+//! afterwards (numbers cannot be turned back into the text that was
+//! written: "007", "1,50"). Text columns keep their trimmed bytes in one
+//! arena until the end, when dates, categories and free text are told apart.
+
+use super::dates::{date_shape, excel_serial_to_date, shape_to_date, DateOrder, DateShape};
+use super::number::{parse_number, MissingTokens};
+use super::{Column, ColumnData, ColumnKind, ColumnType, LevelOrder, TableError};
+use crate::dates::Date;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Per-file rules every cell is read with.
+#[derive(Debug, Clone)]
+pub(crate) struct CellRules {
+    pub missing: MissingTokens,
+    pub decimal_comma: bool,
+    pub level_order: LevelOrder,
+    pub max_levels: usize,
+}
+
+/// Trimmed cell texts of one column in one buffer; a missing cell is
+/// stored empty (the empty cell is always missing).
+#[derive(Debug, Default)]
+pub(crate) struct Arena {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl Arena {
+    /// False when the column text outgrows u32 offsets.
+    fn push(&mut self, value: &[u8]) -> bool {
+        self.bytes.extend_from_slice(value);
+        match u32::try_from(self.bytes.len()) {
+            Ok(end) => {
+                self.ends.push(end);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&end| {
+            let end = end as usize;
+            let value = self.bytes.get(start..end).unwrap_or(&[]);
+            start = end;
+            value
+        })
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
+        let end = self.ends.get(i).map_or(start, |&e| e as usize);
+        self.bytes.get(start..end).unwrap_or(&[])
+    }
+
+    fn text(&self, i: usize) -> String {
+        String::from_utf8_lossy(self.get(i)).into_owned()
+    }
+
+    /// Appends `other` after `self`; false on offset overflow.
+    fn append(&mut self, other: Arena) -> bool {
+        let Ok(shift) = u32::try_from(self.bytes.len()) else { return false };
+        self.bytes.extend_from_slice(&other.bytes);
+        self.ends.reserve(other.ends.len());
+        for end in other.ends {
+            match end.checked_add(shift) {
+                Some(e) => self.ends.push(e),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+#[derive(Debug)]
+enum State {
+    Numbers(Vec<Option<f64>>),
+    Texts {
+        /// Rows `0..prefix_rows` were numbers when the column was demoted;
+        /// their texts arrive in `prefix` from a second read of the file.
+        prefix: Arena,
+        prefix_rows: usize,
+        arena: Arena,
+        /// (line, value) of the value that demoted the column.
+        first_non_number: Option<(u64, String)>,
+    },
+}
+
+/// Accumulates one column while the file is read.
+#[derive(Debug)]
+pub(crate) struct ColumnBuilder {
+    name: String,
+    declared: Option<ColumnType>,
+    state: State,
+}
+
+fn push_text(arena: &mut Arena, value: &[u8], name: &str, line: u64) -> Result<(), TableError> {
+    if !value.is_ascii() && std::str::from_utf8(value).is_err() {
+        return Err(TableError::NotUtf8 { line, column: Some(name.to_string()) });
+    }
+    if arena.push(value) {
+        Ok(())
+    } else {
+        Err(TableError::TooLarge { column: name.to_string() })
+    }
+}
+
+impl ColumnBuilder {
+    pub(crate) fn new(name: String, declared: Option<ColumnType>, rows_hint: usize) -> Self {
+        let state = match declared {
+            None | Some(ColumnType::Number) => State::Numbers(Vec::with_capacity(rows_hint)),
+            Some(_) => State::Texts {
+                prefix: Arena::default(),
+                prefix_rows: 0,
+                arena: Arena::default(),
+                first_non_number: None,
+            },
+        };
+        ColumnBuilder { name, declared, state }
+    }
+
+    /// Adds the cell of the next row.
+    #[inline]
+    pub(crate) fn push(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
+        let value = raw.trim_ascii();
+        let missing = rules.missing.is_missing(value);
+        let ColumnBuilder { name, declared, state } = self;
+        match state {
+            State::Numbers(values) => {
+                if missing {
+                    values.push(None);
+                } else if let Some(x) = parse_number(value, rules.decimal_comma) {
+                    values.push(Some(x));
+                } else if *declared == Some(ColumnType::Number) {
+                    return Err(TableError::NotANumber {
+                        column: name.clone(),
+                        line,
+                        value: String::from_utf8_lossy(value).into_owned(),
+                    });
+                } else {
+                    let mut arena = Arena::default();
+                    push_text(&mut arena, value, name, line)?;
+                    *state = State::Texts {
+                        prefix: Arena::default(),
+                        prefix_rows: values.len(),
+                        arena,
+                        first_non_number: Some((line, String::from_utf8_lossy(value).into_owned())),
+                    };
+                }
+                Ok(())
+            }
+            State::Texts { arena, .. } => push_text(arena, if missing { b"" } else { value }, name, line),
+        }
+    }
+
+    /// How many leading rows must be read again (see the module doc).
+    pub(crate) fn prefix_rows(&self) -> usize {
+        match &self.state {
+            State::Texts { prefix_rows, .. } => *prefix_rows,
+            State::Numbers(_) => 0,
+        }
+    }
+
+    /// Adds the cell of the next leading row during the second read.
+    pub(crate) fn push_prefix(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
+        if let State::Texts { prefix, prefix_rows, .. } = &mut self.state {
+            if prefix.len() < *prefix_rows {
+                let value = raw.trim_ascii();
+                let value: &[u8] = if rules.missing.is_missing(value) { b"" } else { value };
+                return push_text(prefix, value, &self.name, line);
+            }
+        }
+        Ok(())
+    }
+
+    /// Decides the type and builds the column.
+    pub(crate) fn finish(self, lines: &[u64], rules: &CellRules) -> Result<Column, TableError> {
+        let ColumnBuilder { name, declared, state } = self;
+        match state {
+            State::Numbers(values) => {
+                let n_missing = values.iter().filter(|v| v.is_none()).count();
+                let n_present = values.len() - n_missing;
+                let reason = if declared.is_some() {
+                    "declared as numbers".to_string()
+                } else if n_present == 0 {
+                    "every value is missing".to_string()
+                } else {
+                    format!("all {n_present} non-missing values are numbers")
+                };
+                Ok(Column {
+                    name,
+                    kind: ColumnKind::Number,
+                    reason,
+                    declared: declared.is_some(),
+                    n_missing,
+                    data: ColumnData::Number(values),
+                })
+            }
+            State::Texts { mut prefix, prefix_rows: _, arena, first_non_number } => {
+                if !prefix.append(arena) {
+                    return Err(TableError::TooLarge { column: name });
+                }
+                let texts = TextColumn { name, arena: prefix, lines, rules };
+                match declared {
+                    Some(ColumnType::Text) => Ok(texts.text_column("declared as text".to_string(), true)),
+                    Some(ColumnType::Category) => texts.declared_category(),
+                    Some(ColumnType::Date(order)) => texts.declared_dates(order),
+                    None | Some(ColumnType::Number) => texts.infer(first_non_number),
+                }
+            }
+        }
+    }
+}
+
+/// Why a column of text cells is not a clean date column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DateProblem {
+    NotDate { row: usize, n_dates: usize },
+    TwoDigitYear { row: usize },
+    Ambiguous { row: usize },
+    Contradictory { day_first_row: usize, month_first_row: usize },
+    Invalid { row: usize, order: DateOrder },
+    BadSerial { row: usize, why: &'static str },
+}
+
+struct Dates {
+    values: Vec<Option<Date>>,
+    order: DateOrder,
+    /// A row whose value fixed the day/month order.
+    evidence_row: Option<usize>,
+}
+
+/// Reads every cell as a date; the day/month order comes from `order` or,
+/// with `Auto`, from the values (see `table::dates`).
+fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result<Dates, DateProblem> {
+    if order == DateOrder::ExcelSerial {
+        let mut values = Vec::with_capacity(arena.len());
+        for (row, v) in arena.iter().enumerate() {
+            if v.is_empty() {
+                values.push(None);
+            } else if let Some(x) = parse_number(v, decimal_comma) {
+                values.push(Some(excel_serial_to_date(x).map_err(|why| DateProblem::BadSerial { row, why })?));
+            } else {
+                let shape = date_shape(v);
+                if !matches!(shape, DateShape::YearFirst { .. }) {
+                    return Err(DateProblem::Invalid { row, order });
+                }
+                values.push(Some(
+                    shape_to_date(shape, DateOrder::YearMonthDay).ok_or(DateProblem::Invalid { row, order })?,
+                ));
+            }
+        }
+        return Ok(Dates { values, order, evidence_row: None });
+    }
+
+    let mut shapes = Vec::with_capacity(arena.len());
+    let mut first_not_date = None;
+    let mut first_two_digit = None;
+    let mut first_parts = None;
+    let mut day_first = None;
+    let mut month_first = None;
+    let mut n_dates = 0usize;
+    for (row, v) in arena.iter().enumerate() {
+        if v.is_empty() {
+            shapes.push(None);
+            continue;
+        }
+        let shape = date_shape(v);
+        match shape {
+            DateShape::NotDate => {
+                first_not_date.get_or_insert(row);
+                if n_dates == 0 {
+                    // Plain text: no need to count dates for the reason.
+                    break;
+                }
+            }
+            DateShape::TwoDigitYear => {
+                n_dates += 1;
+                first_two_digit.get_or_insert(row);
+            }
+            DateShape::YearFirst { .. } => n_dates += 1,
+            DateShape::PartsFirst { first, second, .. } => {
+                n_dates += 1;
+                first_parts.get_or_insert(row);
+                if first > 12 && second <= 12 {
+                    day_first.get_or_insert(row);
+                } else if second > 12 && first <= 12 {
+                    month_first.get_or_insert(row);
+                }
+            }
+        }
+        shapes.push(Some(shape));
+    }
+    if let Some(row) = first_not_date {
+        return Err(DateProblem::NotDate { row, n_dates });
+    }
+    if let Some(row) = first_two_digit {
+        return Err(DateProblem::TwoDigitYear { row });
+    }
+    let resolved = match order {
+        DateOrder::Auto => match (day_first, month_first) {
+            (Some(d), Some(m)) => return Err(DateProblem::Contradictory { day_first_row: d, month_first_row: m }),
+            (Some(_), None) => DateOrder::DayMonthYear,
+            (None, Some(_)) => DateOrder::MonthDayYear,
+            (None, None) => match first_parts {
+                Some(row) => return Err(DateProblem::Ambiguous { row }),
+                None => DateOrder::YearMonthDay,
+            },
+        },
+        DateOrder::YearMonthDay => match first_parts {
+            Some(row) => return Err(DateProblem::Invalid { row, order }),
+            None => order,
+        },
+        other => other,
+    };
+    let mut values = Vec::with_capacity(shapes.len());
+    for (row, shape) in shapes.into_iter().enumerate() {
+        values.push(match shape {
+            None => None,
+            Some(s) => Some(shape_to_date(s, resolved).ok_or(DateProblem::Invalid { row, order: resolved })?),
+        });
+    }
+    let evidence_row = match resolved {
+        DateOrder::DayMonthYear => day_first,
+        DateOrder::MonthDayYear => month_first,
+        _ => None,
+    };
+    Ok(Dates { values, order: resolved, evidence_row })
+}
+
+/// A multiply-rotate hash (FxHash's scheme) for distinct-value counting:
+/// several times faster than SipHash on short cells, and the data are the
+/// user's own, so hash flooding is no concern.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct CellHasher(u64);
+
+impl Hasher for CellHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type CellMap<K, V> = HashMap<K, V, BuildHasherDefault<CellHasher>>;
+
+/// Distinct values with codes; `None` when there are more than `limit`.
+fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Option<u32>>, Vec<String>)> {
+    let mut index: CellMap<&[u8], u32> = CellMap::default();
+    let mut distinct: Vec<&[u8]> = Vec::new();
+    let mut codes = Vec::with_capacity(arena.len());
+    for v in arena.iter() {
+        if v.is_empty() {
+            codes.push(None);
+            continue;
+        }
+        let code = match index.get(v) {
+            Some(&c) => c,
+            None => {
+                if distinct.len() >= limit {
+                    return None;
+                }
+                let c = u32::try_from(distinct.len()).ok()?;
+                index.insert(v, c);
+                distinct.push(v);
+                c
+            }
+        };
+        codes.push(Some(code));
+    }
+    let labels: Vec<String> = distinct.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    Some(match rules.level_order {
+        LevelOrder::FirstAppearance => (codes, labels),
+        LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
+    })
+}
+
+/// Sorts levels (numbers by value, else [`natural_cmp`]) and recodes.
+pub(crate) fn sort_levels(
+    codes: Vec<Option<u32>>,
+    labels: Vec<String>,
+    decimal_comma: bool,
+) -> (Vec<Option<u32>>, Vec<String>) {
+    let order = sorted_level_order(&labels, decimal_comma);
+    let mut new_code = vec![0u32; labels.len()];
+    for (new, &old) in order.iter().enumerate() {
+        if let Some(slot) = new_code.get_mut(old) {
+            // `new` < labels.len() <= u32::MAX + 1 (codes were u32).
+            *slot = new as u32;
+        }
+    }
+    let mut labels: Vec<Option<String>> = labels.into_iter().map(Some).collect();
+    let sorted = order.iter().filter_map(|&old| labels.get_mut(old).and_then(Option::take)).collect();
+    let codes = codes.into_iter().map(|c| c.and_then(|c| new_code.get(c as usize).copied())).collect();
+    (codes, sorted)
+}
+
+/// Old indices of `labels` in sorted order.
+pub(crate) fn sorted_level_order(labels: &[String], decimal_comma: bool) -> Vec<usize> {
+    let numbers: Option<Vec<f64>> = labels
+        .iter()
+        .map(|l| parse_number(l.as_bytes(), decimal_comma).or_else(|| parse_number(l.as_bytes(), false)))
+        .collect();
+    let mut idx: Vec<usize> = (0..labels.len()).collect();
+    let label = |i: usize| labels.get(i).map_or("", String::as_str);
+    match numbers {
+        Some(x) => {
+            let value = |i: usize| x.get(i).copied().unwrap_or(f64::NAN);
+            survcalc_stats::sort::indices_by(&mut idx, &|a, b| {
+                value(a).total_cmp(&value(b)).then_with(|| natural_cmp(label(a), label(b)))
+            });
+        }
+        None => survcalc_stats::sort::indices_by(&mut idx, &|a, b| natural_cmp(label(a), label(b))),
+    }
+    idx
+}
+
+/// Text order for people: runs of digits compare by value ("grade 2" <
+/// "grade 10"), other characters ignoring case; exact byte order breaks ties.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
+    natural_key_cmp(a, b).then_with(|| a.cmp(b))
+}
+
+fn natural_key_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let (dx, rx) = x.split_at(x.bytes().take_while(u8::is_ascii_digit).count());
+                let (dy, ry) = y.split_at(y.bytes().take_while(u8::is_ascii_digit).count());
+                let (tx, ty) = (dx.trim_start_matches('0'), dy.trim_start_matches('0'));
+                let ord = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = rx;
+                y = ry;
+            }
+            (Some(c), Some(d)) => {
+                let ord = c.to_lowercase().cmp(d.to_lowercase());
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = x.get(c.len_utf8()..).unwrap_or("");
+                y = y.get(d.len_utf8()..).unwrap_or("");
+            }
+        }
+    }
+}
+
+/// A finished column of text cells, before its type is decided.
+struct TextColumn<'a> {
+    name: String,
+    arena: Arena,
+    lines: &'a [u64],
+    rules: &'a CellRules,
+}
+
+impl TextColumn<'_> {
+    fn line(&self, row: usize) -> u64 {
+        self.lines.get(row).copied().unwrap_or(0)
+    }
+
+    fn n_missing(&self) -> usize {
+        self.arena.iter().filter(|v| v.is_empty()).count()
+    }
+
+    fn column(self, kind: ColumnKind, reason: String, declared: bool, data: ColumnData) -> Column {
+        let n_missing = self.n_missing();
+        Column { name: self.name, kind, reason, declared, n_missing, data }
+    }
+
+    fn text_column(self, reason: String, declared: bool) -> Column {
+        self.text_kind(ColumnKind::Text, reason, declared)
+    }
+
+    fn text_kind(self, kind: ColumnKind, reason: String, declared: bool) -> Column {
+        let values = self
+            .arena
+            .iter()
+            .map(|v| if v.is_empty() { None } else { Some(String::from_utf8_lossy(v).into_owned()) })
+            .collect();
+        self.column(kind, reason, declared, ColumnData::Text(values))
+    }
+
+    fn date_column(self, dates: Dates, reason: String, declared: bool) -> Column {
+        self.column(ColumnKind::Date(dates.order), reason, declared, ColumnData::Date(dates.values))
+    }
+
+    fn declared_category(self) -> Result<Column, TableError> {
+        match categorize(&self.arena, usize::MAX, self.rules) {
+            Some((codes, levels)) => {
+                let reason = format!("declared as a category ({} levels)", levels.len());
+                Ok(self.column(ColumnKind::Category, reason, true, ColumnData::Category { codes, levels }))
+            }
+            None => Err(TableError::TooLarge { column: self.name }),
+        }
+    }
+
+    fn declared_dates(self, order: DateOrder) -> Result<Column, TableError> {
+        match convert_dates(&self.arena, order, self.rules.decimal_comma) {
+            Ok(dates) => {
+                let reason = format!("declared as dates ({})", dates.order.label());
+                Ok(self.date_column(dates, reason, true))
+            }
+            Err(problem) => Err(self.date_error(problem, order)),
+        }
+    }
+
+    fn date_error(&self, problem: DateProblem, order: DateOrder) -> TableError {
+        let column = self.name.clone();
+        let cell = |row: usize| (self.line(row), self.arena.text(row));
+        match problem {
+            DateProblem::NotDate { row, .. } => {
+                let (line, value) = cell(row);
+                let expected = match order {
+                    DateOrder::ExcelSerial => "expected an Excel date number or year-month-day".to_string(),
+                    DateOrder::Auto => "expected a date such as 2021-03-15 or 15/03/2021".to_string(),
+                    o => format!("expected {}", o.label()),
+                };
+                TableError::InvalidDate { column, line, value, expected }
+            }
+            DateProblem::Invalid { row, order } => {
+                let (line, value) = cell(row);
+                let expected = match order {
+                    DateOrder::ExcelSerial => "expected an Excel date number or year-month-day".to_string(),
+                    o => format!("read as {}", o.label()),
+                };
+                TableError::InvalidDate { column, line, value, expected }
+            }
+            DateProblem::TwoDigitYear { row } => {
+                let (line, value) = cell(row);
+                TableError::TwoDigitYear { column, line, value }
+            }
+            DateProblem::Ambiguous { row } => {
+                let (line, value) = cell(row);
+                TableError::AmbiguousDateOrder { column, line, value }
+            }
+            DateProblem::Contradictory { day_first_row, month_first_row } => {
+                let (day_first_line, day_first_value) = cell(day_first_row);
+                let (month_first_line, month_first_value) = cell(month_first_row);
+                TableError::ContradictoryDateOrder {
+                    column,
+                    day_first_line,
+                    day_first_value,
+                    month_first_line,
+                    month_first_value,
+                }
+            }
+            DateProblem::BadSerial { row, why } => {
+                let (line, value) = cell(row);
+                TableError::InvalidExcelSerial { column, line, value, why: why.to_string() }
+            }
+        }
+    }
+
+    /// The type decision for an undeclared column of text cells.
+    fn infer(self, first_non_number: Option<(u64, String)>) -> Result<Column, TableError> {
+        let n_present = self.arena.len() - self.n_missing();
+        let dc = self.rules.decimal_comma;
+        let n_numbers = self.arena.iter().filter(|v| !v.is_empty() && parse_number(v, dc).is_some()).count();
+        let mut notes: Vec<String> = Vec::new();
+        if let (Some((line, value)), true) = (&first_non_number, n_numbers > 0) {
+            let hint = if parse_number(value.as_bytes(), !self.rules.decimal_comma).is_some() {
+                if self.rules.decimal_comma {
+                    " with a decimal comma"
+                } else {
+                    " with a decimal point"
+                }
+            } else {
+                ""
+            };
+            let are = if n_numbers == 1 { "value is a number" } else { "values are numbers" };
+            notes.push(format!("{n_numbers} of {n_present} {are}, but line {line}: \"{value}\" is not a number{hint}"));
+        }
+        if n_present > 0 {
+            match convert_dates(&self.arena, DateOrder::Auto, self.rules.decimal_comma) {
+                Ok(dates) => {
+                    let mut reason = format!("all {n_present} non-missing values are dates, {}", dates.order.label());
+                    if let Some(row) = dates.evidence_row {
+                        let (a, b) = (self.line(row), self.arena.text(row));
+                        reason.push_str(&format!(" (line {a}: \"{b}\" shows the order)"));
+                    }
+                    return Ok(self.date_column(dates, reason, false));
+                }
+                Err(DateProblem::Ambiguous { row }) => {
+                    let reason = format!(
+                        "all {n_present} non-missing values are dates, but no day is above 12 (line {}: \"{}\"), so day/month/year and month/day/year both fit: choose the order",
+                        self.line(row),
+                        self.arena.text(row)
+                    );
+                    return Ok(self.text_kind(ColumnKind::AmbiguousDate, reason, false));
+                }
+                Err(p @ DateProblem::Contradictory { .. }) => return Err(self.date_error(p, DateOrder::Auto)),
+                Err(DateProblem::TwoDigitYear { row }) => notes.push(format!(
+                    "looks like dates, but line {}: \"{}\" has a 2-digit year",
+                    self.line(row),
+                    self.arena.text(row)
+                )),
+                Err(DateProblem::Invalid { row, order }) => notes.push(format!(
+                    "looks like dates, but line {}: \"{}\" is not a valid date ({})",
+                    self.line(row),
+                    self.arena.text(row),
+                    order.label()
+                )),
+                Err(DateProblem::NotDate { row, n_dates }) if n_dates > 0 => notes.push(format!(
+                    "{n_dates} of {n_present} values look like dates, but line {}: \"{}\" is not one",
+                    self.line(row),
+                    self.arena.text(row)
+                )),
+                Err(_) => {}
+            }
+        }
+        let max = self.rules.max_levels;
+        // Why not numbers or dates first, then why category or text.
+        let note = if notes.is_empty() { String::new() } else { format!("{}; ", notes.join("; ")) };
+        match categorize(&self.arena, max, self.rules) {
+            Some((codes, levels)) if 2 * levels.len() <= n_present => {
+                let reason = format!("{note}{} distinct values in {n_present} non-missing rows", levels.len());
+                Ok(self.column(ColumnKind::Category, reason, false, ColumnData::Category { codes, levels }))
+            }
+            Some((_, levels)) => {
+                let reason = format!(
+                    "{note}{} distinct values in {n_present} non-missing rows: too many for a category (at most half the rows)",
+                    levels.len()
+                );
+                Ok(self.text_column(reason, false))
+            }
+            None => {
+                let reason = format!(
+                    "{note}more than {max} distinct values in {n_present} non-missing rows: too many for a category"
+                );
+                Ok(self.text_column(reason, false))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["grade 10", "Grade 2", "grade 1", "b", "A", "a", "x2y", "x10y", "007", "7", "8"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["007", "7", "8", "A", "a", "b", "grade 1", "Grade 2", "grade 10", "x2y", "x10y"]);
+    }
+
+    #[test]
+    fn numeric_levels_sort_by_value() {
+        let labels: Vec<String> = ["10", "-1", "2", "1.5"].iter().map(|s| s.to_string()).collect();
+        let (codes, levels) = sort_levels(vec![Some(0), Some(1), None, Some(2), Some(3)], labels, false);
+        assert_eq!(levels, ["-1", "1.5", "2", "10"]);
+        assert_eq!(codes, [Some(3), Some(0), None, Some(2), Some(1)]);
+    }
+
+    fn arena(values: &[&str]) -> Arena {
+        let mut a = Arena::default();
+        for v in values {
+            assert!(a.push(v.as_bytes()));
+        }
+        a
+    }
+
+    #[test]
+    fn arena_round_trip_and_append() {
+        let mut a = arena(&["x", "", "yz"]);
+        assert!(a.append(arena(&["", "w"])));
+        let got: Vec<&[u8]> = a.iter().collect();
+        assert_eq!(got, [&b"x"[..], b"", b"yz", b"", b"w"]);
+        assert_eq!(a.get(2), b"yz");
+        assert_eq!(a.get(9), b"");
+    }
+
+    #[test]
+    fn date_order_from_values() {
+        let d = convert_dates(&arena(&["01/02/2021", "", "25/02/2021"]), DateOrder::Auto, false).unwrap();
+        assert_eq!(d.order, DateOrder::DayMonthYear);
+        assert_eq!(d.evidence_row, Some(2));
+        assert_eq!(d.values[0], Date::from_ymd(2021, 2, 1));
+        assert_eq!(d.values[1], None);
+        let d = convert_dates(&arena(&["01/02/2021", "02/25/2021"]), DateOrder::Auto, false).unwrap();
+        assert_eq!(d.order, DateOrder::MonthDayYear);
+        assert_eq!(d.values[0], Date::from_ymd(2021, 1, 2));
+        assert_eq!(
+            convert_dates(&arena(&["01/02/2021", "2021-05-05"]), DateOrder::Auto, false).err(),
+            Some(DateProblem::Ambiguous { row: 0 })
+        );
+        assert_eq!(
+            convert_dates(&arena(&["13/02/2021", "02/13/2021"]), DateOrder::Auto, false).err(),
+            Some(DateProblem::Contradictory { day_first_row: 0, month_first_row: 1 })
+        );
+        assert_eq!(
+            convert_dates(&arena(&["2021-01-31", "2021-02-30"]), DateOrder::Auto, false).err(),
+            Some(DateProblem::Invalid { row: 1, order: DateOrder::YearMonthDay })
+        );
+        assert_eq!(
+            convert_dates(&arena(&["02/13/2021"]), DateOrder::DayMonthYear, false).err(),
+            Some(DateProblem::Invalid { row: 0, order: DateOrder::DayMonthYear })
+        );
+    }
+}

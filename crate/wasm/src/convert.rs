@@ -1,0 +1,64 @@
+//! The one place where values cross between JS and Rust.
+//!
+//! Options arrive as JS objects. They are turned into JSON text by JS's own
+//! `JSON.stringify`, called through an import that catches exceptions, so a
+//! throwing getter or a Proxy fails as a message instead of unwinding
+//! through wasm frames; the text is then read strictly into the typed
+//! request (survcalc_analysis::request). NaN and ±Infinity, which JSON
+//! would turn into null, travel as the text "NaN" / "Infinity", so that a
+//! nonsensical number is refused by name instead of read as "not given". Reports leave as plain JS objects
+//! with `null` for every missing, undefined or infinite number (serde_json
+//! turns NaN and ±Infinity into null), never NaN.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// Every error crosses into JS through here, as a plain `Error(message)`.
+pub fn js_error(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
+}
+
+/// A JS value as plain JSON data (`undefined` and `null` are `Null`).
+fn plain_json(value: &JsValue, what: &str) -> Result<Value, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut keep_non_finite = |_key: js_sys::JsString, value: JsValue| -> Result<Option<JsValue>, JsError> {
+        Ok(Some(match value.as_f64() {
+            Some(x) if !x.is_finite() => JsValue::from_str(&format!("{x}")),
+            _ => value,
+        }))
+    };
+    let text = js_sys::JSON::stringify_with_replacer_func(value, &mut keep_non_finite, None).map_err(|e| {
+        let reason = js_sys::Error::from(e).message().as_string().unwrap_or_default();
+        js_error(format!("The {what} could not be read as plain data ({reason})."))
+    })?;
+    let text = text.as_string().ok_or_else(|| js_error(format!("The {what} must be an object.")))?;
+    serde_json::from_str(&text).map_err(|e| js_error(format!("The {what} could not be read ({e}).")))
+}
+
+/// Options of an analysis, read strictly: an unknown or misspelled option,
+/// an impossible choice or a value of the wrong kind is an error naming it.
+/// `what` names the analysis in those messages ("Cox regression").
+pub fn request<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Result<T, JsError> {
+    let json = plain_json(&value, "options")?;
+    survcalc_analysis::request::from_value(&json, what).map_err(js_error)
+}
+
+/// Data that survcalc itself produced and the page hands back (a plot, a
+/// table, a frame): read leniently, defaults for what is absent.
+pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
+    let json = plain_json(value, what)?;
+    let json = if json.is_null() { Value::Object(Default::default()) } else { json };
+    serde_json::from_value(json).map_err(|e| js_error(format!("Invalid {what}: {e}")))
+}
+
+/// A report as a plain JS object (objects, not Maps), `null` where a number
+/// is missing or not finite.
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let json = serde_json::to_value(value).map_err(|e| js_error(format!("could not return the result: {e}")))?;
+    json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(format!("could not return the result: {e}")))
+}
