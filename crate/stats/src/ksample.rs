@@ -4,7 +4,8 @@
 //! baseline table.
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
+use crate::distributions::{chi_square_upper, f_upper, normal_two_sided, t_quantile_two_sided};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 
 /// A numeric variable with a group per patient; `None` is missing.
@@ -425,13 +426,6 @@ fn ranks(pooled: &[f64]) -> (Vec<f64>, f64) {
     (r, ties)
 }
 
-fn chi_square_sf(x: f64, df: f64) -> f64 {
-    ChiSquared::new(df).map_or(f64::NAN, |d| d.sf(x))
-}
-
-fn f_sf(x: f64, df1: f64, df2: f64) -> f64 {
-    FisherSnedecor::new(df1, df2).map_or(f64::NAN, |d| d.sf(x))
-}
 
 /// Kruskal–Wallis rank sum test as R's `kruskal.test(x ~ g)`.
 pub fn kruskal_wallis(input: &GroupedValues) -> Result<KruskalWallis, KSampleError> {
@@ -471,7 +465,7 @@ fn kruskal_of(s: &Samples) -> Result<KruskalWallis, KSampleError> {
         method: "Kruskal-Wallis rank sum test".to_string(),
         statistic,
         df,
-        p: chi_square_sf(statistic, df as f64),
+        p: chi_square_upper(statistic, df as f64),
         n,
         n_groups: groups.len(),
     })
@@ -524,7 +518,7 @@ fn anova_of(s: &Samples) -> Result<OneWayAnova, KSampleError> {
         f_value,
         df1,
         df2,
-        p: f_sf(f_value, df1 as f64, df2 as f64),
+        p: f_upper(f_value, df1 as f64, df2 as f64),
         ss_between,
         ss_within,
         ms_between,
@@ -585,7 +579,7 @@ fn welch_of(s: &Samples) -> Result<WelchAnova, KSampleError> {
         f_value,
         df1,
         df2,
-        p: f_sf(f_value, df1, df2),
+        p: f_upper(f_value, df1, df2),
     })
 }
 
@@ -674,8 +668,7 @@ fn wilcoxon_of(s: &Samples, options: &WilcoxonOptions) -> Result<WilcoxonRankSum
         0.0
     };
     let z = (centred - correction) / sigma;
-    let normal = Normal::standard();
-    let p = 2.0 * normal.cdf(z).min(normal.sf(z));
+    let p = normal_two_sided(z);
     let method = if options.correct {
         "Wilcoxon rank sum test with continuity correction"
     } else {
@@ -764,7 +757,7 @@ fn welch_t_of(s: &Samples, options: &TTestOptions) -> Result<WelchTTest, KSample
     let dist =
         StudentsT::new(0.0, 1.0, df).map_err(|_| KSampleError::ZeroVariance { group: None })?;
     let p = 2.0 * dist.sf(t.abs());
-    let q = dist.inverse_cdf(1.0 - (1.0 - conf_level) / 2.0);
+    let q = t_quantile_two_sided(conf_level, df);
     Ok(WelchTTest {
         method: "Welch two-sample t-test".to_string(),
         t,

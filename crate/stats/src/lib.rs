@@ -5,8 +5,10 @@
 //! wasm. The analysis layer (survcalc-analysis) builds the inputs from a
 //! table and words the results. Defaults follow R's survival package.
 
+pub mod distributions;
 pub mod linalg;
 pub mod sort;
+pub mod wald;
 
 // Survival.
 pub mod cox;

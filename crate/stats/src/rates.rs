@@ -8,7 +8,7 @@ use crate::contingency::{
     baseline_test, BaselineTest, BaselineTestOptions, ContingencyError, CountTable,
 };
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{Beta, ContinuousCDF, Normal};
+use crate::distributions::{beta_quantile, normal_quantile_two_sided};
 use std::fmt;
 
 /// Which interval [`Proportion::conf_lower`]/[`Proportion::conf_upper`]
@@ -164,19 +164,19 @@ fn clopper_pearson(x: u64, n: u64, conf_level: f64) -> ProportionCi {
     let lower = if x == 0 {
         0.0
     } else {
-        Beta::new(xf, nf - xf + 1.0).map_or(f64::NAN, |b| b.inverse_cdf(alpha / 2.0))
+        beta_quantile(alpha / 2.0, xf, nf - xf + 1.0)
     };
     let upper = if x == n {
         1.0
     } else {
-        Beta::new(xf + 1.0, nf - xf).map_or(f64::NAN, |b| b.inverse_cdf(1.0 - alpha / 2.0))
+        beta_quantile(1.0 - alpha / 2.0, xf + 1.0, nf - xf)
     };
     ProportionCi { lower, upper }
 }
 
 /// Wilson score interval as `prop.test(x, n, correct = FALSE)$conf.int`.
 fn wilson(x: u64, n: u64, conf_level: f64) -> ProportionCi {
-    let z = Normal::standard().inverse_cdf((1.0 + conf_level) / 2.0);
+    let z = normal_quantile_two_sided(conf_level).unwrap_or(f64::NAN);
     let (xf, nf) = (x as f64, n as f64);
     let p = xf / nf;
     let z22n = z * z / (2.0 * nf);

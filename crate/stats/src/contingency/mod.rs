@@ -7,7 +7,7 @@ mod fisher_2x2;
 mod fisher_rxc;
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
+use crate::distributions::chi_square_upper;
 use std::fmt;
 
 /// Name of the test, as printed next to a p-value.
@@ -305,7 +305,7 @@ pub fn chi_square(
         .map(|(o, e)| ((o - e).abs() - yates).powi(2) / e)
         .sum();
     let df = (r - 1) * (c - 1);
-    let p = chi_square_p(chisq, df as f64);
+    let p = chi_square_upper(chisq, df as f64);
     let min_expected = expected
         .iter()
         .flatten()
@@ -334,12 +334,6 @@ pub fn chi_square(
     })
 }
 
-fn chi_square_p(stat: f64, df: f64) -> f64 {
-    match ChiSquared::new(df) {
-        Ok(dist) if stat.is_finite() => dist.sf(stat),
-        _ => f64::NAN,
-    }
-}
 
 /// Options of [`fisher_exact`].
 #[derive(Debug, Clone, Deserialize)]

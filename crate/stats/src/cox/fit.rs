@@ -11,9 +11,10 @@ use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventTerms};
 use super::{CoxData, CoxError};
+use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use crate::wald::quadratic_form;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// Handling of tied event times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ pub struct ChiSquareTest {
 
 impl ChiSquareTest {
     pub(crate) fn new(stat: f64, df: usize) -> ChiSquareTest {
-        ChiSquareTest { stat, df, p: chisq_upper(stat, df) }
+        ChiSquareTest { stat, df, p: chi_square_upper(stat, df as f64) }
     }
 }
 
@@ -313,20 +314,6 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut Line
     Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
 }
 
-pub(crate) fn chisq_upper(stat: f64, df: usize) -> f64 {
-    if df == 0 || !stat.is_finite() {
-        return f64::NAN;
-    }
-    match ChiSquared::new(df as f64) {
-        Ok(d) => d.sf(stat.max(0.0)),
-        Err(_) => f64::NAN,
-    }
-}
-
-fn normal_two_sided(z: f64) -> f64 {
-    let std = Normal::standard();
-    2.0 * std.cdf(-z.abs())
-}
 
 /// Wald statistic b' V^- b over the non-aliased coefficients (R's coxph.wtest).
 pub(crate) fn wald_stat(var: &SymMatrix, b: &[f64], keep: &[bool], toler: f64) -> f64 {
@@ -341,10 +328,7 @@ pub(crate) fn wald_stat(var: &SymMatrix, b: &[f64], keep: &[bool], toler: f64) -
         }
     }
     let bb: Vec<f64> = idx.iter().map(|&j| b[j]).collect();
-    match Cholesky::new(&sub, toler) {
-        Some(ch) => dot(&bb, &ch.solve(&bb)),
-        None => f64::NAN,
-    }
+    quadratic_form(&sub, &bb, toler).map_or(f64::NAN, |(stat, _)| stat)
 }
 
 /// Per-term inference from coefficients and standard errors.
@@ -489,7 +473,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
         }
     }
 
-    let zcrit = Normal::standard().inverse_cdf((1.0 + options.conf_level) / 2.0);
+    let zcrit = normal_quantile_two_sided(options.conf_level).unwrap_or(f64::NAN);
     let inf = inference(&coef, &var.diag(), zcrit);
     let keep: Vec<bool> = coef.iter().map(Option::is_some).collect();
     let df = keep.iter().filter(|&&k| k).count();

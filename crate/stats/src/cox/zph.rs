@@ -6,7 +6,8 @@
 // Sorted positions index several parallel arrays; range loops read best.
 #![allow(clippy::needless_range_loop)]
 
-use super::fit::{chisq_upper, CoxFit, Ties};
+use super::fit::{CoxFit, Ties};
+use crate::distributions::chi_square_upper;
 use super::prepared::{validate, Prepared};
 use super::riskset::{packed, walk, EventTerms};
 use super::{CoxData, CoxError};
@@ -239,11 +240,11 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
         let mut idx: Vec<usize> = (0..p).collect();
         idx.extend(cols.iter().map(|c| p + c));
         let chisq = score_stat(&imat, &u, &idx);
-        rows.push(ZphRow { term: term.name.clone(), chisq, df: cols.len(), p: chisq_upper(chisq, cols.len()) });
+        rows.push(ZphRow { term: term.name.clone(), chisq, df: cols.len(), p: chi_square_upper(chisq, cols.len() as f64) });
     }
     let all: Vec<usize> = (0..2 * p).collect();
     let chisq = score_stat(&imat, &u, &all);
-    let global = ZphRow { term: "GLOBAL".to_string(), chisq, df: p, p: chisq_upper(chisq, p) };
+    let global = ZphRow { term: "GLOBAL".to_string(), chisq, df: p, p: chi_square_upper(chisq, p as f64) };
     let mut warnings = Vec::new();
     if options.transform == ZphTransform::Log && data.stop.iter().any(|&t| t <= 0.0) {
         warnings.push("The log transform needs positive times; some times are 0, so the test is undefined.".to_string());

@@ -15,7 +15,6 @@ pub use rmst::{rmst_difference, KmRmst, RmstDifference};
 pub use step::KmStepCurve;
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, Normal};
 use std::fmt;
 
 /// Pointwise confidence interval for S(t). R's default is `Log`; Stata, Prism
@@ -377,11 +376,7 @@ pub(crate) fn check_time_point(t: f64) -> Result<(), KmError> {
 
 /// Standard normal quantile for a two-sided interval.
 pub(crate) fn z_value(conf_level: f64) -> Result<f64, KmError> {
-    if !(conf_level > 0.0 && conf_level < 1.0) {
-        return Err(KmError::InvalidConfLevel(conf_level));
-    }
-    let normal = Normal::standard();
-    Ok(normal.inverse_cdf(1.0 - (1.0 - conf_level) / 2.0))
+    crate::distributions::normal_quantile_two_sided(conf_level).ok_or(KmError::InvalidConfLevel(conf_level))
 }
 
 /// Checks lengths, times (finite, >= 0) and group codes.

@@ -4,7 +4,7 @@
 
 use super::{check_time_point, z_value, KmCurve, KmError};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
+use crate::distributions::normal_two_sided;
 
 /// Restricted mean survival time of one curve.
 #[derive(Debug, Clone, Serialize)]
@@ -109,7 +109,7 @@ pub fn rmst_difference(
     let mut warnings: Vec<String> = ra.warnings.iter().chain(&rb.warnings).cloned().collect();
     let (z, p) = if se > 0.0 {
         let z = difference / se;
-        (Some(z), Some(2.0 * Normal::standard().sf(z.abs())))
+        (Some(z), Some(normal_two_sided(z)))
     } else {
         warnings.push("Neither curve has an event before the horizon, so the RMST difference has no standard error and no test.".to_string());
         (None, None)

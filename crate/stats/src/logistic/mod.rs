@@ -19,7 +19,7 @@ use crate::linalg::SymMatrix;
 use design::{name_list, Design, Problem};
 use kernel::Factor;
 use profile::{Limit, Restricted};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use std::fmt;
 
 /// R's name for the intercept term.
@@ -313,7 +313,7 @@ pub fn fit(input: &LogisticInput, options: &LogisticOptions) -> Result<LogisticF
     validate(options)?;
     let qr_tolerance = (options.epsilon / 1000.0).min(1e-7);
     let design = Design::build(input, options.intercept, qr_tolerance)?;
-    let z = Normal::standard().inverse_cdf(0.5 + 0.5 * options.conf_level);
+    let z = normal_quantile_two_sided(options.conf_level).unwrap_or(f64::NAN);
     match options.method {
         LogisticMethod::Ml => fit_ml(design, options, z),
         LogisticMethod::Firth => fit_firth(design, options, z),
@@ -367,12 +367,6 @@ fn null_loglik(design: &Design) -> f64 {
     }
 }
 
-fn chisq_p(stat: f64, df: usize) -> f64 {
-    match ChiSquared::new(df as f64) {
-        Ok(d) => d.sf(stat.max(0.0)),
-        Err(_) => f64::NAN,
-    }
-}
 
 /// Moves a warm start to b_j = value and the other coefficients along their
 /// regression on b_j under the estimate's normal approximation
@@ -580,7 +574,7 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     let df_test = rank.saturating_sub(intercept_df);
     let lr_test = (df_test > 0).then(|| {
         let stat = null_deviance - deviance;
-        LikelihoodRatioTest { stat, df: df_test, p: chisq_p(stat, df_test) }
+        LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) }
     });
     let est = Estimates { beta: res.beta.clone(), vcov, singular, profile, plr: vec![None; problem.p] };
     let (terms, vcov_full) = expand(&design, &est, z);
@@ -661,7 +655,7 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
         match model.fit_at(j, 0.0, &mut warm) {
             Some((pl0, _)) => {
                 let chisq = (2.0 * (res.penalized - pl0)).max(0.0);
-                plr.push(Some((chisq, chisq_p(chisq, 1))));
+                plr.push(Some((chisq, chi_square_upper(chisq, 1.0))));
             }
             None => {
                 let name = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
@@ -691,7 +685,7 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
     let lr_test = match penalized_loglik_null {
         Some(pl0) if df_test > 0 => {
             let stat = 2.0 * (penalized_loglik - pl0);
-            Some(LikelihoodRatioTest { stat, df: df_test, p: chisq_p(stat, df_test) })
+            Some(LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) })
         }
         _ => None,
     };
@@ -767,7 +761,7 @@ fn expand(design: &Design, est: &Estimates, z: f64) -> (Vec<LogisticTerm>, Vec<V
                 let zv = b / se;
                 row.se = Some(se);
                 row.z = Some(zv);
-                row.p = Some(2.0 * Normal::standard().sf(zv.abs()));
+                row.p = Some(normal_two_sided(zv));
                 row.wald_ci_coef_lower = Some(b - z * se);
                 row.wald_ci_coef_upper = Some(b + z * se);
                 row.wald_ci_or_lower = Some((b - z * se).exp());

@@ -12,7 +12,7 @@ pub use trend::{trend, LogrankTrend};
 use crate::km::{self, Grouping, KmError, Record};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
+use crate::distributions::chi_square_upper;
 use std::fmt;
 
 /// Weights of the test at each event time: S(t-)^rho (1 - S(t-))^gamma, S the
@@ -423,18 +423,11 @@ fn chi_square(acc: &Accum) -> Result<ChiSquare, LogrankError> {
     Ok(ChiSquare {
         chisq,
         df,
-        p: chisq_p(chisq, df as f64),
+        p: chi_square_upper(chisq, df as f64),
         rank_deficient: chol.rank() < df,
     })
 }
 
-/// Upper-tail chi-square probability (R's `pchisq(x, df, lower.tail = FALSE)`).
-pub(crate) fn chisq_p(x: f64, df: f64) -> f64 {
-    match ChiSquared::new(df) {
-        Ok(d) if x.is_finite() => d.sf(x.max(0.0)),
-        _ => f64::NAN,
-    }
-}
 
 #[cfg(test)]
 mod tests;

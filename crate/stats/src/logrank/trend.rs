@@ -3,7 +3,8 @@
 //! the score test of a Cox model with the score as a covariate and exact
 //! ties; with strata, O - E and Var are the stratified sums.
 
-use super::{chisq_p, LogrankError, LogrankFit};
+use super::{LogrankError, LogrankFit};
+use crate::distributions::chi_square_upper;
 use serde::Serialize;
 
 /// Result of [`trend`].
@@ -73,6 +74,6 @@ pub fn trend(fit: &LogrankFit, scores: Option<&[f64]>) -> Result<LogrankTrend, L
         v,
         chisq,
         df: 1,
-        p: chisq_p(chisq, 1.0),
+        p: chi_square_upper(chisq, 1.0),
     })
 }
