@@ -7,6 +7,7 @@
 
 use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable};
 use crate::design::looks_numeric;
+use crate::export::{csv_field, html_cell, html_escape, tsv_field};
 use crate::format;
 use survcalc_stats::ksample::{
     kruskal_wallis, oneway_anova, summarize, welch_anova, welch_t_test, wilcoxon_rank_sum, GroupSummary, GroupedValues,
@@ -749,34 +750,6 @@ fn superscript(mark: &str) -> String {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    let needs_quotes = s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
-    if needs_quotes {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn tsv_field(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 impl BaselineTable {
     /// Header cells: "Variable", groups, overall, "p-value".
     fn header_cells(&self) -> Vec<String> {
@@ -840,12 +813,12 @@ impl BaselineTable {
     pub fn to_html(&self) -> String {
         let mut out = String::from("<table>\n<thead>\n<tr>");
         for c in self.header_cells() {
-            out.push_str(&format!("<th>{}</th>", html_escape(&c)));
+            out.push_str(&format!("<th>{}</th>", html_cell(&c)));
         }
         out.push_str("</tr>\n</thead>\n<tbody>\n");
         for row in &self.rows {
             out.push_str("<tr>");
-            let label = html_escape(&row.label);
+            let label = html_cell(&row.label);
             if row.kind == BaselineRowKind::Variable {
                 out.push_str(&format!("<td><b>{label}</b></td>"));
             } else {
@@ -853,10 +826,10 @@ impl BaselineTable {
                 out.push_str(&format!("<td>&nbsp;&nbsp;&nbsp;&nbsp;{label}</td>"));
             }
             for c in &row.cells {
-                out.push_str(&format!("<td>{}</td>", html_escape(c)));
+                out.push_str(&format!("<td>{}</td>", html_cell(c)));
             }
             if self.overall.is_some() {
-                out.push_str(&format!("<td>{}</td>", html_escape(&row.overall)));
+                out.push_str(&format!("<td>{}</td>", html_cell(&row.overall)));
             }
             let mark = row.mark.as_deref().map(|m| format!("<sup>{}</sup>", html_escape(m))).unwrap_or_default();
             out.push_str(&format!("<td>{}{mark}</td>", html_escape(&row.p_text)));

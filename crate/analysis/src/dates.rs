@@ -87,30 +87,62 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// The unit in which an interval between dates is expressed.
+/// The unit of a follow-up time: an interval between dates is expressed in
+/// it, and survival times can be shown in another (days / 30.4375 =
+/// months). One definition for endpoints, classification and every axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     Days,
+    Weeks,
     Months,
     Years,
 }
 
 impl TimeUnit {
+    /// Length in days (a month is 365.25 / 12 = 30.4375 days, a year 365.25).
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Days => 1.0,
+            TimeUnit::Weeks => 7.0,
+            TimeUnit::Months => DAYS_PER_MONTH,
+            TimeUnit::Years => DAYS_PER_YEAR,
+        }
+    }
+
+    /// An interval of `days` days in this unit.
     pub fn from_days(self, days: f64) -> f64 {
         match self {
             TimeUnit::Days => days,
-            TimeUnit::Months => days / DAYS_PER_MONTH,
-            TimeUnit::Years => days / DAYS_PER_YEAR,
+            unit => days / unit.days(),
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             TimeUnit::Days => "days",
+            TimeUnit::Weeks => "weeks",
             TimeUnit::Months => "months",
             TimeUnit::Years => "years",
         }
+    }
+
+    /// How a conversion from `self` to `to` is stated next to results.
+    pub fn conversion_note(self, to: TimeUnit) -> Option<String> {
+        if self == to {
+            return None;
+        }
+        let note = match (self, to) {
+            (TimeUnit::Days, TimeUnit::Months) => "months = days / 30.4375".to_string(),
+            (TimeUnit::Days, TimeUnit::Years) => "years = days / 365.25".to_string(),
+            (TimeUnit::Days, TimeUnit::Weeks) => "weeks = days / 7".to_string(),
+            (from, to) => format!(
+                "{} converted to {} (1 month = 30.4375 days, 1 year = 365.25 days)",
+                from.label(),
+                to.label()
+            ),
+        };
+        Some(note)
     }
 }
 

@@ -1,6 +1,9 @@
 //! Numbers for people: p-values, estimates with confidence intervals,
-//! medians that may not be reached, counts with percentages. The page prints
-//! only what these functions return, so the rules live (and are tested) here.
+//! confidence levels, test statistics, medians that may not be reached,
+//! counts with percentages. Every analysis words its numbers through these
+//! functions and the page prints only what they return, so each rule lives
+//! (and is tested) here once: "p < 0.001" in every panel, a 97.5% interval
+//! called 97.5%, never "p = >0.99".
 
 /// A p-value as journals print it: `<0.001`, three decimals below 0.1
 /// (so 0.049 is not rounded to 0.05), two decimals above.
@@ -18,15 +21,77 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// A p-value cell, "—" when there is none.
+pub fn p_value_or_dash(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), p_value)
+}
+
+/// A p-value in a sentence: "p = 0.042", "p < 0.001", "p > 0.99";
+/// "p not computable" when there is none.
+pub fn p_phrase(p: f64) -> String {
+    let text = p_value(p);
+    if let Some(rest) = text.strip_prefix('<') {
+        format!("p < {rest}")
+    } else if let Some(rest) = text.strip_prefix('>') {
+        format!("p > {rest}")
+    } else if text == "—" {
+        "p not computable".to_string()
+    } else {
+        format!("p = {text}")
+    }
+}
+
+/// A chi-square test in a sentence: "χ² = 3.84, df = 1, p = 0.050".
+pub fn chi_square(stat: f64, df: usize, p: f64) -> String {
+    format!("χ² = {}, df = {df}, {}", number(stat, 2), p_phrase(p))
+}
+
+/// A named chi-square test: "Log-rank test: χ² = 3.84, df = 1, p = 0.050".
+pub fn chi_square_line(name: &str, stat: f64, df: usize, p: f64) -> String {
+    format!("{name}: {}", chi_square(stat, df, p))
+}
+
+/// A confidence level in percent as people write it: 0.95 -> "95",
+/// 0.975 -> "97.5", 0.999 -> "99.9" (never rounded to a different level).
+pub fn level_percent(conf_level: f64) -> String {
+    let s = format!("{:.4}", 100.0 * conf_level);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// "95% CI" for a confidence level of 0.95.
+pub fn ci_label(conf_level: f64) -> String {
+    format!("{}% CI", level_percent(conf_level))
+}
+
+/// A standard error: three decimals, four below 0.1 so that small ones
+/// keep three significant-looking digits; "—" when there is none.
+pub fn standard_error(se: Option<f64>) -> String {
+    match se {
+        Some(x) if x.is_finite() => number(x, if x.abs() < 0.1 { 4 } else { 3 }),
+        _ => "—".to_string(),
+    }
+}
+
+/// Magnitudes from here on print in scientific notation: a fixed-decimal
+/// rendering of 1e300 would be a 300-digit string in a table cell.
+const SCIENTIFIC_FROM: f64 = 1e15;
+
 /// A number with a fixed number of decimals; non-finite values print as
-/// `Inf`, `-Inf` or `—` (undefined).
+/// `∞`, `-∞` or `—` (undefined); magnitudes of 10^15 and more in scientific
+/// notation ("1.00e+308").
 pub fn number(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "—".to_string()
     } else if x == f64::INFINITY {
-        "Inf".to_string()
+        "∞".to_string()
     } else if x == f64::NEG_INFINITY {
-        "-Inf".to_string()
+        "-∞".to_string()
+    } else if x.abs() >= SCIENTIFIC_FROM {
+        let s = format!("{x:.2e}");
+        match s.split_once('e') {
+            Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+            _ => s,
+        }
     } else {
         let s = format!("{x:.decimals$}");
         // "-0.00" reads as a sign error to a clinician.
@@ -97,6 +162,40 @@ mod tests {
         assert_eq!(p_value(0.5), "0.50");
         assert_eq!(p_value(0.999), ">0.99");
         assert_eq!(p_value(f64::NAN), "—");
+    }
+
+    #[test]
+    fn p_values_in_sentences_have_one_form() {
+        assert_eq!(p_phrase(0.0004), "p < 0.001");
+        assert_eq!(p_phrase(0.9999), "p > 0.99");
+        assert_eq!(p_phrase(0.042), "p = 0.042");
+        assert_eq!(p_phrase(0.5), "p = 0.50");
+        assert_eq!(p_phrase(f64::NAN), "p not computable");
+        assert_eq!(chi_square(3.8415, 1, 0.05), "χ² = 3.84, df = 1, p = 0.050");
+        assert_eq!(chi_square_line("Log-rank test", 12.3, 2, 0.0001), "Log-rank test: χ² = 12.30, df = 2, p < 0.001");
+        assert_eq!(p_value_or_dash(None), "—");
+    }
+
+    #[test]
+    fn confidence_levels_are_never_rounded_to_another_level() {
+        assert_eq!(level_percent(0.95), "95");
+        assert_eq!(level_percent(0.975), "97.5");
+        assert_eq!(level_percent(0.999), "99.9");
+        assert_eq!(level_percent(0.9995), "99.95");
+        assert_eq!(level_percent(0.9), "90");
+        assert_eq!(ci_label(0.975), "97.5% CI");
+    }
+
+    #[test]
+    fn huge_and_infinite_numbers_stay_readable() {
+        assert_eq!(number(1e308, 2), "1.00e+308");
+        assert_eq!(number(-2.5e20, 1), "-2.50e+20");
+        assert_eq!(number(123456.789, 1), "123456.8");
+        assert_eq!(number(f64::INFINITY, 2), "∞");
+        assert_eq!(number(f64::NEG_INFINITY, 2), "-∞");
+        assert_eq!(standard_error(Some(0.0123)), "0.0123");
+        assert_eq!(standard_error(Some(0.5)), "0.500");
+        assert_eq!(standard_error(None), "—");
     }
 
     #[test]

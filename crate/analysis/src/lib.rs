@@ -9,6 +9,7 @@
 //! [`analyses::DisplayTable`]; the charts crate draws [`plot`].
 
 pub mod dates;
+pub mod export;
 pub mod format;
 pub mod request;
 

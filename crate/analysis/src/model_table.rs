@@ -12,11 +12,10 @@ use crate::design::{
     MissingValues, SurvivalOutcome, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
-use survcalc_stats::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use survcalc_stats::wald::wald_test_zero;
 use survcalc_stats::logistic::{self, CiMethod, LogisticError, LogisticFit, LogisticInput, LogisticMethod, LogisticOptions};
 use crate::table::Table;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::fmt;
 
 /// The outcome of the models: binary (logistic regression) or survival (Cox).
@@ -374,37 +373,15 @@ struct Fitted {
     warnings: Vec<String>,
 }
 
-fn chisq_p(stat: f64, df: usize) -> f64 {
-    ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(stat.max(0.0)))
-}
-
 /// Wald test of the design columns `cols` together (aliased ones skipped).
 fn wald_test(fitted: &Fitted, cols: &[usize]) -> Option<FactorTest> {
-    let kept: Vec<usize> =
-        cols.iter().copied().filter(|&j| fitted.columns.get(j).is_some_and(|c| c.coef.is_some())).collect();
-    if kept.is_empty() {
-        return None;
-    }
-    let b: Vec<f64> = kept.iter().filter_map(|&j| fitted.columns.get(j).and_then(|c| c.coef)).collect();
-    let mut v = SymMatrix::zeros(kept.len());
-    for (a, &ja) in kept.iter().enumerate() {
-        for (c, &jc) in kept.iter().enumerate().take(a + 1) {
-            let x = fitted.var.get(ja).and_then(|row| row.get(jc)).copied().flatten()?;
-            v.set(a, c, x);
-        }
-    }
-    let chol = Cholesky::new(&v, CHOLESKY_TOLERANCE)?;
-    if chol.rank() < kept.len() {
-        return None;
-    }
-    let x = chol.solve(&b);
-    let stat: f64 = b.iter().zip(&x).map(|(b, x)| b * x).sum();
-    let df = kept.len();
-    stat.is_finite().then(|| FactorTest {
+    let coef: Vec<Option<f64>> = fitted.columns.iter().map(|c| c.coef).collect();
+    let var = |j: usize, k: usize| fitted.var.get(j).and_then(|row| row.get(k)).copied().flatten();
+    wald_test_zero(&coef, &var, cols).map(|w| FactorTest {
         test: TermTest::Wald.name(false).to_string(),
-        stat,
-        df,
-        p: chisq_p(stat, df),
+        stat: w.stat,
+        df: w.df,
+        p: w.p,
     })
 }
 
@@ -572,10 +549,7 @@ fn format_threshold(t: f64) -> String {
 }
 
 fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&str>) -> String {
-    let level = format!(
-        "{}%",
-        format::number(100.0 * options.conf_level, if (options.conf_level * 100.0).fract() == 0.0 { 0 } else { 1 })
-    );
+    let level = format!("{}%", format::level_percent(options.conf_level));
     match kind {
         ModelKind::Logistic => {
             let method = if options.firth { "Firth's penalised likelihood" } else { "maximum likelihood" };

@@ -376,7 +376,7 @@ mod tests {
 
     fn frame_for(chart: &FlowChart, width: u32, scale: f64) -> Frame {
         let mut frame = Frame { width, height: 100, scale };
-        frame.height = preferred_height(&chart, &frame);
+        frame.height = preferred_height(chart, &frame);
         frame
     }
 

@@ -709,7 +709,7 @@ mod tests {
 
     fn fitted(plot: &ForestPlot) -> Frame {
         let mut frame = Frame { width: 1000, height: 0, scale: 1.0 };
-        frame.height = preferred_height(&plot, &frame);
+        frame.height = preferred_height(plot, &frame);
         frame
     }
 

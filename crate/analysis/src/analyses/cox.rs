@@ -20,9 +20,8 @@ use crate::design::{
     SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
-use survcalc_stats::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use survcalc_stats::wald::{rows_variance, wald_test_zero};
 use crate::table::{ColumnData, Table};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// What the user asked for (plain JS object; see docs/api.md).
 #[derive(Debug, Clone, Deserialize)]
@@ -208,59 +207,7 @@ pub(crate) fn clean_terms(table: &Table, terms: &[TermSpec]) -> Vec<TermSpec> {
         .collect()
 }
 
-/// "p = 0.042" or "p < 0.001", from survcalc's p-value format.
-pub(crate) fn p_phrase(p: f64) -> String {
-    let text = format::p_value(p);
-    if let Some(rest) = text.strip_prefix('<') {
-        format!("p < {rest}")
-    } else if let Some(rest) = text.strip_prefix('>') {
-        format!("p > {rest}")
-    } else {
-        format!("p = {text}")
-    }
-}
 
-pub(crate) fn chi_square_line(name: &str, stat: f64, df: usize, p: f64) -> String {
-    format!("{name}: χ² = {}, df = {df}, {}", format::number(stat, 2), p_phrase(p))
-}
-
-/// Standard errors keep three significant-looking decimals even when small.
-fn se_text(se: Option<f64>) -> String {
-    match se {
-        Some(x) if x.is_finite() => format::number(x, if x.abs() < 0.1 { 4 } else { 3 }),
-        _ => "—".to_string(),
-    }
-}
-
-/// Wald test of the coefficients `cols` together under variance `var`
-/// (aliased columns, with no coefficient, are left out).
-pub(crate) fn wald_test(coef: &[Option<f64>], var: &[Vec<f64>], cols: &[usize]) -> Option<(f64, usize, f64)> {
-    let kept: Vec<usize> = cols.iter().copied().filter(|&j| coef.get(j).copied().flatten().is_some()).collect();
-    if kept.is_empty() {
-        return None;
-    }
-    let b: Vec<f64> = kept.iter().filter_map(|&j| coef.get(j).copied().flatten()).collect();
-    let mut v = SymMatrix::zeros(kept.len());
-    for (a, &ja) in kept.iter().enumerate() {
-        for (c, &jc) in kept.iter().enumerate() {
-            let x = var.get(ja).and_then(|row| row.get(jc)).copied()?;
-            v.set(a, c, x);
-        }
-    }
-    let chol = Cholesky::new(&v, CHOLESKY_TOLERANCE)?;
-    if chol.rank() < kept.len() {
-        return None;
-    }
-    let x = chol.solve(&b);
-    let stat: f64 = b.iter().zip(&x).map(|(b, x)| b * x).sum();
-    let df = kept.len();
-    let p = chisq_upper(stat, df);
-    stat.is_finite().then_some((stat, df, p))
-}
-
-fn chisq_upper(stat: f64, df: usize) -> f64 {
-    ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(stat.max(0.0)))
-}
 
 fn ties_text(ties: Ties) -> &'static str {
     match ties {
@@ -425,7 +372,7 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
         robust: request.robust || cluster.is_some(),
         cluster,
         decimals: request.decimals.min(6),
-        level: format::number(100.0 * conf_level, if (conf_level * 100.0).fract() == 0.0 { 0 } else { 1 }),
+        level: format::level_percent(conf_level),
     })
 }
 
@@ -534,10 +481,6 @@ fn ph_test(input: &ModelInput, fit: &CoxFit, transform: ZphTransform, warnings: 
     }
 }
 
-/// A p-value cell; "—" where there is no coefficient (aliased).
-fn p_text(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".to_string(), format::p_value)
-}
 
 /// Inference as R's summary.coxph prints it: the robust SE, CI and p when
 /// the variance is robust, the model-based ones otherwise.
@@ -575,10 +518,10 @@ impl Inference<'_> {
     /// The table row of coefficient `j`: label, HR (CI), p, and the SEs when robust.
     fn cells(&self, label: String, j: usize) -> Vec<String> {
         let (lower, upper) = self.ci(j);
-        let mut row = vec![label, hr_cell(self.hr(j), lower, upper, self.decimals), p_text(self.p(j))];
+        let mut row = vec![label, hr_cell(self.hr(j), lower, upper, self.decimals), format::p_value_or_dash(self.p(j))];
         if self.robust {
-            row.push(se_text(self.fit.se.get(j).copied().flatten()));
-            row.push(se_text(self.rv.and_then(|r| r.se.get(j).copied().flatten())));
+            row.push(format::standard_error(self.fit.se.get(j).copied().flatten()));
+            row.push(format::standard_error(self.rv.and_then(|r| r.se.get(j).copied().flatten())));
         }
         row
     }
@@ -597,7 +540,7 @@ impl Inference<'_> {
             upper,
             p,
             text: hr_cell(self.hr(j), lower, upper, self.decimals),
-            p_text: p_text(p),
+            p_text: format::p_value_or_dash(p),
         })
     }
 }
@@ -656,11 +599,15 @@ impl HrRows {
     /// covariate has more than two levels. A covariate split at cut points
     /// lists its `split` rows (level and interval) after the reference.
     fn push_categorical(&mut self, term: &DesignTerm, inference: &Inference, split: Option<Vec<SplitRow>>) {
-        let whole = if term.columns.len() > 1 { wald_test(&inference.fit.coef, inference.var(), &term.columns) } else { None };
-        if let Some((stat, df, p)) = whole {
-            self.term_tests.push(TermWaldTest { term: term.column.clone(), stat, df, p });
+        let whole = if term.columns.len() > 1 {
+            wald_test_zero(&inference.fit.coef, &rows_variance(inference.var()), &term.columns)
+        } else {
+            None
+        };
+        if let Some(w) = whole {
+            self.term_tests.push(TermWaldTest { term: term.column.clone(), stat: w.stat, df: w.df, p: w.p });
         }
-        let whole_p = whole.map(|(_, _, p)| p);
+        let whole_p = whole.map(|w| w.p);
         let mut row = vec![term.column.clone(), String::new(), whole_p.map_or_else(String::new, format::p_value)];
         row.extend(inference.blank_se_cells());
         let forest_row = ForestRow {
@@ -718,12 +665,12 @@ impl HrRows {
 /// The model tests, one line each, as summary.coxph lists them (with the
 /// robust Wald and score tests when robust) and the concordance.
 fn tests_text(fit: &CoxFit, robust: bool, time_split: Option<&TimeSplitSummary>) -> Vec<String> {
-    let mut tests_text = vec![chi_square_line("Likelihood-ratio test", fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)];
+    let mut tests_text = vec![format::chi_square_line("Likelihood-ratio test", fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)];
     match fit.robust.as_ref() {
         Some(r) => {
-            tests_text.push(chi_square_line("Wald test (robust variance)", r.wald_test.stat, r.wald_test.df, r.wald_test.p));
-            tests_text.push(chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
-            tests_text.push(chi_square_line(
+            tests_text.push(format::chi_square_line("Wald test (robust variance)", r.wald_test.stat, r.wald_test.df, r.wald_test.p));
+            tests_text.push(format::chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
+            tests_text.push(format::chi_square_line(
                 "Robust score test",
                 r.robust_score_test.stat,
                 r.robust_score_test.df,
@@ -731,8 +678,8 @@ fn tests_text(fit: &CoxFit, robust: bool, time_split: Option<&TimeSplitSummary>)
             ));
         }
         None => {
-            tests_text.push(chi_square_line("Wald test", fit.wald_test.stat, fit.wald_test.df, fit.wald_test.p));
-            tests_text.push(chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
+            tests_text.push(format::chi_square_line("Wald test", fit.wald_test.stat, fit.wald_test.df, fit.wald_test.p));
+            tests_text.push(format::chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
         }
     }
     if let Some(s) = time_split {
@@ -758,7 +705,7 @@ fn zph_table(z: &ZphResult) -> DisplayTable {
             .terms
             .iter()
             .chain(std::iter::once(&z.global))
-            .map(|r| vec![r.term.clone(), format::number(r.chisq, 2), r.df.to_string(), p_text(Some(r.p))])
+            .map(|r| vec![r.term.clone(), format::number(r.chisq, 2), r.df.to_string(), format::p_value_or_dash(Some(r.p))])
             .collect(),
         numeric_columns: vec![1, 2, 3],
     }
@@ -978,9 +925,6 @@ pub(crate) mod tests {
         assert!(r.warnings.iter().any(|w| w.contains("(line 15)")), "{:?}", r.warnings);
         assert_eq!(r.hr_table.rows.len(), 3);
         assert_eq!(r.plot.rows.len(), 3);
-        assert_eq!(p_phrase(0.0001), "p < 0.001");
-        assert_eq!(p_phrase(0.9999), "p > 0.99");
-        assert_eq!(p_phrase(0.042), "p = 0.042");
     }
 
     #[test]

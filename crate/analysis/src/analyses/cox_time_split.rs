@@ -2,12 +2,13 @@
 //! between intervals of follow-up, as R's `survSplit(..., cut = cuts,
 //! episode = "tgroup")` then `coxph(... + x:strata(tgroup))` (timedep vignette 4.1).
 
-use super::cox::{chi_square_line, TermWaldTest};
+use super::cox::TermWaldTest;
+use crate::format::chi_square_line;
 use super::cox_time_varying::TimeVaryingSpec;
 use serde::{Deserialize, Serialize};
 use survcalc_stats::cox::{self, CoxData, CoxFit};
 use crate::design::{Design, DesignTerm, MissingValues, SurvivalOutcome, TermKind, TermSpec};
-use survcalc_stats::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use survcalc_stats::wald::{rows_variance, wald_test, Contrast, WaldTest};
 use crate::table::Table;
 
 /// Covariates with one hazard ratio per interval of follow-up: the rows are
@@ -405,7 +406,7 @@ impl TimeSplitSummary {
         self.same_hr_tests = self
             .terms
             .iter()
-            .filter_map(|t| same_hr_test(&fit.coef, var, t).map(|(stat, df, p)| TermWaldTest { term: t.covariate.clone(), stat, df, p }))
+            .filter_map(|t| same_hr_test(&fit.coef, var, t).map(|w| TermWaldTest { term: t.covariate.clone(), stat: w.stat, df: w.df, p: w.p }))
             .collect();
         self
     }
@@ -442,37 +443,16 @@ impl TimeSplitSummary {
 
 /// Wald test of coef[c_e] − coef[c_1] = 0 over the intervals e of every part
 /// of `term` (aliased or missing coefficients left out).
-fn same_hr_test(coef: &[Option<f64>], var: &[Vec<f64>], term: &SplitTerm) -> Option<(f64, usize, f64)> {
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+fn same_hr_test(coef: &[Option<f64>], var: &[Vec<f64>], term: &SplitTerm) -> Option<WaldTest> {
+    let mut contrasts: Vec<Contrast> = Vec::new();
     for part in &term.parts {
         let kept: Vec<usize> =
             part.columns.iter().flatten().copied().filter(|&j| coef.get(j).copied().flatten().is_some()).collect();
         if let Some((&first, rest)) = kept.split_first() {
-            pairs.extend(rest.iter().map(|&j| (j, first)));
+            contrasts.extend(rest.iter().map(|&j| vec![(j, 1.0), (first, -1.0)]));
         }
     }
-    if pairs.is_empty() {
-        return None;
-    }
-    let v = |a: usize, b: usize| var.get(a).and_then(|r| r.get(b)).copied();
-    let b: Vec<f64> =
-        pairs.iter().map(|&(i, j)| Some(coef.get(i).copied().flatten()? - coef.get(j).copied().flatten()?)).collect::<Option<_>>()?;
-    let mut m = SymMatrix::zeros(pairs.len());
-    for (a, &(ia, ja)) in pairs.iter().enumerate() {
-        for (c, &(ic, jc)) in pairs.iter().enumerate() {
-            m.set(a, c, v(ia, ic)? - v(ia, jc)? - v(ja, ic)? + v(ja, jc)?);
-        }
-    }
-    let chol = Cholesky::new(&m, CHOLESKY_TOLERANCE)?;
-    if chol.rank() < pairs.len() {
-        return None;
-    }
-    let x = chol.solve(&b);
-    let stat: f64 = b.iter().zip(&x).map(|(b, x)| b * x).sum();
-    let df = pairs.len();
-    let p = statrs::distribution::ChiSquared::new(df as f64)
-        .map_or(f64::NAN, |d| statrs::distribution::ContinuousCDF::sf(&d, stat.max(0.0)));
-    stat.is_finite().then_some((stat, df, p))
+    wald_test(coef, &rows_variance(var), &contrasts)
 }
 
 /// R's call for the split model: `survSplit` then `coxph` with

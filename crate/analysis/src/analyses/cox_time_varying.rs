@@ -444,6 +444,7 @@ pub(super) fn time_varying_text(s: &TimeVaryingSummary, time: &str) -> String {
             unit.label(),
             match unit {
                 TimeUnit::Days => "",
+                TimeUnit::Weeks => " (1 week = 7 days)",
                 TimeUnit::Months => " (1 month = 30.4375 days)",
                 TimeUnit::Years => " (1 year = 365.25 days)",
             }

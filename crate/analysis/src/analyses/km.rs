@@ -2,7 +2,8 @@
 //! log-rank test (survdiff) when grouped, the summary table and the plot.
 
 use super::landmark::{self, LandmarkSummary};
-use super::{DisplayTable, Unit};
+use super::DisplayTable;
+use crate::dates::TimeUnit;
 use crate::plot::km::{KmPlot, KmPlotCurve};
 use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -25,9 +26,9 @@ pub struct KmRequest {
     pub censor_values: Option<Vec<String>>,
     pub group: Option<String>,
     /// The unit of the time column, if known (used in labels).
-    pub time_unit: Option<Unit>,
+    pub time_unit: Option<TimeUnit>,
     /// Show times in this unit (needs `time_unit`).
-    pub display_unit: Option<Unit>,
+    pub display_unit: Option<TimeUnit>,
     pub conf_type: ConfType,
     pub conf_level: f64,
     /// Survival at these times (in the displayed unit), e.g. 12, 24, 36
@@ -248,17 +249,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         }
         _ => None,
     };
-    let p_text = |p: f64| {
-        let text = format::p_value(p);
-        if text.starts_with('<') || text.starts_with('>') { format!("p {text}") } else { format!("p = {text}") }
-    };
     let test_text = logrank.as_ref().map(|lr| {
         format!(
-            "{test_name}{}: χ² = {}, df = {}, {}",
+            "{test_name}{}: {}",
             strata.as_ref().map(|(_, _, n)| format!(", stratified by {n}")).unwrap_or_default(),
-            format::number(lr.chisq, 2),
-            lr.df,
-            p_text(lr.p)
+            format::chi_square(lr.chisq, lr.df, lr.p)
         )
     });
     let trend = match (&logrank, request.trend) {
@@ -271,11 +266,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     };
     let trend_text = trend.as_ref().map(|t| {
         format!(
-            "Test for trend across {} (scores 1 to {} in level order): χ² = {}, df = 1, {}",
+            "Test for trend across {} (scores 1 to {} in level order): {}",
             t.groups.join(" < "),
             t.groups.len(),
-            format::number(t.chisq, 2),
-            p_text(t.p)
+            format::chi_square(t.chisq, 1, t.p)
         )
     });
     let pairwise = match (&grouping, request.pairwise) {
@@ -310,8 +304,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                 vec![
                     format!("{} vs {}", c.group_a, c.group_b),
                     c.chisq.map_or_else(|| "—".into(), |x| format::number(x, 2)),
-                    c.p.map_or_else(|| "—".into(), format::p_value),
-                    c.p_adjusted.map_or_else(|| "—".into(), format::p_value),
+                    format::p_value_or_dash(c.p),
+                    format::p_value_or_dash(c.p_adjusted),
                 ]
             })
             .collect(),
@@ -320,7 +314,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     let max_time = time.iter().copied().fold(0.0_f64, f64::max);
     let decimals = format::decimals_for(max_time);
-    let level = format::number(100.0 * request.conf_level, 0);
+    let level = format::level_percent(request.conf_level);
     let group_name = input.group.as_ref().map(|g| g.column.clone());
     // With a landmark, every time shown is counted from it; say so where shown.
     let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
@@ -403,16 +397,15 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
                     warnings.extend(d.warnings.iter().cloned());
                     Some(format!(
-                        "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), p = {}",
+                        "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
                         a.label,
                         b.label,
                         format::number(tau, format::decimals_for(tau).min(2)),
                         format::number(d.difference, decimals.max(1)),
                         format::number(d.lower, decimals.max(1)),
                         format::number(d.upper, decimals.max(1)),
-                        d.p.map_or_else(|| "—".to_string(), format::p_value)
-                    )
-                    .replace("p = <", "p < "))
+                        d.p.map_or_else(|| "p not computable".to_string(), format::p_phrase)
+                    ))
                 }
                 _ => None,
             };
@@ -441,7 +434,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         None => String::new(),
     };
 
-    let ticks = if unit == Some(Unit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
+    let ticks = if unit == Some(TimeUnit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
     let mut curves = Vec::new();
     for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
         let t = &c.table;
@@ -488,7 +481,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         show_ci: false,
         annotation: logrank.as_ref().map(|lr| {
             let name = if request.rho == 0.0 { "Log-rank" } else { test_name.as_str() };
-            format!("{name} {}", p_text(lr.p))
+            format!("{name} {}", format::p_phrase(lr.p))
         }),
         risk_table: true,
     };

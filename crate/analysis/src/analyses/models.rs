@@ -11,6 +11,7 @@ use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use survcalc_stats::cox::Ties;
 use crate::design::{BinaryOutcomeSpec, SurvivalOutcomeSpec, TermSpec};
+use crate::export::{csv_line, csv_number};
 use crate::format;
 use survcalc_stats::logistic::CiMethod;
 use crate::model_table::{
@@ -118,11 +119,6 @@ pub struct ModelTableResult {
     pub csv: String,
 }
 
-fn chi_square_text(stat: f64, df: usize, p: f64) -> String {
-    let p = crate::format::p_value(p);
-    let p = if p.starts_with(['<', '>']) { format!("p {p}") } else { format!("p = {p}") };
-    format!("χ² = {}, df = {df}, {p}", crate::format::number(stat, 2))
-}
 
 /// The multivariable model's overall fit, in one line.
 fn model_fit_text(fit: &crate::model_table::FittedModel) -> String {
@@ -133,7 +129,7 @@ fn model_fit_text(fit: &crate::model_table::FittedModel) -> String {
             let lr = f
                 .lr_test
                 .as_ref()
-                .map_or_else(|| "not available".to_string(), |t| chi_square_text(t.stat, t.df, t.p));
+                .map_or_else(|| "not available".to_string(), |t| format::chi_square(t.stat, t.df, t.p));
             match (f.penalized_loglik, f.aic) {
                 (Some(_), _) => format!("Multivariable model fit (Firth): penalised likelihood-ratio test against the null model {lr}."),
                 (None, aic) => format!(
@@ -154,9 +150,9 @@ fn model_fit_text(fit: &crate::model_table::FittedModel) -> String {
                 .unwrap_or_default();
             format!(
                 "Multivariable model fit: likelihood-ratio test {}; Wald test {}; score test {}{c}.",
-                chi_square_text(f.lr_test.stat, f.lr_test.df, f.lr_test.p),
-                chi_square_text(f.wald_test.stat, f.wald_test.df, f.wald_test.p),
-                chi_square_text(f.score_test.stat, f.score_test.df, f.score_test.p)
+                format::chi_square(f.lr_test.stat, f.lr_test.df, f.lr_test.p),
+                format::chi_square(f.wald_test.stat, f.wald_test.df, f.wald_test.p),
+                format::chi_square(f.score_test.stat, f.score_test.df, f.score_test.p)
             )
         }
     }
@@ -249,22 +245,6 @@ fn kind_name(kind: RowKind) -> &'static str {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_number(v: Option<f64>) -> String {
-    match v {
-        Some(x) if x.is_finite() => format!("{x:?}"),
-        Some(x) if x.is_infinite() => if x > 0.0 { "Inf" } else { "-Inf" }.to_string(),
-        _ => String::new(),
-    }
-}
-
 fn table_csv(t: &ModelTable, level: &str) -> String {
     let e = &t.estimate_name;
     let header = [
@@ -284,8 +264,7 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
         "multivariable_upper".to_string(),
         "multivariable_p".to_string(),
     ];
-    let mut out = header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
+    let mut out = csv_line(&header);
     for r in &t.rows {
         let fields = [
             r.term.clone(),
@@ -304,8 +283,7 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
             csv_number(r.multivariable.upper),
             csv_number(r.multivariable.p),
         ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.push_str(&csv_line(&fields));
     }
     out
 }
@@ -432,10 +410,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     }
 
     let e = t.estimate_name.clone();
-    let level = format!(
-        "{}%",
-        format::number(100.0 * t.conf_level, if (t.conf_level * 100.0).fract() == 0.0 { 0 } else { 1 })
-    );
+    let level = format!("{}%", format::level_percent(t.conf_level));
     let display_table = DisplayTable {
         header: vec![
             "Factor".to_string(),

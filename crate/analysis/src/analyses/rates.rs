@@ -6,6 +6,7 @@
 use super::DisplayTable;
 use serde::{Deserialize, Serialize};
 use survcalc_stats::contingency::{BaselineTest, BaselineTestKind};
+use crate::export::csv_line;
 use crate::format;
 use survcalc_stats::rates::{self, Proportion, RateCiMethod, RateCount, RateOptions};
 use crate::table::{categorical_column, ColumnKind, Table};
@@ -110,45 +111,21 @@ fn ci_name(method: RateCiMethod) -> &'static str {
     }
 }
 
-/// "p = 0.031", "p < 0.001", "p > 0.99".
-fn p_phrase(p: f64) -> String {
-    let text = format::p_value(p);
-    match text.chars().next() {
-        Some('<') | Some('>') => format!("p {} {}", &text[..1], &text[1..]),
-        _ => format!("p = {text}"),
-    }
-}
 
 fn test_text(test: &BaselineTest) -> String {
     match test.test {
         BaselineTestKind::Fisher => format!(
             "{}: {} (smallest expected count {} < 5)",
             test.method,
-            p_phrase(test.p),
+            format::p_phrase(test.p),
             format::number(test.min_expected, 2)
         ),
         BaselineTestKind::ChiSquare => format!(
-            "{}: χ² = {}, df = {}, {}",
+            "{}: {}",
             test.method,
-            format::number(test.chi_square.chisq, 2),
-            test.chi_square.df,
-            p_phrase(test.p)
+            format::chi_square(test.chi_square.chisq, test.chi_square.df, test.p)
         ),
     }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_line(cells: &[String]) -> String {
-    let mut line = cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
 }
 
 fn lines_text(lines: &[u64], count: usize) -> String {
@@ -340,7 +317,7 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         }
     };
 
-    let level = format::number(100.0 * request.conf_level, if (100.0 * request.conf_level).fract() == 0.0 { 0 } else { 1 });
+    let level = format::level_percent(request.conf_level);
     let success_label = success_values.join(" or ");
     let pct = |x: f64| format::number(100.0 * x, 1);
     let row = |p: &Proportion| {
