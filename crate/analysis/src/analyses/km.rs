@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::format;
 use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
 use statrs::distribution::{ContinuousCDF, Normal};
-use survcalc_stats::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use std::borrow::Cow;
 
@@ -317,13 +317,19 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     };
     let logrank = match &grouping {
         Some(g) if g.labels.len() >= 2 => {
-            let lr = logrank::fit(
-                &LogrankInput { time: &time, event, groups: *g, strata: strata_grouping },
-                &test_options,
-            )
-            .map_err(|e| e.to_string())?;
-            warnings.extend(lr.warnings.iter().cloned());
-            Some(lr)
+            match logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: strata_grouping }, &test_options) {
+                Ok(lr) => {
+                    warnings.extend(lr.warnings.iter().cloned());
+                    Some(lr)
+                }
+                // No event, or events in one group's risk set only: the
+                // curves stand, only the comparison is undefined.
+                Err(e @ (LogrankError::NoEvents | LogrankError::NoComparison)) => {
+                    warnings.push(e.to_string());
+                    None
+                }
+                Err(e) => return Err(e.to_string()),
+            }
         }
         _ => None,
     };
@@ -358,7 +364,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         )
     });
     let pairwise = match (&grouping, request.pairwise) {
-        (Some(g), Some(adjust)) if g.labels.len() >= 3 => Some(
+        (Some(g), Some(adjust)) if g.labels.len() >= 3 && logrank.is_some() => Some(
             logrank::pairwise(
                 &LogrankInput { time: &time, event, groups: *g, strata: None },
                 &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
