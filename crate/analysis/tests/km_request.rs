@@ -120,7 +120,7 @@ fn rmst_from_r_table(tb: &Value, tau: f64) -> (f64, f64) {
     let area = |from: f64| -> f64 {
         let mut total = 0.0;
         let mut left = from;
-        let mut level = time.iter().zip(&surv).filter(|(t, _)| **t <= from).last().map_or(1.0, |(_, s)| *s);
+        let mut level = time.iter().zip(&surv).rfind(|(t, _)| **t <= from).map_or(1.0, |(_, s)| *s);
         for (t, s) in time.iter().zip(&surv).filter(|(t, _)| **t > from && **t <= tau) {
             total += (t - left) * level;
             left = *t;
