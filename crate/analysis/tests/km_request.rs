@@ -227,6 +227,14 @@ fn rmst_contrast_names_two_groups_of_the_analysis() {
     assert!(e.contains("set \"rmst_tau\""), "{e}");
     let e = err(&["2", "1"], None, Some(365.0));
     assert!(e.contains("choose the group column"), "{e}");
+    // As the page or a saved analysis sends it: codes may be numbers.
+    let json = serde_json::json!({
+        "time": "time", "event": "status", "event_values": [2], "group": "sex", "rmst_tau": 365, "rmst_contrast": [1, 2]
+    });
+    let read: KmRequest = survcalc_analysis::request::from_value(&json, "Kaplan–Meier").unwrap();
+    assert_eq!(read.rmst_contrast.as_deref(), Some(&["1".to_string(), "2".to_string()][..]));
+    let d = run(&t, &read).unwrap().rmst_difference.unwrap();
+    assert_eq!((d.group.as_str(), d.reference.as_str()), ("1", "2"));
     // Three groups: no difference unless one is asked for, then any pair.
     let ecog = lung(Some("ph.ecog"));
     let none = run(&t, &KmRequest { rmst_tau: Some(365.0), ..ecog.clone() }).unwrap();
