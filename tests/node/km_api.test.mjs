@@ -126,10 +126,22 @@ test("survival at times, RMST and median follow-up equal R (lung)", () => {
   assert.deepEqual(r.at_times_table.rows.map((row) => row[3]), at.surv.map((s) => `${(100 * s).toFixed(1)}%`));
   const follow = ref.km.reverse_km_followup_overall.strata.all.summary.log;
   assert.ok(r.follow_up_text.includes(String(follow.median)), r.follow_up_text);
+  assert.deepEqual(r.follow_up, { median: follow.median, lower: follow.median_lcl, upper: follow.median_ucl });
+  assert.deepEqual(r.survival_at_times[0].n_risk, at.n_risk);
   assert.equal(r.rmst_table.rows.length, 1);
   assert.equal(r.rmst_difference_text, null, "no difference without two groups");
   const bySex = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "sex", rmst_tau: 365 });
-  assert.match(bySex.rmst_difference_text, /^RMST difference \(1 − 2\) up to 365: /);
+  // By default the second group minus the first (survRM2's arm 1 − arm 0);
+  // the numbers behind the text reach JS as numbers (checked against R in
+  // crate/analysis/tests/km_request.rs).
+  assert.match(bySex.rmst_difference_text, /^RMST difference \(2 − 1\) up to 365: /);
+  assert.deepEqual([bySex.rmst_difference.group, bySex.rmst_difference.reference], ["2", "1"]);
+  for (const key of ["estimate", "se", "z", "lower", "upper", "p"]) assert.equal(typeof bySex.rmst_difference[key], "number", key);
+  assert.deepEqual(bySex.rmst.map((e) => e.label), ["All patients", "1", "2"]);
+  const swapped = ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "sex", rmst_tau: 365, rmst_contrast: ["1", "2"] });
+  assert.equal(swapped.rmst_difference.estimate, -bySex.rmst_difference.estimate);
+  assert.match(errorOf(() => ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], group: "sex", rmst_tau: 365, rmst_contrast: ["male", "2"] })),
+    /no group "male"\. Groups: "1", "2"/);
   assert.throws(() => ds.kaplanMeier({ time: "time", event: "status", event_values: ["2"], rmst_tau: -1 }), /positive/);
 });
 

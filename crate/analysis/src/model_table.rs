@@ -8,7 +8,7 @@
 
 use survcalc_stats::cox::{self, CoxError, CoxFit, CoxOptions, Ties};
 use crate::design::{
-    binary_outcome, build_design, survival_outcome, BinaryOutcome, BinaryOutcomeSpec, Design, DesignError, DesignTerm,
+    binary_outcome, binary_outcome_among, build_design, survival_outcome, BinaryOutcome, BinaryOutcomeSpec, Design, DesignError, DesignTerm,
     MissingValues, SurvivalOutcome, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
@@ -602,16 +602,47 @@ fn term_error(column: &str) -> impl Fn(DesignError) -> ModelTableError + '_ {
 /// Fits every candidate alone, then the multivariable model, and lays the
 /// results out as the paper's table.
 pub fn fit(table: &Table, spec: &ModelTableSpec, options: &ModelTableOptions) -> Result<ModelTable, ModelTableError> {
+    fit_rows(table, None, spec, options)
+}
+
+/// As [`fit`], with a binary outcome read only at the table rows `rows`
+/// (ascending): a comparison of some outcome values (secondary resistance
+/// vs durable response) leaves the other rows out without copying the
+/// table. Survival outcomes are read over the whole table only.
+pub fn fit_among(
+    table: &Table,
+    rows: &[usize],
+    spec: &ModelTableSpec,
+    options: &ModelTableOptions,
+) -> Result<ModelTable, ModelTableError> {
+    fit_rows(table, Some(rows), spec, options)
+}
+
+fn fit_rows(
+    table: &Table,
+    among: Option<&[usize]>,
+    spec: &ModelTableSpec,
+    options: &ModelTableOptions,
+) -> Result<ModelTable, ModelTableError> {
     check_options(options)?;
     if spec.candidates.is_empty() {
         return Err(ModelTableError::NoCandidates);
     }
-    let (kind, outcome) = match &spec.outcome {
-        OutcomeSpec::Binary(b) => {
+    let (kind, outcome) = match (&spec.outcome, among) {
+        (OutcomeSpec::Binary(b), None) => {
             (ModelKind::Logistic, Outcome::Binary(binary_outcome(table, b).map_err(outcome_error)?))
         }
-        OutcomeSpec::Survival(s) => {
+        (OutcomeSpec::Binary(b), Some(rows)) => {
+            (ModelKind::Logistic, Outcome::Binary(binary_outcome_among(table, b, rows).map_err(outcome_error)?))
+        }
+        (OutcomeSpec::Survival(s), None) => {
             (ModelKind::Cox, Outcome::Survival(survival_outcome(table, s).map_err(outcome_error)?))
+        }
+        (OutcomeSpec::Survival(_), Some(_)) => {
+            return Err(ModelTableError::InvalidOption {
+                name: "rows",
+                value: "a row selection with a survival outcome (not supported)".to_string(),
+            })
         }
     };
     let firth = options.firth && kind == ModelKind::Logistic;

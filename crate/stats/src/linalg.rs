@@ -100,7 +100,11 @@ impl Cholesky {
         let n = a.n;
         let mut ld = a.data.clone();
         let mut aliased = vec![false; n];
-        let eps = (0..n).map(|i| a.get(i, i).abs()).fold(0.0_f64, f64::max) * tolerance;
+        // R's cholesky2: the tolerance is relative to the largest diagonal,
+        // and absolute when every diagonal is 0 (a matrix of zeros, e.g. the
+        // information of a covariate no risk set can compare, is of rank 0).
+        let largest = (0..n).map(|i| a.get(i, i).abs()).fold(0.0_f64, f64::max);
+        let eps = if largest == 0.0 { tolerance } else { largest * tolerance };
         for i in 0..n {
             let pivot = ld[i * n + i];
             if !pivot.is_finite() {
@@ -226,6 +230,15 @@ mod tests {
         assert_eq!(c.rank(), 2);
         let inv = c.inverse();
         assert_eq!(inv.get(2, 2), 0.0);
+    }
+
+    #[test]
+    fn a_matrix_of_zeros_has_rank_zero() {
+        // As R's cholesky2 (eps = toler when no diagonal is positive): every
+        // column aliased, a zero generalised inverse, not a full-rank zero.
+        let c = Cholesky::new(&SymMatrix::zeros(2), CHOLESKY_TOLERANCE).unwrap();
+        assert_eq!((c.rank(), c.aliased()), (0, vec![0, 1]));
+        assert_eq!(c.inverse().get(1, 1), 0.0);
     }
 
     #[test]

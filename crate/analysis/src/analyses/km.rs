@@ -9,8 +9,9 @@ use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use crate::format;
-use survcalc_stats::km::{self, ConfType, Grouping, KmFit, KmOptions};
-use survcalc_stats::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
+use statrs::distribution::{ContinuousCDF, Normal};
+use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use std::borrow::Cow;
 
@@ -50,6 +51,12 @@ pub struct KmRequest {
     /// Landmark analysis at this time (displayed unit): only patients with
     /// follow-up beyond it, times measured from it; absent = none.
     pub landmark: Option<f64>,
+    /// Which RMST difference to report, as `[group, reference]`: the RMST
+    /// of `group` minus that of `reference` (needs `rmst_tau`). Absent:
+    /// with exactly two groups, the second level minus the first, as
+    /// survRM2's `rmst2` reports arm = 1 minus arm = 0; with more groups,
+    /// no difference.
+    pub rmst_contrast: Option<Vec<String>>,
 }
 
 impl Default for KmRequest {
@@ -71,8 +78,72 @@ impl Default for KmRequest {
             trend: false,
             pairwise: None,
             landmark: None,
+            rmst_contrast: None,
         }
     }
+}
+
+/// Survival of one curve at the requested times, as R's `summary(fit,
+/// times = ..., extend = TRUE)`: the numbers of `at_times_table`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurvivalAtTimes {
+    /// As shown in the tables ("All patients" for the overall curve).
+    pub label: String,
+    /// The requested times (displayed unit, from the landmark if any), ascending.
+    pub time: Vec<f64>,
+    pub n_risk: Vec<usize>,
+    pub surv: Vec<f64>,
+    /// Greenwood SE of S (`summary()$std.err`); `null` where R gives NaN.
+    pub se: Vec<Option<f64>>,
+    /// Pointwise limits at the request's `conf_level` and `conf_type`.
+    pub lower: Vec<Option<f64>>,
+    pub upper: Vec<Option<f64>>,
+}
+
+/// Restricted mean survival time of one curve up to `tau`: R's `rmean`
+/// and `se(rmean)` of `print(survfit(...), rmean = tau)` (survival's
+/// survmean, after Miller 1981). R prints no interval; `lower` and `upper`
+/// are the Wald interval estimate ± z·se at the request's `conf_level`, as
+/// survRM2's `rmst2` gives per arm.
+#[derive(Debug, Clone, Serialize)]
+pub struct RmstEstimate {
+    /// As shown in the tables ("All patients" for the overall curve).
+    pub label: String,
+    pub tau: f64,
+    pub estimate: f64,
+    pub se: f64,
+    pub conf_level: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// RMST of `group` minus RMST of `reference` up to `tau`: SE =
+/// sqrt(se_group² + se_reference²) (independent groups), Wald interval
+/// estimate ± z·se and two-sided normal p, as survRM2's `rmst2` row
+/// "RMST (arm=1)-(arm=0)" with `group` as arm 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct RmstContrast {
+    pub group: String,
+    pub reference: String,
+    pub tau: f64,
+    pub estimate: f64,
+    pub se: f64,
+    /// `null` when both SEs are 0 (no event before `tau`): no test.
+    pub z: Option<f64>,
+    pub conf_level: f64,
+    pub lower: f64,
+    pub upper: f64,
+    pub p: Option<f64>,
+}
+
+/// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith
+/// 1996) with its CI: the numbers of `follow_up_text`; `null` where not
+/// reached or undefined.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp {
+    pub median: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,6 +171,14 @@ pub struct KmResult {
     pub n_used: usize,
     pub dropped: Vec<DroppedRows>,
     pub warnings: Vec<String>,
+    /// Survival at the requested times, per curve (empty when none asked).
+    pub survival_at_times: Vec<SurvivalAtTimes>,
+    /// RMST per curve up to `rmst_tau` (empty when not asked).
+    pub rmst: Vec<RmstEstimate>,
+    /// The RMST difference chosen by `rmst_contrast` (or the default).
+    pub rmst_difference: Option<RmstContrast>,
+    /// The median follow-up of `follow_up_text`.
+    pub follow_up: Option<FollowUp>,
 }
 
 /// Group codes of the analysed patients and the labels they index.
@@ -239,13 +318,19 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     };
     let logrank = match &grouping {
         Some(g) if g.labels.len() >= 2 => {
-            let lr = logrank::fit(
-                &LogrankInput { time: &time, event, groups: *g, strata: strata_grouping },
-                &test_options,
-            )
-            .map_err(|e| e.to_string())?;
-            warnings.extend(lr.warnings.iter().cloned());
-            Some(lr)
+            match logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: strata_grouping }, &test_options) {
+                Ok(lr) => {
+                    warnings.extend(lr.warnings.iter().cloned());
+                    Some(lr)
+                }
+                // No event, or events in one group's risk set only: the
+                // curves stand, only the comparison is undefined.
+                Err(e @ (LogrankError::NoEvents | LogrankError::NoComparison)) => {
+                    warnings.push(e.to_string());
+                    None
+                }
+                Err(e) => return Err(e.to_string()),
+            }
         }
         _ => None,
     };
@@ -273,7 +358,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         )
     });
     let pairwise = match (&grouping, request.pairwise) {
-        (Some(g), Some(adjust)) if g.labels.len() >= 3 => Some(
+        (Some(g), Some(adjust)) if g.labels.len() >= 3 && logrank.is_some() => Some(
             logrank::pairwise(
                 &LogrankInput { time: &time, event, groups: *g, strata: None },
                 &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
@@ -351,12 +436,22 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
     survcalc_stats::sort::floats(&mut times);
     times.dedup();
+    let mut survival_at_times = Vec::new();
     let at_times_table = if times.is_empty() {
         None
     } else {
         let mut rows = Vec::new();
         for (label, c) in shown_curves() {
             let at = c.at_times(&times).map_err(|e| e.to_string())?;
+            survival_at_times.push(SurvivalAtTimes {
+                label: label.clone(),
+                time: at.time.clone(),
+                n_risk: at.n_risk.clone(),
+                surv: at.surv.clone(),
+                se: at.std_err_surv.clone(),
+                lower: at.lower.clone(),
+                upper: at.upper.clone(),
+            });
             for i in 0..at.time.len() {
                 rows.push(vec![
                     label.clone(),
@@ -383,20 +478,35 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         })
     };
 
+    if request.rmst_contrast.is_some() && request.rmst_tau.is_none() {
+        return Err("Option \"rmst_contrast\" chooses which RMST difference to report: set \"rmst_tau\" (the horizon) too.".to_string());
+    }
+    let mut rmst = Vec::new();
+    let mut rmst_difference = None;
     let (rmst_table, rmst_difference_text) = match request.rmst_tau {
         Some(tau) if tau.is_finite() && tau > 0.0 => {
+            let z = rmst_z(request.conf_level)?;
             let mut rows = Vec::new();
             for (label, c) in shown_curves() {
                 let r = c.rmst(tau).map_err(|e| e.to_string())?;
                 warnings.extend(r.warnings.iter().cloned());
-                rows.push(vec![label, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+                rows.push(vec![label.clone(), format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+                rmst.push(RmstEstimate {
+                    label,
+                    tau,
+                    estimate: r.rmean,
+                    se: r.se_rmean,
+                    conf_level: request.conf_level,
+                    lower: r.rmean - z * r.se_rmean,
+                    upper: r.rmean + z * r.se_rmean,
+                });
             }
-            let groups: Vec<_> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
-            let difference = match groups.as_slice() {
-                [a, b] => {
+            let groups: Vec<&KmCurve> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
+            let difference = match rmst_pair(&groups, request.rmst_contrast.as_deref(), landmark.as_ref())? {
+                Some((a, b)) => {
                     let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
                     warnings.extend(d.warnings.iter().cloned());
-                    Some(format!(
+                    let text = format!(
                         "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
                         a.label,
                         b.label,
@@ -405,9 +515,22 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                         format::number(d.lower, decimals.max(1)),
                         format::number(d.upper, decimals.max(1)),
                         d.p.map_or_else(|| "p not computable".to_string(), format::p_phrase)
-                    ))
+                    );
+                    rmst_difference = Some(RmstContrast {
+                        group: a.label.clone(),
+                        reference: b.label.clone(),
+                        tau,
+                        estimate: d.difference,
+                        se: d.se,
+                        z: d.z,
+                        conf_level: d.conf_level,
+                        lower: d.lower,
+                        upper: d.upper,
+                        p: d.p,
+                    });
+                    Some(text)
                 }
-                _ => None,
+                None => None,
             };
             let table = DisplayTable {
                 header: vec![
@@ -433,6 +556,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         ),
         None => String::new(),
     };
+    let follow_up =
+        follow.curves.first().map(|f| FollowUp { median: f.median.quantile, lower: f.median.lower, upper: f.median.upper });
 
     let ticks = if unit == Some(TimeUnit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
     let mut curves = Vec::new();
@@ -533,5 +658,60 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         plot,
         landmark,
         warnings,
+        survival_at_times,
+        rmst,
+        rmst_difference,
+        follow_up,
     })
+}
+
+/// Standard normal quantile of a two-sided interval at `conf_level`.
+fn rmst_z(conf_level: f64) -> Result<f64, String> {
+    if !(conf_level > 0.0 && conf_level < 1.0) {
+        return Err(format!("The confidence level must be between 0 and 1 (e.g. 0.95); {conf_level} is not."));
+    }
+    Ok(Normal::standard().inverse_cdf(1.0 - (1.0 - conf_level) / 2.0))
+}
+
+/// The two curves of the RMST difference, `(group, reference)`: as the
+/// request names them, or by default the second level minus the first when
+/// there are exactly two groups (survRM2's arm 1 minus arm 0).
+fn rmst_pair<'a>(
+    groups: &[&'a KmCurve],
+    contrast: Option<&[String]>,
+    landmark: Option<&LandmarkSummary>,
+) -> Result<Option<(&'a KmCurve, &'a KmCurve)>, String> {
+    let Some(names) = contrast else {
+        return Ok(match groups {
+            [first, second] => Some((*second, *first)),
+            _ => None,
+        });
+    };
+    if groups.is_empty() {
+        return Err("Option \"rmst_contrast\" compares two groups: choose the group column too.".to_string());
+    }
+    let choices = groups.iter().map(|c| format!("\"{}\"", c.label)).collect::<Vec<_>>().join(", ");
+    let [group, reference] = names else {
+        return Err(format!(
+            "Option \"rmst_contrast\" takes two groups, [group, reference] for the RMST of group minus that of reference; {} given. Groups: {choices}.",
+            names.len()
+        ));
+    };
+    let find = |name: &String| -> Result<&'a KmCurve, String> {
+        let name = name.trim();
+        if let Some(c) = groups.iter().find(|c| c.label == name) {
+            return Ok(*c);
+        }
+        if landmark.is_some_and(|l| l.groups_left_out.iter().any(|g| g == name)) {
+            return Err(format!(
+                "Option \"rmst_contrast\": group \"{name}\" has no patient left after the landmark. Groups: {choices}."
+            ));
+        }
+        Err(format!("Option \"rmst_contrast\": there is no group \"{name}\". Groups: {choices}."))
+    };
+    let (a, b) = (find(group)?, find(reference)?);
+    if a.group == b.group {
+        return Err(format!("Option \"rmst_contrast\" names \"{}\" twice; choose two different groups.", a.label));
+    }
+    Ok(Some((a, b)))
 }

@@ -162,15 +162,12 @@ fn quote_list(values: &[String]) -> String {
     values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
 }
 
-/// A copy of the table in which the outcome column's values outside
-/// `keep` are missing, so that only the compared groups enter the models.
-fn restricted_to(table: &Table, column: &str, keep: &[String]) -> Result<(Table, usize), String> {
-    let mut out = table.clone();
-    let col = out
-        .columns
-        .iter_mut()
-        .find(|c| c.name == column)
-        .ok_or_else(|| format!("There is no column named \"{column}\"."))?;
+/// The table rows whose outcome value is one of `keep` or missing (those
+/// still count as missing), and how many rows hold another value: only the
+/// compared groups enter the models, selected by row instead of by a copy
+/// of the table.
+fn compared_rows(table: &Table, column: &str, keep: &[String]) -> Result<(Vec<usize>, usize), String> {
+    let col = table.require(column).map_err(|e| e.to_string())?;
     let decimal_comma = table.decimal_comma;
     let wanted_numbers: Vec<f64> = keep
         .iter()
@@ -180,39 +177,22 @@ fn restricted_to(table: &Table, column: &str, keep: &[String]) -> Result<(Table,
             t.parse::<f64>().ok()
         })
         .collect();
-    let mut removed = 0usize;
-    match &mut col.data {
-        ColumnData::Number(values) => {
-            for v in values.iter_mut() {
-                if v.is_some_and(|x| !wanted_numbers.contains(&x)) {
-                    *v = None;
-                    removed += 1;
-                }
-            }
-        }
+    let kept: Vec<bool> = match &col.data {
+        ColumnData::Number(values) => values.iter().map(|v| v.is_none_or(|x| wanted_numbers.contains(&x))).collect(),
         ColumnData::Category { codes, levels } => {
-            let kept: Vec<bool> = levels.iter().map(|l| keep.iter().any(|k| k.trim() == l)).collect();
-            for c in codes.iter_mut() {
-                if c.is_some_and(|code| !kept.get(code as usize).copied().unwrap_or(false)) {
-                    *c = None;
-                    removed += 1;
-                }
-            }
+            let wanted: Vec<bool> = levels.iter().map(|l| keep.iter().any(|k| k.trim() == l)).collect();
+            codes.iter().map(|c| c.is_none_or(|code| wanted.get(code as usize).copied().unwrap_or(false))).collect()
         }
         ColumnData::Text(values) => {
-            for v in values.iter_mut() {
-                if v.as_deref().is_some_and(|s| !keep.iter().any(|k| k.trim() == s)) {
-                    *v = None;
-                    removed += 1;
-                }
-            }
+            values.iter().map(|v| v.as_deref().is_none_or(|s| keep.iter().any(|k| k.trim() == s))).collect()
         }
         ColumnData::Date(_) => {
             return Err(format!("Column \"{column}\" holds dates; an outcome needs two values such as yes/no."))
         }
-    }
-    col.n_missing += removed;
-    Ok((out, removed))
+    };
+    let rows: Vec<usize> = (0..kept.len()).filter(|&r| kept[r]).collect();
+    let removed = kept.len() - rows.len();
+    Ok((rows, removed))
 }
 
 fn forest_estimate(cell: &Cell) -> Option<ForestEstimate> {
@@ -303,7 +283,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         ..ModelTableOptions::default()
     };
     let mut outcome_sentence;
-    let mut restricted: Option<(Table, usize)> = None;
+    let mut restricted: Option<(Vec<usize>, usize)> = None;
     let outcome_spec = match kind {
         OutcomeType::Binary => {
             if o.column.trim().is_empty() {
@@ -336,7 +316,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 );
             } else {
                 let keep: Vec<String> = ones.iter().chain(&zeros).cloned().collect();
-                let (t, removed) = restricted_to(table, &column.name, &keep)?;
+                let (rows, removed) = compared_rows(table, &column.name, &keep)?;
                 outcome_sentence = format!(
                     "Outcome: \"{}\" = {} (coded 1) against {} (coded 0); {removed} patient{} with another value left out.{missing_note}",
                     column.name,
@@ -344,7 +324,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                     quote_list(&zeros),
                     if removed == 1 { "" } else { "s" },
                 );
-                restricted = Some((t, removed));
+                restricted = Some((rows, removed));
             }
             OutcomeSpec::Binary(BinaryOutcomeSpec {
                 column: o.column.clone(),
@@ -378,8 +358,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         OutcomeType::Binary => None,
     };
     let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
-    let data = restricted.as_ref().map_or(table, |(t, _)| t);
-    let t = model_table::fit(data, &spec, &options).map_err(|e| e.to_string())?;
+    let t = match &restricted {
+        Some((rows, _)) => model_table::fit_among(table, rows, &spec, &options),
+        None => model_table::fit(table, &spec, &options),
+    }
+    .map_err(|e| e.to_string())?;
 
     let mut warnings = t.warnings.clone();
     if kind == OutcomeType::Binary {

@@ -282,6 +282,22 @@ impl Matcher<'_> {
 /// `non_event_values` 0 (every other value when that list is empty), any
 /// other value is an error naming its line; missing values are left out.
 pub fn binary_outcome(table: &Table, spec: &BinaryOutcomeSpec) -> Result<BinaryOutcome, DesignError> {
+    read_binary_outcome(table, spec, 0..table.n_rows())
+}
+
+/// As [`binary_outcome`], reading only the table rows `rows` (ascending):
+/// the others take no part, as when two outcome values are compared and
+/// the rest left out, without a copy of the table. `n_read` stays the
+/// table's row count.
+pub fn binary_outcome_among(table: &Table, spec: &BinaryOutcomeSpec, rows: &[usize]) -> Result<BinaryOutcome, DesignError> {
+    read_binary_outcome(table, spec, rows.iter().copied())
+}
+
+fn read_binary_outcome(
+    table: &Table,
+    spec: &BinaryOutcomeSpec,
+    candidate_rows: impl Iterator<Item = usize>,
+) -> Result<BinaryOutcome, DesignError> {
     let column = table.require(&spec.column)?;
     let ones = trimmed(&spec.event_values);
     let zeros = trimmed(&spec.non_event_values);
@@ -338,7 +354,7 @@ pub fn binary_outcome(table: &Table, spec: &BinaryOutcomeSpec) -> Result<BinaryO
     // Distinct values counted as 0 by default, for the warning (a few suffice).
     let mut others: Vec<String> = Vec::new();
     let mut seen_one = vec![false; ones.len()];
-    for row in 0..n {
+    for row in candidate_rows {
         match matcher.status(row) {
             Err(()) => {
                 tally.count += 1;
