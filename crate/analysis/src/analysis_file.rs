@@ -93,36 +93,49 @@ impl AnalysisStep {
     /// analysis's request. Errors are worded for "this step" and carry the
     /// option's path within the step.
     pub fn from_value(value: &Value) -> Result<AnalysisStep, RequestError> {
-        let Value::Object(map) = value else {
-            return Err(RequestError::wrong_type("an object with \"analysis\" and its options", value));
-        };
-        let kind = match map.get("analysis") {
-            None => return Err(RequestError::new(RequestErrorKind::Missing).within("analysis".into())),
-            Some(Value::String(given)) => {
-                let wanted = request::normalise(given);
-                ANALYSIS_KINDS.iter().copied().find(|k| request::normalise(k) == wanted).ok_or_else(|| {
-                    RequestError::new(RequestErrorKind::UnknownChoice { value: given.clone(), expected: ANALYSIS_KINDS })
-                        .within("analysis".into())
-                })?
-            }
-            Some(other) => {
-                return Err(RequestError::wrong_type("the name of an analysis", other).within("analysis".into()))
-            }
-        };
-        let options: Map<String, Value> = map.iter().filter(|(k, _)| *k != "analysis").map(|(k, v)| (k.clone(), v.clone())).collect();
-        let options = Value::Object(options);
-        fn read<T: DeserializeOwned>(options: &Value) -> Result<T, RequestError> {
-            request::from_value(options, "this step")
-        }
-        Ok(match kind {
-            "classify" => AnalysisStep::Classify(read(&options)?),
-            "kaplan_meier" => AnalysisStep::KaplanMeier(read(&options)?),
-            "cox" => AnalysisStep::Cox(read(&options)?),
-            "model_table" => AnalysisStep::ModelTable(read(&options)?),
-            "baseline_table" => AnalysisStep::BaselineTable(read(&options)?),
-            _ => AnalysisStep::Rates(read(&options)?),
-        })
+        let options = step_object(value)?;
+        read_step(step_kind(options)?, options)
     }
+}
+
+fn step_object(value: &Value) -> Result<&Map<String, Value>, RequestError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(RequestError::wrong_type("an object with \"analysis\" and its options", other)),
+    }
+}
+
+/// The step's `analysis`, as one of [`ANALYSIS_KINDS`].
+fn step_kind(step: &Map<String, Value>) -> Result<&'static str, RequestError> {
+    let at = |error: RequestError| error.within("analysis".into());
+    match step.get("analysis") {
+        None => Err(at(RequestError::new(RequestErrorKind::Missing))),
+        Some(Value::String(given)) => {
+            let wanted = request::normalise(given);
+            ANALYSIS_KINDS.iter().copied().find(|k| request::normalise(k) == wanted).ok_or_else(|| {
+                at(RequestError::new(RequestErrorKind::UnknownChoice { value: given.clone(), expected: ANALYSIS_KINDS }))
+            })
+        }
+        Some(other) => Err(at(RequestError::wrong_type("the name of an analysis", other))),
+    }
+}
+
+/// The step's other options, read strictly as `kind`'s request.
+fn read_step(kind: &str, step: &Map<String, Value>) -> Result<AnalysisStep, RequestError> {
+    let options: Map<String, Value> =
+        step.iter().filter(|(k, _)| *k != "analysis").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let options = Value::Object(options);
+    fn read<T: DeserializeOwned>(options: &Value) -> Result<T, RequestError> {
+        request::from_value(options, "this step")
+    }
+    Ok(match kind {
+        "classify" => AnalysisStep::Classify(read(&options)?),
+        "kaplan_meier" => AnalysisStep::KaplanMeier(read(&options)?),
+        "cox" => AnalysisStep::Cox(read(&options)?),
+        "model_table" => AnalysisStep::ModelTable(read(&options)?),
+        "baseline_table" => AnalysisStep::BaselineTable(read(&options)?),
+        _ => AnalysisStep::Rates(read(&options)?),
+    })
 }
 
 /// The top level of the file once `version` is checked: strict, so that a
@@ -203,17 +216,14 @@ impl AnalysisFile {
             .iter()
             .enumerate()
             .map(|(index, step)| {
-                AnalysisStep::from_value(step).map_err(|mut error| {
-                    let kind = step.get("analysis").and_then(Value::as_str).unwrap_or("");
-                    let known = ANALYSIS_KINDS.iter().find(|k| request::normalise(k) == request::normalise(kind));
-                    match known {
-                        Some(kind) => {
-                            error.what = "this step";
-                            AnalysisFileError { step: Some((index, AnalysisStep::what(kind))), error }
-                        }
-                        // An unknown or missing `analysis` is the file's mistake at steps[i].analysis.
-                        None => top(error.within(format!("[{index}]")).within("steps".into())),
-                    }
+                // A step that is not an object, or has no known `analysis`, is the
+                // file's mistake at steps[i]; a mistake in its options, the step's.
+                let in_file = |error: RequestError| top(error.within(format!("[{index}]")).within("steps".into()));
+                let options = step_object(step).map_err(in_file)?;
+                let kind = step_kind(options).map_err(in_file)?;
+                read_step(kind, options).map_err(|error| AnalysisFileError {
+                    step: Some((index, AnalysisStep::what(kind))),
+                    error: RequestError { what: "this step", ..error },
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -11,6 +11,10 @@
 //! ("Breslow", "log-log" = "loglog"), codes may be numbers or text (`[2]` =
 //! `["2"]`), a single value stands for a list of one, and numbers may come
 //! as text ("0.95") from an input field.
+//!
+//! The request structs also derive `Serialize`: [`to_value`] writes one back
+//! with its version, and [`from_value`] reads that to the same request (the
+//! steps of [`crate::analysis_file`]).
 
 use serde::Serialize;
 use serde::de::{

@@ -158,6 +158,8 @@ fn an_unknown_analysis_is_named_with_the_choices() {
     );
     let m = AnalysisFile::from_value(&document(json!([{"time": "t"}]))).unwrap_err().to_string();
     assert_eq!(m, "Option \"steps[0].analysis\" is required for the analysis file.");
+    let m = AnalysisFile::from_value(&document(json!([{"analysis": "cox"}, "rates"]))).unwrap_err().to_string();
+    assert_eq!(m, "Option \"steps[1]\" of the analysis file must be an object with \"analysis\" and its options, not the text \"rates\".");
 }
 
 #[test]
