@@ -222,7 +222,9 @@ test("synthetic cohort: primary resistance vs the rest, and the immortal-time ca
   const os = { type: "survival", time: "os_months", event: "os_event", event_values: ["1"] };
   const byGroup = ds.modelTable({ outcome: os, candidates: [{ column: "resistance_group" }], multivariable: [] });
   assert.match(byGroup.warnings[0], /immortal-time bias/);
-  const cox = ds.cox({ ...os, covariates: [{ column: "resistance_group" }] });
+  // `type` belongs to the model table's outcome only; Cox refuses options it does not have.
+  const { type: _outcomeType, ...coxOutcome } = os;
+  const cox = ds.cox({ ...coxOutcome, covariates: [{ column: "resistance_group" }] });
   assert.match(cox.warnings[0], /immortal-time bias/);
   const pps = ds.cox({ time: "pps_months", event: "pps_event", event_values: ["1"], covariates: [{ column: "bclc" }, { column: "resistance_group" }] });
   assert.ok(!pps.warnings.some((w) => /immortal-time/.test(w)));

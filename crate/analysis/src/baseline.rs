@@ -31,8 +31,8 @@ pub enum VariableKind {
 }
 
 /// A row variable of the table.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BaselineVariable {
     pub column: String,
     /// `None`: continuous for number columns, categorical otherwise.
@@ -58,7 +58,7 @@ impl BaselineVariable {
 
 /// What the table shows.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BaselineSpec {
     /// Column defining the groups (2 or more).
     pub group: String,
@@ -91,7 +91,7 @@ pub enum ContinuousTest {
 
 /// Options; the defaults are gtsummary's.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BaselineOptions {
     pub summary: ContinuousSummary,
     pub continuous_test: ContinuousTest,

@@ -105,7 +105,7 @@ impl Endpoint {
 
 /// Options of [`derive`].
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EndpointOptions {
     /// Unit of `time` (default months = days / 30.4375, as the model paper).
     pub unit: TimeUnit,

@@ -35,3 +35,7 @@ pub mod summary;
 
 // One module per analysis the page offers: request -> report.
 pub mod analyses;
+
+// A whole session (how the file was read, then every request) as one
+// versioned document.
+pub mod analysis_file;

@@ -28,6 +28,7 @@ pub enum OutcomeSpec {
 
 /// What to fit.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelTableSpec {
     pub outcome: OutcomeSpec,
     /// Factors screened one at a time, in the order the table lists them.
@@ -63,7 +64,7 @@ impl TermTest {
 /// Options; defaults print what papers print (Wald intervals, 2 decimals)
 /// and fit as R does (ML logistic regression, Efron ties).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ModelTableOptions {
     /// Univariate p below which a factor is proposed for the multivariable model.
     pub threshold: f64,

@@ -11,7 +11,12 @@
 //! ("Breslow", "log-log" = "loglog"), codes may be numbers or text (`[2]` =
 //! `["2"]`), a single value stands for a list of one, and numbers may come
 //! as text ("0.95") from an input field.
+//!
+//! The request structs also derive `Serialize`: [`to_value`] writes one back
+//! with its version, and [`from_value`] reads that to the same request (the
+//! steps of [`crate::analysis_file`]).
 
+use serde::Serialize;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
@@ -54,17 +59,17 @@ pub struct RequestError {
 }
 
 impl RequestError {
-    fn new(kind: RequestErrorKind) -> Self {
+    pub(crate) fn new(kind: RequestErrorKind) -> Self {
         RequestError { what: "", path: Vec::new(), kind }
     }
 
-    fn wrong_type(expected: impl Into<String>, found: &Value) -> Self {
+    pub(crate) fn wrong_type(expected: impl Into<String>, found: &Value) -> Self {
         Self::new(RequestErrorKind::WrongType { expected: expected.into(), found: describe(found) })
     }
 
     /// The same error one level further in: `segment` is the option (or
     /// `[i]` list position) that contains it.
-    fn within(mut self, segment: String) -> Self {
+    pub(crate) fn within(mut self, segment: String) -> Self {
         self.path.insert(0, segment);
         self
     }
@@ -84,16 +89,17 @@ impl RequestError {
 
 /// The closest of `candidates` to `given`, when close enough to be a typo.
 pub fn did_you_mean<'a>(given: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let given = given.to_lowercase();
+    // Compared as they are matched: "loglg" is one letter from "log-log".
+    let given = normalise(given);
     candidates
         .iter()
         .map(|c| {
-            let lower = c.to_lowercase();
+            let lower = normalise(c);
             // Equal distances: a name that extends what was typed wins ("tie" -> "ties", not "time").
             let extends = lower.starts_with(&given) || given.starts_with(&lower);
             (strsim::levenshtein(&given, &lower), !extends, *c)
         })
-        .filter(|(d, _, c)| *d <= (c.chars().count() / 3).max(2))
+        .filter(|(d, _, c)| *d <= (normalise(c).chars().count() / 3).max(2))
         .min_by_key(|(d, not_extending, _)| (*d, *not_extending))
         .map(|(_, _, c)| c)
 }
@@ -242,6 +248,19 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, what: &'static str) -> Res
     })
 }
 
+/// A request as JSON, stamped with [`REQUEST_VERSION`]: what a saved
+/// analysis stores, and what [`from_value`] reads back to the same request.
+/// Every option is written, defaults included, so that a later change of a
+/// default does not change a saved analysis.
+pub fn to_value<T: Serialize>(request: &T) -> Result<Value, RequestError> {
+    let mut value = serde_json::to_value(request)
+        .map_err(|e| RequestError::new(RequestErrorKind::Invalid(format!("the options could not be written ({e}).")))) ?;
+    if let Value::Object(map) = &mut value {
+        map.insert("version".to_string(), Value::from(REQUEST_VERSION));
+    }
+    Ok(value)
+}
+
 /// Like [`from_value`], from JSON text.
 pub fn from_str<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T, RequestError> {
     let value: Value = serde_json::from_str(json).map_err(|e| RequestError {
@@ -254,7 +273,7 @@ pub fn from_str<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T
 
 /// Lower-case letters and digits only, so that "Log-Log", "log_log" and
 /// "loglog" name the same choice.
-fn normalise(s: &str) -> String {
+pub(crate) fn normalise(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
@@ -330,7 +349,7 @@ macro_rules! whole {
     };
 }
 
-impl<'de> Deserializer<'de> for ValueDeserializer<'_> {
+impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
     type Error = RequestError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, RequestError> {
@@ -485,16 +504,24 @@ impl<'de> Deserializer<'de> for ValueDeserializer<'_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, RequestError> {
-        let resolve = |given: &str| -> String {
+        // A choice's name, matched ignoring case and punctuation. serde does
+        // not list aliases ("wilcoxon" for "kruskal", R's "fdr" for "bh"),
+        // so an unmatched name is tried in lower snake case, the form
+        // aliases are written in; an error still quotes it as given.
+        let resolve = |given: &str, value: Option<&'a Value>| -> Choice<'a> {
             let wanted = normalise(given);
-            variants.iter().find(|v| normalise(v) == wanted).map_or_else(|| given.trim().to_string(), |v| v.to_string())
+            let variant = match variants.iter().find(|v| normalise(v) == wanted) {
+                Some(v) => v.to_string(),
+                None => given.trim().to_lowercase().replace(['-', ' '], "_"),
+            };
+            Choice { variant, given: given.trim().to_string(), value }
         };
         match self.0 {
-            Value::String(s) => visitor.visit_enum(Choice { variant: resolve(s), value: None }),
-            Value::Number(n) => visitor.visit_enum(Choice { variant: resolve(&n.to_string()), value: None }),
+            Value::String(s) => visitor.visit_enum(resolve(s, None)),
+            Value::Number(n) => visitor.visit_enum(resolve(&n.to_string(), None)),
             Value::Object(map) if map.len() == 1 => {
                 let (key, value) = map.iter().next().expect("an object of length 1 has an entry");
-                visitor.visit_enum(Choice { variant: resolve(key), value: Some(value) })
+                visitor.visit_enum(resolve(key, Some(value)))
             }
             other => Err(RequestError::wrong_type(format!("one of {}", quoted_list(variants)), other)),
         }
@@ -580,6 +607,8 @@ impl<'de> SeqAccess<'de> for Items<'_> {
 /// carry data (`{"date": "day_month_year"}`).
 struct Choice<'a> {
     variant: String,
+    /// The name as written, for messages.
+    given: String,
     value: Option<&'a Value>,
 }
 
@@ -589,7 +618,13 @@ impl<'de, 'a> EnumAccess<'de> for Choice<'a> {
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, ChoiceContent<'a>), RequestError> {
         let name: de::value::StringDeserializer<RequestError> = self.variant.clone().into_deserializer();
-        let value = seed.deserialize(name)?;
+        let given = self.given;
+        let value = seed.deserialize(name).map_err(|mut e| {
+            if let RequestErrorKind::UnknownChoice { value, .. } = &mut e.kind {
+                *value = given;
+            }
+            e
+        })?;
         Ok((value, ChoiceContent { variant: self.variant, value: self.value }))
     }
 }

@@ -2,7 +2,9 @@
 //! variable (crate::baseline, gtsummary's rules), the table laid out
 //! for the page, and the CSV / tab-separated / HTML exports.
 
+use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use crate::baseline::{
     self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, ContinuousSummary,
     ContinuousTest,
@@ -10,12 +12,48 @@ use crate::baseline::{
 use crate::table::Table;
 
 /// A row variable: a column name alone (kind from the column type) or
-/// `{ column, kind?, label? }`.
-#[derive(Debug, Clone, Deserialize)]
+/// `{ column, kind?, label? }`. Written back as it was given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum VariableRequest {
     Column(String),
     Full(BaselineVariable),
+}
+
+/// By hand rather than `untagged`: serde's untagged enums buffer the value
+/// and report only "did not match any variant"; here the object form is read
+/// by `BaselineVariable`'s own visitor on the caller's map, so a misspelled
+/// option inside it is still named, with a suggestion.
+impl<'de> Deserialize<'de> for VariableRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ColumnOrOptions;
+
+        impl<'de> Visitor<'de> for ColumnOrOptions {
+            type Value = VariableRequest;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a column name or an object with options (column, kind, label)")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<VariableRequest, E> {
+                Ok(VariableRequest::Column(name.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, name: u64) -> Result<VariableRequest, E> {
+                Ok(VariableRequest::Column(name.to_string()))
+            }
+
+            fn visit_i64<E: de::Error>(self, name: i64) -> Result<VariableRequest, E> {
+                Ok(VariableRequest::Column(name.to_string()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VariableRequest, A::Error> {
+                BaselineVariable::deserialize(MapAccessDeserializer::new(map)).map(VariableRequest::Full)
+            }
+        }
+
+        deserializer.deserialize_any(ColumnOrOptions)
+    }
 }
 
 impl VariableRequest {
@@ -28,7 +66,7 @@ impl VariableRequest {
 }
 
 /// Test of continuous variables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContinuousTestChoice {
     /// Kruskal–Wallis (Wilcoxon rank sum for two groups), gtsummary's default.
@@ -51,8 +89,8 @@ impl From<ContinuousTestChoice> for ContinuousTest {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BaselineRequest {
     /// Column defining the groups (the table's columns).
     pub group: String,

@@ -12,8 +12,8 @@ use crate::resistance::{
 use crate::table::{Column, ColumnData, ColumnKind, Table};
 
 /// Which column holds each date or fact (names; empty/absent = not in the file).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CohortColumns {
     pub patient_id: Option<String>,
     pub start: Option<String>,
@@ -29,8 +29,8 @@ pub struct CohortColumns {
     pub data_cutoff: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CohortRequest {
     pub columns: CohortColumns,
     pub rules: ResistanceOptions,

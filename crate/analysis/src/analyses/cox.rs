@@ -24,8 +24,8 @@ use survcalc_stats::wald::{rows_variance, wald_test_zero};
 use crate::table::{ColumnData, Table};
 
 /// What the user asked for (plain JS object; see docs/api.md).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CoxRequest {
     /// Follow-up time (or the stop time of (start, stop] rows).
     pub time: String,

@@ -14,8 +14,8 @@ use crate::table::Table;
 /// Covariates with one hazard ratio per interval of follow-up: the rows are
 /// split at `cuts` and each named covariate's design columns are replaced by
 /// one column per interval (its value on rows of that interval, 0 elsewhere).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TimeSplitSpec {
     /// Cut points in the unit of the follow-up time (sorted, duplicates dropped).
     pub cuts: Vec<f64>,

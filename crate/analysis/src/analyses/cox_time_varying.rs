@@ -12,8 +12,8 @@ use crate::table::{numeric_column, parse_date, ColumnData, ColumnKind, DateOrder
 /// A status known only later (resistance, response, transplant) entered as a
 /// time-varying covariate: 0 before the patient's switch time, 1 after it
 /// (R: `tmerge(..., tdc(switch))`, then `coxph` on the (start, stop] rows).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TimeVaryingSpec {
     /// The switch column: the switch time in the follow-up's units, or a
     /// date. An empty cell means the status never switches.

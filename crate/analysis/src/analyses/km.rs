@@ -15,8 +15,8 @@ use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, Logr
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use std::borrow::Cow;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct KmRequest {
     pub time: String,
     pub event: String,

@@ -20,7 +20,7 @@ use crate::model_table::{
 use crate::table::{ColumnData, Table};
 
 /// Which kind of outcome the models explain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeType {
     /// Yes/no (logistic regression, odds ratios).
@@ -31,8 +31,8 @@ pub enum OutcomeType {
 
 /// The outcome: binary `{ column, event_values, non_event_values? }` or
 /// survival `{ time, event, event_values, censor_values?, strata? }`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OutcomeRequest {
     /// `None`: survival when `time` is given, else binary.
     #[serde(rename = "type")]
@@ -53,8 +53,8 @@ pub struct OutcomeRequest {
 }
 
 /// What the user asked for (see docs/api.md).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ModelTableRequest {
     pub outcome: OutcomeRequest,
     pub candidates: Vec<TermSpec>,

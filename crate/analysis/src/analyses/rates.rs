@@ -14,43 +14,23 @@ use crate::table::{categorical_column, ColumnKind, Table};
 /// File lines listed per reason a row is left out.
 const LISTED_LINES: usize = 10;
 
-/// One value or several (`"yes"` or `["CR", "PR"]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Values {
-    One(String),
-    Many(Vec<String>),
+/// The values of a list option, trimmed, without blanks (a form's empty
+/// box is not a value).
+fn listed(values: &[String]) -> Vec<String> {
+    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
 }
 
-impl Default for Values {
-    fn default() -> Self {
-        Values::Many(Vec::new())
-    }
-}
-
-impl Values {
-    fn list(&self) -> Vec<String> {
-        match self {
-            Values::One(v) => vec![v.clone()],
-            Values::Many(v) => v.clone(),
-        }
-        .into_iter()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect()
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RatesRequest {
     /// Column holding each patient's outcome (e.g. best overall response).
     pub outcome: String,
-    /// Values counted as success (e.g. CR and PR for the objective response rate).
-    pub success_values: Values,
+    /// Values counted as success (e.g. CR and PR for the objective response
+    /// rate); one value alone (`"yes"`) is read as a list of one.
+    pub success_values: Vec<String>,
     /// Values left out of the denominator (e.g. NE for a rate among
     /// evaluable patients); by default every patient with a value counts.
-    pub exclude_values: Values,
+    pub exclude_values: Vec<String>,
     /// Optional column defining groups to compare.
     pub group: Option<String>,
     pub conf_level: f64,
@@ -61,8 +41,8 @@ impl Default for RatesRequest {
     fn default() -> Self {
         RatesRequest {
             outcome: String::new(),
-            success_values: Values::default(),
-            exclude_values: Values::default(),
+            success_values: Vec::new(),
+            exclude_values: Vec::new(),
             group: None,
             conf_level: 0.95,
             ci: RateCiMethod::ClopperPearson,
@@ -153,8 +133,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     if request.outcome.trim().is_empty() {
         return Err("Choose the outcome column (e.g. best overall response, or a yes/no adverse-event column).".into());
     }
-    let success_values = request.success_values.list();
-    let exclude_values = request.exclude_values.list();
+    let success_values = listed(&request.success_values);
+    let exclude_values = listed(&request.exclude_values);
     let outcome_col = table.require(&request.outcome).map_err(|e| e.to_string())?;
     if success_values.is_empty() {
         return Err(format!(

@@ -40,8 +40,8 @@ pub enum TermKind {
 }
 
 /// A covariate chosen by the user.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TermSpec {
     pub column: String,
     /// `None`: numeric for number columns, categorical for category and

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The survival outcome chosen by the user.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SurvivalOutcomeSpec {
     /// Follow-up time, or the stop time of (start, stop] rows.
     pub time: String,
@@ -199,7 +199,7 @@ pub fn survival_outcome(table: &Table, spec: &SurvivalOutcomeSpec) -> Result<Sur
 
 /// The binary outcome chosen by the user.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BinaryOutcomeSpec {
     pub column: String,
     /// Values meaning the outcome is present (coded 1), e.g. "1", "yes".

@@ -113,7 +113,7 @@ pub enum ShortResponse {
 /// Thresholds and choices of the classification. Defaults follow the model
 /// paper (Cui et al. 2025) and SITC (Kluger et al. 2020).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ResistanceOptions {
     /// Rule set (default SITC).
     pub rule_set: RuleSet,

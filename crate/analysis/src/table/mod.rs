@@ -233,8 +233,8 @@ pub enum LevelOrder {
 }
 
 /// How to read a CSV file. The defaults detect everything.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReadOptions {
     pub delimiter: Delimiter,
     pub decimal: DecimalMark,

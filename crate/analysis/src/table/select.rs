@@ -20,7 +20,7 @@ const LISTED_LINES: usize = 10;
 
 /// The user's choice of survival columns.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SurvivalColumns {
     /// Follow-up time (numbers >= 0).
     pub time: String,
