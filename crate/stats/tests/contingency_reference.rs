@@ -514,7 +514,8 @@ fn fisher_rxc_consistency() {
 }
 
 /// A table too large for the step budget stops with an error; the baseline
-/// rule then falls back to chi-square with a warning naming the reason.
+/// rule then gives Fisher's test with a simulated p-value (R's
+/// simulate.p.value = TRUE), the number of random tables stated.
 #[test]
 fn fisher_is_bounded() {
     let t = CountTable::new(vec![
@@ -535,11 +536,14 @@ fn fisher_is_bounded() {
     let b = baseline_test(
         &t,
         &BaselineTestOptions {
-            fisher: opts,
+            fisher: opts.clone(),
             ..Default::default()
         },
     )
     .unwrap();
-    assert_eq!(b.test, BaselineTestKind::ChiSquare);
-    assert!(b.warnings.iter().any(|w| w.contains("Fisher's exact test")));
+    assert_eq!(b.test, BaselineTestKind::Fisher);
+    let fisher = b.fisher.as_ref().unwrap();
+    assert_eq!(fisher.replicates, Some(opts.replicates));
+    assert!(b.method.contains("simulated p-value, 10000 replicates"), "{}", b.method);
+    assert!(b.p > 0.0 && b.p <= 1.0);
 }

@@ -37,8 +37,14 @@ pub(super) struct ExactRxc {
     pub p: f64,
 }
 
-/// The step budget was used up before the p-value was known.
+/// The step or memory budget was used up before the p-value was known.
 pub(super) struct StepLimitReached;
+
+/// Memory the network may hold at once (node keys, bounds, paths and the
+/// fillings of a column), in bytes. The step budget alone does not bound
+/// memory: a 20 x 100 table filled 2.5-4 GiB within its steps, and a wasm
+/// instance that runs out of memory aborts and loses the page's data.
+const MAX_BYTES: u64 = 64 << 20;
 
 /// Exact p-value of an r x c table without empty rows or columns (at least
 /// 2 x 2, total small enough for a table of ln k!). Gives up with
@@ -98,6 +104,8 @@ pub(super) fn p_value(table: &[Vec<u64>], max_steps: u64) -> Result<ExactRxc, St
         memo: (0..c).map(|_| FastMap::default()).collect(),
         steps: 0,
         limit: max_steps,
+        bytes: 0,
+        memo_bytes: vec![0; c],
         p: 0.0,
         scratch: Vec::new(),
     };
@@ -173,6 +181,10 @@ struct Network {
     memo: Vec<FastMap<Vec<u32>, Bounds>>,
     steps: u64,
     limit: u64,
+    /// Estimated bytes held (see [`MAX_BYTES`]).
+    bytes: u64,
+    /// Bytes of each stage's memo, released when the stage is done.
+    memo_bytes: Vec<u64>,
     p: f64,
     /// Reused by `two_col_min`.
     scratch: Vec<u32>,
@@ -186,6 +198,35 @@ impl Network {
         } else {
             Ok(())
         }
+    }
+
+    /// Accounts for `bytes` more held in memory; past [`MAX_BYTES`] the
+    /// computation gives up like a spent step budget.
+    fn hold(&mut self, bytes: u64) -> Result<(), StepLimitReached> {
+        self.bytes = self.bytes.saturating_add(bytes);
+        if self.bytes > MAX_BYTES {
+            Err(StepLimitReached)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn release(&mut self, bytes: u64) {
+        self.bytes = self.bytes.saturating_sub(bytes);
+    }
+
+    /// Bytes of a node key of `r` rows in a map, with the map's overhead.
+    fn key_bytes(r: usize) -> u64 {
+        4 * r as u64 + 64
+    }
+
+    /// Holds the memory of a memo entry of stage `j`.
+    fn hold_memo(&mut self, j: usize, r: usize) -> Result<(), StepLimitReached> {
+        let bytes = Self::key_bytes(r);
+        if let Some(m) = self.memo_bytes.get_mut(j) {
+            *m += bytes;
+        }
+        self.hold(bytes)
     }
 
     fn lf(&self, k: u32) -> f64 {
@@ -207,8 +248,10 @@ impl Network {
         current.push(&rows, 0.0, 1.0);
         let mut keys: Vec<u32> = Vec::new();
         let mut scores: Vec<f64> = Vec::new();
+        let mut current_bytes = 0;
         for j in 0..m.saturating_sub(2) {
             let mut next = Stage::default();
+            let mut next_bytes = 0;
             let nodes = std::mem::take(&mut current.nodes);
             for (key, mut paths) in nodes {
                 merge_paths(&mut paths);
@@ -228,6 +271,7 @@ impl Network {
                 }
                 let col = self.cols.get(j).copied().unwrap_or(0);
                 self.fillings(&key, col, &mut keys, &mut scores)?;
+                let held = Self::fillings_bytes(&keys, &scores);
                 let r = key.len();
                 for (idx, &sx) in scores.iter().enumerate() {
                     let Some(child) = keys.get(idx * r..(idx + 1) * r) else {
@@ -241,16 +285,23 @@ impl Network {
                         if ps2 + cb.min >= self.thr {
                             self.p += w * (self.k_const - ps2 + child_mass).exp();
                         } else if ps2 + cb.max >= self.thr {
+                            // A path, and perhaps a new node's key.
+                            self.hold(16 + Self::key_bytes(r))?;
+                            next_bytes += 16 + Self::key_bytes(r);
                             next.push(child, ps2, w);
                         }
                     }
                 }
+                self.release(held);
             }
             // Bounds of this stage are not needed again.
             if let Some(memo) = self.memo.get_mut(j) {
                 *memo = FastMap::default();
             }
+            let memo_bytes = self.memo_bytes.get(j).copied().unwrap_or(0);
+            self.release(memo_bytes + current_bytes);
             current = next;
+            current_bytes = next_bytes;
         }
         let nodes = std::mem::take(&mut current.nodes);
         for (key, mut paths) in nodes {
@@ -272,6 +323,7 @@ impl Network {
             let r = rows.len() as u64;
             self.spend(if r > 6 { r * r } else { r * (1 << r) + r * r })?;
             let b = self.two_col_bounds(rows);
+            self.hold_memo(j, rows.len())?;
             if let Some(memo) = self.memo.get_mut(j) {
                 memo.insert(rows.to_vec(), b);
             }
@@ -281,6 +333,7 @@ impl Network {
         let mut scores = Vec::new();
         let col = self.cols.get(j).copied().unwrap_or(0);
         self.fillings(rows, col, &mut keys, &mut scores)?;
+        let held = Self::fillings_bytes(&keys, &scores);
         let r = rows.len();
         let mut b = Bounds {
             min: f64::INFINITY,
@@ -294,6 +347,8 @@ impl Network {
             b.min = b.min.min(sx + cb.min);
             b.max = b.max.max(sx + cb.max);
         }
+        self.release(held);
+        self.hold_memo(j, r)?;
         if let Some(memo) = self.memo.get_mut(j) {
             memo.insert(rows.to_vec(), b);
         }
@@ -321,7 +376,9 @@ impl Network {
             cap_after[i] = cap_after[i + 1] + rows[i + 1];
         }
         let mut x = vec![0u32; r];
-        let mut budget = self.limit.saturating_sub(self.steps);
+        // No more fillings than the steps and the memory left allow.
+        let room = MAX_BYTES.saturating_sub(self.bytes) / (4 * r as u64 + 8);
+        let mut budget = self.limit.saturating_sub(self.steps).min(room);
         let mut fill = Fill {
             lf: &self.lf,
             rows,
@@ -334,11 +391,17 @@ impl Network {
         let complete = fill.run(0, col, 0.0);
         let used = scores.len() as u64;
         self.spend(used)?;
+        self.hold(Self::fillings_bytes(keys, scores))?;
         if complete {
             Ok(())
         } else {
             Err(StepLimitReached)
         }
+    }
+
+    /// Bytes held by a column's fillings.
+    fn fillings_bytes(keys: &[u32], scores: &[f64]) -> u64 {
+        4 * keys.len() as u64 + 8 * scores.len() as u64
     }
 
     /// Exact score bounds of a node with two columns left (free column

@@ -5,6 +5,7 @@
 
 mod fisher_2x2;
 mod fisher_rxc;
+mod fisher_simulated;
 
 use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
@@ -346,13 +347,17 @@ pub struct FisherOptions {
     /// past it the test stops with an error instead of running on. Plays
     /// the role of R's `workspace`.
     pub max_steps: u64,
+    /// Random tables of the Monte Carlo p-value used when the exact one is
+    /// beyond its budget (R's `simulate.p.value = TRUE, B`).
+    pub replicates: u64,
 }
 
 impl Default for FisherOptions {
     fn default() -> Self {
         FisherOptions {
             conf_level: 0.95,
-            max_steps: 20_000_000,
+            max_steps: 5_000_000,
+            replicates: 10_000,
         }
     }
 }
@@ -383,12 +388,17 @@ pub struct FisherTest {
     pub n: u64,
     /// 2 x 2 tables only.
     pub odds_ratio: Option<FisherOddsRatio>,
+    /// The number of random tables when the p-value was simulated (the
+    /// exact computation being beyond its budget); `None` when exact.
+    pub replicates: Option<u64>,
     pub warnings: Vec<String>,
 }
 
 /// Fisher's exact test as R's `fisher.test(x)` (two-sided). 2 x 2 tables
 /// also get the conditional MLE odds ratio and its exact CI; larger tables
-/// are computed exactly by a network algorithm within `options.max_steps`.
+/// are computed exactly by a network algorithm within `options.max_steps`
+/// (and a memory budget), else [`ContingencyError::ExactTestTooLarge`]:
+/// [`fisher_simulated`] then gives R's `simulate.p.value = TRUE` answer.
 pub fn fisher_exact(
     table: &CountTable,
     options: &FisherOptions,
@@ -432,6 +442,7 @@ pub fn fisher_exact(
             p: f.p,
             n,
             odds_ratio: Some(odds_ratio),
+            replicates: None,
             warnings,
         });
     }
@@ -443,6 +454,7 @@ pub fn fisher_exact(
             p: 1.0,
             n,
             odds_ratio: None,
+            replicates: None,
             warnings,
         });
     }
@@ -452,6 +464,7 @@ pub fn fisher_exact(
             p: exact.p,
             n,
             odds_ratio: None,
+            replicates: None,
             warnings,
         }),
         Err(fisher_rxc::StepLimitReached) => Err(ContingencyError::ExactTestTooLarge {
@@ -461,6 +474,30 @@ pub fn fisher_exact(
             max_steps: options.max_steps,
         }),
     }
+}
+
+/// Fisher's test with a Monte Carlo p-value from `options.replicates`
+/// random tables with the observed margins, as R's
+/// `fisher.test(x, simulate.p.value = TRUE, B = replicates)`: for tables
+/// whose exact p-value is beyond the budget. Seeded by the table, so the
+/// same table gives the same p-value.
+pub fn fisher_simulated(table: &CountTable, options: &FisherOptions) -> Result<FisherTest, ContingencyError> {
+    table.check()?;
+    if options.replicates == 0 {
+        return Err(ContingencyError::InvalidReplicates);
+    }
+    let mut warnings = Vec::new();
+    let used = table.without_empty(&mut warnings);
+    let n = table.total();
+    let p = if used.n_rows() < 2 || used.n_cols() < 2 { 1.0 } else { fisher_simulated::p_value(&used.counts, options.replicates) };
+    Ok(FisherTest {
+        method: format!("{FISHER} (simulated p-value, {} replicates)", options.replicates),
+        p,
+        n,
+        odds_ratio: None,
+        replicates: Some(options.replicates),
+        warnings,
+    })
 }
 
 /// Which test produced a baseline-table p-value.
@@ -550,17 +587,16 @@ pub fn baseline_test(
             fisher: Some(fisher),
             warnings,
         }),
-        Err(e @ ContingencyError::ExactTestTooLarge { .. }) => {
-            warnings.push(format!(
-                "{e} The chi-squared p-value is shown instead; it may be inaccurate."
-            ));
+        // Beyond the exact budget: R's answer is simulate.p.value = TRUE.
+        Err(ContingencyError::ExactTestTooLarge { .. }) => {
+            let fisher = fisher_simulated(table, &options.fisher)?;
             Ok(BaselineTest {
-                test: BaselineTestKind::ChiSquare,
-                method: chi.method.clone(),
-                p: chi.p,
+                test: BaselineTestKind::Fisher,
+                method: fisher.method.clone(),
+                p: fisher.p,
                 min_expected: chi.min_expected,
                 chi_square: chi,
-                fisher: None,
+                fisher: Some(fisher),
                 warnings,
             })
         }
@@ -605,6 +641,8 @@ pub enum ContingencyError {
         n_labels: usize,
     },
     InvalidConfLevel(f64),
+    /// A simulated p-value needs at least one random table.
+    InvalidReplicates,
     /// The exact test would need more than the allowed work.
     ExactTestTooLarge {
         n_rows: usize,
@@ -642,9 +680,12 @@ impl fmt::Display for ContingencyError {
             ContingencyError::InvalidConfLevel(c) => {
                 write!(f, "Confidence level {c} must lie strictly between 0 and 1 (e.g. 0.95).")
             }
+            ContingencyError::InvalidReplicates => {
+                write!(f, "A simulated p-value needs at least one random table (replicates >= 1).")
+            }
             ContingencyError::ExactTestTooLarge { n_rows, n_cols, n, max_steps } => write!(
                 f,
-                "Fisher's exact test for this {n_rows} x {n_cols} table of {n} patients needs more than {max_steps} steps; merge sparse categories or use the chi-squared test."
+                "Fisher's exact test for this {n_rows} x {n_cols} table of {n} patients needs more than {max_steps} steps or more memory than allowed; merge sparse categories, or use the simulated p-value (R's simulate.p.value = TRUE) or the chi-squared test."
             ),
         }
     }
