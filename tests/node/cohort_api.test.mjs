@@ -36,7 +36,10 @@ test("the synthetic cohort classifies as the paper's flow chart", () => {
   const labels = km.fit.curves.filter((c) => c.group !== null).map((c) => [c.label, c.n]);
   assert.deepEqual(labels, [["primary resistance", 229], ["secondary resistance", 141], ["durable response", 126]]);
   assert.equal(km.fit.curves.find((c) => c.label === "durable response").median.quantile, null, "TTP not reached");
-  assert.ok(km.warnings.some((w) => /105 rows left out/.test(w)), km.warnings.join("; "));
+  // The 105 excluded patients have no group: left out, and said so.
+  const leftOut = km.warnings.find((w) => w.code === "rows_left_out" && w.column === "resistance_group");
+  assert.equal(leftOut?.count, 105, km.warnings.map((w) => w.message).join("; "));
+  assert.equal(leftOut.reason, "missing");
 });
 
 test("changing a threshold re-classifies and replaces the columns", () => {

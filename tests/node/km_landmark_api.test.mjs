@@ -107,7 +107,9 @@ test("with unit conversion, trend, pairwise and an emptied group (lung by ph.eco
   assert.equal(lm.landmark.n_excluded_censored, hand.censored);
   // The one ph.ecog = 3 patient died on day 118, before 6 months.
   assert.deepEqual(lm.landmark.groups_left_out, ["3"]);
-  assert.ok(lm.warnings.some((w) => /Landmark at 6 months: no patient of group "3"/.test(w)), lm.warnings.join("\n"));
+  const emptied = lm.warnings.find((w) => w.code === "landmark_group_left_out");
+  assert.deepEqual([emptied?.group, emptied?.landmark, emptied?.unit], ["3", 6, "months"]);
+  assert.match(emptied.message, /^Landmark at 6 months: no patient of group "3"/);
   assert.equal(lm.plot.x_label, "Months since landmark (6 months)");
   assert.match(lm.settings_text, /Landmark analysis at 6 months: \d+ patients event-free/);
   assert.match(lm.settings_text, /months = days \/ 30\.4375/);
@@ -153,12 +155,12 @@ test("the immortal-time caution does not call a landmark a cure for resistance g
     + "20,1,secondary resistance\n25,0,durable response\n9,1,primary resistance\n30,0,durable response\n";
   const ds = survcalc.Dataset.fromCsv(csv, "cohort.csv", {});
   const base = { time: "os_months", event: "os_event", event_values: ["1"], group: "resistance_group", time_unit: "months" };
-  const plain = ds.kaplanMeier(base).warnings[0];
+  const plain = ds.kaplanMeier(base).warnings[0].message;
   assert.match(plain, /immortal-time bias/);
   assert.match(plain, /landmark/);
   assert.match(plain, /Time-varying status/);
   assert.match(plain, /post-progression survival/);
-  const lm = ds.kaplanMeier({ ...base, landmark: 6 }).warnings[0];
+  const lm = ds.kaplanMeier({ ...base, landmark: 6 }).warnings[0].message;
   assert.match(lm, /immortal-time bias remains/);
   assert.match(lm, /Time-varying status/);
   assert.match(lm, /post-progression survival/);

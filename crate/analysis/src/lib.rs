@@ -12,6 +12,7 @@ pub mod dates;
 pub mod export;
 pub mod format;
 pub mod request;
+pub mod warning;
 
 // Data in.
 pub mod table;

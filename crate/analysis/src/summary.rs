@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
+use crate::warning::Warning;
 
 /// Most distinct values listed for an event or group column.
 pub const MAX_LISTED_VALUES: usize = 20;
@@ -17,7 +18,7 @@ pub struct DatasetSummary {
     pub synthetic: bool,
     pub columns: Vec<ColumnSummary>,
     pub suggestions: Suggestions,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Serialize)]

@@ -4,6 +4,7 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::Warning;
 use std::collections::BTreeMap;
 use survcalc_analysis::dates::Date;
 use survcalc_analysis::table::{
@@ -211,7 +212,8 @@ fn rows_of_empty_cells_are_skipped_with_a_warning() {
     let t = read("blank_rows.csv").unwrap();
     assert_eq!(numbers(&t, "time"), [Some(5.0), Some(8.0)]);
     assert_eq!(t.lines, [3, 5]);
-    assert_eq!(t.warnings, ["Skipped 2 empty rows (lines 4, 6)."]);
+    assert_eq!(t.warnings, [Warning::SkippedEmptyRows { count: 2, lines: vec![4, 6] }]);
+    assert_eq!(t.warnings[0].message(), "Skipped 2 empty rows (lines 4, 6).");
 }
 
 #[test]

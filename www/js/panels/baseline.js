@@ -177,7 +177,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     tableBox.replaceChildren(table);
     footnotes.replaceChildren(...r.footnotes.map((f) => el("li", {}, el("sup", {}, f.mark), " ", f.test)));
     settings.textContent = r.settings_text;
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     copied.textContent = "";
     results.hidden = false;
   }

@@ -190,7 +190,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     tests.replaceChildren(...r.tests_text.map((t) => el("li", {}, t)));
     zphBox.replaceChildren(r.zph_table ? exportableTable(r.zph_table, "cox-zph.csv", { className: "reg-table" }) : "");
     zphText.textContent = r.zph_text;
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     settings.textContent = r.settings_text;
     showForest(canvas, r.plot);
   }

@@ -144,7 +144,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     selectionLine.textContent = r.multivariable_text;
     nLine.textContent = r.model_fit_text ? `${r.n_text} ${r.model_fit_text}` : r.n_text;
     tableBox.replaceChildren(kindTable(table, r.display_table, r.row_kinds, "reg-table models-table", "model-table.csv"));
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     settings.textContent = r.settings_text;
     showForest(canvas, r.plot);
   }

@@ -8,6 +8,7 @@ use crate::baseline::{
     ContinuousTest,
 };
 use crate::table::Table;
+use crate::warning::Warning;
 
 /// A row variable: a column name alone (kind from the column type) or
 /// `{ column, kind?, label? }`.
@@ -126,7 +127,7 @@ pub struct BaselineResult {
     pub csv: String,
     pub tsv: String,
     pub html: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {

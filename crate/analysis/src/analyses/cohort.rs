@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::dates::{Date, TimeUnit};
 use crate::endpoints::{self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem};
 use crate::resistance::{
-    self, BestResponse, Classification, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
+    self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
 };
 use crate::table::{Column, ColumnData, ColumnKind, Table};
+use crate::warning::Warning;
 
 /// Which column holds each date or fact (names; empty/absent = not in the file).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -52,7 +53,7 @@ pub struct EndpointSummary {
     pub n: usize,
     pub n_events: usize,
     pub problems: Vec<RecordProblem>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,7 +79,7 @@ pub struct CohortResult {
     pub patients: Vec<PatientRow>,
     pub n_patients: usize,
     pub new_columns: Vec<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 const MAX_LISTED_PATIENTS: usize = 2000;
@@ -159,8 +160,46 @@ fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit:
         n: e.rows.len(),
         n_events: e.n_events,
         problems: e.problems.clone(),
-        warnings: e.warnings.clone(),
+        warnings: endpoint_warnings(e),
     }
+}
+
+/// Records left out of an endpoint, and the dates it used instead of
+/// missing or contradictory ones.
+fn endpoint_warnings(e: &EndpointTimes) -> Vec<Warning> {
+    let endpoint = e.endpoint;
+    let mut warnings = Vec::new();
+    if !e.problems.is_empty() {
+        warnings.push(Warning::EndpointRecordsLeftOut { endpoint, count: e.problems.len() });
+    }
+    if e.censored_without_assessment > 0 {
+        warnings.push(Warning::CensoredWithoutAssessment { endpoint, count: e.censored_without_assessment });
+    }
+    if e.last_contact_after_death > 0 {
+        warnings.push(Warning::LastContactAfterDeath { endpoint, count: e.last_contact_after_death });
+    }
+    if e.rows.is_empty() {
+        warnings.push(Warning::EndpointWithoutPatients { endpoint });
+    }
+    warnings
+}
+
+/// The patients the classification rules could not judge fully.
+fn classification_warnings(notes: &ClassificationNotes, rules: &ResistanceOptions) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if notes.no_first_evaluation > 0 {
+        warnings.push(Warning::FirstEvaluationUnchecked {
+            count: notes.no_first_evaluation,
+            max_months: rules.first_evaluation_max_months,
+        });
+    }
+    if notes.short_follow_up_without_progression > 0 {
+        warnings.push(Warning::ShortFollowUpWithoutProgression {
+            count: notes.short_follow_up_without_progression,
+            months: rules.early_progression_months,
+        });
+    }
+    warnings
 }
 
 pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, String> {
@@ -305,7 +344,7 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         patients,
         n_patients: n,
         new_columns,
-        warnings: classification.warnings,
+        warnings: classification_warnings(&classification.notes, &request.rules),
     })
 }
 

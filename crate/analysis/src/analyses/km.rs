@@ -12,6 +12,7 @@ use crate::format;
 use survcalc_stats::km::{self, ConfType, Grouping, KmFit, KmOptions};
 use survcalc_stats::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
+use crate::warning::{ImmortalTimeRole, Warning};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,7 +100,7 @@ pub struct KmResult {
     /// Patients in the analysis (after the landmark, when one is set).
     pub n_used: usize,
     pub dropped: Vec<DroppedRows>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Group codes of the analysed patients and the labels they index.
@@ -118,7 +119,7 @@ fn conf_type_text(c: ConfType) -> &'static str {
 /// times measured from the start: the immortal-time trap (docs/domain.md).
 /// A landmark does not settle it for these groups, which can be decided
 /// after any fixed landmark, so the note then says so.
-fn immortal_time_note(request: &KmRequest) -> Option<String> {
+fn immortal_time_note(request: &KmRequest) -> Option<Warning> {
     let group = request.group.as_deref()?;
     if group != crate::analyses::cohort::GROUP_COLUMN {
         return None;
@@ -127,20 +128,11 @@ fn immortal_time_note(request: &KmRequest) -> Option<String> {
     if time.starts_with("pps") {
         return None;
     }
-    let remedies = "Cox regression with resistance as a \"Time-varying status\", or post-progression survival \
-                    (pps columns, measured from progression).";
-    Some(match request.landmark {
-        None => format!(
-            "Caution, immortal-time bias: resistance groups are defined by events after treatment start (a patient \
-             must live 6 months without progression to be called secondary resistance or durable response), so \
-             comparing survival from treatment start between them favours the later groups. Use a landmark \
-             (\"Landmark at\", with groups known by then), {remedies}"
-        ),
-        Some(_) => format!(
-            "Caution, immortal-time bias remains: a landmark removes it only for groups known by the landmark, and \
-             resistance groups can be decided after it (secondary resistance needs a progression after 6 months of \
-             benefit, whenever that comes), so the later groups are still favoured. Prefer {remedies}"
-        ),
+    Some(Warning::ImmortalTime {
+        column: group.to_string(),
+        time_column: request.time.clone(),
+        role: ImmortalTimeRole::Group,
+        landmark: request.landmark,
     })
 }
 
@@ -199,14 +191,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let fit = km::fit(&time, event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
 
     // The table layer already words each dropped-row count as a warning.
-    let mut warnings: Vec<String> = input.warnings.clone();
+    let mut warnings: Vec<Warning> = input.warnings.clone();
     if let Some(note) = immortal_time_note(request) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {
         warnings.extend(l.warnings(unit_label));
     }
-    warnings.extend(fit.warnings.iter().cloned());
+    warnings.extend(Warning::from_kernel(&fit.warnings));
 
     // Strata codes (for the stratified test only), aligned with the used rows.
     let strata = match request.strata.as_deref().filter(|s| !s.is_empty()) {
@@ -244,7 +236,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                 &test_options,
             )
             .map_err(|e| e.to_string())?;
-            warnings.extend(lr.warnings.iter().cloned());
+            warnings.extend(Warning::from_kernel(&lr.warnings));
             Some(lr)
         }
         _ => None,
@@ -259,7 +251,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let trend = match (&logrank, request.trend) {
         (Some(lr), true) if lr.groups.len() >= 3 => Some(logrank::trend(lr, None).map_err(|e| e.to_string())?),
         (Some(_), true) => {
-            warnings.push("The test for trend needs at least three ordered groups.".to_string());
+            warnings.push(Warning::TrendNeedsThreeGroups);
             None
         }
         _ => None,
@@ -388,14 +380,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let mut rows = Vec::new();
             for (label, c) in shown_curves() {
                 let r = c.rmst(tau).map_err(|e| e.to_string())?;
-                warnings.extend(r.warnings.iter().cloned());
+                warnings.extend(Warning::from_kernel(&r.warnings));
                 rows.push(vec![label, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
             }
             let groups: Vec<_> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
             let difference = match groups.as_slice() {
                 [a, b] => {
                     let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
-                    warnings.extend(d.warnings.iter().cloned());
+                    warnings.extend(Warning::from_kernel(&d.warnings));
                     Some(format!(
                         "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
                         a.label,

@@ -18,6 +18,7 @@ use crate::model_table::{
     self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind, TermTest,
 };
 use crate::table::{ColumnData, Table};
+use crate::warning::{LeftOutReason, Warning};
 
 /// Which kind of outcome the models explain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -113,7 +114,7 @@ pub struct ModelTableResult {
     pub model_fit_text: Option<String>,
     /// The outcome coding and every method choice, in words.
     pub settings_text: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
@@ -386,9 +387,10 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         // The outcome coding and the rows without an outcome are stated in
         // the settings line; the core's warnings would repeat it.
         let column = &o.column;
-        warnings.retain(|w| {
-            !w.starts_with(&format!("Column \"{column}\": every value other than"))
-                && !w.contains(&format!("left out because \"{column}\" is missing"))
+        warnings.retain(|w| match w {
+            Warning::OtherValuesCountAsZero { column: c, .. }
+            | Warning::RowsLeftOut { column: c, reason: LeftOutReason::Missing, .. } => c != column,
+            _ => true,
         });
     }
     if let Some(note) = immortal_time {
@@ -401,10 +403,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         if *removed > 0 {
             warnings.insert(
                 0,
-                format!(
-                    "Only patients with \"{column}\" = {} are compared; {removed} with another value and those with none are left out.",
-                    quote_list(&o.event_values.iter().chain(&o.non_event_values).cloned().collect::<Vec<_>>())
-                ),
+                Warning::OutcomeRestricted {
+                    column: column.clone(),
+                    values: o.event_values.iter().chain(&o.non_event_values).cloned().collect(),
+                    removed: *removed,
+                },
             );
         }
     }

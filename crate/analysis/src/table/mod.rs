@@ -46,6 +46,7 @@ pub use select::{
 };
 
 use crate::dates::Date;
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -164,7 +165,7 @@ pub struct Table {
     /// Whether numbers were read with a decimal comma.
     pub decimal_comma: bool,
     /// Non-fatal notes (skipped empty rows, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Table {
