@@ -10,6 +10,7 @@
 
 use crate::endpoints::Endpoint;
 use crate::format::{self, file_lines, plural};
+use crate::provenance::DerivedColumn;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use survcalc_stats::contingency::ContingencyError;
@@ -131,11 +132,12 @@ pub enum Warning {
     UnusedLevels { column: String, levels: Vec<String>, n: usize },
 
     // --- survival comparisons ---
-    /// Groups or a covariate defined by events after baseline compared on
-    /// times measured from baseline (`landmark`: the landmark time of a
-    /// Kaplan–Meier analysis).
+    /// Groups or a covariate defined by events after baseline (`derived`:
+    /// what the column is) compared on times not measured from the event
+    /// that settles it (`landmark`: of a Kaplan–Meier analysis).
     ImmortalTime {
         column: String,
+        derived: DerivedColumn,
         time_column: String,
         role: ImmortalTimeRole,
         landmark: Option<f64>,
@@ -311,7 +313,9 @@ impl Warning {
                     if one { "is" } else { "are" }
                 )
             }
-            Warning::ImmortalTime { column, role, landmark, .. } => immortal_time_message(column, *role, *landmark),
+            Warning::ImmortalTime { column, derived, role, landmark, .. } => {
+                immortal_time_message(column, *derived, *role, *landmark)
+            }
             Warning::LandmarkGroupLeftOut { landmark, unit, group } => format!(
                 "Landmark at {}: no patient of group \"{group}\" is event-free and under follow-up after it; the group is left out of the curves and tests.",
                 format::time_text(*landmark, unit.as_deref())
@@ -405,8 +409,31 @@ fn quoted_list(values: &[String]) -> String {
     values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
 }
 
-/// The resistance groups compared on times from treatment start (docs/domain.md).
-fn immortal_time_message(column: &str, role: ImmortalTimeRole, landmark: Option<f64>) -> String {
+/// A column defined after treatment start compared on times from it
+/// (docs/domain.md); the resistance groups' sentence says why they are.
+fn immortal_time_message(column: &str, derived: DerivedColumn, role: ImmortalTimeRole, landmark: Option<f64>) -> String {
+    if derived != DerivedColumn::ResistanceGroup {
+        return match (role, landmark) {
+            (ImmortalTimeRole::Group, None) => format!(
+                "Caution, immortal-time bias: \"{column}\" is known only after treatment start (it depends on later \
+                 events such as response, progression or death), so comparing survival from treatment start between \
+                 its groups credits the time before it was known to the group a patient ends in. Use a landmark \
+                 (\"Landmark at\", with groups known by then), or Cox regression with it as a \"Time-varying status\"."
+            ),
+            (ImmortalTimeRole::Group, Some(_)) => format!(
+                "Caution, immortal-time bias remains if \"{column}\" can be decided after the landmark: it depends on \
+                 events after treatment start, and a landmark removes the bias only for groups known by then. Prefer \
+                 Cox regression with it as a \"Time-varying status\"."
+            ),
+            (ImmortalTimeRole::Covariate, _) => format!(
+                "Caution, immortal-time bias: \"{column}\" is known only after treatment start (it depends on later \
+                 events such as response, progression or death), so as a fixed covariate of survival from treatment \
+                 start it credits the time before it was known to its final value. Use a landmark, or enter it as a \
+                 time-varying covariate (Cox regression's \"Time-varying status\", switching on at the date it becomes \
+                 known)."
+            ),
+        };
+    }
     let remedies = "Cox regression with resistance as a \"Time-varying status\", or post-progression survival \
                     (pps columns, measured from progression).";
     match (role, landmark) {

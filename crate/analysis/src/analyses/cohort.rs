@@ -6,6 +6,7 @@ use crate::plot::flow::{FlowChart, FlowCount};
 use serde::{Deserialize, Serialize};
 use crate::dates::{Date, TimeUnit};
 use crate::endpoints::{self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem};
+use crate::provenance::{Derivation, DerivedColumn};
 use crate::resistance::{
     self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
 };
@@ -127,15 +128,24 @@ fn put_column(table: &mut Table, column: Column) {
     }
 }
 
-fn number_column(name: String, reason: String, values: Vec<Option<f64>>) -> Column {
+/// A column this request adds: its reason for the page ("derived: ...")
+/// and its provenance (what the immortal-time caution reads).
+fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing: usize, data: ColumnData) -> Column {
     Column {
-        n_missing: values.iter().filter(|v| v.is_none()).count(),
         name,
-        kind: ColumnKind::Number,
-        reason,
+        kind,
+        reason: format!("derived: {}", derived.description),
         declared: false,
-        data: ColumnData::Number(values),
+        n_missing,
+        data,
+        looks_like_dates: false,
+        derived: Some(derived),
     }
+}
+
+fn number_column(name: String, derived: Derivation, values: Vec<Option<f64>>) -> Column {
+    let n_missing = values.iter().filter(|v| v.is_none()).count();
+    derived_column(name, ColumnKind::Number, derived, n_missing, ColumnData::Number(values))
 }
 
 fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit: TimeUnit) -> EndpointSummary {
@@ -150,8 +160,10 @@ fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit:
     }
     let time_name = format!("{short}_{}", unit.label());
     let event_name = format!("{short}_event");
-    put_column(table, number_column(time_name.clone(), format!("derived: {}", e.definition), time));
-    put_column(table, number_column(event_name.clone(), format!("derived: {short} event (1 = event, 0 = censored)"), event));
+    let endpoint = e.endpoint;
+    put_column(table, number_column(time_name.clone(), Derivation::endpoint_time(endpoint, e.definition.clone()), time));
+    let event_definition = format!("{short} event (1 = event, 0 = censored)");
+    put_column(table, number_column(event_name.clone(), Derivation::endpoint_event(endpoint, event_definition), event));
     EndpointSummary {
         name: short,
         definition: e.definition.clone(),
@@ -286,27 +298,25 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
     let n_missing = codes.iter().filter(|c| c.is_none()).count();
     put_column(
         table,
-        Column {
-            name: GROUP_COLUMN.into(),
-            kind: ColumnKind::Category,
-            reason: "derived: resistance group (excluded patients are missing)".into(),
-            declared: false,
+        derived_column(
+            GROUP_COLUMN.into(),
+            ColumnKind::Category,
+            Derivation::resistance(DerivedColumn::ResistanceGroup, "resistance group (excluded patients are missing)"),
             n_missing,
-            data: ColumnData::Category { codes, levels },
-        },
+            ColumnData::Category { codes, levels },
+        ),
     );
     let reasons: Vec<Option<String>> =
         classification.patients.iter().map(|p| Some(format!("{}: {}", p.group.label(&request.rules), p.reason))).collect();
     put_column(
         table,
-        Column {
-            name: REASON_COLUMN.into(),
-            kind: ColumnKind::Text,
-            reason: "derived: why each patient is in their group".into(),
-            declared: false,
-            n_missing: 0,
-            data: ColumnData::Text(reasons),
-        },
+        derived_column(
+            REASON_COLUMN.into(),
+            ColumnKind::Text,
+            Derivation::resistance(DerivedColumn::ResistanceReason, "why each patient is in their group"),
+            0,
+            ColumnData::Text(reasons),
+        ),
     );
 
     let endpoints = vec![

@@ -22,6 +22,7 @@ use crate::design::{
 use crate::format;
 use survcalc_stats::wald::{rows_variance, wald_test_zero};
 use crate::table::{ColumnData, Table};
+use crate::provenance;
 use crate::warning::{Context, ImmortalTimeRole, Warning};
 
 /// What the user asked for (plain JS object; see docs/api.md).
@@ -226,20 +227,35 @@ pub(crate) fn zph_transform_text(t: ZphTransform) -> &'static str {
     }
 }
 
-/// Groups defined by later events (resistance) as a covariate of survival
-/// from treatment start: the immortal-time trap (docs/domain.md). Not for
-/// post-progression times or (start, stop] rows, where it does not apply.
-pub(crate) fn immortal_time_note(time: &str, covariates: &[TermSpec], counting_process: bool) -> Option<Warning> {
-    let group = crate::analyses::cohort::GROUP_COLUMN;
-    if counting_process || !covariates.iter().any(|c| c.column == group) || time.to_lowercase().starts_with("pps") {
-        return None;
+/// Covariates defined by later events (resistance groups, an endpoint's
+/// event) entered as fixed covariates of times not measured from the event
+/// that settles them: the immortal-time trap (docs/domain.md), one caution
+/// per such column, by provenance whatever its name. Not for (start, stop]
+/// rows, where the user has split follow-up at the change already.
+pub(crate) fn immortal_time_notes(
+    table: &Table,
+    time: &str,
+    covariates: &[TermSpec],
+    counting_process: bool,
+) -> Vec<Warning> {
+    if counting_process {
+        return Vec::new();
     }
-    Some(Warning::ImmortalTime {
-        column: group.to_string(),
-        time_column: time.to_string(),
-        role: ImmortalTimeRole::Covariate,
-        landmark: None,
-    })
+    let time_derived = table.column(time).and_then(|c| c.derived.as_ref());
+    covariates
+        .iter()
+        .filter_map(|c| table.column(&c.column))
+        .filter_map(|column| {
+            let derived = column.derived.as_ref()?;
+            provenance::immortal_time(Some(derived), time_derived).then(|| Warning::ImmortalTime {
+                column: column.name.clone(),
+                derived: derived.column,
+                time_column: time.to_string(),
+                role: ImmortalTimeRole::Covariate,
+                landmark: None,
+            })
+        })
+        .collect()
 }
 
 /// Cluster id per used row from the cluster column's values.
@@ -314,7 +330,7 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
     let fit = cox::fit(&input.data, &options).map_err(|e| e.to_string())?;
     let time_split = time_split.map(|s| s.with_same_hr_tests(&fit));
-    let mut warnings = input_warnings(request, &choices, &input);
+    let mut warnings = input_warnings(table, request, &choices, &input);
     warnings.extend(Warning::from_kernel(&fit.warnings));
     let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
     let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref());
@@ -450,11 +466,9 @@ fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<
 
 /// Warnings about the data, in the order a reader meets them: the
 /// immortal-time caution, then rows left out (outcome, switch, covariates).
-fn input_warnings(request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<Warning> {
+fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = Vec::new();
-    if let Some(note) = immortal_time_note(&request.time, &input.covariates, choices.start.is_some()) {
-        warnings.push(note);
-    }
+    warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());

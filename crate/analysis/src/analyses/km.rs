@@ -12,6 +12,7 @@ use crate::format;
 use survcalc_stats::km::{self, ConfType, Grouping, KmFit, KmOptions};
 use survcalc_stats::logrank::{self, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
+use crate::provenance;
 use crate::warning::{ImmortalTimeRole, Warning};
 use std::borrow::Cow;
 
@@ -116,20 +117,17 @@ fn conf_type_text(c: ConfType) -> &'static str {
 
 /// Groups defined by what happens after treatment starts (resistance needs
 /// progression, secondary resistance needs months without it) compared on
-/// times measured from the start: the immortal-time trap (docs/domain.md).
-/// A landmark does not settle it for these groups, which can be decided
+/// times not measured from the event that settles them: the immortal-time
+/// trap (docs/domain.md). The columns' provenance decides, whatever their
+/// names. A landmark does not settle it for groups that can be decided
 /// after any fixed landmark, so the note then says so.
-fn immortal_time_note(request: &KmRequest) -> Option<Warning> {
-    let group = request.group.as_deref()?;
-    if group != crate::analyses::cohort::GROUP_COLUMN {
-        return None;
-    }
-    let time = request.time.to_lowercase();
-    if time.starts_with("pps") {
-        return None;
-    }
-    Some(Warning::ImmortalTime {
-        column: group.to_string(),
+fn immortal_time_note(table: &Table, request: &KmRequest) -> Option<Warning> {
+    let group = table.column(request.group.as_deref()?)?;
+    let derived = group.derived.as_ref()?;
+    let time = table.column(&request.time).and_then(|c| c.derived.as_ref());
+    provenance::immortal_time(Some(derived), time).then(|| Warning::ImmortalTime {
+        column: group.name.clone(),
+        derived: derived.column,
         time_column: request.time.clone(),
         role: ImmortalTimeRole::Group,
         landmark: request.landmark,
@@ -192,7 +190,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
-    if let Some(note) = immortal_time_note(request) {
+    if let Some(note) = immortal_time_note(table, request) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {

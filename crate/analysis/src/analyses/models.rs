@@ -4,7 +4,7 @@
 //! Logistic (R's glm, or logistf's Firth) or Cox (coxph) from
 //! survcalc-analysis's `model_table`; this layer words and lays it out.
 
-use super::cox::{censor_values_or_rest, clean_terms, immortal_time_note};
+use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -375,8 +375,8 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         }
     };
     let immortal_time = match kind {
-        OutcomeType::Survival => immortal_time_note(&o.time, &candidates, false),
-        OutcomeType::Binary => None,
+        OutcomeType::Survival => immortal_time_notes(table, &o.time, &candidates, false),
+        OutcomeType::Binary => Vec::new(),
     };
     let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
     let data = restricted.as_ref().map_or(table, |(t, _)| t);
@@ -393,9 +393,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             _ => true,
         });
     }
-    if let Some(note) = immortal_time {
-        warnings.insert(0, note);
-    }
+    warnings.splice(0..0, immortal_time);
     if let Some((_, removed)) = &restricted {
         // The core counts the left-out comparison groups as missing values:
         // say what really happened instead.

@@ -46,6 +46,7 @@ pub use select::{
 };
 
 use crate::dates::Date;
+use crate::provenance::Derivation;
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -150,6 +151,12 @@ pub struct Column {
     pub declared: bool,
     pub n_missing: usize,
     pub data: ColumnData,
+    /// Read as text or categories although most values are dates (one has
+    /// a typo or a 2-digit year): offered where dates are expected, so
+    /// that the analysis can name the bad cell.
+    pub looks_like_dates: bool,
+    /// How survcalc derived the column; `None` for a column of the file.
+    pub derived: Option<Derivation>,
 }
 
 /// A typed table. Every column has `n_rows` values; row `i` came from file
