@@ -28,8 +28,10 @@ test("the synthetic cohort classifies as the paper's flow chart", () => {
 
   const summary = ds.summary();
   for (const name of ["resistance_group", "os_months", "os_event", "ttp_months", "pps_months"]) {
-    assert.ok(summary.columns.some((c) => c.name === name), `new column ${name}`);
+    assert.ok(summary.columns.find((c) => c.name === name)?.derived, `new column ${name}, with its provenance`);
   }
+  assert.equal(summary.columns.find((c) => c.name === "bclc").derived, null, "the file's own columns have none");
+  assert.deepEqual(r.group_levels.map((g) => g.group), ["primary_resistance", "secondary_resistance", "durable_response"]);
   const km = ds.kaplanMeier({
     time: "ttp_months", event: "ttp_event", event_values: ["1"], group: "resistance_group", time_unit: "months",
   });

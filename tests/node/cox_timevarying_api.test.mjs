@@ -214,6 +214,18 @@ test("errors name the column, line and value", () => {
   const d1 = survcalc.Dataset.fromCsv(toCsv(typo, DATED_COLUMNS), "typo.csv", {});
   assert.match(errorOf(() => d1.cox(options)), new RegExp(`Column "transplant_date", line ${k + 2}: "2nd visit" is not a date`));
   d1.free();
+  // After other dates, a typo leaves a column that looks like dates: the
+  // summary says so, and the page offers it as a switch date by this flag
+  // (not by the words of its type reason), so that the fit names the cell.
+  const late = dated.map((p) => ({ ...p }));
+  const j = late.findLastIndex((p) => p.transplant_date !== "");
+  late[j].transplant_date = "2nd visit";
+  const d0 = survcalc.Dataset.fromCsv(toCsv(late, DATED_COLUMNS), "late-typo.csv", {});
+  const column = (name) => d0.summary().columns.find((c) => c.name === name);
+  assert.deepEqual([column("transplant_date").type, column("transplant_date").looks_like_dates], ["text", true]);
+  assert.equal(column("accepted").looks_like_dates, false);
+  assert.match(errorOf(() => d0.cox(options)), new RegExp(`line ${j + 2}: "2nd visit" is not a date`));
+  d0.free();
 
   // A switch date before the origin.
   const early = dated.map((p) => ({ ...p }));

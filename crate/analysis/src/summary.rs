@@ -4,6 +4,7 @@
 //! to a result).
 
 use serde::Serialize;
+use crate::provenance::Derivation;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
 use crate::warning::Warning;
 
@@ -31,7 +32,14 @@ pub struct ColumnSummary {
     /// For date columns: "year_month_day", "day_month_year", "month_day_year"
     /// or "excel_serial" (the value to declare the same type again).
     pub date_order: Option<crate::table::DateOrder>,
+    /// Why the column has its type, for people (never parsed: the flags
+    /// below say what the page needs).
     pub reason: String,
+    /// Text or categories that are mostly dates (one cell has a typo).
+    pub looks_like_dates: bool,
+    /// How survcalc derived the column (classification); `None` for the
+    /// file's own columns.
+    pub derived: Option<Derivation>,
     pub n_missing: usize,
     /// The distinct values when there are at most MAX_LISTED_VALUES.
     pub values: Option<Vec<String>>,
@@ -218,6 +226,8 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
                     _ => None,
                 },
                 reason: c.reason.clone(),
+                looks_like_dates: c.looks_like_dates,
+                derived: c.derived.clone(),
                 n_missing: c.n_missing,
                 preview: preview(c, &values),
                 values,

@@ -169,3 +169,27 @@ fn cox_and_model_tables_caution_each_covariate_defined_after_baseline() {
     .unwrap();
     assert_eq!(table.warnings[0].code(), "immortal_time", "{:?}", table.warnings);
 }
+
+#[test]
+fn the_summary_shows_each_columns_provenance_as_data() {
+    let t = classified();
+    let summary = serde_json::to_value(survcalc_analysis::summary::summarise("cohort.csv", &t)).unwrap();
+    let column = |name: &str| {
+        summary["columns"].as_array().unwrap().iter().find(|c| c["name"] == name).cloned().expect("the column")
+    };
+    assert_eq!(
+        column(GROUP_COLUMN)["derived"],
+        serde_json::json!({
+            "kind": "resistance_group",
+            "description": "resistance group (excluded patients are missing)",
+            "defined_after_baseline": true,
+            "known_by": "progression",
+            "measured_from": null,
+        })
+    );
+    assert_eq!(column("pps_months")["derived"]["kind"], "endpoint_time");
+    assert_eq!(column("pps_months")["derived"]["endpoint"], "pps");
+    assert_eq!(column("pps_months")["derived"]["measured_from"], "progression");
+    assert_eq!(column("bclc")["derived"], serde_json::Value::Null);
+    assert_eq!(column("bclc")["looks_like_dates"], false);
+}

@@ -230,6 +230,8 @@ fn day_month_year_dates() {
     let c = t.column("start").unwrap();
     assert_eq!(c.kind, ColumnKind::Date(DateOrder::DayMonthYear));
     assert!(c.reason.contains("line 3: \"25.12.2020\""), "{}", c.reason);
+    // Read as dates: nothing to flag; read from the file: no provenance.
+    assert!(!c.looks_like_dates && c.derived.is_none());
     assert_eq!(dates(&t, "start"), [ymd(2021, 2, 1), ymd(2020, 12, 25), ymd(2021, 4, 3)]);
 }
 
@@ -306,6 +308,9 @@ fn invalid_date() {
     let c = t.column("start").unwrap();
     assert_eq!(c.kind, ColumnKind::Text);
     assert!(c.reason.contains("line 3: \"2021-02-30\" is not a valid date"), "{}", c.reason);
+    // The page offers it where dates are expected by this flag, not by the reason's words.
+    assert!(c.looks_like_dates);
+    assert!(!t.column("id").unwrap().looks_like_dates);
     // Declared: an error naming column, line and value.
     let err = read_with("date_invalid.csv", &[("start", ColumnType::Date(DateOrder::Auto))]).unwrap_err();
     assert_eq!(
@@ -320,6 +325,7 @@ fn two_digit_years_are_refused() {
     let c = t.column("d").unwrap();
     assert_eq!(c.kind, ColumnKind::Text);
     assert!(c.reason.contains("2-digit year"), "{}", c.reason);
+    assert!(c.looks_like_dates);
     let err = read_csv(
         b"d\n15/03/21\n",
         &ReadOptions {

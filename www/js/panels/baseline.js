@@ -94,7 +94,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     for (const c of summary.columns) {
       if (choices.has(c.name)) continue;
       const constant = c.values !== null && c.values.length < 2;
-      const derived = /^derived:/.test(c.reason ?? "");
+      const derived = c.derived != null;
       const usable = c.type === "number" || (c.type === "category" && c.values !== null);
       const checked = fresh && usable && !constant && !derived && !looksLikeId(c.name)
         && checkedCount < MAX_DEFAULT_VARIABLES;

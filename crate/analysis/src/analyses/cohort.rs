@@ -65,6 +65,14 @@ pub struct PatientRow {
     pub reason: String,
 }
 
+/// One level of the group column: the group and its label (the value in
+/// the column), so that the page can pick a group without reading words.
+#[derive(Debug, Serialize)]
+pub struct GroupLevel {
+    pub group: Group,
+    pub label: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct CohortResult {
     /// Unit of the derived times ("months", "days", "years").
@@ -75,6 +83,8 @@ pub struct CohortResult {
     pub flow_chart: FlowChart,
     pub rules: Vec<String>,
     pub group_column: String,
+    /// The levels of `group_column`, in order.
+    pub group_levels: Vec<GroupLevel>,
     pub endpoints: Vec<EndpointSummary>,
     /// One row per patient (at most `MAX_LISTED_PATIENTS`).
     pub patients: Vec<PatientRow>,
@@ -290,6 +300,8 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         RuleSet::EarlyProgression => vec![Group::PrimaryResistance, Group::SecondaryResistance, Group::NoProgression],
     };
     let levels: Vec<String> = analysed_levels.iter().map(|g| g.label(&request.rules)).collect();
+    let group_levels: Vec<GroupLevel> =
+        analysed_levels.iter().zip(&levels).map(|(&group, label)| GroupLevel { group, label: label.clone() }).collect();
     let codes: Vec<Option<u32>> = classification
         .patients
         .iter()
@@ -350,6 +362,7 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         flow: classification.flow,
         rules: classification.rules,
         group_column: GROUP_COLUMN.into(),
+        group_levels,
         endpoints,
         patients,
         n_patients: n,
