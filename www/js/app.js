@@ -430,6 +430,8 @@ async function start() {
   try {
     await Promise.all([init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }), engine.ready]);
     state.rules = defaultResistanceRules();
+    $("example-select").replaceChildren(
+      ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));

@@ -16,6 +16,7 @@ pub struct DatasetSummary {
     pub name: String,
     pub n_rows: usize,
     pub delimiter_label: String,
+    /// Generated data, as the reading options declared (not the name).
     pub synthetic: bool,
     pub columns: Vec<ColumnSummary>,
     pub suggestions: Suggestions,
@@ -246,7 +247,7 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
         name: name.to_string(),
         n_rows: table.n_rows(),
         delimiter_label,
-        synthetic: name.contains("synthetic"),
+        synthetic: table.synthetic,
         columns,
         suggestions,
         warnings: table.warnings.clone(),

@@ -469,3 +469,14 @@ fn random_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn the_synthetic_flag_is_declared_not_guessed_from_the_name() {
+    let text = b"time,status\n1,1\n2,0\n";
+    let plain = read_csv(text, &ReadOptions::default()).unwrap();
+    assert!(!plain.synthetic);
+    assert!(!survcalc_analysis::summary::summarise("synthetic.csv", &plain).synthetic);
+    let declared = read_csv(text, &ReadOptions { synthetic: true, ..ReadOptions::default() }).unwrap();
+    assert!(declared.synthetic);
+    assert!(survcalc_analysis::summary::summarise("data.csv", &declared).synthetic);
+}

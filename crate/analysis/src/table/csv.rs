@@ -109,7 +109,15 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
         warnings.push(Warning::SkippedEmptyRows { count: rows.n_skipped, lines: rows.skipped_lines.clone() });
     }
     progress(total, total);
-    Ok(Table { columns, lines, header_line, delimiter: char::from(delimiter), decimal_comma, warnings })
+    Ok(Table {
+        columns,
+        lines,
+        header_line,
+        delimiter: char::from(delimiter),
+        decimal_comma,
+        synthetic: options.synthetic,
+        warnings,
+    })
 }
 
 /// The delimiter [`read_csv`] would detect: ',', ';' or '\t'.

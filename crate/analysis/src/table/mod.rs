@@ -171,6 +171,9 @@ pub struct Table {
     pub delimiter: char,
     /// Whether numbers were read with a decimal comma.
     pub decimal_comma: bool,
+    /// Generated data, not real patients, as [`ReadOptions::synthetic`]
+    /// declared.
+    pub synthetic: bool,
     /// Non-fatal notes (skipped empty rows, ...).
     pub warnings: Vec<Warning>,
 }
@@ -253,6 +256,11 @@ pub struct ReadOptions {
     pub level_order: LevelOrder,
     /// Most distinct values an inferred category may have.
     pub max_category_levels: usize,
+    /// The data are generated, not real patients. Declared by whoever
+    /// supplies the file (the bundled examples' manifest,
+    /// www/examples/index.json), never guessed from its name; the page
+    /// shows a banner.
+    pub synthetic: bool,
 }
 
 impl Default for ReadOptions {
@@ -264,6 +272,7 @@ impl Default for ReadOptions {
             column_types: BTreeMap::new(),
             level_order: LevelOrder::Sorted,
             max_category_levels: 50,
+            synthetic: false,
         }
     }
 }
