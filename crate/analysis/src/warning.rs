@@ -79,7 +79,10 @@ pub enum NoTestReason {
     Error { error: String },
 }
 
-/// One warning or note of a report.
+/// One warning or note of a report. Serialise it through its `Serialize`
+/// impl (code, message and facts); serde's `remote = "Self"` also derives
+/// an associated `Warning::serialize(&w, serializer)` that writes the facts
+/// alone, which that impl builds on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case", remote = "Self")]
 pub enum Warning {

@@ -54,7 +54,7 @@ fn every_kernel_warning() -> Vec<KernelWarning> {
         KernelWarning::PenalizedLrTestFailed { term: "x".into() },
         KernelWarning::ExactPWithTies,
         KernelWarning::ExactPTooLarge,
-        KernelWarning::TestNotComputed { test: KSampleTest::KruskalWallis, error: KSampleError::AllValuesTied },
+        KernelWarning::TestNotComputed { test: KSampleTest::KruskalWallis, error: KSampleError::AllValuesTied.to_string() },
         KernelWarning::TooFewGroupsToCompare,
         KernelWarning::SameOutcomeForAll,
         KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: "3".into() },
@@ -264,7 +264,7 @@ fn a_kernel_warning_keeps_its_code_and_facts_and_gains_a_sentence() {
     // An error inside a warning is its (worded) text.
     let test = serde_json::to_value(Warning::Kernel(KernelWarning::TestNotComputed {
         test: KSampleTest::WelchT,
-        error: KSampleError::AllValuesTied,
+        error: KSampleError::AllValuesTied.to_string(),
     }))
     .unwrap();
     assert_eq!(test["test"], "welch_t");

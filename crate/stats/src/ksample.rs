@@ -778,7 +778,7 @@ fn kept<T>(warnings: &mut Vec<KernelWarning>, test: KSampleTest, result: Result<
     match result {
         Ok(v) => Some(v),
         Err(error) => {
-            warnings.push(KernelWarning::TestNotComputed { test, error });
+            warnings.push(KernelWarning::TestNotComputed { test, error: error.to_string() });
             None
         }
     }

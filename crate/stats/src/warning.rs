@@ -2,11 +2,11 @@
 //! and the facts (terms, curve labels, iteration counts, limits). Kernels
 //! do not word anything; survcalc-analysis turns each warning into a
 //! sentence (`survcalc_analysis::warning`), and the page decides on codes.
+//!
+//! This module imports no kernel (the kernels import it), so the arrows
+//! stay one way; an error inside a warning is kept as its Display text.
 
-use crate::ksample::KSampleError;
-use crate::logistic::SeparationKind;
-use serde::{Serialize, Serializer};
-use std::fmt::Display;
+use serde::{Deserialize, Serialize};
 
 /// A non-fatal finding of a kernel. Serialised as `{"code": ..., ...facts}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,12 +77,9 @@ pub enum KernelWarning {
     ExactPWithTies,
     /// Groups too large for the exact Wilcoxon p-value.
     ExactPTooLarge,
-    /// A test of a numeric variable by group that could not be computed.
-    TestNotComputed {
-        test: KSampleTest,
-        #[serde(serialize_with = "as_text")]
-        error: KSampleError,
-    },
+    /// A test of a numeric variable by group that could not be computed;
+    /// `error` is the k-sample error's text.
+    TestNotComputed { test: KSampleTest, error: String },
 
     // --- rates and contingency tables ---
     /// Fewer than two groups with patients: no comparison.
@@ -198,6 +195,16 @@ pub enum KSampleTest {
     WelchT,
 }
 
+/// Kind of logistic separation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeparationKind {
+    /// Every row is predicted perfectly by the linear predictor's sign.
+    Complete,
+    /// Some rows are predicted perfectly, the rest lie on the boundary.
+    QuasiComplete,
+}
+
 /// Row or column of a count table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,7 +213,3 @@ pub enum TableAxis {
     Column,
 }
 
-/// Errors inside a warning serialise as their (worded) Display text.
-fn as_text<T: Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}

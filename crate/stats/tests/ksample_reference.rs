@@ -485,7 +485,7 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(f.kruskal.is_none());
     assert!(f.warnings.contains(&KernelWarning::TestNotComputed {
         test: KSampleTest::KruskalWallis,
-        error: KSampleError::AllValuesTied
+        error: KSampleError::AllValuesTied.to_string()
     }));
     let empty = GroupedValues {
         values: &[],

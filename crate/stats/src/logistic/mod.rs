@@ -145,15 +145,8 @@ pub struct LikelihoodRatioTest {
     pub p: f64,
 }
 
-/// Kind of separation found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeparationKind {
-    /// Every row is predicted perfectly by the linear predictor's sign.
-    Complete,
-    /// Some rows are predicted perfectly, the rest lie on the boundary.
-    QuasiComplete,
-}
+/// Kind of separation found (defined with the warnings, which report it).
+pub use crate::warning::SeparationKind;
 
 /// Separation in an ML fit: the listed terms' ML estimates are infinite.
 #[derive(Debug, Clone, serde::Serialize)]
