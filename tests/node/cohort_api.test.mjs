@@ -28,15 +28,20 @@ test("the synthetic cohort classifies as the paper's flow chart", () => {
 
   const summary = ds.summary();
   for (const name of ["resistance_group", "os_months", "os_event", "ttp_months", "pps_months"]) {
-    assert.ok(summary.columns.some((c) => c.name === name), `new column ${name}`);
+    assert.ok(summary.columns.find((c) => c.name === name)?.derived, `new column ${name}, with its provenance`);
   }
+  assert.equal(summary.columns.find((c) => c.name === "bclc").derived, null, "the file's own columns have none");
+  assert.deepEqual(r.group_levels.map((g) => g.group), ["primary_resistance", "secondary_resistance", "durable_response"]);
   const km = ds.kaplanMeier({
     time: "ttp_months", event: "ttp_event", event_values: ["1"], group: "resistance_group", time_unit: "months",
   });
   const labels = km.fit.curves.filter((c) => c.group !== null).map((c) => [c.label, c.n]);
   assert.deepEqual(labels, [["primary resistance", 229], ["secondary resistance", 141], ["durable response", 126]]);
   assert.equal(km.fit.curves.find((c) => c.label === "durable response").median.quantile, null, "TTP not reached");
-  assert.ok(km.warnings.some((w) => /105 rows left out/.test(w)), km.warnings.join("; "));
+  // The 105 excluded patients have no group: left out, and said so.
+  const leftOut = km.warnings.find((w) => w.code === "rows_left_out" && w.column === "resistance_group");
+  assert.equal(leftOut?.count, 105, km.warnings.map((w) => w.message).join("; "));
+  assert.equal(leftOut.reason, "missing");
 });
 
 test("changing a threshold re-classifies and replaces the columns", () => {

@@ -98,7 +98,9 @@ test("lung: the row missing ph.ecog is left out, named by its line; cox.zph equa
   assert.equal(r.n_read - r.n_used, ref.cox.efron.n_dropped_missing);
   assert.deepEqual(r.dropped, [{ column: "ph.ecog", count: 1, lines: [15] }]);
   assert.equal(r.n_text, "227 of 228 patients analysed (164 events).");
-  assert.ok(r.warnings.some((w) => w.includes('"ph.ecog" missing in 1 (line 15)')), r.warnings.join("\n"));
+  const missing = r.warnings.find((w) => w.code === "missing_covariate_values");
+  assert.deepEqual(missing?.columns, [{ column: "ph.ecog", count: 1, lines: [15] }]);
+  assert.match(missing.message, /"ph\.ecog" missing in 1 \(line 15\)/);
 
   const zph = ref.cox_zph.efron_km;
   const rows = [...r.zph.terms, r.zph.global];

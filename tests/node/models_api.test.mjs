@@ -121,8 +121,10 @@ test("endometrial: separation is named and Firth's fit equals logistf", () => {
   const f = reference("07_separation").logistic.endometrial_firth;
   const ds = survcalc.Dataset.fromCsv(fixture("07_separation"), "endometrial.csv", {});
   const ml = ds.modelTable(ENDOMETRIAL);
-  assert.ok(ml.warnings.some((w) => w.startsWith('Univariate model of "NV"') && /Separation .* in "NV"/.test(w) && /Firth/.test(w)),
-    ml.warnings.join("\n"));
+  const separation = ml.warnings.find((w) => w.code === "separation" && w.context?.kind === "univariate_model");
+  assert.deepEqual([separation?.context.term, separation?.kind, separation?.terms], ["NV", "quasi_complete", ["NV"]]);
+  assert.ok(separation.message.startsWith('Univariate model of "NV": Separation (quasi-complete) in "NV"'), separation.message);
+  assert.match(separation.message, /Firth/);
   assert.equal(row(ml, "NV").univariate.text, "not estimable (separation)");
   assert.equal(row(ml, "NV").multivariable.text, "not estimable (separation)");
   // Not drawn: no square, no interval, only the words.
@@ -143,7 +145,7 @@ test("endometrial: separation is named and Firth's fit equals logistf", () => {
     close(cell.upper, f.profile_pl_ci_or_upper[i + 1], STAT_REL, `Firth upper ${name}`, { abs: ABS_FLOOR });
     close(cell.p, f.plr_p[i + 1], STAT_REL, `Firth p ${name}`, { abs: ABS_FLOOR });
   });
-  assert.ok(!firth.warnings.some((w) => /Separation/.test(w)));
+  assert.ok(!firth.warnings.some((w) => w.code === "separation"));
   assert.match(firth.settings_text, /Firth's penalised likelihood/);
   ds.free();
 });
@@ -158,8 +160,10 @@ test("a comparison of two groups leaves the third out and says so", () => {
   assert.equal(two.table.outcome.n, 6);
   assert.equal(two.table.outcome.n_events, 3);
   assert.match(two.settings_text, /"grp" = "a" \(coded 1\) against "b" \(coded 0\); 3 patients with another value left out\./);
-  assert.ok(two.warnings[0].startsWith('Only patients with "grp" = "a", "b" are compared'), two.warnings.join("\n"));
-  assert.ok(!two.warnings.some((w) => /is missing/.test(w)), two.warnings.join("\n"));
+  assert.deepEqual([two.warnings[0].code, two.warnings[0].removed], ["outcome_restricted", 3]);
+  assert.ok(two.warnings[0].message.startsWith('Only patients with "grp" = "a", "b" are compared'), two.warnings[0].message);
+  // Stated in the settings line, not repeated as a warning.
+  assert.ok(!two.warnings.some((w) => w.code === "rows_left_out" && w.reason === "missing"), two.warnings.map((w) => w.message).join("\n"));
   ds.free();
 });
 
@@ -221,13 +225,14 @@ test("synthetic cohort: primary resistance vs the rest, and the immortal-time ca
   // Resistance groups as a fixed covariate of OS from treatment start: flagged; of PPS: not.
   const os = { type: "survival", time: "os_months", event: "os_event", event_values: ["1"] };
   const byGroup = ds.modelTable({ outcome: os, candidates: [{ column: "resistance_group" }], multivariable: [] });
-  assert.match(byGroup.warnings[0], /immortal-time bias/);
+  assert.equal(byGroup.warnings[0].code, "immortal_time");
+  assert.match(byGroup.warnings[0].message, /immortal-time bias/);
   // `type` belongs to the model table's outcome only; Cox refuses options it does not have.
   const { type: _outcomeType, ...coxOutcome } = os;
   const cox = ds.cox({ ...coxOutcome, covariates: [{ column: "resistance_group" }] });
-  assert.match(cox.warnings[0], /immortal-time bias/);
+  assert.deepEqual([cox.warnings[0].code, cox.warnings[0].column, cox.warnings[0].role], ["immortal_time", "resistance_group", "covariate"]);
   const pps = ds.cox({ time: "pps_months", event: "pps_event", event_values: ["1"], covariates: [{ column: "bclc" }, { column: "resistance_group" }] });
-  assert.ok(!pps.warnings.some((w) => /immortal-time/.test(w)));
+  assert.ok(!pps.warnings.some((w) => w.code === "immortal_time"));
   ds.free();
 });
 

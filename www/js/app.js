@@ -93,7 +93,7 @@ function showData(summary, { keepCohortForm = false } = {}) {
     ...summary.columns.filter((c) => c.type === "ambiguous_date").map((c) => el("p", { class: "synthetic" },
       `Column "${c.name}" holds dates whose day/month order the values do not show: choose it in the Type column.`)),
     table(["Column", "Type", "Missing", "Values", "Why this type"], rows, { numeric: [2], className: "columns-table" }),
-    ...(summary.warnings ?? []).map((w) => el("p", { class: "hint" }, w)),
+    ...(summary.warnings ?? []).map((w) => el("p", { class: "hint" }, w.message)),
   ].filter(Boolean));
   box.hidden = false;
   if (!keepCohortForm) {
@@ -215,7 +215,7 @@ function showCohort(r) {
       String(e.n), String(e.n_events), String(e.problems.length)]),
     { numeric: [3, 4, 5] }));
   const problems = r.endpoints.flatMap((e) => e.problems.map((p) => `${e.name.toUpperCase()}: ${p.message}`));
-  $("cohort-warnings").replaceChildren(...[...r.warnings, ...problems.slice(0, 50)].map((w) => el("li", {}, w)),
+  $("cohort-warnings").replaceChildren(...[...r.warnings.map((w) => w.message), ...problems.slice(0, 50)].map((w) => el("li", {}, w)),
     ...(problems.length > 50 ? [el("li", {}, `… and ${problems.length - 50} more records left out of an endpoint.`)] : []));
   $("cohort-patients").replaceChildren(table(["Line", "Patient", "Group", "Why"],
     r.patients.map((p) => [String(p.line), p.patient_id, p.group, p.reason]), { numeric: [0] }));
@@ -358,7 +358,7 @@ function showKm(result) {
   optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time", "rmst.csv");
   $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
   $("km-settings").textContent = result.settings_text;
-  $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w)));
+  $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
 }
 
 function exportPng() {
@@ -430,6 +430,8 @@ async function start() {
   try {
     await Promise.all([init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }), engine.ready]);
     state.rules = defaultResistanceRules();
+    $("example-select").replaceChildren(
+      ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));

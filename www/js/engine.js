@@ -16,6 +16,8 @@ export class Engine {
 
   receive(data) {
     if ("ready" in data) {
+      // The bundled examples the worker holds (www/examples/index.json).
+      this.examples = data.examples ?? [];
       data.ready ? this.markReady() : this.failReady(new Error(data.error));
       return;
     }

@@ -1,34 +1,39 @@
 // The computation worker: holds the wasm module and the parsed dataset, so a
 // 100 MB file or a million-row Cox fit never freezes the page. Everything it
-// needs (the wasm and the bundled examples) is fetched when the page loads;
-// after that it makes no network request.
+// needs (the wasm, the examples' manifest and the examples it lists) is
+// fetched when the page loads; after that it makes no network request.
 import init, { Dataset } from "../pkg/survcalc.js";
-
-const EXAMPLES = [
-  "examples/synthetic_hcc_cohort.csv",
-  "examples/lung.csv",
-  "examples/aml.csv",
-];
 
 let dataset = null;
 // The text of the current file, kept so that the user can change a column's
-// type (or the delimiter) and have it read again without choosing it again.
+// type (or the delimiter) and have it read again without choosing it again;
+// `synthetic` as the manifest declared it for an example.
 let current = null;
+// The bundled examples (www/examples/index.json: path, title, description,
+// synthetic) and their text by path.
+let manifest = [];
 const examples = new Map();
+
+async function fetchExamples() {
+  const response = await fetch(new URL("../examples/index.json", import.meta.url));
+  if (!response.ok) return;
+  manifest = await response.json();
+  await Promise.all(manifest.map(async ({ path }) => {
+    const file = await fetch(new URL(`../${path}`, import.meta.url));
+    if (file.ok) examples.set(path, await file.text());
+  }));
+}
 
 const startup = Promise.all([
   init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }),
-  ...EXAMPLES.map(async (path) => {
-    const response = await fetch(new URL(`../${path}`, import.meta.url));
-    if (response.ok) examples.set(path, await response.text());
-  }),
+  fetchExamples(),
 ]);
 
-function load(text, name, options, progress) {
-  const next = Dataset.fromCsv(text, name, options ?? {}, progress);
+function load(text, name, options, progress, synthetic = false) {
+  const next = Dataset.fromCsv(text, name, { ...options, synthetic }, progress);
   dataset?.free();
   dataset = next;
-  current = { text, name };
+  current = { text, name, synthetic };
   return dataset.summary();
 }
 
@@ -47,12 +52,13 @@ const ops = {
   },
   loadExample({ path, options }, progress) {
     const text = examples.get(path);
-    if (text === undefined) throw new Error(`The example ${path} is not available.`);
-    return load(text, path.split("/").pop(), options, progress);
+    const entry = manifest.find((e) => e.path === path);
+    if (text === undefined || !entry) throw new Error(`The example ${path} is not available.`);
+    return load(text, path.split("/").pop(), options, progress, entry.synthetic === true);
   },
   reload({ options }, progress) {
     if (!current) throw new Error("Load a CSV file first.");
-    return load(current.text, current.name, options, progress);
+    return load(current.text, current.name, options, progress, current.synthetic);
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),
@@ -96,6 +102,6 @@ self.onmessage = async ({ data: { id, op, args } }) => {
 };
 
 startup.then(
-  () => self.postMessage({ ready: true }),
+  () => self.postMessage({ ready: true, examples: manifest.filter((e) => examples.has(e.path)) }),
   (error) => self.postMessage({ ready: false, error: String(error?.message ?? error) }),
 );

@@ -6,6 +6,7 @@
 //! values get their own row and stay out of the tests, as R's `table()`.
 
 use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable};
+use survcalc_stats::warning::KernelWarning;
 use crate::design::looks_numeric;
 use crate::export::{csv_field, html_cell, html_escape, tsv_field};
 use crate::format;
@@ -14,6 +15,7 @@ use survcalc_stats::ksample::{
     TTestOptions, WilcoxonOptions,
 };
 use crate::table::{categorical_column, numeric_column, ColumnKind, Table, TableError};
+use crate::warning::{self, LeftOutReason, NoTestReason, Warning};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -202,7 +204,7 @@ pub struct BaselineTable {
     pub n_missing_group: usize,
     /// The methods in one printable line.
     pub settings: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why the table could not be made.
@@ -319,16 +321,6 @@ struct TestResult {
     min_expected: Option<f64>,
 }
 
-fn lines_text(lines: &[u64], count: usize) -> String {
-    let listed: Vec<String> = lines.iter().map(u64::to_string).collect();
-    format!(
-        "line{} {}{}",
-        if count == 1 { "" } else { "s" },
-        listed.join(", "),
-        if count > listed.len() { ", ..." } else { "" }
-    )
-}
-
 /// Builds the baseline table (see the module doc for the rules).
 pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Result<BaselineTable, BaselineError> {
     if !(options.expected_threshold >= 0.0 && options.expected_threshold.is_finite()) {
@@ -398,13 +390,13 @@ pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Res
 
     let mut warnings = Vec::new();
     if n_missing_group > 0 {
-        warnings.push(format!(
-            "{n_missing_group} patient{} without a value of \"{}\" {} left out of the table ({}).",
-            if n_missing_group == 1 { "" } else { "s" },
-            group_col.name,
-            if n_missing_group == 1 { "is" } else { "are" },
-            lines_text(&missing_group_lines, n_missing_group)
-        ));
+        warnings.push(Warning::RowsLeftOut {
+            column: group_col.name.clone(),
+            reason: LeftOutReason::Missing,
+            count: n_missing_group,
+            lines: missing_group_lines.clone(),
+            values: Vec::new(),
+        });
     }
 
     let mut marks = Marks(Vec::new());
@@ -521,7 +513,17 @@ fn missing_row(variable: &str, missing: &[usize]) -> BaselineRow {
     row
 }
 
-type VariableRows = (Vec<BaselineRow>, Option<TestResult>, Vec<String>);
+type VariableRows = (Vec<BaselineRow>, Option<TestResult>, Vec<Warning>);
+
+/// A test's kernel warnings, said to be about the variable `name`.
+fn about<'a>(name: &str, warnings: &'a [KernelWarning]) -> impl Iterator<Item = Warning> + 'a {
+    let context = warning::Context::Variable { name: name.to_string() };
+    Warning::from_kernel(warnings).map(move |w| w.within(context.clone()))
+}
+
+fn no_test(name: &str, reason: NoTestReason) -> Warning {
+    Warning::NoTest { variable: name.to_string(), reason }
+}
 
 fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRows, BaselineError> {
     let k = ctx.labels.len();
@@ -565,7 +567,7 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
 
     let mut warnings = Vec::new();
     let test = if used_levels.len() < 2 {
-        warnings.push(format!("\"{name}\": no test, because it has fewer than two values among the patients."));
+        warnings.push(no_test(name, NoTestReason::FewerThanTwoValues));
         None
     } else {
         // Rows = groups, columns = levels (as R's table(group, variable)).
@@ -581,7 +583,7 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
             .and_then(|t| baseline_test(&t, &test_options))
         {
             Ok(bt) => {
-                warnings.extend(bt.warnings.iter().map(|w| format!("\"{name}\": {w}")));
+                warnings.extend(about(name, &bt.warnings));
                 let chi = bt.fisher.is_none();
                 Some(TestResult {
                     test: bt.method.clone(),
@@ -592,7 +594,7 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
                 })
             }
             Err(e) => {
-                warnings.push(format!("\"{name}\": no test: {e}"));
+                warnings.push(no_test(name, NoTestReason::Error { error: e.to_string() }));
                 None
             }
         }
@@ -671,7 +673,7 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
             min_expected: None,
         }),
         (ContinuousTest::Rank, true) => wilcoxon_rank_sum(&input, &WilcoxonOptions::default()).map(|t| {
-            warnings.extend(t.warnings.iter().map(|w| format!("\"{name}\": {w}")));
+            warnings.extend(about(name, &t.warnings));
             TestResult { test: t.method, statistic: Some(t.w), df: None, p: t.p, min_expected: None }
         }),
         (ContinuousTest::Anova, false) => oneway_anova(&input).map(|t| TestResult {
@@ -707,7 +709,7 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
     let test = match result {
         Ok(t) => Some(t),
         Err(e) => {
-            warnings.push(format!("\"{name}\": no test: {e}"));
+            warnings.push(no_test(name, NoTestReason::Error { error: e.to_string() }));
             None
         }
     };

@@ -172,7 +172,9 @@ pub struct EndpointTimes {
     /// TTP/PFS: censored records censored at the last contact (or death)
     /// because no last-assessment date was given.
     pub censored_without_assessment: usize,
-    pub warnings: Vec<String>,
+    /// OS/PPS: included records whose last contact is after their death
+    /// (the date of death was used).
+    pub last_contact_after_death: usize,
 }
 
 /// All four endpoints of the same records.
@@ -237,9 +239,8 @@ pub fn derive(
         problems: Vec::new(),
         not_applicable: 0,
         censored_without_assessment: 0,
-        warnings: Vec::new(),
+        last_contact_after_death: 0,
     };
-    let mut last_contact_after_death = 0usize;
     for (row, p) in patients.iter().enumerate() {
         let outcome = match endpoint {
             Endpoint::Os => os(p),
@@ -258,7 +259,7 @@ pub fn derive(
                 if matches!(endpoint, Endpoint::Os | Endpoint::Pps) {
                     if let (Some(d), Some(c)) = (p.death, p.last_contact) {
                         if c > d {
-                            last_contact_after_death += 1;
+                            out.last_contact_after_death += 1;
                         }
                     }
                 }
@@ -271,30 +272,6 @@ pub fn derive(
                 message: format!("{}: {what}; left out of {}.", who(row, p), endpoint.abbreviation()),
             }),
         }
-    }
-    if !out.problems.is_empty() {
-        out.warnings.push(format!(
-            "{} record(s) left out of {} because of missing or contradictory dates (listed under problems).",
-            out.problems.len(),
-            endpoint.abbreviation()
-        ));
-    }
-    if out.censored_without_assessment > 0 {
-        let instead = if endpoint == Endpoint::Ttp { "the last contact (or death)" } else { "the last contact" };
-        out.warnings.push(format!(
-            "{} patient(s) without progression had no last-assessment date and were censored at \
-             {instead} instead.",
-            out.censored_without_assessment
-        ));
-    }
-    if last_contact_after_death > 0 {
-        out.warnings.push(format!(
-            "{last_contact_after_death} patient(s) have a last-contact date after their date of death; \
-             the date of death was used."
-        ));
-    }
-    if out.rows.is_empty() {
-        out.warnings.push(format!("No patient has the dates {} needs.", endpoint.abbreviation()));
     }
     Ok(out)
 }

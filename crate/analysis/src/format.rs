@@ -148,6 +148,53 @@ pub fn decimals_for(typical: f64) -> usize {
     }
 }
 
+/// A time as people write it: at most two decimals, no trailing zeros.
+pub fn time_number(t: f64) -> String {
+    let s = number(t, 2);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// "6 months", or "time 6" when the unit is not known.
+pub fn time_text(t: f64, unit: Option<&str>) -> String {
+    let s = time_number(t);
+    match unit {
+        Some(u) => format!("{s} {u}"),
+        None => format!("time {s}"),
+    }
+}
+
+/// A p-value threshold as the user gave it (0.05, 0.1), rounded only when
+/// it has more digits than a person types.
+pub fn threshold(t: f64) -> String {
+    let s = format!("{t}");
+    if s.len() <= 6 {
+        s
+    } else {
+        format!("{t:.4}")
+    }
+}
+
+/// "" for one, "s" for any other count.
+pub fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The file lines of `count` rows of which the first few are `listed`:
+/// "line 4", "lines 3, 7" or "lines 3, 7, ..." when some are not listed.
+pub fn file_lines(count: usize, listed: &[u64]) -> String {
+    let numbers: Vec<String> = listed.iter().map(u64::to_string).collect();
+    let more = if count > listed.len() { ", ..." } else { "" };
+    format!("line{} {}{more}", plural(count), numbers.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +254,14 @@ mod tests {
         assert_eq!(number(-0.0001, 2), "0.00");
         assert_eq!(count_percent(229, 496, 1), "229 (46.2%)");
         assert_eq!(count_percent(0, 0, 1), "0");
+    }
+
+    #[test]
+    fn file_lines_say_when_more_rows_are_not_listed() {
+        assert_eq!(file_lines(1, &[4]), "line 4");
+        assert_eq!(file_lines(2, &[3, 7]), "lines 3, 7");
+        assert_eq!(file_lines(12, &[3, 7]), "lines 3, 7, ...");
+        assert_eq!(threshold(0.05), "0.05");
+        assert_eq!(threshold(0.123456789), "0.1235");
     }
 }

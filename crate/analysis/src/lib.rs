@@ -11,7 +11,9 @@
 pub mod dates;
 pub mod export;
 pub mod format;
+pub mod provenance;
 pub mod request;
+pub mod warning;
 
 // Data in.
 pub mod table;

@@ -13,8 +13,10 @@ use crate::design::{
 };
 use crate::format;
 use survcalc_stats::wald::wald_test_zero;
+use survcalc_stats::warning::KernelWarning;
 use survcalc_stats::logistic::{self, CiMethod, LogisticError, LogisticFit, LogisticInput, LogisticMethod, LogisticOptions};
 use crate::table::Table;
+use crate::warning::{Context, Warning};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -211,7 +213,7 @@ pub struct UnivariateModel {
     /// one-column factor, `factor_test` otherwise.
     pub selection_p: Option<f64>,
     pub fit: FittedModel,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// The multivariable model.
@@ -227,7 +229,7 @@ pub struct MultivariableModel {
     /// Wald test of each factor with more than two levels (term, test).
     pub factor_tests: Vec<(String, FactorTest)>,
     pub fit: FittedModel,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// The factors proposed by the univariate screen, and the rule as a sentence.
@@ -264,7 +266,7 @@ pub struct ModelTable {
     pub outcome: OutcomeSummary,
     /// The methods in one printable line.
     pub settings: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why the table could not be made.
@@ -371,7 +373,7 @@ struct Fitted {
     /// LR (or penalised LR) test against the null model.
     lr: Option<(f64, usize, f64)>,
     fit: FittedModel,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 /// Wald test of the design columns `cols` together (aliased ones skipped).
@@ -384,10 +386,6 @@ fn wald_test(fitted: &Fitted, cols: &[usize]) -> Option<FactorTest> {
         df: w.df,
         p: w.p,
     })
-}
-
-fn is_separation_message(w: &str) -> bool {
-    w.starts_with("Complete separation") || w.starts_with("Quasi-complete separation")
 }
 
 fn fit_model(
@@ -437,21 +435,17 @@ fn fit_model(
                         .collect()
                 })
                 .collect();
-            let mut warnings: Vec<String> =
-                fit.warnings.iter().filter(|w| !is_separation_message(w)).cloned().collect();
+            // The table words separation its own way (the odds ratio is not shown).
+            let mut warnings: Vec<Warning> = fit
+                .warnings
+                .iter()
+                .filter(|w| !matches!(w, KernelWarning::Separation { .. }))
+                .cloned()
+                .map(Warning::Kernel)
+                .collect();
             if options.separation_warnings {
                 if let Some(s) = &fit.separation {
-                    let kind = match s.kind {
-                        logistic::SeparationKind::Complete => "complete",
-                        logistic::SeparationKind::QuasiComplete => "quasi-complete",
-                    };
-                    let names: Vec<String> = s.terms.iter().map(|t| format!("\"{t}\"")).collect();
-                    warnings.push(format!(
-                        "Separation ({kind}) in {}: the outcome is perfectly predicted{}, so the maximum-likelihood odds ratio is infinite and is not shown{}. Use Firth's penalised logistic regression for finite estimates.",
-                        if names.is_empty() { "this model".to_string() } else { names.join(", ") },
-                        if kind == "complete" { "" } else { " in part of the data" },
-                        if univariate { " (nor used to propose the factor for the multivariable model)" } else { "" }
-                    ));
+                    warnings.push(Warning::Separation { kind: s.kind, terms: s.terms.clone(), univariate });
                 }
             }
             Ok(Fitted {
@@ -488,7 +482,7 @@ fn fit_model(
                 n: fit.n,
                 n_events: fit.nevent,
                 lr: Some((fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)),
-                warnings: fit.warnings.clone(),
+                warnings: Warning::from_kernel(&fit.warnings).collect(),
                 fit: FittedModel::Cox(Box::new(fit)),
             })
         }
@@ -529,7 +523,7 @@ pub fn select_terms(univariate: &[UnivariateModel], threshold: f64, term_test: T
         univariate.iter().filter(|u| u.selection_p.is_some_and(|p| p < threshold)).map(|u| u.term.clone()).collect();
     let multi_level = univariate.iter().any(|u| u.n_columns > 1);
     let mut rule =
-        format!("Factors with univariate p < {} entered the multivariable model", format_threshold(threshold));
+        format!("Factors with univariate p < {} entered the multivariable model", format::threshold(threshold));
     if multi_level {
         rule.push_str(&format!(
             " (for factors with more than two categories, the p of the {} of the whole factor)",
@@ -538,15 +532,6 @@ pub fn select_terms(univariate: &[UnivariateModel], threshold: f64, term_test: T
     }
     rule.push('.');
     Selection { threshold, term_test, proposed, rule }
-}
-
-fn format_threshold(t: f64) -> String {
-    let s = format!("{t}");
-    if s.len() <= 6 {
-        s
-    } else {
-        format!("{t:.4}")
-    }
 }
 
 fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&str>) -> String {
@@ -661,7 +646,7 @@ fn fit_rows(
             });
         }
     }
-    let mut warnings: Vec<String> = match &outcome {
+    let mut warnings: Vec<Warning> = match &outcome {
         Outcome::Binary(b) => b.warnings.clone(),
         Outcome::Survival(s) => s.warnings.clone(),
     };
@@ -672,6 +657,7 @@ fn fit_rows(
     for c in &spec.candidates {
         let design = build_design(table, std::slice::from_ref(c), outcome.rows()).map_err(term_error(&c.column))?;
         let model = format!("Univariate model of \"{}\"", c.column);
+        let context = Context::UnivariateModel { term: c.column.clone() };
         let fitted = fit_model(&outcome, &design, options, &model, true)?;
         let term = design.terms.first().cloned().ok_or(ModelTableError::NoCandidates)?;
         let factor_test = match options.term_test {
@@ -691,9 +677,9 @@ fn fit_rows(
         } else {
             factor_test.as_ref().map(|t| t.p)
         };
-        let mut model_warnings: Vec<String> = design.warnings.clone();
+        let mut model_warnings: Vec<Warning> = design.warnings.clone();
         model_warnings.extend(fitted.warnings.iter().cloned());
-        warnings.extend(model_warnings.iter().map(|w| format!("{model}: {w}")));
+        warnings.extend(model_warnings.iter().map(|w| w.clone().within(context.clone())));
         univariate.push(UnivariateModel {
             term: c.column.clone(),
             kind: term.kind,
@@ -727,10 +713,7 @@ fn fit_rows(
         None => (selection.proposed.clone(), selection.rule.clone()),
     };
     if chosen.is_empty() && spec.multivariable.is_none() {
-        warnings.push(format!(
-            "No factor had univariate p < {}; no multivariable model was fitted.",
-            format_threshold(options.threshold)
-        ));
+        warnings.push(Warning::NoMultivariableModel { threshold: options.threshold });
     }
     let mut multi: Option<(Design, Fitted, MultivariableModel)> = None;
     if !chosen.is_empty() {
@@ -763,9 +746,9 @@ fn fit_rows(
             .filter(|t| t.columns.len() > 1)
             .filter_map(|t| wald_test(&fitted, &t.columns).map(|w| (t.column.clone(), w)))
             .collect();
-        let mut model_warnings: Vec<String> = design.warnings.clone();
+        let mut model_warnings: Vec<Warning> = design.warnings.clone();
         model_warnings.extend(fitted.warnings.iter().cloned());
-        warnings.extend(model_warnings.iter().map(|w| format!("{model}: {w}")));
+        warnings.extend(model_warnings.iter().map(|w| w.clone().within(Context::MultivariableModel)));
         let summary = MultivariableModel {
             terms: chosen.clone(),
             chosen_by,

@@ -4,7 +4,9 @@
 //! to a result).
 
 use serde::Serialize;
+use crate::provenance::Derivation;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
+use crate::warning::Warning;
 
 /// Most distinct values listed for an event or group column.
 pub const MAX_LISTED_VALUES: usize = 20;
@@ -14,10 +16,11 @@ pub struct DatasetSummary {
     pub name: String,
     pub n_rows: usize,
     pub delimiter_label: String,
+    /// Generated data, as the reading options declared (not the name).
     pub synthetic: bool,
     pub columns: Vec<ColumnSummary>,
     pub suggestions: Suggestions,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Serialize)]
@@ -30,7 +33,14 @@ pub struct ColumnSummary {
     /// For date columns: "year_month_day", "day_month_year", "month_day_year"
     /// or "excel_serial" (the value to declare the same type again).
     pub date_order: Option<crate::table::DateOrder>,
+    /// Why the column has its type, for people (never parsed: the flags
+    /// below say what the page needs).
     pub reason: String,
+    /// Text or categories that are mostly dates (one cell has a typo).
+    pub looks_like_dates: bool,
+    /// How survcalc derived the column (classification); `None` for the
+    /// file's own columns.
+    pub derived: Option<Derivation>,
     pub n_missing: usize,
     /// The distinct values when there are at most MAX_LISTED_VALUES.
     pub values: Option<Vec<String>>,
@@ -217,6 +227,8 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
                     _ => None,
                 },
                 reason: c.reason.clone(),
+                looks_like_dates: c.looks_like_dates,
+                derived: c.derived.clone(),
                 n_missing: c.n_missing,
                 preview: preview(c, &values),
                 values,
@@ -235,7 +247,7 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
         name: name.to_string(),
         n_rows: table.n_rows(),
         delimiter_label,
-        synthetic: name.contains("synthetic"),
+        synthetic: table.synthetic,
         columns,
         suggestions,
         warnings: table.warnings.clone(),

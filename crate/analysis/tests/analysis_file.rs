@@ -10,7 +10,7 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec};
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
-use survcalc_analysis::analyses::Unit;
+
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep, ANALYSIS_KINDS};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::design::TermSpec;
@@ -47,7 +47,7 @@ fn session() -> AnalysisFile {
             event: "os_event".into(),
             event_values: vec!["1".into()],
             group: Some("resistance_group".into()),
-            time_unit: Some(Unit::Months),
+            time_unit: Some(TimeUnit::Months),
             conf_type: ConfType::LogLog,
             times: vec![12.0, 24.0],
             rmst_tau: Some(24.0),

@@ -7,6 +7,7 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::Warning;
 use serde_json::Value;
 use support::*;
 use survcalc_analysis::baseline::{
@@ -252,7 +253,12 @@ fn missing_group_rows_are_left_out_with_a_warning() {
             .unwrap();
     assert_eq!(out.n, 5);
     assert_eq!(out.n_missing_group, 1);
-    assert!(out.warnings[0].contains("line 4"), "{:?}", out.warnings);
+    assert!(
+        matches!(&out.warnings[0], Warning::RowsLeftOut { column, count: 1, lines, .. } if column == "g" && lines == &[4]),
+        "{:?}",
+        out.warnings
+    );
+    assert_eq!(out.warnings[0].message(), "1 row left out because \"g\" is missing (line 4).");
     // c: group a has u, (missing), v -> 1 (50.0%) and 1 (50.0%) of 2 non-missing.
     let c = rows_of(&out, "c");
     assert_eq!(c[1].label, "u");

@@ -72,7 +72,7 @@ fn derived_columns_feed_the_survival_and_model_analyses() {
     let r = km::run(&t, &ttp).unwrap();
     let curves: Vec<(&str, usize)> = r.fit.curves.iter().filter(|c| c.group.is_some()).map(|c| (c.label.as_str(), c.n)).collect();
     assert_eq!(curves, [("primary resistance", 229), ("secondary resistance", 141), ("durable response", 126)]);
-    assert!(r.warnings.iter().any(|w| w.contains("105 rows left out")), "{:?}", r.warnings);
+    assert!(r.warnings.iter().any(|w| w.code() == "rows_left_out" && w.message().contains("105 rows left out")), "{:?}", r.warnings);
 
     // Secondary resistance against durable response, primary resistance left out.
     let request = ModelTableRequest {

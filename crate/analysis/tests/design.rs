@@ -7,6 +7,7 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::Warning;
 use serde_json::Value;
 use support::*;
 use survcalc_stats::cox::{self, CoxOptions};
@@ -128,7 +129,11 @@ fn lung_drops_the_row_missing_ph_ecog() {
     assert_eq!(design.missing[0].count, 1);
     // Line 15 of the file: "21,71,2,60,1,NA,...".
     assert_eq!(design.missing[0].lines, [15]);
-    assert!(design.warnings[0].contains("line 15"), "{:?}", design.warnings);
+    assert_eq!(
+        design.warnings[0],
+        Warning::MissingCovariateValues { n_dropped: 1, n_candidates: 228, columns: design.missing.clone() }
+    );
+    assert_eq!(design.warnings[0].message(), "1 of 228 patients left out for missing values: \"ph.ecog\" missing in 1 (line 15).");
     let fit = cox::fit(&outcome.cox_data(&design).unwrap(), &CoxOptions::default()).unwrap();
     assert_all_close(&fit.coef, &nums(&block["coef"]), COEF_REL, "coef");
     assert_eq!(fit.n, 227);
@@ -180,7 +185,11 @@ fn hand_built_design_and_na_omit() {
     // Level c occurs only in a dropped row: left out, with a warning.
     assert_eq!(d.names, ["g: b vs a", "x"]);
     assert_eq!(d.columns, vec![vec![1.0, 0.0, 1.0, 0.0], vec![1.0, 2.0, 4.0, 6.0]]);
-    assert!(d.warnings.iter().any(|w| w.contains("\"c\"")), "{:?}", d.warnings);
+    assert!(
+        d.warnings.contains(&Warning::UnusedLevels { column: "g".into(), levels: vec!["c".into()], n: 4 }),
+        "{:?}",
+        d.warnings
+    );
     // A subset of candidate rows: positions index into it.
     let d = build_design(&t, &[TermSpec::new("x")], &[5, 2, 0]).unwrap();
     assert_eq!(d.rows, [5, 0]);
@@ -260,7 +269,11 @@ fn binary_outcome_values() {
     assert_eq!(o.rows, [0, 1, 3, 4]);
     assert_eq!(o.n_events, 2);
     assert_eq!(o.dropped.as_ref().unwrap().lines, [4]);
-    assert!(o.warnings.iter().any(|w| w.contains("\"maybe\"")), "{:?}", o.warnings);
+    let coding = o.warnings.iter().find(|w| w.code() == "other_values_count_as_zero").expect("the coding is said");
+    assert!(
+        matches!(coding, Warning::OtherValuesCountAsZero { others, .. } if others.contains(&"maybe".to_string())),
+        "{coding:?}"
+    );
     assert_eq!(binary_outcome(&t, &spec(&[], &["no"])).unwrap_err(), DesignError::NoEventValues { column: "y".into() });
     assert_eq!(
         binary_outcome(&t, &spec(&["yes"], &["yes"])).unwrap_err(),

@@ -7,13 +7,14 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::{Context, Warning};
 use serde_json::Value;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use support::*;
 use survcalc_stats::cox::Ties;
 use survcalc_analysis::design::{BinaryOutcomeSpec, SurvivalOutcomeSpec, TermSpec};
 use survcalc_analysis::format;
-use survcalc_stats::logistic::CiMethod;
+use survcalc_stats::logistic::{CiMethod, SeparationKind};
 use survcalc_analysis::model_table::{
     fit, Cell, ModelKind, ModelTable, ModelTableError, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind,
     TermTest,
@@ -153,7 +154,7 @@ fn infert_selection_rule_builds_the_multivariable_model() {
     let strict = ModelTableOptions { threshold: 1e-9, ..ModelTableOptions::default() };
     let out = fit(&t, &infert_spec(None), &strict).unwrap();
     assert!(out.multivariable.is_none());
-    assert!(out.warnings.iter().any(|w| w.contains("no multivariable model")), "{:?}", out.warnings);
+    assert!(out.warnings.contains(&Warning::NoMultivariableModel { threshold: 1e-9 }), "{:?}", out.warnings);
 
     // Wald whole-factor test on request.
     let wald = ModelTableOptions { term_test: TermTest::Wald, ..ModelTableOptions::default() };
@@ -187,18 +188,13 @@ fn endometrial_separation_warning_and_firth() {
         multivariable: Some(vec!["NV".into(), "PI".into(), "EH".into()]),
     };
     let ml = fit(&t, &spec, &ModelTableOptions::default()).unwrap();
-    assert!(
-        ml.warnings
-            .iter()
-            .any(|w| w.starts_with("Univariate model of \"NV\"") && w.contains("\"NV\"") && w.contains("Firth")),
-        "{:?}",
-        ml.warnings
-    );
-    assert!(
-        ml.warnings.iter().any(|w| w.starts_with("Multivariable model") && w.contains("Firth")),
-        "{:?}",
-        ml.warnings
-    );
+    let separation = |context: Context, univariate: bool| {
+        Warning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()], univariate }.within(context)
+    };
+    assert!(ml.warnings.contains(&separation(Context::UnivariateModel { term: "NV".into() }, true)), "{:?}", ml.warnings);
+    assert!(ml.warnings.contains(&separation(Context::MultivariableModel, false)), "{:?}", ml.warnings);
+    // The table's own sentence replaces the kernel's (which names Firth's method option).
+    assert!(!ml.warnings.iter().any(|w| matches!(w.inner(), Warning::Kernel(_)) && w.code() == "separation"));
     assert_eq!(multi(&ml, "NV", None).text, "not estimable (separation)");
     // NV is not proposed on the strength of an arbitrary ML p-value.
     assert!(!ml.selection.proposed.contains(&"NV".to_string()));
@@ -223,7 +219,7 @@ fn endometrial_separation_warning_and_firth() {
         );
         assert_close(cell.p.unwrap(), f64s(&b["plr_p"])[k + 1], STAT_REL, &format!("{term} p"));
     }
-    assert!(!firth.warnings.iter().any(|w| w.contains("Separation")), "{:?}", firth.warnings);
+    assert!(!firth.warnings.iter().any(|w| w.code() == "separation"), "{:?}", firth.warnings);
     assert!(firth.settings.contains("Firth") && firth.settings.contains("penalised likelihood-ratio"));
 }
 

@@ -208,8 +208,8 @@ fn comparing_two_outcome_values_equals_the_file_without_the_others() {
         }
         assert_eq!(r.display_table.rows, h.display_table.rows);
         // The left-out rows are said to be left out, not missing.
-        assert!(r.warnings[0].starts_with(&format!("Only patients with \"{column}\" = \"{one}\", \"{zero}\" are compared; {removed} with another value")), "{:?}", r.warnings);
-        assert!(!r.warnings.iter().any(|w| w.contains("is missing")), "{:?}", r.warnings);
+        assert!(r.warnings[0].message().starts_with(&format!("Only patients with \"{column}\" = \"{one}\", \"{zero}\" are compared; {removed} with another value")), "{:?}", r.warnings);
+        assert!(!r.warnings.iter().any(|w| w.message().contains("is missing")), "{:?}", r.warnings);
         assert!(r.table.outcome.dropped.is_empty(), "no value is missing: {:?}", r.table.outcome.dropped);
         assert!(r.settings_text.contains(&format!("; {removed} patients with another value left out.")), "{}", r.settings_text);
     }

@@ -18,7 +18,8 @@ mod support;
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 use support::*;
-use survcalc_analysis::analyses::rates::{run, RatesRequest, Values};
+use survcalc_analysis::analyses::rates::{run, RatesRequest};
+use survcalc_analysis::warning::LeftOutReason;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 use survcalc_stats::rates::{Proportion, RateCiMethod};
 
@@ -34,8 +35,8 @@ fn cohort(spec: &[(&str, &str, usize)]) -> Table {
     read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
 }
 
-fn values(v: &[&str]) -> Values {
-    Values::Many(v.iter().map(|s| s.to_string()).collect())
+fn values(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
 }
 
 fn orr(group: Option<&str>) -> RatesRequest {
@@ -100,8 +101,12 @@ fn response_rates_by_arm_count_the_right_patients_with_exact_and_score_intervals
     let counts: Vec<(&str, u64, u64)> = r.groups.iter().map(|g| (g.label.as_str(), g.x, g.n)).collect();
     assert_eq!(counts, [("A", 7, 20), ("B", 10, 17)]);
     assert_eq!((r.overall.x, r.overall.n, r.n_used), (17, 37, 37));
-    let left_out: Vec<(&str, &str, usize)> = r.left_out.iter().map(|l| (l.column.as_str(), l.reason, l.count)).collect();
-    assert_eq!(left_out, [("bor", "missing", 1), ("bor", "excluded", 2), ("arm", "missing", 1)]);
+    let left_out: Vec<(&str, LeftOutReason, usize)> =
+        r.left_out.iter().map(|l| (l.column.as_str(), l.reason, l.count)).collect();
+    assert_eq!(
+        left_out,
+        [("bor", LeftOutReason::Missing, 1), ("bor", LeftOutReason::Excluded, 2), ("arm", LeftOutReason::Missing, 1)]
+    );
     for p in r.groups.iter().chain([&r.overall]) {
         assert_close(p.proportion, p.x as f64 / p.n as f64, CLOSED_FORM_REL, &p.label);
         check_clopper_pearson(p, 0.95, &p.label);

@@ -15,7 +15,6 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec, TimeVaryingSpe
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
-use survcalc_analysis::analyses::Unit;
 use survcalc_analysis::baseline::{BaselineVariable, ContinuousSummary, VariableKind};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::design::{TermKind, TermSpec};
@@ -80,7 +79,7 @@ fn km_choices_ignore_case_and_codes_may_be_numbers() {
     assert_eq!(r.event_values, vec!["2"]);
     assert_eq!(r.conf_type, ConfType::LogLog);
     assert_eq!(r.pairwise, Some(PAdjust::Holm));
-    assert_eq!(r.time_unit, Some(Unit::Days));
+    assert_eq!(r.time_unit, Some(TimeUnit::Days));
     // R's spellings of Benjamini–Hochberg are aliases.
     let r: KmRequest = read(with(km_base(), json!({"pairwise": "BH", "event_values": 1})), KM).unwrap();
     assert_eq!(r.pairwise, Some(PAdjust::Bh));
@@ -116,8 +115,8 @@ fn km_round_trip() {
         event_values: vec!["1".into(), "dead".into()],
         censor_values: Some(vec!["0".into()]),
         group: Some("arm".into()),
-        time_unit: Some(Unit::Days),
-        display_unit: Some(Unit::Months),
+        time_unit: Some(TimeUnit::Days),
+        display_unit: Some(TimeUnit::Months),
         conf_type: ConfType::Plain,
         conf_level: 0.9,
         times: vec![182.625, 365.25],
@@ -127,6 +126,7 @@ fn km_round_trip() {
         trend: true,
         pairwise: Some(PAdjust::Bonferroni),
         landmark: Some(3.0),
+        rmst_contrast: Some(vec!["B".into(), "A".into()]),
     };
     assert_ne!(r, KmRequest::default());
     assert_round_trip(&r, KM);
@@ -520,6 +520,7 @@ fn read_options_round_trip() {
         ]),
         level_order: LevelOrder::FirstAppearance,
         max_category_levels: 12,
+        synthetic: true,
     };
     assert_round_trip(&r, READ);
     assert_round_trip(&ReadOptions::default(), READ);

@@ -9,7 +9,7 @@ mod support;
 
 use survcalc_analysis::dates::Date;
 use survcalc_analysis::resistance::{
-    classify, describe_rules, BestResponse, ExclusionReason as X, Group, ResistanceError, ResistanceOptions,
+    classify, describe_rules, BestResponse, ClassificationNotes, ExclusionReason as X, Group, ResistanceError, ResistanceOptions,
     ResponseRecord, RuleSet, ShortResponse, UnclassifiableReason as U,
 };
 
@@ -257,7 +257,8 @@ fn alternative_rule_at_exactly_n_months() {
     assert_eq!(result.flow.no_progression, 1);
     assert_eq!(result.flow.primary_resistance, 1);
     assert_eq!(result.flow.excluded, 0);
-    assert_eq!(result.warnings.len(), 1, "{:?}", result.warnings);
+    assert_eq!(result.notes.short_follow_up_without_progression, 1, "{:?}", result.notes);
+    assert_eq!(result.notes.no_first_evaluation, 0);
     assert!(result.rules[0].contains("within 3 months"), "{:?}", result.rules);
 }
 
@@ -306,7 +307,7 @@ fn flow_counts_add_up_and_print() {
     let no_first = ResponseRecord { first_evaluation: None, ..patient("SD") };
     let r = classify(&[no_first], &ResistanceOptions::default()).unwrap();
     assert_eq!(r.patients[0].group, Group::DurableResponse);
-    assert_eq!(r.warnings.len(), 1);
+    assert_eq!(r.notes, ClassificationNotes { no_first_evaluation: 1, short_follow_up_without_progression: 0 });
 }
 
 #[test]

@@ -4,6 +4,7 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::Warning;
 use std::collections::BTreeMap;
 use survcalc_analysis::dates::Date;
 use survcalc_analysis::table::{
@@ -211,7 +212,8 @@ fn rows_of_empty_cells_are_skipped_with_a_warning() {
     let t = read("blank_rows.csv").unwrap();
     assert_eq!(numbers(&t, "time"), [Some(5.0), Some(8.0)]);
     assert_eq!(t.lines, [3, 5]);
-    assert_eq!(t.warnings, ["Skipped 2 empty rows (lines 4, 6)."]);
+    assert_eq!(t.warnings, [Warning::SkippedEmptyRows { count: 2, lines: vec![4, 6] }]);
+    assert_eq!(t.warnings[0].message(), "Skipped 2 empty rows (lines 4, 6).");
 }
 
 #[test]
@@ -228,6 +230,8 @@ fn day_month_year_dates() {
     let c = t.column("start").unwrap();
     assert_eq!(c.kind, ColumnKind::Date(DateOrder::DayMonthYear));
     assert!(c.reason.contains("line 3: \"25.12.2020\""), "{}", c.reason);
+    // Read as dates: nothing to flag; read from the file: no provenance.
+    assert!(!c.looks_like_dates && c.derived.is_none());
     assert_eq!(dates(&t, "start"), [ymd(2021, 2, 1), ymd(2020, 12, 25), ymd(2021, 4, 3)]);
 }
 
@@ -304,6 +308,9 @@ fn invalid_date() {
     let c = t.column("start").unwrap();
     assert_eq!(c.kind, ColumnKind::Text);
     assert!(c.reason.contains("line 3: \"2021-02-30\" is not a valid date"), "{}", c.reason);
+    // The page offers it where dates are expected by this flag, not by the reason's words.
+    assert!(c.looks_like_dates);
+    assert!(!t.column("id").unwrap().looks_like_dates);
     // Declared: an error naming column, line and value.
     let err = read_with("date_invalid.csv", &[("start", ColumnType::Date(DateOrder::Auto))]).unwrap_err();
     assert_eq!(
@@ -318,6 +325,7 @@ fn two_digit_years_are_refused() {
     let c = t.column("d").unwrap();
     assert_eq!(c.kind, ColumnKind::Text);
     assert!(c.reason.contains("2-digit year"), "{}", c.reason);
+    assert!(c.looks_like_dates);
     let err = read_csv(
         b"d\n15/03/21\n",
         &ReadOptions {
@@ -460,4 +468,15 @@ fn random_input_never_panics() {
             }
         }
     }
+}
+
+#[test]
+fn the_synthetic_flag_is_declared_not_guessed_from_the_name() {
+    let text = b"time,status\n1,1\n2,0\n";
+    let plain = read_csv(text, &ReadOptions::default()).unwrap();
+    assert!(!plain.synthetic);
+    assert!(!survcalc_analysis::summary::summarise("synthetic.csv", &plain).synthetic);
+    let declared = read_csv(text, &ReadOptions { synthetic: true, ..ReadOptions::default() }).unwrap();
+    assert!(declared.synthetic);
+    assert!(survcalc_analysis::summary::summarise("data.csv", &declared).synthetic);
 }

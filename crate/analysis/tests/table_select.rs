@@ -5,6 +5,7 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
+use survcalc_analysis::warning::Warning;
 use support::{data_file, num, reference};
 use survcalc_analysis::table::{
     categorical_column, numeric_column, read_csv, survival_input, ColumnType, DropReason, ReadOptions, SurvivalColumns,
@@ -94,7 +95,13 @@ fn missing_values_drop_rows_with_reasons() {
             (DropReason::MissingGroup, 1, vec![5]),
         ]
     );
-    assert!(s.warnings.contains(&"2 rows left out because \"time\" is missing (lines 3, 7).".to_string()));
+    let time = s
+        .warnings
+        .iter()
+        .find(|w| matches!(w, Warning::RowsLeftOut { column, .. } if column == "time"))
+        .expect("the rows without a time are named");
+    assert_eq!(time.message(), "2 rows left out because \"time\" is missing (lines 3, 7).");
+    assert_eq!(s.warnings.iter().filter(|w| w.code() == "rows_left_out").count(), 3);
 }
 
 #[test]

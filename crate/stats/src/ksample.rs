@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use crate::distributions::{chi_square_upper, f_upper, normal_two_sided, t_quantile_two_sided};
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use crate::warning::{GroupedMethod, KSampleTest, KernelWarning};
 use std::fmt;
 
 /// A numeric variable with a group per patient; `None` is missing.
@@ -108,7 +109,7 @@ pub struct WilcoxonRankSum {
     pub label_y: String,
     pub n_x: usize,
     pub n_y: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Options of [`welch_t_test`].
@@ -177,7 +178,7 @@ pub struct KSampleFit {
     pub welch: Option<WelchAnova>,
     pub wilcoxon: Option<WilcoxonRankSum>,
     pub welch_t: Option<WelchTTest>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Why a comparison could not be computed.
@@ -621,15 +622,12 @@ fn wilcoxon_of(s: &Samples, options: &WilcoxonOptions) -> Result<WilcoxonRankSum
     let mut warnings = Vec::new();
     let mut want_exact = options.exact.unwrap_or(nx < 50 && ny < 50);
     if want_exact && has_ties {
-        warnings.push("The exact p-value cannot be computed with tied values; the normal approximation is used.".into());
+        warnings.push(KernelWarning::ExactPWithTies);
     }
     // The exact distribution needs a table of min(nx, ny) x (nx·ny) counts.
     let table_size = (nx.min(ny) as u64 + 1).saturating_mul(nx as u64 * ny as u64 + 1);
     if want_exact && !has_ties && table_size > MAX_EXACT_WILCOXON_TABLE {
-        warnings.push(
-            "The groups are too large for the exact p-value; the normal approximation is used."
-                .into(),
-        );
+        warnings.push(KernelWarning::ExactPTooLarge);
         want_exact = false;
     }
     let (label_x, label_y) = (s.label(gx), s.label(gy));
@@ -776,11 +774,11 @@ fn welch_t_of(s: &Samples, options: &TTestOptions) -> Result<WelchTTest, KSample
 }
 
 /// The result of a test for [`fit`], or a warning saying why there is none.
-fn kept<T>(warnings: &mut Vec<String>, name: &str, result: Result<T, KSampleError>) -> Option<T> {
+fn kept<T>(warnings: &mut Vec<KernelWarning>, test: KSampleTest, result: Result<T, KSampleError>) -> Option<T> {
     match result {
         Ok(v) => Some(v),
-        Err(e) => {
-            warnings.push(format!("{name} not computed: {e}"));
+        Err(error) => {
+            warnings.push(KernelWarning::TestNotComputed { test, error: error.to_string() });
             None
         }
     }
@@ -798,22 +796,15 @@ pub fn fit(input: &GroupedValues, options: &KSampleOptions) -> Result<KSampleFit
     let mut warnings = Vec::new();
     for g in &groups {
         if g.n == 0 {
-            warnings.push(format!(
-                "Group \"{}\" has no values and is left out of the tests.",
-                g.label
-            ));
+            warnings.push(KernelWarning::EmptyGroup { group: g.label.clone(), method: GroupedMethod::KSample });
         }
     }
-    let kruskal = kept(&mut warnings, "Kruskal–Wallis test", kruskal_of(&s));
-    let anova = kept(&mut warnings, "ANOVA", anova_of(&s));
-    let welch = kept(&mut warnings, "Welch's ANOVA", welch_of(&s));
+    let kruskal = kept(&mut warnings, KSampleTest::KruskalWallis, kruskal_of(&s));
+    let anova = kept(&mut warnings, KSampleTest::Anova, anova_of(&s));
+    let welch = kept(&mut warnings, KSampleTest::WelchAnova, welch_of(&s));
     let two = s.non_empty().len() == 2;
     let wilcoxon = if two {
-        kept(
-            &mut warnings,
-            "Wilcoxon rank sum test",
-            wilcoxon_of(&s, &options.wilcoxon),
-        )
+        kept(&mut warnings, KSampleTest::WilcoxonRankSum, wilcoxon_of(&s, &options.wilcoxon))
     } else {
         None
     };
@@ -821,7 +812,7 @@ pub fn fit(input: &GroupedValues, options: &KSampleOptions) -> Result<KSampleFit
         conf_level: options.conf_level,
     };
     let welch_t = if two {
-        kept(&mut warnings, "Welch t-test", welch_t_of(&s, &t_options))
+        kept(&mut warnings, KSampleTest::WelchT, welch_t_of(&s, &t_options))
     } else {
         None
     };

@@ -9,6 +9,7 @@ pub mod distributions;
 pub mod linalg;
 pub mod sort;
 pub mod wald;
+pub mod warning;
 
 // Survival.
 pub mod cox;

@@ -9,6 +9,7 @@ use crate::contingency::{
 };
 use serde::{Deserialize, Serialize};
 use crate::distributions::{beta_quantile, normal_quantile_two_sided};
+use crate::warning::{GroupedMethod, KernelWarning};
 use std::fmt;
 
 /// Which interval [`Proportion::conf_lower`]/[`Proportion::conf_upper`]
@@ -95,7 +96,7 @@ pub struct RateComparison {
     /// `None` when no test is possible (fewer than two groups with patients,
     /// or everyone with the same outcome), with a warning.
     pub test: Option<BaselineTest>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Why a rate could not be computed.
@@ -286,10 +287,7 @@ pub fn compare(counts: &[RateCount], options: &RateOptions) -> Result<RateCompar
     let mut groups = Vec::new();
     for c in counts {
         if c.n == 0 {
-            warnings.push(format!(
-                "Group \"{}\" has no evaluated patients and is left out.",
-                c.label
-            ));
+            warnings.push(KernelWarning::EmptyGroup { group: c.label.clone(), method: GroupedMethod::Rates });
             continue;
         }
         groups.push(proportion_of(c.label.clone(), c.x, c.n, options)?);
@@ -298,11 +296,10 @@ pub fn compare(counts: &[RateCount], options: &RateOptions) -> Result<RateCompar
     let n_all: u64 = groups.iter().map(|g| g.n).sum();
     let overall = proportion_of("Overall".to_string(), x_all, n_all, options)?;
     let test = if groups.len() < 2 {
-        warnings.push("Fewer than two groups have patients; no comparison is made.".to_string());
+        warnings.push(KernelWarning::TooFewGroupsToCompare);
         None
     } else if x_all == 0 || x_all == n_all {
-        warnings
-            .push("Every patient has the same outcome; the groups cannot be compared.".to_string());
+        warnings.push(KernelWarning::SameOutcomeForAll);
         None
     } else {
         let rows = groups.iter().map(|g| vec![g.x, g.n - g.x]).collect();

@@ -5,6 +5,7 @@ mod support;
 
 use serde_json::Value;
 use support::*;
+use survcalc_stats::warning::{KernelWarning, TableAxis};
 use survcalc_stats::contingency::{
     baseline_test, chi_square, cross_tabulate, fisher_exact, BaselineTestKind, BaselineTestOptions,
     ChiSquareOptions, CountTable, FisherOptions, FISHER, PEARSON, PEARSON_YATES,
@@ -505,7 +506,7 @@ fn fisher_rxc_consistency() {
     let a = fisher_exact(&with_empty, &FisherOptions::default()).unwrap();
     let b = fisher_exact(&two, &FisherOptions::default()).unwrap();
     assert_close(a.p, b.p, 1e-12, "2x2 via r x c");
-    assert!(a.warnings.iter().any(|w| w.contains("left out")));
+    assert_eq!(a.warnings, [KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: "2".into() }]);
     let weak = CountTable::new(vec![vec![5, 4, 3], vec![4, 5, 4], vec![3, 4, 5]]).unwrap();
     let strong = CountTable::new(vec![vec![9, 2, 1], vec![2, 9, 2], vec![1, 2, 9]]).unwrap();
     let pw = fisher_exact(&weak, &FisherOptions::default()).unwrap().p;
@@ -546,4 +547,9 @@ fn fisher_is_bounded() {
     assert_eq!(fisher.replicates, Some(opts.replicates));
     assert!(b.method.contains("simulated p-value, 10000 replicates"), "{}", b.method);
     assert!(b.p > 0.0 && b.p <= 1.0);
+    assert!(
+        b.warnings.contains(&KernelWarning::FisherSimulated { n_rows: 4, n_cols: 5, n: 759, replicates: 10_000 }),
+        "{:?}",
+        b.warnings
+    );
 }

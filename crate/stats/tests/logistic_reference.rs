@@ -8,6 +8,7 @@ mod support;
 
 use serde_json::Value;
 use support::*;
+use survcalc_stats::warning::{AliasReason, KernelWarning};
 use survcalc_stats::logistic::{
     self, CiMethod, LogisticError, LogisticFit, LogisticInput, LogisticOptions, SeparationKind,
 };
@@ -393,8 +394,11 @@ fn endometrial_quasi_separation_is_reported_on_nv() {
     let sep = fit.separation.as_ref().expect("separation must be reported");
     assert_eq!(sep.kind, SeparationKind::QuasiComplete);
     assert_eq!(sep.terms, vec!["NV".to_string()]);
-    let w = fit.warnings.join("\n");
-    assert!(w.contains("'NV'") && w.contains("Firth"), "{w}");
+    assert!(
+        fit.warnings.contains(&KernelWarning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()] }),
+        "{:?}",
+        fit.warnings
+    );
     // Like R (17 iterations, converged), the NV estimate is huge; it is shown only with the warning.
     assert!(fit.terms[1].coef.unwrap() > 10.0);
     // The finite coefficients agree with R's (they converge; NV's does not).
@@ -416,7 +420,7 @@ fn constructed_complete_separation_is_reported_on_x() {
     assert_eq!(block["converged"], Value::Bool(false));
     assert!(!fit.converged);
     assert_eq!(fit.iterations, 25);
-    assert!(fit.warnings.iter().any(|w| w.contains("Complete separation") && w.contains("'x'")));
+    assert!(fit.warnings.contains(&KernelWarning::Separation { kind: SeparationKind::Complete, terms: vec!["x".into()] }));
 }
 
 #[test]
@@ -425,7 +429,7 @@ fn constructed_quasi_separation_is_reported_on_x() {
     let sep = fit.separation.as_ref().expect("separation");
     assert_eq!(sep.kind, SeparationKind::QuasiComplete);
     assert_eq!(sep.terms, vec!["x".to_string()]);
-    assert!(fit.warnings.iter().any(|w| w.contains("Quasi-complete") && w.contains("Firth")));
+    assert!(fit.warnings.contains(&KernelWarning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["x".into()] }));
 }
 
 /// R's `tighter_control` refits (epsilon 1e-14, maxit 100) run the separated
@@ -507,9 +511,16 @@ fn constant_and_collinear_columns_are_named_and_dropped() {
     assert!(fit.terms[4].aliased && fit.terms[4].coef.is_none());
     assert!(fit.vcov[2].iter().all(Option::is_none));
     assert_eq!(fit.rank, 3);
-    let w = fit.warnings.join("\n");
-    assert!(w.contains("'site'") && w.contains("intercept"), "{w}");
-    assert!(w.contains("'abortions'") && w.contains("'spontaneous'") && w.contains("'induced'"), "{w}");
+    assert_eq!(
+        fit.warnings,
+        [
+            KernelWarning::AliasedTerm { term: "site".into(), reason: AliasReason::Constant { value: 2.0 } },
+            KernelWarning::AliasedTerm {
+                term: "abortions".into(),
+                reason: AliasReason::LinearCombination { of: vec!["spontaneous".into(), "induced".into()] }
+            },
+        ]
+    );
     // The estimable terms equal the fit without the aliased columns (R's NA behaviour).
     let plain = fit_columns(
         &y,

@@ -6,6 +6,7 @@ mod support;
 
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 use support::*;
+use survcalc_stats::warning::{GroupedMethod, KernelWarning};
 use survcalc_stats::contingency::{
     fisher_exact, BaselineTestKind, CountTable, FisherOptions, FISHER, PEARSON,
 };
@@ -221,7 +222,7 @@ fn comparison_without_a_possible_test() {
     ];
     let c = compare(&none, &RateOptions::default()).unwrap();
     assert!(c.test.is_none());
-    assert!(c.warnings.iter().any(|w| w.contains("same outcome")));
+    assert_eq!(c.warnings, [KernelWarning::SameOutcomeForAll]);
     let with_empty = vec![
         RateCount {
             label: "A".into(),
@@ -237,7 +238,13 @@ fn comparison_without_a_possible_test() {
     let c = compare(&with_empty, &RateOptions::default()).unwrap();
     assert_eq!(c.groups.len(), 1);
     assert!(c.test.is_none());
-    assert_eq!(c.warnings.len(), 2);
+    assert_eq!(
+        c.warnings,
+        [
+            KernelWarning::EmptyGroup { group: "B".into(), method: GroupedMethod::Rates },
+            KernelWarning::TooFewGroupsToCompare
+        ]
+    );
 }
 
 #[test]

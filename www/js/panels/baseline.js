@@ -94,7 +94,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     for (const c of summary.columns) {
       if (choices.has(c.name)) continue;
       const constant = c.values !== null && c.values.length < 2;
-      const derived = /^derived:/.test(c.reason ?? "");
+      const derived = c.derived != null;
       const usable = c.type === "number" || (c.type === "category" && c.values !== null);
       const checked = fresh && usable && !constant && !derived && !looksLikeId(c.name)
         && checkedCount < MAX_DEFAULT_VARIABLES;
@@ -177,7 +177,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     tableBox.replaceChildren(table);
     footnotes.replaceChildren(...r.footnotes.map((f) => el("li", {}, el("sup", {}, f.mark), " ", f.test)));
     settings.textContent = r.settings_text;
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     copied.textContent = "";
     results.hidden = false;
   }

@@ -96,7 +96,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
   const isDateColumn = (c) => c?.type === "date" || c?.type === "ambiguous_date";
   /** Dates with a typo are read as text; offered so the fit can name the bad cell. */
-  const looksLikeDates = (c) => (c.type === "text" || c.type === "category") && /look(s)? like dates/.test(c.reason ?? "");
+  const looksLikeDates = (c) => c.looks_like_dates;
 
   /** Shows the origin and unit only for a date switch column; no (start, stop] entry with a switch. */
   function syncTimeVarying() {
@@ -190,7 +190,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     tests.replaceChildren(...r.tests_text.map((t) => el("li", {}, t)));
     zphBox.replaceChildren(r.zph_table ? exportableTable(r.zph_table, "cox-zph.csv", { className: "reg-table" }) : "");
     zphText.textContent = r.zph_text;
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     settings.textContent = r.settings_text;
     showForest(canvas, r.plot);
   }

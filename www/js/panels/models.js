@@ -144,7 +144,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     selectionLine.textContent = r.multivariable_text;
     nLine.textContent = r.model_fit_text ? `${r.n_text} ${r.model_fit_text}` : r.n_text;
     tableBox.replaceChildren(kindTable(table, r.display_table, r.row_kinds, "reg-table models-table", "model-table.csv"));
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     settings.textContent = r.settings_text;
     showForest(canvas, r.plot);
   }
@@ -161,8 +161,9 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     const cohortGroup = state.cohort?.group_column;
     const defaultColumn = groupable.find((c) => c.name === cohortGroup) ?? groupable.find((c) => c.values?.length === 2) ?? groupable[0];
     fillSelect(column, groupable.map((c) => ({ value: c.name })), defaultColumn?.name);
+    const primary = state.cohort?.group_levels.find((g) => g.group === "primary_resistance")?.label;
     const firstValue = defaultColumn?.name === cohortGroup
-      ? defaultColumn.values.filter((v) => /primary/i.test(v)).slice(0, 1)
+      ? defaultColumn.values.filter((v) => v === primary)
       : defaultColumn?.values?.slice(-1) ?? [];
     valueChecklist(el, ones, defaultColumn, firstValue);
     valueChecklist(el, zeros, defaultColumn, []);

@@ -148,7 +148,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     tableBox.replaceChildren(rendered);
     testLine.textContent = r.test_text ?? "";
     settings.textContent = r.settings_text;
-    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w)));
+    warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     results.hidden = false;
   }
 

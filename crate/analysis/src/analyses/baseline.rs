@@ -10,6 +10,7 @@ use crate::baseline::{
     ContinuousTest,
 };
 use crate::table::Table;
+use crate::warning::Warning;
 
 /// A row variable: a column name alone (kind from the column type) or
 /// `{ column, kind?, label? }`. Written back as it was given.
@@ -164,7 +165,7 @@ pub struct BaselineResult {
     pub csv: String,
     pub tsv: String,
     pub html: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {

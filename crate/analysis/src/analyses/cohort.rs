@@ -6,10 +6,12 @@ use crate::plot::flow::{FlowChart, FlowCount};
 use serde::{Deserialize, Serialize};
 use crate::dates::{Date, TimeUnit};
 use crate::endpoints::{self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem};
+use crate::provenance::{Derivation, DerivedColumn};
 use crate::resistance::{
-    self, BestResponse, Classification, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
+    self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
 };
 use crate::table::{Column, ColumnData, ColumnKind, Table};
+use crate::warning::Warning;
 
 /// Which column holds each date or fact (names; empty/absent = not in the file).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -52,7 +54,7 @@ pub struct EndpointSummary {
     pub n: usize,
     pub n_events: usize,
     pub problems: Vec<RecordProblem>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,6 +63,14 @@ pub struct PatientRow {
     pub patient_id: String,
     pub group: String,
     pub reason: String,
+}
+
+/// One level of the group column: the group and its label (the value in
+/// the column), so that the page can pick a group without reading words.
+#[derive(Debug, Serialize)]
+pub struct GroupLevel {
+    pub group: Group,
+    pub label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -73,12 +83,14 @@ pub struct CohortResult {
     pub flow_chart: FlowChart,
     pub rules: Vec<String>,
     pub group_column: String,
+    /// The levels of `group_column`, in order.
+    pub group_levels: Vec<GroupLevel>,
     pub endpoints: Vec<EndpointSummary>,
     /// One row per patient (at most `MAX_LISTED_PATIENTS`).
     pub patients: Vec<PatientRow>,
     pub n_patients: usize,
     pub new_columns: Vec<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 const MAX_LISTED_PATIENTS: usize = 2000;
@@ -126,15 +138,24 @@ fn put_column(table: &mut Table, column: Column) {
     }
 }
 
-fn number_column(name: String, reason: String, values: Vec<Option<f64>>) -> Column {
+/// A column this request adds: its reason for the page ("derived: ...")
+/// and its provenance (what the immortal-time caution reads).
+fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing: usize, data: ColumnData) -> Column {
     Column {
-        n_missing: values.iter().filter(|v| v.is_none()).count(),
         name,
-        kind: ColumnKind::Number,
-        reason,
+        kind,
+        reason: format!("derived: {}", derived.description),
         declared: false,
-        data: ColumnData::Number(values),
+        n_missing,
+        data,
+        looks_like_dates: false,
+        derived: Some(derived),
     }
+}
+
+fn number_column(name: String, derived: Derivation, values: Vec<Option<f64>>) -> Column {
+    let n_missing = values.iter().filter(|v| v.is_none()).count();
+    derived_column(name, ColumnKind::Number, derived, n_missing, ColumnData::Number(values))
 }
 
 fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit: TimeUnit) -> EndpointSummary {
@@ -149,8 +170,10 @@ fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit:
     }
     let time_name = format!("{short}_{}", unit.label());
     let event_name = format!("{short}_event");
-    put_column(table, number_column(time_name.clone(), format!("derived: {}", e.definition), time));
-    put_column(table, number_column(event_name.clone(), format!("derived: {short} event (1 = event, 0 = censored)"), event));
+    let endpoint = e.endpoint;
+    put_column(table, number_column(time_name.clone(), Derivation::endpoint_time(endpoint, e.definition.clone()), time));
+    let event_definition = format!("{short} event (1 = event, 0 = censored)");
+    put_column(table, number_column(event_name.clone(), Derivation::endpoint_event(endpoint, event_definition), event));
     EndpointSummary {
         name: short,
         definition: e.definition.clone(),
@@ -159,8 +182,46 @@ fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit:
         n: e.rows.len(),
         n_events: e.n_events,
         problems: e.problems.clone(),
-        warnings: e.warnings.clone(),
+        warnings: endpoint_warnings(e),
     }
+}
+
+/// Records left out of an endpoint, and the dates it used instead of
+/// missing or contradictory ones.
+fn endpoint_warnings(e: &EndpointTimes) -> Vec<Warning> {
+    let endpoint = e.endpoint;
+    let mut warnings = Vec::new();
+    if !e.problems.is_empty() {
+        warnings.push(Warning::EndpointRecordsLeftOut { endpoint, count: e.problems.len() });
+    }
+    if e.censored_without_assessment > 0 {
+        warnings.push(Warning::CensoredWithoutAssessment { endpoint, count: e.censored_without_assessment });
+    }
+    if e.last_contact_after_death > 0 {
+        warnings.push(Warning::LastContactAfterDeath { endpoint, count: e.last_contact_after_death });
+    }
+    if e.rows.is_empty() {
+        warnings.push(Warning::EndpointWithoutPatients { endpoint });
+    }
+    warnings
+}
+
+/// The patients the classification rules could not judge fully.
+fn classification_warnings(notes: &ClassificationNotes, rules: &ResistanceOptions) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if notes.no_first_evaluation > 0 {
+        warnings.push(Warning::FirstEvaluationUnchecked {
+            count: notes.no_first_evaluation,
+            max_months: rules.first_evaluation_max_months,
+        });
+    }
+    if notes.short_follow_up_without_progression > 0 {
+        warnings.push(Warning::ShortFollowUpWithoutProgression {
+            count: notes.short_follow_up_without_progression,
+            months: rules.early_progression_months,
+        });
+    }
+    warnings
 }
 
 pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, String> {
@@ -239,6 +300,8 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         RuleSet::EarlyProgression => vec![Group::PrimaryResistance, Group::SecondaryResistance, Group::NoProgression],
     };
     let levels: Vec<String> = analysed_levels.iter().map(|g| g.label(&request.rules)).collect();
+    let group_levels: Vec<GroupLevel> =
+        analysed_levels.iter().zip(&levels).map(|(&group, label)| GroupLevel { group, label: label.clone() }).collect();
     let codes: Vec<Option<u32>> = classification
         .patients
         .iter()
@@ -247,27 +310,25 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
     let n_missing = codes.iter().filter(|c| c.is_none()).count();
     put_column(
         table,
-        Column {
-            name: GROUP_COLUMN.into(),
-            kind: ColumnKind::Category,
-            reason: "derived: resistance group (excluded patients are missing)".into(),
-            declared: false,
+        derived_column(
+            GROUP_COLUMN.into(),
+            ColumnKind::Category,
+            Derivation::resistance(DerivedColumn::ResistanceGroup, "resistance group (excluded patients are missing)"),
             n_missing,
-            data: ColumnData::Category { codes, levels },
-        },
+            ColumnData::Category { codes, levels },
+        ),
     );
     let reasons: Vec<Option<String>> =
         classification.patients.iter().map(|p| Some(format!("{}: {}", p.group.label(&request.rules), p.reason))).collect();
     put_column(
         table,
-        Column {
-            name: REASON_COLUMN.into(),
-            kind: ColumnKind::Text,
-            reason: "derived: why each patient is in their group".into(),
-            declared: false,
-            n_missing: 0,
-            data: ColumnData::Text(reasons),
-        },
+        derived_column(
+            REASON_COLUMN.into(),
+            ColumnKind::Text,
+            Derivation::resistance(DerivedColumn::ResistanceReason, "why each patient is in their group"),
+            0,
+            ColumnData::Text(reasons),
+        ),
     );
 
     let endpoints = vec![
@@ -301,11 +362,12 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         flow: classification.flow,
         rules: classification.rules,
         group_column: GROUP_COLUMN.into(),
+        group_levels,
         endpoints,
         patients,
         n_patients: n,
         new_columns,
-        warnings: classification.warnings,
+        warnings: classification_warnings(&classification.notes, &request.rules),
     })
 }
 

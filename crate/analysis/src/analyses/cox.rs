@@ -22,6 +22,8 @@ use crate::design::{
 use crate::format;
 use survcalc_stats::wald::{rows_variance, wald_test_zero};
 use crate::table::{ColumnData, Table};
+use crate::provenance;
+use crate::warning::{Context, ImmortalTimeRole, Warning};
 
 /// What the user asked for (plain JS object; see docs/api.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,7 +129,7 @@ pub struct CoxResult {
     /// "227 of 228 patients analysed (164 events)."
     pub n_text: String,
     pub settings_text: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub plot: ForestPlot,
     /// Present when the request had `time_varying`.
     pub time_varying: Option<TimeVaryingSummary>,
@@ -225,21 +227,35 @@ pub(crate) fn zph_transform_text(t: ZphTransform) -> &'static str {
     }
 }
 
-/// Groups defined by later events (resistance) as a covariate of survival
-/// from treatment start: the immortal-time trap (docs/domain.md). Not for
-/// post-progression times or (start, stop] rows, where it does not apply.
-pub(crate) fn immortal_time_note(time: &str, covariates: &[TermSpec], counting_process: bool) -> Option<String> {
-    let group = crate::analyses::cohort::GROUP_COLUMN;
-    if counting_process || !covariates.iter().any(|c| c.column == group) || time.to_lowercase().starts_with("pps") {
-        return None;
+/// Covariates defined by later events (resistance groups, an endpoint's
+/// event) entered as fixed covariates of times not measured from the event
+/// that settles them: the immortal-time trap (docs/domain.md), one caution
+/// per such column, by provenance whatever its name. Not for (start, stop]
+/// rows, where the user has split follow-up at the change already.
+pub(crate) fn immortal_time_notes(
+    table: &Table,
+    time: &str,
+    covariates: &[TermSpec],
+    counting_process: bool,
+) -> Vec<Warning> {
+    if counting_process {
+        return Vec::new();
     }
-    Some(format!(
-        "Caution, immortal-time bias: \"{group}\" is defined by events after treatment start (a patient must live \
-         6 months without progression to be called secondary resistance or durable response), so as a fixed \
-         covariate of survival from treatment start it favours the later groups. Model post-progression survival \
-         (pps columns), use a landmark, or enter resistance as a time-varying covariate (Cox regression's \"Time-varying status\", \
-         switching on at the progression date)."
-    ))
+    let time_derived = table.column(time).and_then(|c| c.derived.as_ref());
+    covariates
+        .iter()
+        .filter_map(|c| table.column(&c.column))
+        .filter_map(|column| {
+            let derived = column.derived.as_ref()?;
+            provenance::immortal_time(Some(derived), time_derived).then(|| Warning::ImmortalTime {
+                column: column.name.clone(),
+                derived: derived.column,
+                time_column: time.to_string(),
+                role: ImmortalTimeRole::Covariate,
+                landmark: None,
+            })
+        })
+        .collect()
 }
 
 /// Cluster id per used row from the cluster column's values.
@@ -314,8 +330,8 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
     let fit = cox::fit(&input.data, &options).map_err(|e| e.to_string())?;
     let time_split = time_split.map(|s| s.with_same_hr_tests(&fit));
-    let mut warnings = input_warnings(request, &choices, &input);
-    warnings.extend(fit.warnings.iter().cloned());
+    let mut warnings = input_warnings(table, request, &choices, &input);
+    warnings.extend(Warning::from_kernel(&fit.warnings));
     let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
     let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref());
     let n_used = time_varying.as_ref().map(|s| s.n_patients).or(time_split.as_ref().map(|s| s.n_patients)).unwrap_or(fit.n);
@@ -450,11 +466,9 @@ fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<
 
 /// Warnings about the data, in the order a reader meets them: the
 /// immortal-time caution, then rows left out (outcome, switch, covariates).
-fn input_warnings(request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<String> {
-    let mut warnings: Vec<String> = Vec::new();
-    if let Some(note) = immortal_time_note(&request.time, &input.covariates, choices.start.is_some()) {
-        warnings.push(note);
-    }
+fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = Vec::new();
+    warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());
@@ -468,14 +482,14 @@ fn input_warnings(request: &CoxRequest, choices: &Choices, input: &ModelInput) -
 
 /// R's cox.zph on the fitted model. A failure is a warning, not an error:
 /// the hazard ratios stand without it.
-fn ph_test(input: &ModelInput, fit: &CoxFit, transform: ZphTransform, warnings: &mut Vec<String>) -> Option<ZphResult> {
+fn ph_test(input: &ModelInput, fit: &CoxFit, transform: ZphTransform, warnings: &mut Vec<Warning>) -> Option<ZphResult> {
     match cox::cox_zph(&input.data, fit, &input.design.model_terms(), &ZphOptions { transform }) {
         Ok(z) => {
-            warnings.extend(z.warnings.iter().map(|w| format!("PH test: {w}")));
+            warnings.extend(Warning::from_kernel(&z.warnings).map(|w| w.within(Context::PhTest)));
             Some(z)
         }
         Err(e) => {
-            warnings.push(format!("The test of proportional hazards could not be computed: {e}"));
+            warnings.push(Warning::PhTestNotComputed { error: e.to_string() });
             None
         }
     }
@@ -922,7 +936,8 @@ pub(crate) mod tests {
         let r = run(&table("02_lung"), &request("time", "status", "2", &["age", "sex", "ph.ecog"])).unwrap();
         assert_eq!(r.n_used, 227);
         assert_eq!(r.n_text, "227 of 228 patients analysed (164 events).");
-        assert!(r.warnings.iter().any(|w| w.contains("(line 15)")), "{:?}", r.warnings);
+        let missing = r.warnings.iter().find(|w| w.code() == "missing_covariate_values").expect("the row is named");
+        assert!(missing.message().contains("(line 15)"), "{}", missing.message());
         assert_eq!(r.hr_table.rows.len(), 3);
         assert_eq!(r.plot.rows.len(), 3);
     }

@@ -10,6 +10,7 @@ use survcalc_stats::cox::{self, CoxData, CoxFit};
 use crate::design::{Design, DesignTerm, MissingValues, SurvivalOutcome, TermKind, TermSpec};
 use survcalc_stats::wald::{rows_variance, wald_test, Contrast, WaldTest};
 use crate::table::Table;
+use crate::warning::{LeftOutReason, Warning};
 
 /// Covariates with one hazard ratio per interval of follow-up: the rows are
 /// split at `cuts` and each named covariate's design columns are replaced by
@@ -146,7 +147,7 @@ pub(super) struct TimeSplitPlan {
     /// Rows left out because their follow-up time is 0 (nothing to split).
     zero_time: MissingValues,
     /// Cuts dropped and intervals without events, found while splitting.
-    notes: Vec<String>,
+    notes: Vec<Warning>,
 }
 
 impl TimeSplitPlan {
@@ -204,11 +205,7 @@ impl TimeSplitPlan {
             ));
         }
         if !beyond.is_empty() {
-            self.notes.push(format!(
-                "Cut point{} {} ignored: no follow-up goes beyond it (the longest \"{time}\" is {longest}).",
-                if beyond.len() == 1 { "" } else { "s" },
-                list(&beyond)
-            ));
+            self.notes.push(Warning::CutPointsIgnored { cuts: beyond.clone(), column: time.clone(), longest });
         }
         let rows = cox::split_at_cuts(None, &data.stop, &data.event, &cuts).map_err(|e| e.to_string())?;
         let intervals = interval_labels(&cuts);
@@ -262,10 +259,11 @@ impl TimeSplitPlan {
         }
         for (k, label) in intervals.iter().enumerate() {
             if events.get(k).copied().unwrap_or(0) == 0 {
-                self.notes.push(format!(
-                    "No events in the interval {label} of \"{time}\": the hazard ratio of {} there is not estimable (R gives NA). Choose cut points with events in every interval.",
-                    self.split.covariates.join(", ")
-                ));
+                self.notes.push(Warning::IntervalWithoutEvents {
+                    interval: label.clone(),
+                    column: time.clone(),
+                    covariates: self.split.covariates.clone(),
+                });
             }
         }
 
@@ -311,19 +309,17 @@ impl TimeSplitPlan {
     }
 
     /// Rows left out and cut points or intervals that could not be used.
-    pub(super) fn warnings(&self) -> Vec<String> {
+    pub(super) fn warnings(&self) -> Vec<Warning> {
         let mut warnings = Vec::new();
         let m = &self.zero_time;
         if m.count > 0 {
-            let listed: Vec<String> = m.lines.iter().map(u64::to_string).collect();
-            let plural = if m.count == 1 { "" } else { "s" };
-            let more = if m.count > listed.len() { ", ..." } else { "" };
-            warnings.push(format!(
-                "{} row{plural} left out (line{plural} {}{more}): the follow-up time \"{}\" is 0, so there is no interval to split (R's coxph drops such survSplit rows: stop must be after start).",
-                m.count,
-                listed.join(", "),
-                m.column
-            ));
+            warnings.push(Warning::RowsLeftOut {
+                column: m.column.clone(),
+                reason: LeftOutReason::ZeroTimeSplit,
+                count: m.count,
+                lines: m.lines.clone(),
+                values: Vec::new(),
+            });
         }
         warnings.extend(self.notes.iter().cloned());
         warnings
@@ -553,7 +549,11 @@ mod tests {
         let err = run(&table("03_veteran"), &veteran(&[999.0, 2000.0], &["karno"])).unwrap_err();
         assert!(err.contains("No follow-up is longer than the cut point 999, 2000"), "{err}");
         let one = run(&table("03_veteran"), &veteran(&[500.0, 2000.0], &["karno"])).unwrap();
-        assert!(one.warnings.iter().any(|w| w.contains("Cut point 2000 ignored")), "{:?}", one.warnings);
+        assert!(
+            one.warnings.contains(&Warning::CutPointsIgnored { cuts: vec![2000.0], column: "time".into(), longest: 999.0 }),
+            "{:?}",
+            one.warnings
+        );
         assert_eq!((one.fit.coef.len(), one.time_split.as_ref().unwrap().cuts.as_slice()), (4, &[500.0][..]));
     }
 
@@ -567,8 +567,13 @@ mod tests {
         let labels: Vec<&str> = r.hr_table.rows.iter().map(|row| row[0].as_str()).collect();
         assert_eq!(labels, ["age (0–900]", "age (900+)", "sex"]);
         assert_eq!(r.hr_table.rows[1][1], NO_EVENTS);
-        assert!(r.warnings.iter().any(|w| w.contains("No events in the interval (900+) of \"time\"")), "{:?}", r.warnings);
-        assert!(!r.warnings.iter().any(|w| w.contains("collinear")), "{:?}", r.warnings);
+        let empty = r.warnings.iter().find(|w| w.code() == "interval_without_events").expect("the empty interval is named");
+        assert_eq!(
+            empty.message(),
+            "No events in the interval (900+) of \"time\": the hazard ratio of age there is not estimable (R gives NA). \
+             Choose cut points with events in every interval."
+        );
+        assert!(!r.warnings.iter().any(|w| w.code() == "collinear_covariate"), "{:?}", r.warnings);
         // Without the empty interval's column the fit is the unsplit one (same rows at every event time).
         let plain = run(&table("02_lung"), &request("time", "status", "2", &["age", "sex"])).unwrap();
         assert_eq!(r.fit.coef.len(), 2);

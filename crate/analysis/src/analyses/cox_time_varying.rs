@@ -8,6 +8,7 @@ use survcalc_stats::cox::{self, CoxData};
 use crate::dates::{Date, TimeUnit};
 use crate::design::{Design, DesignTerm, MissingValues, SurvivalOutcome, TermKind, TermSpec};
 use crate::table::{numeric_column, parse_date, ColumnData, ColumnKind, DateOrder, Table};
+use crate::warning::{LeftOutReason, Warning};
 
 /// A status known only later (resistance, response, transplant) entered as a
 /// time-varying covariate: 0 before the patient's switch time, 1 after it
@@ -148,29 +149,21 @@ impl<'a> TimeVaryingStatus<'a> {
     }
 
     /// Rows left out while reading the switches, each named with its lines.
-    pub(super) fn warnings(&self) -> Vec<String> {
+    pub(super) fn warnings(&self) -> Vec<Warning> {
         let plan = &self.plan;
-        let mut warnings = Vec::new();
-        let lines = |m: &MissingValues| {
-            let listed: Vec<String> = m.lines.iter().map(u64::to_string).collect();
-            let plural = if m.count == 1 { "" } else { "s" };
-            let more = if m.count > listed.len() { ", ..." } else { "" };
-            format!("{} row{plural} left out (line{plural} {}{more})", m.count, listed.join(", "))
+        let left_out = |m: &MissingValues, reason| Warning::RowsLeftOut {
+            column: m.column.clone(),
+            reason,
+            count: m.count,
+            lines: m.lines.clone(),
+            values: Vec::new(),
         };
+        let mut warnings = Vec::new();
         if plan.zero_time.count > 0 {
-            let m = &plan.zero_time;
-            warnings.push(format!(
-                "{}: the follow-up time \"{}\" is 0, so there is no interval to split at the switch (R's tmerge needs start < stop).",
-                lines(m),
-                m.column
-            ));
+            warnings.push(left_out(&plan.zero_time, LeftOutReason::ZeroTimeSwitch));
         }
         if let Some(m) = &plan.origin_missing {
-            warnings.push(format!(
-                "{}: the switch date is given but the origin \"{}\" is missing, so the switch time is unknown.",
-                lines(m),
-                m.column
-            ));
+            warnings.push(left_out(m, LeftOutReason::SwitchOriginMissing));
         }
         warnings
     }
@@ -633,7 +626,12 @@ mod tests {
         // Line 8 (time 0) is left out; line 5 switches at the origin; line 7 after its follow-up.
         assert_eq!((tv.n_patients, tv.n_switched, tv.n_from_start, tv.n_after_follow_up), (7, 3, 1, 1));
         assert_eq!(tv.name, "switch_date (time-varying)");
-        assert!(r.warnings.iter().any(|w| w.contains("1 row left out (line 8)") && w.contains("is 0")), "{:?}", r.warnings);
+        let zero = r
+            .warnings
+            .iter()
+            .find(|w| matches!(w, Warning::RowsLeftOut { reason: LeftOutReason::ZeroTimeSwitch, .. }))
+            .expect("the row with time 0 is named");
+        assert!(zero.message().starts_with("1 row left out (line 8): the follow-up time"), "{}", zero.message());
         assert!(r.settings_text.contains("in months (1 month = 30.4375 days)"), "{}", r.settings_text);
         // The same switches as numbers in months give the same fit.
         let months = |a: &str, b: &str| {

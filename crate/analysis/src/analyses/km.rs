@@ -13,6 +13,8 @@ use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
 use statrs::distribution::{ContinuousCDF, Normal};
 use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
+use crate::provenance;
+use crate::warning::{ImmortalTimeRole, Warning};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,7 +172,7 @@ pub struct KmResult {
     /// Patients in the analysis (after the landmark, when one is set).
     pub n_used: usize,
     pub dropped: Vec<DroppedRows>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Survival at the requested times, per curve (empty when none asked).
     pub survival_at_times: Vec<SurvivalAtTimes>,
     /// RMST per curve up to `rmst_tau` (empty when not asked).
@@ -194,32 +196,20 @@ fn conf_type_text(c: ConfType) -> &'static str {
 
 /// Groups defined by what happens after treatment starts (resistance needs
 /// progression, secondary resistance needs months without it) compared on
-/// times measured from the start: the immortal-time trap (docs/domain.md).
-/// A landmark does not settle it for these groups, which can be decided
+/// times not measured from the event that settles them: the immortal-time
+/// trap (docs/domain.md). The columns' provenance decides, whatever their
+/// names. A landmark does not settle it for groups that can be decided
 /// after any fixed landmark, so the note then says so.
-fn immortal_time_note(request: &KmRequest) -> Option<String> {
-    let group = request.group.as_deref()?;
-    if group != crate::analyses::cohort::GROUP_COLUMN {
-        return None;
-    }
-    let time = request.time.to_lowercase();
-    if time.starts_with("pps") {
-        return None;
-    }
-    let remedies = "Cox regression with resistance as a \"Time-varying status\", or post-progression survival \
-                    (pps columns, measured from progression).";
-    Some(match request.landmark {
-        None => format!(
-            "Caution, immortal-time bias: resistance groups are defined by events after treatment start (a patient \
-             must live 6 months without progression to be called secondary resistance or durable response), so \
-             comparing survival from treatment start between them favours the later groups. Use a landmark \
-             (\"Landmark at\", with groups known by then), {remedies}"
-        ),
-        Some(_) => format!(
-            "Caution, immortal-time bias remains: a landmark removes it only for groups known by the landmark, and \
-             resistance groups can be decided after it (secondary resistance needs a progression after 6 months of \
-             benefit, whenever that comes), so the later groups are still favoured. Prefer {remedies}"
-        ),
+fn immortal_time_note(table: &Table, request: &KmRequest) -> Option<Warning> {
+    let group = table.column(request.group.as_deref()?)?;
+    let derived = group.derived.as_ref()?;
+    let time = table.column(&request.time).and_then(|c| c.derived.as_ref());
+    provenance::immortal_time(Some(derived), time).then(|| Warning::ImmortalTime {
+        column: group.name.clone(),
+        derived: derived.column,
+        time_column: request.time.clone(),
+        role: ImmortalTimeRole::Group,
+        landmark: request.landmark,
     })
 }
 
@@ -278,14 +268,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let fit = km::fit(&time, event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
 
     // The table layer already words each dropped-row count as a warning.
-    let mut warnings: Vec<String> = input.warnings.clone();
-    if let Some(note) = immortal_time_note(request) {
+    let mut warnings: Vec<Warning> = input.warnings.clone();
+    if let Some(note) = immortal_time_note(table, request) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {
         warnings.extend(l.warnings(unit_label));
     }
-    warnings.extend(fit.warnings.iter().cloned());
+    warnings.extend(Warning::from_kernel(&fit.warnings));
 
     // Strata codes (for the stratified test only), aligned with the used rows.
     let strata = match request.strata.as_deref().filter(|s| !s.is_empty()) {
@@ -320,13 +310,13 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         Some(g) if g.labels.len() >= 2 => {
             match logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: strata_grouping }, &test_options) {
                 Ok(lr) => {
-                    warnings.extend(lr.warnings.iter().cloned());
+                    warnings.extend(Warning::from_kernel(&lr.warnings));
                     Some(lr)
                 }
                 // No event, or events in one group's risk set only: the
                 // curves stand, only the comparison is undefined.
                 Err(e @ (LogrankError::NoEvents | LogrankError::NoComparison)) => {
-                    warnings.push(e.to_string());
+                    warnings.push(Warning::GroupTestNotComputed { error: e.to_string() });
                     None
                 }
                 Err(e) => return Err(e.to_string()),
@@ -344,7 +334,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let trend = match (&logrank, request.trend) {
         (Some(lr), true) if lr.groups.len() >= 3 => Some(logrank::trend(lr, None).map_err(|e| e.to_string())?),
         (Some(_), true) => {
-            warnings.push("The test for trend needs at least three ordered groups.".to_string());
+            warnings.push(Warning::TrendNeedsThreeGroups);
             None
         }
         _ => None,
@@ -489,7 +479,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let mut rows = Vec::new();
             for (label, c) in shown_curves() {
                 let r = c.rmst(tau).map_err(|e| e.to_string())?;
-                warnings.extend(r.warnings.iter().cloned());
+                warnings.extend(Warning::from_kernel(&r.warnings));
                 rows.push(vec![label.clone(), format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
                 rmst.push(RmstEstimate {
                     label,
@@ -505,7 +495,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let difference = match rmst_pair(&groups, request.rmst_contrast.as_deref(), landmark.as_ref())? {
                 Some((a, b)) => {
                     let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
-                    warnings.extend(d.warnings.iter().cloned());
+                    warnings.extend(Warning::from_kernel(&d.warnings));
                     let text = format!(
                         "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
                         a.label,

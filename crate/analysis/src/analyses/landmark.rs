@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use std::fmt;
-use crate::format;
+use crate::warning::Warning;
 
 /// Who a landmark kept and who it left out.
 #[derive(Debug, Clone, Serialize)]
@@ -61,24 +61,7 @@ impl fmt::Display for LandmarkError {
 
 impl std::error::Error for LandmarkError {}
 
-/// A time as people write it: at most two decimals, no trailing zeros.
-pub fn time_number(t: f64) -> String {
-    let s = format::number(t, 2);
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// "6 months", or "time 6" when the unit is not known.
-pub fn time_text(t: f64, unit: Option<&str>) -> String {
-    let s = time_number(t);
-    match unit {
-        Some(u) => format!("{s} {u}"),
-        None => format!("time {s}"),
-    }
-}
+pub use crate::format::{time_number, time_text};
 
 /// Keep the patients with `time > landmark` (those with an event or
 /// censored at or before it are excluded) and shift their times by
@@ -190,15 +173,13 @@ impl LandmarkSummary {
     }
 
     /// One warning per group the landmark emptied.
-    pub fn warnings(&self, unit: Option<&str>) -> Vec<String> {
-        let at = time_text(self.time, unit);
+    pub fn warnings(&self, unit: Option<&str>) -> Vec<Warning> {
         self.groups_left_out
             .iter()
-            .map(|g| {
-                format!(
-                    "Landmark at {at}: no patient of group \"{g}\" is event-free and under follow-up after it; \
-                     the group is left out of the curves and tests."
-                )
+            .map(|g| Warning::LandmarkGroupLeftOut {
+                landmark: self.time,
+                unit: unit.map(str::to_string),
+                group: g.clone(),
             })
             .collect()
     }
@@ -224,7 +205,13 @@ mod tests {
         assert_eq!(s.codes, Some(vec![1, 0, 1]));
         assert_eq!((s.summary.n_kept, s.summary.n_excluded_event, s.summary.n_excluded_censored), (3, 2, 1));
         assert_eq!(s.summary.groups_left_out, vec!["b".to_string()]);
-        assert_eq!(s.summary.warnings(Some("months")).len(), 1);
+        let warnings = s.summary.warnings(Some("months"));
+        assert_eq!(warnings.iter().map(Warning::code).collect::<Vec<_>>(), ["landmark_group_left_out"]);
+        assert_eq!(
+            warnings[0].message(),
+            "Landmark at 2 months: no patient of group \"b\" is event-free and under follow-up after it; the group is \
+             left out of the curves and tests."
+        );
         assert_eq!(
             s.summary.settings_text(Some("months"), false),
             "Landmark analysis at 2 months: 3 patients event-free and under follow-up at 2 months (3 excluded: \

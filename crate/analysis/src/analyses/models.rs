@@ -4,7 +4,7 @@
 //! Logistic (R's glm, or logistf's Firth) or Cox (coxph) from
 //! survcalc-analysis's `model_table`; this layer words and lays it out.
 
-use super::cox::{censor_values_or_rest, clean_terms, immortal_time_note};
+use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -18,6 +18,7 @@ use crate::model_table::{
     self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind, TermTest,
 };
 use crate::table::{ColumnData, Table};
+use crate::warning::{LeftOutReason, Warning};
 
 /// Which kind of outcome the models explain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +114,7 @@ pub struct ModelTableResult {
     pub model_fit_text: Option<String>,
     /// The outcome coding and every method choice, in words.
     pub settings_text: String,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
@@ -354,8 +355,8 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         }
     };
     let immortal_time = match kind {
-        OutcomeType::Survival => immortal_time_note(&o.time, &candidates, false),
-        OutcomeType::Binary => None,
+        OutcomeType::Survival => immortal_time_notes(table, &o.time, &candidates, false),
+        OutcomeType::Binary => Vec::new(),
     };
     let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
     let t = match &restricted {
@@ -369,14 +370,13 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         // The outcome coding and the rows without an outcome are stated in
         // the settings line; the core's warnings would repeat it.
         let column = &o.column;
-        warnings.retain(|w| {
-            !w.starts_with(&format!("Column \"{column}\": every value other than"))
-                && !w.contains(&format!("left out because \"{column}\" is missing"))
+        warnings.retain(|w| match w {
+            Warning::OtherValuesCountAsZero { column: c, .. }
+            | Warning::RowsLeftOut { column: c, reason: LeftOutReason::Missing, .. } => c != column,
+            _ => true,
         });
     }
-    if let Some(note) = immortal_time {
-        warnings.insert(0, note);
-    }
+    warnings.splice(0..0, immortal_time);
     if let Some((_, removed)) = &restricted {
         // The core counts the left-out comparison groups as missing values:
         // say what really happened instead.
@@ -384,10 +384,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         if *removed > 0 {
             warnings.insert(
                 0,
-                format!(
-                    "Only patients with \"{column}\" = {} are compared; {removed} with another value and those with none are left out.",
-                    quote_list(&o.event_values.iter().chain(&o.non_event_values).cloned().collect::<Vec<_>>())
-                ),
+                Warning::OutcomeRestricted {
+                    column: column.clone(),
+                    values: o.event_values.iter().chain(&o.non_event_values).cloned().collect(),
+                    removed: *removed,
+                },
             );
         }
     }

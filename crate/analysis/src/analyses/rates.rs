@@ -10,6 +10,7 @@ use crate::export::csv_line;
 use crate::format;
 use survcalc_stats::rates::{self, Proportion, RateCiMethod, RateCount, RateOptions};
 use crate::table::{categorical_column, ColumnKind, Table};
+use crate::warning::{LeftOutReason, Warning};
 
 /// File lines listed per reason a row is left out.
 const LISTED_LINES: usize = 10;
@@ -55,7 +56,7 @@ impl Default for RatesRequest {
 pub struct LeftOut {
     pub column: String,
     /// "missing" (blank / NA) or "excluded" (a value of `exclude_values`).
-    pub reason: &'static str,
+    pub reason: LeftOutReason,
     pub count: usize,
     /// The first few file lines concerned.
     pub lines: Vec<u64>,
@@ -81,7 +82,7 @@ pub struct RatesResult {
     /// Patients in the rates.
     pub n_used: usize,
     pub left_out: Vec<LeftOut>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 fn ci_name(method: RateCiMethod) -> &'static str {
@@ -106,16 +107,6 @@ fn test_text(test: &BaselineTest) -> String {
             format::chi_square(test.chi_square.chisq, test.chi_square.df, test.p)
         ),
     }
-}
-
-fn lines_text(lines: &[u64], count: usize) -> String {
-    let listed: Vec<String> = lines.iter().map(u64::to_string).collect();
-    format!(
-        "line{} {}{}",
-        if count == 1 { "" } else { "s" },
-        listed.join(", "),
-        if count > listed.len() { ", ..." } else { "" }
-    )
 }
 
 /// Whether a value of the column is one of `wanted`: as text after trimming,
@@ -234,30 +225,26 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     let mut warnings = Vec::new();
     for (v, seen) in success_values.iter().zip(&seen_success) {
         if !seen {
-            warnings.push(format!("No patient has {} = \"{v}\"; check the spelling if this is unexpected.", outcome_col.name));
+            warnings.push(Warning::ValueNotFound { column: outcome_col.name.clone(), value: v.clone() });
         }
     }
     let mut left_out = Vec::new();
-    let mut report = |acc: (usize, Vec<u64>), column: &str, reason: &'static str, why: String| {
+    let mut report = |acc: (usize, Vec<u64>), column: &str, reason: LeftOutReason, values: &[String]| {
         if acc.0 > 0 {
-            warnings.push(format!(
-                "{} patient{} left out: {why} ({}).",
-                acc.0,
-                if acc.0 == 1 { "" } else { "s" },
-                lines_text(&acc.1, acc.0)
-            ));
+            warnings.push(Warning::RowsLeftOut {
+                column: column.to_string(),
+                reason,
+                count: acc.0,
+                lines: acc.1.clone(),
+                values: values.to_vec(),
+            });
             left_out.push(LeftOut { column: column.to_string(), reason, count: acc.0, lines: acc.1 });
         }
     };
-    report(missing, &outcome_col.name, "missing", format!("no value of \"{}\"", outcome_col.name));
-    report(
-        excluded,
-        &outcome_col.name,
-        "excluded",
-        format!("{} = {} (left out of the denominator as chosen)", outcome_col.name, exclude_values.join(" or ")),
-    );
+    report(missing, &outcome_col.name, LeftOutReason::Missing, &[]);
+    report(excluded, &outcome_col.name, LeftOutReason::Excluded, &exclude_values);
     if let Some(g) = &grouping {
-        report(missing_group, &g.name, "missing", format!("no value of \"{}\"", g.name));
+        report(missing_group, &g.name, LeftOutReason::Missing, &[]);
     }
 
     let options = RateOptions { conf_level: request.conf_level, ci_method: request.ci, ..RateOptions::default() };
@@ -292,7 +279,7 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
             let present: Vec<RateCount> =
                 counts.groups.iter().zip(&used).filter(|(_, u)| **u).map(|(c, _)| c.clone()).collect();
             let comparison = rates::compare(&present, &options).map_err(|e| e.to_string())?;
-            warnings.extend(comparison.warnings.iter().cloned());
+            warnings.extend(Warning::from_kernel(&comparison.warnings));
             (comparison.groups, comparison.overall, comparison.test)
         }
     };

@@ -24,6 +24,10 @@ pub use outcome::{
 
 use survcalc_stats::cox::ModelTerm;
 use crate::table::{categorical_column, numeric_column, Column, ColumnData, ColumnKind, Table, TableError};
+use crate::warning::Warning;
+/// Rows left out because a column has no value there (also the facts of
+/// the warnings that say so).
+pub use crate::warning::MissingValues;
 use serde::{Deserialize, Serialize};
 
 /// File lines listed per column of missing values.
@@ -91,16 +95,6 @@ pub struct DesignTerm {
     pub reference: Option<String>,
 }
 
-/// Rows left out because a column has no value there.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MissingValues {
-    pub column: String,
-    /// Rows (among the candidates) without a value in this column; a row
-    /// missing several columns counts in each.
-    pub count: usize,
-    /// The first few 1-based file lines concerned.
-    pub lines: Vec<u64>,
-}
 
 /// A model matrix and where its rows and columns came from.
 #[derive(Debug, Clone, Serialize)]
@@ -123,7 +117,7 @@ pub struct Design {
     pub n_dropped: usize,
     /// Missing values per term column (only columns with some).
     pub missing: Vec<MissingValues>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Design {
@@ -315,40 +309,22 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
             TermValues::Numeric(values) => add_numeric(&mut design, &column.name, &column.data, &values)?,
             TermValues::Categorical { codes, levels } => {
                 if column.kind == ColumnKind::Text {
-                    design.warnings.push(format!(
-                        "Column \"{}\" was read as free text ({} distinct values); it is used as a category with one level per distinct text.",
-                        column.name,
-                        levels.len()
-                    ));
+                    design
+                        .warnings
+                        .push(Warning::FreeTextAsCategory { column: column.name.clone(), levels: levels.len() });
                 }
                 add_categorical(&mut design, &column.name, spec.reference.as_deref(), &codes, &levels)?;
             }
         }
     }
     if !design.missing.is_empty() {
-        let parts: Vec<String> = design
-            .missing
-            .iter()
-            .map(|m| {
-                let lines: Vec<String> = m.lines.iter().map(u64::to_string).collect();
-                let more = if m.count > m.lines.len() { ", ..." } else { "" };
-                format!(
-                    "\"{}\" missing in {} (line{} {}{more})",
-                    m.column,
-                    m.count,
-                    if m.count == 1 { "" } else { "s" },
-                    lines.join(", ")
-                )
-            })
-            .collect();
         design.warnings.insert(
             0,
-            format!(
-                "{} of {} patients left out for missing values: {}.",
-                design.n_dropped,
-                design.n_candidates,
-                parts.join("; ")
-            ),
+            Warning::MissingCovariateValues {
+                n_dropped: design.n_dropped,
+                n_candidates: design.n_candidates,
+                columns: design.missing.clone(),
+            },
         );
     }
     Ok(design)
@@ -423,15 +399,9 @@ fn add_categorical(
             n,
         });
     }
-    let unused: Vec<String> =
-        (0..levels.len()).filter(|&c| counts[c] == 0).map(|c| format!("\"{}\"", level_name(c))).collect();
+    let unused: Vec<String> = (0..levels.len()).filter(|&c| counts[c] == 0).map(level_name).collect();
     if !unused.is_empty() {
-        design.warnings.push(format!(
-            "Column \"{name}\": {} occur{} in none of the {n} patients analysed and {} left out.",
-            unused.join(", "),
-            if unused.len() == 1 { "s" } else { "" },
-            if unused.len() == 1 { "is" } else { "are" }
-        ));
+        design.warnings.push(Warning::UnusedLevels { column: name.to_string(), levels: unused, n });
     }
     let reference_code = reference_code.unwrap_or(present[0]);
     let reference_name = level_name(reference_code);

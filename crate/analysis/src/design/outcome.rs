@@ -7,6 +7,7 @@
 use super::{Design, DesignError, MissingValues, LISTED_LINES};
 use survcalc_stats::cox::CoxData;
 use crate::table::{numeric_column, survival_input, ColumnData, ColumnKind, SurvivalColumns, Table, TableError};
+use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
 
 /// The survival outcome chosen by the user.
@@ -47,7 +48,7 @@ pub struct SurvivalOutcome {
     pub n_events: usize,
     /// Rows left out for a missing time, event, start or stratum.
     pub dropped: Vec<MissingValues>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl SurvivalOutcome {
@@ -173,16 +174,13 @@ pub fn survival_outcome(table: &Table, spec: &SurvivalOutcomeSpec) -> Result<Sur
             }
         }
         if tally.count > 0 {
-            let lines: Vec<String> = tally.lines.iter().map(u64::to_string).collect();
-            warnings.push(format!(
-                "{} row{} left out because \"{}\" is missing (line{} {}{}).",
-                tally.count,
-                if tally.count == 1 { "" } else { "s" },
-                tally.column,
-                if tally.count == 1 { "" } else { "s" },
-                lines.join(", "),
-                if tally.count > lines.len() { ", ..." } else { "" }
-            ));
+            warnings.push(Warning::RowsLeftOut {
+                column: tally.column.clone(),
+                reason: LeftOutReason::Missing,
+                count: tally.count,
+                lines: tally.lines.clone(),
+                values: Vec::new(),
+            });
             dropped.push(tally);
             out.time = keep.iter().filter_map(|&i| out.time.get(i).copied()).collect();
             out.event = keep.iter().filter_map(|&i| out.event.get(i).copied()).collect();
@@ -222,7 +220,7 @@ pub struct BinaryOutcome {
     pub n_events: usize,
     /// Rows left out for a missing outcome.
     pub dropped: Option<MissingValues>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl BinaryOutcome {
@@ -395,42 +393,37 @@ fn read_binary_outcome(
     }
     let mut warnings = Vec::new();
     if others.len() > 1 {
-        let list: Vec<String> = others.iter().take(5).map(|o| format!("\"{o}\"")).collect();
-        warnings.push(format!(
-            "Column \"{}\": every value other than {} counts as 0 ({}{}).",
-            column.name,
-            ones.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", "),
-            list.join(", "),
-            if others.len() > 5 { ", ..." } else { "" }
-        ));
+        warnings.push(Warning::OtherValuesCountAsZero {
+            column: column.name.clone(),
+            event_values: ones.clone(),
+            others: others.iter().take(5).cloned().collect(),
+            more: others.len() > 5,
+        });
     }
     if tally.count > 0 {
-        let lines: Vec<String> = tally.lines.iter().map(u64::to_string).collect();
-        warnings.push(format!(
-            "{} row{} left out because \"{}\" is missing (line{} {}{}).",
-            tally.count,
-            if tally.count == 1 { "" } else { "s" },
-            tally.column,
-            if tally.count == 1 { "" } else { "s" },
-            lines.join(", "),
-            if tally.count > lines.len() { ", ..." } else { "" }
-        ));
+        warnings.push(Warning::RowsLeftOut {
+            column: tally.column.clone(),
+            reason: LeftOutReason::Missing,
+            count: tally.count,
+            lines: tally.lines.clone(),
+            values: Vec::new(),
+        });
     }
     // Category levels compare as text; numbers are checked through the matched rows.
     let n_events = y.iter().filter(|&&v| v == 1.0).count();
     if matches!(matcher, Matcher::Texts { .. } | Matcher::Codes { .. }) {
         for (o, seen) in ones.iter().zip(&seen_one) {
             if !seen {
-                warnings.push(format!("Value \"{o}\" does not occur in column \"{}\".", column.name));
+                warnings.push(Warning::ValueNotFound { column: column.name.clone(), value: o.clone() });
             }
         }
     }
     if y.is_empty() {
-        warnings.push("No rows remain for the analysis.".to_string());
+        warnings.push(Warning::NoRowsLeft);
     } else if n_events == 0 {
-        warnings.push(format!("No patient has the outcome in column \"{}\".", column.name));
+        warnings.push(Warning::NoPatientHasOutcome { column: column.name.clone() });
     } else if n_events == y.len() {
-        warnings.push(format!("Every patient has the outcome in column \"{}\".", column.name));
+        warnings.push(Warning::EveryPatientHasOutcome { column: column.name.clone() });
     }
     Ok(BinaryOutcome {
         column: column.name.clone(),

@@ -395,9 +395,19 @@ pub struct Classification {
     pub flow: FlowCounts,
     /// The rule set and thresholds in force ([`describe_rules`]).
     pub rules: Vec<String>,
-    /// Non-fatal problems (e.g. exclusion 2 not checkable without a
-    /// first-evaluation date).
-    pub warnings: Vec<String>,
+    /// Counts of non-fatal problems (the cohort request words them).
+    pub notes: ClassificationNotes,
+}
+
+/// Patients the rules could not judge fully, counted for the warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClassificationNotes {
+    /// A best response but no first-evaluation date: the exclusion "first
+    /// response evaluation > `first_evaluation_max_months`" was not checked.
+    pub no_first_evaluation: usize,
+    /// Early-progression rules: without progression and followed for less
+    /// than `early_progression_months`, counted as "no progression".
+    pub short_follow_up_without_progression: usize,
 }
 
 /// Errors of this module.
@@ -449,7 +459,7 @@ pub fn classify(
         return Err(ResistanceError::EmptyInput);
     }
     let limits = rules::Limits::from_options(options)?;
-    let mut notes = rules::Notes::default();
+    let mut notes = ClassificationNotes::default();
     let patients: Vec<PatientClassification> = records
         .iter()
         .enumerate()
@@ -464,14 +474,7 @@ pub fn classify(
         })
         .collect();
     let flow = count_flow(&patients, options);
-    let warnings = notes.warnings(options);
-    Ok(Classification {
-        rule_set: options.rule_set,
-        patients,
-        flow,
-        rules: describe_rules(options),
-        warnings,
-    })
+    Ok(Classification { rule_set: options.rule_set, patients, flow, rules: describe_rules(options), notes })
 }
 
 fn count_flow(patients: &[PatientClassification], options: &ResistanceOptions) -> FlowCounts {

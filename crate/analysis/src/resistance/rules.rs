@@ -2,7 +2,7 @@
 //! flow-chart order, then the groups of the chosen rule set.
 
 use super::{
-    fmt_months, fmt_number, BestResponse, ExclusionReason, Group, ResistanceError, ResistanceOptions,
+    fmt_months, fmt_number, BestResponse, ClassificationNotes, ExclusionReason, Group, ResistanceError, ResistanceOptions,
     ResponseRecord, RuleSet, ShortResponse, UnclassifiableReason,
 };
 use crate::dates::{Date, DAYS_PER_MONTH};
@@ -49,36 +49,6 @@ impl Limits {
     }
 }
 
-/// Counts behind the classification's warnings.
-#[derive(Default)]
-pub(super) struct Notes {
-    no_first_evaluation: usize,
-    short_follow_up_non_progressors: usize,
-}
-
-impl Notes {
-    pub(super) fn warnings(&self, o: &ResistanceOptions) -> Vec<String> {
-        let mut warnings = Vec::new();
-        if self.no_first_evaluation > 0 {
-            warnings.push(format!(
-                "{} patient(s) have a best overall response but no date of first response evaluation, \
-                 so the exclusion 'first response evaluation > {} months' could not be checked for them.",
-                self.no_first_evaluation,
-                fmt_number(o.first_evaluation_max_months)
-            ));
-        }
-        if self.short_follow_up_non_progressors > 0 {
-            warnings.push(format!(
-                "{} patient(s) without progression were followed for less than {} months; they are \
-                 counted as 'no progression' although they could still progress early.",
-                self.short_follow_up_non_progressors,
-                fmt_number(o.early_progression_months)
-            ));
-        }
-        warnings
-    }
-}
-
 pub(super) struct Verdict {
     pub(super) group: Group,
     pub(super) reason: String,
@@ -101,7 +71,7 @@ pub(super) fn classify_record(
     record: &ResponseRecord,
     o: &ResistanceOptions,
     limits: &Limits,
-    notes: &mut Notes,
+    notes: &mut ClassificationNotes,
 ) -> Verdict {
     let Some(start) = record.start else {
         return unclassifiable(UnclassifiableReason::MissingStartDate, "no ICI start date".to_string());
@@ -180,7 +150,7 @@ fn classify_sitc(
     end: Date,
     o: &ResistanceOptions,
     l: &Limits,
-    notes: &mut Notes,
+    notes: &mut ClassificationNotes,
 ) -> Verdict {
     let n = fmt_number;
     let days = |d: Date| start.days_until(d);
@@ -408,7 +378,7 @@ fn classify_early(
     end: Option<Date>,
     o: &ResistanceOptions,
     l: &Limits,
-    notes: &mut Notes,
+    notes: &mut ClassificationNotes,
 ) -> Verdict {
     let n = fmt_number(o.early_progression_months);
     if let Some(p) = r.progression {
@@ -430,7 +400,7 @@ fn classify_early(
         Some(end) => {
             let follow_up = start.days_until(end);
             if (follow_up as f64) < l.early_progression {
-                notes.short_follow_up_non_progressors += 1;
+                notes.short_follow_up_without_progression += 1;
             }
             verdict(
                 Group::NoProgression,

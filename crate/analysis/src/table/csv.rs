@@ -9,6 +9,7 @@
 use super::infer::{CellRules, ColumnBuilder};
 use super::number::MissingTokens;
 use super::{DecimalMark, Delimiter, ReadOptions, Table, TableError};
+use crate::warning::Warning;
 use ::csv::{ByteRecord, Reader, ReaderBuilder, Terminator};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -105,18 +106,18 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     let columns = builders.into_iter().map(|b| b.finish(&lines, &rules)).collect::<Result<Vec<_>, _>>()?;
     let mut warnings = Vec::new();
     if rows.n_skipped > 0 {
-        let listed: Vec<String> = rows.skipped_lines.iter().map(u64::to_string).collect();
-        let more = if rows.n_skipped > listed.len() { ", ..." } else { "" };
-        warnings.push(format!(
-            "Skipped {} empty row{} (line{} {}{more}).",
-            rows.n_skipped,
-            if rows.n_skipped == 1 { "" } else { "s" },
-            if rows.n_skipped == 1 { "" } else { "s" },
-            listed.join(", ")
-        ));
+        warnings.push(Warning::SkippedEmptyRows { count: rows.n_skipped, lines: rows.skipped_lines.clone() });
     }
     progress(total, total);
-    Ok(Table { columns, lines, header_line, delimiter: char::from(delimiter), decimal_comma, warnings })
+    Ok(Table {
+        columns,
+        lines,
+        header_line,
+        delimiter: char::from(delimiter),
+        decimal_comma,
+        synthetic: options.synthetic,
+        warnings,
+    })
 }
 
 /// The delimiter [`read_csv`] would detect: ',', ';' or '\t'.

@@ -207,6 +207,8 @@ impl ColumnBuilder {
                     declared: declared.is_some(),
                     n_missing,
                     data: ColumnData::Number(values),
+                    looks_like_dates: false,
+                    derived: None,
                 })
             }
             State::Texts { mut prefix, prefix_rows: _, arena, first_non_number } => {
@@ -495,7 +497,7 @@ impl TextColumn<'_> {
 
     fn column(self, kind: ColumnKind, reason: String, declared: bool, data: ColumnData) -> Column {
         let n_missing = self.n_missing();
-        Column { name: self.name, kind, reason, declared, n_missing, data }
+        Column { name: self.name, kind, reason, declared, n_missing, data, looks_like_dates: false, derived: None }
     }
 
     fn text_column(self, reason: String, declared: bool) -> Column {
@@ -588,6 +590,8 @@ impl TextColumn<'_> {
         let dc = self.rules.decimal_comma;
         let n_numbers = self.arena.iter().filter(|v| !v.is_empty() && parse_number(v, dc).is_some()).count();
         let mut notes: Vec<String> = Vec::new();
+        // Dates with a stray bad cell: kept as text, flagged for the page.
+        let mut looks_like_dates = false;
         if let (Some((line, value)), true) = (&first_non_number, n_numbers > 0) {
             let hint = if parse_number(value.as_bytes(), !self.rules.decimal_comma).is_some() {
                 if self.rules.decimal_comma {
@@ -620,47 +624,57 @@ impl TextColumn<'_> {
                     return Ok(self.text_kind(ColumnKind::AmbiguousDate, reason, false));
                 }
                 Err(p @ DateProblem::Contradictory { .. }) => return Err(self.date_error(p, DateOrder::Auto)),
-                Err(DateProblem::TwoDigitYear { row }) => notes.push(format!(
-                    "looks like dates, but line {}: \"{}\" has a 2-digit year",
-                    self.line(row),
-                    self.arena.text(row)
-                )),
-                Err(DateProblem::Invalid { row, order }) => notes.push(format!(
-                    "looks like dates, but line {}: \"{}\" is not a valid date ({})",
-                    self.line(row),
-                    self.arena.text(row),
-                    order.label()
-                )),
-                Err(DateProblem::NotDate { row, n_dates }) if n_dates > 0 => notes.push(format!(
-                    "{n_dates} of {n_present} values look like dates, but line {}: \"{}\" is not one",
-                    self.line(row),
-                    self.arena.text(row)
-                )),
+                Err(DateProblem::TwoDigitYear { row }) => {
+                    looks_like_dates = true;
+                    notes.push(format!(
+                        "looks like dates, but line {}: \"{}\" has a 2-digit year",
+                        self.line(row),
+                        self.arena.text(row)
+                    ))
+                }
+                Err(DateProblem::Invalid { row, order }) => {
+                    looks_like_dates = true;
+                    notes.push(format!(
+                        "looks like dates, but line {}: \"{}\" is not a valid date ({})",
+                        self.line(row),
+                        self.arena.text(row),
+                        order.label()
+                    ))
+                }
+                Err(DateProblem::NotDate { row, n_dates }) if n_dates > 0 => {
+                    looks_like_dates = true;
+                    notes.push(format!(
+                        "{n_dates} of {n_present} values look like dates, but line {}: \"{}\" is not one",
+                        self.line(row),
+                        self.arena.text(row)
+                    ))
+                }
                 Err(_) => {}
             }
         }
         let max = self.rules.max_levels;
         // Why not numbers or dates first, then why category or text.
         let note = if notes.is_empty() { String::new() } else { format!("{}; ", notes.join("; ")) };
-        match categorize(&self.arena, max, self.rules) {
+        let column = match categorize(&self.arena, max, self.rules) {
             Some((codes, levels)) if 2 * levels.len() <= n_present => {
                 let reason = format!("{note}{} distinct values in {n_present} non-missing rows", levels.len());
-                Ok(self.column(ColumnKind::Category, reason, false, ColumnData::Category { codes, levels }))
+                self.column(ColumnKind::Category, reason, false, ColumnData::Category { codes, levels })
             }
             Some((_, levels)) => {
                 let reason = format!(
                     "{note}{} distinct values in {n_present} non-missing rows: too many for a category (at most half the rows)",
                     levels.len()
                 );
-                Ok(self.text_column(reason, false))
+                self.text_column(reason, false)
             }
             None => {
                 let reason = format!(
                     "{note}more than {max} distinct values in {n_present} non-missing rows: too many for a category"
                 );
-                Ok(self.text_column(reason, false))
+                self.text_column(reason, false)
             }
-        }
+        };
+        Ok(Column { looks_like_dates, ..column })
     }
 }
 

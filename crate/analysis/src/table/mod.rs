@@ -46,6 +46,8 @@ pub use select::{
 };
 
 use crate::dates::Date;
+use crate::provenance::Derivation;
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -149,6 +151,12 @@ pub struct Column {
     pub declared: bool,
     pub n_missing: usize,
     pub data: ColumnData,
+    /// Read as text or categories although most values are dates (one has
+    /// a typo or a 2-digit year): offered where dates are expected, so
+    /// that the analysis can name the bad cell.
+    pub looks_like_dates: bool,
+    /// How survcalc derived the column; `None` for a column of the file.
+    pub derived: Option<Derivation>,
 }
 
 /// A typed table. Every column has `n_rows` values; row `i` came from file
@@ -163,8 +171,11 @@ pub struct Table {
     pub delimiter: char,
     /// Whether numbers were read with a decimal comma.
     pub decimal_comma: bool,
+    /// Generated data, not real patients, as [`ReadOptions::synthetic`]
+    /// declared.
+    pub synthetic: bool,
     /// Non-fatal notes (skipped empty rows, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Table {
@@ -245,6 +256,11 @@ pub struct ReadOptions {
     pub level_order: LevelOrder,
     /// Most distinct values an inferred category may have.
     pub max_category_levels: usize,
+    /// The data are generated, not real patients. Declared by whoever
+    /// supplies the file (the bundled examples' manifest,
+    /// www/examples/index.json), never guessed from its name; the page
+    /// shows a banner.
+    pub synthetic: bool,
 }
 
 impl Default for ReadOptions {
@@ -256,6 +272,7 @@ impl Default for ReadOptions {
             column_types: BTreeMap::new(),
             level_order: LevelOrder::Sorted,
             max_category_levels: 50,
+            synthetic: false,
         }
     }
 }

@@ -12,6 +12,7 @@
 use super::infer::{sort_levels, CellMap};
 use super::number::{number_label, parse_number};
 use super::{Column, ColumnData, Table, TableError};
+use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -75,7 +76,7 @@ pub struct SurvivalInput {
     pub n_read: usize,
     pub n_events: usize,
     pub dropped: Vec<DroppedRows>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A column as numbers, missing kept explicit.
@@ -399,7 +400,7 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
             }
         }
         if labels.len() == 1 {
-            warnings.push(format!("Only one group (\"{}\") of column \"{}\" remains.", labels.join(""), g.name));
+            warnings.push(Warning::OnlyOneGroup { column: g.name.clone(), group: labels.join("") });
         }
         let codes = group_codes.iter().map(|&c| new_code.get(c as usize).copied().unwrap_or(0)).collect();
         GroupCodes { column: g.name, codes, labels }
@@ -407,7 +408,7 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
 
     for v in trimmed(&spec.event_values).iter().chain(trimmed(&spec.censor_values).iter()) {
         if !value_occurs(&matcher, v, table.decimal_comma) {
-            warnings.push(format!("Value \"{v}\" does not occur in column \"{}\".", event_column.name));
+            warnings.push(Warning::ValueNotFound { column: event_column.name.clone(), value: v.clone() });
         }
     }
     let dropped: Vec<DroppedRows> = [drop_time, drop_event, drop_group]
@@ -416,22 +417,19 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
         .map(|d| DroppedRows { reason: d.reason, column: d.column, count: d.count, lines: d.lines })
         .collect();
     for d in &dropped {
-        let listed: Vec<String> = d.lines.iter().map(u64::to_string).collect();
-        let more = if d.count > listed.len() { ", ..." } else { "" };
-        warnings.push(format!(
-            "{} row{} left out because \"{}\" is missing (line{} {}{more}).",
-            d.count,
-            if d.count == 1 { "" } else { "s" },
-            d.column,
-            if d.count == 1 { "" } else { "s" },
-            listed.join(", ")
-        ));
+        warnings.push(Warning::RowsLeftOut {
+            column: d.column.clone(),
+            reason: LeftOutReason::Missing,
+            count: d.count,
+            lines: d.lines.clone(),
+            values: Vec::new(),
+        });
     }
     let n_events = event.iter().filter(|&&e| e).count();
     if time.is_empty() {
-        warnings.push("No rows remain for the analysis.".to_string());
+        warnings.push(Warning::NoRowsLeft);
     } else if n_events == 0 {
-        warnings.push("No events among the rows analysed: every time is censored.".to_string());
+        warnings.push(Warning::NoEvents);
     }
     Ok(SurvivalInput { time, event, group, rows, n_read: n, n_events, dropped, warnings })
 }

@@ -9,6 +9,7 @@ mod fisher_simulated;
 
 use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
+use crate::warning::{KernelWarning, TableAxis};
 use std::fmt;
 
 /// Name of the test, as printed next to a p-value.
@@ -151,18 +152,14 @@ impl CountTable {
 
     /// The table without all-zero rows and columns, with a warning for each
     /// one left out (R would return NaN for the chi-square statistic).
-    fn without_empty(&self, warnings: &mut Vec<String>) -> CountTable {
+    fn without_empty(&self, warnings: &mut Vec<KernelWarning>) -> CountTable {
         let rows = self.row_totals();
         let cols = self.col_totals();
         for (label, _) in self.row_labels.iter().zip(&rows).filter(|(_, &t)| t == 0) {
-            warnings.push(format!(
-                "Row \"{label}\" has no patients and was left out of the test."
-            ));
+            warnings.push(KernelWarning::EmptyRowOrColumn { axis: TableAxis::Row, label: label.clone() });
         }
         for (label, _) in self.col_labels.iter().zip(&cols).filter(|(_, &t)| t == 0) {
-            warnings.push(format!(
-                "Column \"{label}\" has no patients and was left out of the test."
-            ));
+            warnings.push(KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: label.clone() });
         }
         let keep_cols: Vec<usize> = (0..cols.len()).filter(|&j| cols[j] > 0).collect();
         let mut out = CountTable {
@@ -268,7 +265,7 @@ pub struct ChiSquareTest {
     pub n: u64,
     pub row_labels: Vec<String>,
     pub col_labels: Vec<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Pearson's chi-squared test as R's `chisq.test(x, correct = ...)`.
@@ -314,9 +311,7 @@ pub fn chi_square(
         .fold(f64::INFINITY, f64::min);
     let n_cells_expected_lt5 = expected.iter().flatten().filter(|&&e| e < 5.0).count();
     if n_cells_expected_lt5 > 0 {
-        warnings.push(format!(
-            "Chi-squared approximation may be inaccurate: {n_cells_expected_lt5} cell(s) have an expected count below 5 (smallest {min_expected:.2}); Fisher's exact test is preferable."
-        ));
+        warnings.push(KernelWarning::SmallExpectedCounts { cells: n_cells_expected_lt5, min_expected });
     }
     let method = if yates > 0.0 { PEARSON_YATES } else { PEARSON };
     Ok(ChiSquareTest {
@@ -391,7 +386,7 @@ pub struct FisherTest {
     /// The number of random tables when the p-value was simulated (the
     /// exact computation being beyond its budget); `None` when exact.
     pub replicates: Option<u64>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Fisher's exact test as R's `fisher.test(x)` (two-sided). 2 x 2 tables
@@ -541,7 +536,7 @@ pub struct BaselineTest {
     pub chi_square: ChiSquareTest,
     /// Present when Fisher's test was chosen and could be computed.
     pub fisher: Option<FisherTest>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// gtsummary's rule for a categorical variable by group: Fisher's exact test
@@ -559,10 +554,10 @@ pub fn baseline_test(
         },
     )?;
     // Warnings about left-out rows/columns, without the chi-square advice.
-    let mut warnings: Vec<String> = chi
+    let mut warnings: Vec<KernelWarning> = chi
         .warnings
         .iter()
-        .filter(|w| !w.starts_with("Chi-squared approximation"))
+        .filter(|w| !matches!(w, KernelWarning::SmallExpectedCounts { .. }))
         .cloned()
         .collect();
     if chi.min_expected >= options.expected_threshold {
@@ -588,8 +583,9 @@ pub fn baseline_test(
             warnings,
         }),
         // Beyond the exact budget: R's answer is simulate.p.value = TRUE.
-        Err(ContingencyError::ExactTestTooLarge { .. }) => {
+        Err(ContingencyError::ExactTestTooLarge { n_rows, n_cols, n, .. }) => {
             let fisher = fisher_simulated(table, &options.fisher)?;
+            warnings.push(KernelWarning::FisherSimulated { n_rows, n_cols, n, replicates: options.fisher.replicates });
             Ok(BaselineTest {
                 test: BaselineTestKind::Fisher,
                 method: fisher.method.clone(),
@@ -726,11 +722,12 @@ mod tests {
         let chi = chi_square(&t, &ChiSquareOptions::default()).unwrap();
         assert_eq!(chi.df, 1);
         assert_eq!(
-            chi.warnings
-                .iter()
-                .filter(|w| w.contains("left out"))
-                .count(),
-            2
+            chi.warnings,
+            [
+                KernelWarning::EmptyRowOrColumn { axis: TableAxis::Row, label: "2".into() },
+                KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: "3".into() },
+                KernelWarning::SmallExpectedCounts { cells: 4, min_expected: chi.min_expected },
+            ]
         );
         let one_row = CountTable::new(vec![vec![3, 4], vec![0, 0]]).unwrap();
         assert!(matches!(

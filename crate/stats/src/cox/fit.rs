@@ -14,6 +14,7 @@ use super::{CoxData, CoxError};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
 use crate::wald::quadratic_form;
+use crate::warning::{FitMethod, KernelWarning};
 use serde::{Deserialize, Serialize};
 
 /// Handling of tied event times.
@@ -131,7 +132,7 @@ pub struct CoxFit {
     pub iterations: usize,
     pub converged: bool,
     pub robust: Option<RobustVariance>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Log partial likelihood, score and information at one beta (scaled units).
@@ -426,10 +427,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
         .collect();
     for (j, a) in aliased.iter().enumerate() {
         if *a {
-            warnings.push(format!(
-                "Covariate '{}' is collinear with the other covariates (X matrix deemed singular); its coefficient is not estimable (NA).",
-                data.term_names[j]
-            ));
+            warnings.push(KernelWarning::CollinearCovariate { term: data.term_names[j].clone() });
         }
     }
 
@@ -451,24 +449,16 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
             };
             if flagged {
                 flagged_any = true;
-                let how = if newton.converged {
-                    "Loglik converged before variable"
-                } else {
-                    "The iterations ran out while still moving variable"
-                };
-                warnings.push(format!(
-                    "{how} '{}'; its coefficient may be infinite (e.g. no events in one group), so its hazard ratio, CI and Wald p-value are not meaningful. Use the likelihood-ratio test or a penalised (Firth) Cox model.",
-                    data.term_names[j]
-                ));
+                warnings.push(KernelWarning::InfiniteCoefficient {
+                    term: Some(data.term_names[j].clone()),
+                    converged: newton.converged,
+                });
             }
         }
         if !newton.converged {
-            warnings.push(format!(
-                "The fit did not converge in {} iterations; estimates may be unreliable.",
-                options.max_iter
-            ));
+            warnings.push(KernelWarning::NotConverged { method: FitMethod::Cox, max_iter: options.max_iter });
             if !flagged_any && (eta.iter().any(|&v| v > 500.0) || infs.iter().any(|v| !v.is_finite())) {
-                warnings.push("One or more coefficients may be infinite (a group with no events, or complete separation).".to_string());
+                warnings.push(KernelWarning::InfiniteCoefficient { term: None, converged: false });
             }
         }
     }
@@ -492,7 +482,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
     };
     let conc = concordance(&prep, eta, clusters.as_ref());
     if conc.is_none() {
-        warnings.push("No comparable pairs: the concordance is undefined.".to_string());
+        warnings.push(KernelWarning::ConcordanceUndefined);
     }
 
     let robust_var = match &clusters {
@@ -815,14 +805,21 @@ mod tests {
         for ties in [Ties::Efron, Ties::Breslow] {
             let f = fit(&d, &CoxOptions { ties, ..CoxOptions::default() }).unwrap();
             assert!(f.coef[0].unwrap() < -5.0, "{:?}", f.coef);
-            assert!(f.warnings.iter().any(|w| w.contains("'g'") && w.contains("infinite")), "{:?}", f.warnings);
-            assert!(!f.warnings.iter().any(|w| w.contains("'z'")), "{:?}", f.warnings);
+            let infinite = |term: &str| {
+                f.warnings.iter().any(|w| matches!(w, KernelWarning::InfiniteCoefficient { term: Some(t), .. } if t == term))
+            };
+            assert!(infinite("g"), "{:?}", f.warnings);
+            assert!(!infinite("z"), "{:?}", f.warnings);
             assert!(f.lr_test.stat.is_finite());
         }
         let mut cp = d.clone();
         cp.start = Some(vec![0.0; 8]);
         let f = fit(&cp, &CoxOptions::default()).unwrap();
-        assert!(f.warnings.iter().any(|w| w.contains("'g'") && w.contains("infinite")), "{:?}", f.warnings);
+        assert!(
+            f.warnings.iter().any(|w| matches!(w, KernelWarning::InfiniteCoefficient { term: Some(t), .. } if t == "g")),
+            "{:?}",
+            f.warnings
+        );
     }
 
     #[test]
@@ -834,7 +831,7 @@ mod tests {
         let alone = fit(&small(), &CoxOptions::default()).unwrap();
         assert_eq!(f.coef[1], None);
         assert!((f.coef[0].unwrap() - alone.coef[0].unwrap()).abs() < 1e-10);
-        assert!(f.warnings.iter().any(|w| w.contains("'x2'")));
+        assert_eq!(f.warnings, [KernelWarning::CollinearCovariate { term: "x2".into() }]);
         assert_eq!(f.var[1], vec![0.0, 0.0]);
         assert_eq!(f.wald_test.df, 1);
     }

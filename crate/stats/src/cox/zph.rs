@@ -12,6 +12,7 @@ use super::prepared::{validate, Prepared};
 use super::riskset::{packed, walk, EventTerms};
 use super::{CoxData, CoxError};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use crate::warning::KernelWarning;
 use serde::{Deserialize, Serialize};
 
 /// The time scale g(t) against which the effects are tested.
@@ -63,7 +64,7 @@ pub struct ZphResult {
     pub transform: ZphTransform,
     pub terms: Vec<ZphRow>,
     pub global: ZphRow,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Time transform per row, centred at its mean over the event rows.
@@ -247,10 +248,10 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
     let global = ZphRow { term: "GLOBAL".to_string(), chisq, df: p, p: chi_square_upper(chisq, p as f64) };
     let mut warnings = Vec::new();
     if options.transform == ZphTransform::Log && data.stop.iter().any(|&t| t <= 0.0) {
-        warnings.push("The log transform needs positive times; some times are 0, so the test is undefined.".to_string());
+        warnings.push(KernelWarning::ZphLogOfZeroTime);
     }
     if kept.len() < p_all {
-        warnings.push("Columns with NA (aliased) coefficients were left out of the PH test.".to_string());
+        warnings.push(KernelWarning::ZphAliasedLeftOut);
     }
     Ok(ZphResult { transform: options.transform, terms: rows, global, warnings })
 }

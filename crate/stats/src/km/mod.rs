@@ -14,6 +14,7 @@ pub use quantile::{KmQuantile, KmQuantiles};
 pub use rmst::{rmst_difference, KmRmst, RmstDifference};
 pub use step::KmStepCurve;
 
+use crate::warning::{GroupedMethod, KernelWarning, MedianOf};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -139,7 +140,7 @@ pub struct KmFit {
     pub conf_type: ConfType,
     pub conf_level: f64,
     pub curves: Vec<KmCurve>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Why a Kaplan–Meier analysis could not be computed.
@@ -221,16 +222,16 @@ pub fn fit(
     groups: Option<&Grouping>,
     options: &KmOptions,
 ) -> Result<KmFit, KmError> {
-    fit_curves(time, event, groups, options, "Median survival")
+    fit_curves(time, event, groups, options, MedianOf::Survival)
 }
 
-/// `fit`, naming the median in warnings (`median_name`).
+/// `fit`, with `median` saying which median a warning is about.
 fn fit_curves(
     time: &[f64],
     event: &[bool],
     groups: Option<&Grouping>,
     options: &KmOptions,
-    median_name: &str,
+    median: MedianOf,
 ) -> Result<KmFit, KmError> {
     validate(time, event, groups)?;
     let z = z_value(options.conf_level)?;
@@ -310,19 +311,14 @@ fn fit_curves(
     if let Some(g) = groups {
         for (code, (b, label)) in builders.into_iter().zip(g.labels).enumerate() {
             if b.n == 0 {
-                warnings.push(format!(
-                    "Group \"{label}\" has no patients; its curve is empty."
-                ));
+                warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::KaplanMeier });
             }
             curves.push(b.finish(label.clone(), Some(code), options));
         }
     }
     for curve in &curves {
         if curve.n > 0 && curve.median.quantile.is_none() {
-            warnings.push(format!(
-                "{median_name} not reached for \"{}\": the curve stays above 0.5.",
-                curve.label
-            ));
+            warnings.push(KernelWarning::MedianNotReached { curve: curve.label.clone(), quantity: median });
         }
     }
     Ok(KmFit {
@@ -344,7 +340,7 @@ pub fn reverse_km_follow_up(
     options: &KmOptions,
 ) -> Result<KmFit, KmError> {
     let censored: Vec<bool> = event.iter().map(|e| !e).collect();
-    fit_curves(time, &censored, groups, options, "Median follow-up")
+    fit_curves(time, &censored, groups, options, MedianOf::FollowUp)
 }
 
 impl KmCurve {

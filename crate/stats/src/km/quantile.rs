@@ -4,6 +4,7 @@
 //! CI limits off the pointwise confidence curves where they cross the level.
 
 use super::{KmCurve, KmError, KmTable};
+use crate::warning::KernelWarning;
 use serde::Serialize;
 
 /// `sqrt(.Machine$double.eps)`, the tolerance both R routines use to treat a
@@ -27,7 +28,7 @@ pub struct KmQuantile {
 pub struct KmQuantiles {
     pub label: String,
     pub quantiles: Vec<KmQuantile>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Median and CI by survmean's rule: the first time the curve is <= 0.5
@@ -94,12 +95,7 @@ impl KmCurve {
             .map(|(k, &prob)| {
                 let quantile = q.get(k).copied().flatten();
                 if quantile.is_none() {
-                    warnings.push(format!(
-                        "\"{}\": the survival curve stays above {}, so the {} percentile of survival time is not reached.",
-                        self.label,
-                        1.0 - prob,
-                        prob * 100.0
-                    ));
+                    warnings.push(KernelWarning::QuantileNotReached { curve: self.label.clone(), prob });
                 }
                 KmQuantile {
                     prob,

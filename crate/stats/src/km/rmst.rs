@@ -5,6 +5,7 @@
 use super::{check_time_point, z_value, KmCurve, KmError};
 use serde::Serialize;
 use crate::distributions::normal_two_sided;
+use crate::warning::KernelWarning;
 
 /// Restricted mean survival time of one curve.
 #[derive(Debug, Clone, Serialize)]
@@ -16,7 +17,7 @@ pub struct KmRmst {
     pub rmean: f64,
     /// R's `se(rmean)`.
     pub se_rmean: f64,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Difference of the restricted means of two curves, `a - b`.
@@ -37,7 +38,7 @@ pub struct RmstDifference {
     /// `None` when both SEs are 0 (no events before tau).
     pub z: Option<f64>,
     pub p: Option<f64>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 impl KmCurve {
@@ -77,10 +78,7 @@ impl KmCurve {
         let mut warnings = Vec::new();
         if let Some(&last) = tb.time.last() {
             if tau > last {
-                warnings.push(format!(
-                    "\"{}\": the RMST horizon {tau} is beyond the last follow-up time {last}; survival is held at its last value up to {tau}.",
-                    self.label
-                ));
+                warnings.push(KernelWarning::RmstBeyondFollowUp { curve: self.label.clone(), tau, last_time: last });
             }
         }
         Ok(KmRmst {
@@ -106,12 +104,12 @@ pub fn rmst_difference(
     let rb = b.rmst(tau)?;
     let difference = ra.rmean - rb.rmean;
     let se = ra.se_rmean.hypot(rb.se_rmean);
-    let mut warnings: Vec<String> = ra.warnings.iter().chain(&rb.warnings).cloned().collect();
+    let mut warnings: Vec<KernelWarning> = ra.warnings.iter().chain(&rb.warnings).cloned().collect();
     let (z, p) = if se > 0.0 {
         let z = difference / se;
         (Some(z), Some(normal_two_sided(z)))
     } else {
-        warnings.push("Neither curve has an event before the horizon, so the RMST difference has no standard error and no test.".to_string());
+        warnings.push(KernelWarning::RmstDifferenceWithoutSe { tau });
         (None, None)
     };
     Ok(RmstDifference {

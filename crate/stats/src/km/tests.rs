@@ -66,10 +66,13 @@ fn median_not_reached_is_none_with_a_warning() {
     )
     .unwrap();
     assert_eq!(fit.curves[0].median.quantile, None);
-    assert_eq!(fit.warnings.len(), 1);
+    assert_eq!(
+        fit.warnings,
+        [KernelWarning::MedianNotReached { curve: "all".into(), quantity: MedianOf::Survival }]
+    );
     let q = fit.curves[0].quantiles(&[0.5]).unwrap();
     assert_eq!(q.quantiles[0].quantile, None);
-    assert_eq!(q.warnings.len(), 1);
+    assert_eq!(q.warnings, [KernelWarning::QuantileNotReached { curve: "all".into(), prob: 0.5 }]);
 }
 
 #[test]
@@ -144,8 +147,7 @@ fn empty_group_gives_an_empty_curve_and_a_warning() {
     assert!(fit.curves[1].table.is_empty());
     assert!(fit
         .warnings
-        .iter()
-        .any(|w| w.contains("\"b\" has no patients")));
+        .contains(&KernelWarning::EmptyGroup { group: "b".into(), method: GroupedMethod::KaplanMeier }));
     assert!(fit.curves[1].at_times(&[1.0]).is_err());
     assert!(fit.curves[1].rmst(1.0).is_err());
     assert_eq!(fit.curves[1].n_risk_at(&[0.0]).unwrap(), vec![0]);
@@ -217,7 +219,7 @@ fn all_censored_curve_is_flat_at_one() {
     let r = c.rmst(3.0).unwrap();
     assert!(close(r.rmean, 3.0));
     assert_eq!(r.se_rmean, 0.0);
-    assert_eq!(r.warnings.len(), 1);
+    assert_eq!(r.warnings, [KernelWarning::RmstBeyondFollowUp { curve: "all".into(), tau: 3.0, last_time: 2.0 }]);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use super::kernel::cross_products;
 use super::{LogisticError, LogisticInput, INTERCEPT};
 use crate::linalg::{Cholesky, SymMatrix};
+use crate::warning::{AliasReason, KernelWarning};
 
 /// The numeric problem the fitters work on: estimable columns only, stored
 /// column by column so that the blocked passes in `kernel` read contiguous
@@ -72,26 +73,7 @@ pub(crate) struct Design {
     pub n_events: f64,
     pub n_trials: f64,
     pub has_intercept: bool,
-    pub warnings: Vec<String>,
-}
-
-/// Quotes a term for messages; the intercept is named in words.
-pub(crate) fn quoted(name: &str) -> String {
-    if name == INTERCEPT {
-        "the intercept".to_string()
-    } else {
-        format!("'{name}'")
-    }
-}
-
-/// Joins quoted names as "a, b and c".
-pub(crate) fn name_list(names: &[&str]) -> String {
-    let q: Vec<String> = names.iter().map(|n| quoted(n)).collect();
-    match q.len() {
-        0 => String::new(),
-        1 => q[0].clone(),
-        k => format!("{} and {}", q[..k - 1].join(", "), q[k - 1]),
-    }
+    pub warnings: Vec<KernelWarning>,
 }
 
 impl Design {
@@ -184,7 +166,7 @@ impl Design {
         for (j, status) in aliasing.iter().enumerate() {
             match status {
                 None => kept.push(j),
-                Some(deps) => warnings.push(aliased_message(&names, &cols, j, deps, intercept)),
+                Some(deps) => warnings.push(aliased_warning(&names, &cols, j, deps, intercept)),
             }
         }
         if kept.is_empty() {
@@ -231,27 +213,20 @@ impl Design {
     }
 }
 
-fn aliased_message(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], intercept: bool) -> String {
-    let name = names.get(j).map(String::as_str).unwrap_or("?");
+/// Why column `j` (aliased on `deps`) cannot be estimated.
+fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], intercept: bool) -> KernelWarning {
+    let term = names.get(j).cloned().unwrap_or_else(|| "?".to_string());
     let col = cols.get(j).copied().unwrap_or(&[]);
     let first = col.first().copied().unwrap_or(0.0);
     let constant = col.iter().all(|&v| v == first);
-    let tail = "so its coefficient cannot be estimated; it was dropped from the model (R reports NA).";
-    if constant && first == 0.0 {
-        format!("Term '{name}' is zero in every row, {tail}")
+    let reason = if constant && first == 0.0 {
+        AliasReason::Zero
     } else if constant && intercept {
-        format!(
-            "Term '{name}' has the same value ({first}) in every row, so it is collinear with the \
-             intercept; {tail}"
-        )
+        AliasReason::Constant { value: first }
     } else {
-        let dep_names: Vec<&str> = deps.iter().filter_map(|&d| names.get(d).map(String::as_str)).collect();
-        format!(
-            "Term '{name}' is an exact linear combination of {} (collinear), {tail} Remove one of \
-             these terms or merge categories.",
-            if dep_names.is_empty() { "earlier terms".to_string() } else { name_list(&dep_names) }
-        )
-    }
+        AliasReason::LinearCombination { of: deps.iter().filter_map(|&d| names.get(d).cloned()).collect() }
+    };
+    KernelWarning::AliasedTerm { term, reason }
 }
 
 /// Cheap screen: the Cholesky pivots of the correlation-scaled X'X are the

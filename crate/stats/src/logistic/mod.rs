@@ -16,10 +16,11 @@ mod profile;
 mod separation;
 
 use crate::linalg::SymMatrix;
-use design::{name_list, Design, Problem};
+use design::{Design, Problem};
 use kernel::Factor;
 use profile::{Limit, Restricted};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
+use crate::warning::{FitMethod, KernelWarning, Side};
 use std::fmt;
 
 /// R's name for the intercept term.
@@ -144,15 +145,8 @@ pub struct LikelihoodRatioTest {
     pub p: f64,
 }
 
-/// Kind of separation found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeparationKind {
-    /// Every row is predicted perfectly by the linear predictor's sign.
-    Complete,
-    /// Some rows are predicted perfectly, the rest lie on the boundary.
-    QuasiComplete,
-}
+/// Kind of separation found (defined with the warnings, which report it).
+pub use crate::warning::SeparationKind;
 
 /// Separation in an ML fit: the listed terms' ML estimates are infinite.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -202,7 +196,7 @@ pub struct LogisticFit {
     pub converged: bool,
     /// ML only: separation found (estimates of these terms are not finite).
     pub separation: Option<Separation>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Why a model could not be fitted.
@@ -437,51 +431,23 @@ fn profile_limits<R: Restricted>(
     l_max: f64,
     se: &[f64],
     z: f64,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<KernelWarning>,
 ) -> Vec<(Option<f64>, Option<f64>)> {
     let mut out = Vec::with_capacity(beta.len());
     for (j, &s) in se.iter().enumerate().take(beta.len()) {
-        let name = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
+        let term = || design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str).to_string();
         let mut pair = [None, None];
         for (k, upper) in [false, true].into_iter().enumerate() {
+            let side = if upper { Side::Upper } else { Side::Lower };
             match profile::limit(model, j, beta, l_max, s, z, upper) {
                 Limit::Found(b) => pair[k] = Some(b),
-                Limit::Unbounded => warnings.push(format!(
-                    "The profile likelihood for '{name}' never reaches the confidence bound on the {} side: \
-                     that limit is infinite and is left empty.",
-                    if upper { "upper" } else { "lower" }
-                )),
-                Limit::Failed => warnings.push(format!(
-                    "The {} profile-likelihood limit for '{name}' could not be computed; use the Wald interval.",
-                    if upper { "upper" } else { "lower" }
-                )),
+                Limit::Unbounded => warnings.push(KernelWarning::ProfileLimitUnbounded { term: term(), side }),
+                Limit::Failed => warnings.push(KernelWarning::ProfileLimitFailed { term: term(), side }),
             }
         }
         out.push((pair[0], pair[1]));
     }
     out
-}
-
-fn separation_message(kind: SeparationKind, names: &[&str]) -> String {
-    let list = name_list(names);
-    let (what, verb) = if names.len() == 1 { ("coefficient", "is") } else { ("coefficients", "are") };
-    match kind {
-        SeparationKind::Complete => format!(
-            "Complete separation: {list} perfectly predict{} the outcome, so the maximum-likelihood {what} \
-             {verb} infinite. The coefficients, odds ratios and standard errors shown are arbitrary values \
-             where the iterations stopped, not estimates. Use Firth's penalised logistic regression \
-             (method = firth) for finite estimates.",
-            if names.len() == 1 { "s" } else { "" }
-        ),
-        SeparationKind::QuasiComplete => format!(
-            "Quasi-complete separation: {list} perfectly predict{} the outcome in part of the data, so the \
-             maximum-likelihood {what} {verb} infinite. The values shown for {} are arbitrary values where the \
-             iterations stopped, not estimates. Use Firth's penalised logistic regression (method = firth) \
-             for finite estimates.",
-            if names.len() == 1 { "s" } else { "" },
-            if names.len() == 1 { "it" } else { "them" }
-        ),
-    }
 }
 
 fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
@@ -503,51 +469,27 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         |cols: &[usize]| -> Vec<&str> { cols.iter().filter_map(|&c| kept_names.get(c).copied()).collect() };
 
     if !res.converged {
-        warnings.push(format!(
-            "The fit did not converge in {} iterations (R: 'glm.fit: algorithm did not converge'); the \
-             estimates are not reliable. Increase max_iter or check for separation.",
-            options.max_iter
-        ));
+        warnings.push(KernelWarning::NotConverged { method: FitMethod::Logistic, max_iter: options.max_iter });
     }
     let mut separation = None;
     if let Some(cert) = &res.separation {
         let cols = separation::involved_columns(problem, &cert.direction);
         let names = names_of(&cols);
-        warnings.push(separation_message(cert.kind, &names));
-        separation =
-            Some(Separation { kind: cert.kind, terms: names.iter().map(|s| s.to_string()).collect() });
+        let terms: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        warnings.push(KernelWarning::Separation { kind: cert.kind, terms: terms.clone() });
+        separation = Some(Separation { kind: cert.kind, terms });
     } else if let Some(step) = &res.diverging_step {
         let names = names_of(&separation::involved_columns(problem, step));
-        warnings.push(if names.is_empty() {
-            "The fit could not be confirmed to have converged to a finite maximum when it was \
-             continued past R's convergence criterion; the estimates may be unreliable (possible \
-             separation or near-collinearity)."
-                .to_string()
-        } else {
-            format!(
-                "The coefficients of {} kept changing when the fit was continued past R's convergence \
-             criterion, which suggests separation (an outcome perfectly predicted by these terms); the \
-             estimates may be arbitrary. Consider Firth's penalised logistic regression (method = firth).",
-                name_list(&names)
-            )
-        });
+        warnings.push(KernelWarning::CoefficientsStillChanging { terms: names.iter().map(|s| s.to_string()).collect() });
     } else {
         let (lo, hi) = ml::fitted_range(problem, &res.beta);
         let eps = 10.0 * f64::EPSILON;
         if lo < eps || hi > 1.0 - eps {
-            warnings.push(
-                "Fitted probabilities numerically 0 or 1 occurred (R: 'glm.fit: fitted probabilities \
-                 numerically 0 or 1 occurred'); check for near-separation."
-                    .to_string(),
-            );
+            warnings.push(KernelWarning::FittedProbabilitiesExtreme);
         }
     }
     if singular.iter().any(|&s| s) {
-        warnings.push(
-            "The information matrix is numerically singular at the estimates, so some standard errors \
-             cannot be computed."
-                .to_string(),
-        );
+        warnings.push(KernelWarning::SingularInformation);
     }
 
     let se: Vec<f64> = (0..problem.p).map(|j| vcov.get(j, j).max(0.0).sqrt()).collect();
@@ -557,11 +499,7 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         profile_limits(&model, &design, &res.beta, res.pass.loglik, &se, z, &mut warnings)
     } else {
         if options.ci == CiMethod::Profile {
-            warnings.push(
-                "Profile-likelihood intervals were not computed because the maximum-likelihood fit did \
-                 not converge to finite estimates."
-                    .to_string(),
-            );
+            warnings.push(KernelWarning::ProfileIntervalsSkipped);
         }
         vec![(None, None); problem.p]
     };
@@ -619,10 +557,7 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
     )
     .ok_or_else(|| numerical("the Fisher information became singular during the Firth iterations"))?;
     if !res.converged {
-        warnings.push(format!(
-            "The Firth fit did not converge in {} iterations; increase firth_max_iter.",
-            options.firth_max_iter
-        ));
+        warnings.push(KernelWarning::NotConverged { method: FitMethod::Firth, max_iter: options.firth_max_iter });
     }
     let model = FirthRestricted {
         problem,
@@ -643,9 +578,7 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
     )
     .filter(|f| f.converged);
     if null.is_none() {
-        warnings.push(
-            "The penalised null model could not be fitted; the overall test is not available.".to_string(),
-        );
+        warnings.push(KernelWarning::FirthNullModelFailed);
     }
 
     // Penalised likelihood-ratio test per coefficient (logistf's p-values).
@@ -658,9 +591,8 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
                 plr.push(Some((chisq, chi_square_upper(chisq, 1.0))));
             }
             None => {
-                let name = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
-                warnings
-                    .push(format!("The penalised likelihood-ratio test for '{name}' could not be computed."));
+                let term = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
+                warnings.push(KernelWarning::PenalizedLrTestFailed { term: term.to_string() });
                 plr.push(None);
             }
         }

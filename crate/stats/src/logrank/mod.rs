@@ -13,6 +13,7 @@ use crate::km::{self, Grouping, KmError, Record};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
 use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
+use crate::warning::{GroupedMethod, KernelWarning};
 use std::fmt;
 
 /// Weights of the test at each event time: S(t-)^rho (1 - S(t-))^gamma, S the
@@ -65,7 +66,7 @@ pub struct LogrankFit {
     pub df: usize,
     pub p: f64,
     pub n_strata: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// Why a log-rank test could not be computed.
@@ -151,9 +152,7 @@ pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit,
     let mut warnings = Vec::new();
     for (label, &m) in input.groups.labels.iter().zip(&n) {
         if m == 0 {
-            warnings.push(format!(
-                "Group \"{label}\" has no patients and is left out of the test."
-            ));
+            warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::Logrank });
         }
     }
     let test = chi_square(&acc)?;
@@ -161,7 +160,7 @@ pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit,
         return Err(LogrankError::NoComparison);
     }
     if test.rank_deficient {
-        warnings.push("The variance matrix is singular (a group contributes no information); a generalised inverse was used.".to_string());
+        warnings.push(KernelWarning::GeneralisedInverse);
     }
     let o_minus_e: Vec<f64> = acc.obs.iter().zip(&acc.exp).map(|(o, e)| o - e).collect();
     let o_minus_e_sq_over_e = o_minus_e

@@ -3,6 +3,7 @@
 //! p-values adjusted for multiplicity as R's `p.adjust`.
 
 use super::{check_weights, chi_square, LogrankError, LogrankInput, LogrankOptions, SortedData};
+use crate::warning::KernelWarning;
 use serde::{Deserialize, Serialize};
 
 /// Multiplicity correction, as R's `p.adjust(method = )`.
@@ -48,7 +49,7 @@ pub struct PairwiseLogrank {
     pub gamma: f64,
     pub p_adjust: PAdjust,
     pub comparisons: Vec<PairComparison>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<KernelWarning>,
 }
 
 /// All pairwise comparisons; the data are sorted once and each pair is one
@@ -86,10 +87,10 @@ pub fn pairwise(
                 _ => None,
             };
             if result.is_none() {
-                warnings.push(format!(
-                    "\"{}\" vs \"{}\" cannot be compared (no events, or a group without patients at risk at event times).",
-                    labels[a], labels[b]
-                ));
+                warnings.push(KernelWarning::PairNotComparable {
+                    group_a: labels[a].clone(),
+                    group_b: labels[b].clone(),
+                });
             }
             comparisons.push(PairComparison {
                 group_a: labels[a].clone(),
