@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TEST_FLAGS ?= --workspace
 
-.PHONY: serve build test test-rust test-node test-browser bench setup setup-test
+.PHONY: serve build test test-rust test-node test-browser bench fuzz setup setup-test
 
 ## serve: build the page and serve www/ on http://127.0.0.1:8080/
 serve: build
@@ -35,6 +35,13 @@ bench: setup
 	cargo run -q --release -p survcalc-devtools --example bench
 	node .ci/build-wasm.mjs --bench
 	node tests/bench/wasm.mjs
+
+## fuzz: coverage-guided fuzzing of the reader and every analysis (cargo fuzz,
+## libFuzzer) and of the wasm boundary under Node, FUZZ_SECONDS each
+FUZZ_SECONDS ?= 600
+fuzz: build
+	@command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz --locked
+	.ci/fuzz.sh $(FUZZ_SECONDS)
 
 setup:
 	@.ci/toolchain.sh build

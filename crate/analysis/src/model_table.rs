@@ -292,6 +292,11 @@ pub enum ModelTableError {
         model: String,
         source: Box<CoxError>,
     },
+    /// A model that cannot be fitted as specified (e.g. too many coefficients).
+    Model {
+        model: String,
+        source: Box<DesignError>,
+    },
     InvalidOption {
         name: &'static str,
         value: String,
@@ -310,6 +315,7 @@ impl fmt::Display for ModelTableError {
             ),
             ModelTableError::Logistic { model, source } => write!(f, "{model}: {source}"),
             ModelTableError::Cox { model, source } => write!(f, "{model}: {source}"),
+            ModelTableError::Model { model, source } => write!(f, "{model}: {source}"),
             ModelTableError::InvalidOption { name, value } => write!(f, "Option {name} = {value} is not valid."),
         }
     }
@@ -399,6 +405,17 @@ fn fit_model(
     match outcome {
         Outcome::Binary(b) => {
             let y = b.y_for(design).map_err(outcome_error)?;
+            // More coefficients than the rarer outcome can estimate is not
+            // a model anyone means (and hundreds of them took minutes).
+            let ones = y.iter().filter(|&&v| v == 1.0).count();
+            let rarer = ones.min(y.len() - ones);
+            if rarer > 0 && p > rarer {
+                let what = if rarer == ones { "patients with the outcome" } else { "patients without the outcome" };
+                return Err(ModelTableError::Model {
+                    model: model.to_string(),
+                    source: Box::new(DesignError::TooManyCoefficients { coefficients: p, events: rarer, what }),
+                });
+            }
             let lopts = LogisticOptions {
                 method: if options.firth { LogisticMethod::Firth } else { LogisticMethod::Ml },
                 ci: options.ci,
@@ -460,6 +477,13 @@ fn fit_model(
         }
         Outcome::Survival(s) => {
             let data = s.cox_data(design).map_err(outcome_error)?;
+            let events = data.event.iter().filter(|&&e| e).count();
+            if events > 0 && p > events {
+                return Err(ModelTableError::Model {
+                    model: model.to_string(),
+                    source: Box::new(DesignError::TooManyCoefficients { coefficients: p, events, what: "events" }),
+                });
+            }
             let copts = CoxOptions { ties: options.ties, conf_level: options.conf_level, ..CoxOptions::default() };
             let fit = cox::fit(&data, &copts)
                 .map_err(|source| ModelTableError::Cox { model: model.to_string(), source: Box::new(source) })?;

@@ -429,6 +429,12 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         build_design(table, &covariates, &outcome.rows).map_err(|e| e.to_string())?
     };
     let mut data: CoxData = outcome.cox_data(&design).map_err(|e| e.to_string())?;
+    // Before fitting: a model with more coefficients than events cannot be
+    // meant (and with hundreds of them would run for minutes).
+    let events = data.event.iter().filter(|&&e| e).count();
+    if events > 0 && design.p() > events {
+        return Err(DesignError::TooManyCoefficients { coefficients: design.p(), events, what: "events" }.to_string());
+    }
     let mut n_clusters = None;
     if let Some(c) = &choices.cluster {
         let (ids, n) = cluster_ids(table, c, &design)?;

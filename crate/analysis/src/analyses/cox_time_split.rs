@@ -119,8 +119,20 @@ pub(super) fn check(
     let mut cuts = spec.cuts.clone();
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
+    // Each interval adds a coefficient per split covariate and a copy of
+    // every patient's row: thousands of cuts cannot be meant.
+    if cuts.len() > MAX_CUTS {
+        return Err(format!(
+            "{} cut points were given; at most {MAX_CUTS} are allowed (each adds a hazard ratio per \
+             covariate and a row per patient). Choose a few times, e.g. 6, 12, 24.",
+            cuts.len()
+        ));
+    }
     Ok(Some(TimeSplit { cuts, covariates }))
 }
+
+/// Most cut points of a time split.
+const MAX_CUTS: usize = 20;
 
 /// "90, 180".
 fn list(cuts: &[f64]) -> String {

@@ -47,6 +47,11 @@ pub enum DesignError {
     },
     /// A counting-process row whose start is not before its stop.
     StartNotBeforeStop { start_column: String, stop_column: String, line: u64, start: String, stop: String },
+    /// A categorical covariate with more levels than a model can mean (an
+    /// identifier, or free text).
+    TooManyLevels { column: String, levels: usize, n: usize },
+    /// More coefficients than the events (or non-events) can estimate.
+    TooManyCoefficients { coefficients: usize, events: usize, what: &'static str },
     /// A data-layer error (time/event columns, CSV-level problems).
     Table(TableError),
 }
@@ -125,6 +130,15 @@ impl fmt::Display for DesignError {
             StartNotBeforeStop { start_column, stop_column, line, start, stop } => write!(
                 f,
                 "Line {line}: the start \"{start}\" (column \"{start_column}\") is not before the stop \"{stop}\" (column \"{stop_column}\"); each (start, stop] interval needs start < stop."
+            ),
+            TooManyLevels { column, levels, n } => write!(
+                f,
+                "Column \"{column}\" has {levels} different values among the {n} patients analysed, too many for a categorical covariate (one coefficient per value; at most {}); it looks like an identifier or free text. Leave it out, use it as a number, or merge its values into a few groups.",
+                super::MAX_LEVELS
+            ),
+            TooManyCoefficients { coefficients, events, what } => write!(
+                f,
+                "The model has {coefficients} coefficients but only {events} {what}, so they cannot all be estimated. Choose fewer covariates or merge the levels of categorical ones (a common rule of thumb is at least 10 {what} per coefficient)."
             ),
             Table(e) => e.fmt(f),
         }

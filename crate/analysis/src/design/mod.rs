@@ -357,6 +357,11 @@ fn add_numeric(design: &mut Design, name: &str, data: &ColumnData, values: &[Opt
     Ok(())
 }
 
+/// Most levels a categorical covariate may have: each level is a
+/// coefficient, and a column with hundreds (a patient id, a free-text
+/// field) is never what the model means; such a fit took minutes.
+pub const MAX_LEVELS: usize = 50;
+
 fn add_categorical(
     design: &mut Design,
     name: &str,
@@ -370,6 +375,10 @@ fn add_categorical(
         if let Some(c) = codes.get(r).copied().flatten().and_then(|c| counts.get_mut(c as usize)) {
             *c += 1;
         }
+    }
+    let present = counts.iter().filter(|&&c| c > 0).count();
+    if present > MAX_LEVELS || (present > 10 && 2 * present > n) {
+        return Err(DesignError::TooManyLevels { column: name.to_string(), levels: present, n });
     }
     let reference_code = match reference {
         None => None,
