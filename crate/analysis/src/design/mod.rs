@@ -377,7 +377,9 @@ fn add_categorical(
         }
     }
     let present = counts.iter().filter(|&&c| c > 0).count();
-    if present > MAX_LEVELS || (present > 10 && 2 * present > n) {
+    // Over MAX_LEVELS, or an identifier: more than 10 levels with nearly
+    // one per patient.
+    if present > MAX_LEVELS || (present > 10 && 10 * present >= 9 * n) {
         return Err(DesignError::TooManyLevels { column: name.to_string(), levels: present, n });
     }
     let reference_code = match reference {
