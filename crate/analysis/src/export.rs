@@ -46,6 +46,23 @@ impl DisplayTable {
     }
 }
 
+/// The dataset as CSV (the file's columns and the ones survcalc added):
+/// numbers at full precision as survcalc reads them, dates as ISO
+/// (2021-03-15), categories and text as their labels, missing values
+/// empty. What "Download data" gives and what the R scripts read
+/// (crate::rscript); formula-looking text is defused as in every export.
+pub fn dataset_csv(table: &crate::table::Table) -> String {
+    let header: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let mut out = csv_line(&header);
+    let mut cells = Vec::with_capacity(header.len());
+    for row in 0..table.n_rows() {
+        cells.clear();
+        cells.extend(table.columns.iter().map(|c| c.data.display(row).unwrap_or_default()));
+        out.push_str(&csv_line(&cells));
+    }
+    out
+}
+
 /// Whether a spreadsheet would evaluate `cell` as a formula.
 fn looks_like_formula(cell: &str) -> bool {
     match cell.chars().next() {

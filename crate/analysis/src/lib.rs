@@ -13,6 +13,7 @@ pub mod export;
 pub mod format;
 pub mod provenance;
 pub mod request;
+pub mod rscript;
 pub mod warning;
 
 // Data in.
