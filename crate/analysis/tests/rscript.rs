@@ -191,6 +191,10 @@ fn model_table_scripts_reproduce_the_numbers() {
         "outcome": {"column": "case", "event_values": [1]},
         "candidates": [{"column": "age"}, {"column": "parity"}, {"column": "education", "kind": "categorical"}, {"column": "spontaneous"}],
         "multivariable": ["age", "education", "spontaneous"]}));
+    let endometrial = fixture("07_separation");
+    check_step("endometrial Firth", &endometrial, serde_json::json!({"analysis": "model_table",
+        "outcome": {"column": "HG", "event_values": [1]}, "firth": true,
+        "candidates": [{"column": "NV"}, {"column": "PI"}, {"column": "EH"}], "multivariable": ["NV", "PI", "EH"]}));
     let lung = fixture("02_lung");
     check_step("lung Cox table", &lung, serde_json::json!({"analysis": "model_table",
         "outcome": {"time": "time", "event": "status", "event_values": [2]},
