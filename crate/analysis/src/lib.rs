@@ -11,6 +11,7 @@
 pub mod dates;
 pub mod export;
 pub mod format;
+pub mod methods;
 pub mod provenance;
 pub mod request;
 pub mod rscript;
