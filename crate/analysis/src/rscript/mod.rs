@@ -166,7 +166,10 @@ pub fn for_session(session: &AnalysisFile, table: &Table, data_file: &str) -> Re
     let mut script = Script::default();
     preamble(&mut script, data_file, Some(session), &needed);
     for (i, step) in session.steps.iter().enumerate() {
-        step_script(&mut script, step, i, table)?;
+        // A step that does not fit this data is named, and the rest written.
+        if let Err(e) = step_script(&mut script, step, i, table) {
+            script.line(format!("## Step {}: not written, survcalc could not run it on this data: {}", i + 1, e.replace('\n', " ")));
+        }
         script.blank();
     }
     Ok(script.text)
