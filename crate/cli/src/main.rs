@@ -54,7 +54,7 @@ fn run(args: &Args) -> Result<usize, String> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("Cannot read {}: {e}", p.display()));
     let session = AnalysisFile::from_json(&String::from_utf8_lossy(&read(&args.analysis)?)).map_err(|e| e.to_string())?;
     let mut table = read_csv(&read(&args.data)?, &session.dataset.read_options).map_err(|e| e.to_string())?;
-    let output = survcalc_report::run(&session, &mut table);
+    let output = survcalc_report::run(&session, &mut table, survcalc_report::Figures::All);
     std::fs::create_dir_all(&args.out).map_err(|e| format!("Cannot create {}: {e}", args.out.display()))?;
     let write = |name: &str, content: &str| {
         let path = args.out.join(name);

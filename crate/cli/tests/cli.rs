@@ -56,7 +56,7 @@ fn reruns_a_session_and_writes_every_output() {
     // The CSV is the page's: the same bytes as the report's table export.
     let mut table = survcalc_analysis::table::read_csv(&std::fs::read(&data).unwrap(), &Default::default()).unwrap();
     let file = survcalc_analysis::analysis_file::AnalysisFile::from_json(&session()).unwrap();
-    let output = survcalc_report::run(&file, &mut table);
+    let output = survcalc_report::run(&file, &mut table, survcalc_report::Figures::All);
     let km = &output.steps[1];
     assert_eq!(std::fs::read_to_string(out.join("02_kaplan_meier_summary.csv")).unwrap(), km.csv[0].content);
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();

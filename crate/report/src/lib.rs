@@ -65,7 +65,17 @@ fn slug(text: &str) -> String {
     s.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_")
 }
 
-fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput {
+/// What to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figures {
+    /// Every figure as SVG.
+    All,
+    /// None (the caller draws them): plotters' Kaplan–Meier axes measure
+    /// text through the page's DOM on wasm32, which a worker lacks.
+    None,
+}
+
+fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figures) -> StepOutput {
     let mut out = StepOutput {
         number,
         analysis: step.kind(),
@@ -85,7 +95,9 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput
                 let c = cohort::run(table, r)?;
                 let mut f = frame();
                 f.height = survcalc_charts::flow::preferred_height(&c.flow_chart, &f);
-                out.figures.push(OutputFile { name: format!("{prefix}_flow.svg"), content: survcalc_charts::flow::to_svg(&c.flow_chart, &f)? });
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}_flow.svg"), content: survcalc_charts::flow::to_svg(&c.flow_chart, &f)? });
+                }
                 out.texts.push(c.flow_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("; "));
                 out.texts.extend(c.rules.iter().cloned());
                 out.warnings = warning_texts(&c.warnings);
@@ -97,7 +109,9 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput
                     r.group.as_deref().filter(|g| !g.trim().is_empty()).map(|g| format!(" by {g}")).unwrap_or_default()
                 );
                 let k = km::run(table, r)?;
-                out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&k.plot, &frame())? });
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&k.plot, &frame())? });
+                }
                 let mut tables = vec![("Summary", &k.summary_table)];
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
                 tables.extend(k.rmst_table.as_ref().map(|t| ("Restricted mean survival time", t)));
@@ -118,7 +132,9 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput
                 let c = cox::run(table, r)?;
                 let mut f = frame();
                 f.height = survcalc_charts::forest::preferred_height(&c.plot, &f);
-                out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&c.plot, &f)? });
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&c.plot, &f)? });
+                }
                 out.csv.push(OutputFile { name: format!("{prefix}_hazard_ratios.csv"), content: c.hr_table.to_csv() });
                 out.tables.push(("Hazard ratios".into(), c.hr_table.clone()));
                 if let Some(z) = &c.zph_table {
@@ -136,7 +152,9 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput
                 out.title = format!("Univariate and multivariable models ({}s)", m.table.estimate_name);
                 let mut f = frame();
                 f.height = survcalc_charts::forest::preferred_height(&m.plot, &f);
-                out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&m.plot, &f)? });
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&m.plot, &f)? });
+                }
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: m.csv.clone() });
                 out.tables.push(("Models".into(), m.display_table.clone()));
                 out.texts.push(m.n_text.clone());
@@ -183,8 +201,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table) -> StepOutput
 
 /// Reruns every step of `session` on `table` (which classification steps
 /// extend with their columns, as in the page).
-pub fn run(session: &AnalysisFile, table: &mut Table) -> SessionOutput {
-    let steps = session.steps.iter().enumerate().map(|(i, s)| run_step(i + 1, s, table)).collect();
+pub fn run(session: &AnalysisFile, table: &mut Table, figures: Figures) -> SessionOutput {
+    let steps = session.steps.iter().enumerate().map(|(i, s)| run_step(i + 1, s, table, figures)).collect();
     SessionOutput { file_name: session.dataset.file_name.clone(), steps, methods: methods(session) }
 }
 

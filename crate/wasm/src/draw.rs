@@ -9,6 +9,11 @@ use survcalc_charts::{flow, forest, km, Frame};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// Whether a page's document is at hand (not in a worker or Node).
+pub fn has_document() -> bool {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()).is_some()
+}
+
 /// plotters measures text through the page's DOM (a span in <body>); without
 /// one (a worker, Node) it would panic, so drawing is refused up front.
 fn require_document() -> Result<(), JsError> {

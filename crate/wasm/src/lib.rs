@@ -28,6 +28,21 @@ pub fn default_resistance_rules() -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::resistance::ResistanceOptions::default())
 }
 
+/// The Statistical analysis paragraph of a session: `{ paragraph, references }`.
+#[wasm_bindgen(js_name = methodsText)]
+pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
+    to_js(&survcalc_analysis::methods::methods(&convert::analysis_file(analysis_file)?))
+}
+
+/// Reads an analysis file (`name.survcalc.json`, as text or as an object)
+/// strictly and returns it as survcalc writes it (every option, its
+/// version), or an error naming the step and option that cannot be read.
+#[wasm_bindgen(js_name = readAnalysisFile)]
+pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
+    let session = convert::analysis_file(analysis_file)?;
+    to_js(&session.to_value().map_err(js_error)?)
+}
+
 /// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
 /// "html" text, for download and for the clipboard.
 #[wasm_bindgen(js_name = exportTable)]
@@ -125,6 +140,35 @@ impl Dataset {
     pub fn baseline_table(&self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "Table 1")?;
         to_js(&analyses::baseline::run(&self.table, &request).map_err(js_error)?)
+    }
+
+    /// The data as survcalc holds it (the file's columns and the ones it
+    /// added) as CSV: numbers in full, dates as ISO, text formula-defused.
+    /// What "Download data" saves and what the R scripts read.
+    #[wasm_bindgen(js_name = exportData)]
+    pub fn export_data(&self) -> String {
+        survcalc_analysis::export::dataset_csv(&self.table)
+    }
+
+    /// An R script reproducing the analyses of `analysisFile` (a saved
+    /// session, or a one-step one) from the data of `exportData()` saved as
+    /// `dataFile`.
+    #[wasm_bindgen(js_name = rScript)]
+    pub fn r_script(&self, analysis_file: JsValue, data_file: JsValue) -> Result<String, JsError> {
+        let session = convert::analysis_file(analysis_file)?;
+        let data_file = data_file.as_string().unwrap_or_else(|| "data.csv".to_string());
+        survcalc_analysis::rscript::for_session(&session, &self.table, &data_file).map_err(js_error)
+    }
+
+    /// The report of a session as one self-contained HTML file (figures as
+    /// inline SVG, the Statistical analysis paragraph, every table), made
+    /// on a copy of the data so the dataset itself is unchanged.
+    pub fn report(&self, analysis_file: JsValue) -> Result<String, JsError> {
+        let session = convert::analysis_file(analysis_file)?;
+        let mut table = self.table.clone();
+        // Without a page (the worker, Node) plotters cannot measure text.
+        let figures = if draw::has_document() { survcalc_report::Figures::All } else { survcalc_report::Figures::None };
+        Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, figures)))
     }
 
     /// Response, disease-control or adverse-event rates: x / n with
