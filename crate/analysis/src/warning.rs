@@ -499,6 +499,9 @@ fn kernel_message(w: &KernelWarning) -> String {
             GroupedMethod::Logrank => format!("Group \"{group}\" has no patients and is left out of the test."),
             GroupedMethod::KSample => format!("Group \"{group}\" has no values and is left out of the tests."),
             GroupedMethod::Rates => format!("Group \"{group}\" has no evaluated patients and is left out."),
+            GroupedMethod::CumulativeIncidence => {
+                format!("Group \"{group}\" has no patients; its cumulative incidence curves are empty.")
+            }
         },
         KernelWarning::MedianNotReached { curve, quantity } => format!(
             "{} not reached for \"{curve}\": the curve stays above 0.5.",
@@ -545,6 +548,10 @@ fn kernel_message(w: &KernelWarning) -> String {
             FitMethod::Firth => {
                 format!("The Firth fit did not converge in {max_iter} iterations; increase firth_max_iter.")
             }
+            FitMethod::FineGray => format!(
+                "The Fine–Gray fit did not converge in {max_iter} iterations (cmprsk's crr would report converged = \
+                 FALSE); the estimates are not reliable."
+            ),
         },
         KernelWarning::ConcordanceUndefined => "No comparable pairs: the concordance is undefined.".to_string(),
         KernelWarning::ZphLogOfZeroTime => {

@@ -179,3 +179,96 @@ fn crr_matches_cmprsk() {
         assert_close(fit.loglik_null, num(&block["loglik_null"]).unwrap(), CLOSED_FORM_REL, &format!("crr {name}: loglik null"));
     }
 }
+
+/// survival's `finegray()` data, built here as its R code and C routine do
+/// (survival 3.5-3, R/finegray.R and src/finegray.c), then the weighted
+/// Efron Cox fit of survcalc: `coxph(Surv(fgstart, fgstop, fgstatus) ~ age
+/// + sex + hgb, weights = fgwt)`. The censoring distribution is the
+/// Kaplan–Meier on the rank scale with events moved 0.2 earlier (events
+/// leave before censorings at the same time); each competing event is
+/// extended to the end of its censoring interval with weight 1, then over
+/// every later interval that holds an event of interest with weight
+/// G(interval)/G(own interval).
+#[test]
+fn finegray_expansion_and_weighted_cox_match_survival() {
+    use survcalc_stats::cox::{fit, CoxData, CoxOptions, Ties};
+    let d = mgus2();
+    let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.age[i].is_some() && d.hgb[i].is_some()).collect();
+    let time: Vec<f64> = keep.iter().map(|&i| d.time[i]).collect();
+    let status: Vec<usize> = keep.iter().map(|&i| d.cause[i]).collect();
+    let enum_ = 1;
+    let min = time.iter().copied().fold(f64::INFINITY, f64::min);
+    let zero = if min > 0.0 { 0.0 } else { 2.0 * min - 1.0 };
+    let mut utime: Vec<f64> = time.clone();
+    utime.push(zero);
+    utime.sort_by(f64::total_cmp);
+    utime.dedup();
+    let rank = |t: f64| (utime.iter().position(|&u| u == t).unwrap() + 1) as f64;
+    let stop_rank: Vec<f64> = time.iter().zip(&status).map(|(&t, &s)| rank(t) - if s != 0 { 0.2 } else { 0.0 }).collect();
+    // Censoring Kaplan–Meier at each censoring rank.
+    let mut censor_ranks: Vec<f64> = (0..time.len()).filter(|&i| status[i] == 0).map(|i| stop_rank[i]).collect();
+    censor_ranks.sort_by(f64::total_cmp);
+    censor_ranks.dedup();
+    let (mut ctime, mut cprob, mut g) = (Vec::new(), Vec::new(), 1.0);
+    for &c in &censor_ranks {
+        let at_risk = stop_rank.iter().filter(|&&s| s >= c).count() as f64;
+        let m = (0..time.len()).filter(|&i| status[i] == 0 && stop_rank[i] == c).count() as f64;
+        g *= 1.0 - m / at_risk;
+        ctime.push(utime[c as usize - 1]);
+        cprob.push(g);
+    }
+    let maxtime = time.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut ct2 = ctime.clone();
+    ct2.push(maxtime);
+    let mut cp2 = vec![1.0];
+    cp2.extend(&cprob);
+    let ncut = ct2.len();
+    let event_times: Vec<f64> = (0..time.len()).filter(|&i| status[i] == enum_).map(|i| time[i]).collect();
+    let keep_interval: Vec<bool> = (0..ncut)
+        .map(|j| j == 0 || event_times.iter().any(|&t| ct2[j - 1] < t && t <= ct2[j]))
+        .collect();
+    let (mut start, mut stop, mut event, mut weight, mut rows) = (vec![], vec![], vec![], vec![], vec![]);
+    for i in 0..time.len() {
+        let competing = status[i] != 0 && status[i] != enum_;
+        start.push(zero);
+        event.push(status[i] == enum_);
+        weight.push(1.0);
+        rows.push(i);
+        if !competing {
+            stop.push(time[i]);
+            continue;
+        }
+        let j = ct2.iter().position(|&c| c >= time[i]).unwrap();
+        stop.push(ct2[j]);
+        for k in (j + 1)..ncut {
+            if keep_interval[k] {
+                start.push(ct2[k - 1]);
+                stop.push(ct2[k]);
+                event.push(false);
+                weight.push(cp2[k] / cp2[j]);
+                rows.push(i);
+            }
+        }
+    }
+    let covariates = vec![
+        rows.iter().map(|&r| d.age[keep[r]].unwrap()).collect(),
+        rows.iter().map(|&r| d.sex[keep[r]] as f64).collect(),
+        rows.iter().map(|&r| d.hgb[keep[r]].unwrap()).collect(),
+    ];
+    let mut data = CoxData::counting_process(start, stop, event, covariates, vec!["age".into(), "sexM".into(), "hgb".into()]);
+    data.weights = Some(weight);
+    // coxph makes the robust variance (one cluster per row) its default
+    // when weights are not whole numbers (R/coxph.R: "any weights that are
+    // not 0 or 1, then TRUE"), so the fixture's `se`, sqrt(diag(fit$var)),
+    // is that sandwich, not the model-based SE its note names (0.00713 for
+    // age here, against 0.005592).
+    data.cluster = Some((0..data.n() as u64).collect());
+    let cox = fit(&data, &CoxOptions { ties: Ties::Efron, robust: true, ..CoxOptions::default() }).unwrap();
+    let robust = cox.robust.as_ref().unwrap();
+    let block = &support::reference(DATASET)["finegray"]["pcm"];
+    for j in 0..3 {
+        assert_close(cox.coef[j].unwrap(), num(&block["coef"][j]).unwrap(), COEF_REL, &format!("finegray coef {j}"));
+        assert_close(cox.hr[j].unwrap(), num(&block["hr"][j]).unwrap(), COEF_REL, &format!("finegray hr {j}"));
+        assert_close(robust.se[j].unwrap(), num(&block["se"][j]).unwrap(), STAT_REL, &format!("finegray robust se {j}"));
+    }
+}
