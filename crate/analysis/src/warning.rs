@@ -157,6 +157,16 @@ pub enum Warning {
     /// An interval between cut points without events.
     IntervalWithoutEvents { interval: String, column: String, covariates: Vec<String> },
 
+    // --- competing risks ---
+    /// No code of the event column was chosen as a competing event: the
+    /// cumulative incidence is then 1 - Kaplan–Meier.
+    NoCompetingEventChosen { column: String },
+    /// A requested time after the last follow-up of `curve`: its value is
+    /// carried forward (cmprsk's timepoints() gives NA there).
+    TimeBeyondFollowUp { curve: String, time: f64 },
+    /// The Fine–Gray model could not be fitted; the curves stand without it.
+    FineGrayNotComputed { error: String },
+
     // --- model tables ---
     /// No factor passed the univariate threshold.
     NoMultivariableModel { threshold: f64 },
@@ -236,6 +246,9 @@ impl Warning {
             Warning::GroupTestNotComputed { .. } => "group_test_not_computed",
             Warning::CutPointsIgnored { .. } => "cut_points_ignored",
             Warning::IntervalWithoutEvents { .. } => "interval_without_events",
+            Warning::NoCompetingEventChosen { .. } => "no_competing_event_chosen",
+            Warning::TimeBeyondFollowUp { .. } => "time_beyond_follow_up",
+            Warning::FineGrayNotComputed { .. } => "fine_gray_not_computed",
             Warning::NoMultivariableModel { .. } => "no_multivariable_model",
             Warning::Separation { .. } => "separation",
             Warning::NoTest { .. } => "no_test",
@@ -340,6 +353,16 @@ impl Warning {
                 "No events in the interval {interval} of \"{column}\": the hazard ratio of {} there is not estimable (R gives NA). Choose cut points with events in every interval.",
                 covariates.join(", ")
             ),
+            Warning::NoCompetingEventChosen { column } => format!(
+                "No code of \"{column}\" is chosen as a competing event, so the cumulative incidence equals 1 − Kaplan–Meier; \
+                 choose the codes of the events that prevent the event of interest (e.g. death before progression)."
+            ),
+            Warning::TimeBeyondFollowUp { curve, time } => format!(
+                "{curve}: time {} is after the last follow-up, so the cumulative incidence there is carried forward \
+                 (cmprsk's timepoints() reports NA).",
+                format::time_number(*time)
+            ),
+            Warning::FineGrayNotComputed { error } => format!("The Fine–Gray model could not be fitted: {error}"),
             Warning::NoMultivariableModel { threshold } => format!(
                 "No factor had univariate p < {}; no multivariable model was fitted.",
                 format::threshold(*threshold)

@@ -599,6 +599,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             format!("{name} {}", format::p_phrase(lr.p))
         }),
         risk_table: true,
+        start: 1.0,
     };
 
     let mut settings = vec![

@@ -3,6 +3,7 @@
 //! the formatted tables and the plot data together.
 
 pub mod cohort;
+pub mod competing;
 pub mod km;
 pub mod landmark;
 pub mod baseline;
