@@ -11,6 +11,7 @@
 pub mod dates;
 pub mod export;
 pub mod format;
+pub mod presets;
 pub mod provenance;
 pub mod request;
 pub mod warning;
