@@ -167,6 +167,10 @@ pub enum Warning {
     /// The Fine–Gray model could not be fitted; the curves stand without it.
     FineGrayNotComputed { error: String },
 
+    // --- subgroup analyses ---
+    /// The treatment × `variable` interaction test could not be computed.
+    InteractionTestNotComputed { variable: String, error: String },
+
     // --- model tables ---
     /// No factor passed the univariate threshold.
     NoMultivariableModel { threshold: f64 },
@@ -249,6 +253,7 @@ impl Warning {
             Warning::NoCompetingEventChosen { .. } => "no_competing_event_chosen",
             Warning::TimeBeyondFollowUp { .. } => "time_beyond_follow_up",
             Warning::FineGrayNotComputed { .. } => "fine_gray_not_computed",
+            Warning::InteractionTestNotComputed { .. } => "interaction_test_not_computed",
             Warning::NoMultivariableModel { .. } => "no_multivariable_model",
             Warning::Separation { .. } => "separation",
             Warning::NoTest { .. } => "no_test",
@@ -363,6 +368,9 @@ impl Warning {
                 format::time_number(*time)
             ),
             Warning::FineGrayNotComputed { error } => format!("The Fine–Gray model could not be fitted: {error}"),
+            Warning::InteractionTestNotComputed { variable, error } => {
+                format!("No test of the treatment × \"{variable}\" interaction: {error}")
+            }
             Warning::NoMultivariableModel { threshold } => format!(
                 "No factor had univariate p < {}; no multivariable model was fitted.",
                 format::threshold(*threshold)

@@ -583,6 +583,7 @@ fn fine_gray(
             column_label: format!("SHR ({level}% CI)"),
             panels: vec![ForestPanel { title: "Subdistribution hazard ratio".to_string() }],
             rows: forest_rows,
+            ..ForestPlot::default()
         },
         n_text,
         tests_text,

@@ -921,6 +921,7 @@ fn forest_plot(request: &CoxRequest, fit: &CoxFit, choices: &Choices, n_patients
         column_label: format!("HR ({}% CI)", choices.level),
         panels: vec![ForestPanel { title: "Hazard ratio".to_string() }],
         rows,
+        ..ForestPlot::default()
     }
 }
 

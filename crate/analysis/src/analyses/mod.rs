@@ -12,5 +12,6 @@ pub mod cox;
 pub mod cox_time_varying;
 pub mod cox_time_split;
 pub mod models;
+pub mod subgroup;
 
 pub use crate::export::DisplayTable;

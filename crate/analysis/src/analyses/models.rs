@@ -462,6 +462,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 is_header: r.kind == RowKind::Factor,
                 is_reference: false,
                 estimates,
+                ..ForestRow::default()
             }
         })
         .collect();
@@ -475,6 +476,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         column_label: format!("{e} ({level} CI)"),
         panels,
         rows: forest_rows,
+        ..ForestPlot::default()
     };
 
     let events_word = match t.model {
