@@ -528,7 +528,7 @@ fn interaction_test(
     let interaction = fit_model(outcome, &full, None, request)?;
     let df = interaction.rank.saturating_sub(main.rank);
     if df == 0 {
-        return Err("no interaction term can be estimated (every level has one arm only)".to_string());
+        return Err("no interaction term can be estimated (every level has one arm only).".to_string());
     }
     let stat = (2.0 * (interaction.loglik - main.loglik)).max(0.0);
     Ok(InteractionTest {
