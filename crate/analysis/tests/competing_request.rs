@@ -63,7 +63,7 @@ fn curves_tests_and_fine_gray_match_cmprsk() {
     let fg = r.fine_gray.as_ref().unwrap();
     let crr = &reference["crr"]["pcm"];
     assert_eq!(fg.fit.n, 1371);
-    assert_eq!(fg.fit.terms.len(), 3);
+    assert_eq!(fg.fit.terms, ["age", "sexM", "hgb"], "R's coefficient names, as crr's");
     for j in 0..3 {
         assert_close(fg.fit.coef[j], num(&crr["coef"][j]).unwrap(), CRR_COEF_REL, "crr coef");
         assert_close(fg.fit.se[j], num(&crr["se"][j]).unwrap(), CRR_SE_REL, "crr se");

@@ -257,7 +257,11 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         return Err("No patients remain for the analysis: every row misses the time, the event or the group.".to_string());
     }
     if !input.cause.contains(&1) {
-        return Err(competing::CompetingError::NoEventsOfInterest.to_string());
+        return Err(format!(
+            "No patient has the event of interest: no row of \"{}\" is {}. Check which codes mean the event of interest.",
+            request.event,
+            trimmed(&request.event_values).iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" or ")
+        ));
     }
 
     let grouping = input.group.as_ref().map(|g| Grouping { codes: &g.codes, labels: &g.labels });
@@ -495,7 +499,7 @@ fn fine_gray(
         cause: design.pick(&input.cause).map_err(|e| e.to_string())?,
         n_causes: 2,
         covariates: design.columns.clone(),
-        term_names: design.names.clone(),
+        term_names: design.r_names.clone(),
     };
     let events = data.cause.iter().filter(|&&c| c == 1).count();
     if events > 0 && design.p() > events {
