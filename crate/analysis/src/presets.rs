@@ -203,7 +203,7 @@ pub fn choices(program: Program) -> Vec<PresetChoice> {
             choice(
                 MedianCi,
                 "symmetric",
-                "median ± 1.96 × SE, the SE from Greenwood's variance divided by the density at the median (Collett's estimate, ε = 0.05)",
+                "median CI = median ± 1.96 × SE, the SE from Greenwood's variance divided by the density at the median (Collett's estimate, ε = 0.05)",
                 Approximate,
                 Some("IBM's Kaplan–Meier algorithm text could not be consulted; the SE follows Collett (Modelling Survival Data in Medical Research, section 2.4) as SPSS textbooks give it, and was not compared with SPSS output; the lower limit is not allowed below 0"),
             ),

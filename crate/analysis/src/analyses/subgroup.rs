@@ -253,20 +253,21 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     let event_of = |design: &Design| -> Vec<bool> {
         design.rows.iter().map(|r| event_by_row.get(r).copied().unwrap_or(false)).collect()
     };
-    let arm_of = |design: &Design| -> Vec<Option<usize>> {
-        let j = design.term(&treatment.column).and_then(|t| t.columns.first().copied());
-        (0..design.n())
-            .map(|i| match (trt_term.kind, j) {
-                (TermKind::Categorical, Some(j)) => {
-                    let x = design.columns[j][i];
-                    let reference = trt_term.level_columns.iter().position(|c| c.is_none())?;
-                    let other = trt_term.level_columns.iter().position(|c| c.is_some())?;
-                    Some(if x > 0.5 { other } else { reference })
-                }
-                _ => None,
-            })
-            .collect()
+    // Each patient's arm, from the overall design (every subgroup's rows are among its rows).
+    let arm_by_row: std::collections::HashMap<usize, usize> = match (trt_term.kind, trt_term.columns.first()) {
+        (TermKind::Categorical, Some(&j)) => {
+            let reference = trt_term.level_columns.iter().position(|c| c.is_none()).unwrap_or(0);
+            let other = trt_term.level_columns.iter().position(|c| c.is_some()).unwrap_or(1);
+            overall_design
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, &r)| (r, if overall_design.columns[j][i] > 0.5 { other } else { reference }))
+                .collect()
+        }
+        _ => std::collections::HashMap::new(),
     };
+    let arm_of = |design: &Design| -> Vec<Option<usize>> { design.rows.iter().map(|r| arm_by_row.get(r).copied()).collect() };
     let estimate_row = |variable: &str, level_name: &str, design: &Design, fitted: Result<Fitted, String>| -> SubgroupEstimate {
         let events = event_of(design);
         let arm_codes = arm_of(design);
