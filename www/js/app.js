@@ -9,6 +9,9 @@ import { createPanel as baselinePanel } from "./panels/baseline.js";
 import { createPanel as ratesPanel } from "./panels/rates.js";
 import { createPanel as coxPanel } from "./panels/cox.js";
 import { createPanel as modelsPanel } from "./panels/models.js";
+import { createPanel as competingPanel } from "./panels/competing.js";
+import { createPanel as subgroupPanel } from "./panels/subgroup.js";
+import { createPresetControl, PRESET_EVENT } from "./panels/presets.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -30,7 +33,7 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 // Further analyses live in www/js/panels/*.js: each exports
 // `createPanel(context)` returning `{ element, onData(summary) }`; its
 // section is appended after the Kaplan–Meier card, numbered in order.
-const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel];
+const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel, competingPanel, subgroupPanel];
 const panels = [];
 const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
 
@@ -308,6 +311,7 @@ function kmOptions() {
     trend: $("km-trend").checked,
     pairwise: $("km-pairwise").value || null,
     landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
+    preset: state.preset ?? null,
   };
 }
 
@@ -416,6 +420,11 @@ function wire() {
 
 function mountPanels() {
   const main = document.querySelector("main");
+  // The "match another program" choice sits before the analyses it sets.
+  const presets = createPresetControl(panelContext());
+  $("km-card").before(presets.element);
+  panels.push(presets);
+  document.addEventListener(PRESET_EVENT, () => state.km && runKm());
   PANELS.forEach((createPanel, i) => {
     const panel = createPanel(panelContext());
     panel.element.querySelector(".step")?.replaceChildren(String(4 + i));

@@ -16,6 +16,8 @@ use crate::analyses::cox::CoxRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::ModelTableRequest;
 use crate::analyses::rates::RatesRequest;
+use crate::analyses::competing::CompetingRequest;
+use crate::analyses::subgroup::SubgroupRequest;
 use crate::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use crate::table::ReadOptions;
 use serde::de::{self, DeserializeOwned, Deserializer};
@@ -57,10 +59,13 @@ pub enum AnalysisStep {
     ModelTable(ModelTableRequest),
     BaselineTable(BaselineRequest),
     Rates(RatesRequest),
+    CompetingRisks(CompetingRequest),
+    Subgroups(SubgroupRequest),
 }
 
 /// The values of a step's `analysis`, in the order of [`AnalysisStep`].
-pub const ANALYSIS_KINDS: &[&str] = &["classify", "kaplan_meier", "cox", "model_table", "baseline_table", "rates"];
+pub const ANALYSIS_KINDS: &[&str] =
+    &["classify", "kaplan_meier", "cox", "model_table", "baseline_table", "rates", "competing_risks", "subgroups"];
 
 impl AnalysisStep {
     /// The step's `analysis` tag.
@@ -72,6 +77,8 @@ impl AnalysisStep {
             AnalysisStep::ModelTable(_) => "model_table",
             AnalysisStep::BaselineTable(_) => "baseline_table",
             AnalysisStep::Rates(_) => "rates",
+            AnalysisStep::CompetingRisks(_) => "competing_risks",
+            AnalysisStep::Subgroups(_) => "subgroups",
         }
     }
 
@@ -84,6 +91,8 @@ impl AnalysisStep {
             "model_table" => "the model table",
             "baseline_table" => "Table 1",
             "rates" => "rates",
+            "competing_risks" => "competing risks",
+            "subgroups" => "the subgroup analysis",
             _ => "this analysis",
         }
     }
@@ -134,6 +143,8 @@ fn read_step(kind: &str, step: &Map<String, Value>) -> Result<AnalysisStep, Requ
         "cox" => AnalysisStep::Cox(read(&options)?),
         "model_table" => AnalysisStep::ModelTable(read(&options)?),
         "baseline_table" => AnalysisStep::BaselineTable(read(&options)?),
+        "competing_risks" => AnalysisStep::CompetingRisks(read(&options)?),
+        "subgroups" => AnalysisStep::Subgroups(read(&options)?),
         _ => AnalysisStep::Rates(read(&options)?),
     })
 }

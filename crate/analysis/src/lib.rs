@@ -12,6 +12,7 @@ pub mod dates;
 pub mod export;
 pub mod format;
 pub mod methods;
+pub mod presets;
 pub mod provenance;
 pub mod request;
 pub mod rscript;

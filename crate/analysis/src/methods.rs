@@ -6,7 +6,9 @@
 //! numbered in order of first use.
 
 use crate::analyses::baseline::{BaselineRequest, ContinuousTestChoice};
+use crate::analyses::competing::CompetingRequest;
 use crate::analyses::cox::CoxRequest;
+use crate::analyses::subgroup::SubgroupRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::{ModelTableRequest, OutcomeType};
 use crate::analyses::rates::RatesRequest;
@@ -15,7 +17,8 @@ use crate::format;
 use crate::resistance::RuleSet;
 use serde::Serialize;
 use survcalc_stats::cox::Ties;
-use survcalc_stats::km::ConfType;
+use survcalc_stats::km::{ConfType, MedianCiMethod};
+use survcalc_stats::competing::CifVariance;
 use survcalc_stats::logistic::CiMethod;
 use survcalc_stats::logrank::PAdjust;
 use survcalc_stats::rates::RateCiMethod;
@@ -48,6 +51,11 @@ enum Reference {
     Wilson,
     Holm,
     BenjaminiHochberg,
+    Collett,
+    AalenJohansen,
+    Gray,
+    FineGray,
+    Subgroups,
     RCore,
 }
 
@@ -77,6 +85,11 @@ impl Reference {
             Reference::Welch => "Welch BL. On the comparison of several mean values: an alternative approach. Biometrika. 1951;38:330-6.",
             Reference::ClopperPearson => "Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case of the binomial. Biometrika. 1934;26:404-13.",
             Reference::Wilson => "Wilson EB. Probable inference, the law of succession, and statistical inference. J Am Stat Assoc. 1927;22:209-12.",
+            Reference::Collett => "Collett D. Modelling Survival Data in Medical Research. 3rd ed. Boca Raton: CRC Press; 2015.",
+            Reference::AalenJohansen => "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored observations. Scand J Stat. 1978;5:141-50.",
+            Reference::Gray => "Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing risk. Ann Stat. 1988;16:1141-54.",
+            Reference::FineGray => "Fine JP, Gray RJ. A proportional hazards model for the subdistribution of a competing risk. J Am Stat Assoc. 1999;94:496-509.",
+            Reference::Subgroups => "Wang R, Lagakos SW, Ware JH, Hunter DJ, Drazen JM. Statistics in medicine--reporting of subgroup analyses in clinical trials. N Engl J Med. 2007;357:2189-94.",
             Reference::Holm => "Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat. 1979;6:65-70.",
             Reference::BenjaminiHochberg => "Benjamini Y, Hochberg Y. Controlling the false discovery rate: a practical and powerful approach to multiple testing. J R Stat Soc Series B. 1995;57:289-300.",
             Reference::RCore => "Therneau TM. A Package for Survival Analysis in R. R package version 3.5; 2023. https://CRAN.R-project.org/package=survival",
@@ -152,13 +165,27 @@ fn km(w: &mut Writer, r: &KmRequest) {
             s.push_str(", stratified");
         }
     }
-    let ci = format!(
-        "; {}% pointwise confidence intervals used Greenwood's variance {} with {}, and the medians' intervals the method of Brookmeyer and Crowley {}.",
+    let band = format!(
+        "; {}% pointwise confidence intervals used Greenwood's variance {} with {}",
         format::level_percent(r.conf_level),
         w.cite(&[Reference::Greenwood]),
         conf_type_words(r.conf_type),
-        w.cite(&[Reference::BrookmeyerCrowley])
     );
+    let median = match r.median_ci {
+        MedianCiMethod::Band => format!("the method of Brookmeyer and Crowley {}", w.cite(&[Reference::BrookmeyerCrowley])),
+        MedianCiMethod::Log => format!("the method of Brookmeyer and Crowley {} on the log scale", w.cite(&[Reference::BrookmeyerCrowley])),
+        MedianCiMethod::LogLog => {
+            format!("the method of Brookmeyer and Crowley {} on the log-log scale", w.cite(&[Reference::BrookmeyerCrowley]))
+        }
+        MedianCiMethod::Plain => {
+            format!("the method of Brookmeyer and Crowley {} on the untransformed scale", w.cite(&[Reference::BrookmeyerCrowley]))
+        }
+        MedianCiMethod::Symmetric => format!(
+            "the median ± z × its standard error, the standard error from Greenwood's variance and a density estimate {}",
+            w.cite(&[Reference::Collett])
+        ),
+    };
+    let ci = format!("{band}, and the medians' intervals {median}.");
     s.push_str(&ci);
     w.say(s);
     w.say(format!("Median follow-up was estimated with the reverse Kaplan–Meier method {}.", w.cite(&[Reference::ReverseKm])));
@@ -303,6 +330,44 @@ fn rates(w: &mut Writer, r: &RatesRequest) {
     ));
 }
 
+fn competing(w: &mut Writer, r: &CompetingRequest) {
+    let aj = w.cite(&[Reference::AalenJohansen]);
+    let variance = match r.variance {
+        CifVariance::Gray => format!("Gray's variance {}", w.cite(&[Reference::Gray])),
+        CifVariance::InfinitesimalJackknife => "the infinitesimal-jackknife variance".to_string(),
+    };
+    let mut s = format!(
+        "With competing events, the cumulative incidence of each event was estimated with the Aalen–Johansen estimator {aj} with {}% confidence intervals from {variance}",
+        format::level_percent(r.conf_level)
+    );
+    if r.group.as_deref().is_some_and(|g| !g.trim().is_empty()) {
+        s.push_str(&format!(" and compared between groups with Gray's test {}", w.cite(&[Reference::Gray])));
+    }
+    s.push('.');
+    w.say(s);
+    if !r.covariates.is_empty() {
+        w.say(format!(
+            "Subdistribution hazard ratios were estimated with the Fine–Gray model {}, and cause-specific hazard ratios with Cox models censoring the competing event.",
+            w.cite(&[Reference::FineGray])
+        ));
+    }
+}
+
+fn subgroups(w: &mut Writer, r: &SubgroupRequest) {
+    let o = &r.outcome;
+    let survival = o.kind.map_or(!o.time.trim().is_empty(), |k| k == OutcomeType::Survival);
+    let (effect, model) = if survival {
+        ("hazard ratio", format!("a Cox model {}", w.cite(&[Reference::Cox])))
+    } else {
+        ("odds ratio", "a logistic model".to_string())
+    };
+    let adjusted = if r.adjust.is_empty() { String::new() } else { " adjusted for the same covariates as the overall model".to_string() };
+    w.say(format!(
+        "The treatment's {effect} was estimated within each subgroup level with {model}{adjusted}, and heterogeneity across levels was assessed with a likelihood-ratio test of the treatment-by-subgroup interaction {}.",
+        w.cite(&[Reference::Subgroups])
+    ));
+}
+
 /// The paragraph for a session.
 pub fn methods(session: &AnalysisFile) -> MethodsText {
     let mut w = Writer::default();
@@ -325,11 +390,13 @@ pub fn methods(session: &AnalysisFile) -> MethodsText {
                 };
                 w.say(sentence);
             }
-            AnalysisStep::KaplanMeier(r) => km(&mut w, r),
-            AnalysisStep::Cox(r) => cox(&mut w, r),
-            AnalysisStep::ModelTable(r) => model_table(&mut w, r),
-            AnalysisStep::BaselineTable(r) => baseline(&mut w, r),
+            AnalysisStep::KaplanMeier(r) => km(&mut w, &r.resolved()),
+            AnalysisStep::Cox(r) => cox(&mut w, &r.resolved()),
+            AnalysisStep::ModelTable(r) => model_table(&mut w, &r.resolved()),
+            AnalysisStep::BaselineTable(r) => baseline(&mut w, &r.resolved()),
             AnalysisStep::Rates(r) => rates(&mut w, r),
+            AnalysisStep::CompetingRisks(r) => competing(&mut w, r),
+            AnalysisStep::Subgroups(r) => subgroups(&mut w, r),
         }
     }
     if !session.steps.is_empty() {
@@ -385,5 +452,23 @@ mod tests {
         assert!(m.contains("with Yates' continuity correction"));
         assert!(m.contains("Welch's analysis of variance"));
         assert_eq!(methods(&session(json!([]))).paragraph, "");
+    }
+
+    #[test]
+    fn presets_competing_risks_and_subgroups_are_described() {
+        let s = session(json!([
+            {"analysis": "kaplan_meier", "time": "t", "event": "e", "event_values": ["1"], "preset": "spss"},
+            {"analysis": "competing_risks", "time": "t", "event": "e", "event_values": ["1"], "competing_values": ["2"], "group": "g", "covariates": [{"column": "x"}]},
+            {"analysis": "subgroups", "outcome": {"time": "t", "event": "e", "event_values": ["1"]}, "treatment": {"column": "arm"}, "subgroups": ["sex"]},
+        ]));
+        let m = methods(&s);
+        // SPSS's preset: the symmetric median interval, not Brookmeyer–Crowley.
+        assert!(m.paragraph.contains("the medians' intervals the median ± z × its standard error"), "{}", m.paragraph);
+        assert!(!m.paragraph.contains("Brookmeyer"));
+        assert!(m.paragraph.contains("Aalen–Johansen estimator"));
+        assert!(m.paragraph.contains("compared between groups with Gray's test"));
+        assert!(m.paragraph.contains("Fine–Gray model"));
+        assert!(m.paragraph.contains("treatment's hazard ratio was estimated within each subgroup level"));
+        assert!(m.references.iter().any(|r| r.contains("Fine JP, Gray RJ")));
     }
 }

@@ -157,6 +157,20 @@ pub enum Warning {
     /// An interval between cut points without events.
     IntervalWithoutEvents { interval: String, column: String, covariates: Vec<String> },
 
+    // --- competing risks ---
+    /// No code of the event column was chosen as a competing event: the
+    /// cumulative incidence is then 1 - Kaplan–Meier.
+    NoCompetingEventChosen { column: String },
+    /// A requested time after the last follow-up of `curve`: its value is
+    /// carried forward (cmprsk's timepoints() gives NA there).
+    TimeBeyondFollowUp { curve: String, time: f64 },
+    /// The Fine–Gray model could not be fitted; the curves stand without it.
+    FineGrayNotComputed { error: String },
+
+    // --- subgroup analyses ---
+    /// The treatment × `variable` interaction test could not be computed.
+    InteractionTestNotComputed { variable: String, error: String },
+
     // --- model tables ---
     /// No factor passed the univariate threshold.
     NoMultivariableModel { threshold: f64 },
@@ -236,6 +250,10 @@ impl Warning {
             Warning::GroupTestNotComputed { .. } => "group_test_not_computed",
             Warning::CutPointsIgnored { .. } => "cut_points_ignored",
             Warning::IntervalWithoutEvents { .. } => "interval_without_events",
+            Warning::NoCompetingEventChosen { .. } => "no_competing_event_chosen",
+            Warning::TimeBeyondFollowUp { .. } => "time_beyond_follow_up",
+            Warning::FineGrayNotComputed { .. } => "fine_gray_not_computed",
+            Warning::InteractionTestNotComputed { .. } => "interaction_test_not_computed",
             Warning::NoMultivariableModel { .. } => "no_multivariable_model",
             Warning::Separation { .. } => "separation",
             Warning::NoTest { .. } => "no_test",
@@ -340,6 +358,19 @@ impl Warning {
                 "No events in the interval {interval} of \"{column}\": the hazard ratio of {} there is not estimable (R gives NA). Choose cut points with events in every interval.",
                 covariates.join(", ")
             ),
+            Warning::NoCompetingEventChosen { column } => format!(
+                "No code of \"{column}\" is chosen as a competing event, so the cumulative incidence equals 1 − Kaplan–Meier; \
+                 choose the codes of the events that prevent the event of interest (e.g. death before progression)."
+            ),
+            Warning::TimeBeyondFollowUp { curve, time } => format!(
+                "{curve}: time {} is after the last follow-up, so the cumulative incidence there is carried forward \
+                 (cmprsk's timepoints() reports NA).",
+                format::time_number(*time)
+            ),
+            Warning::FineGrayNotComputed { error } => format!("The Fine–Gray model could not be fitted: {error}"),
+            Warning::InteractionTestNotComputed { variable, error } => {
+                format!("No test of the treatment × \"{variable}\" interaction: {error}")
+            }
             Warning::NoMultivariableModel { threshold } => format!(
                 "No factor had univariate p < {}; no multivariable model was fitted.",
                 format::threshold(*threshold)
@@ -499,6 +530,9 @@ fn kernel_message(w: &KernelWarning) -> String {
             GroupedMethod::Logrank => format!("Group \"{group}\" has no patients and is left out of the test."),
             GroupedMethod::KSample => format!("Group \"{group}\" has no values and is left out of the tests."),
             GroupedMethod::Rates => format!("Group \"{group}\" has no evaluated patients and is left out."),
+            GroupedMethod::CumulativeIncidence => {
+                format!("Group \"{group}\" has no patients; its cumulative incidence curves are empty.")
+            }
         },
         KernelWarning::MedianNotReached { curve, quantity } => format!(
             "{} not reached for \"{curve}\": the curve stays above 0.5.",
@@ -545,6 +579,10 @@ fn kernel_message(w: &KernelWarning) -> String {
             FitMethod::Firth => {
                 format!("The Firth fit did not converge in {max_iter} iterations; increase firth_max_iter.")
             }
+            FitMethod::FineGray => format!(
+                "The Fine–Gray fit did not converge in {max_iter} iterations (cmprsk's crr would report converged = \
+                 FALSE); the estimates are not reliable."
+            ),
         },
         KernelWarning::ConcordanceUndefined => "No comparable pairs: the concordance is undefined.".to_string(),
         KernelWarning::ZphLogOfZeroTime => {

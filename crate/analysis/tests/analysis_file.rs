@@ -10,6 +10,8 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec};
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
+use survcalc_analysis::analyses::competing::CompetingRequest;
+use survcalc_analysis::analyses::subgroup::SubgroupRequest;
 
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep, ANALYSIS_KINDS};
 use survcalc_analysis::dates::TimeUnit;
@@ -87,6 +89,19 @@ fn session() -> AnalysisFile {
             ci: RateCiMethod::Wilson,
             ..RatesRequest::default()
         }),
+        AnalysisStep::CompetingRisks(CompetingRequest {
+            time: "ttp_months".into(),
+            event: "ttp_status".into(),
+            event_values: vec!["progression".into()],
+            competing_values: vec!["death".into()],
+            group: Some("resistance_group".into()),
+            ..CompetingRequest::default()
+        }),
+        AnalysisStep::Subgroups(SubgroupRequest {
+            treatment: TermSpec::new("arm").with_reference("control"),
+            subgroups: vec!["sex".into()],
+            ..SubgroupRequest::default()
+        }),
     ];
     file
 }
@@ -154,7 +169,7 @@ fn an_unknown_analysis_is_named_with_the_choices() {
     assert_eq!(
         m,
         "Option \"steps[0].analysis\" of the analysis file cannot be \"kaplan_meir\"; did you mean \"kaplan_meier\"? \
-         Choose one of: \"classify\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\"."
+         Choose one of: \"classify\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\", \"competing_risks\", \"subgroups\"."
     );
     let m = AnalysisFile::from_value(&document(json!([{"time": "t"}]))).unwrap_err().to_string();
     assert_eq!(m, "Option \"steps[0].analysis\" is required for the analysis file.");

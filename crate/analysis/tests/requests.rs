@@ -23,7 +23,11 @@ use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_V
 use survcalc_analysis::resistance::{ResistanceOptions, RuleSet, ShortResponse};
 use survcalc_analysis::table::{ColumnType, DateOrder, DecimalMark, Delimiter, LevelOrder, ReadOptions};
 use survcalc_stats::cox::{Ties, ZphTransform};
-use survcalc_stats::km::ConfType;
+use survcalc_stats::km::{ConfType, MedianCiMethod};
+use survcalc_analysis::analyses::competing::{CifPlotStyle, CompetingRequest};
+use survcalc_analysis::analyses::subgroup::SubgroupRequest;
+use survcalc_analysis::presets::Program;
+use survcalc_stats::competing::CifVariance;
 use survcalc_stats::logistic::CiMethod;
 use survcalc_stats::logrank::PAdjust;
 use survcalc_stats::rates::RateCiMethod;
@@ -127,6 +131,8 @@ fn km_round_trip() {
         pairwise: Some(PAdjust::Bonferroni),
         landmark: Some(3.0),
         rmst_contrast: Some(vec!["B".into(), "A".into()]),
+        median_ci: MedianCiMethod::Symmetric,
+        preset: Some(Program::Spss),
     };
     assert_ne!(r, KmRequest::default());
     assert_round_trip(&r, KM);
@@ -145,7 +151,7 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split."), "{m}");
+    assert!(m.contains("time_split, preset."), "{m}");
 }
 
 #[test]
@@ -216,6 +222,7 @@ fn cox_round_trip() {
             name: Some("resistance".into()),
         }),
         time_split: Some(TimeSplitSpec { cuts: vec![90.0, 180.5], covariates: vec!["age".into()] }),
+        preset: Some(Program::Stata),
     };
     assert_round_trip(&r, COX);
     assert_round_trip(&CoxRequest::default(), COX);
@@ -293,6 +300,7 @@ fn model_table_round_trip() {
         term_test: TermTest::Wald,
         conf_level: 0.99,
         decimals: 3,
+        preset: Some(Program::Prism),
     };
     assert_round_trip(&r, MODELS);
     let survival = ModelTableRequest {
@@ -386,6 +394,7 @@ fn baseline_round_trip() {
         overall: false,
         percent_decimals: 0,
         decimals: Some(2),
+        preset: Some(Program::Sas),
     };
     assert_round_trip(&r, TABLE1);
     assert_round_trip(&BaselineRequest::default(), TABLE1);
@@ -531,4 +540,80 @@ fn a_request_from_a_newer_survcalc_is_refused() {
     let e = read::<KmRequest>(with(km_base(), json!({"version": REQUEST_VERSION + 1})), KM).unwrap_err();
     assert_eq!(e.kind, RequestErrorKind::NewerVersion { found: REQUEST_VERSION + 1 });
     assert!(e.to_string().contains("newer version of survcalc"), "{e}");
+}
+
+// Presets
+
+#[test]
+fn presets_ignore_case_and_name_the_programs() {
+    let r: KmRequest = read(with(km_base(), json!({"preset": "SPSS", "median_ci": "Log-Log"})), KM).unwrap();
+    assert_eq!((r.preset, r.median_ci), (Some(Program::Spss), MedianCiMethod::LogLog));
+    let m = message::<KmRequest>(with(km_base(), json!({"preset": "minitab"})), KM);
+    assert_eq!(m, "Option \"preset\" of Kaplan–Meier cannot be \"minitab\". Choose one of: \"r\", \"stata\", \"sas\", \"spss\", \"prism\".");
+    let m = message::<KmRequest>(with(km_base(), json!({"median_ci": "symetric"})), KM);
+    assert!(m.contains("did you mean \"symmetric\"?"), "{m}");
+}
+
+// Competing risks
+
+const COMPETING: &str = "competing risks";
+
+#[test]
+fn competing_risks_requests_are_strict() {
+    let base = json!({"time": "etime", "event": "event", "event_values": [1], "competing_values": [2]});
+    let m = message::<CompetingRequest>(with(base.clone(), json!({"competing_value": [2]})), COMPETING);
+    assert!(m.starts_with("Unknown option \"competing_value\" for competing risks; did you mean \"competing_values\"?"), "{m}");
+    let r: CompetingRequest =
+        read(with(base.clone(), json!({"variance": "Infinitesimal-Jackknife", "plot_style": "STACKED"})), COMPETING).unwrap();
+    assert_eq!((r.variance, r.plot_style), (CifVariance::InfinitesimalJackknife, CifPlotStyle::Stacked));
+    assert_eq!(r.competing_values, vec!["2"]);
+    let m = message::<CompetingRequest>(with(base, json!({"covariates": [{"column": "age", "knd": "numeric"}]})), COMPETING);
+    assert!(m.starts_with("Unknown option \"covariates[0].knd\""), "{m}");
+}
+
+#[test]
+fn competing_risks_round_trip() {
+    let r = CompetingRequest {
+        time: "ttp".into(),
+        event: "status".into(),
+        event_values: vec!["progression".into()],
+        competing_values: vec!["death".into(), "transplant".into()],
+        censor_values: Some(vec!["alive".into()]),
+        event_label: Some("progression".into()),
+        competing_label: Some("death".into()),
+        group: Some("arm".into()),
+        time_unit: Some(TimeUnit::Days),
+        display_unit: Some(TimeUnit::Months),
+        conf_level: 0.9,
+        conf_type: ConfType::LogLog,
+        variance: CifVariance::InfinitesimalJackknife,
+        times: vec![12.0, 24.0],
+        rho: 1.0,
+        covariates: vec![TermSpec::numeric("age"), TermSpec::new("sex").with_reference("F")],
+        decimals: 3,
+        plot_style: CifPlotStyle::Stacked,
+    };
+    assert_round_trip(&r, COMPETING);
+    assert_round_trip(&CompetingRequest::default(), COMPETING);
+}
+
+// Subgroup analyses
+
+const SUBGROUP: &str = "subgroup analysis";
+
+#[test]
+fn subgroup_requests_are_strict_and_round_trip() {
+    let m = message::<SubgroupRequest>(json!({"treatment": {"column": "trt"}, "subgroup": ["sex"]}), SUBGROUP);
+    assert!(m.starts_with("Unknown option \"subgroup\" for subgroup analysis; did you mean \"subgroups\"?"), "{m}");
+    let r = SubgroupRequest {
+        outcome: OutcomeRequest { time: "os".into(), event: "dead".into(), event_values: vec!["1".into()], ..OutcomeRequest::default() },
+        treatment: TermSpec::new("arm").with_reference("control"),
+        subgroups: vec!["sex".into(), "ecog".into()],
+        adjust: vec![TermSpec::numeric("age")],
+        ties: Ties::Breslow,
+        conf_level: 0.9,
+        decimals: 3,
+    };
+    assert_round_trip(&r, SUBGROUP);
+    assert_round_trip(&SubgroupRequest::default(), SUBGROUP);
 }

@@ -175,7 +175,7 @@ fn check_step(name: &str, table: &Table, json: Value) {
         AnalysisStep::ModelTable(r) => serde_json::to_value(models::run(table, r).unwrap()).unwrap(),
         AnalysisStep::BaselineTable(r) => serde_json::to_value(baseline::run(table, r).unwrap()).unwrap(),
         AnalysisStep::Rates(r) => serde_json::to_value(rates::run(table, r).unwrap()).unwrap(),
-        AnalysisStep::Classify(_) => panic!("no R for classify"),
+        AnalysisStep::Classify(_) | AnalysisStep::CompetingRisks(_) | AnalysisStep::Subgroups(_) => panic!("no R script checked for {}", s.kind()),
     };
     let checks = run_r(name, table, &s);
     compare(name, &report, &checks, support::STAT_REL);

@@ -144,6 +144,10 @@ fn every_warning() -> Vec<Warning> {
         Warning::GroupTestNotComputed { error: "There are no events.".into() },
         Warning::CutPointsIgnored { cuts: vec![2000.0], column: "time".into(), longest: 999.0 },
         Warning::IntervalWithoutEvents { interval: "(900+)".into(), column: "time".into(), covariates: vec!["age".into()] },
+        Warning::NoCompetingEventChosen { column: "event".into() },
+        Warning::TimeBeyondFollowUp { curve: "M".into(), time: 400.0 },
+        Warning::FineGrayNotComputed { error: "No patient has the event of interest.".into() },
+        Warning::InteractionTestNotComputed { variable: "sex".into(), error: "no interaction term can be estimated.".into() },
         Warning::NoMultivariableModel { threshold: 0.05 },
         Warning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()], univariate: true },
         Warning::NoTest { variable: "x".into(), reason: NoTestReason::FewerThanTwoValues },
@@ -178,6 +182,10 @@ fn every_warning() -> Vec<Warning> {
             | Warning::GroupTestNotComputed { .. }
             | Warning::CutPointsIgnored { .. }
             | Warning::IntervalWithoutEvents { .. }
+            | Warning::NoCompetingEventChosen { .. }
+            | Warning::TimeBeyondFollowUp { .. }
+            | Warning::FineGrayNotComputed { .. }
+            | Warning::InteractionTestNotComputed { .. }
             | Warning::NoMultivariableModel { .. }
             | Warning::Separation { .. }
             | Warning::NoTest { .. }
@@ -589,4 +597,38 @@ fn cohort_codes() {
     assert!(codes(&endpoint("ttp").warnings).contains(&"censored_without_assessment"));
     let json: Value = serde_json::to_value(&endpoint("os").warnings[0]).unwrap();
     assert_eq!((json["code"].as_str(), json["endpoint"].as_str()), (Some("endpoint_records_left_out"), Some("os")));
+}
+
+#[test]
+fn competing_risks_and_subgroup_codes() {
+    use survcalc_analysis::analyses::{competing, subgroup};
+    use survcalc_analysis::request;
+    let mut text = String::from("time,status,arm,x,x2,site\n");
+    for i in 0..40 {
+        let status = [0, 1, 2, 1][i % 4];
+        let arm = if i % 2 == 0 { "A" } else { "B" };
+        let x = (i % 7) as f64;
+        // site equals arm: each site has one arm only.
+        text.push_str(&format!("{},{status},{arm},{x},{},{}\n", 1 + i, 2.0 * x, if arm == "A" { "s1" } else { "s2" }));
+    }
+    let t = csv(&text);
+    let req = |v: serde_json::Value| -> competing::CompetingRequest { request::from_value(&v, "competing risks").unwrap() };
+    let r = competing::run(&t, &req(json!({"time": "time", "event": "status", "event_values": [1], "times": [100]}))).unwrap();
+    let c = codes(&r.warnings);
+    assert!(c.contains(&"no_competing_event_chosen") && c.contains(&"time_beyond_follow_up"), "{c:?}");
+    let r = competing::run(
+        &t,
+        &req(json!({"time": "time", "event": "status", "event_values": [1], "competing_values": [2],
+            "covariates": [{"column": "x"}, {"column": "x2"}]})),
+    )
+    .unwrap();
+    assert!(codes(&r.warnings).contains(&"fine_gray_not_computed"), "{:?}", codes(&r.warnings));
+    let s: subgroup::SubgroupRequest = request::from_value(
+        &json!({"outcome": {"time": "time", "event": "status", "event_values": [1]},
+            "treatment": {"column": "arm"}, "subgroups": ["site"]}),
+        "subgroups",
+    )
+    .unwrap();
+    let r = subgroup::run(&t, &s).unwrap();
+    assert_eq!(codes(&r.warnings), ["interaction_test_not_computed"]);
 }

@@ -162,6 +162,8 @@ struct Layout {
     log_lo: f64,
     log_hi: f64,
     panels: Vec<PanelLayout>,
+    /// Left edges of the count columns.
+    count_x: Vec<f64>,
 }
 
 /// A label longer than this (CSS px) wraps before the plots shrink.
@@ -178,6 +180,8 @@ struct Columns {
     label_need: f64,
     /// Per panel: the "OR (95% CI)" and p columns.
     text: Vec<(f64, f64)>,
+    /// Widths of the count columns (n, events) after the labels.
+    counts: Vec<f64>,
     /// Everything but the label column and the plots.
     fixed: f64,
 }
@@ -199,7 +203,7 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
     let text: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let mut ci = tw(&header) * BOLD_WIDTH;
-            let mut p = tw("p") * BOLD_WIDTH;
+            let mut p = tw(&p_header(plot)) * BOLD_WIDTH;
             for row in &plot.rows {
                 if row.is_reference {
                     ci = ci.max(tw("reference"));
@@ -211,11 +215,30 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
             (ci + 16.0 * s, p + 4.0 * s)
         })
         .collect();
-    let fixed = text.iter().map(|(c, p)| GAP_TEXT * s + c + p).sum::<f64>()
+    let counts: Vec<f64> = plot
+        .count_columns
+        .iter()
+        .enumerate()
+        .map(|(k, header)| {
+            let cells = plot.rows.iter().filter_map(|r| r.counts.get(k)).map(|c| tw(c)).fold(0.0, f64::max);
+            cells.max(tw(header) * BOLD_WIDTH) + 14.0 * s
+        })
+        .collect();
+    let fixed = counts.iter().sum::<f64>()
+        + text.iter().map(|(c, p)| GAP_TEXT * s + c + p).sum::<f64>()
         + GAP_PANELS * s * (n as f64 - 1.0)
         + GAP_LABEL * s
         + 2.0 * MARGIN * s;
-    Columns { label_need, text, fixed }
+    Columns { label_need, text, counts, fixed }
+}
+
+/// The p column's header.
+fn p_header(plot: &ForestPlot) -> String {
+    if present(&plot.p_label) {
+        plot.p_label.clone()
+    } else {
+        "p".to_string()
+    }
 }
 
 const GAP_LABEL: f64 = 8.0;
@@ -259,6 +282,11 @@ impl Layout {
 
         let mut panels = Vec::with_capacity(cols.text.len());
         let mut x = MARGIN * s + label_w + GAP_LABEL * s;
+        let mut count_x = Vec::with_capacity(cols.counts.len());
+        for w in &cols.counts {
+            count_x.push(x);
+            x += w;
+        }
         for (ci_w, p_w) in &cols.text {
             let plot_x0 = x;
             let plot_x1 = x + plot_w;
@@ -332,6 +360,7 @@ impl Layout {
             log_lo,
             log_hi,
             panels,
+            count_x,
         }
     }
 
@@ -479,7 +508,11 @@ pub fn draw<DB: DrawingBackend>(
             layout.ci_x,
             header_centre,
         )?;
-        text_at("p", bold(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, layout.p_x, header_centre)?;
+        text_at(&p_header(plot), bold(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, layout.p_x, header_centre)?;
+    }
+    for (header, x) in plot.count_columns.iter().zip(&lay.count_x) {
+        let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
+        text_at(header, bold(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, *x, header_centre)?;
     }
     let rule_y = px(lay.rows_top);
     root.draw(&PathElement::new(
@@ -561,6 +594,9 @@ pub fn draw<DB: DrawingBackend>(
             )?;
         }
 
+        for (cell, cx) in row.counts.iter().zip(&lay.count_x) {
+            text_at(cell, font(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, *cx, y)?;
+        }
         for (p, layout) in lay.panels.iter().enumerate() {
             if row.is_reference {
                 text_at(
@@ -650,7 +686,7 @@ mod tests {
     }
 
     fn row(label: &str, indent: bool, estimates: Vec<Option<ForestEstimate>>) -> ForestRow {
-        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates }
+        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: Vec::new() }
     }
 
     pub(crate) fn example() -> ForestPlot {
@@ -699,6 +735,7 @@ mod tests {
                     vec![est(0.62, 0.41, 0.93, 0.021, "0.62 (0.41–0.93)", "0.021"), None],
                 ),
             ],
+            ..ForestPlot::default()
         }
     }
 

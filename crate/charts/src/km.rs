@@ -27,12 +27,12 @@ type Staircase = Vec<(f64, f64)>;
 
 /// Upper and lower confidence staircases. The band stops where a limit is
 /// undefined (S = 0 on the log scale).
-fn ci_band(c: &KmPlotCurve) -> (Staircase, Staircase) {
+fn ci_band(c: &KmPlotCurve, start: f64) -> (Staircase, Staircase) {
     let defined = |(l, u): (&Option<f64>, &Option<f64>)| l.zip(*u);
     let (lo, hi): (Vec<f64>, Vec<f64>) = c.lower.iter().zip(&c.upper).map_while(defined).unzip();
     let n = lo.len().min(c.time.len());
     let end = c.time.get(n).copied().unwrap_or(c.max_time);
-    (steps(&c.time[..n], &hi, 1.0, end), steps(&c.time[..n], &lo, 1.0, end))
+    (steps(&c.time[..n], &hi, start, end), steps(&c.time[..n], &lo, start, end))
 }
 
 /// An axis-aligned box in pixels, relative to the plotting area's top left.
@@ -89,14 +89,14 @@ fn ink(plot: &KmPlot, x_max: f64, g: &LegendGeometry) -> Vec<(Rect, f64)> {
     let px = |(t, s): (f64, f64)| (t / x_max * w, (1.0 - s) * h);
     let mut out = Vec::new();
     for c in &plot.curves {
-        let pts = steps(&c.time, &c.surv, 1.0, c.max_time);
+        let pts = steps(&c.time, &c.surv, plot.start, c.max_time);
         out.extend(pts.windows(2).map(|p| (Rect::around(px(p[0]), px(p[1]), g.line), 1.0)));
         for (&t, &s) in c.censor_time.iter().zip(&c.censor_surv) {
             let (x, y) = px((t, s));
             out.push((Rect { x0: x - g.line, y0: y - g.mark, x1: x + g.line, y1: y + g.mark }, 1.0));
         }
         if plot.show_ci {
-            let (hi, lo) = ci_band(c);
+            let (hi, lo) = ci_band(c, plot.start);
             // Both staircases share their x; piece i spans x_i..x_{i+1}.
             for (u, l) in hi.windows(2).zip(&lo) {
                 out.push((Rect::around(px(u[0]), px((u[1].0, l.1)), 0.0), BAND_WEIGHT));
@@ -219,7 +219,7 @@ pub fn draw<DB: DrawingBackend>(
     let font = |px: f64| ("sans-serif", frame.font(px)).into_font();
     let row_h = frame.px(20.0);
     let table_h = if plot.risk_table {
-        row_h * (plot.curves.len() as i32 + 1) + frame.px(16.0)
+        row_h * (plot.curves.iter().filter(|c| !c.at_risk.is_empty()).count() as i32 + 1) + frame.px(16.0)
     } else {
         0
     };
@@ -264,13 +264,13 @@ pub fn draw<DB: DrawingBackend>(
     for (i, c) in plot.curves.iter().enumerate() {
         let colour = series_colour(i);
         if plot.show_ci {
-            let (mut band, mut lower) = ci_band(c);
+            let (mut band, mut lower) = ci_band(c, plot.start);
             lower.reverse();
             band.extend(lower);
             chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.14).filled())))?;
         }
         chart.draw_series(LineSeries::new(
-            steps(&c.time, &c.surv, 1.0, c.max_time),
+            steps(&c.time, &c.surv, plot.start, c.max_time),
             colour.stroke_width(frame.px(2.0).max(1) as u32),
         ))?;
         let half = frame.px(5.0);
@@ -295,8 +295,9 @@ pub fn draw<DB: DrawingBackend>(
         let top = total_h as i32 - table_h + frame.px(6.0);
         let bold = ("sans-serif", frame.font(13.0), FontStyle::Bold).into_font();
         root.draw_text("Number at risk", &bold.into_text_style(root), (frame.px(8.0), top))?;
-        for (i, c) in plot.curves.iter().enumerate() {
-            let y = top + row_h * (i as i32 + 1);
+        // Curves without numbers at risk (a second cause of a group) have no row.
+        for (row, (i, c)) in plot.curves.iter().enumerate().filter(|(_, c)| !c.at_risk.is_empty()).enumerate() {
+            let y = top + row_h * (row as i32 + 1);
             let mut name = c.label.clone();
             if name.chars().count() > 22 {
                 name = name.chars().take(21).collect::<String>() + "…";
@@ -350,6 +351,7 @@ mod tests {
             show_ci: true,
             annotation: Some("Log-rank p = 0.065".into()),
             risk_table: true,
+            start: 1.0,
         }
     }
 

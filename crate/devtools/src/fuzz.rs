@@ -16,7 +16,7 @@
 
 use arbitrary::{Result as ArbResult, Unstructured};
 use serde_json::{json, Map, Value};
-use survcalc_analysis::analyses::{baseline, cohort, cox, km, models, rates};
+use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup};
 use survcalc_analysis::request;
 use survcalc_analysis::summary;
 use survcalc_analysis::table::{self, ReadOptions};
@@ -51,13 +51,15 @@ fn exercise_unstructured(u: &mut Unstructured) -> ArbResult<Outcome> {
     let columns: Vec<String> = table.column_names().iter().map(|s| s.to_string()).collect();
     let n_requests = u.int_in_range(1..=4)?;
     for _ in 0..n_requests {
-        let kind = u.int_in_range(0..=5)?;
+        let kind = u.int_in_range(0..=7)?;
         let (ran, ok) = match kind {
             0 => run(&km_request(u, &columns)?, "Kaplan–Meier", |r| km::run(&table, r)),
             1 => run(&cox_request(u, &columns)?, "Cox regression", |r| cox::run(&table, r)),
             2 => run(&model_table_request(u, &columns)?, "the model table", |r| models::run(&table, r)),
             3 => run(&baseline_request(u, &columns)?, "Table 1", |r| baseline::run(&table, r)),
             4 => run(&rates_request(u, &columns)?, "rates", |r| rates::run(&table, r)),
+            6 => run(&competing_request(u, &columns)?, "competing risks", |r| competing::run(&table, r)),
+            7 => run(&subgroup_request(u, &columns)?, "the subgroup analysis", |r| subgroup::run(&table, r)),
             _ => {
                 let json = cohort_request(u, &columns)?;
                 run(&json, "classification", |r| cohort::run(&mut table, r))
@@ -318,6 +320,10 @@ fn km_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     maybe(&mut o, u, "pairwise", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "landmark", v)?;
+    let v = choice(u, &["band", "log", "log-log", "plain", "symmetric"])?;
+    maybe(&mut o, u, "median_ci", v)?;
+    let v = preset(u)?;
+    maybe(&mut o, u, "preset", v)?;
     if u.ratio(1, 6)? {
         let a = json!(u.choose(&CELLS)?);
         let b = json!(u.choose(&CELLS)?);
@@ -347,6 +353,8 @@ fn cox_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     maybe(&mut o, u, "conf_level", v)?;
     let v = choice(u, &["km", "identity", "rank", "log"])?;
     maybe(&mut o, u, "zph_transform", v)?;
+    let v = preset(u)?;
+    maybe(&mut o, u, "preset", v)?;
     if u.ratio(1, 5)? {
         let c = column(u, columns)?;
         let origin = column(u, columns)?;
@@ -383,6 +391,8 @@ fn model_table_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Va
     maybe(&mut o, u, "conf_level", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "decimals", v)?;
+    let v = preset(u)?;
+    maybe(&mut o, u, "preset", v)?;
     Ok(Value::Object(o))
 }
 
@@ -398,6 +408,8 @@ fn baseline_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value
     maybe(&mut o, u, "yates", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "expected_threshold", v)?;
+    let v = preset(u)?;
+    maybe(&mut o, u, "preset", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "decimals", v)?;
     Ok(Value::Object(o))
@@ -415,6 +427,53 @@ fn rates_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     maybe(&mut o, u, "conf_level", v)?;
     let v = choice(u, &["clopper_pearson", "wilson"])?;
     maybe(&mut o, u, "ci", v)?;
+    Ok(Value::Object(o))
+}
+
+fn preset(u: &mut Unstructured) -> ArbResult<Value> {
+    choice(u, &["r", "stata", "sas", "spss", "prism"])
+}
+
+fn competing_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
+    let mut o = survival_core(u, columns)?;
+    o.insert("competing_values".into(), codes(u)?);
+    let v = column(u, columns)?;
+    maybe(&mut o, u, "group", v)?;
+    let v = choice(u, &["gray", "infinitesimal_jackknife"])?;
+    maybe(&mut o, u, "variance", v)?;
+    let v = choice(u, &["log", "log-log", "plain"])?;
+    maybe(&mut o, u, "conf_type", v)?;
+    let v = number(u)?;
+    maybe(&mut o, u, "conf_level", v)?;
+    let v = numbers(u)?;
+    maybe(&mut o, u, "times", v)?;
+    let v = number(u)?;
+    maybe(&mut o, u, "rho", v)?;
+    if u.ratio(1, 2)? {
+        o.insert("covariates".into(), terms(u, columns)?);
+    }
+    let v = choice(u, &["per_cause", "stacked"])?;
+    maybe(&mut o, u, "plot_style", v)?;
+    Ok(Value::Object(o))
+}
+
+fn subgroup_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
+    let mut o = Map::new();
+    let outcome = if u.ratio(1, 2)? {
+        json!({ "column": column(u, columns)?, "event_values": codes(u)? })
+    } else {
+        Value::Object(survival_core(u, columns)?)
+    };
+    o.insert("outcome".into(), outcome);
+    o.insert("treatment".into(), term(u, columns)?);
+    o.insert("subgroups".into(), column_list(u, columns)?);
+    if u.ratio(1, 3)? {
+        o.insert("adjust".into(), terms(u, columns)?);
+    }
+    let v = choice(u, &["efron", "breslow"])?;
+    maybe(&mut o, u, "ties", v)?;
+    let v = number(u)?;
+    maybe(&mut o, u, "conf_level", v)?;
     Ok(Value::Object(o))
 }
 

@@ -10,7 +10,7 @@
 //! is listed with its message and the other steps still run.
 
 use serde::Serialize;
-use survcalc_analysis::analyses::{baseline, cohort, cox, km, models, rates, DisplayTable};
+use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup, DisplayTable};
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep};
 use survcalc_analysis::export::{dataset_csv, html_escape};
 use survcalc_analysis::methods::{methods, MethodsText};
@@ -187,6 +187,40 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.csv.clone() });
                 out.tables.push(("Rates".into(), x.table.clone()));
                 out.texts.extend(x.test_text.iter().cloned());
+                out.texts.push(x.settings_text.clone());
+                out.warnings = warning_texts(&x.warnings);
+            }
+            AnalysisStep::CompetingRisks(r) => {
+                out.title = format!("Competing risks: {}", r.time);
+                let c = competing::run(table, r)?;
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&c.plot, &frame())? });
+                }
+                let mut tables = vec![("Cumulative incidence", &c.summary_table)];
+                tables.extend(c.at_times_table.as_ref().map(|t| ("Cumulative incidence at times", t)));
+                tables.extend(c.fine_gray.as_ref().map(|f| ("Fine-Gray subdistribution hazard ratios", &f.shr_table)));
+                for (name, t) in tables {
+                    out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
+                    out.tables.push((name.to_string(), t.clone()));
+                }
+                out.texts.extend(c.test_text.iter().cloned());
+                if let Some(f) = &c.fine_gray {
+                    out.texts.push(f.n_text.clone());
+                    out.texts.extend(f.tests_text.iter().cloned());
+                }
+                out.texts.push(c.settings_text.clone());
+                out.warnings = warning_texts(&c.warnings);
+            }
+            AnalysisStep::Subgroups(r) => {
+                let x = subgroup::run(table, r)?;
+                out.title = format!("Subgroups: {}", x.comparison);
+                let mut f = frame();
+                f.height = survcalc_charts::forest::preferred_height(&x.plot, &f);
+                if figures == Figures::All {
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&x.plot, &f)? });
+                }
+                out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.table.to_csv() });
+                out.tables.push(("Subgroups".into(), x.table.clone()));
                 out.texts.push(x.settings_text.clone());
                 out.warnings = warning_texts(&x.warnings);
             }

@@ -43,6 +43,14 @@ pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
     to_js(&session.to_value().map_err(js_error)?)
 }
 
+/// Every setting a "match another program" preset makes, for one program
+/// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
+#[wasm_bindgen(js_name = presetChoices)]
+pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
+    let program: survcalc_analysis::presets::Program = request(program, "the preset")?;
+    to_js(&survcalc_analysis::presets::choices(program))
+}
+
 /// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
 /// "html" text, for download and for the clipboard.
 #[wasm_bindgen(js_name = exportTable)]
@@ -177,5 +185,19 @@ impl Dataset {
     pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "rates")?;
         to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
+
+    /// Competing risks: cumulative incidence per group (Aalen–Johansen),
+    /// Gray's test, Fine–Gray regression, the cause-specific Cox request.
+    #[wasm_bindgen(js_name = competingRisks)]
+    pub fn competing_risks(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "competing risks")?;
+        to_js(&analyses::competing::run(&self.table, &request).map_err(js_error)?)
+    }
+
+    /// Treatment effect by subgroup with interaction tests (FSTG02 forest plot).
+    pub fn subgroups(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "the subgroup analysis")?;
+        to_js(&analyses::subgroup::run(&self.table, &request).map_err(js_error)?)
     }
 }

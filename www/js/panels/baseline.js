@@ -130,6 +130,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       continuous_summary: summarySel.value,
       continuous_test: testSel.value,
       yates: yates.checked,
+      preset: state.preset ?? null,
     };
   }
 
@@ -234,5 +235,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     run();
   }
 
+  // A "match another program" choice recomputes a table already shown.
+  document.addEventListener("survcalc:preset", () => current && run());
   return { element, onData };
 }

@@ -161,6 +161,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
         }
         : null,
       time_split: timeSplit(),
+      preset: state.preset ?? null,
     };
   }
 
@@ -239,6 +240,8 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   tvColumn.addEventListener("change", syncTimeVarying);
   time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); syncSplit(); });
   fit.addEventListener("click", run);
+  // A "match another program" choice re-fits a model already shown.
+  document.addEventListener("survcalc:preset", () => current && !results.hidden && run());
   png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
   svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));
   let resizeTimer;

@@ -115,6 +115,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
       ci: ci.value,
       ties: ties.value,
       conf_level: 0.95,
+      preset: state.preset ?? null,
     };
   }
 
@@ -206,5 +207,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
   });
 
+  // A "match another program" choice re-fits a table already shown.
+  document.addEventListener("survcalc:preset", () => current && run());
   return { element, onData };
 }

@@ -2,6 +2,7 @@
 //! variable (crate::baseline, gtsummary's rules), the table laid out
 //! for the page, and the CSV / tab-separated / HTML exports.
 
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -107,6 +108,22 @@ pub struct BaselineRequest {
     pub percent_decimals: usize,
     /// Decimals of continuous summaries; `None`: chosen from the values.
     pub decimals: Option<usize>,
+    /// Match another program's defaults: sets `yates` (overriding it) and
+    /// reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl BaselineRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                BaselineRequest { yates: presets::defaults(program).yates, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for BaselineRequest {
@@ -122,6 +139,7 @@ impl Default for BaselineRequest {
             overall: core.overall,
             percent_decimals: core.percent_decimals,
             decimals: core.decimals,
+            preset: None,
         }
     }
 }
@@ -166,6 +184,8 @@ pub struct BaselineResult {
     pub tsv: String,
     pub html: String,
     pub warnings: Vec<Warning>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {
@@ -230,6 +250,9 @@ fn display(table: &BaselineTable) -> BaselineDisplay {
 }
 
 pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, String> {
+    let resolved = request.resolved();
+    let request: &BaselineRequest = &resolved;
+    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::Table1Yates]));
     if request.group.trim().is_empty() {
         return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
     }
@@ -248,7 +271,8 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
     Ok(BaselineResult {
         display: display(&table),
         footnotes: table.footnotes.iter().map(|f| DisplayFootnote { mark: f.mark.clone(), test: f.test.clone() }).collect(),
-        settings_text: settings_text(request, &table),
+        settings_text: settings_text(request, &table) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        preset,
         csv: table.to_csv(),
         tsv: table.to_tsv(),
         html: table.to_html(),

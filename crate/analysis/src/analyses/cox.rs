@@ -22,6 +22,7 @@ use crate::design::{
 use crate::format;
 use survcalc_stats::wald::{rows_variance, wald_test_zero};
 use crate::table::{ColumnData, Table};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use crate::provenance;
 use crate::warning::{Context, ImmortalTimeRole, Warning};
 
@@ -58,6 +59,22 @@ pub struct CoxRequest {
     /// Covariates with one hazard ratio per interval between cut points
     /// (right-censored data only; not with `time_varying`).
     pub time_split: Option<TimeSplitSpec>,
+    /// Match another program's defaults: sets `ties` (overriding it) and
+    /// reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl CoxRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                CoxRequest { ties: presets::defaults(program).cox_ties, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for CoxRequest {
@@ -78,6 +95,7 @@ impl Default for CoxRequest {
             decimals: 2,
             time_varying: None,
             time_split: None,
+            preset: None,
         }
     }
 }
@@ -135,6 +153,8 @@ pub struct CoxResult {
     pub time_varying: Option<TimeVaryingSummary>,
     /// Present when the request had `time_split`.
     pub time_split: Option<TimeSplitSummary>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
@@ -322,6 +342,9 @@ struct ModelInput<'a> {
 /// Runs the Cox request as a recipe: check the choices, read the rows,
 /// split them at the switch or the cut points, fit, then word the numbers.
 pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
+    let resolved = request.resolved();
+    let request: &CoxRequest = &resolved;
+    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::CoxTies]));
     let choices = check_request(request)?;
     let mut input = read_model_input(table, request, &choices)?;
     let time_varying = apply_time_varying(&mut input, &choices)?;
@@ -347,7 +370,9 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         zph_text: zph_text(request.zph_transform),
         dropped: dropped_rows(&input),
         n_text: n_text(&fit, &input, &choices, time_varying.as_ref(), time_split.as_ref()),
-        settings_text: settings_text(request, &choices, &input, (time_varying.as_ref(), time_split.as_ref()), !hr.term_tests.is_empty()),
+        settings_text: settings_text(request, &choices, &input, (time_varying.as_ref(), time_split.as_ref()), !hr.term_tests.is_empty())
+            + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        preset,
         warnings,
         plot: forest_plot(request, &fit, &choices, n_used, hr.forest_rows),
         term_tests: hr.term_tests,
@@ -903,6 +928,7 @@ fn forest_plot(request: &CoxRequest, fit: &CoxFit, choices: &Choices, n_patients
         column_label: format!("HR ({}% CI)", choices.level),
         panels: vec![ForestPanel { title: "Hazard ratio".to_string() }],
         rows,
+        ..ForestPlot::default()
     }
 }
 

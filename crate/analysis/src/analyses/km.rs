@@ -9,7 +9,8 @@ use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use crate::format;
-use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
+use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use statrs::distribution::{ContinuousCDF, Normal};
 use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
@@ -59,6 +60,27 @@ pub struct KmRequest {
     /// survRM2's `rmst2` reports arm = 1 minus arm = 0; with more groups,
     /// no difference.
     pub rmst_contrast: Option<Vec<String>>,
+    /// How the median's CI is computed: "band" (where the drawn band crosses
+    /// 0.5, R's), Brookmeyer–Crowley on the "log", "log-log" or "plain"
+    /// scale, or "symmetric" (median ± z·SE, SPSS's).
+    pub median_ci: MedianCiMethod,
+    /// Match another program's defaults: sets `conf_type`, `median_ci` and
+    /// `rho` (overriding them) and reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl KmRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                let d = presets::defaults(program);
+            KmRequest { conf_type: d.km_conf_type, median_ci: d.median_ci, rho: d.logrank_rho, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for KmRequest {
@@ -81,8 +103,19 @@ impl Default for KmRequest {
             pairwise: None,
             landmark: None,
             rmst_contrast: None,
+            median_ci: MedianCiMethod::Band,
+            preset: None,
         }
     }
+}
+
+/// The median of one curve with its CI by the request's `median_ci`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurveMedian {
+    /// As shown in the tables ("All patients" for the overall curve).
+    pub label: String,
+    #[serde(flatten)]
+    pub estimate: MedianEstimate,
 }
 
 /// Survival of one curve at the requested times, as R's `summary(fit,
@@ -181,6 +214,10 @@ pub struct KmResult {
     pub rmst_difference: Option<RmstContrast>,
     /// The median follow-up of `follow_up_text`.
     pub follow_up: Option<FollowUp>,
+    /// Each curve's median and CI by `median_ci` (the summary table's).
+    pub medians: Vec<CurveMedian>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 /// Group codes of the analysed patients and the labels they index.
@@ -214,6 +251,8 @@ fn immortal_time_note(table: &Table, request: &KmRequest) -> Option<Warning> {
 }
 
 pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
+    let resolved = request.resolved();
+    let request: &KmRequest = &resolved;
     let censor_values = match &request.censor_values {
         Some(v) => v.clone(),
         None => {
@@ -395,6 +434,12 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
     let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };
 
+    let medians: Vec<(Option<usize>, MedianEstimate)> = fit
+        .curves
+        .iter()
+        .map(|c| c.median_ci(request.median_ci, request.conf_level).map(|m| (c.group, m)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let summary_table = DisplayTable {
         header: vec![
             group_name.clone().unwrap_or_else(|| "Patients".into()),
@@ -413,7 +458,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
                     c.n.to_string(),
                     c.events.to_string(),
-                    format::median_ci(c.median.quantile, c.median.lower, c.median.upper, decimals),
+                    medians
+                        .iter()
+                        .find(|m| m.0 == c.group)
+                        .map_or_else(String::new, |(_, m)| format::median_ci(m.median, m.lower, m.upper, decimals)),
                 ]
             })
             .collect(),
@@ -599,12 +647,13 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             format!("{name} {}", format::p_phrase(lr.p))
         }),
         risk_table: true,
+        start: 1.0,
     };
 
     let mut settings = vec![
         "Kaplan–Meier estimate (as R's survfit).".to_string(),
         format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
-        "Median CI: where the confidence limits cross 0.5 (Brookmeyer–Crowley, as R).".to_string(),
+        median_ci_text(request.median_ci, request.conf_type),
         format!(
             "Event: {} = {}; censored: {} = {}.",
             request.event,
@@ -629,7 +678,23 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         ));
     }
 
+    let preset = request.preset.map(|p| {
+        let report = presets::report(p, &[PresetSetting::KmConfType, PresetSetting::MedianCi, PresetSetting::Logrank]);
+        settings.push(report.text.clone());
+        report
+    });
+    let medians = fit
+        .curves
+        .iter()
+        .zip(medians)
+        .map(|(c, (_, estimate))| CurveMedian {
+            label: if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+            estimate,
+        })
+        .collect();
     Ok(KmResult {
+        medians,
+        preset,
         n_used: time.len(),
         dropped: input.dropped.clone(),
         fit,
@@ -653,6 +718,35 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst_difference,
         follow_up,
     })
+}
+
+/// How the median's CI was computed, in words.
+fn median_ci_text(method: MedianCiMethod, band: ConfType) -> String {
+    let scale = |c: ConfType| match c {
+        ConfType::Log => "log",
+        ConfType::LogLog => "log-log",
+        ConfType::Plain => "plain",
+    };
+    match method {
+        MedianCiMethod::Band => format!(
+            "Median CI: where the confidence limits ({} scale) cross 0.5 (Brookmeyer–Crowley, as R).",
+            scale(band)
+        ),
+        MedianCiMethod::Log | MedianCiMethod::LogLog | MedianCiMethod::Plain => {
+            let c = match method {
+                MedianCiMethod::Log => ConfType::Log,
+                MedianCiMethod::LogLog => ConfType::LogLog,
+                _ => ConfType::Plain,
+            };
+            format!("Median CI: Brookmeyer–Crowley on the {} scale (where that band crosses 0.5).", scale(c))
+        }
+        MedianCiMethod::Symmetric => format!(
+            "Median CI: symmetric, median ± z·SE with SE = Greenwood SE of S at the median / the density there (Collett's \
+             estimate: slope of S between the last event time with S ≥ {0} and the first with S ≤ {1}), as SPSS prints it.",
+            0.5 + km::SYMMETRIC_MEDIAN_EPSILON,
+            0.5 - km::SYMMETRIC_MEDIAN_EPSILON
+        ),
+    }
 }
 
 /// Standard normal quantile of a two-sided interval at `conf_level`.

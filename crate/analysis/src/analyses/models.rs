@@ -4,6 +4,7 @@
 //! Logistic (R's glm, or logistf's Firth) or Cox (coxph) from
 //! survcalc-analysis's `model_table`; this layer words and lays it out.
 
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
@@ -72,6 +73,23 @@ pub struct ModelTableRequest {
     pub term_test: TermTest,
     pub conf_level: f64,
     pub decimals: usize,
+    /// Match another program's defaults: sets `ci` and `ties` (overriding
+    /// them) and reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl ModelTableRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                let d = presets::defaults(program);
+            ModelTableRequest { ci: d.logistic_ci, ties: d.cox_ties, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for ModelTableRequest {
@@ -88,6 +106,7 @@ impl Default for ModelTableRequest {
             term_test: d.term_test,
             conf_level: d.conf_level,
             decimals: d.decimals,
+            preset: None,
         }
     }
 }
@@ -118,6 +137,8 @@ pub struct ModelTableResult {
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 
@@ -270,6 +291,8 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
 }
 
 pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResult, String> {
+    let resolved = request.resolved();
+    let request: &ModelTableRequest = &resolved;
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
     let candidates = clean_terms(table, &request.candidates);
@@ -446,6 +469,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 is_header: r.kind == RowKind::Factor,
                 is_reference: false,
                 estimates,
+                ..ForestRow::default()
             }
         })
         .collect();
@@ -459,6 +483,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         column_label: format!("{e} ({level} CI)"),
         panels,
         rows: forest_rows,
+        ..ForestPlot::default()
     };
 
     let events_word = match t.model {
@@ -499,9 +524,14 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     if kind == OutcomeType::Binary && request.firth {
         outcome_sentence.push_str(" Firth's correction is applied to every model (as logistf).");
     }
+    let preset = request.preset.map(|p| {
+        let setting = if kind == OutcomeType::Binary { PresetSetting::LogisticCi } else { PresetSetting::CoxTies };
+        presets::report(p, &[setting])
+    });
     let settings_text = format!(
-        "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.",
-        t.settings
+        "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.{}",
+        t.settings,
+        preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default()
     );
     let model_fit_text = t.multivariable.as_ref().map(|m| model_fit_text(&m.fit));
     let csv = table_csv(&t, &level);
@@ -517,6 +547,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         warnings,
         plot,
         csv,
+        preset,
         table: t,
     })
 }

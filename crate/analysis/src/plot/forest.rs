@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Everything the figure shows, already computed and formatted by the fit.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ForestPlot {
     pub title: String,
     /// x-axis label, e.g. "Odds ratio" or "Hazard ratio".
@@ -18,6 +18,14 @@ pub struct ForestPlot {
     /// "Multivariable"); all panels share one x-axis range.
     pub panels: Vec<ForestPanel>,
     pub rows: Vec<ForestRow>,
+    /// Headers of text columns between the labels and the first panel
+    /// (e.g. "n", "Events" of a subgroup plot, the FSTG02 layout); each row
+    /// gives its cells in `ForestRow::counts`.
+    #[serde(default)]
+    pub count_columns: Vec<String>,
+    /// Header of the p column; empty: "p".
+    #[serde(default)]
+    pub p_label: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -42,6 +50,8 @@ pub struct ForestRow {
     /// One entry per panel, in panel order; `None` (or missing) leaves the
     /// panel blank on this row (term not in that model).
     pub estimates: Vec<Option<ForestEstimate>>,
+    /// Cells of `ForestPlot::count_columns`, in order.
+    pub counts: Vec<String>,
 }
 
 /// An estimate with its CI. Limits that are missing, infinite, NaN or not

@@ -16,6 +16,14 @@ pub struct KmPlot {
     /// E.g. "Log-rank p = 0.065"; drawn in the lower left of the plot.
     pub annotation: Option<String>,
     pub risk_table: bool,
+    /// The curves' value at time 0: 1 for survival, 0 for a cumulative
+    /// incidence (which rises from 0).
+    #[serde(default = "survival_start")]
+    pub start: f64,
+}
+
+fn survival_start() -> f64 {
+    1.0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,7 +38,8 @@ pub struct KmPlotCurve {
     pub max_time: f64,
     pub censor_time: Vec<f64>,
     pub censor_surv: Vec<f64>,
-    /// Number at risk at each of `KmPlot::ticks`.
+    /// Number at risk at each of `KmPlot::ticks`; empty: the curve has no
+    /// row in the risk table (a second cause of the same group).
     pub at_risk: Vec<u64>,
 }
 
