@@ -16,6 +16,7 @@ use crate::analyses::cox::CoxRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::ModelTableRequest;
 use crate::analyses::rates::RatesRequest;
+use crate::derive::DeriveRequest;
 use crate::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use crate::table::ReadOptions;
 use serde::de::{self, DeserializeOwned, Deserializer};
@@ -52,6 +53,9 @@ pub struct DatasetSource {
 pub enum AnalysisStep {
     /// `classify`: endpoints and resistance groups added as columns.
     Classify(CohortRequest),
+    /// `derive`: one derived column (a cut, transform, recode or time
+    /// between dates) added for the steps after it.
+    Derive(DeriveRequest),
     KaplanMeier(KmRequest),
     Cox(CoxRequest),
     ModelTable(ModelTableRequest),
@@ -60,13 +64,15 @@ pub enum AnalysisStep {
 }
 
 /// The values of a step's `analysis`, in the order of [`AnalysisStep`].
-pub const ANALYSIS_KINDS: &[&str] = &["classify", "kaplan_meier", "cox", "model_table", "baseline_table", "rates"];
+pub const ANALYSIS_KINDS: &[&str] =
+    &["classify", "derive", "kaplan_meier", "cox", "model_table", "baseline_table", "rates"];
 
 impl AnalysisStep {
     /// The step's `analysis` tag.
     pub fn kind(&self) -> &'static str {
         match self {
             AnalysisStep::Classify(_) => "classify",
+            AnalysisStep::Derive(_) => "derive",
             AnalysisStep::KaplanMeier(_) => "kaplan_meier",
             AnalysisStep::Cox(_) => "cox",
             AnalysisStep::ModelTable(_) => "model_table",
@@ -79,6 +85,7 @@ impl AnalysisStep {
     pub fn what(kind: &str) -> &'static str {
         match kind {
             "classify" => "classification",
+            "derive" => "a derived column",
             "kaplan_meier" => "Kaplan–Meier",
             "cox" => "Cox regression",
             "model_table" => "the model table",
@@ -130,6 +137,7 @@ fn read_step(kind: &str, step: &Map<String, Value>) -> Result<AnalysisStep, Requ
     }
     Ok(match kind {
         "classify" => AnalysisStep::Classify(read(&options)?),
+        "derive" => AnalysisStep::Derive(read(&options)?),
         "kaplan_meier" => AnalysisStep::KaplanMeier(read(&options)?),
         "cox" => AnalysisStep::Cox(read(&options)?),
         "model_table" => AnalysisStep::ModelTable(read(&options)?),

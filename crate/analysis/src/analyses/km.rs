@@ -12,6 +12,8 @@ use crate::format;
 use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
 use statrs::distribution::{ContinuousCDF, Normal};
 use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::provenance;
 use crate::warning::{ImmortalTimeRole, Warning};
@@ -59,6 +61,8 @@ pub struct KmRequest {
     /// survRM2's `rmst2` reports arm = 1 minus arm = 0; with more groups,
     /// no difference.
     pub rmst_contrast: Option<Vec<String>>,
+    /// Only the patients of this analysis set (see [`Filter`]).
+    pub filter: Option<Filter>,
 }
 
 impl Default for KmRequest {
@@ -81,6 +85,7 @@ impl Default for KmRequest {
             pairwise: None,
             landmark: None,
             rmst_contrast: None,
+            filter: None,
         }
     }
 }
@@ -181,6 +186,8 @@ pub struct KmResult {
     pub rmst_difference: Option<RmstContrast>,
     /// The median follow-up of `follow_up_text`.
     pub follow_up: Option<FollowUp>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
 }
 
 /// Group codes of the analysed patients and the labels they index.
@@ -234,7 +241,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         censor_values: censor_values.clone(),
         group: request.group.clone().filter(|g| !g.is_empty()),
     };
-    let input = table::survival_input(table, &spec).map_err(|e| e.to_string())?;
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let input = table::survival_input_among(table, &spec, rows_of(&selection)).map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
 
     let (unit, factor) = match (request.time_unit, request.display_unit) {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
@@ -270,6 +279,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
     if let Some(note) = immortal_time_note(table, request) {
+        warnings.insert(0, note);
+    }
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {
@@ -570,11 +582,16 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
         });
     }
+    let title = match &group_name {
+        Some(g) => format!("Kaplan–Meier estimate by {g}"),
+        None => "Kaplan–Meier estimate".into(),
+    };
     let plot = KmPlot {
-        title: match &group_name {
-            Some(g) => format!("Kaplan–Meier estimate by {g}"),
-            None => "Kaplan–Meier estimate".into(),
+        title: match &set {
+            Some(s) => format!("{title}: {}", s.label()),
+            None => title,
         },
+        caption: set.as_ref().map(|s| s.text.clone()),
         x_label: match (&landmark, unit_label) {
             (None, Some(u)) => format!("Time ({u})"),
             (None, None) => request.time.clone(),
@@ -601,7 +618,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         risk_table: true,
     };
 
-    let mut settings = vec![
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.extend([
         "Kaplan–Meier estimate (as R's survfit).".to_string(),
         format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
         "Median CI: where the confidence limits cross 0.5 (Brookmeyer–Crowley, as R).".to_string(),
@@ -612,7 +630,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             request.event,
             if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
         ),
-    ];
+    ]);
     if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
         if let Some(note) = from.conversion_note(to) {
             settings.push(format!("Times in {} ({note}).", to.label()));
@@ -628,6 +646,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
         ));
     }
+    let used = [Some(request.time.as_str()), Some(request.event.as_str()), request.group.as_deref(), request.strata.as_deref()];
+    settings.extend(formulas_text(table, used.into_iter().flatten()));
 
     Ok(KmResult {
         n_used: time.len(),
@@ -652,6 +672,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst,
         rmst_difference,
         follow_up,
+        analysis_set: set,
     })
 }
 
