@@ -402,6 +402,9 @@ fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
 fn transform(table: &Table, spec: &Transform) -> Result<Derived, String> {
     let column = require(table, &spec.column, "Transform")?;
     let name = column.name.clone();
+    if spec.per.is_some() && spec.function != TransformFunction::PerUnits {
+        return Err(format!("Transform of \"{name}\": \"per\" goes with the function \"per_units\" only."));
+    }
     let values = numbers(table, column, "a transform")?;
     let not_positive = |what: &str| -> Result<(), String> {
         if let Some(row) = values.iter().position(|v| v.is_some_and(|x| x.is_nan() || x <= 0.0)) {
@@ -462,9 +465,6 @@ fn transform(table: &Table, spec: &Transform) -> Result<Derived, String> {
             )
         }
     };
-    if spec.per.is_some() && spec.function != TransformFunction::PerUnits {
-        return Err(format!("Transform of \"{name}\": \"per\" goes with the function \"per_units\" only."));
-    }
     Ok(Derived {
         kind: DerivedColumn::Transform,
         default_name,

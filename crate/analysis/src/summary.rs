@@ -174,7 +174,7 @@ fn name_matches(name: &str, words: &[&str]) -> bool {
 }
 
 const TIME_WORDS: [&str; 10] = ["time", "futime", "os", "ttp", "pfs", "months", "days", "survival", "followup", "follow"];
-const EVENT_WORDS: [&str; 8] = ["status", "event", "death", "dead", "died", "censor", "fustat", "vital"];
+const EVENT_WORDS: [&str; 9] = ["status", "event", "death", "dead", "died", "censor", "censored", "fustat", "vital"];
 const GROUP_NAMES: [&str; 5] = ["group", "arm", "treatment", "rx", "trt"];
 
 /// The part of a time column's name before its time word: "os" of
@@ -191,7 +191,7 @@ fn name_stem(name: &str) -> Option<String> {
 /// A starting point for the Kaplan–Meier form, from column names and
 /// values, each said to be unambiguous or only a suggestion (see
 /// [`SuggestionBasis`]).
-pub fn suggest(columns: &[ColumnSummary]) -> Suggestions {
+pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
     use SuggestionBasis::{Suggestion, Unambiguous};
     let basis = |unique: bool| if unique { Unambiguous } else { Suggestion };
     // A time column with a stray text value is still suggested by name, so
@@ -199,6 +199,8 @@ pub fn suggest(columns: &[ColumnSummary]) -> Suggestions {
     let named_times: Vec<&ColumnSummary> = columns
         .iter()
         .filter(|c| (c.kind == "number" || c.kind == "text") && name_matches(&c.name, &TIME_WORDS))
+        // "os_event" names an event of OS, not a time.
+        .filter(|c| !name_matches(&c.name, &EVENT_WORDS))
         .collect();
     let time = named_times.iter().find(|c| c.kind == "number").or(named_times.first()).copied();
     let time_basis = time.map(|_| basis(named_times.len() == 1));
@@ -213,9 +215,21 @@ pub fn suggest(columns: &[ColumnSummary]) -> Suggestions {
     });
     let named_events: Vec<&ColumnSummary> =
         columns.iter().filter(is_code_column).filter(|c| name_matches(&c.name, &EVENT_WORDS)).collect();
+    // Several event-named columns that say the same of every patient (lung's
+    // status 1/2 and its recode event 0/1) leave nothing to choose.
+    let indicator = |c: &ColumnSummary| -> Option<Vec<Option<bool>>> {
+        let values = c.values.as_ref().filter(|v| v.len() == 2)?;
+        let events = guess_event_values(values);
+        let column = table.column(&c.name)?;
+        (events.len() == 1).then(|| (0..table.n_rows()).map(|r| column.data.display(r).map(|v| events.contains(&v))).collect())
+    };
+    let agree = || {
+        let first = named_events.first().and_then(|c| indicator(c));
+        first.is_some() && named_events.iter().all(|c| indicator(c) == first)
+    };
     let (event, event_basis) = match (partner, named_events.first()) {
         (Some(p), _) => (Some(p), Some(Unambiguous)),
-        (None, Some(first)) => (Some(*first), Some(basis(named_events.len() == 1))),
+        (None, Some(first)) => (Some(*first), Some(basis(named_events.len() == 1 || agree()))),
         (None, None) => (None, None),
     };
     let event_values = event.and_then(|c| c.values.as_ref()).map(|v| guess_event_values(v)).unwrap_or_default();
@@ -307,7 +321,7 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
             }
         })
         .collect();
-    let suggestions = suggest(&columns);
+    let suggestions = suggest(table, &columns);
     let delimiter_label = match table.delimiter {
         ',' => "comma-separated".to_string(),
         ';' => "semicolon-separated".to_string(),
