@@ -234,5 +234,6 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     run();
   }
 
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) redoes the table.
+  return { element, onData, rerun: schedule };
 }
