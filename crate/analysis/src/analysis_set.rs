@@ -347,14 +347,16 @@ fn check<'a>(table: &'a Table, condition: &Condition) -> Result<Checked<'a>, Str
 /// wrong patients, silently).
 fn values_test(table: &Table, column: &Column, wanted: &[&str]) -> Result<Test, String> {
     let name = &column.name;
-    let present: Vec<String> = distinct_values(column, usize::MAX).unwrap_or_default();
+    // Worded only when a value is not there: the column's values are listed
+    // (and a typo's correction suggested) when there are few of them.
     let unknown = |value: &str| {
-        let listed: Vec<&str> = present.iter().map(String::as_str).collect();
+        let listed = distinct_values(column, MAX_LISTED_VALUES).unwrap_or_default();
+        let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
         let hint = did_you_mean(value, &listed).map(|b| format!(" Did you mean \"{b}\"?")).unwrap_or_default();
-        let values = if listed.len() <= MAX_LISTED_VALUES {
-            format!(" Its values: {}.", listed.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", "))
-        } else {
+        let values = if listed.is_empty() {
             String::new()
+        } else {
+            format!(" Its values: {}.", listed.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", "))
         };
         format!("Analysis set: column \"{name}\" has no value \"{value}\".{hint}{values}")
     };
