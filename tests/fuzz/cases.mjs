@@ -67,7 +67,8 @@ function file(rand) {
   return pick(rand, kinds)();
 }
 
-const METHODS = ["kaplanMeier", "cox", "modelTable", "baselineTable", "rates", "classify"];
+const METHODS = ["kaplanMeier", "cox", "modelTable", "baselineTable", "rates", "classify", "derive", "analysisSet",
+  "exportCsv", "removeDerived", "exportClassification"];
 
 function value(rand, columns) {
   return pick(rand, [
@@ -87,7 +88,8 @@ function value(rand, columns) {
 const KEYS = ["time", "event", "event_values", "censor_values", "group", "time_unit", "display_unit", "conf_level",
   "conf_type", "times", "rmst_tau", "rho", "strata", "trend", "pairwise", "landmark", "covariates", "ties", "robust",
   "cluster", "start", "time_varying", "time_split", "outcome", "candidates", "multivariable", "firth", "ci",
-  "variables", "continuous_test", "success_values", "columns", "rules", "unit", "tie", "bogus", "version", "__proto__"];
+  "variables", "continuous_test", "success_values", "columns", "rules", "unit", "tie", "bogus", "version", "__proto__",
+  "filter", "conditions", "name", "cut", "transform", "recode", "time_between"];
 
 /** Options of one call: mostly plausible, sometimes hostile. */
 function options(rand, columns) {
@@ -98,6 +100,9 @@ function options(rand, columns) {
     candidates: [{ column: "age" }, { column: "group", kind: "categorical" }],
     variables: columns.slice(0, 3), success_values: ["1"],
     columns: { start: "date", death: "date" },
+    filter: rand() < 0.3 ? { name: "set", conditions: [{ column: pick(rand, columns.length ? columns : ["group"]), values: [pick(rand, CELLS)] }] } : null,
+    conditions: [{ column: pick(rand, columns.length ? columns : ["age"]), at_least: pick(rand, [1, "2", NaN]) }],
+    cut: rand() < 0.5 ? { column: pick(rand, columns.length ? columns : ["age"]), at: [pick(rand, [1, 10, -1, NaN])] } : null,
   };
   const o = rand() < 0.7 ? { ...plausible } : {};
   const n = Math.floor(rand() * 4);

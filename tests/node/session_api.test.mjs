@@ -40,7 +40,7 @@ test("an analysis file is read strictly and written back with every option", () 
 
 test("the data export, the R script, the methods paragraph and the report", () => {
   const ds = classified();
-  const data = ds.exportData();
+  const data = ds.exportCsv({});
   assert.ok(data.startsWith("patient_id,"), data.slice(0, 40));
   assert.ok(data.split("\r\n")[0].includes("resistance_group"), "classification columns are exported");
   const r = ds.rScript(session, "synthetic-data.csv");

@@ -12,6 +12,9 @@ import { createPanel as modelsPanel } from "./panels/models.js";
 import { createPanel as competingPanel } from "./panels/competing.js";
 import { createPanel as subgroupPanel } from "./panels/subgroup.js";
 import { createPresetControl, PRESET_EVENT } from "./panels/presets.js";
+import { createSets } from "./panels/sets.js";
+import { createDerive } from "./panels/derive.js";
+import { errorText, keptCodes } from "./panels/regression.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -36,6 +39,14 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel, competingPanel, subgroupPanel];
 const panels = [];
 const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
+// Analysis sets and derived variables (www/js/panels/sets.js, derive.js):
+// each panel's requests carry its chosen set; a derived column refreshes
+// every panel with the new summary, keeping their choices.
+const sets = createSets({ engine, el, fillSelect, errorText });
+const derive = createDerive({
+  engine, el, fillSelect, download, errorText,
+  onSummary: (summary) => showData(summary, { keepCohortForm: true, keepChoices: true }),
+});
 
 // ---------- status: progress and errors ----------
 function showProgress(label, done, total) {
@@ -73,7 +84,7 @@ async function load(op, args, label) {
   }
 }
 
-function showData(summary, { keepCohortForm = false } = {}) {
+function showData(summary, { keepCohortForm = false, keepChoices = false } = {}) {
   state.summary = summary;
   const facts = el("p", { class: "file-facts" },
     el("strong", {}, summary.name), ` — ${summary.n_rows} rows, ${summary.columns.length} columns`,
@@ -104,9 +115,9 @@ function showData(summary, { keepCohortForm = false } = {}) {
     $("cohort-results").hidden = true;
     engine.call("suggestCohortColumns").then((suggested) => setupCohortForm(summary, suggested), showError);
   }
-  setupKmForm(summary);
+  setupKmForm(summary, { keepChoices });
   // One panel's failure must not keep the data from the others.
-  for (const panel of panels) {
+  for (const panel of [derive, sets, ...panels]) {
     try {
       panel.onData?.(summary);
     } catch (error) {
@@ -202,6 +213,8 @@ async function runCohort() {
     state.cohort = result;
     showCohort(result);
     showData(summary, { keepCohortForm: true });
+    derive.onClassified();
+    sets.onClassified(result);
   } catch (error) {
     $("cohort-results").hidden = true;
     showError(error, "cohort-error");
@@ -251,13 +264,24 @@ function exportFlow(kind) {
 }
 
 // ---------- Kaplan–Meier ----------
-function setupKmForm(summary) {
+// A curve is drawn on load only when the column names identify time, event
+// and event codes unambiguously (summary.suggestions.unambiguous) or the
+// classification has just made them; otherwise the form shows what is only
+// a suggestion, as one, and asks.
+function setupKmForm(summary, { keepChoices = false } = {}) {
   let s = summary.suggestions ?? {};
-  if (state.cohort) {
+  let chosen = s.unambiguous === true;
+  const previous = keepChoices && state.kmChosen ? kmOptions() : null;
+  if (previous) {
+    s = { time: previous.time, event: previous.event, event_values: previous.event_values, group: previous.group,
+      time_unit: previous.time_unit };
+    chosen = true;
+  } else if (state.cohort) {
     // Just classified: survival by resistance group is the next question.
     const os = state.cohort.endpoints.find((e) => e.name === "os");
     s = { ...s, time: os.time_column, event: os.event_column, event_values: ["1"],
       group: state.cohort.group_column, time_unit: state.cohort.unit };
+    chosen = true;
   }
   // Numbers first; other columns stay choosable so that a stray text value
   // in a time column gets a message naming its line instead of vanishing.
@@ -265,17 +289,46 @@ function setupKmForm(summary) {
   const numeric = byType.map((c) => ({ value: c.name, label: c.type === "number" ? c.name : `${c.name} (${c.type_label})` }));
   const all = summary.columns.map((c) => ({ value: c.name }));
   const groupable = summary.columns.filter((c) => c.groupable).map((c) => ({ value: c.name }));
-  fillSelect($("km-time"), numeric, s.time);
-  fillSelect($("km-event"), all, s.event);
-  fillSelect($("km-group"), [{ value: "", label: "— none (one curve) —" }, ...groupable], s.group ?? "");
-  fillSelect($("km-strata"), [{ value: "", label: "— none —" }, ...groupable], "");
-  $("km-time-unit").value = s.time_unit ?? "";
-  $("km-display-unit").value = "";
-  $("km-landmark").value = "";
+  const group = chosen || s.basis?.group === "unambiguous" ? s.group : null;
+  fillSelect($("km-time"), [{ value: "", label: "— choose the time column —" }, ...numeric], s.time ?? "");
+  fillSelect($("km-event"), [{ value: "", label: "— choose the event column —" }, ...all], s.event ?? "");
+  fillSelect($("km-group"), [{ value: "", label: "— none (one curve) —" }, ...groupable], group ?? "");
+  if (!previous) {
+    fillSelect($("km-strata"), [{ value: "", label: "— none —" }, ...groupable], "");
+    $("km-time-unit").value = s.time_unit ?? "";
+    $("km-display-unit").value = "";
+    $("km-landmark").value = "";
+  }
   showLandmarkUnit();
   showEventValues(s.event_values);
   $("km-card").hidden = false;
-  runKm();
+  state.kmChosen = chosen;
+  showSuggestion(chosen ? null : s);
+  if (chosen) runKm();
+  else $("km-results").hidden = true;
+}
+
+/** Says what is only a suggestion (or that nothing is), and offers to draw. */
+function showSuggestion(s) {
+  let box = $("km-suggestion");
+  if (!box) {
+    box = el("div", { id: "km-suggestion", class: "suggestion", role: "status" });
+    $("km-form").after(box);
+  }
+  if (!s) {
+    box.hidden = true;
+    return;
+  }
+  const labelled = (what, column, basis) => (column ? `${what} “${column}” (${basis === "unambiguous" ? "by its name" : "only a suggestion"})` : null);
+  const parts = [labelled("time", s.time, s.basis?.time), labelled("event", s.event, s.basis?.event)].filter(Boolean);
+  const draw = el("button", { type: "button", id: "km-draw" }, "Draw with these columns");
+  draw.addEventListener("click", () => { state.kmChosen = true; box.hidden = true; runKm(); });
+  box.replaceChildren(
+    el("p", {}, parts.length
+      ? `Suggested from the column names: ${parts.join(", ")}. Check the time and event columns and the value meaning “event”, then draw.`
+      : "No column is named as a follow-up time or an event: choose the time column, the event column and the value(s) meaning “event”."),
+    draw);
+  box.hidden = false;
 }
 
 function showEventValues(preselected) {
@@ -312,14 +365,20 @@ function kmOptions() {
     pairwise: $("km-pairwise").value || null,
     landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
     preset: state.preset ?? null,
+    filter: sets.filterFor("km"),
   };
 }
 
 async function runKm() {
   const request = ++state.kmRequest;
   clearError("km-error");
+  const options = kmOptions();
+  if (!options.time || !options.event || !options.event_values.length) {
+    $("km-results").hidden = true;
+    return;
+  }
   try {
-    const result = await engine.call("kaplanMeier", { options: kmOptions() });
+    const result = await engine.call("kaplanMeier", { options });
     if (request !== state.kmRequest) return; // a newer setting is on its way
     state.km = result;
     showKm(result);
@@ -362,6 +421,12 @@ function showKm(result) {
   optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time", "rmst.csv");
   $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
   $("km-settings").textContent = result.settings_text;
+  let caption = $("km-caption");
+  if (!caption) {
+    caption = el("p", { id: "km-caption", class: "figure-caption" });
+    $("km-canvas").after(caption);
+  }
+  caption.textContent = result.plot.caption ?? "";
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
 }
 
@@ -396,7 +461,11 @@ function wire() {
   });
   $("example-button").addEventListener("click", () =>
     load("loadExample", { path: $("example-select").value }, "Loading example…"));
-  $("km-event").addEventListener("change", () => { showEventValues([]); runKm(); });
+  // A new event column with the same codes keeps the ticked ones.
+  $("km-event").addEventListener("change", () => {
+    showEventValues(keptCodes($("km-event-values"), state.summary.columns.find((c) => c.name === $("km-event").value)));
+    userChose();
+  });
   for (const id of ["km-time", "km-group", "km-time-unit", "km-display-unit", "km-conf-type", "km-event-values", "km-times", "km-rmst", "km-landmark", "km-rho", "km-strata", "km-trend", "km-pairwise"]) {
     $(id).addEventListener("change", runKm);
   }
@@ -420,17 +489,31 @@ function wire() {
 
 function mountPanels() {
   const main = document.querySelector("main");
+  main.insertBefore(derive.element, $("km-card"));
+  main.insertBefore(sets.element, $("km-card"));
+  sets.attach($("km-form"), "km", () => runKm());
   // The "match another program" choice sits before the analyses it sets.
   const presets = createPresetControl(panelContext());
   $("km-card").before(presets.element);
   panels.push(presets);
   document.addEventListener(PRESET_EVENT, () => state.km && runKm());
   PANELS.forEach((createPanel, i) => {
-    const panel = createPanel(panelContext());
+    const slot = { key: null };
+    const panel = createPanel({ ...panelContext(), engine: sets.engineFor(slot) });
+    slot.key = panel.element.id.replace(/-card$/, "");
     panel.element.querySelector(".step")?.replaceChildren(String(4 + i));
     main.append(panel.element);
+    const form = panel.element.querySelector("form");
+    if (form) sets.attach(form, slot.key, () => panel.rerun?.());
     panels.push(panel);
   });
+}
+
+/** Any change of the form is the user's choice: from then on the curve follows it. */
+function userChose() {
+  state.kmChosen = true;
+  showSuggestion(null);
+  runKm();
 }
 
 async function start() {

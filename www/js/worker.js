@@ -66,6 +66,15 @@ const ops = {
     const result = requireData().classify(request);
     return { result, summary: dataset.summary() };
   },
+  // Derived columns change the dataset: the summary comes back with them.
+  derive: ({ request }) => {
+    const result = requireData().derive(request);
+    return { result, summary: dataset.summary() };
+  },
+  removeDerived: ({ name }) => {
+    const result = requireData().removeDerived(name);
+    return { result, summary: dataset.summary() };
+  },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),
   // Any other analysis method of the Dataset handle (docs/api.md), so that a
   // new panel needs no change here.

@@ -24,6 +24,10 @@ pub mod table;
 // From columns to model inputs.
 pub mod design;
 
+// The patients an analysis is about, and the variables the user derives.
+pub mod analysis_set;
+pub mod derive;
+
 // Clinical cohort: endpoints and resistance groups.
 pub mod endpoints;
 pub mod resistance;

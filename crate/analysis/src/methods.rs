@@ -13,6 +13,7 @@ use crate::analyses::km::KmRequest;
 use crate::analyses::models::{ModelTableRequest, OutcomeType};
 use crate::analyses::rates::RatesRequest;
 use crate::analysis_file::{AnalysisFile, AnalysisStep};
+use crate::derive::{CutPointIn, DeriveRequest, TransformFunction};
 use crate::format;
 use crate::resistance::RuleSet;
 use serde::Serialize;
@@ -330,6 +331,29 @@ fn rates(w: &mut Writer, r: &RatesRequest) {
     ));
 }
 
+/// Cut points and transformations change what an estimate means; a recode
+/// or a time between dates is described by the variable's own name.
+fn derived(w: &mut Writer, r: &DeriveRequest) {
+    if let Some(c) = &r.cut {
+        let at: Vec<String> = c.at.iter().map(|v| format::threshold(*v)).collect();
+        let side = match c.cut_point_in {
+            CutPointIn::Upper => "values equal to a cut point in the higher group",
+            CutPointIn::Lower => "values equal to a cut point in the lower group",
+        };
+        w.say(format!("{} was categorised at {} ({side}).", c.column.trim(), at.join(", ")));
+    }
+    if let Some(t) = &r.transform {
+        let how = match t.function {
+            TransformFunction::Log => "log-transformed (natural logarithm)".to_string(),
+            TransformFunction::Log2 => "log2-transformed".to_string(),
+            TransformFunction::Log10 => "log10-transformed".to_string(),
+            TransformFunction::PerUnits => format!("analysed per {} units", format::threshold(t.per.unwrap_or(1.0))),
+            TransformFunction::Standardise => "standardised (per standard deviation)".to_string(),
+        };
+        w.say(format!("{} was {how}.", t.column.trim()));
+    }
+}
+
 fn competing(w: &mut Writer, r: &CompetingRequest) {
     let aj = w.cite(&[Reference::AalenJohansen]);
     let variance = match r.variance {
@@ -390,6 +414,7 @@ pub fn methods(session: &AnalysisFile) -> MethodsText {
                 };
                 w.say(sentence);
             }
+            AnalysisStep::Derive(r) => derived(&mut w, r),
             AnalysisStep::KaplanMeier(r) => km(&mut w, &r.resolved()),
             AnalysisStep::Cox(r) => cox(&mut w, &r.resolved()),
             AnalysisStep::ModelTable(r) => model_table(&mut w, &r.resolved()),

@@ -98,6 +98,9 @@ pub enum Warning {
     SkippedEmptyRows { count: usize, lines: Vec<u64> },
 
     // --- rows and values chosen for an analysis ---
+    /// Rows outside the analysis set (`set`: its name, or its conditions)
+    /// take no part; counted apart from rows left out for missing values.
+    OutsideAnalysisSet { set: String, count: usize, n_total: usize },
     /// Rows left out for `reason` in `column` (`values`: the values left
     /// out, for `excluded`).
     RowsLeftOut {
@@ -117,6 +120,14 @@ pub enum Warning {
     NoRowsLeft,
     /// Every time is censored.
     NoEvents,
+
+    // --- derived columns ---
+    /// A new column was given another name than `requested`, because a
+    /// column of that name exists and is kept as it is.
+    ColumnRenamed { requested: String, given: String },
+    /// A time between two dates is negative in `count` rows: the second
+    /// date is before the first.
+    NegativeTimeBetween { column: String, from: String, to: String, count: usize, lines: Vec<u64> },
 
     // --- a yes/no outcome ---
     /// Every value other than the event values counts as 0 (`others`: the
@@ -231,6 +242,9 @@ impl Warning {
             Warning::Kernel(k) => k.code(),
             Warning::Within { warning, .. } => warning.code(),
             Warning::SkippedEmptyRows { .. } => "skipped_empty_rows",
+            Warning::OutsideAnalysisSet { .. } => "outside_analysis_set",
+            Warning::ColumnRenamed { .. } => "column_renamed",
+            Warning::NegativeTimeBetween { .. } => "negative_time_between",
             Warning::RowsLeftOut { .. } => "rows_left_out",
             Warning::MissingCovariateValues { .. } => "missing_covariate_values",
             Warning::ValueNotFound { .. } => "value_not_found",
@@ -302,6 +316,17 @@ impl Warning {
                     ),
                 }
             }
+            Warning::OutsideAnalysisSet { set, count, n_total } => format!(
+                "{count} of the {n_total} rows are outside the analysis set “{set}” and take no part in this analysis."
+            ),
+            Warning::ColumnRenamed { requested, given } => format!(
+                "A column named \"{requested}\" already exists and is kept as it is; the new column is named \"{given}\"."
+            ),
+            Warning::NegativeTimeBetween { column, from, to, count, lines } => format!(
+                "\"{column}\": in {count} row{} ({}) the date \"{to}\" is before \"{from}\", so the time is negative; check these dates before using it as a follow-up time.",
+                plural(*count),
+                file_lines(*count, lines)
+            ),
             Warning::MissingCovariateValues { n_dropped, n_candidates, columns } => {
                 let parts: Vec<String> = columns
                     .iter()

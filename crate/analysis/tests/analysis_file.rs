@@ -14,6 +14,8 @@ use survcalc_analysis::analyses::competing::CompetingRequest;
 use survcalc_analysis::analyses::subgroup::SubgroupRequest;
 
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep, ANALYSIS_KINDS};
+use survcalc_analysis::analysis_set::{Condition, Filter};
+use survcalc_analysis::derive::{Cut, DeriveRequest};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::design::TermSpec;
 use survcalc_analysis::request::{RequestErrorKind, REQUEST_VERSION};
@@ -44,6 +46,11 @@ fn session() -> AnalysisFile {
             rules: ResistanceOptions { rule_set: RuleSet::EarlyProgression, ..ResistanceOptions::default() },
             unit: TimeUnit::Months,
         }),
+        AnalysisStep::Derive(DeriveRequest {
+            name: "afp_400".into(),
+            cut: Some(Cut { column: "afp".into(), at: vec![400.0], ..Cut::default() }),
+            ..DeriveRequest::default()
+        }),
         AnalysisStep::KaplanMeier(KmRequest {
             time: "os_months".into(),
             event: "os_event".into(),
@@ -54,6 +61,10 @@ fn session() -> AnalysisFile {
             times: vec![12.0, 24.0],
             rmst_tau: Some(24.0),
             pairwise: Some(PAdjust::Holm),
+            filter: Some(Filter {
+                name: "High AFP".into(),
+                conditions: vec![Condition { column: "afp_400".into(), values: vec!["≥ 400".into()], ..Condition::default() }],
+            }),
             ..KmRequest::default()
         }),
         AnalysisStep::Cox(CoxRequest {
@@ -123,10 +134,13 @@ fn a_whole_session_reads_back_as_written() {
     assert_eq!(value["version"], json!(REQUEST_VERSION));
     assert_eq!(value["dataset"]["file_name"], "hcc_cohort.csv");
     assert_eq!(value["dataset"]["read_options"]["column_types"]["ici_start_date"], json!({"date": "day_month_year"}));
-    assert_eq!(value["steps"][1]["analysis"], "kaplan_meier");
-    assert_eq!(value["steps"][1]["conf_type"], "log-log");
-    assert_eq!(value["steps"][2]["analysis"], "cox");
-    assert_eq!(value["steps"][2]["ties"], "breslow");
+    assert_eq!(value["steps"][1]["analysis"], "derive");
+    assert_eq!(value["steps"][1]["cut"], json!({"column": "afp", "at": [400.0], "cut_point_in": "upper", "labels": []}));
+    assert_eq!(value["steps"][2]["analysis"], "kaplan_meier");
+    assert_eq!(value["steps"][2]["conf_type"], "log-log");
+    assert_eq!(value["steps"][2]["filter"]["conditions"][0]["values"], json!(["≥ 400"]));
+    assert_eq!(value["steps"][3]["analysis"], "cox");
+    assert_eq!(value["steps"][3]["ties"], "breslow");
 }
 
 fn document(steps: Value) -> Value {
@@ -169,7 +183,7 @@ fn an_unknown_analysis_is_named_with_the_choices() {
     assert_eq!(
         m,
         "Option \"steps[0].analysis\" of the analysis file cannot be \"kaplan_meir\"; did you mean \"kaplan_meier\"? \
-         Choose one of: \"classify\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\", \"competing_risks\", \"subgroups\"."
+         Choose one of: \"classify\", \"derive\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\", \"competing_risks\", \"subgroups\"."
     );
     let m = AnalysisFile::from_value(&document(json!([{"time": "t"}]))).unwrap_err().to_string();
     assert_eq!(m, "Option \"steps[0].analysis\" is required for the analysis file.");

@@ -25,6 +25,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use survcalc_analysis::analyses::{self, baseline::BaselineRequest, cohort::CohortRequest, cox::CoxRequest};
 use survcalc_analysis::analyses::{km::KmRequest, models::ModelTableRequest, rates::RatesRequest};
+use survcalc_analysis::analysis_set::Filter;
+use survcalc_analysis::derive::DeriveRequest;
+use survcalc_analysis::export::DataExportRequest;
 use survcalc_analysis::analyses::{competing::CompetingRequest, subgroup::SubgroupRequest};
 use survcalc_analysis::request::{self, RequestErrorKind};
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
@@ -421,6 +424,9 @@ fn every_option_is_documented() {
         check_options::<ModelTableRequest>("dataset.modelTable("),
         check_options::<BaselineRequest>("dataset.baselineTable("),
         check_options::<RatesRequest>("dataset.rates("),
+        check_options::<Filter>("dataset.analysisSet("),
+        check_options::<DeriveRequest>("dataset.derive("),
+        check_options::<DataExportRequest>("dataset.exportCsv("),
         check_options::<CompetingRequest>("dataset.competingRisks("),
         check_options::<SubgroupRequest>("dataset.subgroups("),
     ]
@@ -480,6 +486,9 @@ fn every_nested_object_of_options_is_strict() {
     check::<ModelTableRequest>("the model table");
     check::<BaselineRequest>("Table 1");
     check::<RatesRequest>("rates");
+    check::<Filter>("the analysis set");
+    check::<DeriveRequest>("a derived column");
+    check::<DataExportRequest>("the data download");
     check::<CompetingRequest>("competing risks");
     check::<SubgroupRequest>("subgroups");
 }
@@ -637,9 +646,27 @@ fn every_result_field_is_documented() {
         "treatment": {"column": "trt", "kind": "categorical"}, "subgroups": ["celltype", "prior"]}));
     problems.extend(check_results("dataset.subgroups(", &[report(analyses::subgroup::run(&veteran, &subgroups))]));
 
-    // Rates: lung's ECOG 0 by sex.
+    // Rates: lung's ECOG 0 by sex, and within an analysis set.
     let rates = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex"}));
-    problems.extend(check_results("dataset.rates(", &[report(analyses::rates::run(&lung, &rates))]));
+    let rates_in_set = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
+        "filter": {"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}}));
+    problems.extend(check_results(
+        "dataset.rates(",
+        &[report(analyses::rates::run(&lung, &rates)), report(analyses::rates::run(&lung, &rates_in_set))],
+    ));
+
+    // Analysis sets, derived columns and their removal.
+    let filter = read::<Filter>(json!({"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}));
+    let set = survcalc_analysis::analysis_set::select(&lung, &filter).map(|s| s.set);
+    problems.extend(check_results("dataset.analysisSet(", &[report(set)]));
+    let mut derived = lung.clone();
+    let cut = read::<DeriveRequest>(json!({"cut": {"column": "age", "at": [65]}}));
+    let cut = report(survcalc_analysis::derive::derive(&mut derived, &cut));
+    let log = read::<DeriveRequest>(json!({"transform": {"column": "meal.cal", "function": "log"}}));
+    let log = report(survcalc_analysis::derive::derive(&mut derived, &log));
+    problems.extend(check_results("dataset.derive(", &[cut, log]));
+    let removed = report(survcalc_analysis::derive::remove(&mut derived, "age_ge_65"));
+    problems.extend(check_results("dataset.removeDerived(", &[removed]));
 
     // What the page shows after reading a file.
     let summary = serde_json::to_value(survcalc_analysis::summary::summarise("lung.csv", &lung)).unwrap();

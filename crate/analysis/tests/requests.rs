@@ -16,7 +16,10 @@ use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
 use survcalc_analysis::baseline::{BaselineVariable, ContinuousSummary, VariableKind};
+use survcalc_analysis::analysis_set::{Condition, Filter};
 use survcalc_analysis::dates::TimeUnit;
+use survcalc_analysis::derive::{Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction};
+use survcalc_analysis::export::DataExportRequest;
 use survcalc_analysis::design::{TermKind, TermSpec};
 use survcalc_analysis::model_table::TermTest;
 use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
@@ -131,6 +134,7 @@ fn km_round_trip() {
         pairwise: Some(PAdjust::Bonferroni),
         landmark: Some(3.0),
         rmst_contrast: Some(vec!["B".into(), "A".into()]),
+        filter: Some(a_filter()),
         median_ci: MedianCiMethod::Symmetric,
         preset: Some(Program::Spss),
     };
@@ -151,7 +155,7 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split, preset."), "{m}");
+    assert!(m.contains("time_split, filter, preset."), "{m}");
 }
 
 #[test]
@@ -222,6 +226,7 @@ fn cox_round_trip() {
             name: Some("resistance".into()),
         }),
         time_split: Some(TimeSplitSpec { cuts: vec![90.0, 180.5], covariates: vec!["age".into()] }),
+        filter: Some(a_filter()),
         preset: Some(Program::Stata),
     };
     assert_round_trip(&r, COX);
@@ -300,6 +305,7 @@ fn model_table_round_trip() {
         term_test: TermTest::Wald,
         conf_level: 0.99,
         decimals: 3,
+        filter: Some(a_filter()),
         preset: Some(Program::Prism),
     };
     assert_round_trip(&r, MODELS);
@@ -394,6 +400,7 @@ fn baseline_round_trip() {
         overall: false,
         percent_decimals: 0,
         decimals: Some(2),
+        filter: Some(a_filter()),
         preset: Some(Program::Sas),
     };
     assert_round_trip(&r, TABLE1);
@@ -438,6 +445,7 @@ fn rates_round_trip() {
         group: Some("arm".into()),
         conf_level: 0.9,
         ci: RateCiMethod::Wilson,
+        filter: Some(a_filter()),
     };
     assert_round_trip(&r, RATES);
     assert_round_trip(&RatesRequest::default(), RATES);
@@ -592,6 +600,7 @@ fn competing_risks_round_trip() {
         covariates: vec![TermSpec::numeric("age"), TermSpec::new("sex").with_reference("F")],
         decimals: 3,
         plot_style: CifPlotStyle::Stacked,
+        filter: Some(a_filter()),
     };
     assert_round_trip(&r, COMPETING);
     assert_round_trip(&CompetingRequest::default(), COMPETING);
@@ -613,7 +622,102 @@ fn subgroup_requests_are_strict_and_round_trip() {
         ties: Ties::Breslow,
         conf_level: 0.9,
         decimals: 3,
+        filter: Some(a_filter()),
     };
     assert_round_trip(&r, SUBGROUP);
     assert_round_trip(&SubgroupRequest::default(), SUBGROUP);
+}
+
+// Analysis sets (every analysis's `filter`) and derived columns
+
+const SET: &str = "the analysis set";
+const DERIVE: &str = "a derived column";
+
+fn a_filter() -> Filter {
+    Filter {
+        name: "Primary resistance".into(),
+        conditions: vec![
+            Condition { column: "resistance_group".into(), values: vec!["primary resistance".into()], ..Condition::default() },
+            Condition { column: "afp".into(), at_least: Some(400.0), below: Some(1e5), ..Condition::default() },
+            Condition {
+                column: "ici_start_date".into(),
+                from_date: Some("2018-01-01".into()),
+                to_date: Some("2019-12-31".into()),
+                ..Condition::default()
+            },
+            Condition { column: "pps_months".into(), present: true, ..Condition::default() },
+            Condition { column: "age".into(), above: Some(18.0), at_most: Some(80.0), ..Condition::default() },
+        ],
+    }
+}
+
+#[test]
+fn filters_are_strict_and_round_trip_in_every_analysis() {
+    assert_round_trip(&a_filter(), SET);
+    assert_round_trip(&Filter::default(), SET);
+    let m = message::<Filter>(json!({"conditions": [{"column": "afp", "at_lest": 400}]}), SET);
+    assert!(m.starts_with("Unknown option \"conditions[0].at_lest\" for the analysis set; did you mean \"at_least\"?"), "{m}");
+    let m = message::<KmRequest>(with(km_base(), json!({"filter": {"nme": "x"}})), KM);
+    assert!(m.starts_with("Unknown option \"filter.nme\" for Kaplan–Meier; did you mean \"name\"?"), "{m}");
+    let m = message::<CoxRequest>(with(cox_base(), json!({"filter": {"conditions": [{"column": "afp", "above": "high"}]}})), COX);
+    assert_eq!(m, "Option \"filter.conditions[0].above\" of Cox regression must be a number, not the text \"high\".");
+    // Values may be numbers, one value a list of one; a number typed in a form is text.
+    let f: Filter = read(json!({"conditions": [{"column": "ecog", "values": 0, "at_most": "2"}]}), SET).unwrap();
+    assert_eq!((f.conditions[0].values.clone(), f.conditions[0].at_most), (vec!["0".to_string()], Some(2.0)));
+
+    let filter = Some(a_filter());
+    assert_round_trip(&KmRequest { filter: filter.clone(), ..KmRequest::default() }, KM);
+    assert_round_trip(&CoxRequest { filter: filter.clone(), ..CoxRequest::default() }, COX);
+    assert_round_trip(&ModelTableRequest { filter: filter.clone(), ..ModelTableRequest::default() }, "the model table");
+    assert_round_trip(&BaselineRequest { filter: filter.clone(), ..BaselineRequest::default() }, "Table 1");
+    assert_round_trip(&RatesRequest { filter, ..RatesRequest::default() }, "rates");
+}
+
+#[test]
+fn derive_requests_are_strict_and_round_trip() {
+    let requests = [
+        DeriveRequest {
+            name: "afp_400".into(),
+            cut: Some(Cut {
+                column: "afp".into(),
+                at: vec![400.0],
+                cut_point_in: CutPointIn::Lower,
+                labels: vec!["low".into(), "high".into()],
+            }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            transform: Some(Transform { column: "age".into(), function: TransformFunction::PerUnits, per: Some(10.0) }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            recode: Some(Recode {
+                column: "combination".into(),
+                levels: vec![LevelMap { from: vec!["ICI+bevacizumab".into()], to: "ICI + bevacizumab".into() }],
+                order: vec!["ICI alone".into()],
+                reference: Some("ICI alone".into()),
+                missing: vec!["unknown".into()],
+            }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            time_between: Some(TimeBetween { from: "start".into(), to: "death".into(), unit: TimeUnit::Weeks }),
+            ..DeriveRequest::default()
+        },
+    ];
+    for r in &requests {
+        assert_round_trip(r, DERIVE);
+    }
+    let r: DeriveRequest =
+        read(json!({"cut": {"column": "afp", "at": 400, "cut_point_in": "UPPER"}, "transform": null}), DERIVE).unwrap();
+    assert_eq!(r.cut.unwrap().at, vec![400.0]);
+    let r: DeriveRequest = read(json!({"transform": {"column": "x", "function": "Per-Units", "per": "10"}}), DERIVE).unwrap();
+    assert_eq!(r.transform.unwrap().function, TransformFunction::PerUnits);
+    let m = message::<DeriveRequest>(json!({"cut": {"column": "afp", "at": [400], "cut_point": "upper"}}), DERIVE);
+    assert!(m.starts_with("Unknown option \"cut.cut_point\" for a derived column; did you mean \"cut_point_in\"?"), "{m}");
+    let m = message::<DeriveRequest>(json!({"transform": {"column": "x", "function": "ln"}}), DERIVE);
+    assert!(m.starts_with("Option \"transform.function\" of a derived column cannot be \"ln\""), "{m}");
+    let m = message::<DeriveRequest>(json!({"recode": {"column": "x", "levels": [{"from": ["a"], "into": "b"}]}}), DERIVE);
+    assert!(m.starts_with("Unknown option \"recode.levels[0].into\""), "{m}");
+    assert_round_trip(&DataExportRequest { columns: vec!["id".into(), "afp_400".into()] }, "the data download");
 }

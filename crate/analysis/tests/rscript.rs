@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use survcalc_analysis::analyses::{baseline, cox, km, models, rates};
 use survcalc_analysis::analysis_file::AnalysisStep;
-use survcalc_analysis::export::dataset_csv;
+use survcalc_analysis::export::{dataset_csv, DataExportRequest};
 use survcalc_analysis::rscript;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -35,7 +35,7 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs `script` with the table exported next to it; the check lines.
 fn run_r(name: &str, table: &Table, step: &AnalysisStep) -> Vec<(String, Option<f64>)> {
     let dir = scratch(name);
-    std::fs::write(dir.join("data.csv"), dataset_csv(table)).unwrap();
+    std::fs::write(dir.join("data.csv"), dataset_csv(table, &DataExportRequest::default()).unwrap()).unwrap();
     let script = rscript::for_step(step, table, "data.csv").unwrap();
     std::fs::write(dir.join("analysis.R"), &script).unwrap();
     let out = Command::new("Rscript").arg("--vanilla").arg("analysis.R").current_dir(&dir).output().unwrap();
@@ -175,7 +175,7 @@ fn check_step(name: &str, table: &Table, json: Value) {
         AnalysisStep::ModelTable(r) => serde_json::to_value(models::run(table, r).unwrap()).unwrap(),
         AnalysisStep::BaselineTable(r) => serde_json::to_value(baseline::run(table, r).unwrap()).unwrap(),
         AnalysisStep::Rates(r) => serde_json::to_value(rates::run(table, r).unwrap()).unwrap(),
-        AnalysisStep::Classify(_) | AnalysisStep::CompetingRisks(_) | AnalysisStep::Subgroups(_) => panic!("no R script checked for {}", s.kind()),
+        AnalysisStep::Classify(_) | AnalysisStep::Derive(_) | AnalysisStep::CompetingRisks(_) | AnalysisStep::Subgroups(_) => panic!("no R script checked for {}", s.kind()),
     };
     let checks = run_r(name, table, &s);
     compare(name, &report, &checks, support::STAT_REL);
@@ -216,6 +216,32 @@ fn table1_and_rate_scripts_reproduce_the_numbers() {
         "variables": ["age", "nodes"], "continuous_test": "welch"}));
     check_step("colon rates", &colon, serde_json::json!({"analysis": "rates", "outcome": "status", "success_values": [1], "group": "rx"}));
     check_step("colon rates small", &colon, serde_json::json!({"analysis": "rates", "outcome": "perfor", "success_values": [1], "group": "extent"}));
+}
+
+/// An analysis set is R's subset: the same conditions on the exported data
+/// give the same patients and so the same numbers, for every kind of step.
+#[test]
+fn analysis_sets_are_the_same_subset_in_r() {
+    if !r_available() {
+        return;
+    }
+    let lung = fixture("02_lung");
+    let older = serde_json::json!({"name": "Older, ECOG 0-1", "conditions": [
+        {"column": "age", "at_least": 60}, {"column": "ph.ecog", "values": [0, 1]}, {"column": "wt.loss", "present": true}]});
+    check_step("lung KM in a set", &lung, serde_json::json!({"analysis": "kaplan_meier", "time": "time", "event": "status",
+        "event_values": [2], "group": "sex", "filter": older}));
+    check_step("lung Cox in a set", &lung, serde_json::json!({"analysis": "cox", "time": "time", "event": "status",
+        "event_values": [2], "covariates": [{"column": "age"}, {"column": "sex", "kind": "categorical"}], "filter": older}));
+    let colon = fixture("08_colon_baseline");
+    let women = serde_json::json!({"conditions": [{"column": "sex", "values": [0]}, {"column": "age", "above": 40, "below": 75}]});
+    check_step("colon Table 1 in a set", &colon, serde_json::json!({"analysis": "baseline_table", "group": "rx",
+        "variables": ["age", "obstruct", "differ"], "filter": women}));
+    check_step("colon rates in a set", &colon, serde_json::json!({"analysis": "rates", "outcome": "status", "success_values": [1],
+        "group": "rx", "filter": women}));
+    let infert = fixture("06_infert");
+    check_step("infert logistic in a set", &infert, serde_json::json!({"analysis": "model_table",
+        "outcome": {"column": "case", "event_values": [1]}, "candidates": [{"column": "age"}, {"column": "spontaneous"}],
+        "multivariable": ["age", "spontaneous"], "filter": {"conditions": [{"column": "parity", "at_most": 3}]}}));
 }
 
 #[test]

@@ -104,6 +104,15 @@ fn every_kernel_warning() -> Vec<KernelWarning> {
 fn every_warning() -> Vec<Warning> {
     let all = vec![
         Warning::SkippedEmptyRows { count: 2, lines: vec![4, 6] },
+        Warning::OutsideAnalysisSet { set: "Primary resistance".into(), count: 372, n_total: 601 },
+        Warning::ColumnRenamed { requested: "os_months".into(), given: "os_months_2".into() },
+        Warning::NegativeTimeBetween {
+            column: "start_to_death_months".into(),
+            from: "start".into(),
+            to: "death".into(),
+            count: 1,
+            lines: vec![9],
+        },
         Warning::RowsLeftOut {
             column: "time".into(),
             reason: LeftOutReason::Missing,
@@ -163,6 +172,9 @@ fn every_warning() -> Vec<Warning> {
             Warning::Kernel(_)
             | Warning::Within { .. }
             | Warning::SkippedEmptyRows { .. }
+            | Warning::OutsideAnalysisSet { .. }
+            | Warning::ColumnRenamed { .. }
+            | Warning::NegativeTimeBetween { .. }
             | Warning::RowsLeftOut { .. }
             | Warning::MissingCovariateValues { .. }
             | Warning::ValueNotFound { .. }

@@ -692,6 +692,7 @@ mod tests {
     pub(crate) fn example() -> ForestPlot {
         ForestPlot {
             title: "Primary resistance".into(),
+            caption: None,
             estimate_label: "Odds ratio".into(),
             column_label: String::new(),
             panels: vec![ForestPanel { title: "Univariate".into() }, ForestPanel { title: "Multivariable".into() }],

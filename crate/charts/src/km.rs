@@ -334,6 +334,7 @@ mod tests {
     fn example() -> KmPlot {
         KmPlot {
             title: "Overall survival".into(),
+            caption: None,
             x_label: "Time (months)".into(),
             y_label: "Survival probability".into(),
             ticks: vec![0.0, 12.0, 24.0, 36.0],

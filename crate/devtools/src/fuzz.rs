@@ -12,11 +12,16 @@
 //! a small typed table and requests that name its columns, with values
 //! chosen from pools of troublemakers (NaN, 1e308, negative times, many
 //! levels, formula text), so that the fuzzer gets past input validation into
-//! the fits; some become raw bytes for the CSV reader alone.
+//! the fits; some become raw bytes for the CSV reader alone. Requests may
+//! carry an analysis set (`filter`), and derived columns are added and
+//! removed between them, so that later requests use them.
 
 use arbitrary::{Result as ArbResult, Unstructured};
 use serde_json::{json, Map, Value};
 use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup};
+use survcalc_analysis::analysis_set::{self, Filter};
+use survcalc_analysis::derive::{self, DeriveRequest};
+use survcalc_analysis::export::{dataset_csv, DataExportRequest};
 use survcalc_analysis::request;
 use survcalc_analysis::summary;
 use survcalc_analysis::table::{self, ReadOptions};
@@ -48,18 +53,41 @@ fn exercise_unstructured(u: &mut Unstructured) -> ArbResult<Outcome> {
     let Ok(mut table) = table::read_csv(&csv, &read) else { return Ok(outcome) };
     outcome.table_read = true;
     report_json(&summary::summarise("fuzz.csv", &table));
-    let columns: Vec<String> = table.column_names().iter().map(|s| s.to_string()).collect();
     let n_requests = u.int_in_range(1..=4)?;
     for _ in 0..n_requests {
-        let kind = u.int_in_range(0..=7)?;
+        // Derived columns added by earlier requests are columns too.
+        let columns: Vec<String> = table.column_names().iter().map(|s| s.to_string()).collect();
+        let kind = u.int_in_range(0..=10)?;
         let (ran, ok) = match kind {
             0 => run(&km_request(u, &columns)?, "Kaplan–Meier", |r| km::run(&table, r)),
             1 => run(&cox_request(u, &columns)?, "Cox regression", |r| cox::run(&table, r)),
             2 => run(&model_table_request(u, &columns)?, "the model table", |r| models::run(&table, r)),
             3 => run(&baseline_request(u, &columns)?, "Table 1", |r| baseline::run(&table, r)),
             4 => run(&rates_request(u, &columns)?, "rates", |r| rates::run(&table, r)),
-            6 => run(&competing_request(u, &columns)?, "competing risks", |r| competing::run(&table, r)),
-            7 => run(&subgroup_request(u, &columns)?, "the subgroup analysis", |r| subgroup::run(&table, r)),
+            8 => run(&competing_request(u, &columns)?, "competing risks", |r| competing::run(&table, r)),
+            9 => run(&subgroup_request(u, &columns)?, "the subgroup analysis", |r| subgroup::run(&table, r)),
+            5 => run(&derive_request(u, &columns)?, "a derived column", |r: &DeriveRequest| derive::derive(&mut table, r)),
+            6 => {
+                let name = column(u, &columns)?;
+                let name = name.as_str().unwrap_or_default().to_string();
+                match derive::remove(&mut table, &name) {
+                    Ok(r) => {
+                        report_json(&r);
+                        (true, true)
+                    }
+                    Err(message) => {
+                        assert!(!message.trim().is_empty(), "removing a column: an empty error message");
+                        (true, false)
+                    }
+                }
+            }
+            7 => {
+                let filter = filter(u, &columns)?;
+                let (ran, ok) = run(&filter, "the analysis set", |f: &Filter| analysis_set::select(&table, f).map(|s| s.set));
+                let chosen = column_list(u, &columns)?;
+                let export = run(&json!({ "columns": chosen }), "the data download", |r: &DataExportRequest| dataset_csv(&table, r));
+                (ran || export.0, ok || export.1)
+            }
             _ => {
                 let json = cohort_request(u, &columns)?;
                 run(&json, "classification", |r| cohort::run(&mut table, r))
@@ -290,7 +318,83 @@ fn survival_core(u: &mut Unstructured, columns: &[String]) -> ArbResult<Map<Stri
         // A misspelled option: the strict reader must name it.
         o.insert("tie".into(), json!("breslow"));
     }
+    maybe_filter(&mut o, u, columns)?;
     Ok(o)
+}
+
+/// An analysis set on some of the columns, with values, thresholds and
+/// dates from the troublemakers (and sometimes a misspelled test).
+fn filter(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
+    let n = u.int_in_range(0..=3)?;
+    let mut conditions = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut c = Map::new();
+        c.insert("column".into(), column(u, columns)?);
+        let v = codes(u)?;
+        maybe(&mut c, u, "values", v)?;
+        for key in ["at_least", "above", "at_most", "below"] {
+            if u.ratio(1, 4)? {
+                c.insert(key.into(), number(u)?);
+            }
+        }
+        for key in ["from_date", "to_date"] {
+            if u.ratio(1, 6)? {
+                c.insert(key.into(), json!(u.choose(&CELLS)?));
+            }
+        }
+        let v = json!(u.arbitrary::<bool>()?);
+        maybe(&mut c, u, "present", v)?;
+        if u.ratio(1, 20)? {
+            c.insert("at_lest".into(), json!(1));
+        }
+        conditions.push(Value::Object(c));
+    }
+    Ok(json!({ "name": u.choose(&CELLS)?, "conditions": conditions }))
+}
+
+/// Sets `filter` with probability 1/3.
+fn maybe_filter(o: &mut Map<String, Value>, u: &mut Unstructured, columns: &[String]) -> ArbResult<()> {
+    if u.ratio(1, 3)? {
+        o.insert("filter".into(), filter(u, columns)?);
+    }
+    Ok(())
+}
+
+/// A derived column of one of the four kinds (sometimes two, or none, which
+/// must be refused by name).
+fn derive_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
+    let mut o = Map::new();
+    if u.ratio(1, 2)? {
+        o.insert("name".into(), column(u, columns)?);
+    }
+    let kinds = u.int_in_range(0..=9)?;
+    if kinds == 0 || kinds >= 6 {
+        let labels = if u.ratio(1, 3)? { codes(u)? } else { json!([]) };
+        let side = choice(u, &["upper", "lower"])?;
+        o.insert("cut".into(), json!({ "column": column(u, columns)?, "at": numbers(u)?, "cut_point_in": side, "labels": labels }));
+    }
+    if kinds == 1 || kinds == 5 {
+        let function = choice(u, &["log", "log2", "log10", "per_units", "standardise"])?;
+        let per = if u.ratio(1, 2)? { number(u)? } else { Value::Null };
+        o.insert("transform".into(), json!({ "column": column(u, columns)?, "function": function, "per": per }));
+    }
+    if kinds == 2 {
+        let from = codes(u)?;
+        let to = json!(u.choose(&CELLS)?);
+        let order = codes(u)?;
+        let reference = if u.ratio(1, 2)? { json!(u.choose(&CELLS)?) } else { Value::Null };
+        let missing = codes(u)?;
+        o.insert(
+            "recode".into(),
+            json!({ "column": column(u, columns)?, "levels": [{ "from": from, "to": to }], "order": order,
+                "reference": reference, "missing": missing }),
+        );
+    }
+    if kinds == 3 {
+        let unit = choice(u, &["days", "weeks", "months", "years"])?;
+        o.insert("time_between".into(), json!({ "from": column(u, columns)?, "to": column(u, columns)?, "unit": unit }));
+    }
+    Ok(Value::Object(o))
 }
 
 fn km_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
@@ -371,9 +475,16 @@ fn cox_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
 fn model_table_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     let mut o = Map::new();
     let outcome = if u.ratio(1, 2)? {
-        json!({ "column": column(u, columns)?, "event_values": codes(u)? })
+        let outcome = json!({ "column": column(u, columns)?, "event_values": codes(u)? });
+        maybe_filter(&mut o, u, columns)?;
+        outcome
     } else {
-        Value::Object(survival_core(u, columns)?)
+        // The set goes with the table's options, not the outcome's.
+        let mut core = survival_core(u, columns)?;
+        if let Some(f) = core.remove("filter") {
+            o.insert("filter".into(), f);
+        }
+        Value::Object(core)
     };
     o.insert("outcome".into(), outcome);
     o.insert("candidates".into(), terms(u, columns)?);
@@ -412,6 +523,7 @@ fn baseline_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value
     maybe(&mut o, u, "preset", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "decimals", v)?;
+    maybe_filter(&mut o, u, columns)?;
     Ok(Value::Object(o))
 }
 
@@ -427,6 +539,7 @@ fn rates_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     maybe(&mut o, u, "conf_level", v)?;
     let v = choice(u, &["clopper_pearson", "wilson"])?;
     maybe(&mut o, u, "ci", v)?;
+    maybe_filter(&mut o, u, columns)?;
     Ok(Value::Object(o))
 }
 

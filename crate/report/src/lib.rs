@@ -12,7 +12,7 @@
 use serde::Serialize;
 use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup, DisplayTable};
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep};
-use survcalc_analysis::export::{dataset_csv, html_escape};
+use survcalc_analysis::export::{dataset_csv, html_escape, DataExportRequest};
 use survcalc_analysis::methods::{methods, MethodsText};
 use survcalc_analysis::table::Table;
 use survcalc_analysis::{rscript, warning::Warning};
@@ -101,6 +101,12 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.texts.push(c.flow_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("; "));
                 out.texts.extend(c.rules.iter().cloned());
                 out.warnings = warning_texts(&c.warnings);
+            }
+            AnalysisStep::Derive(r) => {
+                let d = survcalc_analysis::derive::derive(table, r)?;
+                out.title = format!("Derived column: {}", d.column);
+                out.texts.push(d.formula.clone());
+                out.warnings = warning_texts(&d.warnings);
             }
             AnalysisStep::KaplanMeier(r) => {
                 out.title = format!(
@@ -244,7 +250,7 @@ pub fn run(session: &AnalysisFile, table: &mut Table, figures: Figures) -> Sessi
 /// columns included), for the R script; and the script itself.
 pub fn r_files(session: &AnalysisFile, table: &Table, data_name: &str) -> Result<Vec<OutputFile>, String> {
     Ok(vec![
-        OutputFile { name: data_name.to_string(), content: dataset_csv(table) },
+        OutputFile { name: data_name.to_string(), content: dataset_csv(table, &DataExportRequest::default())? },
         OutputFile { name: "analysis.R".to_string(), content: rscript::for_session(session, table, data_name)? },
     ])
 }

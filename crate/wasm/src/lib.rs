@@ -71,6 +71,9 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
 pub struct Dataset {
     name: String,
     table: Table,
+    /// Every patient's group and reason from the last classification, for
+    /// `exportClassification`.
+    classification: Option<Vec<analyses::cohort::PatientRow>>,
 }
 
 #[wasm_bindgen]
@@ -95,7 +98,7 @@ impl Dataset {
             }
         };
         let table = table::read_csv_with_progress(text.as_bytes(), &options, report).map_err(js_error)?;
-        Ok(Dataset { name, table })
+        Ok(Dataset { name, table, classification: None })
     }
 
     /// Rows, columns with their types and a preview, and suggested columns
@@ -116,7 +119,49 @@ impl Dataset {
     /// counts, the rules in force and each patient's reason.
     pub fn classify(&mut self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "classification")?;
-        to_js(&analyses::cohort::run(&mut self.table, &request).map_err(js_error)?)
+        let mut result = analyses::cohort::run(&mut self.table, &request).map_err(js_error)?;
+        self.classification = Some(std::mem::take(&mut result.all_patients));
+        to_js(&result)
+    }
+
+    /// Adds a derived column (a cut, transform, recode or time between
+    /// dates) with its formula; a name in use gets another, with a note.
+    pub fn derive(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "a derived column")?;
+        to_js(&survcalc_analysis::derive::derive(&mut self.table, &request).map_err(js_error)?)
+    }
+
+    /// Removes a column the user derived (never a column of the file).
+    #[wasm_bindgen(js_name = removeDerived)]
+    pub fn remove_derived(&mut self, name: JsValue) -> Result<JsValue, JsError> {
+        let name = name.as_string().ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
+        to_js(&survcalc_analysis::derive::remove(&mut self.table, &name).map_err(js_error)?)
+    }
+
+    /// The analysis set a filter selects (its description and how many
+    /// rows), or the error that an analysis with it would give.
+    #[wasm_bindgen(js_name = analysisSet)]
+    pub fn analysis_set(&self, filter: JsValue) -> Result<JsValue, JsError> {
+        let filter: survcalc_analysis::analysis_set::Filter = request(filter, "the analysis set")?;
+        to_js(&survcalc_analysis::analysis_set::select(&self.table, &filter).map_err(js_error)?.set)
+    }
+
+    /// The dataset, derived columns included (all or the chosen columns), as
+    /// CSV text made here; the page downloads it, nothing is sent.
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self, options: JsValue) -> Result<String, JsError> {
+        let request = request(options, "the data download")?;
+        survcalc_analysis::export::dataset_csv(&self.table, &request).map_err(js_error)
+    }
+
+    /// Every patient's classification (file line, id, group, reason) as CSV.
+    #[wasm_bindgen(js_name = exportClassification)]
+    pub fn export_classification(&self) -> Result<String, JsError> {
+        let patients = self
+            .classification
+            .as_ref()
+            .ok_or_else(|| js_error("Classify the patients first (endpoints and resistance groups)."))?;
+        Ok(analyses::cohort::patients_csv(patients))
     }
 
     /// Kaplan–Meier curves (overall or by group) with medians, the
@@ -150,16 +195,8 @@ impl Dataset {
         to_js(&analyses::baseline::run(&self.table, &request).map_err(js_error)?)
     }
 
-    /// The data as survcalc holds it (the file's columns and the ones it
-    /// added) as CSV: numbers in full, dates as ISO, text formula-defused.
-    /// What "Download data" saves and what the R scripts read.
-    #[wasm_bindgen(js_name = exportData)]
-    pub fn export_data(&self) -> String {
-        survcalc_analysis::export::dataset_csv(&self.table)
-    }
-
     /// An R script reproducing the analyses of `analysisFile` (a saved
-    /// session, or a one-step one) from the data of `exportData()` saved as
+    /// session, or a one-step one) from the data of `exportCsv({})` saved as
     /// `dataFile`.
     #[wasm_bindgen(js_name = rScript)]
     pub fn r_script(&self, analysis_file: JsValue, data_file: JsValue) -> Result<String, JsError> {

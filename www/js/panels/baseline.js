@@ -237,5 +237,6 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
 
   // A "match another program" choice recomputes a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) redoes the table.
+  return { element, onData, rerun: schedule };
 }

@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -235,7 +235,8 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     element.hidden = false;
   }
 
-  event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
+  event.addEventListener("change", () =>
+    valueChecklist(el, eventValues, columnNamed(event.value), keptCodes(eventValues, columnNamed(event.value))));
   robust.addEventListener("change", () => { cluster.disabled = !robust.checked; });
   tvColumn.addEventListener("change", syncTimeVarying);
   time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); syncSplit(); });
@@ -250,5 +251,6 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
   });
 
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) refits a model on show.
+  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
 }

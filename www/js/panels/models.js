@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -194,7 +194,8 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     valueChecklist(el, ones, columnNamed(column.value), []);
     valueChecklist(el, zeros, columnNamed(column.value), []);
   });
-  event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
+  event.addEventListener("change", () =>
+    valueChecklist(el, eventValues, columnNamed(event.value), keptCodes(eventValues, columnNamed(event.value))));
   threshold.addEventListener("input", refreshMulti);
   useRule.addEventListener("click", () => { multiMode = "rule"; run(); });
   fit.addEventListener("click", run);
@@ -209,5 +210,6 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
 
   // A "match another program" choice re-fits a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) refits a table on show.
+  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
 }

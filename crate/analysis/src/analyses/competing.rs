@@ -6,6 +6,7 @@
 //! and forest plot of the Cox request. The cause-specific Cox model is the
 //! Cox request with competing events censored, returned ready to run.
 
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use super::cox::{clean_terms, CoxRequest};
 use super::DisplayTable;
 use crate::dates::TimeUnit;
@@ -66,6 +67,8 @@ pub struct CompetingRequest {
     /// Decimals of subdistribution hazard ratios.
     pub decimals: usize,
     pub plot_style: CifPlotStyle,
+    /// Only the patients of this analysis set (R's `subset =`).
+    pub filter: Option<Filter>,
 }
 
 impl Default for CompetingRequest {
@@ -89,6 +92,7 @@ impl Default for CompetingRequest {
             covariates: Vec::new(),
             decimals: 2,
             plot_style: CifPlotStyle::PerCause,
+            filter: None,
         }
     }
 }
@@ -139,6 +143,8 @@ pub struct CompetingResult {
     pub n_used: usize,
     pub dropped: Vec<DroppedRows>,
     pub warnings: Vec<Warning>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
 }
 
 /// The rows analysed, with their cause (0 censored, 1 interest, 2 competing).
@@ -160,7 +166,7 @@ fn trimmed(values: &[String]) -> Vec<String> {
 /// of interest": both readings keep the same rows (a row is dropped for a
 /// missing time, event or group in either), and their difference is the
 /// competing event.
-fn read_input(table: &Table, request: &CompetingRequest) -> Result<CompetingInput, String> {
+fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>) -> Result<CompetingInput, String> {
     let interest = trimmed(&request.event_values);
     let competing = trimmed(&request.competing_values);
     if interest.is_empty() {
@@ -186,7 +192,7 @@ fn read_input(table: &Table, request: &CompetingRequest) -> Result<CompetingInpu
         return Err(format!("Code \"{v}\" is chosen both as censored and as an event; choose one."));
     }
     let group = request.group.clone().filter(|g| !g.trim().is_empty());
-    let any_event = table::survival_input(
+    let any_event = table::survival_input_among(
         table,
         &SurvivalColumns {
             time: request.time.clone(),
@@ -195,9 +201,10 @@ fn read_input(table: &Table, request: &CompetingRequest) -> Result<CompetingInpu
             censor_values: censor_values.clone(),
             group: group.clone(),
         },
+        among,
     )
     .map_err(|e| e.to_string())?;
-    let of_interest = table::survival_input(
+    let of_interest = table::survival_input_among(
         table,
         &SurvivalColumns {
             time: request.time.clone(),
@@ -206,6 +213,7 @@ fn read_input(table: &Table, request: &CompetingRequest) -> Result<CompetingInpu
             censor_values: censor_values.iter().chain(&competing).cloned().collect(),
             group,
         },
+        among,
     )
     .map_err(|e| e.to_string())?;
     if of_interest.rows != any_event.rows {
@@ -240,7 +248,9 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
     if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
         return Err(format!("The confidence level must be between 0 and 1 (e.g. 0.95); {} is not.", request.conf_level));
     }
-    let input = read_input(table, request)?;
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let input = read_input(table, request, rows_of(&selection))?;
+    let set = analysis_set::set_of(&selection);
     let (unit, factor) = match (request.time_unit, request.display_unit) {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
         (from, _) => (from, 1.0),
@@ -253,6 +263,7 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         request.competing_label.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "competing event".to_string()),
     ];
     let mut warnings = input.warnings.clone();
+    warnings.extend(set.as_ref().and_then(AnalysisSet::left_out_warning));
     if time.is_empty() {
         return Err("No patients remain for the analysis: every row misses the time, the event or the group.".to_string());
     }
@@ -416,9 +427,10 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         fine_gray,
         questions_text,
         cause_specific_cox,
-        settings_text: settings.join(" "),
-        plot,
+        settings_text: set.iter().map(|s| s.text.clone()).chain(settings).collect::<Vec<_>>().join(" "),
+        plot: KmPlot { caption: set.as_ref().map(|s| s.text.clone()), ..plot },
         warnings,
+        analysis_set: set,
         fit,
     })
 }
@@ -462,6 +474,7 @@ fn cause_specific(request: &CompetingRequest, input: &CompetingInput) -> Option<
         covariates,
         conf_level: request.conf_level,
         decimals: request.decimals,
+        filter: request.filter.clone(),
         ..CoxRequest::default()
     })
 }
@@ -688,6 +701,7 @@ fn cif_plot(
             None => request.time.clone(),
         },
         y_label: "Cumulative incidence".into(),
+        caption: None,
         ticks: ticks.to_vec(),
         curves,
         show_ci: false,

@@ -13,6 +13,8 @@ use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, Me
 use crate::presets::{self, PresetReport, PresetSetting, Program};
 use statrs::distribution::{ContinuousCDF, Normal};
 use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::provenance;
 use crate::warning::{ImmortalTimeRole, Warning};
@@ -60,6 +62,8 @@ pub struct KmRequest {
     /// survRM2's `rmst2` reports arm = 1 minus arm = 0; with more groups,
     /// no difference.
     pub rmst_contrast: Option<Vec<String>>,
+    /// Only the patients of this analysis set (see [`Filter`]).
+    pub filter: Option<Filter>,
     /// How the median's CI is computed: "band" (where the drawn band crosses
     /// 0.5, R's), Brookmeyer–Crowley on the "log", "log-log" or "plain"
     /// scale, or "symmetric" (median ± z·SE, SPSS's).
@@ -103,6 +107,7 @@ impl Default for KmRequest {
             pairwise: None,
             landmark: None,
             rmst_contrast: None,
+            filter: None,
             median_ci: MedianCiMethod::Band,
             preset: None,
         }
@@ -214,6 +219,8 @@ pub struct KmResult {
     pub rmst_difference: Option<RmstContrast>,
     /// The median follow-up of `follow_up_text`.
     pub follow_up: Option<FollowUp>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
     /// Each curve's median and CI by `median_ci` (the summary table's).
     pub medians: Vec<CurveMedian>,
     /// What a `preset` set, when one was chosen.
@@ -273,7 +280,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         censor_values: censor_values.clone(),
         group: request.group.clone().filter(|g| !g.is_empty()),
     };
-    let input = table::survival_input(table, &spec).map_err(|e| e.to_string())?;
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let input = table::survival_input_among(table, &spec, rows_of(&selection)).map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
 
     let (unit, factor) = match (request.time_unit, request.display_unit) {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
@@ -309,6 +318,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
     if let Some(note) = immortal_time_note(table, request) {
+        warnings.insert(0, note);
+    }
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {
@@ -618,11 +630,16 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
         });
     }
+    let title = match &group_name {
+        Some(g) => format!("Kaplan–Meier estimate by {g}"),
+        None => "Kaplan–Meier estimate".into(),
+    };
     let plot = KmPlot {
-        title: match &group_name {
-            Some(g) => format!("Kaplan–Meier estimate by {g}"),
-            None => "Kaplan–Meier estimate".into(),
+        title: match &set {
+            Some(s) => format!("{title}: {}", s.label()),
+            None => title,
         },
+        caption: set.as_ref().map(|s| s.text.clone()),
         x_label: match (&landmark, unit_label) {
             (None, Some(u)) => format!("Time ({u})"),
             (None, None) => request.time.clone(),
@@ -650,7 +667,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         start: 1.0,
     };
 
-    let mut settings = vec![
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.extend([
         "Kaplan–Meier estimate (as R's survfit).".to_string(),
         format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
         median_ci_text(request.median_ci, request.conf_type),
@@ -661,7 +679,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             request.event,
             if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
         ),
-    ];
+    ]);
     if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
         if let Some(note) = from.conversion_note(to) {
             settings.push(format!("Times in {} ({note}).", to.label()));
@@ -677,6 +695,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
         ));
     }
+    let used = [Some(request.time.as_str()), Some(request.event.as_str()), request.group.as_deref(), request.strata.as_deref()];
+    settings.extend(formulas_text(table, used.into_iter().flatten()));
 
     let preset = request.preset.map(|p| {
         let report = presets::report(p, &[PresetSetting::KmConfType, PresetSetting::MedianCi, PresetSetting::Logrank]);
@@ -717,6 +737,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst,
         rmst_difference,
         follow_up,
+        analysis_set: set,
     })
 }
 

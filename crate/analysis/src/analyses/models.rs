@@ -18,6 +18,8 @@ use survcalc_stats::logistic::CiMethod;
 use crate::model_table::{
     self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind, TermTest,
 };
+use crate::analysis_set::{self, AnalysisSet, Filter, Selection};
+use crate::derive::formulas_text;
 use crate::table::{ColumnData, Table};
 use crate::warning::{LeftOutReason, Warning};
 
@@ -73,6 +75,8 @@ pub struct ModelTableRequest {
     pub term_test: TermTest,
     pub conf_level: f64,
     pub decimals: usize,
+    /// Only the patients of this analysis set (R's `subset =`).
+    pub filter: Option<Filter>,
     /// Match another program's defaults: sets `ci` and `ties` (overriding
     /// them) and reports what it set.
     pub preset: Option<Program>,
@@ -106,6 +110,7 @@ impl Default for ModelTableRequest {
             term_test: d.term_test,
             conf_level: d.conf_level,
             decimals: d.decimals,
+            filter: None,
             preset: None,
         }
     }
@@ -137,6 +142,8 @@ pub struct ModelTableResult {
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
     /// What a `preset` set, when one was chosen.
     pub preset: Option<PresetReport>,
 }
@@ -187,8 +194,13 @@ fn quote_list(values: &[String]) -> String {
 /// The table rows whose outcome value is one of `keep` or missing (those
 /// still count as missing), and how many rows hold another value: only the
 /// compared groups enter the models, selected by row instead of by a copy
-/// of the table.
-fn compared_rows(table: &Table, column: &str, keep: &[String]) -> Result<(Vec<usize>, usize), String> {
+/// of the table. Within the analysis set, when there is one.
+fn compared_rows(
+    table: &Table,
+    column: &str,
+    keep: &[String],
+    selection: Option<&Selection>,
+) -> Result<(Vec<usize>, usize), String> {
     let col = table.require(column).map_err(|e| e.to_string())?;
     let decimal_comma = table.decimal_comma;
     let wanted_numbers: Vec<f64> = keep
@@ -212,8 +224,9 @@ fn compared_rows(table: &Table, column: &str, keep: &[String]) -> Result<(Vec<us
             return Err(format!("Column \"{column}\" holds dates; an outcome needs two values such as yes/no."))
         }
     };
-    let rows: Vec<usize> = (0..kept.len()).filter(|&r| kept[r]).collect();
-    let removed = kept.len() - rows.len();
+    let in_set = |r: usize| selection.is_none_or(|s| s.contains(r));
+    let rows: Vec<usize> = (0..kept.len()).filter(|&r| kept[r] && in_set(r)).collect();
+    let removed = (0..kept.len()).filter(|&r| !kept[r] && in_set(r)).count();
     Ok((rows, removed))
 }
 
@@ -306,6 +319,8 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         ties: request.ties,
         ..ModelTableOptions::default()
     };
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let in_set = |r: usize| selection.as_ref().is_none_or(|s| s.contains(r));
     let mut outcome_sentence;
     let mut restricted: Option<(Vec<usize>, usize)> = None;
     let outcome_spec = match kind {
@@ -317,7 +332,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             let ones: Vec<String> = o.event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
             let zeros: Vec<String> =
                 o.non_event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            let n_missing = (0..table.n_rows()).filter(|&r| column.data.is_missing(r)).count();
+            let n_missing = (0..table.n_rows()).filter(|&r| in_set(r) && column.data.is_missing(r)).count();
             let missing_note = if n_missing > 0 {
                 format!(
                     " {n_missing} patient{} with no value in \"{}\" (e.g. excluded before classification) {} left out.",
@@ -340,7 +355,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 );
             } else {
                 let keep: Vec<String> = ones.iter().chain(&zeros).cloned().collect();
-                let (rows, removed) = compared_rows(table, &column.name, &keep)?;
+                let (rows, removed) = compared_rows(table, &column.name, &keep, selection.as_ref())?;
                 outcome_sentence = format!(
                     "Outcome: \"{}\" = {} (coded 1) against {} (coded 0); {removed} patient{} with another value left out.{missing_note}",
                     column.name,
@@ -382,11 +397,22 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         OutcomeType::Binary => Vec::new(),
     };
     let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
-    let t = match &restricted {
-        Some((rows, _)) => model_table::fit_among(table, rows, &spec, &options),
+    let among = match (&restricted, &selection) {
+        (Some((rows, _)), _) => Some(rows.as_slice()),
+        (None, Some(s)) => Some(s.rows()),
+        (None, None) => None,
+    };
+    let mut t = match among {
+        Some(rows) => model_table::fit_among(table, rows, &spec, &options),
         None => model_table::fit(table, &spec, &options),
     }
     .map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
+    if let Some(s) = &set {
+        // The patients read are the set's ("X of 229 patients with a known
+        // outcome"); rows outside it are counted apart.
+        t.outcome.n_read = s.n_in;
+    }
 
     let mut warnings = t.warnings.clone();
     if kind == OutcomeType::Binary {
@@ -400,6 +426,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         });
     }
     warnings.splice(0..0, immortal_time);
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
+        warnings.insert(0, note);
+    }
     if let Some((_, removed)) = &restricted {
         // The core counts the left-out comparison groups as missing values:
         // say what really happened instead.
@@ -478,7 +507,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         ModelKind::Cox => ("Hazard ratio (log scale)", format!("{} ({} = {})", o.time, o.event, o.event_values.join(" or "))),
     };
     let plot = ForestPlot {
-        title: format!("Factors associated with {what}"),
+        title: match &set {
+            Some(s) => format!("Factors associated with {what}, {}", s.label()),
+            None => format!("Factors associated with {what}"),
+        },
+        caption: set.as_ref().map(|s| s.text.clone()),
         estimate_label: estimate_label.to_string(),
         column_label: format!("{e} ({level} CI)"),
         panels,
@@ -496,8 +529,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         .filter(|u| u.n != t.outcome.n)
         .map(|u| format!("{} n = {}", u.term, u.n))
         .collect();
+    let patients = set.as_ref().map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
     let mut n_text = format!(
-        "{} of {} patients with a known outcome ({} {events_word}).",
+        "{} of {} {patients} with a known outcome ({} {events_word}).",
         t.outcome.n, t.outcome.n_read, t.outcome.n_events
     );
     if !uni_n.is_empty() {
@@ -528,11 +562,18 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         let setting = if kind == OutcomeType::Binary { PresetSetting::LogisticCi } else { PresetSetting::CoxTies };
         presets::report(p, &[setting])
     });
-    let settings_text = format!(
-        "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.{}",
-        t.settings,
-        preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default()
-    );
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.push(format!(
+        "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.",
+        t.settings
+    ));
+    let used = [o.column.as_str(), o.time.as_str(), o.event.as_str()]
+        .into_iter()
+        .chain(o.strata.as_deref())
+        .chain(spec.candidates.iter().map(|c| c.column.as_str()));
+    settings.extend(formulas_text(table, used));
+    settings.extend(preset.as_ref().map(|p| p.text.clone()));
+    let settings_text = settings.join(" ");
     let model_fit_text = t.multivariable.as_ref().map(|m| model_fit_text(&m.fit));
     let csv = table_csv(&t, &level);
     Ok(ModelTableResult {
@@ -549,6 +590,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         csv,
         preset,
         table: t,
+        analysis_set: set,
     })
 }
 

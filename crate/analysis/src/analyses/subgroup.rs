@@ -6,11 +6,12 @@
 //! `anova(coxph(y ~ trt + sub), coxph(y ~ trt * sub))` in R; laid out as
 //! Roche's FSTG02 forest plot.
 
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use super::cox::clean_terms;
 use super::models::{OutcomeRequest, OutcomeType};
 use super::DisplayTable;
 use crate::design::{
-    binary_outcome, build_design, survival_outcome, BinaryOutcomeSpec, Design, SurvivalOutcomeSpec, TermKind, TermSpec,
+    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcomeSpec, Design, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
@@ -40,6 +41,8 @@ pub struct SubgroupRequest {
     pub ties: Ties,
     pub conf_level: f64,
     pub decimals: usize,
+    /// Only the patients of this analysis set (R's `subset =`).
+    pub filter: Option<Filter>,
 }
 
 impl Default for SubgroupRequest {
@@ -52,6 +55,7 @@ impl Default for SubgroupRequest {
             ties: Ties::Efron,
             conf_level: 0.95,
             decimals: 2,
+            filter: None,
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct SubgroupResult {
     pub plot: ForestPlot,
     pub settings_text: String,
     pub warnings: Vec<Warning>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
 }
 
 /// The outcome over its rows, for either model.
@@ -184,11 +190,13 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     }
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let set = analysis_set::set_of(&selection);
     let outcome = match kind {
         OutcomeType::Survival => {
             let censor = super::cox::censor_values_or_rest(table, &o.event, &o.event_values, &o.censor_values)?;
             Outcome::Survival(
-                survival_outcome(
+                survival_outcome_among(
                     table,
                     &SurvivalOutcomeSpec {
                         time: o.time.clone(),
@@ -198,26 +206,31 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
                         start: None,
                         strata: o.strata.clone().filter(|s| !s.trim().is_empty()),
                     },
+                    rows_of(&selection),
                 )
                 .map_err(|e| e.to_string())?,
             )
         }
-        OutcomeType::Binary => Outcome::Binary(
-            binary_outcome(
-                table,
-                &BinaryOutcomeSpec {
-                    column: o.column.clone(),
-                    event_values: o.event_values.clone(),
-                    non_event_values: o.non_event_values.clone(),
-                },
+        OutcomeType::Binary => {
+            let spec = BinaryOutcomeSpec {
+                column: o.column.clone(),
+                event_values: o.event_values.clone(),
+                non_event_values: o.non_event_values.clone(),
+            };
+            Outcome::Binary(
+                match rows_of(&selection) {
+                    Some(rows) => binary_outcome_among(table, &spec, rows),
+                    None => binary_outcome(table, &spec),
+                }
+                .map_err(|e| e.to_string())?,
             )
-            .map_err(|e| e.to_string())?,
-        ),
+        }
     };
     let mut warnings = match &outcome {
         Outcome::Survival(s) => s.warnings.clone(),
         Outcome::Binary(b) => b.warnings.clone(),
     };
+    warnings.extend(set.as_ref().and_then(AnalysisSet::left_out_warning));
     let treatment = clean_terms(table, std::slice::from_ref(&request.treatment)).remove(0);
     let adjust = clean_terms(table, &request.adjust);
     let decimals = request.decimals.min(6);
@@ -431,6 +444,7 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         rows: forest_rows,
         count_columns,
         p_label: "p (interaction)".to_string(),
+        caption: set.as_ref().map(|s| s.text.clone()),
     };
     let model_text = match kind {
         OutcomeType::Survival => format!(
@@ -444,7 +458,8 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     } else {
         format!(", adjusted for {}", adjust.iter().map(|a| a.column.as_str()).collect::<Vec<_>>().join(", "))
     };
-    let settings_text = format!(
+    let settings_text = set.as_ref().map(|s| format!("{} ", s.text)).unwrap_or_default()
+        + &format!(
         "{model_text} of the treatment ({comparison}) within each subgroup level, fitted to that level's patients alone{adjusted}; \
          {level}% Wald intervals. p (interaction): likelihood-ratio test of treatment × subgroup against the main effects \
          on the patients with the subgroup known, as anova(model(y ~ treatment + subgroup), model(y ~ treatment * subgroup)) in R. \
@@ -459,6 +474,7 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         plot,
         settings_text,
         warnings,
+        analysis_set: set,
     })
 }
 

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ForestPlot {
     pub title: String,
+    /// The patients the models are fitted to, for a caption under the
+    /// figure ("Patients: ..., 229 of 601."); `None` for all.
+    #[serde(default)]
+    pub caption: Option<String>,
     /// x-axis label, e.g. "Odds ratio" or "Hazard ratio".
     pub estimate_label: String,
     /// Header of the printed estimates, e.g. "OR (95% CI)"; when empty it is

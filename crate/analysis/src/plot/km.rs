@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KmPlot {
     pub title: String,
+    /// The patients shown, for a caption under the figure ("Patients:
+    /// resistance_group = primary resistance, 229 of 601."); `None` for all.
+    #[serde(default)]
+    pub caption: Option<String>,
     pub x_label: String,
     pub y_label: String,
     /// x-axis ticks; the risk table gives the number at risk at each.

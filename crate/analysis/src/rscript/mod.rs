@@ -18,7 +18,8 @@ mod models;
 mod rates;
 
 use crate::analysis_file::{AnalysisFile, AnalysisStep};
-use crate::table::{categorical_column, Table};
+use crate::analysis_set::Filter;
+use crate::table::{categorical_column, ColumnKind, Table};
 use std::fmt::Write;
 
 /// A script under construction.
@@ -134,6 +135,52 @@ fn packages(step: &AnalysisStep) -> Vec<&'static str> {
 /// The script of one step: `None` for steps that need no R (the
 /// classification, whose columns the exported data already holds).
 fn step_script(script: &mut Script, step: &AnalysisStep, index: usize, table: &Table) -> Result<bool, String> {
+    let Some(filter) = step.filter() else { return analysis_script(script, step, index, table) };
+    // The analysis set: the step runs on the rows R's subset keeps, as in survcalc.
+    let rows = filter_expression(filter, table)?;
+    script.line(format!("## Analysis set{}: {}", if filter.name.trim().is_empty() { String::new() } else { format!(" \"{}\"", filter.name.trim()) }, rows));
+    script.line("local({");
+    script.line(format!("d <- d[which({rows}), , drop = FALSE]"));
+    let written = analysis_script(script, step, index, table)?;
+    script.line("})");
+    Ok(written)
+}
+
+/// R's logical vector over `d` for a filter: every condition met (NA: not met).
+fn filter_expression(filter: &Filter, table: &Table) -> Result<String, String> {
+    let mut parts = Vec::new();
+    for c in &filter.conditions {
+        let column = table.require(c.column.trim()).map_err(|e| e.to_string())?;
+        let x = format!("d[[{}]]", string(&column.name));
+        let number = format!("as.numeric({x})");
+        if !c.values.is_empty() {
+            let values: Vec<String> = c.values.iter().map(|v| v.trim().to_string()).collect();
+            match column.kind {
+                ColumnKind::Number => {
+                    let parsed: Vec<f64> = values.iter().filter_map(|v| v.replace(',', ".").parse().ok()).collect();
+                    parts.push(format!("{number} %in% {}", numbers(&parsed)));
+                }
+                _ => parts.push(format!("{x} %in% {}", strings(&values))),
+            }
+        }
+        for (bound, op) in [(c.at_least, ">="), (c.above, ">"), (c.at_most, "<="), (c.below, "<")] {
+            if let Some(b) = bound {
+                parts.push(format!("{number} {op} {}", self::number(b)));
+            }
+        }
+        for (date, op) in [(&c.from_date, ">="), (&c.to_date, "<=")] {
+            if let Some(date) = date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                parts.push(format!("as.Date({x}) {op} as.Date({})", string(date)));
+            }
+        }
+        if c.present {
+            parts.push(format!("!is.na({x})"));
+        }
+    }
+    Ok(if parts.is_empty() { "rep(TRUE, nrow(d))".to_string() } else { parts.join(" & ") })
+}
+
+fn analysis_script(script: &mut Script, step: &AnalysisStep, index: usize, table: &Table) -> Result<bool, String> {
     match step {
         AnalysisStep::KaplanMeier(r) => km::script(script, r, table, index).map(|_| true),
         AnalysisStep::Cox(r) => cox::script(script, r, table, index).map(|_| true),
@@ -141,6 +188,14 @@ fn step_script(script: &mut Script, step: &AnalysisStep, index: usize, table: &T
         AnalysisStep::BaselineTable(r) => baseline::script(script, r, table, index).map(|_| true),
         AnalysisStep::Rates(r) => rates::script(script, r, table, index).map(|_| true),
         AnalysisStep::Classify(_) => Ok(false),
+        AnalysisStep::Derive(r) => {
+            script.line(format!(
+                "## Step {}: derived column{}: already in the exported data, with its formula in survcalc's notes.",
+                index + 1,
+                if r.name.trim().is_empty() { String::new() } else { format!(" \"{}\"", r.name.trim()) }
+            ));
+            Ok(false)
+        }
         // Not yet written as R: named, with the functions that would check it.
         AnalysisStep::CompetingRisks(_) => {
             script.line(format!(

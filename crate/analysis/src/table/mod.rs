@@ -41,7 +41,7 @@ pub use self::csv::{read_csv, read_csv_with_progress, sniff_delimiter};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
 pub use select::{
-    categorical_column, numeric_column, survival_input, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
+    categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
     NumericColumn, SurvivalColumns, SurvivalInput,
 };
 

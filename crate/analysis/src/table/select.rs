@@ -72,7 +72,8 @@ pub struct SurvivalInput {
     pub group: Option<GroupCodes>,
     /// Table row index of each used row (`table.line_of(rows[i])` is its line).
     pub rows: Vec<usize>,
-    /// Rows in the table.
+    /// Rows read: the table's, or the candidate rows given (an analysis
+    /// set's).
     pub n_read: usize,
     pub n_events: usize,
     pub dropped: Vec<DroppedRows>,
@@ -327,6 +328,17 @@ impl DropTally {
 
 /// Builds the survival input from the chosen columns (see the module doc).
 pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalInput, TableError> {
+    survival_input_among(table, spec, None)
+}
+
+/// As [`survival_input`], reading only the table rows `among` (ascending,
+/// an analysis set's) when given: the other rows take no part, are not
+/// counted as dropped, and their values are not checked.
+pub fn survival_input_among(
+    table: &Table,
+    spec: &SurvivalColumns,
+    among: Option<&[usize]>,
+) -> Result<SurvivalInput, TableError> {
     let time_column = table.require(&spec.time)?;
     let times = numbers_of(table, time_column, "time")?;
     let event_column = table.require(&spec.event)?;
@@ -336,7 +348,15 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
         None => None,
     };
 
-    let n = table.n_rows();
+    let all_rows: Vec<usize>;
+    let candidates: &[usize] = match among {
+        Some(rows) => rows,
+        None => {
+            all_rows = (0..table.n_rows()).collect();
+            &all_rows
+        }
+    };
+    let n = candidates.len();
     let mut time = Vec::with_capacity(n);
     let mut event = Vec::with_capacity(n);
     let mut rows = Vec::with_capacity(n);
@@ -345,7 +365,7 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
     let mut drop_event = DropTally::new(DropReason::MissingEvent, &event_column.name);
     let mut drop_group = DropTally::new(DropReason::MissingGroup, spec.group.as_deref().unwrap_or(""));
 
-    for row in 0..n {
+    for &row in candidates {
         let line = table.line_of(row).unwrap_or(0);
         let t = times.get(row).copied().flatten();
         if let Some(t) = t {
