@@ -269,6 +269,16 @@ fn files_of_other_kinds_are_named() {
         err.to_string().starts_with("This file is an SPSS data file (.sav), not a CSV or text file. In SPSS: File > Export > CSV Data"),
         "{err}"
     );
+    // Real files written by pyreadstat (tests/fixtures/sheets/README.md).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/sheets");
+    for (file, kind) in [("patients.sav", FileKind::Spss), ("patients.dta", FileKind::Stata)] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        assert_eq!(detect_file_kind(&bytes), kind, "{file}");
+        assert_eq!(read_csv(&bytes, &ReadOptions::default()).unwrap_err(), TableError::NotText { kind });
+    }
+    for (file, kind) in [("workbook.xls", FileKind::Xls), ("workbook.ods", FileKind::Ods), ("workbook.xlsx", FileKind::Xlsx), ("password.xlsx", FileKind::EncryptedOffice)] {
+        assert_eq!(detect_file_kind(&std::fs::read(dir.join(file)).unwrap()), kind, "{file}");
+    }
     let pdf = read_csv(b"%PDF-1.4\n%...", &ReadOptions::default()).unwrap_err();
     assert!(pdf.to_string().starts_with("This file is a PDF document, not a CSV or text file."), "{pdf}");
     // A workbook given to the CSV reader: named, never read as garbled text.
