@@ -67,7 +67,7 @@ mod sheet;
 
 pub use self::csv::{read_csv, read_csv_with_progress, sniff_delimiter};
 pub use file_kind::{detect_file_kind, FileKind};
-pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge};
+pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
 pub use select::{
