@@ -170,6 +170,27 @@ pub enum TableError {
         /// A cell of the second row, as written ("years").
         example: String,
     },
+    /// A sheet's value right of the last named column.
+    ValueBeyondHeader {
+        sheet: String,
+        /// "C8".
+        cell: String,
+        value: String,
+        /// The letter of the last named column.
+        last_named: String,
+    },
+    /// An empty header cell among the names of a sheet ("C1").
+    EmptySheetHeaderCell {
+        sheet: String,
+        cell: String,
+    },
+    /// A title above the table (one cell, often merged across it) where the
+    /// column names should be.
+    TitleRow {
+        sheet: String,
+        row: u64,
+        value: String,
+    },
     /// A header cell merged across several columns, so that the columns
     /// under it have no name of their own.
     MergedHeaderCell {
@@ -327,6 +348,18 @@ impl fmt::Display for TableError {
             TwoHeaderRows { sheet, first_row, second_row, example } => write!(
                 f,
                 "Sheet \"{sheet}\": rows {first_row} and {second_row} both look like header rows (row {second_row} has \"{example}\" above the values). survcalc needs one row of column names: delete row {second_row}, or merge the two rows into one name per column (e.g. \"afp_ug_l\"), then load the file again."
+            ),
+            ValueBeyondHeader { sheet, cell, value, last_named } => write!(
+                f,
+                "Sheet \"{sheet}\": cell {cell} (\"{value}\") is to the right of the last named column ({last_named}). Name its column in the header row, or delete the value."
+            ),
+            EmptySheetHeaderCell { sheet, cell } => write!(
+                f,
+                "Sheet \"{sheet}\": header cell {cell} is empty. Give every column a name in the header row, or delete the empty column."
+            ),
+            TitleRow { sheet, row, value } => write!(
+                f,
+                "Sheet \"{sheet}\": row {row} (\"{value}\") looks like a title above the table. Delete it (and any blank row below it) so that the first row holds the column names, then load the file again."
             ),
             MergedHeaderCell { sheet, cells, value } => write!(
                 f,

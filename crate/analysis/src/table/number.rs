@@ -197,6 +197,9 @@ fn overflows(text: &str, mark: char) -> bool {
 /// [`Loose::Grouped`]).
 fn grouped(text: &str, mark: char, other: char) -> Option<(f64, char, bool)> {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let negative = text.starts_with('-');
     let (int_part, fraction) = match body.split_once(mark) {
         Some((i, f)) => (i, Some(f)),

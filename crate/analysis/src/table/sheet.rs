@@ -5,10 +5,10 @@
 //! the sheet, so every message points at a row the user can find.
 //!
 //! The header is the first row with a value. What a spreadsheet adds to
-//! the CSV rules is its layouts that are not one table: a header cell
-//! merged across columns, two header rows (group names above the names,
-//! or units under them), and an empty sheet, each an error saying what to
-//! change.
+//! the CSV rules is its layouts that are not one table: a title above the
+//! table, a header cell merged across columns, two header rows (group
+//! names above the names, or units under them), and an empty sheet, each
+//! an error saying what to change.
 
 use super::csv::{cell_rules, column_builders, finish_table};
 use super::infer::{CellRules, ColumnBuilder};
@@ -86,10 +86,7 @@ fn is_label(cell: &Option<SheetCell>) -> bool {
     match cell {
         Some(SheetCell::Text(t)) => {
             let v = trim_cell(t.as_bytes());
-            !v.is_empty()
-                && parse_number(v, false).is_none()
-                && parse_number(v, true).is_none()
-                && !v.first().is_some_and(u8::is_ascii_digit)
+            !v.is_empty() && parse_number(v, false).is_none() && parse_number(v, true).is_none()
         }
         _ => false,
     }
@@ -98,13 +95,41 @@ fn is_label(cell: &Option<SheetCell>) -> bool {
 /// Reads one sheet (see the module doc). The delimiter option does not
 /// apply; `decimal` applies to text cells only (number cells are numbers).
 pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, TableError> {
+    // A table that starts in column B or later: the empty columns before it
+    // are no part of it.
+    let offset = data.rows.iter().filter_map(|r| r.cells.iter().position(|c| !is_blank(c))).min().unwrap_or(0);
+    let shifted;
+    let data = if offset == 0 {
+        data
+    } else {
+        shifted = SheetData {
+            sheet: data.sheet.clone(),
+            rows: data
+                .rows
+                .iter()
+                .map(|r| SheetRow { row: r.row, cells: r.cells.get(offset..).unwrap_or(&[]).to_vec() })
+                .collect(),
+            merged: data
+                .merged
+                .iter()
+                .filter(|m| m.last_column > offset)
+                .map(|m| SheetMerge {
+                    first_column: m.first_column.saturating_sub(offset).max(1),
+                    last_column: m.last_column - offset,
+                    ..*m
+                })
+                .collect(),
+        };
+        &shifted
+    };
+    let letters = |column: usize| column_letters(column + offset);
     let sheet = data.sheet.clone();
     let mut rows = data.rows.iter().filter(|r| !r.cells.iter().all(is_blank));
     let header = rows.next().ok_or_else(|| TableError::EmptySheet { sheet: sheet.clone() })?;
     let body: Vec<&SheetRow> = rows.collect();
     let width = header.cells.iter().rposition(|c| !is_blank(c)).map_or(0, |i| i + 1);
     let names: Vec<String> = header.cells.iter().take(width).map(cell_text).collect();
-    check_header(data, header, body.first().copied(), &names)?;
+    check_header(data, header, body.first().copied(), &names, offset)?;
     check_second_header_row(&sheet, header, &body, width)?;
 
     let decimal_comma = options.decimal == DecimalMark::Comma;
@@ -113,12 +138,11 @@ pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, Tabl
     let mut lines = Vec::with_capacity(body.len());
     for row in &body {
         if let Some((i, extra)) = row.cells.iter().enumerate().skip(width).find(|(_, c)| !is_blank(c)) {
-            return Err(TableError::RaggedRow {
-                line: row.row,
-                last_line: row.row,
-                expected: width,
-                found: i + 1,
-                extra_value: Some(format!("{} (cell {}{})", cell_text(extra), column_letters(i + 1), row.row)),
+            return Err(TableError::ValueBeyondHeader {
+                sheet,
+                cell: format!("{}{}", letters(i + 1), row.row),
+                value: cell_text(extra),
+                last_named: letters(width),
             });
         }
         push_row(&mut builders, row, &rules, false)?;
@@ -152,8 +176,21 @@ fn push_row(builders: &mut [ColumnBuilder], row: &SheetRow, rules: &CellRules, p
 
 /// Empty header cells: under a merged cell, above a second header row, or
 /// simply unnamed (the CSV rule's message).
-fn check_header(data: &SheetData, header: &SheetRow, next: Option<&SheetRow>, names: &[String]) -> Result<(), TableError> {
+fn check_header(
+    data: &SheetData,
+    header: &SheetRow,
+    next: Option<&SheetRow>,
+    names: &[String],
+    offset: usize,
+) -> Result<(), TableError> {
+    let letters = |column: usize| column_letters(column + offset);
     let sheet = &data.sheet;
+    // One value over a row of names below it: a title, not a header.
+    let next_names = next.map_or(0, |r| r.cells.iter().filter(|c| is_label(c)).count());
+    if names.len() == 1 && next_names >= 2 {
+        let value = names.first().cloned().unwrap_or_default();
+        return Err(TableError::TitleRow { sheet: sheet.clone(), row: header.row, value });
+    }
     for merge in &data.merged {
         let on_header = merge.first_row <= header.row && header.row <= merge.last_row;
         if !on_header || merge.first_column > names.len() {
@@ -172,9 +209,9 @@ fn check_header(data: &SheetData, header: &SheetRow, next: Option<&SheetRow>, na
         if merge.last_column > merge.first_column {
             let cells = format!(
                 "{}{}:{}{}",
-                column_letters(merge.first_column),
+                letters(merge.first_column),
                 merge.first_row,
-                column_letters(merge.last_column),
+                letters(merge.last_column),
                 merge.last_row
             );
             return Err(TableError::MergedHeaderCell { sheet: sheet.clone(), cells, value });
@@ -194,7 +231,10 @@ fn check_header(data: &SheetData, header: &SheetRow, next: Option<&SheetRow>, na
                 });
             }
         }
-        return Err(TableError::EmptyHeaderName { column_number: empty + 1, line: header.row });
+        return Err(TableError::EmptySheetHeaderCell {
+            sheet: sheet.clone(),
+            cell: format!("{}{}", letters(empty + 1), header.row),
+        });
     }
     Ok(())
 }
@@ -230,6 +270,63 @@ fn check_second_header_row(sheet: &str, header: &SheetRow, body: &[&SheetRow], w
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(row: u64, cells: &[&str]) -> SheetRow {
+        let cells = cells
+            .iter()
+            .map(|c| match c.parse::<f64>() {
+                _ if c.is_empty() => None,
+                Ok(x) => Some(SheetCell::Number(x)),
+                Err(_) => Some(SheetCell::Text(c.to_string())),
+            })
+            .collect();
+        SheetRow { row, cells }
+    }
+
+    #[test]
+    fn a_title_above_the_table_is_named() {
+        let data = SheetData {
+            sheet: "Data".into(),
+            rows: vec![row(1, &["Cohort 2021"]), row(3, &["id", "age", "sex"]), row(4, &["1", "61", "F"])],
+            merged: vec![SheetMerge { first_row: 1, last_row: 1, first_column: 1, last_column: 3 }],
+        };
+        let err = read_sheet(&data, &ReadOptions::default()).unwrap_err();
+        assert_eq!(err, TableError::TitleRow { sheet: "Data".into(), row: 1, value: "Cohort 2021".into() });
+        // Without the merge too.
+        let data = SheetData { merged: Vec::new(), ..data };
+        assert!(matches!(read_sheet(&data, &ReadOptions::default()), Err(TableError::TitleRow { row: 1, .. })));
+    }
+
+    #[test]
+    fn rows_keep_their_sheet_row_numbers() {
+        let data = SheetData {
+            sheet: "S".into(),
+            rows: vec![row(2, &["", "time", "status"]), row(3, &["", "5", "1"]), row(7, &["", "8", "0"])],
+            merged: Vec::new(),
+        };
+        // Column A is empty: the table starts at B.
+        let t = read_sheet(&data, &ReadOptions::default()).unwrap();
+        assert_eq!(t.column_names(), ["time", "status"]);
+        assert_eq!(t.lines, [3, 7]);
+        let data = SheetData {
+            rows: vec![row(2, &["time", "status"]), row(3, &["5", "1"]), row(7, &["8", "0"]), row(8, &["9", "1", "x"])],
+            ..data
+        };
+        let err = read_sheet(&data, &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Sheet \"S\": cell C8 (\"x\") is to the right of the last named column (B). Name its column in the header row, or delete the value."
+        );
+        let gap = SheetData { rows: vec![row(1, &["", "time", "", "status"]), row(2, &["", "5", "", "1"])], ..data.clone() };
+        assert_eq!(
+            read_sheet(&gap, &ReadOptions::default()).unwrap_err().to_string(),
+            "Sheet \"S\": header cell C1 is empty. Give every column a name in the header row, or delete the empty column."
+        );
+        let data = SheetData { rows: data.rows[..3].to_vec(), ..data };
+        let t = read_sheet(&data, &ReadOptions::default()).unwrap();
+        assert_eq!(t.lines, [3, 7]);
+        assert_eq!(t.header_line, 2);
+    }
 
     #[test]
     fn letters() {
