@@ -244,6 +244,7 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
         data: derived.data,
         looks_like_dates: false,
         derived: Some(provenance),
+        reading: Default::default(),
     });
     let kind_name = match derived.kind {
         DerivedColumn::Cut => "cut",

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use crate::provenance::Derivation;
-use crate::table::{Column, ColumnData, ColumnKind, Table};
+use crate::table::{Column, ColumnData, ColumnKind, ReadingNotes, Table};
 use crate::warning::Warning;
 
 /// Most distinct values listed for an event or group column.
@@ -15,6 +15,8 @@ pub const MAX_LISTED_VALUES: usize = 20;
 pub struct DatasetSummary {
     pub name: String,
     pub n_rows: usize,
+    /// The sheet read, for a spreadsheet; `None` for a CSV file.
+    pub sheet: Option<String>,
     pub delimiter_label: String,
     /// Generated data, as the reading options declared (not the name).
     pub synthetic: bool,
@@ -47,6 +49,13 @@ pub struct ColumnSummary {
     /// Can define groups (2 to MAX_LISTED_VALUES distinct values).
     pub groupable: bool,
     pub preview: String,
+    /// What reading found in the cells: non-numbers, separators (flags for
+    /// the page to offer "treat as missing", "read with decimal commas").
+    pub reading: ReadingNotes,
+    /// An event-like column (named as one, or suggested) with three or
+    /// more codes (0/1/2: competing events?): which codes are events and
+    /// which censored must be asked, never assumed.
+    pub several_event_codes: bool,
 }
 
 /// How a suggested column was found. The page runs an analysis on load
@@ -89,6 +98,20 @@ pub struct Suggestions {
     /// codes: a survival analysis may be shown on load. Otherwise the page
     /// shows the suggestions as suggestions and asks.
     pub unambiguous: bool,
+}
+
+/// Most codes an event-like column is expected to have.
+const MAX_EVENT_CODES: usize = 6;
+
+/// Whether a column looks like an event indicator with three or more codes.
+fn several_event_codes(name: &str, values: &Option<Vec<String>>) -> bool {
+    let Some(values) = values else { return false };
+    if !(3..=MAX_EVENT_CODES).contains(&values.len()) {
+        return false;
+    }
+    let small_codes = values.iter().all(|v| v.parse::<u8>().is_ok_and(|c| c <= 9));
+    name_matches(name, &EVENT_WORDS) || (small_codes && values.iter().any(|v| v == "0"))
+        && name_matches(name, &["cause", "outcome", "fail", "failure", "endpoint", "cens", "state", "type"])
 }
 
 pub fn kind_name(kind: ColumnKind) -> &'static str {
@@ -232,7 +255,8 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
         (None, Some(first)) => (Some(*first), Some(basis(named_events.len() == 1 || agree()))),
         (None, None) => (None, None),
     };
-    let event_values = event.and_then(|c| c.values.as_ref()).map(|v| guess_event_values(v)).unwrap_or_default();
+    // Three or more codes: which are events is the user's to say.
+    let event_values = event.filter(|c| !c.several_event_codes).and_then(|c| c.values.as_ref()).map(|v| guess_event_values(v)).unwrap_or_default();
     // R's Surv reads 0/1 and 1/2 without being told; two words such as
     // alive/dead too. A third code (competing events?) or a column named
     // "censor..." (which value is the event?) is for the user to say.
@@ -316,25 +340,35 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
                 derived: c.derived.clone(),
                 n_missing: c.n_missing,
                 preview: preview(c, &values),
+                several_event_codes: several_event_codes(&c.name, &values),
+                reading: c.reading.clone(),
                 values,
                 groupable,
             }
         })
         .collect();
     let suggestions = suggest(table, &columns);
-    let delimiter_label = match table.delimiter {
-        ',' => "comma-separated".to_string(),
-        ';' => "semicolon-separated".to_string(),
-        '\t' => "tab-separated".to_string(),
-        d => format!("separated by '{d}'"),
+    let delimiter_label = match (&table.sheet, table.delimiter) {
+        (Some(sheet), _) => format!("sheet \"{sheet}\""),
+        (None, delimiter) => delimiter_label(delimiter),
     } + if table.decimal_comma { ", decimal comma" } else { "" };
     DatasetSummary {
         name: name.to_string(),
         n_rows: table.n_rows(),
+        sheet: table.sheet.clone(),
         delimiter_label,
         synthetic: table.synthetic,
         columns,
         suggestions,
         warnings: table.warnings.clone(),
+    }
+}
+
+fn delimiter_label(delimiter: char) -> String {
+    match delimiter {
+        ',' => "comma-separated".to_string(),
+        ';' => "semicolon-separated".to_string(),
+        '\t' => "tab-separated".to_string(),
+        d => format!("separated by '{d}'"),
     }
 }

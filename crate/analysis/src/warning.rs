@@ -29,6 +29,13 @@ pub struct MissingValues {
     pub lines: Vec<u64>,
 }
 
+/// One cell of the file, as written, at its 1-based line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellValue {
+    pub line: u64,
+    pub value: String,
+}
+
 /// Why rows were left out of an analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +103,9 @@ pub enum Warning {
     // --- reading the file ---
     /// Rows with every cell empty were skipped.
     SkippedEmptyRows { count: usize, lines: Vec<u64> },
+    /// Cells of a number column that are not numbers, read as missing as
+    /// the user chose (`cells`: the first 20).
+    NonNumbersReadAsMissing { column: String, count: usize, cells: Vec<CellValue> },
 
     // --- rows and values chosen for an analysis ---
     /// Rows outside the analysis set (`set`: its name, or its conditions)
@@ -245,6 +255,7 @@ impl Warning {
             Warning::OutsideAnalysisSet { .. } => "outside_analysis_set",
             Warning::ColumnRenamed { .. } => "column_renamed",
             Warning::NegativeTimeBetween { .. } => "negative_time_between",
+            Warning::NonNumbersReadAsMissing { .. } => "non_numbers_read_as_missing",
             Warning::RowsLeftOut { .. } => "rows_left_out",
             Warning::MissingCovariateValues { .. } => "missing_covariate_values",
             Warning::ValueNotFound { .. } => "value_not_found",
@@ -295,6 +306,16 @@ impl Warning {
             }
             Warning::SkippedEmptyRows { count, lines } => {
                 format!("Skipped {count} empty row{} ({}).", plural(*count), file_lines(*count, lines))
+            }
+            Warning::NonNumbersReadAsMissing { column, count, cells } => {
+                let listed: Vec<String> = cells.iter().map(|c| format!("line {}: \"{}\"", c.line, c.value)).collect();
+                let more = if *count > cells.len() { format!(", and {} more", count - cells.len()) } else { String::new() };
+                let what = if *count == 1 {
+                    "1 value that is not a number was".to_string()
+                } else {
+                    format!("{count} values that are not numbers were")
+                };
+                format!("Column \"{column}\": {what} read as missing ({}{more}).", listed.join(", "))
             }
             Warning::RowsLeftOut { column, reason, count, lines, values } => {
                 let rows = format!("{count} row{}", plural(*count));

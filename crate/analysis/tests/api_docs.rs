@@ -670,7 +670,17 @@ fn every_result_field_is_documented() {
 
     // What the page shows after reading a file.
     let summary = serde_json::to_value(survcalc_analysis::summary::summarise("lung.csv", &lung)).unwrap();
-    problems.extend(check_results("dataset.summary()", &[summary]));
+    // A file with every reading flag: a stray word, a thousands separator,
+    // "1,250" (ambiguous), quoted decimal commas, an event column 0/1/2.
+    let flagged = read_csv(
+        "time,status,age,afp,dcp,bili\n1,0,61,1'250.3,\"1,250\",\"1,5\"\n2,1,unknown,3,\"2,500\",\"2,5\"\n\
+         3,2,70,4,5,\"3,5\"\n4,1,71,5,6,\"4,5\"\n5,0,72,6,7,\"5,5\"\n6,1,73,7,8,\"6,5\"\n"
+            .as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let flagged = serde_json::to_value(survcalc_analysis::summary::summarise("flags.csv", &flagged)).unwrap();
+    problems.extend(check_results("dataset.summary()", &[summary, flagged]));
 
     // Classification: the bundled synthetic cohort.
     let mut cohort = synthetic_cohort();

@@ -318,9 +318,10 @@ fn suggestions_say_whether_the_names_identify_the_columns() {
     let s = summary::summarise("x", &csv("os_months,os_event,arm\n3,1,a\n5,0,b\n")).suggestions;
     assert!(s.unambiguous, "{s:?}");
     assert_eq!((s.group.as_deref(), s.basis.group), (Some("arm"), Some(Unambiguous)));
-    // A third code (competing events?) and a "censored" column are for the user to say.
+    // A third code (competing events?) and a "censored" column are for the
+    // user to say: with three codes none is even guessed.
     let s = summary::summarise("x", &csv("time,status\n3,1\n5,0\n6,2\n")).suggestions;
-    assert_eq!((s.basis.event_values, s.unambiguous), (Some(Suggestion), false));
+    assert_eq!((s.event_values.is_empty(), s.basis.event_values, s.unambiguous), (true, None, false));
     let s = summary::summarise("x", &csv("time,censored\n3,1\n5,0\n")).suggestions;
     assert_eq!((s.basis.event_values, s.unambiguous), (Some(Suggestion), false));
     // Two event-named columns that disagree: a suggestion. Lung's status

@@ -538,6 +538,7 @@ fn read_options_round_trip() {
         level_order: LevelOrder::FirstAppearance,
         max_category_levels: 12,
         synthetic: true,
+        non_numbers_as_missing: vec!["age".into()],
     };
     assert_round_trip(&r, READ);
     assert_round_trip(&ReadOptions::default(), READ);

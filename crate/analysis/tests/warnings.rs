@@ -15,7 +15,7 @@ use survcalc_analysis::endpoints::Endpoint;
 use survcalc_analysis::provenance::DerivedColumn;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 use survcalc_analysis::warning::{
-    Context, ImmortalTimeRole, LeftOutReason, MissingValues, NoTestReason, Warning,
+    CellValue, Context, ImmortalTimeRole, LeftOutReason, MissingValues, NoTestReason, Warning,
 };
 use survcalc_stats::ksample::KSampleError;
 use survcalc_stats::logistic::SeparationKind;
@@ -113,6 +113,11 @@ fn every_warning() -> Vec<Warning> {
             count: 1,
             lines: vec![9],
         },
+        Warning::NonNumbersReadAsMissing {
+            column: "age".into(),
+            count: 1,
+            cells: vec![CellValue { line: 5, value: "unknown".into() }],
+        },
         Warning::RowsLeftOut {
             column: "time".into(),
             reason: LeftOutReason::Missing,
@@ -175,6 +180,7 @@ fn every_warning() -> Vec<Warning> {
             | Warning::OutsideAnalysisSet { .. }
             | Warning::ColumnRenamed { .. }
             | Warning::NegativeTimeBetween { .. }
+            | Warning::NonNumbersReadAsMissing { .. }
             | Warning::RowsLeftOut { .. }
             | Warning::MissingCovariateValues { .. }
             | Warning::ValueNotFound { .. }
@@ -378,6 +384,20 @@ fn kaplan_meier_codes() {
 fn reading_codes() {
     let t = csv("time,status\n1,1\n,\n2,0\n");
     assert_eq!(t.warnings, [Warning::SkippedEmptyRows { count: 1, lines: vec![3] }]);
+    let options = ReadOptions { non_numbers_as_missing: vec!["age".into()], ..ReadOptions::default() };
+    let t = read_csv(b"time,age\n1,61\n2,unknown\n3,70\n", &options).unwrap();
+    assert_eq!(
+        t.warnings,
+        [Warning::NonNumbersReadAsMissing {
+            column: "age".into(),
+            count: 1,
+            cells: vec![CellValue { line: 3, value: "unknown".into() }]
+        }]
+    );
+    assert_eq!(
+        t.warnings[0].message(),
+        "Column \"age\": 1 value that is not a number was read as missing (line 3: \"unknown\")."
+    );
 }
 
 #[test]

@@ -40,17 +40,32 @@ pub struct Outcome {
 /// Runs one input; panics only where survcalc has a bug.
 pub fn exercise(data: &[u8]) -> Outcome {
     let mut u = Unstructured::new(data);
-    exercise_unstructured(&mut u).unwrap_or_default()
+    // One input in eight is a spreadsheet's cells (as the sheets package
+    // gives them), chosen by the last byte so that the saved corpus's CSV
+    // inputs decode as before.
+    let as_sheet = data.last().is_some_and(|b| b % 8 == 7);
+    exercise_unstructured(&mut u, as_sheet).unwrap_or_default()
 }
 
-fn exercise_unstructured(u: &mut Unstructured) -> ArbResult<Outcome> {
+fn exercise_unstructured(u: &mut Unstructured, as_sheet: bool) -> ArbResult<Outcome> {
     let mut outcome = Outcome::default();
-    let csv = if u.ratio(1, 5)? { u.arbitrary::<Vec<u8>>()? } else { structured_csv(u)? };
+    let sheet = if as_sheet { Some(structured_sheet(u)?) } else { None };
+    let csv = if sheet.is_some() {
+        Vec::new()
+    } else if u.ratio(1, 5)? {
+        u.arbitrary::<Vec<u8>>()?
+    } else {
+        structured_csv(u)?
+    };
     let read_json = read_options(u)?;
     let Ok(read) = request::from_value::<ReadOptions>(&read_json, "reading the file") else {
         return Ok(outcome);
     };
-    let Ok(mut table) = table::read_csv(&csv, &read) else { return Ok(outcome) };
+    let read_table = match &sheet {
+        Some(sheet) => table::read_sheet(sheet, &read),
+        None => table::read_csv(&csv, &read),
+    };
+    let Ok(mut table) = read_table else { return Ok(outcome) };
     outcome.table_read = true;
     report_json(&summary::summarise("fuzz.csv", &table));
     let n_requests = u.int_in_range(1..=4)?;
@@ -134,10 +149,13 @@ const COLUMN_NAMES: [&str; 14] = [
     "<b>", "a,b",
 ];
 
-const CELLS: [&str; 40] = [
+const CELLS: &[&str] = &[
     "0", "1", "2", "1", "0", "3.5", "-1", "12", "100", "1e308", "1e309", "-1e308", "1e-320", "NaN", "inf", "", "NA",
     ".", "-", "a", "b", "yes", "no", "dead", "alive", "2021-03-15", "15/03/2021", "03/15/2021", "31/31/2020",
     "44000", "1,5", "1 250,3", "\"q,uoted\"", "=SUM(A1)", "+1", "@x", "102 ", "x\u{0}y", "é", "99999999999999999999999999",
+    // Separators and spaces the tolerant reader weighs.
+    "\"1,250\"", "\"1,250.3\"", "1'250.3", "1\u{202F}250", "1\u{A0}250,5", "\"1,250,000\"", "102\u{A0}", "\u{200B}7",
+    "unknown", "00/05/2020", "1.250", "-1,5e400", "\u{FEFF}",
 ];
 
 fn structured_csv(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
@@ -157,7 +175,7 @@ fn structured_csv(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
         let size = u.int_in_range(1..=4)?;
         let mut pool = Vec::with_capacity(size);
         for _ in 0..size {
-            pool.push(u.choose(&CELLS)?.to_string());
+            pool.push(u.choose(CELLS)?.to_string());
         }
         pools.push(pool);
     }
@@ -178,6 +196,44 @@ fn structured_csv(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
         text.push('\n');
     }
     Ok(text.into_bytes())
+}
+
+/// A sheet's cells: numbers (the troublemakers included), texts from the
+/// pool, empty cells, rows that start late or run long, merged ranges.
+fn structured_sheet(u: &mut Unstructured) -> ArbResult<table::SheetData> {
+    use table::{SheetCell, SheetData, SheetMerge};
+    let n_cols = u.int_in_range(1..=6)?;
+    let mut row_number = u.int_in_range(1..=3)?;
+    let mut rows = Vec::new();
+    let header: Vec<Option<SheetCell>> = (0..n_cols)
+        .map(|_| Ok(if u.ratio(1, 12)? { None } else { Some(SheetCell::Text(u.choose(&COLUMN_NAMES)?.to_string())) }))
+        .collect::<ArbResult<_>>()?;
+    rows.push(table::SheetRow { row: row_number, cells: header });
+    for _ in 0..u.int_in_range(0..=40)? {
+        row_number += u.int_in_range(1..=2)?;
+        let width = n_cols + usize::from(u.ratio(1, 20)?);
+        let mut cells = Vec::with_capacity(width);
+        for _ in 0..width {
+            cells.push(match u.int_in_range(0..=5)? {
+                0 => None,
+                1 | 2 => Some(SheetCell::Number(f64::from(u.int_in_range(0..=200)?) / 4.0)),
+                3 => Some(SheetCell::Number(*u.choose(&[1e308, -1e308, 5e-324, 44270.0, 1e15, f64::MAX])?)),
+                _ => Some(SheetCell::Text(u.choose(CELLS)?.to_string())),
+            });
+        }
+        rows.push(table::SheetRow { row: row_number, cells });
+    }
+    let mut merged = Vec::new();
+    if u.ratio(1, 5)? {
+        let first_column = u.int_in_range(1..=n_cols)?;
+        merged.push(SheetMerge {
+            first_row: u.int_in_range(1..=4)?,
+            last_row: u.int_in_range(1..=5)?,
+            first_column,
+            last_column: first_column + u.int_in_range(0..=2)?,
+        });
+    }
+    Ok(SheetData { sheet: "Sheet1".to_string(), rows, merged })
 }
 
 fn read_options(u: &mut Unstructured) -> ArbResult<Value> {
@@ -206,6 +262,10 @@ fn read_options(u: &mut Unstructured) -> ArbResult<Value> {
         ];
         let kind = u.choose(&kinds)?.clone();
         o.insert("column_types".into(), json!({ *name: kind }));
+    }
+    if u.ratio(1, 5)? {
+        let names: Vec<&str> = vec![u.choose(&COLUMN_NAMES)?, u.choose(&COLUMN_NAMES)?];
+        o.insert("non_numbers_as_missing".into(), json!(names[..u.int_in_range(1..=2)?]));
     }
     Ok(Value::Object(o))
 }
@@ -246,7 +306,7 @@ fn codes(u: &mut Unstructured) -> ArbResult<Value> {
     let n = u.int_in_range(0..=3)?;
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
-        out.push(json!(u.choose(&CELLS)?));
+        out.push(json!(u.choose(CELLS)?));
     }
     Ok(if u.ratio(1, 6)? { json!(1) } else { Value::Array(out) })
 }
@@ -275,7 +335,7 @@ fn term(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
         t.insert("kind".into(), choice(u, &["numeric", "categorical"])?);
     }
     if u.ratio(1, 5)? {
-        t.insert("reference".into(), json!(u.choose(&CELLS)?));
+        t.insert("reference".into(), json!(u.choose(CELLS)?));
     }
     Ok(Value::Object(t))
 }
@@ -429,8 +489,8 @@ fn km_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     let v = preset(u)?;
     maybe(&mut o, u, "preset", v)?;
     if u.ratio(1, 6)? {
-        let a = json!(u.choose(&CELLS)?);
-        let b = json!(u.choose(&CELLS)?);
+        let a = json!(u.choose(CELLS)?);
+        let b = json!(u.choose(CELLS)?);
         o.insert("rmst_contrast".into(), json!([a, b]));
     }
     Ok(Value::Object(o))

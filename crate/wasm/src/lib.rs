@@ -65,6 +65,38 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
     }
 }
 
+/// A file's bytes from a `Uint8Array` or an `ArrayBuffer`.
+fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(js_sys::Uint8Array::new(value).to_vec())
+    } else {
+        Err(js_error(format!("{what} needs the file's bytes (a Uint8Array or an ArrayBuffer).")))
+    }
+}
+
+/// What a file is, from its first bytes: `{ kind, spreadsheet, label }`
+/// (kind "text", "xlsx", "xls", "ods", "spss", "pdf", ...), so that a
+/// page loads the sheets package only for a workbook.
+#[wasm_bindgen(js_name = fileKind)]
+pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
+    if !(bytes.is_instance_of::<js_sys::Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>()) {
+        return Err(js_error("fileKind needs the file's bytes (a Uint8Array or an ArrayBuffer)."));
+    }
+    // The signatures are at the start, and a zip's entry names also at its
+    // end (central directory): a large file is not copied whole for them.
+    let all = js_sys::Uint8Array::new(&bytes);
+    let (len, edge) = (all.length(), 1u32 << 20);
+    let bytes = if len > 2 * edge {
+        let mut head = all.subarray(0, edge).to_vec();
+        head.extend(all.subarray(len - edge, len).to_vec());
+        head
+    } else {
+        all.to_vec()
+    };
+    let kind = table::detect_file_kind(&bytes);
+    to_js(&serde_json::json!({ "kind": kind, "spreadsheet": kind.is_spreadsheet(), "label": kind.label() }))
+}
+
 /// A data file read into typed columns, kept in wasm memory so that each
 /// analysis reuses it.
 #[wasm_bindgen]
@@ -98,6 +130,46 @@ impl Dataset {
             }
         };
         let table = table::read_csv_with_progress(text.as_bytes(), &options, report).map_err(js_error)?;
+        Ok(Dataset { name, table, classification: None })
+    }
+
+    /// Reads a file's bytes (a `Uint8Array` or an `ArrayBuffer`): UTF-8,
+    /// or UTF-16 with a byte-order mark (Excel's "Unicode text"), which
+    /// the browser's text decoding would garble. A spreadsheet or another
+    /// kind of file is an error naming its format (see `fileKind`).
+    /// `options` and `progress` as for `fromCsv`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        bytes: JsValue,
+        name: JsValue,
+        options: JsValue,
+        progress: Option<js_sys::Function>,
+    ) -> Result<Dataset, JsError> {
+        let bytes = bytes_of(&bytes, "Dataset.fromBytes")?;
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
+        let report = |done: u64, total: u64| {
+            if let Some(f) = &progress {
+                let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
+            }
+        };
+        let table = table::read_csv_with_progress(&bytes, &options, report).map_err(js_error)?;
+        Ok(Dataset { name, table, classification: None })
+    }
+
+    /// Reads one sheet of a workbook, as the sheets package's `readSheet`
+    /// returns it (the object, or its JSON text). `options` as for
+    /// `fromCsv` (the delimiter aside).
+    #[wasm_bindgen(js_name = fromSheet)]
+    pub fn from_sheet(sheet: JsValue, name: JsValue, options: JsValue) -> Result<Dataset, JsError> {
+        let sheet: table::SheetData = match sheet.as_string() {
+            Some(json) => serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?,
+            None if sheet.is_object() => convert::data(&sheet, "sheet")?,
+            None => return Err(js_error("Dataset.fromSheet needs the sheet that readSheet returned.")),
+        };
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
+        let table = table::read_sheet(&sheet, &options).map_err(js_error)?;
         Ok(Dataset { name, table, classification: None })
     }
 

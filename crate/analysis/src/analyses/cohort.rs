@@ -177,6 +177,7 @@ fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing
         data,
         looks_like_dates: false,
         derived: Some(derived),
+        reading: Default::default(),
     }
 }
 

@@ -10,7 +10,7 @@
 //! event, group; invalid values are errors even on rows dropped otherwise.
 
 use super::infer::{sort_levels, CellMap};
-use super::number::{number_label, parse_number};
+use super::number::{loose_reading, number_label, parse_number, Loose};
 use super::{Column, ColumnData, Table, TableError};
 use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
@@ -111,10 +111,13 @@ fn parse_cell(text: &str, decimal_comma: bool) -> Option<f64> {
 /// The values of `column` as numbers: number columns as they are, text
 /// and category columns parsed (the first non-number is an error).
 fn numbers_of<'a>(table: &Table, column: &'a Column, role: &str) -> Result<Cow<'a, [Option<f64>]>, TableError> {
-    let not_a_number = |row: usize, value: &str| TableError::NotANumber {
-        column: column.name.clone(),
-        line: table.line_of(row).unwrap_or(0),
-        value: value.to_string(),
+    // "1e309" is written as a number but is none: say so, as written.
+    let not_a_number = |row: usize, value: &str| {
+        let (column, line, value) = (column.name.clone(), table.line_of(row).unwrap_or(0), value.to_string());
+        match loose_reading(value.trim().as_bytes(), table.decimal_comma) {
+            Loose::TooLarge => TableError::NotFinite { column, line, value },
+            _ => TableError::NotANumber { column, line, value },
+        }
     };
     match &column.data {
         ColumnData::Number(v) => Ok(Cow::Borrowed(v)),
