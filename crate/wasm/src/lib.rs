@@ -4,14 +4,27 @@
 //! requests and reports, and the canvas entry points of survcalc-charts.
 //! Every error reaches JS as an `Error` whose message a clinician can act on
 //! (never a panic). See docs/api.md.
+//!
+//! Built as three modules (Cargo features, see Cargo.toml): "analysis" (the
+//! worker's small start-up module), "full" (adds the methods of the second
+//! `impl Dataset` block below, loaded on their first use) and "draw" (the
+//! page's figures). A new method goes in the second block unless the first
+//! screens of the page need it: the first block is what every visit
+//! downloads before the page is ready (docs/page.md).
 
 mod convert;
+#[cfg(feature = "draw")]
 mod draw;
 #[cfg(feature = "bench")]
 mod bench;
 
-use convert::{js_error, request, to_js};
-use survcalc_analysis::analyses::{self, DisplayTable};
+use convert::js_error;
+#[cfg(feature = "analysis")]
+use convert::{request, to_js};
+use survcalc_analysis::analyses::DisplayTable;
+#[cfg(feature = "analysis")]
+use survcalc_analysis::analyses;
+#[cfg(feature = "analysis")]
 use survcalc_analysis::table::{self, ReadOptions, Table};
 use wasm_bindgen::prelude::*;
 
@@ -23,6 +36,7 @@ pub fn version() -> String {
 
 /// The default classification rules (SITC thresholds of the model paper),
 /// for a form to start from.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = defaultResistanceRules)]
 pub fn default_resistance_rules() -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::resistance::ResistanceOptions::default())
@@ -44,12 +58,16 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
 
 /// A data file read into typed columns, kept in wasm memory so that each
 /// analysis reuses it.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub struct Dataset {
     name: String,
     table: Table,
 }
 
+/// What the start-up module answers: reading, the summary, classification,
+/// Kaplan–Meier and rates.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 impl Dataset {
     /// Reads CSV text. `options` is a `ReadOptions` object (all optional:
@@ -104,6 +122,21 @@ impl Dataset {
         to_js(&analyses::km::run(&self.table, &request).map_err(js_error)?)
     }
 
+    /// Response, disease-control or adverse-event rates: x / n with
+    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
+    /// groups compared.
+    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "rates")?;
+        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
+}
+
+/// The regression models and Table 1: the "full" module only, which the
+/// page's worker loads on their first use (the bulk of the code: Cox,
+/// logistic and Firth fits, Fisher's exact tests).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Dataset {
     /// Cox proportional hazards regression (R's coxph) with the PH test
     /// (cox.zph), the hazard-ratio table, model tests and the forest plot.
     pub fn cox(&self, options: JsValue) -> Result<JsValue, JsError> {
@@ -125,13 +158,5 @@ impl Dataset {
     pub fn baseline_table(&self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "Table 1")?;
         to_js(&analyses::baseline::run(&self.table, &request).map_err(js_error)?)
-    }
-
-    /// Response, disease-control or adverse-event rates: x / n with
-    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
-    /// groups compared.
-    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
-        let request = request(options, "rates")?;
-        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
     }
 }
