@@ -37,6 +37,23 @@ export function mountWorkflow({ fileName }) {
     announcer.textContent = "";
     setTimeout(() => { announcer.textContent = text; }, 50);
   };
+  // Results that arrive together (a classification updates every card) are
+  // announced in one message, the ones asked for first, so that the news
+  // she waits for is not talked over by the rest.
+  const news = { ready: [], updated: new Set(), timer: null };
+  function tell(kind, title) {
+    if (kind === "ready") news.ready.push(title);
+    else news.updated.add(title);
+    clearTimeout(news.timer);
+    news.timer = setTimeout(() => {
+      const updated = [...news.updated].filter((t) => !news.ready.includes(t));
+      say(news.ready.length
+        ? `${news.ready.join(", ")}: results ready.${updated.length ? ` Also updated: ${updated.join(", ")}.` : ""}`
+        : `${updated.join(", ")}: results updated.`);
+      news.ready = [];
+      news.updated.clear();
+    }, 400);
+  }
 
   // ---- results: focus after a click that asked for them, else a note ----
   let pendingFocus = null; // { card, at, button }
@@ -84,15 +101,34 @@ export function mountWorkflow({ fileName }) {
     if (focusable) {
       pendingFocus = null;
       resultsOf(card).focus({ preventScroll: false });
-      say(`${titleOf(card)}: results ready.`);
-    } else if (!card.closest(".step-section[data-step='data']")) {
-      say(`${titleOf(card)}: results updated.`);
+      tell("ready", titleOf(card));
+    } else {
+      tell("updated", titleOf(card));
     }
   }
 
   // ---- the map of steps, the analysis links, the report ----
   const analysisLinks = $("analysis-links");
+  /** A box that scrolls sideways can be scrolled with the keyboard too (WCAG 2.1.1). */
+  function makeScrollersFocusable() {
+    for (const box of document.querySelectorAll(".table-scroll, .bl-table-box, .columns-scroll, .scroll")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "group");
+        const card = box.closest(".card");
+        box.setAttribute("aria-label", `${card ? titleOf(card) : "Table"}: table, scrolls`);
+      } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+  window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(update, 200); });
+
   function update() {
+    makeScrollersFocusable();
     for (const step of STEPS) for (const card of cards(step)) prepareResults(card);
     for (const card of changed) onResults(card);
     changed.clear();
@@ -157,5 +193,5 @@ export function mountWorkflow({ fileName }) {
 
   $("report-print").addEventListener("click", () => window.print());
   update();
-  return { expectData, update, say };
+  return { expectData, update, say: (text) => tell("ready", text) };
 }

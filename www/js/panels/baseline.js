@@ -27,8 +27,8 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
   const settings = el("p", { id: "bl-settings", class: "settings-note" });
   const warnings = el("ul", { id: "bl-warnings", class: "warnings" });
   const copied = el("span", { id: "bl-copied", class: "bl-copied", role: "status" });
-  const csvButton = el("button", { type: "button", id: "bl-csv", "aria-label": "Download Table 1 as CSV" }, "Download CSV");
-  const copyButton = el("button", { type: "button", id: "bl-copy", "aria-label": "Copy Table 1 (pastes as a table into Word or Excel)" }, "Copy table");
+  const csvButton = el("button", { type: "button", id: "bl-csv", "aria-label": "Download CSV of Table 1" }, "Download CSV");
+  const copyButton = el("button", { type: "button", id: "bl-copy", "aria-label": "Copy table: Table 1, pastes as a table into Word or Excel" }, "Copy table");
   const results = el("div", { id: "bl-results", hidden: true },
     tableBox, footnotes, settings, warnings,
     el("div", { class: "figure-actions" }, csvButton, copyButton, copied));

@@ -51,7 +51,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   const canvas = el("canvas", { id: "models-canvas", role: "img", "aria-label": "Forest plot of the univariate and multivariable models in the table above" });
   const png = el("button", { type: "button", id: "models-png", class: "secondary", "aria-label": "Download the models' forest plot as PNG" }, "PNG");
   const svg = el("button", { type: "button", id: "models-svg", class: "secondary", "aria-label": "Download the models' forest plot as SVG" }, "SVG");
-  const csv = el("button", { type: "button", id: "models-csv", "aria-label": "Download the univariate and multivariable table as CSV" }, "Download CSV");
+  const csv = el("button", { type: "button", id: "models-csv", "aria-label": "Download CSV of the univariate and multivariable models" }, "Download CSV");
   const warnings = el("ul", { id: "models-warnings", class: "warnings" });
   const settings = el("p", { id: "models-settings", class: "settings-note" });
   const results = el("div", { id: "models-results", hidden: true },

@@ -30,7 +30,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const testLine = el("p", { id: "rates-test", class: "test-result" });
   const settings = el("p", { id: "rates-settings", class: "settings-note" });
   const warnings = el("ul", { id: "rates-warnings", class: "warnings" });
-  const csvButton = el("button", { type: "button", id: "rates-csv", "aria-label": "Download the rates and their test as CSV" }, "Download CSV");
+  const csvButton = el("button", { type: "button", id: "rates-csv", "aria-label": "Download CSV of the rates and their test" }, "Download CSV");
   const results = el("div", { id: "rates-results", hidden: true },
     tableBox, testLine, settings, warnings, el("div", { class: "figure-actions" }, csvButton));
 
