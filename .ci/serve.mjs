@@ -30,9 +30,10 @@ const types = {
 /**
  * Starts the server; resolves to {server, url}. port 0 picks a free port;
  * `base` ("/survcalc/") is the path the site is served under (anything
- * else is not found); `onRequest(url)` hears every request served.
+ * else is not found); `onRequest(url)` hears every request served;
+ * `types` overrides content types by extension (to imitate other hosts).
  */
-export function startServer(port = 8080, host = "127.0.0.1", { base = "/", onRequest } = {}) {
+export function startServer(port = 8080, host = "127.0.0.1", { base = "/", onRequest, types: overrides = {} } = {}) {
   stampSite();
   const server = createServer(async (req, res) => {
     try {
@@ -45,7 +46,7 @@ export function startServer(port = 8080, host = "127.0.0.1", { base = "/", onReq
       if (path.endsWith("/")) file = join(file, "index.html");
       const body = await readFile(file);
       res.writeHead(200, {
-        "content-type": types[extname(file)] ?? "application/octet-stream",
+        "content-type": overrides[extname(file)] ?? types[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache",
       });
       res.end(body);

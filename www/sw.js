@@ -32,6 +32,11 @@ self.addEventListener("install", (event) => {
     // half-written cache is never used.
     const entries = await Promise.all(Object.entries(files)
       .map(async ([path, sha256]) => [path, await fetchChecked(path, sha256)]));
+    // The stamp itself (it cannot list its own hash): the one naming this version.
+    const stamp = await fetch(new Request(new URL("pkg/build.js", scope), { cache: "reload" }));
+    const text = stamp.ok ? await stamp.text() : "";
+    if (!text.includes(`"version": ${JSON.stringify(version)}`)) throw new Error(`pkg/build.js is not the stamp of build ${version}`);
+    entries.push(["pkg/build.js", new Response(text, { headers: { "content-type": "text/javascript; charset=utf-8" } })]);
     const cache = await caches.open(CACHE);
     await Promise.all(entries.map(([path, response]) => cache.put(new URL(path, scope), response)));
   })());

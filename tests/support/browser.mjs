@@ -17,9 +17,9 @@ import { root } from "./wasm.mjs";
 
 export const artifacts = join(root, "tests", "artifacts");
 
-export async function openPage({ width = 1280, height = 900, base = "/", offline = true } = {}) {
+export async function openPage({ width = 1280, height = 900, base = "/", offline = true, types } = {}) {
   const requests = [];
-  const { server, url } = await startServer(0, "127.0.0.1", { base, onRequest: (path) => requests.push(new URL(path, url).href) });
+  const { server, url } = await startServer(0, "127.0.0.1", { base, types, onRequest: (path) => requests.push(new URL(path, url).href) });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
@@ -36,10 +36,12 @@ export async function openPage({ width = 1280, height = 900, base = "/", offline
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  // What the page fetched to become ready (the rest is the service worker's).
+  const requestsAtReady = requests.length;
   if (offline) await page.waitForSelector("body[data-offline=ready]", { timeout: 30000 });
   mkdirSync(artifacts, { recursive: true });
   return {
-    page, url, requests, consoleErrors, context, browser,
+    page, url, requests, requestsAtReady, consoleErrors, context, browser,
     async close() {
       await browser.close();
       await new Promise((ok) => server.close(ok));
