@@ -3,7 +3,7 @@
 // main thread, where plotters measures text in the page. It is not needed
 // to start, so the page asks for it once it is ready (loadCharts()), and
 // every figure or export waits for it: `(await charts()).drawForest(...)`.
-import "../pkg/build.js";
+// The build's version comes from pkg/build.js, a classic script of the page.
 
 const version = self.SURVCALC_BUILD?.version ?? "dev";
 const url = (file) => new URL(`../pkg/${file}?v=${version}`, import.meta.url);

@@ -43,13 +43,19 @@ export class Engine extends EventTarget {
   }
 
   start() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.started = new Promise((resolve, reject) => {
       this.markReady = resolve;
       this.failReady = reject;
     });
+    // The first worker was started by boot.js while the page loaded; its
+    // messages so far are replayed. A restart makes a new one.
+    const boot = self.survcalcBoot;
+    self.survcalcBoot = null;
+    const version = self.SURVCALC_BUILD?.version ?? "dev";
+    this.worker = boot?.worker ?? new Worker(new URL(`./worker.js?v=${version}`, import.meta.url), { type: "module" });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => this.failReady(new Error(event.message || "the worker did not start"));
+    for (const data of boot?.early ?? []) this.receive(data);
   }
 
   receive(data) {

@@ -5,13 +5,14 @@
 // the first time a method only that one has is called, moving the dataset
 // there by replaying its recipe (www/js/session.js). The page may stop this
 // worker at any time (Cancel) and start another with the same recipe.
-// Requests are answered one at a time, in order.
-import "../pkg/build.js";
-import { updateRecipe } from "./session.js";
+// Requests are answered one at a time, in order. No static import: the wasm
+// starts downloading as soon as this script runs.
 
-// The build's version in the URLs keeps a module's glue and its wasm from
-// two different deployments apart (.ci/stamp-site.mjs).
-const version = self.SURVCALC_BUILD?.version ?? "dev";
+// The build's version (boot.js and engine.js put it in this script's URL)
+// in the URLs keeps a module's glue and its wasm from two different
+// deployments apart (.ci/stamp-site.mjs).
+const version = new URL(import.meta.url).searchParams.get("v") ?? "dev";
+const session = import("./session.js");
 const pkgUrl = (file) => new URL(`../pkg/${file}?v=${version}`, import.meta.url);
 const MODULES = { core: "survcalc_core", full: "survcalc" };
 const modules = {};
@@ -19,7 +20,8 @@ const modules = {};
 /** A module's package, instantiated once; the wasm is fetched while the glue loads. */
 function loadModule(name) {
   modules[name] ??= (async () => {
-    const wasm = fetch(pkgUrl(`${MODULES[name]}_bg.wasm`));
+    // High priority: on the first visit this is the critical path.
+    const wasm = fetch(pkgUrl(`${MODULES[name]}_bg.wasm`), { priority: name === "core" ? "high" : "auto" });
     const pkg = await import(pkgUrl(`${MODULES[name]}.js`).href);
     // Compiled while it streams in where the host serves application/wasm;
     // otherwise (the glue falls back) from the downloaded bytes.
@@ -82,6 +84,7 @@ function replace(next, name, plan, text) {
 
 /** A new source (or new options): read into the module in use. */
 async function load(op, args, progress) {
+  const { updateRecipe } = await session;
   const plan = updateRecipe(recipe, op, args);
   const text = op === "reload" ? current : await sourceText(plan.source);
   return replace(await build(active, plan, text, progress), active, plan, text);
@@ -118,7 +121,8 @@ const ops = {
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),
-  classify: ({ request }) => {
+  classify: async ({ request }) => {
+    const { updateRecipe } = await session;
     const result = requireData().classify(request);
     recipe = updateRecipe(recipe, "classify", { request });
     return { result, summary: dataset.summary() };
@@ -133,7 +137,7 @@ const ops = {
     const data = await datasetWith(method, progress);
     if (typeof data[method] !== "function") throw new Error(`unknown analysis ${method}`);
     const result = data[method](...(args ?? []));
-    recipe = updateRecipe(recipe, "dataset", { method, args });
+    recipe = (await session).updateRecipe(recipe, "dataset", { method, args });
     return result;
   },
 };
