@@ -30,11 +30,13 @@ test-node:
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
-## bench: timings of the fits, native and wasm (JSON lines; not a test)
-bench: setup
+## bench: timings of the fits, native and wasm, and the page's start: bytes
+## before ready and navigation to ready in headless Chromium (JSON lines; not a test)
+bench: build setup-test
 	cargo run -q --release -p survcalc-devtools --example bench
 	node .ci/build-wasm.mjs --bench
 	node tests/bench/wasm.mjs
+	node tests/bench/page.mjs
 
 ## fuzz: coverage-guided fuzzing of the reader and every analysis (cargo fuzz,
 ## libFuzzer) and of the wasm boundary under Node, FUZZ_SECONDS each

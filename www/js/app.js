@@ -498,6 +498,7 @@ async function start() {
     $("example-select").replaceChildren(
       ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
+    performance.mark("survcalc-ready"); // navigation to ready, for `make bench`
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));
     return;
