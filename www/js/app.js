@@ -350,11 +350,16 @@ async function runKm() {
 // would vanish between the labels and the risk table.
 const MIN_FIGURE_WIDTH = 560;
 
+// The Kaplan–Meier figure needs less: at 560 its text shrank to 8 px on a
+// 390 px phone; at 480 it is 9–10 px and the plot keeps 290 px of width.
+const MIN_KM_WIDTH = 480;
+
 function canvasFrame(canvas) {
   const ratio = window.devicePixelRatio || 1;
   const shown = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const width = Math.max(shown, MIN_FIGURE_WIDTH);
-  const height = Math.round(width * 0.66);
+  const width = Math.max(shown, MIN_KM_WIDTH);
+  // Taller than 2:3 on a phone, where 2:3 left the curves 130 px high.
+  const height = Math.round(width * (shown < 600 ? 0.85 : 0.66));
   canvas.style.width = `${shown}px`;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
