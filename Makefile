@@ -32,15 +32,17 @@ test-node:
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
-## bench: timings (JSON lines; not a test): the fits alone, native and wasm,
-## then the user's whole tasks through the page's wasm API next to R and
-## Python on the same file (.ci/bench-peers.sh installs those)
-bench: build
+## bench: timings (JSON lines; not a test): the fits alone, native and wasm;
+## the user's whole tasks through the page's wasm API next to R and Python on
+## the same file (.ci/bench-peers.sh installs those); the page's start (bytes
+## before ready, navigation to ready in headless Chromium)
+bench: build setup-test
 	cargo run -q --release -p survcalc-devtools --example bench
 	node .ci/build-wasm.mjs --bench
 	node tests/bench/wasm.mjs
 	.ci/bench-peers.sh
 	node tests/bench/user_tasks.mjs
+	node tests/bench/page.mjs
 
 ## fuzz: coverage-guided fuzzing of the reader and every analysis (cargo fuzz,
 ## libFuzzer) and of the wasm boundary under Node, FUZZ_SECONDS each

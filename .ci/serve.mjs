@@ -1,10 +1,15 @@
 // A static file server for www/ on loopback, for `make serve` and the browser
 // tests. Any static host (GitHub Pages, nginx) serves the page the same way;
-// the only requirement is `application/wasm` for .wasm files.
+// `application/wasm` for .wasm files lets the browser compile the wasm while
+// it downloads (the page falls back to compiling it afterwards). `base`
+// serves the site under a sub-path, as GitHub Pages does a project
+// (https://user.github.io/survcalc/). Starting stamps the site
+// (.ci/stamp-site.mjs), so that edited page files get a new version.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { resolve, dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stampSite } from "./stamp-site.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "www");
 const types = {
@@ -18,20 +23,30 @@ const types = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
   ".ico": "image/x-icon",
 };
 
-/** Starts the server; resolves to {server, url}. port 0 picks a free port. */
-export function startServer(port = 8080, host = "127.0.0.1") {
+/**
+ * Starts the server; resolves to {server, url}. port 0 picks a free port;
+ * `base` ("/survcalc/") is the path the site is served under (anything
+ * else is not found); `onRequest(url)` hears every request served;
+ * `types` overrides content types by extension (to imitate other hosts).
+ */
+export function startServer(port = 8080, host = "127.0.0.1", { base = "/", onRequest, types: overrides = {} } = {}) {
+  stampSite();
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      onRequest?.(req.url);
+      const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (!full.startsWith(base)) throw new Error("outside the site");
+      const path = `/${full.slice(base.length)}`;
       let file = normalize(join(root, path));
       if (!file.startsWith(root + sep) && file !== root) throw new Error("outside");
       if (path.endsWith("/")) file = join(file, "index.html");
       const body = await readFile(file);
       res.writeHead(200, {
-        "content-type": types[extname(file)] ?? "application/octet-stream",
+        "content-type": overrides[extname(file)] ?? types[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache",
       });
       res.end(body);
@@ -42,7 +57,7 @@ export function startServer(port = 8080, host = "127.0.0.1") {
   });
   return new Promise((ok, fail) => {
     server.once("error", fail);
-    server.listen(port, host, () => ok({ server, url: `http://${host}:${server.address().port}/` }));
+    server.listen(port, host, () => ok({ server, url: `http://${host}:${server.address().port}${base}` }));
   });
 }
 

@@ -132,4 +132,10 @@ test("no network request after the page has loaded", async () => {
   assert.deepEqual(after, [], `requests after load: ${after.join(", ")}`);
   const foreign = session.requests.filter((u) => !u.startsWith(session.url));
   assert.deepEqual(foreign, [], "every request at load is to the page's own origin");
+  // Between ready and the offline copy: the service worker fetching this
+  // build's own files into its cache (pkg/build.js lists them), and nothing else.
+  const { files } = await session.page.evaluate(() => self.SURVCALC_BUILD);
+  const allowed = new Set([...Object.keys(files), "sw.js", "pkg/build.js"].map((f) => new URL(f, session.url).href));
+  const caching = session.requests.slice(session.requestsAtReady, requestsAtReady).map((u) => u.split("?")[0]);
+  assert.deepEqual(caching.filter((u) => !allowed.has(u)), [], "a request after ready that is not the offline copy");
 });

@@ -7,6 +7,7 @@ import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
 import { close, errorOf, STAT_REL, ABS_FLOOR } from "../support/check.mjs";
 
 const survcalc = await loadSurvcalc();
+const charts = await loadSurvcalc(undefined, "survcalc_charts");
 
 // coxph(Surv(time, status) ~ trt + celltype + karno + diagtime + age + prior, data = veteran):
 // celltype is a factor with R's first level, squamous, as reference.
@@ -182,7 +183,7 @@ test("shuffling the rows changes nothing", () => {
 test("drawing needs a page: refused with an Error under Node", () => {
   const ds = survcalc.Dataset.fromCsv(fixture("02_lung"), "lung.csv", {});
   const r = ds.cox({ time: "time", event: "status", event_values: ["2"], covariates: [{ column: "age" }] });
-  assert.ok(survcalc.forestPlotHeight(r.plot, { width: 900, height: 0, scale: 1 }) > 100);
-  assert.match(errorOf(() => survcalc.forestSvg(r.plot, { width: 900, height: 0, scale: 1 })), /main thread/);
+  assert.ok(charts.forestPlotHeight(r.plot, { width: 900, height: 0, scale: 1 }) > 100);
+  assert.match(errorOf(() => charts.forestSvg(r.plot, { width: 900, height: 0, scale: 1 })), /main thread/);
   ds.free();
 });

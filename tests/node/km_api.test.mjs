@@ -6,6 +6,7 @@ import { loadSurvcalc, fixture, reference } from "../support/wasm.mjs";
 import { close, errorOf, CLOSED_FORM_REL, STAT_REL, ABS_FLOOR } from "../support/check.mjs";
 
 const survcalc = await loadSurvcalc();
+const charts = await loadSurvcalc(undefined, "survcalc_charts");
 
 test("summary lists columns, types and suggestions", () => {
   const ds = survcalc.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
@@ -61,8 +62,9 @@ test("the result carries formatted tables, the test and the plot", () => {
   assert.equal(r.plot.curves.length, 2);
   assert.equal(r.plot.curves[0].at_risk[0], 11);
   // Drawing needs a page (plotters measures text in the DOM): outside one it
-  // is refused with an error, not a crash. The browser tests draw it.
-  assert.match(errorOf(() => survcalc.kaplanMeierSvg(r.plot, { width: 800, height: 520 })), /main thread/);
+  // is refused with an error, not a crash. The browser tests draw it (with
+  // the page's drawing module, survcalc_charts).
+  assert.match(errorOf(() => charts.kaplanMeierSvg(r.plot, { width: 800, height: 520 })), /main thread/);
   ds.free();
 });
 

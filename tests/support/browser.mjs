@@ -1,6 +1,13 @@
 // Starts the static server and Debian's Chromium (through playwright-core)
 // for the browser tests, recording every network request the page makes,
 // and the steps several browser tests share.
+//
+// `session.requests` lists what reached the network: every request the
+// server answered, and any request to another origin. A request the
+// service worker answers from its cache (www/sw.js) reaches neither, so it
+// is not listed. openPage returns once the page is ready and the service
+// worker has kept the site for offline use, so that its own fetches are
+// done before a test begins counting.
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -10,8 +17,9 @@ import { root } from "./wasm.mjs";
 
 export const artifacts = join(root, "tests", "artifacts");
 
-export async function openPage({ width = 1280, height = 900 } = {}) {
-  const { server, url } = await startServer(0);
+export async function openPage({ width = 1280, height = 900, base = "/", offline = true, types } = {}) {
+  const requests = [];
+  const { server, url } = await startServer(0, "127.0.0.1", { base, types, onRequest: (path) => requests.push(new URL(path, url).href) });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
@@ -21,17 +29,19 @@ export async function openPage({ width = 1280, height = 900 } = {}) {
   });
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
-  const requests = [];
   const consoleErrors = [];
-  // context-level: also sees the worker's requests.
-  context.on("request", (r) => requests.push(r.url()));
+  // context-level: also sees the workers' requests.
+  context.on("request", (r) => { if (!r.url().startsWith(new URL(url).origin)) requests.push(r.url()); });
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  // What the page fetched to become ready (the rest is the service worker's).
+  const requestsAtReady = requests.length;
+  if (offline) await page.waitForSelector("body[data-offline=ready]", { timeout: 30000 });
   mkdirSync(artifacts, { recursive: true });
   return {
-    page, url, requests, consoleErrors,
+    page, url, requests, requestsAtReady, consoleErrors, context, browser,
     async close() {
       await browser.close();
       await new Promise((ok) => server.close(ok));

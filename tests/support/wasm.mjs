@@ -1,15 +1,17 @@
-// Loads the built wasm package (www/pkg, the same files the page serves)
-// into Node, for the API tests and the benchmark.
+// Loads the built wasm packages (www/pkg, the same files the page serves)
+// into Node, for the API tests and the benchmark: "survcalc" (every
+// analysis; the default), "survcalc_core" (the page's start-up module) or
+// "survcalc_charts" (figures and exports).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The package in `dir` (default: the page's www/pkg). */
-export async function loadSurvcalc(dir = join(root, "www", "pkg")) {
-  const pkg = await import(join(dir, "survcalc.js"));
-  await pkg.default({ module_or_path: readFileSync(join(dir, "survcalc_bg.wasm")) });
+/** The package `name` in `dir` (default: the page's www/pkg). */
+export async function loadSurvcalc(dir = join(root, "www", "pkg"), name = "survcalc") {
+  const pkg = await import(join(dir, `${name}.js`));
+  await pkg.default({ module_or_path: readFileSync(join(dir, `${name}_bg.wasm`)) });
   return pkg;
 }
 

@@ -1,11 +1,14 @@
 // The page: moves files and clicks to the wasm API and puts the returned,
-// already formatted values on screen. No statistics here.
-import init, {
-  drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules, drawFlowChart, flowChartSvg, flowChartHeight,
-} from "../pkg/survcalc.js";
+// already formatted values on screen. No statistics here. The analyses run
+// in a worker (engine.js); figures are drawn by a second, small wasm module
+// loaded once the page is ready (charts.js); the steps, their map and the
+// focus after results are workflow.js's.
 import { Engine } from "./engine.js";
+import { charts } from "./charts.js";
 import { el, table, fillSelect, download, exportableTable } from "./dom.js";
 import { sheetChooser, readingActions } from "./data_reading.js";
+import { mountWorkflow, mountCard } from "./workflow.js";
+import { mountBusyBar } from "./busy.js";
 import { createPanel as baselinePanel } from "./panels/baseline.js";
 import { createPanel as ratesPanel } from "./panels/rates.js";
 import { createPanel as coxPanel } from "./panels/cox.js";
@@ -20,6 +23,7 @@ import { errorText, keptCodes } from "./panels/regression.js";
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
 const state = { summary: null, km: null, kmRequest: 0, columnTypes: {}, readOptions: {} };
+let workflow = null;
 
 // The types a user can give a column; values are ReadOptions.column_types.
 const TYPE_CHOICES = [
@@ -34,10 +38,19 @@ const TYPE_CHOICES = [
 const typeValue = (c) => (c.type === "date" ? `date:${c.date_order}` : c.type === "ambiguous_date" ? "" : c.type);
 const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5) } : value);
 
-// Further analyses live in www/js/panels/*.js: each exports
-// `createPanel(context)` returning `{ element, onData(summary) }`; its
-// section is appended after the Kaplan–Meier card, numbered in order.
-const PANELS = [baselinePanel, ratesPanel, coxPanel, modelsPanel, competingPanel, subgroupPanel];
+// Further cards live in www/js/panels/*.js: each exports
+// `createPanel(context)` returning `{ element, onData(summary) }`, and is
+// listed here with the step its card goes in ("variables",
+// "classification", "analyses"), after the cards already there
+// (docs/page.md).
+const PANELS = [
+  ["analyses", baselinePanel],
+  ["analyses", ratesPanel],
+  ["analyses", coxPanel],
+  ["analyses", modelsPanel],
+  ["analyses", competingPanel],
+  ["analyses", subgroupPanel],
+];
 const panels = [];
 const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
 // Analysis sets and derived variables (www/js/panels/sets.js, derive.js):
@@ -78,6 +91,7 @@ async function load(op, args, label) {
   }
   clearError();
   showProgress(label, 0, 0);
+  if (op !== "reload") workflow.expectData();
   try {
     const summary = await engine.call(op, args, (done, total) => showProgress(label, done, total));
     // A workbook with several sheets: the user chooses one first.
@@ -92,9 +106,11 @@ async function load(op, args, label) {
 
 function showData(summary, { keepCohortForm = false, keepChoices = false } = {}) {
   state.summary = summary;
-  const facts = el("p", { class: "file-facts" },
-    el("strong", {}, summary.name), ` — ${summary.n_rows} rows, ${summary.columns.length} columns`,
-    summary.delimiter_label ? `, ${summary.delimiter_label}` : "");
+  const fileFacts = () => [el("strong", {}, summary.name), ` — ${summary.n_rows} rows, ${summary.columns.length} columns`,
+    summary.delimiter_label ? `, ${summary.delimiter_label}` : ""];
+  const facts = el("p", { class: "file-facts" }, ...fileFacts());
+  $("data-loaded").replaceChildren("Loaded: ", ...fileFacts(), ". ", el("a", { href: "#step-variables" }, "See its columns"), ".");
+  $("data-loaded").hidden = false;
   const rows = summary.columns.map((c) => {
     const select = el("select", { class: "type-select", "aria-label": `Type of column ${c.name}`, title: c.reason },
       c.type === "ambiguous_date" ? el("option", { value: "", selected: true }, "date: choose day/month order") : null,
@@ -114,10 +130,12 @@ function showData(summary, { keepCohortForm = false, keepChoices = false } = {})
     ...summary.columns.filter((c) => c.type === "ambiguous_date").map((c) => el("p", { class: "synthetic" },
       `Column "${c.name}" holds dates whose day/month order the values do not show: choose it in the Type column.`)),
     ...readingActions(summary, reread),
-    table(["Column", "Type", "Missing", "Values", "Why this type"], rows, { numeric: [2], className: "columns-table" }),
+    el("div", { class: "table-scroll columns-scroll" },
+      table(["Column", "Type", "Missing", "Values", "Why this type"], rows, { numeric: [2], className: "columns-table" })),
     ...(summary.warnings ?? []).map((w) => el("p", { class: "hint" }, w.message)),
   ].filter(Boolean));
   box.hidden = false;
+  $("columns-card").hidden = false;
   if (!keepCohortForm) {
     state.cohort = null;
     $("cohort-results").hidden = true;
@@ -267,17 +285,20 @@ function showCohort(r) {
   drawFlow();
 }
 
-function drawFlow() {
+async function drawFlow() {
+  const { drawFlowChart, flowChartHeight } = await charts();
   const canvas = $("flow-canvas");
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
+  const shown = Math.min(canvas.parentElement.clientWidth || 860, 900);
+  const width = Math.max(shown, MIN_FIGURE_WIDTH);
   const frame = { width: Math.round(width * ratio), height: 100, scale: ratio };
   frame.height = flowChartHeight(state.cohort.flow_chart, frame);
-  canvas.style.width = `${width}px`;
+  canvas.style.width = `${shown}px`;
   drawFlowChart(canvas, state.cohort.flow_chart, frame);
 }
 
-function exportFlow(kind) {
+async function exportFlow(kind) {
+  const { drawFlowChart, flowChartSvg, flowChartHeight } = await charts();
   const chart = state.cohort.flow_chart;
   if (kind === "svg") {
     const frame = { width: 860, height: 100, scale: 1 };
@@ -418,11 +439,22 @@ async function runKm() {
   }
 }
 
+// Below this width (CSS px) a figure is laid out as for this width and
+// shown smaller, like a picture: squeezed to a phone's width, the plot area
+// would vanish between the labels and the risk table.
+const MIN_FIGURE_WIDTH = 560;
+
+// The Kaplan–Meier figure needs less: at 560 its text shrank to 8 px on a
+// 390 px phone; at 480 it is 9–10 px and the plot keeps 290 px of width.
+const MIN_KM_WIDTH = 480;
+
 function canvasFrame(canvas) {
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const height = Math.round(width * 0.66);
-  canvas.style.width = `${width}px`;
+  const shown = Math.min(canvas.parentElement.clientWidth || 860, 900);
+  const width = Math.max(shown, MIN_KM_WIDTH);
+  // Taller than 2:3 on a phone, where 2:3 left the curves 130 px high.
+  const height = Math.round(width * (shown < 600 ? 0.85 : 0.66));
+  canvas.style.width = `${shown}px`;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
   return { width: canvas.width, height: canvas.height, scale: ratio };
@@ -432,20 +464,28 @@ function plotWithOptions(result) {
   return { ...result.plot, show_ci: $("km-show-ci").checked };
 }
 
-function showKm(result) {
+async function showKm(result) {
+  const { drawKaplanMeier, kaplanMeierDescription } = await charts();
+  if (result !== state.km) return; // a newer result is on its way
   $("km-results").hidden = false;
   const canvas = $("km-canvas");
-  drawKaplanMeier(canvas, plotWithOptions(result), canvasFrame(canvas));
+  const plot = plotWithOptions(result);
+  drawKaplanMeier(canvas, plot, canvasFrame(canvas));
+  // The text alternative and the figure's numbers, worded in Rust.
+  const described = kaplanMeierDescription(plot);
+  canvas.setAttribute("aria-label", described.label);
+  $("km-figure-caption").textContent = described.text;
+  $("km-figure-data").replaceChildren(exportableTable(described.table, "kaplan-meier-figure-data.csv", { name: "Kaplan–Meier figure data" }));
   const t = result.summary_table;
-  $("km-summary").replaceChildren(exportableTable(t, "kaplan-meier-summary.csv"));
+  $("km-summary").replaceChildren(exportableTable(t, "kaplan-meier-summary.csv", { name: "Kaplan–Meier summary" }));
   $("km-test").textContent = result.test_text ?? "";
   $("km-follow-up").textContent = result.follow_up_text;
   $("km-trend-text").textContent = result.trend_text ?? "";
   const pw = result.pairwise_table;
   $("km-pairwise-table").replaceChildren(...(pw
-    ? [el("h3", {}, "Pairwise comparisons"), exportableTable(pw, "pairwise-logrank.csv")] : []));
+    ? [el("h4", {}, "Pairwise comparisons"), exportableTable(pw, "pairwise-logrank.csv", { name: "pairwise log-rank tests" })] : []));
   const optionalTable = (id, t, title, file) => $(id).replaceChildren(...(t
-    ? [el("h3", {}, title), exportableTable(t, file)] : []));
+    ? [el("h4", {}, title), exportableTable(t, file, { name: title })] : []));
   optionalTable("km-at-times", result.at_times_table, "Survival at chosen times", "survival-at-times.csv");
   optionalTable("km-rmst", result.rmst_table, "Restricted mean survival time", "rmst.csv");
   $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
@@ -459,7 +499,8 @@ function showKm(result) {
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
 }
 
-function exportPng() {
+async function exportPng() {
+  const { drawKaplanMeier } = await charts();
   const canvas = document.createElement("canvas");
   canvas.width = 1720;
   canvas.height = 1136;
@@ -467,7 +508,8 @@ function exportPng() {
   canvas.toBlob((blob) => download(blob, "kaplan-meier.png"), "image/png");
 }
 
-function exportSvg() {
+async function exportSvg() {
+  const { kaplanMeierSvg } = await charts();
   const svg = kaplanMeierSvg(plotWithOptions(state.km), { width: 860, height: 568, scale: 1 });
   download(new Blob([svg], { type: "image/svg+xml" }), "kaplan-meier.svg");
 }
@@ -480,6 +522,13 @@ function wire() {
     e.target.value = "";
   });
   const zone = $("drop-zone");
+  // The zone is a button: a click, Enter or Space opens the file picker.
+  zone.addEventListener("click", () => $("file-input").click());
+  zone.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" && e.key !== " ") return;
+    e.preventDefault();
+    $("file-input").click();
+  });
   zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
   zone.addEventListener("drop", (e) => {
@@ -517,46 +566,67 @@ function wire() {
 }
 
 function mountPanels() {
-  const main = document.querySelector("main");
-  main.insertBefore(derive.element, $("km-card"));
-  main.insertBefore(sets.element, $("km-card"));
+  // Derived variables and analysis sets belong to step 2, after the columns.
+  mountCard("variables", derive.element);
+  mountCard("variables", sets.element);
   sets.attach($("km-form"), "km", () => runKm());
   // The "match another program" choice sits before the analyses it sets.
   const presets = createPresetControl(panelContext());
   $("km-card").before(presets.element);
   panels.push(presets);
   document.addEventListener(PRESET_EVENT, () => state.km && runKm());
-  PANELS.forEach((createPanel, i) => {
+  for (const [step, createPanel] of PANELS) {
+    // Each panel's requests carry the analysis set chosen for it.
     const slot = { key: null };
     const panel = createPanel({ ...panelContext(), engine: sets.engineFor(slot) });
     slot.key = panel.element.id.replace(/-card$/, "");
-    panel.element.querySelector(".step")?.replaceChildren(String(4 + i));
-    main.append(panel.element);
+    mountCard(step, panel.element);
     const form = panel.element.querySelector("form");
     if (form) sets.attach(form, slot.key, () => panel.rerun?.());
     panels.push(panel);
-  });
+  }
 }
 
-/** Any change of the form is the user's choice: from then on the curve follows it. */
-function userChose() {
-  state.kmChosen = true;
-  showSuggestion(null);
-  runKm();
+/**
+ * Once the page is ready: the drawing module, then the service worker that
+ * keeps the whole site for offline use (sw.js; the footer says when it is).
+ */
+async function afterReady() {
+  await charts().catch(() => {}); // a figure asks again and shows the error
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    const registration = await navigator.serviceWorker.register("sw.js", { updateViaCache: "none" });
+    await navigator.serviceWorker.ready;
+    const version = self.SURVCALC_BUILD?.version;
+    if (version && await caches.has(`survcalc-${version}`)) {
+      $("offline-note").textContent = "This page now works without a network connection too.";
+      document.body.dataset.offline = "ready";
+    } else if (registration.waiting || registration.installing) {
+      // An older build is kept offline; this one replaces it once every tab of the old one is closed.
+      document.body.dataset.offline = "previous";
+    }
+  } catch {
+    // Served from a file:// URL or a host without HTTPS: works online only.
+  }
 }
 
 async function start() {
+  workflow = mountWorkflow({ fileName: () => state.summary?.name ?? "" });
+  mountBusyBar(engine, el);
   wire();
   mountPanels();
   try {
-    await Promise.all([init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }), engine.ready]);
-    state.rules = defaultResistanceRules();
+    await engine.ready;
+    state.rules = engine.defaultRules;
     $("example-select").replaceChildren(
       ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
+    performance.mark("survcalc-ready"); // navigation to ready, for `make bench`
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));
+    return;
   }
+  afterReady();
 }
 
 start();

@@ -1,4 +1,4 @@
-import { exportTable } from "../pkg/survcalc.js";
+import { charts } from "./charts.js";
 
 // Small DOM helpers. Text always goes in through textContent: column names
 // and values come from the user's file and must never be parsed as HTML.
@@ -53,18 +53,27 @@ export async function copyTable(html, tsv) {
   }
 }
 
+/** "cox-hazard-ratios.csv" → "cox hazard ratios": a table's name when none is given. */
+const nameFromFile = (fileName) => fileName.replace(/\.[a-z]+$/i, "").replace(/[-_]+/g, " ");
+
 /**
  * A result table ({header, rows, numeric_columns}, formatted in Rust) with
- * "CSV" and "Copy" buttons; the export text is made in Rust too.
+ * "CSV" and "Copy" buttons named after the table (`name`, else the file
+ * name), so that every button on the page says which table it exports; the
+ * export text is made in Rust too. Wide tables scroll inside their box.
  */
-export function exportableTable(t, fileName, { className } = {}) {
+export function exportableTable(t, fileName, { className, name } = {}) {
+  const what = name ?? nameFromFile(fileName);
   const status = el("span", { class: "copied", "aria-live": "polite" });
-  const csv = el("button", { type: "button", class: "small secondary", title: "Download this table as CSV" }, "CSV");
-  const copy = el("button", { type: "button", class: "small secondary", title: "Copy; pastes as a table into Word or Excel" }, "Copy");
-  csv.addEventListener("click", () =>
-    download(new Blob(["\uFEFF", exportTable(t, "csv")], { type: "text/csv;charset=utf-8" }), fileName));
+  const csv = el("button", { type: "button", class: "small secondary", "aria-label": `Download ${what} table as CSV` }, "CSV");
+  const copy = el("button", { type: "button", class: "small secondary", "aria-label": `Copy ${what} table (pastes as a table into Word or Excel)` }, "Copy");
+  csv.addEventListener("click", async () => {
+    const { exportTable } = await charts();
+    download(new Blob(["\uFEFF", exportTable(t, "csv")], { type: "text/csv;charset=utf-8" }), fileName);
+  });
   copy.addEventListener("click", async () => {
     try {
+      const { exportTable } = await charts();
       await copyTable(exportTable(t, "html"), exportTable(t, "tsv"));
       status.textContent = "Copied";
     } catch {
@@ -72,6 +81,6 @@ export function exportableTable(t, fileName, { className } = {}) {
     }
   });
   return el("div", { class: "exportable" },
-    table(t.header, t.rows, { numeric: t.numeric_columns, className }),
+    el("div", { class: "table-scroll" }, table(t.header, t.rows, { numeric: t.numeric_columns, className })),
     el("div", { class: "table-actions" }, csv, copy, status));
 }

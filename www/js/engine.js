@@ -1,34 +1,85 @@
 // Talks to the computation worker: one promise per request, progress
-// reported through a callback. The page uses only this and the drawing
-// functions of the wasm package.
-export class Engine {
+// reported through a callback. Keeps the recipe of the current dataset
+// (www/js/session.js), so that `cancel()` can stop the worker in the middle
+// of any analysis, start a new one and read the same data into it again:
+// the user loses nothing but the analysis she stopped. Listeners of "busy"
+// events hear which requests are running (www/js/busy.js shows them).
+import { updateRecipe } from "./session.js";
+
+/** The error a cancelled request rejects with. */
+export class CancelledError extends Error {
+  constructor(label) {
+    super(`${label ?? "The analysis"} was stopped. Your data are loaded as before; change the settings and run it again.`);
+    this.cancelled = true;
+  }
+}
+
+// What the busy bar calls each request, by operation or Dataset method.
+const LABELS = {
+  loadFile: "Reading the file",
+  loadText: "Reading the file",
+  loadExample: "Loading the example",
+  reload: "Reading the file again",
+  restore: "Loading your data again",
+  classify: "Deriving endpoints and groups",
+  kaplanMeier: "Kaplan–Meier",
+  cox: "Cox regression",
+  modelTable: "Univariate and multivariable models",
+  baselineTable: "Table 1",
+  rates: "Rates",
+};
+
+export class Engine extends EventTarget {
   constructor() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    super();
     this.pending = new Map();
     this.nextId = 1;
-    this.ready = new Promise((resolve, reject) => {
+    this.recipe = null;
+    this.module = "core";
+    this.examples = [];
+    this.start();
+    // The first worker's start-up: the page is ready when it is.
+    this.ready = this.started;
+  }
+
+  start() {
+    this.started = new Promise((resolve, reject) => {
       this.markReady = resolve;
       this.failReady = reject;
     });
+    // The first worker was started by boot.js while the page loaded; its
+    // messages so far are replayed. A restart makes a new one.
+    const boot = self.survcalcBoot;
+    self.survcalcBoot = null;
+    const version = self.SURVCALC_BUILD?.version ?? "dev";
+    this.worker = boot?.worker ?? new Worker(new URL(`./worker.js?v=${version}`, import.meta.url), { type: "module" });
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (event) => this.failReady(new Error(event.message || "the worker did not start"));
+    for (const data of boot?.early ?? []) this.receive(data);
   }
 
   receive(data) {
     if ("ready" in data) {
-      // The bundled examples the worker holds (www/examples/index.json).
+      // The bundled examples' manifest (www/examples/index.json) and the
+      // default classification rules.
       this.examples = data.examples ?? [];
+      this.defaultRules = data.rules;
       data.ready ? this.markReady() : this.failReady(new Error(data.error));
       return;
     }
     const request = this.pending.get(data.id);
     if (!request) return;
     if (data.progress) {
+      request.progress = data.progress;
       request.onProgress?.(data.progress.done, data.progress.total);
+      this.announce();
       return;
     }
     this.pending.delete(data.id);
+    this.announce();
     if (data.ok) {
+      if (data.module) this.module = data.module;
+      this.recipe = updateRecipe(this.recipe, request.op, request.args);
       request.resolve(data.result);
     } else {
       const error = new Error(data.error);
@@ -45,9 +96,38 @@ export class Engine {
   /** Runs `op` in the worker; resolves to its result or rejects with its Error. */
   call(op, args, onProgress) {
     const id = this.nextId++;
+    const label = LABELS[op === "dataset" ? args?.method : op] ?? "The analysis";
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, { op, args, label, resolve, reject, onProgress, started: performance.now(), cancellable: op !== "restore" });
       this.worker.postMessage({ id, op, args });
+      this.announce();
     });
+  }
+
+  /** The requests still running, oldest first: { label, started, progress, cancellable }. */
+  running() {
+    return [...this.pending.values()];
+  }
+
+  announce() {
+    this.dispatchEvent(new Event("busy"));
+  }
+
+  /**
+   * Stops everything the worker is doing, starts a new worker and reads the
+   * current dataset into it again. Every running request rejects with a
+   * CancelledError; the returned promise settles when the data are back.
+   */
+  cancel() {
+    const stopped = this.running();
+    this.worker.terminate();
+    this.pending.clear();
+    for (const request of stopped) request.reject(new CancelledError(request.label));
+    this.start();
+    const restored = this.recipe
+      ? this.call("restore", { recipe: this.recipe, module: this.module })
+      : this.started;
+    this.announce();
+    return restored;
   }
 }

@@ -1,44 +1,76 @@
-// The computation worker: holds the wasm module and the parsed dataset, so a
-// 100 MB file or a million-row Cox fit never freezes the page. Everything it
-// needs (the wasm, the examples' manifest and the examples it lists) is
-// fetched when the page loads; after that it makes no network request.
-import init, { Dataset, fileKind } from "../pkg/survcalc.js";
+// The computation worker: holds the wasm modules and the parsed dataset, so
+// a 100 MB file or a million-row Cox fit never freezes the page. It starts
+// with the small start-up module (survcalc_core: reading, summary,
+// classification, Kaplan–Meier, rates) and loads the full one (survcalc)
+// the first time a method only that one has is called, moving the dataset
+// there by replaying its recipe (www/js/session.js). The page may stop this
+// worker at any time (Cancel) and start another with the same recipe.
+// Requests are answered one at a time, in order. No static import: the wasm
+// starts downloading as soon as this script runs.
 
+// The build's version (boot.js and engine.js put it in this script's URL)
+// in the URLs keeps a module's glue and its wasm from two different
+// deployments apart (.ci/stamp-site.mjs).
+const version = new URL(import.meta.url).searchParams.get("v") ?? "dev";
+const session = import("./session.js");
+const pkgUrl = (file) => new URL(`../pkg/${file}?v=${version}`, import.meta.url);
+const MODULES = { core: "survcalc_core", full: "survcalc" };
+const modules = {};
+
+/** A module's package, instantiated once; the wasm is fetched while the glue loads. */
+function loadModule(name) {
+  modules[name] ??= (async () => {
+    // High priority: on the first visit this is the critical path.
+    const wasm = fetch(pkgUrl(`${MODULES[name]}_bg.wasm`), { priority: name === "core" ? "high" : "auto" });
+    const pkg = await import(pkgUrl(`${MODULES[name]}.js`).href);
+    // Compiled while it streams in where the host serves application/wasm;
+    // otherwise (the glue falls back) from the downloaded bytes.
+    await pkg.default({ module_or_path: wasm });
+    return pkg;
+  })();
+  return modules[name];
+}
+
+let active = "core"; // the module that holds `dataset`
 let dataset = null;
-// The bytes of the current file, kept so that the user can change a column's
-// type (or the delimiter, or the sheet) and have it read again without
-// choosing it again: { bytes, name, synthetic, sheets, sheet, cells }, where
-// a workbook also keeps its sheet names, the sheet read and its cells.
-// `synthetic` as the manifest declared it for an example.
+// How the dataset was made (source, options, data-changing steps) and the
+// source's text, kept to read it again with other column types, or into
+// the full module.
+let recipe = null;
+// { bytes, name, synthetic, sheets }: the file's bytes (a workbook's sheet
+// names too), read again with other options, another sheet or in the full module.
 let current = null;
 // The spreadsheet package (www/pkg-sheets), fetched the first time a
 // workbook is dropped: CSV users never download it.
 let sheetsPackage = null;
 // The bundled examples (www/examples/index.json: path, title, description,
-// synthetic) and their text by path.
+// synthetic); each file is fetched when it is chosen (the service worker
+// keeps them for offline use).
 let manifest = [];
-const examples = new Map();
 
-async function fetchExamples() {
+async function fetchManifest() {
   const response = await fetch(new URL("../examples/index.json", import.meta.url));
-  if (!response.ok) return;
-  manifest = await response.json();
-  await Promise.all(manifest.map(async ({ path }) => {
-    const file = await fetch(new URL(`../${path}`, import.meta.url));
-    if (file.ok) examples.set(path, new Uint8Array(await file.arrayBuffer()));
-  }));
+  if (response.ok) manifest = await response.json();
 }
 
-const startup = Promise.all([
-  init({ module_or_path: new URL("../pkg/survcalc_bg.wasm", import.meta.url) }),
-  fetchExamples(),
-]);
+const startup = Promise.all([loadModule("core"), fetchManifest()]);
+
+/** The bytes and name of a recipe's source. */
+async function sourceBytes(source) {
+  if (source.kind === "file") return { bytes: new Uint8Array(await source.file.arrayBuffer()), name: source.file.name, synthetic: false };
+  if (source.kind === "text") return { bytes: new TextEncoder().encode(source.text), name: source.name, synthetic: false };
+  const entry = manifest.find((e) => e.path === source.path);
+  const response = entry && await fetch(new URL(`../${source.path}`, import.meta.url));
+  if (!response?.ok) throw new Error(`The example ${source.path} is not available.`);
+  return { bytes: new Uint8Array(await response.arrayBuffer()), name: source.path.split("/").pop(), synthetic: entry.synthetic === true };
+}
 
 function sheets() {
-  sheetsPackage ??= import("../pkg-sheets/survcalc_sheets.js").then(async (pkg) => {
-    await pkg.default({ module_or_path: new URL("../pkg-sheets/survcalc_sheets_bg.wasm", import.meta.url) });
+  sheetsPackage ??= (async () => {
+    const pkg = await import(new URL(`../pkg-sheets/survcalc_sheets.js?v=${version}`, import.meta.url).href);
+    await pkg.default({ module_or_path: new URL(`../pkg-sheets/survcalc_sheets_bg.wasm?v=${version}`, import.meta.url) });
     return pkg;
-  });
+  })();
   // A failed download is tried again with the next workbook.
   sheetsPackage.catch(() => { sheetsPackage = null; });
   return sheetsPackage;
@@ -57,30 +89,52 @@ async function inSheets(read) {
   }
 }
 
-function use(next, file) {
-  dataset?.free();
-  dataset = next;
-  current = file;
-  const summary = dataset.summary();
-  return file.sheets ? { ...summary, sheets: file.sheets } : summary;
+/**
+ * Builds the dataset of `plan` in module `name` (the steps replayed in
+ * order): a workbook through the sheets package, anything else as text
+ * (UTF-8 or UTF-16), where the reader names other formats. A workbook with
+ * several sheets and none chosen gives `null`: the page asks which.
+ */
+async function build(name, plan, src, progress) {
+  const pkg = await loadModule(name);
+  const read = { ...plan.options, synthetic: src.synthetic };
+  let next;
+  if (pkg.fileKind(src.bytes).spreadsheet) {
+    src.sheets ??= await inSheets((sheetsPkg) => sheetsPkg.sheetNames(src.bytes));
+    const chosen = plan.sheet ?? (src.sheets.length > 1 ? null : src.sheets[0]);
+    if (chosen == null) return null;
+    const cells = await inSheets((sheetsPkg) => sheetsPkg.readSheet(src.bytes, chosen));
+    next = pkg.Dataset.fromSheet(cells, src.name, read);
+  } else {
+    next = pkg.Dataset.fromBytes(src.bytes, src.name, read, progress);
+  }
+  try {
+    for (const { method, args } of plan.steps) next[method](...args);
+  } catch (error) {
+    next.free();
+    throw error;
+  }
+  return next;
 }
 
-/** Reads a file's bytes: a workbook through the sheets package (asking for
- * the sheet when it has several and none is chosen: `{ sheets }`), anything
- * else as text (UTF-8 or UTF-16), where the reader names other formats. */
-async function load(bytes, name, options, progress, { synthetic = false, sheet = null } = {}) {
-  const read = { ...options, synthetic };
-  if (fileKind(bytes).spreadsheet) {
-    const names = await inSheets((pkg) => pkg.sheetNames(bytes));
-    if (sheet == null && names.length > 1) {
-      current = { bytes, name, synthetic, sheets: names, sheet: null, cells: null };
-      return { name, sheets: names };
-    }
-    const chosen = sheet ?? names[0];
-    const cells = await inSheets((pkg) => pkg.readSheet(bytes, chosen));
-    return use(Dataset.fromSheet(cells, name, read), { bytes, name, synthetic, sheets: names, sheet: chosen, cells });
-  }
-  return use(Dataset.fromBytes(bytes, name, read, progress), { bytes, name, synthetic });
+function replace(next, name, plan, src) {
+  recipe = plan;
+  current = src;
+  // A workbook whose sheet is to be chosen: the dataset in use stays.
+  if (!next) return { name: src.name, sheets: src.sheets };
+  dataset?.free();
+  dataset = next;
+  active = name;
+  const summary = dataset.summary();
+  return src.sheets ? { ...summary, sheets: src.sheets } : summary;
+}
+
+/** A new source (or new options, or another sheet): read into the module in use. */
+async function load(op, args, progress) {
+  const { updateRecipe } = await session;
+  const plan = updateRecipe(recipe, op, args);
+  const src = op === "reload" ? current : await sourceBytes(plan.source);
+  return replace(await build(active, plan, src, progress), active, plan, src);
 }
 
 function requireData() {
@@ -88,57 +142,67 @@ function requireData() {
   return dataset;
 }
 
+/** The dataset in a module that has `method`: the full one when the start-up module lacks it. */
+async function datasetWith(method, progress) {
+  const data = requireData();
+  if (typeof data[method] === "function" || active === "full") return data;
+  const next = await build("full", recipe, current, progress);
+  if (!next) throw new Error("Choose the workbook's sheet first.");
+  replace(next, "full", recipe, current);
+  return dataset;
+}
+
 const ops = {
-  async loadFile({ file, options, sheet }, progress) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return load(bytes, file.name, options, progress, { sheet });
-  },
-  loadText({ text, name, options }, progress) {
-    return load(new TextEncoder().encode(text), name, options, progress);
-  },
-  loadExample({ path, options }, progress) {
-    const bytes = examples.get(path);
-    const entry = manifest.find((e) => e.path === path);
-    if (bytes === undefined || !entry) throw new Error(`The example ${path} is not available.`);
-    return load(bytes, path.split("/").pop(), options, progress, { synthetic: entry.synthetic === true });
-  },
-  // The same file again: other read options, or (workbooks) another sheet.
-  async reload({ options, sheet }, progress) {
+  loadFile: (args, progress) => load("loadFile", args, progress),
+  loadText: (args, progress) => load("loadText", args, progress),
+  loadExample: (args, progress) => load("loadExample", args, progress),
+  reload: (args, progress) => {
     if (!current) throw new Error("Load a CSV file first.");
-    const { bytes, name, synthetic, cells } = current;
-    if (cells && (sheet == null || sheet === current.sheet)) {
-      return use(Dataset.fromSheet(cells, name, { ...options, synthetic }), current);
-    }
-    return load(bytes, name, options, progress, { synthetic, sheet: sheet ?? current.sheet });
+    return load("reload", args, progress);
+  },
+  // A new worker after Cancel: the page's recipe, into the module the old
+  // worker had reached (so a model fitted before is not slower now).
+  restore: async ({ recipe: plan, module }, progress) => {
+    const name = module === "full" ? "full" : "core";
+    const src = await sourceBytes(plan.source);
+    return replace(await build(name, plan, src, progress), name, plan, src);
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),
-  classify: ({ request }) => {
+  classify: async ({ request }) => {
+    const { updateRecipe } = await session;
     const result = requireData().classify(request);
+    recipe = updateRecipe(recipe, "classify", { request });
     return { result, summary: dataset.summary() };
   },
-  // Derived columns change the dataset: the summary comes back with them.
-  derive: ({ request }) => {
+  // Derived columns change the dataset: kept in the recipe, and the summary
+  // comes back with them.
+  derive: async ({ request }) => {
     const result = requireData().derive(request);
+    recipe = (await session).updateRecipe(recipe, "derive", { request });
     return { result, summary: dataset.summary() };
   },
-  removeDerived: ({ name }) => {
+  removeDerived: async ({ name }) => {
     const result = requireData().removeDerived(name);
+    recipe = (await session).updateRecipe(recipe, "removeDerived", { name });
     return { result, summary: dataset.summary() };
   },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),
   // Any other analysis method of the Dataset handle (docs/api.md), so that a
   // new panel needs no change here.
-  dataset: ({ method, args }) => {
-    const data = requireData();
-    if (typeof data[method] !== "function" || method.startsWith("_") || method === "free") {
+  dataset: async ({ method, args }, progress) => {
+    if (typeof method !== "string" || method.startsWith("_") || method === "free" || method === "constructor") {
       throw new Error(`unknown analysis ${method}`);
     }
-    return data[method](...(args ?? []));
+    const data = await datasetWith(method, progress);
+    if (typeof data[method] !== "function") throw new Error(`unknown analysis ${method}`);
+    const result = data[method](...(args ?? []));
+    recipe = (await session).updateRecipe(recipe, "dataset", { method, args });
+    return result;
   },
 };
 
-self.onmessage = async ({ data: { id, op, args } }) => {
+async function handle({ id, op, args }) {
   let last = 0;
   const progress = (done, total) => {
     const now = performance.now();
@@ -152,16 +216,20 @@ self.onmessage = async ({ data: { id, op, args } }) => {
     const handler = ops[op];
     if (!handler) throw new Error(`unknown operation ${op}`);
     const result = await handler(args ?? {}, progress);
-    self.postMessage({ id, ok: true, result });
+    self.postMessage({ id, ok: true, result, module: active });
   } catch (error) {
     // A RuntimeError means the wasm instance itself failed (a bug, never bad
     // data): the page says so instead of silently misbehaving.
     const fatal = error instanceof WebAssembly.RuntimeError;
     self.postMessage({ id, ok: false, fatal, error: String(error?.message ?? error) });
   }
-};
+}
+
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => { queue = queue.then(() => handle(data)); };
 
 startup.then(
-  () => self.postMessage({ ready: true, examples: manifest.filter((e) => examples.has(e.path)) }),
+  // The classification form starts from the default rules.
+  ([core]) => self.postMessage({ ready: true, examples: manifest, rules: core.defaultResistanceRules() }),
   (error) => self.postMessage({ ready: false, error: String(error?.message ?? error) }),
 );

@@ -158,6 +158,23 @@ pub fn time_number(t: f64) -> String {
     }
 }
 
+/// A number in a column's preview, for people: six significant digits at
+/// most (a derived `os_months` of 15.244353182751539 shows as 15.2444), no
+/// trailing zeros. Only the preview: values themselves stay exact.
+pub fn preview_number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return number(x, 0);
+    }
+    let magnitude = x.abs().log10().floor() as i64;
+    let decimals = (5 - magnitude).clamp(0, 8) as usize;
+    let s = number(x, decimals);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// "6 months", or "time 6" when the unit is not known.
 pub fn time_text(t: f64, unit: Option<&str>) -> String {
     let s = time_number(t);
@@ -198,6 +215,16 @@ pub fn file_lines(count: usize, listed: &[u64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previews_round_to_six_significant_digits() {
+        assert_eq!(preview_number(464.0 / 30.4375), "15.2444");
+        assert_eq!(preview_number(1.5), "1.5");
+        assert_eq!(preview_number(-0.000123456789), "-0.00012346");
+        assert_eq!(preview_number(1234567.89), "1234568");
+        assert_eq!(preview_number(0.0), "0");
+        assert_eq!(preview_number(2e300), "2.00e+300");
+    }
 
     #[test]
     fn p_values() {

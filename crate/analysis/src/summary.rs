@@ -181,12 +181,22 @@ pub fn distinct_values(column: &Column, limit: usize) -> Option<Vec<String>> {
     }
 }
 
+/// A few values for people: the levels when there are few, else the first
+/// values; numbers rounded to six significant digits (a derived time in
+/// months has fifteen decimals), which a preview can afford.
 fn preview(column: &Column, values: &Option<Vec<String>>) -> String {
+    let shown = |row: usize| match &column.data {
+        ColumnData::Number(v) => v.get(row).copied().flatten().map(crate::format::preview_number),
+        data => data.display(row),
+    };
     match values {
-        Some(v) if v.len() <= 8 => v.join(", "),
+        Some(v) if v.len() <= 8 => match &column.data {
+            ColumnData::Number(_) => v.iter().map(|x| x.parse::<f64>().map_or_else(|_| x.clone(), crate::format::preview_number)).collect::<Vec<_>>().join(", "),
+            _ => v.join(", "),
+        },
         _ => {
-            let shown: Vec<String> = (0..column.data.len()).filter_map(|r| column.data.display(r)).take(4).collect();
-            format!("{}, …", shown.join(", "))
+            let first: Vec<String> = (0..column.data.len()).filter_map(shown).take(4).collect();
+            format!("{}, …", first.join(", "))
         }
     }
 }

@@ -226,14 +226,19 @@ pub fn draw<DB: DrawingBackend>(
     let (_, total_h) = root.dim_in_pixel();
     let (upper, _) = root.split_vertically(total_h as i32 - table_h);
     let x_max = plot.ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    // The risk table's group names need 170 px left of the plot; the y
+    // axis's ticks and title need 64. The rest is margin, so that the title
+    // sits next to its ticks instead of at the figure's edge.
     let label_w = frame.px(170.0);
+    let y_axis_w = frame.px(64.0);
 
     let mut chart = ChartBuilder::on(&upper)
         .caption(&plot.title, font(17.0))
         .margin_top(frame.px(8.0))
         .margin_right(frame.px(24.0))
+        .margin_left(label_w - y_axis_w)
         .x_label_area_size(frame.px(48.0))
-        .y_label_area_size(label_w)
+        .y_label_area_size(y_axis_w)
         .build_cartesian_2d(0f64..x_max, 0f64..1.0)?;
     chart
         .configure_mesh()

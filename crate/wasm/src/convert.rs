@@ -11,6 +11,7 @@
 //! turns NaN and ±Infinity into null), never NaN.
 
 use serde::de::DeserializeOwned;
+#[cfg(any(feature = "analysis", feature = "draw"))]
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -42,6 +43,7 @@ fn plain_json(value: &JsValue, what: &str) -> Result<Value, JsError> {
 /// Options of an analysis, read strictly: an unknown or misspelled option,
 /// an impossible choice or a value of the wrong kind is an error naming it.
 /// `what` names the analysis in those messages ("Cox regression").
+#[cfg(any(feature = "analysis", feature = "draw"))]
 pub fn request<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Result<T, JsError> {
     let json = plain_json(&value, "options")?;
     survcalc_analysis::request::from_value(&json, what).map_err(js_error)
@@ -57,6 +59,7 @@ pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsErr
 
 /// A report as a plain JS object (objects, not Maps), `null` where a number
 /// is missing or not finite.
+#[cfg(any(feature = "analysis", feature = "draw"))]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let json = serde_json::to_value(value).map_err(|e| js_error(format!("could not return the result: {e}")))?;
     json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -64,6 +67,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// An analysis file given as JSON text or as an object, read strictly.
+#[cfg(feature = "analysis")]
 pub fn analysis_file(value: JsValue) -> Result<survcalc_analysis::analysis_file::AnalysisFile, JsError> {
     use survcalc_analysis::analysis_file::AnalysisFile;
     match value.as_string() {

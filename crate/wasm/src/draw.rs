@@ -2,14 +2,16 @@
 //! survcalc-charts on a canvas (plotters-canvas) or as an SVG document for
 //! download. A frame height of 0 means "as tall as the content needs".
 
-use crate::convert::{data, js_error};
+use crate::convert::{data, js_error, to_js};
 use plotters::prelude::IntoDrawingArea;
 use survcalc_analysis::plot::{flow::FlowChart, forest::ForestPlot, km::KmPlot};
 use survcalc_charts::{flow, forest, km, Frame};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Whether a page's document is at hand (not in a worker or Node).
+/// Whether a page's document is at hand (not in a worker or Node): the
+/// report draws figures only there.
+#[cfg(feature = "full")]
 pub fn has_document() -> bool {
     web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()).is_some()
 }
@@ -124,4 +126,13 @@ pub fn flow_chart_svg(chart: JsValue, frame: JsValue) -> Result<String, JsError>
     let (chart, frame) = flow_input(&chart, &frame)?;
     require_document()?;
     flow::to_svg(&chart, &frame).map_err(js_error)
+}
+
+/// The Kaplan–Meier figure in words: `{label, text, table}`, its accessible
+/// name, a sentence of what it shows and its numbers at each axis tick.
+#[wasm_bindgen(js_name = kaplanMeierDescription)]
+pub fn kaplan_meier_description(plot: JsValue) -> Result<JsValue, JsError> {
+    let plot: KmPlot = data(&plot, "plot data")?;
+    let description = survcalc_analysis::plot::describe::kaplan_meier(&plot);
+    to_js(&description)
 }

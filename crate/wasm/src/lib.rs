@@ -4,14 +4,27 @@
 //! requests and reports, and the canvas entry points of survcalc-charts.
 //! Every error reaches JS as an `Error` whose message a clinician can act on
 //! (never a panic). See docs/api.md.
+//!
+//! Built as three modules (Cargo features, see Cargo.toml): "analysis" (the
+//! worker's small start-up module), "full" (adds the methods of the second
+//! `impl Dataset` block below, loaded on their first use) and "draw" (the
+//! page's figures). A new method goes in the second block unless the first
+//! screens of the page need it: the first block is what every visit
+//! downloads before the page is ready (docs/page.md).
 
 mod convert;
+#[cfg(feature = "draw")]
 mod draw;
 #[cfg(feature = "bench")]
 mod bench;
 
-use convert::{js_error, request, to_js};
-use survcalc_analysis::analyses::{self, DisplayTable};
+use convert::js_error;
+#[cfg(any(feature = "analysis", feature = "draw"))]
+use convert::{request, to_js};
+use survcalc_analysis::analyses::DisplayTable;
+#[cfg(feature = "analysis")]
+use survcalc_analysis::analyses;
+#[cfg(feature = "analysis")]
 use survcalc_analysis::table::{self, ReadOptions, Table};
 use wasm_bindgen::prelude::*;
 
@@ -23,12 +36,14 @@ pub fn version() -> String {
 
 /// The default classification rules (SITC thresholds of the model paper),
 /// for a form to start from.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = defaultResistanceRules)]
 pub fn default_resistance_rules() -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::resistance::ResistanceOptions::default())
 }
 
 /// The Statistical analysis paragraph of a session: `{ paragraph, references }`.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = methodsText)]
 pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::methods::methods(&convert::analysis_file(analysis_file)?))
@@ -37,6 +52,7 @@ pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
 /// Reads an analysis file (`name.survcalc.json`, as text or as an object)
 /// strictly and returns it as survcalc writes it (every option, its
 /// version), or an error naming the step and option that cannot be read.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = readAnalysisFile)]
 pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
     let session = convert::analysis_file(analysis_file)?;
@@ -45,6 +61,8 @@ pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
 
 /// Every setting a "match another program" preset makes, for one program
 /// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
+/// In the drawing module too: the page shows it without asking the worker.
+#[cfg(any(feature = "analysis", feature = "draw"))]
 #[wasm_bindgen(js_name = presetChoices)]
 pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
     let program: survcalc_analysis::presets::Program = request(program, "the preset")?;
@@ -66,6 +84,7 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
 }
 
 /// A file's bytes from a `Uint8Array` or an `ArrayBuffer`.
+#[cfg(feature = "analysis")]
 fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
     if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
         Ok(js_sys::Uint8Array::new(value).to_vec())
@@ -77,6 +96,7 @@ fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
 /// What a file is, from its first bytes: `{ kind, spreadsheet, label }`
 /// (kind "text", "xlsx", "xls", "ods", "spss", "pdf", ...), so that a
 /// page loads the sheets package only for a workbook.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = fileKind)]
 pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
     if !(bytes.is_instance_of::<js_sys::Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>()) {
@@ -99,6 +119,7 @@ pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
 
 /// A data file read into typed columns, kept in wasm memory so that each
 /// analysis reuses it.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 pub struct Dataset {
     name: String,
@@ -108,6 +129,9 @@ pub struct Dataset {
     classification: Option<Vec<analyses::cohort::PatientRow>>,
 }
 
+/// What the start-up module answers: reading, the summary, classification,
+/// Kaplan–Meier and rates.
+#[cfg(feature = "analysis")]
 #[wasm_bindgen]
 impl Dataset {
     /// Reads CSV text. `options` is a `ReadOptions` object (all optional:
@@ -244,6 +268,21 @@ impl Dataset {
         to_js(&analyses::km::run(&self.table, &request).map_err(js_error)?)
     }
 
+    /// Response, disease-control or adverse-event rates: x / n with
+    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
+    /// groups compared.
+    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "rates")?;
+        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
+}
+
+/// The regression models and Table 1: the "full" module only, which the
+/// page's worker loads on their first use (the bulk of the code: Cox,
+/// logistic and Firth fits, Fisher's exact tests).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Dataset {
     /// Cox proportional hazards regression (R's coxph) with the PH test
     /// (cox.zph), the hazard-ratio table, model tests and the forest plot.
     pub fn cox(&self, options: JsValue) -> Result<JsValue, JsError> {
@@ -284,16 +323,11 @@ impl Dataset {
         let session = convert::analysis_file(analysis_file)?;
         let mut table = self.table.clone();
         // Without a page (the worker, Node) plotters cannot measure text.
+        #[cfg(feature = "draw")]
         let figures = if draw::has_document() { survcalc_report::Figures::All } else { survcalc_report::Figures::None };
+        #[cfg(not(feature = "draw"))]
+        let figures = survcalc_report::Figures::None;
         Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, figures)))
-    }
-
-    /// Response, disease-control or adverse-event rates: x / n with
-    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
-    /// groups compared.
-    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
-        let request = request(options, "rates")?;
-        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
     }
 
     /// Competing risks: cumulative incidence per group (Aalen–Johansen),

@@ -27,8 +27,8 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
   const settings = el("p", { id: "bl-settings", class: "settings-note" });
   const warnings = el("ul", { id: "bl-warnings", class: "warnings" });
   const copied = el("span", { id: "bl-copied", class: "bl-copied", role: "status" });
-  const csvButton = el("button", { type: "button", id: "bl-csv" }, "Download CSV");
-  const copyButton = el("button", { type: "button", id: "bl-copy" }, "Copy table");
+  const csvButton = el("button", { type: "button", id: "bl-csv", "aria-label": "Download CSV of Table 1" }, "Download CSV");
+  const copyButton = el("button", { type: "button", id: "bl-copy", "aria-label": "Copy table: Table 1, pastes as a table into Word or Excel" }, "Copy table");
   const results = el("div", { id: "bl-results", hidden: true },
     tableBox, footnotes, settings, warnings,
     el("div", { class: "figure-actions" }, csvButton, copyButton, copied));
@@ -41,7 +41,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     schedule();
   };
   const element = el("section", { class: "card", id: "baseline-card", hidden: true, "aria-labelledby": "bl-title" },
-    el("h2", { id: "bl-title" }, el("span", { class: "step" }), " Baseline characteristics (Table 1)"),
+    el("h3", { id: "bl-title" }, "Baseline characteristics (Table 1)"),
     el("p", { class: "hint" },
       "Each chosen variable by group: n (%) for categories, median [IQR] or mean (SD) for numbers, with one p-value per variable. ",
       "Click “Copy table” and paste into Word or Excel."),

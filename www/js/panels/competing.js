@@ -3,7 +3,7 @@
 // curves with their risk table, Gray's test, a Fine–Gray table and forest
 // plot, and the cause-specific Cox model one click away. Every number and
 // sentence comes formatted from the wasm side.
-import { drawKaplanMeier, kaplanMeierSvg } from "../../pkg/survcalc.js";
+import { charts } from "../charts.js";
 import { createTermList, kmChoices, showForest, errorText, kindTable } from "./regression.js";
 
 const ROLES = [
@@ -61,7 +61,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     atTimes, fineGray, csButton, csBox, settings);
 
   const element = el("section", { class: "card", id: "cr-card", hidden: true, "aria-labelledby": "cr-title" },
-    el("h2", { id: "cr-title" }, el("span", { class: "step" }), " Competing risks"),
+    el("h3", { id: "cr-title" }, "Competing risks"),
     el("p", { class: "hint" },
       "When another event prevents the one of interest (death before progression), 1 − Kaplan–Meier overstates how many ",
       "have it. Say what each code of the event column means: the cumulative incidence (Aalen–Johansen), Gray's test ",
@@ -149,7 +149,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     questions.textContent = r.questions_text;
     summaryBox.replaceChildren(exportableTable(r.summary_table, "competing-risks-summary.csv"));
     tests.replaceChildren(...r.test_text.map((t) => el("li", {}, t)));
-    drawKaplanMeier(canvas, r.plot, frame());
+    charts().then((c) => c.drawKaplanMeier(canvas, r.plot, frame())).catch((e) => { error.hidden = false; error.textContent = errorText(e); });
     atTimes.replaceChildren(...(r.at_times_table
       ? [el("h3", {}, "Cumulative incidence at the chosen times"), exportableTable(r.at_times_table, "cumulative-incidence.csv")] : []));
     fineGray.hidden = !r.fine_gray;
@@ -200,9 +200,9 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   event.addEventListener("change", () => showCodes(null));
   go.addEventListener("click", run);
   csButton.addEventListener("click", causeSpecific);
-  svgButton.addEventListener("click", () => {
+  svgButton.addEventListener("click", async () => {
     if (!current) return;
-    const svg = kaplanMeierSvg(current.plot, { width: 860, height: 568, scale: 1 });
+    const svg = (await charts()).kaplanMeierSvg(current.plot, { width: 860, height: 568, scale: 1 });
     download(new Blob([svg], { type: "image/svg+xml" }), "cumulative-incidence.svg");
   });
   let resizeTimer;
@@ -210,7 +210,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
       if (!current || results.hidden) return;
-      drawKaplanMeier(canvas, current.plot, frame());
+      charts().then((c) => c.drawKaplanMeier(canvas, current.plot, frame()));
       if (current.fine_gray) showForest(fgCanvas, current.fine_gray.plot);
     }, 150);
   });

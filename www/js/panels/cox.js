@@ -46,20 +46,21 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const tests = el("ul", { id: "cox-tests", class: "cox-tests" });
   const zphBox = el("div", { id: "cox-zph-table" });
   const zphText = el("p", { id: "cox-zph-text", class: "settings-note" });
-  const canvas = el("canvas", { id: "cox-canvas", "aria-label": "Forest plot of hazard ratios" });
-  const png = el("button", { type: "button", id: "cox-png" }, "Download PNG");
-  const svg = el("button", { type: "button", id: "cox-svg" }, "Download SVG");
+  const canvas = el("canvas", { id: "cox-canvas", role: "img", "aria-label": "Forest plot of the hazard ratios in the table above" });
+  const png = el("button", { type: "button", id: "cox-png", class: "secondary", "aria-label": "Download Cox forest plot as PNG" }, "PNG");
+  const svg = el("button", { type: "button", id: "cox-svg", class: "secondary", "aria-label": "Download Cox forest plot as SVG" }, "SVG");
   const warnings = el("ul", { id: "cox-warnings", class: "warnings" });
   const settings = el("p", { id: "cox-settings", class: "settings-note" });
   const results = el("div", { id: "cox-results", hidden: true },
     nLine, warnings, hrBox,
-    el("h3", {}, "Model tests"), tests,
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)),
-    el("h3", {}, "Proportional hazards"), zphBox, zphText,
+    el("h4", {}, "Model tests"), tests,
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the Cox forest plot" },
+      el("span", { class: "figure-actions-label", "aria-hidden": "true" }, "Download figure:"), png, svg)),
+    el("h4", {}, "Proportional hazards"), zphBox, zphText,
     settings);
 
   const element = el("section", { class: "card", id: "cox-card", hidden: true, "aria-labelledby": "cox-title" },
-    el("h2", { id: "cox-title" }, el("span", { class: "step" }), " Cox regression"),
+    el("h3", { id: "cox-title" }, "Cox regression"),
     el("p", { class: "hint" },
       "Hazard ratios of several covariates together (R's coxph), with the test of proportional hazards (cox.zph) ",
       "and a forest plot. Tick the covariates; categories are compared with the reference level you choose."),
@@ -189,7 +190,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     nLine.textContent = r.n_text;
     hrBox.replaceChildren(kindTable(table, r.hr_table, r.hr_row_kinds, "reg-table", "cox-hazard-ratios.csv"));
     tests.replaceChildren(...r.tests_text.map((t) => el("li", {}, t)));
-    zphBox.replaceChildren(r.zph_table ? exportableTable(r.zph_table, "cox-zph.csv", { className: "reg-table" }) : "");
+    zphBox.replaceChildren(r.zph_table ? exportableTable(r.zph_table, "cox-zph.csv", { className: "reg-table", name: "proportional-hazards test" }) : "");
     zphText.textContent = r.zph_text;
     warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
     settings.textContent = r.settings_text;

@@ -29,7 +29,7 @@ export function createDerive({ engine, el, fillSelect, download, errorText, onSu
   const exportClass = el("button", { type: "button", id: "export-classification", class: "secondary", disabled: true },
     "Download classification (CSV)");
   const element = el("section", { class: "card", id: "derive-card", hidden: true, "aria-labelledby": "derive-title" },
-    el("h2", { id: "derive-title" }, el("span", { class: "step" }, "·"), " Derived variables ",
+    el("h3", { id: "derive-title" }, "Derived variables ",
       el("span", { class: "optional" }, "new columns with their formula")),
     el("p", { class: "hint" },
       "New columns usable in every analysis (groups, covariates, Table 1, rates, analysis sets). The formula is kept and ",

@@ -48,20 +48,21 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   const selectionLine = el("p", { id: "models-selection", class: "test-result" });
   const nLine = el("p", { id: "models-n", class: "cox-n" });
   const tableBox = el("div", { id: "models-table" });
-  const canvas = el("canvas", { id: "models-canvas", "aria-label": "Forest plot of the univariate and multivariable models" });
-  const png = el("button", { type: "button", id: "models-png" }, "Download PNG");
-  const svg = el("button", { type: "button", id: "models-svg" }, "Download SVG");
-  const csv = el("button", { type: "button", id: "models-csv" }, "Download CSV");
+  const canvas = el("canvas", { id: "models-canvas", role: "img", "aria-label": "Forest plot of the univariate and multivariable models in the table above" });
+  const png = el("button", { type: "button", id: "models-png", class: "secondary", "aria-label": "Download the models' forest plot as PNG" }, "PNG");
+  const svg = el("button", { type: "button", id: "models-svg", class: "secondary", "aria-label": "Download the models' forest plot as SVG" }, "SVG");
+  const csv = el("button", { type: "button", id: "models-csv", "aria-label": "Download CSV of the univariate and multivariable models" }, "Download CSV");
   const warnings = el("ul", { id: "models-warnings", class: "warnings" });
   const settings = el("p", { id: "models-settings", class: "settings-note" });
   const results = el("div", { id: "models-results", hidden: true },
     selectionLine, nLine, warnings, tableBox,
     el("div", { class: "figure-actions" }, csv),
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the models' forest plot" },
+      el("span", { class: "figure-actions-label", "aria-hidden": "true" }, "Download figure:"), png, svg)),
     settings);
 
   const element = el("section", { class: "card", id: "models-card", hidden: true, "aria-labelledby": "models-title" },
-    el("h2", { id: "models-title" }, el("span", { class: "step" }), " Univariate and multivariable models"),
+    el("h3", { id: "models-title" }, "Univariate and multivariable models"),
     el("p", { class: "hint" },
       "Each factor alone (univariate), then the chosen factors together (multivariable), side by side as in a paper's table ",
       "and forest plot: odds ratios for a yes/no outcome (logistic regression), hazard ratios for a time to event (Cox)."),

@@ -30,12 +30,12 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const testLine = el("p", { id: "rates-test", class: "test-result" });
   const settings = el("p", { id: "rates-settings", class: "settings-note" });
   const warnings = el("ul", { id: "rates-warnings", class: "warnings" });
-  const csvButton = el("button", { type: "button", id: "rates-csv" }, "Download CSV");
+  const csvButton = el("button", { type: "button", id: "rates-csv", "aria-label": "Download CSV of the rates and their test" }, "Download CSV");
   const results = el("div", { id: "rates-results", hidden: true },
     tableBox, testLine, settings, warnings, el("div", { class: "figure-actions" }, csvButton));
 
   const element = el("section", { class: "card", id: "rates-card", hidden: true, "aria-labelledby": "rates-title" },
-    el("h2", { id: "rates-title" }, el("span", { class: "step" }), " Response and adverse-event rates"),
+    el("h3", { id: "rates-title" }, "Response and adverse-event rates"),
     el("p", { class: "hint" },
       "The share of patients with an outcome (objective response, disease control, a grade 3–4 adverse event) ",
       "with its confidence interval, overall and by group, and a test comparing the groups."),
@@ -142,7 +142,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
 
   function show(r) {
     const t = r.table;
-    const rendered = exportableTable(t, "rates.csv", { className: "rates-table" });
+    const rendered = exportableTable(t, "rates.csv", { className: "rates-table", name: "rates" });
     const body = rendered.querySelector("tbody");
     if (r.groups.length) body.lastElementChild?.classList.add("rates-overall");
     tableBox.replaceChildren(rendered);

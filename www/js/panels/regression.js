@@ -1,7 +1,7 @@
 // Pieces shared by the regression panels (Cox, model tables): the covariate
 // checklist with a kind and a reference level per column, value checklists,
 // and drawing / exporting the forest plot the wasm side lays out.
-import { drawForest, forestSvg, forestPlotHeight } from "../../pkg/survcalc.js";
+import { charts } from "../charts.js";
 import { exportableTable } from "../dom.js";
 
 /** Columns that can be covariates: everything but dates. */
@@ -112,22 +112,28 @@ export function kmChoices() {
 }
 
 /** Draws a forest plot at the width of its container, as tall as its rows need. */
-export function showForest(canvas, plot) {
+export async function showForest(canvas, plot) {
+  const { drawForest, forestPlotHeight } = await charts();
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.min(canvas.parentElement.clientWidth || 900, 1040);
+  // On a phone the plot is laid out for 600 px and shown smaller, like a
+  // picture: squeezed, its columns of labels and numbers would overlap.
+  const shown = Math.min(canvas.parentElement.clientWidth || 900, 1040);
+  const width = Math.max(shown, 600);
   const frame = { width: Math.round(width * ratio), height: 0, scale: ratio };
   frame.height = forestPlotHeight(plot, frame);
-  canvas.style.width = `${width}px`;
+  canvas.style.width = `${shown}px`;
   drawForest(canvas, plot, frame);
 }
 
-export function forestPng(plot, download, name) {
+export async function forestPng(plot, download, name) {
+  const { drawForest } = await charts();
   const canvas = document.createElement("canvas");
   drawForest(canvas, plot, { width: 2080, height: 0, scale: 2 });
   canvas.toBlob((blob) => download(blob, name), "image/png");
 }
 
-export function forestSvgDownload(plot, download, name) {
+export async function forestSvgDownload(plot, download, name) {
+  const { forestSvg } = await charts();
   const svg = forestSvg(plot, { width: 1040, height: 0, scale: 1 });
   download(new Blob([svg], { type: "image/svg+xml" }), name);
 }

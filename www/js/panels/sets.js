@@ -34,7 +34,7 @@ export function createSets({ engine, el, fillSelect, errorText }) {
   const count = el("span", { id: "set-count", class: "hint", "aria-live": "polite" });
   const error = el("div", { class: "error", role: "alert", id: "sets-error", hidden: true });
   const element = el("section", { class: "card", id: "sets-card", hidden: true, "aria-labelledby": "sets-title" },
-    el("h2", { id: "sets-title" }, el("span", { class: "step" }, "·"), " Analysis sets ", el("span", { class: "optional" }, "which patients an analysis is about")),
+    el("h3", { id: "sets-title" }, "Analysis sets ", el("span", { class: "optional" }, "which patients an analysis is about")),
     el("p", { class: "hint" },
       "Restrict any analysis below to some patients (R's subset =): conditions on columns, all of which a patient must meet. ",
       "Each analysis has a “Patients” choice; every result then names its set and how many patients are in it."),

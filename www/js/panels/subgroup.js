@@ -27,7 +27,7 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
     warnings, el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)), tableBox, settings);
 
   const element = el("section", { class: "card", id: "sg-card", hidden: true, "aria-labelledby": "sg-title" },
-    el("h2", { id: "sg-title" }, el("span", { class: "step" }), " Subgroup analysis"),
+    el("h3", { id: "sg-title" }, "Subgroup analysis"),
     el("p", { class: "hint" },
       "The effect of a treatment or exposure within each subgroup (each level fitted alone), with the test of whether ",
       "the effect differs between the levels (likelihood-ratio test of interaction), as the forest plots of trial reports."),
