@@ -67,7 +67,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// An analysis file given as JSON text or as an object, read strictly.
-#[cfg(feature = "analysis")]
+#[cfg(feature = "full")]
 pub fn analysis_file(value: JsValue) -> Result<survcalc_analysis::analysis_file::AnalysisFile, JsError> {
     use survcalc_analysis::analysis_file::AnalysisFile;
     match value.as_string() {

@@ -43,7 +43,7 @@ pub fn default_resistance_rules() -> Result<JsValue, JsError> {
 }
 
 /// The Statistical analysis paragraph of a session: `{ paragraph, references }`.
-#[cfg(feature = "analysis")]
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = methodsText)]
 pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::methods::methods(&convert::analysis_file(analysis_file)?))
@@ -52,7 +52,7 @@ pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
 /// Reads an analysis file (`name.survcalc.json`, as text or as an object)
 /// strictly and returns it as survcalc writes it (every option, its
 /// version), or an error naming the step and option that cannot be read.
-#[cfg(feature = "analysis")]
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = readAnalysisFile)]
 pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
     let session = convert::analysis_file(analysis_file)?;
