@@ -587,6 +587,13 @@ function mountPanels() {
   }
 }
 
+/** Any change of the form is the user's choice: from then on the curve follows it. */
+function userChose() {
+  state.kmChosen = true;
+  showSuggestion(null);
+  runKm();
+}
+
 /**
  * Once the page is ready: the drawing module, then the service worker that
  * keeps the whole site for offline use (sw.js; the footer says when it is).

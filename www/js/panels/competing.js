@@ -36,7 +36,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     el("option", { value: "stacked" }, "stacked (interest, then both)"));
   const times = el("input", { type: "text", id: "cr-times", size: 14, placeholder: "e.g. 12, 24, 36" });
   const terms = createTermList(el, { id: "cr-terms" });
-  const go = el("button", { type: "button", id: "cr-run" }, "Compute");
+  const go = el("button", { type: "button", id: "cr-run", "aria-label": "Compute the competing-risks analysis" }, "Compute");
   const error = el("div", { class: "error", role: "alert", id: "cr-error", hidden: true });
 
   const questions = el("p", { id: "cr-questions", class: "hint" });

@@ -215,7 +215,7 @@ export function createDerive({ engine, el, fillSelect, download, errorText, onSu
     const derived = s.columns.filter((c) => USER_KINDS.has(c.derived?.kind));
     list.replaceChildren(...derived.map((c) => el("li", { "data-column": c.name },
       el("strong", {}, c.name), ` = ${c.derived.description} `,
-      el("button", { type: "button", class: "secondary small", title: `Remove the column “${c.name}”`, onclick: () => removeColumn(c.name) }, "Remove"))));
+      el("button", { type: "button", class: "secondary small", title: `Remove the column “${c.name}”`, "aria-label": `Remove the column ${c.name}`, onclick: () => removeColumn(c.name) }, "Remove"))));
     fillSelect(exportColumns, s.columns.map((c) => ({ value: c.name })), null);
     showFields();
     element.hidden = false;

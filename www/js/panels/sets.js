@@ -144,7 +144,7 @@ export function createSets({ engine, el, fillSelect, errorText }) {
     list.replaceChildren(...sets.map((s) => el("li", { "data-set": s.name },
       el("strong", {}, s.name), ` — ${s.set.description}: ${s.set.n_in} of ${s.set.n_total} patients`,
       s.offered ? el("span", { class: "hint" }, " (from the classification)") : null, " ",
-      el("button", { type: "button", class: "secondary small", title: `Remove the set “${s.name}”`, onclick: () => remove(s.name) }, "Remove"))));
+      el("button", { type: "button", class: "secondary small", title: `Remove the set “${s.name}”`, "aria-label": `Remove the set ${s.name}`, onclick: () => remove(s.name) }, "Remove"))));
     for (const [key, picker] of pickers) {
       const before = picker.select.value;
       fillSelect(picker.select, [{ value: "", label: "All patients" }, ...sets.map((s) => ({ value: s.name, label: `${s.name} (${s.set.n_in})` }))],

@@ -15,7 +15,7 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
   const treatment = el("select", { id: "sg-treatment" });
   const reference = el("select", { id: "sg-reference" });
   const subgroups = el("div", { id: "sg-subgroups", class: "reg-terms" });
-  const go = el("button", { type: "button", id: "sg-run" }, "Compute");
+  const go = el("button", { type: "button", id: "sg-run", "aria-label": "Compute the subgroup analysis" }, "Compute");
   const error = el("div", { class: "error", role: "alert", id: "sg-error", hidden: true });
   const tableBox = el("div", { id: "sg-table" });
   const canvas = el("canvas", { id: "sg-canvas", "aria-label": "Subgroup forest plot" });
