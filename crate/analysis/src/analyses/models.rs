@@ -6,6 +6,7 @@
 
 use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
+use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
@@ -72,6 +73,8 @@ pub struct ModelTableRequest {
     pub term_test: TermTest,
     pub conf_level: f64,
     pub decimals: usize,
+    /// How the forest plot looks and prints.
+    pub figure: ForestFigure,
 }
 
 impl Default for ModelTableRequest {
@@ -88,6 +91,7 @@ impl Default for ModelTableRequest {
             term_test: d.term_test,
             conf_level: d.conf_level,
             decimals: d.decimals,
+            figure: ForestFigure::default(),
         }
     }
 }
@@ -270,6 +274,7 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
 }
 
 pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResult, String> {
+    request.figure.check()?;
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
     let candidates = clean_terms(table, &request.candidates);
@@ -446,6 +451,18 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 is_header: r.kind == RowKind::Factor,
                 is_reference: false,
                 estimates,
+                // Patients per level (univariate model); per numeric factor
+                // the univariate model's patients and events.
+                counts: match (r.kind, r.n) {
+                    (RowKind::Reference | RowKind::Level, Some(n)) => vec![Some(n as u64), None],
+                    (RowKind::Factor, _) => Vec::new(),
+                    _ => t
+                        .univariate
+                        .iter()
+                        .find(|u| u.term == r.term)
+                        .map(|u| vec![Some(u.n as u64), Some(u.n_events as u64)])
+                        .unwrap_or_default(),
+                },
             }
         })
         .collect();
@@ -453,12 +470,23 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         ModelKind::Logistic => ("Odds ratio (log scale)", format!("\"{}\" = {}", o.column, o.event_values.join(" or "))),
         ModelKind::Cox => ("Hazard ratio (log scale)", format!("{} ({} = {})", o.time, o.event, o.event_values.join(" or "))),
     };
+    let figure = &request.figure;
+    let _ = &what;
     let plot = ForestPlot {
-        title: format!("Factors associated with {what}"),
-        estimate_label: estimate_label.to_string(),
+        title: figure.title.clone().unwrap_or_default(),
+        estimate_label: figure.x_label.clone().unwrap_or_else(|| estimate_label.to_string()),
         column_label: format!("{e} ({level} CI)"),
         panels,
-        rows: forest_rows,
+        rows: super::cox::relabelled(forest_rows, figure),
+        count_labels: if figure.show_counts {
+            vec!["n".to_string(), if t.model == ModelKind::Logistic { "Cases".to_string() } else { "Events".to_string() }]
+        } else {
+            Vec::new()
+        },
+        favours: figure.favours.clone(),
+        weight_squares: figure.weight_squares,
+        style: figure.style.series(0),
+        print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
     };
 
     let events_word = match t.model {

@@ -2,6 +2,7 @@
 //! in one or more panels), computed by the analyses and drawn by
 //! survcalc-charts.
 
+use super::figure::{PrintSpec, SeriesStyle};
 use serde::{Deserialize, Serialize};
 
 /// Everything the figure shows, already computed and formatted by the fit.
@@ -18,6 +19,22 @@ pub struct ForestPlot {
     /// "Multivariable"); all panels share one x-axis range.
     pub panels: Vec<ForestPanel>,
     pub rows: Vec<ForestRow>,
+    /// Headers of the count columns, e.g. `["n", "Events"]` (Cox) or
+    /// `["n", "Cases"]` (logistic); empty: no count columns.
+    #[serde(default)]
+    pub count_labels: Vec<String>,
+    /// Labels under the axis, left and right of 1 (e.g. "Favours
+    /// treatment", "Favours control"); empty: none.
+    #[serde(default)]
+    pub favours: Vec<String>,
+    /// Squares sized by the inverse variance of the log estimate.
+    #[serde(default)]
+    pub weight_squares: bool,
+    /// Colour of the squares and intervals.
+    #[serde(default)]
+    pub style: SeriesStyle,
+    #[serde(default)]
+    pub print: PrintSpec,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -42,6 +59,9 @@ pub struct ForestRow {
     /// One entry per panel, in panel order; `None` (or missing) leaves the
     /// panel blank on this row (term not in that model).
     pub estimates: Vec<Option<ForestEstimate>>,
+    /// The numbers of the count columns (`count_labels`), e.g. patients
+    /// and events in this level; `None` prints nothing.
+    pub counts: Vec<Option<u64>>,
 }
 
 /// An estimate with its CI. Limits that are missing, infinite, NaN or not

@@ -2,6 +2,7 @@
 //! the fits, with the words people read), the charts crate draws them, and
 //! the page receives them in every report.
 
+pub mod figure;
 pub mod flow;
 pub mod forest;
 pub mod km;
