@@ -42,3 +42,21 @@ if (config.wasm_opt?.enabled) {
 const after = statSync(wasm).size;
 console.log(`built ${wasm.replace(root + "/", "")}: ${(after / 1024).toFixed(0)} KiB` +
   (config.wasm_opt?.enabled ? ` (${(before / 1024).toFixed(0)} KiB before wasm-opt)` : ""));
+
+// The figure-export package ([export] in wasm-pack.toml), built beside the
+// main one; the page imports it only when a figure is exported.
+if (!bench && config.export) {
+  const exportDir = resolve(root, config.export.out_dir);
+  run("wasm-pack", [
+    "--quiet", "build", config.export.crate,
+    "--target", config.target,
+    "--out-dir", exportDir,
+    "--out-name", config.export.out_name,
+    `--${config.profile}`,
+    "--no-typescript",
+    "--no-pack",
+  ]);
+  const exportWasm = join(exportDir, `${config.export.out_name}_bg.wasm`);
+  if (config.wasm_opt?.enabled) run("wasm-opt", [exportWasm, "-o", exportWasm, ...config.export.wasm_opt_flags]);
+  console.log(`built ${exportWasm.replace(root + "/", "")}: ${(statSync(exportWasm).size / 1024).toFixed(0)} KiB`);
+}
