@@ -792,12 +792,12 @@ mod tests {
         crate::scene::to_svg(&scene)
     }
 
-    /// Arrow heads: the only closed paths of three points.
+    /// Arrow heads: the only filled triangles (plotters-svg's polygons of three points).
     fn arrow_heads(svg: &str) -> usize {
         svg.lines()
-            .filter(|l| l.starts_with("<path d=\"M"))
-            .filter_map(|l| l.split('"').nth(1))
-            .filter(|d| d.ends_with(" Z") && d.matches(" L").count() == 2)
+            .filter(|l| l.starts_with("<polygon"))
+            .filter_map(|l| l.split("points=\"").nth(1)?.split('"').next())
+            .filter(|points| points.split_whitespace().count() == 3)
             .count()
     }
 
@@ -807,13 +807,20 @@ mod tests {
         frame
     }
 
-    /// Distinct x positions of the dashed line of no effect.
+    /// Distinct x positions of the dashed line of no effect (drawn as its
+    /// dashes: plotters-svg lines, or polylines where a dash turns a corner).
     fn reference_lines(svg: &str) -> Vec<String> {
         let colour = format!("stroke=\"#{:02X}{:02X}{:02X}\"", REFERENCE_LINE.0, REFERENCE_LINE.1, REFERENCE_LINE.2);
         let mut xs: Vec<String> = svg
             .lines()
-            .filter(|l| l.contains("<path") && l.to_uppercase().contains(&colour.to_uppercase()))
-            .filter_map(|l| l.split("d=\"M").nth(1)?.split(' ').next().map(str::to_string))
+            .filter(|l| l.to_uppercase().contains(&colour.to_uppercase()))
+            .filter_map(|l| {
+                if l.starts_with("<line") {
+                    l.split("x1=\"").nth(1)?.split('"').next().map(str::to_string)
+                } else {
+                    l.split("points=\"").nth(1)?.split(',').next().map(str::to_string)
+                }
+            })
             .collect();
         xs.sort();
         xs.dedup();

@@ -755,6 +755,8 @@ mod tests {
     fn svg_has_the_labels_annotation_and_risk_numbers() {
         let svg = to_svg(&example());
         assert!(svg.starts_with("<svg") && svg.contains("width=\"120mm\""));
+        // plotters-svg writes each text on its own line inside <text>.
+        let svg: String = svg.lines().map(str::trim).collect();
         for text in ["Primary resistance", "Number at risk", "Log-rank p = 0.065", ">10<", ">36<", "Time (months)", "HR 0.21 (95% CI 0.05–0.90)"] {
             assert!(svg.contains(text), "missing {text}");
         }
@@ -830,7 +832,13 @@ mod tests {
             c.style = grey.series(i);
         }
         let svg = to_svg(&plot);
-        assert!(svg.contains("stroke-dasharray"), "{svg}");
+        // Dashes are drawn as their pieces: a dashed curve is many strokes of its grey.
+        let strokes = |c: &KmPlotCurve| svg.matches(&format!("stroke=\"{}\"", c.style.colour.to_uppercase())).count();
+        let dashed: Vec<&KmPlotCurve> = plot.curves.iter().filter(|c| !c.style.dash.is_empty()).collect();
+        assert!(!dashed.is_empty());
+        for c in dashed {
+            assert!(strokes(c) > 10, "{} is drawn in {} strokes", c.label, strokes(c));
+        }
     }
 
     // Legend placement (plotting area of 600 x 400 pt, x from 0 to 60).

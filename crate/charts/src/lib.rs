@@ -1,8 +1,9 @@
 //! survcalc-charts: the figures, laid out by Rust at their print size. Every
 //! chart turns its plot data into a [`scene::Scene`] (marks in points), which
-//! is written as SVG here, drawn on the page's canvas by the wasm crate and
-//! written as PDF, PNG or TIFF by the export package: one layout for every
-//! output. The data of each figure comes from survcalc-analysis (`plot`
+//! one painter ([`render::paint`]) draws through any plotters backend:
+//! plotters-svg here, plotters-canvas on the page (wasm crate), the export
+//! package's PDF backend (and PNG/TIFF from the canvas): one layout for
+//! every output. The data of each figure comes from survcalc-analysis (`plot`
 //! fields of its reports); nothing here computes statistics.
 
 pub mod flow;
@@ -10,6 +11,7 @@ pub mod forest;
 pub mod km;
 pub mod metrics;
 mod paint;
+pub mod render;
 pub mod scene;
 
 use scene::Font;

@@ -1,10 +1,11 @@
 //! A figure as a list of marks in points (1/72 inch) at its print size:
 //! paths (lines, polygons, boxes) and text. Every chart lays itself out
-//! into a `Scene`; the scene is then written as SVG (here), drawn on the
-//! page's canvas (the wasm crate) or written as PDF and raster files (the
-//! export package), so all of them show the same figure. Text is placed
-//! by its alphabetic baseline and anchor, measured with Arial's widths
-//! ([`crate::metrics`]), so no reader has to measure anything.
+//! into a `Scene`; the scene is then painted through a plotters backend
+//! ([`crate::render`]): plotters-svg here, plotters-canvas on the page (the
+//! wasm crate), the PDF backend of the export package, so all of them show
+//! the same figure. Text is placed by its alphabetic baseline and anchor,
+//! measured with Arial's widths ([`crate::metrics`]), so no reader has to
+//! measure anything.
 
 use crate::metrics::{self, ASCENT_EM, CAP_HEIGHT_EM, DESCENT_EM};
 use serde::{Deserialize, Serialize};
@@ -242,126 +243,15 @@ pub fn num(v: f64) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Control characters are not allowed in XML.
-            c if (c as u32) < 0x20 && c != '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const MM_PER_PT: f64 = 25.4 / 72.0;
-
-/// The scene as a standalone SVG 1.1 document: sized in millimetres with a
-/// viewBox in points (so `font-size` is points at print size), the font
-/// family named once on the root, every text a `<text>` element, and
-/// nothing invisible (no empty groups, no transparent leftovers).
+/// The scene as a standalone SVG document, written by plotters' SVG
+/// backend ([`crate::render::to_svg`]).
 pub fn to_svg(scene: &Scene) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{}mm\" height=\"{}mm\" viewBox=\"0 0 {} {}\" font-family=\"{}\" role=\"img\">\n",
-        num(scene.width * MM_PER_PT),
-        num(scene.height * MM_PER_PT),
-        num(scene.width),
-        num(scene.height),
-        escape(&scene.font_family),
-    ));
-    if !scene.title.trim().is_empty() {
-        out.push_str(&format!("<title>{}</title>\n", escape(&scene.title)));
-    }
-    out.push_str(&format!("<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", num(scene.width), num(scene.height)));
-    for mark in &scene.marks {
-        match mark {
-            Mark::Path { points, closed, fill, stroke } => {
-                let visible_fill = fill.filter(|f| f.opacity > 0.0);
-                let visible_stroke = stroke.as_ref().filter(|s| s.width > 0.0);
-                if visible_fill.is_none() && visible_stroke.is_none() {
-                    continue;
-                }
-                let mut d = String::new();
-                for (i, (x, y)) in points.iter().enumerate() {
-                    d.push_str(if i == 0 { "M" } else { " L" });
-                    d.push_str(&format!("{} {}", num(*x), num(*y)));
-                }
-                if *closed {
-                    d.push_str(" Z");
-                }
-                out.push_str(&format!("<path d=\"{d}\""));
-                match visible_fill {
-                    Some(f) => {
-                        out.push_str(&format!(" fill=\"{}\"", f.colour.hex()));
-                        if f.opacity < 1.0 {
-                            out.push_str(&format!(" fill-opacity=\"{}\"", num(f.opacity)));
-                        }
-                    }
-                    None => out.push_str(" fill=\"none\""),
-                }
-                if let Some(s) = visible_stroke {
-                    out.push_str(&format!(" stroke=\"{}\" stroke-width=\"{}\"", s.colour.hex(), num(s.width)));
-                    if !s.dash.is_empty() {
-                        let dash: Vec<String> = s.dash.iter().map(|d| num(*d)).collect();
-                        out.push_str(&format!(" stroke-dasharray=\"{}\"", dash.join(" ")));
-                    }
-                    if !*closed {
-                        out.push_str(" stroke-linejoin=\"round\"");
-                    }
-                }
-                out.push_str("/>\n");
-            }
-            Mark::Text { x, y, text, size, bold, anchor, colour, vertical } => {
-                out.push_str(&format!("<text x=\"{}\" y=\"{}\" font-size=\"{}\"", num(*x), num(*y), num(*size)));
-                if *bold {
-                    out.push_str(" font-weight=\"bold\"");
-                }
-                match anchor {
-                    Anchor::Start => {}
-                    Anchor::Middle => out.push_str(" text-anchor=\"middle\""),
-                    Anchor::End => out.push_str(" text-anchor=\"end\""),
-                }
-                if *colour != Rgb::BLACK {
-                    out.push_str(&format!(" fill=\"{}\"", colour.hex()));
-                }
-                if *vertical {
-                    out.push_str(&format!(" transform=\"rotate(-90 {} {})\"", num(*x), num(*y)));
-                }
-                out.push_str(&format!(">{}</text>\n", escape(text)));
-            }
-        }
-    }
-    out.push_str("</svg>\n");
-    out
+    crate::render::to_svg(scene)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn svg_is_in_print_units_with_text_as_text() {
-        let mut s = Scene::new(240.945, 100.0, "Arial, Helvetica, sans-serif");
-        s.title = "A & B".into();
-        s.text(10.0, 20.0, "HR 0.59 (0.42–0.82) <x>", Font::regular(8.0), Anchor::Start, VAlign::Baseline);
-        s.line(vec![(0.0, 0.0), (10.0, 10.0)], Stroke { colour: Rgb(0, 114, 178), width: 1.0, dash: vec![4.0, 2.0] });
-        s.line(vec![(0.0, f64::NAN), (1.0, 1.0)], Stroke::solid(Rgb::BLACK, 1.0));
-        s.polygon(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)], Some(Fill { colour: Rgb::WHITE, opacity: 0.0 }), None);
-        let svg = to_svg(&s);
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"85mm\""), "{svg}");
-        assert!(svg.contains("viewBox=\"0 0 240.945 100\""));
-        assert!(svg.contains("<title>A &amp; B</title>"));
-        assert!(svg.contains(">HR 0.59 (0.42–0.82) &lt;x&gt;</text>"));
-        assert!(svg.contains("stroke-dasharray=\"4 2\""));
-        // The NaN line and the invisible polygon leave nothing behind.
-        assert_eq!(svg.matches("<path").count(), 1);
-        assert!(!svg.contains("NaN"));
-    }
 
     #[test]
     fn text_is_placed_by_its_baseline() {
