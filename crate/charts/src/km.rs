@@ -610,6 +610,22 @@ pub fn scene(plot: &KmPlot) -> Scene {
     let mut placed = Vec::new();
     let lines: Vec<&String> = plot.annotation_lines.iter().filter(|l| !l.trim().is_empty()).collect();
     let lines: Vec<&String> = if lines.is_empty() { plot.annotation.iter().collect() } else { lines };
+    // A line wider than the plot is broken (after "A vs B:" first, so the
+    // HR and its CI stay on one line) rather than run off the figure.
+    let room = area.0 - 2.0 * pad - 0.6 * m.f;
+    let lines: Vec<String> = lines
+        .into_iter()
+        .flat_map(|l| {
+            if m.base.width(l) <= room {
+                return vec![l.clone()];
+            }
+            let parts: Vec<String> = match l.split_once(": ") {
+                Some((head, tail)) => vec![format!("{head}:"), tail.to_string()],
+                None => vec![l.clone()],
+            };
+            parts.iter().flat_map(|p| crate::wrap_in(p, None, room, m.base)).collect()
+        })
+        .collect();
     if !lines.is_empty() {
         let w = lines.iter().map(|l| m.base.width(l)).fold(0.0, f64::max) + 2.0 * pad;
         let h = row * lines.len() as f64 + pad;
