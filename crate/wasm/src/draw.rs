@@ -1,13 +1,16 @@
 //! Drawing entry points: the `plot` data of a report laid out by
-//! survcalc-charts at its print size (a scene of marks in points), drawn on
-//! a canvas at any pixel width or written as SVG. Nothing here measures
-//! text (the layout uses Arial's widths), so SVG and scenes can be made in
-//! a worker or in Node; only drawing needs a canvas. The export package
+//! survcalc-charts at its print size (a scene of marks in points), painted
+//! on a canvas at any pixel width by plotters-canvas or written as SVG by
+//! plotters-svg. Nothing here measures text widths (the layout uses
+//! Arial's), so SVG and scenes can be made in a worker or in Node; only
+//! drawing needs a canvas. The export package
 //! (crate/export) turns the same scene into PDF, PNG and TIFF.
 
 use crate::convert::{data, js_error, to_js};
 use survcalc_analysis::plot::{flow::FlowChart, forest::ForestPlot, km::KmPlot};
-use survcalc_charts::scene::{Anchor, Mark, Scene};
+use plotters_canvas::CanvasBackend;
+use survcalc_charts::render::{self, Target};
+use survcalc_charts::scene::Scene;
 use survcalc_charts::{flow, forest, km};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -31,70 +34,39 @@ fn context(canvas: &web_sys::HtmlCanvasElement) -> Result<web_sys::CanvasRenderi
     canvas.get_context("2d").map_err(|_| no_canvas())?.ok_or_else(no_canvas)?.dyn_into().map_err(|_| no_canvas())
 }
 
-/// The scene drawn on `canvas`, resized to `width` device pixels and the
-/// height that keeps the figure's proportions.
+/// Distance from the top of the em box (where plotters-canvas anchors
+/// text, `textBaseline = "top"`) to the alphabetic baseline, in ems, for
+/// the figure's font as this browser has it: the cap height of "H" seen
+/// from both lines. The layout places text by its baseline, so this keeps
+/// the canvas' text where SVG and PDF put it.
+fn top_to_baseline_em(ctx: &web_sys::CanvasRenderingContext2d, family: &str) -> f64 {
+    const PROBE: f64 = 100.0;
+    ctx.set_font(&format!("{PROBE}px {family}"));
+    ctx.set_text_baseline("alphabetic");
+    let from_baseline = ctx.measure_text("H").map(|m| m.actual_bounding_box_ascent());
+    ctx.set_text_baseline("top");
+    let from_top = ctx.measure_text("H").map(|m| m.actual_bounding_box_ascent());
+    match (from_baseline, from_top) {
+        (Ok(b), Ok(t)) => (b - t) / PROBE,
+        // Not finite: the painter falls back to plotters-svg's 0.76 em.
+        _ => f64::NAN,
+    }
+}
+
+/// The scene drawn on `canvas` by plotters-canvas, the canvas resized to
+/// `width` device pixels and the height that keeps the figure's proportions.
 fn paint(canvas: &web_sys::HtmlCanvasElement, scene: &Scene, width: f64) -> Result<(), JsError> {
     let ctx = context(canvas)?;
-    let scale = width / scene.width.max(1.0);
-    canvas.set_width(width.round().max(1.0) as u32);
-    canvas.set_height((scene.height * scale).round().max(1.0) as u32);
-    ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0).map_err(|_| js_error("the canvas refused a transform"))?;
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, scene.width, scene.height);
+    let target = Target::pixels(width, scene.width, f64::NAN);
+    let (w, h) = target.size(scene.width, scene.height);
+    // Resizing also resets the context (transform, styles).
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let target = Target::pixels(width, scene.width, top_to_baseline_em(&ctx, &scene.font_family));
     canvas.set_attribute("aria-label", &scene.title).ok();
     canvas.set_attribute("role", "img").ok();
-    for mark in &scene.marks {
-        match mark {
-            Mark::Path { points, closed, fill, stroke } => {
-                let Some((first, rest)) = points.split_first() else { continue };
-                ctx.begin_path();
-                ctx.move_to(first.0, first.1);
-                for (x, y) in rest {
-                    ctx.line_to(*x, *y);
-                }
-                if *closed {
-                    ctx.close_path();
-                }
-                if let Some(f) = fill.filter(|f| f.opacity > 0.0) {
-                    ctx.set_global_alpha(f.opacity.min(1.0));
-                    ctx.set_fill_style_str(&f.colour.hex());
-                    ctx.fill();
-                    ctx.set_global_alpha(1.0);
-                }
-                if let Some(s) = stroke.as_ref().filter(|s| s.width > 0.0) {
-                    ctx.set_stroke_style_str(&s.colour.hex());
-                    ctx.set_line_width(s.width);
-                    ctx.set_line_join("round");
-                    let dash = js_sys::Array::new();
-                    for d in &s.dash {
-                        dash.push(&JsValue::from_f64(*d));
-                    }
-                    ctx.set_line_dash(&dash).ok();
-                    ctx.stroke();
-                }
-            }
-            Mark::Text { x, y, text, size, bold, anchor, colour, vertical } => {
-                ctx.set_font(&format!("{}{}px {}", if *bold { "bold " } else { "" }, size, scene.font_family));
-                ctx.set_text_align(match anchor {
-                    Anchor::Start => "left",
-                    Anchor::Middle => "center",
-                    Anchor::End => "right",
-                });
-                ctx.set_text_baseline("alphabetic");
-                ctx.set_fill_style_str(&colour.hex());
-                if *vertical {
-                    ctx.save();
-                    ctx.translate(*x, *y).ok();
-                    ctx.rotate(-std::f64::consts::FRAC_PI_2).ok();
-                    ctx.fill_text(text, 0.0, 0.0).ok();
-                    ctx.restore();
-                } else {
-                    ctx.fill_text(text, *x, *y).ok();
-                }
-            }
-        }
-    }
-    Ok(())
+    let mut backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| js_error("this browser cannot draw on a canvas"))?;
+    render::paint(scene, &mut backend, &target).map_err(|e| js_error(format!("The figure could not be drawn ({e}).")))
 }
 
 fn km_scene(plot: &JsValue) -> Result<Scene, JsError> {
