@@ -1,5 +1,6 @@
-//! A scene as a one-page PDF (ISO 32000-1) of the figure's print size:
-//! paths as vector paths, text as text in an embedded TrueType font. The
+//! A scene as a one-page PDF (ISO 32000-1) of the figure's print size,
+//! painted through plotters' backend API like every other output: paths as
+//! vector paths, text as text in an embedded TrueType font. The
 //! font is Liberation Sans (SIL Open Font License), metric-compatible with
 //! Arial and Helvetica, so text has the width the layout measured; it is
 //! embedded as a CIDFontType2 subset of the glyphs used (Identity-H
@@ -7,10 +8,13 @@
 //! search the figure's words.
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
-use pdf_writer::types::{CidFontType, FontFlags, LineJoinStyle, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontStyle, FontTransform};
 use std::collections::BTreeMap;
-use survcalc_charts::scene::{Anchor, Mark, Scene};
+use survcalc_charts::render::{self, Target, SVG_FONT_SIZE_FACTOR, SVG_TOP_TO_BASELINE_EM};
+use survcalc_charts::scene::Scene;
 
 /// The bytes of the two font files.
 pub struct Fonts<'a> {
@@ -67,10 +71,6 @@ impl<'a> Embedded<'a> {
     }
 }
 
-fn colour(c: survcalc_charts::scene::Rgb) -> (f32, f32, f32) {
-    (c.0 as f32 / 255.0, c.1 as f32 / 255.0, c.2 as f32 / 255.0)
-}
-
 /// Six capital letters naming the subset (PDF 9.6.4), from its contents, so
 /// the same figure gives the same file.
 fn subset_tag(glyphs: &[u16], salt: u8) -> String {
@@ -83,85 +83,229 @@ fn subset_tag(glyphs: &[u16], salt: u8) -> String {
     (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect()
 }
 
-pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
-    let mut regular = Embedded::new(fonts.regular, "LiberationSans")?;
-    let mut bold = Embedded::new(fonts.bold, "LiberationSans-Bold")?;
-    let (w, h) = (scene.width.max(1.0), scene.height.max(1.0));
-    let y = |v: f64| (h - v) as f32;
+/// A PDF failure, as plotters' backend API carries it.
+#[derive(Debug)]
+pub struct PdfError(String);
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for PdfError {}
 
-    let mut content = Content::new();
-    // Opacity needs a graphics state per value; keep them by value.
-    let mut alphas: BTreeMap<u32, String> = BTreeMap::new();
-    content.set_fill_rgb(1.0, 1.0, 1.0);
-    content.rect(0.0, 0.0, w as f32, h as f32);
-    content.fill_nonzero();
-    for mark in &scene.marks {
-        match mark {
-            Mark::Path { points, closed, fill, stroke } => {
-                let Some((first, rest)) = points.split_first() else { continue };
-                let fill = fill.filter(|f| f.opacity > 0.0);
-                let stroke = stroke.as_ref().filter(|s| s.width > 0.0);
-                if fill.is_none() && stroke.is_none() {
-                    continue;
-                }
-                content.save_state();
-                content.move_to(first.0 as f32, y(first.1));
-                for (px, py) in rest {
-                    content.line_to(*px as f32, y(*py));
-                }
-                if *closed {
-                    content.close_path();
-                }
-                if let Some(f) = fill {
-                    if f.opacity < 1.0 {
-                        let key = (f.opacity.clamp(0.0, 1.0) * 1000.0).round() as u32;
-                        let next = format!("A{}", alphas.len());
-                        let name = alphas.entry(key).or_insert(next).clone();
-                        content.set_parameters(Name(name.as_bytes()));
-                    }
-                    let (r, g, b) = colour(f.colour);
-                    content.set_fill_rgb(r, g, b);
-                }
-                if let Some(s) = stroke {
-                    let (r, g, b) = colour(s.colour);
-                    content.set_stroke_rgb(r, g, b);
-                    content.set_line_width(s.width as f32);
-                    content.set_line_join(LineJoinStyle::RoundJoin);
-                    if !s.dash.is_empty() {
-                        content.set_dash_pattern(s.dash.iter().map(|d| *d as f32), 0.0);
-                    }
-                }
-                match (fill.is_some(), stroke.is_some()) {
-                    (true, true) => content.fill_nonzero_and_stroke(),
-                    (true, false) => content.fill_nonzero(),
-                    _ => content.stroke(),
-                };
-                content.restore_state();
+/// A PDF page's content stream as a plotters backend: the figure reaches it
+/// through survcalc-charts' painter, the one the canvas and SVG get. Units
+/// are [`Target::vector`]'s (1/20 pt, y down) and text follows plotters-svg's
+/// conventions (size / 1.24; the top anchor 0.76 em above the baseline), so
+/// one target fits both vector files.
+pub struct PdfPage<'a> {
+    content: Content,
+    regular: Embedded<'a>,
+    bold: Embedded<'a>,
+    /// Opacity needs a graphics state per value; kept by value (thousandths).
+    alphas: BTreeMap<u32, String>,
+    size: (u32, u32),
+    units_per_pt: f64,
+}
+
+impl<'a> PdfPage<'a> {
+    pub fn new(fonts: &Fonts<'a>, size: (u32, u32), units_per_pt: f64) -> Result<Self, String> {
+        Ok(PdfPage {
+            content: Content::new(),
+            regular: Embedded::new(fonts.regular, "LiberationSans")?,
+            bold: Embedded::new(fonts.bold, "LiberationSans-Bold")?,
+            alphas: BTreeMap::new(),
+            size,
+            units_per_pt,
+        })
+    }
+
+    fn x(&self, x: i32) -> f32 {
+        (x as f64 / self.units_per_pt) as f32
+    }
+    fn y(&self, y: i32) -> f32 {
+        ((self.size.1 as f64 - y as f64) / self.units_per_pt) as f32
+    }
+    fn pt(&self, v: f64) -> f32 {
+        (v / self.units_per_pt) as f32
+    }
+
+    /// Colour (and opacity, when not opaque) for the next fill or stroke.
+    fn paint_with(&mut self, color: BackendColor, stroke: Option<u32>) {
+        if color.alpha < 1.0 {
+            let key = (color.alpha.clamp(0.0, 1.0) * 1000.0).round() as u32;
+            let next = format!("A{}", self.alphas.len());
+            let name = self.alphas.entry(key).or_insert(next).clone();
+            self.content.set_parameters(Name(name.as_bytes()));
+        }
+        let (r, g, b) = color.rgb;
+        let (r, g, b) = (r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0);
+        match stroke {
+            Some(width) => {
+                self.content.set_stroke_rgb(r, g, b);
+                let width = self.pt(width as f64);
+                self.content.set_line_width(width);
             }
-            Mark::Text { x, y: baseline, text, size, bold: is_bold, anchor, colour: c, vertical } => {
-                let font = if *is_bold { &mut bold } else { &mut regular };
-                let (bytes, width) = font.encode(text, *size);
-                let shift = match anchor {
-                    Anchor::Start => 0.0,
-                    Anchor::Middle => width / 2.0,
-                    Anchor::End => width,
-                };
-                let (r, g, b) = colour(*c);
-                content.set_fill_rgb(r, g, b);
-                content.begin_text();
-                content.set_font(Name(if *is_bold { b"F2" } else { b"F1" }), *size as f32);
-                if *vertical {
-                    // Reading upwards: turned 90° anticlockwise about (x, baseline).
-                    content.set_text_matrix([0.0, 1.0, -1.0, 0.0, *x as f32, (h - baseline + shift) as f32]);
-                } else {
-                    content.set_text_matrix([1.0, 0.0, 0.0, 1.0, (x - shift) as f32, y(*baseline)]);
-                }
-                content.show(Str(&bytes));
-                content.end_text();
+            None => {
+                self.content.set_fill_rgb(r, g, b);
             }
         }
     }
-    let content = content.finish();
+
+    fn polyline(&mut self, points: impl IntoIterator<Item = BackendCoord>) -> bool {
+        let mut any = false;
+        for (i, (px, py)) in points.into_iter().enumerate() {
+            let (x, y) = (self.x(px), self.y(py));
+            if i == 0 {
+                self.content.move_to(x, y);
+            } else {
+                self.content.line_to(x, y);
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// The page's content stream and what it refers to (opacity states).
+    fn finish(self) -> (Vec<u8>, BTreeMap<u32, String>, Embedded<'a>, Embedded<'a>) {
+        (self.content.finish().to_vec(), self.alphas, self.regular, self.bold)
+    }
+}
+
+type Drawn = Result<(), DrawingErrorKind<PdfError>>;
+
+impl DrawingBackend for PdfPage<'_> {
+    type ErrorType = PdfError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> Drawn {
+        Ok(())
+    }
+    fn present(&mut self) -> Drawn {
+        Ok(())
+    }
+
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.draw_rect(point, (point.0 + 1, point.1 + 1), &color, true)
+    }
+
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+        self.draw_path([from, to], style)
+    }
+
+    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Drawn {
+        let (x0, y0, x1, y1) = (upper_left.0, upper_left.1, bottom_right.0, bottom_right.1);
+        if fill {
+            self.fill_polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], style)
+        } else {
+            self.draw_path([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], style)
+        }
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+        if style.color().alpha <= 0.0 {
+            return Ok(());
+        }
+        self.content.save_state();
+        self.paint_with(style.color(), Some(style.stroke_width()));
+        if self.polyline(path) {
+            self.content.stroke();
+        }
+        self.content.restore_state();
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+        if style.color().alpha <= 0.0 {
+            return Ok(());
+        }
+        self.content.save_state();
+        self.paint_with(style.color(), None);
+        if self.polyline(vert) {
+            self.content.close_path();
+            self.content.fill_nonzero();
+        }
+        self.content.restore_state();
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+        if style.color().alpha <= 0.0 {
+            return Ok(());
+        }
+        // Four Bézier quarter arcs (k = 4(√2 − 1)/3).
+        let (cx, cy, r) = (self.x(center.0), self.y(center.1), self.pt(radius as f64));
+        let k = 0.552_284_8 * r;
+        self.content.save_state();
+        self.paint_with(style.color(), (!fill).then(|| style.stroke_width()));
+        self.content.move_to(cx + r, cy);
+        self.content.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+        self.content.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+        self.content.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+        self.content.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+        self.content.close_path();
+        if fill {
+            self.content.fill_nonzero();
+        } else {
+            self.content.stroke();
+        }
+        self.content.restore_state();
+        Ok(())
+    }
+
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
+        if style.color().alpha <= 0.0 || text.is_empty() {
+            return Ok(());
+        }
+        let is_bold = matches!(style.style(), FontStyle::Bold);
+        // plotters-svg's conventions: font size = size / 1.24, in units.
+        let size = style.size() / SVG_FONT_SIZE_FACTOR;
+        let font = if is_bold { &mut self.bold } else { &mut self.regular };
+        let x_height = font.face.x_height().map(|v| v as f64 / font.units()).unwrap_or(0.519);
+        let (bytes, width) = font.encode(text, size);
+        // Down from the anchor to the baseline, as plotters-svg's dy.
+        let drop = match style.anchor().v_pos {
+            VPos::Top => SVG_TOP_TO_BASELINE_EM * size,
+            VPos::Center => 0.5 * x_height * size,
+            VPos::Bottom => -0.5 * x_height * size,
+        };
+        let shift = match style.anchor().h_pos {
+            HPos::Left => 0.0,
+            HPos::Center => width / 2.0,
+            HPos::Right => width,
+        };
+        // Along the text and "down" for the text, in backend units (y down).
+        let (along, down) = match style.transform() {
+            FontTransform::None => ((1.0, 0.0), (0.0, 1.0)),
+            FontTransform::Rotate90 => ((0.0, 1.0), (-1.0, 0.0)),
+            FontTransform::Rotate180 => ((-1.0, 0.0), (0.0, -1.0)),
+            FontTransform::Rotate270 => ((0.0, -1.0), (1.0, 0.0)),
+        };
+        let origin_x = pos.0 as f64 + down.0 * drop - along.0 * shift;
+        let origin_y = pos.1 as f64 + down.1 * drop - along.1 * shift;
+        let (e, f) = (self.pt(origin_x), self.pt(self.size.1 as f64 - origin_y));
+        let color = style.color();
+        self.content.save_state();
+        self.paint_with(color, None);
+        self.content.begin_text();
+        self.content.set_font(Name(if is_bold { b"F2" } else { b"F1" }), self.pt(size));
+        // PDF's y is up: the text's up is minus its down, mirrored.
+        self.content.set_text_matrix([along.0 as f32, -along.1 as f32, -down.0 as f32, down.1 as f32, e, f]);
+        self.content.show(Str(&bytes));
+        self.content.end_text();
+        self.content.restore_state();
+        Ok(())
+    }
+}
+
+pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
+    let target = Target::vector();
+    let (w, h) = (scene.width.max(1.0), scene.height.max(1.0));
+    let mut page = PdfPage::new(fonts, target.size(w, h), target.units_per_pt)?;
+    render::paint(scene, &mut page, &target).map_err(|e| format!("The figure could not be written as PDF ({e})."))?;
+    let (content, alphas, regular, bold) = page.finish();
 
     let mut pdf = Pdf::new();
     let mut next = 1;
@@ -256,7 +400,7 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use survcalc_charts::scene::{Font, Rgb, Stroke, VAlign};
+    use survcalc_charts::scene::{Anchor, Font, Rgb, Stroke, VAlign};
 
     fn fonts() -> (Vec<u8>, Vec<u8>) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/fonts");
