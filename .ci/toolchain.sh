@@ -87,3 +87,19 @@ if [ "$mode" = test ] && ! command -v chromium >/dev/null && [ -z "${CHROMIUM:-}
   log "installing Debian's chromium"
   apt_install chromium
 fi
+
+# --- 6. Readers of exported figures for the figure tests ---------------------
+# librsvg's rsvg-convert (SVG), poppler's pdftoppm / pdftotext (PDF), pngcheck
+# (PNG chunks, pHYs) and libtiff's tiffinfo (TIFF tags): the tests open every
+# export with a real reader.
+if [ "$mode" = test ]; then
+  missing=()
+  command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v pngcheck >/dev/null || missing+=(pngcheck)
+  command -v tiffinfo >/dev/null || missing+=(libtiff-tools)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (figure readers)"
+    apt_install "${missing[@]}"
+  fi
+fi
