@@ -1,8 +1,9 @@
 // The page: moves files and clicks to the wasm API and puts the returned,
 // already formatted values on screen. No statistics here.
 import init, {
-  drawKaplanMeier, kaplanMeierSvg, defaultResistanceRules, drawFlowChart, flowChartSvg, flowChartHeight,
+  drawKaplanMeier, kaplanMeierScene, defaultResistanceRules, drawFlowChart, flowChartScene,
 } from "../pkg/survcalc.js";
+import { figureOptions, exportButtons } from "./figure_options.js";
 import { Engine } from "./engine.js";
 import { el, table, fillSelect, download, exportableTable } from "./dom.js";
 import { createPanel as baselinePanel } from "./panels/baseline.js";
@@ -13,6 +14,9 @@ import { createPanel as modelsPanel } from "./panels/models.js";
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
 const state = { summary: null, km: null, kmRequest: 0, columnTypes: {} };
+// Figure options: part of each request (the saved analysis file).
+const kmFigure = figureOptions("km", "km", () => runKm());
+const flowFigure = figureOptions("flow", "flow", () => {});
 
 // The types a user can give a column; values are ReadOptions.column_types.
 const TYPE_CHOICES = [
@@ -189,7 +193,7 @@ function cohortRequest() {
     rules.require_confirmation = $("cohort-rule-require_confirmation").checked;
     rules.short_response = $("cohort-rule-short_response").value;
   }
-  return { columns, rules, unit: $("cohort-unit").value };
+  return { columns, rules, unit: $("cohort-unit").value, figure: flowFigure.value() };
 }
 
 async function runCohort() {
@@ -224,27 +228,16 @@ function showCohort(r) {
 
 function drawFlow() {
   const canvas = $("flow-canvas");
-  const ratio = window.devicePixelRatio || 1;
-  const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const frame = { width: Math.round(width * ratio), height: 100, scale: ratio };
-  frame.height = flowChartHeight(state.cohort.flow_chart, frame);
-  canvas.style.width = `${width}px`;
-  drawFlowChart(canvas, state.cohort.flow_chart, frame);
+  drawFigure(canvas, (c, frame) => drawFlowChart(c, state.cohort.flow_chart, frame), 900);
 }
 
-function exportFlow(kind) {
-  const chart = state.cohort.flow_chart;
-  if (kind === "svg") {
-    const frame = { width: 860, height: 100, scale: 1 };
-    frame.height = flowChartHeight(chart, frame);
-    download(new Blob([flowChartSvg(chart, frame)], { type: "image/svg+xml" }), "flow-chart.svg");
-    return;
-  }
-  const frame = { width: 1720, height: 100, scale: 2 };
-  frame.height = flowChartHeight(chart, frame);
-  const canvas = document.createElement("canvas");
-  drawFlowChart(canvas, chart, frame);
-  canvas.toBlob((blob) => download(blob, "flow-chart.png"), "image/png");
+/** Draws a figure at the width of its card (at most `max` CSS px), sharp on any screen. */
+function drawFigure(canvas, draw, max) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.min(canvas.parentElement.clientWidth || max, max);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = "auto";
+  draw(canvas, { width: Math.round(width * ratio) });
 }
 
 // ---------- Kaplan–Meier ----------
@@ -292,6 +285,8 @@ function showLandmarkUnit() {
 
 function kmOptions() {
   const eventValues = [...$("km-event-values").querySelectorAll("input:checked")].map((i) => i.value);
+  const figure = kmFigure.value();
+  if ($("km-show-ci").checked && figure.ci === "none") figure.ci = "band";
   return {
     time: $("km-time").value,
     event: $("km-event").value,
@@ -308,6 +303,7 @@ function kmOptions() {
     trend: $("km-trend").checked,
     pairwise: $("km-pairwise").value || null,
     landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
+    figure,
   };
 }
 
@@ -326,24 +322,9 @@ async function runKm() {
   }
 }
 
-function canvasFrame(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const height = Math.round(width * 0.66);
-  canvas.style.width = `${width}px`;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  return { width: canvas.width, height: canvas.height, scale: ratio };
-}
-
-function plotWithOptions(result) {
-  return { ...result.plot, show_ci: $("km-show-ci").checked };
-}
-
 function showKm(result) {
   $("km-results").hidden = false;
-  const canvas = $("km-canvas");
-  drawKaplanMeier(canvas, plotWithOptions(result), canvasFrame(canvas));
+  drawFigure($("km-canvas"), (c, frame) => drawKaplanMeier(c, result.plot, frame), 900);
   const t = result.summary_table;
   $("km-summary").replaceChildren(exportableTable(t, "kaplan-meier-summary.csv"));
   $("km-test").textContent = result.test_text ?? "";
@@ -359,19 +340,6 @@ function showKm(result) {
   $("km-rmst-difference").textContent = result.rmst_difference_text ?? "";
   $("km-settings").textContent = result.settings_text;
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
-}
-
-function exportPng() {
-  const canvas = document.createElement("canvas");
-  canvas.width = 1720;
-  canvas.height = 1136;
-  drawKaplanMeier(canvas, plotWithOptions(state.km), { width: 1720, height: 1136, scale: 2 });
-  canvas.toBlob((blob) => download(blob, "kaplan-meier.png"), "image/png");
-}
-
-function exportSvg() {
-  const svg = kaplanMeierSvg(plotWithOptions(state.km), { width: 860, height: 568, scale: 1 });
-  download(new Blob([svg], { type: "image/svg+xml" }), "kaplan-meier.svg");
 }
 
 // ---------- wiring ----------
@@ -397,13 +365,22 @@ function wire() {
     $(id).addEventListener("change", runKm);
   }
   for (const id of ["km-time-unit", "km-display-unit"]) $(id).addEventListener("change", showLandmarkUnit);
-  $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));
+  $("km-show-ci").addEventListener("change", runKm);
+  $("km-form").after(kmFigure.element);
+  $("cohort-run").before(flowFigure.element);
+  const onError = (boxId) => (error) => showError(error, boxId);
+  $("km-png").parentElement.replaceChildren(...exportButtons({
+    getScene: () => state.km && kaplanMeierScene(state.km.plot), dpi: () => kmFigure.value().output.dpi,
+    base: "kaplan-meier", download, onError: onError("km-error"), what: "Kaplan–Meier figure",
+    ids: { png: "km-png", tiff: "km-tiff", svg: "km-svg", pdf: "km-pdf" },
+  }));
+  $("flow-png").parentElement.replaceChildren(...exportButtons({
+    getScene: () => state.cohort && flowChartScene(state.cohort.flow_chart), dpi: () => flowFigure.value().output.dpi,
+    base: "flow-chart", download, onError: onError("cohort-error"), what: "flow chart",
+    ids: { png: "flow-png", tiff: "flow-tiff", svg: "flow-svg", pdf: "flow-pdf" },
+  }));
   $("cohort-rule-set").addEventListener("change", showThresholds);
   $("cohort-run").addEventListener("click", runCohort);
-  $("flow-png").addEventListener("click", () => exportFlow("png"));
-  $("flow-svg").addEventListener("click", () => exportFlow("svg"));
-  $("km-png").addEventListener("click", exportPng);
-  $("km-svg").addEventListener("click", exportSvg);
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -47,14 +47,16 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const zphBox = el("div", { id: "cox-zph-table" });
   const zphText = el("p", { id: "cox-zph-text", class: "settings-note" });
   const canvas = el("canvas", { id: "cox-canvas", "aria-label": "Forest plot of hazard ratios" });
-  const png = el("button", { type: "button", id: "cox-png" }, "Download PNG");
-  const svg = el("button", { type: "button", id: "cox-svg" }, "Download SVG");
+  const figure = forestFigure("cox", {
+    onChange: () => current && run(), getPlot: () => current?.plot, download,
+    onError: (e) => { error.hidden = false; error.textContent = e.message; },
+  });
   const warnings = el("ul", { id: "cox-warnings", class: "warnings" });
   const settings = el("p", { id: "cox-settings", class: "settings-note" });
   const results = el("div", { id: "cox-results", hidden: true },
     nLine, warnings, hrBox,
     el("h3", {}, "Model tests"), tests,
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, ...figure.buttons), figure.options.element),
     el("h3", {}, "Proportional hazards"), zphBox, zphText,
     settings);
 
@@ -161,6 +163,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
         }
         : null,
       time_split: timeSplit(),
+      figure: figure.options.value(),
     };
   }
 
@@ -239,8 +242,6 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   tvColumn.addEventListener("change", syncTimeVarying);
   time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); syncSplit(); });
   fit.addEventListener("click", run);
-  png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
-  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -49,15 +49,17 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   const nLine = el("p", { id: "models-n", class: "cox-n" });
   const tableBox = el("div", { id: "models-table" });
   const canvas = el("canvas", { id: "models-canvas", "aria-label": "Forest plot of the univariate and multivariable models" });
-  const png = el("button", { type: "button", id: "models-png" }, "Download PNG");
-  const svg = el("button", { type: "button", id: "models-svg" }, "Download SVG");
+  const figure = forestFigure("models", {
+    onChange: () => current && run(), getPlot: () => current?.plot, download,
+    onError: (e) => { error.hidden = false; error.textContent = e.message; },
+  });
   const csv = el("button", { type: "button", id: "models-csv" }, "Download CSV");
   const warnings = el("ul", { id: "models-warnings", class: "warnings" });
   const settings = el("p", { id: "models-settings", class: "settings-note" });
   const results = el("div", { id: "models-results", hidden: true },
     selectionLine, nLine, warnings, tableBox,
     el("div", { class: "figure-actions" }, csv),
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, ...figure.buttons), figure.options.element),
     settings);
 
   const element = el("section", { class: "card", id: "models-card", hidden: true, "aria-labelledby": "models-title" },
@@ -115,6 +117,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
       ci: ci.value,
       ties: ties.value,
       conf_level: 0.95,
+      figure: figure.options.value(),
     };
   }
 
@@ -197,8 +200,6 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   threshold.addEventListener("input", refreshMulti);
   useRule.addEventListener("click", () => { multiMode = "rule"; run(); });
   fit.addEventListener("click", run);
-  png.addEventListener("click", () => current && forestPng(current.plot, download, "model-table-forest.png"));
-  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "model-table-forest.svg"));
   csv.addEventListener("click", () => current && download(new Blob([current.csv], { type: "text/csv" }), "model-table.csv"));
   let resizeTimer;
   window.addEventListener("resize", () => {

@@ -1,7 +1,8 @@
 // Pieces shared by the regression panels (Cox, model tables): the covariate
 // checklist with a kind and a reference level per column, value checklists,
 // and drawing / exporting the forest plot the wasm side lays out.
-import { drawForest, forestSvg, forestPlotHeight } from "../../pkg/survcalc.js";
+import { drawForest, forestScene } from "../../pkg/survcalc.js";
+import { figureOptions, exportButtons } from "../figure_options.js";
 import { exportableTable } from "../dom.js";
 
 /** Columns that can be covariates: everything but dates. */
@@ -99,25 +100,28 @@ export function kmChoices() {
   return time && event ? { time, event, event_values: values } : null;
 }
 
-/** Draws a forest plot at the width of its container, as tall as its rows need. */
+/** Draws a forest plot at the width of its container (its height follows). */
 export function showForest(canvas, plot) {
   const ratio = window.devicePixelRatio || 1;
   const width = Math.min(canvas.parentElement.clientWidth || 900, 1040);
-  const frame = { width: Math.round(width * ratio), height: 0, scale: ratio };
-  frame.height = forestPlotHeight(plot, frame);
   canvas.style.width = `${width}px`;
-  drawForest(canvas, plot, frame);
+  canvas.style.height = "auto";
+  drawForest(canvas, plot, { width: Math.round(width * ratio) });
 }
 
-export function forestPng(plot, download, name) {
-  const canvas = document.createElement("canvas");
-  drawForest(canvas, plot, { width: 2080, height: 0, scale: 2 });
-  canvas.toBlob((blob) => download(blob, name), "image/png");
-}
-
-export function forestSvgDownload(plot, download, name) {
-  const svg = forestSvg(plot, { width: 1040, height: 0, scale: 1 });
-  download(new Blob([svg], { type: "image/svg+xml" }), name);
+/**
+ * A forest plot's figure options (the request's `figure`) and its download
+ * buttons (PNG, TIFF, SVG, PDF) with ids `${prefix}-png`, ….
+ */
+export function forestFigure(prefix, { onChange, getPlot, download, onError }) {
+  const options = figureOptions("forest", prefix, onChange);
+  const buttons = exportButtons({
+    getScene: () => { const plot = getPlot(); return plot && forestScene(plot); },
+    dpi: () => options.value().output.dpi,
+    base: `${prefix}-forest`, download, onError, what: "forest plot",
+    ids: Object.fromEntries(["png", "tiff", "svg", "pdf"].map((f) => [f, `${prefix}-${f}`])),
+  });
+  return { options, buttons };
 }
 
 /** Shows a panel's error: fatal ones (a wasm fault) ask for a reload. */
