@@ -21,8 +21,10 @@ test: setup-test
 	node .ci/build-wasm.mjs
 	$(MAKE) --no-print-directory test-rust test-node test-browser
 
+# SURVCALC_REQUIRE_R: the tests that run survcalc's R scripts fail, rather
+# than skip, when R is missing (setup-test installs it).
 test-rust:
-	cargo test $(CARGO_TEST_FLAGS)
+	SURVCALC_REQUIRE_R=1 cargo test $(CARGO_TEST_FLAGS)
 
 test-node:
 	node --test tests/node/
@@ -30,11 +32,15 @@ test-node:
 test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
-## bench: timings of the fits, native and wasm (JSON lines; not a test)
-bench: setup
+## bench: timings (JSON lines; not a test): the fits alone, native and wasm,
+## then the user's whole tasks through the page's wasm API next to R and
+## Python on the same file (.ci/bench-peers.sh installs those)
+bench: build
 	cargo run -q --release -p survcalc-devtools --example bench
 	node .ci/build-wasm.mjs --bench
 	node tests/bench/wasm.mjs
+	.ci/bench-peers.sh
+	node tests/bench/user_tasks.mjs
 
 ## fuzz: coverage-guided fuzzing of the reader and every analysis (cargo fuzz,
 ## libFuzzer) and of the wasm boundary under Node, FUZZ_SECONDS each

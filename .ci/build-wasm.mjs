@@ -3,8 +3,11 @@
 // Run through `make build`; .ci/toolchain.sh must have run first.
 // `--bench` builds the benchmark's package instead (the `bench` feature,
 // into target/bench-pkg): `make bench` uses it, the page never ships it.
+// Then the packages listed as [[extra]] (the spreadsheet reader, the
+// figure-export package), which the page loads only when needed.
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
 import { resolve, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -23,40 +26,34 @@ env.PATH = `${join(root, "node_modules", ".bin")}:${env.HOME}/.cargo/bin:${env.P
 
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: "inherit" });
 
-run("wasm-pack", [
-  "--quiet", "build", config.crate,
-  "--target", config.target,
-  "--out-dir", outDir,
-  "--out-name", config.out_name,
-  `--${config.profile}`,
-  "--no-typescript",
-  "--no-pack",
-  ...(bench ? ["--", "--features", "bench"] : []),
-]);
-
-const wasm = join(outDir, `${config.out_name}_bg.wasm`);
-const before = statSync(wasm).size;
-if (config.wasm_opt?.enabled) {
-  run("wasm-opt", [wasm, "-o", wasm, ...config.wasm_opt.flags]);
-}
-const after = statSync(wasm).size;
-console.log(`built ${wasm.replace(root + "/", "")}: ${(after / 1024).toFixed(0)} KiB` +
-  (config.wasm_opt?.enabled ? ` (${(before / 1024).toFixed(0)} KiB before wasm-opt)` : ""));
-
-// The figure-export package ([export] in wasm-pack.toml), built beside the
-// main one; the page imports it only when a figure is exported.
-if (!bench && config.export) {
-  const exportDir = resolve(root, config.export.out_dir);
+/** Builds one package: wasm-pack, then wasm-opt (`opt` replaces "-O3"). */
+function build({ crate, outDir, outName, opt, features = [] }) {
   run("wasm-pack", [
-    "--quiet", "build", config.export.crate,
+    "--quiet", "build", crate,
     "--target", config.target,
-    "--out-dir", exportDir,
-    "--out-name", config.export.out_name,
+    "--out-dir", outDir,
+    "--out-name", outName,
     `--${config.profile}`,
     "--no-typescript",
     "--no-pack",
+    ...(features.length ? ["--", "--features", features.join(",")] : []),
   ]);
-  const exportWasm = join(exportDir, `${config.export.out_name}_bg.wasm`);
-  if (config.wasm_opt?.enabled) run("wasm-opt", [exportWasm, "-o", exportWasm, ...config.export.wasm_opt_flags]);
-  console.log(`built ${exportWasm.replace(root + "/", "")}: ${(statSync(exportWasm).size / 1024).toFixed(0)} KiB`);
+  const wasm = join(outDir, `${outName}_bg.wasm`);
+  const before = statSync(wasm).size;
+  if (config.wasm_opt?.enabled) {
+    const flags = config.wasm_opt.flags.map((f) => (f === "-O3" && opt ? opt : f));
+    run("wasm-opt", [wasm, "-o", wasm, ...flags]);
+  }
+  const after = statSync(wasm).size;
+  const gzip = gzipSync(readFileSync(wasm), { level: 9 }).length;
+  console.log(`built ${wasm.replace(root + "/", "")}: ${(after / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip` +
+    (config.wasm_opt?.enabled ? ` (${(before / 1024).toFixed(0)} KiB before wasm-opt)` : ""));
+}
+
+build({ crate: config.crate, outDir, outName: config.out_name, features: bench ? ["bench"] : [] });
+// The benchmark needs only the main package.
+if (!bench) {
+  for (const extra of config.extra ?? []) {
+    build({ crate: extra.crate, outDir: resolve(root, extra.out_dir), outName: extra.out_name, opt: extra.opt });
+  }
 }

@@ -11,9 +11,14 @@ seconds=${1:-600}
 # machine's stable rustc accepts them with RUSTC_BOOTSTRAP.
 export RUSTC_BOOTSTRAP=1
 status=0
-for target in read_csv analyses; do
+for target in read_csv analyses read_sheet; do
   mkdir -p "fuzz/corpus/$target"
-  cp -n tests/fuzz/corpus/* "fuzz/corpus/$target/" 2>/dev/null || true
+  if [ "$target" = read_sheet ]; then
+    # Real workbooks (LibreOffice, openpyxl) to mutate from.
+    cp -n tests/fixtures/sheets/*.xls* tests/fixtures/sheets/*.ods "fuzz/corpus/$target/" 2>/dev/null || true
+  else
+    cp -n tests/fuzz/corpus/* "fuzz/corpus/$target/" 2>/dev/null || true
+  fi
   (cd fuzz && cargo fuzz run -O "$target" "corpus/$target" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) || status=1
 done

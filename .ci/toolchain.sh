@@ -103,3 +103,20 @@ if [ "$mode" = test ]; then
     apt_install "${missing[@]}"
   fi
 fi
+
+# --- 7. R for the tests that run the R scripts survcalc writes ---------------
+# (R is never needed to use survcalc; the tests check that R prints the same
+# numbers as the page.) Debian's packages: survival 3.5, cmprsk, brglm2.
+if [ "$mode" = test ]; then
+  missing=()
+  command -v Rscript >/dev/null || missing+=(r-base-core)
+  for pkg in survival cmprsk brglm2; do
+    if ! Rscript -e "quit(status = !requireNamespace('$pkg', quietly = TRUE))" >/dev/null 2>&1; then
+      missing+=("r-cran-$pkg")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} from Debian"
+    apt_install "${missing[@]}"
+  fi
+fi

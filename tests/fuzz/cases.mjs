@@ -67,7 +67,8 @@ function file(rand) {
   return pick(rand, kinds)();
 }
 
-const METHODS = ["kaplanMeier", "cox", "modelTable", "baselineTable", "rates", "classify"];
+const METHODS = ["kaplanMeier", "cox", "modelTable", "baselineTable", "rates", "classify", "derive", "analysisSet",
+  "exportCsv", "removeDerived", "exportClassification"];
 
 function value(rand, columns) {
   return pick(rand, [
@@ -87,7 +88,8 @@ function value(rand, columns) {
 const KEYS = ["time", "event", "event_values", "censor_values", "group", "time_unit", "display_unit", "conf_level",
   "conf_type", "times", "rmst_tau", "rho", "strata", "trend", "pairwise", "landmark", "covariates", "ties", "robust",
   "cluster", "start", "time_varying", "time_split", "outcome", "candidates", "multivariable", "firth", "ci",
-  "variables", "continuous_test", "success_values", "columns", "rules", "unit", "tie", "bogus", "version", "__proto__"];
+  "variables", "continuous_test", "success_values", "columns", "rules", "unit", "tie", "bogus", "version", "__proto__",
+  "filter", "conditions", "name", "cut", "transform", "recode", "time_between"];
 
 /** Options of one call: mostly plausible, sometimes hostile. */
 function options(rand, columns) {
@@ -98,6 +100,9 @@ function options(rand, columns) {
     candidates: [{ column: "age" }, { column: "group", kind: "categorical" }],
     variables: columns.slice(0, 3), success_values: ["1"],
     columns: { start: "date", death: "date" },
+    filter: rand() < 0.3 ? { name: "set", conditions: [{ column: pick(rand, columns.length ? columns : ["group"]), values: [pick(rand, CELLS)] }] } : null,
+    conditions: [{ column: pick(rand, columns.length ? columns : ["age"]), at_least: pick(rand, [1, "2", NaN]) }],
+    cut: rand() < 0.5 ? { column: pick(rand, columns.length ? columns : ["age"]), at: [pick(rand, [1, 10, -1, NaN])] } : null,
   };
   const o = rand() < 0.7 ? { ...plausible } : {};
   const n = Math.floor(rand() * 4);
@@ -120,13 +125,32 @@ export function makeCase(seed) {
   const rand = prng(seed);
   const text = file(rand);
   const columns = (text.split(/\r\n|\n|\r/)[0] ?? "").replace(/^\uFEFF/, "").split(",").filter(Boolean);
-  const readOptions = rand() < 0.8 ? {} : options(rand, columns);
+  const r = rand();
+  const readOptions = r < 0.7 ? {} : r < 0.85
+    ? { non_numbers_as_missing: [pick(rand, columns.length ? columns : ["x"])], decimal: pick(rand, ["auto", "comma", "point"]) }
+    : options(rand, columns);
   const calls = [];
   const source = rand() < 0.9 ? text : pick(rand, [123, null, undefined, new Uint8Array([1, 2, 3]), { text }]);
-  calls.push({
-    method: "fromCsv", makesDataset: true,
-    run: (pkg) => pkg.Dataset.fromCsv(source, "fuzz.csv", readOptions, rand() < 0.2 ? () => { throw new Error("progress throws"); } : undefined),
-  });
+  const progress = rand() < 0.2 ? () => { throw new Error("progress throws"); } : undefined;
+  // The page's paths: text, bytes (UTF-8 or UTF-16 with a BOM), a sheet's cells.
+  const how = rand();
+  if (how < 0.6 || typeof source !== "string") {
+    calls.push({ method: "fromCsv", makesDataset: true, run: (pkg) => pkg.Dataset.fromCsv(source, "fuzz.csv", readOptions, progress) });
+  } else if (how < 0.85) {
+    const bytes = rand() < 0.5
+      ? new TextEncoder().encode(source)
+      : new Uint8Array([0xff, 0xfe, ...new Uint8Array(new Uint16Array([...source].map((c) => c.charCodeAt(0))).buffer)]);
+    calls.push({ method: "fileKind", run: (pkg) => pkg.fileKind(bytes) });
+    calls.push({ method: "fromBytes", makesDataset: true, run: (pkg) => pkg.Dataset.fromBytes(bytes, "fuzz.txt", readOptions, progress) });
+  } else {
+    // Cells as the sheets package gives them: numbers as numbers, empty as null.
+    const rows = source.split(/\r\n|\n|\r/).map((line, i) => ({
+      row: i + 1 + (i > 2 ? 1 : 0),
+      cells: line.split(",").map((v) => (v === "" ? null : Number.isFinite(Number(v)) && rand() < 0.8 ? Number(v) : v)),
+    }));
+    const merged = rand() < 0.2 ? [{ first_row: 1, last_row: 1 + Math.floor(rand() * 2), first_column: 1, last_column: 2 }] : [];
+    calls.push({ method: "fromSheet", makesDataset: true, run: (pkg) => pkg.Dataset.fromSheet({ sheet: "Sheet1", rows, merged }, "fuzz.xlsx", readOptions) });
+  }
   calls.push({ method: "summary", run: (_pkg, ds) => ds.summary() });
   const n = 1 + Math.floor(rand() * 3);
   for (let i = 0; i < n; i++) {

@@ -49,3 +49,9 @@ export function errorOf(fn) {
   }
   assert.fail("expected an error");
 }
+
+/** cmprsk's `crr` stops at gtol = 1e-6 on the gradient: its coefficients
+ * only that close (tests/reference/11_mgus2_competing), its robust SEs at
+ * 1e-5 (as CRR_COEF_REL and CRR_SE_REL in Rust). */
+export const CRR_COEF_REL = 1e-6;
+export const CRR_SE_REL = 1e-5;

@@ -20,3 +20,15 @@ export function fixture(dataset, file = "data.csv") {
 export function reference(dataset) {
   return JSON.parse(fixture(dataset, "reference.json"));
 }
+
+/** The spreadsheet package (www/pkg-sheets), which the page loads only for workbooks. */
+export async function loadSheets(dir = join(root, "www", "pkg-sheets")) {
+  const pkg = await import(join(dir, "survcalc_sheets.js"));
+  await pkg.default({ module_or_path: readFileSync(join(dir, "survcalc_sheets_bg.wasm")) });
+  return pkg;
+}
+
+/** A file of tests/fixtures/sheets, as bytes. */
+export function sheetFixture(file) {
+  return new Uint8Array(readFileSync(join(root, "tests", "fixtures", "sheets", file)));
+}

@@ -2,13 +2,18 @@
 // 100 MB file or a million-row Cox fit never freezes the page. Everything it
 // needs (the wasm, the examples' manifest and the examples it lists) is
 // fetched when the page loads; after that it makes no network request.
-import init, { Dataset } from "../pkg/survcalc.js";
+import init, { Dataset, fileKind } from "../pkg/survcalc.js";
 
 let dataset = null;
-// The text of the current file, kept so that the user can change a column's
-// type (or the delimiter) and have it read again without choosing it again;
+// The bytes of the current file, kept so that the user can change a column's
+// type (or the delimiter, or the sheet) and have it read again without
+// choosing it again: { bytes, name, synthetic, sheets, sheet, cells }, where
+// a workbook also keeps its sheet names, the sheet read and its cells.
 // `synthetic` as the manifest declared it for an example.
 let current = null;
+// The spreadsheet package (www/pkg-sheets), fetched the first time a
+// workbook is dropped: CSV users never download it.
+let sheetsPackage = null;
 // The bundled examples (www/examples/index.json: path, title, description,
 // synthetic) and their text by path.
 let manifest = [];
@@ -20,7 +25,7 @@ async function fetchExamples() {
   manifest = await response.json();
   await Promise.all(manifest.map(async ({ path }) => {
     const file = await fetch(new URL(`../${path}`, import.meta.url));
-    if (file.ok) examples.set(path, await file.text());
+    if (file.ok) examples.set(path, new Uint8Array(await file.arrayBuffer()));
   }));
 }
 
@@ -29,12 +34,53 @@ const startup = Promise.all([
   fetchExamples(),
 ]);
 
-function load(text, name, options, progress, synthetic = false) {
-  const next = Dataset.fromCsv(text, name, { ...options, synthetic }, progress);
+function sheets() {
+  sheetsPackage ??= import("../pkg-sheets/survcalc_sheets.js").then(async (pkg) => {
+    await pkg.default({ module_or_path: new URL("../pkg-sheets/survcalc_sheets_bg.wasm", import.meta.url) });
+    return pkg;
+  });
+  // A failed download is tried again with the next workbook.
+  sheetsPackage.catch(() => { sheetsPackage = null; });
+  return sheetsPackage;
+}
+
+/** Runs `read` in the sheets package; if that instance dies on a damaged
+ * workbook, a fresh one serves the next file (the dataset is not in it). */
+async function inSheets(read) {
+  const pkg = await sheets();
+  try {
+    return read(pkg);
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    sheetsPackage = null;
+    throw new Error("The spreadsheet reader failed on this workbook (it may be damaged). Open it in Excel or LibreOffice and save it again, or save the sheet as CSV.");
+  }
+}
+
+function use(next, file) {
   dataset?.free();
   dataset = next;
-  current = { text, name, synthetic };
-  return dataset.summary();
+  current = file;
+  const summary = dataset.summary();
+  return file.sheets ? { ...summary, sheets: file.sheets } : summary;
+}
+
+/** Reads a file's bytes: a workbook through the sheets package (asking for
+ * the sheet when it has several and none is chosen: `{ sheets }`), anything
+ * else as text (UTF-8 or UTF-16), where the reader names other formats. */
+async function load(bytes, name, options, progress, { synthetic = false, sheet = null } = {}) {
+  const read = { ...options, synthetic };
+  if (fileKind(bytes).spreadsheet) {
+    const names = await inSheets((pkg) => pkg.sheetNames(bytes));
+    if (sheet == null && names.length > 1) {
+      current = { bytes, name, synthetic, sheets: names, sheet: null, cells: null };
+      return { name, sheets: names };
+    }
+    const chosen = sheet ?? names[0];
+    const cells = await inSheets((pkg) => pkg.readSheet(bytes, chosen));
+    return use(Dataset.fromSheet(cells, name, read), { bytes, name, synthetic, sheets: names, sheet: chosen, cells });
+  }
+  return use(Dataset.fromBytes(bytes, name, read, progress), { bytes, name, synthetic });
 }
 
 function requireData() {
@@ -43,27 +89,41 @@ function requireData() {
 }
 
 const ops = {
-  async loadFile({ file, options }, progress) {
-    const text = await file.text();
-    return load(text, file.name, options, progress);
+  async loadFile({ file, options, sheet }, progress) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return load(bytes, file.name, options, progress, { sheet });
   },
   loadText({ text, name, options }, progress) {
-    return load(text, name, options, progress);
+    return load(new TextEncoder().encode(text), name, options, progress);
   },
   loadExample({ path, options }, progress) {
-    const text = examples.get(path);
+    const bytes = examples.get(path);
     const entry = manifest.find((e) => e.path === path);
-    if (text === undefined || !entry) throw new Error(`The example ${path} is not available.`);
-    return load(text, path.split("/").pop(), options, progress, entry.synthetic === true);
+    if (bytes === undefined || !entry) throw new Error(`The example ${path} is not available.`);
+    return load(bytes, path.split("/").pop(), options, progress, { synthetic: entry.synthetic === true });
   },
-  reload({ options }, progress) {
+  // The same file again: other read options, or (workbooks) another sheet.
+  async reload({ options, sheet }, progress) {
     if (!current) throw new Error("Load a CSV file first.");
-    return load(current.text, current.name, options, progress, current.synthetic);
+    const { bytes, name, synthetic, cells } = current;
+    if (cells && (sheet == null || sheet === current.sheet)) {
+      return use(Dataset.fromSheet(cells, name, { ...options, synthetic }), current);
+    }
+    return load(bytes, name, options, progress, { synthetic, sheet: sheet ?? current.sheet });
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),
   classify: ({ request }) => {
     const result = requireData().classify(request);
+    return { result, summary: dataset.summary() };
+  },
+  // Derived columns change the dataset: the summary comes back with them.
+  derive: ({ request }) => {
+    const result = requireData().derive(request);
+    return { result, summary: dataset.summary() };
+  },
+  removeDerived: ({ name }) => {
+    const result = requireData().removeDerived(name);
     return { result, summary: dataset.summary() };
   },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),

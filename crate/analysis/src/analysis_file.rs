@@ -16,6 +16,9 @@ use crate::analyses::cox::CoxRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::ModelTableRequest;
 use crate::analyses::rates::RatesRequest;
+use crate::derive::DeriveRequest;
+use crate::analyses::competing::CompetingRequest;
+use crate::analyses::subgroup::SubgroupRequest;
 use crate::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use crate::table::ReadOptions;
 use serde::de::{self, DeserializeOwned, Deserializer};
@@ -52,26 +55,49 @@ pub struct DatasetSource {
 pub enum AnalysisStep {
     /// `classify`: endpoints and resistance groups added as columns.
     Classify(CohortRequest),
+    /// `derive`: one derived column (a cut, transform, recode or time
+    /// between dates) added for the steps after it.
+    Derive(DeriveRequest),
     KaplanMeier(KmRequest),
     Cox(CoxRequest),
     ModelTable(ModelTableRequest),
     BaselineTable(BaselineRequest),
     Rates(RatesRequest),
+    CompetingRisks(CompetingRequest),
+    Subgroups(SubgroupRequest),
 }
 
 /// The values of a step's `analysis`, in the order of [`AnalysisStep`].
-pub const ANALYSIS_KINDS: &[&str] = &["classify", "kaplan_meier", "cox", "model_table", "baseline_table", "rates"];
+pub const ANALYSIS_KINDS: &[&str] =
+    &["classify", "derive", "kaplan_meier", "cox", "model_table", "baseline_table", "rates", "competing_risks", "subgroups"];
 
 impl AnalysisStep {
+    /// The analysis set a step is restricted to, if any.
+    pub fn filter(&self) -> Option<&crate::analysis_set::Filter> {
+        match self {
+            AnalysisStep::Classify(_) | AnalysisStep::Derive(_) => None,
+            AnalysisStep::KaplanMeier(r) => r.filter.as_ref(),
+            AnalysisStep::Cox(r) => r.filter.as_ref(),
+            AnalysisStep::ModelTable(r) => r.filter.as_ref(),
+            AnalysisStep::BaselineTable(r) => r.filter.as_ref(),
+            AnalysisStep::Rates(r) => r.filter.as_ref(),
+            AnalysisStep::CompetingRisks(r) => r.filter.as_ref(),
+            AnalysisStep::Subgroups(r) => r.filter.as_ref(),
+        }
+    }
+
     /// The step's `analysis` tag.
     pub fn kind(&self) -> &'static str {
         match self {
             AnalysisStep::Classify(_) => "classify",
+            AnalysisStep::Derive(_) => "derive",
             AnalysisStep::KaplanMeier(_) => "kaplan_meier",
             AnalysisStep::Cox(_) => "cox",
             AnalysisStep::ModelTable(_) => "model_table",
             AnalysisStep::BaselineTable(_) => "baseline_table",
             AnalysisStep::Rates(_) => "rates",
+            AnalysisStep::CompetingRisks(_) => "competing_risks",
+            AnalysisStep::Subgroups(_) => "subgroups",
         }
     }
 
@@ -79,11 +105,14 @@ impl AnalysisStep {
     pub fn what(kind: &str) -> &'static str {
         match kind {
             "classify" => "classification",
+            "derive" => "a derived column",
             "kaplan_meier" => "Kaplan–Meier",
             "cox" => "Cox regression",
             "model_table" => "the model table",
             "baseline_table" => "Table 1",
             "rates" => "rates",
+            "competing_risks" => "competing risks",
+            "subgroups" => "the subgroup analysis",
             _ => "this analysis",
         }
     }
@@ -130,10 +159,13 @@ fn read_step(kind: &str, step: &Map<String, Value>) -> Result<AnalysisStep, Requ
     }
     Ok(match kind {
         "classify" => AnalysisStep::Classify(read(&options)?),
+        "derive" => AnalysisStep::Derive(read(&options)?),
         "kaplan_meier" => AnalysisStep::KaplanMeier(read(&options)?),
         "cox" => AnalysisStep::Cox(read(&options)?),
         "model_table" => AnalysisStep::ModelTable(read(&options)?),
         "baseline_table" => AnalysisStep::BaselineTable(read(&options)?),
+        "competing_risks" => AnalysisStep::CompetingRisks(read(&options)?),
+        "subgroups" => AnalysisStep::Subgroups(read(&options)?),
         _ => AnalysisStep::Rates(read(&options)?),
     })
 }

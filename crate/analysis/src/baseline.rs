@@ -7,6 +7,7 @@
 
 use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable};
 use survcalc_stats::warning::KernelWarning;
+use crate::analysis_set::Selection;
 use crate::design::looks_numeric;
 use crate::export::{csv_field, html_cell, html_escape, tsv_field};
 use crate::format;
@@ -323,6 +324,17 @@ struct TestResult {
 
 /// Builds the baseline table (see the module doc for the rules).
 pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Result<BaselineTable, BaselineError> {
+    fit_within(table, spec, options, None)
+}
+
+/// As [`fit`], over the rows of an analysis set when given: the other
+/// rows are in no group and not counted as missing a group.
+pub fn fit_within(
+    table: &Table,
+    spec: &BaselineSpec,
+    options: &BaselineOptions,
+    selection: Option<&Selection>,
+) -> Result<BaselineTable, BaselineError> {
     if !(options.expected_threshold >= 0.0 && options.expected_threshold.is_finite()) {
         return Err(BaselineError::InvalidOption {
             name: "expected_threshold",
@@ -354,7 +366,11 @@ pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Res
     let mut group_sizes = vec![0usize; grouping.levels.len()];
     let mut n_missing_group = 0;
     let mut missing_group_lines = Vec::new();
+    let in_set = |row: usize| selection.is_none_or(|s| s.contains(row));
     for (row, code) in grouping.codes.iter().enumerate() {
+        if !in_set(row) {
+            continue;
+        }
         match code.and_then(|c| group_sizes.get_mut(c as usize)) {
             Some(s) => *s += 1,
             None => {
@@ -380,8 +396,12 @@ pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Res
     for (k, &c) in present.iter().enumerate() {
         new_index[c] = Some(k);
     }
-    let group_of: Vec<Option<usize>> =
-        grouping.codes.iter().map(|c| c.and_then(|c| new_index.get(c as usize).copied().flatten())).collect();
+    let group_of: Vec<Option<usize>> = grouping
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(row, c)| c.filter(|_| in_set(row)).and_then(|c| new_index.get(c as usize).copied().flatten()))
+        .collect();
     let labels: Vec<String> = present.iter().map(|&c| level_name(c)).collect();
     let sizes: Vec<usize> = present.iter().map(|&c| group_sizes[c]).collect();
     let header =

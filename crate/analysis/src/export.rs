@@ -7,6 +7,7 @@
 //! gets a leading apostrophe, so Excel shows it as text. Real numbers such
 //! as -1.5 and survcalc's own "-0.25 (-0.50 to 0.10)" are left alone.
 
+use crate::table::Table;
 use serde::{Deserialize, Serialize};
 
 /// A table already formatted for people: the page only lays it out.
@@ -44,6 +45,41 @@ impl DisplayTable {
             self.rows.iter().map(|r| row(r, "td")).collect::<String>()
         )
     }
+}
+
+/// Which columns of the dataset to download.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataExportRequest {
+    /// Columns in the order wanted; empty: every column, derived ones
+    /// included.
+    pub columns: Vec<String>,
+}
+
+/// The dataset (its columns as read, plus every derived column) as CSV:
+/// comma-separated with a point as decimal mark whatever the file used,
+/// numbers at full precision, dates as year-month-day, missing values
+/// empty, cells formula-defused.
+pub fn dataset_csv(table: &Table, request: &DataExportRequest) -> Result<String, String> {
+    let chosen: Vec<&str> = request.columns.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let columns = if chosen.is_empty() {
+        table.columns.iter().collect::<Vec<_>>()
+    } else {
+        let mut columns = Vec::with_capacity(chosen.len());
+        for (i, name) in chosen.iter().enumerate() {
+            if chosen[..i].contains(name) {
+                return Err(format!("Column \"{name}\" is chosen twice for the download; keep it once."));
+            }
+            columns.push(table.require(name).map_err(|e| e.to_string())?);
+        }
+        columns
+    };
+    let mut out = csv_line(&columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>());
+    for row in 0..table.n_rows() {
+        let cells: Vec<String> = columns.iter().map(|c| c.data.display(row).unwrap_or_default()).collect();
+        out.push_str(&csv_line(&cells));
+    }
+    Ok(out)
 }
 
 /// Whether a spreadsheet would evaluate `cell` as a formula.

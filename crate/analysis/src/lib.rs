@@ -11,8 +11,11 @@
 pub mod dates;
 pub mod export;
 pub mod format;
+pub mod methods;
+pub mod presets;
 pub mod provenance;
 pub mod request;
+pub mod rscript;
 pub mod warning;
 
 // Data in.
@@ -20,6 +23,10 @@ pub mod table;
 
 // From columns to model inputs.
 pub mod design;
+
+// The patients an analysis is about, and the variables the user derives.
+pub mod analysis_set;
+pub mod derive;
 
 // Clinical cohort: endpoints and resistance groups.
 pub mod endpoints;

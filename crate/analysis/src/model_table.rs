@@ -8,7 +8,7 @@
 
 use survcalc_stats::cox::{self, CoxError, CoxFit, CoxOptions, Ties};
 use crate::design::{
-    binary_outcome, binary_outcome_among, build_design, survival_outcome, BinaryOutcome, BinaryOutcomeSpec, Design, DesignError, DesignTerm,
+    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcome, BinaryOutcomeSpec, Design, DesignError, DesignTerm,
     MissingValues, SurvivalOutcome, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
@@ -615,10 +615,11 @@ pub fn fit(table: &Table, spec: &ModelTableSpec, options: &ModelTableOptions) ->
     fit_rows(table, None, spec, options)
 }
 
-/// As [`fit`], with a binary outcome read only at the table rows `rows`
-/// (ascending): a comparison of some outcome values (secondary resistance
-/// vs durable response) leaves the other rows out without copying the
-/// table. Survival outcomes are read over the whole table only.
+/// As [`fit`], with the outcome read only at the table rows `rows`
+/// (ascending), without copying the table: an analysis set's rows, or a
+/// comparison of some outcome values (secondary resistance vs durable
+/// response) that leaves the other rows out. A binary outcome's `n_read`
+/// stays the table's row count; a survival outcome's counts `rows`.
 pub fn fit_among(
     table: &Table,
     rows: &[usize],
@@ -645,14 +646,8 @@ fn fit_rows(
         (OutcomeSpec::Binary(b), Some(rows)) => {
             (ModelKind::Logistic, Outcome::Binary(binary_outcome_among(table, b, rows).map_err(outcome_error)?))
         }
-        (OutcomeSpec::Survival(s), None) => {
-            (ModelKind::Cox, Outcome::Survival(survival_outcome(table, s).map_err(outcome_error)?))
-        }
-        (OutcomeSpec::Survival(_), Some(_)) => {
-            return Err(ModelTableError::InvalidOption {
-                name: "rows",
-                value: "a row selection with a survival outcome (not supported)".to_string(),
-            })
+        (OutcomeSpec::Survival(s), among) => {
+            (ModelKind::Cox, Outcome::Survival(survival_outcome_among(table, s, among).map_err(outcome_error)?))
         }
     };
     let firth = options.firth && kind == ModelKind::Logistic;

@@ -1,5 +1,7 @@
 //! Where a column came from when survcalc derived it (the cohort request's
-//! endpoints and resistance groups): what it holds, whether its value
+//! endpoints and resistance groups, or the user's own derived variables of
+//! [`crate::derive`]: cuts, transforms, recodes, times between dates): what
+//! it holds and the formula that made it, whether its value
 //! depends on events after baseline, and what a derived time is measured
 //! from. The immortal-time caution reads this, not the column's name, so it
 //! follows the data whatever the column is called (docs/domain.md).
@@ -31,6 +33,23 @@ pub enum DerivedColumn {
     EndpointTime { endpoint: Endpoint },
     /// An endpoint's event indicator.
     EndpointEvent { endpoint: Endpoint },
+    /// A number cut at thresholds into labelled categories (user-derived).
+    Cut,
+    /// A number transformed: log, per k units, standardised (user-derived).
+    Transform,
+    /// The levels of a category recoded, merged, renamed or reordered (user-derived).
+    Recode,
+    /// The time between two date columns (user-derived).
+    TimeBetween,
+}
+
+impl DerivedColumn {
+    /// Derived by the user (a [`crate::derive`] request), not by the
+    /// classification: its formula is stated next to results, it can be
+    /// removed, and a classification never replaces it.
+    pub fn user_defined(self) -> bool {
+        matches!(self, DerivedColumn::Cut | DerivedColumn::Transform | DerivedColumn::Recode | DerivedColumn::TimeBetween)
+    }
 }
 
 /// The provenance of a derived column.
@@ -51,6 +70,9 @@ pub struct Derivation {
     pub known_by: Option<TimeOrigin>,
     /// For a derived time: the event it is measured from.
     pub measured_from: Option<TimeOrigin>,
+    /// The columns a user-derived column is computed from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 impl Derivation {
@@ -63,6 +85,7 @@ impl Derivation {
             defined_after_baseline: true,
             known_by: Some(TimeOrigin::Progression),
             measured_from: None,
+            sources: Vec::new(),
         }
     }
 
@@ -79,6 +102,7 @@ impl Derivation {
                 Endpoint::Pps => TimeOrigin::Progression,
                 Endpoint::Os | Endpoint::Ttp | Endpoint::Pfs => TimeOrigin::Baseline,
             }),
+            sources: Vec::new(),
         }
     }
 
@@ -90,6 +114,38 @@ impl Derivation {
             defined_after_baseline: true,
             known_by: None,
             measured_from: None,
+            sources: Vec::new(),
+        }
+    }
+
+    /// A column the user derived from `sources`: it is known when they all
+    /// are, so it inherits their timing (a cut of a column defined after
+    /// baseline is defined after baseline too, known by the same event).
+    /// `keeps_time_origin`: the values are still times on the source's scale
+    /// (a time per k units), so they are measured from the same event.
+    pub fn user_defined(
+        column: DerivedColumn,
+        description: impl Into<String>,
+        sources: &[Option<&Derivation>],
+        source_names: Vec<String>,
+        keeps_time_origin: bool,
+    ) -> Derivation {
+        let after: Vec<&Derivation> = sources.iter().flatten().copied().filter(|d| d.defined_after_baseline).collect();
+        let known_by = match after.as_slice() {
+            [] => None,
+            [first, rest @ ..] => first.known_by.filter(|k| rest.iter().all(|d| d.known_by == Some(*k))),
+        };
+        let measured_from = match sources {
+            [Some(single)] if keeps_time_origin => single.measured_from,
+            _ => None,
+        };
+        Derivation {
+            column,
+            description: description.into(),
+            defined_after_baseline: !after.is_empty(),
+            known_by,
+            measured_from,
+            sources: source_names,
         }
     }
 }

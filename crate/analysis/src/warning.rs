@@ -29,6 +29,13 @@ pub struct MissingValues {
     pub lines: Vec<u64>,
 }
 
+/// One cell of the file, as written, at its 1-based line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellValue {
+    pub line: u64,
+    pub value: String,
+}
+
 /// Why rows were left out of an analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,8 +103,14 @@ pub enum Warning {
     // --- reading the file ---
     /// Rows with every cell empty were skipped.
     SkippedEmptyRows { count: usize, lines: Vec<u64> },
+    /// Cells of a number column that are not numbers, read as missing as
+    /// the user chose (`cells`: the first 20).
+    NonNumbersReadAsMissing { column: String, count: usize, cells: Vec<CellValue> },
 
     // --- rows and values chosen for an analysis ---
+    /// Rows outside the analysis set (`set`: its name, or its conditions)
+    /// take no part; counted apart from rows left out for missing values.
+    OutsideAnalysisSet { set: String, count: usize, n_total: usize },
     /// Rows left out for `reason` in `column` (`values`: the values left
     /// out, for `excluded`).
     RowsLeftOut {
@@ -117,6 +130,14 @@ pub enum Warning {
     NoRowsLeft,
     /// Every time is censored.
     NoEvents,
+
+    // --- derived columns ---
+    /// A new column was given another name than `requested`, because a
+    /// column of that name exists and is kept as it is.
+    ColumnRenamed { requested: String, given: String },
+    /// A time between two dates is negative in `count` rows: the second
+    /// date is before the first.
+    NegativeTimeBetween { column: String, from: String, to: String, count: usize, lines: Vec<u64> },
 
     // --- a yes/no outcome ---
     /// Every value other than the event values counts as 0 (`others`: the
@@ -156,6 +177,20 @@ pub enum Warning {
     CutPointsIgnored { cuts: Vec<f64>, column: String, longest: f64 },
     /// An interval between cut points without events.
     IntervalWithoutEvents { interval: String, column: String, covariates: Vec<String> },
+
+    // --- competing risks ---
+    /// No code of the event column was chosen as a competing event: the
+    /// cumulative incidence is then 1 - Kaplan–Meier.
+    NoCompetingEventChosen { column: String },
+    /// A requested time after the last follow-up of `curve`: its value is
+    /// carried forward (cmprsk's timepoints() gives NA there).
+    TimeBeyondFollowUp { curve: String, time: f64 },
+    /// The Fine–Gray model could not be fitted; the curves stand without it.
+    FineGrayNotComputed { error: String },
+
+    // --- subgroup analyses ---
+    /// The treatment × `variable` interaction test could not be computed.
+    InteractionTestNotComputed { variable: String, error: String },
 
     // --- model tables ---
     /// No factor passed the univariate threshold.
@@ -217,6 +252,10 @@ impl Warning {
             Warning::Kernel(k) => k.code(),
             Warning::Within { warning, .. } => warning.code(),
             Warning::SkippedEmptyRows { .. } => "skipped_empty_rows",
+            Warning::OutsideAnalysisSet { .. } => "outside_analysis_set",
+            Warning::ColumnRenamed { .. } => "column_renamed",
+            Warning::NegativeTimeBetween { .. } => "negative_time_between",
+            Warning::NonNumbersReadAsMissing { .. } => "non_numbers_read_as_missing",
             Warning::RowsLeftOut { .. } => "rows_left_out",
             Warning::MissingCovariateValues { .. } => "missing_covariate_values",
             Warning::ValueNotFound { .. } => "value_not_found",
@@ -236,6 +275,10 @@ impl Warning {
             Warning::GroupTestNotComputed { .. } => "group_test_not_computed",
             Warning::CutPointsIgnored { .. } => "cut_points_ignored",
             Warning::IntervalWithoutEvents { .. } => "interval_without_events",
+            Warning::NoCompetingEventChosen { .. } => "no_competing_event_chosen",
+            Warning::TimeBeyondFollowUp { .. } => "time_beyond_follow_up",
+            Warning::FineGrayNotComputed { .. } => "fine_gray_not_computed",
+            Warning::InteractionTestNotComputed { .. } => "interaction_test_not_computed",
             Warning::NoMultivariableModel { .. } => "no_multivariable_model",
             Warning::Separation { .. } => "separation",
             Warning::NoTest { .. } => "no_test",
@@ -264,6 +307,16 @@ impl Warning {
             Warning::SkippedEmptyRows { count, lines } => {
                 format!("Skipped {count} empty row{} ({}).", plural(*count), file_lines(*count, lines))
             }
+            Warning::NonNumbersReadAsMissing { column, count, cells } => {
+                let listed: Vec<String> = cells.iter().map(|c| format!("line {}: \"{}\"", c.line, c.value)).collect();
+                let more = if *count > cells.len() { format!(", and {} more", count - cells.len()) } else { String::new() };
+                let what = if *count == 1 {
+                    "1 value that is not a number was".to_string()
+                } else {
+                    format!("{count} values that are not numbers were")
+                };
+                format!("Column \"{column}\": {what} read as missing ({}{more}).", listed.join(", "))
+            }
             Warning::RowsLeftOut { column, reason, count, lines, values } => {
                 let rows = format!("{count} row{}", plural(*count));
                 let at = file_lines(*count, lines);
@@ -284,6 +337,17 @@ impl Warning {
                     ),
                 }
             }
+            Warning::OutsideAnalysisSet { set, count, n_total } => format!(
+                "{count} of the {n_total} rows are outside the analysis set “{set}” and take no part in this analysis."
+            ),
+            Warning::ColumnRenamed { requested, given } => format!(
+                "A column named \"{requested}\" already exists and is kept as it is; the new column is named \"{given}\"."
+            ),
+            Warning::NegativeTimeBetween { column, from, to, count, lines } => format!(
+                "\"{column}\": in {count} row{} ({}) the date \"{to}\" is before \"{from}\", so the time is negative; check these dates before using it as a follow-up time.",
+                plural(*count),
+                file_lines(*count, lines)
+            ),
             Warning::MissingCovariateValues { n_dropped, n_candidates, columns } => {
                 let parts: Vec<String> = columns
                     .iter()
@@ -340,6 +404,19 @@ impl Warning {
                 "No events in the interval {interval} of \"{column}\": the hazard ratio of {} there is not estimable (R gives NA). Choose cut points with events in every interval.",
                 covariates.join(", ")
             ),
+            Warning::NoCompetingEventChosen { column } => format!(
+                "No code of \"{column}\" is chosen as a competing event, so the cumulative incidence equals 1 − Kaplan–Meier; \
+                 choose the codes of the events that prevent the event of interest (e.g. death before progression)."
+            ),
+            Warning::TimeBeyondFollowUp { curve, time } => format!(
+                "{curve}: time {} is after the last follow-up, so the cumulative incidence there is carried forward \
+                 (cmprsk's timepoints() reports NA).",
+                format::time_number(*time)
+            ),
+            Warning::FineGrayNotComputed { error } => format!("The Fine–Gray model could not be fitted: {error}"),
+            Warning::InteractionTestNotComputed { variable, error } => {
+                format!("No test of the treatment × \"{variable}\" interaction: {error}")
+            }
             Warning::NoMultivariableModel { threshold } => format!(
                 "No factor had univariate p < {}; no multivariable model was fitted.",
                 format::threshold(*threshold)
@@ -499,6 +576,9 @@ fn kernel_message(w: &KernelWarning) -> String {
             GroupedMethod::Logrank => format!("Group \"{group}\" has no patients and is left out of the test."),
             GroupedMethod::KSample => format!("Group \"{group}\" has no values and is left out of the tests."),
             GroupedMethod::Rates => format!("Group \"{group}\" has no evaluated patients and is left out."),
+            GroupedMethod::CumulativeIncidence => {
+                format!("Group \"{group}\" has no patients; its cumulative incidence curves are empty.")
+            }
         },
         KernelWarning::MedianNotReached { curve, quantity } => format!(
             "{} not reached for \"{curve}\": the curve stays above 0.5.",
@@ -545,6 +625,10 @@ fn kernel_message(w: &KernelWarning) -> String {
             FitMethod::Firth => {
                 format!("The Firth fit did not converge in {max_iter} iterations; increase firth_max_iter.")
             }
+            FitMethod::FineGray => format!(
+                "The Fine–Gray fit did not converge in {max_iter} iterations (cmprsk's crr would report converged = \
+                 FALSE); the estimates are not reliable."
+            ),
         },
         KernelWarning::ConcordanceUndefined => "No comparable pairs: the concordance is undefined.".to_string(),
         KernelWarning::ZphLogOfZeroTime => {

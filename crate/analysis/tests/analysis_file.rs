@@ -11,8 +11,12 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec};
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
+use survcalc_analysis::analyses::competing::CompetingRequest;
+use survcalc_analysis::analyses::subgroup::SubgroupRequest;
 
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep, ANALYSIS_KINDS};
+use survcalc_analysis::analysis_set::{Condition, Filter};
+use survcalc_analysis::derive::{Cut, DeriveRequest};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::design::TermSpec;
 use survcalc_analysis::request::{RequestErrorKind, REQUEST_VERSION};
@@ -44,6 +48,11 @@ fn session() -> AnalysisFile {
             unit: TimeUnit::Months,
             figure: FlowFigure { title: Some("Patient selection".into()), ..FlowFigure::default() },
         }),
+        AnalysisStep::Derive(DeriveRequest {
+            name: "afp_400".into(),
+            cut: Some(Cut { column: "afp".into(), at: vec![400.0], ..Cut::default() }),
+            ..DeriveRequest::default()
+        }),
         AnalysisStep::KaplanMeier(KmRequest {
             time: "os_months".into(),
             event: "os_event".into(),
@@ -66,6 +75,10 @@ fn session() -> AnalysisFile {
                 legend: LegendPosition::Top,
                 ..KmFigure::default()
             },
+            filter: Some(Filter {
+                name: "High AFP".into(),
+                conditions: vec![Condition { column: "afp_400".into(), values: vec!["≥ 400".into()], ..Condition::default() }],
+            }),
             ..KmRequest::default()
         }),
         AnalysisStep::Cox(CoxRequest {
@@ -101,6 +114,19 @@ fn session() -> AnalysisFile {
             ci: RateCiMethod::Wilson,
             ..RatesRequest::default()
         }),
+        AnalysisStep::CompetingRisks(CompetingRequest {
+            time: "ttp_months".into(),
+            event: "ttp_status".into(),
+            event_values: vec!["progression".into()],
+            competing_values: vec!["death".into()],
+            group: Some("resistance_group".into()),
+            ..CompetingRequest::default()
+        }),
+        AnalysisStep::Subgroups(SubgroupRequest {
+            treatment: TermSpec::new("arm").with_reference("control"),
+            subgroups: vec!["sex".into()],
+            ..SubgroupRequest::default()
+        }),
     ];
     file
 }
@@ -122,10 +148,13 @@ fn a_whole_session_reads_back_as_written() {
     assert_eq!(value["version"], json!(REQUEST_VERSION));
     assert_eq!(value["dataset"]["file_name"], "hcc_cohort.csv");
     assert_eq!(value["dataset"]["read_options"]["column_types"]["ici_start_date"], json!({"date": "day_month_year"}));
-    assert_eq!(value["steps"][1]["analysis"], "kaplan_meier");
-    assert_eq!(value["steps"][1]["conf_type"], "log-log");
-    assert_eq!(value["steps"][2]["analysis"], "cox");
-    assert_eq!(value["steps"][2]["ties"], "breslow");
+    assert_eq!(value["steps"][1]["analysis"], "derive");
+    assert_eq!(value["steps"][1]["cut"], json!({"column": "afp", "at": [400.0], "cut_point_in": "upper", "labels": []}));
+    assert_eq!(value["steps"][2]["analysis"], "kaplan_meier");
+    assert_eq!(value["steps"][2]["conf_type"], "log-log");
+    assert_eq!(value["steps"][2]["filter"]["conditions"][0]["values"], json!(["≥ 400"]));
+    assert_eq!(value["steps"][3]["analysis"], "cox");
+    assert_eq!(value["steps"][3]["ties"], "breslow");
 }
 
 fn document(steps: Value) -> Value {
@@ -168,7 +197,7 @@ fn an_unknown_analysis_is_named_with_the_choices() {
     assert_eq!(
         m,
         "Option \"steps[0].analysis\" of the analysis file cannot be \"kaplan_meir\"; did you mean \"kaplan_meier\"? \
-         Choose one of: \"classify\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\"."
+         Choose one of: \"classify\", \"derive\", \"kaplan_meier\", \"cox\", \"model_table\", \"baseline_table\", \"rates\", \"competing_risks\", \"subgroups\"."
     );
     let m = AnalysisFile::from_value(&document(json!([{"time": "t"}]))).unwrap_err().to_string();
     assert_eq!(m, "Option \"steps[0].analysis\" is required for the analysis file.");

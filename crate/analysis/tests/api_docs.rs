@@ -25,6 +25,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use survcalc_analysis::analyses::{self, baseline::BaselineRequest, cohort::CohortRequest, cox::CoxRequest};
 use survcalc_analysis::analyses::{km::KmRequest, models::ModelTableRequest, rates::RatesRequest};
+use survcalc_analysis::analysis_set::Filter;
+use survcalc_analysis::derive::DeriveRequest;
+use survcalc_analysis::export::DataExportRequest;
+use survcalc_analysis::analyses::{competing::CompetingRequest, subgroup::SubgroupRequest};
 use survcalc_analysis::request::{self, RequestErrorKind};
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -420,6 +424,11 @@ fn every_option_is_documented() {
         check_options::<ModelTableRequest>("dataset.modelTable("),
         check_options::<BaselineRequest>("dataset.baselineTable("),
         check_options::<RatesRequest>("dataset.rates("),
+        check_options::<Filter>("dataset.analysisSet("),
+        check_options::<DeriveRequest>("dataset.derive("),
+        check_options::<DataExportRequest>("dataset.exportCsv("),
+        check_options::<CompetingRequest>("dataset.competingRisks("),
+        check_options::<SubgroupRequest>("dataset.subgroups("),
     ]
     .concat();
     assert_no_problems(problems);
@@ -477,6 +486,11 @@ fn every_nested_object_of_options_is_strict() {
     check::<ModelTableRequest>("the model table");
     check::<BaselineRequest>("Table 1");
     check::<RatesRequest>("rates");
+    check::<Filter>("the analysis set");
+    check::<DeriveRequest>("a derived column");
+    check::<DataExportRequest>("the data download");
+    check::<CompetingRequest>("competing risks");
+    check::<SubgroupRequest>("subgroups");
 }
 
 // ---------------------------------------------------------------------------
@@ -574,6 +588,7 @@ fn every_result_field_is_documented() {
             "pairwise": "holm", "trend": true, "strata": "trt", "rho": 1})),
         km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"], "group": "sex", "landmark": 90})),
         km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"]})),
+        km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"], "preset": "spss"})),
     ];
     problems.extend(check_results("dataset.kaplanMeier(", &km_reports));
 
@@ -585,7 +600,10 @@ fn every_result_field_is_documented() {
         "time_split": {"cuts": [90, 180], "covariates": ["karno"]}}));
     let varying = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["2"],
         "covariates": [{"column": "age"}], "time_varying": {"column": "meal.cal"}}));
+    let cox_preset = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["1"],
+        "covariates": [{"column": "trt"}], "preset": "stata"}));
     let cox_reports = [
+        report(analyses::cox::run(&veteran, &cox_preset)),
         report(analyses::cox::run(&veteran, &cox_veteran)),
         report(analyses::cox::run(&veteran, &split)),
         report(analyses::cox::run(&lung, &varying)),
@@ -598,22 +616,71 @@ fn every_result_field_is_documented() {
         "candidates": [{"column": "spontaneous"}, {"column": "induced"}, {"column": "education"}]}));
     let cox_table = read::<ModelTableRequest>(json!({"outcome": {"time": "time", "event": "status", "event_values": ["2"]},
         "candidates": [{"column": "age"}, {"column": "sex"}, {"column": "ph.ecog"}], "multivariable": ["age", "sex"]}));
-    let model_reports =
-        [report(analyses::models::run(&infert, &logistic)), report(analyses::models::run(&lung, &cox_table))];
+    let mut logistic_preset = logistic.clone();
+    logistic_preset.preset = Some(survcalc_analysis::presets::Program::Sas);
+    let model_reports = [
+        report(analyses::models::run(&infert, &logistic)),
+        report(analyses::models::run(&lung, &cox_table)),
+        report(analyses::models::run(&infert, &logistic_preset)),
+    ];
     problems.extend(check_results("dataset.modelTable(", &model_reports));
 
     // Table 1: colon by treatment arm.
     let colon = fixture_table("08_colon_baseline");
     let baseline = read::<BaselineRequest>(json!({"group": "rx", "variables": ["age", "sex", {"column": "obstruct", "kind": "categorical"}]}));
-    problems.extend(check_results("dataset.baselineTable(", &[report(analyses::baseline::run(&colon, &baseline))]));
+    let mut baseline_preset = baseline.clone();
+    baseline_preset.preset = Some(survcalc_analysis::presets::Program::R);
+    problems.extend(check_results(
+        "dataset.baselineTable(",
+        &[report(analyses::baseline::run(&colon, &baseline)), report(analyses::baseline::run(&colon, &baseline_preset))],
+    ));
 
-    // Rates: lung's ECOG 0 by sex.
+    // Competing risks: mgus2 by sex with times and a Fine–Gray model.
+    let mgus2 = fixture_table("11_mgus2_competing");
+    let competing = read::<CompetingRequest>(json!({"time": "etime", "event": "event", "event_values": [1],
+        "competing_values": [2], "group": "sex", "times": [60, 120], "covariates": [{"column": "age"}, {"column": "sex"}]}));
+    problems.extend(check_results("dataset.competingRisks(", &[report(analyses::competing::run(&mgus2, &competing))]));
+
+    // Subgroups: veteran's treatment by cell type and prior therapy.
+    let subgroups = read::<SubgroupRequest>(json!({"outcome": {"time": "time", "event": "status", "event_values": [1]},
+        "treatment": {"column": "trt", "kind": "categorical"}, "subgroups": ["celltype", "prior"]}));
+    problems.extend(check_results("dataset.subgroups(", &[report(analyses::subgroup::run(&veteran, &subgroups))]));
+
+    // Rates: lung's ECOG 0 by sex, and within an analysis set.
     let rates = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex"}));
-    problems.extend(check_results("dataset.rates(", &[report(analyses::rates::run(&lung, &rates))]));
+    let rates_in_set = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
+        "filter": {"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}}));
+    problems.extend(check_results(
+        "dataset.rates(",
+        &[report(analyses::rates::run(&lung, &rates)), report(analyses::rates::run(&lung, &rates_in_set))],
+    ));
+
+    // Analysis sets, derived columns and their removal.
+    let filter = read::<Filter>(json!({"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}));
+    let set = survcalc_analysis::analysis_set::select(&lung, &filter).map(|s| s.set);
+    problems.extend(check_results("dataset.analysisSet(", &[report(set)]));
+    let mut derived = lung.clone();
+    let cut = read::<DeriveRequest>(json!({"cut": {"column": "age", "at": [65]}}));
+    let cut = report(survcalc_analysis::derive::derive(&mut derived, &cut));
+    let log = read::<DeriveRequest>(json!({"transform": {"column": "meal.cal", "function": "log"}}));
+    let log = report(survcalc_analysis::derive::derive(&mut derived, &log));
+    problems.extend(check_results("dataset.derive(", &[cut, log]));
+    let removed = report(survcalc_analysis::derive::remove(&mut derived, "age_ge_65"));
+    problems.extend(check_results("dataset.removeDerived(", &[removed]));
 
     // What the page shows after reading a file.
     let summary = serde_json::to_value(survcalc_analysis::summary::summarise("lung.csv", &lung)).unwrap();
-    problems.extend(check_results("dataset.summary()", &[summary]));
+    // A file with every reading flag: a stray word, a thousands separator,
+    // "1,250" (ambiguous), quoted decimal commas, an event column 0/1/2.
+    let flagged = read_csv(
+        "time,status,age,afp,dcp,bili\n1,0,61,1'250.3,\"1,250\",\"1,5\"\n2,1,unknown,3,\"2,500\",\"2,5\"\n\
+         3,2,70,4,5,\"3,5\"\n4,1,71,5,6,\"4,5\"\n5,0,72,6,7,\"5,5\"\n6,1,73,7,8,\"6,5\"\n"
+            .as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let flagged = serde_json::to_value(survcalc_analysis::summary::summarise("flags.csv", &flagged)).unwrap();
+    problems.extend(check_results("dataset.summary()", &[summary, flagged]));
 
     // Classification: the bundled synthetic cohort.
     let mut cohort = synthetic_cohort();

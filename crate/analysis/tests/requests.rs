@@ -17,14 +17,21 @@ use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
 use survcalc_analysis::baseline::{BaselineVariable, ContinuousSummary, VariableKind};
+use survcalc_analysis::analysis_set::{Condition, Filter};
 use survcalc_analysis::dates::TimeUnit;
+use survcalc_analysis::derive::{Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction};
+use survcalc_analysis::export::DataExportRequest;
 use survcalc_analysis::design::{TermKind, TermSpec};
 use survcalc_analysis::model_table::TermTest;
 use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use survcalc_analysis::resistance::{ResistanceOptions, RuleSet, ShortResponse};
 use survcalc_analysis::table::{ColumnType, DateOrder, DecimalMark, Delimiter, LevelOrder, ReadOptions};
 use survcalc_stats::cox::{Ties, ZphTransform};
-use survcalc_stats::km::ConfType;
+use survcalc_stats::km::{ConfType, MedianCiMethod};
+use survcalc_analysis::analyses::competing::{CifPlotStyle, CompetingRequest};
+use survcalc_analysis::analyses::subgroup::SubgroupRequest;
+use survcalc_analysis::presets::Program;
+use survcalc_stats::competing::CifVariance;
 use survcalc_stats::logistic::CiMethod;
 use survcalc_stats::logrank::PAdjust;
 use survcalc_stats::rates::RateCiMethod;
@@ -163,6 +170,9 @@ fn km_round_trip() {
             show_p: false,
             show_hr: false,
         },
+        filter: Some(a_filter()),
+        median_ci: MedianCiMethod::Symmetric,
+        preset: Some(Program::Spss),
     };
     assert_ne!(r, KmRequest::default());
     assert_round_trip(&r, KM);
@@ -181,7 +191,7 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split, figure."), "{m}");
+    assert!(m.contains("time_split, figure, filter, preset."), "{m}");
 }
 
 #[test]
@@ -253,6 +263,8 @@ fn cox_round_trip() {
         }),
         time_split: Some(TimeSplitSpec { cuts: vec![90.0, 180.5], covariates: vec!["age".into()] }),
         figure: forest_figure(),
+        filter: Some(a_filter()),
+        preset: Some(Program::Stata),
     };
     assert_round_trip(&r, COX);
     assert_round_trip(&CoxRequest::default(), COX);
@@ -345,6 +357,8 @@ fn model_table_round_trip() {
         conf_level: 0.99,
         decimals: 3,
         figure: forest_figure(),
+        filter: Some(a_filter()),
+        preset: Some(Program::Prism),
     };
     assert_round_trip(&r, MODELS);
     let survival = ModelTableRequest {
@@ -438,6 +452,8 @@ fn baseline_round_trip() {
         overall: false,
         percent_decimals: 0,
         decimals: Some(2),
+        filter: Some(a_filter()),
+        preset: Some(Program::Sas),
     };
     assert_round_trip(&r, TABLE1);
     assert_round_trip(&BaselineRequest::default(), TABLE1);
@@ -481,6 +497,7 @@ fn rates_round_trip() {
         group: Some("arm".into()),
         conf_level: 0.9,
         ci: RateCiMethod::Wilson,
+        filter: Some(a_filter()),
     };
     assert_round_trip(&r, RATES);
     assert_round_trip(&RatesRequest::default(), RATES);
@@ -574,6 +591,7 @@ fn read_options_round_trip() {
         level_order: LevelOrder::FirstAppearance,
         max_category_levels: 12,
         synthetic: true,
+        non_numbers_as_missing: vec!["age".into()],
     };
     assert_round_trip(&r, READ);
     assert_round_trip(&ReadOptions::default(), READ);
@@ -584,4 +602,176 @@ fn a_request_from_a_newer_survcalc_is_refused() {
     let e = read::<KmRequest>(with(km_base(), json!({"version": REQUEST_VERSION + 1})), KM).unwrap_err();
     assert_eq!(e.kind, RequestErrorKind::NewerVersion { found: REQUEST_VERSION + 1 });
     assert!(e.to_string().contains("newer version of survcalc"), "{e}");
+}
+
+// Presets
+
+#[test]
+fn presets_ignore_case_and_name_the_programs() {
+    let r: KmRequest = read(with(km_base(), json!({"preset": "SPSS", "median_ci": "Log-Log"})), KM).unwrap();
+    assert_eq!((r.preset, r.median_ci), (Some(Program::Spss), MedianCiMethod::LogLog));
+    let m = message::<KmRequest>(with(km_base(), json!({"preset": "minitab"})), KM);
+    assert_eq!(m, "Option \"preset\" of Kaplan–Meier cannot be \"minitab\". Choose one of: \"r\", \"stata\", \"sas\", \"spss\", \"prism\".");
+    let m = message::<KmRequest>(with(km_base(), json!({"median_ci": "symetric"})), KM);
+    assert!(m.contains("did you mean \"symmetric\"?"), "{m}");
+}
+
+// Competing risks
+
+const COMPETING: &str = "competing risks";
+
+#[test]
+fn competing_risks_requests_are_strict() {
+    let base = json!({"time": "etime", "event": "event", "event_values": [1], "competing_values": [2]});
+    let m = message::<CompetingRequest>(with(base.clone(), json!({"competing_value": [2]})), COMPETING);
+    assert!(m.starts_with("Unknown option \"competing_value\" for competing risks; did you mean \"competing_values\"?"), "{m}");
+    let r: CompetingRequest =
+        read(with(base.clone(), json!({"variance": "Infinitesimal-Jackknife", "plot_style": "STACKED"})), COMPETING).unwrap();
+    assert_eq!((r.variance, r.plot_style), (CifVariance::InfinitesimalJackknife, CifPlotStyle::Stacked));
+    assert_eq!(r.competing_values, vec!["2"]);
+    let m = message::<CompetingRequest>(with(base, json!({"covariates": [{"column": "age", "knd": "numeric"}]})), COMPETING);
+    assert!(m.starts_with("Unknown option \"covariates[0].knd\""), "{m}");
+}
+
+#[test]
+fn competing_risks_round_trip() {
+    let r = CompetingRequest {
+        time: "ttp".into(),
+        event: "status".into(),
+        event_values: vec!["progression".into()],
+        competing_values: vec!["death".into(), "transplant".into()],
+        censor_values: Some(vec!["alive".into()]),
+        event_label: Some("progression".into()),
+        competing_label: Some("death".into()),
+        group: Some("arm".into()),
+        time_unit: Some(TimeUnit::Days),
+        display_unit: Some(TimeUnit::Months),
+        conf_level: 0.9,
+        conf_type: ConfType::LogLog,
+        variance: CifVariance::InfinitesimalJackknife,
+        times: vec![12.0, 24.0],
+        rho: 1.0,
+        covariates: vec![TermSpec::numeric("age"), TermSpec::new("sex").with_reference("F")],
+        decimals: 3,
+        plot_style: CifPlotStyle::Stacked,
+        filter: Some(a_filter()),
+    };
+    assert_round_trip(&r, COMPETING);
+    assert_round_trip(&CompetingRequest::default(), COMPETING);
+}
+
+// Subgroup analyses
+
+const SUBGROUP: &str = "subgroup analysis";
+
+#[test]
+fn subgroup_requests_are_strict_and_round_trip() {
+    let m = message::<SubgroupRequest>(json!({"treatment": {"column": "trt"}, "subgroup": ["sex"]}), SUBGROUP);
+    assert!(m.starts_with("Unknown option \"subgroup\" for subgroup analysis; did you mean \"subgroups\"?"), "{m}");
+    let r = SubgroupRequest {
+        outcome: OutcomeRequest { time: "os".into(), event: "dead".into(), event_values: vec!["1".into()], ..OutcomeRequest::default() },
+        treatment: TermSpec::new("arm").with_reference("control"),
+        subgroups: vec!["sex".into(), "ecog".into()],
+        adjust: vec![TermSpec::numeric("age")],
+        ties: Ties::Breslow,
+        conf_level: 0.9,
+        decimals: 3,
+        filter: Some(a_filter()),
+    };
+    assert_round_trip(&r, SUBGROUP);
+    assert_round_trip(&SubgroupRequest::default(), SUBGROUP);
+}
+
+// Analysis sets (every analysis's `filter`) and derived columns
+
+const SET: &str = "the analysis set";
+const DERIVE: &str = "a derived column";
+
+fn a_filter() -> Filter {
+    Filter {
+        name: "Primary resistance".into(),
+        conditions: vec![
+            Condition { column: "resistance_group".into(), values: vec!["primary resistance".into()], ..Condition::default() },
+            Condition { column: "afp".into(), at_least: Some(400.0), below: Some(1e5), ..Condition::default() },
+            Condition {
+                column: "ici_start_date".into(),
+                from_date: Some("2018-01-01".into()),
+                to_date: Some("2019-12-31".into()),
+                ..Condition::default()
+            },
+            Condition { column: "pps_months".into(), present: true, ..Condition::default() },
+            Condition { column: "age".into(), above: Some(18.0), at_most: Some(80.0), ..Condition::default() },
+        ],
+    }
+}
+
+#[test]
+fn filters_are_strict_and_round_trip_in_every_analysis() {
+    assert_round_trip(&a_filter(), SET);
+    assert_round_trip(&Filter::default(), SET);
+    let m = message::<Filter>(json!({"conditions": [{"column": "afp", "at_lest": 400}]}), SET);
+    assert!(m.starts_with("Unknown option \"conditions[0].at_lest\" for the analysis set; did you mean \"at_least\"?"), "{m}");
+    let m = message::<KmRequest>(with(km_base(), json!({"filter": {"nme": "x"}})), KM);
+    assert!(m.starts_with("Unknown option \"filter.nme\" for Kaplan–Meier; did you mean \"name\"?"), "{m}");
+    let m = message::<CoxRequest>(with(cox_base(), json!({"filter": {"conditions": [{"column": "afp", "above": "high"}]}})), COX);
+    assert_eq!(m, "Option \"filter.conditions[0].above\" of Cox regression must be a number, not the text \"high\".");
+    // Values may be numbers, one value a list of one; a number typed in a form is text.
+    let f: Filter = read(json!({"conditions": [{"column": "ecog", "values": 0, "at_most": "2"}]}), SET).unwrap();
+    assert_eq!((f.conditions[0].values.clone(), f.conditions[0].at_most), (vec!["0".to_string()], Some(2.0)));
+
+    let filter = Some(a_filter());
+    assert_round_trip(&KmRequest { filter: filter.clone(), ..KmRequest::default() }, KM);
+    assert_round_trip(&CoxRequest { filter: filter.clone(), ..CoxRequest::default() }, COX);
+    assert_round_trip(&ModelTableRequest { filter: filter.clone(), ..ModelTableRequest::default() }, "the model table");
+    assert_round_trip(&BaselineRequest { filter: filter.clone(), ..BaselineRequest::default() }, "Table 1");
+    assert_round_trip(&RatesRequest { filter, ..RatesRequest::default() }, "rates");
+}
+
+#[test]
+fn derive_requests_are_strict_and_round_trip() {
+    let requests = [
+        DeriveRequest {
+            name: "afp_400".into(),
+            cut: Some(Cut {
+                column: "afp".into(),
+                at: vec![400.0],
+                cut_point_in: CutPointIn::Lower,
+                labels: vec!["low".into(), "high".into()],
+            }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            transform: Some(Transform { column: "age".into(), function: TransformFunction::PerUnits, per: Some(10.0) }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            recode: Some(Recode {
+                column: "combination".into(),
+                levels: vec![LevelMap { from: vec!["ICI+bevacizumab".into()], to: "ICI + bevacizumab".into() }],
+                order: vec!["ICI alone".into()],
+                reference: Some("ICI alone".into()),
+                missing: vec!["unknown".into()],
+            }),
+            ..DeriveRequest::default()
+        },
+        DeriveRequest {
+            time_between: Some(TimeBetween { from: "start".into(), to: "death".into(), unit: TimeUnit::Weeks }),
+            ..DeriveRequest::default()
+        },
+    ];
+    for r in &requests {
+        assert_round_trip(r, DERIVE);
+    }
+    let r: DeriveRequest =
+        read(json!({"cut": {"column": "afp", "at": 400, "cut_point_in": "UPPER"}, "transform": null}), DERIVE).unwrap();
+    assert_eq!(r.cut.unwrap().at, vec![400.0]);
+    let r: DeriveRequest = read(json!({"transform": {"column": "x", "function": "Per-Units", "per": "10"}}), DERIVE).unwrap();
+    assert_eq!(r.transform.unwrap().function, TransformFunction::PerUnits);
+    let m = message::<DeriveRequest>(json!({"cut": {"column": "afp", "at": [400], "cut_point": "upper"}}), DERIVE);
+    assert!(m.starts_with("Unknown option \"cut.cut_point\" for a derived column; did you mean \"cut_point_in\"?"), "{m}");
+    let m = message::<DeriveRequest>(json!({"transform": {"column": "x", "function": "ln"}}), DERIVE);
+    assert!(m.starts_with("Option \"transform.function\" of a derived column cannot be \"ln\""), "{m}");
+    let m = message::<DeriveRequest>(json!({"recode": {"column": "x", "levels": [{"from": ["a"], "into": "b"}]}}), DERIVE);
+    assert!(m.starts_with("Unknown option \"recode.levels[0].into\""), "{m}");
+    assert_round_trip(&DataExportRequest { columns: vec!["id".into(), "afp_400".into()] }, "the data download");
 }

@@ -100,7 +100,13 @@ fn semicolon_means_decimal_comma() {
     let t = read_csv(&bytes, &point).unwrap();
     let time = t.column("time").unwrap();
     assert_eq!(time.kind, ColumnKind::Text);
-    assert!(time.reason.contains("line 2: \"1,5\" is not a number with a decimal point"), "{}", time.reason);
+    assert!(
+        time.reason.contains("line 2: \"1,5\" has a decimal comma, but the file is read with decimal points"),
+        "{}",
+        time.reason
+    );
+    // The decimal point was chosen, so "1,5" is a non-number, not a hint.
+    assert_eq!(time.reading.other_decimal_mark, None);
 }
 
 #[test]
@@ -137,8 +143,10 @@ fn quoted_newline_keeps_line_numbers() {
     assert_eq!(t.line_of(1), Some(5));
     assert_eq!(t.line_of(2), None);
     let err = read_with("quoted_newline.csv", &[("time", ColumnType::Number)]).unwrap_err();
-    assert_eq!(err, TableError::NotANumber { column: "time".into(), line: 5, value: "abc".into() });
-    assert_eq!(err.to_string(), "Column \"time\", line 5: \"abc\" is not a number.");
+    assert_eq!(
+        err.to_string(),
+        "Column \"time\", line 5: \"abc\" is not a number. Correct the file, or choose to read such values as missing."
+    );
 }
 
 #[test]
@@ -382,7 +390,12 @@ fn category_inference_and_overrides() {
         &ReadOptions { column_types: [("grade".to_string(), ColumnType::Number)].into(), ..Default::default() },
     )
     .unwrap_err();
-    assert_eq!(err.to_string(), "Column \"grade\", line 2: \"grade 10\" is not a number.");
+    assert_eq!(
+        err.to_string(),
+        "Column \"grade\", line 2: \"grade 10\" is not a number. 5 other values of the column are not numbers \
+         either (line 3: \"grade 2\", line 4: \"grade 2\", line 5: \"Grade 1\", line 6: \"grade 10\", and 1 more). \
+         Correct the file, or choose to read such values as missing."
+    );
     // Overriding a column that does not exist is an error.
     let err = read_csv(
         text,

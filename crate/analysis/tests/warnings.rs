@@ -15,7 +15,7 @@ use survcalc_analysis::endpoints::Endpoint;
 use survcalc_analysis::provenance::DerivedColumn;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 use survcalc_analysis::warning::{
-    Context, ImmortalTimeRole, LeftOutReason, MissingValues, NoTestReason, Warning,
+    CellValue, Context, ImmortalTimeRole, LeftOutReason, MissingValues, NoTestReason, Warning,
 };
 use survcalc_stats::ksample::KSampleError;
 use survcalc_stats::logistic::SeparationKind;
@@ -104,6 +104,20 @@ fn every_kernel_warning() -> Vec<KernelWarning> {
 fn every_warning() -> Vec<Warning> {
     let all = vec![
         Warning::SkippedEmptyRows { count: 2, lines: vec![4, 6] },
+        Warning::OutsideAnalysisSet { set: "Primary resistance".into(), count: 372, n_total: 601 },
+        Warning::ColumnRenamed { requested: "os_months".into(), given: "os_months_2".into() },
+        Warning::NegativeTimeBetween {
+            column: "start_to_death_months".into(),
+            from: "start".into(),
+            to: "death".into(),
+            count: 1,
+            lines: vec![9],
+        },
+        Warning::NonNumbersReadAsMissing {
+            column: "age".into(),
+            count: 1,
+            cells: vec![CellValue { line: 5, value: "unknown".into() }],
+        },
         Warning::RowsLeftOut {
             column: "time".into(),
             reason: LeftOutReason::Missing,
@@ -144,6 +158,10 @@ fn every_warning() -> Vec<Warning> {
         Warning::GroupTestNotComputed { error: "There are no events.".into() },
         Warning::CutPointsIgnored { cuts: vec![2000.0], column: "time".into(), longest: 999.0 },
         Warning::IntervalWithoutEvents { interval: "(900+)".into(), column: "time".into(), covariates: vec!["age".into()] },
+        Warning::NoCompetingEventChosen { column: "event".into() },
+        Warning::TimeBeyondFollowUp { curve: "M".into(), time: 400.0 },
+        Warning::FineGrayNotComputed { error: "No patient has the event of interest.".into() },
+        Warning::InteractionTestNotComputed { variable: "sex".into(), error: "no interaction term can be estimated.".into() },
         Warning::NoMultivariableModel { threshold: 0.05 },
         Warning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()], univariate: true },
         Warning::NoTest { variable: "x".into(), reason: NoTestReason::FewerThanTwoValues },
@@ -159,6 +177,10 @@ fn every_warning() -> Vec<Warning> {
             Warning::Kernel(_)
             | Warning::Within { .. }
             | Warning::SkippedEmptyRows { .. }
+            | Warning::OutsideAnalysisSet { .. }
+            | Warning::ColumnRenamed { .. }
+            | Warning::NegativeTimeBetween { .. }
+            | Warning::NonNumbersReadAsMissing { .. }
             | Warning::RowsLeftOut { .. }
             | Warning::MissingCovariateValues { .. }
             | Warning::ValueNotFound { .. }
@@ -178,6 +200,10 @@ fn every_warning() -> Vec<Warning> {
             | Warning::GroupTestNotComputed { .. }
             | Warning::CutPointsIgnored { .. }
             | Warning::IntervalWithoutEvents { .. }
+            | Warning::NoCompetingEventChosen { .. }
+            | Warning::TimeBeyondFollowUp { .. }
+            | Warning::FineGrayNotComputed { .. }
+            | Warning::InteractionTestNotComputed { .. }
             | Warning::NoMultivariableModel { .. }
             | Warning::Separation { .. }
             | Warning::NoTest { .. }
@@ -358,6 +384,20 @@ fn kaplan_meier_codes() {
 fn reading_codes() {
     let t = csv("time,status\n1,1\n,\n2,0\n");
     assert_eq!(t.warnings, [Warning::SkippedEmptyRows { count: 1, lines: vec![3] }]);
+    let options = ReadOptions { non_numbers_as_missing: vec!["age".into()], ..ReadOptions::default() };
+    let t = read_csv(b"time,age\n1,61\n2,unknown\n3,70\n", &options).unwrap();
+    assert_eq!(
+        t.warnings,
+        [Warning::NonNumbersReadAsMissing {
+            column: "age".into(),
+            count: 1,
+            cells: vec![CellValue { line: 3, value: "unknown".into() }]
+        }]
+    );
+    assert_eq!(
+        t.warnings[0].message(),
+        "Column \"age\": 1 value that is not a number was read as missing (line 3: \"unknown\")."
+    );
 }
 
 #[test]
@@ -589,4 +629,38 @@ fn cohort_codes() {
     assert!(codes(&endpoint("ttp").warnings).contains(&"censored_without_assessment"));
     let json: Value = serde_json::to_value(&endpoint("os").warnings[0]).unwrap();
     assert_eq!((json["code"].as_str(), json["endpoint"].as_str()), (Some("endpoint_records_left_out"), Some("os")));
+}
+
+#[test]
+fn competing_risks_and_subgroup_codes() {
+    use survcalc_analysis::analyses::{competing, subgroup};
+    use survcalc_analysis::request;
+    let mut text = String::from("time,status,arm,x,x2,site\n");
+    for i in 0..40 {
+        let status = [0, 1, 2, 1][i % 4];
+        let arm = if i % 2 == 0 { "A" } else { "B" };
+        let x = (i % 7) as f64;
+        // site equals arm: each site has one arm only.
+        text.push_str(&format!("{},{status},{arm},{x},{},{}\n", 1 + i, 2.0 * x, if arm == "A" { "s1" } else { "s2" }));
+    }
+    let t = csv(&text);
+    let req = |v: serde_json::Value| -> competing::CompetingRequest { request::from_value(&v, "competing risks").unwrap() };
+    let r = competing::run(&t, &req(json!({"time": "time", "event": "status", "event_values": [1], "times": [100]}))).unwrap();
+    let c = codes(&r.warnings);
+    assert!(c.contains(&"no_competing_event_chosen") && c.contains(&"time_beyond_follow_up"), "{c:?}");
+    let r = competing::run(
+        &t,
+        &req(json!({"time": "time", "event": "status", "event_values": [1], "competing_values": [2],
+            "covariates": [{"column": "x"}, {"column": "x2"}]})),
+    )
+    .unwrap();
+    assert!(codes(&r.warnings).contains(&"fine_gray_not_computed"), "{:?}", codes(&r.warnings));
+    let s: subgroup::SubgroupRequest = request::from_value(
+        &json!({"outcome": {"time": "time", "event": "status", "event_values": [1]},
+            "treatment": {"column": "arm"}, "subgroups": ["site"]}),
+        "subgroups",
+    )
+    .unwrap();
+    let r = subgroup::run(&t, &s).unwrap();
+    assert_eq!(codes(&r.warnings), ["interaction_test_not_computed"]);
 }

@@ -8,7 +8,7 @@
 //! would only draw the eye to the precise, not the important, terms.
 
 use crate::paint::{Canvas, Paint, PathElement, Polygon, Rectangle};
-use crate::scene::{Anchor, Font, Rgb, Scene, VAlign};
+use crate::scene::{Anchor, Caption, Font, Rgb, Scene, VAlign};
 use crate::{text_width, tick_label, truncate_text, Frame};
 pub use survcalc_analysis::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 
@@ -231,7 +231,7 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
     let text: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let mut ci = tw(&header) * BOLD_WIDTH;
-            let mut p = tw("p") * BOLD_WIDTH;
+            let mut p = tw(&p_header(plot)) * BOLD_WIDTH;
             for row in &plot.rows {
                 if row.is_reference {
                     ci = ci.max(tw("reference"));
@@ -244,15 +244,15 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
         })
         .collect();
     let counts: Vec<f64> = plot
-        .count_labels
+        .count_columns
         .iter()
         .enumerate()
         .map(|(k, header)| {
             let widest = plot
                 .rows
                 .iter()
-                .filter_map(|r| r.counts.get(k).copied().flatten())
-                .map(|c| tw(&c.to_string()))
+                .filter_map(|r| r.counts.get(k))
+                .map(|c| tw(c))
                 .fold(tw(header) * BOLD_WIDTH, f64::max);
             widest + GAP_TEXT * s
         })
@@ -263,6 +263,15 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
         + GAP_LABEL * s
         + 2.0 * MARGIN * s;
     Columns { label_need, text, counts, fixed }
+}
+
+/// The p column's header.
+fn p_header(plot: &ForestPlot) -> String {
+    if present(&plot.p_label) {
+        plot.p_label.clone()
+    } else {
+        "p".to_string()
+    }
 }
 
 const GAP_LABEL: f64 = 8.0;
@@ -527,10 +536,10 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
             layout.ci_x,
             header_centre,
         );
-        root.text_at("p", bold(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, header_centre);
+        root.text_at(&p_header(plot), bold(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, header_centre);
     }
     let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
-    for (label, x) in plot.count_labels.iter().zip(&lay.count_x) {
+    for (label, x) in plot.count_columns.iter().zip(&lay.count_x) {
         root.text_at(label, bold(LABEL_FONT), Anchor::End, VAlign::Middle, *x, header_centre);
     }
     let rule_y = px(lay.rows_top);
@@ -623,10 +632,8 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
             );
         }
 
-        for (count, x) in row.counts.iter().zip(&lay.count_x) {
-            if let Some(n) = count {
-                root.text_at(&n.to_string(), font(LABEL_FONT), Anchor::End, VAlign::Middle, *x, y);
-            }
+        for (cell, x) in row.counts.iter().zip(&lay.count_x) {
+            root.text_at(cell, font(LABEL_FONT), Anchor::End, VAlign::Middle, *x, y);
         }
         for (p, layout) in lay.panels.iter().enumerate() {
             if row.is_reference {
@@ -696,9 +703,18 @@ pub fn scene(plot: &ForestPlot) -> Scene {
     if frame.height <= 0.0 {
         frame.height = preferred_height(plot, &frame);
     }
-    let mut scene = Scene::new(frame.width, frame.height, plot.print.font_family.css());
+    let s = frame.safe_scale();
+    let caption = Caption::new(plot.caption.as_deref(), frame.width, Font::regular(LABEL_FONT * s), MARGIN * s);
+    // A height that was asked for includes the caption.
+    let figure_height = if plot.print.height.is_some_and(|h| h.is_finite() && h > 0.0) {
+        (frame.height - caption.height()).max(frame.height / 2.0)
+    } else {
+        frame.height
+    };
+    let mut scene = Scene::new(frame.width, figure_height, plot.print.font_family.css());
     scene.title = if present(&plot.title) { plot.title.clone() } else { format!("Forest plot: {}", plot.estimate_label) };
     draw(&mut scene, plot, &frame);
+    caption.append_to(&mut scene);
     scene
 }
 
@@ -723,16 +739,17 @@ mod tests {
     }
 
     fn row(label: &str, indent: bool, estimates: Vec<Option<ForestEstimate>>) -> ForestRow {
-        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: vec![Some(120), Some(41)] }
+        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: vec!["120".into(), "41".into()] }
     }
 
     pub(crate) fn example() -> ForestPlot {
         ForestPlot {
             title: "Primary resistance".into(),
+            caption: None,
             estimate_label: "Odds ratio".into(),
             column_label: String::new(),
             panels: vec![ForestPanel { title: "Univariate".into() }, ForestPanel { title: "Multivariable".into() }],
-            count_labels: vec!["n".into(), "Cases".into()],
+            count_columns: vec!["n".into(), "Cases".into()],
             favours: vec!["Lower odds".into(), "Higher odds".into()],
             weight_squares: false,
             style: Default::default(),
@@ -777,6 +794,7 @@ mod tests {
                     vec![est(0.62, 0.41, 0.93, 0.021, "0.62 (0.41–0.93)", "0.021"), None],
                 ),
             ],
+            ..ForestPlot::default()
         }
     }
 
@@ -997,6 +1015,35 @@ mod tests {
         assert_eq!(log_ticks(0.2, 6.0), vec![0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]);
         assert_eq!(log_ticks(0.05, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]);
         assert_eq!(log_ticks(0.01, 100.0), vec![0.01, 0.1, 1.0, 10.0, 100.0]);
+    }
+
+    #[test]
+    fn the_analysis_set_is_a_caption_under_the_figure() {
+        crate::scene::check_caption(|caption, height| {
+            let mut plot = example();
+            plot.caption = caption;
+            plot.print.height = height;
+            scene(&plot)
+        });
+    }
+
+    #[test]
+    fn subgroup_columns_and_p_header_are_printed() {
+        let mut plot = example();
+        plot.count_columns = vec!["n".into(), "Events".into(), "A: events/n".into()];
+        for r in &mut plot.rows {
+            r.counts = vec!["120".into(), "41".into(), "20/60".into()];
+        }
+        plot.p_label = "p (interaction)".into();
+        let texts: Vec<String> = scene(&plot)
+            .marks
+            .iter()
+            .filter_map(|m| if let crate::scene::Mark::Text { text, .. } = m { Some(text.clone()) } else { None })
+            .collect();
+        for wanted in ["A: events/n", "20/60", "p (interaction)"] {
+            assert!(texts.iter().any(|t| t == wanted), "missing {wanted}: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t == "p"));
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
 //! censored, events; Morris et al., BMJ Open 2019).
 
-use crate::scene::{Anchor, Fill, Font, Rgb, Scene, Stroke, VAlign};
+use crate::scene::{Anchor, Caption, Fill, Font, Rgb, Scene, Stroke, VAlign};
 use crate::tick_label;
 pub use survcalc_analysis::plot::km::{KmPlot, KmPlotCurve};
 use survcalc_analysis::plot::figure::{CiStyle, LegendPosition, RiskTableLayout, SurvivalScale};
 
-/// Staircase through (0, 1) and each (t, S(t)), flat to `end`.
+/// Staircase through (0, `start`) and each (t, S(t)), flat to `end`.
 fn steps(time: &[f64], values: &[f64], start: f64, end: f64) -> Staircase {
     let mut pts = Vec::with_capacity(2 * time.len() + 2);
     let mut last = start;
@@ -45,12 +45,12 @@ fn clip(points: Staircase, x_max: f64) -> Staircase {
 
 /// Upper and lower confidence staircases. The band stops where a limit is
 /// undefined (S = 0 on the log scale).
-fn ci_band(c: &KmPlotCurve) -> (Staircase, Staircase) {
+fn ci_band(c: &KmPlotCurve, start: f64) -> (Staircase, Staircase) {
     let defined = |(l, u): (&Option<f64>, &Option<f64>)| l.zip(*u);
     let (lo, hi): (Vec<f64>, Vec<f64>) = c.lower.iter().zip(&c.upper).map_while(defined).unzip();
     let n = lo.len().min(c.time.len());
     let end = c.time.get(n).copied().unwrap_or(c.max_time);
-    (steps(&c.time[..n], &hi, 1.0, end), steps(&c.time[..n], &lo, 1.0, end))
+    (steps(&c.time[..n], &hi, start, end), steps(&c.time[..n], &lo, start, end))
 }
 
 /// An axis-aligned box in points, relative to the plotting area's top left.
@@ -110,7 +110,7 @@ fn ink(plot: &KmPlot, x_max: f64, g: &BoxGeometry) -> Vec<(Rect, f64)> {
     let px = |(t, s): (f64, f64)| (t / x_max * w, (1.0 - s) * h);
     let mut out = Vec::new();
     for c in &plot.curves {
-        let pts = clip(steps(&c.time, &c.surv, 1.0, c.max_time), x_max);
+        let pts = clip(steps(&c.time, &c.surv, plot.start, c.max_time), x_max);
         out.extend(pts.windows(2).map(|p| (Rect::around(px(p[0]), px(p[1]), g.line), 1.0)));
         if plot.censor_marks {
             for (&t, &s) in c.censor_time.iter().zip(&c.censor_surv).filter(|(t, _)| **t <= x_max) {
@@ -119,7 +119,7 @@ fn ink(plot: &KmPlot, x_max: f64, g: &BoxGeometry) -> Vec<(Rect, f64)> {
             }
         }
         if ci_style(plot) != CiStyle::None {
-            let (hi, lo) = ci_band(c);
+            let (hi, lo) = ci_band(c, plot.start);
             let (hi, lo) = (clip(hi, x_max), clip(lo, x_max));
             // Both staircases share their x; piece i spans x_i..x_{i+1}.
             for (u, l) in hi.windows(2).zip(&lo) {
@@ -285,13 +285,14 @@ struct RiskRow {
 fn risk_rows(plot: &KmPlot) -> (String, Vec<RiskRow>) {
     let named = |c: &KmPlotCurve| if c.label.trim().is_empty() { "All patients".to_string() } else { c.label.clone() };
     let sample = |i: usize| (plot.curves.len() > 1).then_some(i);
+    // Curves without numbers at risk (a second cause of the same group, in
+    // a competing-risks figure) have no rows.
+    let tabled = || plot.curves.iter().enumerate().filter(|(_, c)| !c.at_risk.is_empty());
     match risk_layout(plot) {
         RiskTableLayout::None => (String::new(), Vec::new()),
         RiskTableLayout::AtRisk => (
             "Number at risk".into(),
-            plot.curves
-                .iter()
-                .enumerate()
+            tabled()
                 .map(|(i, c)| RiskRow {
                     label: named(c),
                     bold_label: false,
@@ -302,9 +303,7 @@ fn risk_rows(plot: &KmPlot) -> (String, Vec<RiskRow>) {
         ),
         RiskTableLayout::AtRiskCensored => (
             "Number at risk (number censored)".into(),
-            plot.curves
-                .iter()
-                .enumerate()
+            tabled()
                 .map(|(i, c)| RiskRow {
                     label: named(c),
                     bold_label: false,
@@ -320,7 +319,7 @@ fn risk_rows(plot: &KmPlot) -> (String, Vec<RiskRow>) {
         ),
         RiskTableLayout::Kmunicate => {
             let mut rows = Vec::new();
-            for (i, c) in plot.curves.iter().enumerate() {
+            for (i, c) in tabled() {
                 if plot.curves.len() > 1 || !c.label.trim().is_empty() {
                     rows.push(RiskRow { label: named(c), bold_label: true, sample: sample(i), cells: Vec::new() });
                 }
@@ -357,6 +356,7 @@ struct Layout {
     table_label_x: f64,
     /// Widest table label (text only).
     label_w: f64,
+    caption: Caption,
 }
 
 fn y_ticks(plot: &KmPlot) -> Vec<(f64, String)> {
@@ -438,7 +438,8 @@ impl Layout {
             1.2 * f + if heading.is_empty() { 0.0 } else { row_h } + row_h * rows.len() as f64
         };
         let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0);
-        let fixed = plot_y0 + below_axis + table_h + margin;
+        let caption = Caption::new(plot.caption.as_deref(), width, m.base, margin);
+        let fixed = plot_y0 + below_axis + table_h + margin + caption.height();
         let plot_h = match plot.print.height {
             Some(h) if h.is_finite() => (h - fixed).max(40.0),
             _ => natural_plot_h,
@@ -459,8 +460,9 @@ impl Layout {
                 at
             })
             .collect();
+        // The caption is drawn in the strip added under this height.
         let height = match plot.print.height {
-            Some(h) if h.is_finite() => h.max(y + margin),
+            Some(h) if h.is_finite() => (h - caption.height()).max(y + margin),
             _ => y + margin,
         };
         // Cells must not run into each other: the table's text shrinks
@@ -492,6 +494,7 @@ impl Layout {
             table_font,
             table_label_x: margin,
             label_w,
+            caption,
             m,
         }
     }
@@ -506,7 +509,8 @@ impl Layout {
 
 /// The height (points) the figure takes at its print width when no height is set.
 pub fn natural_height(plot: &KmPlot) -> f64 {
-    Layout::new(plot).height
+    let lay = Layout::new(plot);
+    lay.height + lay.caption.height()
 }
 
 fn curve_stroke(c: &KmPlotCurve, width: f64) -> Stroke {
@@ -554,7 +558,7 @@ pub fn scene(plot: &KmPlot) -> Scene {
     let ci = ci_style(plot);
     for c in &plot.curves {
         let colour = Rgb::from_hex(&c.style.colour);
-        let (hi, lo) = ci_band(c);
+        let (hi, lo) = ci_band(c, plot.start);
         let (hi, lo) = (clip(hi, x_max), clip(lo, x_max));
         match ci {
             CiStyle::Band => {
@@ -581,7 +585,7 @@ pub fn scene(plot: &KmPlot) -> Scene {
         }
     }
     for c in &plot.curves {
-        let pts = clip(steps(&c.time, &c.surv, 1.0, c.max_time), x_max);
+        let pts = clip(steps(&c.time, &c.surv, plot.start, c.max_time), x_max);
         scene.line(pts.into_iter().map(to_xy).collect(), curve_stroke(c, m.line_w));
         if plot.censor_marks {
             let half = 0.3 * m.f;
@@ -705,6 +709,7 @@ pub fn scene(plot: &KmPlot) -> Scene {
             scene.text(lay.x(*t, x_max), *y, cell, tf, Anchor::Middle, VAlign::Middle);
         }
     }
+    lay.caption.append_to(&mut scene);
     scene
 }
 
@@ -930,6 +935,42 @@ mod tests {
         let pts = steps(&[2.0, 5.0], &[0.5, 0.25], 1.0, 9.0);
         assert_eq!(pts, vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.5), (5.0, 0.5), (5.0, 0.25), (9.0, 0.25)]);
         assert_eq!(clip(pts, 4.0), vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.5), (4.0, 0.5)]);
+    }
+
+    #[test]
+    fn the_analysis_set_is_a_caption_under_the_figure() {
+        crate::scene::check_caption(|caption, height| {
+            let mut plot = example();
+            plot.caption = caption;
+            plot.print.height = height;
+            scene(&plot)
+        });
+        let mut plot = example();
+        plot.caption = Some("Patients: High AFP (afp ≥ 400), 88 of 601.".into());
+        assert!((natural_height(&plot) - scene(&plot).height).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_cumulative_incidence_starts_at_zero_and_a_curve_without_numbers_has_no_table_row() {
+        let mut plot = example();
+        plot.start = 0.0;
+        for c in &mut plot.curves {
+            c.surv = c.surv.iter().map(|s| 1.0 - s).collect();
+        }
+        plot.curves[1].at_risk.clear();
+        let s = scene(&plot);
+        let t = texts(&s);
+        // One row: the first curve's, with its numbers; none for the second.
+        assert!(t.contains(&"Primary resistance".to_string()));
+        assert_eq!(t.iter().filter(|x| *x == "Durable response").count(), 1, "legend only: {t:?}");
+        let lay = Layout::new(&plot);
+        assert_eq!(lay.table_rows_y.len(), 1);
+        // The first curve's line begins at the axis' 0 (the bottom of the plot).
+        let first_line = s.marks.iter().find_map(|m| match m {
+            Mark::Path { points, closed: false, stroke: Some(st), .. } if st.colour == Rgb::from_hex(&plot.curves[0].style.colour) && points.len() > 4 => Some(points[0]),
+            _ => None,
+        });
+        assert_eq!(first_line.map(|p| p.1), Some(lay.y(0.0)));
     }
 
     #[test]

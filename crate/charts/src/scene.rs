@@ -231,6 +231,85 @@ impl Scene {
     }
 }
 
+/// A caption under the figure (the patients of an analysis set): left
+/// aligned, wrapped to the figure's width, below everything else, so that
+/// an exported figure of a subset says which patients it shows.
+#[derive(Debug, Clone)]
+pub struct Caption {
+    lines: Vec<String>,
+    font: Font,
+    margin: f64,
+}
+
+impl Caption {
+    /// `text` (none or blank: no caption) in `font` for a figure `width`
+    /// wide with `margin` on each side and below.
+    pub fn new(text: Option<&str>, width: f64, font: Font, margin: f64) -> Caption {
+        let lines = match text.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => crate::wrap_in(t, None, (width - 2.0 * margin).max(font.size), font),
+            None => Vec::new(),
+        };
+        Caption { lines, font, margin }
+    }
+
+    /// What the caption adds to the figure's height (0 without one); the
+    /// figure's own bottom margin is the gap above it.
+    pub fn height(&self) -> f64 {
+        if self.lines.is_empty() {
+            0.0
+        } else {
+            self.lines.len() as f64 * self.font.line_height() + self.margin
+        }
+    }
+
+    /// Adds the caption's height to `scene` and draws it in that strip.
+    pub fn append_to(&self, scene: &mut Scene) {
+        let top = scene.height;
+        scene.height += self.height();
+        for (k, line) in self.lines.iter().enumerate() {
+            scene.text(self.margin, top + k as f64 * self.font.line_height(), line, self.font, Anchor::Start, VAlign::Top);
+        }
+    }
+}
+
+/// The lowest point (largest y) any mark reaches, text by its baseline.
+#[cfg(test)]
+pub(crate) fn lowest_mark(scene: &Scene) -> f64 {
+    scene
+        .marks
+        .iter()
+        .flat_map(|m| match m {
+            Mark::Path { points, .. } => points.iter().map(|p| p.1).collect::<Vec<_>>(),
+            Mark::Text { y, .. } => vec![*y],
+        })
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The caption's checks, shared by the figures that take one: it is drawn
+/// whole below everything else, the figure grows by its height, and a
+/// height that was asked for still holds with it.
+#[cfg(test)]
+pub(crate) fn check_caption(make: impl Fn(Option<String>, Option<f64>) -> Scene) {
+    let caption = "Patients: Primary resistance (resistance_group = primary resistance), 229 of 601.";
+    let plain = make(None, None);
+    let with = make(Some(caption.to_string()), None);
+    let lines: Vec<(&str, f64)> = with
+        .marks
+        .iter()
+        .skip(plain.marks.len())
+        .filter_map(|m| match m {
+            Mark::Text { text, y, .. } => Some((text.as_str(), *y)),
+            Mark::Path { .. } => None,
+        })
+        .collect();
+    let words: Vec<&str> = lines.iter().flat_map(|(t, _)| t.split_whitespace()).collect();
+    assert_eq!(words, caption.split_whitespace().collect::<Vec<_>>());
+    assert!(lines.iter().all(|(_, y)| *y > lowest_mark(&plain) && *y < with.height), "{lines:?}");
+    assert!(with.height > plain.height);
+    let asked = plain.height + 30.0;
+    assert!((make(Some(caption.to_string()), Some(asked)).height - asked).abs() < 1e-9);
+}
+
 /// A number for SVG and PDF: at most 3 decimals, no trailing zeros.
 pub fn num(v: f64) -> String {
     let v = if v.is_finite() { (v * 1000.0).round() / 1000.0 } else { 0.0 };

@@ -12,6 +12,7 @@ pub mod wald;
 pub mod warning;
 
 // Survival.
+pub mod competing;
 pub mod cox;
 pub mod km;
 pub mod logrank;

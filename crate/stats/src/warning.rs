@@ -144,6 +144,8 @@ pub enum GroupedMethod {
     /// The k-sample tests of a numeric variable.
     KSample,
     Rates,
+    /// Cumulative incidence (Aalen–Johansen): the group's curves are empty.
+    CumulativeIncidence,
 }
 
 /// Which median a curve did not reach.
@@ -162,6 +164,8 @@ pub enum FitMethod {
     Cox,
     Logistic,
     Firth,
+    /// Fine–Gray regression (cmprsk's crr).
+    FineGray,
 }
 
 /// Why a logistic term could not be estimated.

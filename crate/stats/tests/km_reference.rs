@@ -254,6 +254,22 @@ fn check_spec(spec: &Spec) {
             let curve = curve_for(&fit, name);
             check_table(curve, &sb["table"], ct, &what);
             check_summary(curve, &sb["summary"], ct, &what);
+            // The median CI on any scale, whatever the band drawn: R's
+            // median_lcl/ucl of the fit made with that conf.type.
+            for (scale, sct) in CONF_TYPES {
+                let method = match scale {
+                    ConfType::Log => km::MedianCiMethod::Log,
+                    ConfType::LogLog => km::MedianCiMethod::LogLog,
+                    ConfType::Plain => km::MedianCiMethod::Plain,
+                };
+                let m = curve.median_ci(method, 0.95).unwrap();
+                let r = &sb["summary"][sct];
+                assert_eq!(
+                    (m.median, m.lower, m.upper),
+                    (num(&r["median"]), num(&r["median_lcl"]), num(&r["median_ucl"])),
+                    "{what}: median CI on the {sct} scale"
+                );
+            }
             if let Some(at) = sb.get("at_times") {
                 check_at_times(curve, at, ct, &what);
             }

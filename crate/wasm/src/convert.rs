@@ -62,3 +62,12 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| js_error(format!("could not return the result: {e}")))
 }
+
+/// An analysis file given as JSON text or as an object, read strictly.
+pub fn analysis_file(value: JsValue) -> Result<survcalc_analysis::analysis_file::AnalysisFile, JsError> {
+    use survcalc_analysis::analysis_file::AnalysisFile;
+    match value.as_string() {
+        Some(text) => AnalysisFile::from_json(&text).map_err(js_error),
+        None => AnalysisFile::from_value(&plain_json(&value, "analysis file")?).map_err(js_error),
+    }
+}

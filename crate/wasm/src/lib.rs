@@ -28,6 +28,29 @@ pub fn default_resistance_rules() -> Result<JsValue, JsError> {
     to_js(&survcalc_analysis::resistance::ResistanceOptions::default())
 }
 
+/// The Statistical analysis paragraph of a session: `{ paragraph, references }`.
+#[wasm_bindgen(js_name = methodsText)]
+pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
+    to_js(&survcalc_analysis::methods::methods(&convert::analysis_file(analysis_file)?))
+}
+
+/// Reads an analysis file (`name.survcalc.json`, as text or as an object)
+/// strictly and returns it as survcalc writes it (every option, its
+/// version), or an error naming the step and option that cannot be read.
+#[wasm_bindgen(js_name = readAnalysisFile)]
+pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
+    let session = convert::analysis_file(analysis_file)?;
+    to_js(&session.to_value().map_err(js_error)?)
+}
+
+/// Every setting a "match another program" preset makes, for one program
+/// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
+#[wasm_bindgen(js_name = presetChoices)]
+pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
+    let program: survcalc_analysis::presets::Program = request(program, "the preset")?;
+    to_js(&survcalc_analysis::presets::choices(program))
+}
+
 /// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
 /// "html" text, for download and for the clipboard.
 #[wasm_bindgen(js_name = exportTable)]
@@ -42,12 +65,47 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
     }
 }
 
+/// A file's bytes from a `Uint8Array` or an `ArrayBuffer`.
+fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Ok(js_sys::Uint8Array::new(value).to_vec())
+    } else {
+        Err(js_error(format!("{what} needs the file's bytes (a Uint8Array or an ArrayBuffer).")))
+    }
+}
+
+/// What a file is, from its first bytes: `{ kind, spreadsheet, label }`
+/// (kind "text", "xlsx", "xls", "ods", "spss", "pdf", ...), so that a
+/// page loads the sheets package only for a workbook.
+#[wasm_bindgen(js_name = fileKind)]
+pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
+    if !(bytes.is_instance_of::<js_sys::Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>()) {
+        return Err(js_error("fileKind needs the file's bytes (a Uint8Array or an ArrayBuffer)."));
+    }
+    // The signatures are at the start, and a zip's entry names also at its
+    // end (central directory): a large file is not copied whole for them.
+    let all = js_sys::Uint8Array::new(&bytes);
+    let (len, edge) = (all.length(), 1u32 << 20);
+    let bytes = if len > 2 * edge {
+        let mut head = all.subarray(0, edge).to_vec();
+        head.extend(all.subarray(len - edge, len).to_vec());
+        head
+    } else {
+        all.to_vec()
+    };
+    let kind = table::detect_file_kind(&bytes);
+    to_js(&serde_json::json!({ "kind": kind, "spreadsheet": kind.is_spreadsheet(), "label": kind.label() }))
+}
+
 /// A data file read into typed columns, kept in wasm memory so that each
 /// analysis reuses it.
 #[wasm_bindgen]
 pub struct Dataset {
     name: String,
     table: Table,
+    /// Every patient's group and reason from the last classification, for
+    /// `exportClassification`.
+    classification: Option<Vec<analyses::cohort::PatientRow>>,
 }
 
 #[wasm_bindgen]
@@ -72,7 +130,47 @@ impl Dataset {
             }
         };
         let table = table::read_csv_with_progress(text.as_bytes(), &options, report).map_err(js_error)?;
-        Ok(Dataset { name, table })
+        Ok(Dataset { name, table, classification: None })
+    }
+
+    /// Reads a file's bytes (a `Uint8Array` or an `ArrayBuffer`): UTF-8,
+    /// or UTF-16 with a byte-order mark (Excel's "Unicode text"), which
+    /// the browser's text decoding would garble. A spreadsheet or another
+    /// kind of file is an error naming its format (see `fileKind`).
+    /// `options` and `progress` as for `fromCsv`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(
+        bytes: JsValue,
+        name: JsValue,
+        options: JsValue,
+        progress: Option<js_sys::Function>,
+    ) -> Result<Dataset, JsError> {
+        let bytes = bytes_of(&bytes, "Dataset.fromBytes")?;
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
+        let report = |done: u64, total: u64| {
+            if let Some(f) = &progress {
+                let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
+            }
+        };
+        let table = table::read_csv_with_progress(&bytes, &options, report).map_err(js_error)?;
+        Ok(Dataset { name, table, classification: None })
+    }
+
+    /// Reads one sheet of a workbook, as the sheets package's `readSheet`
+    /// returns it (the object, or its JSON text). `options` as for
+    /// `fromCsv` (the delimiter aside).
+    #[wasm_bindgen(js_name = fromSheet)]
+    pub fn from_sheet(sheet: JsValue, name: JsValue, options: JsValue) -> Result<Dataset, JsError> {
+        let sheet: table::SheetData = match sheet.as_string() {
+            Some(json) => serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?,
+            None if sheet.is_object() => convert::data(&sheet, "sheet")?,
+            None => return Err(js_error("Dataset.fromSheet needs the sheet that readSheet returned.")),
+        };
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
+        let table = table::read_sheet(&sheet, &options).map_err(js_error)?;
+        Ok(Dataset { name, table, classification: None })
     }
 
     /// Rows, columns with their types and a preview, and suggested columns
@@ -93,7 +191,49 @@ impl Dataset {
     /// counts, the rules in force and each patient's reason.
     pub fn classify(&mut self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "classification")?;
-        to_js(&analyses::cohort::run(&mut self.table, &request).map_err(js_error)?)
+        let mut result = analyses::cohort::run(&mut self.table, &request).map_err(js_error)?;
+        self.classification = Some(std::mem::take(&mut result.all_patients));
+        to_js(&result)
+    }
+
+    /// Adds a derived column (a cut, transform, recode or time between
+    /// dates) with its formula; a name in use gets another, with a note.
+    pub fn derive(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "a derived column")?;
+        to_js(&survcalc_analysis::derive::derive(&mut self.table, &request).map_err(js_error)?)
+    }
+
+    /// Removes a column the user derived (never a column of the file).
+    #[wasm_bindgen(js_name = removeDerived)]
+    pub fn remove_derived(&mut self, name: JsValue) -> Result<JsValue, JsError> {
+        let name = name.as_string().ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
+        to_js(&survcalc_analysis::derive::remove(&mut self.table, &name).map_err(js_error)?)
+    }
+
+    /// The analysis set a filter selects (its description and how many
+    /// rows), or the error that an analysis with it would give.
+    #[wasm_bindgen(js_name = analysisSet)]
+    pub fn analysis_set(&self, filter: JsValue) -> Result<JsValue, JsError> {
+        let filter: survcalc_analysis::analysis_set::Filter = request(filter, "the analysis set")?;
+        to_js(&survcalc_analysis::analysis_set::select(&self.table, &filter).map_err(js_error)?.set)
+    }
+
+    /// The dataset, derived columns included (all or the chosen columns), as
+    /// CSV text made here; the page downloads it, nothing is sent.
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self, options: JsValue) -> Result<String, JsError> {
+        let request = request(options, "the data download")?;
+        survcalc_analysis::export::dataset_csv(&self.table, &request).map_err(js_error)
+    }
+
+    /// Every patient's classification (file line, id, group, reason) as CSV.
+    #[wasm_bindgen(js_name = exportClassification)]
+    pub fn export_classification(&self) -> Result<String, JsError> {
+        let patients = self
+            .classification
+            .as_ref()
+            .ok_or_else(|| js_error("Classify the patients first (endpoints and resistance groups)."))?;
+        Ok(analyses::cohort::patients_csv(patients))
     }
 
     /// Kaplan–Meier curves (overall or by group) with medians, the
@@ -127,11 +267,46 @@ impl Dataset {
         to_js(&analyses::baseline::run(&self.table, &request).map_err(js_error)?)
     }
 
+    /// An R script reproducing the analyses of `analysisFile` (a saved
+    /// session, or a one-step one) from the data of `exportCsv({})` saved as
+    /// `dataFile`.
+    #[wasm_bindgen(js_name = rScript)]
+    pub fn r_script(&self, analysis_file: JsValue, data_file: JsValue) -> Result<String, JsError> {
+        let session = convert::analysis_file(analysis_file)?;
+        let data_file = data_file.as_string().unwrap_or_else(|| "data.csv".to_string());
+        survcalc_analysis::rscript::for_session(&session, &self.table, &data_file).map_err(js_error)
+    }
+
+    /// The report of a session as one self-contained HTML file (figures as
+    /// inline SVG, the Statistical analysis paragraph, every table), made
+    /// on a copy of the data so the dataset itself is unchanged.
+    pub fn report(&self, analysis_file: JsValue) -> Result<String, JsError> {
+        let session = convert::analysis_file(analysis_file)?;
+        let mut table = self.table.clone();
+        // Figures are scenes laid out with their own font metrics: they are
+        // drawn without a page too (the worker, Node).
+        Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, survcalc_report::Figures::All)))
+    }
+
     /// Response, disease-control or adverse-event rates: x / n with
     /// Clopper–Pearson or Wilson intervals, overall and by group, with the
     /// groups compared.
     pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
         let request = request(options, "rates")?;
         to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
+
+    /// Competing risks: cumulative incidence per group (Aalen–Johansen),
+    /// Gray's test, Fine–Gray regression, the cause-specific Cox request.
+    #[wasm_bindgen(js_name = competingRisks)]
+    pub fn competing_risks(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "competing risks")?;
+        to_js(&analyses::competing::run(&self.table, &request).map_err(js_error)?)
+    }
+
+    /// Treatment effect by subgroup with interaction tests (FSTG02 forest plot).
+    pub fn subgroups(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "the subgroup analysis")?;
+        to_js(&analyses::subgroup::run(&self.table, &request).map_err(js_error)?)
     }
 }

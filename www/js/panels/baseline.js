@@ -130,6 +130,7 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       continuous_summary: summarySel.value,
       continuous_test: testSel.value,
       yates: yates.checked,
+      preset: state.preset ?? null,
     };
   }
 
@@ -234,5 +235,8 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     run();
   }
 
-  return { element, onData };
+  // A "match another program" choice recomputes a table already shown.
+  document.addEventListener("survcalc:preset", () => current && run());
+  // A new analysis set (www/js/panels/sets.js) redoes the table.
+  return { element, onData, rerun: schedule };
 }

@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestFigure, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -164,6 +164,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
         : null,
       time_split: timeSplit(),
       figure: figure.options.value(),
+      preset: state.preset ?? null,
     };
   }
 
@@ -237,16 +238,20 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     element.hidden = false;
   }
 
-  event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
+  event.addEventListener("change", () =>
+    valueChecklist(el, eventValues, columnNamed(event.value), keptCodes(eventValues, columnNamed(event.value))));
   robust.addEventListener("change", () => { cluster.disabled = !robust.checked; });
   tvColumn.addEventListener("change", syncTimeVarying);
   time.addEventListener("change", () => { tvUnit.value = guessUnit(time.value); syncSplit(); });
   fit.addEventListener("click", run);
+  // A "match another program" choice re-fits a model already shown.
+  document.addEventListener("survcalc:preset", () => current && !results.hidden && run());
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
   });
 
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) refits a model on show.
+  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
 }

@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, kmChoices, showForest, forestFigure, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -118,6 +118,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
       ties: ties.value,
       conf_level: 0.95,
       figure: figure.options.value(),
+      preset: state.preset ?? null,
     };
   }
 
@@ -196,7 +197,8 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     valueChecklist(el, ones, columnNamed(column.value), []);
     valueChecklist(el, zeros, columnNamed(column.value), []);
   });
-  event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
+  event.addEventListener("change", () =>
+    valueChecklist(el, eventValues, columnNamed(event.value), keptCodes(eventValues, columnNamed(event.value))));
   threshold.addEventListener("input", refreshMulti);
   useRule.addEventListener("click", () => { multiMode = "rule"; run(); });
   fit.addEventListener("click", run);
@@ -207,5 +209,8 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
   });
 
-  return { element, onData };
+  // A "match another program" choice re-fits a table already shown.
+  document.addEventListener("survcalc:preset", () => current && run());
+  // A new analysis set (www/js/panels/sets.js) refits a table on show.
+  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
 }

@@ -184,5 +184,6 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     run();
   }
 
-  return { element, onData };
+  // A new analysis set (www/js/panels/sets.js) redoes the rates.
+  return { element, onData, rerun: run };
 }

@@ -92,6 +92,18 @@ export function valueChecklist(el, box, column, chosen, onChange) {
 
 export const checkedValues = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);
 
+/**
+ * The codes ticked in `box` when `column` (the newly chosen event column)
+ * has the same codes as the ones shown: changing from os_event to pfs_event
+ * keeps "1"; a column with other codes starts unticked.
+ */
+export function keptCodes(box, column) {
+  const shown = [...box.querySelectorAll("input[type=checkbox]")].map((i) => i.value);
+  const next = column?.values ?? [];
+  const same = shown.length > 0 && shown.length === next.length && shown.every((v) => next.includes(v));
+  return same ? checkedValues(box) : [];
+}
+
 /** The Kaplan–Meier card's current choices, so both cards start alike. */
 export function kmChoices() {
   const time = document.getElementById("km-time")?.value;

@@ -2,6 +2,7 @@
 //! variable (crate::baseline, gtsummary's rules), the table laid out
 //! for the page, and the CSV / tab-separated / HTML exports.
 
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -9,6 +10,8 @@ use crate::baseline::{
     self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, ContinuousSummary,
     ContinuousTest,
 };
+use crate::analysis_set::{self, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::Table;
 use crate::warning::Warning;
 
@@ -107,6 +110,24 @@ pub struct BaselineRequest {
     pub percent_decimals: usize,
     /// Decimals of continuous summaries; `None`: chosen from the values.
     pub decimals: Option<usize>,
+    /// Only the patients of this analysis set.
+    pub filter: Option<Filter>,
+    /// Match another program's defaults: sets `yates` (overriding it) and
+    /// reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl BaselineRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                BaselineRequest { yates: presets::defaults(program).yates, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for BaselineRequest {
@@ -122,6 +143,8 @@ impl Default for BaselineRequest {
             overall: core.overall,
             percent_decimals: core.percent_decimals,
             decimals: core.decimals,
+            filter: None,
+            preset: None,
         }
     }
 }
@@ -166,10 +189,15 @@ pub struct BaselineResult {
     pub tsv: String,
     pub html: String,
     pub warnings: Vec<Warning>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
-fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {
-    let mut parts = vec![format!(
+fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable, set: Option<&AnalysisSet>) -> String {
+    let mut parts: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    parts.push(format!(
         "Groups: {} ({} patients{}).",
         table.group_column,
         table.n,
@@ -178,7 +206,7 @@ fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {
         } else {
             String::new()
         }
-    )];
+    ));
     parts.push(table.settings.clone());
     parts.push(
         if request.yates {
@@ -198,6 +226,9 @@ fn settings_text(request: &BaselineRequest, table: &BaselineTable) -> String {
         );
     }
     parts.push("The p-values compare the groups; the overall column is not tested.".to_string());
+    let variables: Vec<String> = request.variables.iter().map(|v| v.to_core().column).collect();
+    let used = std::iter::once(request.group.as_str()).chain(variables.iter().map(String::as_str));
+    parts.extend(formulas_text(data, used));
     parts.join(" ")
 }
 
@@ -230,6 +261,9 @@ fn display(table: &BaselineTable) -> BaselineDisplay {
 }
 
 pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, String> {
+    let resolved = request.resolved();
+    let request: &BaselineRequest = &resolved;
+    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::Table1Yates]));
     if request.group.trim().is_empty() {
         return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
     }
@@ -244,16 +278,24 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
         decimals: request.decimals,
         overall: request.overall,
     };
-    let table = baseline::fit(data, &spec, &options).map_err(|e| e.to_string())?;
+    let selection = analysis_set::select_optional(data, request.filter.as_ref())?;
+    let table = baseline::fit_within(data, &spec, &options, selection.as_ref()).map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
+    let mut warnings = table.warnings.clone();
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
+        warnings.insert(0, note);
+    }
     Ok(BaselineResult {
         display: display(&table),
         footnotes: table.footnotes.iter().map(|f| DisplayFootnote { mark: f.mark.clone(), test: f.test.clone() }).collect(),
-        settings_text: settings_text(request, &table),
+        settings_text: settings_text(data, request, &table, set.as_ref()) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        preset,
         csv: table.to_csv(),
         tsv: table.to_tsv(),
         html: table.to_html(),
-        warnings: table.warnings.clone(),
+        warnings,
         table,
+        analysis_set: set,
     })
 }
 

@@ -11,6 +11,8 @@ use crate::provenance::{Derivation, DerivedColumn};
 use crate::resistance::{
     self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
 };
+use crate::derive::free_name;
+use crate::export::csv_line;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
 use crate::warning::Warning;
 
@@ -65,7 +67,7 @@ pub struct EndpointSummary {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PatientRow {
     pub line: u64,
     pub patient_id: String,
@@ -97,8 +99,15 @@ pub struct CohortResult {
     /// One row per patient (at most `MAX_LISTED_PATIENTS`).
     pub patients: Vec<PatientRow>,
     pub n_patients: usize,
+    /// The columns added (or replaced: a classification replaces the
+    /// columns of an earlier one, never a column of the file or one the
+    /// user derived; a name in use gets another, with a note).
     pub new_columns: Vec<String>,
     pub warnings: Vec<Warning>,
+    /// Every patient's row, for the CSV export ([`patients_csv`]); not sent
+    /// with the result.
+    #[serde(skip)]
+    pub all_patients: Vec<PatientRow>,
 }
 
 const MAX_LISTED_PATIENTS: usize = 2000;
@@ -138,12 +147,30 @@ fn yes_no(value: &str) -> Option<bool> {
     }
 }
 
-/// Replaces a column of the same name, or appends it.
-fn put_column(table: &mut Table, column: Column) {
-    match table.columns.iter_mut().find(|c| c.name == column.name) {
+/// Adds a column under its name, or the next free one (`os_months_2`)
+/// when the name is taken by a column of the file or one the user derived:
+/// only an earlier classification's column is replaced. Returns the name
+/// used; a renaming is noted in `warnings`.
+fn put_column(table: &mut Table, mut column: Column, warnings: &mut Vec<Warning>) -> String {
+    let classification_column = |c: &Column| c.derived.as_ref().is_some_and(|d| !d.column.user_defined());
+    let (name, replaces, note) = free_name(table, &column.name, classification_column);
+    warnings.extend(note);
+    column.name = name.clone();
+    match table.columns.iter_mut().find(|c| c.name == name).filter(|_| replaces) {
         Some(existing) => *existing = column,
         None => table.columns.push(column),
     }
+    name
+}
+
+/// The per-patient classification as CSV (file line, patient id, group,
+/// reason), formula-defused like every export.
+pub fn patients_csv(patients: &[PatientRow]) -> String {
+    let mut out = csv_line(&["line".to_string(), "patient_id".to_string(), "group".to_string(), "reason".to_string()]);
+    for p in patients {
+        out.push_str(&csv_line(&[p.line.to_string(), p.patient_id.clone(), p.group.clone(), p.reason.clone()]));
+    }
+    out
 }
 
 /// A column this request adds: its reason for the page ("derived: ...")
@@ -158,6 +185,7 @@ fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing
         data,
         looks_like_dates: false,
         derived: Some(derived),
+        reading: Default::default(),
     }
 }
 
@@ -166,7 +194,13 @@ fn number_column(name: String, derived: Derivation, values: Vec<Option<f64>>) ->
     derived_column(name, ColumnKind::Number, derived, n_missing, ColumnData::Number(values))
 }
 
-fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit: TimeUnit) -> EndpointSummary {
+fn add_endpoint(
+    table: &mut Table,
+    e: &EndpointTimes,
+    short: &'static str,
+    unit: TimeUnit,
+    renamed: &mut Vec<Warning>,
+) -> EndpointSummary {
     let n = table.n_rows();
     let mut time = vec![None; n];
     let mut event = vec![None; n];
@@ -179,9 +213,11 @@ fn add_endpoint(table: &mut Table, e: &EndpointTimes, short: &'static str, unit:
     let time_name = format!("{short}_{}", unit.label());
     let event_name = format!("{short}_event");
     let endpoint = e.endpoint;
-    put_column(table, number_column(time_name.clone(), Derivation::endpoint_time(endpoint, e.definition.clone()), time));
+    let time_name =
+        put_column(table, number_column(time_name, Derivation::endpoint_time(endpoint, e.definition.clone()), time), renamed);
     let event_definition = format!("{short} event (1 = event, 0 = censored)");
-    put_column(table, number_column(event_name.clone(), Derivation::endpoint_event(endpoint, event_definition), event));
+    let event_name =
+        put_column(table, number_column(event_name, Derivation::endpoint_event(endpoint, event_definition), event), renamed);
     EndpointSummary {
         name: short,
         definition: e.definition.clone(),
@@ -316,7 +352,8 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         .map(|p| analysed_levels.iter().position(|g| *g == p.group).map(|i| i as u32))
         .collect();
     let n_missing = codes.iter().filter(|c| c.is_none()).count();
-    put_column(
+    let mut renamed = Vec::new();
+    let group_column = put_column(
         table,
         derived_column(
             GROUP_COLUMN.into(),
@@ -325,10 +362,11 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
             n_missing,
             ColumnData::Category { codes, levels },
         ),
+        &mut renamed,
     );
     let reasons: Vec<Option<String>> =
         classification.patients.iter().map(|p| Some(format!("{}: {}", p.group.label(&request.rules), p.reason))).collect();
-    put_column(
+    let reason_column = put_column(
         table,
         derived_column(
             REASON_COLUMN.into(),
@@ -337,24 +375,24 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
             0,
             ColumnData::Text(reasons),
         ),
+        &mut renamed,
     );
 
     let endpoints = vec![
-        add_endpoint(table, &all.os, "os", request.unit),
-        add_endpoint(table, &all.ttp, "ttp", request.unit),
-        add_endpoint(table, &all.pfs, "pfs", request.unit),
-        add_endpoint(table, &all.pps, "pps", request.unit),
+        add_endpoint(table, &all.os, "os", request.unit, &mut renamed),
+        add_endpoint(table, &all.ttp, "ttp", request.unit, &mut renamed),
+        add_endpoint(table, &all.pfs, "pfs", request.unit, &mut renamed),
+        add_endpoint(table, &all.pps, "pps", request.unit, &mut renamed),
     ];
-    let mut new_columns = vec![GROUP_COLUMN.to_string(), REASON_COLUMN.to_string()];
+    let mut new_columns = vec![group_column.clone(), reason_column];
     for e in &endpoints {
         new_columns.push(e.time_column.clone());
         new_columns.push(e.event_column.clone());
     }
 
-    let patients = classification
+    let all_patients: Vec<PatientRow> = classification
         .patients
         .iter()
-        .take(MAX_LISTED_PATIENTS)
         .map(|p| PatientRow {
             line: table.line_of(p.row).unwrap_or(0),
             patient_id: p.patient_id.clone().unwrap_or_default(),
@@ -362,6 +400,9 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
             reason: p.reason.clone(),
         })
         .collect();
+    let patients = all_patients.iter().take(MAX_LISTED_PATIENTS).cloned().collect();
+    let mut warnings = renamed;
+    warnings.extend(classification_warnings(&classification.notes, &request.rules));
     request.figure.check()?;
     let flow_chart = flow_chart(&classification, &request.rules, &request.figure);
     Ok(CohortResult {
@@ -370,13 +411,14 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         flow_lines: classification.flow.lines(classification.rule_set),
         flow: classification.flow,
         rules: classification.rules,
-        group_column: GROUP_COLUMN.into(),
+        group_column,
         group_levels,
         endpoints,
         patients,
         n_patients: n,
         new_columns,
-        warnings: classification_warnings(&classification.notes, &request.rules),
+        warnings,
+        all_patients,
     })
 }
 

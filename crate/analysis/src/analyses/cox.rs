@@ -17,12 +17,15 @@ use survcalc_stats::cox::{
     self, CoxData, CoxFit, CoxOptions, RobustVariance, Ties, ZphOptions, ZphResult, ZphTransform,
 };
 use crate::design::{
-    build_design, survival_outcome, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcome,
+    build_design, survival_outcome_among, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcome,
     SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
 use survcalc_stats::wald::{rows_variance, wald_test_zero};
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::{ColumnData, Table};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use crate::provenance;
 use crate::warning::{Context, ImmortalTimeRole, Warning};
 
@@ -61,6 +64,24 @@ pub struct CoxRequest {
     pub time_split: Option<TimeSplitSpec>,
     /// How the forest plot looks and prints.
     pub figure: ForestFigure,
+    /// Only the patients of this analysis set (R's `subset =`).
+    pub filter: Option<Filter>,
+    /// Match another program's defaults: sets `ties` (overriding it) and
+    /// reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl CoxRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                CoxRequest { ties: presets::defaults(program).cox_ties, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for CoxRequest {
@@ -82,6 +103,8 @@ impl Default for CoxRequest {
             time_varying: None,
             time_split: None,
             figure: ForestFigure::default(),
+            filter: None,
+            preset: None,
         }
     }
 }
@@ -139,6 +162,10 @@ pub struct CoxResult {
     pub time_varying: Option<TimeVaryingSummary>,
     /// Present when the request had `time_split`.
     pub time_split: Option<TimeSplitSummary>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
@@ -321,11 +348,16 @@ struct ModelInput<'a> {
     data: CoxData,
     /// Clusters of the robust variance, when clustered.
     n_clusters: Option<usize>,
+    /// The analysis set, when the request had a filter.
+    set: Option<AnalysisSet>,
 }
 
 /// Runs the Cox request as a recipe: check the choices, read the rows,
 /// split them at the switch or the cut points, fit, then word the numbers.
 pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
+    let resolved = request.resolved();
+    let request: &CoxRequest = &resolved;
+    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::CoxTies]));
     let choices = check_request(request)?;
     request.figure.check()?;
     let mut input = read_model_input(table, request, &choices)?;
@@ -355,15 +387,24 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         zph_text: zph_text(request.zph_transform),
         dropped: dropped_rows(&input),
         n_text: n_text(&fit, &input, &choices, time_varying.as_ref(), time_split.as_ref()),
-        settings_text: settings_text(request, &choices, &input, (time_varying.as_ref(), time_split.as_ref()), !hr.term_tests.is_empty()),
+        settings_text: settings_text(
+            table,
+            request,
+            &choices,
+            &input,
+            (time_varying.as_ref(), time_split.as_ref()),
+            !hr.term_tests.is_empty(),
+        ) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        preset,
         warnings,
-        plot: forest_plot(request, &choices, hr.forest_rows),
+        plot: forest_plot(request, &choices, hr.forest_rows, input.set.as_ref()),
         term_tests: hr.term_tests,
         hr_table: hr.table,
         hr_row_kinds: hr.kinds,
         fit,
         time_varying,
         time_split,
+        analysis_set: input.set,
     })
 }
 
@@ -405,7 +446,8 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
 /// a column or a value (naming its line) comes from here, before fitting.
 fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'a>) -> Result<ModelInput<'a>, String> {
     let censor_values = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values)?;
-    let mut outcome = survival_outcome(
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let mut outcome = survival_outcome_among(
         table,
         &SurvivalOutcomeSpec {
             time: request.time.clone(),
@@ -415,6 +457,7 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
             start: choices.start.clone(),
             strata: choices.strata.clone(),
         },
+        rows_of(&selection),
     )
     .map_err(|e| e.to_string())?;
 
@@ -449,7 +492,8 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         data.cluster = Some(ids);
         n_clusters = Some(n);
     }
-    Ok(ModelInput { censor_values, outcome, covariates, time_varying, time_split, design, data, n_clusters })
+    let set = analysis_set::set_of(&selection);
+    Ok(ModelInput { censor_values, outcome, covariates, time_varying, time_split, design, data, n_clusters, set })
 }
 
 /// Splits each patient's follow-up at the switch when a time-varying status
@@ -482,6 +526,7 @@ fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<
 /// immortal-time caution, then rows left out (outcome, switch, covariates).
 fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = Vec::new();
+    warnings.extend(input.set.as_ref().and_then(AnalysisSet::left_out_warning));
     warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
@@ -624,7 +669,7 @@ fn hr_rows(
 impl HrRows {
     /// Patients and events among the rows `member` picks; empty when rows
     /// are not patients.
-    fn counts(&self, member: impl Fn(usize) -> bool) -> Vec<Option<u64>> {
+    fn counts(&self, member: impl Fn(usize) -> bool) -> Vec<String> {
         let Some(events) = &self.events else { return Vec::new() };
         let (mut n, mut e) = (0u64, 0u64);
         for (i, &event) in events.iter().enumerate() {
@@ -633,7 +678,7 @@ impl HrRows {
                 e += u64::from(event);
             }
         }
-        vec![Some(n), Some(e)]
+        vec![n.to_string(), e.to_string()]
     }
 
     fn push(&mut self, cells: Vec<String>, kind: &'static str, forest_row: ForestRow) {
@@ -799,13 +844,14 @@ fn n_text(
     time_split: Option<&TimeSplitSummary>,
 ) -> String {
     let events = format!("{} event{}", fit.nevent, if fit.nevent == 1 { "" } else { "s" });
+    let patients = input.set.as_ref().map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
     match (time_varying, time_split) {
         (Some(s), _) => format!(
-            "{} of {} patients analysed ({} rows after splitting at the switch; {} switched), {events}.",
+            "{} of {} {patients} analysed ({} rows after splitting at the switch; {} switched), {events}.",
             s.n_patients, input.outcome.n_read, s.n_rows, s.n_switched
         ),
         (None, Some(s)) => format!(
-            "{} of {} patients analysed ({} rows after splitting at {}), {events}.",
+            "{} of {} {patients} analysed ({} rows after splitting at {}), {events}.",
             s.n_patients,
             input.outcome.n_read,
             s.n_rows,
@@ -815,7 +861,11 @@ fn n_text(
             "{} of {} {} analysed ({events}).",
             fit.n,
             input.outcome.n_read,
-            if choices.start.is_some() { "rows" } else { "patients" },
+            match (&input.set, choices.start.is_some()) {
+                (Some(set), true) => format!("rows in “{}”", set.label()),
+                (None, true) => "rows".to_string(),
+                (_, false) => patients.clone(),
+            },
         ),
     }
 }
@@ -823,6 +873,7 @@ fn n_text(
 /// Every choice behind the numbers, in words, so that the result can be
 /// reported (and reproduced in R) without the form.
 fn settings_text(
+    table: &Table,
     request: &CoxRequest,
     choices: &Choices,
     input: &ModelInput,
@@ -834,11 +885,12 @@ fn settings_text(
         (None, Some(_)) => Some("each patient's rows of the different intervals together, as R's cluster(id) on survSplit data"),
         (None, None) => None,
     };
-    let mut settings = vec![
+    let mut settings: Vec<String> = input.set.iter().map(|s| s.text.clone()).collect();
+    settings.extend([
         "Cox proportional hazards regression (as R's coxph).".to_string(),
         format!("{}.", capitalise(ties_text(request.ties))),
         variance_setting(choices, input.n_clusters, by_patient),
-    ];
+    ]);
     if let Some(s) = &choices.strata {
         settings.push(format!(
             "Stratified by \"{s}\" ({} strata): each stratum has its own baseline hazard, so no hazard ratio is estimated for it.",
@@ -893,6 +945,13 @@ fn settings_text(
                 .to_string(),
         );
     }
+    let mut used: Vec<&str> = vec![request.time.as_str(), request.event.as_str()];
+    used.extend(choices.start.as_deref());
+    used.extend(choices.strata.as_deref());
+    used.extend(choices.cluster.as_deref());
+    used.extend(input.covariates.iter().map(|c| c.column.as_str()));
+    used.extend(choices.time_varying.map(|t| t.column.trim()));
+    settings.extend(formulas_text(table, used));
     settings.join(" ")
 }
 
@@ -934,20 +993,22 @@ fn coefficients(design: &Design) -> Vec<Coefficient> {
 }
 
 /// The forest plot of the hazard ratios, with the figure options applied.
-fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>) -> ForestPlot {
+fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, set: Option<&AnalysisSet>) -> ForestPlot {
     let figure = &request.figure;
     let with_counts = figure.show_counts && rows.iter().any(|r| !r.counts.is_empty());
     ForestPlot {
         title: figure.title.clone().unwrap_or_default(),
+        caption: set.map(|s| s.text.clone()),
         estimate_label: figure.x_label.clone().unwrap_or_else(|| "Hazard ratio (log scale)".to_string()),
         column_label: format!("HR ({}% CI)", choices.level),
         panels: vec![ForestPanel { title: String::new() }],
         rows: relabelled(rows, figure),
-        count_labels: if with_counts { vec!["n".to_string(), "Events".to_string()] } else { Vec::new() },
+        count_columns: if with_counts { vec!["n".to_string(), "Events".to_string()] } else { Vec::new() },
         favours: figure.favours.clone(),
         weight_squares: figure.weight_squares,
         style: figure.style.series(0),
         print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        p_label: String::new(),
     }
 }
 

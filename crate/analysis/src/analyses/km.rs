@@ -10,9 +10,12 @@ use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use crate::format;
-use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions};
+use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use statrs::distribution::{ContinuousCDF, Normal};
 use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::provenance;
 use crate::warning::{ImmortalTimeRole, Warning};
@@ -62,6 +65,29 @@ pub struct KmRequest {
     pub rmst_contrast: Option<Vec<String>>,
     /// How the figure looks and prints (labels, ticks, risk table, size).
     pub figure: KmFigure,
+    /// Only the patients of this analysis set (see [`Filter`]).
+    pub filter: Option<Filter>,
+    /// How the median's CI is computed: "band" (where the drawn band crosses
+    /// 0.5, R's), Brookmeyer–Crowley on the "log", "log-log" or "plain"
+    /// scale, or "symmetric" (median ± z·SE, SPSS's).
+    pub median_ci: MedianCiMethod,
+    /// Match another program's defaults: sets `conf_type`, `median_ci` and
+    /// `rho` (overriding them) and reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl KmRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                let d = presets::defaults(program);
+            KmRequest { conf_type: d.km_conf_type, median_ci: d.median_ci, rho: d.logrank_rho, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for KmRequest {
@@ -85,8 +111,20 @@ impl Default for KmRequest {
             landmark: None,
             rmst_contrast: None,
             figure: KmFigure::default(),
+            filter: None,
+            median_ci: MedianCiMethod::Band,
+            preset: None,
         }
     }
+}
+
+/// The median of one curve with its CI by the request's `median_ci`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurveMedian {
+    /// As shown in the tables ("All patients" for the overall curve).
+    pub label: String,
+    #[serde(flatten)]
+    pub estimate: MedianEstimate,
 }
 
 /// Survival of one curve at the requested times, as R's `summary(fit,
@@ -188,6 +226,12 @@ pub struct KmResult {
     /// With `figure.show_hr` and two or more groups: each group's hazard
     /// ratio against the reference, as printed on the figure.
     pub hazard_ratios: Vec<GroupHazardRatio>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
+    /// Each curve's median and CI by `median_ci` (the summary table's).
+    pub medians: Vec<CurveMedian>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 /// Group codes of the analysed patients and the labels they index.
@@ -221,6 +265,8 @@ fn immortal_time_note(table: &Table, request: &KmRequest) -> Option<Warning> {
 }
 
 pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
+    let resolved = request.resolved();
+    let request: &KmRequest = &resolved;
     request.figure.check()?;
     let censor_values = match &request.censor_values {
         Some(v) => v.clone(),
@@ -242,7 +288,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         censor_values: censor_values.clone(),
         group: request.group.clone().filter(|g| !g.is_empty()),
     };
-    let input = table::survival_input(table, &spec).map_err(|e| e.to_string())?;
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let input = table::survival_input_among(table, &spec, rows_of(&selection)).map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
 
     let (unit, factor) = match (request.time_unit, request.display_unit) {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
@@ -278,6 +326,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
     if let Some(note) = immortal_time_note(table, request) {
+        warnings.insert(0, note);
+    }
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
         warnings.insert(0, note);
     }
     if let Some(l) = &landmark {
@@ -403,6 +454,12 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
     let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };
 
+    let medians: Vec<(Option<usize>, MedianEstimate)> = fit
+        .curves
+        .iter()
+        .map(|c| c.median_ci(request.median_ci, request.conf_level).map(|m| (c.group, m)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let summary_table = DisplayTable {
         header: vec![
             group_name.clone().unwrap_or_else(|| "Patients".into()),
@@ -421,7 +478,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
                     c.n.to_string(),
                     c.events.to_string(),
-                    format::median_ci(c.median.quantile, c.median.lower, c.median.upper, decimals),
+                    medians
+                        .iter()
+                        .find(|m| m.0 == c.group)
+                        .map_or_else(String::new, |(_, m)| format::median_ci(m.median, m.lower, m.upper, decimals)),
                 ]
             })
             .collect(),
@@ -660,6 +720,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let given = |text: &Option<String>| text.as_ref().map(|t| t.trim().to_string());
     let plot = KmPlot {
         title: given(&figure.title).unwrap_or_default(),
+        caption: set.as_ref().map(|s| s.text.clone()),
         x_label: given(&figure.x_label).unwrap_or(default_x),
         y_label: given(&figure.y_label).unwrap_or(default_y),
         ticks,
@@ -677,12 +738,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         median_lines: figure.median_lines,
         censor_marks: figure.censor_marks,
         print: PrintSpec::new(&figure.output, SizePreset::OneAndHalfColumn, figure.style.line_width),
+        start: 1.0,
     };
 
-    let mut settings = vec![
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.extend([
         "Kaplan–Meier estimate (as R's survfit).".to_string(),
         format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
-        "Median CI: where the confidence limits cross 0.5 (Brookmeyer–Crowley, as R).".to_string(),
+        median_ci_text(request.median_ci, request.conf_type),
         format!(
             "Event: {} = {}; censored: {} = {}.",
             request.event,
@@ -690,7 +753,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             request.event,
             if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
         ),
-    ];
+    ]);
     if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
         if let Some(note) = from.conversion_note(to) {
             settings.push(format!("Times in {} ({note}).", to.label()));
@@ -706,8 +769,26 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
         ));
     }
+    let used = [Some(request.time.as_str()), Some(request.event.as_str()), request.group.as_deref(), request.strata.as_deref()];
+    settings.extend(formulas_text(table, used.into_iter().flatten()));
 
+    let preset = request.preset.map(|p| {
+        let report = presets::report(p, &[PresetSetting::KmConfType, PresetSetting::MedianCi, PresetSetting::Logrank]);
+        settings.push(report.text.clone());
+        report
+    });
+    let medians = fit
+        .curves
+        .iter()
+        .zip(medians)
+        .map(|(c, (_, estimate))| CurveMedian {
+            label: if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+            estimate,
+        })
+        .collect();
     Ok(KmResult {
+        medians,
+        preset,
         n_used: time.len(),
         dropped: input.dropped.clone(),
         fit,
@@ -731,6 +812,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst_difference,
         follow_up,
         hazard_ratios,
+        analysis_set: set,
     })
 }
 
@@ -850,6 +932,35 @@ fn group_hazard_ratios(
             p: fit.p.get(k).copied().flatten(),
         })
         .collect()
+}
+
+/// How the median's CI was computed, in words.
+fn median_ci_text(method: MedianCiMethod, band: ConfType) -> String {
+    let scale = |c: ConfType| match c {
+        ConfType::Log => "log",
+        ConfType::LogLog => "log-log",
+        ConfType::Plain => "plain",
+    };
+    match method {
+        MedianCiMethod::Band => format!(
+            "Median CI: where the confidence limits ({} scale) cross 0.5 (Brookmeyer–Crowley, as R).",
+            scale(band)
+        ),
+        MedianCiMethod::Log | MedianCiMethod::LogLog | MedianCiMethod::Plain => {
+            let c = match method {
+                MedianCiMethod::Log => ConfType::Log,
+                MedianCiMethod::LogLog => ConfType::LogLog,
+                _ => ConfType::Plain,
+            };
+            format!("Median CI: Brookmeyer–Crowley on the {} scale (where that band crosses 0.5).", scale(c))
+        }
+        MedianCiMethod::Symmetric => format!(
+            "Median CI: symmetric, median ± z·SE with SE = Greenwood SE of S at the median / the density there (Collett's \
+             estimate: slope of S between the last event time with S ≥ {0} and the first with S ≤ {1}), as SPSS prints it.",
+            0.5 + km::SYMMETRIC_MEDIAN_EPSILON,
+            0.5 - km::SYMMETRIC_MEDIAN_EPSILON
+        ),
+    }
 }
 
 /// Standard normal quantile of a two-sided interval at `conf_level`.

@@ -3,6 +3,7 @@
 //! the formatted tables and the plot data together.
 
 pub mod cohort;
+pub mod competing;
 pub mod km;
 pub mod landmark;
 pub mod baseline;
@@ -11,5 +12,6 @@ pub mod cox;
 pub mod cox_time_varying;
 pub mod cox_time_split;
 pub mod models;
+pub mod subgroup;
 
 pub use crate::export::DisplayTable;

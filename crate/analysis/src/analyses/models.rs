@@ -4,6 +4,7 @@
 //! Logistic (R's glm, or logistf's Firth) or Cox (coxph) from
 //! survcalc-analysis's `model_table`; this layer words and lays it out.
 
+use crate::presets::{self, PresetReport, PresetSetting, Program};
 use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
 use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
@@ -18,6 +19,8 @@ use survcalc_stats::logistic::CiMethod;
 use crate::model_table::{
     self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind, TermTest,
 };
+use crate::analysis_set::{self, AnalysisSet, Filter, Selection};
+use crate::derive::formulas_text;
 use crate::table::{ColumnData, Table};
 use crate::warning::{LeftOutReason, Warning};
 
@@ -75,6 +78,25 @@ pub struct ModelTableRequest {
     pub decimals: usize,
     /// How the forest plot looks and prints.
     pub figure: ForestFigure,
+    /// Only the patients of this analysis set (R's `subset =`).
+    pub filter: Option<Filter>,
+    /// Match another program's defaults: sets `ci` and `ties` (overriding
+    /// them) and reports what it set.
+    pub preset: Option<Program>,
+}
+
+impl ModelTableRequest {
+    /// The request with a "match another program" preset applied: the
+    /// settings the analysis runs with and the methods paragraph describes.
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Self> {
+        match self.preset {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(program) => std::borrow::Cow::Owned({
+                let d = presets::defaults(program);
+            ModelTableRequest { ci: d.logistic_ci, ties: d.cox_ties, ..self.clone() }
+            }),
+        }
+    }
 }
 
 impl Default for ModelTableRequest {
@@ -92,6 +114,8 @@ impl Default for ModelTableRequest {
             conf_level: d.conf_level,
             decimals: d.decimals,
             figure: ForestFigure::default(),
+            filter: None,
+            preset: None,
         }
     }
 }
@@ -122,6 +146,10 @@ pub struct ModelTableResult {
     pub plot: ForestPlot,
     /// The table for a spreadsheet: formatted cells and full-precision numbers.
     pub csv: String,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
+    /// What a `preset` set, when one was chosen.
+    pub preset: Option<PresetReport>,
 }
 
 
@@ -170,8 +198,13 @@ fn quote_list(values: &[String]) -> String {
 /// The table rows whose outcome value is one of `keep` or missing (those
 /// still count as missing), and how many rows hold another value: only the
 /// compared groups enter the models, selected by row instead of by a copy
-/// of the table.
-fn compared_rows(table: &Table, column: &str, keep: &[String]) -> Result<(Vec<usize>, usize), String> {
+/// of the table. Within the analysis set, when there is one.
+fn compared_rows(
+    table: &Table,
+    column: &str,
+    keep: &[String],
+    selection: Option<&Selection>,
+) -> Result<(Vec<usize>, usize), String> {
     let col = table.require(column).map_err(|e| e.to_string())?;
     let decimal_comma = table.decimal_comma;
     let wanted_numbers: Vec<f64> = keep
@@ -195,8 +228,9 @@ fn compared_rows(table: &Table, column: &str, keep: &[String]) -> Result<(Vec<us
             return Err(format!("Column \"{column}\" holds dates; an outcome needs two values such as yes/no."))
         }
     };
-    let rows: Vec<usize> = (0..kept.len()).filter(|&r| kept[r]).collect();
-    let removed = kept.len() - rows.len();
+    let in_set = |r: usize| selection.is_none_or(|s| s.contains(r));
+    let rows: Vec<usize> = (0..kept.len()).filter(|&r| kept[r] && in_set(r)).collect();
+    let removed = (0..kept.len()).filter(|&r| !kept[r] && in_set(r)).count();
     Ok((rows, removed))
 }
 
@@ -274,6 +308,8 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
 }
 
 pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResult, String> {
+    let resolved = request.resolved();
+    let request: &ModelTableRequest = &resolved;
     request.figure.check()?;
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
@@ -288,6 +324,8 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         ties: request.ties,
         ..ModelTableOptions::default()
     };
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let in_set = |r: usize| selection.as_ref().is_none_or(|s| s.contains(r));
     let mut outcome_sentence;
     let mut restricted: Option<(Vec<usize>, usize)> = None;
     let outcome_spec = match kind {
@@ -299,7 +337,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             let ones: Vec<String> = o.event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
             let zeros: Vec<String> =
                 o.non_event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            let n_missing = (0..table.n_rows()).filter(|&r| column.data.is_missing(r)).count();
+            let n_missing = (0..table.n_rows()).filter(|&r| in_set(r) && column.data.is_missing(r)).count();
             let missing_note = if n_missing > 0 {
                 format!(
                     " {n_missing} patient{} with no value in \"{}\" (e.g. excluded before classification) {} left out.",
@@ -322,7 +360,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 );
             } else {
                 let keep: Vec<String> = ones.iter().chain(&zeros).cloned().collect();
-                let (rows, removed) = compared_rows(table, &column.name, &keep)?;
+                let (rows, removed) = compared_rows(table, &column.name, &keep, selection.as_ref())?;
                 outcome_sentence = format!(
                     "Outcome: \"{}\" = {} (coded 1) against {} (coded 0); {removed} patient{} with another value left out.{missing_note}",
                     column.name,
@@ -364,11 +402,22 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         OutcomeType::Binary => Vec::new(),
     };
     let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
-    let t = match &restricted {
-        Some((rows, _)) => model_table::fit_among(table, rows, &spec, &options),
+    let among = match (&restricted, &selection) {
+        (Some((rows, _)), _) => Some(rows.as_slice()),
+        (None, Some(s)) => Some(s.rows()),
+        (None, None) => None,
+    };
+    let mut t = match among {
+        Some(rows) => model_table::fit_among(table, rows, &spec, &options),
         None => model_table::fit(table, &spec, &options),
     }
     .map_err(|e| e.to_string())?;
+    let set = analysis_set::set_of(&selection);
+    if let Some(s) = &set {
+        // The patients read are the set's ("X of 229 patients with a known
+        // outcome"); rows outside it are counted apart.
+        t.outcome.n_read = s.n_in;
+    }
 
     let mut warnings = t.warnings.clone();
     if kind == OutcomeType::Binary {
@@ -382,6 +431,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         });
     }
     warnings.splice(0..0, immortal_time);
+    if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
+        warnings.insert(0, note);
+    }
     if let Some((_, removed)) = &restricted {
         // The core counts the left-out comparison groups as missing values:
         // say what really happened instead.
@@ -454,31 +506,31 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 // Patients per level (univariate model); per numeric factor
                 // the univariate model's patients and events.
                 counts: match (r.kind, r.n) {
-                    (RowKind::Reference | RowKind::Level, Some(n)) => vec![Some(n as u64), None],
+                    (RowKind::Reference | RowKind::Level, Some(n)) => vec![n.to_string(), String::new()],
                     (RowKind::Factor, _) => Vec::new(),
                     _ => t
                         .univariate
                         .iter()
                         .find(|u| u.term == r.term)
-                        .map(|u| vec![Some(u.n as u64), Some(u.n_events as u64)])
+                        .map(|u| vec![u.n.to_string(), u.n_events.to_string()])
                         .unwrap_or_default(),
                 },
             }
         })
         .collect();
-    let (estimate_label, what) = match t.model {
-        ModelKind::Logistic => ("Odds ratio (log scale)", format!("\"{}\" = {}", o.column, o.event_values.join(" or "))),
-        ModelKind::Cox => ("Hazard ratio (log scale)", format!("{} ({} = {})", o.time, o.event, o.event_values.join(" or "))),
+    let estimate_label = match t.model {
+        ModelKind::Logistic => "Odds ratio (log scale)",
+        ModelKind::Cox => "Hazard ratio (log scale)",
     };
     let figure = &request.figure;
-    let _ = &what;
     let plot = ForestPlot {
         title: figure.title.clone().unwrap_or_default(),
+        caption: set.as_ref().map(|s| s.text.clone()),
         estimate_label: figure.x_label.clone().unwrap_or_else(|| estimate_label.to_string()),
         column_label: format!("{e} ({level} CI)"),
         panels,
         rows: super::cox::relabelled(forest_rows, figure),
-        count_labels: if figure.show_counts {
+        count_columns: if figure.show_counts {
             vec!["n".to_string(), if t.model == ModelKind::Logistic { "Cases".to_string() } else { "Events".to_string() }]
         } else {
             Vec::new()
@@ -487,6 +539,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         weight_squares: figure.weight_squares,
         style: figure.style.series(0),
         print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        p_label: String::new(),
     };
 
     let events_word = match t.model {
@@ -499,8 +552,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         .filter(|u| u.n != t.outcome.n)
         .map(|u| format!("{} n = {}", u.term, u.n))
         .collect();
+    let patients = set.as_ref().map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
     let mut n_text = format!(
-        "{} of {} patients with a known outcome ({} {events_word}).",
+        "{} of {} {patients} with a known outcome ({} {events_word}).",
         t.outcome.n, t.outcome.n_read, t.outcome.n_events
     );
     if !uni_n.is_empty() {
@@ -527,10 +581,22 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     if kind == OutcomeType::Binary && request.firth {
         outcome_sentence.push_str(" Firth's correction is applied to every model (as logistf).");
     }
-    let settings_text = format!(
+    let preset = request.preset.map(|p| {
+        let setting = if kind == OutcomeType::Binary { PresetSetting::LogisticCi } else { PresetSetting::CoxTies };
+        presets::report(p, &[setting])
+    });
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.push(format!(
         "{outcome_sentence} {} Each univariate model uses the patients with its factor recorded; the multivariable model those with all its factors recorded.",
         t.settings
-    );
+    ));
+    let used = [o.column.as_str(), o.time.as_str(), o.event.as_str()]
+        .into_iter()
+        .chain(o.strata.as_deref())
+        .chain(spec.candidates.iter().map(|c| c.column.as_str()));
+    settings.extend(formulas_text(table, used));
+    settings.extend(preset.as_ref().map(|p| p.text.clone()));
+    let settings_text = settings.join(" ");
     let model_fit_text = t.multivariable.as_ref().map(|m| model_fit_text(&m.fit));
     let csv = table_csv(&t, &level);
     Ok(ModelTableResult {
@@ -545,7 +611,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         warnings,
         plot,
         csv,
+        preset,
         table: t,
+        analysis_set: set,
     })
 }
 

@@ -9,6 +9,8 @@ use survcalc_stats::contingency::{BaselineTest, BaselineTestKind};
 use crate::export::csv_line;
 use crate::format;
 use survcalc_stats::rates::{self, Proportion, RateCiMethod, RateCount, RateOptions};
+use crate::analysis_set::{self, AnalysisSet, Filter};
+use crate::derive::formulas_text;
 use crate::table::{categorical_column, ColumnKind, Table};
 use crate::warning::{LeftOutReason, Warning};
 
@@ -36,6 +38,8 @@ pub struct RatesRequest {
     pub group: Option<String>,
     pub conf_level: f64,
     pub ci: RateCiMethod,
+    /// Only the patients of this analysis set.
+    pub filter: Option<Filter>,
 }
 
 impl Default for RatesRequest {
@@ -47,6 +51,7 @@ impl Default for RatesRequest {
             group: None,
             conf_level: 0.95,
             ci: RateCiMethod::ClopperPearson,
+            filter: None,
         }
     }
 }
@@ -83,6 +88,8 @@ pub struct RatesResult {
     pub n_used: usize,
     pub left_out: Vec<LeftOut>,
     pub warnings: Vec<Warning>,
+    /// The analysis set the patients were restricted to (`filter`).
+    pub analysis_set: Option<AnalysisSet>,
 }
 
 fn ci_name(method: RateCiMethod) -> &'static str {
@@ -173,7 +180,10 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     };
 
     // Outcome per row; rows without an outcome, with an excluded value or
-    // without a group are left out and reported by line.
+    // without a group are left out and reported by line; rows outside the
+    // analysis set take no part and are counted apart.
+    let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
+    let in_set = |row: usize| selection.as_ref().is_none_or(|s| s.contains(row));
     let n_rows = table.n_rows();
     let mut outcomes: Vec<Option<bool>> = Vec::with_capacity(n_rows);
     let mut groups: Vec<Option<usize>> = Vec::with_capacity(n_rows);
@@ -188,6 +198,11 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         }
     };
     for row in 0..n_rows {
+        if !in_set(row) {
+            outcomes.push(None);
+            groups.push(None);
+            continue;
+        }
         let code = outcome.codes.get(row).copied().flatten();
         let class = match code {
             None => {
@@ -222,7 +237,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         groups.push(group);
     }
 
-    let mut warnings = Vec::new();
+    let set = analysis_set::set_of(&selection);
+    let mut warnings: Vec<Warning> = set.as_ref().and_then(AnalysisSet::left_out_warning).into_iter().collect();
     for (v, seen) in success_values.iter().zip(&seen_success) {
         if !seen {
             warnings.push(Warning::ValueNotFound { column: outcome_col.name.clone(), value: v.clone() });
@@ -271,8 +287,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         Some(g) => {
             // Levels with no row at all are not groups of this file.
             let mut used = vec![false; g.levels.len()];
-            for c in g.codes.iter().flatten() {
-                if let Some(u) = used.get_mut(*c as usize) {
+            for (row, c) in g.codes.iter().enumerate() {
+                if let Some(u) = c.filter(|_| in_set(row)).and_then(|c| used.get_mut(c as usize)) {
                     *u = true;
                 }
             }
@@ -316,7 +332,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     };
     let test_line = test.as_ref().map(test_text);
 
-    let mut settings = vec![
+    let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
+    settings.extend([
         format!(
             "Rate = patients with {} = {} (n) among patients with a value of {}{} (N).",
             outcome_col.name,
@@ -336,7 +353,7 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
                 "{level}% confidence intervals: Wilson score without continuity correction (as R's prop.test(correct = FALSE)); exact Clopper–Pearson intervals are in the result too."
             ),
         },
-    ];
+    ]);
     if grouping.is_some() {
         settings.push(
             "Groups compared with Pearson's chi-squared test without continuity correction, or Fisher's exact test when an expected count is below 5 (gtsummary's rule)."
@@ -344,6 +361,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         );
     }
     settings.push("Patients without a value are left out and counted below.".to_string());
+    let used = std::iter::once(outcome_col.name.as_str()).chain(grouping.as_ref().map(|g| g.name.as_str()));
+    settings.extend(formulas_text(table, used));
     let settings_text = settings.join(" ");
 
     let mut csv = csv_line(&display.header);
@@ -370,6 +389,7 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         n_used: n_used as usize,
         left_out,
         warnings,
+        analysis_set: set,
     })
 }
 

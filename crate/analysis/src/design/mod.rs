@@ -19,7 +19,7 @@ pub mod outcome;
 
 pub use error::DesignError;
 pub use outcome::{
-    binary_outcome, binary_outcome_among, survival_outcome, BinaryOutcome, BinaryOutcomeSpec, SurvivalOutcome, SurvivalOutcomeSpec,
+    binary_outcome, binary_outcome_among, survival_outcome, survival_outcome_among, BinaryOutcome, BinaryOutcomeSpec, SurvivalOutcome, SurvivalOutcomeSpec,
 };
 
 use survcalc_stats::cox::ModelTerm;

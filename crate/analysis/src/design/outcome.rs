@@ -6,7 +6,7 @@
 
 use super::{Design, DesignError, MissingValues, LISTED_LINES};
 use survcalc_stats::cox::CoxData;
-use crate::table::{numeric_column, survival_input, ColumnData, ColumnKind, SurvivalColumns, Table, TableError};
+use crate::table::{numeric_column, survival_input_among, ColumnData, ColumnKind, SurvivalColumns, Table, TableError};
 use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
 
@@ -85,10 +85,21 @@ fn missing_values(column: &str, count: usize, lines: &[u64]) -> MissingValues {
     MissingValues { column: column.to_string(), count, lines: lines.iter().take(LISTED_LINES).copied().collect() }
 }
 
-/// Reads the survival outcome (time, event via [`survival_input`], then the
-/// optional start column). Invalid values are errors naming line and value.
+/// Reads the survival outcome (time, event via
+/// [`crate::table::survival_input`], then the optional start column).
+/// Invalid values are errors naming line and value.
 pub fn survival_outcome(table: &Table, spec: &SurvivalOutcomeSpec) -> Result<SurvivalOutcome, DesignError> {
-    let input = survival_input(
+    survival_outcome_among(table, spec, None)
+}
+
+/// As [`survival_outcome`], reading only the table rows `among` (an
+/// analysis set's, ascending) when given; `n_read` counts them.
+pub fn survival_outcome_among(
+    table: &Table,
+    spec: &SurvivalOutcomeSpec,
+    among: Option<&[usize]>,
+) -> Result<SurvivalOutcome, DesignError> {
+    let input = survival_input_among(
         table,
         &SurvivalColumns {
             time: spec.time.clone(),
@@ -97,6 +108,7 @@ pub fn survival_outcome(table: &Table, spec: &SurvivalOutcomeSpec) -> Result<Sur
             censor_values: spec.censor_values.clone(),
             group: spec.strata.clone(),
         },
+        among,
     )?;
     let mut dropped: Vec<MissingValues> =
         input.dropped.iter().map(|d| missing_values(&d.column, d.count, &d.lines)).collect();
@@ -241,7 +253,7 @@ enum Matcher<'a> {
     Texts { values: &'a [Option<String>], ones: Vec<String>, zeros: Vec<String> },
 }
 
-fn parse_user_number(text: &str, decimal_comma: bool) -> Option<f64> {
+pub(crate) fn parse_user_number(text: &str, decimal_comma: bool) -> Option<f64> {
     let t = text.trim();
     let converted = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
     converted.parse::<f64>().ok().or_else(|| t.parse::<f64>().ok()).filter(|x| x.is_finite())

@@ -6,9 +6,13 @@ use super::figure::{PrintSpec, SeriesStyle};
 use serde::{Deserialize, Serialize};
 
 /// Everything the figure shows, already computed and formatted by the fit.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ForestPlot {
     pub title: String,
+    /// The patients the models are fitted to, for a caption under the
+    /// figure ("Patients: ..., 229 of 601."); `None` for all.
+    #[serde(default)]
+    pub caption: Option<String>,
     /// x-axis label, e.g. "Odds ratio" or "Hazard ratio".
     pub estimate_label: String,
     /// Header of the printed estimates, e.g. "OR (95% CI)"; when empty it is
@@ -19,10 +23,15 @@ pub struct ForestPlot {
     /// "Multivariable"); all panels share one x-axis range.
     pub panels: Vec<ForestPanel>,
     pub rows: Vec<ForestRow>,
-    /// Headers of the count columns, e.g. `["n", "Events"]` (Cox) or
-    /// `["n", "Cases"]` (logistic); empty: no count columns.
+    /// Headers of text columns between the labels and the first panel,
+    /// e.g. `["n", "Events"]` (Cox, or a subgroup plot, the FSTG02 layout) or
+    /// `["n", "Cases"]` (logistic); each row gives its cells in
+    /// `ForestRow::counts`; empty: no count columns.
     #[serde(default)]
-    pub count_labels: Vec<String>,
+    pub count_columns: Vec<String>,
+    /// Header of the p column; empty: "p".
+    #[serde(default)]
+    pub p_label: String,
     /// Labels under the axis, left and right of 1 (e.g. "Favours
     /// treatment", "Favours control"); empty: none.
     #[serde(default)]
@@ -59,9 +68,9 @@ pub struct ForestRow {
     /// One entry per panel, in panel order; `None` (or missing) leaves the
     /// panel blank on this row (term not in that model).
     pub estimates: Vec<Option<ForestEstimate>>,
-    /// The numbers of the count columns (`count_labels`), e.g. patients
-    /// and events in this level; `None` prints nothing.
-    pub counts: Vec<Option<u64>>,
+    /// Cells of `ForestPlot::count_columns`, in order, e.g. patients and
+    /// events in this level; empty text prints nothing.
+    pub counts: Vec<String>,
 }
 
 /// An estimate with its CI. Limits that are missing, infinite, NaN or not

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 pub struct KmPlot {
     /// Empty: no title.
     pub title: String,
+    /// The patients shown, for a caption under the figure ("Patients:
+    /// resistance_group = primary resistance, 229 of 601."); `None` for all.
+    #[serde(default)]
+    pub caption: Option<String>,
     pub x_label: String,
     pub y_label: String,
     /// x-axis ticks; the risk table gives its numbers at each.
@@ -35,12 +39,16 @@ pub struct KmPlot {
     pub median_lines: bool,
     pub censor_marks: bool,
     pub print: PrintSpec,
+    /// The curves' value at time 0: 1 for survival, 0 for a cumulative
+    /// incidence (which rises from 0). Missing in older plot data: 1.
+    pub start: f64,
 }
 
 impl Default for KmPlot {
     fn default() -> Self {
         KmPlot {
             title: String::new(),
+            caption: None,
             x_label: String::new(),
             y_label: String::new(),
             ticks: vec![0.0, 1.0],
@@ -58,6 +66,7 @@ impl Default for KmPlot {
             median_lines: false,
             censor_marks: true,
             print: PrintSpec::default(),
+            start: 1.0,
         }
     }
 }
@@ -75,7 +84,9 @@ pub struct KmPlotCurve {
     pub max_time: f64,
     pub censor_time: Vec<f64>,
     pub censor_surv: Vec<f64>,
-    /// Number at risk at each of `KmPlot::ticks` (R's `summary(fit, times)$n.risk`).
+    /// Number at risk at each of `KmPlot::ticks` (R's `summary(fit, times)$n.risk`);
+    /// empty: the curve has no row in the risk table (a second cause of the
+    /// same group).
     pub at_risk: Vec<u64>,
     /// Censored up to and including each tick (cumulated `n.censor`).
     pub censored: Vec<u64>,

@@ -6,10 +6,11 @@
 //! without allocating. One pass reads the file; a second, partial pass runs
 //! only when a column that looked numeric turns out to hold text.
 
+use super::file_kind::{detect_file_kind, FileKind};
 use super::infer::{CellRules, ColumnBuilder};
 use super::number::MissingTokens;
-use super::{DecimalMark, Delimiter, ReadOptions, Table, TableError};
-use crate::warning::Warning;
+use super::{ColumnType, DecimalMark, Delimiter, ReadOptions, Table, TableError};
+use crate::warning::{CellValue, Warning};
 use ::csv::{ByteRecord, Reader, ReaderBuilder, Terminator};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -30,12 +31,18 @@ pub fn read_csv(input: &[u8], options: &ReadOptions) -> Result<Table, TableError
 /// Like [`read_csv`], calling `progress(bytes_done, bytes_total)` every
 /// few MB and once at the end, so a web worker can show a progress bar.
 /// Bytes count the UTF-8 text after removing a byte-order mark (after
-/// conversion for UTF-16 files).
+/// conversion for UTF-16 files). A spreadsheet or a file of another kind
+/// (SPSS, Word, PDF, ...) is an error naming its format
+/// ([`detect_file_kind`]).
 pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     input: &[u8],
     options: &ReadOptions,
     mut progress: F,
 ) -> Result<Table, TableError> {
+    let kind = detect_file_kind(input);
+    if kind != FileKind::Text {
+        return Err(TableError::NotText { kind });
+    }
     let text = decode(input);
     let data: &[u8] = &text;
     let total = data.len() as u64;
@@ -50,28 +57,17 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
         DecimalMark::Point => false,
         DecimalMark::Comma => true,
     };
-    let rules = CellRules {
-        missing: MissingTokens::new(&options.missing_tokens),
-        decimal_comma,
-        level_order: options.level_order,
-        max_levels: options.max_category_levels,
-    };
+    let rules = cell_rules(options, decimal_comma);
 
     let mut rows = RowReader::new(data, delimiter);
     let (header_line, names) = rows.header()?;
-    for name in options.column_types.keys() {
-        if !names.contains(name) {
-            return Err(TableError::UnknownColumn { name: name.clone() });
-        }
-    }
     // A row count estimated from the first 64 kB keeps vectors from regrowing.
     let sample = data.get(..SNIFF_BYTES).unwrap_or(data);
     let sample_lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
     let rows_hint = (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
     // A row takes at least one byte per column (separators and line end).
     let rows_hint = rows_hint.min(data.len() / names.len().max(1) + 1);
-    let mut builders: Vec<ColumnBuilder> =
-        names.iter().map(|n| ColumnBuilder::new(n.clone(), options.column_types.get(n).copied(), rows_hint)).collect();
+    let mut builders = column_builders(&names, options, rows_hint)?;
 
     let mut lines: Vec<u64> = Vec::with_capacity(rows_hint);
     let mut next_report = PROGRESS_STEP;
@@ -103,19 +99,82 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
         }
     }
 
-    let columns = builders.into_iter().map(|b| b.finish(&lines, &rules)).collect::<Result<Vec<_>, _>>()?;
     let mut warnings = Vec::new();
     if rows.n_skipped > 0 {
         warnings.push(Warning::SkippedEmptyRows { count: rows.n_skipped, lines: rows.skipped_lines.clone() });
     }
+    let table = finish_table(builders, lines, header_line, &rules, options, warnings)?;
     progress(total, total);
+    Ok(Table { delimiter: char::from(delimiter), ..table })
+}
+
+/// The per-cell rules of a file read with `options`.
+pub(super) fn cell_rules(options: &ReadOptions, decimal_comma: bool) -> CellRules {
+    CellRules {
+        missing: MissingTokens::new(&options.missing_tokens),
+        decimal_comma,
+        decimal_declared: options.decimal != DecimalMark::Auto,
+        level_order: options.level_order,
+        max_levels: options.max_category_levels,
+    }
+}
+
+/// One builder per header name, with the types and choices of `options`
+/// (which must name columns of the header).
+pub(super) fn column_builders(
+    names: &[String],
+    options: &ReadOptions,
+    rows_hint: usize,
+) -> Result<Vec<ColumnBuilder>, TableError> {
+    for name in options.column_types.keys().chain(&options.non_numbers_as_missing) {
+        if !names.contains(name) {
+            return Err(TableError::UnknownColumn { name: name.clone() });
+        }
+    }
+    for name in &options.non_numbers_as_missing {
+        match options.column_types.get(name) {
+            None | Some(ColumnType::Number) => {}
+            Some(_) => return Err(TableError::NonNumbersAsMissingNotNumber { column: name.clone() }),
+        }
+    }
+    Ok(names
+        .iter()
+        .map(|n| {
+            let as_missing = options.non_numbers_as_missing.contains(n);
+            let declared = if as_missing { Some(ColumnType::Number) } else { options.column_types.get(n).copied() };
+            ColumnBuilder::new(n.clone(), declared, as_missing, rows_hint)
+        })
+        .collect())
+}
+
+/// The table once every row has been pushed: types decided, reading
+/// warnings added. `delimiter` is ',' (the caller sets its own).
+pub(super) fn finish_table(
+    builders: Vec<ColumnBuilder>,
+    lines: Vec<u64>,
+    header_line: u64,
+    rules: &CellRules,
+    options: &ReadOptions,
+    mut warnings: Vec<Warning>,
+) -> Result<Table, TableError> {
+    let columns = builders.into_iter().map(|b| b.finish(&lines, rules)).collect::<Result<Vec<_>, _>>()?;
+    for column in &columns {
+        if let Some(n) = column.reading.non_numbers.as_ref().filter(|n| n.read_as_missing) {
+            warnings.push(Warning::NonNumbersReadAsMissing {
+                column: column.name.clone(),
+                count: n.count,
+                cells: n.cells.iter().map(|c| CellValue { line: c.line, value: c.value.clone() }).collect(),
+            });
+        }
+    }
     Ok(Table {
         columns,
         lines,
         header_line,
-        delimiter: char::from(delimiter),
-        decimal_comma,
+        delimiter: ',',
+        decimal_comma: rules.decimal_comma,
         synthetic: options.synthetic,
+        sheet: None,
         warnings,
     })
 }

@@ -1,6 +1,8 @@
 //! Errors of the data layer. Every variant names what the user has to look
 //! at: the column (quoted), the 1-based line of the file and the value.
 
+use super::file_kind::FileKind;
+use super::CellNote;
 use std::fmt;
 
 /// Why a CSV file could not be read, or a column could not serve as an
@@ -138,6 +140,65 @@ pub enum TableError {
     TooLarge {
         column: String,
     },
+    /// Cells of a column declared a number that are not numbers (`cells`:
+    /// the first 20 of `count`).
+    NonNumbers {
+        column: String,
+        count: usize,
+        cells: Vec<CellNote>,
+        decimal_comma: bool,
+    },
+    /// A column listed in `non_numbers_as_missing` but declared another type.
+    NonNumbersAsMissingNotNumber {
+        column: String,
+    },
+    /// Not a text file: a spreadsheet (for the sheet reader) or a file of
+    /// another kind.
+    NotText {
+        kind: FileKind,
+    },
+    /// A sheet without any value.
+    EmptySheet {
+        sheet: String,
+    },
+    /// The sheet's first rows both look like header rows (names over
+    /// groups of columns, or units under the names).
+    TwoHeaderRows {
+        sheet: String,
+        first_row: u64,
+        second_row: u64,
+        /// A cell of the second row, as written ("years").
+        example: String,
+    },
+    /// A sheet's value right of the last named column.
+    ValueBeyondHeader {
+        sheet: String,
+        /// "C8".
+        cell: String,
+        value: String,
+        /// The letter of the last named column.
+        last_named: String,
+    },
+    /// An empty header cell among the names of a sheet ("C1").
+    EmptySheetHeaderCell {
+        sheet: String,
+        cell: String,
+    },
+    /// A title above the table (one cell, often merged across it) where the
+    /// column names should be.
+    TitleRow {
+        sheet: String,
+        row: u64,
+        value: String,
+    },
+    /// A header cell merged across several columns, so that the columns
+    /// under it have no name of their own.
+    MergedHeaderCell {
+        sheet: String,
+        /// "B1:D1".
+        cells: String,
+        value: String,
+    },
 }
 
 fn list(values: &[String]) -> String {
@@ -250,6 +311,59 @@ impl fmt::Display for TableError {
                 "Column \"{column}\", line {line}: \"{value}\" is neither an event value ({}) nor a censoring value ({}). Add it to one of the two lists.",
                 list(event_values),
                 list(censor_values)
+            ),
+            NonNumbers { column, count, cells, decimal_comma } => {
+                let Some(first) = cells.first() else {
+                    return write!(f, "Column \"{column}\" has values that are not numbers.");
+                };
+                write!(
+                    f,
+                    "Column \"{column}\", line {}: \"{}\" {}.",
+                    first.line,
+                    first.value,
+                    first.problem.describe(*decimal_comma)
+                )?;
+                if *count > 1 {
+                    let others: Vec<String> =
+                        cells.iter().skip(1).take(4).map(|c| format!("line {}: \"{}\"", c.line, c.value)).collect();
+                    let more = count - 1 - others.len();
+                    write!(
+                        f,
+                        " {} other value{} of the column {} not numbers either ({}{}).",
+                        count - 1,
+                        if *count == 2 { "" } else { "s" },
+                        if *count == 2 { "is" } else { "are" },
+                        others.join(", "),
+                        if more > 0 { format!(", and {more} more") } else { String::new() }
+                    )?;
+                }
+                write!(f, " Correct the file, or choose to read such values as missing.")
+            }
+            NonNumbersAsMissingNotNumber { column } => write!(
+                f,
+                "Column \"{column}\" is listed to have its non-numbers read as missing, but it is declared another type than number."
+            ),
+            NotText { kind } => write!(f, "This file is {}, not a CSV or text file. {}", kind.label(), kind.advice()),
+            EmptySheet { sheet } => write!(f, "Sheet \"{sheet}\" is empty. Choose the sheet that holds the data."),
+            TwoHeaderRows { sheet, first_row, second_row, example } => write!(
+                f,
+                "Sheet \"{sheet}\": rows {first_row} and {second_row} both look like header rows (row {second_row} has \"{example}\" above the values). survcalc needs one row of column names: delete row {second_row}, or merge the two rows into one name per column (e.g. \"afp_ug_l\"), then load the file again."
+            ),
+            ValueBeyondHeader { sheet, cell, value, last_named } => write!(
+                f,
+                "Sheet \"{sheet}\": cell {cell} (\"{value}\") is to the right of the last named column ({last_named}). Name its column in the header row, or delete the value."
+            ),
+            EmptySheetHeaderCell { sheet, cell } => write!(
+                f,
+                "Sheet \"{sheet}\": header cell {cell} is empty. Give every column a name in the header row, or delete the empty column."
+            ),
+            TitleRow { sheet, row, value } => write!(
+                f,
+                "Sheet \"{sheet}\": row {row} (\"{value}\") looks like a title above the table. Delete it (and any blank row below it) so that the first row holds the column names, then load the file again."
+            ),
+            MergedHeaderCell { sheet, cells, value } => write!(
+                f,
+                "Sheet \"{sheet}\": the header cell \"{value}\" is merged across {cells}, so the columns under it have no name of their own. Unmerge the cells and give each column its own name in one header row."
             ),
             TooLarge { column } => write!(
                 f,

@@ -9,8 +9,11 @@
 //! arena until the end, when dates, categories and free text are told apart.
 
 use super::dates::{date_shape, excel_serial_to_date, shape_to_date, DateOrder, DateShape};
-use super::number::{parse_number, MissingTokens};
-use super::{Column, ColumnData, ColumnKind, ColumnType, LevelOrder, TableError};
+use super::number::{loose_reading, number_text, parse_number, trim_cell, Loose, MissingTokens};
+use super::{
+    CellNote, CellProblem, Column, ColumnData, ColumnKind, ColumnType, LevelOrder, NonNumbers, ReadingNotes,
+    SeparatorEvidence, TableError, LISTED_CELLS,
+};
 use crate::dates::Date;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -21,6 +24,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub(crate) struct CellRules {
     pub missing: MissingTokens,
     pub decimal_comma: bool,
+    /// The user chose the decimal mark (so the other mark can only
+    /// separate thousands).
+    pub decimal_declared: bool,
     pub level_order: LevelOrder,
     pub max_levels: usize,
 }
@@ -85,6 +91,27 @@ impl Arena {
     }
 }
 
+/// Non-number cells of a column declared a number.
+#[derive(Debug, Default)]
+struct Refused {
+    count: usize,
+    cells: Vec<CellNote>,
+}
+
+impl Refused {
+    fn add(&mut self, line: u64, value: &[u8], problem: CellProblem) {
+        self.count += 1;
+        if self.cells.len() < LISTED_CELLS {
+            self.cells.push(CellNote { line, value: String::from_utf8_lossy(value).into_owned(), problem });
+        }
+    }
+}
+
+/// The first value of a declared number column read with thousands separators.
+fn separator_evidence(separator: char, line: u64, value: &[u8]) -> SeparatorEvidence {
+    SeparatorEvidence { separator: separator.to_string(), line, value: String::from_utf8_lossy(value).into_owned() }
+}
+
 #[derive(Debug)]
 enum State {
     Numbers(Vec<Option<f64>>),
@@ -94,8 +121,6 @@ enum State {
         prefix: Arena,
         prefix_rows: usize,
         arena: Arena,
-        /// (line, value) of the value that demoted the column.
-        first_non_number: Option<(u64, String)>,
     },
 }
 
@@ -104,6 +129,12 @@ enum State {
 pub(crate) struct ColumnBuilder {
     name: String,
     declared: Option<ColumnType>,
+    /// Declared a number with non-numbers read as missing.
+    non_numbers_as_missing: bool,
+    /// Declared numbers: cells that are not numbers.
+    refused: Refused,
+    /// Declared numbers: the first value with a thousands separator.
+    thousands: Option<SeparatorEvidence>,
     state: State,
 }
 
@@ -119,25 +150,48 @@ fn push_text(arena: &mut Arena, value: &[u8], name: &str, line: u64) -> Result<(
 }
 
 impl ColumnBuilder {
-    pub(crate) fn new(name: String, declared: Option<ColumnType>, rows_hint: usize) -> Self {
+    pub(crate) fn new(
+        name: String,
+        declared: Option<ColumnType>,
+        non_numbers_as_missing: bool,
+        rows_hint: usize,
+    ) -> Self {
         let state = match declared {
             None | Some(ColumnType::Number) => State::Numbers(Vec::with_capacity(rows_hint)),
             Some(_) => State::Texts {
                 prefix: Arena::default(),
                 prefix_rows: 0,
                 arena: Arena::default(),
-                first_non_number: None,
             },
         };
-        ColumnBuilder { name, declared, state }
+        ColumnBuilder {
+            name,
+            declared,
+            non_numbers_as_missing,
+            refused: Refused::default(),
+            thousands: None,
+            state,
+        }
+    }
+
+    /// Adds a cell that arrived as a number (a spreadsheet's number cell):
+    /// no text to parse, unless the column is already text.
+    pub(crate) fn push_number(&mut self, x: f64, line: u64, rules: &CellRules) -> Result<(), TableError> {
+        match &mut self.state {
+            State::Numbers(values) if x.is_finite() => {
+                values.push(Some(x));
+                Ok(())
+            }
+            _ => self.push(number_text(x, rules.decimal_comma).as_bytes(), line, rules),
+        }
     }
 
     /// Adds the cell of the next row.
     #[inline]
     pub(crate) fn push(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
-        let value = raw.trim_ascii();
+        let value = trim_cell(raw);
         let missing = rules.missing.is_missing(value);
-        let ColumnBuilder { name, declared, state } = self;
+        let ColumnBuilder { name, declared, refused, thousands, state, .. } = self;
         match state {
             State::Numbers(values) => {
                 if missing {
@@ -145,11 +199,26 @@ impl ColumnBuilder {
                 } else if let Some(x) = parse_number(value, rules.decimal_comma) {
                     values.push(Some(x));
                 } else if *declared == Some(ColumnType::Number) {
-                    return Err(TableError::NotANumber {
-                        column: name.clone(),
-                        line,
-                        value: String::from_utf8_lossy(value).into_owned(),
-                    });
+                    // Declared numbers: the other mark can only group
+                    // thousands (see the module doc of `table`).
+                    match loose_reading(value, rules.decimal_comma) {
+                        Loose::Grouped { value: x, separator, .. } => {
+                            thousands.get_or_insert_with(|| separator_evidence(separator, line, value));
+                            values.push(Some(x));
+                        }
+                        Loose::OtherMark { .. } => {
+                            refused.add(line, value, CellProblem::OtherDecimalMark);
+                            values.push(None);
+                        }
+                        Loose::TooLarge => {
+                            refused.add(line, value, CellProblem::TooLarge);
+                            values.push(None);
+                        }
+                        Loose::NotANumber => {
+                            refused.add(line, value, CellProblem::NotANumber);
+                            values.push(None);
+                        }
+                    }
                 } else {
                     let mut arena = Arena::default();
                     push_text(&mut arena, value, name, line)?;
@@ -157,7 +226,6 @@ impl ColumnBuilder {
                         prefix: Arena::default(),
                         prefix_rows: values.len(),
                         arena,
-                        first_non_number: Some((line, String::from_utf8_lossy(value).into_owned())),
                     };
                 }
                 Ok(())
@@ -178,7 +246,7 @@ impl ColumnBuilder {
     pub(crate) fn push_prefix(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
         if let State::Texts { prefix, prefix_rows, .. } = &mut self.state {
             if prefix.len() < *prefix_rows {
-                let value = raw.trim_ascii();
+                let value = trim_cell(raw);
                 let value: &[u8] = if rules.missing.is_missing(value) { b"" } else { value };
                 return push_text(prefix, value, &self.name, line);
             }
@@ -186,20 +254,51 @@ impl ColumnBuilder {
         Ok(())
     }
 
+    /// Adds a cell of the leading rows that arrived as a number.
+    pub(crate) fn push_prefix_number(&mut self, x: f64, line: u64, rules: &CellRules) -> Result<(), TableError> {
+        self.push_prefix(number_text(x, rules.decimal_comma).as_bytes(), line, rules)
+    }
+
     /// Decides the type and builds the column.
     pub(crate) fn finish(self, lines: &[u64], rules: &CellRules) -> Result<Column, TableError> {
-        let ColumnBuilder { name, declared, state } = self;
+        let ColumnBuilder { name, declared, non_numbers_as_missing, refused, thousands, state } = self;
         match state {
             State::Numbers(values) => {
+                if refused.count > 0 && !non_numbers_as_missing {
+                    return Err(TableError::NonNumbers {
+                        column: name,
+                        count: refused.count,
+                        cells: refused.cells,
+                        decimal_comma: rules.decimal_comma,
+                    });
+                }
                 let n_missing = values.iter().filter(|v| v.is_none()).count();
                 let n_present = values.len() - n_missing;
-                let reason = if declared.is_some() {
+                let mut reason = if declared.is_some() {
                     "declared as numbers".to_string()
                 } else if n_present == 0 {
                     "every value is missing".to_string()
                 } else {
                     format!("all {n_present} non-missing values are numbers")
                 };
+                if let Some(t) = &thousands {
+                    reason.push_str(&format!(
+                        ", with {} as thousands separator (line {}: \"{}\")",
+                        t.separator_name(),
+                        t.line,
+                        t.value
+                    ));
+                }
+                let non_numbers = (refused.count > 0).then(|| {
+                    let first = refused.cells.first().map(|c| format!(", line {}: \"{}\"", c.line, c.value));
+                    reason.push_str(&format!(
+                        "; {} non-number{} read as missing{}",
+                        refused.count,
+                        if refused.count == 1 { "" } else { "s" },
+                        first.unwrap_or_default()
+                    ));
+                    NonNumbers { count: refused.count, cells: refused.cells, read_as_missing: true }
+                });
                 Ok(Column {
                     name,
                     kind: ColumnKind::Number,
@@ -209,9 +308,10 @@ impl ColumnBuilder {
                     data: ColumnData::Number(values),
                     looks_like_dates: false,
                     derived: None,
+                    reading: ReadingNotes { non_numbers, thousands_separator: thousands, ..ReadingNotes::default() },
                 })
             }
-            State::Texts { mut prefix, prefix_rows: _, arena, first_non_number } => {
+            State::Texts { mut prefix, prefix_rows: _, arena } => {
                 if !prefix.append(arena) {
                     return Err(TableError::TooLarge { column: name });
                 }
@@ -220,7 +320,7 @@ impl ColumnBuilder {
                     Some(ColumnType::Text) => Ok(texts.text_column("declared as text".to_string(), true)),
                     Some(ColumnType::Category) => texts.declared_category(),
                     Some(ColumnType::Date(order)) => texts.declared_dates(order),
-                    None | Some(ColumnType::Number) => texts.infer(first_non_number),
+                    None | Some(ColumnType::Number) => texts.infer(),
                 }
             }
         }
@@ -233,6 +333,8 @@ enum DateProblem {
     NotDate { row: usize, n_dates: usize },
     TwoDigitYear { row: usize },
     Ambiguous { row: usize },
+    /// Day and month parts that fit neither order ("31/31/2020").
+    Impossible { row: usize },
     Contradictory { day_first_row: usize, month_first_row: usize },
     Invalid { row: usize, order: DateOrder },
     BadSerial { row: usize, why: &'static str },
@@ -272,6 +374,7 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
     let mut first_not_date = None;
     let mut first_two_digit = None;
     let mut first_parts = None;
+    let mut first_impossible = None;
     let mut day_first = None;
     let mut month_first = None;
     let mut n_dates = 0usize;
@@ -296,11 +399,20 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
             DateShape::YearFirst { .. } => n_dates += 1,
             DateShape::PartsFirst { first, second, .. } => {
                 n_dates += 1;
-                first_parts.get_or_insert(row);
-                if first > 12 && second <= 12 {
+                // 31/31/2020 or 00/05/2020 is no date in either order: a
+                // stray value, never the example of an ambiguous column.
+                let fits_both = shape_to_date(shape, DateOrder::DayMonthYear).is_some()
+                    && shape_to_date(shape, DateOrder::MonthDayYear).is_some();
+                if first > 12 && second > 12 {
+                    first_impossible.get_or_insert(row);
+                } else if first > 12 {
                     day_first.get_or_insert(row);
-                } else if second > 12 && first <= 12 {
+                } else if second > 12 {
                     month_first.get_or_insert(row);
+                } else if fits_both {
+                    first_parts.get_or_insert(row);
+                } else {
+                    first_impossible.get_or_insert(row);
                 }
             }
         }
@@ -317,12 +429,13 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
             (Some(d), Some(m)) => return Err(DateProblem::Contradictory { day_first_row: d, month_first_row: m }),
             (Some(_), None) => DateOrder::DayMonthYear,
             (None, Some(_)) => DateOrder::MonthDayYear,
-            (None, None) => match first_parts {
-                Some(row) => return Err(DateProblem::Ambiguous { row }),
-                None => DateOrder::YearMonthDay,
+            (None, None) => match (first_impossible, first_parts) {
+                (Some(row), _) => return Err(DateProblem::Impossible { row }),
+                (None, Some(row)) => return Err(DateProblem::Ambiguous { row }),
+                (None, None) => DateOrder::YearMonthDay,
             },
         },
-        DateOrder::YearMonthDay => match first_parts {
+        DateOrder::YearMonthDay => match [first_parts, first_impossible, day_first, month_first].into_iter().flatten().min() {
             Some(row) => return Err(DateProblem::Invalid { row, order }),
             None => order,
         },
@@ -497,7 +610,17 @@ impl TextColumn<'_> {
 
     fn column(self, kind: ColumnKind, reason: String, declared: bool, data: ColumnData) -> Column {
         let n_missing = self.n_missing();
-        Column { name: self.name, kind, reason, declared, n_missing, data, looks_like_dates: false, derived: None }
+        Column {
+            name: self.name,
+            kind,
+            reason,
+            declared,
+            n_missing,
+            data,
+            looks_like_dates: false,
+            derived: None,
+            reading: ReadingNotes::default(),
+        }
     }
 
     fn text_column(self, reason: String, declared: bool) -> Column {
@@ -566,6 +689,15 @@ impl TextColumn<'_> {
                 let (line, value) = cell(row);
                 TableError::AmbiguousDateOrder { column, line, value }
             }
+            DateProblem::Impossible { row } => {
+                let (line, value) = cell(row);
+                TableError::InvalidDate {
+                    column,
+                    line,
+                    value,
+                    expected: "no such day as day/month/year or as month/day/year".to_string(),
+                }
+            }
             DateProblem::Contradictory { day_first_row, month_first_row } => {
                 let (day_first_line, day_first_value) = cell(day_first_row);
                 let (month_first_line, month_first_value) = cell(month_first_row);
@@ -585,25 +717,55 @@ impl TextColumn<'_> {
     }
 
     /// The type decision for an undeclared column of text cells.
-    fn infer(self, first_non_number: Option<(u64, String)>) -> Result<Column, TableError> {
+    fn infer(self) -> Result<Column, TableError> {
         let n_present = self.arena.len() - self.n_missing();
-        let dc = self.rules.decimal_comma;
-        let n_numbers = self.arena.iter().filter(|v| !v.is_empty() && parse_number(v, dc).is_some()).count();
+        let numbers = self.number_readings();
+        if let Some(column) = self.numbers_with_separators(&numbers, n_present) {
+            return Ok(column);
+        }
+        let n_numbers = numbers.n_numbers;
         let mut notes: Vec<String> = Vec::new();
+        let mut reading = ReadingNotes::default();
         // Dates with a stray bad cell: kept as text, flagged for the page.
         let mut looks_like_dates = false;
-        if let (Some((line, value)), true) = (&first_non_number, n_numbers > 0) {
-            let hint = if parse_number(value.as_bytes(), !self.rules.decimal_comma).is_some() {
-                if self.rules.decimal_comma {
-                    " with a decimal comma"
-                } else {
-                    " with a decimal point"
-                }
-            } else {
-                ""
+        if let (Some(first), true) = (numbers.cells.first(), n_numbers > 0) {
+            let are = if n_numbers == 1 { "values is a number" } else { "values are numbers" };
+            let problem = first.problem.describe(self.rules.decimal_comma);
+            let more = match numbers.count {
+                1 => String::new(),
+                2 => " (and 1 other)".to_string(),
+                n => format!(" (and {} others)", n - 1),
             };
-            let are = if n_numbers == 1 { "value is a number" } else { "values are numbers" };
-            notes.push(format!("{n_numbers} of {n_present} {are}, but line {line}: \"{value}\" is not a number{hint}"));
+            notes.push(format!(
+                "{n_numbers} of {n_present} {are}, but line {}: \"{}\" {problem}{more}",
+                first.line, first.value
+            ));
+            // A few non-numbers in a column of numbers: listed for the page
+            // to offer reading them as missing.
+            if numbers.count * NON_NUMBER_SHARE <= n_present {
+                reading.non_numbers =
+                    Some(NonNumbers { count: numbers.count, cells: numbers.cells.clone(), read_as_missing: false });
+            }
+        }
+        if numbers.count == 0 && n_numbers > 0 {
+            // Every value is a number once the separators are settled.
+            if let Some(e) = numbers.other_mark.clone().filter(|_| !self.rules.decimal_declared) {
+                notes.push(format!(
+                    "all {n_present} non-missing values are numbers if read with {} as decimal mark (line {}: \"{}\")",
+                    if self.rules.decimal_comma { "a point" } else { "a comma" },
+                    e.line,
+                    e.value
+                ));
+                reading.other_decimal_mark = Some(e);
+            } else if let Some(e) = numbers.ambiguous.clone() {
+                notes.push(format!(
+                    "line {}: \"{}\" could be a number with {} as thousands separator or as decimal mark: choose the decimal mark, or declare the column a number (thousands)",
+                    e.line,
+                    e.value,
+                    e.separator_name()
+                ));
+                reading.ambiguous_separator = Some(e);
+            }
         }
         if n_present > 0 {
             match convert_dates(&self.arena, DateOrder::Auto, self.rules.decimal_comma) {
@@ -617,13 +779,21 @@ impl TextColumn<'_> {
                 }
                 Err(DateProblem::Ambiguous { row }) => {
                     let reason = format!(
-                        "all {n_present} non-missing values are dates, but no day is above 12 (line {}: \"{}\"), so day/month/year and month/day/year both fit: choose the order",
+                        "all {n_present} non-missing values are dates, but none has a day above 12 (e.g. line {}: \"{}\"), so day/month/year and month/day/year both fit: choose the order",
                         self.line(row),
                         self.arena.text(row)
                     );
                     return Ok(self.text_kind(ColumnKind::AmbiguousDate, reason, false));
                 }
                 Err(p @ DateProblem::Contradictory { .. }) => return Err(self.date_error(p, DateOrder::Auto)),
+                Err(DateProblem::Impossible { row }) => {
+                    looks_like_dates = true;
+                    notes.push(format!(
+                        "looks like dates, but line {}: \"{}\" is no date as day/month/year or as month/day/year",
+                        self.line(row),
+                        self.arena.text(row)
+                    ))
+                }
                 Err(DateProblem::TwoDigitYear { row }) => {
                     looks_like_dates = true;
                     notes.push(format!(
@@ -674,8 +844,148 @@ impl TextColumn<'_> {
                 self.text_column(reason, false)
             }
         };
-        Ok(Column { looks_like_dates, ..column })
+        Ok(Column { looks_like_dates, reading, ..column })
     }
+
+    /// Every non-missing cell read as a number in each way it can be, and
+    /// what the column shows (rules in the module doc of `table`).
+    fn number_readings(&self) -> NumberReadings {
+        let dc = self.rules.decimal_comma;
+        let other = if dc { '.' } else { ',' };
+        let evidence = |separator: char, row: usize| SeparatorEvidence {
+            separator: separator.to_string(),
+            line: self.line(row),
+            value: self.arena.text(row),
+        };
+        let mut n_numbers = 0usize;
+        let mut n_grouped = 0usize;
+        // First row of each kind of separator use.
+        let mut spaced: Option<(char, usize)> = None;
+        let mut other_grouped: Option<usize> = None;
+        let mut ambiguous: Option<usize> = None;
+        let mut other_mark_rows: Vec<usize> = Vec::new();
+        let mut strays: Vec<(usize, CellProblem)> = Vec::new();
+        for (row, v) in self.arena.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            if parse_number(v, dc).is_some() {
+                n_numbers += 1;
+                continue;
+            }
+            match loose_reading(v, dc) {
+                Loose::Grouped { separator, ambiguous: is_ambiguous, .. } => {
+                    n_numbers += 1;
+                    n_grouped += 1;
+                    if is_ambiguous {
+                        ambiguous.get_or_insert(row);
+                    } else if separator == other {
+                        other_grouped.get_or_insert(row);
+                    } else {
+                        spaced.get_or_insert((separator, row));
+                    }
+                }
+                Loose::OtherMark { .. } => other_mark_rows.push(row),
+                Loose::TooLarge => strays.push((row, CellProblem::TooLarge)),
+                Loose::NotANumber => strays.push((row, CellProblem::NotANumber)),
+            }
+        }
+        let mut r = NumberReadings::default();
+        // "1,5" with a decimal point: the other mark explains it unless the
+        // column groups thousands with that mark or the user chose the mark.
+        let other_mark_explains = !other_mark_rows.is_empty() && other_grouped.is_none() && !self.rules.decimal_declared;
+        if !other_mark_explains && !other_mark_rows.is_empty() {
+            strays.extend(other_mark_rows.iter().map(|&row| (row, CellProblem::OtherDecimalMark)));
+            strays.sort_by_key(|&(row, _)| row);
+        }
+        if strays.is_empty() {
+            if other_mark_explains {
+                r.other_mark = other_mark_rows.first().map(|&row| evidence(other, row));
+                n_numbers += other_mark_rows.len();
+            } else if n_grouped > 0 {
+                match (ambiguous, other_grouped) {
+                    (Some(row), None) if !self.rules.decimal_declared => r.ambiguous = Some(evidence(other, row)),
+                    _ => {
+                        let first = [other_grouped.map(|row| (other, row)), spaced, ambiguous.map(|row| (other, row))]
+                            .into_iter()
+                            .flatten()
+                            .next();
+                        r.thousands = first.map(|(separator, row)| evidence(separator, row));
+                    }
+                }
+            }
+        }
+        r.n_numbers = n_numbers;
+        r.count = strays.len();
+        r.cells = strays
+            .iter()
+            .take(LISTED_CELLS)
+            .map(|&(row, problem)| CellNote { line: self.line(row), value: self.arena.text(row), problem })
+            .collect();
+        r
+    }
+
+    /// A column whose every value is a number once thousands separators
+    /// are read (with evidence, see the module doc of `table`).
+    fn numbers_with_separators(&self, numbers: &NumberReadings, n_present: usize) -> Option<Column> {
+        if numbers.count > 0 || numbers.ambiguous.is_some() || numbers.other_mark.is_some() {
+            return None;
+        }
+        let evidence = numbers.thousands.clone()?;
+        let dc = self.rules.decimal_comma;
+        let values: Vec<Option<f64>> = self
+            .arena
+            .iter()
+            .map(|v| {
+                if v.is_empty() {
+                    return None;
+                }
+                parse_number(v, dc).or(match loose_reading(v, dc) {
+                    Loose::Grouped { value, .. } => Some(value),
+                    _ => None,
+                })
+            })
+            .collect();
+        let reason = format!(
+            "all {n_present} non-missing values are numbers, with {} as thousands separator (line {}: \"{}\")",
+            evidence.separator_name(),
+            evidence.line,
+            evidence.value
+        );
+        let n_missing = values.iter().filter(|v| v.is_none()).count();
+        Some(Column {
+            name: self.name.clone(),
+            kind: ColumnKind::Number,
+            reason,
+            declared: false,
+            n_missing,
+            data: ColumnData::Number(values),
+            looks_like_dates: false,
+            derived: None,
+            reading: ReadingNotes { thousands_separator: Some(evidence), ..ReadingNotes::default() },
+        })
+    }
+}
+
+/// A column is "numbers with a few non-numbers" when at most one value in
+/// this many is not a number.
+const NON_NUMBER_SHARE: usize = 5;
+
+/// How the cells of a text column read as numbers.
+#[derive(Debug, Default)]
+struct NumberReadings {
+    /// Values that are numbers (plain, with thousands separators, or with
+    /// the other decimal mark when that explains the column).
+    n_numbers: usize,
+    /// The thousands separator the column shows, with its first value.
+    thousands: Option<SeparatorEvidence>,
+    /// The first "1,250" (thousands or decimals?) when nothing settles it.
+    ambiguous: Option<SeparatorEvidence>,
+    /// Every non-number is a number with the other decimal mark.
+    other_mark: Option<SeparatorEvidence>,
+    /// Cells that are not numbers, all counted, the first listed.
+    count: usize,
+    cells: Vec<CellNote>,
 }
 
 #[cfg(test)]

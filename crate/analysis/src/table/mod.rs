@@ -12,11 +12,37 @@
 //! - Rows whose cells are all empty are skipped with a warning (Excel often
 //!   exports trailing ",,,," rows); any other row with a different number of
 //!   values than the header is an error naming its line.
-//! - Cells are trimmed of ASCII spaces; the empty cell is always missing and
-//!   the missing tokens (default: NA, N/A, ., NaN, -) are matched ignoring
-//!   case.
+//! - Cells are trimmed of spaces, Unicode ones included (a no-break space
+//!   after "102" is not part of the value, and nobody sees it in Excel);
+//!   the empty cell is always missing and the missing tokens (default: NA,
+//!   N/A, ., NaN, -) are matched ignoring case.
 //! - Numeric-looking columns stay numbers (sex coded 1/2 included); the
-//!   user declares a category when that is what they mean.
+//!   user declares a category when that is what they mean. "inf" is a word
+//!   and "1e309" is too large for a number: both are non-numbers, reported
+//!   as written.
+//! - Thousands separators: a space, no-break or narrow no-break space, thin
+//!   space, apostrophe or right quote between groups of three digits is a
+//!   thousands separator ("1 250,3", "1'250.3"): none of them is ever a
+//!   decimal mark. The mark opposite the decimal mark (',' with a decimal
+//!   point, '.' with a decimal comma) is read as a thousands separator only
+//!   with evidence in the same column: a value using both marks
+//!   ("1,250.3") or the separator twice ("1,250,000"), or when the user
+//!   declared the decimal mark or declared the column a number. A column
+//!   whose only such values are "1,250" (one separator, three digits, no
+//!   decimals) is not guessed: 1250 and 1.25 both fit, so it stays text
+//!   and is flagged ([`ReadingNotes::ambiguous_separator`]); the evidence
+//!   read is shown in the column's reason and flags.
+//! - Decimal commas in a file read with a decimal point (a quoted "1,5" in
+//!   a comma-separated file): a column whose values are all numbers once
+//!   read with the other mark is flagged
+//!   ([`ReadingNotes::other_decimal_mark`]) and kept as text: the user
+//!   re-reads with `decimal: "comma"`.
+//! - A column of numbers with a few non-numbers (at most a fifth of its
+//!   values, e.g. one "unknown" in age) is kept as text or categories and
+//!   flagged with every offending cell ([`ReadingNotes::non_numbers`]).
+//!   Declared a number, such a cell is an error naming it, unless the
+//!   column is listed in [`ReadOptions::non_numbers_as_missing`]: then the
+//!   cells are read as missing and listed in a warning.
 //! - A text column is a category when it has at most
 //!   [`ReadOptions::max_category_levels`] distinct values and at most half
 //!   as many distinct values as non-missing rows; otherwise text.
@@ -33,15 +59,19 @@
 mod csv;
 pub mod dates;
 mod error;
+mod file_kind;
 mod infer;
 mod number;
 mod select;
+mod sheet;
 
 pub use self::csv::{read_csv, read_csv_with_progress, sniff_delimiter};
+pub use file_kind::{detect_file_kind, FileKind};
+pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
 pub use select::{
-    categorical_column, numeric_column, survival_input, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
+    categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
     NumericColumn, SurvivalColumns, SurvivalInput,
 };
 
@@ -157,6 +187,103 @@ pub struct Column {
     pub looks_like_dates: bool,
     /// How survcalc derived the column; `None` for a column of the file.
     pub derived: Option<Derivation>,
+    /// What reading the file found about the column's values (non-numbers,
+    /// separators), for the page to act on; empty for derived columns.
+    pub reading: ReadingNotes,
+}
+
+/// Facts about a column's cells that the user may want to act on, typed so
+/// that the page decides on them and never on the reason's words.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReadingNotes {
+    /// Cells that are not numbers in a column that otherwise is.
+    pub non_numbers: Option<NonNumbers>,
+    /// The thousands separator read, with a value that shows it.
+    pub thousands_separator: Option<SeparatorEvidence>,
+    /// A separator that may mark thousands or decimals ("1,250" read with
+    /// a decimal point): the column stays text until the user says which.
+    pub ambiguous_separator: Option<SeparatorEvidence>,
+    /// The values read as numbers only with the other decimal mark (a
+    /// quoted "1,5" in a comma-separated file): re-read with that mark.
+    pub other_decimal_mark: Option<SeparatorEvidence>,
+}
+
+impl ReadingNotes {
+    pub fn is_empty(&self) -> bool {
+        *self == ReadingNotes::default()
+    }
+}
+
+/// The cells of a mostly numeric column that are not numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NonNumbers {
+    /// How many cells (all of them, not only those listed).
+    pub count: usize,
+    /// The first [`LISTED_CELLS`] of them, in file order.
+    pub cells: Vec<CellNote>,
+    /// The cells were read as missing, as `non_numbers_as_missing` asked.
+    pub read_as_missing: bool,
+}
+
+/// Cells listed per column in [`NonNumbers`].
+pub const LISTED_CELLS: usize = 20;
+
+/// One cell, as written, at its 1-based file line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellNote {
+    pub line: u64,
+    pub value: String,
+    pub problem: CellProblem,
+}
+
+/// Why a cell is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellProblem {
+    /// Text, or a number in a form not read ("1.2.3", "12 mg").
+    NotANumber,
+    /// Written as a number, but beyond ±1.8e308 ("1e309").
+    TooLarge,
+    /// A number with the other decimal mark ("1,5" read with a point).
+    OtherDecimalMark,
+}
+
+impl CellProblem {
+    /// The words after the quoted cell in messages.
+    pub fn describe(self, decimal_comma: bool) -> &'static str {
+        match self {
+            CellProblem::NotANumber => "is not a number",
+            CellProblem::TooLarge => "is too large to be a number (beyond ±1.8e308)",
+            CellProblem::OtherDecimalMark if decimal_comma => "has a decimal point, but the file is read with decimal commas",
+            CellProblem::OtherDecimalMark => "has a decimal comma, but the file is read with decimal points",
+        }
+    }
+}
+
+/// A separator seen in a column, with the first value showing it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeparatorEvidence {
+    /// The character, as text (" ", "\u{202F}", "'", ",", ".").
+    pub separator: String,
+    pub line: u64,
+    pub value: String,
+}
+
+impl SeparatorEvidence {
+    /// The separator named for people (a space is invisible when quoted).
+    pub fn separator_name(&self) -> String {
+        match self.separator.as_str() {
+            " " => "a space".to_string(),
+            "\u{A0}" => "a no-break space".to_string(),
+            "\u{202F}" => "a narrow no-break space".to_string(),
+            "\u{2009}" => "a thin space".to_string(),
+            "\u{2007}" => "a figure space".to_string(),
+            "'" | "\u{2019}" => "an apostrophe".to_string(),
+            "," => "a comma".to_string(),
+            "." => "a point".to_string(),
+            other => format!("\"{other}\""),
+        }
+    }
 }
 
 /// A typed table. Every column has `n_rows` values; row `i` came from file
@@ -171,6 +298,9 @@ pub struct Table {
     pub delimiter: char,
     /// Whether numbers were read with a decimal comma.
     pub decimal_comma: bool,
+    /// The sheet the table was read from, for a spreadsheet (its lines are
+    /// the sheet's row numbers); `None` for a CSV file.
+    pub sheet: Option<String>,
     /// Generated data, not real patients, as [`ReadOptions::synthetic`]
     /// declared.
     pub synthetic: bool,
@@ -261,6 +391,10 @@ pub struct ReadOptions {
     /// www/examples/index.json), never guessed from its name; the page
     /// shows a banner.
     pub synthetic: bool,
+    /// Columns read as numbers whose non-number cells ("unknown", "?")
+    /// are read as missing, each listed in a `non_numbers_read_as_missing`
+    /// warning. Listing a column declares it a number.
+    pub non_numbers_as_missing: Vec<String>,
 }
 
 impl Default for ReadOptions {
@@ -273,6 +407,7 @@ impl Default for ReadOptions {
             level_order: LevelOrder::Sorted,
             max_category_levels: 50,
             synthetic: false,
+            non_numbers_as_missing: Vec::new(),
         }
     }
 }

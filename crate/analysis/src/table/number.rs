@@ -1,5 +1,8 @@
-//! Cell-level rules shared by every column: missing-value tokens and
-//! numbers with a decimal point or a decimal comma.
+//! Cell-level rules shared by every column: trimming, missing-value tokens,
+//! numbers with a decimal point or a decimal comma, and the looser readings
+//! of a cell that is not a plain number (thousands separators, the other
+//! decimal mark, a number too large for a double), which the column's type
+//! decision weighs (rules in the module doc of `table`).
 //!
 //! Numbers take a fast path for plain decimals of at most 15 digits
 //! (Clinger's exact case: an integer below 2^53 divided by a power of ten
@@ -51,7 +54,9 @@ const POW10: [f64; 23] = [
 /// Parses a trimmed, non-missing cell as a number. With `decimal_comma`
 /// the decimal mark is ',' and a '.' makes the cell non-numeric (it could
 /// be a thousands separator: "1.234" must not silently become 1.234).
-/// NaN is never a number here (it is a missing token by default).
+/// NaN is never a number here (it is a missing token by default), nor is
+/// infinity: "inf" is a word and "1e309" overflows a double (see
+/// [`loose_reading`], which tells the two apart for messages).
 #[inline]
 pub(crate) fn parse_number(value: &[u8], decimal_comma: bool) -> Option<f64> {
     let mark = if decimal_comma { b',' } else { b'.' };
@@ -101,10 +106,161 @@ fn parse_slow(value: &[u8], decimal_comma: bool) -> Option<f64> {
     } else {
         text.parse::<f64>().ok()?
     };
-    if x.is_nan() {
-        None
-    } else {
+    if x.is_finite() {
         Some(x)
+    } else {
+        None
+    }
+}
+
+/// Trims ASCII whitespace and, when the cell has non-ASCII bytes at an
+/// end, every Unicode white space (no-break space U+00A0, narrow no-break
+/// space U+202F, ...) and the zero-width space and stray byte-order mark
+/// that copying from web pages and Word leaves: "102\u{a0}" is 102.
+#[inline]
+pub(crate) fn trim_cell(raw: &[u8]) -> &[u8] {
+    let value = raw.trim_ascii();
+    let ends_non_ascii = value.first().is_some_and(|b| !b.is_ascii()) || value.last().is_some_and(|b| !b.is_ascii());
+    if !ends_non_ascii {
+        return value;
+    }
+    match std::str::from_utf8(value) {
+        Ok(text) => text.trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}').as_bytes(),
+        Err(_) => value,
+    }
+}
+
+/// Characters that separate thousands and are never a decimal mark: space,
+/// no-break space, narrow no-break space (French typography), thin space,
+/// figure space, apostrophe and right single quote (Swiss).
+pub(crate) fn is_space_like_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\'' | '\u{2019}')
+}
+
+/// How a cell that is not a plain number (under the file's decimal mark)
+/// could still be read as one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Loose {
+    /// Digits in groups of three with a thousands separator, then the
+    /// file's decimal mark ("1 250,3" with a decimal comma). `ambiguous`:
+    /// the separator is the other decimal mark, used once, with no decimal
+    /// part ("1,250" under a decimal point), so it could equally be a
+    /// decimal mark (1.25).
+    Grouped { value: f64, separator: char, ambiguous: bool },
+    /// A number with the other decimal mark ("1,5" under a decimal point;
+    /// thousands grouped with spaces allowed: "1 250,3").
+    OtherMark { value: f64 },
+    /// Written as a number but beyond the range of a double ("1e309").
+    TooLarge,
+    NotANumber,
+}
+
+/// The reading of a trimmed, non-missing cell that [`parse_number`] refused.
+pub(crate) fn loose_reading(value: &[u8], decimal_comma: bool) -> Loose {
+    let Ok(text) = std::str::from_utf8(value) else { return Loose::NotANumber };
+    let (mark, other) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    if let Some((value, separator, ambiguous)) = grouped(text, mark, other) {
+        return Loose::Grouped { value, separator, ambiguous };
+    }
+    if let Some(value) = parse_number(value, !decimal_comma) {
+        return Loose::OtherMark { value };
+    }
+    // Space-grouped thousands with the other decimal mark: "1 250,3" in a
+    // file read with a decimal point.
+    if let Some((value, separator, _)) = grouped(text, other, mark) {
+        if is_space_like_separator(separator) {
+            return Loose::OtherMark { value };
+        }
+    }
+    if overflows(text, mark) {
+        return Loose::TooLarge;
+    }
+    Loose::NotANumber
+}
+
+/// Whether `text` is a number written in digits whose magnitude exceeds
+/// the largest double ("1e309", "-2E400"; not "inf").
+fn overflows(text: &str, mark: char) -> bool {
+    let digits_only = text.trim_start_matches(['+', '-']);
+    if !digits_only.starts_with(|c: char| c.is_ascii_digit() || c == mark) {
+        return false;
+    }
+    let normalised = if mark == ',' { text.replacen(',', ".", 1) } else { text.to_string() };
+    normalised.parse::<f64>().is_ok_and(f64::is_infinite)
+}
+
+/// Reads "1 250 000,5"-style text: optional sign, a first group of 1 to 3
+/// digits, then groups of exactly 3 digits each after the same kind of
+/// separator (space-like ones may mix, since they are all spaces to the
+/// eye; `other` alone), then optionally `mark` and digits. Returns the
+/// value, the separator and whether the reading is ambiguous (see
+/// [`Loose::Grouped`]).
+fn grouped(text: &str, mark: char, other: char) -> Option<(f64, char, bool)> {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let negative = text.starts_with('-');
+    let (int_part, fraction) = match body.split_once(mark) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if let Some(f) = fraction {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let mut digits = String::with_capacity(int_part.len());
+    let mut separator: Option<char> = None;
+    let mut n_separators = 0usize;
+    let mut group_len = 0usize;
+    let mut first_group = true;
+    for c in int_part.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            group_len += 1;
+            if group_len > 3 {
+                return None;
+            }
+        } else if c == other || is_space_like_separator(c) {
+            let same_kind = match separator {
+                None => true,
+                Some(s) => (s == other) == (c == other),
+            };
+            if !same_kind || group_len == 0 || (!first_group && group_len != 3) {
+                return None;
+            }
+            separator.get_or_insert(c);
+            n_separators += 1;
+            first_group = false;
+            group_len = 0;
+        } else {
+            return None;
+        }
+    }
+    let separator = separator?;
+    if group_len != 3 {
+        return None;
+    }
+    let mut number = digits;
+    if let Some(f) = fraction {
+        number.push('.');
+        number.push_str(f);
+    }
+    let x: f64 = number.parse().ok().filter(|x: &f64| x.is_finite())?;
+    let ambiguous = separator == other && n_separators == 1 && fraction.is_none();
+    Some((if negative { -x } else { x }, separator, ambiguous))
+}
+
+/// A number as text with the given decimal mark, for cells that arrive as
+/// numbers (spreadsheets) in a column read as text: shortest round-trip
+/// digits, an exponent only for very large or small magnitudes.
+pub(crate) fn number_text(x: f64, decimal_comma: bool) -> String {
+    let text = if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) { format!("{x:e}") } else { number_label(x) };
+    if decimal_comma {
+        text.replacen('.', ",", 1)
+    } else {
+        text
     }
 }
 
@@ -129,9 +285,65 @@ mod tests {
             assert_eq!(parse_number(s.as_bytes(), false), s.parse::<f64>().ok(), "{s}");
         }
         // Long inputs take the slow path and still round correctly.
-        for s in ["0.12345678901234567890", "1e5", "1E-3", "2.5e+2", "123456789012345678", "inf", "-Infinity"] {
+        for s in ["0.12345678901234567890", "1e5", "1E-3", "2.5e+2", "123456789012345678"] {
             assert_eq!(parse_number(s.as_bytes(), false), s.parse::<f64>().ok(), "{s}");
         }
+    }
+
+    #[test]
+    fn infinity_is_not_a_number_and_overflow_is_told_apart() {
+        for s in ["inf", "-Infinity", "1e309", "-2E400"] {
+            assert_eq!(parse_number(s.as_bytes(), false), None, "{s}");
+        }
+        assert_eq!(loose_reading(b"1e309", false), Loose::TooLarge);
+        assert_eq!(loose_reading(b"-2E400", false), Loose::TooLarge);
+        assert_eq!(loose_reading(b"1,5e400", true), Loose::TooLarge);
+        assert_eq!(loose_reading(b"inf", false), Loose::NotANumber);
+        assert_eq!(loose_reading(b"Infinity", false), Loose::NotANumber);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        let grouped = |s: &str, dc: bool| match loose_reading(s.as_bytes(), dc) {
+            Loose::Grouped { value, separator, ambiguous } => Some((value, separator, ambiguous)),
+            _ => None,
+        };
+        assert_eq!(grouped("1 250,3", true), Some((1250.3, ' ', false)));
+        assert_eq!(grouped("1\u{202F}250,3", true), Some((1250.3, '\u{202F}', false)));
+        assert_eq!(grouped("1\u{A0}250\u{A0}000", false), Some((1_250_000.0, '\u{A0}', false)));
+        assert_eq!(grouped("1'250.3", false), Some((1250.3, '\'', false)));
+        assert_eq!(grouped("-1,250.3", false), Some((-1250.3, ',', false)));
+        assert_eq!(grouped("1,250,000", false), Some((1_250_000.0, ',', false)));
+        assert_eq!(grouped("1.250.000,5", true), Some((1_250_000.5, '.', false)));
+        // One comma and three digits under a decimal point: 1250 or 1.25.
+        assert_eq!(grouped("1,250", false), Some((1250.0, ',', true)));
+        assert_eq!(grouped("1.250", true), Some((1250.0, '.', true)));
+        // Not groups of three, or mixed kinds of separator.
+        for s in ["1,25", "12,5000", "1 25", "1,250 000", "1,,250", ",250", "1 250.", "1 250,3,4"] {
+            assert_eq!(grouped(s, false), None, "{s}");
+        }
+        assert_eq!(loose_reading(b"1,5", false), Loose::OtherMark { value: 1.5 });
+        assert_eq!(loose_reading(b"1 250,3", false), Loose::OtherMark { value: 1250.3 });
+        assert_eq!(loose_reading(b"unknown", false), Loose::NotANumber);
+    }
+
+    #[test]
+    fn unicode_spaces_are_trimmed() {
+        assert_eq!(trim_cell(b" 102 "), b"102");
+        assert_eq!(trim_cell("102\u{A0}".as_bytes()), b"102");
+        assert_eq!(trim_cell("\u{202F}102\u{200B}".as_bytes()), b"102");
+        assert_eq!(trim_cell("\u{FEFF}x".as_bytes()), b"x");
+        assert_eq!(trim_cell("caf\u{e9}".as_bytes()), "caf\u{e9}".as_bytes());
+        assert_eq!(trim_cell(b"\xff "), b"\xff");
+    }
+
+    #[test]
+    fn numbers_as_text() {
+        assert_eq!(number_text(1250.5, false), "1250.5");
+        assert_eq!(number_text(1250.5, true), "1250,5");
+        assert_eq!(number_text(1e300, false), "1e300");
+        assert_eq!(parse_number(number_text(1.234e-9, true).as_bytes(), true), Some(1.234e-9));
+        assert_eq!(number_text(0.0, false), "0");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! event, group; invalid values are errors even on rows dropped otherwise.
 
 use super::infer::{sort_levels, CellMap};
-use super::number::{number_label, parse_number};
+use super::number::{loose_reading, number_label, parse_number, Loose};
 use super::{Column, ColumnData, Table, TableError};
 use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,8 @@ pub struct SurvivalInput {
     pub group: Option<GroupCodes>,
     /// Table row index of each used row (`table.line_of(rows[i])` is its line).
     pub rows: Vec<usize>,
-    /// Rows in the table.
+    /// Rows read: the table's, or the candidate rows given (an analysis
+    /// set's).
     pub n_read: usize,
     pub n_events: usize,
     pub dropped: Vec<DroppedRows>,
@@ -110,10 +111,13 @@ fn parse_cell(text: &str, decimal_comma: bool) -> Option<f64> {
 /// The values of `column` as numbers: number columns as they are, text
 /// and category columns parsed (the first non-number is an error).
 fn numbers_of<'a>(table: &Table, column: &'a Column, role: &str) -> Result<Cow<'a, [Option<f64>]>, TableError> {
-    let not_a_number = |row: usize, value: &str| TableError::NotANumber {
-        column: column.name.clone(),
-        line: table.line_of(row).unwrap_or(0),
-        value: value.to_string(),
+    // "1e309" is written as a number but is none: say so, as written.
+    let not_a_number = |row: usize, value: &str| {
+        let (column, line, value) = (column.name.clone(), table.line_of(row).unwrap_or(0), value.to_string());
+        match loose_reading(value.trim().as_bytes(), table.decimal_comma) {
+            Loose::TooLarge => TableError::NotFinite { column, line, value },
+            _ => TableError::NotANumber { column, line, value },
+        }
     };
     match &column.data {
         ColumnData::Number(v) => Ok(Cow::Borrowed(v)),
@@ -327,6 +331,17 @@ impl DropTally {
 
 /// Builds the survival input from the chosen columns (see the module doc).
 pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalInput, TableError> {
+    survival_input_among(table, spec, None)
+}
+
+/// As [`survival_input`], reading only the table rows `among` (ascending,
+/// an analysis set's) when given: the other rows take no part, are not
+/// counted as dropped, and their values are not checked.
+pub fn survival_input_among(
+    table: &Table,
+    spec: &SurvivalColumns,
+    among: Option<&[usize]>,
+) -> Result<SurvivalInput, TableError> {
     let time_column = table.require(&spec.time)?;
     let times = numbers_of(table, time_column, "time")?;
     let event_column = table.require(&spec.event)?;
@@ -336,7 +351,15 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
         None => None,
     };
 
-    let n = table.n_rows();
+    let all_rows: Vec<usize>;
+    let candidates: &[usize] = match among {
+        Some(rows) => rows,
+        None => {
+            all_rows = (0..table.n_rows()).collect();
+            &all_rows
+        }
+    };
+    let n = candidates.len();
     let mut time = Vec::with_capacity(n);
     let mut event = Vec::with_capacity(n);
     let mut rows = Vec::with_capacity(n);
@@ -345,7 +368,7 @@ pub fn survival_input(table: &Table, spec: &SurvivalColumns) -> Result<SurvivalI
     let mut drop_event = DropTally::new(DropReason::MissingEvent, &event_column.name);
     let mut drop_group = DropTally::new(DropReason::MissingGroup, spec.group.as_deref().unwrap_or(""));
 
-    for row in 0..n {
+    for &row in candidates {
         let line = table.line_of(row).unwrap_or(0);
         let t = times.get(row).copied().flatten();
         if let Some(t) = t {

@@ -10,7 +10,7 @@ mod rmst;
 mod step;
 
 pub use at_times::KmAtTimes;
-pub use quantile::{KmQuantile, KmQuantiles};
+pub use quantile::{KmQuantile, KmQuantiles, MedianCiMethod, MedianEstimate, SYMMETRIC_MEDIAN_EPSILON};
 pub use rmst::{rmst_difference, KmRmst, RmstDifference};
 pub use step::KmStepCurve;
 

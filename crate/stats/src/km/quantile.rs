@@ -182,3 +182,102 @@ fn step_index(y: &[Option<f64>], shift: f64, p: f64) -> Option<usize> {
     }
     best.map(|(_, i)| i)
 }
+
+/// How the confidence interval of the median is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MedianCiMethod {
+    /// Where the pointwise band of the curve's own transform crosses 0.5
+    /// (R's `survfit`; Brookmeyer–Crowley on that scale).
+    #[default]
+    Band,
+    /// Brookmeyer–Crowley on the log scale, whatever the curve's band.
+    Log,
+    /// Brookmeyer–Crowley on the log-log scale (Stata's `stci`, SAS's
+    /// LIFETEST default).
+    LogLog,
+    /// Brookmeyer–Crowley on the plain scale (Brookmeyer & Crowley 1982).
+    Plain,
+    /// Median ± z·SE, SE = se(S(median)) / f̂(median) with Collett's
+    /// density estimate (as SPSS's Kaplan–Meier prints).
+    Symmetric,
+}
+
+/// A median with its CI by one [`MedianCiMethod`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MedianEstimate {
+    pub method: MedianCiMethod,
+    pub median: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// The median's standard error (symmetric method only).
+    pub se: Option<f64>,
+}
+
+/// Collett's ε: the density at the median is the slope of S between the
+/// last event time with S >= 0.5 + ε and the first with S <= 0.5 - ε.
+pub const SYMMETRIC_MEDIAN_EPSILON: f64 = 0.05;
+
+impl KmCurve {
+    /// The median with its CI by `method` at `conf_level`; the median itself
+    /// is survmean's (the same as [`KmCurve::median`]).
+    pub fn median_ci(&self, method: MedianCiMethod, conf_level: f64) -> Result<MedianEstimate, KmError> {
+        let z = super::z_value(conf_level)?;
+        let tb = &self.table;
+        let median = self.median.quantile;
+        let band = |conf_type| {
+            let limits: Vec<(Option<f64>, Option<f64>)> =
+                (0..tb.len()).map(|i| super::confidence_limits(tb.surv[i], tb.std_err[i], conf_type, z)).collect();
+            (
+                first_at_or_below_half(&tb.time, |i| limits.get(i).and_then(|l| l.0)),
+                first_at_or_below_half(&tb.time, |i| limits.get(i).and_then(|l| l.1)),
+            )
+        };
+        let (lower, upper, se) = match method {
+            MedianCiMethod::Band if conf_level == self.conf_level => (self.median.lower, self.median.upper, None),
+            MedianCiMethod::Band => {
+                let (l, u) = band(self.conf_type);
+                (l, u, None)
+            }
+            MedianCiMethod::Log => {
+                let (l, u) = band(super::ConfType::Log);
+                (l, u, None)
+            }
+            MedianCiMethod::LogLog => {
+                let (l, u) = band(super::ConfType::LogLog);
+                (l, u, None)
+            }
+            MedianCiMethod::Plain => {
+                let (l, u) = band(super::ConfType::Plain);
+                (l, u, None)
+            }
+            MedianCiMethod::Symmetric => {
+                let se = median.and_then(|m| symmetric_median_se(tb, m));
+                match (median, se) {
+                    (Some(m), Some(s)) => (Some((m - z * s).max(0.0)), Some(m + z * s), Some(s)),
+                    _ => (None, None, se),
+                }
+            }
+        };
+        Ok(MedianEstimate { method, median, lower, upper, se })
+    }
+}
+
+/// se(Ŝ(m)) / f̂(m), f̂(m) = (Ŝ(u) - Ŝ(l)) / (l - u), with u the last event
+/// time where Ŝ >= 0.5 + ε (time 0, Ŝ = 1, when there is none) and l the
+/// first event time where Ŝ <= 0.5 - ε (Collett, *Modelling Survival Data
+/// in Medical Research*, 3rd ed., section 2.4.1). `None` when the curve
+/// never reaches 0.5 - ε.
+pub(crate) fn symmetric_median_se(tb: &KmTable, median: f64) -> Option<f64> {
+    let events = || (0..tb.len()).filter(|&i| tb.n_event[i] > 0);
+    let (u_time, u_surv) = events()
+        .filter(|&i| tb.surv[i] >= 0.5 + SYMMETRIC_MEDIAN_EPSILON)
+        .last()
+        .map_or((0.0, 1.0), |i| (tb.time[i], tb.surv[i]));
+    let l = events().find(|&i| tb.surv[i] <= 0.5 - SYMMETRIC_MEDIAN_EPSILON)?;
+    let density = (u_surv - tb.surv[l]) / (tb.time[l] - u_time);
+    // Greenwood SE of S at the median: the last row at or before it.
+    let k = tb.time.partition_point(|&t| t <= median).checked_sub(1)?;
+    let se_surv = tb.surv[k] * tb.std_err[k];
+    (density > 0.0 && se_surv.is_finite()).then(|| se_surv / density)
+}

@@ -324,3 +324,49 @@ fn options_deserialise_with_r_defaults_and_names() {
     let o: KmOptions = serde_json::from_str("{}").unwrap();
     assert_eq!(o.conf_type, ConfType::Log);
 }
+
+/// SPSS-style symmetric median CI, worked by hand. Nine deaths at 1..9:
+/// S(4) = 5/9 >= 0.55 and S(5) = 4/9 <= 0.45, so u = 4, l = 5 and
+/// f̂ = (5/9 - 4/9) / (5 - 4) = 1/9. Without censoring Greenwood's variance
+/// of S(5) is S(1 - S)/n = (4/9)(5/9)/9 = 20/729, so se(S) = √20/27 and
+/// SE(median) = (√20/27)·9 = √20/3; the 95% CI is 5 ± z·√20/3.
+#[test]
+fn symmetric_median_ci_by_hand() {
+    let time: Vec<f64> = (1..=9).map(f64::from).collect();
+    let event = vec![true; 9];
+    let fit = fit(&time, &event, None, &KmOptions::default()).unwrap();
+    let m = fit.curves[0].median_ci(MedianCiMethod::Symmetric, 0.95).unwrap();
+    let se = 20f64.sqrt() / 3.0;
+    let z = 1.959_963_984_540_054;
+    assert_eq!(m.median, Some(5.0));
+    assert!((m.se.unwrap() - se).abs() < 1e-12, "{:?}", m.se);
+    assert!((m.lower.unwrap() - (5.0 - z * se)).abs() < 1e-12);
+    assert!((m.upper.unwrap() - (5.0 + z * se)).abs() < 1e-12);
+}
+
+/// When no event time has S >= 0.55, u is time 0 with S = 1. Deaths at 1
+/// and 2 of two: S(1) = 0.5 (flat to 2), so the median is 1.5 (R's
+/// midpoint); l = 2 with S = 0, f̂ = (1 - 0)/(2 - 0) = 1/2; Greenwood's
+/// variance of S(1) is 0.5² · 1/(2·1) = 1/8, so SE(median) = √(1/8)/(1/2)
+/// = √2/2.
+#[test]
+fn symmetric_median_ci_from_time_zero() {
+    let fit = fit(&[1.0, 2.0], &[true, true], None, &KmOptions::default()).unwrap();
+    let m = fit.curves[0].median_ci(MedianCiMethod::Symmetric, 0.95).unwrap();
+    assert_eq!(m.median, Some(1.5));
+    assert!((m.se.unwrap() - 2f64.sqrt() / 2.0).abs() < 1e-12, "{:?}", m.se);
+}
+
+/// Brookmeyer–Crowley on a scale other than the band's: the log-log limits
+/// of a log-transformed fit equal those of a fit made with the log-log band.
+#[test]
+fn median_ci_on_another_scale_equals_that_bands_median() {
+    let time = [1.0, 2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0];
+    let event = [true, true, false, true, true, false, true, true, true, false, true, true];
+    let log = fit(&time, &event, None, &KmOptions::default()).unwrap();
+    let loglog = fit(&time, &event, None, &KmOptions { conf_type: ConfType::LogLog, ..KmOptions::default() }).unwrap();
+    let m = log.curves[0].median_ci(MedianCiMethod::LogLog, 0.95).unwrap();
+    assert_eq!((m.lower, m.upper), (loglog.curves[0].median.lower, loglog.curves[0].median.upper));
+    let band = log.curves[0].median_ci(MedianCiMethod::Band, 0.95).unwrap();
+    assert_eq!((band.lower, band.upper), (log.curves[0].median.lower, log.curves[0].median.upper));
+}
