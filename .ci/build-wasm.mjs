@@ -6,8 +6,8 @@
 // `--bench` builds the benchmark's package instead (the full module with the
 // `bench` feature, into target/bench-pkg): `make bench` uses it, the page
 // never ships it. `--only NAME` builds one module (while developing).
-// Then the packages listed as [[extra]] (the spreadsheet reader), which
-// the page loads only when needed.
+// Then the packages listed as [[extra]] (the spreadsheet reader, the
+// figure-export package), which the page loads only when needed.
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { resolve, dirname, join } from "node:path";

@@ -88,7 +88,23 @@ if [ "$mode" = test ] && ! command -v chromium >/dev/null && [ -z "${CHROMIUM:-}
   apt_install chromium
 fi
 
-# --- 6. R for the tests that run the R scripts survcalc writes ---------------
+# --- 6. Readers of exported figures for the figure tests ---------------------
+# librsvg's rsvg-convert (SVG), poppler's pdftoppm / pdftotext (PDF), pngcheck
+# (PNG chunks, pHYs) and libtiff's tiffinfo (TIFF tags): the tests open every
+# export with a real reader.
+if [ "$mode" = test ]; then
+  missing=()
+  command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v pngcheck >/dev/null || missing+=(pngcheck)
+  command -v tiffinfo >/dev/null || missing+=(libtiff-tools)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (figure readers)"
+    apt_install "${missing[@]}"
+  fi
+fi
+
+# --- 7. R for the tests that run the R scripts survcalc writes ---------------
 # (R is never needed to use survcalc; the tests check that R prints the same
 # numbers as the page.) Debian's packages: survival 3.5, cmprsk, brglm2.
 if [ "$mode" = test ]; then

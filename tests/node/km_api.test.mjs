@@ -61,10 +61,12 @@ test("the result carries formatted tables, the test and the plot", () => {
   assert.match(r.settings_text, /log transform \(R's default\)/);
   assert.equal(r.plot.curves.length, 2);
   assert.equal(r.plot.curves[0].at_risk[0], 11);
-  // Drawing needs a page (plotters measures text in the DOM): outside one it
-  // is refused with an error, not a crash. The browser tests draw it (with
-  // the page's drawing module, survcalc_charts).
-  assert.match(errorOf(() => charts.kaplanMeierSvg(r.plot, { width: 800, height: 520 })), /main thread/);
+  // The layout measures text with Arial's widths, so the SVG needs no page:
+  // at its print size (120 mm by default), text in points.
+  const svg = charts.kaplanMeierSvg(r.plot);
+  assert.match(svg, /^<svg [^>]*width="120mm"/);
+  assert.match(svg, />\s*Log-rank p = 0\.065\s*</);
+  assert.match(svg, />\s*Nonmaintained vs Maintained: HR [\d.]+ \(95% CI [\d.]+–[\d.]+\)\s*</);
   ds.free();
 });
 

@@ -38,7 +38,7 @@ test("the Kaplan–Meier figure in words: its name, a sentence, and its numbers 
   const ds = full.Dataset.fromCsv(fixture("01_aml"), "aml.csv", {});
   const r = ds.kaplanMeier({ time: "time", event: "status", event_values: ["1"], group: "x", time_unit: "weeks" });
   const d = charts.kaplanMeierDescription(r.plot);
-  assert.equal(d.label, `${r.plot.title}: survival probability against ${r.plot.x_label}, 2 curves`);
+  assert.equal(d.label, `${r.plot.title || "Kaplan–Meier figure"}: ${r.plot.y_label.toLowerCase()} against ${r.plot.x_label}, 2 curves`);
   assert.match(d.text, /^Maintained: 11 at risk at the start, survival [0-9.]+ at time \d+; Nonmaintained: 12 at risk at the start/);
   assert.deepEqual(d.table.header.slice(1), ["Maintained: survival (CI)", "Maintained: at risk", "Nonmaintained: survival (CI)", "Nonmaintained: at risk"]);
   assert.equal(d.table.rows.length, r.plot.ticks.length);

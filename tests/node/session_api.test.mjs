@@ -53,8 +53,12 @@ test("the data export, the R script, the methods paragraph and the report", () =
   assert.ok(m.references.length >= 5);
   const html = ds.report(session);
   assert.match(html, /<h2>Statistical analysis<\/h2>/);
-  // Figures need a page to measure text; the page draws them (Node has none).
-  assert.ok(!html.includes("<svg"));
+  // Figures are scenes laid out with their own font metrics: drawn without
+  // a page, inline as SVG (the Kaplan–Meier curves, the Cox forest plot).
+  const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+  assert.equal(svgs.length, 2, "one figure per step");
+  assert.ok(svgs[0].replace(/\s+/g, " ").includes("Number at risk"), "the Kaplan–Meier figure with its table");
+  assert.ok(svgs[1].replace(/\s+/g, " ").includes("HR (95% CI)"), "the forest plot with its column");
   // Nothing to run and nothing to fetch (a reference may name a web address as text).
   assert.ok(!/<script|(src|href)\s*=\s*["']?https?:/i.test(html), "no script and no resource from another origin");
   // The report ran on a copy: the dataset is unchanged and still answers.

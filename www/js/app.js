@@ -3,6 +3,7 @@
 // in a worker (engine.js); figures are drawn by a second, small wasm module
 // loaded once the page is ready (charts.js); the steps, their map and the
 // focus after results are workflow.js's.
+import { figureOptions, exportButtons } from "./figure_options.js";
 import { Engine } from "./engine.js";
 import { charts } from "./charts.js";
 import { el, table, fillSelect, download, exportableTable } from "./dom.js";
@@ -24,6 +25,9 @@ const $ = (id) => document.getElementById(id);
 const engine = new Engine();
 const state = { summary: null, km: null, kmRequest: 0, columnTypes: {}, readOptions: {} };
 let workflow = null;
+// Figure options: part of each request (the saved analysis file).
+const kmFigure = figureOptions("km", "km", () => runKm());
+const flowFigure = figureOptions("flow", "flow", () => {});
 
 // The types a user can give a column; values are ReadOptions.column_types.
 const TYPE_CHOICES = [
@@ -250,7 +254,7 @@ function cohortRequest() {
     rules.require_confirmation = $("cohort-rule-require_confirmation").checked;
     rules.short_response = $("cohort-rule-short_response").value;
   }
-  return { columns, rules, unit: $("cohort-unit").value };
+  return { columns, rules, unit: $("cohort-unit").value, figure: flowFigure.value() };
 }
 
 async function runCohort() {
@@ -286,31 +290,18 @@ function showCohort(r) {
 }
 
 async function drawFlow() {
-  const { drawFlowChart, flowChartHeight } = await charts();
+  const { drawFlowChart } = await charts();
   const canvas = $("flow-canvas");
-  const ratio = window.devicePixelRatio || 1;
-  const shown = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const width = Math.max(shown, MIN_FIGURE_WIDTH);
-  const frame = { width: Math.round(width * ratio), height: 100, scale: ratio };
-  frame.height = flowChartHeight(state.cohort.flow_chart, frame);
-  canvas.style.width = `${shown}px`;
-  drawFlowChart(canvas, state.cohort.flow_chart, frame);
+  drawFigure(canvas, (c, frame) => drawFlowChart(c, state.cohort.flow_chart, frame), 900);
 }
 
-async function exportFlow(kind) {
-  const { drawFlowChart, flowChartSvg, flowChartHeight } = await charts();
-  const chart = state.cohort.flow_chart;
-  if (kind === "svg") {
-    const frame = { width: 860, height: 100, scale: 1 };
-    frame.height = flowChartHeight(chart, frame);
-    download(new Blob([flowChartSvg(chart, frame)], { type: "image/svg+xml" }), "flow-chart.svg");
-    return;
-  }
-  const frame = { width: 1720, height: 100, scale: 2 };
-  frame.height = flowChartHeight(chart, frame);
-  const canvas = document.createElement("canvas");
-  drawFlowChart(canvas, chart, frame);
-  canvas.toBlob((blob) => download(blob, "flow-chart.png"), "image/png");
+/** Draws a figure at the width of its card (at most `max` CSS px), sharp on any screen. */
+function drawFigure(canvas, draw, max) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.min(canvas.parentElement.clientWidth || max, max);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = "auto";
+  draw(canvas, { width: Math.round(width * ratio) });
 }
 
 // ---------- Kaplan–Meier ----------
@@ -398,6 +389,8 @@ function showLandmarkUnit() {
 
 function kmOptions() {
   const eventValues = [...$("km-event-values").querySelectorAll("input:checked")].map((i) => i.value);
+  const figure = kmFigure.value();
+  if ($("km-show-ci").checked && figure.ci === "none") figure.ci = "band";
   return {
     time: $("km-time").value,
     event: $("km-event").value,
@@ -414,6 +407,7 @@ function kmOptions() {
     trend: $("km-trend").checked,
     pairwise: $("km-pairwise").value || null,
     landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
+    figure,
     preset: state.preset ?? null,
     filter: sets.filterFor("km"),
   };
@@ -439,40 +433,14 @@ async function runKm() {
   }
 }
 
-// Below this width (CSS px) a figure is laid out as for this width and
-// shown smaller, like a picture: squeezed to a phone's width, the plot area
-// would vanish between the labels and the risk table.
-const MIN_FIGURE_WIDTH = 560;
-
-// The Kaplan–Meier figure needs less: at 560 its text shrank to 8 px on a
-// 390 px phone; at 480 it is 9–10 px and the plot keeps 290 px of width.
-const MIN_KM_WIDTH = 480;
-
-function canvasFrame(canvas) {
-  const ratio = window.devicePixelRatio || 1;
-  const shown = Math.min(canvas.parentElement.clientWidth || 860, 900);
-  const width = Math.max(shown, MIN_KM_WIDTH);
-  // Taller than 2:3 on a phone, where 2:3 left the curves 130 px high.
-  const height = Math.round(width * (shown < 600 ? 0.85 : 0.66));
-  canvas.style.width = `${shown}px`;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  return { width: canvas.width, height: canvas.height, scale: ratio };
-}
-
-function plotWithOptions(result) {
-  return { ...result.plot, show_ci: $("km-show-ci").checked };
-}
-
 async function showKm(result) {
   const { drawKaplanMeier, kaplanMeierDescription } = await charts();
   if (result !== state.km) return; // a newer result is on its way
   $("km-results").hidden = false;
   const canvas = $("km-canvas");
-  const plot = plotWithOptions(result);
-  drawKaplanMeier(canvas, plot, canvasFrame(canvas));
+  drawFigure(canvas, (c, frame) => drawKaplanMeier(c, result.plot, frame), 900);
   // The text alternative and the figure's numbers, worded in Rust.
-  const described = kaplanMeierDescription(plot);
+  const described = kaplanMeierDescription(result.plot);
   canvas.setAttribute("aria-label", described.label);
   $("km-figure-caption").textContent = described.text;
   $("km-figure-data").replaceChildren(exportableTable(described.table, "kaplan-meier-figure-data.csv", { name: "Kaplan–Meier figure data" }));
@@ -494,24 +462,10 @@ async function showKm(result) {
   if (!caption) {
     caption = el("p", { id: "km-caption", class: "figure-caption" });
     $("km-canvas").after(caption);
+    $("km-canvas").setAttribute("aria-describedby", "km-caption");
   }
   caption.textContent = result.plot.caption ?? "";
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
-}
-
-async function exportPng() {
-  const { drawKaplanMeier } = await charts();
-  const canvas = document.createElement("canvas");
-  canvas.width = 1720;
-  canvas.height = 1136;
-  drawKaplanMeier(canvas, plotWithOptions(state.km), { width: 1720, height: 1136, scale: 2 });
-  canvas.toBlob((blob) => download(blob, "kaplan-meier.png"), "image/png");
-}
-
-async function exportSvg() {
-  const { kaplanMeierSvg } = await charts();
-  const svg = kaplanMeierSvg(plotWithOptions(state.km), { width: 860, height: 568, scale: 1 });
-  download(new Blob([svg], { type: "image/svg+xml" }), "kaplan-meier.svg");
 }
 
 // ---------- wiring ----------
@@ -548,13 +502,22 @@ function wire() {
     $(id).addEventListener("change", runKm);
   }
   for (const id of ["km-time-unit", "km-display-unit"]) $(id).addEventListener("change", showLandmarkUnit);
-  $("km-show-ci").addEventListener("change", () => state.km && showKm(state.km));
+  $("km-show-ci").addEventListener("change", runKm);
+  $("km-form").after(kmFigure.element);
+  $("cohort-run").before(flowFigure.element);
+  const onError = (boxId) => (error) => showError(error, boxId);
+  $("km-png").parentElement.replaceChildren(...exportButtons({
+    getScene: async () => state.km && (await charts()).kaplanMeierScene(state.km.plot), dpi: () => kmFigure.value().output.dpi,
+    base: "kaplan-meier", download, onError: onError("km-error"), what: "Kaplan–Meier figure",
+    ids: { png: "km-png", tiff: "km-tiff", svg: "km-svg", pdf: "km-pdf" },
+  }));
+  $("flow-png").parentElement.replaceChildren(...exportButtons({
+    getScene: async () => state.cohort && (await charts()).flowChartScene(state.cohort.flow_chart), dpi: () => flowFigure.value().output.dpi,
+    base: "flow-chart", download, onError: onError("cohort-error"), what: "flow chart",
+    ids: { png: "flow-png", tiff: "flow-tiff", svg: "flow-svg", pdf: "flow-pdf" },
+  }));
   $("cohort-rule-set").addEventListener("change", showThresholds);
   $("cohort-run").addEventListener("click", runCohort);
-  $("flow-png").addEventListener("click", () => exportFlow("png"));
-  $("flow-svg").addEventListener("click", () => exportFlow("svg"));
-  $("km-png").addEventListener("click", exportPng);
-  $("km-svg").addEventListener("click", exportSvg);
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

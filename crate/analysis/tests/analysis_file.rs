@@ -2,6 +2,7 @@
 //! back to the same session; mistakes named by step and option; a file from a
 //! newer survcalc refused, never misread.
 
+use survcalc_analysis::plot::figure::{CiStyle, FigureOutput, FigureStyle, FlowFigure, KmFigure, LegendPosition, Palette, RiskTableLayout, SizePreset};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use survcalc_analysis::analyses::baseline::{BaselineRequest, VariableRequest};
@@ -45,6 +46,7 @@ fn session() -> AnalysisFile {
             },
             rules: ResistanceOptions { rule_set: RuleSet::EarlyProgression, ..ResistanceOptions::default() },
             unit: TimeUnit::Months,
+            figure: FlowFigure { title: Some("Patient selection".into()), ..FlowFigure::default() },
         }),
         AnalysisStep::Derive(DeriveRequest {
             name: "afp_400".into(),
@@ -61,6 +63,18 @@ fn session() -> AnalysisFile {
             times: vec![12.0, 24.0],
             rmst_tau: Some(24.0),
             pairwise: Some(PAdjust::Holm),
+            figure: KmFigure {
+                output: FigureOutput { preset: Some(SizePreset::SingleColumn), font_size: 7.0, dpi: 1200, ..FigureOutput::default() },
+                style: FigureStyle { palette: Palette::Greyscale, ..FigureStyle::default() },
+                group_labels: BTreeMap::from([("primary resistance".to_string(), "Primary".to_string())]),
+                group_order: vec!["durable response".into()],
+                x_breaks: Some(6.0),
+                median_lines: true,
+                ci: CiStyle::Lines,
+                risk_table: RiskTableLayout::Kmunicate,
+                legend: LegendPosition::Top,
+                ..KmFigure::default()
+            },
             filter: Some(Filter {
                 name: "High AFP".into(),
                 conditions: vec![Condition { column: "afp_400".into(), values: vec!["≥ 400".into()], ..Condition::default() }],

@@ -4,6 +4,7 @@
 //! be numbers, a value of the wrong kind is worded for a person, and a
 //! request written back reads as the same request.
 
+use survcalc_analysis::plot::figure::{CiStyle, EndpointName, FigureOutput, FigureStyle, FlowFigure, FontFamily, ForestFigure, KmFigure, LegendPosition, LengthUnit, LineTypes, Palette, RiskTableLayout, SizePreset, SurvivalScale};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -134,6 +135,41 @@ fn km_round_trip() {
         pairwise: Some(PAdjust::Bonferroni),
         landmark: Some(3.0),
         rmst_contrast: Some(vec!["B".into(), "A".into()]),
+        figure: KmFigure {
+            output: FigureOutput {
+                preset: Some(SizePreset::DoubleColumn),
+                width: Some(3.5),
+                height: Some(2.8),
+                unit: LengthUnit::In,
+                font_family: FontFamily::Helvetica,
+                font_size: 9.0,
+                dpi: 300,
+            },
+            style: FigureStyle {
+                palette: Palette::Lancet,
+                colours: vec!["#000000".into(), "#D55E00".into()],
+                line_types: Some(LineTypes::ByGroup),
+                line_width: 0.75,
+            },
+            title: Some("Figure S1".into()),
+            x_label: Some("Months".into()),
+            y_label: Some("Patients alive (%)".into()),
+            endpoint: Some(EndpointName::ProgressionFreeSurvival),
+            y_scale: SurvivalScale::Probability,
+            legend: LegendPosition::Right,
+            legend_title: Some("Arm".into()),
+            group_labels: BTreeMap::from([("A".to_string(), "Arm A".to_string())]),
+            group_order: vec!["B".into(), "A".into()],
+            x_breaks: Some(3.0),
+            x_ticks: vec![0.0, 6.0, 12.0],
+            x_max: Some(24.0),
+            median_lines: true,
+            ci: CiStyle::Band,
+            censor_marks: false,
+            risk_table: RiskTableLayout::AtRiskCensored,
+            show_p: false,
+            show_hr: false,
+        },
         filter: Some(a_filter()),
         median_ci: MedianCiMethod::Symmetric,
         preset: Some(Program::Spss),
@@ -155,7 +191,7 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split, filter, preset."), "{m}");
+    assert!(m.contains("time_split, figure, filter, preset."), "{m}");
 }
 
 #[test]
@@ -226,11 +262,26 @@ fn cox_round_trip() {
             name: Some("resistance".into()),
         }),
         time_split: Some(TimeSplitSpec { cuts: vec![90.0, 180.5], covariates: vec!["age".into()] }),
+        figure: forest_figure(),
         filter: Some(a_filter()),
         preset: Some(Program::Stata),
     };
     assert_round_trip(&r, COX);
     assert_round_trip(&CoxRequest::default(), COX);
+}
+
+/// A forest plot's options away from their defaults.
+fn forest_figure() -> ForestFigure {
+    ForestFigure {
+        output: FigureOutput { preset: Some(SizePreset::OneAndHalfColumn), font_size: 7.5, ..FigureOutput::default() },
+        style: FigureStyle { palette: Palette::Nejm, ..FigureStyle::default() },
+        title: Some("Figure 2".into()),
+        x_label: Some("Hazard ratio".into()),
+        row_labels: BTreeMap::from([("age".to_string(), "Age, per year".to_string())]),
+        favours: vec!["Favours A".into(), "Favours B".into()],
+        show_counts: false,
+        weight_squares: true,
+    }
 }
 
 // Model table
@@ -305,6 +356,7 @@ fn model_table_round_trip() {
         term_test: TermTest::Wald,
         conf_level: 0.99,
         decimals: 3,
+        figure: forest_figure(),
         filter: Some(a_filter()),
         preset: Some(Program::Prism),
     };
@@ -458,7 +510,7 @@ const CLASSIFY: &str = "classification";
 #[test]
 fn classify_misspelled_options_are_named_with_their_path() {
     let m = message::<CohortRequest>(json!({"rule": {}}), CLASSIFY);
-    assert_eq!(m, "Unknown option \"rule\" for classification; did you mean \"rules\"? Options: columns, rules, unit.");
+    assert_eq!(m, "Unknown option \"rule\" for classification; did you mean \"rules\"? Options: columns, rules, unit, figure.");
     let m = message::<CohortRequest>(json!({"columns": {"start": "d0", "deaht": "dod"}}), CLASSIFY);
     assert!(m.starts_with("Unknown option \"columns.deaht\" for classification; did you mean \"death\"? Options of \"columns\": patient_id,"), "{m}");
     let m = message::<CohortRequest>(json!({"rules": {"primary_min_exposure_week": 8}}), CLASSIFY);
@@ -501,6 +553,7 @@ fn classify_round_trip() {
             ..ResistanceOptions::default()
         },
         unit: TimeUnit::Days,
+        figure: FlowFigure { output: FigureOutput { width: Some(150.0), ..FigureOutput::default() }, title: Some("Selection".into()) },
     };
     assert_round_trip(&r, CLASSIFY);
     assert_round_trip(&CohortRequest::default(), CLASSIFY);

@@ -2,11 +2,10 @@
 //! layout): screened, an exclusion box to the right listing the reasons,
 //! analysed, then one box per group, and the rules in force as a footnote.
 
-use crate::{svg_text_at_canvas_size, wrap_text, Frame};
+use crate::paint::{Canvas, Paint, PathElement, Polygon, Rectangle};
+use crate::scene::{Anchor, Font, Rgb, Scene, VAlign};
+use crate::{wrap_text, Frame};
 pub use survcalc_analysis::plot::flow::{FlowChart, FlowCount};
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 fn count_text(c: &FlowCount) -> String {
     format!("(n = {})", c.count)
@@ -20,9 +19,9 @@ fn excluded(chart: &FlowChart) -> FlowCount {
 
 /// The height in the frame's pixels (scale included) that fits every box
 /// of `chart` at the frame's width (long labels wrap, so it depends on width).
-pub fn preferred_height(chart: &FlowChart, frame: &Frame) -> u32 {
-    let lay = Layout::new(chart, frame, frame.width as f64);
-    lay.height.ceil().clamp(1.0, 1e6) as u32
+pub fn preferred_height(chart: &FlowChart, frame: &Frame) -> f64 {
+    let lay = Layout::new(chart, frame, frame.width);
+    lay.height.clamp(1.0, 1e6)
 }
 
 fn capitalised(text: &str) -> String {
@@ -46,8 +45,8 @@ const ARROW_GAP: f64 = 20.0;
 const GROUP_GAP: f64 = 16.0;
 const BULLET_INDENT: f64 = 12.0;
 
-const BORDER: RGBColor = RGBColor(40, 40, 40);
-const MUTED: RGBColor = RGBColor(80, 80, 80);
+const BORDER: Rgb = Rgb(40, 40, 40);
+const MUTED: Rgb = Rgb(80, 80, 80);
 
 struct TextLine {
     text: String,
@@ -250,37 +249,31 @@ impl Layout {
     }
 }
 
-fn px(v: f64) -> i32 {
-    v.round() as i32
+fn px(v: f64) -> f64 {
+    v
 }
 
-pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &FlowChart,
-    frame: &Frame,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let (w, _) = root.dim_in_pixel();
-    let lay = Layout::new(chart, frame, w as f64);
+fn draw(root: &mut Scene, chart: &FlowChart, frame: &Frame) {
+    let w = root.width;
+    let lay = Layout::new(chart, frame, w);
     let s = lay.s;
-    let stroke = ((s).round() as u32).max(1);
+    let stroke = (0.8 * s).max(0.5);
 
-    if let Some(y) = lay.title_y {
-        let style = ("sans-serif", 17.0 * s, FontStyle::Bold).into_font().into_text_style(root);
-        root.draw_text(chart.title.trim(), &style.pos(Pos::new(HPos::Center, VPos::Top)), (px(w as f64 / 2.0), px(y)))?;
+    if let (Some(y), Some(title)) = (lay.title_y, chart_title(chart)) {
+        root.text_at(title, Font::bold(17.0 * s), Anchor::Middle, VAlign::Top, w / 2.0, y);
     }
     for b in &lay.boxes {
-        root.draw(&Rectangle::new([(px(b.x0), px(b.y0)), (px(b.x1), px(b.y1))], WHITE.filled()))?;
-        root.draw(&Rectangle::new([(px(b.x0), px(b.y0)), (px(b.x1), px(b.y1))], BORDER.stroke_width(stroke)))?;
+        root.draw(&Rectangle::new([(px(b.x0), px(b.y0)), (px(b.x1), px(b.y1))], Rgb::WHITE.filled()));
+        root.draw(&PathElement::new(
+            vec![(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1), (b.x0, b.y0)],
+            BORDER.stroke_width(stroke),
+        ));
         for l in &b.lines {
-            draw_line_of_text(root, l, FONT * s, &BLACK)?;
+            draw_line_of_text(root, l, FONT * s, Rgb::BLACK);
         }
     }
     for path in &lay.lines {
-        root.draw(&PathElement::new(
-            path.iter().map(|&(x, y)| (px(x), px(y))).collect::<Vec<_>>(),
-            BORDER.stroke_width(stroke),
-        ))?;
+        root.draw(&PathElement::new(path.clone(), BORDER.stroke_width(stroke)));
     }
     let head_len = 8.0 * s;
     let head_half = 4.5 * s;
@@ -295,46 +288,45 @@ pub fn draw<DB: DrawingBackend>(
         }
         let (ux, uy) = (dx / len, dy / len);
         let base = (tip.0 - ux * head_len, tip.1 - uy * head_len);
-        let mut shaft: Vec<(i32, i32)> = path[..path.len() - 1].iter().map(|&(x, y)| (px(x), px(y))).collect();
-        shaft.push((px(base.0), px(base.1)));
-        root.draw(&PathElement::new(shaft, BORDER.stroke_width(stroke)))?;
+        let mut shaft: Vec<(f64, f64)> = path[..path.len() - 1].to_vec();
+        shaft.push(base);
+        root.draw(&PathElement::new(shaft, BORDER.stroke_width(stroke)));
         root.draw(&Polygon::new(
-            vec![
-                (px(tip.0), px(tip.1)),
-                (px(base.0 - uy * head_half), px(base.1 + ux * head_half)),
-                (px(base.0 + uy * head_half), px(base.1 - ux * head_half)),
-            ],
+            vec![tip, (base.0 - uy * head_half, base.1 + ux * head_half), (base.0 + uy * head_half, base.1 - ux * head_half)],
             BORDER.filled(),
-        ))?;
+        ));
     }
     for l in &lay.notes {
-        draw_line_of_text(root, l, NOTE_FONT * s, &MUTED)?;
+        draw_line_of_text(root, l, NOTE_FONT * s, MUTED);
     }
-    root.present()
 }
 
-fn draw_line_of_text<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    line: &TextLine,
-    size: f64,
-    colour: &RGBColor,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let font =
-        if line.bold { ("sans-serif", size, FontStyle::Bold).into_font() } else { ("sans-serif", size).into_font() };
-    let hpos = if line.centred { HPos::Center } else { HPos::Left };
-    let style = font.into_text_style(root).color(colour).pos(Pos::new(hpos, VPos::Center));
-    root.draw_text(&line.text, &style, (px(line.x), px(line.y)))
+fn draw_line_of_text(root: &mut Scene, line: &TextLine, size: f64, colour: Rgb) {
+    let font = if line.bold { Font::bold(size) } else { Font::regular(size) }.colour(colour);
+    let anchor = if line.centred { Anchor::Middle } else { Anchor::Start };
+    root.text_at(&line.text, font, anchor, VAlign::Middle, px(line.x), px(line.y));
 }
 
-/// The figure as an SVG document (for export and for tests).
-pub fn to_svg(chart: &FlowChart, frame: &Frame) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let backend = SVGBackend::with_string(&mut out, (frame.width.max(1), frame.height.max(1)));
-        let root = backend.into_drawing_area();
-        draw(&root, chart, frame).map_err(|e| format!("could not draw the flow chart: {e}"))?;
+/// The chart's title: the figure option's, else none.
+fn chart_title(chart: &FlowChart) -> Option<&str> {
+    Some(chart.title.trim()).filter(|t| !t.is_empty())
+}
+
+/// The figure as a scene at its print size (natural height unless set).
+pub fn scene(chart: &FlowChart) -> Scene {
+    let mut frame = Frame::of(&chart.print);
+    if frame.height <= 0.0 {
+        frame.height = preferred_height(chart, &frame);
     }
-    Ok(svg_text_at_canvas_size(&out))
+    let mut scene = Scene::new(frame.width, frame.height, chart.print.font_family.css());
+    scene.title = chart_title(chart).unwrap_or("Flow chart of patient selection").to_string();
+    draw(&mut scene, chart, &frame);
+    scene
+}
+
+/// The figure as an SVG document at its print size.
+pub fn to_svg(chart: &FlowChart) -> String {
+    crate::scene::to_svg(&scene(chart))
 }
 
 #[cfg(test)]
@@ -365,6 +357,7 @@ mod tests {
             notes: vec![
                 "SITC rules: exposure >= 6 weeks; primary resistance = progression as best response or after stable disease < 6 months; secondary resistance = progression after response or stable disease >= 6 months.".into(),
             ],
+            print: Default::default(),
         }
     }
 
@@ -374,8 +367,20 @@ mod tests {
         text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
     }
 
-    fn frame_for(chart: &FlowChart, width: u32, scale: f64) -> Frame {
-        let mut frame = Frame { width, height: 100, scale };
+    /// Arrow heads: the chart's only filled shapes in the border colour.
+    fn arrow_heads(svg: &str) -> usize {
+        svg.matches(&format!("fill=\"{}\"", BORDER.hex())).count()
+    }
+
+    fn svg_at(chart: &FlowChart, width: f64, scale: f64) -> String {
+        let frame = frame_for(chart, width, scale);
+        let mut scene = Scene::new(frame.width, frame.height, "Arial");
+        draw(&mut scene, chart, &frame);
+        crate::scene::to_svg(&scene)
+    }
+
+    fn frame_for(chart: &FlowChart, width: f64, scale: f64) -> Frame {
+        let mut frame = Frame { width, height: 100.0, scale };
         frame.height = preferred_height(chart, &frame);
         frame
     }
@@ -383,7 +388,7 @@ mod tests {
     #[test]
     fn svg_has_every_box_with_its_count() {
         let chart = example();
-        let svg = to_svg(&chart, &frame_for(&chart, 860, 1.0)).unwrap();
+        let svg = svg_at(&chart, 860.0, 1.0);
         assert!(svg.starts_with("<svg"));
         let svg = flat(&svg);
         for text in [
@@ -404,14 +409,14 @@ mod tests {
         }
         assert!(!svg.contains("NaN"));
         // Screened to analysed, to the exclusions, and one into each group.
-        assert_eq!(svg.matches("<polygon").count(), 5);
+        assert_eq!(arrow_heads(&svg), 5);
     }
 
     #[test]
     fn boxes_do_not_overlap_and_text_fits_inside() {
         for (width, scale) in [(860, 1.0), (600, 1.0), (1200, 2.0), (420, 1.0)] {
             let chart = example();
-            let frame = frame_for(&chart, width, scale);
+            let frame = frame_for(&chart, width as f64, scale);
             let lay = Layout::new(&chart, &frame, frame.width as f64);
             for (i, a) in lay.boxes.iter().enumerate() {
                 for b in &lay.boxes[i + 1..] {
@@ -434,10 +439,10 @@ mod tests {
     #[test]
     fn long_labels_wrap_and_the_chart_grows() {
         let chart = example();
-        let wide = preferred_height(&chart, &Frame { width: 1400, height: 0, scale: 1.0 });
-        let narrow = preferred_height(&chart, &Frame { width: 500, height: 0, scale: 1.0 });
+        let wide = preferred_height(&chart, &Frame { width: 1400 as f64, height: 0 as f64, scale: 1.0 });
+        let narrow = preferred_height(&chart, &Frame { width: 500 as f64, height: 0 as f64, scale: 1.0 });
         assert!(narrow > wide, "{narrow} <= {wide}");
-        let retina = preferred_height(&chart, &Frame { width: 2800, height: 0, scale: 2.0 });
+        let retina = preferred_height(&chart, &Frame { width: 2800 as f64, height: 0 as f64, scale: 2.0 });
         assert!((retina as i64 - 2 * wide as i64).abs() <= 2, "{retina} vs 2 x {wide}");
     }
 
@@ -447,14 +452,16 @@ mod tests {
         chart.exclusions.clear();
         chart.groups.truncate(1);
         chart.notes.clear();
-        let svg = flat(&to_svg(&chart, &frame_for(&chart, 860, 1.0)).unwrap());
+        let svg = flat(&svg_at(&chart, 860.0, 1.0));
         assert!(!svg.contains("Excluded"));
         assert!(svg.contains("Primary resistance (n = 229)"));
-        assert_eq!(svg.matches("<polygon").count(), 2);
+        assert_eq!(arrow_heads(&svg), 2);
 
         let empty = FlowChart::default();
-        for frame in [Frame::default(), Frame { width: 0, height: 0, scale: f64::NAN }] {
-            let svg = to_svg(&empty, &frame).unwrap();
+        for frame in [Frame::of(&Default::default()), Frame { width: 0.0, height: 0.0, scale: f64::NAN }] {
+            let mut scene = Scene::new(frame.width.max(1.0), frame.height.max(1.0), "Arial");
+            draw(&mut scene, &empty, &frame);
+            let svg = crate::scene::to_svg(&scene);
             assert!(svg.starts_with("<svg") && !svg.contains("NaN"));
         }
     }
@@ -462,8 +469,6 @@ mod tests {
     #[test]
     fn example_svg_for_review() {
         let chart = example();
-        if let Ok(svg) = to_svg(&chart, &frame_for(&chart, 860, 1.0)) {
-            let _ = std::fs::write(std::env::temp_dir().join("flow_example.svg"), svg);
-        }
+        let _ = std::fs::write(std::env::temp_dir().join("flow_example.svg"), to_svg(&chart));
     }
 }

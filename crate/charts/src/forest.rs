@@ -7,11 +7,10 @@
 //! studies being pooled, so sizing them by 1/SE (a meta-analysis weight)
 //! would only draw the eye to the precise, not the important, terms.
 
-use crate::{series_colour, svg_text_at_canvas_size, text_width, tick_label, truncate_text, Frame};
+use crate::paint::{Canvas, Paint, PathElement, Polygon, Rectangle};
+use crate::scene::{Anchor, Caption, Font, Rgb, Scene, VAlign};
+use crate::{text_width, tick_label, truncate_text, Frame};
 pub use survcalc_analysis::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Limits beyond these are drawn as arrows: a CI of 0.001–5000 (near
 /// separation) must not squeeze every other row into a sliver.
@@ -30,10 +29,10 @@ const TICK_SETS: [&[f64]; 4] = [
 const MAX_TICKS: usize = 9;
 
 /// Colour of the dashed line of no effect (tests find it by colour).
-pub const REFERENCE_LINE: RGBColor = RGBColor(96, 96, 96);
-const GRID: RGBColor = RGBColor(228, 228, 228);
-const STRIPE: RGBColor = RGBColor(246, 246, 246);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub const REFERENCE_LINE: Rgb = Rgb(96, 96, 96);
+const GRID: Rgb = Rgb(228, 228, 228);
+const STRIPE: Rgb = Rgb(246, 246, 246);
+const MUTED: Rgb = Rgb(90, 90, 90);
 
 // Sizes in CSS pixels (multiplied by the frame's scale).
 const MARGIN: f64 = 12.0;
@@ -76,17 +75,44 @@ fn column_header(plot: &ForestPlot) -> String {
     }
 }
 
-/// The height in the frame's pixels (scale included) that shows every
-/// row at its natural height at the frame's width (long labels wrap, so
-/// it depends on the width); the page sizes the canvas with it.
-pub fn preferred_height(plot: &ForestPlot, frame: &Frame) -> u32 {
+/// The height (points) that shows every row at its natural height at the
+/// frame's width (long labels wrap, so it depends on the width).
+pub fn preferred_height(plot: &ForestPlot, frame: &Frame) -> f64 {
     let s = frame.safe_scale();
     let h = if has_content(plot) {
-        Layout::new(plot, frame, frame.width as f64, None).height
+        Layout::new(plot, frame, frame.width, None).height
     } else {
         (2.0 * MARGIN + TITLE_H + 3.0 * ROW_H) * s
     };
-    h.ceil().clamp(1.0, 1e6) as u32
+    h.clamp(1.0, 1e6)
+}
+
+/// Size factors of the squares by row (keyed by the row's top) and panel:
+/// area proportional to the inverse variance of the log estimate (read off
+/// its 95% CI), the most precise row at 1.5 times the plain size and none
+/// smaller than half of it.
+fn square_scales(plot: &ForestPlot, lay: &Layout) -> std::collections::HashMap<(u64, usize), f64> {
+    let mut out = std::collections::HashMap::new();
+    if !plot.weight_squares {
+        return out;
+    }
+    let mut weights = Vec::new();
+    for (row, r) in plot.rows.iter().zip(&lay.rows) {
+        for (p, e) in row.estimates.iter().enumerate() {
+            let Some(e) = e else { continue };
+            if let (Some(l), Some(u)) = (positive(e.lower), positive(e.upper)) {
+                let se = (u.ln() - l.ln()) / (2.0 * 1.959963984540054);
+                if se > 0.0 && se.is_finite() {
+                    weights.push(((r.top.to_bits(), p), 1.0 / (se * se)));
+                }
+            }
+        }
+    }
+    let max = weights.iter().map(|(_, w)| *w).fold(0.0, f64::max);
+    for (key, w) in weights {
+        out.insert(key, (1.5 * (w / max).sqrt()).max(0.5));
+    }
+    out
 }
 
 /// The axis range: every finite estimate and limit inside
@@ -162,7 +188,7 @@ struct Layout {
     log_lo: f64,
     log_hi: f64,
     panels: Vec<PanelLayout>,
-    /// Left edges of the count columns.
+    /// Right edges of the count columns.
     count_x: Vec<f64>,
 }
 
@@ -172,6 +198,8 @@ const LABEL_MIN: f64 = 90.0;
 const PLOT_MIN: f64 = 120.0;
 const MAX_LABEL_LINES: usize = 3;
 const LABEL_LINE_H: f64 = 16.0;
+/// Room for the "favours" labels under the axis title.
+const FAVOURS_H: f64 = 20.0;
 /// Bold runs about 8% wider than the plain-text estimate.
 const BOLD_WIDTH: f64 = 1.08;
 
@@ -180,7 +208,7 @@ struct Columns {
     label_need: f64,
     /// Per panel: the "OR (95% CI)" and p columns.
     text: Vec<(f64, f64)>,
-    /// Widths of the count columns (n, events) after the labels.
+    /// Widths of the count columns (n, events), right after the labels.
     counts: Vec<f64>,
     /// Everything but the label column and the plots.
     fixed: f64,
@@ -220,12 +248,17 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
         .iter()
         .enumerate()
         .map(|(k, header)| {
-            let cells = plot.rows.iter().filter_map(|r| r.counts.get(k)).map(|c| tw(c)).fold(0.0, f64::max);
-            cells.max(tw(header) * BOLD_WIDTH) + 14.0 * s
+            let widest = plot
+                .rows
+                .iter()
+                .filter_map(|r| r.counts.get(k))
+                .map(|c| tw(c))
+                .fold(tw(header) * BOLD_WIDTH, f64::max);
+            widest + GAP_TEXT * s
         })
         .collect();
-    let fixed = counts.iter().sum::<f64>()
-        + text.iter().map(|(c, p)| GAP_TEXT * s + c + p).sum::<f64>()
+    let fixed = text.iter().map(|(c, p)| GAP_TEXT * s + c + p).sum::<f64>()
+        + counts.iter().sum::<f64>()
         + GAP_PANELS * s * (n as f64 - 1.0)
         + GAP_LABEL * s
         + 2.0 * MARGIN * s;
@@ -269,7 +302,9 @@ impl Layout {
         let n = plot.panels.len().max(1) as f64;
         let natural = columns(plot, s0);
         let needed = natural.fixed + natural.label_need.min(LABEL_MAX_PREFERRED * s0) + n * PLOT_MIN * s0;
-        let fit = if needed > 0.0 && width.is_finite() { (width / needed).clamp(0.6, 1.0) } else { 1.0 };
+        // Text never shrinks below 6 pt (13 design units are the body text).
+        let floor = (6.0 / (LABEL_FONT * s0)).clamp(0.6, 1.0);
+        let fit = if needed > 0.0 && width.is_finite() { (width / needed).clamp(floor, 1.0) } else { 1.0 };
         let s = s0 * fit;
         let cols = if fit < 1.0 { columns(plot, s) } else { natural };
 
@@ -282,10 +317,11 @@ impl Layout {
 
         let mut panels = Vec::with_capacity(cols.text.len());
         let mut x = MARGIN * s + label_w + GAP_LABEL * s;
+        // Count columns, right-aligned at these x.
         let mut count_x = Vec::with_capacity(cols.counts.len());
         for w in &cols.counts {
-            count_x.push(x);
             x += w;
+            count_x.push(x - GAP_TEXT * s / 2.0);
         }
         for (ci_w, p_w) in &cols.text {
             let plot_x0 = x;
@@ -355,7 +391,7 @@ impl Layout {
             rows_top,
             rows,
             axis_y,
-            height: axis_y + (AXIS_H + MARGIN) * s,
+            height: axis_y + (AXIS_H + MARGIN + if plot.favours.is_empty() { 0.0 } else { FAVOURS_H }) * s,
             ticks,
             log_lo,
             log_hi,
@@ -409,8 +445,8 @@ impl Layout {
     }
 }
 
-fn px(v: f64) -> i32 {
-    v.round() as i32
+fn px(v: f64) -> f64 {
+    v
 }
 
 /// Where the interval and the square of one estimate go, after clipping to
@@ -439,44 +475,36 @@ fn interval(e: &ForestEstimate, lo: f64, hi: f64) -> Option<Interval> {
     })
 }
 
-pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    plot: &ForestPlot,
-    frame: &Frame,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let (w, h) = root.dim_in_pixel();
+fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
+    let (w, h) = (root.width, root.height);
     let lay = has_content(plot).then(|| Layout::new(plot, frame, w as f64, Some(h as f64)));
     let s = lay.as_ref().map_or(frame.safe_scale(), |l| l.s);
-    let font = |size: f64| ("sans-serif", size * s).into_font();
-    let bold = |size: f64| ("sans-serif", size * s, FontStyle::Bold).into_font();
-    let text_at = |text: &str, style: TextStyle, hpos: HPos, vpos: VPos, x: f64, y: f64| {
-        root.draw_text(text, &style.pos(Pos::new(hpos, vpos)), (px(x), px(y)))
-    };
-
+    let font = |size: f64| Font::regular(size * s);
+    let bold = |size: f64| Font::bold(size * s);
+    
     if present(&plot.title) {
-        text_at(
+        root.text_at(
             &plot.title,
-            bold(TITLE_FONT).into_text_style(root),
-            HPos::Center,
-            VPos::Top,
+            bold(TITLE_FONT),
+            Anchor::Middle,
+            VAlign::Top,
             w as f64 / 2.0,
             MARGIN * s,
-        )?;
+        );
     }
     let Some(lay) = lay else {
         let msg = if plot.panels.is_empty() { "No model to plot." } else { "No model terms to plot." };
-        text_at(
+        root.text_at(
             msg,
-            font(LABEL_FONT).into_text_style(root).color(&MUTED),
-            HPos::Center,
-            VPos::Center,
+            font(LABEL_FONT).colour(MUTED),
+            Anchor::Middle,
+            VAlign::Middle,
             w as f64 / 2.0,
             h as f64 / 2.0,
-        )?;
-        return root.present();
+        );
+        return;
     };
-    let line_w = |css: f64| ((css * s).round() as u32).max(1);
+    let line_w = |css: f64| (css * s).max(0.25);
     let full_left = lay.label_x;
     let full_right = lay.panels.last().map_or(lay.width - MARGIN * s, |p| p.right);
 
@@ -485,44 +513,44 @@ pub fn draw<DB: DrawingBackend>(
         root.draw(&Rectangle::new(
             [(px(full_left), px(r.top)), (px(full_right), px(r.top + r.height))],
             STRIPE.filled(),
-        ))?;
+        ));
     }
 
     // Panel titles with a spanner rule, then column headers and a rule.
     for (panel, layout) in plot.panels.iter().zip(&lay.panels) {
         if let (Some(y), true) = (lay.panel_title_y, present(&panel.title)) {
             let centre = (layout.plot_x0 + layout.right) / 2.0;
-            text_at(&panel.title, bold(14.0).into_text_style(root), HPos::Center, VPos::Top, centre, y + 2.0 * s)?;
+            root.text_at(&panel.title, bold(14.0), Anchor::Middle, VAlign::Top, centre, y + 2.0 * s);
             let rule_y = px(y + PANEL_TITLE_H * s - 2.0 * s);
             root.draw(&PathElement::new(
                 vec![(px(layout.plot_x0), rule_y), (px(layout.right), rule_y)],
-                BLACK.stroke_width(line_w(1.0)),
-            ))?;
+                Rgb::BLACK.stroke_width(line_w(1.0)),
+            ));
         }
         let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
-        text_at(
+        root.text_at(
             &column_header(plot),
-            bold(LABEL_FONT).into_text_style(root),
-            HPos::Left,
-            VPos::Center,
+            bold(LABEL_FONT),
+            Anchor::Start,
+            VAlign::Middle,
             layout.ci_x,
             header_centre,
-        )?;
-        text_at(&p_header(plot), bold(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, layout.p_x, header_centre)?;
+        );
+        root.text_at(&p_header(plot), bold(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, header_centre);
     }
-    for (header, x) in plot.count_columns.iter().zip(&lay.count_x) {
-        let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
-        text_at(header, bold(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, *x, header_centre)?;
+    let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
+    for (label, x) in plot.count_columns.iter().zip(&lay.count_x) {
+        root.text_at(label, bold(LABEL_FONT), Anchor::End, VAlign::Middle, *x, header_centre);
     }
     let rule_y = px(lay.rows_top);
     root.draw(&PathElement::new(
         vec![(px(full_left), rule_y), (px(full_right), rule_y)],
-        BLACK.stroke_width(line_w(1.0)),
-    ))?;
+        Rgb::BLACK.stroke_width(line_w(1.0)),
+    ));
 
     let lo = lay.ticks.first().copied().unwrap_or(AXIS_MIN);
     let hi = lay.ticks.last().copied().unwrap_or(AXIS_MAX);
-    let colour = series_colour(0);
+    let colour = Rgb::from_hex(&plot.style.colour);
     for layout in &lay.panels {
         // Gridlines, the line of no effect, the axis.
         for t in &lay.ticks {
@@ -531,7 +559,7 @@ pub fn draw<DB: DrawingBackend>(
                 root.draw(&PathElement::new(
                     vec![(x, px(lay.rows_top)), (x, px(lay.axis_y))],
                     GRID.stroke_width(line_w(1.0)),
-                ))?;
+                ));
             }
         }
         let x1 = px(lay.x_of(layout, 1.0));
@@ -539,43 +567,53 @@ pub fn draw<DB: DrawingBackend>(
         let mut y = lay.rows_top;
         while y < lay.axis_y {
             let end = (y + dash).min(lay.axis_y);
-            root.draw(&PathElement::new(vec![(x1, px(y)), (x1, px(end))], REFERENCE_LINE.stroke_width(line_w(1.0))))?;
+            root.draw(&PathElement::new(vec![(x1, px(y)), (x1, px(end))], REFERENCE_LINE.stroke_width(line_w(1.0))));
             y += dash + gap;
         }
         let axis_y = px(lay.axis_y);
         root.draw(&PathElement::new(
             vec![(px(layout.plot_x0), axis_y), (px(layout.plot_x1), axis_y)],
-            BLACK.stroke_width(line_w(1.0)),
-        ))?;
+            Rgb::BLACK.stroke_width(line_w(1.0)),
+        ));
         for (t, show) in lay.ticks.iter().zip(lay.visible_tick_labels(layout)) {
             let x = px(lay.x_of(layout, *t));
             root.draw(&PathElement::new(
                 vec![(x, axis_y), (x, axis_y + px(5.0 * s))],
-                BLACK.stroke_width(line_w(1.0)),
-            ))?;
+                Rgb::BLACK.stroke_width(line_w(1.0)),
+            ));
             if show {
-                text_at(
+                root.text_at(
                     &tick_label(*t),
-                    font(LABEL_FONT).into_text_style(root),
-                    HPos::Center,
-                    VPos::Top,
-                    x as f64,
+                    font(LABEL_FONT),
+                    Anchor::Middle,
+                    VAlign::Top,
+                    x,
                     lay.axis_y + 8.0 * s,
-                )?;
+                );
             }
         }
         let centre = (layout.plot_x0 + layout.plot_x1) / 2.0;
-        text_at(
+        if let [left, right] = plot.favours.as_slice() {
+            let x1 = lay.x_of(layout, 1.0);
+            let y = lay.axis_y + (27.0 + FAVOURS_H) * s;
+            let room = |from: f64, to: f64| (to - from - 4.0 * s).max(10.0 * s);
+            let left = truncate_text(left, room(layout.plot_x0 - 20.0 * s, x1), LABEL_FONT * s);
+            let right = truncate_text(right, room(x1, layout.plot_x1 + 20.0 * s), LABEL_FONT * s);
+            root.text_at(&left, font(LABEL_FONT).colour(MUTED), Anchor::End, VAlign::Top, x1 - 4.0 * s, y);
+            root.text_at(&right, font(LABEL_FONT).colour(MUTED), Anchor::Start, VAlign::Top, x1 + 4.0 * s, y);
+        }
+        root.text_at(
             &plot.estimate_label,
-            font(14.0).into_text_style(root),
-            HPos::Center,
-            VPos::Top,
+            font(14.0),
+            Anchor::Middle,
+            VAlign::Top,
             centre,
             lay.axis_y + 27.0 * s,
-        )?;
+        );
     }
 
     let half = 4.5 * s;
+    let weights = square_scales(plot, &lay);
     let head_len = 7.0 * s;
     let head_half = 4.0 * s;
     for (row, r) in plot.rows.iter().zip(&lay.rows) {
@@ -584,37 +622,37 @@ pub fn draw<DB: DrawingBackend>(
         let first_line = y - (r.lines.len() as f64 - 1.0) * LABEL_LINE_H * s / 2.0;
         for (k, line) in r.lines.iter().enumerate() {
             let style = if row.is_header { bold(LABEL_FONT) } else { font(LABEL_FONT) };
-            text_at(
+            root.text_at(
                 line,
-                style.into_text_style(root),
-                HPos::Left,
-                VPos::Center,
+                style,
+                Anchor::Start,
+                VAlign::Middle,
                 x,
                 first_line + k as f64 * LABEL_LINE_H * s,
-            )?;
+            );
         }
 
-        for (cell, cx) in row.counts.iter().zip(&lay.count_x) {
-            text_at(cell, font(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, *cx, y)?;
+        for (cell, x) in row.counts.iter().zip(&lay.count_x) {
+            root.text_at(cell, font(LABEL_FONT), Anchor::End, VAlign::Middle, *x, y);
         }
         for (p, layout) in lay.panels.iter().enumerate() {
             if row.is_reference {
-                text_at(
+                root.text_at(
                     "reference",
-                    font(LABEL_FONT).into_text_style(root).color(&MUTED),
-                    HPos::Left,
-                    VPos::Center,
+                    font(LABEL_FONT).colour(MUTED),
+                    Anchor::Start,
+                    VAlign::Middle,
                     layout.ci_x,
                     y,
-                )?;
+                );
                 continue;
             }
             let Some(Some(e)) = row.estimates.get(p) else { continue };
             if present(&e.text) {
-                text_at(&e.text, font(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, layout.ci_x, y)?;
+                root.text_at(&e.text, font(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.ci_x, y);
             }
             if present(&e.p_text) {
-                text_at(&e.p_text, font(LABEL_FONT).into_text_style(root), HPos::Left, VPos::Center, layout.p_x, y)?;
+                root.text_at(&e.p_text, font(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, y);
             }
             let Some(iv) = interval(e, lo, hi) else { continue };
             let yi = px(y);
@@ -629,7 +667,7 @@ pub fn draw<DB: DrawingBackend>(
                         (px(tip + head_len), px(y + head_half)),
                     ],
                     colour.filled(),
-                ))?;
+                ));
                 from = tip + head_len - 1.0;
             }
             if iv.arrow_right {
@@ -641,33 +679,48 @@ pub fn draw<DB: DrawingBackend>(
                         (px(tip - head_len), px(y + head_half)),
                     ],
                     colour.filled(),
-                ))?;
+                ));
                 to = tip - head_len + 1.0;
             }
             if to > from {
-                root.draw(&PathElement::new(vec![(px(from), yi), (px(to), yi)], colour.stroke_width(line_w(1.5))))?;
+                root.draw(&PathElement::new(vec![(px(from), yi), (px(to), yi)], colour.stroke_width(line_w(1.5))));
             }
             if let Some(est) = iv.square {
                 let cx = lay.x_of(layout, est);
+                let half = weights.get(&(r.top.to_bits(), p)).map_or(half, |w| half * w);
                 root.draw(&Rectangle::new(
                     [(px(cx - half), px(y - half)), (px(cx + half), px(y + half))],
                     colour.filled(),
-                ))?;
+                ));
             }
         }
     }
-    root.present()
 }
 
-/// The figure as an SVG document (for export and for tests).
-pub fn to_svg(plot: &ForestPlot, frame: &Frame) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let backend = SVGBackend::with_string(&mut out, (frame.width.max(1), frame.height.max(1)));
-        let root = backend.into_drawing_area();
-        draw(&root, plot, frame).map_err(|e| format!("could not draw the forest plot: {e}"))?;
+/// The figure as a scene at its print size (natural height unless set).
+pub fn scene(plot: &ForestPlot) -> Scene {
+    let mut frame = Frame::of(&plot.print);
+    if frame.height <= 0.0 {
+        frame.height = preferred_height(plot, &frame);
     }
-    Ok(svg_text_at_canvas_size(&out))
+    let s = frame.safe_scale();
+    let caption = Caption::new(plot.caption.as_deref(), frame.width, Font::regular(LABEL_FONT * s), MARGIN * s);
+    // A height that was asked for includes the caption.
+    let figure_height = if plot.print.height.is_some_and(|h| h.is_finite() && h > 0.0) {
+        (frame.height - caption.height()).max(frame.height / 2.0)
+    } else {
+        frame.height
+    };
+    let mut scene = Scene::new(frame.width, figure_height, plot.print.font_family.css());
+    scene.title = if present(&plot.title) { plot.title.clone() } else { format!("Forest plot: {}", plot.estimate_label) };
+    draw(&mut scene, plot, &frame);
+    caption.append_to(&mut scene);
+    scene
+}
+
+/// The figure as an SVG document at its print size.
+pub fn to_svg(plot: &ForestPlot) -> String {
+    crate::scene::to_svg(&scene(plot))
 }
 
 #[cfg(test)]
@@ -686,7 +739,7 @@ mod tests {
     }
 
     fn row(label: &str, indent: bool, estimates: Vec<Option<ForestEstimate>>) -> ForestRow {
-        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: Vec::new() }
+        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: vec!["120".into(), "41".into()] }
     }
 
     pub(crate) fn example() -> ForestPlot {
@@ -696,6 +749,11 @@ mod tests {
             estimate_label: "Odds ratio".into(),
             column_label: String::new(),
             panels: vec![ForestPanel { title: "Univariate".into() }, ForestPanel { title: "Multivariable".into() }],
+            count_columns: vec!["n".into(), "Cases".into()],
+            favours: vec!["Lower odds".into(), "Higher odds".into()],
+            weight_squares: false,
+            style: Default::default(),
+            print: Default::default(),
             rows: vec![
                 row(
                     "Age, per 10 years",
@@ -745,19 +803,42 @@ mod tests {
         svg.lines().map(str::trim).collect()
     }
 
+    fn svg_fitted(plot: &ForestPlot) -> String {
+        let frame = fitted(plot);
+        let mut scene = Scene::new(frame.width, frame.height, "Arial");
+        draw(&mut scene, plot, &frame);
+        crate::scene::to_svg(&scene)
+    }
+
+    /// Arrow heads: the only filled triangles (plotters-svg's polygons of three points).
+    fn arrow_heads(svg: &str) -> usize {
+        svg.lines()
+            .filter(|l| l.starts_with("<polygon"))
+            .filter_map(|l| l.split("points=\"").nth(1)?.split('"').next())
+            .filter(|points| points.split_whitespace().count() == 3)
+            .count()
+    }
+
     fn fitted(plot: &ForestPlot) -> Frame {
-        let mut frame = Frame { width: 1000, height: 0, scale: 1.0 };
+        let mut frame = Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 };
         frame.height = preferred_height(plot, &frame);
         frame
     }
 
-    /// Distinct x positions of the dashed line of no effect.
+    /// Distinct x positions of the dashed line of no effect (drawn as its
+    /// dashes: plotters-svg lines, or polylines where a dash turns a corner).
     fn reference_lines(svg: &str) -> Vec<String> {
         let colour = format!("stroke=\"#{:02X}{:02X}{:02X}\"", REFERENCE_LINE.0, REFERENCE_LINE.1, REFERENCE_LINE.2);
         let mut xs: Vec<String> = svg
             .lines()
-            .filter(|l| l.contains("<polyline") && l.to_uppercase().contains(&colour.to_uppercase()))
-            .filter_map(|l| l.split("points=\"").nth(1)?.split(',').next().map(str::to_string))
+            .filter(|l| l.to_uppercase().contains(&colour.to_uppercase()))
+            .filter_map(|l| {
+                if l.starts_with("<line") {
+                    l.split("x1=\"").nth(1)?.split('"').next().map(str::to_string)
+                } else {
+                    l.split("points=\"").nth(1)?.split(',').next().map(str::to_string)
+                }
+            })
             .collect();
         xs.sort();
         xs.dedup();
@@ -767,7 +848,7 @@ mod tests {
     #[test]
     fn svg_has_every_label_and_number() {
         let plot = example();
-        let svg = to_svg(&plot, &fitted(&plot)).unwrap();
+        let svg = svg_fitted(&plot);
         assert!(svg.starts_with("<svg"));
         let svg = flat(&svg);
         let mut expected: Vec<String> = vec![
@@ -798,9 +879,9 @@ mod tests {
     #[test]
     fn an_unbounded_limit_is_drawn_as_an_arrow() {
         let plot = example();
-        let svg = to_svg(&plot, &fitted(&plot)).unwrap();
+        let svg = svg_fitted(&plot);
         // The only arrow: ALBI's multivariable upper limit (None = infinite).
-        assert_eq!(svg.matches("<polygon").count(), 1);
+        assert_eq!(arrow_heads(&svg), 1);
 
         let mut plot = example();
         plot.panels.truncate(1);
@@ -824,21 +905,21 @@ mod tests {
                 vec![Some(ForestEstimate { estimate: Some(f64::NAN), ..Default::default() })],
             ),
         ];
-        let svg = to_svg(&plot, &fitted(&plot)).unwrap();
+        let svg = svg_fitted(&plot);
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "non-finite value in the SVG");
         // Near separation: arrows both ways, no square (250 is off the axis).
-        assert_eq!(svg.matches("<polygon").count(), 2);
+        assert_eq!(arrow_heads(&svg), 2);
         assert!(flat(&svg).contains("Inf (NA–Inf)"));
     }
 
     #[test]
     fn two_panels_draw_two_reference_lines() {
         let plot = example();
-        let svg = to_svg(&plot, &fitted(&plot)).unwrap();
+        let svg = svg_fitted(&plot);
         assert_eq!(reference_lines(&svg).len(), 2);
         let mut one = example();
         one.panels.truncate(1);
-        let svg = to_svg(&one, &fitted(&one)).unwrap();
+        let svg = svg_fitted(&one);
         assert_eq!(reference_lines(&svg).len(), 1);
     }
 
@@ -846,10 +927,12 @@ mod tests {
     fn empty_inputs_draw_a_message() {
         let mut plot = example();
         plot.rows.clear();
-        let svg = flat(&to_svg(&plot, &fitted(&plot)).unwrap());
+        let svg = flat(&svg_fitted(&plot));
         assert!(svg.contains("No model terms to plot."));
         plot.panels.clear();
-        let svg = flat(&to_svg(&plot, &Frame { width: 0, height: 0, scale: f64::NAN }).unwrap());
+        let mut scene = Scene::new(100.0, 100.0, "Arial");
+        draw(&mut scene, &plot, &Frame { width: 0.0, height: 0.0, scale: f64::NAN });
+        let svg = flat(&crate::scene::to_svg(&scene));
         assert!(svg.contains("No model to plot.") && !svg.contains("NaN"));
     }
 
@@ -862,7 +945,7 @@ mod tests {
                 false,
                 vec![est(1.2, 0.1, 14.0, 0.8, "1.20 (0.10–14.0)", "0.80"), None],
             ));
-            let frame = Frame { width: width as u32, height: 0, scale };
+            let frame = Frame { width, height: 0.0, scale };
             let lay = Layout::new(&plot, &frame, width, None);
             let size = LABEL_FONT * lay.s;
             let label_right = lay.panels[0].plot_x0 - GAP_LABEL * lay.s;
@@ -874,8 +957,10 @@ mod tests {
                 }
                 assert!(layout.height >= LABEL_LINE_H * lay.s * layout.lines.len() as f64);
             }
-            // The long label wraps instead of being cut.
-            assert!(lay.rows.last().unwrap().lines.len() > 1);
+            // The long label wraps instead of being cut (wide pages have room for it).
+            if width <= 1000.0 {
+                assert!(lay.rows.last().unwrap().lines.len() > 1, "at {width}");
+            }
             let mut x = label_right;
             for p in &lay.panels {
                 assert!(
@@ -904,22 +989,22 @@ mod tests {
     #[test]
     fn height_follows_the_rows() {
         let plot = example();
-        let one = preferred_height(&plot, &Frame { width: 1000, height: 0, scale: 1.0 });
+        let one = preferred_height(&plot, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
         let mut more = example();
         more.rows.push(row("Extra", false, vec![]));
-        let two = preferred_height(&more, &Frame { width: 1000, height: 0, scale: 1.0 });
-        assert_eq!(two - one, ROW_H as u32);
-        let retina = preferred_height(&plot, &Frame { width: 2000, height: 0, scale: 2.0 });
-        assert!((retina as i64 - 2 * one as i64).abs() <= 1, "{retina} vs 2 x {one}");
+        let two = preferred_height(&more, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
+        assert!((two - one - ROW_H).abs() < 1e-9, "{two} - {one}");
+        let retina = preferred_height(&plot, &Frame { width: 2000 as f64, height: 0 as f64, scale: 2.0 });
+        assert!((retina - 2.0 * one).abs() <= 1e-9, "{retina} vs 2 x {one}");
         // Wrapped labels make a narrow figure taller.
         more.rows.push(row(
             "First response evaluation more than six months after the start of treatment (yes vs no)",
             false,
             vec![],
         ));
-        let three = preferred_height(&more, &Frame { width: 1000, height: 0, scale: 1.0 });
+        let three = preferred_height(&more, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
         // It wraps onto two or three lines of 16 px (plus padding).
-        assert!([40, 56].contains(&(three - two)), "{three} - {two}");
+        assert!([40.0, 56.0].iter().any(|d| (three - two - d).abs() < 1e-9), "{three} - {two}");
     }
 
     #[test]
@@ -933,10 +1018,37 @@ mod tests {
     }
 
     #[test]
+    fn the_analysis_set_is_a_caption_under_the_figure() {
+        crate::scene::check_caption(|caption, height| {
+            let mut plot = example();
+            plot.caption = caption;
+            plot.print.height = height;
+            scene(&plot)
+        });
+    }
+
+    #[test]
+    fn subgroup_columns_and_p_header_are_printed() {
+        let mut plot = example();
+        plot.count_columns = vec!["n".into(), "Events".into(), "A: events/n".into()];
+        for r in &mut plot.rows {
+            r.counts = vec!["120".into(), "41".into(), "20/60".into()];
+        }
+        plot.p_label = "p (interaction)".into();
+        let texts: Vec<String> = scene(&plot)
+            .marks
+            .iter()
+            .filter_map(|m| if let crate::scene::Mark::Text { text, .. } = m { Some(text.clone()) } else { None })
+            .collect();
+        for wanted in ["A: events/n", "20/60", "p (interaction)"] {
+            assert!(texts.iter().any(|t| t == wanted), "missing {wanted}: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t == "p"));
+    }
+
+    #[test]
     fn example_svg_for_review() {
         let plot = example();
-        if let Ok(svg) = to_svg(&plot, &fitted(&plot)) {
-            let _ = std::fs::write(std::env::temp_dir().join("forest_example.svg"), svg);
-        }
+        let _ = std::fs::write(std::env::temp_dir().join("forest_example.svg"), to_svg(&plot));
     }
 }

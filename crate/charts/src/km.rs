@@ -1,14 +1,17 @@
-//! Kaplan–Meier figure: step curves with optional confidence bands, censor
-//! marks, a legend, an annotation (log-rank p) and the number-at-risk table
-//! aligned under the x-axis ticks, as in published survival figures.
+//! Kaplan–Meier figure laid out at print size (points): step curves with
+//! censor marks, optional confidence bands or dashed limits and median
+//! lines, a legend (inside where it hides the least, above, to the right,
+//! or none), an annotation (log-rank p, hazard ratios) placed where it
+//! hides nothing, and the table under the plot aligned with the x ticks:
+//! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
+//! censored, events; Morris et al., BMJ Open 2019).
 
-use crate::{series_colour, svg_text_at_canvas_size, text_width, tick_label, truncate_text, Frame};
+use crate::scene::{Anchor, Caption, Fill, Font, Rgb, Scene, Stroke, VAlign};
+use crate::tick_label;
 pub use survcalc_analysis::plot::km::{KmPlot, KmPlotCurve};
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use survcalc_analysis::plot::figure::{CiStyle, LegendPosition, RiskTableLayout, SurvivalScale};
 
-/// Staircase through (0, 1) and each (t, S(t)), flat to `end`.
+/// Staircase through (0, `start`) and each (t, S(t)), flat to `end`.
 fn steps(time: &[f64], values: &[f64], start: f64, end: f64) -> Staircase {
     let mut pts = Vec::with_capacity(2 * time.len() + 2);
     let mut last = start;
@@ -25,6 +28,21 @@ fn steps(time: &[f64], values: &[f64], start: f64, end: f64) -> Staircase {
 /// Points (time, survival) of a step function, as [`steps`] returns them.
 type Staircase = Vec<(f64, f64)>;
 
+/// The staircase cut at `x_max` (the axis' end).
+fn clip(points: Staircase, x_max: f64) -> Staircase {
+    let mut out = Vec::with_capacity(points.len());
+    for (t, s) in points {
+        if t > x_max {
+            if let Some(&(_, last)) = out.last() {
+                out.push((x_max, last));
+            }
+            break;
+        }
+        out.push((t, s));
+    }
+    out
+}
+
 /// Upper and lower confidence staircases. The band stops where a limit is
 /// undefined (S = 0 on the log scale).
 fn ci_band(c: &KmPlotCurve, start: f64) -> (Staircase, Staircase) {
@@ -35,7 +53,7 @@ fn ci_band(c: &KmPlotCurve, start: f64) -> (Staircase, Staircase) {
     (steps(&c.time[..n], &hi, start, end), steps(&c.time[..n], &lo, start, end))
 }
 
-/// An axis-aligned box in pixels, relative to the plotting area's top left.
+/// An axis-aligned box in points, relative to the plotting area's top left.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Rect {
     x0: f64,
@@ -58,16 +76,19 @@ impl Rect {
             0.0
         }
     }
+    fn shifted(&self, dx: f64, dy: f64) -> Rect {
+        Rect { x0: self.x0 + dx, y0: self.y0 + dy, x1: self.x1 + dx, y1: self.y1 + dy }
+    }
 }
 
-/// Pixel sizes the legend placement works with.
-#[derive(Debug, Clone, Copy)]
-struct LegendGeometry {
+/// Sizes the placement of a box inside the plot works with.
+#[derive(Debug, Clone)]
+struct BoxGeometry {
     /// Plotting area (width, height).
     area: (f64, f64),
-    /// Legend box (width, height).
-    legend: (f64, f64),
-    /// Gap kept between the legend and the plotting area's edges.
+    /// The box (width, height).
+    size: (f64, f64),
+    /// Gap kept between the box and the plotting area's edges.
     inset: f64,
     /// Distance between successive candidate positions.
     step: f64,
@@ -75,28 +96,31 @@ struct LegendGeometry {
     line: f64,
     /// Half the height of a censor mark.
     mark: f64,
-    /// Text the legend must never cover (the log-rank p).
-    keep_clear: Option<Rect>,
+    /// Boxes already placed, never to be covered (the annotation).
+    keep_clear: Vec<Rect>,
 }
 
 /// A CI band is drawn faintly: hiding part of it weighs less than hiding a curve.
 const BAND_WEIGHT: f64 = 0.1;
 
-/// What the figure draws, as weighted boxes in pixels: thin boxes around
+/// What the figure draws, as weighted boxes in points: thin boxes around
 /// each step and censor mark, and one box per constant piece of a CI band.
-fn ink(plot: &KmPlot, x_max: f64, g: &LegendGeometry) -> Vec<(Rect, f64)> {
+fn ink(plot: &KmPlot, x_max: f64, g: &BoxGeometry) -> Vec<(Rect, f64)> {
     let (w, h) = g.area;
     let px = |(t, s): (f64, f64)| (t / x_max * w, (1.0 - s) * h);
     let mut out = Vec::new();
     for c in &plot.curves {
-        let pts = steps(&c.time, &c.surv, plot.start, c.max_time);
+        let pts = clip(steps(&c.time, &c.surv, plot.start, c.max_time), x_max);
         out.extend(pts.windows(2).map(|p| (Rect::around(px(p[0]), px(p[1]), g.line), 1.0)));
-        for (&t, &s) in c.censor_time.iter().zip(&c.censor_surv) {
-            let (x, y) = px((t, s));
-            out.push((Rect { x0: x - g.line, y0: y - g.mark, x1: x + g.line, y1: y + g.mark }, 1.0));
+        if plot.censor_marks {
+            for (&t, &s) in c.censor_time.iter().zip(&c.censor_surv).filter(|(t, _)| **t <= x_max) {
+                let (x, y) = px((t, s));
+                out.push((Rect { x0: x - g.line, y0: y - g.mark, x1: x + g.line, y1: y + g.mark }, 1.0));
+            }
         }
-        if plot.show_ci {
+        if ci_style(plot) != CiStyle::None {
             let (hi, lo) = ci_band(c, plot.start);
+            let (hi, lo) = (clip(hi, x_max), clip(lo, x_max));
             // Both staircases share their x; piece i spans x_i..x_{i+1}.
             for (u, l) in hi.windows(2).zip(&lo) {
                 out.push((Rect::around(px(u[0]), px((u[1].0, l.1)), 0.0), BAND_WEIGHT));
@@ -107,271 +131,738 @@ fn ink(plot: &KmPlot, x_max: f64, g: &LegendGeometry) -> Vec<(Rect, f64)> {
     out
 }
 
-/// Where the legend goes: its box, and whether it has to hide some data.
+/// Where a box goes: its place, and whether it has to hide some data.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct LegendPlace {
+struct Placement {
     rect: Rect,
     covers_data: bool,
 }
 
-/// Picks the legend box that hides the least of the curves, censor marks
-/// and CI bands, never covering `keep_clear`. Candidates in order of
-/// preference: down the right-hand side from the upper right (the usual
-/// place), along the top from right to left, then the lower left; the first
-/// free one wins, otherwise the least covered.
-fn place_legend(plot: &KmPlot, x_max: f64, g: &LegendGeometry) -> LegendPlace {
+/// Which corner a box prefers to start from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Prefer {
+    /// The legend: down the right-hand side from the upper right (the usual
+    /// place), along the top from right to left, then the lower left.
+    UpperRight,
+    /// The annotation: along the bottom from the lower left (survival
+    /// curves fall towards the lower right and rarely reach the lower
+    /// left), then up the left-hand side, then the upper right.
+    LowerLeft,
+}
+
+/// Picks the box that hides the least of the curves, censor marks and CI
+/// bands, never covering the boxes to keep clear; the first free candidate
+/// wins, otherwise the least covered.
+fn place_box(plot: &KmPlot, x_max: f64, g: &BoxGeometry, prefer: Prefer) -> Placement {
     let (w, h) = g.area;
-    let (lw, lh) = g.legend;
-    let step = g.step.max(1.0);
+    let (lw, lh) = g.size;
+    let step = g.step.max(0.5);
     let right = (w - lw - g.inset).max(g.inset);
     let bottom = (h - lh - g.inset).max(g.inset);
     let mut tops: Vec<(f64, f64)> = Vec::new();
-    let mut y = g.inset;
-    while y < bottom {
-        tops.push((right, y));
-        y += step;
-    }
-    tops.push((right, bottom));
-    let mut x = right - step;
-    while x > g.inset {
-        tops.push((x, g.inset));
-        x -= step;
-    }
-    tops.push((g.inset, g.inset));
-    tops.push((g.inset, bottom));
-    // The lower left is where the annotation sits: also try just above it.
-    if let Some(k) = g.keep_clear {
-        tops.push((g.inset, (k.y0 - lh - g.inset).max(g.inset)));
+    match prefer {
+        Prefer::UpperRight => {
+            let mut y = g.inset;
+            while y < bottom {
+                tops.push((right, y));
+                y += step;
+            }
+            tops.push((right, bottom));
+            let mut x = right - step;
+            while x > g.inset {
+                tops.push((x, g.inset));
+                x -= step;
+            }
+            tops.push((g.inset, g.inset));
+            tops.push((g.inset, bottom));
+            // The lower left is where an annotation sits: also try just above it.
+            for k in &g.keep_clear {
+                tops.push((g.inset, (k.y0 - lh - g.inset).max(g.inset)));
+            }
+        }
+        Prefer::LowerLeft => {
+            let mut x = g.inset;
+            while x < right {
+                tops.push((x, bottom));
+                x += step;
+            }
+            tops.push((right, bottom));
+            let mut y = bottom - step;
+            while y > g.inset {
+                tops.push((g.inset, y));
+                y -= step;
+            }
+            tops.push((right, g.inset));
+        }
     }
 
     let ink = ink(plot, x_max, g);
     let mut best: Option<(f64, Rect)> = None;
     for (x, y) in tops {
         let rect = Rect { x0: x, y0: y, x1: x + lw, y1: y + lh };
-        if g.keep_clear.is_some_and(|k| k.overlap(&rect) > 0.0) {
+        if g.keep_clear.iter().any(|k| k.overlap(&rect) > 0.0) {
             continue;
         }
         let hidden: f64 = ink.iter().map(|(r, weight)| weight * r.overlap(&rect)).sum();
         if hidden == 0.0 {
-            return LegendPlace { rect, covers_data: false };
+            return Placement { rect, covers_data: false };
         }
         if best.is_none_or(|(b, _)| hidden < b) {
             best = Some((hidden, rect));
         }
     }
-    let rect = best.map_or(Rect { x0: right, y0: g.inset, x1: right + lw, y1: g.inset + lh }, |(_, r)| r);
-    LegendPlace { rect, covers_data: true }
-}
-
-/// The legend, placed by [`place_legend`] on the plotting area `area`; its
-/// background turns opaque when it cannot avoid hiding part of a curve.
-fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    plot: &KmPlot,
-    x_max: f64,
-    frame: &Frame,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let size = frame.font(13.0);
-    let row = 1.25 * size;
-    let (pad, sample) = (frame.px(10.0) as f64, frame.px(30.0) as f64);
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as f64, h as f64);
-    let labels: Vec<String> = plot.curves.iter().map(|c| truncate_text(&c.label, w / 2.0, size)).collect();
-    let text_w = labels.iter().map(|l| text_width(l, size)).fold(0.0, f64::max);
-    let annotation = plot.annotation.as_ref().map(|text| {
-        // As drawn in `draw`: from 10 px right of the y axis, bottom 8 px above the x axis.
-        let (x, bottom, gap) = (frame.px(10.0) as f64, h - frame.px(8.0) as f64, frame.px(4.0) as f64);
-        Rect { x0: x - gap, y0: bottom - row - gap, x1: x + text_width(text, size) + gap, y1: bottom + gap }
-    });
-    let geometry = LegendGeometry {
-        area: (w, h),
-        legend: (2.0 * pad + sample + text_w, frame.px(16.0) as f64 + row * labels.len() as f64),
-        inset: frame.px(5.0) as f64,
-        step: frame.px(4.0) as f64,
-        // Half the stroke (1 px) or mark (5 px) plus 3 px of air.
-        line: frame.px(4.0) as f64,
-        mark: frame.px(8.0) as f64,
-        keep_clear: annotation,
+    let fallback = match prefer {
+        Prefer::UpperRight => Rect { x0: right, y0: g.inset, x1: right + lw, y1: g.inset + lh },
+        Prefer::LowerLeft => Rect { x0: g.inset, y0: bottom, x1: g.inset + lw, y1: bottom + lh },
     };
-    let place = place_legend(plot, x_max, &geometry);
-    let r = place.rect;
-    let (x0, y0, x1, y1) = (r.x0.round() as i32, r.y0.round() as i32, r.x1.round() as i32, r.y1.round() as i32);
-    let background = if place.covers_data { WHITE.filled() } else { WHITE.mix(0.85).filled() };
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], background))?;
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], RGBColor(200, 200, 200)))?;
-    let x = x0 + pad as i32;
-    for (i, label) in labels.iter().enumerate() {
-        let y = (r.y0 + frame.px(8.0) as f64 + row * (i as f64 + 0.5)).round() as i32;
-        let line = series_colour(i).stroke_width(frame.px(3.0).max(1) as u32);
-        area.draw(&PathElement::new(vec![(x, y), (x + frame.px(20.0), y)], line))?;
-        let style = ("sans-serif", size).into_font().into_text_style(area).pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw_text(label, &style, (x + sample as i32, y))?;
-    }
-    Ok(())
+    Placement { rect: best.map_or(fallback, |(_, r)| r), covers_data: true }
 }
 
-pub fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    plot: &KmPlot,
-    frame: &Frame,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let font = |px: f64| ("sans-serif", frame.font(px)).into_font();
-    let row_h = frame.px(20.0);
-    let table_h = if plot.risk_table {
-        row_h * (plot.curves.iter().filter(|c| !c.at_risk.is_empty()).count() as i32 + 1) + frame.px(16.0)
+fn ci_style(plot: &KmPlot) -> CiStyle {
+    // Older plot data only had `show_ci`.
+    if plot.ci == CiStyle::None && plot.show_ci {
+        CiStyle::Band
     } else {
-        0
-    };
-    let (_, total_h) = root.dim_in_pixel();
-    let (upper, _) = root.split_vertically(total_h as i32 - table_h);
-    let x_max = plot.ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-    // The risk table's group names need 170 px left of the plot; the y
-    // axis's ticks and title need 64. The rest is margin, so that the title
-    // sits next to its ticks instead of at the figure's edge.
-    let label_w = frame.px(170.0);
-    let y_axis_w = frame.px(64.0);
-
-    let mut chart = ChartBuilder::on(&upper)
-        .caption(&plot.title, font(17.0))
-        .margin_top(frame.px(8.0))
-        .margin_right(frame.px(24.0))
-        .margin_left(label_w - y_axis_w)
-        .x_label_area_size(frame.px(48.0))
-        .y_label_area_size(y_axis_w)
-        .build_cartesian_2d(0f64..x_max, 0f64..1.0)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        // x ticks are drawn below at the risk-table times, so they line up.
-        .x_labels(0)
-        .y_labels(6)
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(228, 228, 228))
-        .x_desc(plot.x_label.as_str())
-        .y_desc(plot.y_label.as_str())
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .label_style(font(13.0))
-        .axis_desc_style(font(14.0))
-        .draw()?;
-
-    let tick_len = frame.px(5.0);
-    for t in &plot.ticks {
-        let (x, y) = chart.backend_coord(&(*t, 0.0));
-        upper.draw(&PathElement::new(vec![(x, y), (x, y + tick_len)], BLACK.stroke_width(1)))?;
-        upper.draw_text(
-            &tick_label(*t),
-            &font(13.0).into_text_style(&upper).pos(Pos::new(HPos::Center, VPos::Top)),
-            (x, y + tick_len + frame.px(3.0)),
-        )?;
+        plot.ci
     }
-
-    for (i, c) in plot.curves.iter().enumerate() {
-        let colour = series_colour(i);
-        if plot.show_ci {
-            let (mut band, mut lower) = ci_band(c, plot.start);
-            lower.reverse();
-            band.extend(lower);
-            chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.14).filled())))?;
-        }
-        chart.draw_series(LineSeries::new(
-            steps(&c.time, &c.surv, plot.start, c.max_time),
-            colour.stroke_width(frame.px(2.0).max(1) as u32),
-        ))?;
-        let half = frame.px(5.0);
-        chart.draw_series(c.censor_time.iter().zip(&c.censor_surv).map(|(&t, &s)| {
-            EmptyElement::at((t, s))
-                + PathElement::new(vec![(0, -half), (0, half)], colour.stroke_width(frame.px(1.5).max(1) as u32))
-        }))?;
-    }
-    if plot.curves.len() > 1 || !plot.curves.first().is_none_or(|c| c.label.is_empty()) {
-        draw_legend(&chart.plotting_area().strip_coord_spec(), plot, x_max, frame)?;
-    }
-    if let Some(text) = &plot.annotation {
-        let (x, y) = chart.backend_coord(&(0.0, 0.0));
-        upper.draw_text(
-            text,
-            &font(13.0).into_text_style(&upper).pos(Pos::new(HPos::Left, VPos::Bottom)),
-            (x + frame.px(10.0), y - frame.px(8.0)),
-        )?;
-    }
-
-    if plot.risk_table {
-        let top = total_h as i32 - table_h + frame.px(6.0);
-        let bold = ("sans-serif", frame.font(13.0), FontStyle::Bold).into_font();
-        root.draw_text("Number at risk", &bold.into_text_style(root), (frame.px(8.0), top))?;
-        // Curves without numbers at risk (a second cause of a group) have no row.
-        for (row, (i, c)) in plot.curves.iter().enumerate().filter(|(_, c)| !c.at_risk.is_empty()).enumerate() {
-            let y = top + row_h * (row as i32 + 1);
-            let mut name = c.label.clone();
-            if name.chars().count() > 22 {
-                name = name.chars().take(21).collect::<String>() + "…";
-            }
-            let colour = series_colour(i);
-            let label_style = font(13.0).into_text_style(root).color(&colour);
-            root.draw_text(&name, &label_style, (frame.px(8.0), y))?;
-            for (t, n) in plot.ticks.iter().zip(&c.at_risk) {
-                let (x, _) = chart.backend_coord(&(*t, 0.0));
-                let style = font(13.0).into_text_style(root).pos(Pos::new(HPos::Center, VPos::Top));
-                root.draw_text(&n.to_string(), &style, (x, y))?;
-            }
-        }
-    }
-    root.present()
 }
 
-/// The figure as an SVG document (for export and for tests).
-pub fn to_svg(plot: &KmPlot, frame: &Frame) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let backend = SVGBackend::with_string(&mut out, (frame.width, frame.height));
-        let root = backend.into_drawing_area();
-        draw(&root, plot, frame).map_err(|e| format!("could not draw the Kaplan–Meier plot: {e}"))?;
+fn risk_layout(plot: &KmPlot) -> RiskTableLayout {
+    if plot.risk_table {
+        plot.risk_layout
+    } else {
+        RiskTableLayout::None
     }
-    // plotters writes SVG font sizes smaller than it draws them on a canvas.
-    Ok(svg_text_at_canvas_size(&out))
+}
+
+fn show_legend(plot: &KmPlot) -> bool {
+    plot.legend != LegendPosition::None && plot.curves.iter().any(|c| !c.label.trim().is_empty())
+}
+
+/// Every size of the figure, in points, derived from the base font size.
+struct Metrics {
+    f: f64,
+    base: Font,
+    small: Font,
+    title: Font,
+    line_w: f64,
+    axis_w: f64,
+    tick_len: f64,
+    gap: f64,
+    /// Length of the line sample in the legend: long enough to show a dash pattern.
+    sample: f64,
+}
+
+impl Metrics {
+    fn new(plot: &KmPlot) -> Metrics {
+        let f = if plot.print.font_size.is_finite() { plot.print.font_size.clamp(6.0, 24.0) } else { 8.0 };
+        let line_w = if plot.print.line_width.is_finite() { plot.print.line_width.clamp(0.25, 6.0) } else { 1.0 };
+        Metrics {
+            f,
+            base: Font::regular(f),
+            small: Font::regular(f.max(6.0)),
+            title: Font::bold(f * 1.2),
+            line_w,
+            axis_w: (0.06 * f).max(0.5),
+            tick_len: 0.4 * f,
+            gap: 0.35 * f,
+            sample: 2.4 * f,
+        }
+    }
+}
+
+/// One row of the table under the plot.
+struct RiskRow {
+    /// The row's label ("At risk", or the group's name).
+    label: String,
+    bold_label: bool,
+    /// Line sample of this group before the label.
+    sample: Option<usize>,
+    /// Cells at each tick (empty for a heading row).
+    cells: Vec<String>,
+}
+
+fn risk_rows(plot: &KmPlot) -> (String, Vec<RiskRow>) {
+    let named = |c: &KmPlotCurve| if c.label.trim().is_empty() { "All patients".to_string() } else { c.label.clone() };
+    let sample = |i: usize| (plot.curves.len() > 1).then_some(i);
+    // Curves without numbers at risk (a second cause of the same group, in
+    // a competing-risks figure) have no rows.
+    let tabled = || plot.curves.iter().enumerate().filter(|(_, c)| !c.at_risk.is_empty());
+    match risk_layout(plot) {
+        RiskTableLayout::None => (String::new(), Vec::new()),
+        RiskTableLayout::AtRisk => (
+            "Number at risk".into(),
+            tabled()
+                .map(|(i, c)| RiskRow {
+                    label: named(c),
+                    bold_label: false,
+                    sample: sample(i),
+                    cells: c.at_risk.iter().map(|n| n.to_string()).collect(),
+                })
+                .collect(),
+        ),
+        RiskTableLayout::AtRiskCensored => (
+            "Number at risk (number censored)".into(),
+            tabled()
+                .map(|(i, c)| RiskRow {
+                    label: named(c),
+                    bold_label: false,
+                    sample: sample(i),
+                    cells: c
+                        .at_risk
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| format!("{n} ({})", c.censored.get(k).copied().unwrap_or(0)))
+                        .collect(),
+                })
+                .collect(),
+        ),
+        RiskTableLayout::Kmunicate => {
+            let mut rows = Vec::new();
+            for (i, c) in tabled() {
+                if plot.curves.len() > 1 || !c.label.trim().is_empty() {
+                    rows.push(RiskRow { label: named(c), bold_label: true, sample: sample(i), cells: Vec::new() });
+                }
+                let counts = |v: &[u64]| v.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+                rows.push(RiskRow { label: "At risk".into(), bold_label: false, sample: None, cells: counts(&c.at_risk) });
+                rows.push(RiskRow { label: "Censored".into(), bold_label: false, sample: None, cells: counts(&c.censored) });
+                rows.push(RiskRow { label: "Events".into(), bold_label: false, sample: None, cells: counts(&c.events) });
+            }
+            (String::new(), rows)
+        }
+    }
+}
+
+/// Positions of the figure's parts, in points.
+struct Layout {
+    m: Metrics,
+    width: f64,
+    height: f64,
+    title_y: Option<f64>,
+    /// Legend above the plot: (y of the row's middle, item x positions).
+    top_legend: Option<(f64, Vec<f64>)>,
+    /// Legend right of the plot: x of its left edge.
+    right_legend_x: Option<f64>,
+    plot_x0: f64,
+    plot_x1: f64,
+    plot_y0: f64,
+    plot_y1: f64,
+    y_title_x: f64,
+    x_title_y: f64,
+    /// Table under the plot: heading y and the y of each row's middle.
+    table_heading_y: Option<f64>,
+    table_rows_y: Vec<f64>,
+    table_font: Font,
+    table_label_x: f64,
+    /// Widest table label (text only).
+    label_w: f64,
+    caption: Caption,
+}
+
+fn y_ticks(plot: &KmPlot) -> Vec<(f64, String)> {
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+        .iter()
+        .map(|&s| {
+            let text = match plot.y_scale {
+                SurvivalScale::Percent => format!("{}", (100.0 * s) as i64),
+                SurvivalScale::Probability => format!("{s:.2}"),
+            };
+            (s, text)
+        })
+        .collect()
+}
+
+/// Legend entries' widths (sample, gap, text).
+fn legend_items(plot: &KmPlot, m: &Metrics) -> Vec<f64> {
+    plot.curves.iter().map(|c| m.sample + m.gap + m.base.width(&c.label)).collect()
+}
+
+impl Layout {
+    fn new(plot: &KmPlot) -> Layout {
+        let m = Metrics::new(plot);
+        let f = m.f;
+        let width = if plot.print.width.is_finite() && plot.print.width > 0.0 { plot.print.width.clamp(72.0, 1440.0) } else { 340.0 };
+        let margin = 0.5 * f;
+
+        let (heading, rows) = risk_rows(plot);
+        // The table's labels sit left of the plot, so the plot starts right of
+        // the widest; a label longer than a third of the figure is cut.
+        let mut table_font = m.small;
+        let label_of = |r: &RiskRow, font: Font| {
+            let bold = Font { bold: r.bold_label, ..font };
+            bold.width(&r.label) + if r.sample.is_some() { m.sample * 0.6 + m.gap } else { 0.0 }
+        };
+        let label_w = rows.iter().map(|r| label_of(r, table_font)).fold(0.0, f64::max).min(width / 3.0);
+        let y_tick_w = y_ticks(plot).iter().map(|(_, t)| m.base.width(t)).fold(0.0, f64::max);
+        let axis_left = margin + m.base.line_height() + m.gap + y_tick_w + m.gap + m.tick_len;
+        // The first column of numbers is centred on x = 0: keep half of the
+        // widest clear of the labels.
+        let first_cell = rows.iter().filter_map(|r| r.cells.first()).map(|c| table_font.width(c)).fold(0.0, f64::max);
+        let table_left = margin + label_w + 2.0 * m.gap + first_cell / 2.0;
+        let plot_x0 = axis_left.max(table_left);
+
+        let mut right_edge = width - margin - 0.5 * m.base.width(&tick_label(*plot.ticks.last().unwrap_or(&1.0)));
+        let legend_w = legend_items(plot, &m).into_iter().fold(0.0, f64::max);
+        let right_legend_x = (show_legend(plot) && plot.legend == LegendPosition::Right).then(|| {
+            let w = legend_w.min(width * 0.35);
+            right_edge = width - margin - w - m.gap;
+            right_edge + 2.0 * m.gap
+        });
+        let plot_x1 = right_edge.max(plot_x0 + 40.0);
+
+        let mut y = margin;
+        let title_y = (!plot.title.trim().is_empty()).then(|| {
+            let at = y;
+            y += m.title.line_height() + m.gap;
+            at
+        });
+        let top_legend = (show_legend(plot) && plot.legend == LegendPosition::Top).then(|| {
+            let mut xs = Vec::new();
+            let mut x = plot_x0;
+            for w in legend_items(plot, &m) {
+                xs.push(x);
+                x += w + 1.5 * f;
+            }
+            let mid = y + m.base.line_height() / 2.0;
+            y += m.base.line_height() + m.gap;
+            (mid, xs)
+        });
+        // Room above the top tick label.
+        let plot_y0 = y + 0.5 * m.base.cap_height();
+
+        let below_axis = m.tick_len + m.gap + m.base.cap_height() + m.gap + m.base.line_height();
+        let row_h = 1.35 * table_font.size;
+        let table_h = if rows.is_empty() {
+            0.0
+        } else {
+            1.2 * f + if heading.is_empty() { 0.0 } else { row_h } + row_h * rows.len() as f64
+        };
+        let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0);
+        let caption = Caption::new(plot.caption.as_deref(), width, m.base, margin);
+        let fixed = plot_y0 + below_axis + table_h + margin + caption.height();
+        let plot_h = match plot.print.height {
+            Some(h) if h.is_finite() => (h - fixed).max(40.0),
+            _ => natural_plot_h,
+        };
+        let plot_y1 = plot_y0 + plot_h;
+        let x_title_y = plot_y1 + m.tick_len + m.gap + m.base.cap_height() + m.gap;
+        let mut y = x_title_y + m.base.line_height() + 1.2 * f;
+        let table_heading_y = (!heading.is_empty()).then(|| {
+            let at = y;
+            y += row_h;
+            at
+        });
+        let table_rows_y: Vec<f64> = rows
+            .iter()
+            .map(|_| {
+                let at = y;
+                y += row_h;
+                at
+            })
+            .collect();
+        // The caption is drawn in the strip added under this height.
+        let height = match plot.print.height {
+            Some(h) if h.is_finite() => (h - caption.height()).max(y + margin),
+            _ => y + margin,
+        };
+        // Cells must not run into each other: the table's text shrinks
+        // (never below 6 pt) when the ticks are close.
+        let spacing = plot
+            .ticks
+            .windows(2)
+            .map(|w| (w[1] - w[0]) / plot.x_max.max(f64::MIN_POSITIVE) * (plot_x1 - plot_x0))
+            .fold(f64::INFINITY, f64::min);
+        let widest = rows.iter().flat_map(|r| &r.cells).map(|c| table_font.width(c)).fold(0.0, f64::max);
+        if widest > 0.0 && spacing.is_finite() && widest + m.gap > spacing {
+            table_font = Font::regular((table_font.size * spacing / (widest + m.gap)).max(6.0));
+        }
+        Layout {
+            width,
+            height,
+            title_y,
+            top_legend,
+            right_legend_x,
+            plot_x0,
+            plot_x1,
+            plot_y0,
+            plot_y1,
+            // The axis title beside its tick labels, however wide the table's labels.
+            y_title_x: plot_x0 - m.tick_len - 2.0 * m.gap - y_tick_w - m.base.line_height() / 2.0,
+            x_title_y,
+            table_heading_y,
+            table_rows_y,
+            table_font,
+            table_label_x: margin,
+            label_w,
+            caption,
+            m,
+        }
+    }
+
+    fn x(&self, t: f64, x_max: f64) -> f64 {
+        self.plot_x0 + t / x_max * (self.plot_x1 - self.plot_x0)
+    }
+    fn y(&self, s: f64) -> f64 {
+        self.plot_y1 - s * (self.plot_y1 - self.plot_y0)
+    }
+}
+
+/// The height (points) the figure takes at its print width when no height is set.
+pub fn natural_height(plot: &KmPlot) -> f64 {
+    let lay = Layout::new(plot);
+    lay.height + lay.caption.height()
+}
+
+fn curve_stroke(c: &KmPlotCurve, width: f64) -> Stroke {
+    Stroke { colour: Rgb::from_hex(&c.style.colour), width, dash: c.style.dash.clone() }
+}
+
+/// A short piece of the curve's line, as in the legend.
+fn line_sample(scene: &mut Scene, c: &KmPlotCurve, x: f64, y: f64, len: f64, width: f64) {
+    scene.line(vec![(x, y), (x + len, y)], curve_stroke(c, width));
+}
+
+/// The figure as a scene at its print size.
+pub fn scene(plot: &KmPlot) -> Scene {
+    let lay = Layout::new(plot);
+    let m = &lay.m;
+    let mut scene = Scene::new(lay.width, lay.height, plot.print.font_family.css());
+    scene.title = if plot.title.trim().is_empty() {
+        format!("Kaplan–Meier curves: {} against {}", plot.y_label, plot.x_label)
+    } else {
+        plot.title.clone()
+    };
+    let x_max = plot.x_max.max(plot.ticks.last().copied().unwrap_or(0.0)).max(f64::MIN_POSITIVE);
+    let axis = Stroke::solid(Rgb::BLACK, m.axis_w);
+
+    if let Some(y) = lay.title_y {
+        scene.text(lay.width / 2.0, y, &plot.title, m.title, Anchor::Middle, VAlign::Top);
+    }
+
+    // Axes: y from 0 to 1, x from 0 to the last tick, ticks outside.
+    scene.line(vec![(lay.plot_x0, lay.plot_y0), (lay.plot_x0, lay.plot_y1), (lay.plot_x1, lay.plot_y1)], axis.clone());
+    for (s, text) in y_ticks(plot) {
+        let y = lay.y(s);
+        scene.line(vec![(lay.plot_x0 - m.tick_len, y), (lay.plot_x0, y)], axis.clone());
+        scene.text(lay.plot_x0 - m.tick_len - m.gap, y, &text, m.base, Anchor::End, VAlign::Middle);
+    }
+    for t in &plot.ticks {
+        let x = lay.x(*t, x_max);
+        scene.line(vec![(x, lay.plot_y1), (x, lay.plot_y1 + m.tick_len)], axis.clone());
+        scene.text(x, lay.plot_y1 + m.tick_len + m.gap, &tick_label(*t), m.base, Anchor::Middle, VAlign::Top);
+    }
+    scene.vertical_text(lay.y_title_x, (lay.plot_y0 + lay.plot_y1) / 2.0, &plot.y_label, m.base);
+    scene.text((lay.plot_x0 + lay.plot_x1) / 2.0, lay.x_title_y, &plot.x_label, m.base, Anchor::Middle, VAlign::Top);
+
+    let to_xy = |(t, s): (f64, f64)| (lay.x(t, x_max), lay.y(s));
+    let ci = ci_style(plot);
+    for c in &plot.curves {
+        let colour = Rgb::from_hex(&c.style.colour);
+        let (hi, lo) = ci_band(c, plot.start);
+        let (hi, lo) = (clip(hi, x_max), clip(lo, x_max));
+        match ci {
+            CiStyle::Band => {
+                let mut band: Vec<(f64, f64)> = hi.iter().copied().map(to_xy).collect();
+                band.extend(lo.iter().rev().copied().map(to_xy));
+                scene.polygon(band, Some(Fill { colour, opacity: 0.15 }), None);
+            }
+            CiStyle::Lines => {
+                let limit = Stroke { colour, width: (0.5 * m.line_w).max(0.25), dash: vec![2.0, 1.5] };
+                scene.line(hi.iter().copied().map(to_xy).collect(), limit.clone());
+                scene.line(lo.iter().copied().map(to_xy).collect(), limit);
+            }
+            CiStyle::None => {}
+        }
+    }
+    if plot.median_lines {
+        let reached: Vec<f64> = plot.curves.iter().filter_map(|c| c.median).filter(|t| *t <= x_max).collect();
+        if let Some(last) = reached.iter().copied().reduce(f64::max) {
+            let guide = Stroke { colour: Rgb(90, 90, 90), width: (0.5 * m.line_w).max(0.25), dash: vec![1.0, 1.5] };
+            scene.line(vec![to_xy((0.0, 0.5)), to_xy((last, 0.5))], guide.clone());
+            for t in reached {
+                scene.line(vec![to_xy((t, 0.5)), to_xy((t, 0.0))], guide.clone());
+            }
+        }
+    }
+    for c in &plot.curves {
+        let pts = clip(steps(&c.time, &c.surv, plot.start, c.max_time), x_max);
+        scene.line(pts.into_iter().map(to_xy).collect(), curve_stroke(c, m.line_w));
+        if plot.censor_marks {
+            let half = 0.3 * m.f;
+            let mark = Stroke::solid(Rgb::from_hex(&c.style.colour), (0.75 * m.line_w).max(0.25));
+            for (&t, &s) in c.censor_time.iter().zip(&c.censor_surv).filter(|(t, _)| **t <= x_max) {
+                let (x, y) = to_xy((t, s));
+                scene.line(vec![(x, y - half), (x, y + half)], mark.clone());
+            }
+        }
+    }
+
+    // Boxes inside the plot: the annotation first (it must stay readable),
+    // then the legend, both where they hide the least.
+    let area = (lay.plot_x1 - lay.plot_x0, lay.plot_y1 - lay.plot_y0);
+    let pad = 0.4 * m.f;
+    let row = 1.25 * m.f;
+    let geometry = |size: (f64, f64), keep_clear: Vec<Rect>| BoxGeometry {
+        area,
+        size,
+        inset: 0.3 * m.f,
+        step: 0.25 * m.f,
+        line: 0.5 * m.line_w + 0.25 * m.f,
+        mark: 0.3 * m.f + 0.25 * m.f,
+        keep_clear,
+    };
+    let mut placed = Vec::new();
+    let lines: Vec<&String> = plot.annotation_lines.iter().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&String> = if lines.is_empty() { plot.annotation.iter().collect() } else { lines };
+    // A line wider than the plot is broken (after "A vs B:" first, so the
+    // HR and its CI stay on one line) rather than run off the figure.
+    let room = area.0 - 2.0 * pad - 0.6 * m.f;
+    let lines: Vec<String> = lines
+        .into_iter()
+        .flat_map(|l| {
+            if m.base.width(l) <= room {
+                return vec![l.clone()];
+            }
+            let parts: Vec<String> = match l.split_once(": ") {
+                Some((head, tail)) => vec![format!("{head}:"), tail.to_string()],
+                None => vec![l.clone()],
+            };
+            parts.iter().flat_map(|p| crate::wrap_in(p, None, room, m.base)).collect()
+        })
+        .collect();
+    if !lines.is_empty() {
+        let w = lines.iter().map(|l| m.base.width(l)).fold(0.0, f64::max) + 2.0 * pad;
+        let h = row * lines.len() as f64 + pad;
+        let place = place_box(plot, x_max, &geometry((w, h), Vec::new()), Prefer::LowerLeft);
+        let r = place.rect.shifted(lay.plot_x0, lay.plot_y0);
+        if place.covers_data {
+            scene.rect(r.x0, r.y0, r.x1, r.y1, Some(Fill::solid(Rgb::WHITE)), None);
+        }
+        for (i, l) in lines.iter().enumerate() {
+            let y = r.y0 + pad / 2.0 + row * (i as f64 + 0.5);
+            scene.text(r.x0 + pad, y, l, m.base, Anchor::Start, VAlign::Middle);
+        }
+        placed.push(place.rect);
+    }
+    if show_legend(plot) {
+        let heading = !plot.legend_title.trim().is_empty();
+        let entries = plot.curves.len() as f64 + if heading { 1.0 } else { 0.0 };
+        let item_w = legend_items(plot, m).into_iter().fold(m.base.width(&plot.legend_title) * 1.1, f64::max);
+        match (plot.legend, lay.top_legend.as_ref(), lay.right_legend_x) {
+            (LegendPosition::Top, Some((y, xs)), _) => {
+                for (c, x) in plot.curves.iter().zip(xs) {
+                    line_sample(&mut scene, c, *x, *y, m.sample, m.line_w);
+                    scene.text(x + m.sample + m.gap, *y, &c.label, m.base, Anchor::Start, VAlign::Middle);
+                }
+            }
+            (LegendPosition::Right, _, Some(x)) => {
+                let mut y = lay.plot_y0 + row / 2.0;
+                if heading {
+                    scene.text(x, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
+                    y += row;
+                }
+                for c in &plot.curves {
+                    line_sample(&mut scene, c, x, y, m.sample, m.line_w);
+                    scene.text(x + m.sample + m.gap, y, &c.label, m.base, Anchor::Start, VAlign::Middle);
+                    y += row;
+                }
+            }
+            _ => {
+                let size = (item_w + 2.0 * pad, row * entries + pad);
+                let place = place_box(plot, x_max, &geometry(size, placed.clone()), Prefer::UpperRight);
+                let r = place.rect.shifted(lay.plot_x0, lay.plot_y0);
+                if place.covers_data {
+                    scene.rect(r.x0, r.y0, r.x1, r.y1, Some(Fill::solid(Rgb::WHITE)), None);
+                }
+                let mut y = r.y0 + pad / 2.0 + row / 2.0;
+                if heading {
+                    scene.text(r.x0 + pad, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
+                    y += row;
+                }
+                for c in &plot.curves {
+                    line_sample(&mut scene, c, r.x0 + pad, y, m.sample, m.line_w);
+                    scene.text(r.x0 + pad + m.sample + m.gap, y, &c.label, m.base, Anchor::Start, VAlign::Middle);
+                    y += row;
+                }
+            }
+        }
+    }
+
+    // The table under the plot, each number centred under its tick.
+    let (heading, rows) = risk_rows(plot);
+    let tf = lay.table_font;
+    if let Some(y) = lay.table_heading_y {
+        scene.text(lay.table_label_x, y, &heading, Font::bold(tf.size), Anchor::Start, VAlign::Middle);
+    }
+    for (r, y) in rows.iter().zip(&lay.table_rows_y) {
+        let mut x = lay.table_label_x;
+        if let Some(i) = r.sample {
+            if let Some(c) = plot.curves.get(i) {
+                line_sample(&mut scene, c, x, *y, m.sample * 0.6, m.line_w);
+                x += m.sample * 0.6 + m.gap;
+            }
+        }
+        let font = Font { bold: r.bold_label, ..tf };
+        let room = (lay.label_w - (x - lay.table_label_x)).max(m.f);
+        scene.text(x, *y, &crate::truncate_to(&r.label, room, font), font, Anchor::Start, VAlign::Middle);
+        for (t, cell) in plot.ticks.iter().zip(&r.cells) {
+            scene.text(lay.x(*t, x_max), *y, cell, tf, Anchor::Middle, VAlign::Middle);
+        }
+    }
+    lay.caption.append_to(&mut scene);
+    scene
+}
+
+/// The figure as an SVG document at its print size.
+pub fn to_svg(plot: &KmPlot) -> String {
+    crate::scene::to_svg(&scene(plot))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scene::Mark;
+    use survcalc_analysis::plot::figure::{FigureStyle, Palette, PrintSpec};
 
-    fn example() -> KmPlot {
+    pub(crate) fn example() -> KmPlot {
+        let style = FigureStyle::default();
         KmPlot {
-            title: "Overall survival".into(),
-            caption: None,
             x_label: "Time (months)".into(),
-            y_label: "Survival probability".into(),
+            y_label: "Overall survival (%)".into(),
             ticks: vec![0.0, 12.0, 24.0, 36.0],
-            curves: vec![KmPlotCurve {
-                label: "Primary resistance".into(),
-                time: vec![3.0, 10.0, 20.0],
-                surv: vec![0.8, 0.5, 0.25],
-                lower: vec![Some(0.6), Some(0.3), None],
-                upper: vec![Some(0.95), Some(0.7), None],
-                max_time: 30.0,
-                censor_time: vec![15.0],
-                censor_surv: vec![0.5],
-                at_risk: vec![10, 4, 2, 0],
-            }],
-            show_ci: true,
-            annotation: Some("Log-rank p = 0.065".into()),
-            risk_table: true,
-            start: 1.0,
+            x_max: 36.0,
+            curves: vec![
+                KmPlotCurve {
+                    label: "Primary resistance".into(),
+                    time: vec![3.0, 10.0, 20.0],
+                    surv: vec![0.8, 0.5, 0.25],
+                    lower: vec![Some(0.6), Some(0.3), None],
+                    upper: vec![Some(0.95), Some(0.7), None],
+                    max_time: 30.0,
+                    censor_time: vec![15.0],
+                    censor_surv: vec![0.5],
+                    at_risk: vec![10, 4, 2, 0],
+                    censored: vec![0, 1, 1, 2],
+                    events: vec![0, 2, 3, 3],
+                    median: Some(10.0),
+                    style: style.series(0),
+                },
+                KmPlotCurve {
+                    label: "Durable response".into(),
+                    time: vec![8.0],
+                    surv: vec![0.9],
+                    lower: vec![Some(0.7)],
+                    upper: vec![Some(1.0)],
+                    max_time: 34.0,
+                    censor_time: vec![20.0, 34.0],
+                    censor_surv: vec![0.9, 0.9],
+                    at_risk: vec![10, 9, 8, 0],
+                    censored: vec![0, 0, 1, 9],
+                    events: vec![0, 1, 1, 1],
+                    median: None,
+                    style: style.series(1),
+                },
+            ],
+            annotation_lines: vec!["Log-rank p = 0.065".into(), "Durable response vs Primary resistance: HR 0.21 (95% CI 0.05–0.90)".into()],
+            ..KmPlot::default()
+        }
+    }
+
+    fn texts(scene: &Scene) -> Vec<String> {
+        scene.marks.iter().filter_map(|m| if let Mark::Text { text, .. } = m { Some(text.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn svg_has_the_labels_annotation_and_risk_numbers() {
+        let svg = to_svg(&example());
+        assert!(svg.starts_with("<svg") && svg.contains("width=\"120mm\""));
+        // plotters-svg writes each text on its own line inside <text>.
+        let svg: String = svg.lines().map(str::trim).collect();
+        for text in ["Primary resistance", "Number at risk", "Log-rank p = 0.065", ">10<", ">36<", "Time (months)", "HR 0.21 (95% CI 0.05–0.90)"] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn kmunicate_prints_at_risk_censored_and_events_per_group() {
+        let mut plot = example();
+        plot.risk_layout = RiskTableLayout::Kmunicate;
+        let t = texts(&scene(&plot));
+        assert_eq!(t.iter().filter(|s| *s == "At risk").count(), 2);
+        assert_eq!(t.iter().filter(|s| *s == "Censored").count(), 2);
+        assert_eq!(t.iter().filter(|s| *s == "Events").count(), 2);
+        plot.risk_layout = RiskTableLayout::AtRiskCensored;
+        let t = texts(&scene(&plot));
+        assert!(t.contains(&"4 (1)".to_string()) && t.contains(&"0 (9)".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn risk_numbers_sit_under_their_ticks() {
+        let plot = example();
+        let s = scene(&plot);
+        let x_of = |wanted: &str, size_check: bool| -> Vec<f64> {
+            s.marks
+                .iter()
+                .filter_map(|m| match m {
+                    Mark::Text { text, x, anchor: Anchor::Middle, size, .. } if text == wanted && (!size_check || *size >= 6.0) => Some(*x),
+                    _ => None,
+                })
+                .collect()
+        };
+        // "24" is a tick label; the 2 and 8 at risk at 24 months share its x.
+        let tick = x_of("24", false)[0];
+        for n in ["2", "8"] {
+            assert!(x_of(n, true).iter().any(|x| (x - tick).abs() < 1e-9), "{n} not under 24");
         }
     }
 
     #[test]
-    fn svg_has_the_curve_labels_and_risk_numbers() {
-        let svg = to_svg(&example(), &Frame::default()).unwrap();
-        assert!(svg.starts_with("<svg"));
-        // plotters writes each text on its own line inside <text>.
-        let svg: String = svg.lines().map(str::trim).collect();
-        for text in ["Primary resistance", "Number at risk", "Log-rank p = 0.065", ">10<", ">36<", "Time (months)"] {
-            assert!(svg.contains(text), "missing {text}");
+    fn no_text_is_smaller_than_six_points_even_when_crowded() {
+        let mut plot = example();
+        plot.print = PrintSpec { width: 85.0 * 72.0 / 25.4, font_size: 6.0, ..PrintSpec::default() };
+        plot.ticks = (0..=12).map(|i| 3.0 * i as f64).collect();
+        for c in &mut plot.curves {
+            c.at_risk = vec![1234; 13];
+            c.censored = vec![99; 13];
+        }
+        plot.risk_layout = RiskTableLayout::AtRiskCensored;
+        let s = scene(&plot);
+        assert!(s.text_sizes().all(|size| size >= 6.0));
+    }
+
+    #[test]
+    fn curves_are_cut_at_the_axis_end() {
+        let mut plot = example();
+        plot.ticks = vec![0.0, 6.0, 12.0];
+        plot.x_max = 12.0;
+        let s = scene(&plot);
+        let lay = Layout::new(&plot);
+        for m in &s.marks {
+            if let Mark::Path { points, .. } = m {
+                assert!(points.iter().all(|(x, _)| *x <= lay.plot_x1 + 1e-9), "drawn past the axis");
+            }
         }
     }
 
+    #[test]
+    fn greyscale_groups_differ_by_dash() {
+        let mut plot = example();
+        let grey = FigureStyle { palette: Palette::Greyscale, ..FigureStyle::default() };
+        for (i, c) in plot.curves.iter_mut().enumerate() {
+            c.style = grey.series(i);
+        }
+        let svg = to_svg(&plot);
+        // Dashes are drawn as their pieces: a dashed curve is many strokes of its grey.
+        let strokes = |c: &KmPlotCurve| svg.matches(&format!("stroke=\"{}\"", c.style.colour.to_uppercase())).count();
+        let dashed: Vec<&KmPlotCurve> = plot.curves.iter().filter(|c| !c.style.dash.is_empty()).collect();
+        assert!(!dashed.is_empty());
+        for c in dashed {
+            assert!(strokes(c) > 10, "{} is drawn in {} strokes", c.label, strokes(c));
+        }
+    }
+
+    // Legend placement (plotting area of 600 x 400 pt, x from 0 to 60).
     fn flat_curve(level: f64, drop_at: f64, end: f64) -> KmPlotCurve {
         KmPlotCurve {
             label: format!("S = {level}"),
@@ -382,87 +873,108 @@ mod tests {
             max_time: end,
             censor_time: vec![end],
             censor_surv: vec![level],
-            at_risk: vec![],
+            ..KmPlotCurve::default()
         }
     }
 
     fn plot_of(curves: Vec<KmPlotCurve>) -> KmPlot {
-        KmPlot { ticks: vec![0.0, 60.0], curves, show_ci: false, annotation: None, ..example() }
+        KmPlot { ticks: vec![0.0, 60.0], x_max: 60.0, curves, ..KmPlot::default() }
     }
 
-    // A 600 x 400 px plotting area, x from 0 to 60; 1 px is 0.1 time units and 0.0025 in S.
-    fn geometry(keep_clear: Option<Rect>) -> LegendGeometry {
-        LegendGeometry {
-            area: (600.0, 400.0),
-            legend: (150.0, 70.0),
-            inset: 5.0,
-            step: 4.0,
-            line: 2.0,
-            mark: 6.0,
-            keep_clear,
-        }
+    fn geometry(keep_clear: Vec<Rect>) -> BoxGeometry {
+        BoxGeometry { area: (600.0, 400.0), size: (150.0, 70.0), inset: 5.0, step: 4.0, line: 2.0, mark: 6.0, keep_clear }
     }
 
-    fn hidden(plot: &KmPlot, place: &LegendPlace) -> f64 {
-        ink(plot, 60.0, &geometry(None)).iter().map(|(r, w)| w * r.overlap(&place.rect)).sum()
+    fn hidden(plot: &KmPlot, place: &Placement) -> f64 {
+        ink(plot, 60.0, &geometry(Vec::new())).iter().map(|(r, w)| w * r.overlap(&place.rect)).sum()
     }
 
     #[test]
     fn legend_stays_upper_right_when_the_curves_leave_it_free() {
         let plot = plot_of(vec![flat_curve(0.3, 2.0, 50.0), flat_curve(0.1, 5.0, 58.0)]);
-        let place = place_legend(&plot, 60.0, &geometry(None));
-        assert_eq!(place, LegendPlace { rect: Rect { x0: 445.0, y0: 5.0, x1: 595.0, y1: 75.0 }, covers_data: false });
+        let place = place_box(&plot, 60.0, &geometry(Vec::new()), Prefer::UpperRight);
+        assert_eq!(place, Placement { rect: Rect { x0: 445.0, y0: 5.0, x1: 595.0, y1: 75.0 }, covers_data: false });
     }
 
     #[test]
     fn legend_moves_off_a_curve_that_stays_high() {
-        // A durable response at 0.9 to the end runs through the upper right.
         let mut plot = plot_of(vec![flat_curve(0.9, 3.0, 60.0), flat_curve(0.3, 2.0, 55.0)]);
-        let place = place_legend(&plot, 60.0, &geometry(None));
+        let place = place_box(&plot, 60.0, &geometry(Vec::new()), Prefer::UpperRight);
         assert!(!place.covers_data);
         assert_eq!(hidden(&plot, &place), 0.0);
         assert_eq!(place.rect.x1, 595.0, "still on the right-hand side: {place:?}");
         assert!(place.rect.y0 > 0.1 * 400.0 && place.rect.y1 < 0.7 * 400.0, "between the curves: {place:?}");
-        // The upper right itself would have hidden the curve.
-        let upper_right = LegendPlace { rect: Rect { x0: 445.0, y0: 5.0, x1: 595.0, y1: 75.0 }, covers_data: false };
-        assert!(hidden(&plot, &upper_right) > 0.0);
-        // With CI bands shown, the band counts as data too.
-        plot.show_ci = true;
-        let place = place_legend(&plot, 60.0, &geometry(None));
+        plot.ci = CiStyle::Band;
+        let place = place_box(&plot, 60.0, &geometry(Vec::new()), Prefer::UpperRight);
         assert!(!place.covers_data);
-        assert_eq!(ink(&plot, 60.0, &geometry(None)).iter().map(|(r, _)| r.overlap(&place.rect)).sum::<f64>(), 0.0);
+        assert_eq!(ink(&plot, 60.0, &geometry(Vec::new())).iter().map(|(r, _)| r.overlap(&place.rect)).sum::<f64>(), 0.0);
     }
 
     #[test]
-    fn legend_never_covers_the_annotation() {
-        // Curves cross the whole right-hand side and the top; only the lower
-        // left is free, and that is where the log-rank p is written.
+    fn the_annotation_avoids_the_curves_and_the_legend_avoids_it() {
+        // Curves cross the whole right-hand side and the top; the lower left is free.
         let mut curves = vec![flat_curve(0.95, 0.5, 60.0)];
         curves.extend([0.75, 0.55, 0.35, 0.15].iter().map(|&s| flat_curve(s, 25.0, 60.0)));
         let plot = plot_of(curves);
-        let tall = |keep_clear| LegendGeometry { legend: (150.0, 90.0), ..geometry(keep_clear) };
-        let free = place_legend(&plot, 60.0, &tall(None));
-        assert_eq!(free.rect, Rect { x0: 5.0, y0: 305.0, x1: 155.0, y1: 395.0 });
-        let annotation = Rect { x0: 6.0, y0: 350.0, x1: 200.0, y1: 396.0 };
-        let place = place_legend(&plot, 60.0, &tall(Some(annotation)));
-        assert_eq!(place.rect, Rect { x0: 5.0, y0: 255.0, x1: 155.0, y1: 345.0 }, "just above the annotation");
-        assert!(!place.covers_data);
+        let note = BoxGeometry { size: (194.0, 46.0), ..geometry(Vec::new()) };
+        let annotation = place_box(&plot, 60.0, &note, Prefer::LowerLeft);
+        assert!(!annotation.covers_data, "{annotation:?}");
+        let tall = BoxGeometry { size: (150.0, 90.0), ..geometry(vec![annotation.rect]) };
+        let legend = place_box(&plot, 60.0, &tall, Prefer::UpperRight);
+        assert_eq!(annotation.rect.overlap(&legend.rect), 0.0);
 
-        // Curves everywhere: the least covered box, opaque, still off the annotation.
+        // Curves everywhere: the least covered box, still off the annotation.
         let crowded = plot_of((0..10).map(|i| flat_curve(0.05 + 0.1 * i as f64, 0.5, 60.0)).collect());
-        let place = place_legend(&crowded, 60.0, &tall(Some(annotation)));
-        assert!(place.covers_data);
-        assert_eq!(annotation.overlap(&place.rect), 0.0, "{place:?}");
-        let upper_right = LegendPlace { rect: Rect { x0: 445.0, y0: 5.0, x1: 595.0, y1: 95.0 }, ..place };
-        assert!(hidden(&crowded, &place) <= hidden(&crowded, &upper_right));
-        // A plot too small for anything but the annotation still gets a legend.
-        let tiny = LegendGeometry { area: (160.0, 80.0), keep_clear: Some(Rect { x0: 0.0, y0: 0.0, x1: 160.0, y1: 80.0 }), ..geometry(None) };
-        assert!(place_legend(&plot, 60.0, &tiny).covers_data);
+        let legend = place_box(&crowded, 60.0, &tall, Prefer::UpperRight);
+        assert!(legend.covers_data);
+        assert_eq!(annotation.rect.overlap(&legend.rect), 0.0, "{legend:?}");
     }
 
     #[test]
     fn staircase_starts_at_one_and_ends_at_follow_up() {
         let pts = steps(&[2.0, 5.0], &[0.5, 0.25], 1.0, 9.0);
         assert_eq!(pts, vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.5), (5.0, 0.5), (5.0, 0.25), (9.0, 0.25)]);
+        assert_eq!(clip(pts, 4.0), vec![(0.0, 1.0), (2.0, 1.0), (2.0, 0.5), (4.0, 0.5)]);
+    }
+
+    #[test]
+    fn the_analysis_set_is_a_caption_under_the_figure() {
+        crate::scene::check_caption(|caption, height| {
+            let mut plot = example();
+            plot.caption = caption;
+            plot.print.height = height;
+            scene(&plot)
+        });
+        let mut plot = example();
+        plot.caption = Some("Patients: High AFP (afp ≥ 400), 88 of 601.".into());
+        assert!((natural_height(&plot) - scene(&plot).height).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_cumulative_incidence_starts_at_zero_and_a_curve_without_numbers_has_no_table_row() {
+        let mut plot = example();
+        plot.start = 0.0;
+        for c in &mut plot.curves {
+            c.surv = c.surv.iter().map(|s| 1.0 - s).collect();
+        }
+        plot.curves[1].at_risk.clear();
+        let s = scene(&plot);
+        let t = texts(&s);
+        // One row: the first curve's, with its numbers; none for the second.
+        assert!(t.contains(&"Primary resistance".to_string()));
+        assert_eq!(t.iter().filter(|x| *x == "Durable response").count(), 1, "legend only: {t:?}");
+        let lay = Layout::new(&plot);
+        assert_eq!(lay.table_rows_y.len(), 1);
+        // The first curve's line begins at the axis' 0 (the bottom of the plot).
+        let first_line = s.marks.iter().find_map(|m| match m {
+            Mark::Path { points, closed: false, stroke: Some(st), .. } if st.colour == Rgb::from_hex(&plot.curves[0].style.colour) && points.len() > 4 => Some(points[0]),
+            _ => None,
+        });
+        assert_eq!(first_line.map(|p| p.1), Some(lay.y(0.0)));
+    }
+
+    #[test]
+    fn example_svg_for_review() {
+        let _ = std::fs::write(std::env::temp_dir().join("km_example.svg"), to_svg(&example()));
     }
 }

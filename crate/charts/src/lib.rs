@@ -1,80 +1,57 @@
-//! survcalc-charts: the figures, drawn by Rust with plotters. Every chart is
-//! generic over the plotters backend, so the same code draws on the page's
-//! canvas (through the wasm crate) and writes the SVG the user exports and
-//! the native tests inspect. The data of each figure comes from
-//! survcalc-analysis (`plot` fields of its reports); nothing here computes
-//! statistics.
+//! survcalc-charts: the figures, laid out by Rust at their print size. Every
+//! chart turns its plot data into a [`scene::Scene`] (marks in points), which
+//! one painter ([`render::paint`]) draws through any plotters backend:
+//! plotters-svg here, plotters-canvas on the page (wasm crate), the export
+//! package's PDF backend (and PNG/TIFF from the canvas): one layout for
+//! every output. The data of each figure comes from survcalc-analysis (`plot`
+//! fields of its reports); nothing here computes statistics.
 
 pub mod flow;
 pub mod forest;
 pub mod km;
+pub mod metrics;
+mod paint;
+pub mod render;
+pub mod scene;
 
-use plotters::style::RGBColor;
-use serde::{Deserialize, Serialize};
+use scene::Font;
+use survcalc_analysis::plot::figure::PrintSpec;
 
-/// Okabe–Ito colours: distinguishable with the common colour-vision
-/// deficiencies and in greyscale print.
-pub const PALETTE: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-];
-
-pub fn series_colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
-}
-
-/// Size and pixel density of a drawing. `scale` is the device pixel ratio:
-/// the canvas holds width*scale pixels so text stays sharp on retina screens.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(default)]
+/// Size of a forest plot or flow chart being laid out: points, and the
+/// factor from the layouts' design sizes (13 for body text) to the print
+/// font size.
+#[derive(Debug, Clone, Copy)]
 pub struct Frame {
-    pub width: u32,
-    pub height: u32,
+    pub width: f64,
+    /// 0: as tall as the content needs.
+    pub height: f64,
     pub scale: f64,
 }
 
-impl Default for Frame {
-    fn default() -> Self {
-        Frame { width: 860, height: 560, scale: 1.0 }
-    }
-}
-
 impl Frame {
-    pub fn px(&self, css_px: f64) -> i32 {
-        (css_px * self.scale).round() as i32
+    /// The frame of a figure printed as `print` says: body text (13 in the
+    /// layouts' units) at the print font size.
+    pub fn of(print: &PrintSpec) -> Frame {
+        let font = if print.font_size.is_finite() { print.font_size.clamp(6.0, 24.0) } else { 8.0 };
+        let width = if print.width.is_finite() && print.width > 0.0 { print.width.clamp(72.0, 1440.0) } else { 340.0 };
+        Frame { width, height: print.height.filter(|h| h.is_finite() && *h > 0.0).unwrap_or(0.0), scale: font / 13.0 }
     }
-    pub fn font(&self, css_px: f64) -> f64 {
-        css_px * self.scale
-    }
-}
 
-impl Frame {
-    /// The device pixel ratio, or 1 when the page sent nonsense (0, NaN),
-    /// so that a bad frame draws a plain chart instead of a degenerate one.
+    /// The scale, or that of 8 pt text when the frame holds nonsense (0, NaN).
     pub fn safe_scale(&self) -> f64 {
         if self.scale.is_finite() && self.scale > 0.0 {
             self.scale.min(8.0)
         } else {
-            1.0
+            8.0 / 13.0
         }
     }
 }
 
-/// Average advance of a sans-serif glyph, in em. Digits are 0.556 em in
-/// Helvetica/Arial and lower-case text a little less, so this errs on the
-/// wide side: columns and boxes sized with it never overlap their text.
-pub const CHAR_WIDTH_EM: f64 = 0.55;
-
-/// Estimated width of `text` drawn at plotters font size `size` (the size
-/// given to `("sans-serif", size)`). One rule for every chart and backend
-/// keeps the layout identical on canvas, in SVG and in native tests.
+/// Width of `text` set in Arial at `size` (regular weight), in the unit of
+/// `size`. One rule for every chart and reader keeps the layout identical
+/// on the canvas, in SVG and in PDF.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * CHAR_WIDTH_EM * size
+    metrics::text_width(text, size, false)
 }
 
 /// Greedy word wrap of `text` into lines no wider than `max_width`
@@ -82,81 +59,68 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 /// word is wider than a whole line; `keep_together` is appended as one
 /// unbreakable token (e.g. "(n = 601)").
 pub fn wrap_text(text: &str, keep_together: Option<&str>, max_width: f64, size: f64) -> Vec<String> {
-    let max_chars = if max_width.is_finite() && size > 0.0 {
-        ((max_width / (CHAR_WIDTH_EM * size)).floor() as usize).max(1)
-    } else {
-        usize::MAX
-    };
+    wrap_in(text, keep_together, max_width, Font::regular(size))
+}
+
+/// [`wrap_text`] in any font (bold headings wrap sooner).
+pub fn wrap_in(text: &str, keep_together: Option<&str>, max_width: f64, font: Font) -> Vec<String> {
+    let fits = |s: &str| !max_width.is_finite() || font.width(s) <= max_width;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    let mut line_len = 0usize;
     let words = text.split_whitespace().chain(keep_together.map(str::trim).filter(|t| !t.is_empty()));
     for word in words {
         let mut word: String = word.to_string();
-        let mut len = word.chars().count();
         // A word longer than a line is cut, so nothing spills out of a box.
-        while len > max_chars {
-            if line_len > 0 {
+        while !fits(&word) && word.chars().count() > 1 {
+            if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
-                line_len = 0;
             }
-            let head: String = word.chars().take(max_chars).collect();
-            word = word.chars().skip(max_chars).collect();
-            len -= max_chars;
+            let mut head = String::new();
+            for c in word.chars() {
+                head.push(c);
+                if !fits(&head) {
+                    head.pop();
+                    break;
+                }
+            }
+            if head.is_empty() {
+                head = word.chars().next().map(String::from).unwrap_or_default();
+            }
+            word = word[head.len()..].to_string();
             lines.push(head);
         }
-        if line_len > 0 && line_len + 1 + len > max_chars {
-            lines.push(std::mem::take(&mut line));
-            line_len = 0;
+        let candidate = if line.is_empty() { word.clone() } else { format!("{line} {word}") };
+        if !line.is_empty() && !fits(&candidate) {
+            lines.push(std::mem::replace(&mut line, word));
+        } else {
+            line = candidate;
         }
-        if line_len > 0 {
-            line.push(' ');
-            line_len += 1;
-        }
-        line.push_str(&word);
-        line_len += len;
     }
-    if line_len > 0 || lines.is_empty() {
+    if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
     lines
 }
 
-/// `text` cut to at most `max_width` (estimated), ending in "…" when cut.
+/// `text` cut to at most `max_width` (measured), ending in "…" when cut.
 pub fn truncate_text(text: &str, max_width: f64, size: f64) -> String {
-    if text_width(text, size) <= max_width {
-        return text.to_string();
-    }
-    let keep = if size > 0.0 && max_width.is_finite() {
-        (max_width / (CHAR_WIDTH_EM * size)).floor().max(1.0) as usize - 1
-    } else {
-        0
-    };
-    text.chars().take(keep).collect::<String>() + "…"
+    truncate_to(text, max_width, Font::regular(size))
 }
 
-/// plotters' SVG backend writes `font-size` as the requested size / 1.24
-/// while the canvas backend uses the size itself, so an exported SVG would
-/// have smaller text than the chart on screen (and than the layout, which
-/// measures text at the requested size). This puts the requested sizes back
-/// so the export matches the canvas.
-pub fn svg_text_at_canvas_size(svg: &str) -> String {
-    const KEY: &str = "font-size=\"";
-    let mut out = String::with_capacity(svg.len());
-    let mut rest = svg;
-    while let Some(at) = rest.find(KEY) {
-        let (head, tail) = rest.split_at(at + KEY.len());
-        out.push_str(head);
-        let end = tail.find('"').unwrap_or(tail.len());
-        let (value, after) = tail.split_at(end);
-        match value.parse::<f64>() {
-            Ok(v) if v.is_finite() => out.push_str(&format!("{}", (v * 1.24 * 100.0).round() / 100.0)),
-            _ => out.push_str(value),
-        }
-        rest = after;
+/// [`truncate_text`] in any font.
+pub fn truncate_to(text: &str, max_width: f64, font: Font) -> String {
+    if font.width(text) <= max_width {
+        return text.to_string();
     }
-    out.push_str(rest);
-    out
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if font.width(&out) + font.width("…") > max_width {
+            out.pop();
+            break;
+        }
+    }
+    out.trim_end().to_string() + "…"
 }
 
 /// Formats a tick value without trailing zeros.
@@ -181,18 +145,16 @@ mod tests {
 
     #[test]
     fn wrapping_keeps_words_and_the_count_together() {
-        // 10 px font: 5.5 px per character, so 20 characters per 110 px line.
-        let lines = wrap_text("first response evaluation more than six months", Some("(n = 12)"), 110.0, 10.0);
+        let size = 10.0;
+        let width = text_width("evaluation more than", size) + 0.01;
+        let lines = wrap_text("first response evaluation more than six months", Some("(n = 12)"), width, size);
         assert_eq!(lines, vec!["first response", "evaluation more than", "six months (n = 12)"]);
-        assert!(lines.iter().all(|l| text_width(l, 10.0) <= 110.0));
-        assert_eq!(wrap_text("abcdefghij", None, 22.0, 10.0), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap_text("", None, 100.0, 10.0), vec![""]);
-        assert_eq!(truncate_text("BCLC stage: C vs B", 55.0, 10.0), "BCLC stag…");
-    }
-
-    #[test]
-    fn exported_svg_text_has_the_canvas_size() {
-        let svg = r#"<text font-size="10.483870967741936" x="1">a</text><text font-size="x">"#;
-        assert_eq!(svg_text_at_canvas_size(svg), r#"<text font-size="13" x="1">a</text><text font-size="x">"#);
+        assert!(lines.iter().all(|l| text_width(l, size) <= width));
+        // Arial's digits share one width.
+        let narrow = wrap_text("0123456789", None, text_width("0123", size) + 0.01, size);
+        assert_eq!(narrow, vec!["0123", "4567", "89"]);
+        assert_eq!(wrap_text("", None, 100.0, size), vec![""]);
+        let cut = truncate_text("BCLC stage: C vs B", text_width("BCLC stag…", size) + 0.01, size);
+        assert_eq!(cut, "BCLC stag…");
     }
 }

@@ -16,7 +16,6 @@ use survcalc_analysis::export::{dataset_csv, html_escape, DataExportRequest};
 use survcalc_analysis::methods::{methods, MethodsText};
 use survcalc_analysis::table::Table;
 use survcalc_analysis::{rscript, warning::Warning};
-use survcalc_charts::Frame;
 
 /// A file a step produces: its name (without a directory) and content.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -52,10 +51,6 @@ pub struct SessionOutput {
     pub methods: MethodsText,
 }
 
-fn frame() -> Frame {
-    Frame::default()
-}
-
 fn warning_texts(w: &[Warning]) -> Vec<String> {
     w.iter().map(Warning::message).collect()
 }
@@ -70,8 +65,7 @@ fn slug(text: &str) -> String {
 pub enum Figures {
     /// Every figure as SVG.
     All,
-    /// None (the caller draws them): plotters' Kaplan–Meier axes measure
-    /// text through the page's DOM on wasm32, which a worker lacks.
+    /// None: tables and texts only (the caller draws the figures itself).
     None,
 }
 
@@ -93,10 +87,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             AnalysisStep::Classify(r) => {
                 out.title = "Patients and resistance groups".into();
                 let c = cohort::run(table, r)?;
-                let mut f = frame();
-                f.height = survcalc_charts::flow::preferred_height(&c.flow_chart, &f);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_flow.svg"), content: survcalc_charts::flow::to_svg(&c.flow_chart, &f)? });
+                    out.figures.push(OutputFile { name: format!("{prefix}_flow.svg"), content: survcalc_charts::flow::to_svg(&c.flow_chart) });
                 }
                 out.texts.push(c.flow_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("; "));
                 out.texts.extend(c.rules.iter().cloned());
@@ -116,7 +108,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 );
                 let k = km::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&k.plot, &frame())? });
+                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&k.plot) });
                 }
                 let mut tables = vec![("Summary", &k.summary_table)];
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
@@ -136,10 +128,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             AnalysisStep::Cox(r) => {
                 out.title = format!("Cox regression: {}", r.time);
                 let c = cox::run(table, r)?;
-                let mut f = frame();
-                f.height = survcalc_charts::forest::preferred_height(&c.plot, &f);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&c.plot, &f)? });
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&c.plot) });
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}_hazard_ratios.csv"), content: c.hr_table.to_csv() });
                 out.tables.push(("Hazard ratios".into(), c.hr_table.clone()));
@@ -156,10 +146,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             AnalysisStep::ModelTable(r) => {
                 let m = models::run(table, r)?;
                 out.title = format!("Univariate and multivariable models ({}s)", m.table.estimate_name);
-                let mut f = frame();
-                f.height = survcalc_charts::forest::preferred_height(&m.plot, &f);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&m.plot, &f)? });
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&m.plot) });
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: m.csv.clone() });
                 out.tables.push(("Models".into(), m.display_table.clone()));
@@ -200,7 +188,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = format!("Competing risks: {}", r.time);
                 let c = competing::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&c.plot, &frame())? });
+                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&c.plot) });
                 }
                 let mut tables = vec![("Cumulative incidence", &c.summary_table)];
                 tables.extend(c.at_times_table.as_ref().map(|t| ("Cumulative incidence at times", t)));
@@ -220,10 +208,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             AnalysisStep::Subgroups(r) => {
                 let x = subgroup::run(table, r)?;
                 out.title = format!("Subgroups: {}", x.comparison);
-                let mut f = frame();
-                f.height = survcalc_charts::forest::preferred_height(&x.plot, &f);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&x.plot, &f)? });
+                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&x.plot) });
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.table.to_csv() });
                 out.tables.push(("Subgroups".into(), x.table.clone()));

@@ -322,12 +322,9 @@ impl Dataset {
     pub fn report(&self, analysis_file: JsValue) -> Result<String, JsError> {
         let session = convert::analysis_file(analysis_file)?;
         let mut table = self.table.clone();
-        // Without a page (the worker, Node) plotters cannot measure text.
-        #[cfg(feature = "draw")]
-        let figures = if draw::has_document() { survcalc_report::Figures::All } else { survcalc_report::Figures::None };
-        #[cfg(not(feature = "draw"))]
-        let figures = survcalc_report::Figures::None;
-        Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, figures)))
+        // Figures are scenes laid out with their own font metrics: they are
+        // drawn without a page too (the worker, Node).
+        Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, survcalc_report::Figures::All)))
     }
 
     /// Competing risks: cumulative incidence per group (Aalen–Johansen),

@@ -4,6 +4,7 @@
 // plot, and the cause-specific Cox model one click away. Every number and
 // sentence comes formatted from the wasm side.
 import { charts } from "../charts.js";
+import { exportButtons } from "../figure_options.js";
 import { createTermList, kmChoices, showForest, errorText, kindTable } from "./regression.js";
 
 const ROLES = [
@@ -43,7 +44,14 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const summaryBox = el("div", { id: "cr-summary" });
   const tests = el("ul", { id: "cr-tests", class: "cox-tests" });
   const canvas = el("canvas", { id: "cr-canvas", "aria-label": "Cumulative incidence curves" });
-  const svgButton = el("button", { type: "button", id: "cr-svg" }, "Download SVG");
+  // No figure options for this figure: downloads at its default print size.
+  const buttons = exportButtons({
+    getScene: async () => current && (await charts()).kaplanMeierScene(current.plot),
+    dpi: () => 600,
+    base: "cumulative-incidence", download, what: "cumulative incidence figure",
+    onError: (e) => { error.hidden = false; error.textContent = errorText(e); },
+    ids: Object.fromEntries(["png", "tiff", "svg", "pdf"].map((f) => [f, `cr-${f}`])),
+  });
   const atTimes = el("div", { id: "cr-at-times" });
   const fgN = el("p", { id: "cr-fg-n" });
   const fgTable = el("div", { id: "cr-fg-table" });
@@ -57,7 +65,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const settings = el("p", { id: "cr-settings", class: "settings-note" });
   const results = el("div", { id: "cr-results", hidden: true },
     warnings, questions, summaryBox, tests,
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, svgButton)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, ...buttons)),
     atTimes, fineGray, csButton, csBox, settings);
 
   const element = el("section", { class: "card", id: "cr-card", hidden: true, "aria-labelledby": "cr-title" },
@@ -115,13 +123,13 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     };
   }
 
+  /** The canvas at the width of its container; the height follows the figure. */
   function frame() {
     const ratio = window.devicePixelRatio || 1;
     const width = Math.min(canvas.parentElement.clientWidth || 860, 900);
     canvas.style.width = `${width}px`;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(width * 0.66 * ratio);
-    return { width: canvas.width, height: canvas.height, scale: ratio };
+    canvas.style.height = "auto";
+    return { width: Math.round(width * ratio) };
   }
 
   async function run() {
@@ -200,11 +208,6 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   event.addEventListener("change", () => showCodes(null));
   go.addEventListener("click", run);
   csButton.addEventListener("click", causeSpecific);
-  svgButton.addEventListener("click", async () => {
-    if (!current) return;
-    const svg = (await charts()).kaplanMeierSvg(current.plot, { width: 860, height: 568, scale: 1 });
-    download(new Blob([svg], { type: "image/svg+xml" }), "cumulative-incidence.svg");
-  });
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

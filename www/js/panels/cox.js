@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -47,15 +47,16 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const zphBox = el("div", { id: "cox-zph-table" });
   const zphText = el("p", { id: "cox-zph-text", class: "settings-note" });
   const canvas = el("canvas", { id: "cox-canvas", role: "img", "aria-label": "Forest plot of the hazard ratios in the table above" });
-  const png = el("button", { type: "button", id: "cox-png", class: "secondary", "aria-label": "Download Cox forest plot as PNG" }, "PNG");
-  const svg = el("button", { type: "button", id: "cox-svg", class: "secondary", "aria-label": "Download Cox forest plot as SVG" }, "SVG");
+  const figure = forestFigure("cox", {
+    onChange: () => current && run(), getPlot: () => current?.plot, download,
+    onError: (e) => { error.hidden = false; error.textContent = e.message; },
+  });
   const warnings = el("ul", { id: "cox-warnings", class: "warnings" });
   const settings = el("p", { id: "cox-settings", class: "settings-note" });
   const results = el("div", { id: "cox-results", hidden: true },
     nLine, warnings, hrBox,
     el("h4", {}, "Model tests"), tests,
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the Cox forest plot" },
-      el("span", { class: "figure-actions-label", "aria-hidden": "true" }, "Download figure:"), png, svg)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the Cox forest plot" }, ...figure.buttons), figure.options.element),
     el("h4", {}, "Proportional hazards"), zphBox, zphText,
     settings);
 
@@ -162,6 +163,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
         }
         : null,
       time_split: timeSplit(),
+      figure: figure.options.value(),
       preset: state.preset ?? null,
     };
   }
@@ -244,8 +246,6 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   fit.addEventListener("click", run);
   // A "match another program" choice re-fits a model already shown.
   document.addEventListener("survcalc:preset", () => current && !results.hidden && run());
-  png.addEventListener("click", () => current && forestPng(current.plot, download, "cox-forest.png"));
-  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "cox-forest.svg"));
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestPng, forestSvgDownload, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -49,16 +49,17 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   const nLine = el("p", { id: "models-n", class: "cox-n" });
   const tableBox = el("div", { id: "models-table" });
   const canvas = el("canvas", { id: "models-canvas", role: "img", "aria-label": "Forest plot of the univariate and multivariable models in the table above" });
-  const png = el("button", { type: "button", id: "models-png", class: "secondary", "aria-label": "Download the models' forest plot as PNG" }, "PNG");
-  const svg = el("button", { type: "button", id: "models-svg", class: "secondary", "aria-label": "Download the models' forest plot as SVG" }, "SVG");
+  const figure = forestFigure("models", {
+    onChange: () => current && run(), getPlot: () => current?.plot, download,
+    onError: (e) => { error.hidden = false; error.textContent = e.message; },
+  });
   const csv = el("button", { type: "button", id: "models-csv", "aria-label": "Download CSV of the univariate and multivariable models" }, "Download CSV");
   const warnings = el("ul", { id: "models-warnings", class: "warnings" });
   const settings = el("p", { id: "models-settings", class: "settings-note" });
   const results = el("div", { id: "models-results", hidden: true },
     selectionLine, nLine, warnings, tableBox,
     el("div", { class: "figure-actions" }, csv),
-    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the models' forest plot" },
-      el("span", { class: "figure-actions-label", "aria-hidden": "true" }, "Download figure:"), png, svg)),
+    el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions", role: "group", "aria-label": "Download the models' forest plot" }, ...figure.buttons), figure.options.element),
     settings);
 
   const element = el("section", { class: "card", id: "models-card", hidden: true, "aria-labelledby": "models-title" },
@@ -116,6 +117,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
       ci: ci.value,
       ties: ties.value,
       conf_level: 0.95,
+      figure: figure.options.value(),
       preset: state.preset ?? null,
     };
   }
@@ -200,8 +202,6 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   threshold.addEventListener("input", refreshMulti);
   useRule.addEventListener("click", () => { multiMode = "rule"; run(); });
   fit.addEventListener("click", run);
-  png.addEventListener("click", () => current && forestPng(current.plot, download, "model-table-forest.png"));
-  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "model-table-forest.svg"));
   csv.addEventListener("click", () => current && download(new Blob([current.csv], { type: "text/csv" }), "model-table.csv"));
   let resizeTimer;
   window.addEventListener("resize", () => {

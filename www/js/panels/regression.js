@@ -2,6 +2,7 @@
 // checklist with a kind and a reference level per column, value checklists,
 // and drawing / exporting the forest plot the wasm side lays out.
 import { charts } from "../charts.js";
+import { figureOptions, exportButtons } from "../figure_options.js";
 import { exportableTable } from "../dom.js";
 
 /** Columns that can be covariates: everything but dates. */
@@ -111,31 +112,29 @@ export function kmChoices() {
   return time && event ? { time, event, event_values: values } : null;
 }
 
-/** Draws a forest plot at the width of its container, as tall as its rows need. */
+/** Draws a forest plot at the width of its container (its height follows). */
 export async function showForest(canvas, plot) {
-  const { drawForest, forestPlotHeight } = await charts();
-  const ratio = window.devicePixelRatio || 1;
-  // On a phone the plot is laid out for 600 px and shown smaller, like a
-  // picture: squeezed, its columns of labels and numbers would overlap.
-  const shown = Math.min(canvas.parentElement.clientWidth || 900, 1040);
-  const width = Math.max(shown, 600);
-  const frame = { width: Math.round(width * ratio), height: 0, scale: ratio };
-  frame.height = forestPlotHeight(plot, frame);
-  canvas.style.width = `${shown}px`;
-  drawForest(canvas, plot, frame);
-}
-
-export async function forestPng(plot, download, name) {
   const { drawForest } = await charts();
-  const canvas = document.createElement("canvas");
-  drawForest(canvas, plot, { width: 2080, height: 0, scale: 2 });
-  canvas.toBlob((blob) => download(blob, name), "image/png");
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.min(canvas.parentElement.clientWidth || 900, 1040);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = "auto";
+  drawForest(canvas, plot, { width: Math.round(width * ratio) });
 }
 
-export async function forestSvgDownload(plot, download, name) {
-  const { forestSvg } = await charts();
-  const svg = forestSvg(plot, { width: 1040, height: 0, scale: 1 });
-  download(new Blob([svg], { type: "image/svg+xml" }), name);
+/**
+ * A forest plot's figure options (the request's `figure`) and its download
+ * buttons (PNG, TIFF, SVG, PDF) with ids `${prefix}-png`, ….
+ */
+export function forestFigure(prefix, { onChange, getPlot, download, onError }) {
+  const options = figureOptions("forest", prefix, onChange);
+  const buttons = exportButtons({
+    getScene: async () => { const plot = getPlot(); return plot && (await charts()).forestScene(plot); },
+    dpi: () => options.value().output.dpi,
+    base: `${prefix}-forest`, download, onError, what: "forest plot",
+    ids: Object.fromEntries(["png", "tiff", "svg", "pdf"].map((f) => [f, `${prefix}-${f}`])),
+  });
+  return { options, buttons };
 }
 
 /** Shows a panel's error: fatal ones (a wasm fault) ask for a reload. */

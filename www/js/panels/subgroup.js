@@ -2,7 +2,9 @@
 // (logistic) of a treatment within each level of the chosen subgroup
 // variables, with the likelihood-ratio test of interaction per variable,
 // drawn in the FSTG02 layout. Every number comes formatted from the wasm side.
-import { valueChecklist, checkedValues, kmChoices, showForest, forestPng, forestSvgDownload, errorText } from "./regression.js";
+import { charts } from "../charts.js";
+import { exportButtons } from "../figure_options.js";
+import { valueChecklist, checkedValues, kmChoices, showForest, errorText } from "./regression.js";
 
 export function createPanel({ engine, el, exportableTable, fillSelect, download }) {
   const kind = el("select", { id: "sg-kind" },
@@ -19,12 +21,18 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
   const error = el("div", { class: "error", role: "alert", id: "sg-error", hidden: true });
   const tableBox = el("div", { id: "sg-table" });
   const canvas = el("canvas", { id: "sg-canvas", "aria-label": "Subgroup forest plot" });
-  const png = el("button", { type: "button", id: "sg-png" }, "Download PNG");
-  const svg = el("button", { type: "button", id: "sg-svg" }, "Download SVG");
+  // No figure options for this figure: downloads at its default print size.
+  const buttons = exportButtons({
+    getScene: async () => current && (await charts()).forestScene(current.plot),
+    dpi: () => 600,
+    base: "subgroup-forest", download, what: "subgroup forest plot",
+    onError: (e) => { error.hidden = false; error.textContent = errorText(e); },
+    ids: Object.fromEntries(["png", "tiff", "svg", "pdf"].map((f) => [f, `sg-${f}`])),
+  });
   const warnings = el("ul", { id: "sg-warnings", class: "warnings" });
   const settings = el("p", { id: "sg-settings", class: "settings-note" });
   const results = el("div", { id: "sg-results", hidden: true },
-    warnings, el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, png, svg)), tableBox, settings);
+    warnings, el("div", { class: "figure" }, canvas, el("div", { class: "figure-actions" }, ...buttons)), tableBox, settings);
 
   const element = el("section", { class: "card", id: "sg-card", hidden: true, "aria-labelledby": "sg-title" },
     el("h3", { id: "sg-title" }, "Subgroup analysis"),
@@ -118,8 +126,6 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
   event.addEventListener("change", () => valueChecklist(el, eventValues, columnNamed(event.value), []));
   treatment.addEventListener("change", showReference);
   go.addEventListener("click", run);
-  png.addEventListener("click", () => current && forestPng(current.plot, download, "subgroup-forest.png"));
-  svg.addEventListener("click", () => current && forestSvgDownload(current.plot, download, "subgroup-forest.svg"));
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -2,6 +2,7 @@
 //! PPS) and resistance groups (SITC or progression within N months), added
 //! to the dataset as new columns that every later analysis can use.
 
+use crate::plot::figure::{FlowFigure, PrintSpec, SizePreset};
 use crate::plot::flow::{FlowChart, FlowCount};
 use serde::{Deserialize, Serialize};
 use crate::dates::{Date, TimeUnit};
@@ -39,11 +40,18 @@ pub struct CohortRequest {
     pub columns: CohortColumns,
     pub rules: ResistanceOptions,
     pub unit: TimeUnit,
+    /// How the flow chart looks and prints.
+    pub figure: FlowFigure,
 }
 
 impl Default for CohortRequest {
     fn default() -> Self {
-        CohortRequest { columns: CohortColumns::default(), rules: ResistanceOptions::default(), unit: TimeUnit::Months }
+        CohortRequest {
+            columns: CohortColumns::default(),
+            rules: ResistanceOptions::default(),
+            unit: TimeUnit::Months,
+            figure: FlowFigure::default(),
+        }
     }
 }
 
@@ -395,7 +403,8 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
     let patients = all_patients.iter().take(MAX_LISTED_PATIENTS).cloned().collect();
     let mut warnings = renamed;
     warnings.extend(classification_warnings(&classification.notes, &request.rules));
-    let flow_chart = flow_chart(&classification, &request.rules);
+    request.figure.check()?;
+    let flow_chart = flow_chart(&classification, &request.rules, &request.figure);
     Ok(CohortResult {
         flow_chart,
         unit: request.unit.label(),
@@ -422,7 +431,7 @@ fn capitalised(text: &str) -> String {
 /// unclassifiable patients (contradictory or missing dates) are listed
 /// among the exclusions with their reason, so every screened patient is
 /// accounted for.
-fn flow_chart(c: &Classification, rules: &ResistanceOptions) -> FlowChart {
+fn flow_chart(c: &Classification, rules: &ResistanceOptions, figure: &FlowFigure) -> FlowChart {
     let f = &c.flow;
     let count = |label: String, n: usize| FlowCount { label, count: n as u64 };
     let mut exclusions: Vec<FlowCount> =
@@ -446,13 +455,14 @@ fn flow_chart(c: &Classification, rules: &ResistanceOptions) -> FlowChart {
         ],
     };
     FlowChart {
-        title: "Patient selection".into(),
+        title: figure.title.clone().unwrap_or_default(),
         screened: count("Patients screened".into(), f.screened),
         excluded_label: "Excluded".into(),
         exclusions,
         analysed: count("Analysed".into(), f.analysed),
         groups: groups.into_iter().map(|(g, n)| count(capitalised(&g.label(rules)), n)).collect(),
         notes: c.rules.iter().take(1).cloned().collect(),
+        print: PrintSpec::new(&figure.output, SizePreset::OneAndHalfColumn, 1.0),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::dates::TimeUnit;
 use crate::design::{build_design, DesignError, DesignTerm, MissingValues, TermKind, TermSpec};
 use crate::format;
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
+use crate::plot::figure::{FigureOutput, FigureStyle, PrintSpec, SizePreset};
 use crate::plot::km::{KmPlot, KmPlotCurve};
 use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -600,6 +601,9 @@ fn fine_gray(
             column_label: format!("SHR ({level}% CI)"),
             panels: vec![ForestPanel { title: "Subdistribution hazard ratio".to_string() }],
             rows: forest_rows,
+            // No figure options here: the default look, printed two columns wide.
+            style: FigureStyle::default().series(0),
+            print: PrintSpec::new(&FigureOutput::default(), SizePreset::DoubleColumn, 1.0),
             ..ForestPlot::default()
         },
         n_text,
@@ -622,6 +626,8 @@ fn cif_plot(
     gray_tests: &[GrayTestReport],
 ) -> Result<KmPlot, String> {
     let mut curves = Vec::new();
+    // No figure options here: the default look, one colour per curve.
+    let style = FigureStyle::default();
     let label = |c: &competing::CifCurve, cause_label: &str| match group_name {
         Some(_) => format!("{}: {cause_label}", c.label),
         None => capitalise(cause_label),
@@ -653,6 +659,8 @@ fn cif_plot(
                         censor_time: Vec::new(),
                         censor_surv: Vec::new(),
                         at_risk: if risk { at_risk(c) } else { Vec::new() },
+                        style: style.series(curves.len()),
+                        ..KmPlotCurve::default()
                     });
                 }
             }
@@ -671,6 +679,8 @@ fn cif_plot(
                     censor_time: Vec::new(),
                     censor_surv: Vec::new(),
                     at_risk: at_risk(first),
+                    style: style.series(curves.len()),
+                    ..KmPlotCurve::default()
                 });
                 curves.push(KmPlotCurve {
                     label: label(first, &format!("{} or {}", cause_labels[0], cause_labels[1])),
@@ -682,6 +692,8 @@ fn cif_plot(
                     censor_time: Vec::new(),
                     censor_surv: Vec::new(),
                     at_risk: Vec::new(),
+                    style: style.series(curves.len()),
+                    ..KmPlotCurve::default()
                 });
             }
         }
@@ -700,13 +712,14 @@ fn cif_plot(
             Some(u) => format!("Time ({u})"),
             None => request.time.clone(),
         },
-        y_label: "Cumulative incidence".into(),
+        y_label: "Cumulative incidence (%)".into(),
         caption: None,
         ticks: ticks.to_vec(),
+        x_max: ticks.last().copied().unwrap_or(1.0),
         curves,
-        show_ci: false,
+        annotation_lines: annotation.iter().cloned().collect(),
         annotation,
-        risk_table: true,
         start: 0.0,
+        ..KmPlot::default()
     })
 }

@@ -8,6 +8,7 @@ pub use super::cox_time_split::{TimeSplitSpec, TimeSplitSummary};
 use super::cox_time_varying::{empty_design, time_varying_text, TimeVaryingStatus};
 pub use super::cox_time_varying::{TimeVaryingSpec, TimeVaryingSummary};
 use super::DisplayTable;
+use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,8 @@ pub struct CoxRequest {
     /// Covariates with one hazard ratio per interval between cut points
     /// (right-censored data only; not with `time_varying`).
     pub time_split: Option<TimeSplitSpec>,
+    /// How the forest plot looks and prints.
+    pub figure: ForestFigure,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
     /// Match another program's defaults: sets `ties` (overriding it) and
@@ -99,6 +102,7 @@ impl Default for CoxRequest {
             decimals: 2,
             time_varying: None,
             time_split: None,
+            figure: ForestFigure::default(),
             filter: None,
             preset: None,
         }
@@ -355,6 +359,7 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     let request: &CoxRequest = &resolved;
     let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::CoxTies]));
     let choices = check_request(request)?;
+    request.figure.check()?;
     let mut input = read_model_input(table, request, &choices)?;
     let time_varying = apply_time_varying(&mut input, &choices)?;
     let time_split = apply_time_split(&mut input, &choices)?;
@@ -365,7 +370,10 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     let mut warnings = input_warnings(table, request, &choices, &input);
     warnings.extend(Warning::from_kernel(&fit.warnings));
     let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
-    let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref());
+    // Patients and events per row only where a row is a patient (no
+    // splitting at a switch or at cut points).
+    let events = (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
+    let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref(), events);
     let n_used = time_varying.as_ref().map(|s| s.n_patients).or(time_split.as_ref().map(|s| s.n_patients)).unwrap_or(fit.n);
     Ok(CoxResult {
         n_read: input.outcome.n_read,
@@ -389,7 +397,7 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         ) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
         preset,
         warnings,
-        plot: forest_plot(request, &fit, &choices, n_used, hr.forest_rows, input.set.as_ref()),
+        plot: forest_plot(request, &choices, hr.forest_rows, input.set.as_ref()),
         term_tests: hr.term_tests,
         hr_table: hr.table,
         hr_row_kinds: hr.kinds,
@@ -617,11 +625,20 @@ struct HrRows {
     kinds: Vec<&'static str>,
     forest_rows: Vec<ForestRow>,
     term_tests: Vec<TermWaldTest>,
+    /// Event of each row when rows are patients (for the counts).
+    events: Option<Vec<bool>>,
+    design_columns: Vec<Vec<f64>>,
 }
 
 /// One row per numeric covariate; a header row then one row per level
 /// (reference first) for a categorical one.
-fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices, time_split: Option<&TimeSplitSummary>) -> HrRows {
+fn hr_rows(
+    fit: &CoxFit,
+    design: &Design,
+    choices: &Choices,
+    time_split: Option<&TimeSplitSummary>,
+    events: Option<&[bool]>,
+) -> HrRows {
     let robust = choices.robust;
     let inference = Inference { fit, rv: fit.robust.as_ref(), robust, decimals: choices.decimals };
     let mut header = vec!["Covariate".to_string(), format!("HR ({}% CI)", choices.level), "p".to_string()];
@@ -635,6 +652,8 @@ fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices, time_split: Option<
         kinds: Vec::new(),
         forest_rows: Vec::new(),
         term_tests: Vec::new(),
+        events: events.map(|e| e.to_vec()),
+        design_columns: design.columns.clone(),
     };
     for term in &design.terms {
         let split = time_split.and_then(|s| s.term(&term.column).map(|t| s.rows(t)));
@@ -648,6 +667,20 @@ fn hr_rows(fit: &CoxFit, design: &Design, choices: &Choices, time_split: Option<
 }
 
 impl HrRows {
+    /// Patients and events among the rows `member` picks; empty when rows
+    /// are not patients.
+    fn counts(&self, member: impl Fn(usize) -> bool) -> Vec<String> {
+        let Some(events) = &self.events else { return Vec::new() };
+        let (mut n, mut e) = (0u64, 0u64);
+        for (i, &event) in events.iter().enumerate() {
+            if member(i) {
+                n += 1;
+                e += u64::from(event);
+            }
+        }
+        vec![n.to_string(), e.to_string()]
+    }
+
     fn push(&mut self, cells: Vec<String>, kind: &'static str, forest_row: ForestRow) {
         self.table.rows.push(cells);
         self.kinds.push(kind);
@@ -656,7 +689,8 @@ impl HrRows {
 
     fn push_numeric(&mut self, term: &DesignTerm, inference: &Inference) {
         let j = term.columns.first().copied().unwrap_or(0);
-        let forest_row = ForestRow { label: term.column.clone(), estimates: vec![inference.estimate(j)], ..Default::default() };
+        let counts = self.counts(|_| true);
+        let forest_row = ForestRow { label: term.column.clone(), estimates: vec![inference.estimate(j)], counts, ..Default::default() };
         self.push(inference.cells(term.column.clone(), j), "numeric", forest_row);
     }
 
@@ -693,12 +727,16 @@ impl HrRows {
                 None => {
                     let mut row = vec![label.clone(), "reference".to_string(), String::new()];
                     row.extend(inference.blank_se_cells());
-                    self.push(row, "reference", ForestRow { label, indent: true, is_reference: true, ..Default::default() });
+                    let columns = term.columns.clone();
+                    let counts = self.counts(|i| columns.iter().all(|&c| self.design_columns.get(c).and_then(|v| v.get(i)) == Some(&0.0)));
+                    self.push(row, "reference", ForestRow { label, indent: true, is_reference: true, counts, ..Default::default() });
                 }
                 Some(_) if split.is_some() => {}
                 Some(j) => {
                     let row = inference.cells(label.clone(), j);
-                    self.push(row, "level", ForestRow { label, indent: true, estimates: vec![inference.estimate(j)], ..Default::default() });
+                    let counts = self.counts(|i| self.design_columns.get(j).and_then(|v| v.get(i)) == Some(&1.0));
+                    let forest_row = ForestRow { label, indent: true, estimates: vec![inference.estimate(j)], counts, ..Default::default() };
+                    self.push(row, "level", forest_row);
                 }
             }
         }
@@ -954,27 +992,41 @@ fn coefficients(design: &Design) -> Vec<Coefficient> {
         .collect()
 }
 
-/// The forest plot of the hazard ratios, titled with the patients and events behind it.
-fn forest_plot(
-    request: &CoxRequest,
-    fit: &CoxFit,
-    choices: &Choices,
-    n_patients: usize,
-    rows: Vec<ForestRow>,
-    set: Option<&AnalysisSet>,
-) -> ForestPlot {
-    let within = set.map(|s| format!(", {}", s.label())).unwrap_or_default();
+/// The forest plot of the hazard ratios, with the figure options applied.
+fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, set: Option<&AnalysisSet>) -> ForestPlot {
+    let figure = &request.figure;
+    let with_counts = figure.show_counts && rows.iter().any(|r| !r.counts.is_empty());
     ForestPlot {
-        title: format!("Cox model: {}{within} ({} patients, {} events)", request.time, n_patients, fit.nevent),
+        title: figure.title.clone().unwrap_or_default(),
         caption: set.map(|s| s.text.clone()),
-        estimate_label: "Hazard ratio (log scale)".to_string(),
+        estimate_label: figure.x_label.clone().unwrap_or_else(|| "Hazard ratio (log scale)".to_string()),
         column_label: format!("HR ({}% CI)", choices.level),
-        panels: vec![ForestPanel { title: "Hazard ratio".to_string() }],
-        rows,
-        ..ForestPlot::default()
+        panels: vec![ForestPanel { title: String::new() }],
+        rows: relabelled(rows, figure),
+        count_columns: if with_counts { vec!["n".to_string(), "Events".to_string()] } else { Vec::new() },
+        favours: figure.favours.clone(),
+        weight_squares: figure.weight_squares,
+        style: figure.style.series(0),
+        print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        p_label: String::new(),
     }
 }
 
+/// Rows with the labels the figure options give them (by the label the
+/// report gives), and without counts when they are not shown.
+pub(crate) fn relabelled(rows: Vec<ForestRow>, figure: &ForestFigure) -> Vec<ForestRow> {
+    rows.into_iter()
+        .map(|mut r| {
+            if let Some(label) = figure.row_labels.get(&r.label) {
+                r.label = label.clone();
+            }
+            if !figure.show_counts {
+                r.counts.clear();
+            }
+            r
+        })
+        .collect()
+}
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();

@@ -4,6 +4,7 @@
 use super::landmark::{self, LandmarkSummary};
 use super::DisplayTable;
 use crate::dates::TimeUnit;
+use crate::plot::figure::{CiStyle, EndpointName, KmFigure, PrintSpec, RiskTableLayout, SizePreset, SurvivalScale};
 use crate::plot::km::{KmPlot, KmPlotCurve};
 use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -62,6 +63,8 @@ pub struct KmRequest {
     /// survRM2's `rmst2` reports arm = 1 minus arm = 0; with more groups,
     /// no difference.
     pub rmst_contrast: Option<Vec<String>>,
+    /// How the figure looks and prints (labels, ticks, risk table, size).
+    pub figure: KmFigure,
     /// Only the patients of this analysis set (see [`Filter`]).
     pub filter: Option<Filter>,
     /// How the median's CI is computed: "band" (where the drawn band crosses
@@ -107,6 +110,7 @@ impl Default for KmRequest {
             pairwise: None,
             landmark: None,
             rmst_contrast: None,
+            figure: KmFigure::default(),
             filter: None,
             median_ci: MedianCiMethod::Band,
             preset: None,
@@ -219,6 +223,9 @@ pub struct KmResult {
     pub rmst_difference: Option<RmstContrast>,
     /// The median follow-up of `follow_up_text`.
     pub follow_up: Option<FollowUp>,
+    /// With `figure.show_hr` and two or more groups: each group's hazard
+    /// ratio against the reference, as printed on the figure.
+    pub hazard_ratios: Vec<GroupHazardRatio>,
     /// The analysis set the patients were restricted to (`filter`).
     pub analysis_set: Option<AnalysisSet>,
     /// Each curve's median and CI by `median_ci` (the summary table's).
@@ -260,6 +267,7 @@ fn immortal_time_note(table: &Table, request: &KmRequest) -> Option<Warning> {
 pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let resolved = request.resolved();
     let request: &KmRequest = &resolved;
+    request.figure.check()?;
     let censor_values = match &request.censor_values {
         Some(v) => v.clone(),
         None => {
@@ -609,61 +617,127 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let follow_up =
         follow.curves.first().map(|f| FollowUp { median: f.median.quantile, lower: f.median.lower, upper: f.median.upper });
 
-    let ticks = if unit == Some(TimeUnit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
+    let figure = &request.figure;
+    let ticks = figure_ticks(figure, unit, max_time);
+    let x_max = figure.x_max.unwrap_or(0.0).max(ticks.last().copied().unwrap_or(1.0));
+    let label_of = |level: &str| figure.group_labels.get(level).cloned().unwrap_or_else(|| level.to_string());
     let mut curves = Vec::new();
     for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
         let t = &c.table;
         let events: Vec<usize> = (0..t.len()).filter(|&i| t.n_event[i] > 0).collect();
         let censored: Vec<usize> = (0..t.len()).filter(|&i| t.n_censor[i] > 0).collect();
-        curves.push(KmPlotCurve {
-            label: match &group_name {
-                Some(_) => c.label.clone(),
-                None => String::new(),
+        // Counts up to and including each tick: R's summary(fit, times)
+        // n.event and n.censor cumulated from time 0.
+        let so_far = |counts: &[usize]| -> Vec<u64> {
+            ticks
+                .iter()
+                .map(|&tick| t.time.iter().zip(counts).take_while(|(time, _)| **time <= tick).map(|(_, n)| *n as u64).sum())
+                .collect()
+        };
+        curves.push((
+            c.label.clone(),
+            KmPlotCurve {
+                label: match &group_name {
+                    Some(_) => label_of(&c.label),
+                    None => String::new(),
+                },
+                time: events.iter().map(|&i| t.time[i]).collect(),
+                surv: events.iter().map(|&i| t.surv[i]).collect(),
+                lower: events.iter().map(|&i| t.lower[i]).collect(),
+                upper: events.iter().map(|&i| t.upper[i]).collect(),
+                max_time: t.time.last().copied().unwrap_or(0.0),
+                censor_time: censored.iter().map(|&i| t.time[i]).collect(),
+                censor_surv: censored.iter().map(|&i| t.surv[i]).collect(),
+                at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
+                censored: so_far(&t.n_censor),
+                events: so_far(&t.n_event),
+                median: c.median.quantile,
+                style: Default::default(),
             },
-            time: events.iter().map(|&i| t.time[i]).collect(),
-            surv: events.iter().map(|&i| t.surv[i]).collect(),
-            lower: events.iter().map(|&i| t.lower[i]).collect(),
-            upper: events.iter().map(|&i| t.upper[i]).collect(),
-            max_time: t.time.last().copied().unwrap_or(0.0),
-            censor_time: censored.iter().map(|&i| t.time[i]).collect(),
-            censor_surv: censored.iter().map(|&i| t.surv[i]).collect(),
-            at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
-        });
+        ));
     }
-    let title = match &group_name {
-        Some(g) => format!("Kaplan–Meier estimate by {g}"),
-        None => "Kaplan–Meier estimate".into(),
-    };
-    let plot = KmPlot {
-        title: match &set {
-            Some(s) => format!("{title}: {}", s.label()),
-            None => title,
-        },
-        caption: set.as_ref().map(|s| s.text.clone()),
-        x_label: match (&landmark, unit_label) {
-            (None, Some(u)) => format!("Time ({u})"),
-            (None, None) => request.time.clone(),
-            (Some(l), u) => {
-                let name = match u {
-                    Some(u) => {
-                        let mut chars = u.chars();
-                        chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
-                    }
-                    None => request.time.clone(),
-                };
-                let at = if u.is_some() { landmark::time_text(l.time, u) } else { landmark::time_number(l.time) };
-                format!("{name} since landmark ({at})")
-            }
-        },
-        y_label: "Survival probability".into(),
-        ticks,
-        curves,
-        show_ci: false,
-        annotation: logrank.as_ref().map(|lr| {
+    let curves = in_figure_order(curves, &figure.group_order)?;
+    let curves: Vec<KmPlotCurve> = curves
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, mut c))| {
+            c.style = figure.style.series(i);
+            c
+        })
+        .collect();
+    let mut annotation_lines = Vec::new();
+    if figure.show_p {
+        if let Some(lr) = &logrank {
             let name = if request.rho == 0.0 { "Log-rank" } else { test_name.as_str() };
-            format!("{name} {}", format::p_phrase(lr.p))
-        }),
-        risk_table: true,
+            annotation_lines.push(format!("{name} {}", format::p_phrase(lr.p)));
+        }
+    }
+    let hazard_ratios = match &groups {
+        Some((codes, labels)) if labels.len() >= 2 && figure.show_hr => {
+            group_hazard_ratios(&time, event, codes, labels, &figure.group_order, request.conf_level)
+        }
+        _ => Vec::new(),
+    };
+    for hr in &hazard_ratios {
+        let level = format::level_percent(request.conf_level);
+        annotation_lines.push(format!(
+            "{} vs {}: {}",
+            label_of(&hr.group),
+            label_of(&hr.reference),
+            match (hr.hr, hr.lower, hr.upper) {
+                (Some(e), Some(l), Some(u)) => format!(
+                    "HR {} ({level}% CI {}–{})",
+                    format::number(e, 2),
+                    format::number(l, 2),
+                    format::number(u, 2)
+                ),
+                _ => "HR not estimable".to_string(),
+            }
+        ));
+    }
+    let endpoint = figure.endpoint.or_else(|| endpoint_of(table, &request.time));
+    let survival_word = endpoint.map_or("Survival probability", EndpointName::axis_label);
+    let default_y = match figure.y_scale {
+        SurvivalScale::Percent => format!("{} (%)", endpoint.map_or("Survival", EndpointName::axis_label)),
+        SurvivalScale::Probability if endpoint.is_some() => format!("{survival_word} probability"),
+        SurvivalScale::Probability => survival_word.to_string(),
+    };
+    let default_x = match (&landmark, unit_label) {
+        (None, Some(u)) => format!("Time ({u})"),
+        (None, None) => request.time.clone(),
+        (Some(l), u) => {
+            let name = match u {
+                Some(u) => {
+                    let mut chars = u.chars();
+                    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                }
+                None => request.time.clone(),
+            };
+            let at = if u.is_some() { landmark::time_text(l.time, u) } else { landmark::time_number(l.time) };
+            format!("{name} since landmark ({at})")
+        }
+    };
+    let given = |text: &Option<String>| text.as_ref().map(|t| t.trim().to_string());
+    let plot = KmPlot {
+        title: given(&figure.title).unwrap_or_default(),
+        caption: set.as_ref().map(|s| s.text.clone()),
+        x_label: given(&figure.x_label).unwrap_or(default_x),
+        y_label: given(&figure.y_label).unwrap_or(default_y),
+        ticks,
+        x_max,
+        curves,
+        show_ci: figure.ci == CiStyle::Band,
+        ci: figure.ci,
+        annotation: annotation_lines.first().cloned(),
+        annotation_lines,
+        risk_table: figure.risk_table != RiskTableLayout::None,
+        risk_layout: figure.risk_table,
+        legend: figure.legend,
+        legend_title: given(&figure.legend_title).unwrap_or_default(),
+        y_scale: figure.y_scale,
+        median_lines: figure.median_lines,
+        censor_marks: figure.censor_marks,
+        print: PrintSpec::new(&figure.output, SizePreset::OneAndHalfColumn, figure.style.line_width),
         start: 1.0,
     };
 
@@ -737,8 +811,127 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         rmst,
         rmst_difference,
         follow_up,
+        hazard_ratios,
         analysis_set: set,
     })
+}
+
+/// Ticks of the time axis: the list asked for (with 0), every `x_breaks`,
+/// or round steps over the range (months in 3, 6 or 12).
+fn figure_ticks(figure: &KmFigure, unit: Option<TimeUnit>, max_time: f64) -> Vec<f64> {
+    let end = figure.x_max.unwrap_or(max_time);
+    if !figure.x_ticks.is_empty() {
+        let mut ticks: Vec<f64> = std::iter::once(0.0).chain(figure.x_ticks.iter().copied()).collect();
+        survcalc_stats::sort::floats(&mut ticks);
+        ticks.dedup();
+        return ticks;
+    }
+    if let Some(step) = figure.x_breaks {
+        let n = (end / step).ceil();
+        if n.is_finite() && (1.0..=40.0).contains(&n) {
+            return (0..=n as usize).map(|i| i as f64 * step).collect();
+        }
+    }
+    if unit == Some(TimeUnit::Months) {
+        month_ticks(end)
+    } else {
+        nice_ticks(end, 8)
+    }
+}
+
+/// The curves (keyed by their group's value) in the order the figure asks
+/// for; groups not named keep their order after the named ones.
+fn in_figure_order(mut curves: Vec<(String, KmPlotCurve)>, order: &[String]) -> Result<Vec<(String, KmPlotCurve)>, String> {
+    let mut out = Vec::with_capacity(curves.len());
+    for name in order {
+        let name = name.trim();
+        match curves.iter().position(|(level, _)| level == name) {
+            Some(i) => out.push(curves.remove(i)),
+            None if out.iter().any(|(level, _)| level == name) => {
+                return Err(format!("Option \"figure.group_order\" names \"{name}\" twice."))
+            }
+            None => {
+                let choices = curves.iter().chain(&out).map(|(l, _)| format!("\"{l}\"")).collect::<Vec<_>>().join(", ");
+                return Err(format!("Option \"figure.group_order\": there is no group \"{name}\". Groups: {choices}."));
+            }
+        }
+    }
+    out.extend(curves);
+    Ok(out)
+}
+
+/// The endpoint a derived time column measures (classification's OS, TTP,
+/// PFS, PPS), for the survival axis' label.
+fn endpoint_of(table: &Table, time: &str) -> Option<EndpointName> {
+    use crate::endpoints::Endpoint;
+    use crate::provenance::DerivedColumn;
+    match table.column(time)?.derived.as_ref()?.column {
+        DerivedColumn::EndpointTime { endpoint } => Some(match endpoint {
+            Endpoint::Os => EndpointName::OverallSurvival,
+            Endpoint::Ttp => EndpointName::TimeToProgression,
+            Endpoint::Pfs => EndpointName::ProgressionFreeSurvival,
+            Endpoint::Pps => EndpointName::PostProgressionSurvival,
+        }),
+        _ => None,
+    }
+}
+
+/// The hazard ratio of one group against the reference group, from a Cox
+/// model with the group as its only covariate (R's `coxph(Surv(time,
+/// status) ~ group)`, Efron ties, Wald interval).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupHazardRatio {
+    pub group: String,
+    pub reference: String,
+    pub hr: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub p: Option<f64>,
+}
+
+/// Each group against the reference (the first of `order`, else the first
+/// level with patients). Empty when the model cannot be fitted.
+fn group_hazard_ratios(
+    time: &[f64],
+    event: &[bool],
+    codes: &[usize],
+    labels: &[String],
+    order: &[String],
+    conf_level: f64,
+) -> Vec<GroupHazardRatio> {
+    use survcalc_stats::cox::{self, CoxData, CoxOptions};
+    let present: Vec<usize> = (0..labels.len()).filter(|g| codes.contains(g)).collect();
+    let ordered: Vec<usize> = order
+        .iter()
+        .filter_map(|name| present.iter().copied().find(|&g| labels[g] == name.trim()))
+        .chain(present.iter().copied())
+        .fold(Vec::new(), |mut acc, g| {
+            if !acc.contains(&g) {
+                acc.push(g);
+            }
+            acc
+        });
+    let Some((&reference, others)) = ordered.split_first() else { return Vec::new() };
+    if others.is_empty() {
+        return Vec::new();
+    }
+    let covariates: Vec<Vec<f64>> =
+        others.iter().map(|&g| codes.iter().map(|&c| if c == g { 1.0 } else { 0.0 }).collect()).collect();
+    let names: Vec<String> = others.iter().map(|&g| labels[g].clone()).collect();
+    let data = CoxData::right_censored(time.to_vec(), event.to_vec(), covariates, names);
+    let Ok(fit) = cox::fit(&data, &CoxOptions { conf_level, ..CoxOptions::default() }) else { return Vec::new() };
+    others
+        .iter()
+        .enumerate()
+        .map(|(k, &g)| GroupHazardRatio {
+            group: labels[g].clone(),
+            reference: labels[reference].clone(),
+            hr: fit.hr.get(k).copied().flatten(),
+            lower: fit.hr_lower.get(k).copied().flatten(),
+            upper: fit.hr_upper.get(k).copied().flatten(),
+            p: fit.p.get(k).copied().flatten(),
+        })
+        .collect()
 }
 
 /// How the median's CI was computed, in words.

@@ -7,6 +7,7 @@
 use crate::presets::{self, PresetReport, PresetSetting, Program};
 use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
+use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,8 @@ pub struct ModelTableRequest {
     pub term_test: TermTest,
     pub conf_level: f64,
     pub decimals: usize,
+    /// How the forest plot looks and prints.
+    pub figure: ForestFigure,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
     /// Match another program's defaults: sets `ci` and `ties` (overriding
@@ -110,6 +113,7 @@ impl Default for ModelTableRequest {
             term_test: d.term_test,
             conf_level: d.conf_level,
             decimals: d.decimals,
+            figure: ForestFigure::default(),
             filter: None,
             preset: None,
         }
@@ -306,6 +310,7 @@ fn table_csv(t: &ModelTable, level: &str) -> String {
 pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResult, String> {
     let resolved = request.resolved();
     let request: &ModelTableRequest = &resolved;
+    request.figure.check()?;
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
     let candidates = clean_terms(table, &request.candidates);
@@ -498,25 +503,43 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 is_header: r.kind == RowKind::Factor,
                 is_reference: false,
                 estimates,
-                ..ForestRow::default()
+                // Patients per level (univariate model); per numeric factor
+                // the univariate model's patients and events.
+                counts: match (r.kind, r.n) {
+                    (RowKind::Reference | RowKind::Level, Some(n)) => vec![n.to_string(), String::new()],
+                    (RowKind::Factor, _) => Vec::new(),
+                    _ => t
+                        .univariate
+                        .iter()
+                        .find(|u| u.term == r.term)
+                        .map(|u| vec![u.n.to_string(), u.n_events.to_string()])
+                        .unwrap_or_default(),
+                },
             }
         })
         .collect();
-    let (estimate_label, what) = match t.model {
-        ModelKind::Logistic => ("Odds ratio (log scale)", format!("\"{}\" = {}", o.column, o.event_values.join(" or "))),
-        ModelKind::Cox => ("Hazard ratio (log scale)", format!("{} ({} = {})", o.time, o.event, o.event_values.join(" or "))),
+    let estimate_label = match t.model {
+        ModelKind::Logistic => "Odds ratio (log scale)",
+        ModelKind::Cox => "Hazard ratio (log scale)",
     };
+    let figure = &request.figure;
     let plot = ForestPlot {
-        title: match &set {
-            Some(s) => format!("Factors associated with {what}, {}", s.label()),
-            None => format!("Factors associated with {what}"),
-        },
+        title: figure.title.clone().unwrap_or_default(),
         caption: set.as_ref().map(|s| s.text.clone()),
-        estimate_label: estimate_label.to_string(),
+        estimate_label: figure.x_label.clone().unwrap_or_else(|| estimate_label.to_string()),
         column_label: format!("{e} ({level} CI)"),
         panels,
-        rows: forest_rows,
-        ..ForestPlot::default()
+        rows: super::cox::relabelled(forest_rows, figure),
+        count_columns: if figure.show_counts {
+            vec!["n".to_string(), if t.model == ModelKind::Logistic { "Cases".to_string() } else { "Events".to_string() }]
+        } else {
+            Vec::new()
+        },
+        favours: figure.favours.clone(),
+        weight_squares: figure.weight_squares,
+        style: figure.style.series(0),
+        print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        p_label: String::new(),
     };
 
     let events_word = match t.model {

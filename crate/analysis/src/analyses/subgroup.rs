@@ -14,6 +14,7 @@ use crate::design::{
     binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcomeSpec, Design, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
+use crate::plot::figure::{FigureOutput, FigureStyle, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::table::Table;
 use crate::warning::Warning;
@@ -445,6 +446,10 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         count_columns,
         p_label: "p (interaction)".to_string(),
         caption: set.as_ref().map(|s| s.text.clone()),
+        // No figure options here: the default look, printed two columns wide.
+        style: FigureStyle::default().series(0),
+        print: PrintSpec::new(&FigureOutput::default(), SizePreset::DoubleColumn, 1.0),
+        ..ForestPlot::default()
     };
     let model_text = match kind {
         OutcomeType::Survival => format!(

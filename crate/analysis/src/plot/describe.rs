@@ -52,7 +52,8 @@ pub fn kaplan_meier(plot: &KmPlot) -> FigureDescription {
     let curves = plot.curves.len();
     let label = format!(
         "{}: {} against {}, {curves} curve{}",
-        plot.title,
+        // Figures carry no title unless asked for one (journals set it).
+        if plot.title.trim().is_empty() { "Kaplan–Meier figure" } else { plot.title.as_str() },
         plot.y_label.to_lowercase(),
         plot.x_label,
         format::plural(curves)
@@ -118,6 +119,7 @@ mod tests {
             censor_time: vec![6.0],
             censor_surv: vec![0.5],
             at_risk: vec![4, 3, 1, 0],
+            ..KmPlotCurve::default()
         }
     }
 
@@ -132,8 +134,7 @@ mod tests {
             show_ci: false,
             annotation: Some("Log-rank p = 0.50".into()),
             risk_table: true,
-            caption: None,
-            start: 1.0,
+            ..KmPlot::default()
         };
         let d = kaplan_meier(&plot);
         assert_eq!(d.label, "Kaplan–Meier estimate by arm: survival probability against Time (months), 2 curves");

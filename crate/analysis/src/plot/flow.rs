@@ -1,6 +1,7 @@
 //! The data of the CONSORT-style flow chart, computed by the cohort
 //! classification and drawn by survcalc-charts.
 
+use super::figure::PrintSpec;
 use serde::{Deserialize, Serialize};
 
 /// The counts of the flow chart, with their wording.
@@ -22,6 +23,7 @@ pub struct FlowChart {
     pub groups: Vec<FlowCount>,
     /// Footnote lines, e.g. the rule set and its thresholds.
     pub notes: Vec<String>,
+    pub print: PrintSpec,
 }
 
 /// A label and its count, printed "Label (n = 12)". The first letter of the

@@ -2,6 +2,7 @@
 //! in one or more panels), computed by the analyses and drawn by
 //! survcalc-charts.
 
+use super::figure::{PrintSpec, SeriesStyle};
 use serde::{Deserialize, Serialize};
 
 /// Everything the figure shows, already computed and formatted by the fit.
@@ -22,14 +23,27 @@ pub struct ForestPlot {
     /// "Multivariable"); all panels share one x-axis range.
     pub panels: Vec<ForestPanel>,
     pub rows: Vec<ForestRow>,
-    /// Headers of text columns between the labels and the first panel
-    /// (e.g. "n", "Events" of a subgroup plot, the FSTG02 layout); each row
-    /// gives its cells in `ForestRow::counts`.
+    /// Headers of text columns between the labels and the first panel,
+    /// e.g. `["n", "Events"]` (Cox, or a subgroup plot, the FSTG02 layout) or
+    /// `["n", "Cases"]` (logistic); each row gives its cells in
+    /// `ForestRow::counts`; empty: no count columns.
     #[serde(default)]
     pub count_columns: Vec<String>,
     /// Header of the p column; empty: "p".
     #[serde(default)]
     pub p_label: String,
+    /// Labels under the axis, left and right of 1 (e.g. "Favours
+    /// treatment", "Favours control"); empty: none.
+    #[serde(default)]
+    pub favours: Vec<String>,
+    /// Squares sized by the inverse variance of the log estimate.
+    #[serde(default)]
+    pub weight_squares: bool,
+    /// Colour of the squares and intervals.
+    #[serde(default)]
+    pub style: SeriesStyle,
+    #[serde(default)]
+    pub print: PrintSpec,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -54,7 +68,8 @@ pub struct ForestRow {
     /// One entry per panel, in panel order; `None` (or missing) leaves the
     /// panel blank on this row (term not in that model).
     pub estimates: Vec<Option<ForestEstimate>>,
-    /// Cells of `ForestPlot::count_columns`, in order.
+    /// Cells of `ForestPlot::count_columns`, in order, e.g. patients and
+    /// events in this level; empty text prints nothing.
     pub counts: Vec<String>,
 }
 

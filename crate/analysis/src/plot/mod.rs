@@ -3,6 +3,7 @@
 //! the page receives them in every report.
 
 pub mod describe;
+pub mod figure;
 pub mod flow;
 pub mod forest;
 pub mod km;
