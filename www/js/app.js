@@ -20,9 +20,13 @@ import { createPresetControl, PRESET_EVENT } from "./panels/presets.js";
 import { createSets } from "./panels/sets.js";
 import { createDerive } from "./panels/derive.js";
 import { errorText, keptCodes } from "./panels/regression.js";
+import { createRecorder } from "./recorder.js";
+import { createAnalysisFileCard } from "./panels/analysis_file.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
+// The session's record (settings only), kept in this browser as she works.
+const recorder = createRecorder(engine);
 const state = { summary: null, km: null, kmRequest: 0, columnTypes: {}, readOptions: {} };
 let workflow = null;
 // Figure options: part of each request (the saved analysis file).
@@ -257,10 +261,10 @@ function cohortRequest() {
   return { columns, rules, unit: $("cohort-unit").value, figure: flowFigure.value() };
 }
 
-async function runCohort() {
+async function runCohort(request = cohortRequest()) {
   clearError("cohort-error");
   try {
-    const { result, summary } = await engine.call("classify", { request: cohortRequest() });
+    const { result, summary } = await engine.call("classify", { request });
     state.cohort = result;
     showCohort(result);
     showData(summary, { keepCohortForm: true });
@@ -468,6 +472,82 @@ async function showKm(result) {
   $("km-warnings").replaceChildren(...result.warnings.map((w) => el("li", {}, w.message)));
 }
 
+// ---------- a kept session or an opened analysis file ----------
+/** The cohort form shows a request put back (the columns and rules it used). */
+function fillCohortForm({ columns = {}, rules = {}, unit } = {}) {
+  for (const [key] of COHORT_FIELDS) {
+    const select = $(`cohort-col-${key}`);
+    if (select && [...select.options].some((o) => o.value === (columns[key] ?? ""))) select.value = columns[key] ?? "";
+  }
+  if (rules.rule_set && THRESHOLDS[rules.rule_set]) {
+    $("cohort-rule-set").value = rules.rule_set;
+    showThresholds();
+    for (const [key] of THRESHOLDS[rules.rule_set]) if (rules[key] != null) $(`cohort-rule-${key}`).value = rules[key];
+    if (rules.rule_set === "sitc") {
+      if (rules.require_confirmation != null) $("cohort-rule-require_confirmation").checked = rules.require_confirmation;
+      if (rules.short_response) $("cohort-rule-short_response").value = rules.short_response;
+    }
+  }
+  if (unit) $("cohort-unit").value = unit;
+}
+
+/** The Kaplan–Meier form shows a request put back, and draws it. */
+function restoreKm(o) {
+  const set = (id, value) => { if (value != null && [...$(id).options].some((x) => x.value === String(value))) $(id).value = String(value); };
+  set("km-time", o.time);
+  set("km-event", o.event);
+  set("km-group", o.group ?? "");
+  set("km-strata", o.strata ?? "");
+  set("km-time-unit", o.time_unit ?? "");
+  set("km-display-unit", o.display_unit ?? "");
+  set("km-conf-type", o.conf_type);
+  set("km-rho", o.rho);
+  set("km-pairwise", o.pairwise ?? "");
+  $("km-trend").checked = Boolean(o.trend);
+  $("km-times").value = (o.times ?? []).join(", ");
+  $("km-rmst").value = o.rmst_tau ?? "";
+  $("km-landmark").value = o.landmark ?? "";
+  showLandmarkUnit();
+  showEventValues(o.event_values);
+  state.kmChosen = true;
+  showSuggestion(null);
+  return runKm();
+}
+
+/**
+ * Puts a session's settings back into the page: the reading options, the
+ * classification and derived columns (in order) and the Kaplan–Meier
+ * choices. The other analyses are rerun into the report by the card.
+ */
+async function replaySession({ dataset = {}, steps = [] }) {
+  const options = dataset.read_options ?? {};
+  if (Object.keys(options).length || dataset.sheet != null) {
+    const { column_types: types, ...rest } = options;
+    state.columnTypes = { ...(types ?? {}) };
+    state.readOptions = rest;
+    await load("reload", { options, ...(dataset.sheet != null ? { sheet: dataset.sheet } : {}) }, "Reading with your settings…");
+  }
+  for (const step of steps) {
+    if (step.analysis === "classify") {
+      await runCohort(step.options);
+      fillCohortForm(step.options);
+    } else if (step.analysis === "derive") {
+      await derive.apply(step.options);
+    }
+  }
+  const km = steps.find((s) => s.analysis === "kaplan_meier" && s.key === "km");
+  if (km && state.summary) await restoreKm(km.options);
+}
+
+const analysisFileCard = createAnalysisFileCard({
+  engine, recorder, el, download, errorText,
+  replay: replaySession,
+  loadFile: ({ file, example }) => (file
+    ? load("loadFile", { file }, `Reading ${file.name}…`)
+    : load("loadExample", { path: example }, "Loading example…")),
+  summaryName: () => state.summary?.name ?? "the loaded data",
+});
+
 // ---------- wiring ----------
 function wire() {
   $("file-input").addEventListener("change", (e) => {
@@ -517,7 +597,7 @@ function wire() {
     ids: { png: "flow-png", tiff: "flow-tiff", svg: "flow-svg", pdf: "flow-pdf" },
   }));
   $("cohort-rule-set").addEventListener("change", showThresholds);
-  $("cohort-run").addEventListener("click", runCohort);
+  $("cohort-run").addEventListener("click", () => runCohort());
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -529,6 +609,7 @@ function wire() {
 }
 
 function mountPanels() {
+  mountCard("report", analysisFileCard.element);
   // Derived variables and analysis sets belong to step 2, after the columns.
   mountCard("variables", derive.element);
   mountCard("variables", sets.element);
@@ -592,6 +673,7 @@ async function start() {
       ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
     performance.mark("survcalc-ready"); // navigation to ready, for `make bench`
+    analysisFileCard.offerKept($("drop-zone"));
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));
     return;

@@ -27,6 +27,12 @@ const LABELS = {
   modelTable: "Univariate and multivariable models",
   baselineTable: "Table 1",
   rates: "Rates",
+  competingRisks: "Competing risks",
+  subgroups: "Subgroups",
+  readAnalysisFile: "Reading the analysis file",
+  rerun: "Running the analysis file",
+  rFiles: "Writing the R script",
+  sourceFacts: "Checking the file",
 };
 
 export class Engine extends EventTarget {
@@ -80,6 +86,8 @@ export class Engine extends EventTarget {
     if (data.ok) {
       if (data.module) this.module = data.module;
       this.recipe = updateRecipe(this.recipe, request.op, request.args);
+      // Every request that succeeded, for the session's record (recorder.js).
+      this.dispatchEvent(new CustomEvent("done", { detail: { op: request.op, args: request.args, result: data.result } }));
       request.resolve(data.result);
     } else {
       const error = new Error(data.error);

@@ -188,6 +188,37 @@ const ops = {
     return { result, summary: dataset.summary() };
   },
   kaplanMeier: ({ options }) => requireData().kaplanMeier(options),
+  // The loaded file's name, size and SHA-256, by which a kept session
+  // recognises it when she opens it again (recorder.js).
+  sourceFacts: async () => {
+    requireData();
+    const digest = self.crypto?.subtle ? await crypto.subtle.digest("SHA-256", current.bytes) : null;
+    const sha256 = digest ? [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("") : null;
+    return { name: current.name, size: current.bytes.length, sha256 };
+  },
+  // Analysis files (docs/api.md): free functions of the full module.
+  readAnalysisFile: async ({ file }) => (await loadModule("full")).readAnalysisFile(file),
+  methodsText: async ({ file }) => (await loadModule("full")).methodsText(file),
+  // A session run on the loaded file read afresh with the session's reading
+  // options (its own steps add the classification and derived columns), so
+  // that it runs the same whatever the page has done to the data since.
+  rerun: async ({ file }, progress) => {
+    requireData();
+    const options = file?.dataset?.read_options ?? recipe.options;
+    const fresh = await build("full", { ...recipe, options, steps: [] }, current, progress);
+    if (!fresh) throw new Error("Choose the workbook's sheet first.");
+    try {
+      return fresh.rerun(file);
+    } finally {
+      fresh.free();
+    }
+  },
+  // The R script and the data it reads: the dataset as the page holds it
+  // (classification and derived columns included, so R need not redo them).
+  rFiles: async ({ file, dataName }, progress) => {
+    const data = await datasetWith("rScript", progress);
+    return { script: data.rScript(file, dataName), data: data.exportCsv({}) };
+  },
   // Any other analysis method of the Dataset handle (docs/api.md), so that a
   // new panel needs no change here.
   dataset: async ({ method, args }, progress) => {

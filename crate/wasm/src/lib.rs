@@ -277,6 +277,18 @@ impl Dataset {
     }
 }
 
+#[cfg(feature = "full")]
+impl Dataset {
+    /// Every step of a session run on a copy of the data, in order.
+    fn session_output(&self, analysis_file: JsValue) -> Result<survcalc_report::SessionOutput, JsError> {
+        let session = convert::analysis_file(analysis_file)?;
+        let mut table = self.table.clone();
+        // Figures are scenes laid out with their own font metrics: they are
+        // drawn without a page too (the worker, Node).
+        Ok(survcalc_report::run(&session, &mut table, survcalc_report::Figures::All))
+    }
+}
+
 /// The regression models and Table 1: the "full" module only, which the
 /// page's worker loads on their first use (the bulk of the code: Cox,
 /// logistic and Firth fits, Fisher's exact tests).
@@ -320,11 +332,21 @@ impl Dataset {
     /// inline SVG, the Statistical analysis paragraph, every table), made
     /// on a copy of the data so the dataset itself is unchanged.
     pub fn report(&self, analysis_file: JsValue) -> Result<String, JsError> {
-        let session = convert::analysis_file(analysis_file)?;
-        let mut table = self.table.clone();
-        // Figures are scenes laid out with their own font metrics: they are
-        // drawn without a page too (the worker, Node).
-        Ok(survcalc_report::html(&survcalc_report::run(&session, &mut table, survcalc_report::Figures::All)))
+        Ok(survcalc_report::html(&self.session_output(analysis_file)?))
+    }
+
+    /// A session rerun on (a copy of) this data: the report as `report`
+    /// gives it, and each step's number, analysis, title and, when it could
+    /// not run on this data, why; what the page lists after opening an
+    /// analysis file, so that one that does not fit is named, not hidden.
+    pub fn rerun(&self, analysis_file: JsValue) -> Result<JsValue, JsError> {
+        let output = self.session_output(analysis_file)?;
+        let steps: Vec<serde_json::Value> = output
+            .steps
+            .iter()
+            .map(|s| serde_json::json!({ "number": s.number, "analysis": s.analysis, "title": s.title, "error": s.error }))
+            .collect();
+        to_js(&serde_json::json!({ "html": survcalc_report::html(&output), "steps": steps }))
     }
 
     /// Competing risks: cumulative incidence per group (Aalen–Johansen),

@@ -224,6 +224,8 @@ export function createDerive({ engine, el, fillSelect, download, errorText, onSu
   return {
     element,
     onData,
+    /** A derivation put back (a kept session, an opened analysis file). */
+    apply: (request) => run("derive", { request }),
     onClassified() {
       classified = true;
       exportClass.disabled = false;

@@ -220,8 +220,13 @@ export function createSets({ engine, el, fillSelect, errorText }) {
       return {
         ...engine,
         call: (...args) => engine.call(...args),
-        dataset: (method, options, ...rest) =>
-          engine.dataset(method, options && typeof options === "object" ? { ...options, filter: this.filterFor(slot.key) } : options, ...rest),
+        // `panel` names the request's panel for the session's record
+        // (recorder.js keeps each panel's last request); the worker ignores it.
+        dataset: (method, options, ...rest) => engine.call("dataset", {
+          method,
+          args: [options && typeof options === "object" ? { ...options, filter: this.filterFor(slot.key) } : options, ...rest],
+          panel: slot.key,
+        }),
       };
     },
   };
