@@ -34,9 +34,14 @@ test("the canvas, Chromium's SVG and librsvg's SVG show the same figure", async 
   // In the page, with the page's own module: the lung KM figure by sex,
   // drawn on a canvas at 300 dpi and its SVG drawn by Chromium at the same size.
   const drawn = await page.evaluate(async (dpi) => {
-    const m = await import("./pkg/survcalc.js");
+    // The analysis module (the worker's) gives the plot data; the drawing
+    // module (the page's) draws it, as on the page.
+    const full = await import("./pkg/survcalc.js");
+    await full.default();
+    const m = await import("./pkg/survcalc_charts.js");
+    await m.default();
     const text = await (await fetch("examples/lung.csv")).text();
-    const ds = m.Dataset.fromCsv(text, "lung.csv", {});
+    const ds = full.Dataset.fromCsv(text, "lung.csv", {});
     const r = ds.kaplanMeier({
       time: "time", event: "status", event_values: ["2"], group: "sex", time_unit: "days",
       figure: { output: { preset: "single_column" }, risk_table: "kmunicate", ci: "band", median_lines: true },

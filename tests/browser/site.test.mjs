@@ -125,7 +125,7 @@ test("the whole workflow: results take the focus and are announced; every contro
     assert.equal(figure.role, "img", id);
     assert.ok(figure.label.length > 20, `${id}: ${figure.label}`);
   }
-  assert.match(await page.getAttribute("#km-canvas", "aria-label"), /^Kaplan–Meier estimate by resistance_group: survival probability against Time \(months\), 3 curves$/);
+  assert.match(await page.getAttribute("#km-canvas", "aria-label"), /^Kaplan–Meier figure: overall survival \(%\) against Time \(months\), 3 curves$/);
   assert.match(await page.textContent("#km-figure-caption"), /^primary resistance: 229 at risk at the start, survival /);
   assert.deepEqual(await page.$$eval("#km-figure-data th", (th) => th.slice(0, 3).map((t) => t.textContent)),
     ["Time (months)", "primary resistance: survival (CI)", "primary resistance: at risk"]);
@@ -140,7 +140,7 @@ test("the whole workflow: results take the focus and are announced; every contro
     seen.set(`${role}: ${name}`, (seen.get(`${role}: ${name}`) ?? 0) + 1);
   }
   assert.deepEqual([...seen].filter(([, n]) => n > 1), [], "buttons or links with the same name");
-  assert.ok(buttons.some((b) => b.name === "Download Kaplan–Meier figure as PNG"));
+  assert.ok(buttons.some((b) => b.name === "Download the Kaplan–Meier figure as PNG"));
 
   assert.deepEqual(await axeViolations(page, "every result"), []);
   // An error message and its surroundings pass too.

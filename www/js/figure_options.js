@@ -165,13 +165,15 @@ export async function figureFile(scene, format, dpi = 600) {
 }
 
 /**
- * Download buttons for a figure: PNG, TIFF, SVG, PDF. `getScene()` returns
+ * Download buttons for a figure, after a "Download figure:" label: PNG,
+ * TIFF, SVG, PDF. `getScene()` returns
  * (or resolves to) the figure's scene, `dpi()` the resolution, `base` the file name stem;
  * `ids` maps a format to the button's id (the page's tests click them).
  */
 export function exportButtons({ getScene, dpi, base, download, onError, ids = {}, what = "figure" }) {
   const buttons = [["png", "PNG"], ["tiff", "TIFF"], ["svg", "SVG"], ["pdf", "PDF"]].map(([format, label]) => {
-    const b = el("button", { type: "button", id: ids[format], "aria-label": `Download the ${what} as ${label}` }, `Download ${label}`);
+    // The visible text is part of the accessible name (WCAG 2.5.3).
+    const b = el("button", { type: "button", class: "secondary", id: ids[format], "aria-label": `Download the ${what} as ${label}` }, label);
     b.addEventListener("click", async () => {
       try {
         const scene = await getScene();
@@ -183,5 +185,5 @@ export function exportButtons({ getScene, dpi, base, download, onError, ids = {}
     });
     return b;
   });
-  return buttons;
+  return [el("span", { class: "figure-actions-label", "aria-hidden": "true" }, "Download figure:"), ...buttons];
 }

@@ -49,6 +49,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   const canvas = el("canvas", { id: "cox-canvas", role: "img", "aria-label": "Forest plot of the hazard ratios in the table above" });
   const figure = forestFigure("cox", {
     onChange: () => current && run(), getPlot: () => current?.plot, download,
+    what: "Cox forest plot",
     onError: (e) => { error.hidden = false; error.textContent = e.message; },
   });
   const warnings = el("ul", { id: "cox-warnings", class: "warnings" });

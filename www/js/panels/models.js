@@ -51,6 +51,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   const canvas = el("canvas", { id: "models-canvas", role: "img", "aria-label": "Forest plot of the univariate and multivariable models in the table above" });
   const figure = forestFigure("models", {
     onChange: () => current && run(), getPlot: () => current?.plot, download,
+    what: "models' forest plot",
     onError: (e) => { error.hidden = false; error.textContent = e.message; },
   });
   const csv = el("button", { type: "button", id: "models-csv", "aria-label": "Download CSV of the univariate and multivariable models" }, "Download CSV");

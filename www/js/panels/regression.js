@@ -126,12 +126,12 @@ export async function showForest(canvas, plot) {
  * A forest plot's figure options (the request's `figure`) and its download
  * buttons (PNG, TIFF, SVG, PDF) with ids `${prefix}-png`, ….
  */
-export function forestFigure(prefix, { onChange, getPlot, download, onError }) {
+export function forestFigure(prefix, { onChange, getPlot, download, onError, what = "forest plot" }) {
   const options = figureOptions("forest", prefix, onChange);
   const buttons = exportButtons({
     getScene: async () => { const plot = getPlot(); return plot && (await charts()).forestScene(plot); },
     dpi: () => options.value().output.dpi,
-    base: `${prefix}-forest`, download, onError, what: "forest plot",
+    base: `${prefix}-forest`, download, onError, what,
     ids: Object.fromEntries(["png", "tiff", "svg", "pdf"].map((f) => [f, `${prefix}-${f}`])),
   });
   return { options, buttons };
