@@ -251,6 +251,7 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
     }
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
     let input = read_input(table, request, rows_of(&selection))?;
+    super::check_group_count(input.group.as_ref(), input.time.len())?;
     let set = analysis_set::set_of(&selection);
     let (unit, factor) = match (request.time_unit, request.display_unit) {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),

@@ -290,6 +290,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     };
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
     let input = table::survival_input_among(table, &spec, rows_of(&selection)).map_err(|e| e.to_string())?;
+    super::check_group_count(input.group.as_ref(), input.time.len())?;
     let set = analysis_set::set_of(&selection);
 
     let (unit, factor) = match (request.time_unit, request.display_unit) {

@@ -15,3 +15,20 @@ pub mod models;
 pub mod subgroup;
 
 pub use crate::export::DisplayTable;
+
+/// Most groups a survival comparison (Kaplan–Meier, cumulative incidence)
+/// draws and tests: the group test's variance matrix grows with the square
+/// of their number, and a column with more is an identifier or free text.
+pub const MAX_GROUPS: usize = crate::design::MAX_LEVELS;
+
+/// An error naming the column when it has more groups than [`MAX_GROUPS`].
+pub(crate) fn check_group_count(group: Option<&crate::table::GroupCodes>, n: usize) -> Result<(), String> {
+    match group {
+        Some(g) if g.labels.len() > MAX_GROUPS => Err(format!(
+            "Column \"{}\" has {} different values among the {n} patients analysed, too many groups to compare (at most {MAX_GROUPS}); it looks like an identifier or free text. Choose another column, or merge its values into a few groups (Derived variables).",
+            g.column,
+            g.labels.len()
+        )),
+        _ => Ok(()),
+    }
+}
