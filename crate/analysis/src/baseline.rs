@@ -213,6 +213,7 @@ pub struct BaselineTable {
 pub enum BaselineError {
     UnknownColumn {
         name: String,
+        nearest: Option<String>,
     },
     NoVariables,
     /// The grouping column chosen as a row variable.
@@ -253,7 +254,7 @@ impl fmt::Display for BaselineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use BaselineError::*;
         match self {
-            UnknownColumn { name } => write!(f, "There is no column named \"{name}\"."),
+            UnknownColumn { name, nearest } => write!(f, "There is no column named \"{name}\"{}", crate::request::did_you_mean_end(nearest.as_deref())),
             NoVariables => write!(f, "Choose at least one variable for the table."),
             GroupIsVariable { column } => write!(
                 f,
@@ -287,7 +288,7 @@ impl std::error::Error for BaselineError {}
 impl From<TableError> for BaselineError {
     fn from(e: TableError) -> Self {
         match e {
-            TableError::UnknownColumn { name } => BaselineError::UnknownColumn { name },
+            TableError::UnknownColumn { name, nearest } => BaselineError::UnknownColumn { name, nearest },
             TableError::NotANumber { column, line, value } => BaselineError::NotANumber { column, line, value },
             TableError::WrongColumnType { column, .. } => BaselineError::DateColumn { column },
             other => BaselineError::Table(other),

@@ -87,6 +87,12 @@ impl RequestError {
     }
 }
 
+/// The end of a sentence naming something unknown: "; did you mean \"x\"?"
+/// with a suggestion, "." without one.
+pub fn did_you_mean_end(nearest: Option<&str>) -> String {
+    nearest.map(|n| format!("; did you mean \"{n}\"?")).unwrap_or_else(|| ".".to_string())
+}
+
 /// The closest of `candidates` to `given`, when close enough to be a typo.
 pub fn did_you_mean<'a>(given: &str, candidates: &[&'a str]) -> Option<&'a str> {
     // Compared as they are matched: "loglg" is one letter from "log-log".

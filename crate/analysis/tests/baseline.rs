@@ -221,14 +221,14 @@ fn errors() {
         fit(&t, &spec("rx", vec![BaselineVariable::new("rx")]), &BaselineOptions::default()).unwrap_err(),
         BaselineError::GroupIsVariable { column: "rx".into() }
     );
-    assert_eq!(
+    assert!(matches!(
         fit(&t, &spec("rx", vec![BaselineVariable::new("weight")]), &BaselineOptions::default()).unwrap_err(),
-        BaselineError::UnknownColumn { name: "weight".into() }
-    );
-    assert_eq!(
+        BaselineError::UnknownColumn { name, .. } if name == "weight"
+    ));
+    assert!(matches!(
         fit(&t, &spec("arm", vec![BaselineVariable::new("age")]), &BaselineOptions::default()).unwrap_err(),
-        BaselineError::UnknownColumn { name: "arm".into() }
-    );
+        BaselineError::UnknownColumn { name, .. } if name == "arm"
+    ));
     assert_eq!(fit(&t, &spec("rx", vec![]), &BaselineOptions::default()).unwrap_err(), BaselineError::NoVariables);
     let dated = csv("g,d,s\na,2024-01-02,x\nb,2024-02-03,1\n");
     assert_eq!(

@@ -207,7 +207,7 @@ fn errors_name_the_column_and_value() {
     let rows = all_rows(&t);
     assert_eq!(
         build_design(&t, &[TermSpec::new("nope")], &rows).unwrap_err(),
-        DesignError::UnknownColumn { name: "nope".into() }
+        DesignError::UnknownColumn { name: "nope".into(), nearest: None }
     );
     let err = build_design(&t, &[TermSpec::new("g"), TermSpec::new("x")], &[0, 1, 2]).unwrap_err();
     assert_eq!(err, DesignError::SingleValue { column: "g".into(), value: "a".into(), n: 3 });

@@ -37,3 +37,14 @@ fn too_many_groups_are_refused_quickly_with_the_column_named() {
     let ok = groups(MAX_GROUPS);
     assert_eq!(km::run(&ok, &r).unwrap().fit.curves.iter().filter(|c| c.group.is_some()).count(), MAX_GROUPS);
 }
+
+/// A misspelled column is named with the nearest column of the table, as a
+/// misspelled option is.
+#[test]
+fn a_misspelled_column_gets_a_did_you_mean() {
+    let t = groups(3);
+    let r: km::KmRequest = request::from_value(&json!({"time": "tiem", "event": "status", "event_values": ["1"]}), "t").unwrap();
+    assert_eq!(km::run(&t, &r).unwrap_err(), "There is no column named \"tiem\"; did you mean \"time\"?");
+    let r: km::KmRequest = request::from_value(&json!({"time": "weight", "event": "status", "event_values": ["1"]}), "t").unwrap();
+    assert_eq!(km::run(&t, &r).unwrap_err(), "There is no column named \"weight\".");
+}

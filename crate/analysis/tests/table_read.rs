@@ -402,7 +402,7 @@ fn category_inference_and_overrides() {
         &ReadOptions { column_types: [("age".to_string(), ColumnType::Number)].into(), ..Default::default() },
     )
     .unwrap_err();
-    assert_eq!(err, TableError::UnknownColumn { name: "age".into() });
+    assert_eq!(err, TableError::UnknownColumn { name: "age".into(), nearest: None });
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn a_stray_word_in_a_number_column_is_listed_and_can_be_read_as_missing() {
     );
     // The option names real columns of number type only.
     let unknown = ReadOptions { non_numbers_as_missing: vec!["weight".into()], ..Default::default() };
-    assert_eq!(read_with(&text, unknown).unwrap_err(), TableError::UnknownColumn { name: "weight".into() });
+    assert_eq!(read_with(&text, unknown).unwrap_err(), TableError::UnknownColumn { name: "weight".into(), nearest: None });
     let conflict = ReadOptions {
         non_numbers_as_missing: vec!["age".into()],
         column_types: [("age".to_string(), ColumnType::Category)].into(),

@@ -10,7 +10,7 @@ pub enum DesignError {
     /// The model has no terms.
     NoTerms,
     /// A column name the table lacks.
-    UnknownColumn { name: String },
+    UnknownColumn { name: String, nearest: Option<String> },
     /// The same column chosen twice as a term.
     DuplicateTerm { column: String },
     /// A term that is also the outcome (or the time, start or strata column).
@@ -69,7 +69,7 @@ impl fmt::Display for DesignError {
         use DesignError::*;
         match self {
             NoTerms => write!(f, "Choose at least one covariate for the model."),
-            UnknownColumn { name } => write!(f, "There is no column named \"{name}\"."),
+            UnknownColumn { name, nearest } => write!(f, "There is no column named \"{name}\"{}", crate::request::did_you_mean_end(nearest.as_deref())),
             DuplicateTerm { column } => {
                 write!(f, "Column \"{column}\" is chosen twice as a covariate; keep it once.")
             }
@@ -150,7 +150,7 @@ impl std::error::Error for DesignError {}
 impl From<TableError> for DesignError {
     fn from(e: TableError) -> Self {
         match e {
-            TableError::UnknownColumn { name } => DesignError::UnknownColumn { name },
+            TableError::UnknownColumn { name, nearest } => DesignError::UnknownColumn { name, nearest },
             other => DesignError::Table(other),
         }
     }

@@ -200,7 +200,7 @@ pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
 }
 
 fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError> {
-    let column = table.column(&spec.column).ok_or_else(|| DesignError::UnknownColumn { name: spec.column.clone() })?;
+    let column = table.require(&spec.column)?;
     if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
         return Err(DesignError::DateColumn { column: column.name.clone() });
     }
@@ -304,7 +304,7 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
     };
     for (spec, v) in terms.iter().zip(values) {
         let column =
-            table.column(&spec.column).ok_or_else(|| DesignError::UnknownColumn { name: spec.column.clone() })?;
+            table.require(&spec.column)?;
         match v {
             TermValues::Numeric(values) => add_numeric(&mut design, &column.name, &column.data, &values)?,
             TermValues::Categorical { codes, levels } => {

@@ -128,7 +128,9 @@ pub(super) fn column_builders(
 ) -> Result<Vec<ColumnBuilder>, TableError> {
     for name in options.column_types.keys().chain(&options.non_numbers_as_missing) {
         if !names.contains(name) {
-            return Err(TableError::UnknownColumn { name: name.clone() });
+            let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+            let nearest = crate::request::did_you_mean(name, &listed).map(str::to_string);
+            return Err(TableError::UnknownColumn { name: name.clone(), nearest });
         }
     }
     for name in &options.non_numbers_as_missing {

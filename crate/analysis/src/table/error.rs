@@ -57,6 +57,8 @@ pub enum TableError {
     /// A column name (in an override or an analysis choice) that the table lacks.
     UnknownColumn {
         name: String,
+        /// The table's column closest to `name`, when it looks like a typo.
+        nearest: Option<String>,
     },
     NotANumber {
         column: String,
@@ -259,7 +261,7 @@ impl fmt::Display for TableError {
                 write!(f, ": the text is not UTF-8. Save the file as \"CSV UTF-8\" and load it again.")
             }
             Csv { line, message } => write!(f, "Line {line}: the CSV file could not be read ({message})."),
-            UnknownColumn { name } => write!(f, "There is no column named \"{name}\"."),
+            UnknownColumn { name, nearest } => write!(f, "There is no column named \"{name}\"{}", crate::request::did_you_mean_end(nearest.as_deref())),
             NotANumber { column, line, value } => {
                 write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a number.")
             }

@@ -325,7 +325,11 @@ impl Table {
 
     /// Like [`Table::column`], with an error naming the missing column.
     pub fn require(&self, name: &str) -> Result<&Column, TableError> {
-        self.column(name).ok_or_else(|| TableError::UnknownColumn { name: name.to_string() })
+        self.column(name).ok_or_else(|| {
+            let names = self.column_names();
+            let nearest = crate::request::did_you_mean(name, &names).map(str::to_string);
+            TableError::UnknownColumn { name: name.to_string(), nearest }
+        })
     }
 
     pub fn column_names(&self) -> Vec<&str> {
