@@ -5,7 +5,7 @@
 // sentence comes formatted from the wasm side.
 import { charts } from "../charts.js";
 import { exportButtons } from "../figure_options.js";
-import { createTermList, kmChoices, showForest, errorText, kindTable } from "./regression.js";
+import { createTermList, kmChoices, showForest, errorText, kindTable, latestRequest } from "./regression.js";
 
 const ROLES = [
   ["censored", "censored"],
@@ -90,7 +90,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
 
   let summary = null;
   let current = null;
-  let request = 0;
+  const latest = latestRequest({ button: go, error, results });
   const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
 
   function showCodes(eventValues) {
@@ -132,23 +132,11 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     return { width: Math.round(width * ratio) };
   }
 
-  async function run() {
-    const id = ++request;
-    error.hidden = true;
-    go.disabled = true;
-    try {
-      const r = await engine.dataset("competingRisks", options());
-      if (id !== request) return;
+  function run() {
+    return latest(() => engine.dataset("competingRisks", options()), (r) => {
       current = r;
       show(r);
-    } catch (e) {
-      if (id !== request) return;
-      results.hidden = true;
-      error.hidden = false;
-      error.textContent = errorText(e);
-    } finally {
-      go.disabled = false;
-    }
+    });
   }
 
   function show(r) {

@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -94,7 +94,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
 
   let summary = null;
   let current = null;
-  let request = 0;
+  const latest = latestRequest({ button: fit, error, results });
 
   const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
   const isDateColumn = (c) => c?.type === "date" || c?.type === "ambiguous_date";
@@ -169,23 +169,11 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     };
   }
 
-  async function run() {
-    const id = ++request;
-    error.hidden = true;
-    fit.disabled = true;
-    try {
-      const result = await engine.dataset("cox", options());
-      if (id !== request) return;
+  function run() {
+    return latest(() => engine.dataset("cox", options()), (result) => {
       current = result;
       show(result);
-    } catch (e) {
-      if (id !== request) return;
-      results.hidden = true;
-      error.hidden = false;
-      error.textContent = errorText(e);
-    } finally {
-      fit.disabled = false;
-    }
+    });
   }
 
   function show(r) {

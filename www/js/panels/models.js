@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, errorText, kindTable,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -82,7 +82,7 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
 
   let summary = null;
   let current = null;
-  let request = 0;
+  const latest = latestRequest({ button: fit, error, results });
   // "rule": the multivariable model takes the factors with p < threshold;
   // "manual": the ticked ones.
   let multiMode = "rule";
@@ -123,25 +123,13 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     };
   }
 
-  async function run() {
-    const id = ++request;
-    error.hidden = true;
-    fit.disabled = true;
-    try {
-      const result = await engine.dataset("modelTable", options());
-      if (id !== request) return;
+  function run() {
+    return latest(() => engine.dataset("modelTable", options()), (result) => {
       current = result;
       multiChosen = result.table.multivariable?.terms ?? [];
       refreshMulti();
       show(result);
-    } catch (e) {
-      if (id !== request) return;
-      results.hidden = true;
-      error.hidden = false;
-      error.textContent = errorText(e);
-    } finally {
-      fit.disabled = false;
-    }
+    });
   }
 
   function show(r) {

@@ -153,3 +153,29 @@ export function kindTable(table, t, kinds, className, fileName = "table.csv") {
   node.querySelectorAll("tbody tr").forEach((tr, i) => tr.classList.add(`reg-${kinds[i] ?? "numeric"}`));
   return node;
 }
+
+/**
+ * One panel's requests, the latest winning: `run(call, onResult)` hides the
+ * error, disables `button` while `call()` runs, and gives its result to
+ * `onResult` only if no newer request was made meanwhile; a failure of the
+ * latest request hides the results and shows its message.
+ */
+export function latestRequest({ button, error, results }) {
+  let request = 0;
+  return async (call, onResult) => {
+    const id = ++request;
+    error.hidden = true;
+    button.disabled = true;
+    try {
+      const result = await call();
+      if (id === request) onResult(result);
+    } catch (e) {
+      if (id !== request) return;
+      results.hidden = true;
+      error.hidden = false;
+      error.textContent = errorText(e);
+    } finally {
+      button.disabled = false;
+    }
+  };
+}

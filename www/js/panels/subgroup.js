@@ -4,7 +4,7 @@
 // drawn in the FSTG02 layout. Every number comes formatted from the wasm side.
 import { charts } from "../charts.js";
 import { exportButtons } from "../figure_options.js";
-import { valueChecklist, checkedValues, kmChoices, showForest, errorText } from "./regression.js";
+import { valueChecklist, checkedValues, kmChoices, showForest, errorText, latestRequest } from "./regression.js";
 
 export function createPanel({ engine, el, exportableTable, fillSelect, download }) {
   const kind = el("select", { id: "sg-kind" },
@@ -52,7 +52,7 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
 
   let summary = null;
   let current = null;
-  let request = 0;
+  const latest = latestRequest({ button: go, error, results });
   const columnNamed = (name) => summary?.columns.find((c) => c.name === name);
 
   function syncKind() {
@@ -77,27 +77,15 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
     };
   }
 
-  async function run() {
-    const id = ++request;
-    error.hidden = true;
-    go.disabled = true;
-    try {
-      const r = await engine.dataset("subgroups", options());
-      if (id !== request) return;
+  function run() {
+    return latest(() => engine.dataset("subgroups", options()), (r) => {
       current = r;
       results.hidden = false;
       warnings.replaceChildren(...r.warnings.map((w) => el("li", {}, w.message)));
       tableBox.replaceChildren(exportableTable(r.table, "subgroups.csv", { className: "reg-table" }));
       settings.textContent = r.settings_text;
       showForest(canvas, r.plot);
-    } catch (e) {
-      if (id !== request) return;
-      results.hidden = true;
-      error.hidden = false;
-      error.textContent = errorText(e);
-    } finally {
-      go.disabled = false;
-    }
+    });
   }
 
   function onData(s) {
