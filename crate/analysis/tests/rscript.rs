@@ -11,7 +11,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use survcalc_analysis::analyses::{baseline, cox, km, models, rates};
+use survcalc_analysis::analyses::{baseline, competing, cox, km, models, rates, subgroup};
 use survcalc_analysis::analysis_file::AnalysisStep;
 use survcalc_analysis::export::{dataset_csv, DataExportRequest};
 use survcalc_analysis::rscript;
@@ -49,6 +49,7 @@ fn run_r(name: &str, table: &Table, step: &AnalysisStep) -> Vec<(String, Option<
             (path.to_string(), if value == "NA" { None } else { Some(value.parse::<f64>().unwrap()) })
         })
         .collect();
+    assert!(!checks.is_empty(), "{name}: R printed no checks:\n{stdout}\n--- script ---\n{script}");
     let _ = std::fs::remove_dir_all(&dir);
     checks
 }
@@ -175,7 +176,9 @@ fn check_step(name: &str, table: &Table, json: Value) {
         AnalysisStep::ModelTable(r) => serde_json::to_value(models::run(table, r).unwrap()).unwrap(),
         AnalysisStep::BaselineTable(r) => serde_json::to_value(baseline::run(table, r).unwrap()).unwrap(),
         AnalysisStep::Rates(r) => serde_json::to_value(rates::run(table, r).unwrap()).unwrap(),
-        AnalysisStep::Classify(_) | AnalysisStep::Derive(_) | AnalysisStep::CompetingRisks(_) | AnalysisStep::Subgroups(_) => panic!("no R script checked for {}", s.kind()),
+        AnalysisStep::CompetingRisks(r) => serde_json::to_value(competing::run(table, r).unwrap()).unwrap(),
+        AnalysisStep::Subgroups(r) => serde_json::to_value(subgroup::run(table, r).unwrap()).unwrap(),
+        AnalysisStep::Classify(_) | AnalysisStep::Derive(_) => panic!("no R script checked for {}", s.kind()),
     };
     let checks = run_r(name, table, &s);
     compare(name, &report, &checks, support::STAT_REL);
@@ -216,6 +219,49 @@ fn table1_and_rate_scripts_reproduce_the_numbers() {
         "variables": ["age", "nodes"], "continuous_test": "welch"}));
     check_step("colon rates", &colon, serde_json::json!({"analysis": "rates", "outcome": "status", "success_values": [1], "group": "rx"}));
     check_step("colon rates small", &colon, serde_json::json!({"analysis": "rates", "outcome": "perfor", "success_values": [1], "group": "extent"}));
+}
+
+/// cmprsk's cuminc and crr (and survival's multi-state survfit for the
+/// infinitesimal-jackknife SE) print the curves, Gray's tests and the
+/// Fine–Gray model survcalc shows, at the statistics' tolerance.
+#[test]
+fn competing_risk_scripts_reproduce_the_numbers() {
+    if !r_available() {
+        return;
+    }
+    let mgus2 = fixture("11_mgus2_competing");
+    check_step("mgus2 by sex, Fine–Gray", &mgus2, serde_json::json!({"analysis": "competing_risks", "time": "etime", "event": "event",
+        "event_values": [1], "competing_values": [2], "group": "sex", "times": [60, 120, 240, 360],
+        "covariates": [{"column": "age"}, {"column": "sex", "kind": "categorical"}, {"column": "hgb"}]}));
+    check_step("mgus2 overall, IJ log-log, years", &mgus2, serde_json::json!({"analysis": "competing_risks", "time": "etime", "event": "event",
+        "event_values": [2], "competing_values": [1], "censor_values": [0], "time_unit": "months", "display_unit": "years",
+        "conf_type": "log-log", "variance": "infinitesimal_jackknife", "conf_level": 0.9, "times": [5, 10, 20]}));
+    check_step("mgus2 by sex, rho 1, plain", &mgus2, serde_json::json!({"analysis": "competing_risks", "time": "etime", "event": "event",
+        "event_values": [1], "competing_values": [2], "group": "sex", "rho": 1, "conf_type": "plain", "times": [100, 400],
+        "filter": {"conditions": [{"column": "age", "at_least": 60}]},
+        "covariates": [{"column": "mspike"}, {"column": "creat"}]}));
+}
+
+/// Per-level coxph / glm fits and the likelihood-ratio interaction tests,
+/// in all patients and in an analysis set.
+#[test]
+fn subgroup_scripts_reproduce_the_numbers() {
+    if !r_available() {
+        return;
+    }
+    let colon = fixture("08_colon_baseline");
+    check_step("colon Cox by subgroup", &colon, serde_json::json!({"analysis": "subgroups",
+        "outcome": {"time": "time", "event": "status", "event_values": [1]},
+        "treatment": {"column": "sex", "kind": "categorical"}, "subgroups": ["rx", "differ", "obstruct"],
+        "adjust": [{"column": "age"}, {"column": "nodes"}]}));
+    check_step("colon logistic by subgroup in a set", &colon, serde_json::json!({"analysis": "subgroups",
+        "outcome": {"column": "status", "event_values": [1]},
+        "treatment": {"column": "obstruct", "kind": "categorical"}, "subgroups": ["rx", "sex", "differ"],
+        "filter": {"conditions": [{"column": "age", "at_least": 40}]}}));
+    let lung = fixture("02_lung");
+    check_step("lung Cox, Breslow, numeric treatment, strata", &lung, serde_json::json!({"analysis": "subgroups",
+        "outcome": {"time": "time", "event": "status", "event_values": [2], "strata": "inst"},
+        "treatment": {"column": "age"}, "subgroups": ["sex", "ph.ecog"], "ties": "breslow", "conf_level": 0.9}));
 }
 
 /// An analysis set is R's subset: the same conditions on the exported data

@@ -116,6 +116,9 @@ pub struct SubgroupResult {
     /// E.g. "B vs A", or the column of a numeric exposure ("per unit").
     pub comparison: String,
     pub overall: SubgroupEstimate,
+    /// The treatment and adjustment covariates of the overall model as
+    /// entered (kinds, levels, references), as Cox's `design_terms`.
+    pub design_terms: Vec<crate::design::DesignTerm>,
     pub subgroups: Vec<SubgroupVariable>,
     /// Subgroup | n | Events | per arm | HR (CI) | p interaction.
     pub table: DisplayTable,
@@ -474,6 +477,7 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         model: if kind == OutcomeType::Survival { "cox" } else { "logistic" },
         comparison,
         overall,
+        design_terms: overall_design.terms.clone(),
         subgroups,
         table: table_out,
         plot,

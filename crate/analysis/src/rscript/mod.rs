@@ -12,10 +12,12 @@
 //! run the scripts with R and compare the two (crate/analysis/tests/rscript.rs).
 
 mod baseline;
+mod competing;
 mod cox;
 mod km;
 mod models;
 mod rates;
+mod subgroup;
 
 use crate::analysis_file::{AnalysisFile, AnalysisStep};
 use crate::analysis_set::Filter;
@@ -128,6 +130,8 @@ fn packages(step: &AnalysisStep) -> Vec<&'static str> {
         AnalysisStep::KaplanMeier(_) | AnalysisStep::Cox(_) => vec!["survival"],
         AnalysisStep::ModelTable(m) if !m.outcome.time.trim().is_empty() => vec!["survival"],
         AnalysisStep::ModelTable(m) if m.firth => vec!["brglm2"],
+        AnalysisStep::CompetingRisks(_) => vec!["survival", "cmprsk"],
+        AnalysisStep::Subgroups(g) if subgroup::is_survival(g) => vec!["survival"],
         _ => Vec::new(),
     }
 }
@@ -196,21 +200,8 @@ fn analysis_script(script: &mut Script, step: &AnalysisStep, index: usize, table
             ));
             Ok(false)
         }
-        // Not yet written as R: named, with the functions that would check it.
-        AnalysisStep::CompetingRisks(_) => {
-            script.line(format!(
-                "## Step {}: competing risks. survcalc does not write this step as R yet; cmprsk::cuminc and cmprsk::crr give the same numbers (tests/reference/11_mgus2_competing).",
-                index + 1
-            ));
-            Ok(false)
-        }
-        AnalysisStep::Subgroups(_) => {
-            script.line(format!(
-                "## Step {}: subgroup analysis. survcalc does not write this step as R yet; coxph or glm within each subgroup level and anova() of the interaction model give the same numbers.",
-                index + 1
-            ));
-            Ok(false)
-        }
+        AnalysisStep::CompetingRisks(r) => competing::script(script, r, table, index).map(|_| true),
+        AnalysisStep::Subgroups(r) => subgroup::script(script, r, table, index).map(|_| true),
     }
 }
 
