@@ -202,17 +202,11 @@ const ops = {
   // A session run on the loaded file read afresh with the session's reading
   // options (its own steps add the classification and derived columns), so
   // that it runs the same whatever the page has done to the data since.
-  rerun: async ({ file }, progress) => {
-    requireData();
-    const options = file?.dataset?.read_options ?? recipe.options;
-    const fresh = await build("full", { ...recipe, options, steps: [] }, current, progress);
-    if (!fresh) throw new Error("Choose the workbook's sheet first.");
-    try {
-      return fresh.rerun(file);
-    } finally {
-      fresh.free();
-    }
-  },
+  rerun: ({ file }, progress) => withFreshData(file, progress, (data) => data.rerun(file)),
+  // The Word report: the figures' scenes first (the page draws them at
+  // 300 dpi), then the .docx with those pictures.
+  reportScenes: ({ file }, progress) => withFreshData(file, progress, (data) => data.reportScenes(file)),
+  reportDocx: ({ file, images }, progress) => withFreshData(file, progress, (data) => data.reportDocx(file, images)),
   // The R script and the data it reads: the dataset as the page holds it
   // (classification and derived columns included, so R need not redo them).
   rFiles: async ({ file, dataName }, progress) => {
@@ -232,6 +226,23 @@ const ops = {
     return result;
   },
 };
+
+/**
+ * `run(data)` on the loaded file read afresh with the session's reading
+ * options (its own steps add the classification and derived columns), so
+ * that a session runs the same whatever the page has done to the data since.
+ */
+async function withFreshData(file, progress, run) {
+  requireData();
+  const options = file?.dataset?.read_options ?? recipe.options;
+  const fresh = await build("full", { ...recipe, options, steps: [] }, current, progress);
+  if (!fresh) throw new Error("Choose the workbook's sheet first.");
+  try {
+    return run(fresh);
+  } finally {
+    fresh.free();
+  }
+}
 
 async function handle({ id, op, args }) {
   let last = 0;

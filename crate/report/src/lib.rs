@@ -9,6 +9,8 @@
 //! A step that no longer fits the data (a column missing, a level gone)
 //! is listed with its message and the other steps still run.
 
+pub mod docx;
+
 use serde::Serialize;
 use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup, DisplayTable};
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep};
@@ -38,6 +40,10 @@ pub struct StepOutput {
     /// Tables as the page downloads them (CSV).
     pub csv: Vec<OutputFile>,
     pub figures: Vec<OutputFile>,
+    /// Each figure's scene (parallel to `figures`), for pictures drawn at
+    /// print size (the Word report's PNGs).
+    #[serde(skip)]
+    pub scenes: Vec<survcalc_charts::scene::Scene>,
     /// Test results, n, settings: what the page prints under the figure.
     pub texts: Vec<String>,
     pub warnings: Vec<String>,
@@ -69,6 +75,13 @@ pub enum Figures {
     None,
 }
 
+impl StepOutput {
+    fn figure(&mut self, name: String, scene: survcalc_charts::scene::Scene) {
+        self.figures.push(OutputFile { name, content: survcalc_charts::scene::to_svg(&scene) });
+        self.scenes.push(scene);
+    }
+}
+
 fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figures) -> StepOutput {
     let mut out = StepOutput {
         number,
@@ -78,6 +91,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
         tables: Vec::new(),
         csv: Vec::new(),
         figures: Vec::new(),
+        scenes: Vec::new(),
         texts: Vec::new(),
         warnings: Vec::new(),
     };
@@ -88,7 +102,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = "Patients and resistance groups".into();
                 let c = cohort::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_flow.svg"), content: survcalc_charts::flow::to_svg(&c.flow_chart) });
+                    out.figure(format!("{prefix}_flow.svg"), survcalc_charts::flow::scene(&c.flow_chart));
                 }
                 out.texts.push(c.flow_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("; "));
                 out.texts.extend(c.rules.iter().cloned());
@@ -108,7 +122,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 );
                 let k = km::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&k.plot) });
+                    out.figure(format!("{prefix}.svg"), survcalc_charts::km::scene(&k.plot));
                 }
                 let mut tables = vec![("Summary", &k.summary_table)];
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
@@ -129,7 +143,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = format!("Cox regression: {}", r.time);
                 let c = cox::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&c.plot) });
+                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&c.plot));
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}_hazard_ratios.csv"), content: c.hr_table.to_csv() });
                 out.tables.push(("Hazard ratios".into(), c.hr_table.clone()));
@@ -147,7 +161,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 let m = models::run(table, r)?;
                 out.title = format!("Univariate and multivariable models ({}s)", m.table.estimate_name);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&m.plot) });
+                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&m.plot));
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: m.csv.clone() });
                 out.tables.push(("Models".into(), m.display_table.clone()));
@@ -188,7 +202,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = format!("Competing risks: {}", r.time);
                 let c = competing::run(table, r)?;
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}.svg"), content: survcalc_charts::km::to_svg(&c.plot) });
+                    out.figure(format!("{prefix}.svg"), survcalc_charts::km::scene(&c.plot));
                 }
                 let mut tables = vec![("Cumulative incidence", &c.summary_table)];
                 tables.extend(c.at_times_table.as_ref().map(|t| ("Cumulative incidence at times", t)));
@@ -209,7 +223,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 let x = subgroup::run(table, r)?;
                 out.title = format!("Subgroups: {}", x.comparison);
                 if figures == Figures::All {
-                    out.figures.push(OutputFile { name: format!("{prefix}_forest.svg"), content: survcalc_charts::forest::to_svg(&x.plot) });
+                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&x.plot));
                 }
                 out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.table.to_csv() });
                 out.tables.push(("Subgroups".into(), x.table.clone()));

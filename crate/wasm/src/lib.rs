@@ -335,6 +335,42 @@ impl Dataset {
         Ok(survcalc_report::html(&self.session_output(analysis_file)?))
     }
 
+    /// The figures of a session's report, in order, as
+    /// `[{ name, scene }]`: the page draws each scene at 300 dpi (the export
+    /// package's PNG) for `reportDocx`.
+    #[wasm_bindgen(js_name = reportScenes)]
+    pub fn report_scenes(&self, analysis_file: JsValue) -> Result<JsValue, JsError> {
+        let output = self.session_output(analysis_file)?;
+        let figures: Vec<serde_json::Value> = output
+            .steps
+            .iter()
+            .flat_map(|s| s.figures.iter().zip(&s.scenes))
+            .map(|(f, scene)| serde_json::json!({ "name": f.name, "scene": scene }))
+            .collect();
+        to_js(&figures)
+    }
+
+    /// The report of a session as a Word document (.docx bytes): what
+    /// `report` holds, tables as Word tables, each figure the PNG given in
+    /// `images` (`[{ name, png: Uint8Array }]`, names as `reportScenes`).
+    #[wasm_bindgen(js_name = reportDocx)]
+    pub fn report_docx(&self, analysis_file: JsValue, images: JsValue) -> Result<Vec<u8>, JsError> {
+        let output = self.session_output(analysis_file)?;
+        let mut pictures = Vec::new();
+        if !images.is_undefined() && !images.is_null() {
+            let list: js_sys::Array = images.dyn_into().map_err(|_| js_error("The report's images must be a list of { name, png }."))?;
+            for item in list.iter() {
+                let name = js_sys::Reflect::get(&item, &"name".into()).ok().and_then(|v| v.as_string());
+                let png = js_sys::Reflect::get(&item, &"png".into()).ok().filter(|v| v.is_instance_of::<js_sys::Uint8Array>());
+                let (Some(name), Some(png)) = (name, png) else {
+                    return Err(js_error("Each image of the report needs a name and its PNG bytes (a Uint8Array)."));
+                };
+                pictures.push(survcalc_report::docx::FigureImage { name, png: js_sys::Uint8Array::new(&png).to_vec() });
+            }
+        }
+        survcalc_report::docx::docx(&output, &pictures).map_err(js_error)
+    }
+
     /// A session rerun on (a copy of) this data: the report as `report`
     /// gives it, and each step's number, analysis, title and, when it could
     /// not run on this data, why; what the page lists after opening an

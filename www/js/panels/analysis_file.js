@@ -1,11 +1,15 @@
 // The report step's card for work that lasts: the session as an analysis
 // file (save, open and rerun on the loaded data, listing what does not
 // fit), the R script with the data it reads, the self-contained HTML
-// report, the Statistical analysis paragraph with its references, and what
+// and Word reports, the Statistical analysis paragraph with its references, and what
 // this browser keeps (the opt-in copy of the data, "Forget everything").
 // The record is recorder.js's; the wasm calls are the worker's (readAnalysisFile,
-// methodsText, rerun, rFiles); the page puts a session back with `replay`.
+// methodsText, rerun, reportScenes, reportDocx, rFiles); the page puts a session back with `replay`.
 import { keptSession, keptFile } from "../recorder.js";
+import { figureFile } from "../figure_options.js";
+
+/** Figures of the Word report: drawn at print size, 300 dots per inch (the resolution of a printed page). */
+const WORD_FIGURE_DPI = 300;
 
 // The panel whose requests a step of an opened file stands for (recorder.js's keys).
 const PANEL_KEYS = {
@@ -40,6 +44,7 @@ export function createAnalysisFileCard({ engine, recorder, el, download, errorTe
   const rScript = button("session-r-script", "Download R script");
   const rData = button("session-r-data", "Download data for R");
   const report = button("session-report", "Download report (HTML)");
+  const reportWord = button("session-report-docx", "Download report (Word)");
   const copy = button("session-methods-copy", "Copy the paragraph");
   const keep = el("input", { type: "checkbox", id: "session-keep-data", disabled: true });
   const forget = el("button", { type: "button", id: "session-forget", class: "secondary danger" }, "Forget everything");
@@ -52,7 +57,7 @@ export function createAnalysisFileCard({ engine, recorder, el, download, errorTe
     el("ol", { id: "session-steps", class: "session-steps" }),
     el("div", { class: "settings session-actions" }, save, open, openInput),
     el("div", { id: "session-opened", class: "session-opened", hidden: true, role: "status" }),
-    el("div", { class: "settings session-actions" }, rScript, rData, report),
+    el("div", { class: "settings session-actions" }, rScript, rData, report, reportWord),
     el("div", { class: "error", role: "alert", id: "session-error", hidden: true }),
     el("h4", {}, "Statistical analysis"),
     el("p", { id: "session-methods", class: "methods-paragraph" }, "Run an analysis: its methods are described here, with references, ready to paste into a manuscript."),
@@ -83,7 +88,7 @@ export function createAnalysisFileCard({ engine, recorder, el, download, errorTe
     $id("session-steps").replaceChildren(...steps.map((s) => el("li", { "data-analysis": s.analysis },
       NAMES[s.analysis] ?? s.analysis, s.analysis === "derive" ? ` “${s.options.name}”` : "")));
     const has = steps.length > 0;
-    for (const b of [save, rScript, rData, report, copy]) b.disabled = !has;
+    for (const b of [save, rScript, rData, report, reportWord, copy]) b.disabled = !has;
     open.disabled = !dataset;
     keep.disabled = !recorder.canKeepData() && !keepData;
     keep.checked = keepData;
@@ -162,6 +167,19 @@ export function createAnalysisFileCard({ engine, recorder, el, download, errorTe
   report.addEventListener("click", guarded(async () => {
     const { html } = await engine.call("rerun", { file: await strictFile() });
     download(new Blob([html], { type: "text/html;charset=utf-8" }), `${baseName()}-report.html`);
+  }));
+  reportWord.addEventListener("click", guarded(async () => {
+    const file = await strictFile();
+    // The worker lays out each figure; the page draws it (fonts and canvas are
+    // here) and the export package writes the PNG with its dpi; Rust writes the .docx.
+    const scenes = await engine.call("reportScenes", { file });
+    const images = [];
+    for (const { name, scene } of scenes) {
+      const png = await figureFile(scene, "png", WORD_FIGURE_DPI);
+      images.push({ name, png: new Uint8Array(await png.arrayBuffer()) });
+    }
+    const docx = await engine.call("reportDocx", { file, images });
+    download(new Blob([docx], { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }), `${baseName()}-report.docx`);
   }));
   copy.addEventListener("click", guarded(async () => {
     const refs = [...$id("session-references").children].map((li) => li.textContent); // numbered in Rust
