@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { readFileSync, writeFileSync, mkdtempSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
+import { inflateRawSync } from "node:zlib";
 import { openPage, artifacts } from "../support/browser.mjs";
 import { root } from "../support/wasm.mjs";
 
@@ -36,6 +37,30 @@ after(async () => { await session?.close(); });
 async function downloadText(page, selector) {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
   return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "") };
+}
+
+/** The entries of a zip file (stored or deflated), read from its central directory. */
+function unzip(bytes) {
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, "a zip file");
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const entries = new Map();
+  for (let i = 0; i < count; i++) {
+    assert.equal(bytes.readUInt32LE(at), 0x02014b50, "a central directory entry");
+    const method = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extra = bytes.readUInt16LE(at + 30);
+    const comment = bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString("utf8");
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    at += 46 + nameLength + extra + comment;
+  }
+  return entries;
 }
 
 async function openData(page, path) {
@@ -118,6 +143,37 @@ test("the report is one HTML file with the Statistical analysis paragraph shown 
   assert.ok(!/<script|(src|href)\s*=\s*["']?https?:/i.test(text), "nothing to run or fetch");
   await page.screenshot({ path: join(artifacts, "session-card-1366.png"), fullPage: false,
     clip: await page.$eval("#session-card", (e) => { e.scrollIntoView(); const r = e.getBoundingClientRect(); return { x: 0, y: 0, width: 1280, height: Math.min(1100, r.bottom) }; }) });
+});
+
+test("the Word report holds the tables, the figures as 300-dpi pictures and the paragraph", async () => {
+  const { page } = session;
+  const paragraph = await page.textContent("#session-methods");
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#session-report-docx")]);
+  assert.equal(download.suggestedFilename(), "hcc_2026-report.docx");
+  const bytes = readFileSync(await download.path());
+  writeFileSync(join(artifacts, "session-report.docx"), bytes);
+  const parts = unzip(bytes);
+  for (const name of ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml"]) {
+    assert.ok(parts.has(name), `${name} in ${[...parts.keys()]}`);
+  }
+  const document = parts.get("word/document.xml").toString("utf8");
+  const xmlEscaped = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  assert.ok(document.includes(xmlEscaped(paragraph.slice(0, 200))), "the page's Statistical analysis paragraph");
+  assert.ok((document.match(/<w:tbl>/g) ?? []).length >= 3, "Word tables");
+  // One picture per figure, each a PNG recording 300 dpi (11811 pixels per metre)
+  // and drawn (a blank picture compresses to a few hundred bytes).
+  const pictures = [...parts.keys()].filter((n) => n.startsWith("word/media/"));
+  const inline = (document.match(/<wp:inline /g) ?? []).length;
+  assert.ok(pictures.length >= 2, `flow chart and curve: ${pictures}`);
+  assert.equal(inline, pictures.length);
+  for (const name of pictures) {
+    const png = parts.get(name);
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", name);
+    const phys = png.indexOf(Buffer.from("pHYs"));
+    assert.ok(phys > 0, `${name} records its resolution`);
+    assert.equal(png.readUInt32BE(phys + 4), 11811, `${name}: 300 dpi`);
+    assert.ok(png.length > 20000, `${name} is drawn (${png.length} bytes)`);
+  }
 });
 
 test("next year's file reruns the analysis file; the step that does not fit is named", async () => {

@@ -219,7 +219,9 @@ pub fn docx(output: &SessionOutput, images: &[FigureImage]) -> Result<Vec<u8>, S
         }
         for (name, t) in &step.tables {
             table_number += 1;
-            body.push_str(&caption(&format!("Table {table_number}."), &format!("{name}: {}.", step.title), true));
+            // "Table 1 by rx" needs no "Table 1: " before it.
+            let text = if step.title.starts_with(name.as_str()) { format!("{}.", step.title) } else { format!("{name}: {}.", step.title) };
+            body.push_str(&caption(&format!("Table {table_number}."), &text, true));
             body.push_str(&table(t));
         }
         for t in &step.texts {
