@@ -60,6 +60,9 @@ const PANELS = [
   ["analyses", subgroupPanel],
 ];
 const panels = [];
+/** The analysis panels by their record key's first part ("cox", "models", "baseline", "rates", "cr", "sg"). */
+const panelsByKey = new Map();
+let presetControl = null;
 const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
 // Analysis sets and derived variables (www/js/panels/sets.js, derive.js):
 // each panel's requests carry its chosen set; a derived column refreshes
@@ -474,7 +477,8 @@ async function showKm(result) {
 
 // ---------- a kept session or an opened analysis file ----------
 /** The cohort form shows a request put back (the columns and rules it used). */
-function fillCohortForm({ columns = {}, rules = {}, unit } = {}) {
+function fillCohortForm({ columns = {}, rules = {}, unit, figure } = {}) {
+  flowFigure.set(figure);
   for (const [key] of COHORT_FIELDS) {
     const select = $(`cohort-col-${key}`);
     if (select && [...select.options].some((o) => o.value === (columns[key] ?? ""))) select.value = columns[key] ?? "";
@@ -503,6 +507,8 @@ function restoreKm(o) {
   set("km-conf-type", o.conf_type);
   set("km-rho", o.rho);
   set("km-pairwise", o.pairwise ?? "");
+  kmFigure.set(o.figure);
+  if (o.figure?.ci && o.figure.ci !== "none") $("km-show-ci").checked = false;
   $("km-trend").checked = Boolean(o.trend);
   $("km-times").value = (o.times ?? []).join(", ");
   $("km-rmst").value = o.rmst_tau ?? "";
@@ -515,9 +521,29 @@ function restoreKm(o) {
 }
 
 /**
+ * The form of the panel `key` ("km", "cox", "models", "baseline", "rates",
+ * "cr", "sg") shows `request` (as the panel would send it), its analysis set
+ * included, and the panel runs it. For a kept session, an opened analysis
+ * file and the teaching tour.
+ */
+export async function restorePanelForm(key, request) {
+  if (!state.summary) return;
+  await sets.setFilterFor(key, request.filter ?? null);
+  if (key === "km") {
+    await restoreKm(request);
+    return;
+  }
+  const panel = panelsByKey.get(key);
+  if (!panel?.setForm) throw new Error(`No panel "${key}" has a form to restore.`);
+  panel.setForm(request);
+  await panel.fit?.();
+}
+
+/**
  * Puts a session's settings back into the page: the reading options, the
- * classification and derived columns (in order) and the Kaplan–Meier
- * choices. The other analyses are rerun into the report by the card.
+ * classification and derived columns (in order), the program whose defaults
+ * are matched, and every panel's form (Kaplan–Meier and each analysis
+ * panel's `setForm`, with its analysis set and figure options), each run again.
  */
 async function replaySession({ dataset = {}, steps = [] }) {
   const options = dataset.read_options ?? {};
@@ -535,8 +561,17 @@ async function replaySession({ dataset = {}, steps = [] }) {
       await derive.apply(step.options);
     }
   }
-  const km = steps.find((s) => s.analysis === "kaplan_meier" && s.key === "km");
-  if (km && state.summary) await restoreKm(km.options);
+  if (!state.summary) return;
+  // "Match another program": the latest request says what was chosen.
+  const analyses = steps.filter((s) => !s.changesData && s.analysis !== "classify" && s.analysis !== "derive");
+  const preset = analyses.map((s) => s.options?.preset).filter((p) => p !== undefined).pop();
+  if (preset !== undefined) await presetControl?.setPreset(preset);
+  // Each panel's form shows its last request (its analysis set included), then runs it.
+  for (const step of analyses) {
+    const [slot] = step.key.split(":");
+    if (step.key.includes("#") || (slot !== "km" && !panelsByKey.get(slot)?.setForm)) continue;
+    await restorePanelForm(slot, step.options);
+  }
 }
 
 const analysisFileCard = createAnalysisFileCard({
@@ -616,6 +651,7 @@ function mountPanels() {
   sets.attach($("km-form"), "km", () => runKm());
   // The "match another program" choice sits before the analyses it sets.
   const presets = createPresetControl(panelContext());
+  presetControl = presets;
   $("km-card").before(presets.element);
   panels.push(presets);
   document.addEventListener(PRESET_EVENT, () => state.km && runKm());
@@ -624,6 +660,7 @@ function mountPanels() {
     const slot = { key: null };
     const panel = createPanel({ ...panelContext(), engine: sets.engineFor(slot) });
     slot.key = panel.element.id.replace(/-card$/, "");
+    panelsByKey.set(slot.key, panel);
     mountCard(step, panel.element);
     const form = panel.element.querySelector("form");
     if (form) sets.attach(form, slot.key, () => panel.rerun?.());

@@ -31,12 +31,19 @@ function check(id, label, checked) {
   return [el("label", { class: "check" }, i, label), i];
 }
 const text = (i) => (i.value.trim() === "" ? null : i.value.trim());
+/** The inverse of `text` / `number`: null shows as an empty field. */
+const show = (i, v) => { i.value = v == null ? "" : String(v); };
+/** A select shows `v` if it offers it (an unknown value leaves it as it is). */
+const choose = (s, v) => { if (v != null && [...s.options].some((o) => o.value === String(v))) s.value = String(v); };
+/** The inverse of `pairs`: { a: "A" } as "a = A". */
+const pairsText = (o) => Object.entries(o ?? {}).map(([k, v]) => `${k} = ${v}`).join("; ");
 const number = (i) => (i.value.trim() === "" ? null : Number(i.value));
 
 /**
  * Controls of one figure's options. `kind`: "km", "forest" or "flow";
  * `prefix` names the controls' ids; `onChange()` reruns the analysis.
- * Returns { element, value() } where value() is the request's `figure`.
+ * Returns { element, value(), set(figure) } where value() is the request's
+ * `figure` and set() shows one.
  */
 export function figureOptions(kind, prefix, onChange) {
   const rows = [];
@@ -56,15 +63,26 @@ export function figureOptions(kind, prefix, onChange) {
     dpi: Number(dpi.value),
   });
 
+  const setOutput = (o = {}) => {
+    choose(size, o.preset);
+    show(height, o.height);
+    choose(font, o.font_family);
+    show(fontSize, o.font_size ?? 8);
+    choose(dpi, o.dpi);
+  };
+
   let value;
+  let set;
   if (kind === "flow") {
     value = () => ({ output: output(), title: text(title) });
+    set = (f) => { setOutput(f.output); show(title, f.title); };
   } else {
     const [paletteLabel, palette] = select(`${prefix}-fig-palette`, "Colours", PALETTES, "okabe_ito");
     const [linesLabel, lines] = select(`${prefix}-fig-lines`, "Lines", [["", "solid (dashed in greyscale)"], ["by_group", "dashed by group"], ["solid", "solid"]], "");
     rows.push(paletteLabel, linesLabel);
     controls.push(palette, lines);
     const style = () => ({ palette: palette.value, line_types: lines.value || null });
+    const setStyle = (st = {}) => { choose(palette, st.palette); lines.value = st.line_types ?? ""; };
     if (kind === "km") {
       const [xLabelLabel, xLabel] = input(`${prefix}-fig-x-label`, "x-axis title", { type: "text", placeholder: "Time (months)", size: 14 });
       const [yLabelLabel, yLabel] = input(`${prefix}-fig-y-label`, "y-axis title", { type: "text", placeholder: "from the endpoint", size: 16 });
@@ -89,6 +107,15 @@ export function figureOptions(kind, prefix, onChange) {
         x_breaks: number(breaks), x_max: number(xMax), group_labels: pairs(labels.value),
         median_lines: median.checked, censor_marks: censor.checked, show_p: p.checked, show_hr: hr.checked,
       });
+      set = (f) => {
+        setOutput(f.output); setStyle(f.style); show(title, f.title); show(xLabel, f.x_label); show(yLabel, f.y_label);
+        choose(scale, f.y_scale); choose(legend, f.legend); choose(table, f.risk_table); choose(ci, f.ci);
+        show(breaks, f.x_breaks); show(xMax, f.x_max); labels.value = pairsText(f.group_labels);
+        if (f.median_lines != null) median.checked = f.median_lines;
+        if (f.censor_marks != null) censor.checked = f.censor_marks;
+        if (f.show_p != null) p.checked = f.show_p;
+        if (f.show_hr != null) hr.checked = f.show_hr;
+      };
     } else {
       const [xLabelLabel, xLabel] = input(`${prefix}-fig-x-label`, "Axis title", { type: "text", placeholder: "Hazard ratio (log scale)", size: 16 });
       const [leftLabel, left] = input(`${prefix}-fig-favours-left`, "Left of 1 favours", { type: "text", size: 12 });
@@ -103,12 +130,25 @@ export function figureOptions(kind, prefix, onChange) {
         favours: text(left) && text(right) ? [text(left), text(right)] : [],
         show_counts: counts.checked, weight_squares: weight.checked, row_labels: pairs(labels.value),
       });
+      set = (f) => {
+        setOutput(f.output); setStyle(f.style); show(title, f.title); show(xLabel, f.x_label);
+        show(left, f.favours?.[0]); show(right, f.favours?.[1]);
+        if (f.show_counts != null) counts.checked = f.show_counts;
+        if (f.weight_squares != null) weight.checked = f.weight_squares;
+        labels.value = pairsText(f.row_labels);
+      };
     }
   }
   for (const c of controls) c.addEventListener("change", onChange);
   const element = el("details", { class: "figure-options", id: `${prefix}-fig-options` },
     el("summary", {}, "Figure options (size, font, labels, style)"), el("div", { class: "settings" }, rows));
-  return { element, value };
+  /**
+   * The controls show a request's `figure` (the inverse of value()); no
+   * change event is sent: the caller reruns the analysis once, after its
+   * whole form is set.
+   */
+  const setFigure = (f) => { if (f) set(f); };
+  return { element, value, set: setFigure };
 }
 
 /** "a = A; b = B" as { a: "A", b: "B" }. */

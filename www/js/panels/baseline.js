@@ -134,6 +134,26 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     };
   }
 
+  /**
+   * The form shows a Table 1 request (the inverse of options()): the group,
+   * exactly the variables it lists with their kinds, the summary, the test
+   * and Yates' correction. Does not run (see `fit`).
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    if ([...group.options].some((x) => x.value === o.group)) group.value = o.group;
+    const wanted = new Map((o.variables ?? []).map((v) => (typeof v === "string" ? [v, null] : [v.column, v.kind ?? null])));
+    for (const [name, choice] of choices) {
+      choice.checked = wanted.has(name);
+      if (wanted.get(name)) choice.kind = wanted.get(name);
+    }
+    for (const [select, value] of [[summarySel, o.continuous_summary], [testSel, o.continuous_test]]) {
+      if (value != null && [...select.options].some((x) => x.value === value)) select.value = value;
+    }
+    yates.checked = Boolean(o.yates);
+    renderVariables();
+  }
+
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(run, 120);
@@ -238,5 +258,5 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
   // A "match another program" choice recomputes a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
   // A new analysis set (www/js/panels/sets.js) redoes the table.
-  return { element, onData, rerun: schedule };
+  return { element, onData, setForm, fit: run, rerun: schedule };
 }

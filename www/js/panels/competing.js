@@ -5,7 +5,7 @@
 // sentence comes formatted from the wasm side.
 import { charts } from "../charts.js";
 import { exportButtons } from "../figure_options.js";
-import { createTermList, kmChoices, showForest, errorText, kindTable, latestRequest } from "./regression.js";
+import { createTermList, kmChoices, showForest, errorText, kindTable, latestRequest, chooseOption } from "./regression.js";
 
 const ROLES = [
   ["censored", "censored"],
@@ -132,6 +132,33 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     return { width: Math.round(width * ratio) };
   }
 
+  /**
+   * The form shows a competing-risks request (the inverse of options()):
+   * the columns, each code's meaning, the labels, the group, the variance,
+   * the curves' style, the times and the Fine–Gray covariates.
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    chooseOption(time, o.time);
+    chooseOption(event, o.event);
+    showCodes(null);
+    const meaning = new Map([
+      ...(o.censor_values ?? []).map((v) => [String(v), "censored"]),
+      ...(o.competing_values ?? []).map((v) => [String(v), "competing"]),
+      ...(o.event_values ?? []).map((v) => [String(v), "event"]),
+    ]);
+    for (const label of codes.querySelectorAll(".cr-code")) {
+      if (meaning.has(label.dataset.code)) label.querySelector("select").value = meaning.get(label.dataset.code);
+    }
+    eventLabel.value = o.event_label ?? "";
+    competingLabel.value = o.competing_label ?? "";
+    chooseOption(group, o.group ?? "");
+    chooseOption(variance, o.variance ?? "gray");
+    chooseOption(style, o.plot_style ?? "per_cause");
+    times.value = (o.times ?? []).join(", ");
+    terms.setSelected(o.covariates ?? []);
+  }
+
   function run() {
     return latest(() => engine.dataset("competingRisks", options()), (r) => {
       current = r;
@@ -206,5 +233,5 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     }, 150);
   });
 
-  return { element, onData };
+  return { element, onData, setForm, fit: run };
 }

@@ -2,7 +2,7 @@
 // CIs, the model tests, the proportional-hazards test and a forest plot.
 // Every number and sentence comes formatted from the wasm side.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest, chooseOption,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, exportableTable, fillSelect, download, state }) {
@@ -169,6 +169,38 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     };
   }
 
+  /**
+   * The form shows a Cox request (the inverse of options()): columns,
+   * codes, covariates with their kinds and references, ties, robust
+   * variance, the PH test's scale, the time-varying status, the time split
+   * and the figure options. Does not fit the model (see `rerun`).
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    chooseOption(time, o.time);
+    chooseOption(event, o.event);
+    valueChecklist(el, eventValues, columnNamed(event.value), (o.event_values ?? []).map(String));
+    chooseOption(start, o.start ?? "");
+    chooseOption(strata, o.strata ?? "");
+    chooseOption(ties, o.ties ?? "efron");
+    robust.checked = Boolean(o.robust);
+    cluster.disabled = !robust.checked;
+    chooseOption(cluster, o.cluster ?? "");
+    chooseOption(zph, o.zph_transform ?? "km");
+    const tv = o.time_varying;
+    chooseOption(tvColumn, tv?.column ?? "");
+    if (tv?.origin) chooseOption(tvOrigin, tv.origin);
+    if (tv?.unit) chooseOption(tvUnit, tv.unit);
+    tvName.value = tv?.name ?? "";
+    syncTimeVarying();
+    terms.setSelected(o.covariates ?? []);
+    splitChosen.clear();
+    for (const name of o.time_split?.covariates ?? []) splitChosen.add(name);
+    splitCuts.value = (o.time_split?.cuts ?? []).join(", ");
+    syncSplit();
+    figure.options.set(o.figure);
+  }
+
   function run() {
     return latest(() => engine.dataset("cox", options()), (result) => {
       current = result;
@@ -242,5 +274,7 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   });
 
   // A new analysis set (www/js/panels/sets.js) refits a model on show.
-  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
+  // setForm: a kept session or an opened analysis file puts its request back
+  // (app.js), then `fit` shows the result.
+  return { element, onData, setForm, fit: run, rerun: () => { if (!results.hidden) run(); } };
 }

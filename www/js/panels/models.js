@@ -2,7 +2,7 @@
 // model paper's Figs. 2–5, logistic (odds ratios) or Cox (hazard ratios),
 // with its forest plot and CSV. Numbers and sentences come from wasm.
 import {
-  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest,
+  createTermList, valueChecklist, checkedValues, keptCodes, kmChoices, showForest, forestFigure, kindTable, latestRequest, chooseOption,
 } from "./regression.js";
 
 export function createPanel({ engine, el, table, fillSelect, download, state }) {
@@ -123,6 +123,39 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
     };
   }
 
+  /**
+   * The form shows a model-table request (the inverse of options()): the
+   * outcome, the factors with their kinds and references, the
+   * multivariable choice, the tests and the figure options.
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    const out = o.outcome ?? {};
+    const binary = (out.type ?? (out.time ? "survival" : "binary")) === "binary";
+    typeBinary.checked = binary;
+    typeSurvival.checked = !binary;
+    if (binary) {
+      chooseOption(column, out.column);
+      valueChecklist(el, ones, columnNamed(column.value), (out.event_values ?? []).map(String));
+      valueChecklist(el, zeros, columnNamed(column.value), (out.non_event_values ?? []).map(String));
+    } else {
+      chooseOption(time, out.time);
+      chooseOption(event, out.event);
+      valueChecklist(el, eventValues, columnNamed(event.value), (out.event_values ?? []).map(String));
+    }
+    showOutcomeType();
+    firth.checked = Boolean(o.firth);
+    chooseOption(ci, o.ci ?? "wald");
+    chooseOption(ties, o.ties ?? "efron");
+    threshold.value = String(o.threshold ?? 0.05);
+    chooseOption(termTest, o.term_test ?? "likelihood_ratio");
+    candidates.setSelected(o.candidates ?? []);
+    multiMode = Array.isArray(o.multivariable) ? "manual" : "rule";
+    multiChosen = Array.isArray(o.multivariable) ? [...o.multivariable] : [];
+    refreshMulti();
+    figure.options.set(o.figure);
+  }
+
   function run() {
     return latest(() => engine.dataset("modelTable", options()), (result) => {
       current = result;
@@ -201,5 +234,5 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
   // A "match another program" choice re-fits a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
   // A new analysis set (www/js/panels/sets.js) refits a table on show.
-  return { element, onData, rerun: () => { if (!results.hidden) run(); } };
+  return { element, onData, setForm, fit: run, rerun: () => { if (!results.hidden) run(); } };
 }

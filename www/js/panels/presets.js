@@ -46,5 +46,19 @@ export function createPresetControl({ el, state }) {
   }
   select.addEventListener("change", show);
 
-  return { element, onData() { element.hidden = false; } };
+  /**
+   * Shows a request's `preset` (a program's name, or none): the choice and
+   * what it sets, without re-running the panels (the caller runs them once
+   * their forms are set).
+   */
+  async function setPreset(program) {
+    select.value = PROGRAMS.some(([v]) => v === (program ?? "")) ? program ?? "" : "";
+    state.preset = select.value || null;
+    const choices = state.preset ? (await charts()).presetChoices(state.preset) : [];
+    list.replaceChildren(...choices.map((c) =>
+      el("li", { "data-setting": c.setting },
+        `${c.text} — ${FIDELITY[c.fidelity] ?? c.fidelity}${c.note ? `: ${c.note}` : ""}.`)));
+  }
+
+  return { element, setPreset, onData() { element.hidden = false; } };
 }

@@ -112,6 +112,20 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
     };
   }
 
+  /**
+   * The form shows a rates request (the inverse of options()): the
+   * outcome, the values counted as success and those left out, the group
+   * and the interval. Does not run (see `fit`).
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    const offer = (select, value) => { if ([...select.options].some((x) => x.value === (value ?? ""))) select.value = value ?? ""; };
+    offer(outcome, o.outcome);
+    offer(group, o.group);
+    offer(ci, o.ci);
+    showValues((o.success_values ?? []).map(String), (o.exclude_values ?? []).map(String));
+  }
+
   async function run() {
     const id = ++request;
     clearError();
@@ -185,5 +199,5 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   }
 
   // A new analysis set (www/js/panels/sets.js) redoes the rates.
-  return { element, onData, rerun: run };
+  return { element, onData, setForm, fit: run, rerun: run };
 }

@@ -70,6 +70,21 @@ export function createTermList(el, { id, onChange }) {
           : { column: c.name, kind: "numeric" };
       });
     },
+    /**
+     * Shows a request's terms (the inverse of selected()): exactly these
+     * columns ticked, each with its kind and reference level.
+     */
+    setSelected(specs = []) {
+      for (const c of columns) {
+        const choice = choices.get(c.name);
+        const spec = specs.find((t) => t.column === c.name);
+        if (!choice) continue;
+        choice.checked = Boolean(spec);
+        if (spec?.kind) choice.kind = spec.kind;
+        if (spec?.reference) choice.reference = String(spec.reference);
+      }
+      this.setColumns(columns);
+    },
     /** Ticks exactly these columns. */
     check(names) {
       for (const c of columns) {
@@ -88,6 +103,12 @@ export function valueChecklist(el, box, column, chosen, onChange) {
   box.replaceChildren(...(values.length
     ? values.map((v) => el("label", {}, el("input", { type: "checkbox", value: v, checked: picked.has(v), onchange: onChange }), v))
     : [el("span", {}, column ? "This column has too many different values to be an event or outcome indicator." : "")]));
+}
+
+/** A select shows `value` if it offers it (a column gone from the file leaves the select as it is). */
+export function chooseOption(select, value) {
+  const wanted = value == null ? "" : String(value);
+  if ([...select.options].some((o) => o.value === wanted)) select.value = wanted;
 }
 
 export const checkedValues = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);

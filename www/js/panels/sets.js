@@ -210,6 +210,28 @@ export function createSets({ engine, el, fillSelect, errorText }) {
       refresh();
       return select;
     },
+    /**
+     * A panel's "Patients" choice shows a request's `filter` (the inverse of
+     * filterFor): the set with its name or the same conditions, defined
+     * first when this page does not have it yet; null: all patients.
+     */
+    async setFilterFor(key, filter) {
+      const picker = pickers.get(key);
+      if (!picker) return;
+      if (!filter) {
+        picker.select.value = "";
+        return;
+      }
+      const same = (a, b) => JSON.stringify(a.conditions ?? []) === JSON.stringify(b.conditions ?? []);
+      let known = sets.find((s) => (filter.name && s.name === filter.name) || same(s.filter, filter));
+      if (!known) {
+        const set = await engine.dataset("analysisSet", filter);
+        known = { name: set.name || set.description, filter, set, offered: false };
+        sets = [...sets.filter((s) => s.name !== known.name), known];
+        refresh();
+      }
+      picker.select.value = known.name;
+    },
     /** The filter of the set chosen in a panel, or null for all patients. */
     filterFor(key) {
       const name = pickers.get(key)?.select.value;

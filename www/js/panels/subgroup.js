@@ -4,7 +4,7 @@
 // drawn in the FSTG02 layout. Every number comes formatted from the wasm side.
 import { charts } from "../charts.js";
 import { exportButtons } from "../figure_options.js";
-import { valueChecklist, checkedValues, kmChoices, showForest, errorText, latestRequest } from "./regression.js";
+import { valueChecklist, checkedValues, kmChoices, showForest, errorText, latestRequest, chooseOption } from "./regression.js";
 
 export function createPanel({ engine, el, exportableTable, fillSelect, download }) {
   const kind = el("select", { id: "sg-kind" },
@@ -77,6 +77,26 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
     };
   }
 
+  /**
+   * The form shows a subgroup request (the inverse of options()): the
+   * outcome, the treatment and its reference, the subgroup variables.
+   */
+  function setForm(o = {}) {
+    if (!summary) return;
+    const out = o.outcome ?? {};
+    const survival = (out.type ?? (out.time ? "survival" : "binary")) === "survival";
+    kind.value = survival ? "survival" : "binary";
+    syncKind();
+    if (survival) chooseOption(time, out.time);
+    chooseOption(event, survival ? out.event : out.column);
+    valueChecklist(el, eventValues, columnNamed(event.value), (out.event_values ?? []).map(String));
+    chooseOption(treatment, o.treatment?.column);
+    showReference();
+    if (o.treatment?.reference != null) chooseOption(reference, o.treatment.reference);
+    const picked = new Set(o.subgroups ?? []);
+    for (const box of subgroups.querySelectorAll("input[type=checkbox]")) box.checked = picked.has(box.value);
+  }
+
   function run() {
     return latest(() => engine.dataset("subgroups", options()), (r) => {
       current = r;
@@ -120,5 +140,5 @@ export function createPanel({ engine, el, exportableTable, fillSelect, download 
     resizeTimer = setTimeout(() => current && !results.hidden && showForest(canvas, current.plot), 150);
   });
 
-  return { element, onData };
+  return { element, onData, setForm, fit: run };
 }
