@@ -114,6 +114,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
                 tables.extend(k.rmst_table.as_ref().map(|t| ("Restricted mean survival time", t)));
                 tables.extend(k.pairwise_table.as_ref().map(|t| ("Pairwise comparisons", t)));
+                let hazard_ratios = hazard_ratio_table(&k.hazard_ratios, r.conf_level);
+                tables.extend(hazard_ratios.as_ref().map(|t| ("Hazard ratios (Cox)", t)));
                 for (name, t) in tables {
                     out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
                     out.tables.push((name.to_string(), t.clone()));
@@ -225,11 +227,59 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
     out
 }
 
+/// The hazard ratios printed on a Kaplan–Meier figure, as a table (the
+/// figure's words are hard to read from the back of a room): each group
+/// against the reference, Wald CI and p.
+fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64) -> Option<DisplayTable> {
+    use survcalc_analysis::format;
+    if ratios.is_empty() {
+        return None;
+    }
+    let rows = ratios
+        .iter()
+        .map(|h| {
+            let estimate = match (h.hr, h.lower, h.upper) {
+                (Some(e), Some(l), Some(u)) => format::estimate_ci(e, l, u, 2),
+                _ => "not estimable".to_string(),
+            };
+            vec![h.group.clone(), h.reference.clone(), estimate, format::p_value_or_dash(h.p)]
+        })
+        .collect();
+    Some(DisplayTable {
+        header: vec!["Group".into(), "Reference".into(), format!("HR ({})", format::ci_label(conf_level)), "p".into()],
+        rows,
+        numeric_columns: vec![2, 3],
+    })
+}
+
 /// Reruns every step of `session` on `table` (which classification steps
 /// extend with their columns, as in the page).
 pub fn run(session: &AnalysisFile, table: &mut Table, figures: Figures) -> SessionOutput {
     let steps = session.steps.iter().enumerate().map(|(i, s)| run_step(i + 1, s, table, figures)).collect();
     SessionOutput { file_name: session.dataset.file_name.clone(), steps, methods: methods(session) }
+}
+
+/// One step of a walkthrough (docs/walkthrough.md) with the "try it"
+/// changes `tries` made, run on a copy of `table`: the results of the step's
+/// own requests, in order (the shared setup, the classification, runs first
+/// and is not shown, unless it failed: then its error is the step's).
+pub fn lesson_step(
+    lesson: &survcalc_analysis::walkthrough::Walkthrough,
+    index: usize,
+    tries: &[usize],
+    table: &Table,
+) -> Result<Vec<StepOutput>, survcalc_analysis::walkthrough::WalkthroughError> {
+    let (session, hidden) = lesson.step_session(index, tries)?;
+    let mut table = table.clone();
+    let output = run(&session, &mut table, Figures::All);
+    let (setup, own) = output.steps.split_at(hidden.min(output.steps.len()));
+    if let Some(failed) = setup.iter().find(|s| s.error.is_some()) {
+        return Ok(vec![failed.clone()]);
+    }
+    Ok(own.iter().cloned().map(|mut s| {
+        s.number -= hidden;
+        s
+    }).collect())
 }
 
 /// The data as survcalc holds it after the session (classification
