@@ -98,7 +98,7 @@ const STEPS = [
   },
   (r) => {
     // The immortal-time trap: from the start, from a 6-month landmark, time-varying.
-    assert.equal(r.length, 3);
+    assert.equal(r.length, 4);
     const start = byFirstCell(r[0].tables[0]);
     const landmark = byFirstCell(r[1].tables[0]);
     assert.equal(start["primary resistance"][0], "229");
@@ -109,9 +109,19 @@ const STEPS = [
     assert.ok(Number(landmark["primary resistance"][0]) < 229);
     assert.equal(Number(landmark["All patients"][0]), Number(landmark["primary resistance"][0]) + 141 + 126);
     assert.match(r[1].text, /Landmark analysis at 6 months/);
-    assert.match(r[2].text, /496 of 496 patients in “Analysed patients” analysed \(866 rows after splitting at the switch; 370 switched\)/,
+    // The engine's words for what the landmark changed, with the numbers of the two tables.
+    const kept = Number(landmark["primary resistance"][0]);
+    assert.match(r[2].title, /side by side/);
+    assert.ok(r[2].text.includes(`leaves out ${229 - kept} of 496 patients`), r[2].text);
+    assert.ok(r[2].text.includes(`primary resistance 229 → ${kept}, secondary resistance 141 → 141, durable response 126 → 126`), r[2].text);
+    assert.match(r[2].text, /Only primary resistance lost patients/);
+    const hrs = (rows) => Object.fromEntries(rows.slice(1).map((row) => [row[0], row[2]]));
+    const hrStart = hrs(r[0].tables.find((t) => t[0][0] === "Group"));
+    const hrLandmark = hrs(r[1].tables.find((t) => t[0][0] === "Group"));
+    assert.ok(r[2].text.includes(`primary resistance vs durable response: HR ${hrStart["primary resistance"]} from treatment start; HR ${hrLandmark["primary resistance"]} from the landmark.`), r[2].text);
+    assert.match(r[3].text, /496 of 496 patients in “Analysed patients” analysed \(866 rows after splitting at the switch; 370 switched\)/,
       "each of the 229 + 141 resistant patients switches once");
-    assert.match(r[2].text, /progressed \(time-varying\)/);
+    assert.match(r[3].text, /progressed \(time-varying\)/);
   },
   (r) => {
     assert.match(r[0].text, /496 of 601 patients analysed/);
