@@ -155,7 +155,10 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.tables.push(("Models".into(), m.display_table.clone()));
                 out.texts.push(m.n_text.clone());
                 out.texts.push(m.selection_text.clone());
-                out.texts.push(m.multivariable_text.clone());
+                // When the rule chose the model, the two say the same thing.
+                if m.multivariable_text != m.selection_text {
+                    out.texts.push(m.multivariable_text.clone());
+                }
                 out.texts.extend(m.model_fit_text.iter().cloned());
                 out.texts.push(m.settings_text.clone());
                 out.warnings = warning_texts(&m.warnings);
