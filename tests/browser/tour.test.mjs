@@ -157,7 +157,11 @@ test("offline after one visit: one click opens the tour; every step's result wit
       await page.waitForFunction((n) => document.querySelector(".tour-position").textContent.startsWith(`Step ${n} `), i + 2);
     }
   }
-  assert.deepEqual(session.requests.slice(before), [], "nothing reached the network");
+  // The browser's own check for a new build of the service worker (sw.js and
+  // the stamp it imports) can run after a navigation, and Chromium's offline
+  // emulation does not cover it; the tour does not depend on it.
+  const updateCheck = (r) => /\/(sw\.js|pkg\/build\.js)$/.test(new URL(r).pathname);
+  assert.deepEqual(session.requests.slice(before).filter((r) => !updateCheck(r)), [], "nothing reached the network");
   assert.deepEqual(session.consoleErrors, []);
   await context.setOffline(false);
 });

@@ -46,6 +46,11 @@ export function createTour({ engine, errorText }) {
       setPresenter(false);
     }
   });
+  // In full screen the browser takes Escape itself (leaving full screen):
+  // that leaves presenter view too, as Escape does without full screen.
+  document.addEventListener("fullscreenchange", () => {
+    if (!document.fullscreenElement && dialog.classList.contains("presenter")) setPresenter(false);
+  });
   dialog.addEventListener("close", () => {
     setPresenter(false);
     document.getElementById("tour-open")?.focus();
