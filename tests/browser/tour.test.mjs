@@ -231,3 +231,20 @@ test("presenter view: large type, arrow keys between steps, Escape leaves it and
   await page.setViewportSize({ width: 1366, height: 768 });
   assert.deepEqual(session.consoleErrors, []);
 });
+
+test("on a phone (390 px): the tour fits the width, figures scroll inside their own box", { timeout: 120000 }, async () => {
+  const { page } = session;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click("#tour-open");
+  await page.waitForSelector("#tour[open]");
+  for (const step of [0, 3, 8]) {
+    await page.click(`#tour-steps button[data-step="${step}"]`);
+    await results(page);
+    const widths = await page.$eval("#tour", (d) => ({ scroll: d.scrollWidth, client: d.clientWidth }));
+    assert.ok(widths.scroll <= widths.client, `step ${step + 1}: no sideways scroll of the tour (${widths.scroll} > ${widths.client})`);
+    await page.screenshot({ path: join(artifacts, `tour-390-step-${step + 1}.png`) });
+  }
+  assert.ok(await page.isHidden("#tour-presenter"), "no presenter view on a phone");
+  await page.click("#tour-close");
+  await page.setViewportSize({ width: 1366, height: 768 });
+});
