@@ -93,7 +93,8 @@ export function createTour({ engine, errorText }) {
     go(index);
   }
 
-  function go(i) {
+  /** Shows step `i`; a new step starts at its top, a rerun of the same one stays where the reader is. */
+  function go(i, { keepScroll = false } = {}) {
     if (!lesson || i < 0 || i >= lesson.steps.length) return;
     index = i;
     const step = lesson.steps[i];
@@ -106,14 +107,17 @@ export function createTour({ engine, errorText }) {
     }
     stepList.querySelector(`[data-step="${i}"]`)?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
     const on = tries.get(i) ?? new Set();
+    // A rerun of the same step keeps the last result on screen until the new
+    // one replaces it, so the page does not jump under the reader.
+    const shown = keepScroll ? [...(body.querySelector("#tour-results")?.childNodes ?? [])] : [];
     const results = el("div", { class: "tour-results", id: "tour-results", "aria-live": "polite", "aria-busy": "true" },
-      el("p", { class: "hint" }, "Computing…"));
+      shown.length ? shown : el("p", { class: "hint" }, "Computing…"));
     const tryButtons = step.try_it.map((t, k) => el("div", { class: "tour-try" },
       el("button", { type: "button", class: "secondary tour-try-button", "aria-pressed": String(on.has(k)), "data-try": k,
         onclick: () => toggle(i, k) }, t.label),
       el("p", { class: "tour-effect" }, t.effect)));
     const reset = el("button", { type: "button", class: "secondary", id: "tour-reset", disabled: on.size === 0,
-      onclick: () => { tries.set(i, new Set()); go(i); } }, "Reset this step");
+      onclick: () => { tries.set(i, new Set()); go(i, { keepScroll: true }); body.querySelector(".tour-try-button")?.focus(); } }, "Reset this step");
     body.replaceChildren(el("article", { class: "tour-step", "aria-labelledby": "tour-step-title" },
       el("div", { class: "tour-text" },
         i === 0 && lesson.introduction ? el("p", { class: "tour-intro" }, lesson.introduction) : null,
@@ -131,6 +135,7 @@ export function createTour({ engine, errorText }) {
       el("section", { class: "tour-result-box", "aria-labelledby": "tour-results-title" },
         el("h4", { id: "tour-results-title" }, on.size ? "This cohort, with your change" : "This cohort (computed now)"),
         results)));
+    if (!keepScroll) dialog.scrollTop = 0;
     run(i, [...on].sort(), results);
   }
 
@@ -138,7 +143,7 @@ export function createTour({ engine, errorText }) {
     const on = new Set(tries.get(i) ?? []);
     if (on.has(k)) on.delete(k); else on.add(k);
     tries.set(i, on);
-    go(i);
+    go(i, { keepScroll: true });
     body.querySelector(`[data-try="${k}"]`)?.focus();
   }
 
