@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { openPage, artifacts } from "../support/browser.mjs";
+import { root } from "../support/wasm.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 let session;
@@ -247,4 +248,27 @@ test("on a phone (390 px): the tour fits the width, figures scroll inside their 
   assert.ok(await page.isHidden("#tour-presenter"), "no presenter view on a phone");
   await page.click("#tour-close");
   await page.setViewportSize({ width: 1366, height: 768 });
+});
+
+test("a teacher's own walkthrough file opens in the tour; one with a mistake is named and leaves the tour as it was", { timeout: 120000 }, async () => {
+  const { page } = session;
+  const bundled = JSON.parse(readFileSync(join(root, "www", "examples", "walkthroughs", "cui2025_resistance.walkthrough.json"), "utf8"));
+  const mine = { ...bundled, title: "My lesson", steps: [bundled.steps[3], bundled.steps[10]] };
+  await page.click("#tour-open");
+  await page.waitForSelector("#tour[open]");
+  await page.setInputFiles("#tour-file-input", { name: "mine.walkthrough.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(mine)) });
+  await page.waitForFunction(() => document.querySelector("#tour-title").textContent === "My lesson");
+  assert.equal(await page.locator("#tour-steps button").count(), 2);
+  assert.equal(await page.textContent(".tour-position"), "Step 1 of 2");
+  const [km] = await results(page);
+  assert.equal(byFirstCell(km.tables[0])["primary resistance"][0], "229");
+
+  const broken = { ...mine, steps: [{ ...mine.steps[0], requests: [{ ...mine.steps[0].requests[0], tie: "efron" }] }] };
+  await page.setInputFiles("#tour-file-input", { name: "broken.walkthrough.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(broken)) });
+  await page.waitForSelector("#tour-file-error:not([hidden])");
+  assert.match(await page.textContent("#tour-file-error"), /steps\[0\] \("Overall survival by group \(Figure S1B\)"\), requests\[0\]: Unknown option "tie"/);
+  assert.equal(await page.textContent("#tour-title"), "My lesson", "the tour on screen stays");
+  assert.equal(await page.locator("#tour-steps button").count(), 2);
+  await page.click("#tour-close");
+  assert.deepEqual(session.consoleErrors, []);
 });

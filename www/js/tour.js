@@ -25,16 +25,36 @@ export function createTour({ engine, errorText }) {
   const next = el("button", { type: "button", id: "tour-next" }, "Next →");
   const presenter = el("button", { type: "button", class: "secondary", id: "tour-presenter", "aria-pressed": "false" }, "Presenter view");
   const close = el("button", { type: "button", class: "secondary", id: "tour-close" }, "Close the tour");
+  // A teacher's own walkthrough (docs/walkthrough.md), tried without
+  // rebuilding the site; it runs on a data file bundled with the page.
+  const fileInput = el("input", { type: "file", id: "tour-file-input", accept: ".json,application/json", hidden: true, tabindex: "-1" });
+  const openFile = el("button", { type: "button", class: "secondary", id: "tour-file" }, "Open a walkthrough file");
+  const notice = el("p", { class: "error", id: "tour-file-error", role: "alert", hidden: true });
   const stepList = el("ol", { class: "tour-steps", id: "tour-steps" });
   const body = el("div", { class: "tour-body", id: "tour-body" });
   const dialog = el("dialog", { id: "tour", class: "tour", "aria-labelledby": "tour-title" },
     el("div", { class: "tour-bar" },
       el("div", { class: "tour-heading" }, title, position),
-      el("div", { class: "tour-controls" }, previous, next, presenter, close)),
+      el("div", { class: "tour-controls" }, previous, next, presenter, openFile, fileInput, close)),
     el("nav", { "aria-label": "Steps of the tour" }, stepList),
+    notice,
     body);
   document.body.append(dialog);
 
+  openFile.addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = "";
+    if (!file) return;
+    // A walkthrough that cannot be read leaves the one on screen as it was.
+    try {
+      await load(await file.text());
+      notice.hidden = true;
+    } catch (error) {
+      notice.textContent = errorText(error);
+      notice.hidden = false;
+    }
+  });
   previous.addEventListener("click", () => go(index - 1));
   next.addEventListener("click", () => go(index + 1));
   close.addEventListener("click", () => dialog.close());
@@ -78,19 +98,28 @@ export function createTour({ engine, errorText }) {
       body.replaceChildren(el("p", { class: "hint" }, "Opening the teaching tour…"));
       try {
         const catalogue = await (await fetch(CATALOGUE)).json();
-        source = await (await fetch(new URL(`../${catalogue[0].path}`, import.meta.url))).text();
-        lesson = await engine.call("readWalkthrough", { walkthrough: source });
+        await load(await (await fetch(new URL(`../${catalogue[0].path}`, import.meta.url))).text());
       } catch (error) {
         body.replaceChildren(el("p", { class: "error", role: "alert" }, errorText(error)));
-        return;
       }
-      title.textContent = lesson.title;
-      stepList.replaceChildren(...lesson.steps.map((step, i) =>
-        el("li", {}, el("button", { type: "button", class: "tour-step-link", "data-step": i, onclick: () => go(i) },
-          el("span", { class: "tour-step-number", "aria-hidden": "true" }, String(i + 1)),
-          el("span", { class: "tour-step-name" }, step.title)))));
+      return;
     }
     go(index);
+  }
+
+  /** Reads a walkthrough's text through the engine (strictly) and shows its first step. */
+  async function load(text) {
+    const read = await engine.call("readWalkthrough", { walkthrough: text });
+    lesson = read;
+    source = text;
+    index = 0;
+    tries.clear();
+    title.textContent = lesson.title;
+    stepList.replaceChildren(...lesson.steps.map((step, i) =>
+      el("li", {}, el("button", { type: "button", class: "tour-step-link", "data-step": i, title: step.title, onclick: () => go(i) },
+        el("span", { class: "tour-step-number", "aria-hidden": "true" }, String(i + 1)),
+        el("span", { class: "tour-step-name" }, step.title)))));
+    go(0);
   }
 
   /** Shows step `i`; a new step starts at its top, a rerun of the same one stays where the reader is. */
