@@ -35,10 +35,12 @@ export function createTour({ engine, errorText }) {
   const dialog = el("dialog", { id: "tour", class: "tour", "aria-labelledby": "tour-title" },
     el("div", { class: "tour-bar" },
       el("div", { class: "tour-heading" }, title, position),
-      el("div", { class: "tour-controls" }, previous, next, presenter, openFile, fileInput, close)),
+      el("div", { class: "tour-controls" }, previous, next, presenter, close)),
     el("nav", { "aria-label": "Steps of the tour" }, stepList),
-    notice,
-    body);
+    body,
+    el("footer", { class: "tour-footer" },
+      el("p", { class: "hint" }, "Teachers can write a walkthrough for another paper or data file (its format: docs/walkthrough.md in survcalc's source) and open it here."),
+      openFile, fileInput, notice));
   document.body.append(dialog);
 
   openFile.addEventListener("click", () => fileInput.click());
