@@ -33,3 +33,24 @@ fn every_step_and_change_of_the_bundled_walkthrough_runs() {
         }
     }
 }
+
+/// The TTP step's groups: durable response has no progression by definition,
+/// so a hazard ratio against it runs off to infinity. The figure and the
+/// table say "not estimable" rather than print the diverged fit's numbers.
+#[test]
+fn a_hazard_ratio_against_a_group_without_events_is_not_estimable() {
+    let text = std::fs::read_to_string(root().join("www/examples/walkthroughs/cui2025_resistance.walkthrough.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["steps"][2]["requests"][0]["figure"]["show_hr"] = serde_json::json!(true);
+    let lesson = Walkthrough::from_value(&value).unwrap();
+    let data = std::fs::read(root().join("www").join(&lesson.example)).unwrap();
+    let table = survcalc_analysis::table::read_csv(&data, &lesson.analysis.dataset.read_options).unwrap();
+    let out = survcalc_report::lesson_step(&lesson, 2, &[], &table).unwrap();
+    let (_, hr) = out[0].tables.iter().find(|(name, _)| name == "Hazard ratios (Cox)").unwrap();
+    let cells: Vec<(&str, &str)> = hr.rows.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+    assert_eq!(cells, vec![("secondary resistance", "not estimable"), ("primary resistance", "not estimable")]);
+    // OS, where every group has deaths, keeps its hazard ratios.
+    let out = survcalc_report::lesson_step(&lesson, 3, &[], &table).unwrap();
+    let (_, hr) = out[0].tables.iter().find(|(name, _)| name == "Hazard ratios (Cox)").unwrap();
+    assert!(hr.rows.iter().all(|r| r[2] != "not estimable" && r[3] != "—"), "{:?}", hr.rows);
+}
