@@ -152,7 +152,7 @@ test("offline after one visit: one click opens the tour; every step's result wit
     STEPS[i](r);
     // The paper's numbers beside ours.
     if (i > 0) assert.match(await page.textContent(".tour-paper"), /paper: /);
-    await page.locator("#tour-body").screenshot({ path: join(artifacts, `tour-step-${String(i + 1).padStart(2, "0")}.png`) });
+    await page.screenshot({ path: join(artifacts, `tour-step-${String(i + 1).padStart(2, "0")}.png`) });
     if (i < count - 1) {
       await page.click("#tour-next");
       await page.waitForFunction((n) => document.querySelector(".tour-position").textContent.startsWith(`Step ${n} `), i + 2);
