@@ -22,6 +22,7 @@ import { createDerive } from "./panels/derive.js";
 import { errorText, keptCodes } from "./panels/regression.js";
 import { createRecorder } from "./recorder.js";
 import { createAnalysisFileCard } from "./panels/analysis_file.js";
+import { createTour } from "./tour.js";
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -700,6 +701,8 @@ async function afterReady() {
 
 async function start() {
   workflow = mountWorkflow({ fileName: () => state.summary?.name ?? "" });
+  const tour = createTour({ engine, errorText });
+  $("tour-open").addEventListener("click", () => tour.open());
   mountBusyBar(engine, el);
   wire();
   mountPanels();

@@ -33,6 +33,8 @@ const LABELS = {
   rerun: "Running the analysis file",
   rFiles: "Writing the R script",
   sourceFacts: "Checking the file",
+  readWalkthrough: "Opening the teaching tour",
+  walkthroughStep: "Running the tour's step",
 };
 
 export class Engine extends EventTarget {

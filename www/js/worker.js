@@ -43,6 +43,8 @@ let current = null;
 // The spreadsheet package (www/pkg-sheets), fetched the first time a
 // workbook is dropped: CSV users never download it.
 let sheetsPackage = null;
+// The teaching tour's dataset ({ key, data }): the walkthrough's example.
+let tourData = null;
 // The bundled examples (www/examples/index.json: path, title, description,
 // synthetic); each file is fetched when it is chosen (the service worker
 // keeps them for offline use).
@@ -207,6 +209,22 @@ const ops = {
   // 300 dpi), then the .docx with those pictures.
   reportScenes: ({ file }, progress) => withFreshData(file, progress, (data) => data.reportScenes(file)),
   reportDocx: ({ file, images }, progress) => withFreshData(file, progress, (data) => data.reportDocx(file, images)),
+  // The teaching tour (docs/walkthrough.md): a walkthrough is read strictly,
+  // and each of its steps runs on the walkthrough's own example, read into
+  // the full module once and kept apart from the user's dataset (which the
+  // tour neither needs nor changes).
+  readWalkthrough: async ({ walkthrough }) => (await loadModule("full")).readWalkthrough(walkthrough),
+  walkthroughStep: async ({ walkthrough, step, tries }, progress) => {
+    const lesson = (await loadModule("full")).readWalkthrough(walkthrough);
+    const key = JSON.stringify([lesson.example, lesson.analysis.dataset.read_options]);
+    if (tourData?.key !== key) {
+      const plan = { source: { kind: "example", path: lesson.example }, options: lesson.analysis.dataset.read_options, steps: [] };
+      const data = await build("full", plan, await sourceBytes(plan.source), progress);
+      tourData?.data.free();
+      tourData = { key, data };
+    }
+    return tourData.data.walkthroughStep(walkthrough, step, tries ?? []);
+  },
   // The R script and the data it reads: the dataset as the page holds it
   // (classification and derived columns included, so R need not redo them).
   rFiles: async ({ file, dataName }, progress) => {

@@ -48,3 +48,4 @@ pub mod analyses;
 // A whole session (how the file was read, then every request) as one
 // versioned document.
 pub mod analysis_file;
+pub mod walkthrough;

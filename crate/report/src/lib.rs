@@ -128,6 +128,8 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
                 tables.extend(k.rmst_table.as_ref().map(|t| ("Restricted mean survival time", t)));
                 tables.extend(k.pairwise_table.as_ref().map(|t| ("Pairwise comparisons", t)));
+                let hazard_ratios = hazard_ratio_table(&k.hazard_ratios, r.conf_level);
+                tables.extend(hazard_ratios.as_ref().map(|t| ("Hazard ratios (Cox)", t)));
                 for (name, t) in tables {
                     out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
                     out.tables.push((name.to_string(), t.clone()));
@@ -167,7 +169,10 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.tables.push(("Models".into(), m.display_table.clone()));
                 out.texts.push(m.n_text.clone());
                 out.texts.push(m.selection_text.clone());
-                out.texts.push(m.multivariable_text.clone());
+                // When the rule chose the model, the two say the same thing.
+                if m.multivariable_text != m.selection_text {
+                    out.texts.push(m.multivariable_text.clone());
+                }
                 out.texts.extend(m.model_fit_text.iter().cloned());
                 out.texts.push(m.settings_text.clone());
                 out.warnings = warning_texts(&m.warnings);
@@ -239,11 +244,139 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
     out
 }
 
+/// The hazard ratios printed on a Kaplan–Meier figure, as a table (the
+/// figure's words are hard to read from the back of a room): each group
+/// against the reference, Wald CI and p.
+fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64) -> Option<DisplayTable> {
+    use survcalc_analysis::format;
+    if ratios.is_empty() {
+        return None;
+    }
+    let rows = ratios
+        .iter()
+        .map(|h| {
+            let estimate = match (h.hr, h.lower, h.upper) {
+                (Some(e), Some(l), Some(u)) => format::estimate_ci(e, l, u, 2),
+                _ => "not estimable".to_string(),
+            };
+            vec![h.group.clone(), h.reference.clone(), estimate, format::p_value_or_dash(h.p)]
+        })
+        .collect();
+    Some(DisplayTable {
+        header: vec!["Group".into(), "Reference".into(), format!("HR ({})", format::ci_label(conf_level)), "p".into()],
+        rows,
+        numeric_columns: vec![2, 3],
+    })
+}
+
 /// Reruns every step of `session` on `table` (which classification steps
 /// extend with their columns, as in the page).
 pub fn run(session: &AnalysisFile, table: &mut Table, figures: Figures) -> SessionOutput {
     let steps = session.steps.iter().enumerate().map(|(i, s)| run_step(i + 1, s, table, figures)).collect();
     SessionOutput { file_name: session.dataset.file_name.clone(), steps, methods: methods(session) }
+}
+
+/// One step of a walkthrough (docs/walkthrough.md) with the "try it"
+/// changes `tries` made, run on a copy of `table`: the results of the step's
+/// own requests, in order (the shared setup, the classification, runs first
+/// and is not shown, unless it failed: then its error is the step's).
+pub fn lesson_step(
+    lesson: &survcalc_analysis::walkthrough::Walkthrough,
+    index: usize,
+    tries: &[usize],
+    table: &Table,
+) -> Result<Vec<StepOutput>, survcalc_analysis::walkthrough::WalkthroughError> {
+    let (session, hidden) = lesson.step_session(index, tries)?;
+    let mut table = table.clone();
+    let output = run(&session, &mut table, Figures::All);
+    let (setup, own) = output.steps.split_at(hidden.min(output.steps.len()));
+    if let Some(failed) = setup.iter().find(|s| s.error.is_some()) {
+        return Ok(vec![failed.clone()]);
+    }
+    let mut results: Vec<StepOutput> = own.iter().cloned().map(|mut s| {
+        s.number -= hidden;
+        s
+    }).collect();
+    let own_requests = &session.steps[hidden..];
+    // Right after the landmark's result, before whatever the step shows next.
+    let after_landmark = own_requests
+        .iter()
+        .position(|s| matches!(s, AnalysisStep::KaplanMeier(r) if r.landmark.is_some()))
+        .map_or(results.len(), |i| (i + 1).min(results.len()));
+    if let Some(comparison) = landmark_comparison(own_requests, &table, after_landmark + 1) {
+        results.insert(after_landmark, comparison);
+        for (i, r) in results.iter_mut().enumerate() {
+            r.number = i + 1;
+        }
+    }
+    Ok(results)
+}
+
+/// When a step shows the same Kaplan–Meier comparison from time zero and
+/// from a landmark (the immortal-time trap), the two side by side in words:
+/// who the landmark left out, group by group, and each hazard ratio before
+/// and after, so the lesson's text can point at numbers the engine worded.
+fn landmark_comparison(requests: &[AnalysisStep], table: &Table, number: usize) -> Option<StepOutput> {
+    use survcalc_analysis::format;
+    let km_requests: Vec<&km::KmRequest> =
+        requests.iter().filter_map(|s| if let AnalysisStep::KaplanMeier(r) = s { Some(r) } else { None }).collect();
+    let from_start = km_requests.iter().find(|r| r.landmark.is_none() && r.group.is_some())?;
+    let from_landmark = km_requests.iter().find(|r| {
+        r.landmark.is_some() && r.time == from_start.time && r.event == from_start.event && r.group == from_start.group && r.filter == from_start.filter
+    })?;
+    let start = km::run(table, from_start).ok()?;
+    let after = km::run(table, from_landmark).ok()?;
+    let summary = after.landmark.as_ref()?;
+    let unit = from_start.display_unit.or(from_start.time_unit).map(|u| format!(" {}", u.label())).unwrap_or_default();
+    let n_of = |k: &km::KmResult, label: &str| k.fit.curves.iter().find(|c| c.group.is_some() && c.label == label).map_or(0, |c| c.n);
+    let groups: Vec<(&str, usize, usize)> = start
+        .fit
+        .curves
+        .iter()
+        .filter(|c| c.group.is_some())
+        .map(|c| (c.label.as_str(), c.n, n_of(&after, &c.label)))
+        .collect();
+    let left_out = summary.n_excluded_event + summary.n_excluded_censored;
+    let mut texts = vec![format!(
+        "The landmark at {}{unit} leaves out {left_out} of {} patients ({} died, {} were censored before it): {}.",
+        format::time_number(summary.time),
+        start.n_used,
+        summary.n_excluded_event,
+        summary.n_excluded_censored,
+        groups.iter().map(|(g, before, after)| format!("{g} {before} → {after}")).collect::<Vec<_>>().join(", ")
+    )];
+    let lost: Vec<&str> = groups.iter().filter(|(_, b, a)| a < b).map(|(g, _, _)| *g).collect();
+    let kept: Vec<&str> = groups.iter().filter(|(_, b, a)| a == b).map(|(g, _, _)| *g).collect();
+    if !lost.is_empty() && !kept.is_empty() {
+        texts.push(format!(
+            "Only {} lost patients: nobody in {} died or left follow-up before the landmark, because the group's definition \
+             requires it. Measured from treatment start, that early time is counted as time at risk in which no death could \
+             happen (immortal time), so those groups look better than they are, and the difference looks larger.",
+            lost.join(" and "),
+            kept.join(" or ")
+        ));
+    }
+    let hr = |h: &km::GroupHazardRatio| match (h.hr, h.lower, h.upper) {
+        (Some(e), Some(l), Some(u)) => format!("HR {}", format::estimate_ci(e, l, u, 2)),
+        _ => "HR not estimable".to_string(),
+    };
+    for h in &start.hazard_ratios {
+        if let Some(a) = after.hazard_ratios.iter().find(|a| a.group == h.group && a.reference == h.reference) {
+            texts.push(format!("{} vs {}: {} from treatment start; {} from the landmark.", h.group, h.reference, hr(h), hr(a)));
+        }
+    }
+    Some(StepOutput {
+        number,
+        analysis: "comparison",
+        title: "From treatment start and from the landmark, side by side".into(),
+        error: None,
+        tables: Vec::new(),
+        csv: Vec::new(),
+        figures: Vec::new(),
+        scenes: Vec::new(),
+        texts,
+        warnings: Vec::new(),
+    })
 }
 
 /// The data as survcalc holds it after the session (classification

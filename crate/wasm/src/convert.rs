@@ -75,3 +75,13 @@ pub fn analysis_file(value: JsValue) -> Result<survcalc_analysis::analysis_file:
         None => AnalysisFile::from_value(&plain_json(&value, "analysis file")?).map_err(js_error),
     }
 }
+
+/// A walkthrough (docs/walkthrough.md) given as JSON text or as an object, read strictly.
+#[cfg(feature = "full")]
+pub fn walkthrough(value: JsValue) -> Result<survcalc_analysis::walkthrough::Walkthrough, JsError> {
+    use survcalc_analysis::walkthrough::Walkthrough;
+    match value.as_string() {
+        Some(text) => Walkthrough::from_json(&text).map_err(js_error),
+        None => Walkthrough::from_value(&plain_json(&value, "walkthrough")?).map_err(js_error),
+    }
+}

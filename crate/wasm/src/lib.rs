@@ -59,6 +59,16 @@ pub fn read_analysis_file(analysis_file: JsValue) -> Result<JsValue, JsError> {
     to_js(&session.to_value().map_err(js_error)?)
 }
 
+/// Reads a walkthrough (`name.walkthrough.json`: a lesson built on an
+/// analysis file, docs/walkthrough.md) strictly and returns it as survcalc
+/// reads it (every step's requests with all their options, the teacher's
+/// texts and "try it" changes), or an error naming the step and option.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = readWalkthrough)]
+pub fn read_walkthrough(walkthrough: JsValue) -> Result<JsValue, JsError> {
+    to_js(&convert::walkthrough(walkthrough)?)
+}
+
 /// Every setting a "match another program" preset makes, for one program
 /// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
 /// In the drawing module too: the page shows it without asking the worker.
@@ -383,6 +393,31 @@ impl Dataset {
             .map(|s| serde_json::json!({ "number": s.number, "analysis": s.analysis, "title": s.title, "error": s.error }))
             .collect();
         to_js(&serde_json::json!({ "html": survcalc_report::html(&output), "steps": steps }))
+    }
+
+    /// One step of a walkthrough on (a copy of) this data, with the "try
+    /// it" changes `tries` (their positions in the step's `try_it`) made:
+    /// `{ step, tries, results }`, `results` one per request of the step as
+    /// the report gives it (title, tables, figures as SVG, texts, warnings,
+    /// error). The data are the walkthrough's example, read as it says.
+    #[wasm_bindgen(js_name = walkthroughStep)]
+    pub fn walkthrough_step(&self, walkthrough: JsValue, step: u32, tries: JsValue) -> Result<JsValue, JsError> {
+        let lesson = convert::walkthrough(walkthrough)?;
+        let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() { Vec::new() } else { convert::data(&tries, "list of changes")? };
+        let results = survcalc_report::lesson_step(&lesson, step as usize, &tries, &self.table).map_err(js_error)?;
+        // The tables go as the page shows them; their CSV copies stay out.
+        let results: Vec<serde_json::Value> = results
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "number": r.number, "analysis": r.analysis, "title": r.title, "error": r.error,
+                    "tables": r.tables.iter().map(|(name, t)| serde_json::json!({ "name": name, "table": t })).collect::<Vec<_>>(),
+                    "figures": r.figures.iter().map(|f| &f.content).collect::<Vec<_>>(),
+                    "texts": r.texts, "warnings": r.warnings,
+                })
+            })
+            .collect();
+        to_js(&serde_json::json!({ "step": step, "tries": tries, "results": results }))
     }
 
     /// Competing risks: cumulative incidence per group (Aalen–Johansen),

@@ -921,16 +921,30 @@ fn group_hazard_ratios(
     let names: Vec<String> = others.iter().map(|&g| labels[g].clone()).collect();
     let data = CoxData::right_censored(time.to_vec(), event.to_vec(), covariates, names);
     let Ok(fit) = cox::fit(&data, &CoxOptions { conf_level, ..CoxOptions::default() }) else { return Vec::new() };
+    // A group with no events (or only events), against which the hazard ratio
+    // runs off to 0 or infinity: the fit flags the coefficient as infinite,
+    // and its numbers (1328775681.73, CI 0.00–∞, p > 0.99) mean nothing, so
+    // it is "not estimable" on the figure.
+    use survcalc_stats::warning::KernelWarning;
+    let infinite = |name: &str| {
+        fit.warnings.iter().any(|w| {
+            matches!(w, KernelWarning::InfiniteCoefficient { term, .. } if term.as_deref().is_none_or(|t| t == name))
+        })
+    };
     others
         .iter()
         .enumerate()
-        .map(|(k, &g)| GroupHazardRatio {
-            group: labels[g].clone(),
-            reference: labels[reference].clone(),
-            hr: fit.hr.get(k).copied().flatten(),
-            lower: fit.hr_lower.get(k).copied().flatten(),
-            upper: fit.hr_upper.get(k).copied().flatten(),
-            p: fit.p.get(k).copied().flatten(),
+        .map(|(k, &g)| {
+            let estimable = !infinite(&labels[g]);
+            let kept = |v: Option<&Option<f64>>| v.copied().flatten().filter(|_| estimable);
+            GroupHazardRatio {
+                group: labels[g].clone(),
+                reference: labels[reference].clone(),
+                hr: kept(fit.hr.get(k)),
+                lower: kept(fit.hr_lower.get(k)),
+                upper: kept(fit.hr_upper.get(k)),
+                p: kept(fit.p.get(k)),
+            }
         })
         .collect()
 }
