@@ -272,3 +272,22 @@ test("a teacher's own walkthrough file opens in the tour; one with a mistake is 
   await page.click("#tour-close");
   assert.deepEqual(session.consoleErrors, []);
 });
+
+test("open this step on the page: the tour's example becomes the data and the Kaplan–Meier panel shows the step's request, its change included", { timeout: 180000 }, async () => {
+  const { page } = session;
+  if (!(await page.locator("#tour[open]").count())) await page.click("#tour-open");
+  await page.click('#tour-steps button[data-step="3"]');
+  await results(page);
+  await page.click('button[data-try="1"]'); // survival at 12 and 24 months
+  await results(page);
+  await page.click("#tour-on-page");
+  await page.waitForSelector("#tour:not([open])", { state: "hidden" });
+  await page.waitForSelector("#session-rerun li", { timeout: 120000 });
+  assert.equal(await page.locator("#session-rerun li.does-not-fit").count(), 0, await page.textContent("#session-rerun"));
+  assert.equal(await page.inputValue("#km-time"), "os_months");
+  assert.equal(await page.inputValue("#km-group"), "resistance_group");
+  assert.equal(await page.inputValue("#km-times"), "12, 24");
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("durable response"));
+  assert.match(await page.textContent("#session-opened"), /Tour step 4 \(Overall survival/);
+  await page.screenshot({ path: join(artifacts, "tour-on-page.png") });
+});

@@ -701,7 +701,14 @@ async function afterReady() {
 
 async function start() {
   workflow = mountWorkflow({ fileName: () => state.summary?.name ?? "" });
-  const tour = createTour({ engine, errorText });
+  // "Open this step on the page": the tour's example loaded as the user's
+  // data, then the step's analysis file opened, so every panel shows the
+  // step's request and result, ready for the student to change.
+  const openOnPage = async ({ example, file, what }) => {
+    await load("loadExample", { path: example }, "Loading example…");
+    await analysisFileCard.openAnalysis(file, what);
+  };
+  const tour = createTour({ engine, errorText, openOnPage });
   $("tour-open").addEventListener("click", () => tour.open());
   mountBusyBar(engine, el);
   wire();

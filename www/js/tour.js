@@ -12,7 +12,7 @@ import { el, exportableTable } from "./dom.js";
 
 const CATALOGUE = new URL("../examples/walkthroughs/index.json", import.meta.url);
 
-export function createTour({ engine, errorText }) {
+export function createTour({ engine, errorText, openOnPage }) {
   let lesson = null; // the walkthrough as the engine read it
   let source = null; // its JSON text, sent with each step
   let index = 0;
@@ -147,6 +147,9 @@ export function createTour({ engine, errorText }) {
       el("button", { type: "button", class: "secondary tour-try-button", "aria-pressed": String(on.has(k)), "data-try": k,
         onclick: () => toggle(i, k) }, t.label),
       el("p", { class: "tour-effect" }, t.effect)));
+    // The step's requests in the page's own panels, where every option can be changed.
+    const onPage = openOnPage ? el("button", { type: "button", class: "secondary", id: "tour-on-page",
+      onclick: () => takeToPage(i, [...on].sort()) }, "Open this step on the page") : null;
     const reset = el("button", { type: "button", class: "secondary", id: "tour-reset", disabled: on.size === 0,
       onclick: () => { tries.set(i, new Set()); go(i, { keepScroll: true }); body.querySelector(".tour-try-button")?.focus(); } }, "Reset this step");
     body.replaceChildren(el("article", { class: "tour-step", "aria-labelledby": "tour-step-title" },
@@ -162,12 +165,25 @@ export function createTour({ engine, errorText }) {
           el("p", {}, step.differs)) : null,
         step.try_it.length ? el("section", { class: "tour-try-box", "aria-labelledby": "tour-try-title" },
           el("h4", { id: "tour-try-title" }, "Try it yourself"),
-          tryButtons, reset) : null),
+          tryButtons, reset) : null,
+        onPage),
       el("section", { class: "tour-result-box", "aria-labelledby": "tour-results-title" },
         el("h4", { id: "tour-results-title" }, on.size ? "This cohort, with your change" : "This cohort (computed now)"),
         results)));
     if (!keepScroll) dialog.scrollTop = 0;
     run(i, [...on].sort(), results);
+  }
+
+  async function takeToPage(i, chosen) {
+    try {
+      const file = await engine.call("walkthroughStepFile", { walkthrough: source, step: i, tries: chosen });
+      dialog.close();
+      await openOnPage({ example: lesson.example, file, what: `tour step ${i + 1} (${lesson.steps[i].title})` });
+      document.getElementById("session-opened")?.scrollIntoView?.({ block: "start" });
+    } catch (error) {
+      notice.textContent = errorText(error);
+      notice.hidden = false;
+    }
   }
 
   function toggle(i, k) {

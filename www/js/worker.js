@@ -214,6 +214,7 @@ const ops = {
   // the full module once and kept apart from the user's dataset (which the
   // tour neither needs nor changes).
   readWalkthrough: async ({ walkthrough }) => (await loadModule("full")).readWalkthrough(walkthrough),
+  walkthroughStepFile: async ({ walkthrough, step, tries }) => (await loadModule("full")).walkthroughStepFile(walkthrough, step, tries ?? []),
   walkthroughStep: async ({ walkthrough, step, tries }, progress) => {
     const lesson = (await loadModule("full")).readWalkthrough(walkthrough);
     const key = JSON.stringify([lesson.example, lesson.analysis.dataset.read_options]);

@@ -69,6 +69,18 @@ pub fn read_walkthrough(walkthrough: JsValue) -> Result<JsValue, JsError> {
     to_js(&convert::walkthrough(walkthrough)?)
 }
 
+/// The analysis file that step `step` of a walkthrough runs (its shared
+/// setup first), with the "try it" changes `tries` made: what the page
+/// opens when a student takes the step to the analysis panels.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = walkthroughStepFile)]
+pub fn walkthrough_step_file(walkthrough: JsValue, step: u32, tries: JsValue) -> Result<JsValue, JsError> {
+    let lesson = convert::walkthrough(walkthrough)?;
+    let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() { Vec::new() } else { convert::data(&tries, "list of changes")? };
+    let (session, _) = lesson.step_session(step as usize, &tries).map_err(js_error)?;
+    to_js(&session.to_value().map_err(js_error)?)
+}
+
 /// Every setting a "match another program" preset makes, for one program
 /// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
 /// In the drawing module too: the page shows it without asking the worker.

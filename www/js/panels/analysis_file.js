@@ -240,5 +240,10 @@ export function createAnalysisFileCard({ engine, recorder, el, download, errorTe
     }
   }
 
-  return { element, offerKept };
+  /** Opens an analysis file already read by the engine (the teaching tour's step) and reruns it on the loaded data. */
+  function openAnalysis(file, what) {
+    return apply({ dataset: { read_options: file.dataset.read_options }, steps: recordSteps(file) }, what);
+  }
+
+  return { element, offerKept, openAnalysis };
 }
