@@ -264,7 +264,8 @@ impl fmt::Display for BaselineError {
             TooFewGroups { column, groups, n } => match groups.first() {
                 Some(g) => write!(
                     f,
-                    "Column \"{column}\" has only one group (\"{g}\") among the {n} patients; a baseline table compares 2 or more groups."
+                    "Column \"{column}\" has only one group (\"{g}\") among the {}; a baseline table compares 2 or more groups.",
+                    crate::format::counted(*n, "patient")
                 ),
                 None => write!(f, "Column \"{column}\" has no value in any row, so there are no groups to compare."),
             },

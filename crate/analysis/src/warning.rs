@@ -338,7 +338,8 @@ impl Warning {
                 }
             }
             Warning::OutsideAnalysisSet { set, count, n_total } => format!(
-                "{count} of the {n_total} rows are outside the analysis set “{set}” and take no part in this analysis."
+                "{count} of the {} are outside the analysis set “{set}” and take no part in this analysis.",
+                crate::format::counted(*n_total, "row")
             ),
             Warning::ColumnRenamed { requested, given } => format!(
                 "A column named \"{requested}\" already exists and is kept as it is; the new column is named \"{given}\"."
@@ -377,9 +378,10 @@ impl Warning {
             Warning::UnusedLevels { column, levels, n } => {
                 let one = levels.len() == 1;
                 format!(
-                    "Column \"{column}\": {} occur{} in none of the {n} patients analysed and {} left out.",
+                    "Column \"{column}\": {} occur{} in none of the {} analysed and {} left out.",
                     quoted_list(levels),
                     if one { "s" } else { "" },
+                    crate::format::counted(*n, "patient"),
                     if one { "is" } else { "are" }
                 )
             }

@@ -416,9 +416,7 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
     if request.covariates.is_empty() && time_varying.is_none() {
         return Err("Choose at least one covariate for the Cox model.".to_string());
     }
-    if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
-        return Err(format!("The confidence level must be between 0 and 1 (got {}).", request.conf_level));
-    }
+    super::check_conf_level(request.conf_level)?;
     let start = non_empty(&request.start);
     let cluster = non_empty(&request.cluster);
     if let (Some(t), Some(s)) = (time_varying, &start) {

@@ -21,6 +21,19 @@ pub use crate::export::DisplayTable;
 /// of their number, and a column with more is an identifier or free text.
 pub const MAX_GROUPS: usize = crate::design::MAX_LEVELS;
 
+/// The one check of a confidence level, worded alike for every analysis:
+/// strictly between 0 and 1, quoting what the user gave ("Infinity").
+pub(crate) fn check_conf_level(conf_level: f64) -> Result<(), String> {
+    if conf_level > 0.0 && conf_level < 1.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "The confidence level must be between 0 and 1 (e.g. 0.95); {} is not.",
+            crate::format::given(conf_level)
+        ))
+    }
+}
+
 /// An error naming the column when it has more groups than [`MAX_GROUPS`].
 pub(crate) fn check_group_count(group: Option<&crate::table::GroupCodes>, n: usize) -> Result<(), String> {
     match group {
