@@ -73,7 +73,7 @@ pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
 /// "html" text, for download and for the clipboard.
 #[wasm_bindgen(js_name = exportTable)]
 pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> {
-    let table: DisplayTable = convert::data(&table, "table")?;
+    let table: DisplayTable = convert::display_table(&table)?;
     match format.as_string().as_deref() {
         Some("csv") => Ok(table.to_csv()),
         Some("tsv") => Ok(table.to_tsv()),

@@ -526,6 +526,9 @@ fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input:
     let mut warnings: Vec<Warning> = Vec::new();
     warnings.extend(input.set.as_ref().and_then(AnalysisSet::left_out_warning));
     warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
+    if let Ok(censored) = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values) {
+        warnings.extend(super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censored));
+    }
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());

@@ -326,6 +326,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
+    if let Some(note) = super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censor_values) {
+        warnings.insert(0, note);
+    }
     if let Some(note) = immortal_time_note(table, request) {
         warnings.insert(0, note);
     }
