@@ -189,6 +189,9 @@ fn ragged_row_names_its_line() {
         err.to_string(),
         "Line 3 has 1 value but the header has 2 columns. Its value is \"2\". Check for a missing separator; leave a cell empty rather than deleting it."
     );
+    let long = format!("a,b\n1,2\n{}\n", "x".repeat(100));
+    let err = read_csv(long.as_bytes(), &ReadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains(&format!("Its value is \"{}…\".", "x".repeat(40))), "{err}");
 }
 
 #[test]

@@ -20,6 +20,8 @@ const PROGRESS_STEP: u64 = 4 << 20;
 /// How much of the file the delimiter detection looks at.
 const SNIFF_BYTES: usize = 64 << 10;
 const SNIFF_RECORDS: usize = 50;
+/// Characters of a value quoted in a message about its row.
+const QUOTED_CHARS: usize = 40;
 /// Lines of skipped empty rows listed in the warning.
 const LISTED_LINES: usize = 10;
 
@@ -446,7 +448,15 @@ impl<'a> RowReader<'a> {
                 self.record
                     .iter()
                     .take(super::error::LISTED_VALUES)
-                    .map(|v| String::from_utf8_lossy(v.trim_ascii()).into_owned())
+                    .map(|v| {
+                        let text = String::from_utf8_lossy(v.trim_ascii());
+                        // A runaway cell is named by its start, not pasted whole.
+                        if text.chars().count() > QUOTED_CHARS {
+                            format!("{}…", text.chars().take(QUOTED_CHARS).collect::<String>())
+                        } else {
+                            text.into_owned()
+                        }
+                    })
                     .collect()
             } else {
                 Vec::new()
