@@ -1,7 +1,7 @@
 // The computation worker: holds the wasm modules and the parsed dataset, so
 // a 100 MB file or a million-row Cox fit never freezes the page. It starts
 // with the small start-up module (survcalc_core: reading, summary,
-// classification, Kaplan–Meier, rates) and loads the full one (survcalc)
+// classification, Kaplan–Meier) and loads the full one (survcalc)
 // the first time a method only that one has is called, moving the dataset
 // there by replaying its recipe (www/js/session.js). The page may stop this
 // worker at any time (Cancel) and start another with the same recipe.
@@ -178,14 +178,15 @@ const ops = {
     return { result, summary: dataset.summary() };
   },
   // Derived columns change the dataset: kept in the recipe, and the summary
-  // comes back with them.
-  derive: async ({ request }) => {
-    const result = requireData().derive(request);
+  // comes back with them. Only the full module derives (the start-up module
+  // stays small), so the first derived column moves the data there.
+  derive: async ({ request }, progress) => {
+    const result = (await datasetWith("derive", progress)).derive(request);
     recipe = (await session).updateRecipe(recipe, "derive", { request });
     return { result, summary: dataset.summary() };
   },
-  removeDerived: async ({ name }) => {
-    const result = requireData().removeDerived(name);
+  removeDerived: async ({ name }, progress) => {
+    const result = (await datasetWith("removeDerived", progress)).removeDerived(name);
     recipe = (await session).updateRecipe(recipe, "removeDerived", { name });
     return { result, summary: dataset.summary() };
   },

@@ -192,7 +192,8 @@ pub fn select(table: &Table, filter: &Filter) -> Result<Selection, String> {
     if rows.is_empty() {
         let named = if name.is_empty() { String::new() } else { format!(" (analysis set “{name}”)") };
         return Err(format!(
-            "No patients match: {description}{named}. None of the {n_total} rows meets {}; check the values and thresholds of the analysis set.",
+            "No patients match: {description}{named}. None of the {} meets {}; check the values and thresholds of the analysis set.",
+            crate::format::counted(n_total, "row"),
             if filter.conditions.len() == 1 { "it" } else { "all the conditions" }
         ));
     }

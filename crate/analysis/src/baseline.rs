@@ -264,7 +264,8 @@ impl fmt::Display for BaselineError {
             TooFewGroups { column, groups, n } => match groups.first() {
                 Some(g) => write!(
                     f,
-                    "Column \"{column}\" has only one group (\"{g}\") among the {n} patients; a baseline table compares 2 or more groups."
+                    "Column \"{column}\" has only one group (\"{g}\") among the {}; a baseline table compares 2 or more groups.",
+                    crate::format::counted(*n, "patient")
                 ),
                 None => write!(f, "Column \"{column}\" has no value in any row, so there are no groups to compare."),
             },
@@ -542,6 +543,9 @@ fn about<'a>(name: &str, warnings: &'a [KernelWarning]) -> impl Iterator<Item = 
     Warning::from_kernel(warnings).map(move |w| w.within(context.clone()))
 }
 
+/// Above this, squares of the values (about 1e308 at most) overflow.
+const TOO_LARGE_TO_TEST: f64 = 1e150;
+
 fn no_test(name: &str, reason: NoTestReason) -> Warning {
     Warning::NoTest { variable: name.to_string(), reason }
 }
@@ -728,6 +732,17 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
         }),
     };
     let test = match result {
+        // Values near 1e155 and above overflow the sums of squares: the
+        // test then has no p-value, which must not be a silent dash.
+        Ok(t) if !t.p.is_finite() => {
+            let largest = values.iter().flatten().fold(0.0_f64, |m, x| m.max(x.abs()));
+            warnings.push(if largest > TOO_LARGE_TO_TEST {
+                Warning::ValuesTooLargeToTest { variable: name.to_string(), largest }
+            } else {
+                no_test(name, NoTestReason::Error { error: "the test gave no p-value.".to_string() })
+            });
+            None
+        }
         Ok(t) => Some(t),
         Err(e) => {
             warnings.push(no_test(name, NoTestReason::Error { error: e.to_string() }));

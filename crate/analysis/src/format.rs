@@ -204,6 +204,25 @@ pub fn plural(count: usize) -> &'static str {
     }
 }
 
+/// A number from the user's options as JavaScript writes it ("Infinity",
+/// "-Infinity", "NaN", "0.95"), so a message quotes what was given rather
+/// than Rust's "inf".
+pub fn given(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// "1 value", "2 values": a count with its noun in the right number
+/// (`noun` is the singular and takes a plain "s").
+pub fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", plural(count))
+}
+
 /// The file lines of `count` rows of which the first few are `listed`:
 /// "line 4", "lines 3, 7" or "lines 3, 7, ..." when some are not listed.
 pub fn file_lines(count: usize, listed: &[u64]) -> String {
@@ -224,6 +243,21 @@ mod tests {
         assert_eq!(preview_number(1234567.89), "1234568");
         assert_eq!(preview_number(0.0), "0");
         assert_eq!(preview_number(2e300), "2.00e+300");
+    }
+
+    #[test]
+    fn given_numbers_are_written_as_javascript_writes_them() {
+        assert_eq!(given(f64::INFINITY), "Infinity");
+        assert_eq!(given(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(given(f64::NAN), "NaN");
+        assert_eq!(given(0.95), "0.95");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(0, "value"), "0 values");
+        assert_eq!(counted(1, "value"), "1 value");
+        assert_eq!(counted(2, "patient"), "2 patients");
     }
 
     #[test]

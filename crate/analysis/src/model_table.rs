@@ -590,10 +590,10 @@ fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&s
 
 fn check_options(o: &ModelTableOptions) -> Result<(), ModelTableError> {
     if !(o.threshold > 0.0 && o.threshold <= 1.0) {
-        return Err(ModelTableError::InvalidOption { name: "threshold", value: o.threshold.to_string() });
+        return Err(ModelTableError::InvalidOption { name: "threshold", value: crate::format::given(o.threshold) });
     }
     if !(o.conf_level > 0.0 && o.conf_level < 1.0) {
-        return Err(ModelTableError::InvalidOption { name: "conf_level", value: o.conf_level.to_string() });
+        return Err(ModelTableError::InvalidOption { name: "conf_level", value: crate::format::given(o.conf_level) });
     }
     if o.decimals > 10 {
         return Err(ModelTableError::InvalidOption { name: "decimals", value: o.decimals.to_string() });

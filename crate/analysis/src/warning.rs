@@ -199,9 +199,24 @@ pub enum Warning {
     /// is not shown (nor, in a `univariate` model, used for selection).
     Separation { kind: SeparationKind, terms: Vec<String>, univariate: bool },
 
+    /// Several numeric codes of the event column count as censored because
+    /// the user chose only the event codes: one of them may be a competing
+    /// event (R's Surv(time, status == 1) silently does the same).
+    SeveralCensoringCodes { column: String, event_values: Vec<String>, censored_values: Vec<String> },
+    /// A categorical covariate whose values are all numbers written with a
+    /// decimal comma ("1,5") in a file read with decimal points.
+    DecimalCommaNumbers { column: String, value: String },
+
+    /// Fisher's odds ratio of a 2 x 2 comparison is 0 or infinite (a zero
+    /// cell); infinite numbers are null in the result.
+    OddsRatioAtBoundary { boundary: survcalc_stats::contingency::OddsRatioBoundary },
+
     // --- Table 1 ---
     /// No p-value for `variable`.
     NoTest { variable: String, #[serde(flatten)] reason: NoTestReason },
+    /// No p-value for `variable`: its values are so large that the sums of
+    /// squares overflow (`largest` is the largest absolute value).
+    ValuesTooLargeToTest { variable: String, largest: f64 },
 
     // --- endpoints and resistance groups ---
     /// Records left out of an endpoint for missing or contradictory dates.
@@ -282,6 +297,10 @@ impl Warning {
             Warning::NoMultivariableModel { .. } => "no_multivariable_model",
             Warning::Separation { .. } => "separation",
             Warning::NoTest { .. } => "no_test",
+            Warning::ValuesTooLargeToTest { .. } => "values_too_large_to_test",
+            Warning::SeveralCensoringCodes { .. } => "several_censoring_codes",
+            Warning::DecimalCommaNumbers { .. } => "decimal_comma_numbers",
+            Warning::OddsRatioAtBoundary { .. } => "odds_ratio_at_boundary",
             Warning::EndpointRecordsLeftOut { .. } => "endpoint_records_left_out",
             Warning::CensoredWithoutAssessment { .. } => "censored_without_assessment",
             Warning::LastContactAfterDeath { .. } => "last_contact_after_death",
@@ -338,7 +357,8 @@ impl Warning {
                 }
             }
             Warning::OutsideAnalysisSet { set, count, n_total } => format!(
-                "{count} of the {n_total} rows are outside the analysis set “{set}” and take no part in this analysis."
+                "{count} of the {} are outside the analysis set “{set}” and take no part in this analysis.",
+                crate::format::counted(*n_total, "row")
             ),
             Warning::ColumnRenamed { requested, given } => format!(
                 "A column named \"{requested}\" already exists and is kept as it is; the new column is named \"{given}\"."
@@ -377,9 +397,10 @@ impl Warning {
             Warning::UnusedLevels { column, levels, n } => {
                 let one = levels.len() == 1;
                 format!(
-                    "Column \"{column}\": {} occur{} in none of the {n} patients analysed and {} left out.",
+                    "Column \"{column}\": {} occur{} in none of the {} analysed and {} left out.",
                     quoted_list(levels),
                     if one { "s" } else { "" },
+                    crate::format::counted(*n, "patient"),
                     if one { "is" } else { "are" }
                 )
             }
@@ -433,6 +454,31 @@ impl Warning {
                     if *univariate { " (nor used to propose the factor for the multivariable model)" } else { "" }
                 )
             }
+            Warning::ValuesTooLargeToTest { variable, largest } => format!(
+                "\"{variable}\": no p-value, because its values (up to {}) are too large to test: the sums of squares exceed the largest number a computer holds. Rescale the column (e.g. another unit, or the logarithm).",
+                crate::format::preview_number(*largest)
+            ),
+            Warning::SeveralCensoringCodes { column, event_values, censored_values } => {
+                let others: Vec<&String> = censored_values.iter().filter(|v| v.as_str() != "0").collect();
+                let other = others.first().map_or_else(|| "another code".to_string(), |v| format!("\"{v}\""));
+                let quoted: Vec<String> = censored_values.iter().map(|v| format!("\"{v}\"")).collect();
+                let (listed, all) = match quoted.split_last() {
+                    Some((last, rest)) if rest.len() == 1 => (format!("{} and {last}", rest.join(", ")), "both"),
+                    Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "all"),
+                    None => (String::new(), "all"),
+                };
+                format!(
+                    "Column \"{column}\": {listed} are {all} counted as censored (the event is {}). If {other} marks another kind of event (e.g. death from another cause), it is a competing event, and censoring it overestimates the risk: see Competing risks. Choose the censoring values to confirm.",
+                    quoted_list(event_values)
+                )
+            }
+            Warning::OddsRatioAtBoundary { boundary } => match boundary {
+                survcalc_stats::contingency::OddsRatioBoundary::Infinite => "Fisher's exact test: a cell of the 2 × 2 table is 0, so the odds ratio is infinite (∞, not estimable) and so is its upper confidence limit; the result gives them as null.".to_string(),
+                survcalc_stats::contingency::OddsRatioBoundary::Zero => "Fisher's exact test: a cell of the 2 × 2 table is 0, so the odds ratio is 0 (not estimable as a finite ratio) and so is its lower confidence limit.".to_string(),
+            },
+            Warning::DecimalCommaNumbers { column, value } => format!(
+                "Column \"{column}\" holds numbers written with a decimal comma (e.g. \"{value}\"), so it was used as a category with one level per value. Read the file again with decimal comma (Decimal mark: comma) to use them as numbers."
+            ),
             Warning::NoTest { variable, reason } => match reason {
                 NoTestReason::FewerThanTwoValues => {
                     format!("\"{variable}\": no test, because it has fewer than two values among the patients.")

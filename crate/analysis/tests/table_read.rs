@@ -183,6 +183,47 @@ fn ragged_row_names_its_line() {
     );
     let err = read_csv(b"a,b,c\n1,2,3\n4,5\n", &ReadOptions::default()).unwrap_err();
     assert!(matches!(err, TableError::RaggedRow { line: 3, expected: 3, found: 2, extra_value: None, .. }), "{err:?}");
+    // A short row quotes the values it has, in the singular for one.
+    let err = read_csv(b"time,status\n1,1\n2\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Line 3 has 1 value but the header has 2 columns. Its value is \"2\". Check for a missing separator; leave a cell empty rather than deleting it."
+    );
+    let long = format!("a,b\n1,2\n{}\n", "x".repeat(100));
+    let err = read_csv(long.as_bytes(), &ReadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains(&format!("Its value is \"{}…\".", "x".repeat(40))), "{err}");
+}
+
+#[test]
+fn a_quote_never_closed_in_the_header_is_named() {
+    let err = read_csv(b"\"time,status\n1,1\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(err, TableError::UnclosedQuote { line: 1 });
+    // A quoted name spanning two lines is legitimate and still read.
+    let table = read_csv(b"\"time\nin days\",status\n1,1\n", &ReadOptions::default()).unwrap();
+    assert_eq!(table.columns[0].name, "time\nin days");
+}
+
+#[test]
+fn utf16_without_byte_order_mark_is_named() {
+    let utf16: Vec<u8> = "time,status\n5,1\n6,0\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let err = read_csv(&utf16, &ReadOptions::default()).unwrap_err();
+    assert_eq!(err, TableError::Utf16WithoutBom);
+    assert!(err.to_string().contains("looks like UTF-16 text"), "{err}");
+    let big_endian: Vec<u8> = "time,status\n5,1\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+    assert_eq!(read_csv(&big_endian, &ReadOptions::default()).unwrap_err(), TableError::Utf16WithoutBom);
+    // One stray NUL in a UTF-8 file is not UTF-16.
+    assert!(read_csv(b"time,status\n5,1\n6,0\n7,\x001\n8,1\n", &ReadOptions::default()).is_ok());
+}
+
+#[test]
+fn nul_characters_are_made_visible() {
+    let err = read_csv(b"ti\x00me,status\n1,1\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(err, TableError::NulInHeader { column_number: 1, line: 1, name: "ti␀me".to_string() });
+    let err = TableError::NotANumber { column: "time".into(), line: 2, value: "1\u{0}1".into() };
+    assert_eq!(
+        err.to_string(),
+        "Column \"time\", line 2: \"1␀1\" is not a number: it holds an invisible NUL character (shown as ␀). Remove it; the file may not be plain text."
+    );
 }
 
 #[test]

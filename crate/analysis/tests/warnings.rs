@@ -17,6 +17,7 @@ use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 use survcalc_analysis::warning::{
     CellValue, Context, ImmortalTimeRole, LeftOutReason, MissingValues, NoTestReason, Warning,
 };
+use survcalc_stats::contingency::OddsRatioBoundary;
 use survcalc_stats::ksample::KSampleError;
 use survcalc_stats::logistic::SeparationKind;
 use survcalc_stats::warning::{
@@ -165,6 +166,14 @@ fn every_warning() -> Vec<Warning> {
         Warning::NoMultivariableModel { threshold: 0.05 },
         Warning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()], univariate: true },
         Warning::NoTest { variable: "x".into(), reason: NoTestReason::FewerThanTwoValues },
+        Warning::ValuesTooLargeToTest { variable: "marker".into(), largest: 1e200 },
+        Warning::SeveralCensoringCodes {
+            column: "status".into(),
+            event_values: vec!["1".into()],
+            censored_values: vec!["0".into(), "2".into()],
+        },
+        Warning::DecimalCommaNumbers { column: "x".into(), value: "1,5".into() },
+        Warning::OddsRatioAtBoundary { boundary: OddsRatioBoundary::Infinite },
         Warning::EndpointRecordsLeftOut { endpoint: Endpoint::Os, count: 2 },
         Warning::CensoredWithoutAssessment { endpoint: Endpoint::Ttp, count: 1 },
         Warning::LastContactAfterDeath { endpoint: Endpoint::Os, count: 1 },
@@ -207,6 +216,10 @@ fn every_warning() -> Vec<Warning> {
             | Warning::NoMultivariableModel { .. }
             | Warning::Separation { .. }
             | Warning::NoTest { .. }
+            | Warning::ValuesTooLargeToTest { .. }
+            | Warning::SeveralCensoringCodes { .. }
+            | Warning::DecimalCommaNumbers { .. }
+            | Warning::OddsRatioAtBoundary { .. }
             | Warning::EndpointRecordsLeftOut { .. }
             | Warning::CensoredWithoutAssessment { .. }
             | Warning::LastContactAfterDeath { .. }
@@ -378,6 +391,26 @@ fn kaplan_meier_codes() {
     let r = km::run(&censored, &KmRequest { censor_values: Some(vec!["0".into()]), ..km_request(Some("arm")) }).unwrap();
     assert!(codes(&r.warnings).contains(&"no_events"), "{:?}", codes(&r.warnings));
     assert!(r.warnings.contains(&Warning::OnlyOneGroup { column: "arm".into(), group: "a".into() }));
+    // Codes 0 and 2 beside the event 1, no censoring values chosen: 2 may be
+    // a competing event; choosing the censoring values says it is not.
+    let coded = csv("time,status\n1,1\n2,0\n3,2\n4,1\n");
+    let r = km::run(&coded, &km_request(None)).unwrap();
+    assert_eq!(
+        r.warnings,
+        [Warning::SeveralCensoringCodes {
+            column: "status".into(),
+            event_values: vec!["1".into()],
+            censored_values: vec!["0".into(), "2".into()]
+        }]
+    );
+    assert_eq!(
+        r.warnings[0].message(),
+        "Column \"status\": \"0\" and \"2\" are both counted as censored (the event is \"1\"). If \"2\" marks another kind of event (e.g. death from another cause), it is a competing event, and censoring it overestimates the risk: see Competing risks. Choose the censoring values to confirm."
+    );
+    let chosen = KmRequest { censor_values: Some(vec!["0".into(), "2".into()]), ..km_request(None) };
+    assert!(km::run(&coded, &chosen).unwrap().warnings.is_empty());
+    let plain = km::run(&csv("time,status\n1,1\n2,0\n3,0\n"), &km_request(None)).unwrap();
+    assert!(!codes(&plain.warnings).contains(&"several_censoring_codes"), "{:?}", codes(&plain.warnings));
 }
 
 #[test]
@@ -398,6 +431,23 @@ fn reading_codes() {
         t.warnings[0].message(),
         "Column \"age\": 1 value that is not a number was read as missing (line 3: \"unknown\")."
     );
+}
+
+#[test]
+fn decimal_comma_numbers_as_a_covariate_are_named() {
+    let t = csv("time,status,x\n1,1,\"1,5\"\n2,0,\"2,5\"\n3,1,\"3,5\"\n4,1,2\n");
+    let request = CoxRequest {
+        time: "time".into(),
+        event: "status".into(),
+        event_values: vec!["1".into()],
+        covariates: vec![TermSpec::new("x")],
+        ..CoxRequest::default()
+    };
+    let r = cox::run(&t, &request).unwrap();
+    let named = Warning::DecimalCommaNumbers { column: "x".into(), value: "1,5".into() };
+    assert!(r.warnings.contains(&named), "{:?}", codes(&r.warnings));
+    assert!(!codes(&r.warnings).contains(&"free_text_as_category"), "{:?}", codes(&r.warnings));
+    assert!(named.message().contains("Read the file again with decimal comma"), "{}", named.message());
 }
 
 #[test]
@@ -567,6 +617,18 @@ fn table1_codes() {
         "{:?}",
         codes(&r.warnings)
     );
+    // 1e200 overflows the sums of squares of the t-test and the ANOVA.
+    for text in ["group,marker\nB,1\nA,1e200\nA,8\n", "group,marker\nB,1\nA,1e200\nA,8\nC,3\nC,4\nB,2\n"] {
+        let t = csv(text);
+        let request = BaselineRequest {
+            group: "group".into(),
+            variables: vec![VariableRequest::Column("marker".into())],
+            continuous_test: baseline::ContinuousTestChoice::Anova,
+            ..BaselineRequest::default()
+        };
+        let r = baseline::run(&t, &request).unwrap();
+        assert_eq!(r.warnings, [Warning::ValuesTooLargeToTest { variable: "marker".into(), largest: 1e200 }], "{text}");
+    }
 }
 
 #[test]
@@ -597,6 +659,17 @@ fn rates_codes() {
     let none = csv("arm,bor\nA,PD\nA,SD\nB,PD\nB,SD\n");
     let r = rates::run(&none, &RatesRequest { exclude_values: Vec::new(), ..request }).unwrap();
     assert!(r.warnings.contains(&Warning::Kernel(KernelWarning::SameOutcomeForAll)), "{:?}", codes(&r.warnings));
+    // A zero cell: Fisher's odds ratio is infinite, said by a code and in the test's line.
+    let zero = csv("group,resp\nA,yes\nA,yes\nA,yes\nB,no\nB,no\nB,no\n");
+    let request = RatesRequest {
+        outcome: "resp".into(),
+        success_values: vec!["yes".into()],
+        group: Some("group".into()),
+        ..RatesRequest::default()
+    };
+    let r = rates::run(&zero, &request).unwrap();
+    assert_eq!(r.warnings, [Warning::OddsRatioAtBoundary { boundary: OddsRatioBoundary::Infinite }]);
+    assert!(r.test_text.as_deref().is_some_and(|t| t.ends_with("; odds ratio ∞ (not estimable: a cell is 0)")), "{:?}", r.test_text);
 }
 
 #[test]

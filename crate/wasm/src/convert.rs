@@ -33,7 +33,9 @@ fn plain_json(value: &JsValue, what: &str) -> Result<Value, JsError> {
         }))
     };
     let text = js_sys::JSON::stringify_with_replacer_func(value, &mut keep_non_finite, None).map_err(|e| {
-        let reason = js_sys::Error::from(e).message().as_string().unwrap_or_default();
+        // The engine's first line says what; the rest draws the cycle for developers.
+        let message = js_sys::Error::from(e).message().as_string().unwrap_or_default();
+        let reason = message.lines().next().unwrap_or_default().trim().to_string();
         js_error(format!("The {what} could not be read as plain data ({reason})."))
     })?;
     let text = text.as_string().ok_or_else(|| js_error(format!("The {what} must be an object.")))?;
@@ -55,6 +57,30 @@ pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsErr
     let json = plain_json(value, what)?;
     let json = if json.is_null() { Value::Object(Default::default()) } else { json };
     serde_json::from_value(json).map_err(|e| js_error(format!("Invalid {what}: {e}")))
+}
+
+/// A result's table handed back for export: an object with `header` and
+/// `rows` (what every result's `...table` holds). Anything else is named
+/// for what it is, not in serde's words.
+pub fn display_table(value: &JsValue) -> Result<survcalc_analysis::export::DisplayTable, JsError> {
+    let json = plain_json(value, "table")?;
+    let given = match &json {
+        Value::Null => "nothing (null or undefined)".to_string(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text \"{}\"", s.chars().take(40).collect::<String>()),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(o) if !o.get("header").is_some_and(Value::is_array) => "an object without a \"header\" list".to_string(),
+        Value::Object(o) if !o.get("rows").is_some_and(Value::is_array) => "an object without a \"rows\" list".to_string(),
+        Value::Object(_) => {
+            return serde_json::from_value(json).map_err(|_| {
+                js_error("exportTable: the table's header and rows must hold text (the cells of a result's table).")
+            })
+        }
+    };
+    Err(js_error(format!(
+        "exportTable needs one of a result's tables (e.g. result.table, with \"header\" and \"rows\"), but was given {given}."
+    )))
 }
 
 /// A report as a plain JS object (objects, not Maps), `null` where a number

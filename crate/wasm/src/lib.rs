@@ -95,7 +95,7 @@ pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
 /// "html" text, for download and for the clipboard.
 #[wasm_bindgen(js_name = exportTable)]
 pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> {
-    let table: DisplayTable = convert::data(&table, "table")?;
+    let table: DisplayTable = convert::display_table(&table)?;
     match format.as_string().as_deref() {
         Some("csv") => Ok(table.to_csv()),
         Some("tsv") => Ok(table.to_tsv()),
@@ -151,8 +151,8 @@ pub struct Dataset {
     classification: Option<Vec<analyses::cohort::PatientRow>>,
 }
 
-/// What the start-up module answers: reading, the summary, classification,
-/// Kaplan–Meier and rates.
+/// What the start-up module answers: reading, the summary, classification
+/// and Kaplan–Meier (what a visit needs before its first click).
 #[cfg(feature = "analysis")]
 #[wasm_bindgen]
 impl Dataset {
@@ -242,20 +242,6 @@ impl Dataset {
         to_js(&result)
     }
 
-    /// Adds a derived column (a cut, transform, recode or time between
-    /// dates) with its formula; a name in use gets another, with a note.
-    pub fn derive(&mut self, options: JsValue) -> Result<JsValue, JsError> {
-        let request = request(options, "a derived column")?;
-        to_js(&survcalc_analysis::derive::derive(&mut self.table, &request).map_err(js_error)?)
-    }
-
-    /// Removes a column the user derived (never a column of the file).
-    #[wasm_bindgen(js_name = removeDerived)]
-    pub fn remove_derived(&mut self, name: JsValue) -> Result<JsValue, JsError> {
-        let name = name.as_string().ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
-        to_js(&survcalc_analysis::derive::remove(&mut self.table, &name).map_err(js_error)?)
-    }
-
     /// The analysis set a filter selects (its description and how many
     /// rows), or the error that an analysis with it would give.
     #[wasm_bindgen(js_name = analysisSet)]
@@ -290,13 +276,6 @@ impl Dataset {
         to_js(&analyses::km::run(&self.table, &request).map_err(js_error)?)
     }
 
-    /// Response, disease-control or adverse-event rates: x / n with
-    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
-    /// groups compared.
-    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
-        let request = request(options, "rates")?;
-        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
-    }
 }
 
 #[cfg(feature = "full")]
@@ -311,12 +290,35 @@ impl Dataset {
     }
 }
 
-/// The regression models and Table 1: the "full" module only, which the
-/// page's worker loads on their first use (the bulk of the code: Cox,
-/// logistic and Firth fits, Fisher's exact tests).
+/// The regression models, Table 1, rates and derived columns: the "full"
+/// module only, which the page's worker loads on their first use (the bulk
+/// of the code: Cox, logistic and Firth fits, Fisher's exact tests; rates
+/// and derived columns moved here to keep the start-up module small).
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Dataset {
+    /// Adds a derived column (a cut, transform, recode or time between
+    /// dates) with its formula; a name in use gets another, with a note.
+    pub fn derive(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "a derived column")?;
+        to_js(&survcalc_analysis::derive::derive(&mut self.table, &request).map_err(js_error)?)
+    }
+
+    /// Removes a column the user derived (never a column of the file).
+    #[wasm_bindgen(js_name = removeDerived)]
+    pub fn remove_derived(&mut self, name: JsValue) -> Result<JsValue, JsError> {
+        let name = name.as_string().ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
+        to_js(&survcalc_analysis::derive::remove(&mut self.table, &name).map_err(js_error)?)
+    }
+
+    /// Response, disease-control or adverse-event rates: x / n with
+    /// Clopper–Pearson or Wilson intervals, overall and by group, with the
+    /// groups compared.
+    pub fn rates(&self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "rates")?;
+        to_js(&analyses::rates::run(&self.table, &request).map_err(js_error)?)
+    }
+
     /// Cox proportional hazards regression (R's coxph) with the PH test
     /// (cox.zph), the hazard-ratio table, model tests and the forest plot.
     pub fn cox(&self, options: JsValue) -> Result<JsValue, JsError> {

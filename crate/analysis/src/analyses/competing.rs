@@ -246,9 +246,7 @@ fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>
 }
 
 pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult, String> {
-    if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
-        return Err(format!("The confidence level must be between 0 and 1 (e.g. 0.95); {} is not.", request.conf_level));
-    }
+    super::check_conf_level(request.conf_level)?;
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
     let input = read_input(table, request, rows_of(&selection))?;
     super::check_group_count(input.group.as_ref(), input.time.len())?;

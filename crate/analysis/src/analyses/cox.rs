@@ -416,9 +416,7 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
     if request.covariates.is_empty() && time_varying.is_none() {
         return Err("Choose at least one covariate for the Cox model.".to_string());
     }
-    if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
-        return Err(format!("The confidence level must be between 0 and 1 (got {}).", request.conf_level));
-    }
+    super::check_conf_level(request.conf_level)?;
     let start = non_empty(&request.start);
     let cluster = non_empty(&request.cluster);
     if let (Some(t), Some(s)) = (time_varying, &start) {
@@ -528,6 +526,9 @@ fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input:
     let mut warnings: Vec<Warning> = Vec::new();
     warnings.extend(input.set.as_ref().and_then(AnalysisSet::left_out_warning));
     warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
+    if let Ok(censored) = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values) {
+        warnings.extend(super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censored));
+    }
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());

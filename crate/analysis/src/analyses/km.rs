@@ -326,6 +326,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
+    if let Some(note) = super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censor_values) {
+        warnings.insert(0, note);
+    }
     if let Some(note) = immortal_time_note(table, request) {
         warnings.insert(0, note);
     }
@@ -492,7 +495,15 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let shown_curves = || fit.curves.iter().map(|c| (if c.group.is_none() { "All patients".to_string() } else { c.label.clone() }, c));
     let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
 
-    let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
+    // A time that cannot be reported is refused, not dropped: a silently
+    // missing row of the table would read as "no survival asked there".
+    if let Some(&bad) = request.times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+        return Err(format!(
+            "Option \"times\": survival is reported at times of 0 or more (in the unit the times are shown in); {} is not.",
+            crate::format::given(bad)
+        ));
+    }
+    let mut times: Vec<f64> = request.times.clone();
     survcalc_stats::sort::floats(&mut times);
     times.dedup();
     let mut survival_at_times = Vec::new();
@@ -602,7 +613,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             };
             (Some(table), difference)
         }
-        Some(tau) => return Err(format!("The RMST horizon must be a positive time; {tau} is not.")),
+        Some(tau) => return Err(format!("The RMST horizon must be a positive time; {} is not.", crate::format::given(tau))),
         None => (None, None),
     };
 
@@ -980,9 +991,7 @@ fn median_ci_text(method: MedianCiMethod, band: ConfType) -> String {
 
 /// Standard normal quantile of a two-sided interval at `conf_level`.
 fn rmst_z(conf_level: f64) -> Result<f64, String> {
-    if !(conf_level > 0.0 && conf_level < 1.0) {
-        return Err(format!("The confidence level must be between 0 and 1 (e.g. 0.95); {conf_level} is not."));
-    }
+    super::check_conf_level(conf_level)?;
     Ok(Normal::standard().inverse_cdf(1.0 - (1.0 - conf_level) / 2.0))
 }
 

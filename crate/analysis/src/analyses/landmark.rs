@@ -48,7 +48,8 @@ impl fmt::Display for LandmarkError {
         match self {
             LandmarkError::InvalidTime(t) => write!(
                 f,
-                "The landmark must be a time of 0 or more (in the unit the times are shown in); {t} is not."
+                "The landmark must be a time of 0 or more (in the unit the times are shown in); {} is not.",
+                crate::format::given(*t)
             ),
             LandmarkError::NoPatientLeft { landmark, longest } => write!(
                 f,

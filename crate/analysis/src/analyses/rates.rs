@@ -103,10 +103,14 @@ fn ci_name(method: RateCiMethod) -> &'static str {
 fn test_text(test: &BaselineTest) -> String {
     match test.test {
         BaselineTestKind::Fisher => format!(
-            "{}: {} (smallest expected count {} < 5)",
+            "{}: {} (smallest expected count {} < 5){}",
             test.method,
             format::p_phrase(test.p),
-            format::number(test.min_expected, 2)
+            format::number(test.min_expected, 2),
+            match test.fisher.as_ref().and_then(|f| f.odds_ratio.as_ref()).and_then(|o| o.estimate_at_boundary) {
+                Some(survcalc_stats::contingency::OddsRatioBoundary::Infinite) => "; odds ratio ∞ (not estimable: a cell is 0)",
+                _ => "",
+            }
         ),
         BaselineTestKind::ChiSquare => format!(
             "{}: {}",
@@ -296,6 +300,13 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
                 counts.groups.iter().zip(&used).filter(|(_, u)| **u).map(|(c, _)| c.clone()).collect();
             let comparison = rates::compare(&present, &options).map_err(|e| e.to_string())?;
             warnings.extend(Warning::from_kernel(&comparison.warnings));
+            let boundary = comparison
+                .test
+                .as_ref()
+                .and_then(|t| t.fisher.as_ref())
+                .and_then(|f| f.odds_ratio.as_ref())
+                .and_then(|o| o.estimate_at_boundary);
+            warnings.extend(boundary.map(|boundary| Warning::OddsRatioAtBoundary { boundary }));
             (comparison.groups, comparison.overall, comparison.test)
         }
     };

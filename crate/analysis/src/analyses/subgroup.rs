@@ -189,9 +189,7 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     if request.treatment.column.trim().is_empty() {
         return Err("Choose the treatment or exposure column whose effect is compared across subgroups.".to_string());
     }
-    if !(request.conf_level > 0.0 && request.conf_level < 1.0) {
-        return Err(format!("The confidence level must be between 0 and 1 (e.g. 0.95); {} is not.", request.conf_level));
-    }
+    super::check_conf_level(request.conf_level)?;
     let o = &request.outcome;
     let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;

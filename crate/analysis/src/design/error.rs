@@ -1,6 +1,7 @@
 //! Errors of the design step: each names the column (and line and value
 //! where one is at fault) and says what to change.
 
+use crate::format::counted;
 use crate::table::TableError;
 use std::fmt;
 
@@ -91,7 +92,8 @@ impl fmt::Display for DesignError {
             ),
             SingleValue { column, value, n } => write!(
                 f,
-                "Column \"{column}\" has only one value (\"{value}\") among the {n} patients analysed; it cannot be a covariate."
+                "Column \"{column}\" has only one value (\"{value}\") among the {} analysed; it cannot be a covariate.",
+                counted(*n, "patient")
             ),
             UnknownReference { column, reference, levels } => write!(
                 f,
@@ -100,15 +102,17 @@ impl fmt::Display for DesignError {
             ),
             ReferenceNotAnalysed { column, reference, n } => write!(
                 f,
-                "The reference \"{reference}\" of column \"{column}\" occurs in none of the {n} patients analysed; choose another reference."
+                "The reference \"{reference}\" of column \"{column}\" occurs in none of the {} analysed; choose another reference.",
+                counted(*n, "patient")
             ),
             NoCompleteRows { n_candidates, columns } => write!(
                 f,
-                "None of the {n_candidates} patients has a value in every chosen column ({}); fill in the missing values or choose fewer covariates.",
-                quoted_list(columns)
+                "{1} a value in every chosen column ({0}); fill in the missing values or choose fewer covariates.",
+                quoted_list(columns),
+                if *n_candidates == 1 { "The only patient lacks".to_string() } else { format!("None of the {n_candidates} patients has") }
             ),
             RowOutOfRange { row, n_rows } => {
-                write!(f, "Row {row} was requested but the table has {n_rows} rows.")
+                write!(f, "Row {row} was requested but the table has {}.", counted(*n_rows, "row"))
             }
             NoEventValues { column } => {
                 write!(f, "Choose at least one value of column \"{column}\" that marks the outcome (coded 1).")

@@ -308,7 +308,10 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
         match v {
             TermValues::Numeric(values) => add_numeric(&mut design, &column.name, &column.data, &values)?,
             TermValues::Categorical { codes, levels } => {
-                if column.kind == ColumnKind::Text {
+                let decimal_comma = if table.decimal_comma { None } else { crate::table::decimal_comma_example(&levels) };
+                if let Some(value) = decimal_comma {
+                    design.warnings.push(Warning::DecimalCommaNumbers { column: column.name.clone(), value: value.to_string() });
+                } else if column.kind == ColumnKind::Text {
                     design
                         .warnings
                         .push(Warning::FreeTextAsCategory { column: column.name.clone(), levels: levels.len() });

@@ -138,14 +138,17 @@ impl FigureOutput {
         for (name, v) in [("width", self.width), ("height", self.height)] {
             if let Some(v) = v {
                 if !(v.is_finite() && (lo..=hi).contains(&v)) {
-                    return Err(format!("Option \"{prefix}.{name}\" must be between {lo} and {hi} {unit}; {v} is not."));
+                    return Err(format!(
+                        "Option \"{prefix}.{name}\" must be between {lo} and {hi} {unit}; {} is not.",
+                        crate::format::given(v)
+                    ));
                 }
             }
         }
         if !(self.font_size.is_finite() && (MIN_FONT_PT..=24.0).contains(&self.font_size)) {
             return Err(format!(
                 "Option \"{prefix}.font_size\" must be between {MIN_FONT_PT} and 24 points (journals ask for at least 6 pt at print size); {} is not.",
-                self.font_size
+                crate::format::given(self.font_size)
             ));
         }
         if !(72..=2400).contains(&self.dpi) {
@@ -244,7 +247,7 @@ impl FigureStyle {
         if !(self.line_width.is_finite() && (MIN_LINE_PT..=6.0).contains(&self.line_width)) {
             return Err(format!(
                 "Option \"{prefix}.line_width\" must be between {MIN_LINE_PT} and 6 points (thinner lines vanish in print); {} is not.",
-                self.line_width
+                crate::format::given(self.line_width)
             ));
         }
         Ok(())
@@ -427,18 +430,18 @@ impl KmFigure {
         self.style.check("figure.style")?;
         if let Some(b) = self.x_breaks {
             if !(b.is_finite() && b > 0.0) {
-                return Err(format!("Option \"figure.x_breaks\" must be a positive time; {b} is not."));
+                return Err(format!("Option \"figure.x_breaks\" must be a positive time; {} is not.", crate::format::given(b)));
             }
         }
         if let Some(t) = self.x_ticks.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
-            return Err(format!("Option \"figure.x_ticks\" takes times ≥ 0; {t} is not."));
+            return Err(format!("Option \"figure.x_ticks\" takes times ≥ 0; {} is not.", crate::format::given(*t)));
         }
         if self.x_ticks.len() > 40 {
             return Err(format!("Option \"figure.x_ticks\" takes at most 40 ticks; {} given.", self.x_ticks.len()));
         }
         if let Some(m) = self.x_max {
             if !(m.is_finite() && m > 0.0) {
-                return Err(format!("Option \"figure.x_max\" must be a positive time; {m} is not."));
+                return Err(format!("Option \"figure.x_max\" must be a positive time; {} is not.", crate::format::given(m)));
             }
         }
         Ok(())
@@ -567,6 +570,9 @@ mod tests {
         assert!(thin.check("figure.style").is_err());
         let bad = FigureStyle { colours: vec!["red".into()], ..FigureStyle::default() };
         assert!(bad.check("figure.style").unwrap_err().contains("#rrggbb"));
+        // Infinity is quoted as the user wrote it, not as Rust's "inf".
+        let endless = FigureOutput { font_size: f64::INFINITY, ..FigureOutput::default() };
+        assert!(endless.check("figure.output").unwrap_err().ends_with("; Infinity is not."));
     }
 
     #[test]

@@ -20,6 +20,8 @@ const PROGRESS_STEP: u64 = 4 << 20;
 /// How much of the file the delimiter detection looks at.
 const SNIFF_BYTES: usize = 64 << 10;
 const SNIFF_RECORDS: usize = 50;
+/// Characters of a value quoted in a message about its row.
+const QUOTED_CHARS: usize = 40;
 /// Lines of skipped empty rows listed in the warning.
 const LISTED_LINES: usize = 10;
 
@@ -42,6 +44,9 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     let kind = detect_file_kind(input);
     if kind != FileKind::Text {
         return Err(TableError::NotText { kind });
+    }
+    if looks_like_utf16_without_bom(input) {
+        return Err(TableError::Utf16WithoutBom);
     }
     let text = decode(input);
     let data: &[u8] = &text;
@@ -211,6 +216,28 @@ fn decode_encoding(input: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
+/// UTF-16 text without a byte-order mark: at least a quarter of the first
+/// (up to) 4 kB pairs hold a NUL in the same position (the high byte of
+/// ASCII characters) and almost none in the other. A UTF-8 CSV has no NUL
+/// bytes at all, so a few stray ones do not trigger this.
+fn looks_like_utf16_without_bom(input: &[u8]) -> bool {
+    if input.starts_with(b"\xEF\xBB\xBF") || input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF") {
+        return false;
+    }
+    let sample = input.get(..4096).unwrap_or(input);
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return false;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even += usize::from(pair.first() == Some(&0));
+        odd += usize::from(pair.get(1) == Some(&0));
+    }
+    let (many, few) = if even > odd { (even, odd) } else { (odd, even) };
+    many * 4 >= pairs && few * 20 <= pairs
+}
+
 fn utf16_to_utf8(bytes: &[u8], little_endian: bool) -> Vec<u8> {
     let units = bytes.chunks_exact(2).map(|c| {
         let pair = [c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)];
@@ -342,9 +369,19 @@ impl<'a> RowReader<'a> {
         let mut names = Vec::with_capacity(self.record.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, field) in self.record.iter().enumerate() {
+            if field.contains(&b'\n') {
+                self.check_header_quote(line)?;
+            }
             let name = std::str::from_utf8(field.trim_ascii())
                 .map_err(|_| TableError::NotUtf8 { line, column: None })?
                 .to_string();
+            if name.contains('\0') {
+                return Err(TableError::NulInHeader {
+                    column_number: i + 1,
+                    line,
+                    name: super::error::visible(&name),
+                });
+            }
             if name.is_empty() {
                 return Err(TableError::EmptyHeaderName { column_number: i + 1, line });
             }
@@ -361,6 +398,18 @@ impl<'a> RowReader<'a> {
         }
         self.n_columns = names.len();
         Ok((line, names))
+    }
+
+    /// A header name that spans lines: when the file from the header on
+    /// holds an odd number of quotes, a quote opened in the header is never
+    /// closed and has swallowed the rest of the file.
+    fn check_header_quote(&self, line: u64) -> Result<(), TableError> {
+        let start = self.record.position().map_or(0, |p| p.byte());
+        let raw = usize::try_from(start).ok().and_then(|b| self.data.get(b..)).unwrap_or(&[]);
+        if raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            return Err(TableError::UnclosedQuote { line });
+        }
+        Ok(())
     }
 
     /// After the last row: an unclosed quote makes the reader take the rest
@@ -393,6 +442,25 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             let embedded_newlines = self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+            // A short row on one line is quoted whole, so the user sees
+            // which values are there (a row swallowed by a quote is not).
+            let present = if self.record.len() < self.n_columns && embedded_newlines == 0 {
+                self.record
+                    .iter()
+                    .take(super::error::LISTED_VALUES)
+                    .map(|v| {
+                        let text = String::from_utf8_lossy(v.trim_ascii());
+                        // A runaway cell is named by its start, not pasted whole.
+                        if text.chars().count() > QUOTED_CHARS {
+                            format!("{}…", text.chars().take(QUOTED_CHARS).collect::<String>())
+                        } else {
+                            text.into_owned()
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             return Err(TableError::RaggedRow {
                 line,
                 last_line: line + embedded_newlines,
@@ -405,6 +473,7 @@ impl<'a> RowReader<'a> {
                     .map(<[u8]>::trim_ascii)
                     .find(|v| !v.is_empty())
                     .map(|v| String::from_utf8_lossy(v).into_owned()),
+                present,
             });
         }
     }

@@ -3,6 +3,7 @@
 
 use super::file_kind::FileKind;
 use super::CellNote;
+use crate::format::counted;
 use std::fmt;
 
 /// Why a CSV file could not be read, or a column could not serve as an
@@ -39,10 +40,23 @@ pub enum TableError {
         /// The first non-empty value beyond the header's columns, when the
         /// row is too long.
         extra_value: Option<String>,
+        /// The values of a row that is too short and ends on its own line,
+        /// as written (trimmed; at most [`LISTED_VALUES`]).
+        present: Vec<String>,
     },
     /// A quoted value that is never closed swallows the rest of the file.
     UnclosedQuote {
         line: u64,
+    },
+    /// UTF-16 text without a byte-order mark (Excel's "Unicode text"
+    /// saved by some tools): every other byte is NUL.
+    Utf16WithoutBom,
+    /// A NUL character (byte 0) in a column name, invisible on screen.
+    NulInHeader {
+        column_number: usize,
+        line: u64,
+        /// The name with the NUL shown as "␀".
+        name: String,
     },
     /// Bytes that are not UTF-8 (e.g. a file saved as Windows-1252).
     NotUtf8 {
@@ -203,6 +217,14 @@ pub enum TableError {
     },
 }
 
+/// Values of a short row quoted in its message.
+pub const LISTED_VALUES: usize = 5;
+
+/// A cell as written, with invisible NUL characters made visible ("␀").
+pub(crate) fn visible(value: &str) -> String {
+    value.replace('\0', "␀")
+}
+
 fn list(values: &[String]) -> String {
     if values.is_empty() {
         "none".to_string()
@@ -231,8 +253,18 @@ impl fmt::Display for TableError {
                 f,
                 "Two columns are named \"{name}\" (columns {first_column} and {second_column} of the header, line {line}). Rename one of them."
             ),
-            RaggedRow { line, last_line, expected, found, extra_value } => {
-                write!(f, "Line {line} has {found} values but the header has {expected} columns.")?;
+            RaggedRow { line, last_line, expected, found, extra_value, present } => {
+                write!(
+                    f,
+                    "Line {line} has {} but the header has {}.",
+                    counted(*found, "value"),
+                    counted(*expected, "column")
+                )?;
+                if !present.is_empty() {
+                    let quoted: Vec<String> = present.iter().map(|v| format!("\"{}\"", visible(v))).collect();
+                    let more = if *found > present.len() { ", ..." } else { "" };
+                    write!(f, " {} {}{more}.", if *found == 1 { "Its value is" } else { "Its values are" }, quoted.join(", "))?;
+                }
                 if let Some(v) = extra_value {
                     write!(f, " The first extra value is \"{v}\".")?;
                 }
@@ -253,6 +285,14 @@ impl fmt::Display for TableError {
                 f,
                 "Line {line}: a quote (\") opens a value that is never closed, so the rest of the file would be one value. Close the quote or remove it."
             ),
+            Utf16WithoutBom => write!(
+                f,
+                "This file looks like UTF-16 text (every other byte is empty), e.g. Excel's \"Unicode text\". Save it as \"CSV UTF-8\" and load it again."
+            ),
+            NulInHeader { column_number, line, name } => write!(
+                f,
+                "Column {column_number} of the header row (line {line}) has an invisible NUL character (shown as ␀) in its name \"{name}\". Remove it (the file may not be plain text), then load the file again."
+            ),
             NotUtf8 { line, column } => {
                 write!(f, "Line {line}")?;
                 if let Some(c) = column {
@@ -263,7 +303,15 @@ impl fmt::Display for TableError {
             Csv { line, message } => write!(f, "Line {line}: the CSV file could not be read ({message})."),
             UnknownColumn { name, nearest } => write!(f, "There is no column named \"{name}\"{}", crate::request::did_you_mean_end(nearest.as_deref())),
             NotANumber { column, line, value } => {
-                write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a number.")
+                if value.contains('\0') {
+                    write!(
+                        f,
+                        "Column \"{column}\", line {line}: \"{}\" is not a number: it holds an invisible NUL character (shown as ␀). Remove it; the file may not be plain text.",
+                        visible(value)
+                    )
+                } else {
+                    write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a number.")
+                }
             }
             NotFinite { column, line, value } => {
                 write!(f, "Column \"{column}\", line {line}: \"{value}\" is not a finite number.")

@@ -70,6 +70,7 @@ pub use file_kind::{detect_file_kind, FileKind};
 pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
+pub use number::decimal_comma_example;
 pub use select::{
     categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
     NumericColumn, SurvivalColumns, SurvivalInput,

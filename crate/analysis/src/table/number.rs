@@ -51,6 +51,18 @@ const POW10: [f64; 23] = [
     1e21, 1e22,
 ];
 
+/// The first value with a comma when every one of `values` reads as a
+/// number with a decimal comma ("1,5", "2"): numbers that a file read with
+/// decimal points has kept as text.
+pub fn decimal_comma_example(values: &[String]) -> Option<&str> {
+    let all_numbers = !values.is_empty() && values.iter().all(|v| parse_number(v.trim().as_bytes(), true).is_some());
+    if all_numbers {
+        values.iter().map(String::as_str).find(|v| v.contains(','))
+    } else {
+        None
+    }
+}
+
 /// Parses a trimmed, non-missing cell as a number. With `decimal_comma`
 /// the decimal mark is ',' and a '.' makes the cell non-numeric (it could
 /// be a thousands separator: "1.234" must not silently become 1.234).

@@ -370,6 +370,20 @@ pub struct FisherOddsRatio {
     pub conf_level: f64,
     /// Sample odds ratio a·d / (b·c) (+inf or NaN with zero cells).
     pub or_sample: f64,
+    /// Set when a zero cell puts the estimate at 0 or +∞ (+∞ reaches JS as
+    /// null, so this says which and why; R prints `Inf`).
+    pub estimate_at_boundary: Option<OddsRatioBoundary>,
+}
+
+/// Where a zero cell puts the conditional MLE odds ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OddsRatioBoundary {
+    /// The top-left cell at its smallest possible value: the estimate is 0.
+    Zero,
+    /// The top-left cell at its largest possible value: the estimate is +∞
+    /// and so is the upper confidence limit.
+    Infinite,
 }
 
 /// Fisher's exact test (R `fisher.test`, two-sided).
@@ -431,6 +445,13 @@ pub fn fisher_exact(
             or_ci_upper: f.or_ci_upper,
             conf_level,
             or_sample: f.or_sample,
+            estimate_at_boundary: if f.or_conditional_mle == f64::INFINITY {
+                Some(OddsRatioBoundary::Infinite)
+            } else if f.or_conditional_mle == 0.0 {
+                Some(OddsRatioBoundary::Zero)
+            } else {
+                None
+            },
         };
         return Ok(FisherTest {
             method,
