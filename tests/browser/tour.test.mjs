@@ -275,7 +275,10 @@ test("a teacher's own walkthrough file opens in the tour; one with a mistake is 
 
 test("open this step on the page: the tour's example becomes the data and the Kaplan–Meier panel shows the step's request, its change included", { timeout: 180000 }, async () => {
   const { page } = session;
-  if (!(await page.locator("#tour[open]").count())) await page.click("#tour-open");
+  // A fresh page: the test before leaves a teacher's own walkthrough open.
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await page.click("#tour-open");
   await page.click('#tour-steps button[data-step="3"]');
   await results(page);
   await page.click('button[data-try="1"]'); // survival at 12 and 24 months
