@@ -16,11 +16,11 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec, TimeVaryingSpe
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
-use survcalc_analysis::baseline::{BaselineVariable, ContinuousSummary, VariableKind};
+use survcalc_analysis::baseline::{BaselineVariable, BinaryRows, ContinuousSummary, VariableKind};
 use survcalc_analysis::analysis_set::{Condition, Filter};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::derive::{Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction};
-use survcalc_analysis::export::DataExportRequest;
+use survcalc_analysis::export::{DataExportRequest, DecimalMark as OutputDecimalMark};
 use survcalc_analysis::design::{TermKind, TermSpec};
 use survcalc_analysis::model_table::TermTest;
 use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
@@ -450,6 +450,9 @@ fn baseline_round_trip() {
         yates: true,
         expected_threshold: 1.0,
         overall: false,
+        overall_last: true,
+        binary: BinaryRows::BothLevels,
+        decimal_mark: OutputDecimalMark::Comma,
         percent_decimals: 0,
         decimals: Some(2),
         filter: Some(a_filter()),

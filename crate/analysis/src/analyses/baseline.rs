@@ -7,9 +7,10 @@ use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Vis
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use crate::baseline::{
-    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, ContinuousSummary,
-    ContinuousTest,
+    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, BinaryRows,
+    ContinuousSummary, ContinuousTest,
 };
+use crate::export::DecimalMark;
 use crate::analysis_set::{self, AnalysisSet, Filter};
 use crate::derive::formulas_text;
 use crate::table::Table;
@@ -107,6 +108,12 @@ pub struct BaselineRequest {
     pub expected_threshold: f64,
     /// Show the "Overall" column.
     pub overall: bool,
+    /// The overall column after the groups (gtsummary: first).
+    pub overall_last: bool,
+    /// Two-valued variables on one row (n (%) of "yes") or a row per level.
+    pub binary: BinaryRows,
+    /// Decimal mark of the numbers; a comma also makes the CSV `;`-separated.
+    pub decimal_mark: DecimalMark,
     pub percent_decimals: usize,
     /// Decimals of continuous summaries; `None`: chosen from the values.
     pub decimals: Option<usize>,
@@ -141,6 +148,9 @@ impl Default for BaselineRequest {
             yates: core.continuity_correction,
             expected_threshold: core.expected_threshold,
             overall: core.overall,
+            overall_last: core.overall_last,
+            binary: core.binary,
+            decimal_mark: core.decimal_mark,
             percent_decimals: core.percent_decimals,
             decimals: core.decimals,
             filter: None,
@@ -153,10 +163,12 @@ impl Default for BaselineRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct BaselineDisplayRow {
     pub kind: BaselineRowKind,
-    /// 0: the variable's row (bold, carries the p-value); 1: its levels,
-    /// summary and missing rows (indented).
+    /// 0: the variable's row (bold, carries the p-value, and the summary
+    /// of a continuous or two-valued variable); 1: its levels and missing
+    /// rows (indented).
     pub level: u8,
-    /// Label, one cell per group, then the overall cell when shown.
+    /// Label, then the overall cell when shown (first, or last with
+    /// `overall_last`) and one cell per group, as `header`.
     pub cells: Vec<String>,
     /// "0.028", "<0.001", "—" or "" (rows without a test).
     pub p: String,
@@ -233,21 +245,24 @@ fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable,
 }
 
 fn display(table: &BaselineTable) -> BaselineDisplay {
+    // Overall first (gtsummary's add_overall()) unless asked last.
+    let ordered = |groups: &[String], overall: &str| -> Vec<String> {
+        match (&table.overall, table.overall_last) {
+            (None, _) => groups.to_vec(),
+            (Some(_), true) => groups.iter().cloned().chain([overall.to_string()]).collect(),
+            (Some(_), false) => std::iter::once(overall.to_string()).chain(groups.iter().cloned()).collect(),
+        }
+    };
     let mut header = vec!["Variable".to_string()];
-    header.extend(table.groups.iter().map(|g| g.text.clone()));
-    if let Some(o) = &table.overall {
-        header.push(o.text.clone());
-    }
+    let group_texts: Vec<String> = table.groups.iter().map(|g| g.text.clone()).collect();
+    header.extend(ordered(&group_texts, table.overall.as_ref().map_or("", |o| o.text.as_str())));
     header.push("p".to_string());
     let rows = table
         .rows
         .iter()
         .map(|r| {
             let mut cells = vec![r.label.clone()];
-            cells.extend(r.cells.iter().cloned());
-            if table.overall.is_some() {
-                cells.push(r.overall.clone());
-            }
+            cells.extend(ordered(&r.cells, &r.overall));
             BaselineDisplayRow {
                 kind: r.kind,
                 level: if r.kind == BaselineRowKind::Variable { 0 } else { 1 },
@@ -277,6 +292,9 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
         percent_decimals: request.percent_decimals,
         decimals: request.decimals,
         overall: request.overall,
+        overall_last: request.overall_last,
+        binary: request.binary,
+        decimal_mark: request.decimal_mark,
     };
     let selection = analysis_set::select_optional(data, request.filter.as_ref())?;
     let table = baseline::fit_within(data, &spec, &options, selection.as_ref()).map_err(|e| e.to_string())?;
