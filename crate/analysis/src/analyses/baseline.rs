@@ -14,6 +14,7 @@ use crate::export::DecimalMark;
 use crate::analysis_set::{self, AnalysisSet, Filter};
 use crate::derive::formulas_text;
 use crate::table::Table;
+use crate::labels::{self, Labels};
 use crate::warning::Warning;
 
 /// A row variable: a column name alone (kind from the column type) or
@@ -117,6 +118,9 @@ pub struct BaselineRequest {
     pub percent_decimals: usize,
     /// Decimals of continuous summaries; `None`: chosen from the values.
     pub decimals: Option<usize>,
+    /// Variable labels (column -> label), used for rows without a label of
+    /// their own (`variables[].label` wins).
+    pub labels: Labels,
     /// Only the patients of this analysis set.
     pub filter: Option<Filter>,
     /// Match another program's defaults: sets `yates` (overriding it) and
@@ -153,6 +157,7 @@ impl Default for BaselineRequest {
             decimal_mark: core.decimal_mark,
             percent_decimals: core.percent_decimals,
             decimals: core.decimals,
+            labels: Labels::new(),
             filter: None,
             preset: None,
         }
@@ -211,7 +216,7 @@ fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable,
     let mut parts: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
     parts.push(format!(
         "Groups: {} ({} patients{}).",
-        table.group_column,
+        labels::label_of(&request.labels, &table.group_column),
         table.n,
         if table.n_missing_group > 0 {
             format!("; {} without a value left out", table.n_missing_group)
@@ -282,7 +287,12 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
     if request.group.trim().is_empty() {
         return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
     }
-    let variables: Vec<BaselineVariable> = request.variables.iter().map(VariableRequest::to_core).collect();
+    let variables: Vec<BaselineVariable> = request
+        .variables
+        .iter()
+        .map(VariableRequest::to_core)
+        .map(|v| BaselineVariable { label: v.label.clone().or_else(|| labels::given(&request.labels, &v.column).map(String::from)), ..v })
+        .collect();
     let spec = BaselineSpec { group: request.group.clone(), variables };
     let options = BaselineOptions {
         summary: request.continuous_summary,
