@@ -72,6 +72,12 @@ test("synthetic cohort: Table 1 by resistance group, with p-values, CSV and copy
   await page.selectOption("#bl-decimal", "point");
   await page.waitForFunction(() => /\d\.\d%/.test(document.querySelector("#bl-table tbody")?.textContent ?? ""));
 
+  // A variable label, set once in the list, titles the row (and every
+  // other table and figure that names the column).
+  await page.fill('#bl-variables input[aria-label^="Label of age "]', "Age, years");
+  await page.press('#bl-variables input[aria-label^="Label of age "]', "Tab");
+  await page.waitForFunction(() => document.querySelector("#bl-table tbody td.bl-var")?.textContent === "Age, years, median [IQR]");
+
   // Copy table: rich (HTML + tab-separated text) where the browser allows it.
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: session.url });
   await page.click("#bl-copy");

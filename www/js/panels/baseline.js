@@ -121,20 +121,37 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     }
   }
 
+  // A variable's label, set once: Table 1, KM legends, forest plots and model tables use it.
+  function labelInput(name) {
+    const input = el("input", {
+      type: "text", class: "bl-label", placeholder: "label", value: engine.labels[name] ?? "",
+      "aria-label": `Label of ${name} (used in every table and figure)`,
+    });
+    input.addEventListener("change", () => engine.setLabel(name, input.value));
+    return input;
+  }
+
   function renderVariables() {
-    variableList.replaceChildren(...candidateColumns().map((c) => {
+    // The group column is no row of the table, but its label titles the
+    // groups (and the KM legend): it is labelled here too.
+    const groupRow = group.value
+      ? [el("div", { class: "bl-variable-row bl-group-row" },
+        el("span", { class: "bl-variable" }, el("span", {}, `${group.value} (groups)`)), labelInput(group.value))]
+      : [];
+    variableList.replaceChildren(...groupRow, ...candidateColumns().map((c) => {
       const choice = choices.get(c.name);
       const box = el("input", { type: "checkbox", value: c.name, checked: choice.checked && c.name !== group.value });
       box.addEventListener("change", () => { choice.checked = box.checked; schedule(); });
       const item = el("label", { class: "bl-variable", title: `${c.type_label}: ${c.preview}` }, box, el("span", {}, c.name));
+      const label = labelInput(c.name);
       if (c.type === "number") {
         const kind = el("select", { class: "bl-kind", "aria-label": `${c.name} summarised as` },
           el("option", { value: "categorical", selected: choice.kind === "categorical" }, "n (%)"),
           el("option", { value: "continuous", selected: choice.kind === "continuous" }, "median/mean"));
         kind.addEventListener("change", () => { choice.kind = kind.value; if (choice.checked) schedule(); });
-        return el("div", { class: "bl-variable-row" }, item, kind);
+        return el("div", { class: "bl-variable-row" }, item, label, kind);
       }
-      return el("div", { class: "bl-variable-row" }, item);
+      return el("div", { class: "bl-variable-row" }, item, label);
     }));
   }
 
@@ -261,6 +278,8 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     run();
   }
 
+  // A label set here (or anywhere) retitles the table's rows.
+  engine.addEventListener("labels", () => current && schedule());
   // A "match another program" choice recomputes a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
   // A new analysis set (www/js/panels/sets.js) redoes the table.
