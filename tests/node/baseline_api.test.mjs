@@ -88,7 +88,7 @@ test("colon by rx: ANOVA and Welch p-values equal R's aov and oneway.test", () =
       const t = r.table.tests.find((x) => x.variable === v);
       close(t.p, block[key].p, 1e-6, `${v} ${choice} p (${block.call})`);
     }
-    assert.match(r.display.rows.find((x) => x.cells[0] === "Mean (SD)").cells[1], /^\d+\.\d \(\d+\.\d\)$/);
+    assert.match(r.display.rows.find((x) => x.cells[0] === "age, mean (SD)").cells[1], /^\d+\.\d \(\d+\.\d\)$/);
   }
 });
 
@@ -97,21 +97,26 @@ test("display rows, footnotes and settings name every choice", () => {
   const header = r.display.header;
   assert.equal(header[0], "Variable");
   assert.equal(header.at(-1), "p");
-  assert.equal(header.at(-2), "Overall (n = 929)");
-  const groups = header.slice(1, -2).sort();
+  // gtsummary's add_overall(): the overall column first.
+  assert.equal(header[1], "Overall (n = 929)");
+  const groups = header.slice(2, -1).sort();
   assert.deepEqual(groups, ["Lev (n = 310)", "Lev+5FU (n = 304)", "Obs (n = 315)"]);
-  // Variable rows first (level 0) with p and mark; levels indented (level 1).
+  // sex (0/1) on one row (level 0) with its n (%) of 1s, p and mark.
   const sexRow = r.display.rows.findIndex((x) => x.level === 0 && x.cells[0] === "sex");
   assert.ok(sexRow >= 0);
   assert.match(r.display.rows[sexRow].p, /^0\.028$/);
   assert.ok(r.display.rows[sexRow].mark);
-  assert.equal(r.display.rows[sexRow + 1].level, 1);
-  assert.deepEqual(r.display.rows[sexRow + 1].cells.length, header.length - 1);
-  // nodes has 18 missing values: its own row, not in the percentages.
-  const nodes = r.display.rows.findIndex((x) => x.level === 0 && x.cells[0] === "nodes");
-  assert.equal(r.display.rows[nodes + 1].cells[0], "Median [IQR]");
-  assert.equal(r.display.rows[nodes + 2].cells[0], "Missing");
-  assert.equal(r.display.rows[nodes + 2].cells.at(-1), "18");
+  assert.match(r.display.rows[sexRow].cells[1], /^\d+ \(\d+\.\d%\)$/);
+  assert.equal(r.display.rows[sexRow + 1].level, 0);
+  // A variable with more levels: its levels indented (level 1).
+  const differ = r.display.rows.findIndex((x) => x.level === 0 && x.cells[0] === "differ");
+  assert.equal(r.display.rows[differ + 1].level, 1);
+  assert.deepEqual(r.display.rows[differ + 1].cells.length, header.length - 1);
+  // nodes: the median on its own row; 18 missing values on a row of their own.
+  const nodes = r.display.rows.findIndex((x) => x.level === 0 && x.cells[0] === "nodes, median [IQR]");
+  assert.match(r.display.rows[nodes].cells[1], /^\d+ \[\d+–\d+\]$/);
+  assert.equal(r.display.rows[nodes + 1].cells[0], "Missing");
+  assert.equal(r.display.rows[nodes + 1].cells[1], "18");
   // Each mark has a footnote naming its test.
   const marks = new Set(r.display.rows.filter((x) => x.mark).map((x) => x.mark));
   assert.deepEqual([...marks].sort(), r.footnotes.map((f) => f.mark).sort());
@@ -126,11 +131,15 @@ test("exports: CSV parses back with one line per row; TSV and HTML hold the same
   const r = colonTable();
   const rows = parseCsv(r.csv);
   const nTable = r.display.rows.length + 1;
-  // header + rows, a blank line, one line per footnote.
+  // header + rows, a blank line, one line per footnote; the footnote letter
+  // in a column of its own ("Test") after the p-value.
   assert.equal(rows.length, nTable + 1 + r.footnotes.length);
-  assert.equal(rows[0].length, r.display.header.length);
-  for (const row of rows.slice(1, nTable)) assert.equal(row.length, r.display.header.length);
-  assert.equal(rows[0][1].startsWith("Lev") || rows[0][1].startsWith("Obs"), true);
+  assert.equal(rows[0].length, r.display.header.length + 1);
+  assert.equal(rows[0].at(-1), "Test");
+  for (const row of rows.slice(1, nTable)) assert.equal(row.length, r.display.header.length + 1);
+  assert.equal(rows[0][1], "Overall (n = 929)");
+  assert.doesNotMatch(r.csv, /[ᵃᵇᶜ]/);
+  assert.deepEqual(rows.at(-1), [r.footnotes.at(-1).mark, r.footnotes.at(-1).test]);
   assert.match(r.tsv.split("\r\n")[0], /^Variable\t/);
   assert.equal(r.tsv.split("\r\n").length, r.csv.split("\r\n").length);
   assert.match(r.html, /^<table>/);

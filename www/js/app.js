@@ -656,6 +656,8 @@ function mountPanels() {
   $("km-card").before(presets.element);
   panels.push(presets);
   document.addEventListener(PRESET_EVENT, () => state.km && runKm());
+  // Variable labels (set in Table 1's list) retitle the KM legend.
+  engine.addEventListener("labels", () => state.km && runKm());
   for (const [step, createPanel] of PANELS) {
     // Each panel's requests carry the analysis set chosen for it.
     const slot = { key: null };

@@ -37,9 +37,15 @@ const LABELS = {
   walkthroughStep: "Running the tour's step",
 };
 
+// Requests that print column names: they get the user's variable labels
+// (docs/api.md, "Variable labels"), set once for every analysis.
+const LABELLED = new Set(["kaplanMeier", "cox", "modelTable", "baselineTable"]);
+
 export class Engine extends EventTarget {
   constructor() {
     super();
+    /** Column name -> label, as the user set them (Table 1's variable list). */
+    this.labels = {};
     this.pending = new Map();
     this.nextId = 1;
     this.recipe = null;
@@ -103,8 +109,27 @@ export class Engine extends EventTarget {
     return this.call("dataset", { method, args });
   }
 
+  /** `options` with the variable labels, for the requests that print column names (a request's own win). */
+  labelled(method, options) {
+    if (!LABELLED.has(method) || !options || typeof options !== "object" || Object.keys(this.labels).length === 0) return options;
+    return { ...options, labels: { ...this.labels, ...(options.labels ?? {}) } };
+  }
+
+  /** Sets one variable's label ("" removes it); panels redo what they show on "labels". */
+  setLabel(column, label) {
+    const text = label.trim();
+    if (text) this.labels[column] = text;
+    else delete this.labels[column];
+    this.dispatchEvent(new Event("labels"));
+  }
+
   /** Runs `op` in the worker; resolves to its result or rejects with its Error. */
   call(op, args, onProgress) {
+    if (op === "kaplanMeier" && args?.options) args = { ...args, options: this.labelled(op, args.options) };
+    if (op === "dataset" && Array.isArray(args?.args)) {
+      const [options, ...rest] = args.args;
+      args = { ...args, args: [this.labelled(args.method, options), ...rest] };
+    }
     const id = this.nextId++;
     const label = LABELS[op === "dataset" ? args?.method : op] ?? "The analysis";
     return new Promise((resolve, reject) => {

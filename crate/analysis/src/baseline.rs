@@ -1,5 +1,8 @@
 //! Table 1: baseline characteristics by group, n (%) for categories and
-//! median [IQR] or mean (SD) for numbers, with one p-value per variable.
+//! median [IQR] or mean (SD) for numbers, with one p-value per variable,
+//! laid out as gtsummary's `tbl_summary() |> add_overall() |> add_p()`:
+//! two-level variables on one row, continuous summaries on the variable's
+//! row, the overall column first.
 //! Tests follow gtsummary's defaults (Pearson's chi-squared without
 //! continuity correction, Fisher's exact test when an expected count is
 //! below 5; Kruskal–Wallis, or Wilcoxon rank sum for two groups); missing
@@ -9,7 +12,7 @@ use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable
 use survcalc_stats::warning::KernelWarning;
 use crate::analysis_set::Selection;
 use crate::design::looks_numeric;
-use crate::export::{csv_field, html_cell, html_escape, tsv_field};
+use crate::export::{csv_field, csv_field_semicolon, html_cell, html_escape, tsv_field, DecimalMark};
 use crate::format;
 use survcalc_stats::ksample::{
     kruskal_wallis, oneway_anova, summarize, welch_anova, welch_t_test, wilcoxon_rank_sum, GroupSummary, GroupedValues,
@@ -92,6 +95,18 @@ pub enum ContinuousTest {
     Welch,
 }
 
+/// How a variable with two values (yes/no, 0/1, two levels) is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinaryRows {
+    /// One row with n (%) of the "yes" level (gtsummary's dichotomous type):
+    /// yes, 1, true, y, present or positive, else the second level.
+    #[default]
+    OneRow,
+    /// A row per level, as any categorical variable.
+    BothLevels,
+}
+
 /// Options; the defaults are gtsummary's.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -110,6 +125,13 @@ pub struct BaselineOptions {
     pub decimals: Option<usize>,
     /// Show an "Overall" column.
     pub overall: bool,
+    /// The overall column after the groups (gtsummary's
+    /// `add_overall(last = TRUE)`); first by default, as gtsummary.
+    pub overall_last: bool,
+    pub binary: BinaryRows,
+    /// Decimal mark of every number in the cells; with a comma the CSV is
+    /// separated by semicolons (what Excel reads in such locales).
+    pub decimal_mark: DecimalMark,
 }
 
 impl Default for BaselineOptions {
@@ -122,6 +144,9 @@ impl Default for BaselineOptions {
             percent_decimals: 1,
             decimals: None,
             overall: true,
+            overall_last: false,
+            binary: BinaryRows::OneRow,
+            decimal_mark: DecimalMark::Point,
         }
     }
 }
@@ -139,12 +164,12 @@ pub struct GroupHeader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BaselineRowKind {
-    /// The variable's name, with its p-value.
+    /// The variable's label with its p-value, and its summary when it fits
+    /// on one row (continuous: median [IQR] or mean (SD); two values: n (%)
+    /// of the level shown).
     Variable,
     /// A level of a categorical variable: n (%).
     Level,
-    /// The summary of a continuous variable.
-    Summary,
     /// Patients without a value (not in the percentages nor the test).
     Missing,
 }
@@ -159,8 +184,11 @@ pub struct BaselineRow {
     pub cells: Vec<String>,
     /// Overall cell ("" when the overall column is off).
     pub overall: String,
-    /// Level and missing rows: count per group.
+    /// Level and missing rows, and the row of a two-valued variable: count
+    /// per group.
     pub counts: Option<Vec<usize>>,
+    /// The level counted on a two-valued variable's one row.
+    pub level: Option<String>,
     pub p: Option<f64>,
     /// "0.028" / "<0.001" ("" on non-variable rows; "—" when not computable).
     pub p_text: String,
@@ -196,6 +224,10 @@ pub struct BaselineTable {
     pub group_column: String,
     pub groups: Vec<GroupHeader>,
     pub overall: Option<GroupHeader>,
+    /// The overall column comes after the groups (else before them).
+    pub overall_last: bool,
+    /// Decimal mark of the cells (and the CSV separator it implies).
+    pub decimal_mark: DecimalMark,
     pub rows: Vec<BaselineRow>,
     pub footnotes: Vec<Footnote>,
     pub tests: Vec<VariableTest>,
@@ -460,9 +492,16 @@ pub fn fit_within(
                 min_expected: t.min_expected,
             });
         }
-        if !options.overall {
-            for r in &mut var_rows {
+        for r in &mut var_rows {
+            if !options.overall {
                 r.overall.clear();
+            }
+            if options.decimal_mark == DecimalMark::Comma {
+                // Value cells hold only numbers survcalc wrote (and "—", "%",
+                // brackets); labels are left alone.
+                for cell in r.cells.iter_mut().chain([&mut r.overall, &mut r.p_text]) {
+                    *cell = cell.replace('.', ",");
+                }
             }
         }
         rows.append(&mut var_rows);
@@ -474,6 +513,8 @@ pub fn fit_within(
         group_column: group_col.name.clone(),
         groups,
         overall: options.overall.then(|| header("Overall", n)),
+        overall_last: options.overall_last,
+        decimal_mark: options.decimal_mark,
         rows,
         footnotes: marks.0,
         tests,
@@ -520,6 +561,7 @@ fn blank_row(kind: BaselineRowKind, variable: &str, label: &str, k: usize) -> Ba
         cells: vec![String::new(); k],
         overall: String::new(),
         counts: None,
+        level: None,
         p: None,
         p_text: String::new(),
         test: None,
@@ -572,19 +614,37 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
     let total: usize = non_missing.iter().sum();
     let pd = ctx.options.percent_decimals;
 
-    let mut rows = vec![blank_row(BaselineRowKind::Variable, name, label, k)];
-    let mut used_levels = Vec::new();
-    for (level, row_counts) in cat.levels.iter().zip(&counts) {
-        let level_total: usize = row_counts.iter().sum();
-        if level_total == 0 {
-            continue;
-        }
-        used_levels.push((level.clone(), row_counts.clone()));
-        let mut row = blank_row(BaselineRowKind::Level, name, level, k);
+    let used_levels: Vec<(String, Vec<usize>)> = cat
+        .levels
+        .iter()
+        .zip(&counts)
+        .filter(|(_, row_counts)| row_counts.iter().sum::<usize>() > 0)
+        .map(|(level, row_counts)| (level.clone(), row_counts.clone()))
+        .collect();
+    let fill = |row: &mut BaselineRow, row_counts: &[usize]| {
         row.cells = row_counts.iter().zip(&non_missing).map(|(&c, &d)| format::count_percent(c, d, pd)).collect();
-        row.overall = format::count_percent(level_total, total, pd);
-        row.counts = Some(row_counts.clone());
-        rows.push(row);
+        row.overall = format::count_percent(row_counts.iter().sum(), total, pd);
+        row.counts = Some(row_counts.to_vec());
+    };
+    let mut rows = Vec::new();
+    match (ctx.options.binary, shown_level(&used_levels)) {
+        (BinaryRows::OneRow, Some((level, row_counts))) => {
+            // "hbv" for yes/no, 0/1, true/false; "sex: male" when the level
+            // shown is not a yes.
+            let text = if is_yes(level) { label.to_string() } else { format!("{label}: {level}") };
+            let mut row = blank_row(BaselineRowKind::Variable, name, &text, k);
+            fill(&mut row, row_counts);
+            row.level = Some(level.clone());
+            rows.push(row);
+        }
+        _ => {
+            rows.push(blank_row(BaselineRowKind::Variable, name, label, k));
+            for (level, row_counts) in &used_levels {
+                let mut row = blank_row(BaselineRowKind::Level, name, level, k);
+                fill(&mut row, row_counts);
+                rows.push(row);
+            }
+        }
     }
     if missing.iter().any(|&m| m > 0) {
         rows.push(missing_row(name, &missing));
@@ -625,6 +685,21 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
         }
     };
     Ok((rows, test, warnings))
+}
+
+/// Values that mean "yes" in a two-valued column (case ignored).
+fn is_yes(level: &str) -> bool {
+    ["yes", "1", "true", "y", "present", "positive"].iter().any(|y| level.trim().eq_ignore_ascii_case(y))
+}
+
+/// The level a two-valued variable's one row counts: its "yes" level, else
+/// the second (of `used`, in level order); `None` unless exactly two levels
+/// have patients.
+fn shown_level(used: &[(String, Vec<usize>)]) -> Option<&(String, Vec<usize>)> {
+    match used {
+        [first, second] => Some(if is_yes(&first.0) && !is_yes(&second.0) { first } else { second }),
+        _ => None,
+    }
 }
 
 fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRows, BaselineError> {
@@ -672,15 +747,15 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
             },
         }
     };
-    let mut rows = vec![blank_row(BaselineRowKind::Variable, name, label, k)];
-    let summary_label = match ctx.options.summary {
-        ContinuousSummary::MedianIqr => "Median [IQR]",
-        ContinuousSummary::MeanSd => "Mean (SD)",
+    // gtsummary's add_stat_label(): the statistic named after the label.
+    let statistic = match ctx.options.summary {
+        ContinuousSummary::MedianIqr => "median [IQR]",
+        ContinuousSummary::MeanSd => "mean (SD)",
     };
-    let mut summary = blank_row(BaselineRowKind::Summary, name, summary_label, k);
+    let mut summary = blank_row(BaselineRowKind::Variable, name, &format!("{label}, {statistic}"), k);
     summary.cells = per_group.iter().map(&text).collect();
     summary.overall = overall.as_ref().map_or_else(|| "—".to_string(), &text);
-    rows.push(summary);
+    let mut rows = vec![summary];
     let missing: Vec<usize> = per_group.iter().map(|g| g.n_missing).collect();
     if missing.iter().any(|&m| m > 0) {
         rows.push(missing_row(name, &missing));
@@ -779,42 +854,47 @@ fn auto_decimals(
     typical.map_or(1, format::decimals_for)
 }
 
-/// Superscript letters for plain-text exports (a–o; others as "^x").
-fn superscript(mark: &str) -> String {
-    const SUP: [&str; 15] = ["ᵃ", "ᵇ", "ᶜ", "ᵈ", "ᵉ", "ᶠ", "ᵍ", "ʰ", "ⁱ", "ʲ", "ᵏ", "ˡ", "ᵐ", "ⁿ", "ᵒ"];
-    match mark.as_bytes() {
-        [c @ b'a'..=b'o'] => SUP.get(usize::from(c - b'a')).map_or_else(|| format!("^{mark}"), |s| s.to_string()),
-        _ => format!("^{mark}"),
-    }
-}
-
 impl BaselineTable {
-    /// Header cells: "Variable", groups, overall, "p-value".
+    /// The value columns in order: overall first unless `overall_last`.
+    fn value_cells<'a>(&'a self, groups: Vec<&'a str>, overall: &'a str) -> Vec<&'a str> {
+        match (&self.overall, self.overall_last) {
+            (None, _) => groups,
+            (Some(_), true) => groups.into_iter().chain([overall]).collect(),
+            (Some(_), false) => std::iter::once(overall).chain(groups).collect(),
+        }
+    }
+
+    fn has_marks(&self) -> bool {
+        !self.footnotes.is_empty()
+    }
+
+    /// Header cells: "Variable", overall and groups, "p-value", and "Test"
+    /// (the footnote letter) when there are tests.
     fn header_cells(&self) -> Vec<String> {
         let mut cells = vec!["Variable".to_string()];
-        cells.extend(self.groups.iter().map(|g| g.text.clone()));
-        if let Some(o) = &self.overall {
-            cells.push(o.text.clone());
-        }
+        let overall = self.overall.as_ref().map_or("", |o| o.text.as_str());
+        let groups = self.groups.iter().map(|g| g.text.as_str()).collect();
+        cells.extend(self.value_cells(groups, overall).into_iter().map(String::from));
         cells.push("p-value".to_string());
+        if self.has_marks() {
+            cells.push("Test".to_string());
+        }
         cells
     }
 
-    /// Plain-text cells of a row; levels indented by two spaces.
+    /// Plain-text cells of a row; levels indented by two spaces; the
+    /// footnote letter in a column of its own (a superscript glued to the
+    /// p-value would stop a spreadsheet reading it as a number).
     fn text_cells(&self, row: &BaselineRow) -> Vec<String> {
         let indent = if row.kind == BaselineRowKind::Variable { "" } else { "  " };
         let mut cells = vec![format!("{indent}{}", row.label)];
-        cells.extend(row.cells.iter().cloned());
-        if self.overall.is_some() {
-            cells.push(row.overall.clone());
+        let values = row.cells.iter().map(String::as_str).collect();
+        cells.extend(self.value_cells(values, &row.overall).into_iter().map(String::from));
+        cells.push(row.p_text.clone());
+        if self.has_marks() {
+            cells.push(row.mark.clone().unwrap_or_default());
         }
-        let mark = row.mark.as_deref().map(superscript).unwrap_or_default();
-        cells.push(format!("{}{mark}", row.p_text));
         cells
-    }
-
-    fn footnote_lines(&self) -> Vec<String> {
-        self.footnotes.iter().map(|f| format!("{} {}", superscript(&f.mark), f.test)).collect()
     }
 
     fn delimited(&self, field: fn(&str) -> String, sep: &str) -> String {
@@ -827,18 +907,22 @@ impl BaselineTable {
         for row in &self.rows {
             line(&self.text_cells(row));
         }
-        if !self.footnotes.is_empty() {
+        if self.has_marks() {
             line(&[]);
-            for f in self.footnote_lines() {
-                line(&[f]);
+            for f in &self.footnotes {
+                line(&[f.mark.clone(), f.test.clone()]);
             }
         }
         out
     }
 
-    /// The table as CSV (RFC 4180 quoting, CRLF), footnotes below.
+    /// The table as CSV (RFC 4180 quoting, CRLF), footnotes below: comma
+    /// separated, or semicolon separated when the decimal mark is a comma.
     pub fn to_csv(&self) -> String {
-        self.delimited(csv_field, ",")
+        match self.decimal_mark {
+            DecimalMark::Point => self.delimited(csv_field, ","),
+            DecimalMark::Comma => self.delimited(csv_field_semicolon, ";"),
+        }
     }
 
     /// The table as tab-separated text (the text/plain clipboard flavour).
@@ -846,11 +930,24 @@ impl BaselineTable {
         self.delimited(tsv_field, "\t")
     }
 
+    /// The HTML cells of a row's values, overall placed as in the header.
+    fn html_values(&self, row: &BaselineRow) -> String {
+        self.value_cells(row.cells.iter().map(String::as_str).collect(), &row.overall)
+            .into_iter()
+            .map(|c| format!("<td>{}</td>", html_cell(c)))
+            .collect()
+    }
+
     /// A minimal HTML table (thead, tbody, tfoot with the tests) that pastes
     /// into Word and Excel as a real table.
     pub fn to_html(&self) -> String {
         let mut out = String::from("<table>\n<thead>\n<tr>");
-        for c in self.header_cells() {
+        let mut header = self.header_cells();
+        if self.has_marks() {
+            // The HTML marks the p-value with a superscript instead.
+            header.pop();
+        }
+        for c in header {
             out.push_str(&format!("<th>{}</th>", html_cell(&c)));
         }
         out.push_str("</tr>\n</thead>\n<tbody>\n");
@@ -863,19 +960,14 @@ impl BaselineTable {
                 // Non-breaking spaces survive pasting into Excel, padding does not.
                 out.push_str(&format!("<td>&nbsp;&nbsp;&nbsp;&nbsp;{label}</td>"));
             }
-            for c in &row.cells {
-                out.push_str(&format!("<td>{}</td>", html_cell(c)));
-            }
-            if self.overall.is_some() {
-                out.push_str(&format!("<td>{}</td>", html_cell(&row.overall)));
-            }
+            out.push_str(&self.html_values(row));
             let mark = row.mark.as_deref().map(|m| format!("<sup>{}</sup>", html_escape(m))).unwrap_or_default();
             out.push_str(&format!("<td>{}{mark}</td>", html_escape(&row.p_text)));
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n");
         if !self.footnotes.is_empty() {
-            let span = self.header_cells().len();
+            let span = self.header_cells().len() - usize::from(self.has_marks());
             out.push_str("<tfoot>\n");
             for f in &self.footnotes {
                 out.push_str(&format!(

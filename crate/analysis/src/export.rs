@@ -110,11 +110,32 @@ fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Decimal mark of numbers written for people. With a comma, CSV files are
+/// separated by semicolons: what Excel and LibreOffice expect where the
+/// comma is the decimal mark (their list separator is then `;`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecimalMark {
+    #[default]
+    Point,
+    Comma,
+}
+
 /// One CSV field: formula-defused, quoted when it holds a comma, a quote,
 /// a line break or leading/trailing spaces (which spreadsheets would trim).
 pub fn csv_field(cell: &str) -> String {
+    delimited_field(cell, ',')
+}
+
+/// As [`csv_field`] for semicolon-separated CSV: quoted when it holds a
+/// semicolon (a decimal comma needs no quotes).
+pub fn csv_field_semicolon(cell: &str) -> String {
+    delimited_field(cell, ';')
+}
+
+fn delimited_field(cell: &str, separator: char) -> String {
     let cell = defused(cell);
-    if cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ') {
+    if cell.contains([separator, '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ') {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
         cell.into_owned()

@@ -11,6 +11,7 @@
 pub mod dates;
 pub mod export;
 pub mod format;
+pub mod labels;
 pub mod methods;
 pub mod presets;
 pub mod provenance;

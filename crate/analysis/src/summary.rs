@@ -18,6 +18,9 @@ pub struct DatasetSummary {
     /// The sheet read, for a spreadsheet; `None` for a CSV file.
     pub sheet: Option<String>,
     pub delimiter_label: String,
+    /// Numbers were read with a decimal comma: the page writes its tables
+    /// with one too (Table 1's `decimal_mark`) unless the user says otherwise.
+    pub decimal_comma: bool,
     /// Generated data, as the reading options declared (not the name).
     pub synthetic: bool,
     pub columns: Vec<ColumnSummary>,
@@ -367,6 +370,7 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
         n_rows: table.n_rows(),
         sheet: table.sheet.clone(),
         delimiter_label,
+        decimal_comma: table.decimal_comma,
         synthetic: table.synthetic,
         columns,
         suggestions,

@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::*;
 use survcalc_analysis::baseline::{
     fit, BaselineError, BaselineOptions, BaselineRow, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable,
-    ContinuousSummary, ContinuousTest,
+    BinaryRows, ContinuousSummary, ContinuousTest,
 };
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -44,7 +44,9 @@ fn colon_categorical_p_values_follow_the_expected_count_rule() {
     let r = reference("08_colon_baseline");
     let t = colon();
     let variables = CATEGORICAL.iter().map(|v| BaselineVariable::categorical(v)).collect();
-    let out = fit(&t, &spec("rx", variables), &BaselineOptions::default()).unwrap();
+    // Every level on its own row, to compare with R's table().
+    let both = BaselineOptions { binary: BinaryRows::BothLevels, ..BaselineOptions::default() };
+    let out = fit(&t, &spec("rx", variables), &both).unwrap();
     assert_eq!(out.n, 929);
     for v in CATEGORICAL {
         let block: &Value = &r["tests"][format!("rx_by_{v}")];
@@ -120,8 +122,10 @@ fn colon_continuous_tests() {
     let block = &r["tests"]["age_by_rx"];
     let means = f64s(&block["group_means"]);
     let sds = f64s(&block["group_sd"]);
-    let summary = rows_of(&out, "age").into_iter().find(|r| r.kind == BaselineRowKind::Summary).unwrap();
-    assert_eq!(summary.label, "Mean (SD)");
+    // On the variable's own row (gtsummary), the statistic named in the label.
+    let summary = header(&out, "age");
+    assert_eq!(rows_of(&out, "age").len(), 1);
+    assert_eq!(summary.label, "age, mean (SD)");
     // R's level order Obs, Lev, Lev+5FU; ours Lev, Lev+5FU, Obs.
     for (g, i) in [(0, 1), (1, 2), (2, 0)] {
         assert_eq!(summary.cells[g], format!("{:.3} ({:.3})", means[i], sds[i]));
@@ -142,8 +146,8 @@ fn counts_and_percentages_by_hand() {
         let g = groups.iter().position(|x| *x == f[rx]).unwrap();
         counts[g][f[sex].parse::<usize>().unwrap()] += 1;
     }
-    let out =
-        fit(&colon(), &spec("rx", vec![BaselineVariable::categorical("sex")]), &BaselineOptions::default()).unwrap();
+    let both = BaselineOptions { binary: BinaryRows::BothLevels, ..BaselineOptions::default() };
+    let out = fit(&colon(), &spec("rx", vec![BaselineVariable::categorical("sex")]), &both).unwrap();
     let sizes: Vec<usize> = counts.iter().map(|c| c[0] + c[1]).collect();
     let headers: Vec<String> = groups.iter().zip(&sizes).map(|(g, n)| format!("{g} (n = {n})")).collect();
     assert_eq!(out.groups.iter().map(|g| g.text.clone()).collect::<Vec<_>>(), headers);
@@ -161,9 +165,21 @@ fn counts_and_percentages_by_hand() {
     }
     // Obs, male: 166 of 315 = 52.7%.
     assert_eq!(rows[2].cells[2], "166 (52.7%)");
+    // By default a 0/1 variable takes one row, the 1s (gtsummary's
+    // dichotomous type), carrying the p-value of the same test.
+    let out =
+        fit(&colon(), &spec("rx", vec![BaselineVariable::categorical("sex")]), &BaselineOptions::default()).unwrap();
+    let rows = rows_of(&out, "sex");
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].kind, rows[0].label.as_str(), rows[0].level.as_deref()), (BaselineRowKind::Variable, "sex", Some("1")));
+    for g in 0..3 {
+        let pct = 100.0 * counts[g][1] as f64 / sizes[g] as f64;
+        assert_eq!(rows[0].cells[g], format!("{} ({pct:.1}%)", counts[g][1]));
+    }
+    assert!(rows[0].p.is_some() && rows[0].mark.is_some());
     // Ages are whole numbers with whole medians and quartiles: no decimals.
     let out = fit(&colon(), &spec("rx", vec![BaselineVariable::new("age")]), &BaselineOptions::default()).unwrap();
-    assert_eq!(rows_of(&out, "age")[1].overall, "61 [53–69]");
+    assert_eq!(rows_of(&out, "age")[0].overall, "61 [53–69]");
 }
 
 #[test]
@@ -248,9 +264,8 @@ fn errors() {
 #[test]
 fn missing_group_rows_are_left_out_with_a_warning() {
     let t = csv("g,x,c\na,1,u\nb,2,v\n,3,u\na,4,\nb,5,v\na,6,v\n");
-    let out =
-        fit(&t, &spec("g", vec![BaselineVariable::new("x"), BaselineVariable::new("c")]), &BaselineOptions::default())
-            .unwrap();
+    let both = BaselineOptions { binary: BinaryRows::BothLevels, ..BaselineOptions::default() };
+    let out = fit(&t, &spec("g", vec![BaselineVariable::new("x"), BaselineVariable::new("c")]), &both).unwrap();
     assert_eq!(out.n, 5);
     assert_eq!(out.n_missing_group, 1);
     assert!(
@@ -268,7 +283,14 @@ fn missing_group_rows_are_left_out_with_a_warning() {
     // x: median [IQR] of a = {1, 4, 6}: 4 [2.5–5] (type 7 quartiles); whole
     // numbers with a fractional quartile print with one decimal.
     let x = rows_of(&out, "x");
-    assert_eq!(x[1].cells[0], "4.0 [2.5–5.0]");
+    assert_eq!(x[0].cells[0], "4.0 [2.5–5.0]");
+    // One row for u/v (neither is a yes: the second level, named), then
+    // the missing row: a has v in 1 of 2, b in 2 of 2.
+    let out = fit(&t, &spec("g", vec![BaselineVariable::new("c")]), &BaselineOptions::default()).unwrap();
+    let c = rows_of(&out, "c");
+    assert_eq!((c[0].label.as_str(), c.len()), ("c: v", 2));
+    assert_eq!(c[0].cells, ["1 (50.0%)", "2 (100.0%)"]);
+    assert_eq!(c[1].kind, BaselineRowKind::Missing);
     // Decimals on request.
     let out = fit(
         &t,
@@ -276,7 +298,7 @@ fn missing_group_rows_are_left_out_with_a_warning() {
         &BaselineOptions { decimals: Some(2), ..BaselineOptions::default() },
     )
     .unwrap();
-    assert_eq!(rows_of(&out, "x")[1].cells[0], "4.00 [2.50–5.00]");
+    assert_eq!(rows_of(&out, "x")[0].cells[0], "4.00 [2.50–5.00]");
 }
 
 #[test]
@@ -300,22 +322,28 @@ fn exports_quote_and_escape() {
     let out = fit(
         &t,
         &spec("arm", vec![BaselineVariable::new("size, cm"), BaselineVariable::categorical("grade")]),
-        &BaselineOptions::default(),
+        &BaselineOptions { binary: BinaryRows::BothLevels, overall_last: true, ..BaselineOptions::default() },
     )
     .unwrap();
     let csv_text = out.to_csv();
     let first: Vec<&str> = csv_text.lines().collect();
-    assert_eq!(first[0], "Variable,A<1> (n = 2),B&C (n = 2),Overall (n = 4),p-value");
-    assert!(first[1].starts_with("\"size, cm\","), "{}", first[1]);
+    assert_eq!(first[0], "Variable,A<1> (n = 2),B&C (n = 2),Overall (n = 4),p-value,Test");
+    assert!(first[1].starts_with("\"size, cm, median [IQR]\","), "{}", first[1]);
     assert!(csv_text.contains("\"  x \"\"y\"\"\""), "{csv_text}");
-    assert!(csv_text.contains("ᵃ"), "{csv_text}");
+    // Footnote letters in their own column, never glued to the p-value.
+    assert!(first[1].ends_with(",a"), "{}", first[1]);
+    assert!(!csv_text.contains('ᵃ') && !csv_text.contains('ᵇ'), "{csv_text}");
+    assert!(csv_text.contains("\r\na,Wilcoxon rank sum"), "{csv_text}");
     let tsv = out.to_tsv();
-    assert!(tsv.starts_with("Variable\tA<1> (n = 2)\tB&C (n = 2)\tOverall (n = 4)\tp-value\r\n"), "{tsv}");
+    assert!(tsv.starts_with("Variable\tA<1> (n = 2)\tB&C (n = 2)\tOverall (n = 4)\tp-value\tTest\r\n"), "{tsv}");
     let html = out.to_html();
     assert!(
-        html.starts_with("<table>\n<thead>\n<tr><th>Variable</th><th>A&lt;1&gt; (n = 2)</th><th>B&amp;C (n = 2)</th>"),
+        html.starts_with("<table>\n<thead>\n<tr><th>Variable</th><th>A&lt;1&gt; (n = 2)</th><th>B&amp;C (n = 2)</th><th>Overall (n = 4)</th><th>p-value</th></tr>"),
         "{html}"
     );
+    // gtsummary's default: the overall column first.
+    let first_overall = fit(&t, &spec("arm", vec![BaselineVariable::new("size, cm")]), &BaselineOptions::default()).unwrap();
+    assert!(first_overall.to_csv().starts_with("Variable,Overall (n = 4),A<1> (n = 2),B&C (n = 2),p-value,Test\r\n"));
     assert!(html.contains("<td>&nbsp;&nbsp;&nbsp;&nbsp;x &quot;y&quot;</td>"), "{html}");
     assert!(html.contains("<tbody>") && html.contains("</tbody>") && html.contains("<tfoot>"));
     assert!(html.contains("<sup>a</sup> "), "{html}");

@@ -12,7 +12,8 @@ mod support;
 
 use support::*;
 use survcalc_analysis::analyses::baseline::{run, BaselineRequest, BaselineResult, ContinuousTestChoice, VariableRequest};
-use survcalc_analysis::baseline::{BaselineRowKind, BaselineVariable, VariableKind};
+use survcalc_analysis::baseline::{BaselineRowKind, BaselineVariable, BinaryRows, VariableKind};
+use survcalc_analysis::export::DecimalMark;
 use survcalc_analysis::format;
 use survcalc_analysis::table::{read_csv, ReadOptions};
 
@@ -58,8 +59,10 @@ fn colon_by_rx_every_p_value_equals_rs() {
         assert_close(test.p, num(&block["kruskal"]["p"]).unwrap(), CLOSED_FORM_REL, &format!("{v} Kruskal p"));
     }
     // Each variable's displayed p is its test's p, worded once.
-    for row in r.display.rows.iter().filter(|x| x.kind == BaselineRowKind::Variable) {
-        let test = r.table.tests.iter().find(|t| t.variable == row.cells[0]).unwrap();
+    // (Display rows are the table's rows in order; labels may carry the
+    // statistic, "age, median [IQR]", so the variable comes from the table.)
+    for (row, table_row) in r.display.rows.iter().zip(&r.table.rows).filter(|(x, _)| x.kind == BaselineRowKind::Variable) {
+        let test = r.table.tests.iter().find(|t| t.variable == table_row.variable).unwrap();
         assert_eq!(row.p, format::p_value(test.p), "{}", row.cells[0]);
         let mark = row.mark.as_deref().unwrap();
         assert_eq!(r.footnotes.iter().find(|f| f.mark == mark).unwrap().test, test.test);
@@ -93,4 +96,100 @@ fn exports_hold_the_displayed_table() {
     let sex = r.display.rows.iter().find(|x| x.cells[0] == "sex").unwrap();
     assert!(tsv_sex.contains(&sex.p), "{tsv_sex}");
     assert!(r.html.starts_with("<table>"));
+}
+
+/// The synthetic cohort's text and its rows split into fields (the file
+/// has no quoted fields).
+fn cohort() -> (String, Vec<String>, Vec<Vec<String>>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/examples/synthetic_hcc_cohort.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(String::from).collect()).collect();
+    (text, head, rows)
+}
+
+/// n (%) as the table prints it, counted here: `yes` of the rows with a
+/// value in each group, groups in sorted order, overall first.
+fn counted(head: &[String], rows: &[Vec<String>], group: &str, column: &str, yes: &str) -> Vec<String> {
+    let (g, c) = (head.iter().position(|h| h == group).unwrap(), head.iter().position(|h| h == column).unwrap());
+    let mut groups: Vec<&str> = rows.iter().map(|r| r[g].as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let cell = |keep: &dyn Fn(&Vec<String>) -> bool| {
+        let with_value: Vec<&Vec<String>> = rows.iter().filter(|r| keep(r) && !r[c].is_empty()).collect();
+        let n = with_value.iter().filter(|r| r[c] == yes).count();
+        format!("{n} ({:.1}%)", 100.0 * n as f64 / with_value.len() as f64)
+    };
+    std::iter::once(cell(&|_| true)).chain(groups.iter().map(|name| cell(&|r| r[g] == *name))).collect()
+}
+
+#[test]
+fn synthetic_cohort_two_valued_variables_take_one_row_of_their_yes_level() {
+    let (text, head, rows) = cohort();
+    let t = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
+    let request = BaselineRequest {
+        group: "combination".into(),
+        variables: ["hbv", "sex", "afp_ge_400", "bclc", "age"].map(|c| VariableRequest::Column(c.into())).to_vec(),
+        ..BaselineRequest::default()
+    };
+    let r = run(&t, &request).unwrap();
+    let row = |label: &str| r.display.rows.iter().find(|x| x.cells[0] == label).unwrap_or_else(|| panic!("{label}"));
+    // gtsummary: overall first; yes/no on one row counting "yes"; a
+    // two-level text variable counts its second level and names it.
+    assert!(r.display.header[1].starts_with("Overall (n = 601)"), "{:?}", r.display.header);
+    assert_eq!(row("hbv").cells[1..], counted(&head, &rows, "combination", "hbv", "yes")[..]);
+    assert_eq!(row("sex: male").cells[1..], counted(&head, &rows, "combination", "sex", "male")[..]);
+    // afp_ge_400 has 5 missing values: percentages of those with a value,
+    // the missing row under it.
+    let afp = r.display.rows.iter().position(|x| x.cells[0] == "afp_ge_400").unwrap();
+    assert_eq!(r.display.rows[afp].cells[1..], counted(&head, &rows, "combination", "afp_ge_400", "yes")[..]);
+    assert_eq!((r.display.rows[afp + 1].cells[0].as_str(), r.display.rows[afp + 1].cells[1].as_str()), ("Missing", "5"));
+    // Three levels: a variable row and a row per level.
+    let bclc = r.display.rows.iter().position(|x| x.cells[0] == "bclc").unwrap();
+    assert!(r.display.rows[bclc].cells[1..].iter().all(String::is_empty));
+    assert_eq!(r.display.rows[bclc + 1].cells[1..], counted(&head, &rows, "combination", "bclc", "A")[..]);
+    // The median on age's own row, with its p-value.
+    let age = row("age, median [IQR]");
+    assert_eq!((age.level, age.kind), (0, BaselineRowKind::Variable));
+    assert!(!age.cells[1].is_empty() && !age.p.is_empty());
+
+    // Both levels on request: hbv's "no" and "yes" rows under its name.
+    let both = run(&t, &BaselineRequest { binary: BinaryRows::BothLevels, ..request.clone() }).unwrap();
+    let hbv = both.display.rows.iter().position(|x| x.cells[0] == "hbv").unwrap();
+    let levels: Vec<&str> = both.display.rows[hbv + 1..hbv + 3].iter().map(|x| x.cells[0].as_str()).collect();
+    assert_eq!(levels, ["no", "yes"]);
+    assert_eq!(both.display.rows[hbv + 2].cells[1..], counted(&head, &rows, "combination", "hbv", "yes")[..]);
+}
+
+#[test]
+fn a_decimal_comma_gives_a_semicolon_separated_csv() {
+    let (text, head, rows) = cohort();
+    let t = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
+    let request = BaselineRequest {
+        group: "first_line".into(),
+        variables: ["hbv", "age"].map(|c| VariableRequest::Column(c.into())).to_vec(),
+        decimal_mark: DecimalMark::Comma,
+        ..BaselineRequest::default()
+    };
+    let r = run(&t, &request).unwrap();
+    let point = run(&t, &BaselineRequest { decimal_mark: DecimalMark::Point, ..request.clone() }).unwrap();
+    let lines: Vec<&str> = r.csv.split("\r\n").collect();
+    let n_no = rows.iter().filter(|r| r[head.iter().position(|h| h == "first_line").unwrap()] == "no").count();
+    assert_eq!(lines[0], format!("Variable;Overall (n = 601);no (n = {n_no});yes (n = {});p-value;Test", 601 - n_no));
+    // hbv: the counted cells with a decimal comma, the p-value with a comma,
+    // its footnote letter in the last field.
+    let cells: Vec<String> = counted(&head, &rows, "first_line", "hbv", "yes").iter().map(|c| c.replace('.', ",")).collect();
+    let p = point.table.rows.iter().find(|x| x.variable == "hbv").unwrap().p_text.replace('.', ",");
+    assert!(p.contains(','), "{p}");
+    assert_eq!(lines[1], format!("hbv;{};{p};a", cells.join(";")));
+    // Age's median [IQR] is whole (no decimal to change); the footnotes
+    // follow a blank line, letter and test in two fields.
+    assert!(lines[2].starts_with("\"age, median [IQR]\";") || lines[2].starts_with("age, median [IQR];"), "{}", lines[2]);
+    assert_eq!(lines[3], "");
+    assert_eq!(lines[4], format!("a;{}", r.footnotes[0].test));
+    // No number in the semicolon file keeps a decimal point.
+    assert!(!r.csv.split(';').any(|f| f.chars().next().is_some_and(|c| c.is_ascii_digit()) && f.contains('.')), "{}", r.csv);
+    // The point file is comma separated with the same cells.
+    assert_eq!(point.csv.lines().next().unwrap(), lines[0].replace(';', ","));
 }

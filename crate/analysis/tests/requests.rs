@@ -16,11 +16,11 @@ use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec, TimeVaryingSpe
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
-use survcalc_analysis::baseline::{BaselineVariable, ContinuousSummary, VariableKind};
+use survcalc_analysis::baseline::{BaselineVariable, BinaryRows, ContinuousSummary, VariableKind};
 use survcalc_analysis::analysis_set::{Condition, Filter};
 use survcalc_analysis::dates::TimeUnit;
 use survcalc_analysis::derive::{Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction};
-use survcalc_analysis::export::DataExportRequest;
+use survcalc_analysis::export::{DataExportRequest, DecimalMark as OutputDecimalMark};
 use survcalc_analysis::design::{TermKind, TermSpec};
 use survcalc_analysis::model_table::TermTest;
 use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
@@ -118,6 +118,7 @@ fn km_wrong_types_are_worded() {
 #[test]
 fn km_round_trip() {
     let r = KmRequest {
+        labels: labels(),
         time: "os_months".into(),
         event: "os_event".into(),
         event_values: vec!["1".into(), "dead".into()],
@@ -191,7 +192,7 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split, figure, filter, preset."), "{m}");
+    assert!(m.contains("time_split, figure, filter, labels, preset."), "{m}");
 }
 
 #[test]
@@ -242,6 +243,7 @@ fn cox_wrong_types_are_worded() {
 #[test]
 fn cox_round_trip() {
     let r = CoxRequest {
+        labels: labels(),
         time: "stop".into(),
         event: "event".into(),
         event_values: vec!["1".into()],
@@ -337,6 +339,7 @@ fn model_table_wrong_types_are_worded() {
 #[test]
 fn model_table_round_trip() {
     let r = ModelTableRequest {
+        labels: labels(),
         outcome: OutcomeRequest {
             kind: Some(OutcomeType::Binary),
             column: "response".into(),
@@ -436,9 +439,15 @@ fn baseline_wrong_types_are_worded() {
     assert_eq!(m, "Option \"percent_decimals\" of Table 1 must be a whole number, not the text \"one\".");
 }
 
+/// A variable-label map, as the page sends with every request.
+fn labels() -> BTreeMap<String, String> {
+    [("age".to_string(), "Age, years".to_string()), ("resistance_group".to_string(), "Resistance".to_string())].into()
+}
+
 #[test]
 fn baseline_round_trip() {
     let r = BaselineRequest {
+        labels: labels(),
         group: "resistance_group".into(),
         variables: vec![
             VariableRequest::Column("age".into()),
@@ -450,6 +459,9 @@ fn baseline_round_trip() {
         yates: true,
         expected_threshold: 1.0,
         overall: false,
+        overall_last: true,
+        binary: BinaryRows::BothLevels,
+        decimal_mark: OutputDecimalMark::Comma,
         percent_decimals: 0,
         decimals: Some(2),
         filter: Some(a_filter()),

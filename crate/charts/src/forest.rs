@@ -190,6 +190,8 @@ struct Layout {
     panels: Vec<PanelLayout>,
     /// Right edges of the count columns.
     count_x: Vec<f64>,
+    /// Per panel, the "favours" labels left and right of 1, wrapped.
+    favours: Vec<(Vec<String>, Vec<String>)>,
 }
 
 /// A label longer than this (CSS px) wraps before the plots shrink.
@@ -382,7 +384,7 @@ impl Layout {
         let ticks = log_ticks(lo, hi);
         let log_lo = ticks.first().copied().unwrap_or(AXIS_MIN).ln();
         let log_hi = ticks.last().copied().unwrap_or(AXIS_MAX).ln();
-        Layout {
+        let mut lay = Layout {
             s,
             width,
             label_x: MARGIN * s,
@@ -391,16 +393,53 @@ impl Layout {
             rows_top,
             rows,
             axis_y,
-            height: axis_y + (AXIS_H + MARGIN + if plot.favours.is_empty() { 0.0 } else { FAVOURS_H }) * s,
+            height: 0.0,
             ticks,
             log_lo,
             log_hi,
             panels,
             count_x,
-        }
+            favours: Vec::new(),
+        };
+        lay.favours = (0..lay.panels.len()).map(|i| lay.favours_of(plot, i)).collect();
+        let favours_lines = lay.favours.iter().map(|(l, r)| l.len().max(r.len())).max().unwrap_or(0);
+        let favours_h = match favours_lines {
+            0 => 0.0,
+            n => FAVOURS_H + LABEL_LINE_H * (n - 1) as f64,
+        };
+        lay.height = axis_y + (AXIS_H + MARGIN + favours_h) * s;
+        lay
     }
 
     /// x of value `v` (> 0) in `panel`, not clipped.
+    /// The "favours" labels of panel `i`: under the rows nothing else is
+    /// drawn, so a label may run under the columns beside the plot, up to
+    /// the previous panel (or the label column's edge) on the left and the
+    /// panel's p column on the right; one that still does not fit wraps
+    /// onto a second line ("Favours" / "treatment") rather than being cut.
+    fn favours_of(&self, plot: &ForestPlot, i: usize) -> (Vec<String>, Vec<String>) {
+        let ([left, right], Some(panel)) = (plot.favours.as_slice(), self.panels.get(i)) else {
+            return (Vec::new(), Vec::new());
+        };
+        let s = self.s;
+        let x1 = self.x_of(panel, 1.0);
+        let left_bound = match i.checked_sub(1).and_then(|k| self.panels.get(k)) {
+            Some(previous) => previous.right + 8.0 * s,
+            None => self.label_x,
+        };
+        let font = Font::regular(LABEL_FONT * s);
+        let wrapped = |text: &str, room: f64| -> Vec<String> {
+            let room = (room - 4.0 * s).max(10.0 * s);
+            let lines = crate::wrap_in(text, None, room, font);
+            let (first, rest) = match lines.split_first() {
+                Some((first, rest)) => (first.clone(), rest.join(" ")),
+                None => return Vec::new(),
+            };
+            [first, rest].iter().filter(|l| !l.is_empty()).map(|l| crate::truncate_to(l, room, font)).collect()
+        };
+        (wrapped(left, x1 - left_bound), wrapped(right, panel.right - x1))
+    }
+
     fn x_of(&self, panel: &PanelLayout, v: f64) -> f64 {
         let span = self.log_hi - self.log_lo;
         let t = if span > 0.0 { (v.ln() - self.log_lo) / span } else { 0.5 };
@@ -551,7 +590,7 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
     let lo = lay.ticks.first().copied().unwrap_or(AXIS_MIN);
     let hi = lay.ticks.last().copied().unwrap_or(AXIS_MAX);
     let colour = Rgb::from_hex(&plot.style.colour);
-    for layout in &lay.panels {
+    for (i, layout) in lay.panels.iter().enumerate() {
         // Gridlines, the line of no effect, the axis.
         for t in &lay.ticks {
             let x = px(lay.x_of(layout, *t));
@@ -593,14 +632,17 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
             }
         }
         let centre = (layout.plot_x0 + layout.plot_x1) / 2.0;
-        if let [left, right] = plot.favours.as_slice() {
+        if let Some((left, right)) = lay.favours.get(i) {
             let x1 = lay.x_of(layout, 1.0);
             let y = lay.axis_y + (27.0 + FAVOURS_H) * s;
-            let room = |from: f64, to: f64| (to - from - 4.0 * s).max(10.0 * s);
-            let left = truncate_text(left, room(layout.plot_x0 - 20.0 * s, x1), LABEL_FONT * s);
-            let right = truncate_text(right, room(x1, layout.plot_x1 + 20.0 * s), LABEL_FONT * s);
-            root.text_at(&left, font(LABEL_FONT).colour(MUTED), Anchor::End, VAlign::Top, x1 - 4.0 * s, y);
-            root.text_at(&right, font(LABEL_FONT).colour(MUTED), Anchor::Start, VAlign::Top, x1 + 4.0 * s, y);
+            for (k, line) in left.iter().enumerate() {
+                let y = y + LABEL_LINE_H * s * k as f64;
+                root.text_at(line, font(LABEL_FONT).colour(MUTED), Anchor::End, VAlign::Top, x1 - 4.0 * s, y);
+            }
+            for (k, line) in right.iter().enumerate() {
+                let y = y + LABEL_LINE_H * s * k as f64;
+                root.text_at(line, font(LABEL_FONT).colour(MUTED), Anchor::Start, VAlign::Top, x1 + 4.0 * s, y);
+            }
         }
         root.text_at(
             &plot.estimate_label,
@@ -843,6 +885,50 @@ mod tests {
         xs.sort();
         xs.dedup();
         xs
+    }
+
+    /// The text elements of an SVG: (x, text-anchor, text).
+    fn svg_text_elements(svg: &str) -> Vec<(f64, String, String)> {
+        let lines: Vec<&str> = svg.lines().map(str::trim).collect();
+        let attr = |line: &str, name: &str| -> Option<String> {
+            let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(line[start..].split('"').next()?.to_string())
+        };
+        lines
+            .windows(2)
+            .filter(|w| w[0].starts_with("<text "))
+            .filter_map(|w| Some((attr(w[0], "x")?.parse().ok()?, attr(w[0], "text-anchor").unwrap_or_default(), w[1].to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn favours_labels_are_whole_under_the_axis_on_each_side_of_one() {
+        let mut plot = example();
+        plot.favours = vec!["Favours treatment".into(), "Favours control".into()];
+        let texts = svg_text_elements(&svg_fitted(&plot));
+        let ones: Vec<f64> = texts.iter().filter(|(_, _, t)| t == "1").map(|(x, _, _)| *x).collect();
+        assert_eq!(ones.len(), 2, "one tick labelled 1 per panel");
+        // Per panel: the lines ending just left of 1 read "Favours
+        // treatment", those starting just right of it "Favours control"
+        // (a narrow panel wraps them onto two lines, never cuts them); the
+        // SVG is in twentieths of a point: 4 pt from 1 is 80.
+        for one in &ones {
+            let beside = |anchor: &str| -> String {
+                let lines: Vec<&str> = texts
+                    .iter()
+                    .filter(|(x, a, t)| a == anchor && (x - one).abs() < 200.0 && t.starts_with(char::is_alphabetic))
+                    .map(|(_, _, t)| t.as_str())
+                    .collect();
+                lines.join(" ")
+            };
+            assert_eq!(beside("end"), "Favours treatment", "left of 1 at {one}: {texts:?}");
+            assert_eq!(beside("start"), "Favours control", "right of 1 at {one}: {texts:?}");
+        }
+        assert!(!texts.iter().any(|(_, _, t)| t.contains('…')), "{texts:?}");
+        // Without the option, no such text and a shorter figure.
+        let without = ForestPlot { favours: Vec::new(), ..plot.clone() };
+        assert!(!svg_fitted(&without).contains("Favours"));
+        assert!(fitted(&without).height < fitted(&plot).height);
     }
 
     #[test]

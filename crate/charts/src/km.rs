@@ -2,7 +2,8 @@
 //! censor marks, optional confidence bands or dashed limits and median
 //! lines, a legend (inside where it hides the least, above, to the right,
 //! or none), an annotation (log-rank p, hazard ratios) placed where it
-//! hides nothing, and the table under the plot aligned with the x ticks:
+//! hides nothing (under the plot when every place inside would hide part
+//! of a curve), and the table under the plot aligned with the x ticks:
 //! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
 //! censored, events; Morris et al., BMJ Open 2019).
 
@@ -349,6 +350,9 @@ struct Layout {
     plot_y1: f64,
     y_title_x: f64,
     x_title_y: f64,
+    /// Top of the annotation's strip under the x-axis title, when no place
+    /// inside the plot leaves every curve visible.
+    annotation_below_y: Option<f64>,
     /// Table under the plot: heading y and the y of each row's middle.
     table_heading_y: Option<f64>,
     table_rows_y: Vec<f64>,
@@ -379,6 +383,12 @@ fn legend_items(plot: &KmPlot, m: &Metrics) -> Vec<f64> {
 
 impl Layout {
     fn new(plot: &KmPlot) -> Layout {
+        Layout::with_annotation_below(plot, 0)
+    }
+
+    /// The layout with a strip of `below` annotation lines between the
+    /// x-axis title and the table.
+    fn with_annotation_below(plot: &KmPlot, below: usize) -> Layout {
         let m = Metrics::new(plot);
         let f = m.f;
         let width = if plot.print.width.is_finite() && plot.print.width > 0.0 { plot.print.width.clamp(72.0, 1440.0) } else { 340.0 };
@@ -439,14 +449,21 @@ impl Layout {
         };
         let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0);
         let caption = Caption::new(plot.caption.as_deref(), width, m.base, margin);
-        let fixed = plot_y0 + below_axis + table_h + margin + caption.height();
+        let annotation_h = if below == 0 { 0.0 } else { annotation_height(&m, below) + m.gap };
+        let fixed = plot_y0 + below_axis + annotation_h + table_h + margin + caption.height();
         let plot_h = match plot.print.height {
             Some(h) if h.is_finite() => (h - fixed).max(40.0),
             _ => natural_plot_h,
         };
         let plot_y1 = plot_y0 + plot_h;
         let x_title_y = plot_y1 + m.tick_len + m.gap + m.base.cap_height() + m.gap;
-        let mut y = x_title_y + m.base.line_height() + 1.2 * f;
+        let mut y = x_title_y + m.base.line_height() + m.gap;
+        let annotation_below_y = (below > 0).then(|| {
+            let at = y;
+            y += annotation_h;
+            at
+        });
+        y += 1.2 * f - m.gap;
         let table_heading_y = (!heading.is_empty()).then(|| {
             let at = y;
             y += row_h;
@@ -489,6 +506,7 @@ impl Layout {
             // The axis title beside its tick labels, however wide the table's labels.
             y_title_x: plot_x0 - m.tick_len - 2.0 * m.gap - y_tick_w - m.base.line_height() / 2.0,
             x_title_y,
+            annotation_below_y,
             table_heading_y,
             table_rows_y,
             table_font,
@@ -509,8 +527,88 @@ impl Layout {
 
 /// The height (points) the figure takes at its print width when no height is set.
 pub fn natural_height(plot: &KmPlot) -> f64 {
-    let lay = Layout::new(plot);
+    let (lay, _) = arrange(plot);
     lay.height + lay.caption.height()
+}
+
+/// Height of an annotation box of `lines` lines (padding included).
+fn annotation_height(m: &Metrics, lines: usize) -> f64 {
+    1.25 * m.f * lines as f64 + 0.4 * m.f
+}
+
+/// The x axis' end.
+fn axis_end(plot: &KmPlot) -> f64 {
+    plot.x_max.max(plot.ticks.last().copied().unwrap_or(0.0)).max(f64::MIN_POSITIVE)
+}
+
+/// The annotation's lines (log-rank p, hazard ratios), a line wider than
+/// the plot broken after "A vs B:" first, so the HR and its CI stay on one
+/// line, rather than run off the figure.
+fn annotation_text(plot: &KmPlot, lay: &Layout) -> Vec<String> {
+    let m = &lay.m;
+    let lines: Vec<&String> = plot.annotation_lines.iter().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&String> = if lines.is_empty() { plot.annotation.iter().collect() } else { lines };
+    let room = (lay.plot_x1 - lay.plot_x0) - 2.0 * 0.4 * m.f - 0.6 * m.f;
+    lines
+        .into_iter()
+        .flat_map(|l| {
+            if m.base.width(l) <= room {
+                return vec![l.clone()];
+            }
+            let parts: Vec<String> = match l.split_once(": ") {
+                Some((head, tail)) => vec![format!("{head}:"), tail.to_string()],
+                None => vec![l.clone()],
+            };
+            parts.iter().flat_map(|p| crate::wrap_in(p, None, room, m.base)).collect()
+        })
+        .collect()
+}
+
+/// The sizes a box inside the plot is placed with.
+fn box_geometry(lay: &Layout, size: (f64, f64), keep_clear: Vec<Rect>) -> BoxGeometry {
+    let m = &lay.m;
+    BoxGeometry {
+        area: (lay.plot_x1 - lay.plot_x0, lay.plot_y1 - lay.plot_y0),
+        size,
+        inset: 0.3 * m.f,
+        step: 0.25 * m.f,
+        line: 0.5 * m.line_w + 0.25 * m.f,
+        mark: 0.3 * m.f + 0.25 * m.f,
+        keep_clear,
+    }
+}
+
+/// Where the annotation goes.
+#[derive(Debug, Clone, PartialEq)]
+enum AnnotationPlace {
+    None,
+    /// Inside the plot, hiding nothing (plotting-area coordinates).
+    Inside { rect: Rect, lines: Vec<String> },
+    /// Under the x-axis title (the layout's `annotation_below_y`): every
+    /// place inside would have hidden part of a curve, a censor mark or a
+    /// band.
+    Below { lines: Vec<String> },
+}
+
+/// The layout and the annotation's place: inside the plot where it hides
+/// nothing, else in a strip of its own under the plot (the layout then
+/// makes room for it).
+fn arrange(plot: &KmPlot) -> (Layout, AnnotationPlace) {
+    let lay = Layout::new(plot);
+    let lines = annotation_text(plot, &lay);
+    if lines.is_empty() {
+        return (lay, AnnotationPlace::None);
+    }
+    let pad = 0.4 * lay.m.f;
+    let w = lines.iter().map(|l| lay.m.base.width(l)).fold(0.0, f64::max) + 2.0 * pad;
+    let h = annotation_height(&lay.m, lines.len());
+    let place = place_box(plot, axis_end(plot), &box_geometry(&lay, (w, h), Vec::new()), Prefer::LowerLeft);
+    if place.covers_data {
+        let below = Layout::with_annotation_below(plot, lines.len());
+        (below, AnnotationPlace::Below { lines })
+    } else {
+        (lay, AnnotationPlace::Inside { rect: place.rect, lines })
+    }
 }
 
 fn curve_stroke(c: &KmPlotCurve, width: f64) -> Stroke {
@@ -524,7 +622,7 @@ fn line_sample(scene: &mut Scene, c: &KmPlotCurve, x: f64, y: f64, len: f64, wid
 
 /// The figure as a scene at its print size.
 pub fn scene(plot: &KmPlot) -> Scene {
-    let lay = Layout::new(plot);
+    let (lay, annotation) = arrange(plot);
     let m = &lay.m;
     let mut scene = Scene::new(lay.width, lay.height, plot.print.font_family.css());
     scene.title = if plot.title.trim().is_empty() {
@@ -532,7 +630,7 @@ pub fn scene(plot: &KmPlot) -> Scene {
     } else {
         plot.title.clone()
     };
-    let x_max = plot.x_max.max(plot.ticks.last().copied().unwrap_or(0.0)).max(f64::MIN_POSITIVE);
+    let x_max = axis_end(plot);
     let axis = Stroke::solid(Rgb::BLACK, m.axis_w);
 
     if let Some(y) = lay.title_y {
@@ -597,53 +695,30 @@ pub fn scene(plot: &KmPlot) -> Scene {
         }
     }
 
-    // Boxes inside the plot: the annotation first (it must stay readable),
-    // then the legend, both where they hide the least.
-    let area = (lay.plot_x1 - lay.plot_x0, lay.plot_y1 - lay.plot_y0);
+    // The annotation first (it must stay readable, and hides nothing),
+    // then the legend where it hides the least.
     let pad = 0.4 * m.f;
     let row = 1.25 * m.f;
-    let geometry = |size: (f64, f64), keep_clear: Vec<Rect>| BoxGeometry {
-        area,
-        size,
-        inset: 0.3 * m.f,
-        step: 0.25 * m.f,
-        line: 0.5 * m.line_w + 0.25 * m.f,
-        mark: 0.3 * m.f + 0.25 * m.f,
-        keep_clear,
-    };
     let mut placed = Vec::new();
-    let lines: Vec<&String> = plot.annotation_lines.iter().filter(|l| !l.trim().is_empty()).collect();
-    let lines: Vec<&String> = if lines.is_empty() { plot.annotation.iter().collect() } else { lines };
-    // A line wider than the plot is broken (after "A vs B:" first, so the
-    // HR and its CI stay on one line) rather than run off the figure.
-    let room = area.0 - 2.0 * pad - 0.6 * m.f;
-    let lines: Vec<String> = lines
-        .into_iter()
-        .flat_map(|l| {
-            if m.base.width(l) <= room {
-                return vec![l.clone()];
+    match &annotation {
+        AnnotationPlace::None => {}
+        AnnotationPlace::Inside { rect, lines } => {
+            let r = rect.shifted(lay.plot_x0, lay.plot_y0);
+            for (i, l) in lines.iter().enumerate() {
+                let y = r.y0 + pad / 2.0 + row * (i as f64 + 0.5);
+                scene.text(r.x0 + pad, y, l, m.base, Anchor::Start, VAlign::Middle);
             }
-            let parts: Vec<String> = match l.split_once(": ") {
-                Some((head, tail)) => vec![format!("{head}:"), tail.to_string()],
-                None => vec![l.clone()],
-            };
-            parts.iter().flat_map(|p| crate::wrap_in(p, None, room, m.base)).collect()
-        })
-        .collect();
-    if !lines.is_empty() {
-        let w = lines.iter().map(|l| m.base.width(l)).fold(0.0, f64::max) + 2.0 * pad;
-        let h = row * lines.len() as f64 + pad;
-        let place = place_box(plot, x_max, &geometry((w, h), Vec::new()), Prefer::LowerLeft);
-        let r = place.rect.shifted(lay.plot_x0, lay.plot_y0);
-        if place.covers_data {
-            scene.rect(r.x0, r.y0, r.x1, r.y1, Some(Fill::solid(Rgb::WHITE)), None);
+            placed.push(*rect);
         }
-        for (i, l) in lines.iter().enumerate() {
-            let y = r.y0 + pad / 2.0 + row * (i as f64 + 0.5);
-            scene.text(r.x0 + pad, y, l, m.base, Anchor::Start, VAlign::Middle);
+        AnnotationPlace::Below { lines } => {
+            let top = lay.annotation_below_y.unwrap_or(lay.x_title_y);
+            for (i, l) in lines.iter().enumerate() {
+                let y = top + pad / 2.0 + row * (i as f64 + 0.5);
+                scene.text(lay.plot_x0, y, l, m.base, Anchor::Start, VAlign::Middle);
+            }
         }
-        placed.push(place.rect);
     }
+    let geometry = |size: (f64, f64), keep_clear: Vec<Rect>| box_geometry(&lay, size, keep_clear);
     if show_legend(plot) {
         let heading = !plot.legend_title.trim().is_empty();
         let entries = plot.curves.len() as f64 + if heading { 1.0 } else { 0.0 };
@@ -971,6 +1046,107 @@ mod tests {
             _ => None,
         });
         assert_eq!(first_line.map(|p| p.1), Some(lay.y(0.0)));
+    }
+
+    /// Curve vertices (censor marks included) that a white box painted
+    /// after them hides.
+    fn hidden_vertices(scene: &Scene) -> Vec<(f64, f64)> {
+        let mut drawn: Vec<(f64, f64)> = Vec::new();
+        let mut hidden = Vec::new();
+        for mark in &scene.marks {
+            if let Mark::Path { points, fill, stroke, .. } = mark {
+                match (fill, stroke) {
+                    (Some(f), _) if f.colour == Rgb::WHITE && f.opacity >= 1.0 => {
+                        let (x0, x1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+                        let (y0, y1) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+                        hidden.extend(drawn.iter().filter(|(x, y)| *x > x0 && *x < x1 && *y > y0 && *y < y1));
+                    }
+                    (None, Some(st)) if st.colour != Rgb::BLACK => drawn.extend(points),
+                    _ => {}
+                }
+            }
+        }
+        hidden
+    }
+
+    /// The synthetic cohort's OS by resistance group, in shape: one curve
+    /// falls to 3% with a censor mark at 56 months, two stay high; the
+    /// annotation is three lines wide. No place inside hides nothing.
+    fn crowded_with_annotation() -> KmPlot {
+        let style = FigureStyle::default();
+        let steep: Vec<f64> = (1..=40).map(|i| i as f64 * 1.2).collect();
+        let falling: Vec<f64> = (1..=40).map(|i| 1.0 - i as f64 * 0.97 / 40.0).collect();
+        let mut plot = plot_of(vec![
+            KmPlotCurve { time: steep, surv: falling, max_time: 56.3, censor_time: vec![56.3], censor_surv: vec![0.03], style: style.series(0), ..flat_curve(0.0, 0.0, 56.3) },
+            KmPlotCurve { style: style.series(1), ..flat_curve(0.42, 30.0, 58.0) },
+            KmPlotCurve { style: style.series(2), ..flat_curve(0.82, 49.0, 59.0) },
+        ]);
+        plot.ticks = vec![0.0, 12.0, 24.0, 36.0, 48.0, 60.0, 72.0];
+        plot.x_max = 72.0;
+        plot.legend = LegendPosition::None;
+        for (c, n) in plot.curves.iter_mut().zip([229, 141, 126]) {
+            c.at_risk = vec![n, n / 2, n / 4, n / 8, n / 16, 1, 0];
+        }
+        plot.annotation_lines = vec![
+            "Log-rank p < 0.001".into(),
+            "secondary resistance vs primary resistance: HR 0.28 (95% CI 0.20–0.38)".into(),
+            "durable response vs primary resistance: HR 0.04 (95% CI 0.02–0.09)".into(),
+        ];
+        plot
+    }
+
+    #[test]
+    fn the_annotation_goes_under_the_plot_when_every_place_inside_hides_a_curve() {
+        let plot = crowded_with_annotation();
+        let (lay, place) = arrange(&plot);
+        let AnnotationPlace::Below { lines } = &place else { panic!("{place:?}") };
+        let s = scene(&plot);
+        // Every curve vertex and censor mark stays visible: the stray mark
+        // at 56 months under the synthetic OS figure was the tail of a curve
+        // hidden by the annotation's white box, which no longer exists.
+        assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
+        assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
+        // Its lines sit between the x-axis title and the table, left-aligned
+        // with the plot, and the figure grew to hold them.
+        let at = |text: &str| {
+            s.marks.iter().find_map(|m| match m {
+                Mark::Text { text: t, x, y, .. } if t == text => Some((*x, *y)),
+                _ => None,
+            })
+        };
+        let first = at(&lines[0]).unwrap();
+        let last = at(lines.last().unwrap()).unwrap();
+        assert!((first.0 - lay.plot_x0).abs() < 1e-9);
+        assert!(first.1 > lay.x_title_y + lay.m.base.line_height() - 1e-9, "{first:?} under the x title at {}", lay.x_title_y);
+        let table_top = lay.table_heading_y.or(lay.table_rows_y.first().copied()).unwrap();
+        assert!(last.1 < table_top - lay.m.gap, "{last:?} above the table at {table_top}");
+        let without = KmPlot { annotation_lines: Vec::new(), ..plot.clone() };
+        assert!(natural_height(&plot) > natural_height(&without) + 2.0 * lay.m.f);
+        // At a fixed print height the plot shrinks instead.
+        let mut fixed = plot.clone();
+        fixed.print.height = Some(natural_height(&without));
+        let (fixed_lay, _) = arrange(&fixed);
+        let fixed_h = fixed_lay.height + fixed_lay.caption.height();
+        assert!((fixed_h - natural_height(&without)).abs() < 1e-6, "{fixed_h} {} {}", natural_height(&without), fixed_lay.plot_y1 - fixed_lay.plot_y0);
+    }
+
+    #[test]
+    fn the_annotation_stays_inside_where_it_hides_nothing() {
+        // Curves that stay high leave the lower left free.
+        let style = FigureStyle::default();
+        let mut plot = plot_of(vec![
+            KmPlotCurve { style: style.series(0), ..flat_curve(0.8, 10.0, 50.0) },
+            KmPlotCurve { style: style.series(1), ..flat_curve(0.6, 20.0, 55.0) },
+        ]);
+        plot.annotation_lines = vec!["Log-rank p = 0.012".into(), "B vs A: HR 0.50 (95% CI 0.29–0.86)".into()];
+        let (lay, place) = arrange(&plot);
+        let AnnotationPlace::Inside { rect, .. } = place else { panic!("{place:?}") };
+        assert!(rect.y1 > 0.8 * (lay.plot_y1 - lay.plot_y0), "lower left: {rect:?}");
+        assert_eq!(lay.annotation_below_y, None);
+        assert_eq!(hidden_vertices(&scene(&plot)), Vec::<(f64, f64)>::new());
+        // The example's annotation finds no free place: under the plot.
+        assert!(matches!(arrange(&example()).1, AnnotationPlace::Below { .. }));
+        assert_eq!(hidden_vertices(&scene(&example())), Vec::<(f64, f64)>::new());
     }
 
     #[test]

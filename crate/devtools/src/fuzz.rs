@@ -536,7 +536,9 @@ fn model_table_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Va
     let mut o = Map::new();
     let outcome = if u.ratio(1, 2)? {
         let outcome = json!({ "column": column(u, columns)?, "event_values": codes(u)? });
-        maybe_filter(&mut o, u, columns)?;
+        let v = labels(u, columns)?;
+    maybe(&mut o, u, "labels", v)?;
+    maybe_filter(&mut o, u, columns)?;
         outcome
     } else {
         // The set goes with the table's options, not the outcome's.
@@ -583,8 +585,27 @@ fn baseline_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value
     maybe(&mut o, u, "preset", v)?;
     let v = number(u)?;
     maybe(&mut o, u, "decimals", v)?;
+    let v = json!(u.arbitrary::<bool>()?);
+    maybe(&mut o, u, "overall_last", v)?;
+    let v = choice(u, &["one_row", "both_levels"])?;
+    maybe(&mut o, u, "binary", v)?;
+    let v = choice(u, &["point", "comma"])?;
+    maybe(&mut o, u, "decimal_mark", v)?;
+    let v = labels(u, columns)?;
+    maybe(&mut o, u, "labels", v)?;
     maybe_filter(&mut o, u, columns)?;
     Ok(Value::Object(o))
+}
+
+/// A variable-label map over some of the columns (labels may be blank).
+fn labels(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
+    let mut m = Map::new();
+    for _ in 0..u.int_in_range(0..=3)? {
+        let Value::String(name) = column(u, columns)? else { continue };
+        let text = choice(u, &["Age, years", "", "  ", "Résistance <b>", "=1+1"])?;
+        m.insert(name, text);
+    }
+    Ok(Value::Object(m))
 }
 
 fn rates_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {

@@ -8,6 +8,11 @@ const MAX_DEFAULT_VARIABLES = 25;
 const MAX_CATEGORICAL_NUMBER_LEVELS = 6;
 
 const looksLikeId = (name) => /(^|[_\s.])id$/i.test(name) || /^id([_\s.]|$)/i.test(name) || /^patient/i.test(name);
+// Columns that record what happened after baseline (response, progression,
+// later therapy, adverse events, death) start unticked: Table 1 describes
+// patients at baseline. The user can still tick them.
+const looksLikeOutcome = (name) =>
+  /response|progress|recurren|relapse|death|died|deceased|surviv|censor|status|event|outcome|deteriorat|adverse|trae|toxicit|post[_\s.-]?(progression|treatment)|subsequent|second[_\s.-]?line|_stop|stop_/i.test(name);
 
 export function createPanel({ engine, el, fillSelect, download, state }) {
   const group = el("select", { id: "bl-group" });
@@ -19,6 +24,16 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     el("option", { value: "anova" }, "ANOVA (t-test for 2 groups)"),
     el("option", { value: "welch" }, "Welch's ANOVA (Welch's t-test)"));
   const yates = el("input", { type: "checkbox", id: "bl-yates" });
+  const overallSel = el("select", { id: "bl-overall" },
+    el("option", { value: "first" }, "first (as gtsummary)"),
+    el("option", { value: "last" }, "last"),
+    el("option", { value: "none" }, "not shown"));
+  const binarySel = el("select", { id: "bl-binary" },
+    el("option", { value: "one_row" }, "one row: n (%) of yes"),
+    el("option", { value: "both_levels" }, "a row per value"));
+  const decimalSel = el("select", { id: "bl-decimal" },
+    el("option", { value: "point" }, "point: 12.5 (CSV with ,)"),
+    el("option", { value: "comma" }, "comma: 12,5 (CSV with ;)"));
   const variableList = el("div", { id: "bl-variables", class: "bl-variables" });
   const error = el("div", { class: "error", role: "alert", id: "bl-error", hidden: true });
   const hint = el("p", { class: "hint", id: "bl-hint" });
@@ -49,6 +64,9 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       el("label", {}, "Compare groups", group),
       el("label", {}, "Numbers shown as", summarySel),
       el("label", {}, "Test for numbers", testSel),
+      el("label", {}, "Overall column", overallSel),
+      el("label", {}, "Yes/no variables", binarySel),
+      el("label", {}, "Decimal mark", decimalSel),
       el("label", { class: "check" }, yates, "Yates' correction for 2 × 2 tables (tableone)"),
       el("fieldset", { class: "bl-fieldset" },
         el("legend", {}, "Variables (rows of the table)"),
@@ -96,27 +114,44 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       const constant = c.values !== null && c.values.length < 2;
       const derived = c.derived != null;
       const usable = c.type === "number" || (c.type === "category" && c.values !== null);
-      const checked = fresh && usable && !constant && !derived && !looksLikeId(c.name)
+      const checked = fresh && usable && !constant && !derived && !looksLikeId(c.name) && !looksLikeOutcome(c.name)
         && checkedCount < MAX_DEFAULT_VARIABLES;
       if (checked) checkedCount++;
       choices.set(c.name, { checked, kind: defaultKind(c) });
     }
   }
 
+  // A variable's label, set once: Table 1, KM legends, forest plots and model tables use it.
+  function labelInput(name) {
+    const input = el("input", {
+      type: "text", class: "bl-label", placeholder: "label", value: engine.labels[name] ?? "",
+      "aria-label": `Label of ${name} (used in every table and figure)`,
+    });
+    input.addEventListener("change", () => engine.setLabel(name, input.value));
+    return input;
+  }
+
   function renderVariables() {
-    variableList.replaceChildren(...candidateColumns().map((c) => {
+    // The group column is no row of the table, but its label titles the
+    // groups (and the KM legend): it is labelled here too.
+    const groupRow = group.value
+      ? [el("div", { class: "bl-variable-row bl-group-row" },
+        el("span", { class: "bl-variable" }, el("span", {}, `${group.value} (groups)`)), labelInput(group.value))]
+      : [];
+    variableList.replaceChildren(...groupRow, ...candidateColumns().map((c) => {
       const choice = choices.get(c.name);
       const box = el("input", { type: "checkbox", value: c.name, checked: choice.checked && c.name !== group.value });
       box.addEventListener("change", () => { choice.checked = box.checked; schedule(); });
       const item = el("label", { class: "bl-variable", title: `${c.type_label}: ${c.preview}` }, box, el("span", {}, c.name));
+      const label = labelInput(c.name);
       if (c.type === "number") {
         const kind = el("select", { class: "bl-kind", "aria-label": `${c.name} summarised as` },
           el("option", { value: "categorical", selected: choice.kind === "categorical" }, "n (%)"),
           el("option", { value: "continuous", selected: choice.kind === "continuous" }, "median/mean"));
         kind.addEventListener("change", () => { choice.kind = kind.value; if (choice.checked) schedule(); });
-        return el("div", { class: "bl-variable-row" }, item, kind);
+        return el("div", { class: "bl-variable-row" }, item, label, kind);
       }
-      return el("div", { class: "bl-variable-row" }, item);
+      return el("div", { class: "bl-variable-row" }, item, label);
     }));
   }
 
@@ -130,6 +165,10 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       continuous_summary: summarySel.value,
       continuous_test: testSel.value,
       yates: yates.checked,
+      overall: overallSel.value !== "none",
+      overall_last: overallSel.value === "last",
+      binary: binarySel.value,
+      decimal_mark: decimalSel.value,
       preset: state.preset ?? null,
     };
   }
@@ -233,12 +272,16 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
   }
 
   group.addEventListener("change", () => { renderVariables(); schedule(); });
-  for (const input of [summarySel, testSel, yates]) input.addEventListener("change", schedule);
+  for (const input of [summarySel, testSel, yates, overallSel, binarySel, decimalSel]) input.addEventListener("change", schedule);
   csvButton.addEventListener("click", downloadCsv);
   copyButton.addEventListener("click", copyTable);
 
   function onData(s) {
-    if (s.name !== fileName || !summary) choices = new Map();
+    if (s.name !== fileName || !summary) {
+      choices = new Map();
+      // A file read with decimal commas gets its tables with decimal commas.
+      decimalSel.value = s.decimal_comma ? "comma" : "point";
+    }
     fileName = s.name;
     summary = s;
     refreshChoices();
@@ -255,6 +298,8 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
     run();
   }
 
+  // A label set here (or anywhere) retitles the table's rows.
+  engine.addEventListener("labels", () => current && schedule());
   // A "match another program" choice recomputes a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
   // A new analysis set (www/js/panels/sets.js) redoes the table.

@@ -267,6 +267,8 @@ export function createPanel({ engine, el, table, exportableTable, fillSelect, do
   fit.addEventListener("click", run);
   // A "match another program" choice re-fits a model already shown.
   document.addEventListener("survcalc:preset", () => current && !results.hidden && run());
+  // Variable labels retitle the forest plot's rows.
+  engine.addEventListener("labels", () => current && !results.hidden && run());
   let resizeTimer;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -233,6 +233,8 @@ export function createPanel({ engine, el, table, fillSelect, download, state }) 
 
   // A "match another program" choice re-fits a table already shown.
   document.addEventListener("survcalc:preset", () => current && run());
+  // Variable labels retitle the forest plot's rows.
+  engine.addEventListener("labels", () => current && run());
   // A new analysis set (www/js/panels/sets.js) refits a table on show.
   return { element, onData, setForm, fit: run, rerun: () => { if (!results.hidden) run(); } };
 }

@@ -242,6 +242,9 @@ export function createSets({ engine, el, fillSelect, errorText }) {
       return {
         ...engine,
         call: (...args) => engine.call(...args),
+        // Variable labels are the session's, shared by every panel.
+        addEventListener: (...args) => engine.addEventListener(...args),
+        setLabel: (...args) => engine.setLabel(...args),
         // `panel` names the request's panel for the session's record
         // (recorder.js keeps each panel's last request); the worker ignores it.
         dataset: (method, options, ...rest) => engine.call("dataset", {

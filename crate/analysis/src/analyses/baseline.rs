@@ -7,12 +7,14 @@ use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Vis
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use crate::baseline::{
-    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, ContinuousSummary,
-    ContinuousTest,
+    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, BinaryRows,
+    ContinuousSummary, ContinuousTest,
 };
+use crate::export::DecimalMark;
 use crate::analysis_set::{self, AnalysisSet, Filter};
 use crate::derive::formulas_text;
 use crate::table::Table;
+use crate::labels::{self, Labels};
 use crate::warning::Warning;
 
 /// A row variable: a column name alone (kind from the column type) or
@@ -107,9 +109,18 @@ pub struct BaselineRequest {
     pub expected_threshold: f64,
     /// Show the "Overall" column.
     pub overall: bool,
+    /// The overall column after the groups (gtsummary: first).
+    pub overall_last: bool,
+    /// Two-valued variables on one row (n (%) of "yes") or a row per level.
+    pub binary: BinaryRows,
+    /// Decimal mark of the numbers; a comma also makes the CSV `;`-separated.
+    pub decimal_mark: DecimalMark,
     pub percent_decimals: usize,
     /// Decimals of continuous summaries; `None`: chosen from the values.
     pub decimals: Option<usize>,
+    /// Variable labels (column -> label), used for rows without a label of
+    /// their own (`variables[].label` wins).
+    pub labels: Labels,
     /// Only the patients of this analysis set.
     pub filter: Option<Filter>,
     /// Match another program's defaults: sets `yates` (overriding it) and
@@ -141,8 +152,12 @@ impl Default for BaselineRequest {
             yates: core.continuity_correction,
             expected_threshold: core.expected_threshold,
             overall: core.overall,
+            overall_last: core.overall_last,
+            binary: core.binary,
+            decimal_mark: core.decimal_mark,
             percent_decimals: core.percent_decimals,
             decimals: core.decimals,
+            labels: Labels::new(),
             filter: None,
             preset: None,
         }
@@ -153,10 +168,12 @@ impl Default for BaselineRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct BaselineDisplayRow {
     pub kind: BaselineRowKind,
-    /// 0: the variable's row (bold, carries the p-value); 1: its levels,
-    /// summary and missing rows (indented).
+    /// 0: the variable's row (bold, carries the p-value, and the summary
+    /// of a continuous or two-valued variable); 1: its levels and missing
+    /// rows (indented).
     pub level: u8,
-    /// Label, one cell per group, then the overall cell when shown.
+    /// Label, then the overall cell when shown (first, or last with
+    /// `overall_last`) and one cell per group, as `header`.
     pub cells: Vec<String>,
     /// "0.028", "<0.001", "—" or "" (rows without a test).
     pub p: String,
@@ -199,7 +216,7 @@ fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable,
     let mut parts: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
     parts.push(format!(
         "Groups: {} ({} patients{}).",
-        table.group_column,
+        labels::label_of(&request.labels, &table.group_column),
         table.n,
         if table.n_missing_group > 0 {
             format!("; {} without a value left out", table.n_missing_group)
@@ -233,21 +250,24 @@ fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable,
 }
 
 fn display(table: &BaselineTable) -> BaselineDisplay {
+    // Overall first (gtsummary's add_overall()) unless asked last.
+    let ordered = |groups: &[String], overall: &str| -> Vec<String> {
+        match (&table.overall, table.overall_last) {
+            (None, _) => groups.to_vec(),
+            (Some(_), true) => groups.iter().cloned().chain([overall.to_string()]).collect(),
+            (Some(_), false) => std::iter::once(overall.to_string()).chain(groups.iter().cloned()).collect(),
+        }
+    };
     let mut header = vec!["Variable".to_string()];
-    header.extend(table.groups.iter().map(|g| g.text.clone()));
-    if let Some(o) = &table.overall {
-        header.push(o.text.clone());
-    }
+    let group_texts: Vec<String> = table.groups.iter().map(|g| g.text.clone()).collect();
+    header.extend(ordered(&group_texts, table.overall.as_ref().map_or("", |o| o.text.as_str())));
     header.push("p".to_string());
     let rows = table
         .rows
         .iter()
         .map(|r| {
             let mut cells = vec![r.label.clone()];
-            cells.extend(r.cells.iter().cloned());
-            if table.overall.is_some() {
-                cells.push(r.overall.clone());
-            }
+            cells.extend(ordered(&r.cells, &r.overall));
             BaselineDisplayRow {
                 kind: r.kind,
                 level: if r.kind == BaselineRowKind::Variable { 0 } else { 1 },
@@ -267,7 +287,12 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
     if request.group.trim().is_empty() {
         return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
     }
-    let variables: Vec<BaselineVariable> = request.variables.iter().map(VariableRequest::to_core).collect();
+    let variables: Vec<BaselineVariable> = request
+        .variables
+        .iter()
+        .map(VariableRequest::to_core)
+        .map(|v| BaselineVariable { label: v.label.clone().or_else(|| labels::given(&request.labels, &v.column).map(String::from)), ..v })
+        .collect();
     let spec = BaselineSpec { group: request.group.clone(), variables };
     let options = BaselineOptions {
         summary: request.continuous_summary,
@@ -277,6 +302,9 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
         percent_decimals: request.percent_decimals,
         decimals: request.decimals,
         overall: request.overall,
+        overall_last: request.overall_last,
+        binary: request.binary,
+        decimal_mark: request.decimal_mark,
     };
     let selection = analysis_set::select_optional(data, request.filter.as_ref())?;
     let table = baseline::fit_within(data, &spec, &options, selection.as_ref()).map_err(|e| e.to_string())?;

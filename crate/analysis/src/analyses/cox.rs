@@ -8,6 +8,7 @@ pub use super::cox_time_split::{TimeSplitSpec, TimeSplitSummary};
 use super::cox_time_varying::{empty_design, time_varying_text, TimeVaryingStatus};
 pub use super::cox_time_varying::{TimeVaryingSpec, TimeVaryingSummary};
 use super::DisplayTable;
+use crate::labels::Labels;
 use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
@@ -66,6 +67,9 @@ pub struct CoxRequest {
     pub figure: ForestFigure,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
+    /// Variable labels (column -> label): a covariate's rows in the forest
+    /// plot are titled by its label unless `figure.row_labels` names them.
+    pub labels: Labels,
     /// Match another program's defaults: sets `ties` (overriding it) and
     /// reports what it set.
     pub preset: Option<Program>,
@@ -104,6 +108,7 @@ impl Default for CoxRequest {
             time_split: None,
             figure: ForestFigure::default(),
             filter: None,
+            labels: Labels::new(),
             preset: None,
         }
     }
@@ -1003,7 +1008,7 @@ fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, se
         estimate_label: figure.x_label.clone().unwrap_or_else(|| "Hazard ratio (log scale)".to_string()),
         column_label: format!("HR ({}% CI)", choices.level),
         panels: vec![ForestPanel { title: String::new() }],
-        rows: relabelled(rows, figure),
+        rows: relabelled(rows, figure, &request.labels),
         count_columns: if with_counts { vec!["n".to_string(), "Events".to_string()] } else { Vec::new() },
         favours: figure.favours.clone(),
         weight_squares: figure.weight_squares,
@@ -1014,12 +1019,15 @@ fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, se
 }
 
 /// Rows with the labels the figure options give them (by the label the
-/// report gives), and without counts when they are not shown.
-pub(crate) fn relabelled(rows: Vec<ForestRow>, figure: &ForestFigure) -> Vec<ForestRow> {
+/// report gives), else a row named after a column with that column's
+/// variable label, and without counts when they are not shown.
+pub(crate) fn relabelled(rows: Vec<ForestRow>, figure: &ForestFigure, labels: &Labels) -> Vec<ForestRow> {
     rows.into_iter()
         .map(|mut r| {
             if let Some(label) = figure.row_labels.get(&r.label) {
                 r.label = label.clone();
+            } else if let Some(label) = crate::labels::given(labels, &r.label) {
+                r.label = label.to_string();
             }
             if !figure.show_counts {
                 r.counts.clear();

@@ -10,6 +10,7 @@ use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use crate::format;
+use crate::labels::{self, Labels};
 use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate};
 use crate::presets::{self, PresetReport, PresetSetting, Program};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -67,6 +68,9 @@ pub struct KmRequest {
     pub figure: KmFigure,
     /// Only the patients of this analysis set (see [`Filter`]).
     pub filter: Option<Filter>,
+    /// Variable labels (column -> label): the group column's label titles
+    /// the legend unless `figure.legend_title` is given.
+    pub labels: Labels,
     /// How the median's CI is computed: "band" (where the drawn band crosses
     /// 0.5, R's), Brookmeyer–Crowley on the "log", "log-log" or "plain"
     /// scale, or "symmetric" (median ± z·SE, SPSS's).
@@ -112,6 +116,7 @@ impl Default for KmRequest {
             rmst_contrast: None,
             figure: KmFigure::default(),
             filter: None,
+            labels: Labels::new(),
             median_ci: MedianCiMethod::Band,
             preset: None,
         }
@@ -745,7 +750,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         risk_table: figure.risk_table != RiskTableLayout::None,
         risk_layout: figure.risk_table,
         legend: figure.legend,
-        legend_title: given(&figure.legend_title).unwrap_or_default(),
+        legend_title: given(&figure.legend_title)
+            .or_else(|| request.group.as_deref().and_then(|g| labels::given(&request.labels, g)).map(String::from))
+            .unwrap_or_default(),
         y_scale: figure.y_scale,
         median_lines: figure.median_lines,
         censor_marks: figure.censor_marks,

@@ -80,6 +80,9 @@ pub struct ModelTableRequest {
     pub figure: ForestFigure,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
+    /// Variable labels (column -> label): a factor's forest-plot rows are
+    /// titled by its label unless `figure.row_labels` names them.
+    pub labels: crate::labels::Labels,
     /// Match another program's defaults: sets `ci` and `ties` (overriding
     /// them) and reports what it set.
     pub preset: Option<Program>,
@@ -115,6 +118,7 @@ impl Default for ModelTableRequest {
             decimals: d.decimals,
             figure: ForestFigure::default(),
             filter: None,
+            labels: crate::labels::Labels::new(),
             preset: None,
         }
     }
@@ -529,7 +533,7 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         estimate_label: figure.x_label.clone().unwrap_or_else(|| estimate_label.to_string()),
         column_label: format!("{e} ({level} CI)"),
         panels,
-        rows: super::cox::relabelled(forest_rows, figure),
+        rows: super::cox::relabelled(forest_rows, figure, &request.labels),
         count_columns: if figure.show_counts {
             vec!["n".to_string(), if t.model == ModelKind::Logistic { "Cases".to_string() } else { "Events".to_string() }]
         } else {

@@ -1,0 +1,81 @@
+//! Variable labels set once (`labels`, column -> text) title Table 1's rows,
+//! the KM legend and the forest plots' rows of Cox and model tables, and
+//! give way to the options that name one figure's text.
+
+#[path = "../../stats/tests/support/mod.rs"]
+mod support;
+
+use serde_json::{json, Value};
+use support::*;
+use survcalc_analysis::analyses::{baseline, cox, km, models};
+use survcalc_analysis::request;
+use survcalc_analysis::table::{read_csv, ReadOptions, Table};
+
+fn lung() -> Table {
+    read_csv(data_file("02_lung", "data.csv").as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    request::from_value(&value, "a test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn labels() -> Value {
+    json!({ "age": "Age, years", "sex": "Sex", "ph.ecog": "ECOG PS", "status": "  " })
+}
+
+#[test]
+fn table_1_rows_take_the_labels_and_a_row_label_wins() {
+    let request: baseline::BaselineRequest = read(json!({
+        "group": "sex",
+        "variables": ["age", { "column": "ph.ecog", "kind": "categorical", "label": "ECOG performance status" }, { "column": "status", "kind": "categorical" }],
+        "labels": labels(),
+    }));
+    let r = baseline::run(&lung(), &request).unwrap();
+    let firsts: Vec<&str> = r.display.rows.iter().filter(|x| x.level == 0).map(|x| x.cells[0].as_str()).collect();
+    // A blank label is no label: status keeps its name.
+    assert_eq!(firsts, ["Age, years, median [IQR]", "ECOG performance status", "status"]);
+    assert!(r.settings_text.contains("Groups: Sex ("), "{}", r.settings_text);
+    // Without labels, the column names.
+    let plain = baseline::run(&lung(), &baseline::BaselineRequest { labels: Default::default(), ..request }).unwrap();
+    assert_eq!(plain.display.rows[0].cells[0], "age, median [IQR]");
+}
+
+#[test]
+fn the_km_legend_is_titled_by_the_group_label_unless_a_title_is_given() {
+    let base = json!({ "time": "time", "event": "status", "event_values": ["2"], "group": "sex", "labels": labels() });
+    let r = km::run(&lung(), &read(base.clone())).unwrap();
+    assert_eq!(r.plot.legend_title, "Sex");
+    let mut titled = base.clone();
+    titled["figure"] = json!({ "legend_title": "Patients" });
+    assert_eq!(km::run(&lung(), &read(titled)).unwrap().plot.legend_title, "Patients");
+    let mut unlabelled = base;
+    unlabelled["labels"] = json!({});
+    assert_eq!(km::run(&lung(), &read(unlabelled)).unwrap().plot.legend_title, "");
+}
+
+#[test]
+fn forest_rows_of_cox_and_model_tables_take_the_labels() {
+    let cox_request = json!({
+        "time": "time", "event": "status", "event_values": ["2"],
+        "covariates": [{ "column": "age" }, { "column": "sex", "kind": "categorical" }],
+        "labels": labels(),
+    });
+    let rows = |plot: &survcalc_analysis::plot::forest::ForestPlot| plot.rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>();
+    let r = cox::run(&lung(), &read(cox_request.clone())).unwrap();
+    let labelled = rows(&r.plot);
+    assert!(labelled.contains(&"Age, years".to_string()) && labelled.contains(&"Sex".to_string()), "{labelled:?}");
+    assert!(!labelled.iter().any(|l| l == "age" || l == "sex"), "{labelled:?}");
+    // figure.row_labels names one figure's row: it wins.
+    let mut named = cox_request;
+    named["figure"] = json!({ "row_labels": { "age": "Age (per year)" } });
+    let named = rows(&cox::run(&lung(), &read(named)).unwrap().plot);
+    assert!(named.contains(&"Age (per year)".to_string()) && named.contains(&"Sex".to_string()), "{named:?}");
+
+    let table: models::ModelTableRequest = read(json!({
+        "outcome": { "type": "survival", "time": "time", "event": "status", "event_values": ["2"] },
+        "candidates": [{ "column": "age" }, { "column": "ph.ecog", "kind": "categorical" }],
+        "labels": labels(),
+    }));
+    let forest = rows(&models::run(&lung(), &table).unwrap().plot);
+    assert!(forest.contains(&"Age, years".to_string()) && forest.contains(&"ECOG PS".to_string()), "{forest:?}");
+}
