@@ -35,6 +35,9 @@ const SELECTS = {
   "#models-term-test": "wald",
   "#bl-test": "anova",
   "#bl-summary": "mean_sd",
+  "#bl-overall": "last",
+  "#bl-binary": "both_levels",
+  "#bl-decimal": "comma",
   "#rates-ci": "wilson",
   "#cr-variance": "infinitesimal_jackknife",
   "#cr-style": "stacked",
@@ -78,6 +81,10 @@ test("every panel's choices are back after a reload", async () => {
   await page.selectOption("#bl-test", SELECTS["#bl-test"]);
   await page.selectOption("#bl-summary", SELECTS["#bl-summary"]);
   await page.check("#bl-yates");
+  for (const id of ["#bl-overall", "#bl-binary", "#bl-decimal"]) await page.selectOption(id, SELECTS[id]);
+  // A variable label, set once in Table 1's list and kept with the requests.
+  await page.fill('input[aria-label^="Label of age "]', "Age, years");
+  await page.dispatchEvent('input[aria-label^="Label of age "]', "change");
   await page.dispatchEvent("#bl-test", "change");
   // Rates: Wilson intervals.
   await page.selectOption("#rates-ci", SELECTS["#rates-ci"]);
@@ -126,6 +133,8 @@ test("every panel's choices are back after a reload", async () => {
   }
   assert.equal(await page.inputValue("#cr-event-label"), "death");
   assert.equal(await page.isChecked("#bl-yates"), true, "Yates");
+  assert.equal(await page.inputValue('input[aria-label^="Label of age "]'), "Age, years", "the label is back");
+  assert.match(await page.textContent("#bl-results"), /Age, years/, "and Table 1 uses it");
   assert.deepEqual((await ticked(page, "#cox-terms")).sort(), ["afp", "bclc"]);
   assert.equal(await page.inputValue('#cox-terms [data-column="bclc"] .reg-kind'), "categorical");
   assert.equal(await page.inputValue('#cox-terms [data-column="bclc"] .reg-reference'), "B");

@@ -59,8 +59,9 @@ const STEPS = [
     assert.match(r[0].text, /response unevaluable: 58; first response evaluation > 6 months from ICI initiation: 12; follow-up < 6 months without PD: 26; discontinuation of ICI treatment without PD: 9/);
   },
   (r) => {
-    assert.deepEqual(r[0].tables[0][0], ["Variable", "primary resistance (n = 229)", "secondary resistance (n = 141)",
-      "durable response (n = 126)", "Overall (n = 496)", "p"]);
+    // Overall first, as gtsummary's add_overall() puts it.
+    assert.deepEqual(r[0].tables[0][0], ["Variable", "Overall (n = 496)", "primary resistance (n = 229)", "secondary resistance (n = 141)",
+      "durable response (n = 126)", "p"]);
   },
   (r) => {
     const summary = byFirstCell(r[0].tables[0]);

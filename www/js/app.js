@@ -530,6 +530,7 @@ function restoreKm(o) {
 export async function restorePanelForm(key, request) {
   if (!state.summary) return;
   await sets.setFilterFor(key, request.filter ?? null);
+  engine.adoptLabels(request.labels);
   if (key === "km") {
     await restoreKm(request);
     return;

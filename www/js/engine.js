@@ -123,6 +123,14 @@ export class Engine extends EventTarget {
     this.dispatchEvent(new Event("labels"));
   }
 
+  /** Adds the labels a restored request carried (a kept session, an opened analysis file), with one "labels" event. */
+  adoptLabels(labels) {
+    const given = Object.entries(labels ?? {}).filter(([, text]) => typeof text === "string" && text.trim());
+    if (given.every(([column, text]) => this.labels[column] === text.trim())) return;
+    for (const [column, text] of given) this.labels[column] = text.trim();
+    this.dispatchEvent(new Event("labels"));
+  }
+
   /** Runs `op` in the worker; resolves to its result or rejects with its Error. */
   call(op, args, onProgress) {
     if (op === "kaplanMeier" && args?.options) args = { ...args, options: this.labelled(op, args.options) };

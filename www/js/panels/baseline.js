@@ -190,6 +190,9 @@ export function createPanel({ engine, el, fillSelect, download, state }) {
       if (value != null && [...select.options].some((x) => x.value === value)) select.value = value;
     }
     yates.checked = Boolean(o.yates);
+    overallSel.value = o.overall === false ? "none" : o.overall_last ? "last" : "first";
+    if (o.binary) binarySel.value = o.binary;
+    if (o.decimal_mark) decimalSel.value = o.decimal_mark;
     renderVariables();
   }
 
