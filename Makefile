@@ -21,10 +21,11 @@ test: setup-test
 	node .ci/build-wasm.mjs
 	$(MAKE) --no-print-directory test-rust test-node test-browser
 
-# SURVCALC_REQUIRE_R: the tests that run survcalc's R scripts fail, rather
-# than skip, when R is missing (setup-test installs it).
+# SURVCALC_REQUIRE_R / _LIBREOFFICE: the tests that run survcalc's R scripts
+# or convert its Word report fail, rather than skip, when R or LibreOffice
+# Writer is missing (setup-test installs both).
 test-rust:
-	SURVCALC_REQUIRE_R=1 cargo test $(CARGO_TEST_FLAGS)
+	SURVCALC_REQUIRE_R=1 SURVCALC_REQUIRE_LIBREOFFICE=1 cargo test $(CARGO_TEST_FLAGS)
 
 test-node:
 	node --test tests/node/

@@ -88,18 +88,20 @@ if [ "$mode" = test ] && ! command -v chromium >/dev/null && [ -z "${CHROMIUM:-}
   apt_install chromium
 fi
 
-# --- 6. Readers of exported figures for the figure tests ---------------------
+# --- 6. Readers of exported figures and reports for their tests --------------
 # librsvg's rsvg-convert (SVG), poppler's pdftoppm / pdftotext (PDF), pngcheck
-# (PNG chunks, pHYs) and libtiff's tiffinfo (TIFF tags): the tests open every
-# export with a real reader.
+# (PNG chunks, pHYs), libtiff's tiffinfo (TIFF tags) and LibreOffice Writer
+# (the Word report, to PDF): the tests open every export with a real reader.
 if [ "$mode" = test ]; then
   missing=()
   command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   command -v pngcheck >/dev/null || missing+=(pngcheck)
   command -v tiffinfo >/dev/null || missing+=(libtiff-tools)
+  # LibreOffice Writer converts the Word report to PDF in its test.
+  [ -e /usr/lib/libreoffice/program/libswlo.so ] || missing+=(libreoffice-writer-nogui)
   if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]} (figure readers)"
+    log "installing ${missing[*]} (readers of exported figures and reports)"
     apt_install "${missing[@]}"
   fi
 fi

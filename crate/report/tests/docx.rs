@@ -208,16 +208,23 @@ fn the_word_report_holds_what_the_html_report_shows() {
     for (k, _) in images.iter().enumerate() {
         assert!(word.contains(&format!("Figure {}. ", k + 1)), "caption of figure {}", k + 1);
     }
-    convert_with_libreoffice(&bytes);
+    convert_with_libreoffice(&bytes, n_tables, images.len());
 }
 
-/// LibreOffice, when installed, converts the file to a PDF of several pages.
-fn convert_with_libreoffice(bytes: &[u8]) {
+/// LibreOffice Writer converts the file to PDF, and poppler reads it back:
+/// every table's and figure's caption is in the text and every figure is a
+/// picture in the PDF. Without Writer the check is skipped, unless
+/// SURVCALC_REQUIRE_LIBREOFFICE is set (`make test` installs Writer and sets it).
+fn convert_with_libreoffice(bytes: &[u8], n_tables: usize, n_figures: usize) {
     // LibreOffice's Writer (Debian's libreoffice-writer-nogui), not only soffice:
     // Calc alone answers every document with "source file could not be loaded".
     let installed = std::process::Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success())
         && Path::new("/usr/lib/libreoffice/program/libswlo.so").exists();
     if !installed {
+        assert!(
+            std::env::var_os("SURVCALC_REQUIRE_LIBREOFFICE").is_none(),
+            "LibreOffice Writer is required (SURVCALC_REQUIRE_LIBREOFFICE is set)"
+        );
         eprintln!("LibreOffice Writer not installed: the .docx is not converted");
         return;
     }
@@ -232,9 +239,27 @@ fn convert_with_libreoffice(bytes: &[u8]) {
         .arg(dir.join("report.docx"))
         .output()
         .unwrap();
-    let pdf = std::fs::read(dir.join("report.pdf")).unwrap_or_else(|_| panic!("no PDF: {}", String::from_utf8_lossy(&out.stderr)));
+    let pdf_path = dir.join("report.pdf");
+    let pdf = std::fs::read(&pdf_path).unwrap_or_else(|_| panic!("no PDF: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(pdf.starts_with(b"%PDF"));
-    assert!(pdf.len() > 20_000, "a PDF of {} bytes", pdf.len());
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program).args(args).arg(&pdf_path).args(["-"]).output().unwrap();
+        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // pdftotext joins a caption's words with single spaces.
+    let text = run("pdftotext", &["-layout"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    for k in 1..=n_tables {
+        assert!(text.contains(&format!("Table {k}.")), "caption of table {k} missing from the PDF");
+    }
+    for k in 1..=n_figures {
+        assert!(text.contains(&format!("Figure {k}.")), "caption of figure {k} missing from the PDF");
+    }
+    assert!(text.contains("Statistical analysis"));
+    // pdfimages -list: a header of two lines, then one line per picture.
+    let list = std::process::Command::new("pdfimages").arg("-list").arg(&pdf_path).output().unwrap();
+    let pictures = String::from_utf8_lossy(&list.stdout).lines().skip(2).filter(|l| !l.trim().is_empty()).count();
+    assert!(pictures >= n_figures, "{pictures} pictures in the PDF for {n_figures} figures");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
