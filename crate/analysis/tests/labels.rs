@@ -1,6 +1,7 @@
 //! Variable labels set once (`labels`, column -> text) title Table 1's rows,
-//! the KM legend and the forest plots' rows of Cox and model tables, and
-//! give way to the options that name one figure's text.
+//! the KM legend and the KM tables' group column, the forest plots' rows of
+//! Cox and model tables, and give way to the options that name one
+//! figure's text.
 
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
@@ -45,12 +46,16 @@ fn the_km_legend_is_titled_by_the_group_label_unless_a_title_is_given() {
     let base = json!({ "time": "time", "event": "status", "event_values": ["2"], "group": "sex", "labels": labels() });
     let r = km::run(&lung(), &read(base.clone())).unwrap();
     assert_eq!(r.plot.legend_title, "Sex");
+    // The summary table's group column is headed by the label too.
+    assert_eq!(r.summary_table.header[0], "Sex");
     let mut titled = base.clone();
     titled["figure"] = json!({ "legend_title": "Patients" });
     assert_eq!(km::run(&lung(), &read(titled)).unwrap().plot.legend_title, "Patients");
     let mut unlabelled = base;
     unlabelled["labels"] = json!({});
-    assert_eq!(km::run(&lung(), &read(unlabelled)).unwrap().plot.legend_title, "");
+    let plain = km::run(&lung(), &read(unlabelled)).unwrap();
+    assert_eq!(plain.plot.legend_title, "");
+    assert_eq!(plain.summary_table.header[0], "sex");
 }
 
 #[test]
