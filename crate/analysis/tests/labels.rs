@@ -1,13 +1,14 @@
 //! Variable labels set once (`labels`, column -> text) title Table 1's rows,
-//! the KM legend and the forest plots' rows of Cox and model tables, and
-//! give way to the options that name one figure's text.
+//! the KM legend and the KM tables' group column, the forest plots' rows of
+//! Cox and model tables, subgroup blocks, and give way to the options that name one
+//! figure's text.
 
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
 use serde_json::{json, Value};
 use support::*;
-use survcalc_analysis::analyses::{baseline, cox, km, models};
+use survcalc_analysis::analyses::{baseline, cox, km, models, subgroup};
 use survcalc_analysis::request;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -45,12 +46,16 @@ fn the_km_legend_is_titled_by_the_group_label_unless_a_title_is_given() {
     let base = json!({ "time": "time", "event": "status", "event_values": ["2"], "group": "sex", "labels": labels() });
     let r = km::run(&lung(), &read(base.clone())).unwrap();
     assert_eq!(r.plot.legend_title, "Sex");
+    // The summary table's group column is headed by the label too.
+    assert_eq!(r.summary_table.header[0], "Sex");
     let mut titled = base.clone();
     titled["figure"] = json!({ "legend_title": "Patients" });
     assert_eq!(km::run(&lung(), &read(titled)).unwrap().plot.legend_title, "Patients");
     let mut unlabelled = base;
     unlabelled["labels"] = json!({});
-    assert_eq!(km::run(&lung(), &read(unlabelled)).unwrap().plot.legend_title, "");
+    let plain = km::run(&lung(), &read(unlabelled)).unwrap();
+    assert_eq!(plain.plot.legend_title, "");
+    assert_eq!(plain.summary_table.header[0], "sex");
 }
 
 #[test]
@@ -78,4 +83,25 @@ fn forest_rows_of_cox_and_model_tables_take_the_labels() {
     }));
     let forest = rows(&models::run(&lung(), &table).unwrap().plot);
     assert!(forest.contains(&"Age, years".to_string()) && forest.contains(&"ECOG PS".to_string()), "{forest:?}");
+}
+
+#[test]
+fn subgroup_blocks_are_headed_by_the_labels() {
+    let base = json!({
+        "outcome": { "time": "time", "event": "status", "event_values": ["2"] },
+        "treatment": { "column": "sex", "kind": "categorical" },
+        "subgroups": ["ph.ecog"],
+        "labels": labels(),
+    });
+    let r = subgroup::run(&lung(), &read(base.clone())).unwrap();
+    let headings: Vec<&str> = r.plot.rows.iter().filter(|x| x.is_header).map(|x| x.label.as_str()).collect();
+    assert_eq!(headings, ["All patients", "ECOG PS"]);
+    assert!(r.table.rows.iter().any(|row| row[0] == "ECOG PS"), "{:?}", r.table.rows);
+    // The result's variable stays the column, for the page and the R script.
+    assert_eq!(r.subgroups[0].variable, "ph.ecog");
+    let mut unlabelled = base;
+    unlabelled["labels"] = json!({});
+    let plain = subgroup::run(&lung(), &read(unlabelled)).unwrap();
+    assert!(plain.table.rows.iter().any(|row| row[0] == "ph.ecog"));
+    assert!(!plain.table.rows.iter().any(|row| row[0] == "ECOG PS"));
 }

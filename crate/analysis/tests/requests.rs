@@ -689,6 +689,7 @@ fn subgroup_requests_are_strict_and_round_trip() {
         conf_level: 0.9,
         decimals: 3,
         filter: Some(a_filter()),
+        labels: labels(),
     };
     assert_round_trip(&r, SUBGROUP);
     assert_round_trip(&SubgroupRequest::default(), SUBGROUP);

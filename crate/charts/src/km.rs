@@ -1,9 +1,9 @@
 //! Kaplan–Meier figure laid out at print size (points): step curves with
 //! censor marks, optional confidence bands or dashed limits and median
-//! lines, a legend (inside where it hides the least, above, to the right,
-//! or none), an annotation (log-rank p, hazard ratios) placed where it
-//! hides nothing (under the plot when every place inside would hide part
-//! of a curve), and the table under the plot aligned with the x ticks:
+//! lines, a legend (inside where it hides nothing, else right of the
+//! plot; or above, to the right, or none), an annotation (log-rank p,
+//! hazard ratios) placed where it hides nothing (under the plot when every
+//! place inside would hide part of a curve), and the table under the plot aligned with the x ticks:
 //! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
 //! censored, events; Morris et al., BMJ Open 2019).
 
@@ -382,13 +382,15 @@ fn legend_items(plot: &KmPlot, m: &Metrics) -> Vec<f64> {
 }
 
 impl Layout {
+    #[cfg(test)]
     fn new(plot: &KmPlot) -> Layout {
-        Layout::with_annotation_below(plot, 0)
+        Layout::with_annotation_below(plot, 0, false)
     }
 
     /// The layout with a strip of `below` annotation lines between the
-    /// x-axis title and the table.
-    fn with_annotation_below(plot: &KmPlot, below: usize) -> Layout {
+    /// x-axis title and the table; `legend_right` puts an inside legend
+    /// right of the plot (no place inside left every curve visible).
+    fn with_annotation_below(plot: &KmPlot, below: usize, legend_right: bool) -> Layout {
         let m = Metrics::new(plot);
         let f = m.f;
         let width = if plot.print.width.is_finite() && plot.print.width > 0.0 { plot.print.width.clamp(72.0, 1440.0) } else { 340.0 };
@@ -413,7 +415,7 @@ impl Layout {
 
         let mut right_edge = width - margin - 0.5 * m.base.width(&tick_label(*plot.ticks.last().unwrap_or(&1.0)));
         let legend_w = legend_items(plot, &m).into_iter().fold(0.0, f64::max);
-        let right_legend_x = (show_legend(plot) && plot.legend == LegendPosition::Right).then(|| {
+        let right_legend_x = (show_legend(plot) && (plot.legend == LegendPosition::Right || legend_right)).then(|| {
             let w = legend_w.min(width * 0.35);
             right_edge = width - margin - w - m.gap;
             right_edge + 2.0 * m.gap
@@ -442,11 +444,9 @@ impl Layout {
 
         let below_axis = m.tick_len + m.gap + m.base.cap_height() + m.gap + m.base.line_height();
         let row_h = 1.35 * table_font.size;
-        let table_h = if rows.is_empty() {
-            0.0
-        } else {
-            1.2 * f + if heading.is_empty() { 0.0 } else { row_h } + row_h * rows.len() as f64
-        };
+        // The 1.2 f under the x-axis title is kept with or without a table;
+        // a heading without rows is neither drawn nor given room.
+        let table_h = 1.2 * f + if heading.is_empty() || rows.is_empty() { 0.0 } else { row_h } + row_h * rows.len() as f64;
         let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0);
         let caption = Caption::new(plot.caption.as_deref(), width, m.base, margin);
         let annotation_h = if below == 0 { 0.0 } else { annotation_height(&m, below) + m.gap };
@@ -464,7 +464,7 @@ impl Layout {
             at
         });
         y += 1.2 * f - m.gap;
-        let table_heading_y = (!heading.is_empty()).then(|| {
+        let table_heading_y = (!heading.is_empty() && !rows.is_empty()).then(|| {
             let at = y;
             y += row_h;
             at
@@ -592,9 +592,20 @@ enum AnnotationPlace {
 
 /// The layout and the annotation's place: inside the plot where it hides
 /// nothing, else in a strip of its own under the plot (the layout then
-/// makes room for it).
+/// makes room for it). An inside legend that would hide data goes right
+/// of the plot instead (the plot narrows and the annotation is placed again).
 fn arrange(plot: &KmPlot) -> (Layout, AnnotationPlace) {
-    let lay = Layout::new(plot);
+    let (lay, annotation) = arrange_with(plot, false);
+    let legend_hides_data = inside_legend(plot, &lay, &annotation).is_some_and(|p| p.covers_data);
+    if legend_hides_data {
+        arrange_with(plot, true)
+    } else {
+        (lay, annotation)
+    }
+}
+
+fn arrange_with(plot: &KmPlot, legend_right: bool) -> (Layout, AnnotationPlace) {
+    let lay = Layout::with_annotation_below(plot, 0, legend_right);
     let lines = annotation_text(plot, &lay);
     if lines.is_empty() {
         return (lay, AnnotationPlace::None);
@@ -604,11 +615,30 @@ fn arrange(plot: &KmPlot) -> (Layout, AnnotationPlace) {
     let h = annotation_height(&lay.m, lines.len());
     let place = place_box(plot, axis_end(plot), &box_geometry(&lay, (w, h), Vec::new()), Prefer::LowerLeft);
     if place.covers_data {
-        let below = Layout::with_annotation_below(plot, lines.len());
+        let below = Layout::with_annotation_below(plot, lines.len(), legend_right);
         (below, AnnotationPlace::Below { lines })
     } else {
         (lay, AnnotationPlace::Inside { rect: place.rect, lines })
     }
+}
+
+/// The legend box inside the plot (plotting-area coordinates), off the
+/// annotation; None when the legend is not drawn inside.
+fn inside_legend(plot: &KmPlot, lay: &Layout, annotation: &AnnotationPlace) -> Option<Placement> {
+    if !show_legend(plot) || lay.top_legend.is_some() || lay.right_legend_x.is_some() {
+        return None;
+    }
+    let m = &lay.m;
+    let (pad, row) = (0.4 * m.f, 1.25 * m.f);
+    let heading = !plot.legend_title.trim().is_empty();
+    let entries = plot.curves.len() as f64 + if heading { 1.0 } else { 0.0 };
+    let item_w = legend_items(plot, m).into_iter().fold(m.base.width(&plot.legend_title) * 1.1, f64::max);
+    let keep_clear = match annotation {
+        AnnotationPlace::Inside { rect, .. } => vec![*rect],
+        _ => Vec::new(),
+    };
+    let size = (item_w + 2.0 * pad, row * entries + pad);
+    Some(place_box(plot, axis_end(plot), &box_geometry(lay, size, keep_clear), Prefer::UpperRight))
 }
 
 fn curve_stroke(c: &KmPlotCurve, width: f64) -> Stroke {
@@ -699,7 +729,6 @@ pub fn scene(plot: &KmPlot) -> Scene {
     // then the legend where it hides the least.
     let pad = 0.4 * m.f;
     let row = 1.25 * m.f;
-    let mut placed = Vec::new();
     match &annotation {
         AnnotationPlace::None => {}
         AnnotationPlace::Inside { rect, lines } => {
@@ -708,7 +737,6 @@ pub fn scene(plot: &KmPlot) -> Scene {
                 let y = r.y0 + pad / 2.0 + row * (i as f64 + 0.5);
                 scene.text(r.x0 + pad, y, l, m.base, Anchor::Start, VAlign::Middle);
             }
-            placed.push(*rect);
         }
         AnnotationPlace::Below { lines } => {
             let top = lay.annotation_below_y.unwrap_or(lay.x_title_y);
@@ -718,11 +746,8 @@ pub fn scene(plot: &KmPlot) -> Scene {
             }
         }
     }
-    let geometry = |size: (f64, f64), keep_clear: Vec<Rect>| box_geometry(&lay, size, keep_clear);
     if show_legend(plot) {
         let heading = !plot.legend_title.trim().is_empty();
-        let entries = plot.curves.len() as f64 + if heading { 1.0 } else { 0.0 };
-        let item_w = legend_items(plot, m).into_iter().fold(m.base.width(&plot.legend_title) * 1.1, f64::max);
         match (plot.legend, lay.top_legend.as_ref(), lay.right_legend_x) {
             (LegendPosition::Top, Some((y, xs)), _) => {
                 for (c, x) in plot.curves.iter().zip(xs) {
@@ -730,7 +755,8 @@ pub fn scene(plot: &KmPlot) -> Scene {
                     scene.text(x + m.sample + m.gap, *y, &c.label, m.base, Anchor::Start, VAlign::Middle);
                 }
             }
-            (LegendPosition::Right, _, Some(x)) => {
+            // Asked for on the right, or moved there by `arrange`.
+            (_, _, Some(x)) => {
                 let mut y = lay.plot_y0 + row / 2.0;
                 if heading {
                     scene.text(x, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
@@ -743,21 +769,20 @@ pub fn scene(plot: &KmPlot) -> Scene {
                 }
             }
             _ => {
-                let size = (item_w + 2.0 * pad, row * entries + pad);
-                let place = place_box(plot, x_max, &geometry(size, placed.clone()), Prefer::UpperRight);
-                let r = place.rect.shifted(lay.plot_x0, lay.plot_y0);
-                if place.covers_data {
-                    scene.rect(r.x0, r.y0, r.x1, r.y1, Some(Fill::solid(Rgb::WHITE)), None);
-                }
-                let mut y = r.y0 + pad / 2.0 + row / 2.0;
-                if heading {
-                    scene.text(r.x0 + pad, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
-                    y += row;
-                }
-                for c in &plot.curves {
-                    line_sample(&mut scene, c, r.x0 + pad, y, m.sample, m.line_w);
-                    scene.text(r.x0 + pad + m.sample + m.gap, y, &c.label, m.base, Anchor::Start, VAlign::Middle);
-                    y += row;
+                // `arrange` moved a legend that hides data out of the plot:
+                // this one hides nothing, so it needs no white box.
+                if let Some(place) = inside_legend(plot, &lay, &annotation) {
+                    let r = place.rect.shifted(lay.plot_x0, lay.plot_y0);
+                    let mut y = r.y0 + pad / 2.0 + row / 2.0;
+                    if heading {
+                        scene.text(r.x0 + pad, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
+                        y += row;
+                    }
+                    for c in &plot.curves {
+                        line_sample(&mut scene, c, r.x0 + pad, y, m.sample, m.line_w);
+                        scene.text(r.x0 + pad + m.sample + m.gap, y, &c.label, m.base, Anchor::Start, VAlign::Middle);
+                        y += row;
+                    }
                 }
             }
         }
@@ -1147,6 +1172,105 @@ mod tests {
         // The example's annotation finds no free place: under the plot.
         assert!(matches!(arrange(&example()).1, AnnotationPlace::Below { .. }));
         assert_eq!(hidden_vertices(&scene(&example())), Vec::<(f64, f64)>::new());
+    }
+
+    /// The text marks' positions, by text.
+    fn text_at(s: &Scene, text: &str) -> Option<(f64, f64)> {
+        s.marks.iter().find_map(|m| match m {
+            Mark::Text { text: t, x, y, .. } if t == text => Some((*x, *y)),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_legend_goes_right_of_the_plot_when_every_place_inside_hides_a_curve() {
+        // The synthetic cohort's OS by resistance group, legend inside, the
+        // two upper groups falling steadily (to 42% and 82%) as they do
+        // there: no place inside leaves every step and censor mark visible.
+        let mut plot = crowded_with_annotation();
+        let falling_to = |level: f64, end: f64| {
+            let time: Vec<f64> = (1..=30).map(|i| i as f64 * end / 31.0).collect();
+            let surv: Vec<f64> = (1..=30).map(|i| 1.0 - i as f64 * (1.0 - level) / 30.0).collect();
+            (time, surv)
+        };
+        for (c, (level, end)) in plot.curves.iter_mut().skip(1).zip([(0.42, 58.0), (0.82, 59.0)]) {
+            (c.time, c.surv) = falling_to(level, end);
+        }
+        plot.legend = LegendPosition::Inside;
+        plot.legend_title = "Resistance group".into();
+        for (c, name) in plot.curves.iter_mut().zip(["primary resistance", "secondary resistance", "durable response"]) {
+            c.label = name.into();
+        }
+        let inside = arrange_with(&plot, false);
+        let p = inside_legend(&plot, &inside.0, &inside.1);
+        assert!(p.is_some_and(|p| p.covers_data), "the figure must leave no free place inside: {p:?} {:?} {:?}", inside.1, (inside.0.plot_x1 - inside.0.plot_x0, inside.0.plot_y1 - inside.0.plot_y0));
+        let (lay, annotation) = arrange(&plot);
+        assert!(lay.right_legend_x.is_some());
+        let s = scene(&plot);
+        assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
+        assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
+        // Title and every entry right of the plot, within the figure, in order.
+        let mut last_y = f64::NEG_INFINITY;
+        for text in std::iter::once("Resistance group").chain(plot.curves.iter().map(|c| c.label.as_str())) {
+            let (x, y) = text_at(&s, text).unwrap_or_else(|| panic!("{text} drawn"));
+            assert!(x > lay.plot_x1 && x < lay.width, "{text} at x = {x}, plot ends at {}", lay.plot_x1);
+            assert!(y > last_y && y >= lay.plot_y0 && y <= lay.plot_y1, "{text} at y = {y}");
+            last_y = y;
+        }
+        // The annotation still finds its place (under the plot here) and its
+        // lines are all drawn.
+        let AnnotationPlace::Below { lines } = &annotation else { panic!("{annotation:?}") };
+        assert!(lines.iter().all(|l| text_at(&s, l).is_some()));
+        // A fixed print height is kept with the legend moved out.
+        let mut fixed = plot.clone();
+        let height = natural_height(&plot) - 20.0;
+        fixed.print.height = Some(height);
+        let (fixed_lay, _) = arrange(&fixed);
+        assert!(fixed_lay.right_legend_x.is_some());
+        assert!((fixed_lay.height + fixed_lay.caption.height() - height).abs() < 1e-6);
+        assert_eq!(hidden_vertices(&scene(&fixed)), Vec::<(f64, f64)>::new());
+    }
+
+    #[test]
+    fn the_legend_stays_inside_where_it_hides_nothing() {
+        // Curves that stay low leave the upper right free.
+        let style = FigureStyle::default();
+        let mut plot = plot_of(vec![
+            KmPlotCurve { style: style.series(0), ..flat_curve(0.3, 2.0, 50.0) },
+            KmPlotCurve { style: style.series(1), ..flat_curve(0.1, 5.0, 58.0) },
+        ]);
+        plot.legend_title = "Group".into();
+        let (lay, annotation) = arrange(&plot);
+        assert_eq!(lay.right_legend_x, None);
+        let place = inside_legend(&plot, &lay, &annotation).expect("legend inside");
+        assert!(!place.covers_data);
+        let s = scene(&plot);
+        let (x, y) = text_at(&s, &plot.curves[0].label).unwrap();
+        assert!(x > (lay.plot_x0 + lay.plot_x1) / 2.0 && x < lay.plot_x1, "upper right: {x}");
+        assert!(y < (lay.plot_y0 + lay.plot_y1) / 2.0, "upper right: {y}");
+        assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
+        assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
+    }
+
+    #[test]
+    fn a_risk_table_heading_without_rows_takes_no_room_at_a_fixed_height() {
+        // Curves without numbers at risk (a competing-risks figure's second
+        // cause): the table has its heading but no row.
+        let mut plot = plot_of(vec![flat_curve(0.6, 10.0, 50.0)]);
+        plot.risk_table = true;
+        plot.risk_layout = RiskTableLayout::AtRisk;
+        assert!(plot.curves.iter().all(|c| c.at_risk.is_empty()));
+        let (heading, rows) = risk_rows(&plot);
+        assert!(!heading.is_empty() && rows.is_empty());
+        plot.print.height = Some(250.0);
+        let (lay, _) = arrange(&plot);
+        assert!((lay.height + lay.caption.height() - 250.0).abs() < 1e-6, "{}", lay.height + lay.caption.height());
+        assert_eq!(lay.table_heading_y, None);
+        assert!(text_at(&scene(&plot), &heading).is_none());
+        // Same as without a table at all.
+        let mut none = plot.clone();
+        none.risk_table = false;
+        assert_eq!(Layout::new(&none).plot_y1, lay.plot_y1);
     }
 
     #[test]

@@ -69,7 +69,8 @@ pub struct KmRequest {
     /// Only the patients of this analysis set (see [`Filter`]).
     pub filter: Option<Filter>,
     /// Variable labels (column -> label): the group column's label titles
-    /// the legend unless `figure.legend_title` is given.
+    /// the legend unless `figure.legend_title` is given, and heads the group
+    /// column of the summary, survival-at-times and RMST tables.
     pub labels: Labels,
     /// How the median's CI is computed: "band" (where the drawn band crosses
     /// 0.5, R's), Brookmeyer–Crowley on the "log", "log-log" or "plain"
@@ -458,7 +459,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let max_time = time.iter().copied().fold(0.0_f64, f64::max);
     let decimals = format::decimals_for(max_time);
     let level = format::level_percent(request.conf_level);
-    let group_name = input.group.as_ref().map(|g| g.column.clone());
+    // The group column's label heads the tables' group column, as it titles the legend.
+    let group_name = input.group.as_ref().map(|g| labels::label_of(&request.labels, &g.column).to_string());
     // With a landmark, every time shown is counted from it; say so where shown.
     let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
     let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };

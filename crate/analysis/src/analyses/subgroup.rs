@@ -14,6 +14,7 @@ use crate::design::{
     binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcomeSpec, Design, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
+use crate::labels::{self, Labels};
 use crate::plot::figure::{FigureOutput, FigureStyle, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::table::Table;
@@ -44,6 +45,10 @@ pub struct SubgroupRequest {
     pub decimals: usize,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
+    /// Variable labels (column -> label): a subgroup variable's label heads
+    /// its block in the table and the forest plot (the result's
+    /// `subgroups[].variable` stays the column).
+    pub labels: Labels,
 }
 
 impl Default for SubgroupRequest {
@@ -57,6 +62,7 @@ impl Default for SubgroupRequest {
             conf_level: 0.95,
             decimals: 2,
             filter: None,
+            labels: Labels::new(),
         }
     }
 }
@@ -405,12 +411,13 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     });
     for s in &subgroups {
         let p_text = s.interaction.as_ref().map_or_else(|| "—".to_string(), |t| format::p_value(t.p));
-        let mut row = vec![s.variable.clone()];
+        let heading = labels::label_of(&request.labels, &s.variable).to_string();
+        let mut row = vec![heading.clone()];
         row.extend(std::iter::repeat_n(String::new(), 2 + arms.len() + 1));
         row.push(p_text.clone());
         rows.push(row);
         forest_rows.push(ForestRow {
-            label: s.variable.clone(),
+            label: heading,
             is_header: true,
             estimates: vec![Some(ForestEstimate { p: s.interaction.as_ref().map(|t| t.p), p_text, ..ForestEstimate::default() })],
             ..ForestRow::default()
