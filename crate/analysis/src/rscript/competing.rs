@@ -5,9 +5,8 @@
 //! the design survcalc used (taken from its report).
 
 use super::km::{conf_type, time_expression};
-use super::{group_column, number, numbers, string, strings, Script};
+use super::{design_columns, group_column, number, numbers, string, strings, Script};
 use crate::analyses::competing::{self, CompetingRequest};
-use crate::design::TermKind;
 use crate::table::{ColumnKind, Table};
 use survcalc_stats::competing::CifVariance;
 
@@ -69,18 +68,7 @@ pub(super) fn script(s: &mut Script, r: &CompetingRequest, table: &Table, index:
     }
     // Fine–Gray covariates as x1, x2, ...: kept for crr's complete cases, not for the curves.
     let terms = report.fine_gray.as_ref().map(|f| f.design_terms.clone()).unwrap_or_default();
-    for (k, t) in terms.iter().enumerate() {
-        let raw = format!("d[[{}]]", string(&t.column));
-        match t.kind {
-            TermKind::Numeric => s.line(format!("  dd$x{} <- as.numeric({raw})  # {}", k + 1, t.column)),
-            TermKind::Categorical => {
-                let reference = t.reference.clone().unwrap_or_default();
-                let mut levels = vec![reference.clone()];
-                levels.extend(t.levels.iter().filter(|l| **l != reference).cloned());
-                s.line(format!("  dd$x{} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"", k + 1, strings(&levels), t.column));
-            }
-        }
-    }
+    design_columns(s, &terms);
     s.line(format!("  dd <- dd[{}, ]", complete.join(" & ")));
     s.line("  dd$.group <- droplevels(dd$.group)");
     s.line(format!("  ci <- cuminc(dd$.time, dd$.cause, group = dd$.group, cencode = 0, rho = {})", number(r.rho)));

@@ -4,9 +4,8 @@
 //! the one survcalc used, taken from its report, so R fits the same model.
 
 use super::km::{event_indicator, time_expression};
-use super::{number, string, strings, Script};
+use super::{design_columns, number, string, Script};
 use crate::analyses::cox::{self, CoxRequest};
-use crate::design::TermKind;
 use crate::table::Table;
 use survcalc_stats::cox::{Ties, ZphTransform};
 
@@ -58,22 +57,8 @@ pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize
         complete.push("!is.na(dd$.start)".into());
     }
     // Covariates as x1, x2, ... (any column name works), in survcalc's order.
-    let mut rhs = Vec::new();
-    for (k, t) in terms.iter().enumerate() {
-        let x = format!("x{}", k + 1);
-        let raw = format!("d[[{}]]", string(&t.column));
-        match t.kind {
-            TermKind::Numeric => s.line(format!("  dd${x} <- as.numeric({raw})  # {}", t.column)),
-            TermKind::Categorical => {
-                let reference = t.reference.clone().unwrap_or_default();
-                let mut levels = vec![reference.clone()];
-                levels.extend(t.levels.iter().filter(|l| **l != reference).cloned());
-                s.line(format!("  dd${x} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"", strings(&levels), t.column));
-            }
-        }
-        complete.push(format!("!is.na(dd${x})"));
-        rhs.push(x);
-    }
+    let mut rhs = design_columns(s, terms);
+    complete.extend(rhs.iter().map(|x| format!("!is.na(dd${x})")));
     if let Some(st) = strata {
         s.line(format!("  dd$.strata <- d[[{}]]", string(st)));
         complete.push("!is.na(dd$.strata)".into());

@@ -96,6 +96,29 @@ pub(crate) fn group_column(table: &Table, name: &str, data: &str) -> Result<Stri
 }
 
 /// The script's start: packages, the exported data, the checking helper.
+/// survcalc's design terms as columns `x1`, `x2`, ... of `dd` (so any column
+/// name works in a formula): numbers as numbers, categories as factors with
+/// survcalc's reference level first. Returns the columns' names.
+pub(super) fn design_columns(s: &mut Script, terms: &[crate::design::DesignTerm]) -> Vec<String> {
+    use crate::design::TermKind;
+    let mut names = Vec::with_capacity(terms.len());
+    for (k, t) in terms.iter().enumerate() {
+        let x = format!("x{}", k + 1);
+        let raw = format!("d[[{}]]", string(&t.column));
+        match t.kind {
+            TermKind::Numeric => s.line(format!("  dd${x} <- as.numeric({raw})  # {}", t.column)),
+            TermKind::Categorical => {
+                let reference = t.reference.clone().unwrap_or_default();
+                let mut levels = vec![reference.clone()];
+                levels.extend(t.levels.iter().filter(|l| **l != reference).cloned());
+                s.line(format!("  dd${x} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"", strings(&levels), t.column));
+            }
+        }
+        names.push(x);
+    }
+    names
+}
+
 fn preamble(script: &mut Script, data_file: &str, session: Option<&AnalysisFile>, packages: &[&str]) {
     script.line(format!(
         "# R code written by survcalc {} to reproduce its numbers{}.",

@@ -6,10 +6,9 @@
 //! from its report.
 
 use super::km::event_indicator;
-use super::{group_column, number, numbers, string, strings, Script};
+use super::{design_columns, group_column, number, numbers, string, strings, Script};
 use crate::analyses::models::OutcomeType;
 use crate::analyses::subgroup::{self, SubgroupRequest};
-use crate::design::TermKind;
 use crate::table::{ColumnKind, Table};
 use survcalc_stats::cox::Ties;
 
@@ -76,22 +75,8 @@ pub(super) fn script(s: &mut Script, r: &SubgroupRequest, table: &Table, index: 
         }
     }
     // The treatment (x1) and adjustment covariates (x2, ...), as survcalc coded them.
-    let mut xs = Vec::new();
-    for (k, t) in report.design_terms.iter().enumerate() {
-        let x = format!("x{}", k + 1);
-        let raw = format!("d[[{}]]", string(&t.column));
-        match t.kind {
-            TermKind::Numeric => s.line(format!("  dd${x} <- as.numeric({raw})  # {}", t.column)),
-            TermKind::Categorical => {
-                let reference = t.reference.clone().unwrap_or_default();
-                let mut levels = vec![reference.clone()];
-                levels.extend(t.levels.iter().filter(|l| **l != reference).cloned());
-                s.line(format!("  dd${x} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"", strings(&levels), t.column));
-            }
-        }
-        complete.push(format!("!is.na(dd${x})"));
-        xs.push(x);
-    }
+    let xs = design_columns(s, &report.design_terms);
+    complete.extend(xs.iter().map(|x| format!("!is.na(dd${x})")));
     for (i, v) in report.subgroups.iter().enumerate() {
         s.line(format!("  dd$.s{} <- {}", i + 1, group_column(table, &v.variable, "d")?));
     }
