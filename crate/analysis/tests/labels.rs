@@ -59,7 +59,7 @@ fn the_km_legend_is_titled_by_the_group_label_unless_a_title_is_given() {
 }
 
 #[test]
-fn forest_rows_of_cox_and_model_tables_take_the_labels() {
+fn cox_and_model_tables_and_their_forest_rows_take_the_labels() {
     let cox_request = json!({
         "time": "time", "event": "status", "event_values": ["2"],
         "covariates": [{ "column": "age" }, { "column": "sex", "kind": "categorical" }],
@@ -81,8 +81,17 @@ fn forest_rows_of_cox_and_model_tables_take_the_labels() {
         "candidates": [{ "column": "age" }, { "column": "ph.ecog", "kind": "categorical" }],
         "labels": labels(),
     }));
-    let forest = rows(&models::run(&lung(), &table).unwrap().plot);
+    let result = models::run(&lung(), &table).unwrap();
+    let forest = rows(&result.plot);
     assert!(forest.contains(&"Age, years".to_string()) && forest.contains(&"ECOG PS".to_string()), "{forest:?}");
+    // The tables too: the rows naming a variable, not its levels.
+    let firsts = |t: &survcalc_analysis::export::DisplayTable| t.rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>();
+    let model_rows = firsts(&result.display_table);
+    assert!(model_rows.contains(&"Age, years".to_string()) && model_rows.contains(&"ECOG PS".to_string()), "{model_rows:?}");
+    assert!(!model_rows.iter().any(|l| l == "age" || l == "ph.ecog"), "{model_rows:?}");
+    let cox_rows = firsts(&r.hr_table);
+    assert!(cox_rows.contains(&"Age, years".to_string()) && cox_rows.contains(&"Sex".to_string()), "{cox_rows:?}");
+    assert!(!cox_rows.iter().any(|l| l == "age" || l == "sex"), "{cox_rows:?}");
 }
 
 #[test]

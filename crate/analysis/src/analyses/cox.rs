@@ -378,7 +378,8 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     // Patients and events per row only where a row is a patient (no
     // splitting at a switch or at cut points).
     let events = (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
-    let hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref(), events);
+    let mut hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref(), events);
+    crate::labels::label_term_rows(&mut hr.table.rows, &hr.kinds, &request.labels);
     let n_used = time_varying.as_ref().map(|s| s.n_patients).or(time_split.as_ref().map(|s| s.n_patients)).unwrap_or(fit.n);
     Ok(CoxResult {
         n_read: input.outcome.n_read,

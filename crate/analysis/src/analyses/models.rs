@@ -483,7 +483,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             .collect(),
         numeric_columns: vec![1, 2, 3, 4],
     };
-    let row_kinds = t.rows.iter().map(|r| kind_name(r.kind)).collect();
+    let row_kinds: Vec<&'static str> = t.rows.iter().map(|r| kind_name(r.kind)).collect();
+    let mut display_table = display_table;
+    crate::labels::label_term_rows(&mut display_table.rows, &row_kinds, &request.labels);
 
     let has_multi = t.multivariable.is_some();
     let mut panels = vec![ForestPanel { title: "Univariate".to_string() }];
