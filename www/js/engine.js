@@ -39,7 +39,7 @@ const LABELS = {
 
 // Requests that print column names: they get the user's variable labels
 // (docs/api.md, "Variable labels"), set once for every analysis.
-const LABELLED = new Set(["kaplanMeier", "cox", "modelTable", "baselineTable", "subgroups"]);
+const LABELLED = new Set(["kaplanMeier", "cox", "modelTable", "baselineTable", "competingRisks", "subgroups"]);
 
 export class Engine extends EventTarget {
   constructor() {

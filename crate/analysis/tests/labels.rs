@@ -8,7 +8,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::*;
-use survcalc_analysis::analyses::{baseline, cox, km, models, subgroup};
+use survcalc_analysis::analyses::{baseline, competing, cox, km, models, subgroup};
 use survcalc_analysis::request;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -113,4 +113,28 @@ fn subgroup_blocks_are_headed_by_the_labels() {
     let plain = subgroup::run(&lung(), &read(unlabelled)).unwrap();
     assert!(plain.table.rows.iter().any(|row| row[0] == "ph.ecog"));
     assert!(!plain.table.rows.iter().any(|row| row[0] == "ECOG PS"));
+}
+
+#[test]
+fn competing_risks_name_the_groups_and_fine_gray_rows_by_their_labels() {
+    let mgus2 = read_csv(data_file("11_mgus2_competing", "data.csv").as_bytes(), &ReadOptions::default()).unwrap();
+    let base = json!({
+        "time": "etime", "event": "event", "event_values": ["1"], "competing_values": ["2"],
+        "group": "sex", "times": [120], "covariates": [{ "column": "age" }, { "column": "sex" }, { "column": "hgb" }],
+    });
+    let mut labelled = base.clone();
+    labelled["labels"] = json!({ "sex": "Sex", "age": "Age, years" });
+    let plain = competing::run(&mgus2, &read(base)).unwrap();
+    let r = competing::run(&mgus2, &read(labelled)).unwrap();
+    assert_eq!(plain.summary_table.header[0], "sex");
+    assert_eq!(r.summary_table.header[0], "Sex");
+    assert!(r.test_text.iter().all(|t| !t.contains("by sex")) && r.test_text.iter().any(|t| t.contains("by Sex")), "{:?}", r.test_text);
+    assert!(r.plot.title.ends_with("by Sex"), "{}", r.plot.title);
+    let fine_gray = r.fine_gray.as_ref().expect("a Fine–Gray model");
+    let firsts: Vec<&str> = fine_gray.shr_table.rows.iter().map(|row| row[0].as_str()).collect();
+    assert!(firsts.contains(&"Age, years") && firsts.contains(&"Sex") && firsts.contains(&"hgb"), "{firsts:?}");
+    let forest: Vec<&str> = fine_gray.plot.rows.iter().map(|row| row.label.as_str()).collect();
+    assert!(forest.contains(&"Age, years") && !forest.contains(&"age"), "{forest:?}");
+    // The numbers do not change with the words.
+    assert_eq!(r.fine_gray.as_ref().unwrap().fit.shr, plain.fine_gray.as_ref().unwrap().fit.shr);
 }

@@ -667,6 +667,7 @@ fn competing_risks_round_trip() {
         decimals: 3,
         plot_style: CifPlotStyle::Stacked,
         filter: Some(a_filter()),
+        labels: [("arm".to_string(), "Treatment arm".to_string())].into(),
     };
     assert_round_trip(&r, COMPETING);
     assert_round_trip(&CompetingRequest::default(), COMPETING);

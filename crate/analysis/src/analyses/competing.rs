@@ -70,6 +70,10 @@ pub struct CompetingRequest {
     pub plot_style: CifPlotStyle,
     /// Only the patients of this analysis set (R's `subset =`).
     pub filter: Option<Filter>,
+    /// Variable labels (column -> label): the group column's label names the
+    /// groups in the tables, tests and figure title; a Fine–Gray covariate's
+    /// label titles its rows.
+    pub labels: crate::labels::Labels,
 }
 
 impl Default for CompetingRequest {
@@ -94,6 +98,7 @@ impl Default for CompetingRequest {
             decimals: 2,
             plot_style: CifPlotStyle::PerCause,
             filter: None,
+            labels: crate::labels::Labels::new(),
         }
     }
 }
@@ -280,7 +285,7 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
     let fit = competing::cuminc(&time, &input.cause, 2, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
     warnings.extend(Warning::from_kernel(&fit.warnings));
 
-    let group_name = input.group.as_ref().map(|g| g.column.clone());
+    let group_name = input.group.as_ref().map(|g| crate::labels::label_of(&request.labels, &g.column).to_string());
     let shown = |label: &str, group: Option<usize>| if group.is_none() { "All patients".to_string() } else { label.to_string() };
 
     // Gray's test of each cause between the groups.
@@ -540,15 +545,16 @@ fn fine_gray(
     let mut rows = Vec::new();
     let mut forest_rows = Vec::new();
     for term in &design.terms {
+        let name = crate::labels::label_of(&request.labels, &term.column).to_string();
         match term.kind {
             TermKind::Numeric => {
                 let j = term.columns.first().copied().unwrap_or(0);
-                rows.push(vec![term.column.clone(), cell(j), format::p_value(fit.p[j])]);
-                forest_rows.push(ForestRow { label: term.column.clone(), estimates: vec![Some(estimate(j))], ..Default::default() });
+                rows.push(vec![name.clone(), cell(j), format::p_value(fit.p[j])]);
+                forest_rows.push(ForestRow { label: name, estimates: vec![Some(estimate(j))], ..Default::default() });
             }
             TermKind::Categorical => {
-                rows.push(vec![term.column.clone(), String::new(), String::new()]);
-                forest_rows.push(ForestRow { label: term.column.clone(), is_header: true, ..Default::default() });
+                rows.push(vec![name.clone(), String::new(), String::new()]);
+                forest_rows.push(ForestRow { label: name, is_header: true, ..Default::default() });
                 let mut order: Vec<usize> = (0..term.levels.len()).collect();
                 order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
                 for k in order {
