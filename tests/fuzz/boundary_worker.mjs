@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeCase } from "./cases.mjs";
+import { nonFinite } from "../support/check.mjs";
 
 const pkg = await import(join(workerData.pkgDir, "survcalc.js"));
 await pkg.default({ module_or_path: readFileSync(join(workerData.pkgDir, "survcalc_bg.wasm")) });
@@ -24,17 +25,6 @@ function knownGood() {
 }
 const baseline = knownGood();
 
-/** Paths of NaN or ±Infinity numbers in a result (JSON cannot carry them). */
-function nonFinite(value, path = "$", found = []) {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) found.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nonFinite(v, `${path}[${i}]`, found));
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) nonFinite(v, `${path}.${k}`, found);
-  }
-  return found;
-}
 
 parentPort.on("message", ({ seed }) => {
   const c = makeCase(seed, pkg);

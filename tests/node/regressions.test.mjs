@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSurvcalc, fixture, root } from "../support/wasm.mjs";
+import { nonFinite } from "../support/check.mjs";
 
 const corpus = JSON.parse(readFileSync(join(root, "tests", "fuzz", "regressions.json"), "utf8"));
 const survcalc = await loadSurvcalc();
@@ -90,17 +91,6 @@ function at(value, path) {
   }, value);
 }
 
-/** Paths of NaN or ±Infinity numbers (JSON cannot carry them). */
-function nonFinite(value, path = "$", found = []) {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) found.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nonFinite(v, `${path}[${i}]`, found));
-  } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) nonFinite(v, `${path}.${k}`, found);
-  }
-  return found;
-}
 
 test("the regression corpus holds at least 60 distinct cases", () => {
   assert.ok(corpus.cases.length >= 60, `${corpus.cases.length} cases`);

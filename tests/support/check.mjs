@@ -55,3 +55,15 @@ export function errorOf(fn) {
  * 1e-5 (as CRR_COEF_REL and CRR_SE_REL in Rust). */
 export const CRR_COEF_REL = 1e-6;
 export const CRR_SE_REL = 1e-5;
+
+/** Paths of NaN or ±Infinity numbers in a result (JSON cannot carry them). */
+export function nonFinite(value, path = "$", found = []) {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nonFinite(v, `${path}[${i}]`, found));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) nonFinite(v, `${path}.${k}`, found);
+  }
+  return found;
+}
