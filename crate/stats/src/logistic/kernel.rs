@@ -49,6 +49,63 @@ pub(crate) fn logistic_parts(eta: f64) -> (f64, f64, f64) {
     (mu, e / (d * d), e.ln_1p())
 }
 
+/// mu, mu (1 - mu) and 1 + exp(-|eta|), whose logarithm is the
+/// log-likelihood's term (the same arithmetic as [`logistic_parts`]).
+#[inline]
+fn logistic_mean(eta: f64) -> (f64, f64, f64) {
+    let e = (-eta.abs()).exp();
+    let d = 1.0 + e;
+    let mu = if eta >= 0.0 { 1.0 / d } else { e / d };
+    (mu, e / (d * d), d)
+}
+
+/// [`logistic_mean`] remembered for recent linear predictors. With
+/// categorical covariates only (a univariate model of a factor or a yes/no
+/// variable) the rows share a handful of linear predictors, and the
+/// exponential, the pass's dearest operation, is computed once for each; a
+/// continuous covariate misses at the cost of one comparison. Results are
+/// bit for bit those of `logistic_mean`.
+struct MeanCache {
+    slots: [(u64, (f64, f64, f64)); MEAN_CACHE_SLOTS],
+}
+
+const MEAN_CACHE_SLOTS: usize = 64;
+
+impl MeanCache {
+    fn new() -> MeanCache {
+        // NaN's bits never equal a computed eta's (NaN never reaches a pass).
+        MeanCache { slots: [(f64::NAN.to_bits(), (f64::NAN, f64::NAN, f64::NAN)); MEAN_CACHE_SLOTS] }
+    }
+
+    #[inline]
+    fn get(&mut self, eta: f64) -> (f64, f64, f64) {
+        let bits = eta.to_bits();
+        let slot = ((bits ^ (bits >> 21) ^ (bits >> 42)) as usize) % MEAN_CACHE_SLOTS;
+        let entry = &mut self.slots[slot];
+        if entry.0 != bits {
+            *entry = (bits, logistic_mean(eta));
+        }
+        entry.1
+    }
+}
+
+/// A row's parts at R's `mustart` = (y + 0.5) / (m + 1).
+#[derive(Debug, Clone, Copy)]
+struct StartParts {
+    eta: f64,
+    mu: f64,
+    v: f64,
+    l1p: f64,
+}
+
+impl StartParts {
+    fn new(y: f64, m: f64) -> StartParts {
+        let eta = ((y + 0.5) / (m - y + 0.5)).ln();
+        let (mu, v, l1p) = logistic_parts(eta);
+        StartParts { eta, mu, v, l1p }
+    }
+}
+
 /// Upper triangle packed row by row into a full symmetric matrix.
 fn unpack(tri: &[f64], p: usize) -> SymMatrix {
     let mut m = SymMatrix::zeros(p);
@@ -82,6 +139,28 @@ pub(crate) fn linear_predictor(problem: &Problem, beta: &[f64]) -> Vec<f64> {
     eta
 }
 
+/// Smallest and largest entry of X beta (NaN propagates to both), a block
+/// at a time.
+pub(crate) fn linear_predictor_range(problem: &Problem, beta: &[f64]) -> (f64, f64) {
+    let mut eta = [0.0; BLOCK];
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut start = 0;
+    while start < problem.n {
+        let len = BLOCK.min(problem.n - start);
+        let eta = &mut eta[..len];
+        block_eta(problem, beta, start, eta);
+        for &e in eta.iter() {
+            if e.is_nan() {
+                return (f64::NAN, f64::NAN);
+            }
+            lo = lo.min(e);
+            hi = hi.max(e);
+        }
+        start += len;
+    }
+    (lo, hi)
+}
+
 /// One pass over the rows at given coefficients.
 #[derive(Debug, Clone)]
 pub(crate) struct Pass {
@@ -106,6 +185,8 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
     let mut w = [0.0; BLOCK];
     let mut r = [0.0; BLOCK];
     let mut wx = [0.0; BLOCK];
+    let binary_start = [StartParts::new(0.0, 1.0), StartParts::new(1.0, 1.0)];
+    let mut means = MeanCache::new();
     let mut start = 0;
     while start < n {
         let len = BLOCK.min(n - start);
@@ -113,20 +194,38 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
         let (eta, w, r, wx) = (&mut eta[..len], &mut w[..len], &mut r[..len], &mut wx[..len]);
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
         if from_start {
-            for ((e, &yi), &mi) in eta.iter_mut().zip(y).zip(m) {
-                *e = ((yi + 0.5) / (mi - yi + 0.5)).ln();
+            for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
+                // A 0/1 outcome has two starting rows only: their parts are
+                // looked up, not recomputed a million times.
+                let StartParts { eta: e0, mu, v, l1p } = match (yi, mi) {
+                    (0.0, 1.0) => binary_start[0],
+                    (1.0, 1.0) => binary_start[1],
+                    _ => StartParts::new(yi, mi),
+                };
+                *e = e0;
+                *wi = mi * v;
+                loglik -= mi * l1p + yi * (-e0).max(0.0) + (mi - yi) * e0.max(0.0);
+                *ri = yi - mi * mu + *wi * e0;
             }
         } else {
             block_eta(problem, beta, start, eta);
-        }
-        for ((((&e, &yi), &mi), wi), ri) in eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut()) {
-            let (mu, v, l1p) = logistic_parts(e);
-            *wi = mi * v;
-            loglik -= mi * l1p + yi * (-e).max(0.0) + (mi - yi) * e.max(0.0);
-            *ri = yi - mi * mu;
-            if from_start {
-                *ri += *wi * e;
+            // ln(1 + e^-|eta|) summed as the logarithm of the block's
+            // product (each factor in [1, 2], so 256 of them stay finite):
+            // one logarithm per block instead of one per row. The sum moves
+            // by at most ~1e-16 per row; the fit's steps do not use it.
+            let mut product = 1.0;
+            for ((((&e, &yi), &mi), wi), ri) in eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut()) {
+                let (mu, v, d) = means.get(e);
+                *wi = mi * v;
+                if mi == 1.0 {
+                    product *= d;
+                } else {
+                    loglik -= mi * d.ln();
+                }
+                loglik -= yi * (-e).max(0.0) + (mi - yi) * e.max(0.0);
+                *ri = yi - mi * mu;
             }
+            loglik -= product.ln();
         }
         let mut rest: &mut [f64] = &mut tri;
         for (j, s) in score.iter_mut().enumerate() {

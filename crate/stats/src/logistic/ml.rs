@@ -9,7 +9,7 @@
 //! The same continuation, when it does not settle, is the separation probe.
 
 use super::design::Problem;
-use super::kernel::{accumulate, linear_predictor, logistic_parts, Factor, Pass};
+use super::kernel::{accumulate, linear_predictor_range, logistic_parts, Factor, Pass};
 use super::separation::{self, Certificate};
 use super::LogisticError;
 use crate::linalg::SymMatrix;
@@ -276,19 +276,19 @@ pub(crate) fn constrained_fit(
 
 /// max_i |x_i' delta|.
 fn largest_move(problem: &Problem, delta: &[f64]) -> f64 {
-    linear_predictor(problem, delta).iter().fold(0.0_f64, |m, v| m.max(v.abs()))
+    let (lo, hi) = linear_predictor_range(problem, delta);
+    lo.abs().max(hi.abs())
 }
 
-/// Smallest and largest fitted probability.
+/// Smallest and largest fitted probability: those of the smallest and
+/// largest linear predictor (the mean is monotone in it), so one
+/// transcendental pair per fit instead of one per row.
 pub(crate) fn fitted_range(problem: &Problem, beta: &[f64]) -> (f64, f64) {
-    let mut lo: f64 = 1.0;
-    let mut hi: f64 = 0.0;
-    for eta in linear_predictor(problem, beta) {
-        let (mu, _, _) = logistic_parts(eta);
-        lo = lo.min(mu);
-        hi = hi.max(mu);
+    let (lo, hi) = linear_predictor_range(problem, beta);
+    if problem.n == 0 {
+        return (1.0, 0.0);
     }
-    (lo, hi)
+    (logistic_parts(lo).0, logistic_parts(hi).0)
 }
 
 fn numerical() -> LogisticError {
