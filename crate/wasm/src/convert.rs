@@ -53,6 +53,7 @@ pub fn request<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Resul
 
 /// Data that survcalc itself produced and the page hands back (a plot, a
 /// table, a frame): read leniently, defaults for what is absent.
+#[cfg(any(feature = "full", feature = "draw"))]
 pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
     let json = plain_json(value, what)?;
     let json = if json.is_null() { Value::Object(Default::default()) } else { json };
