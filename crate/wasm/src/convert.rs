@@ -63,6 +63,7 @@ pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsErr
 /// A result's table handed back for export: an object with `header` and
 /// `rows` (what every result's `...table` holds). Anything else is named
 /// for what it is, not in serde's words.
+#[cfg(any(feature = "full", feature = "draw"))]
 pub fn display_table(value: &JsValue) -> Result<survcalc_analysis::export::DisplayTable, JsError> {
     let json = plain_json(value, "table")?;
     let given = match &json {

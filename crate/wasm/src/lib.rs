@@ -21,6 +21,7 @@ mod bench;
 use convert::js_error;
 #[cfg(any(feature = "analysis", feature = "draw"))]
 use convert::{request, to_js};
+#[cfg(any(feature = "full", feature = "draw"))]
 use survcalc_analysis::analyses::DisplayTable;
 #[cfg(feature = "analysis")]
 use survcalc_analysis::analyses;
@@ -83,8 +84,9 @@ pub fn walkthrough_step_file(walkthrough: JsValue, step: u32, tries: JsValue) ->
 
 /// Every setting a "match another program" preset makes, for one program
 /// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
-/// In the drawing module too: the page shows it without asking the worker.
-#[cfg(any(feature = "analysis", feature = "draw"))]
+/// In the drawing module, where the page asks for it, and the full one; not
+/// in the worker's start-up module, which nothing asks for it.
+#[cfg(any(feature = "full", feature = "draw"))]
 #[wasm_bindgen(js_name = presetChoices)]
 pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
     let program: survcalc_analysis::presets::Program = request(program, "the preset")?;
@@ -92,7 +94,9 @@ pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
-/// "html" text, for download and for the clipboard.
+/// "html" text, for download and for the clipboard. The page's drawing
+/// module makes them (www/js/dom.js); the full module has it for Node.
+#[cfg(any(feature = "full", feature = "draw"))]
 #[wasm_bindgen(js_name = exportTable)]
 pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> {
     let table: DisplayTable = convert::display_table(&table)?;
