@@ -5,8 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { openPage, artifacts, loadExample, canvasInk } from "../support/browser.mjs";
-import { fixture } from "../support/wasm.mjs";
+import { fixture, root } from "../support/wasm.mjs";
 
 let session;
 let requestsAtReady;
@@ -30,6 +31,21 @@ test("the page loads without errors and promises privacy", async () => {
   const { page, consoleErrors } = session;
   assert.match(await page.textContent("#privacy-note"), /stays on this computer/);
   assert.deepEqual(consoleErrors, []);
+});
+
+test("a first visit fetches at most 350 KB (gzip) before the page is ready: no panel, tour or full-module code", async () => {
+  const { page, arrivals, url } = session;
+  const readyAt = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName("survcalc-ready")[0].startTime);
+  const files = [...new Set(arrivals.filter((r) => r.at <= readyAt)
+    .map((r) => decodeURIComponent(new URL(r.url).pathname).slice(new URL(url).pathname.length) || "index.html"))];
+  // The analysis panels and the tour are imported after ready (app.js
+  // loadPanels), the full and drawing modules on first use / after ready.
+  const later = files.filter((f) => /^js\/(panels\/|tour\.js)|^pkg\/survcalc(_charts)?(_bg\.wasm|\.js)$|^pkg-/.test(f));
+  assert.deepEqual(later, [], "loaded after ready, not before");
+  assert.ok(files.includes("pkg/survcalc_core_bg.wasm") && files.includes("js/app.js"), files.join(", "));
+  // gzip -9, as static hosts compress them and `make bench` counts them (tests/bench/page.mjs); issue 14's goal.
+  const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(root, "www", f)), { level: 9 }).length, 0);
+  assert.ok(gzip <= 350 * 1024, `${(gzip / 1024).toFixed(1)} KB gzip before ready: ${files.join(", ")}`);
 });
 
 test("the example loads and shows curves, risk table and medians", async () => {

@@ -22,11 +22,20 @@ test("the start-up module gives the full module's results, to the last digit", (
   b.free();
 });
 
-test("the start-up module has no regression models, Table 1, rates or derived columns; the full one has", () => {
-  for (const method of ["cox", "modelTable", "baselineTable", "rates", "derive", "removeDerived"]) {
+test("the start-up module has no classification, regression models, Table 1, rates, derived columns or workbooks; the full one has", () => {
+  for (const method of ["classify", "exportClassification", "cox", "modelTable", "baselineTable", "rates", "derive", "removeDerived"]) {
     assert.equal(typeof core.Dataset.prototype[method], "undefined", method);
     assert.equal(typeof full.Dataset.prototype[method], "function", method);
   }
+  // A workbook is read into the full module (the worker loads it first).
+  assert.equal(typeof core.Dataset.fromSheet, "undefined");
+  assert.equal(typeof full.Dataset.fromSheet, "function");
+  // What the first screen needs stays: reading text, the columns a classification would use, its default rules.
+  for (const method of ["summary", "suggestCohortColumns", "kaplanMeier", "analysisSet", "exportCsv"]) {
+    assert.equal(typeof core.Dataset.prototype[method], "function", method);
+  }
+  assert.equal(typeof core.Dataset.fromBytes, "function");
+  assert.equal(typeof core.fileKind, "function");
   // Neither analysis module draws; the drawing module reads no files.
   assert.equal(full.drawKaplanMeier, undefined);
   assert.equal(charts.Dataset, undefined);

@@ -19,7 +19,15 @@ export const artifacts = join(root, "tests", "artifacts");
 
 export async function openPage({ width = 1280, height = 900, base = "/", offline = true, types } = {}) {
   const requests = [];
-  const { server, url } = await startServer(0, "127.0.0.1", { base, types, onRequest: (path) => requests.push(new URL(path, url).href) });
+  // Each request the server answered with when it arrived (ms since the epoch), to compare with the page's ready mark.
+  const arrivals = [];
+  const { server, url } = await startServer(0, "127.0.0.1", {
+    base, types,
+    onRequest: (path) => {
+      requests.push(new URL(path, url).href);
+      arrivals.push({ url: new URL(path, url).href, at: performance.timeOrigin + performance.now() });
+    },
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
@@ -41,7 +49,7 @@ export async function openPage({ width = 1280, height = 900, base = "/", offline
   if (offline) await page.waitForSelector("body[data-offline=ready]", { timeout: 30000 });
   mkdirSync(artifacts, { recursive: true });
   return {
-    page, url, requests, requestsAtReady, consoleErrors, context, browser,
+    page, url, requests, requestsAtReady, arrivals, consoleErrors, context, browser,
     async close() {
       await browser.close();
       await new Promise((ok) => server.close(ok));

@@ -6,23 +6,16 @@
 import { figureOptions, exportButtons } from "./figure_options.js";
 import { Engine } from "./engine.js";
 import { charts } from "./charts.js";
-import { el, table, fillSelect, download, exportableTable } from "./dom.js";
+import { el, table, fillSelect, download, exportableTable, keptCodes } from "./dom.js";
 import { sheetChooser, readingActions } from "./data_reading.js";
 import { mountWorkflow, mountCard } from "./workflow.js";
 import { mountBusyBar } from "./busy.js";
-import { createPanel as baselinePanel } from "./panels/baseline.js";
-import { createPanel as ratesPanel } from "./panels/rates.js";
-import { createPanel as coxPanel } from "./panels/cox.js";
-import { createPanel as modelsPanel } from "./panels/models.js";
-import { createPanel as competingPanel } from "./panels/competing.js";
-import { createPanel as subgroupPanel } from "./panels/subgroup.js";
-import { createPresetControl, PRESET_EVENT } from "./panels/presets.js";
-import { createSets } from "./panels/sets.js";
-import { createDerive } from "./panels/derive.js";
-import { errorText, keptCodes } from "./panels/regression.js";
 import { createRecorder } from "./recorder.js";
-import { createAnalysisFileCard } from "./panels/analysis_file.js";
-import { createTour } from "./tour.js";
+// The analysis panels, analysis sets, derived variables, the report step's
+// card and the teaching tour act on loaded data (or on a click): they are
+// imported once the page is ready (loadPanels, the tour on its first
+// opening), so that a first visit does not download them before the page
+// can be used.
 
 const $ = (id) => document.getElementById(id);
 const engine = new Engine();
@@ -50,15 +43,15 @@ const typeOption = (value) => (value.startsWith("date:") ? { date: value.slice(5
 // Further cards live in www/js/panels/*.js: each exports
 // `createPanel(context)` returning `{ element, onData(summary) }`, and is
 // listed here with the step its card goes in ("variables",
-// "classification", "analyses"), after the cards already there
-// (docs/page.md).
+// "classification", "analyses"), after the cards already there, and the
+// import that loads it (docs/page.md).
 const PANELS = [
-  ["analyses", baselinePanel],
-  ["analyses", ratesPanel],
-  ["analyses", coxPanel],
-  ["analyses", modelsPanel],
-  ["analyses", competingPanel],
-  ["analyses", subgroupPanel],
+  ["analyses", () => import("./panels/baseline.js")],
+  ["analyses", () => import("./panels/rates.js")],
+  ["analyses", () => import("./panels/cox.js")],
+  ["analyses", () => import("./panels/models.js")],
+  ["analyses", () => import("./panels/competing.js")],
+  ["analyses", () => import("./panels/subgroup.js")],
 ];
 const panels = [];
 /** The analysis panels by their record key's first part ("cox", "models", "baseline", "rates", "cr", "sg"). */
@@ -67,12 +60,12 @@ let presetControl = null;
 const panelContext = () => ({ engine, el, table, exportableTable, fillSelect, download, showError, clearError, state });
 // Analysis sets and derived variables (www/js/panels/sets.js, derive.js):
 // each panel's requests carry its chosen set; a derived column refreshes
-// every panel with the new summary, keeping their choices.
-const sets = createSets({ engine, el, fillSelect, errorText });
-const derive = createDerive({
-  engine, el, fillSelect, download, errorText,
-  onSummary: (summary) => showData(summary, { keepCohortForm: true, keepChoices: true }),
-});
+// every panel with the new summary, keeping their choices. Null until
+// loadPanels has mounted them.
+let sets = null;
+let derive = null;
+// The report step's card (www/js/panels/analysis_file.js): saving and opening analysis files, a kept session.
+let analysisFileCard = null;
 
 // ---------- status: progress and errors ----------
 function showProgress(label, done, total) {
@@ -154,10 +147,15 @@ function showData(summary, { keepCohortForm = false, keepChoices = false } = {})
     engine.call("suggestCohortColumns").then((suggested) => setupCohortForm(summary, suggested), showError);
   }
   setupKmForm(summary, { keepChoices });
+  tellPanels(summary);
+}
+
+/** Every mounted panel shows the data (panels mounted later are told then). */
+function tellPanels(summary) {
   // One panel's failure must not keep the data from the others.
   for (const panel of [derive, sets, ...panels]) {
     try {
-      panel.onData?.(summary);
+      panel?.onData?.(summary);
     } catch (error) {
       console.error(error);
       showError(new Error(`A panel could not show this file: ${error.message}`));
@@ -272,8 +270,8 @@ async function runCohort(request = cohortRequest()) {
     state.cohort = result;
     showCohort(result);
     showData(summary, { keepCohortForm: true });
-    derive.onClassified();
-    sets.onClassified(result);
+    derive?.onClassified();
+    sets?.onClassified(result);
   } catch (error) {
     $("cohort-results").hidden = true;
     showError(error, "cohort-error");
@@ -417,7 +415,7 @@ function kmOptions() {
     landmark: $("km-landmark").value === "" ? null : Number($("km-landmark").value),
     figure,
     preset: state.preset ?? null,
-    filter: sets.filterFor("km"),
+    filter: sets?.filterFor("km") ?? null,
   };
 }
 
@@ -528,6 +526,7 @@ function restoreKm(o) {
  * file and the teaching tour.
  */
 export async function restorePanelForm(key, request) {
+  await loadPanels();
   if (!state.summary) return;
   await sets.setFilterFor(key, request.filter ?? null);
   engine.adoptLabels(request.labels);
@@ -548,6 +547,7 @@ export async function restorePanelForm(key, request) {
  * panel's `setForm`, with its analysis set and figure options), each run again.
  */
 async function replaySession({ dataset = {}, steps = [] }) {
+  await loadPanels();
   const options = dataset.read_options ?? {};
   if (Object.keys(options).length || dataset.sheet != null) {
     const { column_types: types, ...rest } = options;
@@ -576,7 +576,7 @@ async function replaySession({ dataset = {}, steps = [] }) {
   }
 }
 
-const analysisFileCard = createAnalysisFileCard({
+const fileCardOptions = (errorText) => ({
   engine, recorder, el, download, errorText,
   replay: replaySession,
   loadFile: ({ file, example }) => (file
@@ -645,31 +645,58 @@ function wire() {
   });
 }
 
-function mountPanels() {
-  mountCard("report", analysisFileCard.element);
-  // Derived variables and analysis sets belong to step 2, after the columns.
-  mountCard("variables", derive.element);
-  mountCard("variables", sets.element);
-  sets.attach($("km-form"), "km", () => runKm());
-  // The "match another program" choice sits before the analyses it sets.
-  const presets = createPresetControl(panelContext());
-  presetControl = presets;
-  $("km-card").before(presets.element);
-  panels.push(presets);
-  document.addEventListener(PRESET_EVENT, () => state.km && runKm());
-  // Variable labels (set in Table 1's list) retitle the KM legend.
-  engine.addEventListener("labels", () => state.km && runKm());
-  for (const [step, createPanel] of PANELS) {
-    // Each panel's requests carry the analysis set chosen for it.
-    const slot = { key: null };
-    const panel = createPanel({ ...panelContext(), engine: sets.engineFor(slot) });
-    slot.key = panel.element.id.replace(/-card$/, "");
-    panelsByKey.set(slot.key, panel);
-    mountCard(step, panel.element);
-    const form = panel.element.querySelector("form");
-    if (form) sets.attach(form, slot.key, () => panel.rerun?.());
-    panels.push(panel);
-  }
+let panelsLoaded = null;
+/**
+ * Imports the panels' modules (once; again after a failed download) and
+ * mounts their cards: the report step's card, derived variables and
+ * analysis sets, the "match another program" choice and the analyses.
+ * Data read or classified before they arrived are shown in them at once.
+ * Everything that puts a session back awaits this first.
+ */
+function loadPanels() {
+  panelsLoaded ??= (async () => {
+    const [{ errorText }, fileModule, deriveModule, setsModule, presetsModule, ...panelModules] = await Promise.all([
+      import("./panels/regression.js"), import("./panels/analysis_file.js"), import("./panels/derive.js"),
+      import("./panels/sets.js"), import("./panels/presets.js"), ...PANELS.map(([, load]) => load())]);
+    analysisFileCard = fileModule.createAnalysisFileCard(fileCardOptions(errorText));
+    mountCard("report", analysisFileCard.element);
+    // Derived variables and analysis sets belong to step 2, after the columns.
+    derive = deriveModule.createDerive({
+      engine, el, fillSelect, download, errorText,
+      onSummary: (summary) => showData(summary, { keepCohortForm: true, keepChoices: true }),
+    });
+    sets = setsModule.createSets({ engine, el, fillSelect, errorText });
+    mountCard("variables", derive.element);
+    mountCard("variables", sets.element);
+    sets.attach($("km-form"), "km", () => runKm());
+    // The "match another program" choice sits before the analyses it sets.
+    const presets = presetsModule.createPresetControl(panelContext());
+    presetControl = presets;
+    $("km-card").before(presets.element);
+    panels.push(presets);
+    document.addEventListener(presetsModule.PRESET_EVENT, () => state.km && runKm());
+    // Variable labels (set in Table 1's list) retitle the KM legend.
+    engine.addEventListener("labels", () => state.km && runKm());
+    PANELS.forEach(([step], i) => {
+      // Each panel's requests carry the analysis set chosen for it.
+      const slot = { key: null };
+      const panel = panelModules[i].createPanel({ ...panelContext(), engine: sets.engineFor(slot) });
+      slot.key = panel.element.id.replace(/-card$/, "");
+      panelsByKey.set(slot.key, panel);
+      mountCard(step, panel.element);
+      const form = panel.element.querySelector("form");
+      if (form) sets.attach(form, slot.key, () => panel.rerun?.());
+      panels.push(panel);
+    });
+    if (state.summary) tellPanels(state.summary);
+    if (state.cohort) {
+      derive.onClassified();
+      sets.onClassified(state.cohort);
+    }
+  })();
+  // Nothing is mounted before every module has arrived: a failed download is simply tried again.
+  panelsLoaded.catch(() => { panelsLoaded = null; });
+  return panelsLoaded;
 }
 
 /** Any change of the form is the user's choice: from then on the curve follows it. */
@@ -680,11 +707,15 @@ function userChose() {
 }
 
 /**
- * Once the page is ready: the drawing module, then the service worker that
- * keeps the whole site for offline use (sw.js; the footer says when it is).
+ * Once the page is ready: the panels' modules (then the offer to put a kept
+ * session back) and the drawing module, then the service worker that keeps
+ * the whole site for offline use (sw.js; the footer says when it is).
  */
 async function afterReady() {
-  await charts().catch(() => {}); // a figure asks again and shows the error
+  const panelsMounted = loadPanels().then(
+    () => analysisFileCard.offerKept($("drop-zone")),
+    (error) => showError(new Error(`Part of the page could not be loaded: ${error.message}. Reload the page to try again.`)));
+  await Promise.all([panelsMounted, charts().catch(() => {})]); // a figure asks again and shows the error
   if (!("serviceWorker" in navigator)) return;
   try {
     const registration = await navigator.serviceWorker.register("sw.js", { updateViaCache: "none" });
@@ -709,13 +740,23 @@ async function start() {
   // step's request and result, ready for the student to change.
   const openOnPage = async ({ example, file, what }) => {
     await load("loadExample", { path: example }, "Loading example…");
+    await loadPanels();
     await analysisFileCard.openAnalysis(file, what);
   };
-  const tour = createTour({ engine, errorText, openOnPage });
-  $("tour-open").addEventListener("click", () => tour.open());
+  // The tour's module is imported on its first opening.
+  let tour = null;
+  $("tour-open").addEventListener("click", async () => {
+    tour ??= Promise.all([import("./tour.js"), import("./panels/regression.js")])
+      .then(([{ createTour }, { errorText }]) => createTour({ engine, errorText, openOnPage }));
+    try {
+      (await tour).open();
+    } catch (error) {
+      tour = null;
+      showError(new Error(`The teaching tour could not be loaded: ${error.message}`));
+    }
+  });
   mountBusyBar(engine, el);
   wire();
-  mountPanels();
   try {
     await engine.ready;
     state.rules = engine.defaultRules;
@@ -723,7 +764,6 @@ async function start() {
       ...engine.examples.map((e) => el("option", { value: e.path, title: e.description }, e.title)));
     document.body.dataset.ready = "true";
     performance.mark("survcalc-ready"); // navigation to ready, for `make bench`
-    analysisFileCard.offerKept($("drop-zone"));
   } catch (error) {
     showError(new Error(`survcalc could not start in this browser: ${error.message}`));
     return;

@@ -84,3 +84,17 @@ export function exportableTable(t, fileName, { className, name } = {}) {
     el("div", { class: "table-scroll" }, table(t.header, t.rows, { numeric: t.numeric_columns, className })),
     el("div", { class: "table-actions" }, csv, copy, status));
 }
+
+export const checkedValues = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);
+
+/**
+ * The codes ticked in `box` when `column` (the newly chosen event column)
+ * has the same codes as the ones shown: changing from os_event to pfs_event
+ * keeps "1"; a column with other codes starts unticked.
+ */
+export function keptCodes(box, column) {
+  const shown = [...box.querySelectorAll("input[type=checkbox]")].map((i) => i.value);
+  const next = column?.values ?? [];
+  const same = shown.length > 0 && shown.length === next.length && shown.every((v) => next.includes(v));
+  return same ? checkedValues(box) : [];
+}

@@ -1,7 +1,7 @@
 // The computation worker: holds the wasm modules and the parsed dataset, so
 // a 100 MB file or a million-row Cox fit never freezes the page. It starts
-// with the small start-up module (survcalc_core: reading, summary,
-// classification, Kaplan–Meier) and loads the full one (survcalc)
+// with the small start-up module (survcalc_core: reading text files, summary,
+// Kaplan–Meier) and loads the full one (survcalc)
 // the first time a method only that one has is called, moving the dataset
 // there by replaying its recipe (www/js/session.js). The page may stop this
 // worker at any time (Cancel) and start another with the same recipe.
@@ -131,12 +131,24 @@ function replace(next, name, plan, src) {
   return src.sheets ? { ...summary, sheets: src.sheets } : summary;
 }
 
-/** A new source (or new options, or another sheet): read into the module in use. */
+/**
+ * The module that reads `src` (starting from module `name`): a workbook
+ * only the full one (the start-up module leaves `fromSheet` out, to stay
+ * small; a workbook downloads the sheets package anyway).
+ */
+async function moduleFor(name, src) {
+  if (name === "full") return name;
+  const pkg = await loadModule(name);
+  return pkg.fileKind(src.bytes).spreadsheet && typeof pkg.Dataset.fromSheet !== "function" ? "full" : name;
+}
+
+/** A new source (or new options, or another sheet): read into the module in use (see moduleFor). */
 async function load(op, args, progress) {
   const { updateRecipe } = await session;
   const plan = updateRecipe(recipe, op, args);
   const src = op === "reload" ? current : await sourceBytes(plan.source);
-  return replace(await build(active, plan, src, progress), active, plan, src);
+  const name = await moduleFor(active, src);
+  return replace(await build(name, plan, src, progress), name, plan, src);
 }
 
 function requireData() {
@@ -165,21 +177,21 @@ const ops = {
   // A new worker after Cancel: the page's recipe, into the module the old
   // worker had reached (so a model fitted before is not slower now).
   restore: async ({ recipe: plan, module }, progress) => {
-    const name = module === "full" ? "full" : "core";
     const src = await sourceBytes(plan.source);
+    const name = await moduleFor(module === "full" ? "full" : "core", src);
     return replace(await build(name, plan, src, progress), name, plan, src);
   },
   summary: () => requireData().summary(),
   suggestCohortColumns: () => requireData().suggestCohortColumns(),
-  classify: async ({ request }) => {
-    const { updateRecipe } = await session;
-    const result = requireData().classify(request);
-    recipe = updateRecipe(recipe, "classify", { request });
+  // The classification, derived columns and their removal change the
+  // dataset: kept in the recipe, and the summary comes back with them. Only
+  // the full module has them (the start-up module stays small), so the
+  // first of them moves the data there.
+  classify: async ({ request }, progress) => {
+    const result = (await datasetWith("classify", progress)).classify(request);
+    recipe = (await session).updateRecipe(recipe, "classify", { request });
     return { result, summary: dataset.summary() };
   },
-  // Derived columns change the dataset: kept in the recipe, and the summary
-  // comes back with them. Only the full module derives (the start-up module
-  // stays small), so the first derived column moves the data there.
   derive: async ({ request }, progress) => {
     const result = (await datasetWith("derive", progress)).derive(request);
     recipe = (await session).updateRecipe(recipe, "derive", { request });

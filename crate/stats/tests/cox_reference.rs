@@ -8,7 +8,7 @@ mod support;
 use cox_fixtures::*;
 use serde_json::Value;
 use support::*;
-use survcalc_stats::cox::{fit, CoxData, CoxFit, CoxOptions, Ties};
+use survcalc_stats::cox::{fit, fit_hazard_ratios, CoxData, CoxFit, CoxOptions, Ties};
 
 fn options(ties: &str, robust: bool) -> CoxOptions {
     CoxOptions {
@@ -96,6 +96,32 @@ fn veteran_full_model_efron_and_breslow() {
         check_fit(&f, block, &Check::default());
         let cc = &block["convergence_check"];
         assert_all_close(&f.coef, &nums(&cc["coef_tight"]), 1e-7, &format!("{id} coef vs coef_tight"));
+    }
+}
+
+#[test]
+fn hazard_ratios_alone_match_r_and_the_full_fit() {
+    // The Kaplan–Meier figure's hazard ratios come from fit_hazard_ratios
+    // (the fit without concordance and robust variance): R's coefficients,
+    // hazard ratios and Wald inference, and the full fit's numbers and
+    // warnings to the last bit (the same code up to the concordance).
+    let r = reference("03_veteran");
+    let data = veteran_data();
+    for id in ["efron", "breslow"] {
+        let block = &r["cox"][id];
+        let call = block["call"].as_str().unwrap();
+        let options = block_options(block);
+        let f = fit_hazard_ratios(&data, &options).unwrap();
+        assert_all_close(&f.coef, &nums(&block["coef"]), COEF_REL, &format!("{call}: coef"));
+        assert_all_close(&f.hr, &nums(&block["hr"]), COEF_REL, &format!("{call}: hr"));
+        assert_all_close(&f.se, &nums(&block["se"]), STAT_REL, &format!("{call}: se"));
+        assert_all_close(&f.p, &nums(&block["p"]), STAT_REL, &format!("{call}: p"));
+        assert_all_close(&f.hr_lower, &nums(&block["hr_lower95"]), STAT_REL, &format!("{call}: hr_lower95"));
+        assert_all_close(&f.hr_upper, &nums(&block["hr_upper95"]), STAT_REL, &format!("{call}: hr_upper95"));
+        assert!(f.concordance.is_none() && f.robust.is_none(), "{call}: nothing beyond the hazard ratios");
+        let full = fit(&data, &options).unwrap();
+        assert_eq!((&f.coef, &f.se, &f.p, &f.hr_lower, &f.hr_upper), (&full.coef, &full.se, &full.p, &full.hr_lower, &full.hr_upper), "{call}");
+        assert_eq!(f.warnings, full.warnings, "{call}: warnings");
     }
 }
 

@@ -53,6 +53,7 @@ pub fn request<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Resul
 
 /// Data that survcalc itself produced and the page hands back (a plot, a
 /// table, a frame): read leniently, defaults for what is absent.
+#[cfg(any(feature = "full", feature = "draw"))]
 pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
     let json = plain_json(value, what)?;
     let json = if json.is_null() { Value::Object(Default::default()) } else { json };
@@ -62,6 +63,7 @@ pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsErr
 /// A result's table handed back for export: an object with `header` and
 /// `rows` (what every result's `...table` holds). Anything else is named
 /// for what it is, not in serde's words.
+#[cfg(any(feature = "full", feature = "draw"))]
 pub fn display_table(value: &JsValue) -> Result<survcalc_analysis::export::DisplayTable, JsError> {
     let json = plain_json(value, "table")?;
     let given = match &json {

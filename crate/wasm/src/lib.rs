@@ -21,6 +21,7 @@ mod bench;
 use convert::js_error;
 #[cfg(any(feature = "analysis", feature = "draw"))]
 use convert::{request, to_js};
+#[cfg(any(feature = "full", feature = "draw"))]
 use survcalc_analysis::analyses::DisplayTable;
 #[cfg(feature = "analysis")]
 use survcalc_analysis::analyses;
@@ -83,8 +84,9 @@ pub fn walkthrough_step_file(walkthrough: JsValue, step: u32, tries: JsValue) ->
 
 /// Every setting a "match another program" preset makes, for one program
 /// ("r", "stata", "sas", "spss", "prism"): what it sets and how faithfully.
-/// In the drawing module too: the page shows it without asking the worker.
-#[cfg(any(feature = "analysis", feature = "draw"))]
+/// In the drawing module, where the page asks for it, and the full one; not
+/// in the worker's start-up module, which nothing asks for it.
+#[cfg(any(feature = "full", feature = "draw"))]
 #[wasm_bindgen(js_name = presetChoices)]
 pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
     let program: survcalc_analysis::presets::Program = request(program, "the preset")?;
@@ -92,7 +94,9 @@ pub fn preset_choices(program: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// Any result table (`{header, rows, numeric_columns}`) as "csv", "tsv" or
-/// "html" text, for download and for the clipboard.
+/// "html" text, for download and for the clipboard. The page's drawing
+/// module makes them (www/js/dom.js); the full module has it for Node.
+#[cfg(any(feature = "full", feature = "draw"))]
 #[wasm_bindgen(js_name = exportTable)]
 pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> {
     let table: DisplayTable = convert::display_table(&table)?;
@@ -147,12 +151,14 @@ pub struct Dataset {
     name: String,
     table: Table,
     /// Every patient's group and reason from the last classification, for
-    /// `exportClassification`.
+    /// `exportClassification` (both in the full module only).
+    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     classification: Option<Vec<analyses::cohort::PatientRow>>,
 }
 
-/// What the start-up module answers: reading, the summary, classification
-/// and Kaplan–Meier (what a visit needs before its first click).
+/// What the start-up module answers: reading text files, the summary, the
+/// columns a classification would use, and Kaplan–Meier (what a visit needs
+/// before its first click).
 #[cfg(feature = "analysis")]
 #[wasm_bindgen]
 impl Dataset {
@@ -203,22 +209,6 @@ impl Dataset {
         Ok(Dataset { name, table, classification: None })
     }
 
-    /// Reads one sheet of a workbook, as the sheets package's `readSheet`
-    /// returns it (the object, or its JSON text). `options` as for
-    /// `fromCsv` (the delimiter aside).
-    #[wasm_bindgen(js_name = fromSheet)]
-    pub fn from_sheet(sheet: JsValue, name: JsValue, options: JsValue) -> Result<Dataset, JsError> {
-        let sheet: table::SheetData = match sheet.as_string() {
-            Some(json) => serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?,
-            None if sheet.is_object() => convert::data(&sheet, "sheet")?,
-            None => return Err(js_error("Dataset.fromSheet needs the sheet that readSheet returned.")),
-        };
-        let name = name.as_string().unwrap_or_default();
-        let options: ReadOptions = request(options, "reading the file")?;
-        let table = table::read_sheet(&sheet, &options).map_err(js_error)?;
-        Ok(Dataset { name, table, classification: None })
-    }
-
     /// Rows, columns with their types and a preview, and suggested columns
     /// for the survival analysis.
     pub fn summary(&self) -> Result<JsValue, JsError> {
@@ -230,16 +220,6 @@ impl Dataset {
     #[wasm_bindgen(js_name = suggestCohortColumns)]
     pub fn suggest_cohort_columns(&self) -> Result<JsValue, JsError> {
         to_js(&analyses::cohort::suggest_columns(&self.table))
-    }
-
-    /// Derives OS/TTP/PFS/PPS and the resistance groups from date columns,
-    /// adds them to the dataset as new columns, and returns the flow-chart
-    /// counts, the rules in force and each patient's reason.
-    pub fn classify(&mut self, options: JsValue) -> Result<JsValue, JsError> {
-        let request = request(options, "classification")?;
-        let mut result = analyses::cohort::run(&mut self.table, &request).map_err(js_error)?;
-        self.classification = Some(std::mem::take(&mut result.all_patients));
-        to_js(&result)
     }
 
     /// The analysis set a filter selects (its description and how many
@@ -256,16 +236,6 @@ impl Dataset {
     pub fn export_csv(&self, options: JsValue) -> Result<String, JsError> {
         let request = request(options, "the data download")?;
         survcalc_analysis::export::dataset_csv(&self.table, &request).map_err(js_error)
-    }
-
-    /// Every patient's classification (file line, id, group, reason) as CSV.
-    #[wasm_bindgen(js_name = exportClassification)]
-    pub fn export_classification(&self) -> Result<String, JsError> {
-        let patients = self
-            .classification
-            .as_ref()
-            .ok_or_else(|| js_error("Classify the patients first (endpoints and resistance groups)."))?;
-        Ok(analyses::cohort::patients_csv(patients))
     }
 
     /// Kaplan–Meier curves (overall or by group) with medians, the
@@ -290,13 +260,52 @@ impl Dataset {
     }
 }
 
-/// The regression models, Table 1, rates and derived columns: the "full"
-/// module only, which the page's worker loads on their first use (the bulk
-/// of the code: Cox, logistic and Firth fits, Fisher's exact tests; rates
-/// and derived columns moved here to keep the start-up module small).
+/// The classification, regression models, Table 1, rates, derived columns
+/// and reading workbooks: the "full" module only, which the page's worker
+/// loads on their first use (the bulk of the code: Cox, logistic and Firth
+/// fits, Fisher's exact tests; the classification, rates, derived columns
+/// and workbooks moved here to keep the start-up module small).
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Dataset {
+    /// Derives OS/TTP/PFS/PPS and the resistance groups from date columns,
+    /// adds them to the dataset as new columns, and returns the flow-chart
+    /// counts, the rules in force and each patient's reason.
+    pub fn classify(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let request = request(options, "classification")?;
+        let mut result = analyses::cohort::run(&mut self.table, &request).map_err(js_error)?;
+        self.classification = Some(std::mem::take(&mut result.all_patients));
+        to_js(&result)
+    }
+
+    /// Every patient's classification (file line, id, group, reason) as CSV.
+    #[wasm_bindgen(js_name = exportClassification)]
+    pub fn export_classification(&self) -> Result<String, JsError> {
+        let patients = self
+            .classification
+            .as_ref()
+            .ok_or_else(|| js_error("Classify the patients first (endpoints and resistance groups)."))?;
+        Ok(analyses::cohort::patients_csv(patients))
+    }
+
+    /// Reads one sheet of a workbook, as the sheets package's `readSheet`
+    /// returns it (the object, or its JSON text). `options` as for
+    /// `fromCsv` (the delimiter aside). Full module only: a workbook needs
+    /// the sheets package's download anyway, and the start-up module is
+    /// smaller without it (the worker reads workbooks into the full module).
+    #[wasm_bindgen(js_name = fromSheet)]
+    pub fn from_sheet(sheet: JsValue, name: JsValue, options: JsValue) -> Result<Dataset, JsError> {
+        let sheet: table::SheetData = match sheet.as_string() {
+            Some(json) => serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?,
+            None if sheet.is_object() => convert::data(&sheet, "sheet")?,
+            None => return Err(js_error("Dataset.fromSheet needs the sheet that readSheet returned.")),
+        };
+        let name = name.as_string().unwrap_or_default();
+        let options: ReadOptions = request(options, "reading the file")?;
+        let table = table::read_sheet(&sheet, &options).map_err(js_error)?;
+        Ok(Dataset { name, table, classification: None })
+    }
+
     /// Adds a derived column (a cut, transform, recode or time between
     /// dates) with its formula; a name in use gets another, with a note.
     pub fn derive(&mut self, options: JsValue) -> Result<JsValue, JsError> {

@@ -111,19 +111,8 @@ export function chooseOption(select, value) {
   if ([...select.options].some((o) => o.value === wanted)) select.value = wanted;
 }
 
-export const checkedValues = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);
-
-/**
- * The codes ticked in `box` when `column` (the newly chosen event column)
- * has the same codes as the ones shown: changing from os_event to pfs_event
- * keeps "1"; a column with other codes starts unticked.
- */
-export function keptCodes(box, column) {
-  const shown = [...box.querySelectorAll("input[type=checkbox]")].map((i) => i.value);
-  const next = column?.values ?? [];
-  const same = shown.length > 0 && shown.length === next.length && shown.every((v) => next.includes(v));
-  return same ? checkedValues(box) : [];
-}
+// In dom.js, which the Kaplan–Meier card (loaded before this module) uses too.
+export { checkedValues, keptCodes } from "../dom.js";
 
 /** The Kaplan–Meier card's current choices, so both cards start alike. */
 export function kmChoices() {

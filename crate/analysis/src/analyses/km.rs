@@ -940,7 +940,9 @@ fn group_hazard_ratios(
         others.iter().map(|&g| codes.iter().map(|&c| if c == g { 1.0 } else { 0.0 }).collect()).collect();
     let names: Vec<String> = others.iter().map(|&g| labels[g].clone()).collect();
     let data = CoxData::right_censored(time.to_vec(), event.to_vec(), covariates, names);
-    let Ok(fit) = cox::fit(&data, &CoxOptions { conf_level, ..CoxOptions::default() }) else { return Vec::new() };
+    // Hazard ratios only: the fit without its concordance and robust
+    // variance, which keeps that code out of the page's start-up module.
+    let Ok(fit) = cox::fit_hazard_ratios(&data, &CoxOptions { conf_level, ..CoxOptions::default() }) else { return Vec::new() };
     // A group with no events (or only events), against which the hazard ratio
     // runs off to 0 or infinity: the fit flags the coefficient as infinite,
     // and its numbers (1328775681.73, CI 0.00–∞, p > 0.99) mean nothing, so

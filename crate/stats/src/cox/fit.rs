@@ -386,6 +386,54 @@ fn check_options(opt: &CoxOptions) -> Result<(), CoxError> {
 
 /// Fits the Cox model (R: `coxph(Surv(...) ~ ..., ties, robust)`).
 pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
+    let Fitted { prep, mut lp, beta, efron, robust, var, keep, zcrit, df, mut fit } = fit_model(data, options)?;
+    let eta = lp.at(&prep, &beta);
+    let clusters = if robust {
+        Some(match &data.cluster {
+            Some(c) => cluster_index(c),
+            None => ((0..prep.n).collect(), prep.n),
+        })
+    } else {
+        None
+    };
+    fit.concordance = concordance(&prep, eta, clusters.as_ref());
+    if fit.concordance.is_none() {
+        fit.warnings.push(KernelWarning::ConcordanceUndefined);
+    }
+    fit.robust = match &clusters {
+        Some(cl) if df > 0 => Some(robust_variance(&prep, eta, efron, &var, cl, &fit.coef, &keep, zcrit, options.toler_chol)),
+        _ => None,
+    };
+    Ok(fit)
+}
+
+/// The same fit without the concordance and the robust variance: the
+/// coefficients, hazard ratios, their model-based Wald inference, the model
+/// tests and the warnings, exactly as [`fit`] gives them; `concordance` and
+/// `robust` are `None` (`options.robust` and cluster ids are not used). For
+/// callers that report hazard ratios only (the Kaplan–Meier figure's
+/// annotation), so that the page's start-up wasm module does not carry the
+/// concordance and sandwich-variance code.
+pub fn fit_hazard_ratios(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
+    fit_model(data, options).map(|fitted| fitted.fit)
+}
+
+/// [`fit`]'s model, and what its concordance and robust variance need.
+struct Fitted {
+    prep: Prepared,
+    lp: LinearPredictor,
+    /// The final beta, in scaled units.
+    beta: Vec<f64>,
+    efron: bool,
+    robust: bool,
+    var: SymMatrix,
+    keep: Vec<bool>,
+    zcrit: f64,
+    df: usize,
+    fit: CoxFit,
+}
+
+fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     validate(data)?;
     check_options(options)?;
     let prep = Prepared::new(data);
@@ -472,28 +520,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
     let loglik_final = newton.last.loglik;
     let lr = 2.0 * (loglik_final - newton.loglik_null);
 
-    let clusters = if robust {
-        Some(match &data.cluster {
-            Some(c) => cluster_index(c),
-            None => ((0..prep.n).collect(), prep.n),
-        })
-    } else {
-        None
-    };
-    let conc = concordance(&prep, eta, clusters.as_ref());
-    if conc.is_none() {
-        warnings.push(KernelWarning::ConcordanceUndefined);
-    }
-
-    let robust_var = match &clusters {
-        Some(cl) if df > 0 => {
-            let rv = robust_variance(&prep, eta, efron, &var, cl, &coef, &keep, zcrit, options.toler_chol);
-            Some(rv)
-        }
-        _ => None,
-    };
-
-    Ok(CoxFit {
+    let fit = CoxFit {
         terms: data.term_names.clone(),
         ties: options.ties,
         conf_level: options.conf_level,
@@ -513,12 +540,13 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
         lr_test: ChiSquareTest::new(lr, df),
         wald_test: ChiSquareTest::new(wald, df),
         score_test: ChiSquareTest::new(newton.score_stat, df),
-        concordance: conc,
+        concordance: None,
         iterations: newton.iterations,
         converged: newton.converged,
-        robust: robust_var,
+        robust: None,
         warnings,
-    })
+    };
+    Ok(Fitted { prep, lp, beta: newton.beta, efron, robust, var, keep, zcrit, df, fit })
 }
 
 /// Sandwich variance from the cluster-summed, weighted dfbeta residuals,
