@@ -130,3 +130,21 @@ test("the page's PNG, TIFF and PDF buttons give the size, dpi and text asked for
   await page.locator("#km-card").screenshot({ path: join(artifacts, "km-figure-options.png") });
   assert.deepEqual(session.consoleErrors, []);
 });
+
+test("group names set in the figure options rename the groups in the legend and in the tables beside it", async () => {
+  const { page } = session;
+  await page.selectOption("#km-group", "sex");
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("All patients"));
+  const firstCells = (id) => page.$$eval(`${id} tbody tr`, (rows) => rows.map((r) => r.cells[0]?.textContent.trim()));
+  assert.deepEqual(await firstCells("#km-summary"), ["All patients", "1", "2"]);
+  // Open, whether or not the test before left it open.
+  await page.$eval("#km-fig-options", (details) => { details.open = true; });
+  await page.fill("#km-fig-group-labels", "1 = Male; 2 = Female");
+  await page.dispatchEvent("#km-fig-group-labels", "change");
+  await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("Female"));
+  assert.deepEqual(await firstCells("#km-summary"), ["All patients", "Male", "Female"]);
+  // The figure's own data table (its legend's names) agrees.
+  const figureData = await page.textContent("#km-figure-data");
+  assert.ok(figureData.includes("Male") && figureData.includes("Female"), figureData);
+  assert.deepEqual(session.consoleErrors, []);
+});

@@ -56,6 +56,9 @@ test("the hazard ratio on the KM figure is the Cox model's", () => {
   const printed = `Female vs Male: HR ${hr.hr.toFixed(2)} (95% CI ${hr.lower.toFixed(2)}–${hr.upper.toFixed(2)})`;
   assert.ok(km.plot.annotation_lines.includes(printed), km.plot.annotation_lines.join(" | "));
   assert.ok(svgTexts(charts.kaplanMeierSvg(km.plot)).includes(printed));
+  // The tables beside the figure name the groups as its legend does.
+  assert.deepEqual(km.plot.curves.map((c) => c.label), ["Male", "Female"]);
+  assert.deepEqual(km.summary_table.rows.map((r) => r[0]), ["All patients", "Male", "Female"]);
 });
 
 test("no text below 6 pt at 85 or 175 mm; the SVG is in mm with the font named", () => {

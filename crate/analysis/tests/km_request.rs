@@ -410,3 +410,59 @@ fn a_landmark_is_the_analysis_of_the_filtered_shifted_file() {
 fn json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
 }
+
+/// The tables name the groups as the legend does (`figure.group_labels`);
+/// the numbers and the results' own labels (group values, which the page
+/// and the R script look curves up by) do not change.
+#[test]
+fn the_tables_name_the_groups_as_the_legend_does() {
+    let t = table("02_lung");
+    let names = [("0", "ECOG 0, fully active"), ("1", "ECOG 1"), ("2", "ECOG 2")];
+    // ph.ecog 3 has a blank name: it keeps its value, as in the legend.
+    let plain = KmRequest { trend: true, pairwise: Some(PAdjust::Holm), times: vec![180.0, 365.0], rmst_tau: Some(365.0), ..lung(Some("ph.ecog")) };
+    let mut named = plain.clone();
+    named.figure.group_labels = names.iter().map(|(k, v)| (k.to_string(), v.to_string())).chain([("3".to_string(), " ".to_string())]).collect();
+    let a = run(&t, &plain).unwrap();
+    let b = run(&t, &named).unwrap();
+    let rename = |cell: &str| names.iter().find(|(k, _)| *k == cell).map_or(cell.to_string(), |(_, v)| v.to_string());
+    // The legend's names, in the legend's order: what every table must print.
+    let legend: Vec<String> = b.plot.curves.iter().map(|c| c.label.clone()).collect();
+    assert_eq!(legend, a.plot.curves.iter().map(|c| rename(&c.label)).collect::<Vec<_>>());
+    assert!(legend.contains(&"3".to_string()), "{legend:?}");
+    for (name, x, y) in [
+        ("summary", Some(&a.summary_table), Some(&b.summary_table)),
+        ("at times", a.at_times_table.as_ref(), b.at_times_table.as_ref()),
+        ("RMST", a.rmst_table.as_ref(), b.rmst_table.as_ref()),
+    ] {
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert_eq!(x.rows.len(), y.rows.len(), "{name}");
+        for (rx, ry) in x.rows.iter().zip(&y.rows) {
+            assert_eq!(ry[0], rename(&rx[0]), "{name}");
+            assert!(ry[0] == "All patients" || legend.contains(&ry[0]), "{name}: {} is not a legend entry", ry[0]);
+            assert_eq!(rx[1..], ry[1..], "{name}: the numbers stay");
+        }
+        assert!(y.rows.iter().any(|r| r[0] == "ECOG 1") && !y.rows.iter().any(|r| r[0] == "1"), "{name}: {:?}", y.rows);
+    }
+    let pairs = |r: &KmResult| r.pairwise_table.as_ref().unwrap().rows.clone();
+    for (rx, ry) in pairs(&a).iter().zip(&pairs(&b)) {
+        let (first, second) = rx[0].split_once(" vs ").unwrap();
+        assert_eq!(ry[0], format!("{} vs {}", rename(first), rename(second)));
+        assert_eq!(rx[1..], ry[1..]);
+    }
+    assert!(b.trend_text.as_deref().unwrap().starts_with("Test for trend across ECOG 0, fully active < ECOG 1 < ECOG 2 < 3 (scores"), "{:?}", b.trend_text);
+    // The results' labels stay the group values.
+    let keys = |r: &KmResult| (r.medians.iter().map(|m| m.label.clone()).collect::<Vec<_>>(), r.survival_at_times.iter().map(|s| s.label.clone()).collect::<Vec<_>>(), r.rmst.iter().map(|s| s.label.clone()).collect::<Vec<_>>());
+    assert_eq!(keys(&a), keys(&b));
+    assert!(keys(&b).0.contains(&"1".to_string()));
+
+    // Two groups: the RMST difference names them too.
+    let two = KmRequest { rmst_tau: Some(365.0), ..lung(Some("sex")) };
+    let mut two_named = two.clone();
+    two_named.figure.group_labels = [("1".to_string(), "Male".to_string()), ("2".to_string(), "Female".to_string())].into();
+    let plain_text = run(&t, &two).unwrap().rmst_difference_text.unwrap();
+    let named_text = run(&t, &two_named).unwrap().rmst_difference_text.unwrap();
+    let (head, numbers) = plain_text.split_once(") up to").unwrap();
+    let renamed_head = head.replace("(2 − 1", "(Female − Male").replace("(1 − 2", "(Male − Female");
+    assert_ne!(renamed_head, head, "{plain_text}");
+    assert_eq!(named_text, format!("{renamed_head}) up to{numbers}"));
+}

@@ -116,6 +116,46 @@ fn subgroup_blocks_are_headed_by_the_labels() {
 }
 
 #[test]
+fn the_subgroup_title_and_methods_name_the_treatment_outcome_and_covariates_by_their_labels() {
+    let base = json!({
+        "outcome": { "time": "time", "event": "status", "event_values": ["2"] },
+        "treatment": { "column": "sex", "kind": "categorical" },
+        "subgroups": ["ph.ecog"],
+        "adjust": [{ "column": "age" }],
+        "labels": { "sex": "Sex", "age": "Age, years", "time": "Overall survival" },
+    });
+    let r = subgroup::run(&lung(), &read(base.clone())).unwrap();
+    assert_eq!(r.plot.title, format!("Hazard ratio of Sex ({}) by subgroup: Overall survival", r.comparison));
+    assert!(r.settings_text.contains(&format!("of the treatment Sex ({})", r.comparison)), "{}", r.settings_text);
+    assert!(r.settings_text.contains("adjusted for Age, years;"), "{}", r.settings_text);
+    let mut unlabelled = base.clone();
+    unlabelled["labels"] = json!({});
+    let plain = subgroup::run(&lung(), &read(unlabelled)).unwrap();
+    assert_eq!(plain.plot.title, format!("Hazard ratio of sex ({}) by subgroup: time", plain.comparison));
+    assert!(plain.settings_text.contains("adjusted for age;"), "{}", plain.settings_text);
+    // The words change, not the numbers.
+    assert_eq!(r.comparison, plain.comparison);
+    assert_eq!(r.overall.estimate, plain.overall.estimate);
+    assert_eq!(r.overall.lower, plain.overall.lower);
+    let interaction = |x: &subgroup::SubgroupResult| x.subgroups.iter().map(|s| s.interaction.as_ref().map(|t| t.stat)).collect::<Vec<_>>();
+    assert_eq!(interaction(&r), interaction(&plain));
+    assert_eq!(r.table.rows.iter().map(|row| row[1..].to_vec()).collect::<Vec<_>>(), plain.table.rows.iter().map(|row| row[1..].to_vec()).collect::<Vec<_>>());
+
+    // A numeric exposure is named by its label in the comparison itself.
+    let mut numeric = base;
+    numeric["treatment"] = json!({ "column": "age", "kind": "numeric" });
+    numeric["adjust"] = json!([{ "column": "sex", "kind": "categorical" }]);
+    let r = subgroup::run(&lung(), &read(numeric.clone())).unwrap();
+    assert_eq!(r.comparison, "Age, years (per unit)");
+    assert_eq!(r.plot.title, "Hazard ratio of Age, years (per unit) by subgroup: Overall survival");
+    assert!(r.settings_text.contains("adjusted for Sex;"), "{}", r.settings_text);
+    numeric["labels"] = json!({});
+    let plain = subgroup::run(&lung(), &read(numeric)).unwrap();
+    assert_eq!(plain.comparison, "age (per unit)");
+    assert_eq!(r.overall.estimate, plain.overall.estimate);
+}
+
+#[test]
 fn competing_risks_name_the_groups_and_fine_gray_rows_by_their_labels() {
     let mgus2 = read_csv(data_file("11_mgus2_competing", "data.csv").as_bytes(), &ReadOptions::default()).unwrap();
     let base = json!({

@@ -1,9 +1,10 @@
 //! Kaplan–Meier figure laid out at print size (points): step curves with
 //! censor marks, optional confidence bands or dashed limits and median
 //! lines, a legend (inside where it hides nothing, else right of the
-//! plot; or above, to the right, or none), an annotation (log-rank p,
-//! hazard ratios) placed where it hides nothing (under the plot when every
-//! place inside would hide part of a curve), and the table under the plot aligned with the x ticks:
+//! plot, as narrow as its names allow; or above, to the right, or none), an
+//! annotation (log-rank p, hazard ratios) placed where it hides nothing (in
+//! a strip across the figure under the plot when every place inside would
+//! hide part of a curve), and the table under the plot aligned with the x ticks:
 //! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
 //! censored, events; Morris et al., BMJ Open 2019).
 
@@ -344,6 +345,8 @@ struct Layout {
     top_legend: Option<(f64, Vec<f64>)>,
     /// Legend right of the plot: x of its left edge.
     right_legend_x: Option<f64>,
+    /// Its lines (title and entries wrapped to its width).
+    right_legend: Option<LegendColumn>,
     plot_x0: f64,
     plot_x1: f64,
     plot_y0: f64,
@@ -381,6 +384,104 @@ fn legend_items(plot: &KmPlot, m: &Metrics) -> Vec<f64> {
     plot.curves.iter().map(|c| m.sample + m.gap + m.base.width(&c.label)).collect()
 }
 
+/// A legend right of the plot takes at most this share of the figure's
+/// width when its entries can wrap (a long name then takes two lines), and
+/// never more than `RIGHT_LEGEND_MAX`: every point it takes is taken from
+/// the plot.
+const RIGHT_LEGEND_SHARE: f64 = 0.22;
+const RIGHT_LEGEND_MAX: f64 = 0.35;
+
+/// The legend right of the plot: as wide as its longest entry (or title)
+/// needs, up to [`RIGHT_LEGEND_SHARE`] of the figure; longer names wrap
+/// between words (a word is never split unless it alone is wider than
+/// [`RIGHT_LEGEND_MAX`] of the figure).
+#[derive(Debug, Clone, PartialEq)]
+struct LegendColumn {
+    /// Width from the line sample's left end to the widest text's right end.
+    width: f64,
+    title: Vec<String>,
+    /// Each curve's name, as lines.
+    entries: Vec<Vec<String>>,
+    /// From one line of a name to the next, and from one name (or the
+    /// title) to the next: wider apart than a name's lines when any wraps,
+    /// so each name reads as one block.
+    line_step: f64,
+    entry_step: f64,
+}
+
+impl LegendColumn {
+    fn new(plot: &KmPlot, m: &Metrics, figure_width: f64) -> LegendColumn {
+        let title_font = Font::bold(m.f);
+        let indent = m.sample + m.gap;
+        let title = plot.legend_title.trim();
+        let widest_word = |text: &str, font: Font| text.split_whitespace().map(|w| font.width(w)).fold(0.0, f64::max);
+        let needed = legend_items(plot, m).into_iter().fold(title_font.width(title), f64::max);
+        let unbreakable = plot
+            .curves
+            .iter()
+            .map(|c| indent + widest_word(&c.label, m.base))
+            .fold(widest_word(title, title_font), f64::max);
+        let cap = (RIGHT_LEGEND_SHARE * figure_width).max(unbreakable).min(RIGHT_LEGEND_MAX * figure_width);
+        let width = needed.min(cap);
+        let wrap = |text: &str, room: f64, font: Font| {
+            if font.width(text) <= room {
+                vec![text.to_string()]
+            } else {
+                crate::wrap_in(text, None, room, font)
+            }
+        };
+        let title = if title.is_empty() { Vec::new() } else { wrap(title, width, title_font) };
+        let entries: Vec<Vec<String>> = plot.curves.iter().map(|c| wrap(&c.label, width - indent, m.base)).collect();
+        let wrapped = entries.iter().any(|e| e.len() > 1) || title.len() > 1;
+        let row = 1.25 * m.f;
+        LegendColumn {
+            title,
+            entries,
+            width,
+            line_step: if wrapped { m.base.line_height() } else { row },
+            entry_step: if wrapped { row + 0.35 * m.f } else { row },
+        }
+    }
+
+    /// The y of the middle of each title line and of each entry's lines,
+    /// the first line's middle at `top`.
+    fn rows(&self, top: f64) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let mut y = top;
+        let mut title = Vec::new();
+        for (k, _) in self.title.iter().enumerate() {
+            if k > 0 {
+                y += self.line_step;
+            }
+            title.push(y);
+        }
+        if !self.title.is_empty() {
+            y += self.entry_step;
+        }
+        let mut entries = Vec::new();
+        for (i, lines) in self.entries.iter().enumerate() {
+            if i > 0 {
+                y += self.entry_step;
+            }
+            let mut at = Vec::new();
+            for (k, _) in lines.iter().enumerate() {
+                if k > 0 {
+                    y += self.line_step;
+                }
+                at.push(y);
+            }
+            entries.push(at);
+        }
+        (title, entries)
+    }
+
+    /// From the top of its first line to the bottom of its last.
+    fn height(&self, m: &Metrics) -> f64 {
+        let (title, entries) = self.rows(0.0);
+        let last = entries.iter().flatten().chain(&title).copied().fold(0.0, f64::max);
+        last + m.base.line_height()
+    }
+}
+
 impl Layout {
     #[cfg(test)]
     fn new(plot: &KmPlot) -> Layout {
@@ -414,10 +515,11 @@ impl Layout {
         let plot_x0 = axis_left.max(table_left);
 
         let mut right_edge = width - margin - 0.5 * m.base.width(&tick_label(*plot.ticks.last().unwrap_or(&1.0)));
-        let legend_w = legend_items(plot, &m).into_iter().fold(0.0, f64::max);
-        let right_legend_x = (show_legend(plot) && (plot.legend == LegendPosition::Right || legend_right)).then(|| {
-            let w = legend_w.min(width * 0.35);
-            right_edge = width - margin - w - m.gap;
+        let right_legend = (show_legend(plot) && (plot.legend == LegendPosition::Right || legend_right))
+            .then(|| LegendColumn::new(plot, &m, width));
+        // The legend ends at the right margin, two gaps right of the plot.
+        let right_legend_x = right_legend.as_ref().map(|l| {
+            right_edge = width - margin - l.width - 2.0 * m.gap;
             right_edge + 2.0 * m.gap
         });
         let plot_x1 = right_edge.max(plot_x0 + 40.0);
@@ -447,7 +549,9 @@ impl Layout {
         // The 1.2 f under the x-axis title is kept with or without a table;
         // a heading without rows is neither drawn nor given room.
         let table_h = 1.2 * f + if heading.is_empty() || rows.is_empty() { 0.0 } else { row_h } + row_h * rows.len() as f64;
-        let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0);
+        // A legend right of the plot must not run into the tick labels under it.
+        let legend_h = right_legend.as_ref().map_or(0.0, |l| l.height(&m));
+        let natural_plot_h = ((plot_x1 - plot_x0) * 0.62).clamp(60.0, 400.0).max(legend_h);
         let caption = Caption::new(plot.caption.as_deref(), width, m.base, margin);
         let annotation_h = if below == 0 { 0.0 } else { annotation_height(&m, below) + m.gap };
         let fixed = plot_y0 + below_axis + annotation_h + table_h + margin + caption.height();
@@ -499,6 +603,7 @@ impl Layout {
             title_y,
             top_legend,
             right_legend_x,
+            right_legend,
             plot_x0,
             plot_x1,
             plot_y0,
@@ -515,6 +620,11 @@ impl Layout {
             caption,
             m,
         }
+    }
+
+    /// Width of a strip across the figure, between its side margins.
+    fn strip_width(&self) -> f64 {
+        self.width - 2.0 * self.table_label_x
     }
 
     fn x(&self, t: f64, x_max: f64) -> f64 {
@@ -542,13 +652,11 @@ fn axis_end(plot: &KmPlot) -> f64 {
 }
 
 /// The annotation's lines (log-rank p, hazard ratios), a line wider than
-/// the plot broken after "A vs B:" first, so the HR and its CI stay on one
+/// `room` broken after "A vs B:" first, so the HR and its CI stay on one
 /// line, rather than run off the figure.
-fn annotation_text(plot: &KmPlot, lay: &Layout) -> Vec<String> {
-    let m = &lay.m;
+fn annotation_text(plot: &KmPlot, m: &Metrics, room: f64) -> Vec<String> {
     let lines: Vec<&String> = plot.annotation_lines.iter().filter(|l| !l.trim().is_empty()).collect();
     let lines: Vec<&String> = if lines.is_empty() { plot.annotation.iter().collect() } else { lines };
-    let room = (lay.plot_x1 - lay.plot_x0) - 2.0 * 0.4 * m.f - 0.6 * m.f;
     lines
         .into_iter()
         .flat_map(|l| {
@@ -606,15 +714,19 @@ fn arrange(plot: &KmPlot) -> (Layout, AnnotationPlace) {
 
 fn arrange_with(plot: &KmPlot, legend_right: bool) -> (Layout, AnnotationPlace) {
     let lay = Layout::with_annotation_below(plot, 0, legend_right);
-    let lines = annotation_text(plot, &lay);
+    let pad = 0.4 * lay.m.f;
+    let lines = annotation_text(plot, &lay.m, (lay.plot_x1 - lay.plot_x0) - 2.0 * pad - 0.6 * lay.m.f);
     if lines.is_empty() {
         return (lay, AnnotationPlace::None);
     }
-    let pad = 0.4 * lay.m.f;
     let w = lines.iter().map(|l| lay.m.base.width(l)).fold(0.0, f64::max) + 2.0 * pad;
     let h = annotation_height(&lay.m, lines.len());
     let place = place_box(plot, axis_end(plot), &box_geometry(&lay, (w, h), Vec::new()), Prefer::LowerLeft);
     if place.covers_data {
+        // The strip under the plot spans the figure, not just the plot (a
+        // legend right of the plot does not reach down to it): a hazard
+        // ratio line then rarely needs a second line.
+        let lines = annotation_text(plot, &lay.m, lay.strip_width());
         let below = Layout::with_annotation_below(plot, lines.len(), legend_right);
         (below, AnnotationPlace::Below { lines })
     } else {
@@ -742,7 +854,8 @@ pub fn scene(plot: &KmPlot) -> Scene {
             let top = lay.annotation_below_y.unwrap_or(lay.x_title_y);
             for (i, l) in lines.iter().enumerate() {
                 let y = top + pad / 2.0 + row * (i as f64 + 0.5);
-                scene.text(lay.plot_x0, y, l, m.base, Anchor::Start, VAlign::Middle);
+                // From the left margin, where the table's labels start.
+                scene.text(lay.table_label_x, y, l, m.base, Anchor::Start, VAlign::Middle);
             }
         }
     }
@@ -757,15 +870,20 @@ pub fn scene(plot: &KmPlot) -> Scene {
             }
             // Asked for on the right, or moved there by `arrange`.
             (_, _, Some(x)) => {
-                let mut y = lay.plot_y0 + row / 2.0;
-                if heading {
-                    scene.text(x, y, &plot.legend_title, Font::bold(m.f), Anchor::Start, VAlign::Middle);
-                    y += row;
-                }
-                for c in &plot.curves {
-                    line_sample(&mut scene, c, x, y, m.sample, m.line_w);
-                    scene.text(x + m.sample + m.gap, y, &c.label, m.base, Anchor::Start, VAlign::Middle);
-                    y += row;
+                if let Some(column) = &lay.right_legend {
+                    let (title_y, entries_y) = column.rows(lay.plot_y0 + m.base.line_height() / 2.0);
+                    for (line, y) in column.title.iter().zip(title_y) {
+                        scene.text(x, y, line, Font::bold(m.f), Anchor::Start, VAlign::Middle);
+                    }
+                    for ((c, lines), ys) in plot.curves.iter().zip(&column.entries).zip(entries_y) {
+                        // The sample beside the name's first line.
+                        if let Some(&first) = ys.first() {
+                            line_sample(&mut scene, c, x, first, m.sample, m.line_w);
+                        }
+                        for (line, y) in lines.iter().zip(ys) {
+                            scene.text(x + m.sample + m.gap, y, line, m.base, Anchor::Start, VAlign::Middle);
+                        }
+                    }
                 }
             }
             _ => {
@@ -1132,7 +1250,7 @@ mod tests {
         assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
         assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
         // Its lines sit between the x-axis title and the table, left-aligned
-        // with the plot, and the figure grew to hold them.
+        // with the table's labels, and the figure grew to hold them.
         let at = |text: &str| {
             s.marks.iter().find_map(|m| match m {
                 Mark::Text { text: t, x, y, .. } if t == text => Some((*x, *y)),
@@ -1141,7 +1259,8 @@ mod tests {
         };
         let first = at(&lines[0]).unwrap();
         let last = at(lines.last().unwrap()).unwrap();
-        assert!((first.0 - lay.plot_x0).abs() < 1e-9);
+        // From the left margin: the strip spans the figure.
+        assert!((first.0 - lay.table_label_x).abs() < 1e-9);
         assert!(first.1 > lay.x_title_y + lay.m.base.line_height() - 1e-9, "{first:?} under the x title at {}", lay.x_title_y);
         let table_top = lay.table_heading_y.or(lay.table_rows_y.first().copied()).unwrap();
         assert!(last.1 < table_top - lay.m.gap, "{last:?} above the table at {table_top}");
@@ -1209,13 +1328,21 @@ mod tests {
         let s = scene(&plot);
         assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
         assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
-        // Title and every entry right of the plot, within the figure, in order.
+        let _ = std::fs::write(std::env::temp_dir().join("km_legend_right.svg"), crate::scene::to_svg(&s));
+        // The plot gives the legend no more than RIGHT_LEGEND_SHARE of the
+        // figure (it gave up to 35% before names could wrap).
+        assert!(lay.width - lay.plot_x1 <= RIGHT_LEGEND_SHARE * lay.width + 2.0 * lay.m.gap + lay.table_label_x + 1e-9, "{} of {}", lay.plot_x1, lay.width);
+        // Title and every entry's lines right of the plot, within the figure, in order.
+        let column = lay.right_legend.clone().unwrap();
+        let right_of_plot: Vec<(String, f64, f64)> =
+            text_marks(&s).into_iter().filter(|t| t.1 > lay.plot_x1).map(|(text, x, y, ..)| (text, x, y)).collect();
+        let expected: Vec<&String> = column.title.iter().chain(column.entries.iter().flatten()).collect();
+        assert_eq!(right_of_plot.iter().map(|t| &t.0).collect::<Vec<_>>(), expected);
         let mut last_y = f64::NEG_INFINITY;
-        for text in std::iter::once("Resistance group").chain(plot.curves.iter().map(|c| c.label.as_str())) {
-            let (x, y) = text_at(&s, text).unwrap_or_else(|| panic!("{text} drawn"));
-            assert!(x > lay.plot_x1 && x < lay.width, "{text} at x = {x}, plot ends at {}", lay.plot_x1);
-            assert!(y > last_y && y >= lay.plot_y0 && y <= lay.plot_y1, "{text} at y = {y}");
-            last_y = y;
+        for (text, x, y) in &right_of_plot {
+            assert!(*x < lay.width, "{text} at x = {x}, plot ends at {}", lay.plot_x1);
+            assert!(*y > last_y && *y >= lay.plot_y0 && *y <= lay.plot_y1, "{text} at y = {y}");
+            last_y = *y;
         }
         // The annotation still finds its place (under the plot here) and its
         // lines are all drawn.
@@ -1272,6 +1399,116 @@ mod tests {
         none.risk_table = false;
         assert_eq!(Layout::new(&none).plot_y1, lay.plot_y1);
     }
+
+    /// The bundled synthetic cohort's overall survival by resistance group,
+    /// as the page draws it (legend inside, log-rank p and hazard ratios),
+    /// printed `preset` wide.
+    fn cohort_os(preset: survcalc_analysis::plot::figure::SizePreset) -> KmPlot {
+        use survcalc_analysis::analyses::{cohort, km};
+        use survcalc_analysis::table::{read_csv, ReadOptions};
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/examples/synthetic_hcc_cohort.csv");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut table = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
+        let classify = cohort::CohortRequest { columns: cohort::suggest_columns(&table), ..cohort::CohortRequest::default() };
+        cohort::run(&mut table, &classify).unwrap();
+        let mut request = km::KmRequest {
+            time: "os_months".into(),
+            event: "os_event".into(),
+            event_values: vec!["1".into()],
+            group: Some(cohort::GROUP_COLUMN.into()),
+            time_unit: Some(survcalc_analysis::dates::TimeUnit::Months),
+            labels: [(cohort::GROUP_COLUMN.to_string(), "Resistance group".to_string())].into(),
+            ..km::KmRequest::default()
+        };
+        request.figure.output.preset = Some(preset);
+        km::run(&table, &request).unwrap().plot
+    }
+
+    /// Where each text mark is, with its font.
+    fn text_marks(s: &Scene) -> Vec<(String, f64, f64, Font, Anchor)> {
+        s.marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Text { text, x, y, size, bold, anchor, .. } => Some((text.clone(), *x, *y, Font { bold: *bold, ..Font::regular(*size) }, *anchor)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_strip_under_the_plot_spans_the_figure_and_the_legend_right_of_it_is_as_narrow_as_its_names_allow() {
+        use survcalc_analysis::plot::figure::SizePreset;
+        let presets = [SizePreset::SingleColumn, SizePreset::OneAndHalfColumn, SizePreset::DoubleColumn];
+        // Written first, to be looked at whatever the checks say.
+        for preset in presets {
+            let _ = std::fs::write(std::env::temp_dir().join(format!("km_cohort_{}mm.svg", preset.width_mm())), to_svg(&cohort_os(preset)));
+        }
+        for preset in presets {
+            let plot = cohort_os(preset);
+            let (lay, annotation) = arrange(&plot);
+            let s = scene(&plot);
+            let marks = text_marks(&s);
+            let margin = lay.table_label_x;
+            // The primary-resistance curve crosses the lower left at every width.
+            let AnnotationPlace::Below { lines } = &annotation else { panic!("{preset:?}: {annotation:?}") };
+            // Each line starts at the left margin and fits between the
+            // margins; a line is broken only when it is wider than that.
+            for asked in &plot.annotation_lines {
+                let fits = lay.m.base.width(asked) <= lay.width - 2.0 * margin;
+                assert_eq!(lines.contains(asked), fits, "{preset:?}: {asked} in {lines:?}");
+            }
+            for line in lines {
+                let (_, x, _, font, _) = marks.iter().find(|t| &t.0 == line).unwrap_or_else(|| panic!("{line} drawn"));
+                assert_eq!(*x, margin);
+                assert!(x + font.width(line) <= lay.width - margin + 1e-9, "{preset:?}: {line}");
+            }
+            if preset == SizePreset::OneAndHalfColumn {
+                // The plot's width would have broken the hazard ratio lines.
+                let widest = lines.iter().map(|l| lay.m.base.width(l)).fold(0.0, f64::max);
+                assert!(widest > lay.plot_x1 - lay.plot_x0 && lines.len() == plot.annotation_lines.len(), "{lines:?}");
+            }
+            assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
+        }
+
+        // At 85 mm every place inside hides a curve: the legend goes right.
+        let plot = cohort_os(SizePreset::SingleColumn);
+        let (lay, _) = arrange(&plot);
+        let s = scene(&plot);
+        let marks = text_marks(&s);
+        let legend_x = lay.right_legend_x.expect("legend right of the plot");
+        let column = lay.right_legend.clone().unwrap();
+        let (m, margin) = (&lay.m, lay.table_label_x);
+        // No wider than the longest name needs; when that is more than
+        // RIGHT_LEGEND_SHARE of the figure, as wide as its widest word.
+        let indent = m.sample + m.gap;
+        let unwrapped = legend_items(&plot, m).into_iter().fold(Font::bold(m.f).width(&plot.legend_title), f64::max);
+        let widest_word = plot.curves.iter().flat_map(|c| c.label.split_whitespace()).map(|w| indent + m.base.width(w)).fold(0.0, f64::max);
+        assert!(unwrapped > RIGHT_LEGEND_SHARE * lay.width, "the names are long enough to wrap");
+        assert!(column.width <= (RIGHT_LEGEND_SHARE * lay.width).max(widest_word) + 1e-9);
+        assert!(column.width < unwrapped);
+        // The plot ends where the legend needs it to (two gaps before it),
+        // and the legend ends at the right margin.
+        assert!((legend_x - lay.plot_x1 - 2.0 * m.gap).abs() < 1e-9);
+        assert!((legend_x + column.width - (lay.width - margin)).abs() < 1e-9);
+        let legend_texts: Vec<&str> = column.title.iter().chain(column.entries.iter().flatten()).map(String::as_str).collect();
+        for text in &legend_texts {
+            let (_, x, y, font, _) = marks.iter().find(|t| t.0 == *text).unwrap_or_else(|| panic!("{text} drawn"));
+            assert!(*x >= legend_x && x + font.width(text) <= lay.width - margin + 1e-9, "{text} at {x}");
+            // Beside the plot, above its tick labels (y is the baseline).
+            assert!(*y <= lay.plot_y1 && *y - font.cap_height() >= lay.plot_y0 - 1e-9, "{text} at y = {y}");
+        }
+        // Every word of every name is shown once, in order, none split.
+        let shown: Vec<&str> = legend_texts.iter().flat_map(|t| t.split_whitespace()).collect();
+        let asked: Vec<&str> = std::iter::once(plot.legend_title.as_str()).chain(plot.curves.iter().map(|c| c.label.as_str())).flat_map(str::split_whitespace).collect();
+        assert_eq!(shown, asked);
+        assert!(column.entries.iter().any(|e| e.len() > 1));
+        // A name's lines sit closer together than the names do.
+        let (_, entries_y) = column.rows(0.0);
+        let within = entries_y.iter().find(|ys| ys.len() > 1).map(|ys| ys[1] - ys[0]).unwrap();
+        let between = entries_y[1][0] - entries_y[0].last().unwrap();
+        assert!(within < between, "{within} {between}");
+    }
+
 
     #[test]
     fn example_svg_for_review() {

@@ -128,7 +128,7 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
                 tables.extend(k.rmst_table.as_ref().map(|t| ("Restricted mean survival time", t)));
                 tables.extend(k.pairwise_table.as_ref().map(|t| ("Pairwise comparisons", t)));
-                let hazard_ratios = hazard_ratio_table(&k.hazard_ratios, r.conf_level);
+                let hazard_ratios = hazard_ratio_table(&k.hazard_ratios, r.conf_level, &r.figure.group_labels);
                 tables.extend(hazard_ratios.as_ref().map(|t| ("Hazard ratios (Cox)", t)));
                 for (name, t) in tables {
                     out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
@@ -246,8 +246,9 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
 
 /// The hazard ratios printed on a Kaplan–Meier figure, as a table (the
 /// figure's words are hard to read from the back of a room): each group
-/// against the reference, Wald CI and p.
-fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64) -> Option<DisplayTable> {
+/// against the reference, Wald CI and p, each group named as in the
+/// figure's legend (`figure.group_labels`).
+fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64, names: &survcalc_analysis::labels::Labels) -> Option<DisplayTable> {
     use survcalc_analysis::format;
     if ratios.is_empty() {
         return None;
@@ -259,7 +260,8 @@ fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64) -> Optio
                 (Some(e), Some(l), Some(u)) => format::estimate_ci(e, l, u, 2),
                 _ => "not estimable".to_string(),
             };
-            vec![h.group.clone(), h.reference.clone(), estimate, format::p_value_or_dash(h.p)]
+            let name = |group: &str| survcalc_analysis::labels::label_of(names, group).to_string();
+            vec![name(&h.group), name(&h.reference), estimate, format::p_value_or_dash(h.p)]
         })
         .collect();
     Some(DisplayTable {
@@ -452,4 +454,30 @@ pub fn html(output: &SessionOutput) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use survcalc_analysis::table::{read_csv, ReadOptions};
+
+    #[test]
+    fn the_hazard_ratio_table_names_the_groups_as_the_legend_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/reference/02_lung/data.csv");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let table = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
+        let mut request =
+            km::KmRequest { time: "time".into(), event: "status".into(), event_values: vec!["2".into()], group: Some("sex".into()), ..km::KmRequest::default() };
+        request.figure.group_labels = [("1".to_string(), "Male".to_string()), ("2".to_string(), "Female".to_string())].into();
+        let k = km::run(&table, &request).unwrap();
+        let t = hazard_ratio_table(&k.hazard_ratios, request.conf_level, &request.figure.group_labels).unwrap();
+        let legend: Vec<&str> = k.plot.curves.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(legend, ["Male", "Female"]);
+        // One row, Female against Male, with the figure's numbers.
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0][..2], ["Female", "Male"]);
+        let plain = hazard_ratio_table(&k.hazard_ratios, request.conf_level, &Default::default()).unwrap();
+        assert_eq!(plain.rows[0][..2], ["2", "1"]);
+        assert_eq!(plain.rows[0][2..], t.rows[0][2..]);
+    }
 }

@@ -127,7 +127,8 @@ impl Default for KmRequest {
 /// The median of one curve with its CI by the request's `median_ci`.
 #[derive(Debug, Clone, Serialize)]
 pub struct CurveMedian {
-    /// As shown in the tables ("All patients" for the overall curve).
+    /// The curve's group value ("All patients" for the overall curve); the
+    /// tables print the group's `figure.group_labels` name.
     pub label: String,
     #[serde(flatten)]
     pub estimate: MedianEstimate,
@@ -137,7 +138,8 @@ pub struct CurveMedian {
 /// times = ..., extend = TRUE)`: the numbers of `at_times_table`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurvivalAtTimes {
-    /// As shown in the tables ("All patients" for the overall curve).
+    /// The curve's group value ("All patients" for the overall curve); the
+    /// tables print the group's `figure.group_labels` name.
     pub label: String,
     /// The requested times (displayed unit, from the landmark if any), ascending.
     pub time: Vec<f64>,
@@ -157,7 +159,8 @@ pub struct SurvivalAtTimes {
 /// survRM2's `rmst2` gives per arm.
 #[derive(Debug, Clone, Serialize)]
 pub struct RmstEstimate {
-    /// As shown in the tables ("All patients" for the overall curve).
+    /// The curve's group value ("All patients" for the overall curve); the
+    /// tables print the group's `figure.group_labels` name.
     pub label: String,
     pub tau: f64,
     pub estimate: f64,
@@ -367,6 +370,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         }
     };
     let strata_grouping = strata.as_ref().map(|(codes, labels, _)| Grouping { codes, labels });
+    // Every table and text names a group as the legend does (its
+    // `figure.group_labels` name); the results' own fields keep the value
+    // in the data, which the page and the R script look curves up by.
+    let shown_group = |level: &str| labels::label_of(&request.figure.group_labels, level).to_string();
     let test_options = LogrankOptions { rho: request.rho, ..LogrankOptions::default() };
     let test_name = if request.rho == 0.0 {
         "Log-rank test".to_string()
@@ -411,7 +418,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let trend_text = trend.as_ref().map(|t| {
         format!(
             "Test for trend across {} (scores 1 to {} in level order): {}",
-            t.groups.join(" < "),
+            t.groups.iter().map(|g| shown_group(g)).collect::<Vec<_>>().join(" < "),
             t.groups.len(),
             format::chi_square(t.chisq, 1, t.p)
         )
@@ -446,7 +453,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             .iter()
             .map(|c| {
                 vec![
-                    format!("{} vs {}", c.group_a, c.group_b),
+                    format!("{} vs {}", shown_group(&c.group_a), shown_group(&c.group_b)),
                     c.chisq.map_or_else(|| "—".into(), |x| format::number(x, 2)),
                     format::p_value_or_dash(c.p),
                     format::p_value_or_dash(c.p_adjusted),
@@ -486,7 +493,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             .iter()
             .map(|c| {
                 vec![
-                    if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+                    if c.group.is_none() { "All patients".to_string() } else { shown_group(&c.label) },
                     c.n.to_string(),
                     c.events.to_string(),
                     medians
@@ -499,7 +506,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         numeric_columns: vec![1, 2, 3],
     };
 
-    let shown_curves = || fit.curves.iter().map(|c| (if c.group.is_none() { "All patients".to_string() } else { c.label.clone() }, c));
+    // Each curve's key in the results (its group value, "All patients" for
+    // the overall curve) and its name in the tables.
+    let shown_curves = || {
+        fit.curves.iter().map(|c| match c.group {
+            None => ("All patients".to_string(), "All patients".to_string(), c),
+            Some(_) => (c.label.clone(), shown_group(&c.label), c),
+        })
+    };
     let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
 
     // A time that cannot be reported is refused, not dropped: a silently
@@ -518,7 +532,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         None
     } else {
         let mut rows = Vec::new();
-        for (label, c) in shown_curves() {
+        for (label, shown, c) in shown_curves() {
             let at = c.at_times(&times).map_err(|e| e.to_string())?;
             survival_at_times.push(SurvivalAtTimes {
                 label: label.clone(),
@@ -531,7 +545,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             });
             for i in 0..at.time.len() {
                 rows.push(vec![
-                    label.clone(),
+                    shown.clone(),
                     format!("{}{unit_suffix}", format::number(at.time[i], format::decimals_for(at.time[i]).min(2))),
                     at.n_risk[i].to_string(),
                     format!("{}%", format::number(100.0 * at.surv[i], 1)),
@@ -564,10 +578,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         Some(tau) if tau.is_finite() && tau > 0.0 => {
             let z = rmst_z(request.conf_level)?;
             let mut rows = Vec::new();
-            for (label, c) in shown_curves() {
+            for (label, shown, c) in shown_curves() {
                 let r = c.rmst(tau).map_err(|e| e.to_string())?;
                 warnings.extend(Warning::from_kernel(&r.warnings));
-                rows.push(vec![label.clone(), format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+                rows.push(vec![shown, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
                 rmst.push(RmstEstimate {
                     label,
                     tau,
@@ -585,8 +599,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     warnings.extend(Warning::from_kernel(&d.warnings));
                     let text = format!(
                         "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
-                        a.label,
-                        b.label,
+                        shown_group(&a.label),
+                        shown_group(&b.label),
                         format::number(tau, format::decimals_for(tau).min(2)),
                         format::number(d.difference, decimals.max(1)),
                         format::number(d.lower, decimals.max(1)),
@@ -639,7 +653,6 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let figure = &request.figure;
     let ticks = figure_ticks(figure, unit, max_time);
     let x_max = figure.x_max.unwrap_or(0.0).max(ticks.last().copied().unwrap_or(1.0));
-    let label_of = |level: &str| figure.group_labels.get(level).cloned().unwrap_or_else(|| level.to_string());
     let mut curves = Vec::new();
     for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
         let t = &c.table;
@@ -657,7 +670,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             c.label.clone(),
             KmPlotCurve {
                 label: match &group_name {
-                    Some(_) => label_of(&c.label),
+                    Some(_) => shown_group(&c.label),
                     None => String::new(),
                 },
                 time: events.iter().map(|&i| t.time[i]).collect(),
@@ -701,8 +714,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         let level = format::level_percent(request.conf_level);
         annotation_lines.push(format!(
             "{} vs {}: {}",
-            label_of(&hr.group),
-            label_of(&hr.reference),
+            shown_group(&hr.group),
+            shown_group(&hr.reference),
             match (hr.hr, hr.lower, hr.upper) {
                 (Some(e), Some(l), Some(u)) => format!(
                     "HR {} ({level}% CI {}–{})",

@@ -267,7 +267,13 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
             let other = arms.iter().find(|a| *a != reference).cloned().unwrap_or_default();
             format!("{other} vs {reference}")
         }
-        _ => format!("{} (per unit)", treatment.column),
+        _ => format!("{} (per unit)", labels::label_of(&request.labels, &treatment.column)),
+    };
+    // A comparison of levels ("2 vs 1") does not say what was compared: the
+    // title and the methods text name the treatment by its label.
+    let treatment_named = match trt_term.kind {
+        TermKind::Categorical => format!("{} ({comparison})", labels::label_of(&request.labels, &treatment.column)),
+        _ => comparison.clone(),
     };
     let event_by_row: std::collections::HashMap<usize, bool> =
         outcome.rows().iter().copied().zip(outcome.event()).collect();
@@ -441,12 +447,15 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     count_columns.extend(arms.iter().map(|a| arm_header(a)));
     let n_numeric = 2 + arms.len() + 2;
     let table_out = DisplayTable { header, rows, numeric_columns: (1..=n_numeric).collect() };
-    let outcome_name = match kind {
-        OutcomeType::Survival => o.time.clone(),
-        OutcomeType::Binary => o.column.clone(),
-    };
+    let outcome_name = labels::label_of(
+        &request.labels,
+        match kind {
+            OutcomeType::Survival => &o.time,
+            OutcomeType::Binary => &o.column,
+        },
+    );
     let plot = ForestPlot {
-        title: format!("{ratio_name} of {comparison} by subgroup: {outcome_name}"),
+        title: format!("{ratio_name} of {treatment_named} by subgroup: {outcome_name}"),
         estimate_label: format!("{ratio_name} (log scale)"),
         column_label: format!("{ratio} ({level}% CI)"),
         panels: vec![ForestPanel { title: String::new() }],
@@ -469,11 +478,11 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     let adjusted = if adjust.is_empty() {
         String::new()
     } else {
-        format!(", adjusted for {}", adjust.iter().map(|a| a.column.as_str()).collect::<Vec<_>>().join(", "))
+        format!(", adjusted for {}", adjust.iter().map(|a| labels::label_of(&request.labels, &a.column)).collect::<Vec<_>>().join(", "))
     };
     let settings_text = set.as_ref().map(|s| format!("{} ", s.text)).unwrap_or_default()
         + &format!(
-        "{model_text} of the treatment ({comparison}) within each subgroup level, fitted to that level's patients alone{adjusted}; \
+        "{model_text} of the treatment {treatment_named} within each subgroup level, fitted to that level's patients alone{adjusted}; \
          {level}% Wald intervals. p (interaction): likelihood-ratio test of treatment × subgroup against the main effects \
          on the patients with the subgroup known, as anova(model(y ~ treatment + subgroup), model(y ~ treatment * subgroup)) in R. \
          Subgroup estimates are descriptive: with several subgroups some interaction p-values are small by chance."
