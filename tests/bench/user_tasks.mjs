@@ -39,23 +39,41 @@ const tasks = {
   }),
 };
 
+// Issue 16's targets: survcalc's time as a fraction of the named peer's,
+// measured in the same run on the same file.
+const TARGETS = {
+  read_csv: { peer: "R data.table::fread", ratio: 1.2 },
+  km: { peer: "lifelines", ratio: 0.25 },
+  cox: { peer: "R survival", ratio: 0.07 },
+  logistic_table: { peer: "statsmodels", ratio: 0.4 },
+};
+
 for (const n of ns) {
+  const results = [];
+  const record = (o) => { results.push(o); line(o); };
   const path = dataFile(n);
   const text = readFileSync(path, "utf8");
   const repeats = n >= 1e6 ? 3 : 5;
   const time = (f) => { f(); const t = []; for (let i = 0; i < repeats; i++) { const t0 = performance.now(); f(); t.push((performance.now() - t0) / 1000); } return median(t); };
-  line({ impl: "survcalc-wasm", task: "read_csv", n, median_s: time(() => survcalc.Dataset.fromCsv(text, "bench.csv", {}).free()) });
+  record({ impl: "survcalc-wasm", task: "read_csv", n, median_s: time(() => survcalc.Dataset.fromCsv(text, "bench.csv", {}).free()) });
   const ds = survcalc.Dataset.fromCsv(text, "bench.csv", {});
-  for (const [task, f] of Object.entries(tasks)) line({ impl: "survcalc-wasm", task, n, median_s: time(() => f(ds)) });
+  for (const [task, f] of Object.entries(tasks)) record({ impl: "survcalc-wasm", task, n, median_s: time(() => f(ds)) });
   ds.free();
   // The peers, on the same file, when installed (.ci/bench-peers.sh installs them).
   for (const [cmd, script] of [["Rscript", "peers.R"], ["python3", "peers.py"]]) {
     try {
       const out = execFileSync(cmd, [join(root, "tests", "bench", script), path, String(n), String(repeats)],
         { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 1800e3 });
-      process.stdout.write(out);
+      for (const l of out.split("\n").filter(Boolean)) record(JSON.parse(l));
     } catch (e) {
       console.error(`${script}: ${String(e.stderr ?? e.message).trim().split("\n").slice(-1)[0]}`);
     }
+  }
+  for (const [task, { peer, ratio }] of Object.entries(TARGETS)) {
+    const ours = results.find((r) => r.impl === "survcalc-wasm" && r.task === task);
+    const theirs = results.find((r) => r.impl === peer && r.task === task);
+    if (!ours || !theirs) continue;
+    const r = ours.median_s / theirs.median_s;
+    line({ summary: "survcalc / peer", task, n, peer, ratio: Number(r.toFixed(3)), target: ratio, met: r <= ratio });
   }
 }
