@@ -68,7 +68,9 @@ pub struct ZphResult {
 }
 
 /// Time transform per row, centred at its mean over the event rows.
-fn transformed_times(data: &CoxData, transform: ZphTransform) -> Vec<f64> {
+/// `descending`: the rows by stop time, latest first (the fit's order when
+/// there are no strata), which spares the KM transform a sort of its own.
+fn transformed_times(data: &CoxData, transform: ZphTransform, descending: Option<&[usize]>) -> Vec<f64> {
     let n = data.n();
     let times = &data.stop;
     let g: Vec<f64> = match transform {
@@ -96,8 +98,15 @@ fn transformed_times(data: &CoxData, transform: ZphTransform) -> Vec<f64> {
             // Left-continuous KM of all rows, unweighted and unstratified
             // (survfitKM in cox.zph); (start, stop] rows are at risk on
             // start < t <= stop.
-            let mut by_stop: Vec<usize> = (0..n).collect();
-            crate::sort::indices_by(&mut by_stop, &|a, b| times[a].total_cmp(&times[b]));
+            // Ties get the same value, so their order does not matter.
+            let by_stop: Vec<usize> = match descending {
+                Some(order) if order.len() == n => order.iter().rev().copied().collect(),
+                _ => {
+                    let mut by_stop: Vec<usize> = (0..n).collect();
+                    crate::sort::indices_by(&mut by_stop, &|a, b| times[a].total_cmp(&times[b]));
+                    by_stop
+                }
+            };
             let mut starts: Vec<f64> = data.start.clone().unwrap_or_default();
             crate::sort::floats(&mut starts);
             let mut out = vec![0.0; n];
@@ -176,21 +185,27 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
     if kept.is_empty() {
         return Err(CoxError::FitMismatch { reason: "the fit has no estimated coefficients".to_string() });
     }
-    let reduced = CoxData {
-        covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
-        term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
-        start: data.start.clone(),
-        stop: data.stop.clone(),
-        event: data.event.clone(),
-        strata: data.strata.clone(),
-        weights: data.weights.clone(),
-        cluster: None,
+    // Aliased columns are left out; with none (the usual case) the data
+    // are used as they are, not copied.
+    let prep = if kept.len() == p_all {
+        Prepared::new(data)
+    } else {
+        Prepared::new(&CoxData {
+            covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
+            term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
+            start: data.start.clone(),
+            stop: data.stop.clone(),
+            event: data.event.clone(),
+            strata: data.strata.clone(),
+            weights: data.weights.clone(),
+            cluster: None,
+        })
     };
-    let prep = Prepared::new(&reduced);
     let p = prep.p;
     let beta: Vec<f64> = kept.iter().enumerate().map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a]).collect();
     let eta: Vec<f64> = prep.x.chunks_exact(p).map(|r| r.iter().zip(&beta).map(|(x, b)| x * b).sum()).collect();
-    let gtime_data = transformed_times(data, options.transform);
+    let descending = (data.strata.is_none() && data.start.is_none()).then_some(prep.order.as_slice());
+    let gtime_data = transformed_times(data, options.transform, descending);
     let gtime: Vec<f64> = prep.order.iter().map(|&i| gtime_data[i]).collect();
 
     let efron = fit.ties == Ties::Efron;
@@ -254,4 +269,34 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
         warnings.push(KernelWarning::ZphAliasedLeftOut);
     }
     Ok(ZphResult { transform: options.transform, terms: rows, global, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn km_transform_from_the_fits_order_equals_its_own_sort() {
+        // Many ties and censored rows, in no particular order.
+        let n = 500;
+        let stop: Vec<f64> = (0..n).map(|i| ((i * 7919) % 97) as f64 / 4.0).collect();
+        let event: Vec<bool> = (0..n).map(|i| (i * 31) % 5 != 0).collect();
+        let data = CoxData {
+            start: None,
+            stop,
+            event,
+            covariates: vec![(0..n).map(|i| (i % 3) as f64).collect()],
+            term_names: vec!["x".to_string()],
+            strata: None,
+            weights: None,
+            cluster: None,
+        };
+        let prep = Prepared::new(&data);
+        let shared = transformed_times(&data, ZphTransform::Km, Some(&prep.order));
+        let sorted = transformed_times(&data, ZphTransform::Km, None);
+        assert!(shared.iter().zip(&sorted).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_eq!(shared.len(), n);
+        // Not a constant: the transform spreads over (0, 1).
+        assert!(shared.iter().any(|&v| v != shared[0]));
+    }
 }
