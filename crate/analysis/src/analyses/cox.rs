@@ -370,11 +370,13 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     let time_split = apply_time_split(&mut input, &choices)?;
     let options =
         CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
-    let fit = cox::fit(&input.data, &options).map_err(|e| e.to_string())?;
+    let zph_options = ZphOptions { transform: request.zph_transform };
+    let (fit, zph) = cox::fit_with_ph_test(&input.data, &options, &input.design.model_terms(), &zph_options)
+        .map_err(|e| e.to_string())?;
     let time_split = time_split.map(|s| s.with_same_hr_tests(&fit));
     let mut warnings = input_warnings(table, request, &choices, &input);
     warnings.extend(Warning::from_kernel(&fit.warnings));
-    let zph = ph_test(&input, &fit, request.zph_transform, &mut warnings);
+    let zph = ph_test(zph, &mut warnings);
     // Patients and events per row only where a row is a patient (no
     // splitting at a switch or at cut points).
     let events = (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
@@ -548,8 +550,8 @@ fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input:
 
 /// R's cox.zph on the fitted model. A failure is a warning, not an error:
 /// the hazard ratios stand without it.
-fn ph_test(input: &ModelInput, fit: &CoxFit, transform: ZphTransform, warnings: &mut Vec<Warning>) -> Option<ZphResult> {
-    match cox::cox_zph(&input.data, fit, &input.design.model_terms(), &ZphOptions { transform }) {
+fn ph_test(test: Result<ZphResult, cox::CoxError>, warnings: &mut Vec<Warning>) -> Option<ZphResult> {
+    match test {
         Ok(z) => {
             warnings.extend(Warning::from_kernel(&z.warnings).map(|w| w.within(Context::PhTest)));
             Some(z)

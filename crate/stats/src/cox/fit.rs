@@ -10,6 +10,7 @@ use super::concordance::{concordance, Concordance};
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventTerms};
+use super::zph::{zph_with, ModelTerm, ZphOptions, ZphResult};
 use super::{CoxData, CoxError};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
@@ -386,6 +387,24 @@ fn check_options(opt: &CoxOptions) -> Result<(), CoxError> {
 
 /// Fits the Cox model (R: `coxph(Surv(...) ~ ..., ties, robust)`).
 pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
+    fit_full(data, options).map(|(fit, _)| fit)
+}
+
+/// [`fit`] and the PH test of the fit ([`super::cox_zph`]), which reuses the
+/// fit's sorted, centred data instead of preparing them again. The test's
+/// failure is its own result: the fit stands without it.
+pub fn fit_with_ph_test(
+    data: &CoxData,
+    options: &CoxOptions,
+    terms: &[ModelTerm],
+    zph: &ZphOptions,
+) -> Result<(CoxFit, Result<ZphResult, CoxError>), CoxError> {
+    let (fit, prep) = fit_full(data, options)?;
+    let test = zph_with(data, &fit, terms, zph, Some(&prep));
+    Ok((fit, test))
+}
+
+fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), CoxError> {
     let Fitted { prep, mut lp, beta, efron, robust, var, keep, zcrit, df, mut fit } = fit_model(data, options)?;
     let eta = lp.at(&prep, &beta);
     let clusters = if robust {
@@ -404,7 +423,7 @@ pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
         Some(cl) if df > 0 => Some(robust_variance(&prep, eta, efron, &var, cl, &fit.coef, &keep, zcrit, options.toler_chol)),
         _ => None,
     };
-    Ok(fit)
+    Ok((fit, prep))
 }
 
 /// The same fit without the concordance and the robust variance: the

@@ -165,6 +165,18 @@ fn score_stat(imat: &SymMatrix, u: &[f64], idx: &[usize]) -> f64 {
 /// `terms = FALSE`). Columns with NA coefficients are left out.
 pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphOptions) -> Result<ZphResult, CoxError> {
     validate(data)?;
+    zph_with(data, fit, terms, options, None)
+}
+
+/// [`cox_zph`] on validated data; `fitted` is the fit's own sorted, centred
+/// data (`Prepared::new(data)`), reused when no coefficient is aliased.
+pub(crate) fn zph_with(
+    data: &CoxData,
+    fit: &CoxFit,
+    terms: &[ModelTerm],
+    options: &ZphOptions,
+    fitted: Option<&Prepared>,
+) -> Result<ZphResult, CoxError> {
     let p_all = data.covariates.len();
     if fit.coef.len() != p_all {
         return Err(CoxError::FitMismatch {
@@ -187,10 +199,15 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
     }
     // Aliased columns are left out; with none (the usual case) the data
     // are used as they are, not copied.
-    let prep = if kept.len() == p_all {
-        Prepared::new(data)
-    } else {
-        Prepared::new(&CoxData {
+    let own;
+    let prep: &Prepared = match fitted {
+        Some(prep) if kept.len() == p_all && prep.n == data.n() && prep.p == p_all => prep,
+        _ if kept.len() == p_all => {
+            own = Prepared::new(data);
+            &own
+        }
+        _ => {
+            own = Prepared::new(&CoxData {
             covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
             term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
             start: data.start.clone(),
@@ -199,7 +216,9 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
             strata: data.strata.clone(),
             weights: data.weights.clone(),
             cluster: None,
-        })
+        });
+            &own
+        }
     };
     let p = prep.p;
     let beta: Vec<f64> = kept.iter().enumerate().map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a]).collect();
@@ -214,7 +233,7 @@ pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphO
     let mut i12 = vec![0.0; p * (p + 1) / 2];
     let mut i22 = vec![0.0; p * (p + 1) / 2];
     let mut et = EventTerms::new(p);
-    walk(&prep, &eta, true, |g| {
+    walk(prep, &eta, true, |g| {
         let mut gt = 0.0;
         for pos in g.rows.0..g.rows.1 {
             if prep.event[pos] {
