@@ -6,7 +6,9 @@
 //! a strip across the figure under the plot when every place inside would
 //! hide part of a curve), and the table under the plot aligned with the x ticks:
 //! numbers at risk, at risk (censored), or the KMunicate layout (at risk,
-//! censored, events; Morris et al., BMJ Open 2019).
+//! censored, events; Morris et al., BMJ Open 2019), its rows labelled by the
+//! groups' names, or by their line samples alone when the names would crowd
+//! the plot (survminer's `tables.y.text = FALSE`).
 
 use crate::scene::{Anchor, Caption, Fill, Font, Rgb, Scene, Stroke, VAlign};
 use crate::tick_label;
@@ -335,6 +337,16 @@ fn risk_rows(plot: &KmPlot) -> (String, Vec<RiskRow>) {
     }
 }
 
+/// The table's row labels take at most this share of the figure's width
+/// as names; beyond it each group's row is labelled by the curve's line
+/// sample alone, as the legend shows it, and the legend names the groups
+/// (survminer's `tables.y.text = FALSE`). Names up to a fifth of the figure
+/// are worth their room: "secondary resistance" with its sample takes 18%
+/// of a double column (175 mm) and keeps its place. Longer, they cost the
+/// plot what the legend already says: 26% at 120 mm, 37% at 85 mm, where
+/// they left the plot 31% of the figure (57% with samples).
+const ROW_NAMES_MAX_SHARE: f64 = 0.20;
+
 /// Positions of the figure's parts, in points.
 struct Layout {
     m: Metrics,
@@ -363,6 +375,10 @@ struct Layout {
     table_label_x: f64,
     /// Widest table label (text only).
     label_w: f64,
+    /// Whether each group's row is labelled by its name (beside a short
+    /// line sample), or, when the names would take more than
+    /// [`ROW_NAMES_MAX_SHARE`] of the figure, by its line sample alone.
+    row_names: bool,
     caption: Caption,
 }
 
@@ -499,13 +515,25 @@ impl Layout {
 
         let (heading, rows) = risk_rows(plot);
         // The table's labels sit left of the plot, so the plot starts right of
-        // the widest; a label longer than a third of the figure is cut.
+        // the widest; a label longer than a third of the figure is cut. A row
+        // without numbers (a KMunicate group's heading) runs over the
+        // columns instead and takes no room from the plot.
         let mut table_font = m.small;
         let label_of = |r: &RiskRow, font: Font| {
             let bold = Font { bold: r.bold_label, ..font };
             bold.width(&r.label) + if r.sample.is_some() { m.sample * 0.6 + m.gap } else { 0.0 }
         };
-        let label_w = rows.iter().map(|r| label_of(r, table_font)).fold(0.0, f64::max).min(width / 3.0);
+        let numbered = || rows.iter().filter(|r| !r.cells.is_empty());
+        let named_w = numbered().map(|r| label_of(r, table_font)).fold(0.0, f64::max);
+        // Names wider than ROW_NAMES_MAX_SHARE of the figure give way to the
+        // curves' line samples, when a legend names the groups.
+        let row_names = named_w <= ROW_NAMES_MAX_SHARE * width || !show_legend(plot);
+        let label_w = if row_names {
+            named_w
+        } else {
+            numbered().map(|r| if r.sample.is_some() { m.sample } else { label_of(r, table_font) }).fold(0.0, f64::max)
+        }
+        .min(width / 3.0);
         let y_tick_w = y_ticks(plot).iter().map(|(_, t)| m.base.width(t)).fold(0.0, f64::max);
         let axis_left = margin + m.base.line_height() + m.gap + y_tick_w + m.gap + m.tick_len;
         // The first column of numbers is centred on x = 0: keep half of the
@@ -617,6 +645,7 @@ impl Layout {
             table_font,
             table_label_x: margin,
             label_w,
+            row_names,
             caption,
             m,
         }
@@ -914,15 +943,20 @@ pub fn scene(plot: &KmPlot) -> Scene {
     }
     for (r, y) in rows.iter().zip(&lay.table_rows_y) {
         let mut x = lay.table_label_x;
-        if let Some(i) = r.sample {
-            if let Some(c) = plot.curves.get(i) {
-                line_sample(&mut scene, c, x, *y, m.sample * 0.6, m.line_w);
-                x += m.sample * 0.6 + m.gap;
-            }
+        let sample_only = !lay.row_names && !r.cells.is_empty() && r.sample.is_some();
+        if let Some(c) = r.sample.and_then(|i| plot.curves.get(i)) {
+            // Alone, as long as the legend's, so its dash pattern shows.
+            let len = if sample_only { m.sample } else { m.sample * 0.6 };
+            line_sample(&mut scene, c, x, *y, len, m.line_w);
+            x += len + m.gap;
         }
         let font = Font { bold: r.bold_label, ..tf };
-        let room = (lay.label_w - (x - lay.table_label_x)).max(m.f);
-        scene.text(x, *y, &crate::truncate_to(&r.label, room, font), font, Anchor::Start, VAlign::Middle);
+        // A row without numbers may run to the right margin.
+        let end = if r.cells.is_empty() { lay.width - lay.table_label_x } else { lay.table_label_x + lay.label_w };
+        let room = (end - x).max(m.f);
+        if !sample_only {
+            scene.text(x, *y, &crate::truncate_to(&r.label, room, font), font, Anchor::Start, VAlign::Middle);
+        }
         for (t, cell) in plot.ticks.iter().zip(&r.cells) {
             scene.text(lay.x(*t, x_max), *y, cell, tf, Anchor::Middle, VAlign::Middle);
         }
@@ -1288,8 +1322,11 @@ mod tests {
         assert!(rect.y1 > 0.8 * (lay.plot_y1 - lay.plot_y0), "lower left: {rect:?}");
         assert_eq!(lay.annotation_below_y, None);
         assert_eq!(hidden_vertices(&scene(&plot)), Vec::<(f64, f64)>::new());
-        // The example's annotation finds no free place: under the plot.
-        assert!(matches!(arrange(&example()).1, AnnotationPlace::Below { .. }));
+        // The example's annotation finds a free place too, now that its
+        // long group names give way to line samples in the table and the
+        // plot is wider (it went under the plot before).
+        assert!(!Layout::new(&example()).row_names);
+        assert!(matches!(arrange(&example()).1, AnnotationPlace::Inside { .. }));
         assert_eq!(hidden_vertices(&scene(&example())), Vec::<(f64, f64)>::new());
     }
 
@@ -1317,6 +1354,9 @@ mod tests {
         }
         plot.legend = LegendPosition::Inside;
         plot.legend_title = "Resistance group".into();
+        // A single column, as there: at 120 mm the plot, no longer narrowed
+        // by the names in the table (line samples instead), leaves room.
+        plot.print.width = 85.0 * 72.0 / 25.4;
         for (c, name) in plot.curves.iter_mut().zip(["primary resistance", "secondary resistance", "durable response"]) {
             c.label = name.into();
         }
@@ -1330,12 +1370,19 @@ mod tests {
         assert!(!s.marks.iter().any(|m| matches!(m, Mark::Path { fill: Some(f), .. } if f.colour == Rgb::WHITE)));
         let _ = std::fs::write(std::env::temp_dir().join("km_legend_right.svg"), crate::scene::to_svg(&s));
         // The plot gives the legend no more than RIGHT_LEGEND_SHARE of the
-        // figure (it gave up to 35% before names could wrap).
-        assert!(lay.width - lay.plot_x1 <= RIGHT_LEGEND_SHARE * lay.width + 2.0 * lay.m.gap + lay.table_label_x + 1e-9, "{} of {}", lay.plot_x1, lay.width);
-        // Title and every entry's lines right of the plot, within the figure, in order.
+        // figure (it gave up to 35% before names could wrap), or, at this
+        // single column's width, what its widest word needs ("resistance").
+        let m = &lay.m;
+        let widest_word = plot.curves.iter().flat_map(|c| c.label.split_whitespace()).map(|w| m.sample + m.gap + m.base.width(w)).fold(0.0, f64::max);
+        assert!(widest_word > RIGHT_LEGEND_SHARE * lay.width, "{widest_word}");
+        let legend_room = widest_word + 2.0 * m.gap + lay.table_label_x;
+        assert!(lay.width - lay.plot_x1 <= legend_room + 1e-9, "{} of {}", lay.plot_x1, lay.width);
+        // Title and every entry's lines right of the plot, within the figure,
+        // in order (the last tick's label and numbers are centred on the
+        // plot's end, give or take rounding).
         let column = lay.right_legend.clone().unwrap();
         let right_of_plot: Vec<(String, f64, f64)> =
-            text_marks(&s).into_iter().filter(|t| t.1 > lay.plot_x1).map(|(text, x, y, ..)| (text, x, y)).collect();
+            text_marks(&s).into_iter().filter(|t| t.1 > lay.plot_x1 + 1e-9).map(|(text, x, y, ..)| (text, x, y)).collect();
         let expected: Vec<&String> = column.title.iter().chain(column.entries.iter().flatten()).collect();
         assert_eq!(right_of_plot.iter().map(|t| &t.0).collect::<Vec<_>>(), expected);
         let mut last_y = f64::NEG_INFINITY;
@@ -1462,10 +1509,17 @@ mod tests {
                 assert_eq!(*x, margin);
                 assert!(x + font.width(line) <= lay.width - margin + 1e-9, "{preset:?}: {line}");
             }
+            let widest = lines.iter().map(|l| lay.m.base.width(l)).fold(0.0, f64::max);
+            if preset == SizePreset::SingleColumn {
+                // The plot's width would have broken the lines more often.
+                assert!(widest > lay.plot_x1 - lay.plot_x0, "{lines:?}");
+            }
             if preset == SizePreset::OneAndHalfColumn {
-                // The plot's width would have broken the hazard ratio lines.
-                let widest = lines.iter().map(|l| lay.m.base.width(l)).fold(0.0, f64::max);
-                assert!(widest > lay.plot_x1 - lay.plot_x0 && lines.len() == plot.annotation_lines.len(), "{lines:?}");
+                // Each hazard ratio stays on one line. (The strip's width
+                // was needed for that when the group names in the table
+                // narrowed the plot; since they give way to line samples
+                // here, the plot would nearly hold them too.)
+                assert_eq!(lines.len(), plot.annotation_lines.len(), "{lines:?}");
             }
             assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
         }
@@ -1507,8 +1561,90 @@ mod tests {
         let within = entries_y.iter().find(|ys| ys.len() > 1).map(|ys| ys[1] - ys[0]).unwrap();
         let between = entries_y[1][0] - entries_y[0].last().unwrap();
         assert!(within < between, "{within} {between}");
+
+        // The table's rows: at 85 mm the names ("secondary resistance")
+        // would take a third of the figure and leave the plot 31% of it;
+        // each row is labelled by its curve's line sample instead, the
+        // legend's own (colour and dash), and the plot keeps more than half
+        // the figure: what a journal column figure needs to show its curves.
+        // 55% is what stays after the y axis (about 15% at 85 mm, 8 pt) and
+        // a legend right of the plot as wide as "resistance" (about 24%)
+        // with the margins and gaps between: any name left in the table
+        // would take that room.
+        const PLOT_SHARE_MIN: f64 = 0.55;
+        let share = (lay.plot_x1 - lay.plot_x0) / lay.width;
+        assert!(share >= PLOT_SHARE_MIN, "the plot keeps {:.0}% of the figure", 100.0 * share);
+        assert!(!lay.row_names);
+        let samples = |s: &Scene| -> Vec<(Vec<(f64, f64)>, Stroke)> {
+            s.marks
+                .iter()
+                .filter_map(|mk| match mk {
+                    Mark::Path { points, stroke: Some(st), closed: false, .. } if points.len() == 2 && points[0].1 == points[1].1 => Some((points.clone(), st.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let drawn = samples(&s);
+        assert_eq!(lay.table_rows_y.len(), plot.curves.len());
+        for ((c, y), entry_y) in plot.curves.iter().zip(&lay.table_rows_y).zip(column.rows(lay.plot_y0 + m.base.line_height() / 2.0).1) {
+            let stroke = curve_stroke(c, m.line_w);
+            // No text on the row left of the plot: its numbers only.
+            let beside: Vec<&String> = marks.iter().filter(|t| (t.2 - y).abs() < t.3.size && t.1 < lay.plot_x0).map(|t| &t.0).collect();
+            assert!(beside.is_empty(), "{}: {beside:?}", c.label);
+            assert!(drawn.contains(&(vec![(margin, *y), (margin + m.sample, *y)], stroke.clone())), "{}: no line sample on its row", c.label);
+            // The same sample in the legend, beside the group's name.
+            assert!(drawn.contains(&(vec![(legend_x, entry_y[0]), (legend_x + m.sample, entry_y[0])], stroke)), "{}: legend sample", c.label);
+        }
+        // The y axis' title stays clear of its tick labels and inside the figure.
+        let tick_left = y_ticks(&plot).iter().map(|(_, t)| lay.plot_x0 - m.tick_len - m.gap - m.base.width(t)).fold(f64::INFINITY, f64::min);
+        assert!(lay.y_title_x - m.base.line_height() / 2.0 >= 0.0 && lay.y_title_x + m.base.line_height() / 2.0 <= tick_left + 1e-9, "{} {tick_left}", lay.y_title_x);
+
+        // Double column: the names fit and label the rows, after a short sample.
+        let plot = cohort_os(SizePreset::DoubleColumn);
+        let (lay, _) = arrange(&plot);
+        let s = scene(&plot);
+        assert!(lay.row_names);
+        for (c, y) in plot.curves.iter().zip(&lay.table_rows_y) {
+            let x = lay.table_label_x + 0.6 * lay.m.sample + lay.m.gap;
+            let found = text_marks(&s).into_iter().any(|t| t.0 == c.label && (t.1 - x).abs() < 1e-9 && (t.2 - y).abs() < t.3.size);
+            assert!(found, "{} names its row", c.label);
+        }
+        assert!(lay.label_w <= ROW_NAMES_MAX_SHARE * lay.width);
     }
 
+    #[test]
+    fn without_a_legend_the_rows_keep_their_names_and_a_kmunicate_group_heading_takes_no_room_from_the_plot() {
+        use survcalc_analysis::plot::figure::SizePreset;
+        let narrow = cohort_os(SizePreset::SingleColumn);
+        // No legend: the names are the only key to the curves, so they stay
+        // in the table (cut to a third of the figure), however narrow.
+        let none = KmPlot { legend: LegendPosition::None, ..narrow.clone() };
+        let _ = std::fs::write(std::env::temp_dir().join("km_cohort_85mm_no_legend.svg"), to_svg(&none));
+        let (lay, _) = arrange(&none);
+        assert!(lay.row_names);
+        let shown: Vec<String> = text_marks(&scene(&none)).into_iter().filter(|t| t.1 < lay.plot_x0).map(|t| t.0).collect();
+        for c in &none.curves {
+            let prefix = c.label.split_whitespace().next().unwrap();
+            assert!(shown.iter().any(|t| t == &c.label || (t.starts_with(prefix) && t.ends_with('…'))), "{} in {shown:?}", c.label);
+        }
+
+        // KMunicate: each group's heading row has no numbers and runs over
+        // the columns; only "At risk", "Censored", "Events" sit left of the
+        // plot, so the group names keep their place, whole, at 85 mm too.
+        let kmunicate = KmPlot { risk_layout: RiskTableLayout::Kmunicate, ..narrow.clone() };
+        let _ = std::fs::write(std::env::temp_dir().join("km_cohort_85mm_kmunicate.svg"), to_svg(&kmunicate));
+        let (lay, _) = arrange(&kmunicate);
+        let tf = lay.table_font;
+        let longest = ["At risk", "Censored", "Events"].iter().map(|t| tf.width(t)).fold(0.0, f64::max);
+        assert!((lay.label_w - longest).abs() < 1e-9, "{} {longest}", lay.label_w);
+        let s = scene(&kmunicate);
+        let marks = text_marks(&s);
+        for c in &kmunicate.curves {
+            let (_, x, _, font, _) = marks.iter().find(|t| t.0 == c.label && t.3.bold).unwrap_or_else(|| panic!("{} heads its rows", c.label));
+            assert!(x + font.width(&c.label) <= lay.width - lay.table_label_x + 1e-9);
+        }
+        assert_eq!(hidden_vertices(&s), Vec::<(f64, f64)>::new());
+    }
 
     #[test]
     fn example_svg_for_review() {
