@@ -169,6 +169,16 @@ pub(crate) enum Loose {
 
 /// The reading of a trimmed, non-missing cell that [`parse_number`] refused.
 pub(crate) fn loose_reading(value: &[u8], decimal_comma: bool) -> Loose {
+    // Every reading below needs a digit or a decimal mark after at most
+    // one sign; words ("drug A", "NA") are refused here, which makes
+    // categorical columns of a large file cheap to type.
+    let unsigned = match value.first() {
+        Some(b'-' | b'+') => value.get(1),
+        _ => value.first(),
+    };
+    if !unsigned.is_some_and(|&b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return Loose::NotANumber;
+    }
     let Ok(text) = std::str::from_utf8(value) else { return Loose::NotANumber };
     let (mark, other) = if decimal_comma { (',', '.') } else { ('.', ',') };
     if let Some((value, separator, ambiguous)) = grouped(text, mark, other) {
@@ -312,6 +322,28 @@ mod tests {
         assert_eq!(loose_reading(b"1,5e400", true), Loose::TooLarge);
         assert_eq!(loose_reading(b"inf", false), Loose::NotANumber);
         assert_eq!(loose_reading(b"Infinity", false), Loose::NotANumber);
+    }
+
+    /// Cells refused on their first bytes are refused by every reading
+    /// `loose_reading` tries, so the early exit changes no result.
+    #[test]
+    fn loose_reading_refuses_words_early_and_rightly() {
+        let words = ["drug A", "NA", "-x", "+-1e400", "--1", "inf", "-Infinity", "e5", "\u{a0}1 250", "'1'250", " 1", "", "-"];
+        for s in words {
+            for dc in [false, true] {
+                let (mark, other) = if dc { (',', '.') } else { ('.', ',') };
+                assert_eq!(loose_reading(s.as_bytes(), dc), Loose::NotANumber, "{s}");
+                assert_eq!(grouped(s, mark, other), None, "{s}");
+                assert_eq!(grouped(s, other, mark), None, "{s}");
+                assert_eq!(parse_number(s.as_bytes(), !dc), None, "{s}");
+                assert!(!overflows(s, mark), "{s}");
+            }
+        }
+        // Cells that start like numbers still get every reading.
+        assert_eq!(loose_reading(b"-1,250", false), Loose::Grouped { value: -1250.0, separator: ',', ambiguous: true });
+        assert_eq!(loose_reading(b"+,5", false), Loose::OtherMark { value: 0.5 });
+        assert_eq!(loose_reading(b"-.5e400", false), Loose::TooLarge);
+        assert_eq!(loose_reading(b",5e400", true), Loose::TooLarge);
     }
 
     #[test]
