@@ -17,6 +17,8 @@ pub(crate) struct MissingTokens {
     /// `first_byte[b]` is true when some token starts with byte `b` in
     /// either case: most cells are rejected on their first byte.
     first_byte: [bool; 256],
+    /// Some token is a plain decimal number (see `plain_number_token()`).
+    plain_number_token: bool,
 }
 
 impl MissingTokens {
@@ -31,7 +33,16 @@ impl MissingTokens {
                 list.push(t.to_vec());
             }
         }
-        MissingTokens { tokens: list, first_byte }
+        let plain_number_token = list.iter().any(|t| plain_decimal(t, b'.').is_some() || plain_decimal(t, b',').is_some());
+        MissingTokens { tokens: list, first_byte, plain_number_token }
+    }
+
+    /// Whether a cell [`plain_decimal`] reads can be a missing token ("-99"):
+    /// digits, '-' and the marks have no case, so such a cell equals the
+    /// token byte for byte, and the token is itself a plain decimal.
+    #[inline]
+    pub(crate) fn plain_number_token(&self) -> bool {
+        self.plain_number_token
     }
 
     /// `value` must already be trimmed.
@@ -104,6 +115,42 @@ pub(crate) fn parse_number(value: &[u8], decimal_comma: bool) -> Option<f64> {
     // At most 15 digits: mantissa < 2^53 and n_fraction <= 15, so both
     // operands are exact and the division rounds correctly.
     let x = mantissa as f64 / POW10[n_fraction];
+    Some(if negative { -x } else { x })
+}
+
+/// The common cell of a large file, read without trimming, token lookup
+/// or function calls: an untrimmed '-'?digits with at most one `mark` and
+/// at most 15 digits. Gives exactly [`parse_number`]'s value (same
+/// digits, same single division); `None` sends the cell down the general
+/// path (spaces, '+', exponents, long numbers, words, empty cells).
+#[inline(always)]
+pub(crate) fn plain_decimal(raw: &[u8], mark: u8) -> Option<f64> {
+    let (negative, digits) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, raw),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut n_fraction = 0usize;
+    let mut seen_mark = false;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            mantissa = mantissa * 10 + u64::from(d);
+            n_fraction += usize::from(seen_mark);
+        } else if b == mark && !seen_mark {
+            seen_mark = true;
+        } else {
+            return None;
+        }
+    }
+    // 16 bytes are 15 digits only with the mark among them.
+    if digits.len() == 16 && !seen_mark || digits.len() == usize::from(seen_mark) {
+        return None;
+    }
+    let x = mantissa as f64 / *POW10.get(n_fraction)?;
     Some(if negative { -x } else { x })
 }
 
