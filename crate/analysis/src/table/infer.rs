@@ -497,6 +497,9 @@ impl Hasher for CellHasher {
 
 pub(crate) type CellMap<K, V> = HashMap<K, V, BuildHasherDefault<CellHasher>>;
 
+/// Levels looked up by comparison rather than hashing.
+const FEW_LEVELS: usize = 8;
+
 /// Distinct values with codes; `None` when there are more than `limit`.
 fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Option<u32>>, Vec<String>)> {
     let mut index: CellMap<&[u8], u32> = CellMap::default();
@@ -507,8 +510,15 @@ fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Opt
             codes.push(None);
             continue;
         }
-        let code = match index.get(v) {
-            Some(&c) => c,
+        // A few levels (arms, sexes, stages) are found faster by comparing
+        // than by hashing; the codes are the same (order of appearance).
+        let known = if distinct.len() <= FEW_LEVELS {
+            distinct.iter().position(|d| *d == v).and_then(|c| u32::try_from(c).ok())
+        } else {
+            index.get(v).copied()
+        };
+        let code = match known {
+            Some(c) => c,
             None => {
                 if distinct.len() >= limit {
                     return None;
