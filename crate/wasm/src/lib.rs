@@ -140,7 +140,13 @@ fn utf8_of(text: &js_sys::JsString) -> Vec<u8> {
             break;
         }
         let start = bytes.len();
-        bytes.resize(start + room, 0);
+        if start == 0 {
+            // Zeroed by the allocator (a bulk fill): `resize` writes the
+            // 37 MB of a large file byte by byte at opt-level "z".
+            bytes = vec![0; room];
+        } else {
+            bytes.resize(start + room, 0);
+        }
         let Some(spare) = bytes.get_mut(start..) else { break };
         // The view is made after the resize: growing memory detaches views.
         let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
