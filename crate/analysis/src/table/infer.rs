@@ -9,7 +9,7 @@
 //! arena until the end, when dates, categories and free text are told apart.
 
 use super::dates::{date_shape, excel_serial_to_date, shape_to_date, DateOrder, DateShape};
-use super::number::{loose_reading, number_text, parse_number, trim_cell, Loose, MissingTokens};
+use super::number::{loose_reading, number_text, parse_number, plain_decimal, trim_cell, Loose, MissingTokens};
 use super::{
     CellNote, CellProblem, Column, ColumnData, ColumnKind, ColumnType, LevelOrder, NonNumbers, ReadingNotes,
     SeparatorEvidence, TableError, LISTED_CELLS,
@@ -187,8 +187,21 @@ impl ColumnBuilder {
     }
 
     /// Adds the cell of the next row.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
+        if let State::Numbers(values) = &mut self.state {
+            if !rules.missing.plain_number_token() {
+                if let Some(x) = plain_decimal(raw, if rules.decimal_comma { b',' } else { b'.' }) {
+                    values.push(Some(x));
+                    return Ok(());
+                }
+            }
+        }
+        self.push_cell(raw, line, rules)
+    }
+
+    /// [`Self::push`] for every cell that is not a plain decimal.
+    fn push_cell(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
         let value = trim_cell(raw);
         let missing = rules.missing.is_missing(value);
         let ColumnBuilder { name, declared, refused, thousands, state, .. } = self;
@@ -484,6 +497,9 @@ impl Hasher for CellHasher {
 
 pub(crate) type CellMap<K, V> = HashMap<K, V, BuildHasherDefault<CellHasher>>;
 
+/// Levels looked up by comparison rather than hashing.
+const FEW_LEVELS: usize = 8;
+
 /// Distinct values with codes; `None` when there are more than `limit`.
 fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Option<u32>>, Vec<String>)> {
     let mut index: CellMap<&[u8], u32> = CellMap::default();
@@ -494,8 +510,15 @@ fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Opt
             codes.push(None);
             continue;
         }
-        let code = match index.get(v) {
-            Some(&c) => c,
+        // A few levels (arms, sexes, stages) are found faster by comparing
+        // than by hashing; the codes are the same (order of appearance).
+        let known = if distinct.len() <= FEW_LEVELS {
+            distinct.iter().position(|d| *d == v).and_then(|c| u32::try_from(c).ok())
+        } else {
+            index.get(v).copied()
+        };
+        let code = match known {
+            Some(c) => c,
             None => {
                 if distinct.len() >= limit {
                     return None;
@@ -991,6 +1014,57 @@ struct NumberReadings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain-decimal fast path of `push` reads every cell as the
+    /// general path does: same bits (Debug prints -0.0 and every digit),
+    /// same types, missing cells and notes, under both decimal marks, with
+    /// the default tokens and with a numeric one.
+    #[test]
+    fn plain_decimal_fast_path_agrees_with_the_general_reader() {
+        let cells = [
+            "0", "-0", "+3", "1.5", "-0.478", ".5", "5.", "-.5", "1e400", "1e5", "2.5E-3", "123456789012345",
+            "1234567890123456", "12345678.9012345", "0.1234567890123456", "99999999999999.9", "0007", "1,250",
+            "1.250", "1,5", "-0,25", " 12 ", "12\u{a0}", "\t-3.5", "NA", "na", ".", "-", "", "--1", "1.2.3", "1-2",
+            "-99", "inf", "drug A",
+        ];
+        let default_tokens: Vec<String> = ["NA", "N/A", ".", "NaN", "-"].iter().map(|s| s.to_string()).collect();
+        let numeric_token: Vec<String> = vec!["-99".into(), "NA".into()];
+        let mut fast_path_used = 0;
+        for decimal_comma in [false, true] {
+            for tokens in [&default_tokens, &numeric_token] {
+                let rules = CellRules {
+                    missing: MissingTokens::new(tokens),
+                    decimal_comma,
+                    decimal_declared: false,
+                    level_order: LevelOrder::Sorted,
+                    max_levels: 50,
+                };
+                let mark = if decimal_comma { b',' } else { b'.' };
+                for cell in cells {
+                    if !rules.missing.plain_number_token() && plain_decimal(cell.as_bytes(), mark).is_some() {
+                        fast_path_used += 1;
+                    }
+                    for declared in [None, Some(ColumnType::Number)] {
+                        let mut fast = ColumnBuilder::new("x".into(), declared, false, 2);
+                        let mut general = ColumnBuilder::new("x".into(), declared, false, 2);
+                        for (line, c) in [(2, cell), (3, "1")] {
+                            let a = fast.push(c.as_bytes(), line, &rules);
+                            let b = general.push_cell(c.as_bytes(), line, &rules);
+                            assert_eq!(a, b, "{cell:?}");
+                        }
+                        let (a, b) = (fast.finish(&[2, 3], &rules), general.finish(&[2, 3], &rules));
+                        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{cell:?} {declared:?} {decimal_comma}");
+                    }
+                }
+            }
+        }
+        // Both marks, default tokens: 0 -0 1.5 -0.478 .5 5. -.5 and the 15-digit ones...
+        assert!(fast_path_used >= 20, "{fast_path_used}");
+        assert_eq!(plain_decimal(b"-0", b'.').map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(plain_decimal(b"1234567890123456", b'.'), None);
+        assert_eq!(plain_decimal(b"-99", b'.'), Some(-99.0));
+        assert!(MissingTokens::new(&numeric_token).plain_number_token());
+    }
 
     #[test]
     fn natural_order() {
