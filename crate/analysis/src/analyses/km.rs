@@ -934,7 +934,14 @@ fn group_hazard_ratios(
     conf_level: f64,
 ) -> Vec<GroupHazardRatio> {
     use survcalc_stats::cox::{self, CoxData, CoxOptions};
-    let present: Vec<usize> = (0..labels.len()).filter(|g| codes.contains(g)).collect();
+    // One pass over the patients, not one per group.
+    let mut seen = vec![false; labels.len()];
+    for &c in codes {
+        if let Some(s) = seen.get_mut(c) {
+            *s = true;
+        }
+    }
+    let present: Vec<usize> = (0..labels.len()).filter(|&g| seen[g]).collect();
     let ordered: Vec<usize> = order
         .iter()
         .filter_map(|name| present.iter().copied().find(|&g| labels[g] == name.trim()))
