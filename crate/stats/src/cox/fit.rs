@@ -7,6 +7,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::concordance::{concordance, Concordance};
+use super::factor::FactorTallies;
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventTerms};
@@ -137,22 +138,22 @@ pub struct CoxFit {
 }
 
 /// Log partial likelihood, score and information at one beta (scaled units).
-struct Evaluation {
-    loglik: f64,
-    u: Vec<f64>,
-    imat: SymMatrix,
+pub(crate) struct Evaluation {
+    pub loglik: f64,
+    pub u: Vec<f64>,
+    pub imat: SymMatrix,
 }
 
 /// x'beta of every row in sorted order, with the beta it belongs to: the
 /// fit's closing passes reuse the last Newton evaluation's instead of
 /// recomputing it.
-struct LinearPredictor {
+pub(crate) struct LinearPredictor {
     eta: Vec<f64>,
     beta: Option<Vec<f64>>,
 }
 
 impl LinearPredictor {
-    fn new(n: usize) -> LinearPredictor {
+    pub(crate) fn new(n: usize) -> LinearPredictor {
         LinearPredictor { eta: Vec::with_capacity(n), beta: None }
     }
 
@@ -165,7 +166,7 @@ impl LinearPredictor {
     }
 }
 
-fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, lp: &mut LinearPredictor) -> Evaluation {
+pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, lp: &mut LinearPredictor) -> Evaluation {
     let p = prep.p;
     let eta = lp.at(prep, beta);
     let mut loglik = 0.0;
@@ -203,13 +204,13 @@ fn all_finite(e: &Evaluation) -> bool {
 }
 
 /// Result of the Newton–Raphson iterations, in scaled units.
-struct Newton {
-    beta: Vec<f64>,
+pub(crate) struct Newton {
+    pub beta: Vec<f64>,
     loglik_null: f64,
     score_stat: f64,
     last: Evaluation,
-    iterations: usize,
-    converged: bool,
+    pub iterations: usize,
+    pub converged: bool,
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -219,10 +220,9 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// R's coxfit6 iteration (right-censored data): convergence may be declared
 /// while step halving; on running out of iterations the last accepted beta
 /// is kept.
-fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearPredictor) -> Result<Newton, CoxError> {
-    let p = prep.p;
+pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(&[f64]) -> Evaluation) -> Result<Newton, CoxError> {
     let mut beta = vec![0.0; p];
-    let first = evaluate(prep, &beta, efron, lp);
+    let first = evaluate(&beta);
     let loglik_null = first.loglik;
     let chol = Cholesky::new(&first.imat, opt.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let step = chol.solve(&first.u);
@@ -235,7 +235,7 @@ fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearP
     let mut halving = 0.0;
     let mut last_at_beta: Option<Evaluation> = Some(first);
     for iter in 1..=opt.max_iter {
-        let ev = evaluate(prep, &newbeta, efron, lp);
+        let ev = evaluate(&newbeta);
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let finite = all_finite(&ev) && chol.is_some();
         if finite && (1.0 - best / ev.loglik).abs() <= opt.eps {
@@ -258,7 +258,7 @@ fn newton_right(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearP
     }
     let last = match last_at_beta {
         Some(ev) => ev,
-        None => evaluate(prep, &beta, efron, lp),
+        None => evaluate(&beta),
     };
     Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
 }
@@ -465,8 +465,10 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     let mut lp = LinearPredictor::new(prep.n);
     let newton = if prep.counting {
         newton_counting(&prep, options, efron, &mut lp)?
+    } else if let Some(tallies) = FactorTallies::new(&prep) {
+        newton_right(p, options, |beta| tallies.evaluate(beta, efron))?
     } else {
-        newton_right(&prep, options, efron, &mut lp)?
+        newton_right(p, options, |beta| evaluate(&prep, beta, efron, &mut lp))?
     };
     let mut warnings = Vec::new();
     // Linear predictor at the final beta, in sorted order (centred; a shift

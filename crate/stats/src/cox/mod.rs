@@ -12,6 +12,7 @@
 
 mod concordance;
 mod exp;
+mod factor;
 mod fit;
 mod prepared;
 mod residuals;
