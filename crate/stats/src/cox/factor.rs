@@ -5,10 +5,9 @@
 //! so every Newton step is O(event times x levels^2) instead of a pass over
 //! all rows. The increments are [`EventTerms`]'s, R's coxfit6 arithmetic.
 
-use super::fit::Evaluation;
+use super::fit::{Evaluation, EvaluationSums};
 use super::prepared::Prepared;
-use super::riskset::{packed, EventGroup, EventTerms, RiskSums};
-use crate::linalg::SymMatrix;
+use super::riskset::{packed, EventGroup, RiskSums};
 
 /// Per event time, the patients of each level at risk but not dying and
 /// dying (level 0: no indicator set, the reference; level j + 1: column j).
@@ -84,17 +83,14 @@ impl FactorTallies {
         let risk: Vec<f64> = std::iter::once(0.0).chain(beta.iter().copied()).map(|b| (b - recenter).exp()).collect();
         let mut others = RiskSums::new(p, true);
         let mut deaths = RiskSums::new(p, true);
-        let mut terms = EventTerms::new(p);
-        let mut loglik = 0.0;
-        let mut u = vec![0.0; p];
-        let mut info = vec![0.0; p * (p + 1) / 2];
+        let mut sums = EvaluationSums::new(p);
         for (tally, &time) in self.counts.chunks_exact(2 * levels).zip(&self.times) {
             let (at_risk, dying) = tally.split_at(levels);
             fill(&mut others, at_risk, &risk);
             fill(&mut deaths, dying, &risk);
             let ndead: f64 = dying.iter().sum();
-            for (j, (uj, &d)) in u.iter_mut().zip(&dying[1..]).enumerate() {
-                loglik += d * beta[j];
+            for (j, (uj, &d)) in sums.u.iter_mut().zip(&dying[1..]).enumerate() {
+                sums.loglik += d * beta[j];
                 *uj += d;
             }
             let group = EventGroup {
@@ -107,18 +103,9 @@ impl FactorTallies {
                 others: &others,
                 deaths: &deaths,
             };
-            terms.compute(&group, efron, true);
-            loglik -= terms.log_denom + ndead * recenter;
-            u.iter_mut().zip(&terms.mean).for_each(|(uj, m)| *uj -= m);
-            info.iter_mut().zip(&terms.info).for_each(|(s, v)| *s += v);
+            sums.event_time(&group, efron);
         }
-        let mut imat = SymMatrix::zeros(p);
-        for j in 0..p {
-            for k in 0..=j {
-                imat.set(j, k, info[packed(j, k)]);
-            }
-        }
-        Evaluation { loglik, u, imat }
+        sums.finish()
     }
 }
 

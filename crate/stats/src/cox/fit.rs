@@ -10,7 +10,7 @@ use super::concordance::{concordance, Concordance};
 use super::factor::FactorTallies;
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
-use super::riskset::{packed, walk, EventTerms};
+use super::riskset::{packed, walk, EventGroup, EventTerms};
 use super::zph::{zph_with, ModelTerm, ZphOptions, ZphResult};
 use super::{CoxData, CoxError};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
@@ -167,34 +167,57 @@ impl LinearPredictor {
 }
 
 pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, lp: &mut LinearPredictor) -> Evaluation {
-    let p = prep.p;
     let eta = lp.at(prep, beta);
-    let mut loglik = 0.0;
-    let mut u = vec![0.0; p];
-    let mut info = vec![0.0; p * (p + 1) / 2];
-    let mut terms = EventTerms::new(p);
+    let mut sums = EvaluationSums::new(prep.p);
     walk(prep, eta, true, |g| {
         for pos in g.rows.0..g.rows.1 {
             if prep.event[pos] {
                 let w = prep.weight[pos];
-                loglik += w * eta[pos];
-                for (uj, &xj) in u.iter_mut().zip(prep.row(pos)) {
+                sums.loglik += w * eta[pos];
+                for (uj, &xj) in sums.u.iter_mut().zip(prep.row(pos)) {
                     *uj += w * xj;
                 }
             }
         }
-        terms.compute(g, efron, true);
-        loglik -= terms.log_denom + g.deadwt * g.recenter;
-        u.iter_mut().zip(&terms.mean).for_each(|(uj, m)| *uj -= m);
-        info.iter_mut().zip(&terms.info).for_each(|(s, v)| *s += v);
+        sums.event_time(g, efron);
     });
-    let mut imat = SymMatrix::zeros(p);
-    for j in 0..p {
-        for k in 0..=j {
-            imat.set(j, k, info[packed(j, k)]);
-        }
+    sums.finish()
+}
+
+/// An evaluation's running sums: the caller adds each event time's deaths
+/// (their linear predictors to `loglik`, their covariates to `u`), then
+/// [`EvaluationSums::event_time`] takes off the risk set's terms.
+pub(crate) struct EvaluationSums {
+    pub loglik: f64,
+    pub u: Vec<f64>,
+    /// Packed lower triangle of the information.
+    info: Vec<f64>,
+    terms: EventTerms,
+}
+
+impl EvaluationSums {
+    pub(crate) fn new(p: usize) -> EvaluationSums {
+        EvaluationSums { loglik: 0.0, u: vec![0.0; p], info: vec![0.0; p * (p + 1) / 2], terms: EventTerms::new(p) }
     }
-    Evaluation { loglik, u, imat }
+
+    pub(crate) fn event_time(&mut self, g: &EventGroup, efron: bool) {
+        let terms = &mut self.terms;
+        terms.compute(g, efron, true);
+        self.loglik -= terms.log_denom + g.deadwt * g.recenter;
+        self.u.iter_mut().zip(&terms.mean).for_each(|(uj, m)| *uj -= m);
+        self.info.iter_mut().zip(&terms.info).for_each(|(s, v)| *s += v);
+    }
+
+    pub(crate) fn finish(self) -> Evaluation {
+        let p = self.u.len();
+        let mut imat = SymMatrix::zeros(p);
+        for j in 0..p {
+            for k in 0..=j {
+                imat.set(j, k, self.info[packed(j, k)]);
+            }
+        }
+        Evaluation { loglik: self.loglik, u: self.u, imat }
+    }
 }
 
 fn all_finite(e: &Evaluation) -> bool {
