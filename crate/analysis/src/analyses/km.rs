@@ -11,6 +11,7 @@ use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use serde::{Deserialize, Serialize};
 use crate::format;
 use crate::labels::{self, Labels};
+use survcalc_stats::tally::TimeTallies;
 use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate};
 use crate::presets::{self, PresetReport, PresetSetting, Program};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -331,7 +332,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     let grouping = groups.as_ref().map(|(codes, labels)| Grouping { codes, labels });
     let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
-    let fit = km::fit(&time, event, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
+    // Sorted once: the curves, the follow-up, the tests and the hazard
+    // ratios all read these tallies.
+    let tallies = TimeTallies::new(&time, event, grouping.as_ref()).map_err(|e| e.to_string())?;
+    let fit = km::fit_tallied(&tallies, grouping.as_ref().map(|g| g.labels), &options).map_err(|e| e.to_string())?;
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
@@ -384,7 +388,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     };
     let logrank = match &grouping {
         Some(g) if g.labels.len() >= 2 => {
-            match logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: strata_grouping }, &test_options) {
+            let test = match strata_grouping {
+                None => logrank::fit_tallied(&tallies, g.labels, &test_options),
+                Some(strata) => logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: Some(strata) }, &test_options),
+            };
+            match test {
                 Ok(lr) => {
                     warnings.extend(Warning::from_kernel(&lr.warnings));
                     Some(lr)
@@ -425,10 +433,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     });
     let pairwise = match (&grouping, request.pairwise) {
         (Some(g), Some(adjust)) if g.labels.len() >= 3 && logrank.is_some() => Some(
-            logrank::pairwise(
-                &LogrankInput { time: &time, event, groups: *g, strata: None },
-                &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust },
-            )
+            logrank::pairwise_tallied(&tallies, g.labels, &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust })
             .map_err(|e| e.to_string())?,
         ),
         _ => None,
@@ -638,7 +643,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         None => (None, None),
     };
 
-    let follow = km::reverse_km_follow_up(&time, event, None, &KmOptions { include_overall: false, ..options.clone() })
+    let follow = km::reverse_km_follow_up_tallied(&tallies, None, &KmOptions { include_overall: false, ..options.clone() })
         .map_err(|e| e.to_string())?;
     let follow_up_text = match follow.curves.first() {
         Some(f) => format!(
@@ -706,7 +711,7 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     }
     let hazard_ratios = match &groups {
         Some((codes, labels)) if labels.len() >= 2 && figure.show_hr => {
-            group_hazard_ratios(&time, event, codes, labels, &figure.group_order, request.conf_level)
+            group_hazard_ratios(&tallies, labels, &figure.group_order, request.conf_level)
         }
         _ => Vec::new(),
     };
@@ -925,23 +930,9 @@ pub struct GroupHazardRatio {
 
 /// Each group against the reference (the first of `order`, else the first
 /// level with patients). Empty when the model cannot be fitted.
-fn group_hazard_ratios(
-    time: &[f64],
-    event: &[bool],
-    codes: &[usize],
-    labels: &[String],
-    order: &[String],
-    conf_level: f64,
-) -> Vec<GroupHazardRatio> {
-    use survcalc_stats::cox::{self, CoxData, CoxOptions};
-    // One pass over the patients, not one per group.
-    let mut seen = vec![false; labels.len()];
-    for &c in codes {
-        if let Some(s) = seen.get_mut(c) {
-            *s = true;
-        }
-    }
-    let present: Vec<usize> = (0..labels.len()).filter(|&g| seen[g]).collect();
+fn group_hazard_ratios(tallies: &TimeTallies, labels: &[String], order: &[String], conf_level: f64) -> Vec<GroupHazardRatio> {
+    use survcalc_stats::cox::{self, CoxOptions};
+    let present: Vec<usize> = (0..labels.len()).filter(|&g| tallies.group_n().get(g).is_some_and(|&n| n > 0)).collect();
     let ordered: Vec<usize> = order
         .iter()
         .filter_map(|name| present.iter().copied().find(|&g| labels[g] == name.trim()))
@@ -956,13 +947,17 @@ fn group_hazard_ratios(
     if others.is_empty() {
         return Vec::new();
     }
-    let covariates: Vec<Vec<f64>> =
-        others.iter().map(|&g| codes.iter().map(|&c| if c == g { 1.0 } else { 0.0 }).collect()).collect();
+    // The indicators of the other groups: level k + 1 for others[k].
+    let mut levels = vec![0; labels.len()];
+    for (k, &g) in others.iter().enumerate() {
+        levels[g] = k + 1;
+    }
     let names: Vec<String> = others.iter().map(|&g| labels[g].clone()).collect();
-    let data = CoxData::right_censored(time.to_vec(), event.to_vec(), covariates, names);
     // Hazard ratios only: the fit without its concordance and robust
     // variance, which keeps that code out of the page's start-up module.
-    let Ok(fit) = cox::fit_hazard_ratios(&data, &CoxOptions { conf_level, ..CoxOptions::default() }) else { return Vec::new() };
+    let Ok(fit) = cox::fit_factor_tallied(tallies, &levels, &names, &CoxOptions { conf_level, ..CoxOptions::default() }) else {
+        return Vec::new();
+    };
     // A group with no events (or only events), against which the hazard ratio
     // runs off to 0 or infinity: the fit flags the coefficient as infinite,
     // and its numbers (1328775681.73, CI 0.00–∞, p > 0.99) mean nothing, so

@@ -8,6 +8,7 @@
 use super::fit::{Evaluation, EvaluationSums};
 use super::prepared::Prepared;
 use super::riskset::{packed, EventGroup, RiskSums};
+use crate::tally::TimeTallies;
 
 /// Per event time, the patients of each level at risk but not dying and
 /// dying (level 0: no indicator set, the reference; level j + 1: column j).
@@ -71,6 +72,34 @@ impl FactorTallies {
             at_risk.iter_mut().zip(&dying).for_each(|(a, d)| *a += d);
         }
         Some(FactorTallies { p, counts, times })
+    }
+
+    /// The tallies of a grouping factor from the time tallies of its groups:
+    /// group g's patients take level `levels[g]` (0 the reference, j + 1 the
+    /// indicator of column j of `p`).
+    pub fn from_time_tallies(tallies: &TimeTallies, levels: &[usize], p: usize) -> FactorTallies {
+        let mut at_risk = vec![0.0; p + 1];
+        let mut dying = vec![0.0; p + 1];
+        let (mut counts, mut times) = (Vec::new(), Vec::new());
+        // Latest time first: the risk set grows as the walk goes; the
+        // censored at an event time are at risk at it.
+        for (t, groups) in tallies.iter().rev() {
+            dying.iter_mut().for_each(|d| *d = 0.0);
+            let mut any = false;
+            for g in groups {
+                let l = levels[g.group];
+                dying[l] += g.events as f64;
+                at_risk[l] += g.censored as f64;
+                any |= g.events > 0;
+            }
+            if any {
+                counts.extend_from_slice(&at_risk);
+                counts.extend_from_slice(&dying);
+                times.push(t);
+            }
+            at_risk.iter_mut().zip(&dying).for_each(|(a, d)| *a += d);
+        }
+        FactorTallies { p, counts, times }
     }
 
     /// Log partial likelihood, score and information at `beta`.
@@ -194,5 +223,42 @@ mod tests {
                 assert!((a - b.unwrap()).abs() <= 1e-10 * a.abs().max(1e-3));
             }
         }
+    }
+
+    #[test]
+    fn the_time_tallies_give_the_fit_on_the_indicators() {
+        use crate::km::Grouping;
+        use crate::tally::TimeTallies;
+        let n = 900;
+        // Four groups: 2 is the reference, 0 and 3 have indicators, 1 is empty.
+        let group: Vec<usize> = (0..n).map(|i| [0, 2, 3][(i * 7) % 3]).collect();
+        let stop: Vec<f64> = (0..n).map(|i| ((i * 7919 + group[i] * 13) % 61) as f64 / 2.0 + 0.5).collect();
+        let event: Vec<bool> = (0..n).map(|i| (i * 31 + group[i]) % 4 != 0).collect();
+        let terms = vec!["zero".to_string(), "three".to_string()];
+        let covariates = [0, 3].iter().map(|&g| group.iter().map(|&v| if v == g { 1.0 } else { 0.0 }).collect()).collect();
+        let data = CoxData::right_censored(stop.clone(), event.clone(), covariates, terms.clone());
+        let labels: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let tallies = TimeTallies::new(&stop, &event, Some(&Grouping { codes: &group, labels: &labels })).unwrap();
+        for ties in [Ties::Efron, Ties::Breslow] {
+            let options = CoxOptions { ties, ..CoxOptions::default() };
+            let rows = super::super::fit_hazard_ratios(&data, &options).unwrap();
+            let tallied = super::super::fit_factor_tallied(&tallies, &[1, 0, 0, 2], &terms, &options).unwrap();
+            assert_eq!((rows.n, rows.nevent, rows.iterations), (tallied.n, tallied.nevent, tallied.iterations));
+            assert_eq!(rows.coef, tallied.coef, "the same arithmetic");
+            assert_eq!(rows.se, tallied.se);
+            assert_eq!(rows.p, tallied.p);
+            assert_eq!(rows.loglik_final, tallied.loglik_final);
+            assert_eq!(rows.score_test.stat, tallied.score_test.stat);
+            assert_eq!(rows.warnings, tallied.warnings);
+        }
+        // A group with no events against the others: the same infinite-coefficient flags.
+        let no_deaths: Vec<bool> = event.iter().zip(&group).map(|(&e, &g)| e && g != 3).collect();
+        let data = CoxData { event: no_deaths.clone(), ..data };
+        let tallies = TimeTallies::new(&stop, &no_deaths, Some(&Grouping { codes: &group, labels: &labels })).unwrap();
+        let rows = super::super::fit_hazard_ratios(&data, &CoxOptions::default()).unwrap();
+        let tallied = super::super::fit_factor_tallied(&tallies, &[1, 0, 0, 2], &terms, &CoxOptions::default()).unwrap();
+        assert!(!rows.warnings.is_empty());
+        assert_eq!(rows.warnings, tallied.warnings);
+        assert_eq!(rows.coef, tallied.coef);
     }
 }

@@ -8,6 +8,7 @@
 
 use super::concordance::{concordance, Concordance};
 use super::factor::FactorTallies;
+use crate::tally::TimeTallies;
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventGroup, EventTerms};
@@ -460,6 +461,49 @@ pub fn fit_hazard_ratios(data: &CoxData, options: &CoxOptions) -> Result<CoxFit,
     fit_model(data, options).map(|fitted| fitted.fit)
 }
 
+/// The Cox model of a grouping factor, from the groups' time tallies (as
+/// the Kaplan–Meier figure's hazard ratios): `levels[g]` is group g's level,
+/// 0 for the reference and j + 1 for the indicator named `terms[j]`. The
+/// same fit as [`fit_hazard_ratios`] on those indicators (and the same
+/// arithmetic), with no pass over the patients.
+pub fn fit_factor_tallied(
+    tallies: &TimeTallies,
+    levels: &[usize],
+    terms: &[String],
+    options: &CoxOptions,
+) -> Result<CoxFit, CoxError> {
+    check_options(options)?;
+    let p = terms.len();
+    if levels.len() != tallies.n_groups() {
+        return Err(CoxError::LengthMismatch { what: "list of group levels".to_string(), expected: tallies.n_groups(), found: levels.len() });
+    }
+    if p == 0 || levels.iter().any(|&l| l > p) {
+        return Err(CoxError::LengthMismatch { what: "list of term names".to_string(), expected: levels.iter().max().copied().unwrap_or(0), found: p });
+    }
+    if tallies.is_empty() {
+        return Err(CoxError::NoRows);
+    }
+    if tallies.events() == 0 {
+        return Err(CoxError::NoEvents);
+    }
+    let efron = options.ties == Ties::Efron;
+    let factor = FactorTallies::from_time_tallies(tallies, levels, p);
+    let newton = newton_right(p, options, |beta| factor.evaluate(beta, efron))?;
+    // Indicators are neither centred nor scaled (R's `nocenter`), and a
+    // patient's linear predictor is their level's coefficient.
+    let present: Vec<bool> = (0..=p).map(|l| (0..levels.len()).any(|g| levels[g] == l && tallies.group_n()[g] > 0)).collect();
+    let shape = FitShape {
+        n: tallies.n(),
+        nevent: tallies.events(),
+        scale: &vec![1.0; p],
+        means: &vec![0.0; p],
+        terms,
+        counting: false,
+        eta_over_500: newton.beta.iter().zip(&present[1..]).any(|(&b, &here)| here && b > 500.0),
+    };
+    Ok(summarise(&newton, &shape, options)?.fit)
+}
+
 /// [`fit`]'s model, and what its concordance and robust variance need.
 struct Fitted {
     prep: Prepared,
@@ -493,17 +537,55 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     } else {
         newton_right(p, options, |beta| evaluate(&prep, beta, efron, &mut lp))?
     };
-    let mut warnings = Vec::new();
     // Linear predictor at the final beta, in sorted order (centred; a shift
     // changes neither the concordance nor the residuals).
     let eta = lp.at(&prep, &newton.beta);
+    let shape = FitShape {
+        n: prep.n,
+        nevent: prep.nevent,
+        scale: &prep.scale,
+        means: &prep.means,
+        terms: &data.term_names,
+        counting: prep.counting,
+        eta_over_500: eta.iter().any(|&v| v > 500.0),
+    };
+    let Summary { var, keep, zcrit, df, fit } = summarise(&newton, &shape, options)?;
+    Ok(Fitted { prep, lp, beta: newton.beta, efron, robust, var, keep, zcrit, df, fit })
+}
 
+/// What the summary of a fit needs to know of its data.
+struct FitShape<'a> {
+    n: usize,
+    nevent: usize,
+    /// Multiplier of each covariate in the fit (beta is in scaled units).
+    scale: &'a [f64],
+    means: &'a [f64],
+    terms: &'a [String],
+    counting: bool,
+    /// Some patient's linear predictor exceeds 500 at the final beta.
+    eta_over_500: bool,
+}
+
+/// The fit's summary and what its concordance and robust variance need.
+struct Summary {
+    var: SymMatrix,
+    keep: Vec<bool>,
+    zcrit: f64,
+    df: usize,
+    fit: CoxFit,
+}
+
+/// Variance, aliasing, R's infinite-coefficient check, Wald intervals and
+/// the three global tests of a converged (or stopped) Newton iteration.
+fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<Summary, CoxError> {
+    let p = shape.scale.len();
+    let mut warnings = Vec::new();
     let chol = Cholesky::new(&newton.last.imat, options.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let inv_scaled = chol.inverse();
     let mut var = SymMatrix::zeros(p);
     for j in 0..p {
         for k in 0..=j {
-            var.set(j, k, inv_scaled.get(j, k) * prep.scale[j] * prep.scale[k]);
+            var.set(j, k, inv_scaled.get(j, k) * shape.scale[j] * shape.scale[k]);
         }
     }
     let aliased: Vec<bool> = if chol.rank() < p {
@@ -511,7 +593,7 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     } else {
         vec![false; p]
     };
-    let beta_orig: Vec<f64> = newton.beta.iter().zip(&prep.scale).map(|(b, s)| b * s).collect();
+    let beta_orig: Vec<f64> = newton.beta.iter().zip(shape.scale).map(|(b, s)| b * s).collect();
     let coef: Vec<Option<f64>> = beta_orig
         .iter()
         .zip(&aliased)
@@ -519,19 +601,19 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
         .collect();
     for (j, a) in aliased.iter().enumerate() {
         if *a {
-            warnings.push(KernelWarning::CollinearCovariate { term: data.term_names[j].clone() });
+            warnings.push(KernelWarning::CollinearCovariate { term: shape.terms[j].clone() });
         }
     }
 
     // R's check for coefficients running off to infinity: the size of the
     // Newton step that would still be taken at the final beta.
     if options.max_iter > 1 && p > 0 {
-        let u_orig: Vec<f64> = newton.last.u.iter().zip(&prep.scale).map(|(u, s)| u / s).collect();
+        let u_orig: Vec<f64> = newton.last.u.iter().zip(shape.scale).map(|(u, s)| u / s).collect();
         let infs: Vec<f64> = var.mul_vec(&u_orig).iter().map(|v| v.abs()).collect();
         let toler_inf = options.toler_inf.unwrap_or_else(|| options.eps.sqrt());
         let mut flagged_any = false;
         for j in (0..p).filter(|&j| !aliased[j]) {
-            let flagged = if !newton.converged || prep.counting {
+            let flagged = if !newton.converged || shape.counting {
                 // agreg.fit's rule; also applied (beyond R, which then only
                 // says "did not converge") to a fit that ran out of
                 // iterations, where it names the coefficients still moving.
@@ -542,14 +624,14 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
             if flagged {
                 flagged_any = true;
                 warnings.push(KernelWarning::InfiniteCoefficient {
-                    term: Some(data.term_names[j].clone()),
+                    term: Some(shape.terms[j].clone()),
                     converged: newton.converged,
                 });
             }
         }
         if !newton.converged {
             warnings.push(KernelWarning::NotConverged { method: FitMethod::Cox, max_iter: options.max_iter });
-            if !flagged_any && (eta.iter().any(|&v| v > 500.0) || infs.iter().any(|v| !v.is_finite())) {
+            if !flagged_any && (shape.eta_over_500 || infs.iter().any(|v| !v.is_finite())) {
                 warnings.push(KernelWarning::InfiniteCoefficient { term: None, converged: false });
             }
         }
@@ -565,11 +647,11 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     let lr = 2.0 * (loglik_final - newton.loglik_null);
 
     let fit = CoxFit {
-        terms: data.term_names.clone(),
+        terms: shape.terms.to_vec(),
         ties: options.ties,
         conf_level: options.conf_level,
-        n: prep.n,
-        nevent: prep.nevent,
+        n: shape.n,
+        nevent: shape.nevent,
         hr: coef.iter().map(|c| c.map(f64::exp)).collect(),
         coef,
         se: inf.se,
@@ -578,7 +660,7 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
         hr_lower: inf.lower,
         hr_upper: inf.upper,
         var: var.to_rows(),
-        means: prep.means.clone(),
+        means: shape.means.to_vec(),
         loglik_null: newton.loglik_null,
         loglik_final,
         lr_test: ChiSquareTest::new(lr, df),
@@ -590,7 +672,7 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
         robust: None,
         warnings,
     };
-    Ok(Fitted { prep, lp, beta: newton.beta, efron, robust, var, keep, zcrit, df, fit })
+    Ok(Summary { var, keep, zcrit, df, fit })
 }
 
 /// Sandwich variance from the cluster-summed, weighted dfbeta residuals,

@@ -21,7 +21,7 @@ mod split;
 mod zph;
 
 pub use concordance::Concordance;
-pub use fit::{fit, fit_hazard_ratios, fit_with_ph_test, ChiSquareTest, CoxFit, CoxOptions, RobustVariance, Ties};
+pub use fit::{fit, fit_factor_tallied, fit_hazard_ratios, fit_with_ph_test, ChiSquareTest, CoxFit, CoxOptions, RobustVariance, Ties};
 pub use split::{
     split_at_cuts, split_at_switch, CountingProcessRows, SplitError, SwitchRows,
 };

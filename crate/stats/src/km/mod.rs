@@ -14,6 +14,7 @@ pub use quantile::{KmQuantile, KmQuantiles, MedianCiMethod, MedianEstimate, SYMM
 pub use rmst::{rmst_difference, KmRmst, RmstDifference};
 pub use step::KmStepCurve;
 
+use crate::tally::TimeTallies;
 use crate::warning::{GroupedMethod, KernelWarning, MedianOf};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -222,94 +223,94 @@ pub fn fit(
     groups: Option<&Grouping>,
     options: &KmOptions,
 ) -> Result<KmFit, KmError> {
-    fit_curves(time, event, groups, options, MedianOf::Survival)
+    let tallies = TimeTallies::new(time, event, groups)?;
+    fit_tallied(&tallies, groups.map(|g| g.labels), options)
 }
 
-/// `fit`, with `median` saying which median a warning is about.
-fn fit_curves(
+/// [`fit`] from data already tallied: one curve per label of `labels` (the
+/// tallies' groups), or only the overall curve without them.
+pub fn fit_tallied(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOptions) -> Result<KmFit, KmError> {
+    fit_curves(tallies, labels, options, Ending::Death)
+}
+
+/// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith
+/// 1996): censoring is the event and deaths are censored, as R's
+/// `survfit(Surv(time, 1 - status) ~ group)`. Each curve's `median` is the
+/// median potential follow-up with its CI.
+pub fn reverse_km_follow_up(
     time: &[f64],
     event: &[bool],
     groups: Option<&Grouping>,
     options: &KmOptions,
-    median: MedianOf,
 ) -> Result<KmFit, KmError> {
-    validate(time, event, groups)?;
-    let z = z_value(options.conf_level)?;
-    let order = sorted_records(time, event, groups.map(|g| g.codes));
+    let tallies = TimeTallies::new(time, event, groups)?;
+    reverse_km_follow_up_tallied(&tallies, groups.map(|g| g.labels), options)
+}
 
-    let n_groups = groups.map_or(0, |g| g.labels.len());
-    let want_overall = groups.is_none() || options.include_overall;
-    let mut group_n = vec![0usize; n_groups];
-    if n_groups > 0 {
-        for r in &order {
-            group_n[r.group()] += 1;
+/// [`reverse_km_follow_up`] from data already tallied (see [`fit_tallied`]).
+pub fn reverse_km_follow_up_tallied(
+    tallies: &TimeTallies,
+    labels: Option<&[String]>,
+    options: &KmOptions,
+) -> Result<KmFit, KmError> {
+    fit_curves(tallies, labels, options, Ending::Censoring)
+}
+
+/// Which end of follow-up a curve estimates the time to.
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    Death,
+    /// The reverse Kaplan–Meier: censoring is the event.
+    Censoring,
+}
+
+fn fit_curves(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOptions, ending: Ending) -> Result<KmFit, KmError> {
+    let z = z_value(options.conf_level)?;
+    if tallies.is_empty() {
+        return Err(KmError::NoData);
+    }
+    if let Some(l) = labels {
+        if l.len() != tallies.n_groups() {
+            return Err(KmError::LengthMismatch { column: "group labels", expected: tallies.n_groups(), found: l.len() });
         }
     }
+    let n_groups = labels.map_or(0, <[String]>::len);
+    let want_overall = labels.is_none() || options.include_overall;
+    let group_n = &tallies.group_n()[..n_groups];
     // A curve has at most one row per distinct time and one per patient.
-    let distinct = 1 + order
-        .windows(2)
-        .filter(|w| w[0].key() != w[1].key())
-        .count();
-    let mut overall = want_overall
-        .then(|| CurveBuilder::new(time.len(), distinct.min(time.len()), options.conf_type, z));
-    let mut builders: Vec<CurveBuilder> = group_n
-        .iter()
-        .map(|&n| CurveBuilder::new(n, distinct.min(n), options.conf_type, z))
-        .collect();
-
-    // Per-time tallies for the groups seen at this time; `touched` keeps the
-    // pass linear however many groups there are.
-    let mut d = vec![0usize; n_groups];
-    let mut c = vec![0usize; n_groups];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut seen = vec![false; n_groups];
-    let mut i = 0;
-    while i < order.len() {
-        let key = order[i].key();
+    let distinct = tallies.len();
+    let mut overall = want_overall.then(|| CurveBuilder::new(tallies.n(), distinct.min(tallies.n()), options.conf_type, z));
+    let mut builders: Vec<CurveBuilder> =
+        group_n.iter().map(|&n| CurveBuilder::new(n, distinct.min(n), options.conf_type, z)).collect();
+    for (t, groups) in tallies.iter() {
         let (mut dt, mut ct) = (0usize, 0usize);
-        let mut j = i;
-        while j < order.len() && order[j].key() == key {
-            let r = &order[j];
-            if r.event() {
-                dt += 1;
-            } else {
-                ct += 1;
+        for g in groups {
+            let (d, c) = match ending {
+                Ending::Death => (g.events, g.censored),
+                Ending::Censoring => (g.censored, g.events),
+            };
+            dt += d;
+            ct += c;
+            if let Some(b) = builders.get_mut(g.group) {
+                b.push(t, d, c);
             }
-            if n_groups > 0 {
-                let g = r.group();
-                if !seen[g] {
-                    seen[g] = true;
-                    touched.push(g);
-                }
-                if r.event() {
-                    d[g] += 1;
-                } else {
-                    c[g] += 1;
-                }
-            }
-            j += 1;
         }
-        let t = f64::from_bits(key);
         if let Some(b) = overall.as_mut() {
             b.push(t, dt, ct);
         }
-        for &g in &touched {
-            builders[g].push(t, d[g], c[g]);
-            d[g] = 0;
-            c[g] = 0;
-            seen[g] = false;
-        }
-        touched.clear();
-        i = j;
     }
 
+    let median = match ending {
+        Ending::Death => MedianOf::Survival,
+        Ending::Censoring => MedianOf::FollowUp,
+    };
     let mut warnings = Vec::new();
     let mut curves = Vec::with_capacity(n_groups + 1);
     if let Some(b) = overall {
         curves.push(b.finish("all".to_string(), None, options));
     }
-    if let Some(g) = groups {
-        for (code, (b, label)) in builders.into_iter().zip(g.labels).enumerate() {
+    if let Some(labels) = labels {
+        for (code, (b, label)) in builders.into_iter().zip(labels).enumerate() {
             if b.n == 0 {
                 warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::KaplanMeier });
             }
@@ -327,20 +328,6 @@ fn fit_curves(
         curves,
         warnings,
     })
-}
-
-/// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith
-/// 1996): censoring is the event and deaths are censored, as R's
-/// `survfit(Surv(time, 1 - status) ~ group)`. Each curve's `median` is the
-/// median potential follow-up with its CI.
-pub fn reverse_km_follow_up(
-    time: &[f64],
-    event: &[bool],
-    groups: Option<&Grouping>,
-    options: &KmOptions,
-) -> Result<KmFit, KmError> {
-    let censored: Vec<bool> = event.iter().map(|e| !e).collect();
-    fit_curves(time, &censored, groups, options, MedianOf::FollowUp)
 }
 
 impl KmCurve {
@@ -467,19 +454,6 @@ pub(crate) fn sort_by_time(recs: &mut [Record]) {
     // pdqsort beat an LSD radix sort here (n = 1e6: 30 vs 83 ms CPU on the
     // shared build machine): the radix scatter passes are memory-bound.
     recs.sort_unstable_by_key(|r| r.key());
-}
-
-/// Rows sorted by time; times must be validated (finite, >= 0) and codes
-/// below 2^31.
-fn sorted_records(time: &[f64], event: &[bool], codes: Option<&[usize]>) -> Vec<Record> {
-    let mut recs: Vec<Record> = time
-        .iter()
-        .zip(event)
-        .enumerate()
-        .map(|(i, (&t, &e))| Record::new(t, codes.and_then(|c| c.get(i)).copied().unwrap_or(0), e))
-        .collect();
-    sort_by_time(&mut recs);
-    recs
 }
 
 /// Running Kaplan–Meier, Greenwood and Nelson–Aalen sums of one curve, in the

@@ -370,3 +370,28 @@ fn median_ci_on_another_scale_equals_that_bands_median() {
     let band = log.curves[0].median_ci(MedianCiMethod::Band, 0.95).unwrap();
     assert_eq!((band.lower, band.upper), (log.curves[0].median.lower, log.curves[0].median.upper));
 }
+
+#[test]
+fn grouped_tallies_without_labels_give_the_overall_curves() {
+    // The KM request sorts once by group and reads the overall curve and
+    // the overall follow-up from those tallies.
+    let time: Vec<f64> = (0..300).map(|i| ((i * 37) % 41) as f64 / 4.0).collect();
+    let event: Vec<bool> = (0..300).map(|i| (i * 13) % 5 != 0).collect();
+    let codes: Vec<usize> = (0..300).map(|i| (i * 7) % 3).collect();
+    let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let tallies = TimeTallies::new(&time, &event, Some(&Grouping { codes: &codes, labels: &labels })).unwrap();
+    let options = KmOptions::default();
+    for (tallied, direct) in [
+        (fit_tallied(&tallies, None, &options), fit(&time, &event, None, &options)),
+        (reverse_km_follow_up_tallied(&tallies, None, &options), reverse_km_follow_up(&time, &event, None, &options)),
+    ] {
+        let (tallied, direct) = (tallied.unwrap(), direct.unwrap());
+        assert_eq!(tallied.curves.len(), 1);
+        let (a, b) = (&tallied.curves[0].table, &direct.curves[0].table);
+        assert_eq!((&a.time, &a.n_risk, &a.n_event, &a.n_censor), (&b.time, &b.n_risk, &b.n_event, &b.n_censor));
+        assert_eq!((&a.surv, &a.std_err, &a.lower), (&b.surv, &b.std_err, &b.lower));
+        assert_eq!(tallied.curves[0].median.quantile, direct.curves[0].median.quantile);
+    }
+    // Labels that do not match the tallies' groups are refused.
+    assert!(fit_tallied(&tallies, Some(&labels[..2]), &options).is_err());
+}

@@ -6,10 +6,12 @@
 mod pairwise;
 mod trend;
 
-pub use pairwise::{p_adjust, pairwise, PAdjust, PairComparison, PairwiseLogrank, PairwiseOptions};
+pub use pairwise::{p_adjust, pairwise, pairwise_tallied, PAdjust, PairComparison, PairwiseLogrank, PairwiseOptions};
 pub use trend::{trend, LogrankTrend};
 
 use crate::km::{self, Grouping, KmError, Record};
+use crate::tally::TimeTallies;
+use std::borrow::Cow;
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
 use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
@@ -136,21 +138,30 @@ impl From<KmError> for LogrankError {
 /// event) ~ group + strata(s), rho = rho)`.
 pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
     check_weights(options)?;
-    let data = SortedData::new(input)?;
-    let k = input.groups.labels.len();
-    let n = data.group_totals();
+    test(&SortedData::new(input)?, input.groups.labels, options)
+}
+
+/// The unstratified [`fit`] from data already tallied by `labels`' groups.
+pub fn fit_tallied(tallies: &TimeTallies, labels: &[String], options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
+    check_weights(options)?;
+    test(&SortedData::tallied(tallies, labels)?, labels, options)
+}
+
+fn test(data: &SortedData, labels: &[String], options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
+    let k = labels.len();
+    let n = data.group_totals(k);
     let present = n.iter().filter(|&&m| m > 0).count();
     if present < 2 {
         return Err(LogrankError::TooFewGroups(present));
     }
-    if !data.recs.iter().any(|r| r.event()) {
+    if !data.strata.iter().any(|t| t.events() > 0) {
         return Err(LogrankError::NoEvents);
     }
     let identity: Vec<Option<usize>> = (0..k).map(Some).collect();
     let acc = data.accumulate(&identity, k, options);
 
     let mut warnings = Vec::new();
-    for (label, &m) in input.groups.labels.iter().zip(&n) {
+    for (label, &m) in labels.iter().zip(&n) {
         if m == 0 {
             warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::Logrank });
         }
@@ -171,7 +182,7 @@ pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit,
     Ok(LogrankFit {
         rho: options.rho,
         gamma: options.gamma,
-        groups: input.groups.labels.to_vec(),
+        groups: labels.to_vec(),
         n,
         obs: acc.obs,
         exp: acc.exp,
@@ -195,14 +206,10 @@ fn check_weights(options: &LogrankOptions) -> Result<(), LogrankError> {
     Ok(())
 }
 
-/// The rows sorted once by (stratum, time), with each stratum's range and
-/// group sizes: every test (overall, pairwise) is then one pass over it.
-struct SortedData {
-    recs: Vec<Record>,
-    /// (start, end) of each non-empty stratum in `recs`.
-    strata: Vec<(usize, usize)>,
-    /// counts[s][g]: patients of group g in the s-th non-empty stratum.
-    counts: Vec<Vec<usize>>,
+/// Each non-empty stratum's rows sorted once and tallied by time: every
+/// test (overall, pairwise) is then one pass over the distinct times.
+struct SortedData<'a> {
+    strata: Vec<Cow<'a, TimeTallies>>,
 }
 
 /// Weighted observed, expected and variance sums.
@@ -219,83 +226,78 @@ struct ChiSquare {
     rank_deficient: bool,
 }
 
-impl SortedData {
-    fn new(input: &LogrankInput) -> Result<SortedData, LogrankError> {
+impl<'a> SortedData<'a> {
+    fn new(input: &LogrankInput) -> Result<SortedData<'static>, LogrankError> {
         let g = &input.groups;
-        km::validate(input.time, input.event, Some(g))?;
-        let n_strata = match &input.strata {
-            None => 1,
-            Some(s) => {
-                if s.codes.len() != input.time.len() {
-                    return Err(KmError::LengthMismatch {
-                        column: "stratum",
-                        expected: input.time.len(),
-                        found: s.codes.len(),
-                    }
-                    .into());
-                }
-                for (i, &code) in s.codes.iter().enumerate() {
-                    if code >= s.labels.len() {
-                        return Err(LogrankError::InvalidStratum {
-                            row: i + 1,
-                            code,
-                            n_labels: s.labels.len(),
-                        });
-                    }
-                }
-                s.labels.len()
-            }
+        let Some(strata) = &input.strata else {
+            let tallies = TimeTallies::new(input.time, input.event, Some(g))?;
+            return Ok(SortedData { strata: vec![Cow::Owned(tallies)] });
         };
-        let k = g.labels.len();
-        let n = input.time.len();
-        let stratum_of = |i: usize| input.strata.as_ref().map_or(0, |s| s.codes[i]);
-        let mut counts = vec![vec![0usize; k]; n_strata];
-        for i in 0..n {
-            counts[stratum_of(i)][g.codes[i]] += 1;
+        km::validate(input.time, input.event, Some(g))?;
+        if strata.codes.len() != input.time.len() {
+            return Err(KmError::LengthMismatch {
+                column: "stratum",
+                expected: input.time.len(),
+                found: strata.codes.len(),
+            }
+            .into());
+        }
+        for (i, &code) in strata.codes.iter().enumerate() {
+            if code >= strata.labels.len() {
+                return Err(LogrankError::InvalidStratum {
+                    row: i + 1,
+                    code,
+                    n_labels: strata.labels.len(),
+                });
+            }
         }
         // Rows placed by stratum first (counting sort), then each stratum
-        // sorted by time: the record needs no stratum field.
-        let mut next = Vec::with_capacity(n_strata);
-        let mut strata = Vec::new();
-        let mut kept_counts = Vec::new();
-        let mut start = 0;
-        for c in counts {
-            let size: usize = c.iter().sum();
-            next.push(start);
-            if size > 0 {
-                strata.push((start, start + size));
-                kept_counts.push(c);
-            }
-            start += size;
+        // sorted by time and tallied: the record needs no stratum field.
+        let mut next = vec![0usize; strata.labels.len() + 1];
+        for &code in strata.codes {
+            next[code + 1] += 1;
         }
-        let mut recs = vec![Record::new(0.0, 0, false); n];
-        for i in 0..n {
-            let slot = &mut next[stratum_of(i)];
-            recs[*slot] = Record::new(input.time[i], g.codes[i], input.event[i]);
-            *slot += 1;
+        for s in 1..next.len() {
+            next[s] += next[s - 1];
         }
-        for &(a, b) in &strata {
-            km::sort_by_time(&mut recs[a..b]);
+        let bounds = next.clone();
+        let mut recs = vec![Record::new(0.0, 0, false); input.time.len()];
+        for (i, &code) in strata.codes.iter().enumerate() {
+            recs[next[code]] = Record::new(input.time[i], g.codes[i], input.event[i]);
+            next[code] += 1;
         }
-        Ok(SortedData {
-            recs,
-            strata,
-            counts: kept_counts,
-        })
+        let k = g.labels.len();
+        let strata = bounds
+            .windows(2)
+            .filter(|w| w[1] > w[0])
+            .map(|w| {
+                let rows = &mut recs[w[0]..w[1]];
+                km::sort_by_time(rows);
+                Cow::Owned(TimeTallies::from_sorted(rows, k))
+            })
+            .collect();
+        Ok(SortedData { strata })
     }
 
-    fn group_totals(&self) -> Vec<usize> {
-        let k = self.counts.first().map_or(0, |c| c.len());
+    fn tallied(tallies: &'a TimeTallies, labels: &[String]) -> Result<SortedData<'a>, LogrankError> {
+        if tallies.n_groups() != labels.len() {
+            return Err(KmError::LengthMismatch { column: "group labels", expected: tallies.n_groups(), found: labels.len() }.into());
+        }
+        Ok(SortedData { strata: vec![Cow::Borrowed(tallies)] })
+    }
+
+    /// Patients per group, over the strata.
+    fn group_totals(&self, k: usize) -> Vec<usize> {
         let mut n = vec![0usize; k];
-        for c in &self.counts {
-            for (t, v) in n.iter_mut().zip(c) {
+        for s in &self.strata {
+            for (t, v) in n.iter_mut().zip(s.group_n()) {
                 *t += v;
             }
         }
         n
     }
 
-    /// One pass over the sorted rows. `map[g]` is the position of group g in
+    /// One pass over the distinct times. `map[g]` is the position of group g in
     /// the test (None = not in this comparison); `k` is the number of positions.
     fn accumulate(&self, map: &[Option<usize>], k: usize, options: &LogrankOptions) -> Accum {
         let mut acc = Accum {
@@ -305,15 +307,15 @@ impl SortedData {
         };
         let weighted = options.rho != 0.0 || options.gamma != 0.0;
         // Position of each group in the test, OUT for groups left out: one
-        // compare per row in the hot loop.
+        // compare per tally in the hot loop.
         const OUT: usize = usize::MAX;
         let pos: Vec<usize> = map.iter().map(|m| m.unwrap_or(OUT)).collect();
         let mut risk = vec![0.0f64; k];
         let mut deaths = vec![0u32; k];
         let mut leaving = vec![0u32; k];
-        for (&(start, end), counts) in self.strata.iter().zip(&self.counts) {
+        for tallies in &self.strata {
             risk.iter_mut().for_each(|r| *r = 0.0);
-            for (&l, &c) in pos.iter().zip(counts) {
+            for (&l, &c) in pos.iter().zip(tallies.group_n()) {
                 if let Some(r) = risk.get_mut(l) {
                     *r += c as f64;
                 }
@@ -322,22 +324,18 @@ impl SortedData {
             // Pooled Kaplan–Meier just before the current time (survdiff's
             // left-continuous curve).
             let mut km = 1.0f64;
-            let rows = &self.recs[start..end];
-            let mut i = 0;
-            while i < rows.len() {
-                let key = rows[i].key();
+            for (_, groups) in tallies.iter() {
                 let mut total_deaths = 0u32;
                 let mut total_leaving = 0u32;
-                while let Some(r) = rows.get(i).filter(|r| r.key() == key) {
-                    let l = pos.get(r.group()).copied().unwrap_or(OUT);
+                for tally in groups {
+                    let l = pos.get(tally.group).copied().unwrap_or(OUT);
                     if l != OUT {
-                        let e = r.event() as u32;
-                        leaving[l] += 1;
+                        let (e, left) = (tally.events as u32, (tally.events + tally.censored) as u32);
+                        leaving[l] += left;
                         deaths[l] += e;
-                        total_leaving += 1;
+                        total_leaving += left;
                         total_deaths += e;
                     }
-                    i += 1;
                 }
                 if total_leaving == 0 {
                     continue;

@@ -3,6 +3,7 @@
 //! p-values adjusted for multiplicity as R's `p.adjust`.
 
 use super::{check_weights, chi_square, LogrankError, LogrankInput, LogrankOptions, SortedData};
+use crate::tally::TimeTallies;
 use crate::warning::KernelWarning;
 use serde::{Deserialize, Serialize};
 
@@ -53,20 +54,32 @@ pub struct PairwiseLogrank {
 }
 
 /// All pairwise comparisons; the data are sorted once and each pair is one
-/// pass over the sorted rows.
+/// pass over the distinct times.
 pub fn pairwise(
     input: &LogrankInput,
     options: &PairwiseOptions,
 ) -> Result<PairwiseLogrank, LogrankError> {
+    check_weights(&LogrankOptions { rho: options.rho, gamma: options.gamma })?;
+    compare_pairs(&SortedData::new(input)?, input.groups.labels, options)
+}
+
+/// The unstratified [`pairwise`] from data already tallied by `labels`' groups.
+pub fn pairwise_tallied(
+    tallies: &TimeTallies,
+    labels: &[String],
+    options: &PairwiseOptions,
+) -> Result<PairwiseLogrank, LogrankError> {
+    check_weights(&LogrankOptions { rho: options.rho, gamma: options.gamma })?;
+    compare_pairs(&SortedData::tallied(tallies, labels)?, labels, options)
+}
+
+fn compare_pairs(data: &SortedData, labels: &[String], options: &PairwiseOptions) -> Result<PairwiseLogrank, LogrankError> {
     let test = LogrankOptions {
         rho: options.rho,
         gamma: options.gamma,
     };
-    check_weights(&test)?;
-    let data = SortedData::new(input)?;
-    let labels = input.groups.labels;
     let k = labels.len();
-    let n = data.group_totals();
+    let n = data.group_totals(k);
     if n.iter().filter(|&&m| m > 0).count() < 2 {
         return Err(LogrankError::TooFewGroups(
             n.iter().filter(|&&m| m > 0).count(),
