@@ -236,10 +236,12 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
                     .to_string(),
             )
         }
-        (many, _) => return Err(format!(
+        (many, _) => {
+            return Err(format!(
             "One derived column is made one way; this request has {}. Send one request per column.",
             many.join(" and ")
-        )),
+        ))
+        }
     };
     let requested = request.name.trim();
     let requested = if requested.is_empty() {

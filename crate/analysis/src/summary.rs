@@ -149,12 +149,8 @@ fn type_label(kind: ColumnKind) -> String {
 pub fn distinct_values(column: &Column, limit: usize) -> Option<Vec<String>> {
     match &column.data {
         ColumnData::Category { codes, levels } => {
-            let mut used = vec![false; levels.len()];
-            codes.iter().flatten().for_each(|&c| {
-                if let Some(u) = used.get_mut(c as usize) {
-                    *u = true;
-                }
-            });
+            // The per-row passes are survcalc_stats::rows kernels (built for speed).
+            let used = survcalc_stats::rows::codes_used(codes, levels.len());
             let present: Vec<String> = levels
                 .iter()
                 .zip(&used)
@@ -164,21 +160,12 @@ pub fn distinct_values(column: &Column, limit: usize) -> Option<Vec<String>> {
             (present.len() <= limit).then_some(present)
         }
         ColumnData::Number(values) => {
-            let mut seen: Vec<(f64, usize)> = Vec::new();
-            for (row, v) in values.iter().enumerate() {
-                if let Some(x) = v {
-                    if !seen.iter().any(|(s, _)| s == x) {
-                        if seen.len() == limit {
-                            return None;
-                        }
-                        seen.push((*x, row));
-                    }
-                }
-            }
-            seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut rows = survcalc_stats::rows::first_distinct(values, limit)?;
+            let value = |row: usize| values.get(row).copied().flatten().unwrap_or(f64::NAN);
+            rows.sort_by(|&a, &b| value(a).total_cmp(&value(b)));
             Some(
-                seen.iter()
-                    .filter_map(|(_, row)| column.data.display(*row))
+                rows.into_iter()
+                    .filter_map(|row| column.data.display(row))
                     .collect(),
             )
         }

@@ -170,6 +170,35 @@ pub fn survival_rows(
     Ok(out)
 }
 
+/// The row of each distinct present value's first occurrence, in order of
+/// first occurrence; `None` when there are more than `limit` (the pass stops
+/// there). Values compare as numbers (0.0 and -0.0 are one value).
+pub fn first_distinct(values: &[Option<f64>], limit: usize) -> Option<Vec<usize>> {
+    let mut seen: Vec<(f64, usize)> = Vec::new();
+    for (row, v) in values.iter().enumerate() {
+        if let Some(x) = *v {
+            if !seen.iter().any(|&(s, _)| s == x) {
+                if seen.len() == limit {
+                    return None;
+                }
+                seen.push((x, row));
+            }
+        }
+    }
+    Some(seen.into_iter().map(|(_, row)| row).collect())
+}
+
+/// Which of `n_levels` codes occur among the present `codes`.
+pub fn codes_used(codes: &[Option<u32>], n_levels: usize) -> Vec<bool> {
+    let mut used = vec![false; n_levels];
+    for &c in codes.iter().flatten() {
+        if let Some(u) = used.get_mut(c as usize) {
+            *u = true;
+        }
+    }
+    used
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +284,18 @@ mod tests {
         assert_eq!(
             survival_rows(&[Some(1.0); 3], status, None, None, 5),
             Err(RowProblem::UnknownStatus(1))
+        );
+    }
+
+    #[test]
+    fn distinct_values_and_used_codes() {
+        let values = [None, Some(1.0), Some(0.0), Some(1.0), Some(-0.0), Some(2.0)];
+        assert_eq!(first_distinct(&values, 3), Some(vec![1, 2, 5]));
+        assert_eq!(first_distinct(&values, 2), None);
+        assert_eq!(first_distinct(&[None, None], 0), Some(vec![]));
+        assert_eq!(
+            codes_used(&[Some(2), None, Some(0), Some(7)], 4),
+            [true, false, true, false]
         );
     }
 }
