@@ -18,6 +18,7 @@ use crate::dates::Date;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use survcalc_scan::Sink;
 
 /// Per-file rules every cell is read with.
 #[derive(Debug, Clone)]
@@ -183,6 +184,31 @@ impl ColumnBuilder {
                 Ok(())
             }
             _ => self.push(number_text(x, rules.decimal_comma).as_bytes(), line, rules),
+        }
+    }
+
+    /// The column's values so far, lent to the bulk reader
+    /// (`survcalc_scan::Rows::fast_rows`), which appends rows to them; they
+    /// must be given back ([`Self::restore`]) before any other call.
+    pub(crate) fn lend(&mut self) -> Sink {
+        match &mut self.state {
+            State::Numbers(values) => Sink::Numbers(std::mem::take(values)),
+            State::Texts { arena, .. } => {
+                Sink::Texts { bytes: std::mem::take(&mut arena.bytes), ends: std::mem::take(&mut arena.ends) }
+            }
+        }
+    }
+
+    /// Takes back what [`Self::lend`] gave (the state does not change
+    /// while the values are lent, so the kinds match).
+    pub(crate) fn restore(&mut self, sink: Sink) {
+        match (&mut self.state, sink) {
+            (State::Numbers(values), Sink::Numbers(lent)) => *values = lent,
+            (State::Texts { arena, .. }, Sink::Texts { bytes, ends }) => {
+                arena.bytes = bytes;
+                arena.ends = ends;
+            }
+            _ => {}
         }
     }
 
