@@ -40,7 +40,18 @@ pub fn read_csv(input: &[u8], options: &ReadOptions) -> Result<Table, TableError
 pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     input: &[u8],
     options: &ReadOptions,
+    progress: F,
+) -> Result<Table, TableError> {
+    read_csv_via(input, options, progress, true)
+}
+
+/// [`read_csv_with_progress`], with `bulk` false reading every row through
+/// the column builders (which the tests compare the bulk reader with).
+fn read_csv_via<F: FnMut(u64, u64)>(
+    input: &[u8],
+    options: &ReadOptions,
     mut progress: F,
+    bulk: bool,
 ) -> Result<Table, TableError> {
     let kind = detect_file_kind(input);
     if kind != FileKind::Text {
@@ -84,7 +95,7 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     // same values as if all rows had. A missing-value token that is a
     // plain number ("-99") would need the token lookup in every cell: such
     // files take the general path throughout.
-    if !rules.missing.plain_number_token() {
+    if bulk && !rules.missing.plain_number_token() {
         let fast = survcalc_scan::CellRules {
             mark: if decimal_comma { b',' } else { b'.' },
             missing_first: rules.missing.first_bytes(),
@@ -625,6 +636,105 @@ mod tests {
             rows.push((line, record.iter().map(<[u8]>::to_vec).collect()));
         }
         rows
+    }
+
+    /// The bulk reader (survcalc-scan) and the column builders alone read
+    /// the same tables, errors and progress reports from random files of
+    /// numbers (plain, negative, '+', exponents, long, too large, decimal
+    /// commas), words, missing tokens, spaces, quotes with delimiters and
+    /// newlines inside, CR/LF/CRLF, blank and ragged rows, non-ASCII
+    /// cells and byte-order marks, under several read options.
+    #[test]
+    fn bulk_reader_reads_as_the_builders_do() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let numbers: [&str; 24] = [
+            "0", "1", "7", "12.34", "-0.5", "100", "3.", ".25", "-12", "999999999999999", "1234567890123456",
+            "12345678901234567890", "+3", "1e5", "-2.5E-3", "1e400", " 4.5 ", "1,5", "1,250", "1 250,5", "0.1",
+            "-0", "00012", "5.000",
+        ];
+        let others: [&str; 22] = [
+            "", "", "NA", "na", "-", ".", "NaN", "drug A", "control", "B", "x y", " a ", "2021-03-15", "15/03/2021",
+            "\"q,uoted\"", "\"two\nlines\"", "\"1,5\"", "\u{a0}12", "é", "unknown", "-99", "inf",
+        ];
+        let option_sets: Vec<ReadOptions> = vec![
+            ReadOptions::default(),
+            ReadOptions { missing_tokens: vec!["-99".into(), "NA".into()], ..ReadOptions::default() },
+            ReadOptions { missing_tokens: vec!["unknown".into()], max_category_levels: 3, ..ReadOptions::default() },
+            ReadOptions { decimal: DecimalMark::Comma, delimiter: Delimiter::Semicolon, ..ReadOptions::default() },
+            ReadOptions { column_types: [("c0".to_string(), ColumnType::Number)].into_iter().collect(), ..ReadOptions::default() },
+            ReadOptions { non_numbers_as_missing: vec!["c1".into()], ..ReadOptions::default() },
+        ];
+        let mut n_tables = 0;
+        for round in 0..1500 {
+            let options = &option_sets[round % option_sets.len()];
+            let sep = if options.delimiter == Delimiter::Semicolon { ";" } else { "," };
+            let n_columns = 1 + next(5);
+            // Per column, how often a cell is a number (most are).
+            let number_share: Vec<usize> = (0..n_columns).map(|_| [0, 60, 90, 100, 100][next(5)]).collect();
+            let rare = next(4) == 0;
+            let mut text = String::new();
+            if next(8) == 0 {
+                text.push('\u{feff}');
+            }
+            let header: Vec<String> = (0..n_columns).map(|i| format!("c{i}")).collect();
+            let eol = ["\n", "\r\n", "\n", "\r"][next(4)];
+            text.push_str(&header.join(sep));
+            text.push_str(eol);
+            for _ in 0..next(40) {
+                if rare && next(10) == 0 {
+                    text.push_str(eol);
+                    continue;
+                }
+                let n_cells = if rare && next(20) == 0 { n_columns + 1 - 2 * next(2) } else { n_columns };
+                let cells: Vec<&str> = (0..n_cells)
+                    .map(|i| {
+                        let share = number_share.get(i).copied().unwrap_or(50);
+                        if next(100) < share && (rare || next(20) > 0) {
+                            numbers[if rare { next(numbers.len()) } else { next(7) }]
+                        } else if rare {
+                            others[next(others.len())]
+                        } else {
+                            others[next(4) + 6]
+                        }
+                    })
+                    .collect();
+                text.push_str(&cells.join(sep));
+                text.push_str(eol);
+            }
+            let mut bulk_reports = Vec::new();
+            let mut builder_reports = Vec::new();
+            let bulk = read_csv_via(text.as_bytes(), options, |a, b| bulk_reports.push((a, b)), true);
+            let builders = read_csv_via(text.as_bytes(), options, |a, b| builder_reports.push((a, b)), false);
+            n_tables += usize::from(bulk.is_ok());
+            assert_eq!(format!("{bulk:?}"), format!("{builders:?}"), "{text:?} with {options:?}");
+            assert_eq!(bulk_reports, builder_reports);
+        }
+        // Most files read as tables (the rest check the errors).
+        assert!(n_tables > 700, "{n_tables}");
+    }
+
+    /// Progress reports every few MB are the same in a large file whose
+    /// rows mix the bulk reader and the builders.
+    #[test]
+    fn bulk_reader_reports_progress_as_the_builders_do() {
+        let mut text = String::from("a,b,c\n");
+        for i in 0..400_000u32 {
+            let b = if i % 997 == 0 { "NA".to_string() } else { format!("{}.{}", i % 89, i % 7) };
+            text.push_str(&format!("{i},{b},arm {}\n", i % 3));
+        }
+        let (mut bulk_reports, mut builder_reports) = (Vec::new(), Vec::new());
+        let bulk = read_csv_via(text.as_bytes(), &ReadOptions::default(), |a, b| bulk_reports.push((a, b)), true);
+        let builders = read_csv_via(text.as_bytes(), &ReadOptions::default(), |a, b| builder_reports.push((a, b)), false);
+        assert_eq!(bulk, builders);
+        // One report at 4 MB, one at the end.
+        assert!(bulk_reports.len() >= 2, "{bulk_reports:?}");
+        assert_eq!(bulk_reports, builder_reports);
     }
 
     fn row_reader_rows(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
