@@ -285,6 +285,11 @@ fn take_back(sinks: &mut [Sink], n: usize) {
     }
 }
 
+/// How many of `values` are missing.
+pub fn count_missing(values: &[Option<f64>]) -> usize {
+    values.iter().filter(|v| v.is_none()).count()
+}
+
 /// Codes of a text column with at most `max` distinct non-empty values
 /// (in order of first appearance, empty cells `None`) and those values as
 /// byte ranges of `bytes`; `None` when there are more. Comparing with a

@@ -311,7 +311,7 @@ impl ColumnBuilder {
                         decimal_comma: rules.decimal_comma,
                     });
                 }
-                let n_missing = values.iter().filter(|v| v.is_none()).count();
+                let n_missing = survcalc_scan::count_missing(&values);
                 let n_present = values.len() - n_missing;
                 let mut reason = if declared.is_some() {
                     "declared as numbers".to_string()
@@ -528,6 +528,26 @@ const FEW_LEVELS: usize = 8;
 
 /// Distinct values with codes; `None` when there are more than `limit`.
 fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Option<u32>>, Vec<String>)> {
+    // A few levels (arms, sexes, stages): each cell compared with them by
+    // survcalc-scan at opt-level 3 (this crate's "z" makes the comparisons
+    // calls); the same codes (order of appearance) as the general pass,
+    // which runs when there are more levels.
+    let (codes, labels) = match survcalc_scan::few_levels(&arena.bytes, &arena.ends, FEW_LEVELS.min(limit)) {
+        Some((codes, levels)) => {
+            let text = |&(start, end): &(usize, usize)| String::from_utf8_lossy(arena.bytes.get(start..end).unwrap_or(&[])).into_owned();
+            (codes, levels.iter().map(text).collect())
+        }
+        None => distinct_values(arena, limit)?,
+    };
+    Some(match rules.level_order {
+        LevelOrder::FirstAppearance => (codes, labels),
+        LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
+    })
+}
+
+/// Codes in order of appearance and the distinct values; `None` when
+/// there are more than `limit`.
+fn distinct_values(arena: &Arena, limit: usize) -> Option<(Vec<Option<u32>>, Vec<String>)> {
     let mut index: CellMap<&[u8], u32> = CellMap::default();
     let mut distinct: Vec<&[u8]> = Vec::new();
     let mut codes = Vec::with_capacity(arena.len());
@@ -558,10 +578,7 @@ fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Opt
         codes.push(Some(code));
     }
     let labels: Vec<String> = distinct.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
-    Some(match rules.level_order {
-        LevelOrder::FirstAppearance => (codes, labels),
-        LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
-    })
+    Some((codes, labels))
 }
 
 /// Sorts levels (numbers by value, else [`natural_cmp`]) and recodes.
