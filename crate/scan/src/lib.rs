@@ -204,14 +204,33 @@ impl<'a> Rows<'a> {
     /// is read here, pushing each row's line to `lines`; stops after the
     /// row that reaches byte `report_at`, or at a row it does not take.
     pub fn fast_rows(&mut self, sinks: &mut [Sink], rules: &CellRules, lines: &mut Vec<u64>, report_at: usize) -> Stop {
+        // A decimal mark that is also the delimiter ends the cell, as the
+        // splitter reads it: no mark then.
+        let mark = if rules.mark == self.delimiter { None } else { Some(rules.mark) };
         loop {
-            match self.split() {
-                Split::Row => {}
-                Split::Quote => return Stop::Quote,
-                Split::End => return Stop::End,
+            // Line ends between records, as the csv crate skips them.
+            let data = self.data;
+            let mut pos = self.pos;
+            while let Some(&b) = data.get(pos) {
+                match b {
+                    b'\n' => self.line += 1,
+                    b'\r' => {}
+                    _ => break,
+                }
+                pos += 1;
             }
-            if self.cells.len() != sinks.len() || !push_row(self.data, &self.cells, sinks, rules) {
-                return Stop::Slow;
+            self.pos = pos;
+            if pos >= data.len() {
+                return Stop::End;
+            }
+            if !self.fused_row(sinks, rules, mark) {
+                // Not taken: the row split as the general reader needs it
+                // (`pos` is still its first byte).
+                return match self.split() {
+                    Split::Row => Stop::Slow,
+                    Split::Quote => Stop::Quote,
+                    Split::End => Stop::End,
+                };
             }
             lines.push(self.line);
             self.last_row = Some((self.row_start, self.line));
@@ -220,60 +239,118 @@ impl<'a> Rows<'a> {
             }
         }
     }
-}
 
-/// Pushes the row's cells, all or none: false (with nothing pushed) when
-/// some cell needs the general reader or every cell is empty (a blank row,
-/// which the general reader skips and counts).
-fn push_row(data: &[u8], cells: &[(usize, usize)], sinks: &mut [Sink], rules: &CellRules) -> bool {
-    let mut present = false;
-    for (i, (sink, &(start, end))) in sinks.iter_mut().zip(cells).enumerate() {
-        let raw = data.get(start..end).unwrap_or(&[]);
-        if !push_cell(sink, raw, rules, &mut present) {
-            take_back(sinks, i);
+    /// Reads the row at `pos` (not at a line end) straight into `sinks`,
+    /// finding each cell's end while parsing it: true with `pos` after the
+    /// row, or false with nothing pushed and `pos` unchanged when a cell
+    /// is not read here, the row holds a quote, has another number of
+    /// cells, or every cell is empty. Takes exactly the rows that
+    /// [`Rows::split`] splits into `sinks.len()` cells which [`push_row`]
+    /// takes, with the same values.
+    fn fused_row(&mut self, sinks: &mut [Sink], rules: &CellRules, mark: Option<u8>) -> bool {
+        let data = self.data;
+        let start = self.pos;
+        let mut pos = start;
+        let mut present = false;
+        let last = sinks.len().wrapping_sub(1);
+        for (i, sink) in sinks.iter_mut().enumerate() {
+            let cell_start = pos;
+            let ok = match sink {
+                Sink::Numbers(values) => {
+                    let negative = data.get(pos) == Some(&b'-');
+                    pos += usize::from(negative);
+                    let digits_start = pos;
+                    let mut mantissa: u64 = 0;
+                    let mut mark_at = None;
+                    while let Some(&b) = data.get(pos) {
+                        let d = b.wrapping_sub(b'0');
+                        if d < 10 {
+                            // Wraps only past 19 digits, which are refused below.
+                            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+                        } else if Some(b) == mark && mark_at.is_none() {
+                            mark_at = Some(pos);
+                        } else {
+                            break;
+                        }
+                        pos += 1;
+                    }
+                    let len = pos - digits_start;
+                    let n_marks = usize::from(mark_at.is_some());
+                    if len == 0 && !negative {
+                        // The empty cell is always missing.
+                        values.push(None);
+                        true
+                    } else if len == n_marks || len > 16 || len == 16 && n_marks == 0 {
+                        // "-", a lone mark, more than 15 digits (as plain_decimal).
+                        false
+                    } else {
+                        let n_fraction = mark_at.map_or(0, |m| pos - m - 1);
+                        match POW10.get(n_fraction) {
+                            Some(&p) => {
+                                let x = mantissa as f64 / p;
+                                values.push(Some(if negative { -x } else { x }));
+                                present = true;
+                                true
+                            }
+                            None => false,
+                        }
+                    }
+                }
+                Sink::Texts { bytes, ends } => {
+                    let mut ascii = true;
+                    while let Some(&b) = data.get(pos) {
+                        if self.stops[usize::from(b)] {
+                            break;
+                        }
+                        ascii &= b < 0x80;
+                        pos += 1;
+                    }
+                    let raw = data.get(cell_start..pos).unwrap_or(&[]);
+                    if raw.is_empty() || ascii && plain_text_ascii(raw, rules) {
+                        match u32::try_from(bytes.len() + raw.len()) {
+                            Ok(end) => {
+                                bytes.extend_from_slice(raw);
+                                ends.push(end);
+                                present |= !raw.is_empty();
+                                true
+                            }
+                            Err(_) => false,
+                        }
+                    } else {
+                        false
+                    }
+                }
+            };
+            // The cell must end where the splitter ends it: at the
+            // delimiter before the next column, at a line end or the end
+            // of the file after the last.
+            let ends_right = match data.get(pos) {
+                Some(&b) if i < last => b == self.delimiter,
+                Some(&b) => b == b'\n' || b == b'\r',
+                None => i == last,
+            };
+            if !ok || !ends_right {
+                take_back(sinks, i + usize::from(ok));
+                return false;
+            }
+            pos += usize::from(i < last);
+        }
+        if !present {
+            take_back(sinks, sinks.len());
             return false;
         }
+        self.row_start = start;
+        self.pos = pos;
+        true
     }
-    if !present {
-        take_back(sinks, sinks.len());
-    }
-    present
 }
 
+/// A non-empty ASCII cell that the general reader stores unchanged as
+/// text: nothing to trim, and not starting like a missing-value token.
 #[inline(always)]
-fn push_cell(sink: &mut Sink, raw: &[u8], rules: &CellRules, present: &mut bool) -> bool {
-    match sink {
-        Sink::Numbers(values) => {
-            if let Some(x) = plain_decimal(raw, rules.mark) {
-                values.push(Some(x));
-                *present = true;
-            } else if raw.is_empty() {
-                // The empty cell is always missing.
-                values.push(None);
-            } else {
-                return false;
-            }
-        }
-        Sink::Texts { bytes, ends } => {
-            if !raw.is_empty() && !plain_text(raw, rules) {
-                return false;
-            }
-            let Ok(end) = u32::try_from(bytes.len() + raw.len()) else { return false };
-            bytes.extend_from_slice(raw);
-            ends.push(end);
-            *present |= !raw.is_empty();
-        }
-    }
-    true
-}
-
-/// A non-empty cell the general reader stores unchanged as text: printable
-/// ASCII at both ends (nothing to trim; ASCII is valid UTF-8), all ASCII,
-/// and not starting like a missing-value token.
-#[inline(always)]
-fn plain_text(raw: &[u8], rules: &CellRules) -> bool {
+fn plain_text_ascii(raw: &[u8], rules: &CellRules) -> bool {
     let (Some(&first), Some(&last)) = (raw.first(), raw.last()) else { return false };
-    first > b' ' && last > b' ' && !rules.missing_first[usize::from(first)] && raw.is_ascii()
+    first > b' ' && last > b' ' && !rules.missing_first[usize::from(first)]
 }
 
 /// Takes back the last value of the first `n` sinks.
