@@ -62,7 +62,8 @@ pub fn plain_decimal(raw: &[u8], mark: u8) -> Option<f64> {
     if digits.len() == 16 && !seen_mark || digits.len() == usize::from(seen_mark) {
         return None;
     }
-    let x = mantissa as f64 / *POW10.get(n_fraction)?;
+    // Whole numbers skip the division (by 1, exact: the same value).
+    let x = if n_fraction == 0 { mantissa as f64 } else { mantissa as f64 / *POW10.get(n_fraction)? };
     Some(if negative { -x } else { x })
 }
 
@@ -287,7 +288,10 @@ impl<'a> Rows<'a> {
                         let n_fraction = mark_at.map_or(0, |m| pos - m - 1);
                         match POW10.get(n_fraction) {
                             Some(&p) => {
-                                let x = mantissa as f64 / p;
+                                // Whole numbers (0/1 indicators, counts) skip the
+                                // division, whose latency dominates the loop:
+                                // dividing by 1 is exact, so the value is the same.
+                                let x = if n_fraction == 0 { mantissa as f64 } else { mantissa as f64 / p };
                                 values.push(Some(if negative { -x } else { x }));
                                 present = true;
                                 true
