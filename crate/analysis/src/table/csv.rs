@@ -653,10 +653,11 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let numbers: [&str; 24] = [
+        let numbers: [&str; 28] = [
             "0", "1", "7", "12.34", "-0.5", "100", "3.", ".25", "-12", "999999999999999", "1234567890123456",
             "12345678901234567890", "+3", "1e5", "-2.5E-3", "1e400", " 4.5 ", "1,5", "1,250", "1 250,5", "0.1",
-            "-0", "00012", "5.000",
+            "-0", "00012", "5.000", "9.999999999999999", "-0.9999999999999999", "98765432109876543.2",
+            "0.30000000000000004",
         ];
         let others: [&str; 22] = [
             "", "", "NA", "na", "-", ".", "NaN", "drug A", "control", "B", "x y", " a ", "2021-03-15", "15/03/2021",
@@ -670,6 +671,16 @@ mod tests {
             ReadOptions { column_types: [("c0".to_string(), ColumnType::Number)].into_iter().collect(), ..ReadOptions::default() },
             ReadOptions { non_numbers_as_missing: vec!["c1".into()], ..ReadOptions::default() },
         ];
+        // Each cell alone in a column of numbers, first and last.
+        for cell in numbers.iter().chain(&others) {
+            for options in &option_sets {
+                let sep = if options.delimiter == Delimiter::Semicolon { ";" } else { "," };
+                let text = format!("a{sep}b\n1{sep}{cell}\n{cell}{sep}2\n");
+                let bulk = read_csv_via(text.as_bytes(), options, |_, _| {}, true);
+                let builders = read_csv_via(text.as_bytes(), options, |_, _| {}, false);
+                assert_eq!(format!("{bulk:?}"), format!("{builders:?}"), "{text:?} with {options:?}");
+            }
+        }
         let mut n_tables = 0;
         for round in 0..1500 {
             let options = &option_sets[round % option_sets.len()];
@@ -688,6 +699,8 @@ mod tests {
             text.push_str(eol);
             for _ in 0..next(40) {
                 if rare && next(10) == 0 {
+                    // A blank line, or a row of empty cells.
+                    text.push_str(&sep.repeat(next(2) * (n_columns - 1)));
                     text.push_str(eol);
                     continue;
                 }
