@@ -388,7 +388,11 @@ pub fn few_levels(bytes: &[u8], ends: &[u32], max: usize) -> Option<(Vec<Option<
             codes.push(None);
             continue;
         }
-        let known = levels.iter().position(|&(s, e)| bytes.get(s..e) == Some(v));
+        // Compared byte by byte: levels are short, and a loop beats a
+        // call to memcmp per level.
+        let known = levels.iter().position(|&(s, e)| {
+            bytes.get(s..e).is_some_and(|level| level.len() == v.len() && level.iter().zip(v).all(|(a, b)| a == b))
+        });
         let code = match known {
             Some(c) => c,
             None => {
