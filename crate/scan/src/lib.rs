@@ -371,11 +371,15 @@ pub fn count_missing(values: &[Option<f64>]) -> usize {
     values.iter().filter(|v| v.is_none()).count()
 }
 
+/// Per row the code of its level (`None` for an empty cell), and the
+/// levels as byte ranges.
+pub type LevelCodes = (Vec<Option<u32>>, Vec<(usize, usize)>);
+
 /// Codes of a text column with at most `max` distinct non-empty values
 /// (in order of first appearance, empty cells `None`) and those values as
 /// byte ranges of `bytes`; `None` when there are more. Comparing with a
 /// few known levels is faster than hashing (arms, sexes, stages).
-pub fn few_levels(bytes: &[u8], ends: &[u32], max: usize) -> Option<(Vec<Option<u32>>, Vec<(usize, usize)>)> {
+pub fn few_levels(bytes: &[u8], ends: &[u32], max: usize) -> Option<LevelCodes> {
     let mut levels: Vec<(usize, usize)> = Vec::new();
     let mut codes = Vec::with_capacity(ends.len());
     let mut start = 0usize;
@@ -414,7 +418,19 @@ mod tests {
 
     #[test]
     fn plain_decimals_equal_the_standard_parser() {
-        for s in ["0", "1", "9", "12.34", "-0.5", "5.", ".5", "-7", "999999999999999", "12345678.9012345", "-0.00000000000001"] {
+        for s in [
+            "0",
+            "1",
+            "9",
+            "12.34",
+            "-0.5",
+            "5.",
+            ".5",
+            "-7",
+            "999999999999999",
+            "12345678.9012345",
+            "-0.00000000000001",
+        ] {
             assert_eq!(plain_decimal(s.as_bytes(), b'.'), s.parse::<f64>().ok(), "{s}");
         }
         for s in ["", "-", ".", "-.", "+1", " 1", "1 ", "1e5", "1.2.3", "1234567890123456", "a", "1,5", "0x1"] {
@@ -429,7 +445,11 @@ mod tests {
         let rules = CellRules { mark: b'.', missing_first: [false; 256] };
         let data = b"1,a,2\n3,b,x\n,,\n4,,5\n";
         let mut rows = Rows::new(data, b',');
-        let mut sinks = vec![Sink::Numbers(Vec::new()), Sink::Texts { bytes: Vec::new(), ends: Vec::new() }, Sink::Numbers(Vec::new())];
+        let mut sinks = vec![
+            Sink::Numbers(Vec::new()),
+            Sink::Texts { bytes: Vec::new(), ends: Vec::new() },
+            Sink::Numbers(Vec::new()),
+        ];
         let mut lines = Vec::new();
         assert_eq!(rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX), Stop::Slow);
         assert_eq!((rows.line, lines.clone()), (2, vec![1]));
@@ -451,7 +471,10 @@ mod tests {
     #[test]
     fn few_levels_in_order_of_appearance() {
         let bytes = b"bab";
-        assert_eq!(few_levels(bytes, &[1, 2, 2, 3], 8), Some((vec![Some(0), Some(1), None, Some(0)], vec![(0, 1), (1, 2)])));
+        assert_eq!(
+            few_levels(bytes, &[1, 2, 2, 3], 8),
+            Some((vec![Some(0), Some(1), None, Some(0)], vec![(0, 1), (1, 2)]))
+        );
         assert_eq!(few_levels(bytes, &[1, 2, 2, 3], 1), None);
     }
 }
