@@ -10,8 +10,18 @@ use survcalc_analysis::table::{read_csv, ColumnData, ReadOptions};
 /// single-threaded, so this is its thread's time on a loaded machine.
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (tick(11) + tick(12)) / 100.0
 }
 
@@ -48,5 +58,9 @@ fn main() {
     }
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
     let cpus: Vec<String> = times.iter().map(|t| format!("{:.3}", t.0)).collect();
-    println!("read_csv {path}: cpu s (sorted) {} ; median wall {:.3} s ; digest {digest:016x}", cpus.join(" "), times[times.len() / 2].1);
+    println!(
+        "read_csv {path}: cpu s (sorted) {} ; median wall {:.3} s ; digest {digest:016x}",
+        cpus.join(" "),
+        times[times.len() / 2].1
+    );
 }

@@ -18,8 +18,8 @@
 
 /// Exact powers of ten representable in f64.
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
 /// An untrimmed '-'?digits cell with at most one `mark` and at most 15
@@ -63,7 +63,11 @@ pub fn plain_decimal(raw: &[u8], mark: u8) -> Option<f64> {
         return None;
     }
     // Whole numbers skip the division (by 1, exact: the same value).
-    let x = if n_fraction == 0 { mantissa as f64 } else { mantissa as f64 / *POW10.get(n_fraction)? };
+    let x = if n_fraction == 0 {
+        mantissa as f64
+    } else {
+        mantissa as f64 / *POW10.get(n_fraction)?
+    };
     Some(if negative { -x } else { x })
 }
 
@@ -155,7 +159,16 @@ impl<'a> Rows<'a> {
         for b in [delimiter, b'\r', b'\n', b'"'] {
             stops[usize::from(b)] = true;
         }
-        Rows { data, delimiter, stops, pos: 0, line: 1, cells: Vec::new(), row_start: 0, last_row: None }
+        Rows {
+            data,
+            delimiter,
+            stops,
+            pos: 0,
+            line: 1,
+            cells: Vec::new(),
+            row_start: 0,
+            last_row: None,
+        }
     }
 
     /// Splits the next record at `pos` into `cells`.
@@ -204,10 +217,20 @@ impl<'a> Rows<'a> {
     /// Reads rows into `sinks` (one per column) while every cell of a row
     /// is read here, pushing each row's line to `lines`; stops after the
     /// row that reaches byte `report_at`, or at a row it does not take.
-    pub fn fast_rows(&mut self, sinks: &mut [Sink], rules: &CellRules, lines: &mut Vec<u64>, report_at: usize) -> Stop {
+    pub fn fast_rows(
+        &mut self,
+        sinks: &mut [Sink],
+        rules: &CellRules,
+        lines: &mut Vec<u64>,
+        report_at: usize,
+    ) -> Stop {
         // A decimal mark that is also the delimiter ends the cell, as the
         // splitter reads it: no mark then.
-        let mark = if rules.mark == self.delimiter { None } else { Some(rules.mark) };
+        let mark = if rules.mark == self.delimiter {
+            None
+        } else {
+            Some(rules.mark)
+        };
         loop {
             // Line ends between records, as the csv crate skips them.
             let data = self.data;
@@ -291,7 +314,11 @@ impl<'a> Rows<'a> {
                                 // Whole numbers (0/1 indicators, counts) skip the
                                 // division, whose latency dominates the loop:
                                 // dividing by 1 is exact, so the value is the same.
-                                let x = if n_fraction == 0 { mantissa as f64 } else { mantissa as f64 / p };
+                                let x = if n_fraction == 0 {
+                                    mantissa as f64
+                                } else {
+                                    mantissa as f64 / p
+                                };
                                 values.push(Some(if negative { -x } else { x }));
                                 present = true;
                                 true
@@ -353,7 +380,9 @@ impl<'a> Rows<'a> {
 /// text: nothing to trim, and not starting like a missing-value token.
 #[inline(always)]
 fn plain_text_ascii(raw: &[u8], rules: &CellRules) -> bool {
-    let (Some(&first), Some(&last)) = (raw.first(), raw.last()) else { return false };
+    let (Some(&first), Some(&last)) = (raw.first(), raw.last()) else {
+        return false;
+    };
     first > b' ' && last > b' ' && !rules.missing_first[usize::from(first)]
 }
 
@@ -395,7 +424,9 @@ pub fn few_levels(bytes: &[u8], ends: &[u32], max: usize) -> Option<LevelCodes> 
         // Compared byte by byte: levels are short, and a loop beats a
         // call to memcmp per level.
         let known = levels.iter().position(|&(s, e)| {
-            bytes.get(s..e).is_some_and(|level| level.len() == v.len() && level.iter().zip(v).all(|(a, b)| a == b))
+            bytes.get(s..e).is_some_and(|level| {
+                level.len() == v.len() && level.iter().zip(v).all(|(a, b)| a == b)
+            })
         });
         let code = match known {
             Some(c) => c,
@@ -431,9 +462,27 @@ mod tests {
             "12345678.9012345",
             "-0.00000000000001",
         ] {
-            assert_eq!(plain_decimal(s.as_bytes(), b'.'), s.parse::<f64>().ok(), "{s}");
+            assert_eq!(
+                plain_decimal(s.as_bytes(), b'.'),
+                s.parse::<f64>().ok(),
+                "{s}"
+            );
         }
-        for s in ["", "-", ".", "-.", "+1", " 1", "1 ", "1e5", "1.2.3", "1234567890123456", "a", "1,5", "0x1"] {
+        for s in [
+            "",
+            "-",
+            ".",
+            "-.",
+            "+1",
+            " 1",
+            "1 ",
+            "1e5",
+            "1.2.3",
+            "1234567890123456",
+            "a",
+            "1,5",
+            "0x1",
+        ] {
             assert_eq!(plain_decimal(s.as_bytes(), b'.'), None, "{s}");
         }
         assert_eq!(plain_decimal(b"1,5", b','), Some(1.5));
@@ -442,26 +491,44 @@ mod tests {
 
     #[test]
     fn a_row_is_taken_whole_or_not_at_all() {
-        let rules = CellRules { mark: b'.', missing_first: [false; 256] };
+        let rules = CellRules {
+            mark: b'.',
+            missing_first: [false; 256],
+        };
         let data = b"1,a,2\n3,b,x\n,,\n4,,5\n";
         let mut rows = Rows::new(data, b',');
         let mut sinks = vec![
             Sink::Numbers(Vec::new()),
-            Sink::Texts { bytes: Vec::new(), ends: Vec::new() },
+            Sink::Texts {
+                bytes: Vec::new(),
+                ends: Vec::new(),
+            },
             Sink::Numbers(Vec::new()),
         ];
         let mut lines = Vec::new();
-        assert_eq!(rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX), Stop::Slow);
+        assert_eq!(
+            rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX),
+            Stop::Slow
+        );
         assert_eq!((rows.line, lines.clone()), (2, vec![1]));
         // The blank row is refused too, and the next one taken.
-        assert_eq!(rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX), Stop::Slow);
+        assert_eq!(
+            rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX),
+            Stop::Slow
+        );
         assert_eq!(rows.line, 3);
-        assert_eq!(rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX), Stop::End);
+        assert_eq!(
+            rows.fast_rows(&mut sinks, &rules, &mut lines, usize::MAX),
+            Stop::End
+        );
         assert_eq!(lines, vec![1, 4]);
         match &sinks[..] {
             [Sink::Numbers(a), Sink::Texts { bytes, ends }, Sink::Numbers(c)] => {
                 assert_eq!(a, &vec![Some(1.0), Some(4.0)]);
-                assert_eq!((bytes.as_slice(), ends.as_slice()), (&b"a"[..], &[1u32, 1][..]));
+                assert_eq!(
+                    (bytes.as_slice(), ends.as_slice()),
+                    (&b"a"[..], &[1u32, 1][..])
+                );
                 assert_eq!(c, &vec![Some(2.0), Some(5.0)]);
             }
             _ => unreachable!(),

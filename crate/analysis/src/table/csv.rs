@@ -12,9 +12,9 @@ use super::number::MissingTokens;
 use super::{ColumnType, DecimalMark, Delimiter, ReadOptions, Table, TableError};
 use crate::warning::{CellValue, Warning};
 use ::csv::{ByteRecord, Reader, ReaderBuilder, Terminator};
-use survcalc_scan::{Rows, Sink, Split, Stop};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use survcalc_scan::{Rows, Sink, Split, Stop};
 
 /// Bytes between two progress reports.
 const PROGRESS_STEP: u64 = 4 << 20;
@@ -81,7 +81,8 @@ fn read_csv_via<F: FnMut(u64, u64)>(
     // A row count estimated from the first 64 kB keeps vectors from regrowing.
     let sample = data.get(..SNIFF_BYTES).unwrap_or(data);
     let sample_lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    let rows_hint = (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
+    let rows_hint =
+        (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
     // A row takes at least one byte per column (separators and line end).
     let rows_hint = rows_hint.min(data.len() / names.len().max(1) + 1);
     let mut builders = column_builders(&names, options, rows_hint)?;
@@ -147,7 +148,11 @@ fn read_csv_via<F: FnMut(u64, u64)>(
     }
     rows.check_unclosed_quote()?;
 
-    let reread = builders.iter().map(ColumnBuilder::prefix_rows).max().unwrap_or(0);
+    let reread = builders
+        .iter()
+        .map(ColumnBuilder::prefix_rows)
+        .max()
+        .unwrap_or(0);
     if reread > 0 {
         let mut again = RowReader::new(data, delimiter);
         again.header()?;
@@ -161,20 +166,33 @@ fn read_csv_via<F: FnMut(u64, u64)>(
 
     let mut warnings = Vec::new();
     if rows.n_skipped > 0 {
-        warnings.push(Warning::SkippedEmptyRows { count: rows.n_skipped, lines: rows.skipped_lines.clone() });
+        warnings.push(Warning::SkippedEmptyRows {
+            count: rows.n_skipped,
+            lines: rows.skipped_lines.clone(),
+        });
     }
     let table = finish_table(builders, lines, header_line, &rules, options, warnings)?;
     progress(total, total);
-    Ok(Table { delimiter: char::from(delimiter), ..table })
+    Ok(Table {
+        delimiter: char::from(delimiter),
+        ..table
+    })
 }
 
 /// Pushes the current row's cells to the builders.
-fn push_row(builders: &mut [ColumnBuilder], rows: &RowReader<'_>, line: u64, rules: &CellRules) -> Result<(), TableError> {
+fn push_row(
+    builders: &mut [ColumnBuilder],
+    rows: &RowReader<'_>,
+    line: u64,
+    rules: &CellRules,
+) -> Result<(), TableError> {
     // Indexing rather than zipping iterators: at the crate's opt-level
     // "z" the zip is a call per cell.
     let text = rows.text();
     for (i, builder) in builders.iter_mut().enumerate() {
-        let Some(&(start, end)) = rows.s.cells.get(i) else { break };
+        let Some(&(start, end)) = rows.s.cells.get(i) else {
+            break;
+        };
         builder.push(text.get(start..end).unwrap_or(&[]), line, rules)?;
     }
     Ok(())
@@ -198,24 +216,39 @@ pub(super) fn column_builders(
     options: &ReadOptions,
     rows_hint: usize,
 ) -> Result<Vec<ColumnBuilder>, TableError> {
-    for name in options.column_types.keys().chain(&options.non_numbers_as_missing) {
+    for name in options
+        .column_types
+        .keys()
+        .chain(&options.non_numbers_as_missing)
+    {
         if !names.contains(name) {
             let listed: Vec<&str> = names.iter().map(String::as_str).collect();
             let nearest = crate::request::did_you_mean(name, &listed).map(str::to_string);
-            return Err(TableError::UnknownColumn { name: name.clone(), nearest });
+            return Err(TableError::UnknownColumn {
+                name: name.clone(),
+                nearest,
+            });
         }
     }
     for name in &options.non_numbers_as_missing {
         match options.column_types.get(name) {
             None | Some(ColumnType::Number) => {}
-            Some(_) => return Err(TableError::NonNumbersAsMissingNotNumber { column: name.clone() }),
+            Some(_) => {
+                return Err(TableError::NonNumbersAsMissingNotNumber {
+                    column: name.clone(),
+                })
+            }
         }
     }
     Ok(names
         .iter()
         .map(|n| {
             let as_missing = options.non_numbers_as_missing.contains(n);
-            let declared = if as_missing { Some(ColumnType::Number) } else { options.column_types.get(n).copied() };
+            let declared = if as_missing {
+                Some(ColumnType::Number)
+            } else {
+                options.column_types.get(n).copied()
+            };
             ColumnBuilder::new(n.clone(), declared, as_missing, rows_hint)
         })
         .collect())
@@ -231,13 +264,28 @@ pub(super) fn finish_table(
     options: &ReadOptions,
     mut warnings: Vec<Warning>,
 ) -> Result<Table, TableError> {
-    let columns = builders.into_iter().map(|b| b.finish(&lines, rules)).collect::<Result<Vec<_>, _>>()?;
+    let columns = builders
+        .into_iter()
+        .map(|b| b.finish(&lines, rules))
+        .collect::<Result<Vec<_>, _>>()?;
     for column in &columns {
-        if let Some(n) = column.reading.non_numbers.as_ref().filter(|n| n.read_as_missing) {
+        if let Some(n) = column
+            .reading
+            .non_numbers
+            .as_ref()
+            .filter(|n| n.read_as_missing)
+        {
             warnings.push(Warning::NonNumbersReadAsMissing {
                 column: column.name.clone(),
                 count: n.count,
-                cells: n.cells.iter().map(|c| CellValue { line: c.line, value: c.value.clone() }).collect(),
+                cells: n
+                    .cells
+                    .iter()
+                    .map(|c| CellValue {
+                        line: c.line,
+                        value: c.value.clone(),
+                    })
+                    .collect(),
             });
         }
     }
@@ -265,7 +313,11 @@ fn decode(input: &[u8]) -> Cow<'_, [u8]> {
     // reader splits records there but counts lines by '\n'.
     let sample = text.get(..SNIFF_BYTES).unwrap_or(&text);
     if sample.contains(&b'\r') && !sample.contains(&b'\n') {
-        return Cow::Owned(text.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
+        return Cow::Owned(
+            text.iter()
+                .map(|&b| if b == b'\r' { b'\n' } else { b })
+                .collect(),
+        );
     }
     text
 }
@@ -288,7 +340,10 @@ fn decode_encoding(input: &[u8]) -> Cow<'_, [u8]> {
 /// ASCII characters) and almost none in the other. A UTF-8 CSV has no NUL
 /// bytes at all, so a few stray ones do not trigger this.
 fn looks_like_utf16_without_bom(input: &[u8]) -> bool {
-    if input.starts_with(b"\xEF\xBB\xBF") || input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF") {
+    if input.starts_with(b"\xEF\xBB\xBF")
+        || input.starts_with(b"\xFF\xFE")
+        || input.starts_with(b"\xFE\xFF")
+    {
         return false;
     }
     let sample = input.get(..4096).unwrap_or(input);
@@ -307,14 +362,20 @@ fn looks_like_utf16_without_bom(input: &[u8]) -> bool {
 
 fn utf16_to_utf8(bytes: &[u8], little_endian: bool) -> Vec<u8> {
     let units = bytes.chunks_exact(2).map(|c| {
-        let pair = [c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)];
+        let pair = [
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ];
         if little_endian {
             u16::from_le_bytes(pair)
         } else {
             u16::from_be_bytes(pair)
         }
     });
-    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect::<String>().into_bytes()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect::<String>()
+        .into_bytes()
 }
 
 fn reader(data: &[u8], delimiter: u8) -> Reader<&[u8]> {
@@ -352,10 +413,16 @@ fn sniff(data: &[u8]) -> u8 {
             // The last record of a cut sample may be incomplete.
             counts.pop();
         }
-        let Some((&header, body)) = counts.split_first() else { continue };
+        let Some((&header, body)) = counts.split_first() else {
+            continue;
+        };
         let agreeing = body.iter().filter(|&&n| n == header).count();
         // Per mille of rows agreeing with the header (all agree when none).
-        let agreement = if body.is_empty() { 1000 } else { agreeing * 1000 / body.len() };
+        let agreement = if body.is_empty() {
+            1000
+        } else {
+            agreeing * 1000 / body.len()
+        };
         let score = (header > 1, agreement, header);
         if score > best.1 {
             best = (delimiter, score);
@@ -397,7 +464,13 @@ struct QuotedRows<'a> {
 
 impl<'a> RowReader<'a> {
     fn new(data: &'a [u8], delimiter: u8) -> Self {
-        RowReader { s: Rows::new(data, delimiter), quoted: None, n_columns: 0, n_skipped: 0, skipped_lines: Vec::new() }
+        RowReader {
+            s: Rows::new(data, delimiter),
+            quoted: None,
+            n_columns: 0,
+            n_skipped: 0,
+            skipped_lines: Vec::new(),
+        }
     }
 
     fn byte_position(&self) -> u64 {
@@ -419,7 +492,10 @@ impl<'a> RowReader<'a> {
     /// The current row's cells.
     fn cells(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let text = self.text();
-        self.s.cells.iter().map(move |&(start, end)| text.get(start..end).unwrap_or(&[]))
+        self.s
+            .cells
+            .iter()
+            .map(move |&(start, end)| text.get(start..end).unwrap_or(&[]))
     }
 
     fn is_blank(&self) -> bool {
@@ -434,7 +510,10 @@ impl<'a> RowReader<'a> {
                 Split::End => return Ok(None),
                 Split::Quote => {
                     self.quoted = Some(QuotedRows {
-                        rdr: reader(self.s.data.get(self.s.pos..).unwrap_or(&[]), self.s.delimiter),
+                        rdr: reader(
+                            self.s.data.get(self.s.pos..).unwrap_or(&[]),
+                            self.s.delimiter,
+                        ),
                         record: ByteRecord::new(),
                         offset: self.s.pos,
                         lines_before: self.s.line - 1,
@@ -442,18 +521,26 @@ impl<'a> RowReader<'a> {
                 }
             }
         }
-        let Some(q) = self.quoted.as_mut() else { return Ok(None) };
+        let Some(q) = self.quoted.as_mut() else {
+            return Ok(None);
+        };
         match q.rdr.read_byte_record(&mut q.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
                 self.s.cells.clear();
-                self.s.cells.extend((0..q.record.len()).filter_map(|i| q.record.range(i)).map(|r| (r.start, r.end)));
+                self.s.cells.extend(
+                    (0..q.record.len())
+                        .filter_map(|i| q.record.range(i))
+                        .map(|r| (r.start, r.end)),
+                );
                 let (start, line) = self.start_of_quoted_record();
                 self.s.row_start = start;
                 Ok(Some(line))
             }
             Err(e) => Err(TableError::Csv {
-                line: q.lines_before + e.position().map_or_else(|| q.rdr.position().line(), |p| p.line()),
+                line: q.lines_before
+                    + e.position()
+                        .map_or_else(|| q.rdr.position().line(), |p| p.line()),
                 message: e.to_string(),
             }),
         }
@@ -464,9 +551,14 @@ impl<'a> RowReader<'a> {
     /// (which it skips): step over those to the record's own first byte
     /// and line.
     fn start_of_quoted_record(&self) -> (usize, u64) {
-        let Some(q) = &self.quoted else { return (self.s.pos, self.s.line) };
+        let Some(q) = &self.quoted else {
+            return (self.s.pos, self.s.line);
+        };
         let (mut byte, mut line) = match q.record.position() {
-            Some(p) => (usize::try_from(p.byte()).map_or(usize::MAX, |b| b.saturating_add(q.offset)), p.line()),
+            Some(p) => (
+                usize::try_from(p.byte()).map_or(usize::MAX, |b| b.saturating_add(q.offset)),
+                p.line(),
+            ),
             None => (usize::MAX, q.rdr.position().line()),
         };
         line += q.lines_before;
@@ -507,7 +599,10 @@ impl<'a> RowReader<'a> {
                 });
             }
             if name.is_empty() {
-                return Err(TableError::EmptyHeaderName { column_number: i + 1, line });
+                return Err(TableError::EmptyHeaderName {
+                    column_number: i + 1,
+                    line,
+                });
             }
             if let Some(&first) = seen.get(&name) {
                 return Err(TableError::DuplicateHeaderName {
@@ -539,7 +634,9 @@ impl<'a> RowReader<'a> {
     /// of the file as one value, so the last row then spans lines and holds
     /// an odd number of quote characters.
     fn check_unclosed_quote(&self) -> Result<(), TableError> {
-        let Some((byte, line)) = self.s.last_row else { return Ok(()) };
+        let Some((byte, line)) = self.s.last_row else {
+            return Ok(());
+        };
         let raw = self.s.data.get(byte..).unwrap_or(&[]).trim_ascii();
         let quotes = raw.iter().filter(|&&b| b == b'"').count();
         if quotes % 2 == 1 && raw.contains(&b'\n') {
@@ -552,7 +649,9 @@ impl<'a> RowReader<'a> {
     /// row's cells are then in `self.cells()`.
     fn next_row(&mut self) -> Result<Option<u64>, TableError> {
         loop {
-            let Some(line) = self.read()? else { return Ok(None) };
+            let Some(line) = self.read()? else {
+                return Ok(None);
+            };
             if self.take_row(line)? {
                 return Ok(Some(line));
             }
@@ -580,7 +679,10 @@ impl<'a> RowReader<'a> {
 
     #[cold]
     fn ragged(&self, line: u64) -> TableError {
-        let embedded_newlines = self.cells().map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
+        let embedded_newlines = self
+            .cells()
+            .map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum::<u64>();
         let found = self.s.cells.len();
         // A short row on one line is quoted whole, so the user sees
         // which values are there (a row swallowed by a quote is not).
@@ -654,40 +756,117 @@ mod tests {
             (state % n as u64) as usize
         };
         let numbers: [&str; 28] = [
-            "0", "1", "7", "12.34", "-0.5", "100", "3.", ".25", "-12", "999999999999999", "1234567890123456",
-            "12345678901234567890", "+3", "1e5", "-2.5E-3", "1e400", " 4.5 ", "1,5", "1,250", "1 250,5", "0.1",
-            "-0", "00012", "5.000", "9.999999999999999", "-0.9999999999999999", "98765432109876543.2",
+            "0",
+            "1",
+            "7",
+            "12.34",
+            "-0.5",
+            "100",
+            "3.",
+            ".25",
+            "-12",
+            "999999999999999",
+            "1234567890123456",
+            "12345678901234567890",
+            "+3",
+            "1e5",
+            "-2.5E-3",
+            "1e400",
+            " 4.5 ",
+            "1,5",
+            "1,250",
+            "1 250,5",
+            "0.1",
+            "-0",
+            "00012",
+            "5.000",
+            "9.999999999999999",
+            "-0.9999999999999999",
+            "98765432109876543.2",
             "0.30000000000000004",
         ];
         let others: [&str; 22] = [
-            "", "", "NA", "na", "-", ".", "NaN", "drug A", "control", "B", "x y", " a ", "2021-03-15", "15/03/2021",
-            "\"q,uoted\"", "\"two\nlines\"", "\"1,5\"", "\u{a0}12", "é", "unknown", "-99", "inf",
+            "",
+            "",
+            "NA",
+            "na",
+            "-",
+            ".",
+            "NaN",
+            "drug A",
+            "control",
+            "B",
+            "x y",
+            " a ",
+            "2021-03-15",
+            "15/03/2021",
+            "\"q,uoted\"",
+            "\"two\nlines\"",
+            "\"1,5\"",
+            "\u{a0}12",
+            "é",
+            "unknown",
+            "-99",
+            "inf",
         ];
         let option_sets: Vec<ReadOptions> = vec![
             ReadOptions::default(),
-            ReadOptions { missing_tokens: vec!["-99".into(), "NA".into()], ..ReadOptions::default() },
-            ReadOptions { missing_tokens: vec!["unknown".into()], max_category_levels: 3, ..ReadOptions::default() },
-            ReadOptions { decimal: DecimalMark::Comma, delimiter: Delimiter::Semicolon, ..ReadOptions::default() },
-            ReadOptions { column_types: [("c0".to_string(), ColumnType::Number)].into_iter().collect(), ..ReadOptions::default() },
-            ReadOptions { non_numbers_as_missing: vec!["c1".into()], ..ReadOptions::default() },
+            ReadOptions {
+                missing_tokens: vec!["-99".into(), "NA".into()],
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                missing_tokens: vec!["unknown".into()],
+                max_category_levels: 3,
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                decimal: DecimalMark::Comma,
+                delimiter: Delimiter::Semicolon,
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                column_types: [("c0".to_string(), ColumnType::Number)]
+                    .into_iter()
+                    .collect(),
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                non_numbers_as_missing: vec!["c1".into()],
+                ..ReadOptions::default()
+            },
         ];
         // Each cell alone in a column of numbers, first and last.
         for cell in numbers.iter().chain(&others) {
             for options in &option_sets {
-                let sep = if options.delimiter == Delimiter::Semicolon { ";" } else { "," };
+                let sep = if options.delimiter == Delimiter::Semicolon {
+                    ";"
+                } else {
+                    ","
+                };
                 let text = format!("a{sep}b\n1{sep}{cell}\n{cell}{sep}2\n");
                 let bulk = read_csv_via(text.as_bytes(), options, |_, _| {}, true);
                 let builders = read_csv_via(text.as_bytes(), options, |_, _| {}, false);
-                assert_eq!(format!("{bulk:?}"), format!("{builders:?}"), "{text:?} with {options:?}");
+                assert_eq!(
+                    format!("{bulk:?}"),
+                    format!("{builders:?}"),
+                    "{text:?} with {options:?}"
+                );
             }
         }
         let mut n_tables = 0;
         for round in 0..1500 {
             let options = &option_sets[round % option_sets.len()];
-            let sep = if options.delimiter == Delimiter::Semicolon { ";" } else { "," };
+            let sep = if options.delimiter == Delimiter::Semicolon {
+                ";"
+            } else {
+                ","
+            };
             let n_columns = 1 + next(5);
             // Per column, how often a cell is a number (most are).
-            let number_share: Vec<usize> = (0..n_columns).map(|_| [0, 60, 90, 100, 100][next(5)]).collect();
+            let number_share: Vec<usize> = (0..n_columns)
+                .map(|_| [0, 60, 90, 100, 100][next(5)])
+                .collect();
             let rare = next(4) == 0;
             let mut text = String::new();
             if next(8) == 0 {
@@ -704,7 +883,11 @@ mod tests {
                     text.push_str(eol);
                     continue;
                 }
-                let n_cells = if rare && next(20) == 0 { n_columns + 1 - 2 * next(2) } else { n_columns };
+                let n_cells = if rare && next(20) == 0 {
+                    n_columns + 1 - 2 * next(2)
+                } else {
+                    n_columns
+                };
                 let cells: Vec<&str> = (0..n_cells)
                     .map(|i| {
                         let share = number_share.get(i).copied().unwrap_or(50);
@@ -722,10 +905,24 @@ mod tests {
             }
             let mut bulk_reports = Vec::new();
             let mut builder_reports = Vec::new();
-            let bulk = read_csv_via(text.as_bytes(), options, |a, b| bulk_reports.push((a, b)), true);
-            let builders = read_csv_via(text.as_bytes(), options, |a, b| builder_reports.push((a, b)), false);
+            let bulk = read_csv_via(
+                text.as_bytes(),
+                options,
+                |a, b| bulk_reports.push((a, b)),
+                true,
+            );
+            let builders = read_csv_via(
+                text.as_bytes(),
+                options,
+                |a, b| builder_reports.push((a, b)),
+                false,
+            );
             n_tables += usize::from(bulk.is_ok());
-            assert_eq!(format!("{bulk:?}"), format!("{builders:?}"), "{text:?} with {options:?}");
+            assert_eq!(
+                format!("{bulk:?}"),
+                format!("{builders:?}"),
+                "{text:?} with {options:?}"
+            );
             assert_eq!(bulk_reports, builder_reports);
         }
         // Most files read as tables (the rest check the errors).
@@ -738,12 +935,26 @@ mod tests {
     fn bulk_reader_reports_progress_as_the_builders_do() {
         let mut text = String::from("a,b,c\n");
         for i in 0..400_000u32 {
-            let b = if i % 997 == 0 { "NA".to_string() } else { format!("{}.{}", i % 89, i % 7) };
+            let b = if i % 997 == 0 {
+                "NA".to_string()
+            } else {
+                format!("{}.{}", i % 89, i % 7)
+            };
             text.push_str(&format!("{i},{b},arm {}\n", i % 3));
         }
         let (mut bulk_reports, mut builder_reports) = (Vec::new(), Vec::new());
-        let bulk = read_csv_via(text.as_bytes(), &ReadOptions::default(), |a, b| bulk_reports.push((a, b)), true);
-        let builders = read_csv_via(text.as_bytes(), &ReadOptions::default(), |a, b| builder_reports.push((a, b)), false);
+        let bulk = read_csv_via(
+            text.as_bytes(),
+            &ReadOptions::default(),
+            |a, b| bulk_reports.push((a, b)),
+            true,
+        );
+        let builders = read_csv_via(
+            text.as_bytes(),
+            &ReadOptions::default(),
+            |a, b| builder_reports.push((a, b)),
+            false,
+        );
         assert_eq!(bulk, builders);
         // One report at 4 MB, one at the end.
         assert!(bulk_reports.len() >= 2, "{bulk_reports:?}");
@@ -782,9 +993,17 @@ mod tests {
         let mut inputs: Vec<Vec<u8>> = fixed.iter().map(|s| s.to_vec()).collect();
         for n in 0..3000 {
             // One input in three has no quote at all (split in place throughout).
-            let alphabet: &[u8] = if n % 3 == 0 { b",;\t\n\r a1.-" } else { b",;\t\n\r a1.-\"" };
+            let alphabet: &[u8] = if n % 3 == 0 {
+                b",;\t\n\r a1.-"
+            } else {
+                b",;\t\n\r a1.-\""
+            };
             let len = (next() % 60) as usize;
-            inputs.push((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect());
+            inputs.push(
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect(),
+            );
         }
         for input in &inputs {
             for delimiter in [b',', b';', b'\t'] {

@@ -79,7 +79,11 @@ pub(crate) struct Design {
 impl Design {
     /// Checks the input and builds the working problem. `qr_tolerance` is
     /// R's `min(1e-7, epsilon / 1000)`.
-    pub fn build(input: &LogisticInput, intercept: bool, qr_tolerance: f64) -> Result<Design, LogisticError> {
+    pub fn build(
+        input: &LogisticInput,
+        intercept: bool,
+        qr_tolerance: f64,
+    ) -> Result<Design, LogisticError> {
         let n = input.y.len();
         if n == 0 {
             return Err(LogisticError::NoRows);
@@ -102,7 +106,10 @@ impl Design {
                 });
             }
             if let Some(i) = col.iter().position(|v| !v.is_finite()) {
-                return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
+                return Err(LogisticError::NonFinite {
+                    what: format!("term '{name}'"),
+                    row: i + 1,
+                });
             }
         }
         let m: Vec<f64> = match input.trials {
@@ -114,10 +121,14 @@ impl Design {
                         found: t.len(),
                     });
                 }
-                if let Some(i) =
-                    t.iter().position(|v| !(v.is_finite() && *v >= 1.0 && v.fract() == 0.0 && *v <= 1e15))
+                if let Some(i) = t
+                    .iter()
+                    .position(|v| !(v.is_finite() && *v >= 1.0 && v.fract() == 0.0 && *v <= 1e15))
                 {
-                    return Err(LogisticError::InvalidTrials { row: i + 1, value: t[i] });
+                    return Err(LogisticError::InvalidTrials {
+                        row: i + 1,
+                        value: t[i],
+                    });
                 }
                 t.to_vec()
             }
@@ -125,7 +136,10 @@ impl Design {
         };
         for (i, (&y, &mi)) in input.y.iter().zip(&m).enumerate() {
             if !y.is_finite() {
-                return Err(LogisticError::NonFinite { what: "the outcome".to_string(), row: i + 1 });
+                return Err(LogisticError::NonFinite {
+                    what: "the outcome".to_string(),
+                    row: i + 1,
+                });
             }
             if y < 0.0 || y > mi || y.fract() != 0.0 {
                 return Err(LogisticError::InvalidOutcome {
@@ -209,12 +223,26 @@ impl Design {
             loglik_constant,
             intercept: if intercept { Some(0) } else { None },
         };
-        Ok(Design { problem, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
+        Ok(Design {
+            problem,
+            names,
+            kept,
+            n_events,
+            n_trials,
+            has_intercept: intercept,
+            warnings,
+        })
     }
 }
 
 /// Why column `j` (aliased on `deps`) cannot be estimated.
-fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], intercept: bool) -> KernelWarning {
+fn aliased_warning(
+    names: &[String],
+    cols: &[&[f64]],
+    j: usize,
+    deps: &[usize],
+    intercept: bool,
+) -> KernelWarning {
     let term = names.get(j).cloned().unwrap_or_else(|| "?".to_string());
     let col = cols.get(j).copied().unwrap_or(&[]);
     let first = col.first().copied().unwrap_or(0.0);
@@ -224,7 +252,9 @@ fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], 
     } else if constant && intercept {
         AliasReason::Constant { value: first }
     } else {
-        AliasReason::LinearCombination { of: deps.iter().filter_map(|&d| names.get(d).cloned()).collect() }
+        AliasReason::LinearCombination {
+            of: deps.iter().filter_map(|&d| names.get(d).cloned()).collect(),
+        }
     };
     KernelWarning::AliasedTerm { term, reason }
 }
@@ -298,7 +328,13 @@ fn find_aliased_columns(cols: &[&[f64]], n: usize, tol: f64) -> Vec<Option<Vec<u
 
 /// Earlier estimable columns that column `j` (aliased) is built from: the
 /// non-negligible coefficients of R c = Q'x_j.
-fn dependencies(a: &[Vec<f64>], kept: &[usize], j: usize, rank: usize, norm0: &[f64]) -> Vec<usize> {
+fn dependencies(
+    a: &[Vec<f64>],
+    kept: &[usize],
+    j: usize,
+    rank: usize,
+    norm0: &[f64],
+) -> Vec<usize> {
     let b: Vec<f64> = a[j].iter().take(rank).copied().collect();
     let mut c = vec![0.0; rank];
     for k in (0..rank).rev() {

@@ -74,7 +74,9 @@ const MEAN_CACHE_SLOTS: usize = 64;
 impl MeanCache {
     fn new() -> MeanCache {
         // NaN's bits never equal a computed eta's (NaN never reaches a pass).
-        MeanCache { slots: [(f64::NAN.to_bits(), (f64::NAN, f64::NAN, f64::NAN)); MEAN_CACHE_SLOTS] }
+        MeanCache {
+            slots: [(f64::NAN.to_bits(), (f64::NAN, f64::NAN, f64::NAN)); MEAN_CACHE_SLOTS],
+        }
     }
 
     #[inline]
@@ -191,13 +193,28 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
     while start < n {
         let len = BLOCK.min(n - start);
         let end = start + len;
-        let (eta, w, r, wx) = (&mut eta[..len], &mut w[..len], &mut r[..len], &mut wx[..len]);
+        let (eta, w, r, wx) = (
+            &mut eta[..len],
+            &mut w[..len],
+            &mut r[..len],
+            &mut wx[..len],
+        );
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
         if from_start {
-            for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
+            for (((e, &yi), &mi), (wi, ri)) in eta
+                .iter_mut()
+                .zip(y)
+                .zip(m)
+                .zip(w.iter_mut().zip(r.iter_mut()))
+            {
                 // A 0/1 outcome has two starting rows only: their parts are
                 // looked up, not recomputed a million times.
-                let StartParts { eta: e0, mu, v, l1p } = match (yi, mi) {
+                let StartParts {
+                    eta: e0,
+                    mu,
+                    v,
+                    l1p,
+                } = match (yi, mi) {
                     (0.0, 1.0) => binary_start[0],
                     (1.0, 1.0) => binary_start[1],
                     _ => StartParts::new(yi, mi),
@@ -214,7 +231,9 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             // one logarithm per block instead of one per row. The sum moves
             // by at most ~1e-16 per row; the fit's steps do not use it.
             let mut product = 1.0;
-            for ((((&e, &yi), &mi), wi), ri) in eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut()) {
+            for ((((&e, &yi), &mi), wi), ri) in
+                eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut())
+            {
                 let (mu, v, d) = means.get(e);
                 *wi = mi * v;
                 if mi == 1.0 {
@@ -243,7 +262,11 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
         }
         start = end;
     }
-    Pass { info: unpack(&tri, p), score, loglik }
+    Pass {
+        info: unpack(&tri, p),
+        score,
+        loglik,
+    }
 }
 
 /// Firth's modified score U* = X'(y - m mu + h (1/2 - mu)), with the hat
@@ -259,7 +282,12 @@ pub(crate) fn modified_score(problem: &Problem, beta: &[f64], inv: &SymMatrix) -
     while start < n {
         let len = BLOCK.min(n - start);
         let end = start + len;
-        let (eta, q, acc, r) = (&mut eta[..len], &mut q[..len], &mut acc[..len], &mut r[..len]);
+        let (eta, q, acc, r) = (
+            &mut eta[..len],
+            &mut q[..len],
+            &mut acc[..len],
+            &mut r[..len],
+        );
         block_eta(problem, beta, start, eta);
         // q_i = x_i' A x_i = sum_j x_ij (A_jj x_ij + 2 sum_{k>j} A_jk x_ik)
         q.fill(0.0);
@@ -276,7 +304,9 @@ pub(crate) fn modified_score(problem: &Problem, beta: &[f64], inv: &SymMatrix) -
             }
         }
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
-        for ((((ri, &e), &qi), &yi), &mi) in r.iter_mut().zip(eta.iter()).zip(q.iter()).zip(y).zip(m) {
+        for ((((ri, &e), &qi), &yi), &mi) in
+            r.iter_mut().zip(eta.iter()).zip(q.iter()).zip(y).zip(m)
+        {
             let (mu, v, _) = logistic_parts(e);
             let h = mi * v * qi;
             *ri = yi - mi * mu + h * (0.5 - mu);
@@ -304,8 +334,15 @@ impl Factor {
     /// `None` when `a` is not positive semi-definite or not finite.
     pub fn new(a: &SymMatrix) -> Option<Factor> {
         let p = a.dim();
-        let scale: Vec<f64> =
-            (0..p).map(|j| if a.get(j, j) > 0.0 { 1.0 / a.get(j, j).sqrt() } else { 1.0 }).collect();
+        let scale: Vec<f64> = (0..p)
+            .map(|j| {
+                if a.get(j, j) > 0.0 {
+                    1.0 / a.get(j, j).sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         let mut s = SymMatrix::zeros(p);
         for j in 0..p {
             for k in j..p {
@@ -324,7 +361,12 @@ impl Factor {
     /// Solves A x = b (aliased components 0).
     pub fn solve(&self, b: &[f64]) -> Vec<f64> {
         let sb: Vec<f64> = b.iter().zip(&self.scale).map(|(v, s)| v * s).collect();
-        self.chol.solve(&sb).iter().zip(&self.scale).map(|(v, s)| v * s).collect()
+        self.chol
+            .solve(&sb)
+            .iter()
+            .zip(&self.scale)
+            .map(|(v, s)| v * s)
+            .collect()
     }
 
     /// A^-1 (rows and columns of aliased columns 0).

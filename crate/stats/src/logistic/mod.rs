@@ -15,12 +15,12 @@ mod ml;
 mod profile;
 mod separation;
 
+use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::SymMatrix;
+use crate::warning::{FitMethod, KernelWarning, Side};
 use design::{Design, Problem};
 use kernel::Factor;
 use profile::{Limit, Restricted};
-use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
-use crate::warning::{FitMethod, KernelWarning, Side};
 use std::fmt;
 
 /// R's name for the intercept term.
@@ -316,16 +316,28 @@ pub fn fit(input: &LogisticInput, options: &LogisticOptions) -> Result<LogisticF
 
 fn validate(o: &LogisticOptions) -> Result<(), LogisticError> {
     if !(o.conf_level > 0.0 && o.conf_level < 1.0) {
-        return Err(LogisticError::InvalidOption { option: "conf_level", value: o.conf_level.to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "conf_level",
+            value: o.conf_level.to_string(),
+        });
     }
     if o.max_iter == 0 {
-        return Err(LogisticError::InvalidOption { option: "max_iter", value: "0".to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "max_iter",
+            value: "0".to_string(),
+        });
     }
     if !(o.epsilon > 0.0 && o.epsilon.is_finite()) {
-        return Err(LogisticError::InvalidOption { option: "epsilon", value: o.epsilon.to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "epsilon",
+            value: o.epsilon.to_string(),
+        });
     }
     if o.firth_max_iter == 0 {
-        return Err(LogisticError::InvalidOption { option: "firth_max_iter", value: "0".to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "firth_max_iter",
+            value: "0".to_string(),
+        });
     }
     if o.firth_max_step.is_nan() || o.firth_max_step <= 0.0 {
         return Err(LogisticError::InvalidOption {
@@ -337,7 +349,9 @@ fn validate(o: &LogisticOptions) -> Result<(), LogisticError> {
 }
 
 fn numerical(detail: &str) -> LogisticError {
-    LogisticError::NumericalFailure { detail: detail.to_string() }
+    LogisticError::NumericalFailure {
+        detail: detail.to_string(),
+    }
 }
 
 /// Per estimable column: estimates and intervals, before expansion to all terms.
@@ -360,7 +374,6 @@ fn null_loglik(design: &Design) -> f64 {
         t * 0.5_f64.ln()
     }
 }
-
 
 /// Moves a warm start to b_j = value and the other coefficients along their
 /// regression on b_j under the estimate's normal approximation
@@ -390,7 +403,13 @@ impl Restricted for MlRestricted<'_> {
         shift_warm_start(self.vcov, j, value, warm)?;
         let free: Vec<bool> = (0..self.problem.p).map(|k| k != j).collect();
         let (pass, step) = ml::constrained_fit(self.problem, warm, &free)?;
-        Some(ml::second_order(pass.loglik, &pass.score, &pass.info, &step, j))
+        Some(ml::second_order(
+            pass.loglik,
+            &pass.score,
+            &pass.info,
+            &step,
+            j,
+        ))
     }
 }
 
@@ -419,7 +438,13 @@ impl Restricted for FirthRestricted<'_> {
         warm.copy_from_slice(&fit.beta);
         // Fisher information stands in for the penalised Hessian in the
         // second-order term: the error is O(step^2) with step <= 1e-6 SE.
-        Some(ml::second_order(fit.penalized, &fit.modified_score, &fit.pass.info, &fit.last_step, j))
+        Some(ml::second_order(
+            fit.penalized,
+            &fit.modified_score,
+            &fit.pass.info,
+            &fit.last_step,
+            j,
+        ))
     }
 }
 
@@ -435,14 +460,25 @@ fn profile_limits<R: Restricted>(
 ) -> Vec<(Option<f64>, Option<f64>)> {
     let mut out = Vec::with_capacity(beta.len());
     for (j, &s) in se.iter().enumerate().take(beta.len()) {
-        let term = || design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str).to_string();
+        let term = || {
+            design
+                .kept
+                .get(j)
+                .and_then(|&t| design.names.get(t))
+                .map_or("?", String::as_str)
+                .to_string()
+        };
         let mut pair = [None, None];
         for (k, upper) in [false, true].into_iter().enumerate() {
             let side = if upper { Side::Upper } else { Side::Lower };
             match profile::limit(model, j, beta, l_max, s, z, upper) {
                 Limit::Found(b) => pair[k] = Some(b),
-                Limit::Unbounded => warnings.push(KernelWarning::ProfileLimitUnbounded { term: term(), side }),
-                Limit::Failed => warnings.push(KernelWarning::ProfileLimitFailed { term: term(), side }),
+                Limit::Unbounded => {
+                    warnings.push(KernelWarning::ProfileLimitUnbounded { term: term(), side })
+                }
+                Limit::Failed => {
+                    warnings.push(KernelWarning::ProfileLimitFailed { term: term(), side })
+                }
             }
         }
         out.push((pair[0], pair[1]));
@@ -463,24 +499,42 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
             *s = true;
         }
     }
-    let kept_names: Vec<&str> =
-        design.kept.iter().filter_map(|&t| design.names.get(t)).map(String::as_str).collect();
-    let names_of =
-        |cols: &[usize]| -> Vec<&str> { cols.iter().filter_map(|&c| kept_names.get(c).copied()).collect() };
+    let kept_names: Vec<&str> = design
+        .kept
+        .iter()
+        .filter_map(|&t| design.names.get(t))
+        .map(String::as_str)
+        .collect();
+    let names_of = |cols: &[usize]| -> Vec<&str> {
+        cols.iter()
+            .filter_map(|&c| kept_names.get(c).copied())
+            .collect()
+    };
 
     if !res.converged {
-        warnings.push(KernelWarning::NotConverged { method: FitMethod::Logistic, max_iter: options.max_iter });
+        warnings.push(KernelWarning::NotConverged {
+            method: FitMethod::Logistic,
+            max_iter: options.max_iter,
+        });
     }
     let mut separation = None;
     if let Some(cert) = &res.separation {
         let cols = separation::involved_columns(problem, &cert.direction);
         let names = names_of(&cols);
         let terms: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        warnings.push(KernelWarning::Separation { kind: cert.kind, terms: terms.clone() });
-        separation = Some(Separation { kind: cert.kind, terms });
+        warnings.push(KernelWarning::Separation {
+            kind: cert.kind,
+            terms: terms.clone(),
+        });
+        separation = Some(Separation {
+            kind: cert.kind,
+            terms,
+        });
     } else if let Some(step) = &res.diverging_step {
         let names = names_of(&separation::involved_columns(problem, step));
-        warnings.push(KernelWarning::CoefficientsStillChanging { terms: names.iter().map(|s| s.to_string()).collect() });
+        warnings.push(KernelWarning::CoefficientsStillChanging {
+            terms: names.iter().map(|s| s.to_string()).collect(),
+        });
     } else {
         let (lo, hi) = ml::fitted_range(problem, &res.beta);
         let eps = 10.0 * f64::EPSILON;
@@ -492,11 +546,24 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         warnings.push(KernelWarning::SingularInformation);
     }
 
-    let se: Vec<f64> = (0..problem.p).map(|j| vcov.get(j, j).max(0.0).sqrt()).collect();
+    let se: Vec<f64> = (0..problem.p)
+        .map(|j| vcov.get(j, j).max(0.0).sqrt())
+        .collect();
     let trustworthy = res.settled && res.converged && res.separation.is_none();
     let profile = if options.ci == CiMethod::Profile && trustworthy {
-        let model = MlRestricted { problem, vcov: &vcov };
-        profile_limits(&model, &design, &res.beta, res.pass.loglik, &se, z, &mut warnings)
+        let model = MlRestricted {
+            problem,
+            vcov: &vcov,
+        };
+        profile_limits(
+            &model,
+            &design,
+            &res.beta,
+            res.pass.loglik,
+            &se,
+            z,
+            &mut warnings,
+        )
     } else {
         if options.ci == CiMethod::Profile {
             warnings.push(KernelWarning::ProfileIntervalsSkipped);
@@ -512,9 +579,19 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     let df_test = rank.saturating_sub(intercept_df);
     let lr_test = (df_test > 0).then(|| {
         let stat = null_deviance - deviance;
-        LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) }
+        LikelihoodRatioTest {
+            stat,
+            df: df_test,
+            p: chi_square_upper(stat, df_test as f64),
+        }
     });
-    let est = Estimates { beta: res.beta.clone(), vcov, singular, profile, plr: vec![None; problem.p] };
+    let est = Estimates {
+        beta: res.beta.clone(),
+        vcov,
+        singular,
+        profile,
+        plr: vec![None; problem.p],
+    };
     let (terms, vcov_full) = expand(&design, &est, z);
     Ok(LogisticFit {
         method: LogisticMethod::Ml,
@@ -542,7 +619,11 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     })
 }
 
-fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
+fn fit_firth(
+    design: Design,
+    options: &LogisticOptions,
+    z: f64,
+) -> Result<LogisticFit, LogisticError> {
     let problem = &design.problem;
     let p = problem.p;
     let mut warnings = design.warnings.clone();
@@ -555,9 +636,14 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
         options.firth_max_iter,
         options.firth_max_step,
     )
-    .ok_or_else(|| numerical("the Fisher information became singular during the Firth iterations"))?;
+    .ok_or_else(|| {
+        numerical("the Fisher information became singular during the Firth iterations")
+    })?;
     if !res.converged {
-        warnings.push(KernelWarning::NotConverged { method: FitMethod::Firth, max_iter: options.firth_max_iter });
+        warnings.push(KernelWarning::NotConverged {
+            method: FitMethod::Firth,
+            max_iter: options.firth_max_iter,
+        });
     }
     let model = FirthRestricted {
         problem,
@@ -591,8 +677,14 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
                 plr.push(Some((chisq, chi_square_upper(chisq, 1.0))));
             }
             None => {
-                let term = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
-                warnings.push(KernelWarning::PenalizedLrTestFailed { term: term.to_string() });
+                let term = design
+                    .kept
+                    .get(j)
+                    .and_then(|&t| design.names.get(t))
+                    .map_or("?", String::as_str);
+                warnings.push(KernelWarning::PenalizedLrTestFailed {
+                    term: term.to_string(),
+                });
                 plr.push(None);
             }
         }
@@ -600,7 +692,15 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
 
     let se: Vec<f64> = (0..p).map(|j| res.vcov.get(j, j).max(0.0).sqrt()).collect();
     let profile = if options.ci == CiMethod::Profile {
-        profile_limits(&model, &design, &res.beta, res.penalized, &se, z, &mut warnings)
+        profile_limits(
+            &model,
+            &design,
+            &res.beta,
+            res.penalized,
+            &se,
+            z,
+            &mut warnings,
+        )
     } else {
         vec![(None, None); p]
     };
@@ -611,18 +711,33 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
     let df_test = p.saturating_sub(intercept_df);
     let penalized_loglik = res.penalized + problem.loglik_constant;
     let penalized_loglik_null = null.as_ref().map(|f| {
-        ml::second_order(f.penalized, &f.modified_score, &f.pass.info, &f.last_step, 0).0
-            + problem.loglik_constant
+        ml::second_order(
+            f.penalized,
+            &f.modified_score,
+            &f.pass.info,
+            &f.last_step,
+            0,
+        )
+        .0 + problem.loglik_constant
     });
     let lr_test = match penalized_loglik_null {
         Some(pl0) if df_test > 0 => {
             let stat = 2.0 * (penalized_loglik - pl0);
-            Some(LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) })
+            Some(LikelihoodRatioTest {
+                stat,
+                df: df_test,
+                p: chi_square_upper(stat, df_test as f64),
+            })
         }
         _ => None,
     };
-    let est =
-        Estimates { beta: res.beta.clone(), vcov: res.vcov.clone(), singular: vec![false; p], profile, plr };
+    let est = Estimates {
+        beta: res.beta.clone(),
+        vcov: res.vcov.clone(),
+        singular: vec![false; p],
+        profile,
+        plr,
+    };
     let (terms, vcov_full) = expand(&design, &est, z);
     Ok(LogisticFit {
         method: LogisticMethod::Firth,
@@ -684,7 +799,9 @@ fn expand(design: &Design, est: &Estimates, z: f64) -> (Vec<LogisticTerm>, Vec<V
                 plr_p: None,
             };
             let Some(k) = *pos else { return row };
-            let Some(&b) = est.beta.get(k) else { return row };
+            let Some(&b) = est.beta.get(k) else {
+                return row;
+            };
             row.coef = Some(b);
             row.odds_ratio = Some(b.exp());
             let var = est.vcov.get(k, k);
