@@ -14,6 +14,7 @@ use crate::warning::{CellValue, Warning};
 use ::csv::{ByteRecord, Reader, ReaderBuilder, Terminator};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use survcalc_scan::{Rows, Sink, Split, Stop};
 
 /// Bytes between two progress reports.
 const PROGRESS_STEP: u64 = 4 << 20;
@@ -39,7 +40,18 @@ pub fn read_csv(input: &[u8], options: &ReadOptions) -> Result<Table, TableError
 pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     input: &[u8],
     options: &ReadOptions,
+    progress: F,
+) -> Result<Table, TableError> {
+    read_csv_via(input, options, progress, true)
+}
+
+/// [`read_csv_with_progress`], with `bulk` false reading every row through
+/// the column builders (which the tests compare the bulk reader with).
+fn read_csv_via<F: FnMut(u64, u64)>(
+    input: &[u8],
+    options: &ReadOptions,
     mut progress: F,
+    bulk: bool,
 ) -> Result<Table, TableError> {
     let kind = detect_file_kind(input);
     if kind != FileKind::Text {
@@ -77,16 +89,53 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
 
     let mut lines: Vec<u64> = Vec::with_capacity(rows_hint);
     let mut next_report = PROGRESS_STEP;
-    while let Some(line) = rows.next_row()? {
-        // Indexing rather than zipping iterators: at the crate's opt-level
-        // "z" the zip is a call per cell.
-        let text = rows.text();
-        for (i, builder) in builders.iter_mut().enumerate() {
-            let Some(&(start, end)) = rows.cells.get(i) else {
-                break;
-            };
-            builder.push(text.get(start..end).unwrap_or(&[]), line, &rules)?;
+    // The common rows (no quote, plain numbers, plain text) are read by
+    // survcalc-scan at opt-level 3 into the builders' own vectors, lent for
+    // the while; each row it does not take comes back split, and goes
+    // through the builders as every row did before, which then hold the
+    // same values as if all rows had. A missing-value token that is a
+    // plain number ("-99") would need the token lookup in every cell: such
+    // files take the general path throughout.
+    if bulk && !rules.missing.plain_number_token() {
+        let fast = survcalc_scan::CellRules {
+            mark: if decimal_comma { b',' } else { b'.' },
+            missing_first: rules.missing.first_bytes(),
+        };
+        let mut sinks: Vec<Sink> = builders.iter_mut().map(ColumnBuilder::lend).collect();
+        loop {
+            let report_at = usize::try_from(next_report).unwrap_or(usize::MAX);
+            match rows.s.fast_rows(&mut sinks, &fast, &mut lines, report_at) {
+                Stop::Progress => {}
+                Stop::Quote | Stop::End => break,
+                Stop::Slow => {
+                    for (builder, sink) in builders.iter_mut().zip(sinks.drain(..)) {
+                        builder.restore(sink);
+                    }
+                    let line = rows.s.line;
+                    let taken = rows.take_row(line)?;
+                    if taken {
+                        push_row(&mut builders, &rows, line, &rules)?;
+                        lines.push(line);
+                    }
+                    sinks.extend(builders.iter_mut().map(ColumnBuilder::lend));
+                    if !taken {
+                        continue;
+                    }
+                }
+            }
+            let done = rows.byte_position();
+            if done >= next_report {
+                progress(done, total);
+                next_report = done + PROGRESS_STEP;
+            }
         }
+        for (builder, sink) in builders.iter_mut().zip(sinks) {
+            builder.restore(sink);
+        }
+    }
+    // Rows from the first quote on (or all rows, see above).
+    while let Some(line) = rows.next_row()? {
+        push_row(&mut builders, &rows, line, &rules)?;
         lines.push(line);
         let done = rows.byte_position();
         if done >= next_report {
@@ -128,6 +177,25 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
         delimiter: char::from(delimiter),
         ..table
     })
+}
+
+/// Pushes the current row's cells to the builders.
+fn push_row(
+    builders: &mut [ColumnBuilder],
+    rows: &RowReader<'_>,
+    line: u64,
+    rules: &CellRules,
+) -> Result<(), TableError> {
+    // Indexing rather than zipping iterators: at the crate's opt-level
+    // "z" the zip is a call per cell.
+    let text = rows.text();
+    for (i, builder) in builders.iter_mut().enumerate() {
+        let Some(&(start, end)) = rows.s.cells.get(i) else {
+            break;
+        };
+        builder.push(text.get(start..end).unwrap_or(&[]), line, rules)?;
+    }
+    Ok(())
 }
 
 /// The per-cell rules of a file read with `options`.
@@ -365,34 +433,24 @@ fn sniff(data: &[u8]) -> u8 {
 
 /// Data rows of the file, each with the line where it starts.
 ///
-/// Rows without a quote character are split here, in place: for them the
-/// csv crate's rules (terminator CRLF, no comments) come down to "a record
-/// is a run of bytes other than '\r' and '\n', its cells are split at the
-/// delimiter, empty lines are skipped", and splitting without copying cells
-/// into a record halves the cost of a large file. The first row holding a
-/// quote hands the rest of the file to the csv crate (RFC 4180 quoting,
-/// newlines inside quotes), which then reads exactly as it would have from
-/// the start, since every record before was quote-free.
+/// Rows without a quote character are split in place (`survcalc_scan::Rows`):
+/// for them the csv crate's rules (terminator CRLF, no comments) come down
+/// to "a record is a run of bytes other than '\r' and '\n', its cells are
+/// split at the delimiter, empty lines are skipped", and splitting without
+/// copying cells into a record halves the cost of a large file. The first
+/// row holding a quote hands the rest of the file to the csv crate (RFC
+/// 4180 quoting, newlines inside quotes), which then reads exactly as it
+/// would have from the start, since every record before was quote-free.
 struct RowReader<'a> {
-    data: &'a [u8],
-    delimiter: u8,
-    /// Bytes that stop the in-place splitter: delimiter, '\r', '\n', '"'.
-    stops: [bool; 256],
-    /// The next byte the splitter reads and its 1-based line.
-    pos: usize,
-    line: u64,
+    /// The in-place splitter: position, line, the current row's cells
+    /// (byte ranges of the file while splitting in place, of the csv
+    /// record's bytes afterwards), the last data row's start.
+    s: Rows<'a>,
     /// The csv crate's reader once a row with a quote has been met.
     quoted: Option<QuotedRows<'a>>,
-    /// The current row's cells: byte ranges of `data` while splitting in
-    /// place, of the csv record's bytes afterwards.
-    cells: Vec<(usize, usize)>,
     n_columns: usize,
     n_skipped: usize,
     skipped_lines: Vec<u64>,
-    /// Byte offset of the current row's first byte.
-    row_start: usize,
-    /// Byte offset and line of the last data row returned.
-    last_row: Option<(usize, u64)>,
 }
 
 /// The csv crate reading the file from `offset` (a record's first byte) on.
@@ -406,30 +464,19 @@ struct QuotedRows<'a> {
 
 impl<'a> RowReader<'a> {
     fn new(data: &'a [u8], delimiter: u8) -> Self {
-        let mut stops = [false; 256];
-        for b in [delimiter, b'\r', b'\n', b'"'] {
-            stops[usize::from(b)] = true;
-        }
         RowReader {
-            data,
-            delimiter,
-            stops,
-            pos: 0,
-            line: 1,
+            s: Rows::new(data, delimiter),
             quoted: None,
-            cells: Vec::new(),
             n_columns: 0,
             n_skipped: 0,
             skipped_lines: Vec::new(),
-            row_start: 0,
-            last_row: None,
         }
     }
 
     fn byte_position(&self) -> u64 {
         match &self.quoted {
             Some(q) => q.offset as u64 + q.rdr.position().byte(),
-            None => self.pos as u64,
+            None => self.s.pos as u64,
         }
     }
 
@@ -438,14 +485,15 @@ impl<'a> RowReader<'a> {
     fn text(&self) -> &[u8] {
         match &self.quoted {
             Some(q) => q.record.as_slice(),
-            None => self.data,
+            None => self.s.data,
         }
     }
 
     /// The current row's cells.
     fn cells(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let text = self.text();
-        self.cells
+        self.s
+            .cells
             .iter()
             .map(move |&(start, end)| text.get(start..end).unwrap_or(&[]))
     }
@@ -457,15 +505,18 @@ impl<'a> RowReader<'a> {
     /// Reads the next record; returns the line where it starts.
     fn read(&mut self) -> Result<Option<u64>, TableError> {
         if self.quoted.is_none() {
-            match self.split_in_place() {
-                Some(true) => return Ok(Some(self.line)),
-                None => return Ok(None),
-                Some(false) => {
+            match self.s.split() {
+                Split::Row => return Ok(Some(self.s.line)),
+                Split::End => return Ok(None),
+                Split::Quote => {
                     self.quoted = Some(QuotedRows {
-                        rdr: reader(self.data.get(self.pos..).unwrap_or(&[]), self.delimiter),
+                        rdr: reader(
+                            self.s.data.get(self.s.pos..).unwrap_or(&[]),
+                            self.s.delimiter,
+                        ),
                         record: ByteRecord::new(),
-                        offset: self.pos,
-                        lines_before: self.line - 1,
+                        offset: self.s.pos,
+                        lines_before: self.s.line - 1,
                     })
                 }
             }
@@ -476,14 +527,14 @@ impl<'a> RowReader<'a> {
         match q.rdr.read_byte_record(&mut q.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                self.cells.clear();
-                self.cells.extend(
+                self.s.cells.clear();
+                self.s.cells.extend(
                     (0..q.record.len())
                         .filter_map(|i| q.record.range(i))
                         .map(|r| (r.start, r.end)),
                 );
                 let (start, line) = self.start_of_quoted_record();
-                self.row_start = start;
+                self.s.row_start = start;
                 Ok(Some(line))
             }
             Err(e) => Err(TableError::Csv {
@@ -495,59 +546,13 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    /// Splits the next record at `pos` into `cells`: `Some(true)` with
-    /// `line` its line, `Some(false)` when it holds a quote (`pos` is then
-    /// its first byte), `None` at the end of the file.
-    #[inline]
-    fn split_in_place(&mut self) -> Option<bool> {
-        let data = self.data;
-        let mut pos = self.pos;
-        // Line ends between records, as the csv crate skips them.
-        while let Some(&b) = data.get(pos) {
-            match b {
-                b'\n' => self.line += 1,
-                b'\r' => {}
-                _ => break,
-            }
-            pos += 1;
-        }
-        self.pos = pos;
-        if pos >= data.len() {
-            return None;
-        }
-        let start = pos;
-        self.cells.clear();
-        let mut cell_start = pos;
-        loop {
-            let rest = data.get(pos..).unwrap_or(&[]);
-            let Some(skip) = rest.iter().position(|&b| self.stops[usize::from(b)]) else {
-                pos = data.len();
-                break;
-            };
-            pos += skip;
-            match data.get(pos) {
-                Some(&b) if b == self.delimiter => {
-                    self.cells.push((cell_start, pos));
-                    pos += 1;
-                    cell_start = pos;
-                }
-                Some(b'"') => return Some(false),
-                _ => break,
-            }
-        }
-        self.cells.push((cell_start, pos));
-        self.row_start = start;
-        self.pos = pos;
-        Some(true)
-    }
-
     /// The csv crate positions a record just after the previous one's
     /// terminator, which may be the '\r' of a CRLF or precede blank lines
     /// (which it skips): step over those to the record's own first byte
     /// and line.
     fn start_of_quoted_record(&self) -> (usize, u64) {
         let Some(q) = &self.quoted else {
-            return (self.pos, self.line);
+            return (self.s.pos, self.s.line);
         };
         let (mut byte, mut line) = match q.record.position() {
             Some(p) => (
@@ -557,7 +562,7 @@ impl<'a> RowReader<'a> {
             None => (usize::MAX, q.rdr.position().line()),
         };
         line += q.lines_before;
-        while let Some(&b) = self.data.get(byte) {
+        while let Some(&b) = self.s.data.get(byte) {
             match b {
                 b'\n' => line += 1,
                 b'\r' => {}
@@ -573,11 +578,11 @@ impl<'a> RowReader<'a> {
         let line = loop {
             match self.read()? {
                 None => return Err(TableError::EmptyFile),
-                Some(_) if self.is_blank() && self.cells.len() <= 1 => continue,
+                Some(_) if self.is_blank() && self.s.cells.len() <= 1 => continue,
                 Some(line) => break line,
             }
         };
-        let mut names = Vec::with_capacity(self.cells.len());
+        let mut names = Vec::with_capacity(self.s.cells.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, field) in self.cells().enumerate() {
             if field.contains(&b'\n') {
@@ -618,7 +623,7 @@ impl<'a> RowReader<'a> {
     /// holds an odd number of quotes, a quote opened in the header is never
     /// closed and has swallowed the rest of the file.
     fn check_header_quote(&self, line: u64) -> Result<(), TableError> {
-        let raw = self.data.get(self.row_start..).unwrap_or(&[]);
+        let raw = self.s.data.get(self.s.row_start..).unwrap_or(&[]);
         if raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
             return Err(TableError::UnclosedQuote { line });
         }
@@ -629,10 +634,10 @@ impl<'a> RowReader<'a> {
     /// of the file as one value, so the last row then spans lines and holds
     /// an odd number of quote characters.
     fn check_unclosed_quote(&self) -> Result<(), TableError> {
-        let Some((byte, line)) = self.last_row else {
+        let Some((byte, line)) = self.s.last_row else {
             return Ok(());
         };
-        let raw = self.data.get(byte..).unwrap_or(&[]).trim_ascii();
+        let raw = self.s.data.get(byte..).unwrap_or(&[]).trim_ascii();
         let quotes = raw.iter().filter(|&&b| b == b'"').count();
         if quotes % 2 == 1 && raw.contains(&b'\n') {
             return Err(TableError::UnclosedQuote { line });
@@ -647,54 +652,68 @@ impl<'a> RowReader<'a> {
             let Some(line) = self.read()? else {
                 return Ok(None);
             };
-            let blank = self.is_blank();
-            if self.cells.len() == self.n_columns && !blank {
-                self.last_row = Some((self.row_start, line));
+            if self.take_row(line)? {
                 return Ok(Some(line));
             }
-            if blank {
-                self.n_skipped += 1;
-                if self.skipped_lines.len() < LISTED_LINES {
-                    self.skipped_lines.push(line);
-                }
-                continue;
+        }
+    }
+
+    /// Whether the row just read (at `line`) is a data row; a blank row is
+    /// counted and skipped (false), a ragged row is an error.
+    #[inline(never)]
+    fn take_row(&mut self, line: u64) -> Result<bool, TableError> {
+        let blank = self.is_blank();
+        if self.s.cells.len() == self.n_columns && !blank {
+            self.s.last_row = Some((self.s.row_start, line));
+            return Ok(true);
+        }
+        if blank {
+            self.n_skipped += 1;
+            if self.skipped_lines.len() < LISTED_LINES {
+                self.skipped_lines.push(line);
             }
-            let embedded_newlines = self
+            return Ok(false);
+        }
+        Err(self.ragged(line))
+    }
+
+    #[cold]
+    fn ragged(&self, line: u64) -> TableError {
+        let embedded_newlines = self
+            .cells()
+            .map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum::<u64>();
+        let found = self.s.cells.len();
+        // A short row on one line is quoted whole, so the user sees
+        // which values are there (a row swallowed by a quote is not).
+        let present = if found < self.n_columns && embedded_newlines == 0 {
+            self.cells()
+                .take(super::error::LISTED_VALUES)
+                .map(|v| {
+                    let text = String::from_utf8_lossy(v.trim_ascii());
+                    // A runaway cell is named by its start, not pasted whole.
+                    if text.chars().count() > QUOTED_CHARS {
+                        format!("{}…", text.chars().take(QUOTED_CHARS).collect::<String>())
+                    } else {
+                        text.into_owned()
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        TableError::RaggedRow {
+            line,
+            last_line: line + embedded_newlines,
+            expected: self.n_columns,
+            found,
+            extra_value: self
                 .cells()
-                .map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64)
-                .sum::<u64>();
-            let found = self.cells.len();
-            // A short row on one line is quoted whole, so the user sees
-            // which values are there (a row swallowed by a quote is not).
-            let present = if found < self.n_columns && embedded_newlines == 0 {
-                self.cells()
-                    .take(super::error::LISTED_VALUES)
-                    .map(|v| {
-                        let text = String::from_utf8_lossy(v.trim_ascii());
-                        // A runaway cell is named by its start, not pasted whole.
-                        if text.chars().count() > QUOTED_CHARS {
-                            format!("{}…", text.chars().take(QUOTED_CHARS).collect::<String>())
-                        } else {
-                            text.into_owned()
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            return Err(TableError::RaggedRow {
-                line,
-                last_line: line + embedded_newlines,
-                expected: self.n_columns,
-                found,
-                extra_value: self
-                    .cells()
-                    .skip(self.n_columns)
-                    .map(<[u8]>::trim_ascii)
-                    .find(|v| !v.is_empty())
-                    .map(|v| String::from_utf8_lossy(v).into_owned()),
-                present,
-            });
+                .skip(self.n_columns)
+                .map(<[u8]>::trim_ascii)
+                .find(|v| !v.is_empty())
+                .map(|v| String::from_utf8_lossy(v).into_owned()),
+            present,
         }
     }
 }
@@ -719,6 +738,227 @@ mod tests {
             rows.push((line, record.iter().map(<[u8]>::to_vec).collect()));
         }
         rows
+    }
+
+    /// The bulk reader (survcalc-scan) and the column builders alone read
+    /// the same tables, errors and progress reports from random files of
+    /// numbers (plain, negative, '+', exponents, long, too large, decimal
+    /// commas), words, missing tokens, spaces, quotes with delimiters and
+    /// newlines inside, CR/LF/CRLF, blank and ragged rows, non-ASCII
+    /// cells and byte-order marks, under several read options.
+    #[test]
+    fn bulk_reader_reads_as_the_builders_do() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let numbers: [&str; 28] = [
+            "0",
+            "1",
+            "7",
+            "12.34",
+            "-0.5",
+            "100",
+            "3.",
+            ".25",
+            "-12",
+            "999999999999999",
+            "1234567890123456",
+            "12345678901234567890",
+            "+3",
+            "1e5",
+            "-2.5E-3",
+            "1e400",
+            " 4.5 ",
+            "1,5",
+            "1,250",
+            "1 250,5",
+            "0.1",
+            "-0",
+            "00012",
+            "5.000",
+            "9.999999999999999",
+            "-0.9999999999999999",
+            "98765432109876543.2",
+            "0.30000000000000004",
+        ];
+        let others: [&str; 22] = [
+            "",
+            "",
+            "NA",
+            "na",
+            "-",
+            ".",
+            "NaN",
+            "drug A",
+            "control",
+            "B",
+            "x y",
+            " a ",
+            "2021-03-15",
+            "15/03/2021",
+            "\"q,uoted\"",
+            "\"two\nlines\"",
+            "\"1,5\"",
+            "\u{a0}12",
+            "é",
+            "unknown",
+            "-99",
+            "inf",
+        ];
+        let option_sets: Vec<ReadOptions> = vec![
+            ReadOptions::default(),
+            ReadOptions {
+                missing_tokens: vec!["-99".into(), "NA".into()],
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                missing_tokens: vec!["unknown".into()],
+                max_category_levels: 3,
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                decimal: DecimalMark::Comma,
+                delimiter: Delimiter::Semicolon,
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                column_types: [("c0".to_string(), ColumnType::Number)]
+                    .into_iter()
+                    .collect(),
+                ..ReadOptions::default()
+            },
+            ReadOptions {
+                non_numbers_as_missing: vec!["c1".into()],
+                ..ReadOptions::default()
+            },
+        ];
+        // Each cell alone in a column of numbers, first and last.
+        for cell in numbers.iter().chain(&others) {
+            for options in &option_sets {
+                let sep = if options.delimiter == Delimiter::Semicolon {
+                    ";"
+                } else {
+                    ","
+                };
+                let text = format!("a{sep}b\n1{sep}{cell}\n{cell}{sep}2\n");
+                let bulk = read_csv_via(text.as_bytes(), options, |_, _| {}, true);
+                let builders = read_csv_via(text.as_bytes(), options, |_, _| {}, false);
+                assert_eq!(
+                    format!("{bulk:?}"),
+                    format!("{builders:?}"),
+                    "{text:?} with {options:?}"
+                );
+            }
+        }
+        let mut n_tables = 0;
+        for round in 0..1500 {
+            let options = &option_sets[round % option_sets.len()];
+            let sep = if options.delimiter == Delimiter::Semicolon {
+                ";"
+            } else {
+                ","
+            };
+            let n_columns = 1 + next(5);
+            // Per column, how often a cell is a number (most are).
+            let number_share: Vec<usize> = (0..n_columns)
+                .map(|_| [0, 60, 90, 100, 100][next(5)])
+                .collect();
+            let rare = next(4) == 0;
+            let mut text = String::new();
+            if next(8) == 0 {
+                text.push('\u{feff}');
+            }
+            let header: Vec<String> = (0..n_columns).map(|i| format!("c{i}")).collect();
+            let eol = ["\n", "\r\n", "\n", "\r"][next(4)];
+            text.push_str(&header.join(sep));
+            text.push_str(eol);
+            for _ in 0..next(40) {
+                if rare && next(10) == 0 {
+                    // A blank line, or a row of empty cells.
+                    text.push_str(&sep.repeat(next(2) * (n_columns - 1)));
+                    text.push_str(eol);
+                    continue;
+                }
+                let n_cells = if rare && next(20) == 0 {
+                    n_columns + 1 - 2 * next(2)
+                } else {
+                    n_columns
+                };
+                let cells: Vec<&str> = (0..n_cells)
+                    .map(|i| {
+                        let share = number_share.get(i).copied().unwrap_or(50);
+                        if next(100) < share && (rare || next(20) > 0) {
+                            numbers[if rare { next(numbers.len()) } else { next(7) }]
+                        } else if rare {
+                            others[next(others.len())]
+                        } else {
+                            others[next(4) + 6]
+                        }
+                    })
+                    .collect();
+                text.push_str(&cells.join(sep));
+                text.push_str(eol);
+            }
+            let mut bulk_reports = Vec::new();
+            let mut builder_reports = Vec::new();
+            let bulk = read_csv_via(
+                text.as_bytes(),
+                options,
+                |a, b| bulk_reports.push((a, b)),
+                true,
+            );
+            let builders = read_csv_via(
+                text.as_bytes(),
+                options,
+                |a, b| builder_reports.push((a, b)),
+                false,
+            );
+            n_tables += usize::from(bulk.is_ok());
+            assert_eq!(
+                format!("{bulk:?}"),
+                format!("{builders:?}"),
+                "{text:?} with {options:?}"
+            );
+            assert_eq!(bulk_reports, builder_reports);
+        }
+        // Most files read as tables (the rest check the errors).
+        assert!(n_tables > 700, "{n_tables}");
+    }
+
+    /// Progress reports every few MB are the same in a large file whose
+    /// rows mix the bulk reader and the builders.
+    #[test]
+    fn bulk_reader_reports_progress_as_the_builders_do() {
+        let mut text = String::from("a,b,c\n");
+        for i in 0..400_000u32 {
+            let b = if i % 997 == 0 {
+                "NA".to_string()
+            } else {
+                format!("{}.{}", i % 89, i % 7)
+            };
+            text.push_str(&format!("{i},{b},arm {}\n", i % 3));
+        }
+        let (mut bulk_reports, mut builder_reports) = (Vec::new(), Vec::new());
+        let bulk = read_csv_via(
+            text.as_bytes(),
+            &ReadOptions::default(),
+            |a, b| bulk_reports.push((a, b)),
+            true,
+        );
+        let builders = read_csv_via(
+            text.as_bytes(),
+            &ReadOptions::default(),
+            |a, b| builder_reports.push((a, b)),
+            false,
+        );
+        assert_eq!(bulk, builders);
+        // One report at 4 MB, one at the end.
+        assert!(bulk_reports.len() >= 2, "{bulk_reports:?}");
+        assert_eq!(bulk_reports, builder_reports);
     }
 
     fn row_reader_rows(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {

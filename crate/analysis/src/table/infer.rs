@@ -20,6 +20,7 @@ use crate::dates::Date;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use survcalc_scan::Sink;
 
 /// Per-file rules every cell is read with.
 #[derive(Debug, Clone)]
@@ -212,6 +213,32 @@ impl ColumnBuilder {
         }
     }
 
+    /// The column's values so far, lent to the bulk reader
+    /// (`survcalc_scan::Rows::fast_rows`), which appends rows to them; they
+    /// must be given back ([`Self::restore`]) before any other call.
+    pub(crate) fn lend(&mut self) -> Sink {
+        match &mut self.state {
+            State::Numbers(values) => Sink::Numbers(std::mem::take(values)),
+            State::Texts { arena, .. } => Sink::Texts {
+                bytes: std::mem::take(&mut arena.bytes),
+                ends: std::mem::take(&mut arena.ends),
+            },
+        }
+    }
+
+    /// Takes back what [`Self::lend`] gave (the state does not change
+    /// while the values are lent, so the kinds match).
+    pub(crate) fn restore(&mut self, sink: Sink) {
+        match (&mut self.state, sink) {
+            (State::Numbers(values), Sink::Numbers(lent)) => *values = lent,
+            (State::Texts { arena, .. }, Sink::Texts { bytes, ends }) => {
+                arena.bytes = bytes;
+                arena.ends = ends;
+            }
+            _ => {}
+        }
+    }
+
     /// Adds the cell of the next row.
     #[inline(always)]
     pub(crate) fn push(
@@ -356,7 +383,7 @@ impl ColumnBuilder {
                         decimal_comma: rules.decimal_comma,
                     });
                 }
-                let n_missing = values.iter().filter(|v| v.is_none()).count();
+                let n_missing = survcalc_scan::count_missing(&values);
                 let n_present = values.len() - n_missing;
                 let mut reason = if declared.is_some() {
                     "declared as numbers".to_string()
@@ -645,6 +672,29 @@ fn categorize(
     limit: usize,
     rules: &CellRules,
 ) -> Option<(Vec<Option<u32>>, Vec<String>)> {
+    // A few levels (arms, sexes, stages): each cell compared with them by
+    // survcalc-scan at opt-level 3 (this crate's "z" makes the comparisons
+    // calls); the same codes (order of appearance) as the general pass,
+    // which runs when there are more levels.
+    let (codes, labels) =
+        match survcalc_scan::few_levels(&arena.bytes, &arena.ends, FEW_LEVELS.min(limit)) {
+            Some((codes, levels)) => {
+                let text = |&(start, end): &(usize, usize)| {
+                    String::from_utf8_lossy(arena.bytes.get(start..end).unwrap_or(&[])).into_owned()
+                };
+                (codes, levels.iter().map(text).collect())
+            }
+            None => distinct_values(arena, limit)?,
+        };
+    Some(match rules.level_order {
+        LevelOrder::FirstAppearance => (codes, labels),
+        LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
+    })
+}
+
+/// Codes in order of appearance and the distinct values; `None` when
+/// there are more than `limit`.
+fn distinct_values(arena: &Arena, limit: usize) -> Option<(Vec<Option<u32>>, Vec<String>)> {
     let mut index: CellMap<&[u8], u32> = CellMap::default();
     let mut distinct: Vec<&[u8]> = Vec::new();
     let mut codes = Vec::with_capacity(arena.len());
@@ -681,10 +731,7 @@ fn categorize(
         .iter()
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .collect();
-    Some(match rules.level_order {
-        LevelOrder::FirstAppearance => (codes, labels),
-        LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
-    })
+    Some((codes, labels))
 }
 
 /// Sorts levels (numbers by value, else [`natural_cmp`]) and recodes.
@@ -771,6 +818,21 @@ fn natural_key_cmp(a: &str, b: &str) -> Ordering {
             }
         }
     }
+}
+
+/// False for a cell that neither [`parse_number`] nor [`loose_reading`]
+/// reads as a number, known from its first bytes: after at most one sign,
+/// something other than a digit, '.' or ','. (`parse_number` needs a
+/// digit or mark there, or an "inf" that it refuses; `loose_reading`
+/// refuses every such cell first thing.) Saves two calls per cell of a
+/// text column, which this crate's opt-level "z" does not inline.
+#[inline(always)]
+fn could_be_number(value: &[u8]) -> bool {
+    let unsigned = match value.first() {
+        Some(b'-' | b'+') => value.get(1),
+        _ => value.first(),
+    };
+    unsigned.is_some_and(|&b| b.is_ascii_digit() || b == b'.' || b == b',')
 }
 
 /// A finished column of text cells, before its type is decided.
@@ -1131,6 +1193,11 @@ impl TextColumn<'_> {
             if v.is_empty() {
                 continue;
             }
+            if !could_be_number(v) {
+                // Words ("drug A", "male"): refused by both readings below.
+                strays.push((row, CellProblem::NotANumber));
+                continue;
+            }
             if parse_number(v, dc).is_some() {
                 n_numbers += 1;
                 continue;
@@ -1279,6 +1346,54 @@ struct NumberReadings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cells `could_be_number` refuses are refused by both readings, under
+    /// either decimal mark, so skipping them changes no column's type.
+    #[test]
+    fn could_be_number_refuses_only_non_numbers() {
+        let cells = [
+            "drug A",
+            "inf",
+            "-inf",
+            "+Infinity",
+            "nan",
+            "NaN",
+            "e5",
+            "-e5",
+            "E1",
+            "+",
+            "-",
+            "--1",
+            "+-1",
+            "-+1",
+            " 1",
+            "\u{a0}12",
+            "é",
+            "x1",
+            "'1",
+            "1",
+            ".5",
+            ",5",
+            "-.5",
+            "+,5",
+            "1 250",
+            "-1",
+            "i",
+            "I",
+        ];
+        let mut refused = 0;
+        for cell in cells {
+            let v = cell.as_bytes();
+            if !could_be_number(v) {
+                refused += 1;
+                for dc in [false, true] {
+                    assert_eq!(parse_number(v, dc), None, "{cell}");
+                    assert_eq!(loose_reading(v, dc), Loose::NotANumber, "{cell}");
+                }
+            }
+        }
+        assert!(refused > 15);
+    }
 
     /// The plain-decimal fast path of `push` reads every cell as the
     /// general path does: same bits (Debug prints -0.0 and every digit),

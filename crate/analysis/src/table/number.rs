@@ -51,6 +51,11 @@ impl MissingTokens {
         self.plain_number_token
     }
 
+    /// `first_bytes()[b]`: some token starts with byte `b` (either case).
+    pub(crate) fn first_bytes(&self) -> [bool; 256] {
+        self.first_byte
+    }
+
     /// `value` must already be trimmed.
     #[inline]
     pub(crate) fn is_missing(&self, value: &[u8]) -> bool {
@@ -133,36 +138,11 @@ pub(crate) fn parse_number(value: &[u8], decimal_comma: bool) -> Option<f64> {
 /// or function calls: an untrimmed '-'?digits with at most one `mark` and
 /// at most 15 digits. Gives exactly [`parse_number`]'s value (same
 /// digits, same single division); `None` sends the cell down the general
-/// path (spaces, '+', exponents, long numbers, words, empty cells).
+/// path (spaces, '+', exponents, long numbers, words, empty cells). One
+/// definition, survcalc-scan's, for the bulk reader and this crate.
 #[inline(always)]
 pub(crate) fn plain_decimal(raw: &[u8], mark: u8) -> Option<f64> {
-    let (negative, digits) = match raw.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, raw),
-    };
-    if digits.is_empty() || digits.len() > 16 {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    let mut n_fraction = 0usize;
-    let mut seen_mark = false;
-    for &b in digits {
-        let d = b.wrapping_sub(b'0');
-        if d < 10 {
-            mantissa = mantissa * 10 + u64::from(d);
-            n_fraction += usize::from(seen_mark);
-        } else if b == mark && !seen_mark {
-            seen_mark = true;
-        } else {
-            return None;
-        }
-    }
-    // 16 bytes are 15 digits only with the mark among them.
-    if digits.len() == 16 && !seen_mark || digits.len() == usize::from(seen_mark) {
-        return None;
-    }
-    let x = mantissa as f64 / *POW10.get(n_fraction)?;
-    Some(if negative { -x } else { x })
+    survcalc_scan::plain_decimal(raw, mark)
 }
 
 #[cold]
