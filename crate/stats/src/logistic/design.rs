@@ -3,6 +3,7 @@
 //! with R's `dqrdc2` rule, so the dropped terms are the ones R reports as NA.
 
 use super::kernel::cross_products;
+use super::patterns::{self, Patterns};
 use super::{LogisticError, LogisticInput, INTERCEPT};
 use crate::linalg::{Cholesky, SymMatrix};
 use crate::warning::{AliasReason, KernelWarning};
@@ -29,6 +30,10 @@ pub(crate) struct Problem {
     pub loglik_constant: f64,
     /// Position of the intercept among the estimable columns.
     pub intercept: Option<usize>,
+    /// The rows are covariate patterns of a 0/1 outcome (`y` events of `m`
+    /// rows, see `patterns`): R's starting values are then those of the
+    /// pattern's rows with and without the event, not of a binomial row.
+    pub bernoulli_groups: bool,
 }
 
 impl Problem {
@@ -66,6 +71,8 @@ impl Problem {
 #[derive(Debug, Clone)]
 pub(crate) struct Design {
     pub problem: Problem,
+    /// Rows of the data (the problem's rows may be covariate patterns).
+    pub n_rows: usize,
     /// All term names, intercept first when present.
     pub names: Vec<String>,
     /// For each estimable column of `problem`, its index in `names`.
@@ -144,29 +151,46 @@ impl Design {
             return Err(LogisticError::AllEvents);
         }
 
-        let ones = if intercept { vec![1.0; n] } else { Vec::new() };
+        // A 0/1 outcome with few distinct covariate rows is fitted on its
+        // patterns (same estimates, SEs and likelihood; see `patterns`).
+        let mut grouped: Option<Patterns> = if input.trials.is_none() {
+            let raw: Vec<&[f64]> = input.columns.iter().map(Vec::as_slice).collect();
+            patterns::collapse(&raw, input.y)
+        } else {
+            None
+        };
+
         let mut names: Vec<String> = Vec::with_capacity(input.columns.len() + 1);
-        let mut cols: Vec<&[f64]> = Vec::with_capacity(input.columns.len() + 1);
         if intercept {
             names.push(INTERCEPT.to_string());
-            cols.push(&ones);
         }
-        for (col, name) in input.columns.iter().zip(input.term_names) {
-            names.push(name.clone());
-            cols.push(col);
-        }
+        names.extend(input.term_names.iter().cloned());
 
-        let aliasing = if screen_finds_no_collinearity(&cols, n) {
-            vec![None; cols.len()]
+        // The screen on the patterns is X'X of the rows (each pattern
+        // weighted by its count); when it cannot rule aliasing out, the
+        // exact QR runs on the rows, as without patterns.
+        let screen_passed = match &grouped {
+            Some(g) => {
+                let ones = if intercept { vec![1.0; g.len()] } else { Vec::new() };
+                let cols = with_intercept(&ones, &g.columns, intercept);
+                screen_finds_no_collinearity(&cols, g.len(), Some(&g.trials))
+            }
+            None => false,
+        };
+        let ones_rows = if intercept && !(screen_passed && grouped.is_some()) { vec![1.0; n] } else { Vec::new() };
+        let row_cols = with_intercept(&ones_rows, input.columns, intercept);
+        let aliasing = if screen_passed || (grouped.is_none() && screen_finds_no_collinearity(&row_cols, n, None)) {
+            vec![None; names.len()]
         } else {
-            find_aliased_columns(&cols, n, qr_tolerance)
+            grouped = None;
+            find_aliased_columns(&row_cols, n, qr_tolerance)
         };
         let mut warnings = Vec::new();
         let mut kept = Vec::new();
         for (j, status) in aliasing.iter().enumerate() {
             match status {
                 None => kept.push(j),
-                Some(deps) => warnings.push(aliased_warning(&names, &cols, j, deps, intercept)),
+                Some(deps) => warnings.push(aliased_warning(&names, &row_cols, j, deps, intercept)),
             }
         }
         if kept.is_empty() {
@@ -174,9 +198,34 @@ impl Design {
         }
 
         let p = kept.len();
+        if let Some(g) = grouped {
+            let k = g.len();
+            let ones = if intercept { vec![1.0; k] } else { Vec::new() };
+            let cols = with_intercept(&ones, &g.columns, intercept);
+            let mut x = Vec::with_capacity(k * p);
+            for &j in &kept {
+                if let Some(col) = cols.get(j) {
+                    x.extend_from_slice(col);
+                }
+            }
+            let problem = Problem {
+                n: k,
+                p,
+                x,
+                y: g.successes,
+                m: g.trials,
+                loglik_saturated: 0.0,
+                loglik_constant: 0.0,
+                intercept: if intercept { Some(0) } else { None },
+                bernoulli_groups: true,
+            };
+            return Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings });
+        }
         let mut x = Vec::with_capacity(n * p);
         for &j in &kept {
-            if let Some(col) = cols.get(j) {
+            if intercept && j == 0 {
+                x.resize(x.len() + n, 1.0);
+            } else if let Some(col) = row_cols.get(j) {
                 x.extend_from_slice(col);
             }
         }
@@ -208,9 +257,20 @@ impl Design {
             loglik_saturated,
             loglik_constant,
             intercept: if intercept { Some(0) } else { None },
+            bernoulli_groups: false,
         };
-        Ok(Design { problem, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
+        Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
     }
+}
+
+/// The intercept column (when present) followed by `columns`.
+fn with_intercept<'a>(ones: &'a [f64], columns: &'a [Vec<f64>], intercept: bool) -> Vec<&'a [f64]> {
+    let mut cols: Vec<&[f64]> = Vec::with_capacity(columns.len() + 1);
+    if intercept {
+        cols.push(ones);
+    }
+    cols.extend(columns.iter().map(Vec::as_slice));
+    cols
 }
 
 /// Why column `j` (aliased on `deps`) cannot be estimated.
@@ -233,8 +293,8 @@ fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], 
 /// squared residual-norm ratios that R's QR compares with tol^2 (1e-22);
 /// when every pivot exceeds 1e-8 no column can be aliased and the QR is
 /// skipped. Otherwise the exact QR decides.
-fn screen_finds_no_collinearity(cols: &[&[f64]], n: usize) -> bool {
-    let g = cross_products(cols, n);
+fn screen_finds_no_collinearity(cols: &[&[f64]], n: usize, weights: Option<&[f64]>) -> bool {
+    let g = cross_products(cols, n, weights);
     let p = g.dim();
     let d: Vec<f64> = (0..p).map(|j| g.get(j, j)).collect();
     if d.iter().any(|&v| !(v > 0.0 && v.is_finite())) {

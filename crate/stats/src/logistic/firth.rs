@@ -135,6 +135,7 @@ mod tests {
             loglik_saturated: 0.0,
             loglik_constant: 0.0,
             intercept: Some(0),
+            bernoulli_groups: false,
         };
         let beta = [0.3, -0.2];
         let ev = evaluate(&problem, &beta).unwrap();

@@ -193,7 +193,20 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
         let end = start + len;
         let (eta, w, r, wx) = (&mut eta[..len], &mut w[..len], &mut r[..len], &mut wx[..len]);
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
-        if from_start {
+        if from_start && problem.bernoulli_groups {
+            // Covariate patterns of a 0/1 outcome: R starts each row from its
+            // own outcome, so a pattern's terms are those of its y rows with
+            // the event plus its m - y rows without (the sums the row pass
+            // would form, see `patterns`).
+            let (s0, s1) = (binary_start[0], binary_start[1]);
+            for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
+                let n0 = mi - yi;
+                *e = 0.0;
+                *wi = yi * s1.v + n0 * s0.v;
+                loglik -= yi * (s1.l1p + (-s1.eta).max(0.0)) + n0 * (s0.l1p + s0.eta.max(0.0));
+                *ri = yi * (1.0 - s1.mu + s1.v * s1.eta) + n0 * (s0.v * s0.eta - s0.mu);
+            }
+        } else if from_start {
             for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
                 // A 0/1 outcome has two starting rows only: their parts are
                 // looked up, not recomputed a million times.
@@ -353,18 +366,30 @@ impl Factor {
     }
 }
 
-/// Cross-product matrix X'X of raw columns (for the collinearity screen).
-pub(crate) fn cross_products(cols: &[&[f64]], n: usize) -> SymMatrix {
+/// Cross-product matrix X'X of raw columns (for the collinearity screen),
+/// or X'WX with the rows' `weights` (covariate patterns and their counts).
+pub(crate) fn cross_products(cols: &[&[f64]], n: usize, weights: Option<&[f64]>) -> SymMatrix {
     let p = cols.len();
     let mut tri = vec![0.0; p * (p + 1) / 2];
+    let mut wx = [0.0; BLOCK];
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
         let mut idx = 0;
         for j in 0..p {
             let xj = &cols[j][start..end];
+            let left: &[f64] = match weights {
+                Some(w) => {
+                    let wx = &mut wx[..end - start];
+                    for ((t, &wi), &x) in wx.iter_mut().zip(&w[start..end]).zip(xj) {
+                        *t = wi * x;
+                    }
+                    wx
+                }
+                None => xj,
+            };
             for col_k in &cols[j..] {
-                tri[idx] += dot(xj, &col_k[start..end]);
+                tri[idx] += dot(left, &col_k[start..end]);
                 idx += 1;
             }
         }
@@ -431,6 +456,7 @@ mod tests {
             loglik_saturated: 0.0,
             loglik_constant: 0.0,
             intercept: Some(0),
+            bernoulli_groups: false,
         };
         let beta = [0.2, -0.7];
         let pass = accumulate(&problem, &beta, false);
