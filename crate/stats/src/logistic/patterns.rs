@@ -62,55 +62,108 @@ pub(crate) fn collapse(columns: &[&[f64]], y: &[f64]) -> Option<Patterns> {
     collapse_with_limit(columns, y, limit)
 }
 
+/// Hash of one row's value bits (multiply-xorshift: every input bit
+/// reaches the high bits, from which the slot is taken).
+#[inline]
+fn hash(row: &[u64]) -> u64 {
+    let mut h: u64 = 0x243F_6A88_85A3_08D3;
+    for &bits in row {
+        h = (h ^ bits).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^= h >> 32;
+    }
+    h.wrapping_mul(0xD6E8_FEB8_6659_FD93)
+}
+
+/// Open-addressing table of pattern indices (linear probing), kept at most
+/// half full and no larger than needed, so that it stays in cache (a factor's
+/// handful of patterns use a table of 64 slots).
+struct Table {
+    slots: Vec<u32>,
+    shift: u32,
+}
+
+impl Table {
+    fn with_bits(bits: u32) -> Table {
+        Table { slots: vec![EMPTY; 1 << bits], shift: 64 - bits }
+    }
+
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        (h >> self.shift) as usize
+    }
+}
+
 /// As [`collapse`], with at most `limit` patterns (for tests).
+// Not inlined: the caller may be compiled for size (the analysis layer),
+// this loop runs once per row.
+#[inline(never)]
 pub(crate) fn collapse_with_limit(columns: &[&[f64]], y: &[f64], limit: usize) -> Option<Patterns> {
     let n = y.len();
     let q = columns.len();
-    // Load factor at most 1/2: probes stay short.
-    let size = (2 * limit.max(1)).next_power_of_two();
-    let mask = size - 1;
-    let mut table = vec![EMPTY; size];
-    let mut out = Patterns {
-        columns: vec![Vec::new(); q],
-        trials: Vec::new(),
-        successes: Vec::new(),
-    };
-    for i in 0..n {
-        let mut h: u64 = 0x243F_6A88_85A3_08D3;
-        for c in columns {
-            let bits = c.get(i).copied().unwrap_or(0.0).to_bits();
-            h = (h ^ bits).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            h ^= h >> 29;
+    let mut table = Table::with_bits(6);
+    // Pattern values row-major, as bits: keys[k * q..(k + 1) * q].
+    let mut keys: Vec<u64> = Vec::new();
+    let mut trials: Vec<f64> = Vec::new();
+    let mut successes: Vec<f64> = Vec::new();
+    let mut row = vec![0u64; q];
+    for (i, &yi) in y.iter().enumerate() {
+        for (r, c) in row.iter_mut().zip(columns) {
+            *r = c.get(i).copied().unwrap_or(0.0).to_bits();
         }
-        let mut slot = (h as usize) & mask;
+        let h = hash(&row);
+        let mask = table.slots.len() - 1;
+        let mut slot = table.home(h);
         loop {
-            let k = table[slot];
+            let k = table.slots[slot];
             if k == EMPTY {
-                if out.trials.len() >= limit {
+                let k = trials.len();
+                if k >= limit {
                     return None;
                 }
-                table[slot] = out.trials.len() as u32;
-                for (pc, c) in out.columns.iter_mut().zip(columns) {
-                    pc.push(c.get(i).copied().unwrap_or(0.0));
+                table.slots[slot] = k as u32;
+                keys.extend_from_slice(&row);
+                trials.push(1.0);
+                successes.push(yi);
+                if 2 * (k + 1) > table.slots.len() {
+                    table = grow(&table, &keys, q);
                 }
-                out.trials.push(1.0);
-                out.successes.push(y.get(i).copied().unwrap_or(0.0));
                 break;
             }
             let k = k as usize;
-            // Equal bits: the rows have exactly the same values (every
-            // value is finite, so there is no NaN to worry about).
-            if out.columns.iter().zip(columns).all(|(pc, c)| pc.get(k).map(|v| v.to_bits()) == c.get(i).map(|v| v.to_bits())) {
-                if let (Some(t), Some(s)) = (out.trials.get_mut(k), out.successes.get_mut(k)) {
+            // Equal bits: exactly the same values (all are finite, no NaN).
+            // (An element loop: a slice comparison calls memcmp for a
+            // handful of words.)
+            let stored = keys.get(k * q..(k + 1) * q).unwrap_or(&[]);
+            if stored.len() == q && stored.iter().zip(&row).all(|(a, b)| a == b) {
+                if let (Some(t), Some(s)) = (trials.get_mut(k), successes.get_mut(k)) {
                     *t += 1.0;
-                    *s += y.get(i).copied().unwrap_or(0.0);
+                    *s += yi;
                 }
                 break;
             }
             slot = (slot + 1) & mask;
         }
     }
-    Some(out)
+    let k = trials.len();
+    let columns = (0..q).map(|c| (0..k).map(|p| f64::from_bits(keys[p * q + c])).collect()).collect();
+    debug_assert!(n == 0 || k > 0);
+    Some(Patterns { columns, trials, successes })
+}
+
+/// The table at twice the size, the patterns re-inserted.
+fn grow(old: &Table, keys: &[u64], q: usize) -> Table {
+    let bits = 64 - old.shift + 1;
+    let mut table = Table::with_bits(bits);
+    let mask = table.slots.len() - 1;
+    let count = if q == 0 { usize::from(!old.slots.iter().all(|&s| s == EMPTY)) } else { keys.len() / q };
+    for k in 0..count {
+        let mut slot = table.home(hash(keys.get(k * q..(k + 1) * q).unwrap_or(&[])));
+        while table.slots[slot] != EMPTY {
+            slot = (slot + 1) & mask;
+        }
+        table.slots[slot] = k as u32;
+    }
+    table
 }
 
 #[cfg(test)]
