@@ -71,7 +71,7 @@ pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
 pub use number::decimal_comma_example;
-pub use select::{
+pub use select::{numeric_values, 
     categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
     NumericColumn, SurvivalColumns, SurvivalInput,
 };
