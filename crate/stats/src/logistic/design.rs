@@ -86,6 +86,7 @@ pub(crate) struct Design {
 impl Design {
     /// Checks the input and builds the working problem. `qr_tolerance` is
     /// R's `min(1e-7, epsilon / 1000)`.
+    #[inline(never)]
     pub fn build(input: &LogisticInput, intercept: bool, qr_tolerance: f64) -> Result<Design, LogisticError> {
         let n = input.y.len();
         if n == 0 {
@@ -112,7 +113,9 @@ impl Design {
                 return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
             }
         }
-        let m: Vec<f64> = match input.trials {
+        // Trials per row; `None` for a 0/1 outcome (one each: the vector is
+        // only built when the rows are fitted as they are).
+        let m: Option<Vec<f64>> = match input.trials {
             Some(t) => {
                 if t.len() != n {
                     return Err(LogisticError::LengthMismatch {
@@ -126,11 +129,15 @@ impl Design {
                 {
                     return Err(LogisticError::InvalidTrials { row: i + 1, value: t[i] });
                 }
-                t.to_vec()
+                Some(t.to_vec())
             }
-            None => vec![1.0; n],
+            None => None,
         };
-        for (i, (&y, &mi)) in input.y.iter().zip(&m).enumerate() {
+        for (i, &y) in input.y.iter().enumerate() {
+            let mi = match &m {
+                Some(m) => m.get(i).copied().unwrap_or(1.0),
+                None => 1.0,
+            };
             if !y.is_finite() {
                 return Err(LogisticError::NonFinite { what: "the outcome".to_string(), row: i + 1 });
             }
@@ -143,7 +150,10 @@ impl Design {
             }
         }
         let n_events: f64 = input.y.iter().sum();
-        let n_trials: f64 = m.iter().sum();
+        let n_trials: f64 = match &m {
+            Some(m) => m.iter().sum(),
+            None => n as f64,
+        };
         if n_events == 0.0 {
             return Err(LogisticError::NoEvents);
         }
@@ -230,6 +240,7 @@ impl Design {
             }
         }
         let y = input.y.to_vec();
+        let m = m.unwrap_or_else(|| vec![1.0; n]);
         let mut loglik_saturated = 0.0;
         let mut loglik_constant = 0.0;
         if input.trials.is_some() {

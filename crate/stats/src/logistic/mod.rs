@@ -304,6 +304,10 @@ const FIRTH_TOLERANCE_SE: f64 = 1e-10;
 const FIRTH_RESTRICTED_TOLERANCE_SE: f64 = 1e-6;
 
 /// Fits a binary logistic regression (ML or Firth).
+// Never inlined, nor are the design and the fitters: inlined into a caller
+// compiled for size (the analysis layer), their row loops ran at opt-level
+// "z" (link-time inlining takes the caller's optimisation attributes).
+#[inline(never)]
 pub fn fit(input: &LogisticInput, options: &LogisticOptions) -> Result<LogisticFit, LogisticError> {
     validate(options)?;
     let qr_tolerance = (options.epsilon / 1000.0).min(1e-7);
@@ -451,6 +455,7 @@ fn profile_limits<R: Restricted>(
     out
 }
 
+#[inline(never)]
 fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
     let problem = &design.problem;
     let mut warnings = design.warnings.clone();
@@ -543,6 +548,7 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     })
 }
 
+#[inline(never)]
 fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
     let problem = &design.problem;
     let p = problem.p;
