@@ -272,9 +272,17 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
     // na.omit over all terms, tallying the missing values per column.
     let mut missing: Vec<MissingValues> =
         terms.iter().map(|t| MissingValues { column: t.column.clone(), count: 0, lines: Vec::new() }).collect();
+    // Usually no term misses a value: the rows are then taken as they are
+    // (one check per term and row, no per-row bookkeeping).
+    let complete = values.iter().all(|v| rows.iter().all(|&r| !v.is_missing(r)));
     let mut used = Vec::with_capacity(rows.len());
     let mut positions = Vec::with_capacity(rows.len());
-    for (pos, &row) in rows.iter().enumerate() {
+    if complete {
+        used.extend_from_slice(rows);
+        positions.extend(0..rows.len());
+    }
+    let incomplete: &[usize] = if complete { &[] } else { rows };
+    for (pos, &row) in incomplete.iter().enumerate() {
         let mut complete = true;
         for (v, m) in values.iter().zip(missing.iter_mut()) {
             if v.is_missing(row) {
