@@ -34,6 +34,9 @@ pub(crate) struct Problem {
     /// rows, see `patterns`): R's starting values are then those of the
     /// pattern's rows with and without the event, not of a binomial row.
     pub bernoulli_groups: bool,
+    /// Largest |value| of each column: bounds |x_i'd| without a pass (see
+    /// [`Problem::move_bound`]).
+    pub max_abs: Vec<f64>,
 }
 
 impl Problem {
@@ -46,6 +49,18 @@ impl Problem {
     /// Residual deviance from a log-likelihood kernel.
     pub fn deviance(&self, loglik_kernel: f64) -> f64 {
         2.0 * (self.loglik_saturated - loglik_kernel)
+    }
+
+    /// An upper bound on max_i |x_i'd|, sum_j |d_j| max_i |x_ij|, enlarged by
+    /// 1e-9 of itself to cover rounding in both it and a computed x_i'd. A
+    /// pass that only compares max |x_i'd| with a threshold above the bound
+    /// need not run: its answer is known.
+    pub fn move_bound(&self, d: &[f64]) -> f64 {
+        let b: f64 = d.iter().zip(&self.max_abs).map(|(dj, m)| dj.abs() * m).sum();
+        if self.max_abs.len() < d.len() {
+            return f64::INFINITY;
+        }
+        b * (1.0 + 1e-9)
     }
 
     /// Range (max - min) of each column, used to judge which coefficients
@@ -101,6 +116,7 @@ impl Design {
         if !intercept && input.columns.is_empty() {
             return Err(LogisticError::NoTerms);
         }
+        let mut input_max_abs: Vec<f64> = Vec::with_capacity(input.columns.len());
         for (col, name) in input.columns.iter().zip(input.term_names) {
             if col.len() != n {
                 return Err(LogisticError::LengthMismatch {
@@ -109,9 +125,18 @@ impl Design {
                     found: col.len(),
                 });
             }
-            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+            // Largest |value|, read in the same pass as the finiteness check
+            // (f64::max skips NaN, hence the flag).
+            let (mut big, mut nan) = (0.0_f64, false);
+            for v in col {
+                big = big.max(v.abs());
+                nan |= v.is_nan();
+            }
+            if nan || !big.is_finite() {
+                let i = col.iter().position(|v| !v.is_finite()).unwrap_or(0);
                 return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
             }
+            input_max_abs.push(big);
         }
         // Trials per row; `None` for a 0/1 outcome (one each: the vector is
         // only built when the rows are fitted as they are).
@@ -141,7 +166,10 @@ impl Design {
             if !y.is_finite() {
                 return Err(LogisticError::NonFinite { what: "the outcome".to_string(), row: i + 1 });
             }
-            if y < 0.0 || y > mi || y.fract() != 0.0 {
+            // (A 0/1 outcome is checked without `fract`, a libm call per
+            // row on targets without a rounding instruction.)
+            let valid = if m.is_none() { y == 0.0 || y == 1.0 } else { !(y < 0.0 || y > mi || y.fract() != 0.0) };
+            if !valid {
                 return Err(LogisticError::InvalidOutcome {
                     row: i + 1,
                     value: y,
@@ -208,6 +236,14 @@ impl Design {
         }
 
         let p = kept.len();
+        let max_abs: Vec<f64> = kept
+            .iter()
+            .map(|&j| match (intercept, j) {
+                (true, 0) => 1.0,
+                (true, j) => input_max_abs.get(j - 1).copied().unwrap_or(f64::INFINITY),
+                (false, j) => input_max_abs.get(j).copied().unwrap_or(f64::INFINITY),
+            })
+            .collect();
         if let Some(g) = grouped {
             let k = g.len();
             let ones = if intercept { vec![1.0; k] } else { Vec::new() };
@@ -228,6 +264,7 @@ impl Design {
                 loglik_constant: 0.0,
                 intercept: if intercept { Some(0) } else { None },
                 bernoulli_groups: true,
+                max_abs,
             };
             return Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings });
         }
@@ -269,6 +306,7 @@ impl Design {
             loglik_constant,
             intercept: if intercept { Some(0) } else { None },
             bernoulli_groups: false,
+            max_abs,
         };
         Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
     }

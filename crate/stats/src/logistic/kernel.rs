@@ -491,6 +491,7 @@ mod tests {
             loglik_constant: 0.0,
             intercept: Some(0),
             bernoulli_groups: false,
+            max_abs: vec![f64::INFINITY; 2],
         };
         let beta = [0.2, -0.7];
         let pass = accumulate(&problem, &beta, false);

@@ -488,8 +488,12 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         let names = names_of(&separation::involved_columns(problem, step));
         warnings.push(KernelWarning::CoefficientsStillChanging { terms: names.iter().map(|s| s.to_string()).collect() });
     } else {
-        let (lo, hi) = ml::fitted_range(problem, &res.beta);
+        // |eta| <= 30 everywhere keeps every fitted probability within
+        // e^-30 (1e-13) of 0 and 1, far inside the warning's 10 eps: the
+        // pass over the rows is needed only when the bound allows more.
         let eps = 10.0 * f64::EPSILON;
+        let (lo, hi) =
+            if problem.move_bound(&res.beta) <= 30.0 { (0.5, 0.5) } else { ml::fitted_range(problem, &res.beta) };
         if lo < eps || hi > 1.0 - eps {
             warnings.push(KernelWarning::FittedProbabilitiesExtreme);
         }

@@ -98,6 +98,9 @@ impl Table {
 // this loop runs once per row.
 #[inline(never)]
 pub(crate) fn collapse_with_limit(columns: &[&[f64]], y: &[f64], limit: usize) -> Option<Patterns> {
+    if let [column] = columns {
+        return collapse_one(column, y, limit);
+    }
     let n = y.len();
     let q = columns.len();
     let mut table = Table::with_bits(6);
@@ -150,6 +153,59 @@ pub(crate) fn collapse_with_limit(columns: &[&[f64]], y: &[f64], limit: usize) -
     Some(Patterns { columns, trials, successes })
 }
 
+/// [`collapse_with_limit`] for one column (a univariate numeric model, the
+/// common case): the table holds the value's bits next to the pattern
+/// index, so a probe is one memory access.
+fn collapse_one(column: &[f64], y: &[f64], limit: usize) -> Option<Patterns> {
+    let mut bits = 6u32;
+    let mut slots: Vec<(u64, u32)> = vec![(0, EMPTY); 1 << bits];
+    let mut values: Vec<f64> = Vec::new();
+    let mut trials: Vec<f64> = Vec::new();
+    let mut successes: Vec<f64> = Vec::new();
+    for (&x, &yi) in column.iter().zip(y) {
+        let key = x.to_bits();
+        let mask = slots.len() - 1;
+        let mut slot = (hash(&[key]) >> (64 - bits)) as usize;
+        loop {
+            let (stored, k) = slots[slot];
+            if k == EMPTY {
+                let k = trials.len();
+                if k >= limit {
+                    return None;
+                }
+                slots[slot] = (key, k as u32);
+                values.push(x);
+                trials.push(1.0);
+                successes.push(yi);
+                if 2 * (k + 1) > slots.len() {
+                    bits += 1;
+                    slots = vec![(0, EMPTY); 1 << bits];
+                    let mask = slots.len() - 1;
+                    for (j, v) in values.iter().enumerate() {
+                        let key = v.to_bits();
+                        let mut slot = (hash(&[key]) >> (64 - bits)) as usize;
+                        while slots[slot].1 != EMPTY {
+                            slot = (slot + 1) & mask;
+                        }
+                        slots[slot] = (key, j as u32);
+                    }
+                }
+                break;
+            }
+            if stored == key {
+                let k = k as usize;
+                if let (Some(t), Some(s)) = (trials.get_mut(k), successes.get_mut(k)) {
+                    *t += 1.0;
+                    *s += yi;
+                }
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+    Some(Patterns { columns: vec![values], trials, successes })
+}
+
 /// The table at twice the size, the patterns re-inserted.
 fn grow(old: &Table, keys: &[u64], q: usize) -> Table {
     let bits = 64 - old.shift + 1;
@@ -180,6 +236,18 @@ mod tests {
         assert_eq!(p.columns[1], vec![0.0, 0.0, 1.0, 0.0]);
         assert_eq!(p.trials, vec![2.0, 2.0, 1.0, 1.0]);
         assert_eq!(p.successes, vec![1.0, 1.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn one_column_groups_as_several_do() {
+        let a: Vec<f64> = (0..5000).map(|i| f64::from((i * 37) % 301) / 10.0).collect();
+        let y: Vec<f64> = (0..5000).map(|i| f64::from(i % 3 == 0)).collect();
+        let ones = vec![1.0; 5000];
+        let one = collapse_with_limit(&[&a], &y, 1000).unwrap();
+        let two = collapse_with_limit(&[&a, &ones], &y, 1000).unwrap();
+        assert_eq!(one.len(), 301);
+        assert_eq!((&one.columns[0], &one.trials, &one.successes), (&two.columns[0], &two.trials, &two.successes));
+        assert!(collapse_with_limit(&[&a], &y, 300).is_none());
     }
 
     #[test]
