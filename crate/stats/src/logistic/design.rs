@@ -127,11 +127,7 @@ impl Design {
             }
             // Largest |value|, read in the same pass as the finiteness check
             // (f64::max skips NaN, hence the flag).
-            let (mut big, mut nan) = (0.0_f64, false);
-            for v in col {
-                big = big.max(v.abs());
-                nan |= v.is_nan();
-            }
+            let (big, nan) = largest_abs(col);
             if nan || !big.is_finite() {
                 let i = col.iter().position(|v| !v.is_finite()).unwrap_or(0);
                 return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
@@ -158,7 +154,12 @@ impl Design {
             }
             None => None,
         };
-        for (i, &y) in input.y.iter().enumerate() {
+        // A 0/1 outcome is checked first without a branch per row (the
+        // outcome's order is random, so a branch mispredicts half the
+        // time); the loop below finds the first bad row when there is one.
+        let binary_valid = m.is_none() && input.y.iter().fold(true, |ok, &y| ok & ((y == 0.0) | (y == 1.0)));
+        let to_check: &[f64] = if binary_valid { &[] } else { input.y };
+        for (i, &y) in to_check.iter().enumerate() {
             let mi = match &m {
                 Some(m) => m.get(i).copied().unwrap_or(1.0),
                 None => 1.0,
@@ -312,6 +313,28 @@ impl Design {
     }
 }
 
+/// Largest |value| of `col` and whether it holds a NaN (which f64::max
+/// would skip), with four independent maxima: one pass, no serial chain.
+fn largest_abs(col: &[f64]) -> (f64, bool) {
+    let mut big = [0.0_f64; 4];
+    let mut nan = false;
+    let chunks = col.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (b, v) in big.iter_mut().zip(c) {
+            let a = v.abs();
+            *b = if a > *b { a } else { *b };
+            nan |= v.is_nan();
+        }
+    }
+    for v in rest {
+        let a = v.abs();
+        big[0] = if a > big[0] { a } else { big[0] };
+        nan |= v.is_nan();
+    }
+    (big[0].max(big[1]).max(big[2].max(big[3])), nan)
+}
+
 /// The intercept column (when present) followed by `columns`.
 fn with_intercept<'a>(ones: &'a [f64], columns: &'a [Vec<f64>], intercept: bool) -> Vec<&'a [f64]> {
     let mut cols: Vec<&[f64]> = Vec::with_capacity(columns.len() + 1);
@@ -452,6 +475,15 @@ mod tests {
         assert!(r[0].is_none() && r[1].is_none() && r[3].is_none());
         assert_eq!(r[2], Some(vec![0]));
         assert_eq!(r[4], Some(vec![1, 3]));
+    }
+
+    #[test]
+    fn largest_abs_sees_every_value() {
+        assert_eq!(largest_abs(&[1.0, -7.0, 2.0, 3.0, 0.5, -8.5]), (8.5, false));
+        assert_eq!(largest_abs(&[]), (0.0, false));
+        assert!(largest_abs(&[1.0, f64::NAN, 2.0]).1);
+        assert!(largest_abs(&[1.0, 2.0, 3.0, 4.0, f64::NAN]).1);
+        assert_eq!(largest_abs(&[1.0, f64::NEG_INFINITY, 2.0]).0, f64::INFINITY);
     }
 
     #[test]
