@@ -274,7 +274,10 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
         terms.iter().map(|t| MissingValues { column: t.column.clone(), count: 0, lines: Vec::new() }).collect();
     // Usually no term misses a value: the rows are then taken as they are
     // (one check per term and row, no per-row bookkeeping).
-    let complete = values.iter().all(|v| rows.iter().all(|&r| !v.is_missing(r)));
+    let complete = values.iter().all(|v| match v {
+        TermValues::Numeric(x) => rows.iter().all(|&r| matches!(x.get(r), Some(Some(_)))),
+        TermValues::Categorical { codes, .. } => rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_)))),
+    });
     let mut used = Vec::with_capacity(rows.len());
     let mut positions = Vec::with_capacity(rows.len());
     if complete {
