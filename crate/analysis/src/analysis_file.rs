@@ -12,13 +12,13 @@
 
 use crate::analyses::baseline::BaselineRequest;
 use crate::analyses::cohort::CohortRequest;
+use crate::analyses::competing::CompetingRequest;
 use crate::analyses::cox::CoxRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::ModelTableRequest;
 use crate::analyses::rates::RatesRequest;
-use crate::derive::DeriveRequest;
-use crate::analyses::competing::CompetingRequest;
 use crate::analyses::subgroup::SubgroupRequest;
+use crate::derive::DeriveRequest;
 use crate::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use crate::table::ReadOptions;
 use serde::de::{self, DeserializeOwned, Deserializer};
@@ -68,8 +68,17 @@ pub enum AnalysisStep {
 }
 
 /// The values of a step's `analysis`, in the order of [`AnalysisStep`].
-pub const ANALYSIS_KINDS: &[&str] =
-    &["classify", "derive", "kaplan_meier", "cox", "model_table", "baseline_table", "rates", "competing_risks", "subgroups"];
+pub const ANALYSIS_KINDS: &[&str] = &[
+    "classify",
+    "derive",
+    "kaplan_meier",
+    "cox",
+    "model_table",
+    "baseline_table",
+    "rates",
+    "competing_risks",
+    "subgroups",
+];
 
 impl AnalysisStep {
     /// The analysis set a step is restricted to, if any.
@@ -130,7 +139,10 @@ impl AnalysisStep {
 fn step_object(value: &Value) -> Result<&Map<String, Value>, RequestError> {
     match value {
         Value::Object(map) => Ok(map),
-        other => Err(RequestError::wrong_type("an object with \"analysis\" and its options", other)),
+        other => Err(RequestError::wrong_type(
+            "an object with \"analysis\" and its options",
+            other,
+        )),
     }
 }
 
@@ -141,18 +153,31 @@ fn step_kind(step: &Map<String, Value>) -> Result<&'static str, RequestError> {
         None => Err(at(RequestError::new(RequestErrorKind::Missing))),
         Some(Value::String(given)) => {
             let wanted = request::normalise(given);
-            ANALYSIS_KINDS.iter().copied().find(|k| request::normalise(k) == wanted).ok_or_else(|| {
-                at(RequestError::new(RequestErrorKind::UnknownChoice { value: given.clone(), expected: ANALYSIS_KINDS }))
-            })
+            ANALYSIS_KINDS
+                .iter()
+                .copied()
+                .find(|k| request::normalise(k) == wanted)
+                .ok_or_else(|| {
+                    at(RequestError::new(RequestErrorKind::UnknownChoice {
+                        value: given.clone(),
+                        expected: ANALYSIS_KINDS,
+                    }))
+                })
         }
-        Some(other) => Err(at(RequestError::wrong_type("the name of an analysis", other))),
+        Some(other) => Err(at(RequestError::wrong_type(
+            "the name of an analysis",
+            other,
+        ))),
     }
 }
 
 /// The step's other options, read strictly as `kind`'s request.
 fn read_step(kind: &str, step: &Map<String, Value>) -> Result<AnalysisStep, RequestError> {
-    let options: Map<String, Value> =
-        step.iter().filter(|(k, _)| *k != "analysis").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let options: Map<String, Value> = step
+        .iter()
+        .filter(|(k, _)| *k != "analysis")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let options = Value::Object(options);
     fn read<T: DeserializeOwned>(options: &Value) -> Result<T, RequestError> {
         request::from_value(options, "this step")
@@ -203,7 +228,9 @@ impl fmt::Display for AnalysisFileError {
             (_, RequestErrorKind::NewerVersion { found }) => newer(f, *found),
             (Some((index, what)), _) => write!(f, "steps[{index}] ({what}): {}", self.error),
             // Said of the whole document ("This is not a survcalc analysis file ...").
-            (None, RequestErrorKind::Invalid(reason)) if self.error.path.is_empty() => f.write_str(reason),
+            (None, RequestErrorKind::Invalid(reason)) if self.error.path.is_empty() => {
+                f.write_str(reason)
+            }
             (None, _) => write!(f, "{}", self.error),
         }
     }
@@ -216,7 +243,10 @@ impl AnalysisFile {
     pub fn new(file_name: &str, read_options: ReadOptions) -> AnalysisFile {
         AnalysisFile {
             version: REQUEST_VERSION,
-            dataset: DatasetSource { file_name: file_name.to_string(), read_options },
+            dataset: DatasetSource {
+                file_name: file_name.to_string(),
+                read_options,
+            },
             steps: Vec::new(),
         }
     }
@@ -230,17 +260,26 @@ impl AnalysisFile {
             AnalysisFileError { step: None, error }
         };
         let not_a_file = |reason: &str| {
-            top(RequestError::new(RequestErrorKind::Invalid(format!("This is not a survcalc analysis file ({reason})."))))
+            top(RequestError::new(RequestErrorKind::Invalid(format!(
+                "This is not a survcalc analysis file ({reason})."
+            ))))
         };
-        let Value::Object(map) = value else { return Err(not_a_file("it is not a JSON object")) };
+        let Value::Object(map) = value else {
+            return Err(not_a_file("it is not a JSON object"));
+        };
         let version = match map.get("version") {
             None => return Err(not_a_file("it has no \"version\"")),
             Some(v) => v.as_u64().ok_or_else(|| {
-                top(RequestError::wrong_type("a whole number (the file format's version)", v).within("version".into()))
+                top(
+                    RequestError::wrong_type("a whole number (the file format's version)", v)
+                        .within("version".into()),
+                )
             })?,
         };
         if version > REQUEST_VERSION {
-            return Err(top(RequestError::new(RequestErrorKind::NewerVersion { found: version })));
+            return Err(top(RequestError::new(RequestErrorKind::NewerVersion {
+                found: version,
+            })));
         }
         let body: FileBody = request::from_value(value, "the analysis file").map_err(top)?;
         let steps = body
@@ -250,16 +289,25 @@ impl AnalysisFile {
             .map(|(index, step)| {
                 // A step that is not an object, or has no known `analysis`, is the
                 // file's mistake at steps[i]; a mistake in its options, the step's.
-                let in_file = |error: RequestError| top(error.within(format!("[{index}]")).within("steps".into()));
+                let in_file = |error: RequestError| {
+                    top(error.within(format!("[{index}]")).within("steps".into()))
+                };
                 let options = step_object(step).map_err(in_file)?;
                 let kind = step_kind(options).map_err(in_file)?;
                 read_step(kind, options).map_err(|error| AnalysisFileError {
                     step: Some((index, AnalysisStep::what(kind))),
-                    error: RequestError { what: "this step", ..error },
+                    error: RequestError {
+                        what: "this step",
+                        ..error
+                    },
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(AnalysisFile { version, dataset: body.dataset, steps })
+        Ok(AnalysisFile {
+            version,
+            dataset: body.dataset,
+            steps,
+        })
     }
 
     /// Reads a file from its JSON text.
@@ -269,7 +317,9 @@ impl AnalysisFile {
             error: RequestError {
                 what: "the analysis file",
                 path: Vec::new(),
-                kind: RequestErrorKind::Invalid(format!("This is not a survcalc analysis file (not valid JSON: {e}).")),
+                kind: RequestErrorKind::Invalid(format!(
+                    "This is not a survcalc analysis file (not valid JSON: {e})."
+                )),
             },
         })?;
         AnalysisFile::from_value(&value)
@@ -283,7 +333,9 @@ impl AnalysisFile {
             error: RequestError {
                 what: "the analysis file",
                 path: Vec::new(),
-                kind: RequestErrorKind::Invalid(format!("The analysis file could not be written ({e}).")),
+                kind: RequestErrorKind::Invalid(format!(
+                    "The analysis file could not be written ({e})."
+                )),
             },
         })?;
         if let Value::Object(map) = &mut value {

@@ -20,7 +20,9 @@ use crate::dates::Date;
 use crate::design::outcome::parse_user_number;
 use crate::request::did_you_mean;
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
-use crate::table::{numeric_column, parse_date, Column, ColumnData, ColumnKind, DateOrder, Table, TableError};
+use crate::table::{
+    numeric_column, parse_date, Column, ColumnData, ColumnKind, DateOrder, Table, TableError,
+};
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 
@@ -135,15 +137,29 @@ pub fn set_of(selection: &Option<Selection>) -> Option<AnalysisSet> {
 }
 
 /// [`select`] when a filter was given.
-pub fn select_optional(table: &Table, filter: Option<&Filter>) -> Result<Option<Selection>, String> {
+pub fn select_optional(
+    table: &Table,
+    filter: Option<&Filter>,
+) -> Result<Option<Selection>, String> {
     filter.map(|f| select(table, f)).transpose()
 }
 
 /// One condition, checked against its column: which test applies to each row.
 enum Test {
-    Values { column_values: Vec<Option<usize>>, wanted: Vec<bool> },
-    Numbers { values: Vec<Option<f64>>, low: Option<(f64, bool)>, high: Option<(f64, bool)> },
-    Dates { values: Vec<Option<Date>>, from: Option<Date>, to: Option<Date> },
+    Values {
+        column_values: Vec<Option<usize>>,
+        wanted: Vec<bool>,
+    },
+    Numbers {
+        values: Vec<Option<f64>>,
+        low: Option<(f64, bool)>,
+        high: Option<(f64, bool)>,
+    },
+    Dates {
+        values: Vec<Option<Date>>,
+        from: Option<Date>,
+        to: Option<Date>,
+    },
 }
 
 struct Checked<'a> {
@@ -157,15 +173,20 @@ impl Checked<'_> {
             return false;
         }
         self.tests.iter().all(|t| match t {
-            Test::Values { column_values, wanted } => column_values
+            Test::Values {
+                column_values,
+                wanted,
+            } => column_values
                 .get(row)
                 .copied()
                 .flatten()
                 .is_some_and(|k| wanted.get(k).copied().unwrap_or(false)),
-            Test::Numbers { values, low, high } => values.get(row).copied().flatten().is_some_and(|x| {
-                low.is_none_or(|(l, included)| if included { x >= l } else { x > l })
-                    && high.is_none_or(|(h, included)| if included { x <= h } else { x < h })
-            }),
+            Test::Numbers { values, low, high } => {
+                values.get(row).copied().flatten().is_some_and(|x| {
+                    low.is_none_or(|(l, included)| if included { x >= l } else { x > l })
+                        && high.is_none_or(|(h, included)| if included { x <= h } else { x < h })
+                })
+            }
             Test::Dates { values, from, to } => values
                 .get(row)
                 .copied()
@@ -179,18 +200,33 @@ impl Checked<'_> {
 /// the condition's column and what is wrong with it; a filter no row meets
 /// is an error ("No patients match: ..."), not an empty analysis.
 pub fn select(table: &Table, filter: &Filter) -> Result<Selection, String> {
-    let checked: Vec<Checked> = filter.conditions.iter().map(|c| check(table, c)).collect::<Result<_, _>>()?;
+    let checked: Vec<Checked> = filter
+        .conditions
+        .iter()
+        .map(|c| check(table, c))
+        .collect::<Result<_, _>>()?;
     let description = if filter.conditions.is_empty() {
         "all rows".to_string()
     } else {
-        filter.conditions.iter().map(|c| describe(table, c)).collect::<Vec<_>>().join(" and ")
+        filter
+            .conditions
+            .iter()
+            .map(|c| describe(table, c))
+            .collect::<Vec<_>>()
+            .join(" and ")
     };
     let n_total = table.n_rows();
-    let kept: Vec<bool> = (0..n_total).map(|row| checked.iter().all(|c| c.keeps(row))).collect();
+    let kept: Vec<bool> = (0..n_total)
+        .map(|row| checked.iter().all(|c| c.keeps(row)))
+        .collect();
     let rows: Vec<usize> = (0..n_total).filter(|&r| kept[r]).collect();
     let name = filter.name.trim().to_string();
     if rows.is_empty() {
-        let named = if name.is_empty() { String::new() } else { format!(" (analysis set “{name}”)") };
+        let named = if name.is_empty() {
+            String::new()
+        } else {
+            format!(" (analysis set “{name}”)")
+        };
         return Err(format!(
             "No patients match: {description}{named}. None of the {} meets {}; check the values and thresholds of the analysis set.",
             crate::format::counted(n_total, "row"),
@@ -203,27 +239,48 @@ pub fn select(table: &Table, filter: &Filter) -> Result<Selection, String> {
     } else {
         format!("Patients: {name} ({description}), {n_in} of {n_total}.")
     };
-    Ok(Selection { rows, kept, set: AnalysisSet { name, description, n_in, n_total, text } })
+    Ok(Selection {
+        rows,
+        kept,
+        set: AnalysisSet {
+            name,
+            description,
+            n_in,
+            n_total,
+            text,
+        },
+    })
 }
 
 fn finite(value: Option<f64>, option: &str, column: &str) -> Result<Option<f64>, String> {
     match value {
-        Some(x) if !x.is_finite() => {
-            Err(format!("Analysis set, column \"{column}\": \"{option}\" must be a finite number, not {x}."))
-        }
+        Some(x) if !x.is_finite() => Err(format!(
+            "Analysis set, column \"{column}\": \"{option}\" must be a finite number, not {x}."
+        )),
         other => Ok(other),
     }
 }
 
 /// The column's values as numbers for `purpose` ("a threshold"), with an
 /// error that says what the column holds when they are not numbers.
-pub(crate) fn numbers(table: &Table, column: &Column, purpose: &str) -> Result<Vec<Option<f64>>, String> {
+pub(crate) fn numbers(
+    table: &Table,
+    column: &Column,
+    purpose: &str,
+) -> Result<Vec<Option<f64>>, String> {
     if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
-        return Err(format!("Column \"{}\" holds dates; {purpose} needs a column of numbers.", column.name));
+        return Err(format!(
+            "Column \"{}\" holds dates; {purpose} needs a column of numbers.",
+            column.name
+        ));
     }
     match numeric_column(table, &column.name) {
         Ok(n) => Ok(n.values),
-        Err(TableError::NotANumber { column: name, line, value }) => {
+        Err(TableError::NotANumber {
+            column: name,
+            line,
+            value,
+        }) => {
             if crate::design::looks_numeric(table, column) || mostly_number_levels(table, column) {
                 Err(format!(
                     "Column \"{name}\", line {line}: \"{value}\" is not a number, so {purpose} cannot use the column. Correct the value, or declare the column as numbers to read such cells as missing."
@@ -242,12 +299,18 @@ pub(crate) fn numbers(table: &Table, column: &Column, purpose: &str) -> Result<V
 /// A category column whose levels are mostly numbers (a number column
 /// with a stray word that became categories).
 fn mostly_number_levels(table: &Table, column: &Column) -> bool {
-    let ColumnData::Category { levels, .. } = &column.data else { return false };
+    let ColumnData::Category { levels, .. } = &column.data else {
+        return false;
+    };
     let numbers = levels
         .iter()
         .filter(|l| {
             let t = l.trim();
-            let t = if table.decimal_comma { t.replace(',', ".") } else { t.to_string() };
+            let t = if table.decimal_comma {
+                t.replace(',', ".")
+            } else {
+                t.to_string()
+            };
             t.parse::<f64>().is_ok_and(f64::is_finite)
         })
         .count();
@@ -264,7 +327,9 @@ pub(crate) fn require<'a>(table: &'a Table, name: &str, role: &str) -> Result<&'
     table.column(name).ok_or_else(|| {
         let names = table.column_names();
         match did_you_mean(name, &names) {
-            Some(best) => format!("{role}: there is no column named \"{name}\"; did you mean \"{best}\"?"),
+            Some(best) => {
+                format!("{role}: there is no column named \"{name}\"; did you mean \"{best}\"?")
+            }
             None => format!("{role}: there is no column named \"{name}\"."),
         }
     })
@@ -274,7 +339,12 @@ fn check<'a>(table: &'a Table, condition: &Condition) -> Result<Checked<'a>, Str
     let column = require(table, &condition.column, "Analysis set")?;
     let name = &column.name;
     let mut tests = Vec::new();
-    let values: Vec<&str> = condition.values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+    let values: Vec<&str> = condition
+        .values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
     if !values.is_empty() {
         tests.push(values_test(table, column, &values)?);
     }
@@ -283,10 +353,14 @@ fn check<'a>(table: &'a Table, condition: &Condition) -> Result<Checked<'a>, Str
     let at_most = finite(condition.at_most, "at_most", name)?;
     let below = finite(condition.below, "below", name)?;
     if at_least.is_some() && above.is_some() {
-        return Err(format!("Analysis set, column \"{name}\": give \"at_least\" (≥) or \"above\" (>), not both."));
+        return Err(format!(
+            "Analysis set, column \"{name}\": give \"at_least\" (≥) or \"above\" (>), not both."
+        ));
     }
     if at_most.is_some() && below.is_some() {
-        return Err(format!("Analysis set, column \"{name}\": give \"at_most\" (≤) or \"below\" (<), not both."));
+        return Err(format!(
+            "Analysis set, column \"{name}\": give \"at_most\" (≤) or \"below\" (<), not both."
+        ));
     }
     let low = at_least.map(|x| (x, true)).or(above.map(|x| (x, false)));
     let high = at_most.map(|x| (x, true)).or(below.map(|x| (x, false)));
@@ -303,8 +377,16 @@ fn check<'a>(table: &'a Table, condition: &Condition) -> Result<Checked<'a>, Str
         let values = numbers(table, column, "a threshold")?;
         tests.push(Test::Numbers { values, low, high });
     }
-    let from = condition.from_date.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let to = condition.to_date.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let from = condition
+        .from_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let to = condition
+        .to_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if from.is_some() || to.is_some() {
         let values = match (&column.data, column.kind) {
             (ColumnData::Date(v), _) => v.clone(),
@@ -353,11 +435,20 @@ fn values_test(table: &Table, column: &Column, wanted: &[&str]) -> Result<Test, 
     let unknown = |value: &str| {
         let listed = distinct_values(column, MAX_LISTED_VALUES).unwrap_or_default();
         let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
-        let hint = did_you_mean(value, &listed).map(|b| format!(" Did you mean \"{b}\"?")).unwrap_or_default();
+        let hint = did_you_mean(value, &listed)
+            .map(|b| format!(" Did you mean \"{b}\"?"))
+            .unwrap_or_default();
         let values = if listed.is_empty() {
             String::new()
         } else {
-            format!(" Its values: {}.", listed.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", "))
+            format!(
+                " Its values: {}.",
+                listed
+                    .iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         format!("Analysis set: column \"{name}\" has no value \"{value}\".{hint}{values}")
     };
@@ -427,13 +518,23 @@ fn bound_text(column: &str, bound: Option<(f64, bool)>, low: bool) -> String {
 
 /// A condition in words, as it reads in a methods section.
 fn describe(table: &Table, c: &Condition) -> String {
-    let column = table.column(c.column.trim()).map_or(c.column.trim(), |col| col.name.as_str());
+    let column = table
+        .column(c.column.trim())
+        .map_or(c.column.trim(), |col| col.name.as_str());
     let mut parts = Vec::new();
-    let values: Vec<&str> = c.values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+    let values: Vec<&str> = c
+        .values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
     if !values.is_empty() {
         parts.push(format!("{column} = {}", values.join(" or ")));
     }
-    let low = c.at_least.map(|x| (x, true)).or(c.above.map(|x| (x, false)));
+    let low = c
+        .at_least
+        .map(|x| (x, true))
+        .or(c.above.map(|x| (x, false)));
     let high = c.at_most.map(|x| (x, true)).or(c.below.map(|x| (x, false)));
     match (low, high) {
         (Some((l, li)), Some((h, hi))) => parts.push(format!(
@@ -447,8 +548,16 @@ fn describe(table: &Table, c: &Condition) -> String {
         (None, Some(_)) => parts.push(bound_text(column, high, false)),
         (None, None) => {}
     }
-    let from = c.from_date.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let to = c.to_date.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let from = c
+        .from_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let to = c
+        .to_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     match (from, to) {
         (Some(f), Some(t)) => parts.push(format!("{column} from {f} to {t}")),
         (Some(f), None) => parts.push(format!("{column} on or after {f}")),

@@ -8,20 +8,22 @@
 //! below 5; Kruskal–Wallis, or Wilcoxon rank sum for two groups); missing
 //! values get their own row and stay out of the tests, as R's `table()`.
 
-use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable};
-use survcalc_stats::warning::KernelWarning;
 use crate::analysis_set::Selection;
 use crate::design::looks_numeric;
-use crate::export::{csv_field, csv_field_semicolon, html_cell, html_escape, tsv_field, DecimalMark};
-use crate::format;
-use survcalc_stats::ksample::{
-    kruskal_wallis, oneway_anova, summarize, welch_anova, welch_t_test, wilcoxon_rank_sum, GroupSummary, GroupedValues,
-    TTestOptions, WilcoxonOptions,
+use crate::export::{
+    csv_field, csv_field_semicolon, html_cell, html_escape, tsv_field, DecimalMark,
 };
+use crate::format;
 use crate::table::{categorical_column, numeric_column, ColumnKind, Table, TableError};
 use crate::warning::{self, LeftOutReason, NoTestReason, Warning};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use survcalc_stats::contingency::{baseline_test, BaselineTestOptions, CountTable};
+use survcalc_stats::ksample::{
+    kruskal_wallis, oneway_anova, summarize, welch_anova, welch_t_test, wilcoxon_rank_sum,
+    GroupSummary, GroupedValues, TTestOptions, WilcoxonOptions,
+};
+use survcalc_stats::warning::KernelWarning;
 
 /// File lines listed in warnings.
 const LISTED_LINES: usize = 5;
@@ -50,15 +52,25 @@ pub struct BaselineVariable {
 impl BaselineVariable {
     /// A variable whose kind follows the column type.
     pub fn new(column: &str) -> BaselineVariable {
-        BaselineVariable { column: column.to_string(), kind: None, label: None }
+        BaselineVariable {
+            column: column.to_string(),
+            kind: None,
+            label: None,
+        }
     }
 
     pub fn categorical(column: &str) -> BaselineVariable {
-        BaselineVariable { kind: Some(VariableKind::Categorical), ..BaselineVariable::new(column) }
+        BaselineVariable {
+            kind: Some(VariableKind::Categorical),
+            ..BaselineVariable::new(column)
+        }
     }
 
     pub fn continuous(column: &str) -> BaselineVariable {
-        BaselineVariable { kind: Some(VariableKind::Continuous), ..BaselineVariable::new(column) }
+        BaselineVariable {
+            kind: Some(VariableKind::Continuous),
+            ..BaselineVariable::new(column)
+        }
     }
 }
 
@@ -321,8 +333,18 @@ impl std::error::Error for BaselineError {}
 impl From<TableError> for BaselineError {
     fn from(e: TableError) -> Self {
         match e {
-            TableError::UnknownColumn { name, nearest } => BaselineError::UnknownColumn { name, nearest },
-            TableError::NotANumber { column, line, value } => BaselineError::NotANumber { column, line, value },
+            TableError::UnknownColumn { name, nearest } => {
+                BaselineError::UnknownColumn { name, nearest }
+            }
+            TableError::NotANumber {
+                column,
+                line,
+                value,
+            } => BaselineError::NotANumber {
+                column,
+                line,
+                value,
+            },
             TableError::WrongColumnType { column, .. } => BaselineError::DateColumn { column },
             other => BaselineError::Table(other),
         }
@@ -342,7 +364,10 @@ impl Marks {
             Some(k) => char::from(b'a' + k).to_string(),
             None => format!("{}", k + 1),
         };
-        self.0.push(Footnote { mark: mark.clone(), test: test.to_string() });
+        self.0.push(Footnote {
+            mark: mark.clone(),
+            test: test.to_string(),
+        });
         mark
     }
 }
@@ -357,7 +382,11 @@ struct TestResult {
 }
 
 /// Builds the baseline table (see the module doc for the rules).
-pub fn fit(table: &Table, spec: &BaselineSpec, options: &BaselineOptions) -> Result<BaselineTable, BaselineError> {
+pub fn fit(
+    table: &Table,
+    spec: &BaselineSpec,
+    options: &BaselineOptions,
+) -> Result<BaselineTable, BaselineError> {
     fit_within(table, spec, options, None)
 }
 
@@ -376,7 +405,10 @@ pub fn fit_within(
         });
     }
     if options.percent_decimals > 6 || options.decimals.is_some_and(|d| d > 10) {
-        return Err(BaselineError::InvalidOption { name: "decimals", value: format!("{:?}", options.decimals) });
+        return Err(BaselineError::InvalidOption {
+            name: "decimals",
+            value: format!("{:?}", options.decimals),
+        });
     }
     if spec.variables.is_empty() {
         return Err(BaselineError::NoVariables);
@@ -385,14 +417,23 @@ pub fn fit_within(
     for (i, v) in spec.variables.iter().enumerate() {
         table.require(&v.column)?;
         if v.column == group_col.name {
-            return Err(BaselineError::GroupIsVariable { column: v.column.clone() });
+            return Err(BaselineError::GroupIsVariable {
+                column: v.column.clone(),
+            });
         }
         if spec.variables[..i].iter().any(|u| u.column == v.column) {
-            return Err(BaselineError::DuplicateVariable { column: v.column.clone() });
+            return Err(BaselineError::DuplicateVariable {
+                column: v.column.clone(),
+            });
         }
     }
-    if matches!(group_col.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
-        return Err(BaselineError::DateColumn { column: group_col.name.clone() });
+    if matches!(
+        group_col.kind,
+        ColumnKind::Date(_) | ColumnKind::AmbiguousDate
+    ) {
+        return Err(BaselineError::DateColumn {
+            column: group_col.name.clone(),
+        });
     }
 
     // Groups: levels with at least one patient, in level order.
@@ -415,7 +456,9 @@ pub fn fit_within(
             }
         }
     }
-    let present: Vec<usize> = (0..grouping.levels.len()).filter(|&c| group_sizes[c] > 0).collect();
+    let present: Vec<usize> = (0..grouping.levels.len())
+        .filter(|&c| group_sizes[c] > 0)
+        .collect();
     let n: usize = group_sizes.iter().sum();
     let level_name = |c: usize| grouping.levels.get(c).cloned().unwrap_or_default();
     if present.len() < 2 {
@@ -434,13 +477,23 @@ pub fn fit_within(
         .codes
         .iter()
         .enumerate()
-        .map(|(row, c)| c.filter(|_| in_set(row)).and_then(|c| new_index.get(c as usize).copied().flatten()))
+        .map(|(row, c)| {
+            c.filter(|_| in_set(row))
+                .and_then(|c| new_index.get(c as usize).copied().flatten())
+        })
         .collect();
     let labels: Vec<String> = present.iter().map(|&c| level_name(c)).collect();
     let sizes: Vec<usize> = present.iter().map(|&c| group_sizes[c]).collect();
-    let header =
-        |label: &str, n: usize| GroupHeader { label: label.to_string(), n, text: format!("{label} (n = {n})") };
-    let groups: Vec<GroupHeader> = labels.iter().zip(&sizes).map(|(l, &s)| header(l, s)).collect();
+    let header = |label: &str, n: usize| GroupHeader {
+        label: label.to_string(),
+        n,
+        text: format!("{label} (n = {n})"),
+    };
+    let groups: Vec<GroupHeader> = labels
+        .iter()
+        .zip(&sizes)
+        .map(|(l, &s)| header(l, s))
+        .collect();
 
     let mut warnings = Vec::new();
     if n_missing_group > 0 {
@@ -459,7 +512,9 @@ pub fn fit_within(
     for v in &spec.variables {
         let column = table.require(&v.column)?;
         if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
-            return Err(BaselineError::DateColumn { column: column.name.clone() });
+            return Err(BaselineError::DateColumn {
+                column: column.name.clone(),
+            });
         }
         let kind = v.kind.unwrap_or(match column.kind {
             ColumnKind::Number => VariableKind::Continuous,
@@ -468,7 +523,12 @@ pub fn fit_within(
             _ => VariableKind::Categorical,
         });
         let label = v.label.clone().unwrap_or_else(|| column.name.clone());
-        let ctx = Context { table, group_of: &group_of, labels: &labels, options };
+        let ctx = Context {
+            table,
+            group_of: &group_of,
+            labels: &labels,
+            options,
+        };
         let (mut var_rows, test, mut var_warnings) = match kind {
             VariableKind::Categorical => categorical_rows(&ctx, &column.name, &label)?,
             VariableKind::Continuous => continuous_rows(&ctx, &column.name, &label)?,
@@ -581,7 +641,9 @@ type VariableRows = (Vec<BaselineRow>, Option<TestResult>, Vec<Warning>);
 
 /// A test's kernel warnings, said to be about the variable `name`.
 fn about<'a>(name: &str, warnings: &'a [KernelWarning]) -> impl Iterator<Item = Warning> + 'a {
-    let context = warning::Context::Variable { name: name.to_string() };
+    let context = warning::Context::Variable {
+        name: name.to_string(),
+    };
     Warning::from_kernel(warnings).map(move |w| w.within(context.clone()))
 }
 
@@ -589,7 +651,10 @@ fn about<'a>(name: &str, warnings: &'a [KernelWarning]) -> impl Iterator<Item = 
 const TOO_LARGE_TO_TEST: f64 = 1e150;
 
 fn no_test(name: &str, reason: NoTestReason) -> Warning {
-    Warning::NoTest { variable: name.to_string(), reason }
+    Warning::NoTest {
+        variable: name.to_string(),
+        reason,
+    }
 }
 
 fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRows, BaselineError> {
@@ -601,7 +666,10 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
     let mut missing = vec![0usize; k];
     for (code, group) in cat.codes.iter().zip(ctx.group_of) {
         let Some(g) = *group else { continue };
-        match code.and_then(|c| counts.get_mut(c as usize)).and_then(|row| row.get_mut(g)) {
+        match code
+            .and_then(|c| counts.get_mut(c as usize))
+            .and_then(|row| row.get_mut(g))
+        {
             Some(cell) => *cell += 1,
             None => {
                 if let Some(m) = missing.get_mut(g) {
@@ -610,7 +678,9 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
             }
         }
     }
-    let non_missing: Vec<usize> = (0..k).map(|g| counts.iter().map(|row| row[g]).sum()).collect();
+    let non_missing: Vec<usize> = (0..k)
+        .map(|g| counts.iter().map(|row| row[g]).sum())
+        .collect();
     let total: usize = non_missing.iter().sum();
     let pd = ctx.options.percent_decimals;
 
@@ -622,7 +692,11 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
         .map(|(level, row_counts)| (level.clone(), row_counts.clone()))
         .collect();
     let fill = |row: &mut BaselineRow, row_counts: &[usize]| {
-        row.cells = row_counts.iter().zip(&non_missing).map(|(&c, &d)| format::count_percent(c, d, pd)).collect();
+        row.cells = row_counts
+            .iter()
+            .zip(&non_missing)
+            .map(|(&c, &d)| format::count_percent(c, d, pd))
+            .collect();
         row.overall = format::count_percent(row_counts.iter().sum(), total, pd);
         row.counts = Some(row_counts.to_vec());
     };
@@ -631,7 +705,11 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
         (BinaryRows::OneRow, Some((level, row_counts))) => {
             // "hbv" for yes/no, 0/1, true/false; "sex: male" when the level
             // shown is not a yes.
-            let text = if is_yes(level) { label.to_string() } else { format!("{label}: {level}") };
+            let text = if is_yes(level) {
+                label.to_string()
+            } else {
+                format!("{label}: {level}")
+            };
             let mut row = blank_row(BaselineRowKind::Variable, name, &text, k);
             fill(&mut row, row_counts);
             row.level = Some(level.clone());
@@ -656,8 +734,14 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
         None
     } else {
         // Rows = groups, columns = levels (as R's table(group, variable)).
-        let table_counts: Vec<Vec<u64>> =
-            (0..k).map(|g| used_levels.iter().map(|(_, c)| c.get(g).copied().unwrap_or(0) as u64).collect()).collect();
+        let table_counts: Vec<Vec<u64>> = (0..k)
+            .map(|g| {
+                used_levels
+                    .iter()
+                    .map(|(_, c)| c.get(g).copied().unwrap_or(0) as u64)
+                    .collect()
+            })
+            .collect();
         let level_labels: Vec<String> = used_levels.iter().map(|(l, _)| l.clone()).collect();
         let test_options = BaselineTestOptions {
             expected_threshold: ctx.options.expected_threshold,
@@ -679,7 +763,12 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
                 })
             }
             Err(e) => {
-                warnings.push(no_test(name, NoTestReason::Error { error: e.to_string() }));
+                warnings.push(no_test(
+                    name,
+                    NoTestReason::Error {
+                        error: e.to_string(),
+                    },
+                ));
                 None
             }
         }
@@ -689,7 +778,9 @@ fn categorical_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRo
 
 /// Values that mean "yes" in a two-valued column (case ignored).
 fn is_yes(level: &str) -> bool {
-    ["yes", "1", "true", "y", "present", "positive"].iter().any(|y| level.trim().eq_ignore_ascii_case(y))
+    ["yes", "1", "true", "y", "present", "positive"]
+        .iter()
+        .any(|y| level.trim().eq_ignore_ascii_case(y))
 }
 
 /// The level a two-valued variable's one row counts: its "yes" level, else
@@ -697,7 +788,11 @@ fn is_yes(level: &str) -> bool {
 /// have patients.
 fn shown_level(used: &[(String, Vec<usize>)]) -> Option<&(String, Vec<usize>)> {
     match used {
-        [first, second] => Some(if is_yes(&first.0) && !is_yes(&second.0) { first } else { second }),
+        [first, second] => Some(if is_yes(&first.0) && !is_yes(&second.0) {
+            first
+        } else {
+            second
+        }),
         _ => None,
     }
 }
@@ -705,7 +800,10 @@ fn shown_level(used: &[(String, Vec<usize>)]) -> Option<&(String, Vec<usize>)> {
 fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRows, BaselineError> {
     let k = ctx.labels.len();
     let values = numeric_column(ctx.table, name)?.values;
-    if let Some(row) = values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
+    if let Some(row) = values
+        .iter()
+        .position(|v| v.is_some_and(|x| !x.is_finite()))
+    {
         let column = ctx.table.require(name)?;
         return Err(BaselineError::NotANumber {
             column: name.to_string(),
@@ -713,35 +811,57 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
             value: column.data.display(row).unwrap_or_default(),
         });
     }
-    let input = GroupedValues { values: &values, groups: ctx.group_of, labels: ctx.labels };
-    let to_err =
-        |e: survcalc_stats::ksample::KSampleError| BaselineError::Values { column: name.to_string(), message: e.to_string() };
+    let input = GroupedValues {
+        values: &values,
+        groups: ctx.group_of,
+        labels: ctx.labels,
+    };
+    let to_err = |e: survcalc_stats::ksample::KSampleError| BaselineError::Values {
+        column: name.to_string(),
+        message: e.to_string(),
+    };
     let per_group = summarize(&input).map_err(to_err)?;
     let everyone: Vec<Option<usize>> = ctx.group_of.iter().map(|g| g.map(|_| 0)).collect();
     let overall_label = ["Overall".to_string()];
-    let overall = summarize(&GroupedValues { values: &values, groups: &everyone, labels: &overall_label })
-        .map_err(to_err)?
-        .into_iter()
-        .next();
+    let overall = summarize(&GroupedValues {
+        values: &values,
+        groups: &everyone,
+        labels: &overall_label,
+    })
+    .map_err(to_err)?
+    .into_iter()
+    .next();
 
     let typical = overall.as_ref().and_then(|o| match ctx.options.summary {
         ContinuousSummary::MedianIqr => o.median,
         ContinuousSummary::MeanSd => o.mean,
     });
-    let d = ctx
-        .options
-        .decimals
-        .unwrap_or_else(|| auto_decimals(&values, typical, &per_group, overall.as_ref(), ctx.options.summary));
+    let d = ctx.options.decimals.unwrap_or_else(|| {
+        auto_decimals(
+            &values,
+            typical,
+            &per_group,
+            overall.as_ref(),
+            ctx.options.summary,
+        )
+    });
     let text = |s: &GroupSummary| -> String {
         match ctx.options.summary {
             ContinuousSummary::MedianIqr => match (s.median, s.q1, s.q3) {
                 (Some(m), Some(a), Some(b)) => {
-                    format!("{} [{}–{}]", format::number(m, d), format::number(a, d), format::number(b, d))
+                    format!(
+                        "{} [{}–{}]",
+                        format::number(m, d),
+                        format::number(a, d),
+                        format::number(b, d)
+                    )
                 }
                 _ => "—".to_string(),
             },
             ContinuousSummary::MeanSd => match (s.mean, s.sd) {
-                (Some(m), Some(sd)) => format!("{} ({})", format::number(m, d), format::number(sd, d)),
+                (Some(m), Some(sd)) => {
+                    format!("{} ({})", format::number(m, d), format::number(sd, d))
+                }
                 (Some(m), None) => format!("{} (—)", format::number(m, d)),
                 _ => "—".to_string(),
             },
@@ -752,7 +872,12 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
         ContinuousSummary::MedianIqr => "median [IQR]",
         ContinuousSummary::MeanSd => "mean (SD)",
     };
-    let mut summary = blank_row(BaselineRowKind::Variable, name, &format!("{label}, {statistic}"), k);
+    let mut summary = blank_row(
+        BaselineRowKind::Variable,
+        name,
+        &format!("{label}, {statistic}"),
+        k,
+    );
     summary.cells = per_group.iter().map(&text).collect();
     summary.overall = overall.as_ref().map_or_else(|| "—".to_string(), &text);
     let mut rows = vec![summary];
@@ -764,63 +889,86 @@ fn continuous_rows(ctx: &Context, name: &str, label: &str) -> Result<VariableRow
     let mut warnings = Vec::new();
     let with_values = per_group.iter().filter(|g| g.n > 0).count();
     let two = with_values == 2;
-    let result: Result<TestResult, survcalc_stats::ksample::KSampleError> = match (ctx.options.continuous_test, two) {
-        (ContinuousTest::Rank, false) => kruskal_wallis(&input).map(|t| TestResult {
-            test: t.method,
-            statistic: Some(t.statistic),
-            df: Some(t.df as f64),
-            p: t.p,
-            min_expected: None,
-        }),
-        (ContinuousTest::Rank, true) => wilcoxon_rank_sum(&input, &WilcoxonOptions::default()).map(|t| {
-            warnings.extend(about(name, &t.warnings));
-            TestResult { test: t.method, statistic: Some(t.w), df: None, p: t.p, min_expected: None }
-        }),
-        (ContinuousTest::Anova, false) => oneway_anova(&input).map(|t| TestResult {
-            test: t.method,
-            statistic: Some(t.f_value),
-            df: Some(t.df1 as f64),
-            p: t.p,
-            min_expected: None,
-        }),
-        // With two groups the ANOVA F test is the equal-variance t-test (F = t²).
-        (ContinuousTest::Anova, true) => oneway_anova(&input).map(|t| TestResult {
-            test: "Two Sample t-test (equal variances)".to_string(),
-            statistic: Some(t.f_value.sqrt()),
-            df: Some(t.df2 as f64),
-            p: t.p,
-            min_expected: None,
-        }),
-        (ContinuousTest::Welch, false) => welch_anova(&input).map(|t| TestResult {
-            test: t.method,
-            statistic: Some(t.f_value),
-            df: Some(t.df1),
-            p: t.p,
-            min_expected: None,
-        }),
-        (ContinuousTest::Welch, true) => welch_t_test(&input, &TTestOptions::default()).map(|t| TestResult {
-            test: t.method,
-            statistic: Some(t.t),
-            df: Some(t.df),
-            p: t.p,
-            min_expected: None,
-        }),
-    };
+    let result: Result<TestResult, survcalc_stats::ksample::KSampleError> =
+        match (ctx.options.continuous_test, two) {
+            (ContinuousTest::Rank, false) => kruskal_wallis(&input).map(|t| TestResult {
+                test: t.method,
+                statistic: Some(t.statistic),
+                df: Some(t.df as f64),
+                p: t.p,
+                min_expected: None,
+            }),
+            (ContinuousTest::Rank, true) => wilcoxon_rank_sum(&input, &WilcoxonOptions::default())
+                .map(|t| {
+                    warnings.extend(about(name, &t.warnings));
+                    TestResult {
+                        test: t.method,
+                        statistic: Some(t.w),
+                        df: None,
+                        p: t.p,
+                        min_expected: None,
+                    }
+                }),
+            (ContinuousTest::Anova, false) => oneway_anova(&input).map(|t| TestResult {
+                test: t.method,
+                statistic: Some(t.f_value),
+                df: Some(t.df1 as f64),
+                p: t.p,
+                min_expected: None,
+            }),
+            // With two groups the ANOVA F test is the equal-variance t-test (F = t²).
+            (ContinuousTest::Anova, true) => oneway_anova(&input).map(|t| TestResult {
+                test: "Two Sample t-test (equal variances)".to_string(),
+                statistic: Some(t.f_value.sqrt()),
+                df: Some(t.df2 as f64),
+                p: t.p,
+                min_expected: None,
+            }),
+            (ContinuousTest::Welch, false) => welch_anova(&input).map(|t| TestResult {
+                test: t.method,
+                statistic: Some(t.f_value),
+                df: Some(t.df1),
+                p: t.p,
+                min_expected: None,
+            }),
+            (ContinuousTest::Welch, true) => {
+                welch_t_test(&input, &TTestOptions::default()).map(|t| TestResult {
+                    test: t.method,
+                    statistic: Some(t.t),
+                    df: Some(t.df),
+                    p: t.p,
+                    min_expected: None,
+                })
+            }
+        };
     let test = match result {
         // Values near 1e155 and above overflow the sums of squares: the
         // test then has no p-value, which must not be a silent dash.
         Ok(t) if !t.p.is_finite() => {
             let largest = values.iter().flatten().fold(0.0_f64, |m, x| m.max(x.abs()));
             warnings.push(if largest > TOO_LARGE_TO_TEST {
-                Warning::ValuesTooLargeToTest { variable: name.to_string(), largest }
+                Warning::ValuesTooLargeToTest {
+                    variable: name.to_string(),
+                    largest,
+                }
             } else {
-                no_test(name, NoTestReason::Error { error: "the test gave no p-value.".to_string() })
+                no_test(
+                    name,
+                    NoTestReason::Error {
+                        error: "the test gave no p-value.".to_string(),
+                    },
+                )
             });
             None
         }
         Ok(t) => Some(t),
         Err(e) => {
-            warnings.push(no_test(name, NoTestReason::Error { error: e.to_string() }));
+            warnings.push(no_test(
+                name,
+                NoTestReason::Error {
+                    error: e.to_string(),
+                },
+            ));
             None
         }
     };
@@ -842,7 +990,11 @@ fn auto_decimals(
         return match summary {
             ContinuousSummary::MeanSd => 1,
             ContinuousSummary::MedianIqr => {
-                let mut shown = per_group.iter().chain(overall).flat_map(|s| [s.median, s.q1, s.q3]).flatten();
+                let mut shown = per_group
+                    .iter()
+                    .chain(overall)
+                    .flat_map(|s| [s.median, s.q1, s.q3])
+                    .flatten();
                 if shown.all(|x| x.fract() == 0.0) {
                     0
                 } else {
@@ -874,7 +1026,11 @@ impl BaselineTable {
         let mut cells = vec!["Variable".to_string()];
         let overall = self.overall.as_ref().map_or("", |o| o.text.as_str());
         let groups = self.groups.iter().map(|g| g.text.as_str()).collect();
-        cells.extend(self.value_cells(groups, overall).into_iter().map(String::from));
+        cells.extend(
+            self.value_cells(groups, overall)
+                .into_iter()
+                .map(String::from),
+        );
         cells.push("p-value".to_string());
         if self.has_marks() {
             cells.push("Test".to_string());
@@ -886,10 +1042,18 @@ impl BaselineTable {
     /// footnote letter in a column of its own (a superscript glued to the
     /// p-value would stop a spreadsheet reading it as a number).
     fn text_cells(&self, row: &BaselineRow) -> Vec<String> {
-        let indent = if row.kind == BaselineRowKind::Variable { "" } else { "  " };
+        let indent = if row.kind == BaselineRowKind::Variable {
+            ""
+        } else {
+            "  "
+        };
         let mut cells = vec![format!("{indent}{}", row.label)];
         let values = row.cells.iter().map(String::as_str).collect();
-        cells.extend(self.value_cells(values, &row.overall).into_iter().map(String::from));
+        cells.extend(
+            self.value_cells(values, &row.overall)
+                .into_iter()
+                .map(String::from),
+        );
         cells.push(row.p_text.clone());
         if self.has_marks() {
             cells.push(row.mark.clone().unwrap_or_default());
@@ -961,7 +1125,11 @@ impl BaselineTable {
                 out.push_str(&format!("<td>&nbsp;&nbsp;&nbsp;&nbsp;{label}</td>"));
             }
             out.push_str(&self.html_values(row));
-            let mark = row.mark.as_deref().map(|m| format!("<sup>{}</sup>", html_escape(m))).unwrap_or_default();
+            let mark = row
+                .mark
+                .as_deref()
+                .map(|m| format!("<sup>{}</sup>", html_escape(m)))
+                .unwrap_or_default();
             out.push_str(&format!("<td>{}{mark}</td>", html_escape(&row.p_text)));
             out.push_str("</tr>\n");
         }

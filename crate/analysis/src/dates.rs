@@ -163,9 +163,15 @@ mod tests {
     #[test]
     fn known_day_numbers() {
         assert_eq!(Date::from_ymd(1970, 1, 1).unwrap().days_since_epoch(), 0);
-        assert_eq!(Date::from_ymd(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        assert_eq!(
+            Date::from_ymd(2000, 3, 1).unwrap().days_since_epoch(),
+            11_017
+        );
         assert_eq!(Date::from_ymd(1900, 2, 29), None);
         assert!(Date::from_ymd(2000, 2, 29).is_some());
-        assert_eq!(Date::from_ymd(2021, 3, 15).unwrap().to_string(), "2021-03-15");
+        assert_eq!(
+            Date::from_ymd(2021, 3, 15).unwrap().to_string(),
+            "2021-03-15"
+        );
     }
 }

@@ -124,7 +124,11 @@ pub struct TimeBetween {
 
 impl Default for TimeBetween {
     fn default() -> Self {
-        TimeBetween { from: String::new(), to: String::new(), unit: TimeUnit::Months }
+        TimeBetween {
+            from: String::new(),
+            to: String::new(),
+            unit: TimeUnit::Months,
+        }
     }
 }
 
@@ -155,15 +159,21 @@ pub struct RemoveResult {
 /// whose name is taken is never replaced (unless `replaceable` says so,
 /// for the classification's own columns). Returns the name, whether it
 /// replaces a column, and the note when it differs from `requested`.
-pub fn free_name(table: &Table, requested: &str, replaceable: impl Fn(&Column) -> bool) -> (String, bool, Option<Warning>) {
+pub fn free_name(
+    table: &Table,
+    requested: &str,
+    replaceable: impl Fn(&Column) -> bool,
+) -> (String, bool, Option<Warning>) {
     let mut name = requested.to_string();
     let mut k = 1;
     loop {
         match table.column(&name) {
             None => break,
             Some(existing) if replaceable(existing) => {
-                let note = (name != requested)
-                    .then(|| Warning::ColumnRenamed { requested: requested.to_string(), given: name.clone() });
+                let note = (name != requested).then(|| Warning::ColumnRenamed {
+                    requested: requested.to_string(),
+                    given: name.clone(),
+                });
                 return (name, true, note);
             }
             Some(_) => {
@@ -172,7 +182,10 @@ pub fn free_name(table: &Table, requested: &str, replaceable: impl Fn(&Column) -
             }
         }
     }
-    let note = (name != requested).then(|| Warning::ColumnRenamed { requested: requested.to_string(), given: name.clone() });
+    let note = (name != requested).then(|| Warning::ColumnRenamed {
+        requested: requested.to_string(),
+        given: name.clone(),
+    });
     (name, false, note)
 }
 
@@ -198,19 +211,44 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
     let chosen: Vec<&str> = chosen.into_iter().flatten().collect();
     let derived = match (chosen.as_slice(), request) {
         ([_], DeriveRequest { cut: Some(c), .. }) => cut(table, c)?,
-        ([_], DeriveRequest { transform: Some(t), .. }) => transform(table, t)?,
-        ([_], DeriveRequest { recode: Some(r), .. }) => recode(table, r)?,
-        ([_], DeriveRequest { time_between: Some(t), .. }) => time_between(table, t)?,
-        ([], _) => return Err("Say how to derive the new column: cut, transform, recode or time_between.".to_string()),
+        (
+            [_],
+            DeriveRequest {
+                transform: Some(t), ..
+            },
+        ) => transform(table, t)?,
+        (
+            [_],
+            DeriveRequest {
+                recode: Some(r), ..
+            },
+        ) => recode(table, r)?,
+        (
+            [_],
+            DeriveRequest {
+                time_between: Some(t),
+                ..
+            },
+        ) => time_between(table, t)?,
+        ([], _) => {
+            return Err(
+                "Say how to derive the new column: cut, transform, recode or time_between."
+                    .to_string(),
+            )
+        }
         (many, _) => {
             return Err(format!(
-                "One derived column is made one way; this request has {}. Send one request per column.",
-                many.join(" and ")
-            ))
+            "One derived column is made one way; this request has {}. Send one request per column.",
+            many.join(" and ")
+        ))
         }
     };
     let requested = request.name.trim();
-    let requested = if requested.is_empty() { derived.default_name.as_str() } else { requested };
+    let requested = if requested.is_empty() {
+        derived.default_name.as_str()
+    } else {
+        requested
+    };
     let (name, _, renamed) = free_name(table, requested, |_| false);
     let mut warnings = derived.warnings;
     for w in &mut warnings {
@@ -221,8 +259,11 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
     if let Some(note) = renamed {
         warnings.insert(0, note);
     }
-    let source_derivations: Vec<Option<&Derivation>> =
-        derived.sources.iter().map(|s| table.column(s).and_then(|c| c.derived.as_ref())).collect();
+    let source_derivations: Vec<Option<&Derivation>> = derived
+        .sources
+        .iter()
+        .map(|s| table.column(s).and_then(|c| c.derived.as_ref()))
+        .collect();
     let provenance = Derivation::user_defined(
         derived.kind,
         derived.formula.clone(),
@@ -230,7 +271,9 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
         derived.sources.clone(),
         derived.keeps_time_origin,
     );
-    let n_missing = (0..derived.data.len()).filter(|&r| derived.data.is_missing(r)).count();
+    let n_missing = (0..derived.data.len())
+        .filter(|&r| derived.data.is_missing(r))
+        .count();
     let (kind, levels) = match &derived.data {
         ColumnData::Category { levels, .. } => (ColumnKind::Category, levels.clone()),
         _ => (ColumnKind::Number, Vec::new()),
@@ -252,7 +295,14 @@ pub fn derive(table: &mut Table, request: &DeriveRequest) -> Result<DeriveResult
         DerivedColumn::Recode => "recode",
         _ => "time_between",
     };
-    Ok(DeriveResult { column: name, kind: kind_name, formula: derived.formula, levels, n_missing, warnings })
+    Ok(DeriveResult {
+        column: name,
+        kind: kind_name,
+        formula: derived.formula,
+        levels,
+        n_missing,
+        warnings,
+    })
 }
 
 /// Removes a column the user derived; the file's columns and the
@@ -273,16 +323,26 @@ pub fn remove(table: &mut Table, name: &str) -> Result<RemoveResult, String> {
     let used_by = table
         .columns
         .iter()
-        .filter(|c| c.derived.as_ref().is_some_and(|d| d.sources.contains(&name)))
+        .filter(|c| {
+            c.derived
+                .as_ref()
+                .is_some_and(|d| d.sources.contains(&name))
+        })
         .map(|c| c.name.clone())
         .collect();
     table.columns.retain(|c| c.name != name);
-    Ok(RemoveResult { column: name, used_by })
+    Ok(RemoveResult {
+        column: name,
+        used_by,
+    })
 }
 
 /// The formulas of the user-derived columns among `columns`, for a
 /// settings text: "Derived columns: afp_ge_400 = ...; log_bili = log(bili)."
-pub fn formulas_text<'a>(table: &Table, columns: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn formulas_text<'a>(
+    table: &Table,
+    columns: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut seen: Vec<&str> = Vec::new();
     let mut parts = Vec::new();
     for name in columns {
@@ -290,12 +350,20 @@ pub fn formulas_text<'a>(table: &Table, columns: impl IntoIterator<Item = &'a st
             continue;
         }
         seen.push(name);
-        let Some(column) = table.column(name) else { continue };
+        let Some(column) = table.column(name) else {
+            continue;
+        };
         if let Some(d) = column.derived.as_ref().filter(|d| d.column.user_defined()) {
             parts.push(format!("{} = {}", column.name, d.description));
         }
     }
-    (!parts.is_empty()).then(|| format!("Derived column{}: {}.", if parts.len() == 1 { "" } else { "s" }, parts.join("; ")))
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Derived column{}: {}.",
+            if parts.len() == 1 { "" } else { "s" },
+            parts.join("; ")
+        )
+    })
 }
 
 /// A number as written in formulas and labels ("400", "0.5").
@@ -308,22 +376,34 @@ fn number_text(x: f64) -> String {
 }
 
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
     let column = require(table, &spec.column, "Cut")?;
     let name = column.name.clone();
     if spec.at.is_empty() {
-        return Err(format!("Cut of \"{name}\": give at least one cut point (e.g. 400)."));
+        return Err(format!(
+            "Cut of \"{name}\": give at least one cut point (e.g. 400)."
+        ));
     }
     if let Some(bad) = spec.at.iter().find(|x| !x.is_finite()) {
-        return Err(format!("Cut of \"{name}\": the cut point {bad} is not a finite number."));
+        return Err(format!(
+            "Cut of \"{name}\": the cut point {bad} is not a finite number."
+        ));
     }
     if spec.at.windows(2).any(|w| w[0] >= w[1]) {
         return Err(format!(
             "Cut of \"{name}\": give the cut points in ascending order, each once ({}).",
-            spec.at.iter().map(|x| number_text(*x)).collect::<Vec<_>>().join(", ")
+            spec.at
+                .iter()
+                .map(|x| number_text(*x))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let values = numbers(table, column, "a cut point")?;
@@ -357,8 +437,14 @@ fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
         if labels.iter().any(String::is_empty) {
             return Err(format!("Cut of \"{name}\": a group label is empty."));
         }
-        if let Some((_, l)) = labels.iter().enumerate().find(|(i, l)| labels[..*i].contains(l)) {
-            return Err(format!("Cut of \"{name}\": the label \"{l}\" is given twice; each group needs its own."));
+        if let Some((_, l)) = labels
+            .iter()
+            .enumerate()
+            .find(|(i, l)| labels[..*i].contains(l))
+        {
+            return Err(format!(
+                "Cut of \"{name}\": the label \"{l}\" is given twice; each group needs its own."
+            ));
         }
         labels
     };
@@ -366,13 +452,22 @@ fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
         .iter()
         .map(|v| {
             v.filter(|x| !x.is_nan()).map(|x| {
-                let above = spec.at.iter().filter(|&&c| if upper { x >= c } else { x > c }).count();
+                let above = spec
+                    .at
+                    .iter()
+                    .filter(|&&c| if upper { x >= c } else { x > c })
+                    .count();
                 above as u32
             })
         })
         .collect();
     let side = if upper { "upper" } else { "lower" };
-    let holds = |c: usize| labels.get(if upper { c + 1 } else { c }).cloned().unwrap_or_default();
+    let holds = |c: usize| {
+        labels
+            .get(if upper { c + 1 } else { c })
+            .cloned()
+            .unwrap_or_default()
+    };
     let cut_points = if k == 1 {
         format!("{} itself in \"{}\"", at[0], holds(0))
     } else {
@@ -383,7 +478,11 @@ fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
         at.join(", "),
         if upper { ", right = FALSE" } else { "" }
     );
-    let formula = format!("{name} cut at {} into {} ({cut_points}; R: {r_call})", at.join(", "), quoted(&labels));
+    let formula = format!(
+        "{name} cut at {} into {} ({cut_points}; R: {r_call})",
+        at.join(", "),
+        quoted(&labels)
+    );
     let default_name = match (k, upper) {
         (1, true) => format!("{name}_ge_{}", at[0]),
         (1, false) => format!("{name}_gt_{}", at[0]),
@@ -393,7 +492,10 @@ fn cut(table: &Table, spec: &Cut) -> Result<Derived, String> {
         kind: DerivedColumn::Cut,
         default_name,
         formula,
-        data: ColumnData::Category { codes, levels: labels },
+        data: ColumnData::Category {
+            codes,
+            levels: labels,
+        },
         sources: vec![name],
         keeps_time_origin: false,
         warnings: Vec::new(),
@@ -404,11 +506,16 @@ fn transform(table: &Table, spec: &Transform) -> Result<Derived, String> {
     let column = require(table, &spec.column, "Transform")?;
     let name = column.name.clone();
     if spec.per.is_some() && spec.function != TransformFunction::PerUnits {
-        return Err(format!("Transform of \"{name}\": \"per\" goes with the function \"per_units\" only."));
+        return Err(format!(
+            "Transform of \"{name}\": \"per\" goes with the function \"per_units\" only."
+        ));
     }
     let values = numbers(table, column, "a transform")?;
     let not_positive = |what: &str| -> Result<(), String> {
-        if let Some(row) = values.iter().position(|v| v.is_some_and(|x| x.is_nan() || x <= 0.0)) {
+        if let Some(row) = values
+            .iter()
+            .position(|v| v.is_some_and(|x| x.is_nan() || x <= 0.0))
+        {
             return Err(format!(
                 "Column \"{name}\", line {}: \"{}\" is not positive, and {what} needs positive values (R gives -Inf or NaN). Leave such cells empty, or transform a column without them.",
                 table.line_of(row).unwrap_or(0),
@@ -417,44 +524,66 @@ fn transform(table: &Table, spec: &Transform) -> Result<Derived, String> {
         }
         Ok(())
     };
-    let (out, formula, default_name, keeps_time_origin): (Vec<Option<f64>>, String, String, bool) = match spec.function {
-        TransformFunction::Log => {
-            not_positive("the logarithm")?;
-            (values.iter().map(|v| v.map(f64::ln)).collect(), format!("log({name}), the natural logarithm"), format!("log_{name}"), false)
-        }
-        TransformFunction::Log2 => {
-            not_positive("the logarithm")?;
-            (values.iter().map(|v| v.map(f64::log2)).collect(), format!("log2({name})"), format!("log2_{name}"), false)
-        }
-        TransformFunction::Log10 => {
-            not_positive("the logarithm")?;
-            (values.iter().map(|v| v.map(f64::log10)).collect(), format!("log10({name})"), format!("log10_{name}"), false)
-        }
-        TransformFunction::PerUnits => {
-            let per = spec.per.ok_or_else(|| format!("Transform of \"{name}\": give \"per\", the units (e.g. 10 for effects per 10 units)."))?;
-            if !per.is_finite() || per == 0.0 {
-                return Err(format!("Transform of \"{name}\": \"per\" must be a number other than 0, not {per}."));
+    let (out, formula, default_name, keeps_time_origin): (Vec<Option<f64>>, String, String, bool) =
+        match spec.function {
+            TransformFunction::Log => {
+                not_positive("the logarithm")?;
+                (
+                    values.iter().map(|v| v.map(f64::ln)).collect(),
+                    format!("log({name}), the natural logarithm"),
+                    format!("log_{name}"),
+                    false,
+                )
             }
-            let k = number_text(per);
-            (
-                values.iter().map(|v| v.map(|x| x / per)).collect(),
-                format!("{name} / {k} (effects per {k} units of {name})"),
-                format!("{name}_per_{k}"),
-                true,
-            )
-        }
-        TransformFunction::Standardise => {
-            let present: Vec<f64> = values.iter().flatten().copied().filter(|x| x.is_finite()).collect();
-            let n = present.len();
-            if n < 2 {
-                return Err(format!("Column \"{name}\" has fewer than two values, so it cannot be standardised."));
+            TransformFunction::Log2 => {
+                not_positive("the logarithm")?;
+                (
+                    values.iter().map(|v| v.map(f64::log2)).collect(),
+                    format!("log2({name})"),
+                    format!("log2_{name}"),
+                    false,
+                )
             }
-            let mean = present.iter().sum::<f64>() / n as f64;
-            let sd = (present.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-            if !(sd > 0.0) {
-                return Err(format!("Column \"{name}\" has the same value in every row, so it cannot be standardised."));
+            TransformFunction::Log10 => {
+                not_positive("the logarithm")?;
+                (
+                    values.iter().map(|v| v.map(f64::log10)).collect(),
+                    format!("log10({name})"),
+                    format!("log10_{name}"),
+                    false,
+                )
             }
-            (
+            TransformFunction::PerUnits => {
+                let per = spec.per.ok_or_else(|| format!("Transform of \"{name}\": give \"per\", the units (e.g. 10 for effects per 10 units)."))?;
+                if !per.is_finite() || per == 0.0 {
+                    return Err(format!("Transform of \"{name}\": \"per\" must be a number other than 0, not {per}."));
+                }
+                let k = number_text(per);
+                (
+                    values.iter().map(|v| v.map(|x| x / per)).collect(),
+                    format!("{name} / {k} (effects per {k} units of {name})"),
+                    format!("{name}_per_{k}"),
+                    true,
+                )
+            }
+            TransformFunction::Standardise => {
+                let present: Vec<f64> = values
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .filter(|x| x.is_finite())
+                    .collect();
+                let n = present.len();
+                if n < 2 {
+                    return Err(format!("Column \"{name}\" has fewer than two values, so it cannot be standardised."));
+                }
+                let mean = present.iter().sum::<f64>() / n as f64;
+                let sd = (present.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64)
+                    .sqrt();
+                if !(sd > 0.0) {
+                    return Err(format!("Column \"{name}\" has the same value in every row, so it cannot be standardised."));
+                }
+                (
                 values.iter().map(|v| v.map(|x| (x - mean) / sd)).collect(),
                 format!(
                     "({name} − {}) / {}, standardised with the mean and SD of its {n} values (R: scale({name}))",
@@ -464,8 +593,8 @@ fn transform(table: &Table, spec: &Transform) -> Result<Derived, String> {
                 format!("{name}_std"),
                 false,
             )
-        }
-    };
+            }
+        };
     Ok(Derived {
         kind: DerivedColumn::Transform,
         default_name,
@@ -502,13 +631,18 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
             return Err(format!("Recode of \"{name}\": a new label is empty; name it, or list the levels under \"missing\"."));
         }
         if map.from.is_empty() {
-            return Err(format!("Recode of \"{name}\": say which levels become \"{to}\"."));
+            return Err(format!(
+                "Recode of \"{name}\": say which levels become \"{to}\"."
+            ));
         }
         let mut from = Vec::new();
         for level in &map.from {
             let k = find(level)?;
             if assigned[k] {
-                return Err(format!("Recode of \"{name}\": the level \"{}\" is recoded twice.", source.levels[k]));
+                return Err(format!(
+                    "Recode of \"{name}\": the level \"{}\" is recoded twice.",
+                    source.levels[k]
+                ));
             }
             assigned[k] = true;
             label_of[k] = Some(to.clone());
@@ -524,7 +658,10 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
     for level in &spec.missing {
         let k = find(level)?;
         if assigned[k] {
-            return Err(format!("Recode of \"{name}\": the level \"{}\" is both recoded and made missing.", source.levels[k]));
+            return Err(format!(
+                "Recode of \"{name}\": the level \"{}\" is both recoded and made missing.",
+                source.levels[k]
+            ));
         }
         assigned[k] = true;
         label_of[k] = None;
@@ -541,11 +678,15 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
         }
     }
     if levels.is_empty() {
-        return Err(format!("Recode of \"{name}\": every level would be missing."));
+        return Err(format!(
+            "Recode of \"{name}\": every level would be missing."
+        ));
     }
     let unknown_label = |label: &str, option: &str| {
         let listed: Vec<&str> = levels.iter().map(String::as_str).collect();
-        let hint = did_you_mean(label, &listed).map(|b| format!(" Did you mean \"{b}\"?")).unwrap_or_default();
+        let hint = did_you_mean(label, &listed)
+            .map(|b| format!(" Did you mean \"{b}\"?"))
+            .unwrap_or_default();
         format!("Recode of \"{name}\": \"{option}\" names \"{label}\", which is not one of the new levels.{hint} New levels: {}.", quoted(&levels))
     };
     let mut ordered: Vec<String> = Vec::new();
@@ -555,7 +696,9 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
             return Err(unknown_label(label, "order"));
         }
         if ordered.iter().any(|l| l == label) {
-            return Err(format!("Recode of \"{name}\": \"{label}\" is listed twice in \"order\"."));
+            return Err(format!(
+                "Recode of \"{name}\": \"{label}\" is listed twice in \"order\"."
+            ));
         }
         ordered.push(label.to_string());
     }
@@ -564,17 +707,32 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
             ordered.push(l.clone());
         }
     }
-    if let Some(reference) = spec.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        let k = ordered.iter().position(|l| l == reference).ok_or_else(|| unknown_label(reference, "reference"))?;
+    if let Some(reference) = spec
+        .reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        let k = ordered
+            .iter()
+            .position(|l| l == reference)
+            .ok_or_else(|| unknown_label(reference, "reference"))?;
         let r = ordered.remove(k);
         ordered.insert(0, r);
     }
     let new_code: Vec<Option<u32>> = label_of
         .iter()
-        .map(|l| l.as_ref().and_then(|l| ordered.iter().position(|o| o == l)).map(|k| k as u32))
+        .map(|l| {
+            l.as_ref()
+                .and_then(|l| ordered.iter().position(|o| o == l))
+                .map(|k| k as u32)
+        })
         .collect();
-    let codes: Vec<Option<u32>> =
-        source.codes.iter().map(|c| c.and_then(|c| new_code.get(c as usize).copied().flatten())).collect();
+    let codes: Vec<Option<u32>> = source
+        .codes
+        .iter()
+        .map(|c| c.and_then(|c| new_code.get(c as usize).copied().flatten()))
+        .collect();
     let mut formula = format!("{name} recoded");
     if !steps.is_empty() {
         formula.push_str(&format!(": {}", steps.join("; ")));
@@ -588,14 +746,21 @@ fn recode(table: &Table, spec: &Recode) -> Result<Derived, String> {
         kind: DerivedColumn::Recode,
         default_name: format!("{name}_recoded"),
         formula,
-        data: ColumnData::Category { codes, levels: ordered },
+        data: ColumnData::Category {
+            codes,
+            levels: ordered,
+        },
         sources: vec![name],
         keeps_time_origin: false,
         warnings: Vec::new(),
     })
 }
 
-fn date_values<'a>(table: &'a Table, name: &str, role: &str) -> Result<(&'a Column, &'a [Option<crate::dates::Date>]), String> {
+fn date_values<'a>(
+    table: &'a Table,
+    name: &str,
+    role: &str,
+) -> Result<(&'a Column, &'a [Option<crate::dates::Date>]), String> {
     let column = require(table, name, role)?;
     match (&column.data, column.kind) {
         (ColumnData::Date(v), _) => Ok((column, v)),
@@ -616,7 +781,10 @@ fn time_between(table: &Table, spec: &TimeBetween) -> Result<Derived, String> {
     let (from, from_values) = date_values(table, &spec.from, "Time between dates, \"from\"")?;
     let (to, to_values) = date_values(table, &spec.to, "Time between dates, \"to\"")?;
     if from.name == to.name {
-        return Err(format!("Time between dates: \"from\" and \"to\" are both \"{}\"; choose two date columns.", from.name));
+        return Err(format!(
+            "Time between dates: \"from\" and \"to\" are both \"{}\"; choose two date columns.",
+            from.name
+        ));
     }
     let unit = spec.unit;
     let mut negative = (0usize, Vec::new());
@@ -645,7 +813,12 @@ fn time_between(table: &Table, spec: &TimeBetween) -> Result<Derived, String> {
         TimeUnit::Years => " (days / 365.25)".to_string(),
     };
     let name = format!("{}_to_{}_{}", from.name, to.name, unit.label());
-    let formula = format!("{} from {} to {}{conversion}", unit.label(), from.name, to.name);
+    let formula = format!(
+        "{} from {} to {}{conversion}",
+        unit.label(),
+        from.name,
+        to.name
+    );
     let mut warnings = Vec::new();
     if negative.0 > 0 {
         warnings.push(Warning::NegativeTimeBetween {

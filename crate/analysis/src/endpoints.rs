@@ -46,7 +46,10 @@ impl PatientDates {
     /// A record with only the start date set (`None` when the cell was empty
     /// or unreadable).
     pub fn new(start: Option<Date>) -> PatientDates {
-        PatientDates { start, ..PatientDates::default() }
+        PatientDates {
+            start,
+            ..PatientDates::default()
+        }
     }
 }
 
@@ -113,7 +116,9 @@ pub struct EndpointOptions {
 
 impl Default for EndpointOptions {
     fn default() -> Self {
-        EndpointOptions { unit: TimeUnit::Months }
+        EndpointOptions {
+            unit: TimeUnit::Months,
+        }
     }
 }
 
@@ -269,7 +274,11 @@ pub fn derive(
                 row,
                 patient_id: p.patient_id.clone(),
                 kind,
-                message: format!("{}: {what}; left out of {}.", who(row, p), endpoint.abbreviation()),
+                message: format!(
+                    "{}: {what}; left out of {}.",
+                    who(row, p),
+                    endpoint.abbreviation()
+                ),
             }),
         }
     }
@@ -277,7 +286,10 @@ pub fn derive(
 }
 
 /// OS, TTP, PFS and PPS of the same records.
-pub fn derive_all(patients: &[PatientDates], options: &EndpointOptions) -> Result<AllEndpoints, EndpointError> {
+pub fn derive_all(
+    patients: &[PatientDates],
+    options: &EndpointOptions,
+) -> Result<AllEndpoints, EndpointError> {
     Ok(AllEndpoints {
         os: derive(patients, Endpoint::Os, options)?,
         ttp: derive(patients, Endpoint::Ttp, options)?,
@@ -295,11 +307,19 @@ fn who(row: usize, p: &PatientDates) -> String {
 }
 
 fn event(days: i32) -> Outcome {
-    Outcome::Included(Interval { days, event: true, without_assessment: false })
+    Outcome::Included(Interval {
+        days,
+        event: true,
+        without_assessment: false,
+    })
 }
 
 fn censored(days: i32, without_assessment: bool) -> Outcome {
-    Outcome::Included(Interval { days, event: false, without_assessment })
+    Outcome::Included(Interval {
+        days,
+        event: false,
+        without_assessment,
+    })
 }
 
 fn problem(kind: ProblemKind, what: String) -> Outcome {
@@ -315,7 +335,10 @@ fn check_events(p: &PatientDates, start: Date) -> Option<Outcome> {
     for (name, date) in [("progression", p.progression), ("death", p.death)] {
         if let Some(d) = date {
             if d < start {
-                return Some(problem(ProblemKind::EventBeforeStart, format!("{name} {d} is before the start {start}")));
+                return Some(problem(
+                    ProblemKind::EventBeforeStart,
+                    format!("{name} {d} is before the start {start}"),
+                ));
             }
         }
     }
@@ -331,15 +354,23 @@ fn check_events(p: &PatientDates, start: Date) -> Option<Outcome> {
 }
 
 fn os(p: &PatientDates) -> Outcome {
-    let Some(start) = p.start else { return missing_start() };
+    let Some(start) = p.start else {
+        return missing_start();
+    };
     if let Some(death) = p.death {
         if death < start {
-            return problem(ProblemKind::EventBeforeStart, format!("death {death} is before the start {start}"));
+            return problem(
+                ProblemKind::EventBeforeStart,
+                format!("death {death} is before the start {start}"),
+            );
         }
         return event(start.days_until(death));
     }
     match p.last_contact {
-        None => problem(ProblemKind::MissingEndDate, "neither a date of death nor a last-contact date".to_string()),
+        None => problem(
+            ProblemKind::MissingEndDate,
+            "neither a date of death nor a last-contact date".to_string(),
+        ),
         Some(c) if c < start => problem(
             ProblemKind::CensoringBeforeStart,
             format!("last contact {c} is before the start {start}"),
@@ -363,18 +394,26 @@ fn censor_at(p: &PatientDates, start: Date, allow_death: bool) -> Outcome {
         }
     };
     if date < start {
-        return problem(ProblemKind::CensoringBeforeStart, format!("{name} {date} is before the start {start}"));
+        return problem(
+            ProblemKind::CensoringBeforeStart,
+            format!("{name} {date} is before the start {start}"),
+        );
     }
     if let (Some(a), Some(d)) = (p.last_assessment, p.death) {
         if a > d {
-            return problem(ProblemKind::AssessmentAfterDeath, format!("last assessment {a} is after death {d}"));
+            return problem(
+                ProblemKind::AssessmentAfterDeath,
+                format!("last assessment {a} is after death {d}"),
+            );
         }
     }
     censored(start.days_until(date), without_assessment)
 }
 
 fn ttp(p: &PatientDates) -> Outcome {
-    let Some(start) = p.start else { return missing_start() };
+    let Some(start) = p.start else {
+        return missing_start();
+    };
     if let Some(bad) = check_events(p, start) {
         return bad;
     }
@@ -385,7 +424,9 @@ fn ttp(p: &PatientDates) -> Outcome {
 }
 
 fn pfs(p: &PatientDates) -> Outcome {
-    let Some(start) = p.start else { return missing_start() };
+    let Some(start) = p.start else {
+        return missing_start();
+    };
     if let Some(bad) = check_events(p, start) {
         return bad;
     }
@@ -397,10 +438,15 @@ fn pfs(p: &PatientDates) -> Outcome {
 }
 
 fn pps(p: &PatientDates) -> Outcome {
-    let Some(prog) = p.progression else { return Outcome::NotApplicable };
+    let Some(prog) = p.progression else {
+        return Outcome::NotApplicable;
+    };
     if let Some(start) = p.start {
         if prog < start {
-            return problem(ProblemKind::EventBeforeStart, format!("progression {prog} is before the start {start}"));
+            return problem(
+                ProblemKind::EventBeforeStart,
+                format!("progression {prog} is before the start {start}"),
+            );
         }
     }
     if let Some(death) = p.death {
@@ -413,7 +459,10 @@ fn pps(p: &PatientDates) -> Outcome {
         return event(prog.days_until(death));
     }
     match p.last_contact {
-        None => problem(ProblemKind::MissingEndDate, "neither a date of death nor a last-contact date".to_string()),
+        None => problem(
+            ProblemKind::MissingEndDate,
+            "neither a date of death nor a last-contact date".to_string(),
+        ),
         Some(c) if c < prog => problem(
             ProblemKind::CensoringBeforeProgression,
             format!("last contact {c} is before the progression {prog}"),
@@ -432,8 +481,14 @@ mod tests {
 
     #[test]
     fn os_event_and_censoring_in_days_and_months() {
-        let dead = PatientDates { death: d(2020, 3, 1), ..PatientDates::new(d(2020, 1, 1)) };
-        let alive = PatientDates { last_contact: d(2021, 1, 1), ..PatientDates::new(d(2020, 1, 1)) };
+        let dead = PatientDates {
+            death: d(2020, 3, 1),
+            ..PatientDates::new(d(2020, 1, 1))
+        };
+        let alive = PatientDates {
+            last_contact: d(2021, 1, 1),
+            ..PatientDates::new(d(2020, 1, 1))
+        };
         let r = derive(&[dead, alive], Endpoint::Os, &EndpointOptions::default()).unwrap();
         // 2020 is a leap year: Jan 31 + Feb 29 = 60 days; the whole year 366.
         assert_eq!(r.time_days, vec![60, 366]);
@@ -444,6 +499,9 @@ mod tests {
 
     #[test]
     fn empty_input_is_an_error() {
-        assert_eq!(derive(&[], Endpoint::Os, &EndpointOptions::default()), Err(EndpointError::EmptyInput));
+        assert_eq!(
+            derive(&[], Endpoint::Os, &EndpointOptions::default()),
+            Err(EndpointError::EmptyInput)
+        );
     }
 }

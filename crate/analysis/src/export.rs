@@ -31,13 +31,27 @@ impl DisplayTable {
 
     /// Tab-separated text (what spreadsheets paste as cells).
     pub fn to_tsv(&self) -> String {
-        self.lines().map(|r| r.iter().map(|c| tsv_field(c)).collect::<Vec<_>>().join("\t") + "\n").collect()
+        self.lines()
+            .map(|r| {
+                r.iter()
+                    .map(|c| tsv_field(c))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+                    + "\n"
+            })
+            .collect()
     }
 
     /// A minimal HTML table (what word processors paste as a table).
     pub fn to_html(&self) -> String {
         let row = |cells: &Vec<String>, tag: &str| {
-            format!("<tr>{}</tr>", cells.iter().map(|c| format!("<{tag}>{}</{tag}>", html_cell(c))).collect::<String>())
+            format!(
+                "<tr>{}</tr>",
+                cells
+                    .iter()
+                    .map(|c| format!("<{tag}>{}</{tag}>", html_cell(c)))
+                    .collect::<String>()
+            )
         };
         format!(
             "<table><thead>{}</thead><tbody>{}</tbody></table>",
@@ -61,14 +75,21 @@ pub struct DataExportRequest {
 /// numbers at full precision, dates as year-month-day, missing values
 /// empty, cells formula-defused.
 pub fn dataset_csv(table: &Table, request: &DataExportRequest) -> Result<String, String> {
-    let chosen: Vec<&str> = request.columns.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let chosen: Vec<&str> = request
+        .columns
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
     let columns = if chosen.is_empty() {
         table.columns.iter().collect::<Vec<_>>()
     } else {
         let mut columns = Vec::with_capacity(chosen.len());
         for (i, name) in chosen.iter().enumerate() {
             if chosen[..i].contains(name) {
-                return Err(format!("Column \"{name}\" is chosen twice for the download; keep it once."));
+                return Err(format!(
+                    "Column \"{name}\" is chosen twice for the download; keep it once."
+                ));
             }
             columns.push(table.require(name).map_err(|e| e.to_string())?);
         }
@@ -76,7 +97,10 @@ pub fn dataset_csv(table: &Table, request: &DataExportRequest) -> Result<String,
     };
     let mut out = csv_line(&columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>());
     for row in 0..table.n_rows() {
-        let cells: Vec<String> = columns.iter().map(|c| c.data.display(row).unwrap_or_default()).collect();
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| c.data.display(row).unwrap_or_default())
+            .collect();
         out.push_str(&csv_line(&cells));
     }
     Ok(out)
@@ -98,7 +122,9 @@ fn looks_like_formula(cell: &str) -> bool {
 fn is_numeric_text(cell: &str) -> bool {
     let rest = cell.replace(" to ", " ");
     rest.chars().any(|c| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_digit() || " .,()+-–−%".contains(c))
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .,()+-–−%".contains(c))
 }
 
 /// The cell with a leading apostrophe when it looks like a formula.
@@ -144,7 +170,11 @@ fn delimited_field(cell: &str, separator: char) -> String {
 
 /// One CSV line (CRLF-terminated).
 pub fn csv_line(cells: &[String]) -> String {
-    let mut line = cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+    let mut line = cells
+        .iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",");
     line.push_str("\r\n");
     line
 }
@@ -197,7 +227,10 @@ mod tests {
             rows: vec![vec!["a, \"b\"".into(), "1 <2>".into()]],
             numeric_columns: vec![1],
         };
-        assert_eq!(t.to_csv(), "Group,Median (95% CI)\r\n\"a, \"\"b\"\"\",1 <2>\r\n");
+        assert_eq!(
+            t.to_csv(),
+            "Group,Median (95% CI)\r\n\"a, \"\"b\"\"\",1 <2>\r\n"
+        );
         assert_eq!(t.to_tsv(), "Group\tMedian (95% CI)\na, \"b\"\t1 <2>\n");
         assert!(t.to_html().contains("<td>1 &lt;2&gt;</td>"));
         assert_eq!(csv_field(" padded"), "\" padded\"");
@@ -209,12 +242,23 @@ mod tests {
         assert_eq!(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
         assert_eq!(csv_field("+SUM(A1:A2)"), "'+SUM(A1:A2)");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+        assert_eq!(
+            csv_field("-2+3+cmd|' /C calc'!A0"),
+            "'-2+3+cmd|' /C calc'!A0"
+        );
         assert_eq!(csv_field("=1,2"), "\"'=1,2\"");
         assert_eq!(tsv_field("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(html_cell("=A1"), "&#39;=A1");
         // Numbers and survcalc's own number cells stay as they are.
-        for number in ["-1.5", "+3", "-0.25 (-0.50 to 0.10)", "-3.20 (1.10)", "-12%", "1e-5", "0.05"] {
+        for number in [
+            "-1.5",
+            "+3",
+            "-0.25 (-0.50 to 0.10)",
+            "-3.20 (1.10)",
+            "-12%",
+            "1e-5",
+            "0.05",
+        ] {
             assert_eq!(csv_field(number), number);
         }
         assert_eq!(csv_field("-"), "'-");

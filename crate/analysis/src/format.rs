@@ -115,12 +115,22 @@ pub fn estimate_ci(estimate: f64, lower: f64, upper: f64, decimals: usize) -> St
 
 /// A median survival time that may be "not reached", with its CI whose
 /// limits may be undefined (printed `NR`, as R's `NA` in print.survfit).
-pub fn median_ci(median: Option<f64>, lower: Option<f64>, upper: Option<f64>, decimals: usize) -> String {
+pub fn median_ci(
+    median: Option<f64>,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    decimals: usize,
+) -> String {
     let limit = |v: Option<f64>| v.map_or_else(|| "NR".to_string(), |x| number(x, decimals));
     match median {
         None if lower.is_none() && upper.is_none() => "not reached".to_string(),
         None => format!("not reached ({}–{})", limit(lower), limit(upper)),
-        Some(m) => format!("{} ({}–{})", number(m, decimals), limit(lower), limit(upper)),
+        Some(m) => format!(
+            "{} ({}–{})",
+            number(m, decimals),
+            limit(lower),
+            limit(upper)
+        ),
     }
 }
 
@@ -129,7 +139,10 @@ pub fn count_percent(n: usize, total: usize, decimals: usize) -> String {
     if total == 0 {
         format!("{n}")
     } else {
-        format!("{n} ({}%)", number(100.0 * n as f64 / total as f64, decimals))
+        format!(
+            "{n} ({}%)",
+            number(100.0 * n as f64 / total as f64, decimals)
+        )
     }
 }
 
@@ -280,7 +293,10 @@ mod tests {
         assert_eq!(p_phrase(0.5), "p = 0.50");
         assert_eq!(p_phrase(f64::NAN), "p not computable");
         assert_eq!(chi_square(3.8415, 1, 0.05), "χ² = 3.84, df = 1, p = 0.050");
-        assert_eq!(chi_square_line("Log-rank test", 12.3, 2, 0.0001), "Log-rank test: χ² = 12.30, df = 2, p < 0.001");
+        assert_eq!(
+            chi_square_line("Log-rank test", 12.3, 2, 0.0001),
+            "Log-rank test: χ² = 12.30, df = 2, p < 0.001"
+        );
         assert_eq!(p_value_or_dash(None), "—");
     }
 
@@ -309,8 +325,14 @@ mod tests {
     #[test]
     fn estimates_and_medians() {
         assert_eq!(estimate_ci(0.6234, 0.41, 0.929, 2), "0.62 (0.41–0.93)");
-        assert_eq!(median_ci(Some(12.83), Some(10.36), None, 1), "12.8 (10.4–NR)");
-        assert_eq!(median_ci(None, Some(20.0), None, 1), "not reached (20.0–NR)");
+        assert_eq!(
+            median_ci(Some(12.83), Some(10.36), None, 1),
+            "12.8 (10.4–NR)"
+        );
+        assert_eq!(
+            median_ci(None, Some(20.0), None, 1),
+            "not reached (20.0–NR)"
+        );
         assert_eq!(median_ci(None, None, None, 1), "not reached");
         assert_eq!(number(-0.0001, 2), "0.00");
         assert_eq!(count_percent(229, 496, 1), "229 (46.2%)");

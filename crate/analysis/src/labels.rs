@@ -20,7 +20,10 @@ pub fn label_of<'a>(labels: &'a Labels, column: &'a str) -> &'a str {
 
 /// The label of `column` when one is set.
 pub fn given<'a>(labels: &'a Labels, column: &str) -> Option<&'a str> {
-    labels.get(column).map(|l| l.trim()).filter(|l| !l.is_empty())
+    labels
+        .get(column)
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
 }
 
 /// A regression table's rows that name a variable (`kinds`: a number, or the
@@ -45,7 +48,11 @@ mod tests {
 
     #[test]
     fn a_blank_label_falls_back_to_the_column() {
-        let labels: Labels = [("age".to_string(), "Age, years".to_string()), ("sex".to_string(), "  ".to_string())].into();
+        let labels: Labels = [
+            ("age".to_string(), "Age, years".to_string()),
+            ("sex".to_string(), "  ".to_string()),
+        ]
+        .into();
         assert_eq!(label_of(&labels, "age"), "Age, years");
         assert_eq!(label_of(&labels, "sex"), "sex");
         assert_eq!(label_of(&labels, "ecog"), "ecog");
@@ -54,12 +61,25 @@ mod tests {
 
     #[test]
     fn only_the_rows_naming_a_variable_take_its_label() {
-        let labels: Labels = [("age".to_string(), "Age, years".to_string()), ("bclc".to_string(), "BCLC stage".to_string())].into();
-        let mut rows: Vec<Vec<String>> = [["age", "1.02"], ["bclc", ""], ["A (n = 3)", "reference"], ["bclc", "2.0"]]
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect();
-        label_term_rows(&mut rows, &["numeric", "factor", "reference", "level"], &labels);
+        let labels: Labels = [
+            ("age".to_string(), "Age, years".to_string()),
+            ("bclc".to_string(), "BCLC stage".to_string()),
+        ]
+        .into();
+        let mut rows: Vec<Vec<String>> = [
+            ["age", "1.02"],
+            ["bclc", ""],
+            ["A (n = 3)", "reference"],
+            ["bclc", "2.0"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        label_term_rows(
+            &mut rows,
+            &["numeric", "factor", "reference", "level"],
+            &labels,
+        );
         let firsts: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(firsts, ["Age, years", "BCLC stage", "A (n = 3)", "bclc"]);
     }

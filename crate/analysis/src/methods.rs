@@ -8,18 +8,18 @@
 use crate::analyses::baseline::{BaselineRequest, ContinuousTestChoice};
 use crate::analyses::competing::CompetingRequest;
 use crate::analyses::cox::CoxRequest;
-use crate::analyses::subgroup::SubgroupRequest;
 use crate::analyses::km::KmRequest;
 use crate::analyses::models::{ModelTableRequest, OutcomeType};
 use crate::analyses::rates::RatesRequest;
+use crate::analyses::subgroup::SubgroupRequest;
 use crate::analysis_file::{AnalysisFile, AnalysisStep};
 use crate::derive::{CutPointIn, DeriveRequest, TransformFunction};
 use crate::format;
 use crate::resistance::RuleSet;
 use serde::Serialize;
+use survcalc_stats::competing::CifVariance;
 use survcalc_stats::cox::Ties;
 use survcalc_stats::km::{ConfType, MedianCiMethod};
-use survcalc_stats::competing::CifVariance;
 use survcalc_stats::logistic::CiMethod;
 use survcalc_stats::logrank::PAdjust;
 use survcalc_stats::rates::RateCiMethod;
@@ -157,9 +157,16 @@ fn km(w: &mut Writer, r: &KmRequest) {
         let test = if r.rho == 0.0 {
             format!("the log-rank test {}", w.cite(&[Reference::LogRank]))
         } else if r.rho == 1.0 {
-            format!("the Peto–Peto test (Fleming–Harrington rho = 1) {}", w.cite(&[Reference::FlemingHarrington]))
+            format!(
+                "the Peto–Peto test (Fleming–Harrington rho = 1) {}",
+                w.cite(&[Reference::FlemingHarrington])
+            )
         } else {
-            format!("the Fleming–Harrington test with rho = {} {}", r.rho, w.cite(&[Reference::FlemingHarrington]))
+            format!(
+                "the Fleming–Harrington test with rho = {} {}",
+                r.rho,
+                w.cite(&[Reference::FlemingHarrington])
+            )
         };
         s.push_str(&format!(" and compared between groups with {test}"));
         if r.strata.as_deref().is_some_and(|x| !x.trim().is_empty()) {
@@ -189,22 +196,39 @@ fn km(w: &mut Writer, r: &KmRequest) {
     let ci = format!("{band}, and the medians' intervals {median}.");
     s.push_str(&ci);
     w.say(s);
-    w.say(format!("Median follow-up was estimated with the reverse Kaplan–Meier method {}.", w.cite(&[Reference::ReverseKm])));
+    w.say(format!(
+        "Median follow-up was estimated with the reverse Kaplan–Meier method {}.",
+        w.cite(&[Reference::ReverseKm])
+    ));
     if r.trend && grouped {
-        w.say("A test for trend across ordered groups used scores 1 to k in the groups' order.".to_string());
+        w.say(
+            "A test for trend across ordered groups used scores 1 to k in the groups' order."
+                .to_string(),
+        );
     }
     match r.pairwise.filter(|_| grouped) {
-        Some(PAdjust::Holm) => w.say(format!("Pairwise comparisons were adjusted with Holm's method {}.", w.cite(&[Reference::Holm]))),
+        Some(PAdjust::Holm) => w.say(format!(
+            "Pairwise comparisons were adjusted with Holm's method {}.",
+            w.cite(&[Reference::Holm])
+        )),
         Some(PAdjust::Bh) => w.say(format!(
             "Pairwise comparisons were adjusted with the Benjamini–Hochberg method {}.",
             w.cite(&[Reference::BenjaminiHochberg])
         )),
-        Some(PAdjust::Bonferroni) => w.say("Pairwise comparisons were adjusted with Bonferroni's method.".to_string()),
-        Some(PAdjust::None) => w.say("Pairwise comparisons were not adjusted for multiplicity.".to_string()),
+        Some(PAdjust::Bonferroni) => {
+            w.say("Pairwise comparisons were adjusted with Bonferroni's method.".to_string())
+        }
+        Some(PAdjust::None) => {
+            w.say("Pairwise comparisons were not adjusted for multiplicity.".to_string())
+        }
         None => {}
     }
     if let Some(tau) = r.rmst_tau {
-        let unit = r.display_unit.or(r.time_unit).map(|u| format!(" {}", u.label())).unwrap_or_default();
+        let unit = r
+            .display_unit
+            .or(r.time_unit)
+            .map(|u| format!(" {}", u.label()))
+            .unwrap_or_default();
         w.say(format!(
             "Restricted mean survival time was estimated up to {}{unit} {}.",
             format::time_number(tau),
@@ -212,7 +236,11 @@ fn km(w: &mut Writer, r: &KmRequest) {
         ));
     }
     if let Some(l) = r.landmark {
-        let unit = r.display_unit.or(r.time_unit).map(|u| format!(" {}", u.label())).unwrap_or_default();
+        let unit = r
+            .display_unit
+            .or(r.time_unit)
+            .map(|u| format!(" {}", u.label()))
+            .unwrap_or_default();
         w.say(format!(
             "To avoid immortal-time bias, a landmark analysis at {}{unit} {} included only patients event-free and under follow-up at the landmark, with time measured from it.",
             format::time_number(l),
@@ -224,7 +252,10 @@ fn km(w: &mut Writer, r: &KmRequest) {
 fn ties(w: &mut Writer, t: Ties) -> String {
     match t {
         Ties::Efron => format!("Efron's method for ties {}", w.cite(&[Reference::Efron])),
-        Ties::Breslow => format!("Breslow's method for ties {}", w.cite(&[Reference::Breslow])),
+        Ties::Breslow => format!(
+            "Breslow's method for ties {}",
+            w.cite(&[Reference::Breslow])
+        ),
     }
 }
 
@@ -238,9 +269,15 @@ fn cox(w: &mut Writer, r: &CoxRequest) {
         w.cite(&[Reference::Schoenfeld])
     ));
     if r.robust || r.cluster.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-        w.say(format!("Robust (sandwich) standard errors were used {}.", w.cite(&[Reference::LinWei])));
+        w.say(format!(
+            "Robust (sandwich) standard errors were used {}.",
+            w.cite(&[Reference::LinWei])
+        ));
     }
-    if r.time_varying.as_ref().is_some_and(|t| !t.column.trim().is_empty()) {
+    if r.time_varying
+        .as_ref()
+        .is_some_and(|t| !t.column.trim().is_empty())
+    {
         w.say(format!(
             "A status known only during follow-up entered the Cox model as a time-dependent covariate, switching from 0 to 1 at its date, so that no immortal time was credited to it {}.",
             w.cite(&[Reference::Therneau])
@@ -259,7 +296,9 @@ fn cox(w: &mut Writer, r: &CoxRequest) {
 
 fn model_table(w: &mut Writer, r: &ModelTableRequest) {
     let o = &r.outcome;
-    let survival = o.kind.map_or(!o.time.trim().is_empty(), |k| k == OutcomeType::Survival);
+    let survival = o
+        .kind
+        .map_or(!o.time.trim().is_empty(), |k| k == OutcomeType::Survival);
     let rule = match &r.multivariable {
         None => format!(
             "; factors with a univariable p < {} entered the multivariable model",
@@ -279,7 +318,10 @@ fn model_table(w: &mut Writer, r: &ModelTableRequest) {
         let firth = w.cite(&[Reference::Firth, Reference::Heinze]);
         let ci = match r.ci {
             CiMethod::Wald => "Wald".to_string(),
-            CiMethod::Profile => format!("profile penalised-likelihood {}", w.cite(&[Reference::Venzon])),
+            CiMethod::Profile => format!(
+                "profile penalised-likelihood {}",
+                w.cite(&[Reference::Venzon])
+            ),
         };
         w.say(format!(
             "Factors associated with {} were assessed with univariable and multivariable logistic regression using Firth's penalised likelihood {firth}, which gives finite estimates under separation and small samples; odds ratios are reported with {}% {ci} confidence intervals and penalised likelihood-ratio p-values{rule}.",
@@ -322,7 +364,10 @@ fn baseline(w: &mut Writer, r: &BaselineRequest) {
 
 fn rates(w: &mut Writer, r: &RatesRequest) {
     let ci = match r.ci {
-        RateCiMethod::ClopperPearson => format!("exact Clopper–Pearson {}", w.cite(&[Reference::ClopperPearson])),
+        RateCiMethod::ClopperPearson => format!(
+            "exact Clopper–Pearson {}",
+            w.cite(&[Reference::ClopperPearson])
+        ),
         RateCiMethod::Wilson => format!("Wilson score {}", w.cite(&[Reference::Wilson])),
     };
     w.say(format!(
@@ -340,14 +385,21 @@ fn derived(w: &mut Writer, r: &DeriveRequest) {
             CutPointIn::Upper => "values equal to a cut point in the higher group",
             CutPointIn::Lower => "values equal to a cut point in the lower group",
         };
-        w.say(format!("{} was categorised at {} ({side}).", c.column.trim(), at.join(", ")));
+        w.say(format!(
+            "{} was categorised at {} ({side}).",
+            c.column.trim(),
+            at.join(", ")
+        ));
     }
     if let Some(t) = &r.transform {
         let how = match t.function {
             TransformFunction::Log => "log-transformed (natural logarithm)".to_string(),
             TransformFunction::Log2 => "log2-transformed".to_string(),
             TransformFunction::Log10 => "log10-transformed".to_string(),
-            TransformFunction::PerUnits => format!("analysed per {} units", format::threshold(t.per.unwrap_or(1.0))),
+            TransformFunction::PerUnits => format!(
+                "analysed per {} units",
+                format::threshold(t.per.unwrap_or(1.0))
+            ),
             TransformFunction::Standardise => "standardised (per standard deviation)".to_string(),
         };
         w.say(format!("{} was {how}.", t.column.trim()));
@@ -365,7 +417,10 @@ fn competing(w: &mut Writer, r: &CompetingRequest) {
         format::level_percent(r.conf_level)
     );
     if r.group.as_deref().is_some_and(|g| !g.trim().is_empty()) {
-        s.push_str(&format!(" and compared between groups with Gray's test {}", w.cite(&[Reference::Gray])));
+        s.push_str(&format!(
+            " and compared between groups with Gray's test {}",
+            w.cite(&[Reference::Gray])
+        ));
     }
     s.push('.');
     w.say(s);
@@ -379,13 +434,22 @@ fn competing(w: &mut Writer, r: &CompetingRequest) {
 
 fn subgroups(w: &mut Writer, r: &SubgroupRequest) {
     let o = &r.outcome;
-    let survival = o.kind.map_or(!o.time.trim().is_empty(), |k| k == OutcomeType::Survival);
+    let survival = o
+        .kind
+        .map_or(!o.time.trim().is_empty(), |k| k == OutcomeType::Survival);
     let (effect, model) = if survival {
-        ("hazard ratio", format!("a Cox model {}", w.cite(&[Reference::Cox])))
+        (
+            "hazard ratio",
+            format!("a Cox model {}", w.cite(&[Reference::Cox])),
+        )
     } else {
         ("odds ratio", "a logistic model".to_string())
     };
-    let adjusted = if r.adjust.is_empty() { String::new() } else { " adjusted for the same covariates as the overall model".to_string() };
+    let adjusted = if r.adjust.is_empty() {
+        String::new()
+    } else {
+        " adjusted for the same covariates as the overall model".to_string()
+    };
     w.say(format!(
         "The treatment's {effect} was estimated within each subgroup level with {model}{adjusted}, and heterogeneity across levels was assessed with a likelihood-ratio test of the treatment-by-subgroup interaction {}.",
         w.cite(&[Reference::Subgroups])
@@ -432,8 +496,17 @@ pub fn methods(session: &AnalysisFile) -> MethodsText {
             env!("CARGO_PKG_VERSION")
         ));
     }
-    let references = w.cited.borrow().iter().enumerate().map(|(i, r)| format!("{}. {}", i + 1, r.citation())).collect();
-    MethodsText { paragraph: w.sentences.join(" "), references }
+    let references = w
+        .cited
+        .borrow()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("{}. {}", i + 1, r.citation()))
+        .collect();
+    MethodsText {
+        paragraph: w.sentences.join(" "),
+        references,
+    }
 }
 
 #[cfg(test)]
@@ -442,7 +515,10 @@ mod tests {
     use serde_json::json;
 
     fn session(steps: serde_json::Value) -> AnalysisFile {
-        AnalysisFile::from_value(&json!({"version": 1, "dataset": {"file_name": "x.csv"}, "steps": steps})).unwrap()
+        AnalysisFile::from_value(
+            &json!({"version": 1, "dataset": {"file_name": "x.csv"}, "steps": steps}),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -454,11 +530,19 @@ mod tests {
         ]));
         let m = methods(&s);
         assert!(m.paragraph.starts_with("Survival was estimated with the Kaplan–Meier method [1] and compared between groups with the log-rank test [2]; 95% pointwise confidence intervals used Greenwood's variance [3] with the log transformation, and the medians' intervals the method of Brookmeyer and Crowley [4]."), "{}", m.paragraph);
-        assert_eq!(m.paragraph.matches("estimated with the Kaplan–Meier method").count(), 1);
+        assert_eq!(
+            m.paragraph
+                .matches("estimated with the Kaplan–Meier method")
+                .count(),
+            1
+        );
         assert!(m.paragraph.contains("Breslow's method for ties"));
         assert!(m.paragraph.contains("scaled Schoenfeld residuals"));
         assert!(m.references[0].starts_with("1. Kaplan EL, Meier P."));
-        assert_eq!(m.references.len(), m.paragraph.matches('[').count().min(m.references.len()));
+        assert_eq!(
+            m.references.len(),
+            m.paragraph.matches('[').count().min(m.references.len())
+        );
     }
 
     #[test]
@@ -488,12 +572,21 @@ mod tests {
         ]));
         let m = methods(&s);
         // SPSS's preset: the symmetric median interval, not Brookmeyer–Crowley.
-        assert!(m.paragraph.contains("the medians' intervals the median ± z × its standard error"), "{}", m.paragraph);
+        assert!(
+            m.paragraph
+                .contains("the medians' intervals the median ± z × its standard error"),
+            "{}",
+            m.paragraph
+        );
         assert!(!m.paragraph.contains("Brookmeyer"));
         assert!(m.paragraph.contains("Aalen–Johansen estimator"));
-        assert!(m.paragraph.contains("compared between groups with Gray's test"));
+        assert!(m
+            .paragraph
+            .contains("compared between groups with Gray's test"));
         assert!(m.paragraph.contains("Fine–Gray model"));
-        assert!(m.paragraph.contains("treatment's hazard ratio was estimated within each subgroup level"));
+        assert!(m
+            .paragraph
+            .contains("treatment's hazard ratio was estimated within each subgroup level"));
         assert!(m.references.iter().any(|r| r.contains("Fine JP, Gray RJ")));
     }
 }

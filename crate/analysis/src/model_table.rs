@@ -6,19 +6,22 @@
 //! Cox fits `coxph`; as when one fits each model separately in R, every
 //! model uses the rows complete for its own terms.
 
-use survcalc_stats::cox::{self, CoxError, CoxFit, CoxOptions, Ties};
 use crate::design::{
-    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcome, BinaryOutcomeSpec, Design, DesignError, DesignTerm,
-    MissingValues, SurvivalOutcome, SurvivalOutcomeSpec, TermKind, TermSpec,
+    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcome,
+    BinaryOutcomeSpec, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcome,
+    SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
-use survcalc_stats::wald::wald_test_zero;
-use survcalc_stats::warning::KernelWarning;
-use survcalc_stats::logistic::{self, CiMethod, LogisticError, LogisticFit, LogisticInput, LogisticMethod, LogisticOptions};
 use crate::table::Table;
 use crate::warning::{Context, Warning};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use survcalc_stats::cox::{self, CoxError, CoxFit, CoxOptions, Ties};
+use survcalc_stats::logistic::{
+    self, CiMethod, LogisticError, LogisticFit, LogisticInput, LogisticMethod, LogisticOptions,
+};
+use survcalc_stats::wald::wald_test_zero;
+use survcalc_stats::warning::KernelWarning;
 
 /// The outcome of the models: binary (logistic regression) or survival (Cox).
 #[derive(Debug, Clone, Deserialize)]
@@ -148,11 +151,19 @@ impl Cell {
     }
 
     fn reference() -> Cell {
-        Cell { reference: true, text: "reference".to_string(), ..Cell::empty() }
+        Cell {
+            reference: true,
+            text: "reference".to_string(),
+            ..Cell::empty()
+        }
     }
 
     fn factor_p(p: f64) -> Cell {
-        Cell { p: Some(p), p_text: format::p_value(p), ..Cell::empty() }
+        Cell {
+            p: Some(p),
+            p_text: format::p_value(p),
+            ..Cell::empty()
+        }
     }
 }
 
@@ -351,9 +362,12 @@ impl Outcome {
                 n_events: b.n_events,
                 dropped: b.dropped.iter().cloned().collect(),
             },
-            Outcome::Survival(s) => {
-                OutcomeSummary { n_read: s.n_read, n: s.rows.len(), n_events: s.n_events, dropped: s.dropped.clone() }
-            }
+            Outcome::Survival(s) => OutcomeSummary {
+                n_read: s.n_read,
+                n: s.rows.len(),
+                n_events: s.n_events,
+                dropped: s.dropped.clone(),
+            },
         }
     }
 }
@@ -385,7 +399,14 @@ struct Fitted {
 /// Wald test of the design columns `cols` together (aliased ones skipped).
 fn wald_test(fitted: &Fitted, cols: &[usize]) -> Option<FactorTest> {
     let coef: Vec<Option<f64>> = fitted.columns.iter().map(|c| c.coef).collect();
-    let var = |j: usize, k: usize| fitted.var.get(j).and_then(|row| row.get(k)).copied().flatten();
+    let var = |j: usize, k: usize| {
+        fitted
+            .var
+            .get(j)
+            .and_then(|row| row.get(k))
+            .copied()
+            .flatten()
+    };
     wald_test_zero(&coef, &var, cols).map(|w| FactorTest {
         test: TermTest::Wald.name(false).to_string(),
         stat: w.stat,
@@ -410,37 +431,70 @@ fn fit_model(
             let ones = y.iter().filter(|&&v| v == 1.0).count();
             let rarer = ones.min(y.len() - ones);
             if rarer > 0 && p > rarer {
-                let what = if rarer == ones { "patients with the outcome" } else { "patients without the outcome" };
+                let what = if rarer == ones {
+                    "patients with the outcome"
+                } else {
+                    "patients without the outcome"
+                };
                 return Err(ModelTableError::Model {
                     model: model.to_string(),
-                    source: Box::new(DesignError::TooManyCoefficients { coefficients: p, events: rarer, what }),
+                    source: Box::new(DesignError::TooManyCoefficients {
+                        coefficients: p,
+                        events: rarer,
+                        what,
+                    }),
                 });
             }
             let lopts = LogisticOptions {
-                method: if options.firth { LogisticMethod::Firth } else { LogisticMethod::Ml },
+                method: if options.firth {
+                    LogisticMethod::Firth
+                } else {
+                    LogisticMethod::Ml
+                },
                 ci: options.ci,
                 conf_level: options.conf_level,
                 ..LogisticOptions::default()
             };
-            let input = LogisticInput { y: &y, trials: None, columns: &design.columns, term_names: &design.names };
-            let fit = logistic::fit(&input, &lopts)
-                .map_err(|source| ModelTableError::Logistic { model: model.to_string(), source: Box::new(source) })?;
+            let input = LogisticInput {
+                y: &y,
+                trials: None,
+                columns: &design.columns,
+                term_names: &design.names,
+            };
+            let fit =
+                logistic::fit(&input, &lopts).map_err(|source| ModelTableError::Logistic {
+                    model: model.to_string(),
+                    source: Box::new(source),
+                })?;
             let offset = fit.terms.len().saturating_sub(p);
-            let separated: Vec<String> = fit.separation.as_ref().map(|s| s.terms.clone()).unwrap_or_default();
+            let separated: Vec<String> = fit
+                .separation
+                .as_ref()
+                .map(|s| s.terms.clone())
+                .unwrap_or_default();
             let columns = (0..p)
                 .map(|j| {
                     let t = fit.terms.get(offset + j);
                     let get = |f: fn(&logistic::LogisticTerm) -> Option<f64>| t.and_then(f);
                     let (lower, upper) = match options.ci {
-                        CiMethod::Wald => (get(|t| t.wald_ci_or_lower), get(|t| t.wald_ci_or_upper)),
-                        CiMethod::Profile => (get(|t| t.profile_ci_or_lower), get(|t| t.profile_ci_or_upper)),
+                        CiMethod::Wald => {
+                            (get(|t| t.wald_ci_or_lower), get(|t| t.wald_ci_or_upper))
+                        }
+                        CiMethod::Profile => (
+                            get(|t| t.profile_ci_or_lower),
+                            get(|t| t.profile_ci_or_upper),
+                        ),
                     };
                     ColumnEstimate {
                         coef: get(|t| t.coef),
                         estimate: get(|t| t.odds_ratio),
                         lower,
                         upper,
-                        p: if options.firth { get(|t| t.plr_p).or(get(|t| t.p)) } else { get(|t| t.p) },
+                        p: if options.firth {
+                            get(|t| t.plr_p).or(get(|t| t.p))
+                        } else {
+                            get(|t| t.p)
+                        },
                         separated: design.names.get(j).is_some_and(|n| separated.contains(n)),
                     }
                 })
@@ -448,7 +502,13 @@ fn fit_model(
             let var = (0..p)
                 .map(|a| {
                     (0..p)
-                        .map(|c| fit.vcov.get(offset + a).and_then(|row| row.get(offset + c)).copied().flatten())
+                        .map(|c| {
+                            fit.vcov
+                                .get(offset + a)
+                                .and_then(|row| row.get(offset + c))
+                                .copied()
+                                .flatten()
+                        })
                         .collect()
                 })
                 .collect();
@@ -462,7 +522,11 @@ fn fit_model(
                 .collect();
             if options.separation_warnings {
                 if let Some(s) = &fit.separation {
-                    warnings.push(Warning::Separation { kind: s.kind, terms: s.terms.clone(), univariate });
+                    warnings.push(Warning::Separation {
+                        kind: s.kind,
+                        terms: s.terms.clone(),
+                        univariate,
+                    });
                 }
             }
             Ok(Fitted {
@@ -481,12 +545,22 @@ fn fit_model(
             if events > 0 && p > events {
                 return Err(ModelTableError::Model {
                     model: model.to_string(),
-                    source: Box::new(DesignError::TooManyCoefficients { coefficients: p, events, what: "events" }),
+                    source: Box::new(DesignError::TooManyCoefficients {
+                        coefficients: p,
+                        events,
+                        what: "events",
+                    }),
                 });
             }
-            let copts = CoxOptions { ties: options.ties, conf_level: options.conf_level, ..CoxOptions::default() };
-            let fit = cox::fit(&data, &copts)
-                .map_err(|source| ModelTableError::Cox { model: model.to_string(), source: Box::new(source) })?;
+            let copts = CoxOptions {
+                ties: options.ties,
+                conf_level: options.conf_level,
+                ..CoxOptions::default()
+            };
+            let fit = cox::fit(&data, &copts).map_err(|source| ModelTableError::Cox {
+                model: model.to_string(),
+                source: Box::new(source),
+            })?;
             let at = |v: &[Option<f64>], j: usize| v.get(j).copied().flatten();
             let columns = (0..p)
                 .map(|j| ColumnEstimate {
@@ -498,8 +572,13 @@ fn fit_model(
                     separated: false,
                 })
                 .collect();
-            let var =
-                (0..p).map(|a| (0..p).map(|c| fit.var.get(a).and_then(|row| row.get(c)).copied()).collect()).collect();
+            let var = (0..p)
+                .map(|a| {
+                    (0..p)
+                        .map(|c| fit.var.get(a).and_then(|row| row.get(c)).copied())
+                        .collect()
+                })
+                .collect();
             Ok(Fitted {
                 columns,
                 var,
@@ -533,7 +612,12 @@ fn estimate_cell(e: &ColumnEstimate, decimals: usize) -> Cell {
             cell.p_text = "—".to_string();
         }
         Some(est) => {
-            cell.text = format::estimate_ci(est, e.lower.unwrap_or(f64::NAN), e.upper.unwrap_or(f64::NAN), decimals);
+            cell.text = format::estimate_ci(
+                est,
+                e.lower.unwrap_or(f64::NAN),
+                e.upper.unwrap_or(f64::NAN),
+                decimals,
+            );
             cell.p_text = e.p.map_or_else(|| "—".to_string(), format::p_value);
         }
     }
@@ -542,12 +626,22 @@ fn estimate_cell(e: &ColumnEstimate, decimals: usize) -> Cell {
 
 /// The factors whose univariate p is below `threshold` (one-column factors:
 /// the coefficient's p; others: the whole-factor test of `term_test`).
-pub fn select_terms(univariate: &[UnivariateModel], threshold: f64, term_test: TermTest, firth: bool) -> Selection {
-    let proposed =
-        univariate.iter().filter(|u| u.selection_p.is_some_and(|p| p < threshold)).map(|u| u.term.clone()).collect();
+pub fn select_terms(
+    univariate: &[UnivariateModel],
+    threshold: f64,
+    term_test: TermTest,
+    firth: bool,
+) -> Selection {
+    let proposed = univariate
+        .iter()
+        .filter(|u| u.selection_p.is_some_and(|p| p < threshold))
+        .map(|u| u.term.clone())
+        .collect();
     let multi_level = univariate.iter().any(|u| u.n_columns > 1);
-    let mut rule =
-        format!("Factors with univariate p < {} entered the multivariable model", format::threshold(threshold));
+    let mut rule = format!(
+        "Factors with univariate p < {} entered the multivariable model",
+        format::threshold(threshold)
+    );
     if multi_level {
         rule.push_str(&format!(
             " (for factors with more than two categories, the p of the {} of the whole factor)",
@@ -555,20 +649,33 @@ pub fn select_terms(univariate: &[UnivariateModel], threshold: f64, term_test: T
         ));
     }
     rule.push('.');
-    Selection { threshold, term_test, proposed, rule }
+    Selection {
+        threshold,
+        term_test,
+        proposed,
+        rule,
+    }
 }
 
 fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&str>) -> String {
     let level = format!("{}%", format::level_percent(options.conf_level));
     match kind {
         ModelKind::Logistic => {
-            let method = if options.firth { "Firth's penalised likelihood" } else { "maximum likelihood" };
+            let method = if options.firth {
+                "Firth's penalised likelihood"
+            } else {
+                "maximum likelihood"
+            };
             let ci = match (options.ci, options.firth) {
                 (CiMethod::Wald, _) => "Wald",
                 (CiMethod::Profile, false) => "profile-likelihood",
                 (CiMethod::Profile, true) => "profile penalised-likelihood",
             };
-            let p = if options.firth { "penalised likelihood-ratio test" } else { "Wald test" };
+            let p = if options.firth {
+                "penalised likelihood-ratio test"
+            } else {
+                "Wald test"
+            };
             format!(
                 "Logistic regression ({method}); odds ratios with {level} {ci} confidence intervals; p-values: {p}; factors with more than two categories: {} (univariate), Wald test (multivariable).",
                 options.term_test.name(options.firth)
@@ -579,7 +686,9 @@ fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&s
                 Ties::Efron => "Efron",
                 Ties::Breslow => "Breslow",
             };
-            let strata = strata.map(|s| format!(", stratified by \"{s}\"")).unwrap_or_default();
+            let strata = strata
+                .map(|s| format!(", stratified by \"{s}\""))
+                .unwrap_or_default();
             format!(
                 "Cox proportional hazards regression ({ties} ties{strata}); hazard ratios with {level} Wald confidence intervals; p-values: Wald test; factors with more than two categories: {} (univariate), Wald test (multivariable).",
                 options.term_test.name(false)
@@ -590,13 +699,22 @@ fn settings_line(kind: ModelKind, options: &ModelTableOptions, strata: Option<&s
 
 fn check_options(o: &ModelTableOptions) -> Result<(), ModelTableError> {
     if !(o.threshold > 0.0 && o.threshold <= 1.0) {
-        return Err(ModelTableError::InvalidOption { name: "threshold", value: crate::format::given(o.threshold) });
+        return Err(ModelTableError::InvalidOption {
+            name: "threshold",
+            value: crate::format::given(o.threshold),
+        });
     }
     if !(o.conf_level > 0.0 && o.conf_level < 1.0) {
-        return Err(ModelTableError::InvalidOption { name: "conf_level", value: crate::format::given(o.conf_level) });
+        return Err(ModelTableError::InvalidOption {
+            name: "conf_level",
+            value: crate::format::given(o.conf_level),
+        });
     }
     if o.decimals > 10 {
-        return Err(ModelTableError::InvalidOption { name: "decimals", value: o.decimals.to_string() });
+        return Err(ModelTableError::InvalidOption {
+            name: "decimals",
+            value: o.decimals.to_string(),
+        });
     }
     Ok(())
 }
@@ -606,12 +724,19 @@ fn outcome_error(e: DesignError) -> ModelTableError {
 }
 
 fn term_error(column: &str) -> impl Fn(DesignError) -> ModelTableError + '_ {
-    move |source| ModelTableError::Term { column: column.to_string(), source: Box::new(source) }
+    move |source| ModelTableError::Term {
+        column: column.to_string(),
+        source: Box::new(source),
+    }
 }
 
 /// Fits every candidate alone, then the multivariable model, and lays the
 /// results out as the paper's table.
-pub fn fit(table: &Table, spec: &ModelTableSpec, options: &ModelTableOptions) -> Result<ModelTable, ModelTableError> {
+pub fn fit(
+    table: &Table,
+    spec: &ModelTableSpec,
+    options: &ModelTableOptions,
+) -> Result<ModelTable, ModelTableError> {
     fit_rows(table, None, spec, options)
 }
 
@@ -640,28 +765,40 @@ fn fit_rows(
         return Err(ModelTableError::NoCandidates);
     }
     let (kind, outcome) = match (&spec.outcome, among) {
-        (OutcomeSpec::Binary(b), None) => {
-            (ModelKind::Logistic, Outcome::Binary(binary_outcome(table, b).map_err(outcome_error)?))
-        }
-        (OutcomeSpec::Binary(b), Some(rows)) => {
-            (ModelKind::Logistic, Outcome::Binary(binary_outcome_among(table, b, rows).map_err(outcome_error)?))
-        }
-        (OutcomeSpec::Survival(s), among) => {
-            (ModelKind::Cox, Outcome::Survival(survival_outcome_among(table, s, among).map_err(outcome_error)?))
-        }
+        (OutcomeSpec::Binary(b), None) => (
+            ModelKind::Logistic,
+            Outcome::Binary(binary_outcome(table, b).map_err(outcome_error)?),
+        ),
+        (OutcomeSpec::Binary(b), Some(rows)) => (
+            ModelKind::Logistic,
+            Outcome::Binary(binary_outcome_among(table, b, rows).map_err(outcome_error)?),
+        ),
+        (OutcomeSpec::Survival(s), among) => (
+            ModelKind::Cox,
+            Outcome::Survival(survival_outcome_among(table, s, among).map_err(outcome_error)?),
+        ),
     };
     let firth = options.firth && kind == ModelKind::Logistic;
     for (i, c) in spec.candidates.iter().enumerate() {
-        if let Some((_, role)) = outcome.roles().into_iter().find(|(col, _)| *col == c.column) {
+        if let Some((_, role)) = outcome
+            .roles()
+            .into_iter()
+            .find(|(col, _)| *col == c.column)
+        {
             return Err(ModelTableError::Term {
                 column: c.column.clone(),
-                source: Box::new(DesignError::TermIsOutcome { column: c.column.clone(), role: role.to_string() }),
+                source: Box::new(DesignError::TermIsOutcome {
+                    column: c.column.clone(),
+                    role: role.to_string(),
+                }),
             });
         }
         if spec.candidates[..i].iter().any(|d| d.column == c.column) {
             return Err(ModelTableError::Term {
                 column: c.column.clone(),
-                source: Box::new(DesignError::DuplicateTerm { column: c.column.clone() }),
+                source: Box::new(DesignError::DuplicateTerm {
+                    column: c.column.clone(),
+                }),
             });
         }
     }
@@ -674,11 +811,18 @@ fn fit_rows(
     let mut univariate = Vec::with_capacity(spec.candidates.len());
     let mut uni_designs: Vec<(Design, Fitted)> = Vec::with_capacity(spec.candidates.len());
     for c in &spec.candidates {
-        let design = build_design(table, std::slice::from_ref(c), outcome.rows()).map_err(term_error(&c.column))?;
+        let design = build_design(table, std::slice::from_ref(c), outcome.rows())
+            .map_err(term_error(&c.column))?;
         let model = format!("Univariate model of \"{}\"", c.column);
-        let context = Context::UnivariateModel { term: c.column.clone() };
+        let context = Context::UnivariateModel {
+            term: c.column.clone(),
+        };
         let fitted = fit_model(&outcome, &design, options, &model, true)?;
-        let term = design.terms.first().cloned().ok_or(ModelTableError::NoCandidates)?;
+        let term = design
+            .terms
+            .first()
+            .cloned()
+            .ok_or(ModelTableError::NoCandidates)?;
         let factor_test = match options.term_test {
             TermTest::LikelihoodRatio => fitted
                 .lr
@@ -692,13 +836,20 @@ fn fit_rows(
             TermTest::Wald => wald_test(&fitted, &term.columns),
         };
         let selection_p = if term.columns.len() == 1 {
-            term.columns.first().and_then(|&j| fitted.columns.get(j)).and_then(|e| if e.separated { None } else { e.p })
+            term.columns
+                .first()
+                .and_then(|&j| fitted.columns.get(j))
+                .and_then(|e| if e.separated { None } else { e.p })
         } else {
             factor_test.as_ref().map(|t| t.p)
         };
         let mut model_warnings: Vec<Warning> = design.warnings.clone();
         model_warnings.extend(fitted.warnings.iter().cloned());
-        warnings.extend(model_warnings.iter().map(|w| w.clone().within(context.clone())));
+        warnings.extend(
+            model_warnings
+                .iter()
+                .map(|w| w.clone().within(context.clone())),
+        );
         univariate.push(UnivariateModel {
             term: c.column.clone(),
             kind: term.kind,
@@ -720,19 +871,29 @@ fn fit_rows(
         Some(list) => {
             for col in list {
                 if !spec.candidates.iter().any(|c| &c.column == col) {
-                    return Err(ModelTableError::NotACandidate { column: col.clone() });
+                    return Err(ModelTableError::NotACandidate {
+                        column: col.clone(),
+                    });
                 }
             }
-            let chosen: Vec<String> =
-                spec.candidates.iter().filter(|c| list.contains(&c.column)).map(|c| c.column.clone()).collect();
-            let sentence =
-                format!("The multivariable model includes the factors chosen by the user: {}.", chosen.join(", "));
+            let chosen: Vec<String> = spec
+                .candidates
+                .iter()
+                .filter(|c| list.contains(&c.column))
+                .map(|c| c.column.clone())
+                .collect();
+            let sentence = format!(
+                "The multivariable model includes the factors chosen by the user: {}.",
+                chosen.join(", ")
+            );
             (chosen, sentence)
         }
         None => (selection.proposed.clone(), selection.rule.clone()),
     };
     if chosen.is_empty() && spec.multivariable.is_none() {
-        warnings.push(Warning::NoMultivariableModel { threshold: options.threshold });
+        warnings.push(Warning::NoMultivariableModel {
+            threshold: options.threshold,
+        });
     }
     let mut multi: Option<(Design, Fitted, MultivariableModel)> = None;
     if !chosen.is_empty() {
@@ -745,17 +906,23 @@ fn fit_rows(
             .filter(|(c, _)| chosen.contains(&c.column))
             .map(|(c, (d, _))| {
                 let reference = d.terms.first().and_then(|t| t.reference.clone());
-                TermSpec { column: c.column.clone(), kind: d.terms.first().map(|t| t.kind), reference }
+                TermSpec {
+                    column: c.column.clone(),
+                    kind: d.terms.first().map(|t| t.kind),
+                    reference,
+                }
             })
             .collect();
         let design = build_design(table, &specs, outcome.rows()).map_err(|source| {
             let column = match &source {
-                DesignError::SingleValue { column, .. } | DesignError::ReferenceNotAnalysed { column, .. } => {
-                    column.clone()
-                }
+                DesignError::SingleValue { column, .. }
+                | DesignError::ReferenceNotAnalysed { column, .. } => column.clone(),
                 _ => String::new(),
             };
-            ModelTableError::Term { column, source: Box::new(source) }
+            ModelTableError::Term {
+                column,
+                source: Box::new(source),
+            }
         })?;
         let model = "Multivariable model".to_string();
         let fitted = fit_model(&outcome, &design, options, &model, false)?;
@@ -767,7 +934,11 @@ fn fit_rows(
             .collect();
         let mut model_warnings: Vec<Warning> = design.warnings.clone();
         model_warnings.extend(fitted.warnings.iter().cloned());
-        warnings.extend(model_warnings.iter().map(|w| w.clone().within(Context::MultivariableModel)));
+        warnings.extend(
+            model_warnings
+                .iter()
+                .map(|w| w.clone().within(Context::MultivariableModel)),
+        );
         let summary = MultivariableModel {
             terms: chosen.clone(),
             chosen_by,
@@ -782,7 +953,11 @@ fn fit_rows(
         multi = Some((design, fitted, summary));
     }
 
-    let rows = table_rows(&uni_designs, multi.as_ref().map(|(d, f, m)| (d, f, m)), options);
+    let rows = table_rows(
+        &uni_designs,
+        multi.as_ref().map(|(d, f, m)| (d, f, m)),
+        options,
+    );
     let strata = match &outcome {
         Outcome::Survival(s) => s.strata_column.as_deref(),
         Outcome::Binary(_) => None,
@@ -808,10 +983,17 @@ fn fit_rows(
 /// Cell of `level` of a factor in a fitted model (None: not in the model).
 fn level_cell(term: &DesignTerm, fitted: &Fitted, level: &str, decimals: usize) -> Cell {
     match term.levels.iter().position(|l| l == level) {
-        None => Cell { text: "not estimable (no patients)".to_string(), p_text: "—".to_string(), ..Cell::empty() },
+        None => Cell {
+            text: "not estimable (no patients)".to_string(),
+            p_text: "—".to_string(),
+            ..Cell::empty()
+        },
         Some(k) => match term.level_columns.get(k).copied().flatten() {
             None => Cell::reference(),
-            Some(j) => fitted.columns.get(j).map_or_else(Cell::empty, |e| estimate_cell(e, decimals)),
+            Some(j) => fitted
+                .columns
+                .get(j)
+                .map_or_else(Cell::empty, |e| estimate_cell(e, decimals)),
         },
     }
 }
@@ -824,7 +1006,9 @@ fn table_rows(
     let d = options.decimals;
     let mut rows = Vec::new();
     for (design, fitted) in uni {
-        let Some(term) = design.terms.first() else { continue };
+        let Some(term) = design.terms.first() else {
+            continue;
+        };
         let multi_term = multi.and_then(|(md, mf, mm)| md.term(&term.column).map(|t| (t, mf, mm)));
         match term.kind {
             TermKind::Numeric => {
@@ -835,7 +1019,10 @@ fn table_rows(
                     level: None,
                     label: term.column.clone(),
                     n: None,
-                    univariate: fitted.columns.get(j).map_or_else(Cell::empty, |e| estimate_cell(e, d)),
+                    univariate: fitted
+                        .columns
+                        .get(j)
+                        .map_or_else(Cell::empty, |e| estimate_cell(e, d)),
                     multivariable: multi_term
                         .and_then(|(t, mf, _)| t.columns.first().and_then(|&mj| mf.columns.get(mj)))
                         .map_or_else(Cell::empty, |e| estimate_cell(e, d)),
@@ -845,16 +1032,19 @@ fn table_rows(
                 let several = term.columns.len() > 1;
                 let uni_p = if several {
                     match options.term_test {
-                        TermTest::LikelihoodRatio => {
-                            fitted.lr.map(|(_, _, p)| p).or_else(|| wald_test(fitted, &term.columns).map(|t| t.p))
-                        }
+                        TermTest::LikelihoodRatio => fitted
+                            .lr
+                            .map(|(_, _, p)| p)
+                            .or_else(|| wald_test(fitted, &term.columns).map(|t| t.p)),
                         TermTest::Wald => wald_test(fitted, &term.columns).map(|t| t.p),
                     }
                 } else {
                     None
                 };
                 let multi_p = multi_term.and_then(|(t, mf, _)| {
-                    (t.columns.len() > 1).then(|| wald_test(mf, &t.columns).map(|w| w.p)).flatten()
+                    (t.columns.len() > 1)
+                        .then(|| wald_test(mf, &t.columns).map(|w| w.p))
+                        .flatten()
                 });
                 rows.push(ModelTableRow {
                     kind: RowKind::Factor,
@@ -868,14 +1058,23 @@ fn table_rows(
                 // Reference level first, as papers print it, then the others in level order.
                 let mut order: Vec<usize> = (0..term.levels.len()).collect();
                 let estimable = |k: usize| term.level_columns.get(k).copied().flatten().is_some();
-                survcalc_stats::sort::indices_by(&mut order, &|a, b| estimable(a).cmp(&estimable(b)));
+                survcalc_stats::sort::indices_by(&mut order, &|a, b| {
+                    estimable(a).cmp(&estimable(b))
+                });
                 for k in order {
-                    let Some(level) = term.levels.get(k) else { continue };
+                    let Some(level) = term.levels.get(k) else {
+                        continue;
+                    };
                     let is_reference = term.level_columns.get(k).copied().flatten().is_none();
                     let univariate = level_cell(term, fitted, level, d);
-                    let multivariable = multi_term.map_or_else(Cell::empty, |(t, mf, _)| level_cell(t, mf, level, d));
+                    let multivariable = multi_term
+                        .map_or_else(Cell::empty, |(t, mf, _)| level_cell(t, mf, level, d));
                     rows.push(ModelTableRow {
-                        kind: if is_reference { RowKind::Reference } else { RowKind::Level },
+                        kind: if is_reference {
+                            RowKind::Reference
+                        } else {
+                            RowKind::Level
+                        },
                         term: term.column.clone(),
                         level: Some(level.clone()),
                         label: level.clone(),

@@ -135,8 +135,20 @@ pub fn defaults(program: Program) -> ProgramDefaults {
     }
 }
 
-fn choice(setting: PresetSetting, value: &str, text: &str, fidelity: Fidelity, note: Option<&str>) -> PresetChoice {
-    PresetChoice { setting, value: value.to_string(), text: text.to_string(), fidelity, note: note.map(str::to_string) }
+fn choice(
+    setting: PresetSetting,
+    value: &str,
+    text: &str,
+    fidelity: Fidelity,
+    note: Option<&str>,
+) -> PresetChoice {
+    PresetChoice {
+        setting,
+        value: value.to_string(),
+        text: text.to_string(),
+        fidelity,
+        note: note.map(str::to_string),
+    }
 }
 
 /// Every choice of `program`, in the order of [`PresetSetting`].
@@ -255,7 +267,10 @@ pub fn choices(program: Program) -> Vec<PresetChoice> {
 
 /// The report of `program` for the settings an analysis uses.
 pub fn report(program: Program, settings: &[PresetSetting]) -> PresetReport {
-    let choices: Vec<PresetChoice> = choices(program).into_iter().filter(|c| settings.contains(&c.setting)).collect();
+    let choices: Vec<PresetChoice> = choices(program)
+        .into_iter()
+        .filter(|c| settings.contains(&c.setting))
+        .collect();
     let parts: Vec<String> = choices
         .iter()
         .map(|c| match (&c.note, c.fidelity) {
@@ -264,6 +279,14 @@ pub fn report(program: Program, settings: &[PresetSetting]) -> PresetReport {
             (None, _) => c.text.clone(),
         })
         .collect();
-    let text = format!("Settings matched to {}: {}.", program.name(), parts.join("; "));
-    PresetReport { program, choices, text }
+    let text = format!(
+        "Settings matched to {}: {}.",
+        program.name(),
+        parts.join("; ")
+    );
+    PresetReport {
+        program,
+        choices,
+        text,
+    }
 }

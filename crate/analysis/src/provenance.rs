@@ -48,7 +48,13 @@ impl DerivedColumn {
     /// classification: its formula is stated next to results, it can be
     /// removed, and a classification never replaces it.
     pub fn user_defined(self) -> bool {
-        matches!(self, DerivedColumn::Cut | DerivedColumn::Transform | DerivedColumn::Recode | DerivedColumn::TimeBetween)
+        matches!(
+            self,
+            DerivedColumn::Cut
+                | DerivedColumn::Transform
+                | DerivedColumn::Recode
+                | DerivedColumn::TimeBetween
+        )
     }
 }
 
@@ -130,10 +136,17 @@ impl Derivation {
         source_names: Vec<String>,
         keeps_time_origin: bool,
     ) -> Derivation {
-        let after: Vec<&Derivation> = sources.iter().flatten().copied().filter(|d| d.defined_after_baseline).collect();
+        let after: Vec<&Derivation> = sources
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|d| d.defined_after_baseline)
+            .collect();
         let known_by = match after.as_slice() {
             [] => None,
-            [first, rest @ ..] => first.known_by.filter(|k| rest.iter().all(|d| d.known_by == Some(*k))),
+            [first, rest @ ..] => first
+                .known_by
+                .filter(|k| rest.iter().all(|d| d.known_by == Some(*k))),
         };
         let measured_from = match sources {
             [Some(single)] if keeps_time_origin => single.measured_from,
@@ -156,8 +169,12 @@ impl Derivation {
 /// not measured from the event by which it is known. A time column without
 /// provenance (read from the file) is measured from baseline.
 pub fn immortal_time(column: Option<&Derivation>, time: Option<&Derivation>) -> bool {
-    let Some(derived) = column.filter(|d| d.defined_after_baseline) else { return false };
-    let origin = time.and_then(|t| t.measured_from).unwrap_or(TimeOrigin::Baseline);
+    let Some(derived) = column.filter(|d| d.defined_after_baseline) else {
+        return false;
+    };
+    let origin = time
+        .and_then(|t| t.measured_from)
+        .unwrap_or(TimeOrigin::Baseline);
     derived.known_by != Some(origin)
 }
 

@@ -16,11 +16,11 @@
 //! with its version, and [`from_value`] reads that to the same request (the
 //! steps of [`crate::analysis_file`]).
 
-use serde::Serialize;
 use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
-    Unexpected, VariantAccess, Visitor,
+    self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess,
+    SeqAccess, Unexpected, VariantAccess, Visitor,
 };
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -33,9 +33,15 @@ pub const REQUEST_VERSION: u64 = 1;
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequestErrorKind {
     /// An option the request type does not have.
-    UnknownOption { option: String, expected: &'static [&'static str] },
+    UnknownOption {
+        option: String,
+        expected: &'static [&'static str],
+    },
     /// A choice that is not one of the allowed values.
-    UnknownChoice { value: String, expected: &'static [&'static str] },
+    UnknownChoice {
+        value: String,
+        expected: &'static [&'static str],
+    },
     /// A value of the wrong kind: `expected` is worded ("a number"),
     /// `found` describes what was given ("the text \"high\"").
     WrongType { expected: String, found: String },
@@ -60,11 +66,18 @@ pub struct RequestError {
 
 impl RequestError {
     pub(crate) fn new(kind: RequestErrorKind) -> Self {
-        RequestError { what: "", path: Vec::new(), kind }
+        RequestError {
+            what: "",
+            path: Vec::new(),
+            kind,
+        }
     }
 
     pub(crate) fn wrong_type(expected: impl Into<String>, found: &Value) -> Self {
-        Self::new(RequestErrorKind::WrongType { expected: expected.into(), found: describe(found) })
+        Self::new(RequestErrorKind::WrongType {
+            expected: expected.into(),
+            found: describe(found),
+        })
     }
 
     /// The same error one level further in: `segment` is the option (or
@@ -90,7 +103,9 @@ impl RequestError {
 /// The end of a sentence naming something unknown: "; did you mean \"x\"?"
 /// with a suggestion, "." without one.
 pub fn did_you_mean_end(nearest: Option<&str>) -> String {
-    nearest.map(|n| format!("; did you mean \"{n}\"?")).unwrap_or_else(|| ".".to_string())
+    nearest
+        .map(|n| format!("; did you mean \"{n}\"?"))
+        .unwrap_or_else(|| ".".to_string())
 }
 
 /// The closest of `candidates` to `given`, when close enough to be a typo.
@@ -111,12 +126,20 @@ pub fn did_you_mean<'a>(given: &str, candidates: &[&'a str]) -> Option<&'a str> 
 }
 
 fn quoted_list(items: &[&str]) -> String {
-    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.what.is_empty() { "this analysis" } else { self.what };
+        let what = if self.what.is_empty() {
+            "this analysis"
+        } else {
+            self.what
+        };
         let option = self.option();
         match &self.kind {
             RequestErrorKind::UnknownOption { option: name, expected } => {
@@ -170,19 +193,31 @@ impl de::Error for RequestError {
     }
 
     fn invalid_type(unexp: Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::new(RequestErrorKind::WrongType { expected: exp.to_string(), found: describe_unexpected(&unexp) })
+        Self::new(RequestErrorKind::WrongType {
+            expected: exp.to_string(),
+            found: describe_unexpected(&unexp),
+        })
     }
 
     fn invalid_value(unexp: Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::new(RequestErrorKind::Invalid(format!("{} is not allowed here (expected {exp}).", describe_unexpected(&unexp))))
+        Self::new(RequestErrorKind::Invalid(format!(
+            "{} is not allowed here (expected {exp}).",
+            describe_unexpected(&unexp)
+        )))
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        Self::new(RequestErrorKind::UnknownChoice { value: variant.to_string(), expected })
+        Self::new(RequestErrorKind::UnknownChoice {
+            value: variant.to_string(),
+            expected,
+        })
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        Self::new(RequestErrorKind::UnknownOption { option: field.to_string(), expected })
+        Self::new(RequestErrorKind::UnknownOption {
+            option: field.to_string(),
+            expected,
+        })
     }
 
     fn missing_field(field: &'static str) -> Self {
@@ -228,22 +263,34 @@ fn truncate(s: &str) -> String {
 /// Reads a request of type `T` from JSON; `what` names the analysis in
 /// messages ("Cox regression"). `null` means every default. A `version`
 /// at the top level is checked and then ignored.
-pub fn from_value<T: DeserializeOwned>(value: &Value, what: &'static str) -> Result<T, RequestError> {
+pub fn from_value<T: DeserializeOwned>(
+    value: &Value,
+    what: &'static str,
+) -> Result<T, RequestError> {
     let empty = Value::Object(Map::new());
     let value = if value.is_null() { &empty } else { value };
     let result = match value {
         Value::Object(map) => {
             if let Some(v) = map.get("version") {
                 let found = v.as_u64().ok_or_else(|| {
-                    RequestError::wrong_type("a whole number (the request format's version)", v).within("version".into())
+                    RequestError::wrong_type("a whole number (the request format's version)", v)
+                        .within("version".into())
                 });
                 match found {
-                    Ok(found) if found > REQUEST_VERSION => Err(RequestError::new(RequestErrorKind::NewerVersion { found })),
-                    Ok(_) => T::deserialize(MapDeserializer { map, skip_version: true }),
+                    Ok(found) if found > REQUEST_VERSION => {
+                        Err(RequestError::new(RequestErrorKind::NewerVersion { found }))
+                    }
+                    Ok(_) => T::deserialize(MapDeserializer {
+                        map,
+                        skip_version: true,
+                    }),
                     Err(e) => Err(e),
                 }
             } else {
-                T::deserialize(MapDeserializer { map, skip_version: false })
+                T::deserialize(MapDeserializer {
+                    map,
+                    skip_version: false,
+                })
             }
         }
         other => T::deserialize(ValueDeserializer(other)),
@@ -259,8 +306,11 @@ pub fn from_value<T: DeserializeOwned>(value: &Value, what: &'static str) -> Res
 /// Every option is written, defaults included, so that a later change of a
 /// default does not change a saved analysis.
 pub fn to_value<T: Serialize>(request: &T) -> Result<Value, RequestError> {
-    let mut value = serde_json::to_value(request)
-        .map_err(|e| RequestError::new(RequestErrorKind::Invalid(format!("the options could not be written ({e}).")))) ?;
+    let mut value = serde_json::to_value(request).map_err(|e| {
+        RequestError::new(RequestErrorKind::Invalid(format!(
+            "the options could not be written ({e})."
+        )))
+    })?;
     if let Value::Object(map) = &mut value {
         map.insert("version".to_string(), Value::from(REQUEST_VERSION));
     }
@@ -280,7 +330,10 @@ pub fn from_str<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T
 /// Lower-case letters and digits only, so that "Log-Log", "log_log" and
 /// "loglog" name the same choice.
 pub(crate) fn normalise(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 struct ValueDeserializer<'a>(&'a Value);
@@ -302,7 +355,11 @@ impl<'de> Deserializer<'de> for MapDeserializer<'_> {
         visitor.visit_some(self)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, RequestError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -330,7 +387,10 @@ impl ValueDeserializer<'_> {
                 } else if let Some(i) = n.as_i64() {
                     Ok(i as i128)
                 } else {
-                    n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9e15).map(|x| x as i128).ok_or_else(wrong)
+                    n.as_f64()
+                        .filter(|x| x.fract() == 0.0 && x.abs() < 9e15)
+                        .map(|x| x as i128)
+                        .ok_or_else(wrong)
                 }
             }
             Value::String(s) => s.trim().parse::<i128>().map_err(|_| wrong()),
@@ -450,11 +510,19 @@ impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, RequestError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, RequestError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -469,7 +537,11 @@ impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, RequestError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         match self.0 {
             Value::Array(items) => visitor.visit_seq(Items::new(items)),
             other => Err(RequestError::wrong_type("a list", other)),
@@ -500,7 +572,10 @@ impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
     ) -> Result<V::Value, RequestError> {
         match self.0 {
             Value::Object(map) => visitor.visit_map(Entries::new(map, false)),
-            other => Err(RequestError::wrong_type(format!("an object with options ({})", fields.join(", ")), other)),
+            other => Err(RequestError::wrong_type(
+                format!("an object with options ({})", fields.join(", ")),
+                other,
+            )),
         }
     }
 
@@ -520,16 +595,26 @@ impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
                 Some(v) => v.to_string(),
                 None => given.trim().to_lowercase().replace(['-', ' '], "_"),
             };
-            Choice { variant, given: given.trim().to_string(), value }
+            Choice {
+                variant,
+                given: given.trim().to_string(),
+                value,
+            }
         };
         match self.0 {
             Value::String(s) => visitor.visit_enum(resolve(s, None)),
             Value::Number(n) => visitor.visit_enum(resolve(&n.to_string(), None)),
             Value::Object(map) if map.len() == 1 => {
-                let (key, value) = map.iter().next().expect("an object of length 1 has an entry");
+                let (key, value) = map
+                    .iter()
+                    .next()
+                    .expect("an object of length 1 has an entry");
                 visitor.visit_enum(resolve(key, Some(value)))
             }
-            other => Err(RequestError::wrong_type(format!("one of {}", quoted_list(variants)), other)),
+            other => Err(RequestError::wrong_type(
+                format!("one of {}", quoted_list(variants)),
+                other,
+            )),
         }
     }
 
@@ -537,7 +622,10 @@ impl<'de, 'a> Deserializer<'de> for ValueDeserializer<'a> {
         self.deserialize_str(visitor)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, RequestError> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         visitor.visit_unit()
     }
 }
@@ -552,28 +640,45 @@ struct Entries<'a> {
 
 impl<'a> Entries<'a> {
     fn new(map: &'a Map<String, Value>, skip_version: bool) -> Self {
-        Entries { iter: map.iter(), value: None, skip_version }
+        Entries {
+            iter: map.iter(),
+            value: None,
+            skip_version,
+        }
     }
 }
 
 impl<'de> MapAccess<'de> for Entries<'_> {
     type Error = RequestError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, RequestError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, RequestError> {
         loop {
-            let Some((key, value)) = self.iter.next() else { return Ok(None) };
+            let Some((key, value)) = self.iter.next() else {
+                return Ok(None);
+            };
             if self.skip_version && key == "version" {
                 continue;
             }
             self.value = Some((key, value));
-            let key_de: de::value::StrDeserializer<'_, RequestError> = key.as_str().into_deserializer();
+            let key_de: de::value::StrDeserializer<'_, RequestError> =
+                key.as_str().into_deserializer();
             return seed.deserialize(key_de).map(Some);
         }
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, RequestError> {
-        let (key, value) = self.value.take().ok_or_else(|| de::Error::custom("a value was read before its key"))?;
-        seed.deserialize(ValueDeserializer(value)).map_err(|e| e.within(key.clone()))
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, RequestError> {
+        let (key, value) = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("a value was read before its key"))?;
+        seed.deserialize(ValueDeserializer(value))
+            .map_err(|e| e.within(key.clone()))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -597,11 +702,18 @@ impl<'a> Items<'a> {
 impl<'de> SeqAccess<'de> for Items<'_> {
     type Error = RequestError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, RequestError> {
-        let Some(item) = self.items.get(self.next) else { return Ok(None) };
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, RequestError> {
+        let Some(item) = self.items.get(self.next) else {
+            return Ok(None);
+        };
         let position = self.next;
         self.next += 1;
-        seed.deserialize(ValueDeserializer(item)).map(Some).map_err(|e| e.within(format!("[{position}]")))
+        seed.deserialize(ValueDeserializer(item))
+            .map(Some)
+            .map_err(|e| e.within(format!("[{position}]")))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -622,8 +734,12 @@ impl<'de, 'a> EnumAccess<'de> for Choice<'a> {
     type Error = RequestError;
     type Variant = ChoiceContent<'a>;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, ChoiceContent<'a>), RequestError> {
-        let name: de::value::StringDeserializer<RequestError> = self.variant.clone().into_deserializer();
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, ChoiceContent<'a>), RequestError> {
+        let name: de::value::StringDeserializer<RequestError> =
+            self.variant.clone().into_deserializer();
         let given = self.given;
         let value = seed.deserialize(name).map_err(|mut e| {
             if let RequestErrorKind::UnknownChoice { value, .. } = &mut e.kind {
@@ -631,7 +747,13 @@ impl<'de, 'a> EnumAccess<'de> for Choice<'a> {
             }
             e
         })?;
-        Ok((value, ChoiceContent { variant: self.variant, value: self.value }))
+        Ok((
+            value,
+            ChoiceContent {
+                variant: self.variant,
+                value: self.value,
+            },
+        ))
     }
 }
 
@@ -650,9 +772,14 @@ impl<'de> VariantAccess<'de> for ChoiceContent<'_> {
         }
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, RequestError> {
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, RequestError> {
         match self.value {
-            Some(value) => seed.deserialize(ValueDeserializer(value)).map_err(|e| e.within(self.variant)),
+            Some(value) => seed
+                .deserialize(ValueDeserializer(value))
+                .map_err(|e| e.within(self.variant)),
             None => Err(RequestError::new(RequestErrorKind::Invalid(format!(
                 "\"{}\" needs a value, as {{\"{}\": ...}}.",
                 self.variant, self.variant
@@ -660,11 +787,19 @@ impl<'de> VariantAccess<'de> for ChoiceContent<'_> {
         }
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, RequestError> {
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, RequestError> {
         let variant = self.variant;
         match self.value {
-            Some(value) => ValueDeserializer(value).deserialize_tuple(len, visitor).map_err(|e| e.within(variant)),
-            None => Err(RequestError::new(RequestErrorKind::Invalid(format!("\"{variant}\" needs a list of values.")))),
+            Some(value) => ValueDeserializer(value)
+                .deserialize_tuple(len, visitor)
+                .map_err(|e| e.within(variant)),
+            None => Err(RequestError::new(RequestErrorKind::Invalid(format!(
+                "\"{variant}\" needs a list of values."
+            )))),
         }
     }
 
@@ -675,8 +810,12 @@ impl<'de> VariantAccess<'de> for ChoiceContent<'_> {
     ) -> Result<V::Value, RequestError> {
         let variant = self.variant;
         match self.value {
-            Some(value) => ValueDeserializer(value).deserialize_struct("", fields, visitor).map_err(|e| e.within(variant)),
-            None => Err(RequestError::new(RequestErrorKind::Invalid(format!("\"{variant}\" needs its options.")))),
+            Some(value) => ValueDeserializer(value)
+                .deserialize_struct("", fields, visitor)
+                .map_err(|e| e.within(variant)),
+            None => Err(RequestError::new(RequestErrorKind::Invalid(format!(
+                "\"{variant}\" needs its options."
+            )))),
         }
     }
 }
@@ -758,15 +897,30 @@ mod tests {
             "Unknown option \"inner.orign\" for Cox regression; did you mean \"origin\"? Options of \"inner\": column, origin."
         );
         let e = read(json!({"list": [{"column": "a"}, {"colum": "b"}]})).unwrap_err();
-        assert!(e.to_string().starts_with("Unknown option \"list[1].colum\" for Cox regression; did you mean \"column\"?"), "{e}");
+        assert!(
+            e.to_string().starts_with(
+                "Unknown option \"list[1].colum\" for Cox regression; did you mean \"column\"?"
+            ),
+            "{e}"
+        );
         let e = read(json!({"zzzzzz": 1})).unwrap_err();
-        assert!(e.to_string().starts_with("Unknown option \"zzzzzz\" for Cox regression. Options:"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("Unknown option \"zzzzzz\" for Cox regression. Options:"),
+            "{e}"
+        );
     }
 
     #[test]
     fn choices_ignore_case_and_punctuation() {
-        assert_eq!(read(json!({"ties": "Breslow"})).unwrap().ties, Ties::Breslow);
-        assert_eq!(read(json!({"ties": "BRESLOW"})).unwrap().ties, Ties::Breslow);
+        assert_eq!(
+            read(json!({"ties": "Breslow"})).unwrap().ties,
+            Ties::Breslow
+        );
+        assert_eq!(
+            read(json!({"ties": "BRESLOW"})).unwrap().ties,
+            Ties::Breslow
+        );
         assert_eq!(read(json!({"conf": "LogLog"})).unwrap().conf, Conf::LogLog);
         assert_eq!(read(json!({"conf": "log_log"})).unwrap().conf, Conf::LogLog);
         let e = read(json!({"ties": "brelsow"})).unwrap_err();
@@ -781,9 +935,20 @@ mod tests {
 
     #[test]
     fn codes_may_be_numbers_and_one_value_is_a_list() {
-        assert_eq!(read(json!({"event_values": [2, "dead"]})).unwrap().event_values, vec!["2", "dead"]);
-        assert_eq!(read(json!({"event_values": 1})).unwrap().event_values, vec!["1"]);
-        assert_eq!(read(json!({"event_values": null})).unwrap().event_values, Vec::<String>::new());
+        assert_eq!(
+            read(json!({"event_values": [2, "dead"]}))
+                .unwrap()
+                .event_values,
+            vec!["2", "dead"]
+        );
+        assert_eq!(
+            read(json!({"event_values": 1})).unwrap().event_values,
+            vec!["1"]
+        );
+        assert_eq!(
+            read(json!({"event_values": null})).unwrap().event_values,
+            Vec::<String>::new()
+        );
         assert_eq!(read(json!({"conf_level": "0.9"})).unwrap().conf_level, 0.9);
         assert_eq!(read(json!({"decimals": 3.0})).unwrap().decimals, 3);
         assert!(read(json!({"robust": "true"})).unwrap().robust);
@@ -792,24 +957,44 @@ mod tests {
     #[test]
     fn wrong_types_are_worded() {
         let e = read(json!({"conf_level": "high"})).unwrap_err();
-        assert_eq!(e.to_string(), "Option \"conf_level\" of Cox regression must be a number, not the text \"high\".");
+        assert_eq!(
+            e.to_string(),
+            "Option \"conf_level\" of Cox regression must be a number, not the text \"high\"."
+        );
         let e = read(json!({"decimals": -1})).unwrap_err();
-        assert!(e.to_string().starts_with("Option \"decimals\" of Cox regression: -1 is out of range"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("Option \"decimals\" of Cox regression: -1 is out of range"),
+            "{e}"
+        );
         let e = read(json!({"decimals": 1.5})).unwrap_err();
-        assert_eq!(e.to_string(), "Option \"decimals\" of Cox regression must be a whole number, not the number 1.5.");
+        assert_eq!(
+            e.to_string(),
+            "Option \"decimals\" of Cox regression must be a whole number, not the number 1.5."
+        );
         let e = read(json!({"inner": [1]})).unwrap_err();
         assert_eq!(e.to_string(), "Option \"inner\" of Cox regression must be an object with options (column, origin), not a list.");
         let e = read(json!([1, 2])).unwrap_err();
-        assert!(e.to_string().starts_with("The options for Cox regression must be an object"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("The options for Cox regression must be an object"),
+            "{e}"
+        );
         let e = read(json!({"time": {"a": 1}})).unwrap_err();
-        assert_eq!(e.to_string(), "Option \"time\" of Cox regression must be text, not an object.");
+        assert_eq!(
+            e.to_string(),
+            "Option \"time\" of Cox regression must be text, not an object."
+        );
     }
 
     #[test]
     fn versions() {
         assert_eq!(read(json!({"version": 1, "time": "t"})).unwrap().time, "t");
         let e = read(json!({"version": 2})).unwrap_err();
-        assert!(matches!(e.kind, RequestErrorKind::NewerVersion { found: 2 }));
+        assert!(matches!(
+            e.kind,
+            RequestErrorKind::NewerVersion { found: 2 }
+        ));
         assert!(e.to_string().contains("newer version of survcalc"), "{e}");
         assert_eq!(read(Value::Null).unwrap(), Request::default());
         // Only the top level carries the version.

@@ -3,10 +3,10 @@
 //! user can change; a guess is only a starting point, never applied silently
 //! to a result).
 
-use serde::Serialize;
 use crate::provenance::Derivation;
 use crate::table::{Column, ColumnData, ColumnKind, ReadingNotes, Table};
 use crate::warning::Warning;
+use serde::Serialize;
 
 /// Most distinct values listed for an event or group column.
 pub const MAX_LISTED_VALUES: usize = 20;
@@ -113,8 +113,14 @@ fn several_event_codes(name: &str, values: &Option<Vec<String>>) -> bool {
         return false;
     }
     let small_codes = values.iter().all(|v| v.parse::<u8>().is_ok_and(|c| c <= 9));
-    name_matches(name, &EVENT_WORDS) || (small_codes && values.iter().any(|v| v == "0"))
-        && name_matches(name, &["cause", "outcome", "fail", "failure", "endpoint", "cens", "state", "type"])
+    name_matches(name, &EVENT_WORDS)
+        || (small_codes && values.iter().any(|v| v == "0"))
+            && name_matches(
+                name,
+                &[
+                    "cause", "outcome", "fail", "failure", "endpoint", "cens", "state", "type",
+                ],
+            )
 }
 
 pub fn kind_name(kind: ColumnKind) -> &'static str {
@@ -143,30 +149,25 @@ fn type_label(kind: ColumnKind) -> String {
 pub fn distinct_values(column: &Column, limit: usize) -> Option<Vec<String>> {
     match &column.data {
         ColumnData::Category { codes, levels } => {
-            let mut used = vec![false; levels.len()];
-            codes.iter().flatten().for_each(|&c| {
-                if let Some(u) = used.get_mut(c as usize) {
-                    *u = true;
-                }
-            });
-            let present: Vec<String> =
-                levels.iter().zip(&used).filter(|(_, u)| **u).map(|(l, _)| l.clone()).collect();
+            // The per-row passes are survcalc_stats::rows kernels (built for speed).
+            let used = survcalc_stats::rows::codes_used(codes, levels.len());
+            let present: Vec<String> = levels
+                .iter()
+                .zip(&used)
+                .filter(|(_, u)| **u)
+                .map(|(l, _)| l.clone())
+                .collect();
             (present.len() <= limit).then_some(present)
         }
         ColumnData::Number(values) => {
-            let mut seen: Vec<(f64, usize)> = Vec::new();
-            for (row, v) in values.iter().enumerate() {
-                if let Some(x) = v {
-                    if !seen.iter().any(|(s, _)| s == x) {
-                        if seen.len() == limit {
-                            return None;
-                        }
-                        seen.push((*x, row));
-                    }
-                }
-            }
-            seen.sort_by(|a, b| a.0.total_cmp(&b.0));
-            Some(seen.iter().filter_map(|(_, row)| column.data.display(*row)).collect())
+            let mut rows = survcalc_stats::rows::first_distinct(values, limit)?;
+            let value = |row: usize| values.get(row).copied().flatten().unwrap_or(f64::NAN);
+            rows.sort_by(|&a, &b| value(a).total_cmp(&value(b)));
+            Some(
+                rows.into_iter()
+                    .filter_map(|row| column.data.display(row))
+                    .collect(),
+            )
         }
         ColumnData::Text(values) => {
             let mut seen: Vec<&str> = Vec::new();
@@ -189,12 +190,23 @@ pub fn distinct_values(column: &Column, limit: usize) -> Option<Vec<String>> {
 /// months has fifteen decimals), which a preview can afford.
 fn preview(column: &Column, values: &Option<Vec<String>>) -> String {
     let shown = |row: usize| match &column.data {
-        ColumnData::Number(v) => v.get(row).copied().flatten().map(crate::format::preview_number),
+        ColumnData::Number(v) => v
+            .get(row)
+            .copied()
+            .flatten()
+            .map(crate::format::preview_number),
         data => data.display(row),
     };
     match values {
         Some(v) if v.len() <= 8 => match &column.data {
-            ColumnData::Number(_) => v.iter().map(|x| x.parse::<f64>().map_or_else(|_| x.clone(), crate::format::preview_number)).collect::<Vec<_>>().join(", "),
+            ColumnData::Number(_) => v
+                .iter()
+                .map(|x| {
+                    x.parse::<f64>()
+                        .map_or_else(|_| x.clone(), crate::format::preview_number)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
             _ => v.join(", "),
         },
         _ => {
@@ -206,20 +218,34 @@ fn preview(column: &Column, values: &Option<Vec<String>>) -> String {
 
 fn name_matches(name: &str, words: &[&str]) -> bool {
     let lower = name.to_lowercase();
-    words.iter().any(|w| lower == *w || lower.split(|c: char| !c.is_alphanumeric()).any(|part| part == *w))
+    words.iter().any(|w| {
+        lower == *w
+            || lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|part| part == *w)
+    })
 }
 
-const TIME_WORDS: [&str; 10] = ["time", "futime", "os", "ttp", "pfs", "months", "days", "survival", "followup", "follow"];
-const EVENT_WORDS: [&str; 9] = ["status", "event", "death", "dead", "died", "censor", "censored", "fustat", "vital"];
+const TIME_WORDS: [&str; 10] = [
+    "time", "futime", "os", "ttp", "pfs", "months", "days", "survival", "followup", "follow",
+];
+const EVENT_WORDS: [&str; 9] = [
+    "status", "event", "death", "dead", "died", "censor", "censored", "fustat", "vital",
+];
 const GROUP_NAMES: [&str; 5] = ["group", "arm", "treatment", "rx", "trt"];
 
 /// The part of a time column's name before its time word: "os" of
 /// "os_months", for its partner "os_event".
 fn name_stem(name: &str) -> Option<String> {
     let lower = name.to_lowercase();
-    let parts: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
     match parts.as_slice() {
-        [stem, .., last] if ["months", "days", "weeks", "years", "time"].contains(last) => Some((*stem).to_string()),
+        [stem, .., last] if ["months", "days", "weeks", "years", "time"].contains(last) => {
+            Some((*stem).to_string())
+        }
         _ => None,
     }
 }
@@ -238,26 +264,43 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
         // "os_event" names an event of OS, not a time.
         .filter(|c| !name_matches(&c.name, &EVENT_WORDS))
         .collect();
-    let time = named_times.iter().find(|c| c.kind == "number").or(named_times.first()).copied();
+    let time = named_times
+        .iter()
+        .find(|c| c.kind == "number")
+        .or(named_times.first())
+        .copied();
     let time_basis = time.map(|_| basis(named_times.len() == 1));
 
-    let is_code_column = |c: &&ColumnSummary| c.values.as_ref().is_some_and(|v| (2..=3).contains(&v.len()));
+    let is_code_column = |c: &&ColumnSummary| {
+        c.values
+            .as_ref()
+            .is_some_and(|v| (2..=3).contains(&v.len()))
+    };
     let stem = time.and_then(|t| name_stem(&t.name));
     let partner = stem.as_ref().and_then(|stem| {
         columns.iter().filter(is_code_column).find(|c| {
             let lower = c.name.to_lowercase();
-            ["event", "status", "dead", "death"].iter().any(|w| lower == format!("{stem}_{w}") || lower == format!("{stem}.{w}"))
+            ["event", "status", "dead", "death"]
+                .iter()
+                .any(|w| lower == format!("{stem}_{w}") || lower == format!("{stem}.{w}"))
         })
     });
-    let named_events: Vec<&ColumnSummary> =
-        columns.iter().filter(is_code_column).filter(|c| name_matches(&c.name, &EVENT_WORDS)).collect();
+    let named_events: Vec<&ColumnSummary> = columns
+        .iter()
+        .filter(is_code_column)
+        .filter(|c| name_matches(&c.name, &EVENT_WORDS))
+        .collect();
     // Several event-named columns that say the same of every patient (lung's
     // status 1/2 and its recode event 0/1) leave nothing to choose.
     let indicator = |c: &ColumnSummary| -> Option<Vec<Option<bool>>> {
         let values = c.values.as_ref().filter(|v| v.len() == 2)?;
         let events = guess_event_values(values);
         let column = table.column(&c.name)?;
-        (events.len() == 1).then(|| (0..table.n_rows()).map(|r| column.data.display(r).map(|v| events.contains(&v))).collect())
+        (events.len() == 1).then(|| {
+            (0..table.n_rows())
+                .map(|r| column.data.display(r).map(|v| events.contains(&v)))
+                .collect()
+        })
     };
     let agree = || {
         let first = named_events.first().and_then(|c| indicator(c));
@@ -265,11 +308,18 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
     };
     let (event, event_basis) = match (partner, named_events.first()) {
         (Some(p), _) => (Some(p), Some(Unambiguous)),
-        (None, Some(first)) => (Some(*first), Some(basis(named_events.len() == 1 || agree()))),
+        (None, Some(first)) => (
+            Some(*first),
+            Some(basis(named_events.len() == 1 || agree())),
+        ),
         (None, None) => (None, None),
     };
     // Three or more codes: which are events is the user's to say.
-    let event_values = event.filter(|c| !c.several_event_codes).and_then(|c| c.values.as_ref()).map(|v| guess_event_values(v)).unwrap_or_default();
+    let event_values = event
+        .filter(|c| !c.several_event_codes)
+        .and_then(|c| c.values.as_ref())
+        .map(|v| guess_event_values(v))
+        .unwrap_or_default();
     // R's Surv reads 0/1 and 1/2 without being told; two words such as
     // alive/dead too. A third code (competing events?) or a column named
     // "censor..." (which value is the event?) is for the user to say.
@@ -281,7 +331,10 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
     let group = columns
         .iter()
         .filter(|c| c.groupable && Some(&c.name) != event.map(|e| &e.name))
-        .find(|c| GROUP_NAMES.contains(&c.name.to_lowercase().as_str()) || ["x", "resistance_group"].contains(&c.name.to_lowercase().as_str()));
+        .find(|c| {
+            GROUP_NAMES.contains(&c.name.to_lowercase().as_str())
+                || ["x", "resistance_group"].contains(&c.name.to_lowercase().as_str())
+        });
     let group_basis = group.map(|g| basis(GROUP_NAMES.contains(&g.name.to_lowercase().as_str())));
     let time_unit = time.and_then(|t| {
         let lower = t.name.to_lowercase();
@@ -297,15 +350,21 @@ pub fn suggest(table: &Table, columns: &[ColumnSummary]) -> Suggestions {
             None
         }
     });
-    let unambiguous =
-        [time_basis, event_basis, values_basis].iter().all(|b| *b == Some(Unambiguous));
+    let unambiguous = [time_basis, event_basis, values_basis]
+        .iter()
+        .all(|b| *b == Some(Unambiguous));
     Suggestions {
         time: time.map(|c| c.name.clone()),
         event: event.map(|c| c.name.clone()),
         event_values,
         group: group.map(|c| c.name.clone()),
         time_unit,
-        basis: SuggestionBases { time: time_basis, event: event_basis, event_values: values_basis, group: group_basis },
+        basis: SuggestionBases {
+            time: time_basis,
+            event: event_basis,
+            event_values: values_basis,
+            group: group_basis,
+        },
         unambiguous,
     }
 }
@@ -324,9 +383,20 @@ pub fn guess_event_values(values: &[String]) -> Vec<String> {
         .iter()
         .filter(|v| {
             let l = v.to_lowercase();
-            ["dead", "death", "died", "deceased", "event", "yes", "progression", "progressed", "relapse", "true"]
-                .iter()
-                .any(|w| l == *w)
+            [
+                "dead",
+                "death",
+                "died",
+                "deceased",
+                "event",
+                "yes",
+                "progression",
+                "progressed",
+                "relapse",
+                "true",
+            ]
+            .iter()
+            .any(|w| l == *w)
         })
         .cloned()
         .collect()
@@ -364,7 +434,11 @@ pub fn summarise(name: &str, table: &Table) -> DatasetSummary {
     let delimiter_label = match (&table.sheet, table.delimiter) {
         (Some(sheet), _) => format!("sheet \"{sheet}\""),
         (None, delimiter) => delimiter_label(delimiter),
-    } + if table.decimal_comma { ", decimal comma" } else { "" };
+    } + if table.decimal_comma {
+        ", decimal comma"
+    } else {
+        ""
+    };
     DatasetSummary {
         name: name.to_string(),
         n_rows: table.n_rows(),

@@ -11,8 +11,8 @@
 //! request when the file is read), so a mistake is found by the author, not
 //! by a student in front of a class.
 
-use crate::analysis_file::{AnalysisFile, AnalysisStep};
 use crate::analysis_file::ANALYSIS_KINDS;
+use crate::analysis_file::{AnalysisFile, AnalysisStep};
 use crate::request::{self, RequestError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -123,7 +123,11 @@ impl fmt::Display for WalkthroughError {
         if self.place.is_empty() {
             write!(f, "This walkthrough cannot be read: {}", self.message)
         } else {
-            write!(f, "This walkthrough cannot be read: {}: {}", self.place, self.message)
+            write!(
+                f,
+                "This walkthrough cannot be read: {}: {}",
+                self.place, self.message
+            )
         }
     }
 }
@@ -131,7 +135,10 @@ impl fmt::Display for WalkthroughError {
 impl std::error::Error for WalkthroughError {}
 
 fn error(place: impl Into<String>, message: impl Into<String>) -> WalkthroughError {
-    WalkthroughError { place: place.into(), message: message.into() }
+    WalkthroughError {
+        place: place.into(),
+        message: message.into(),
+    }
 }
 
 /// A request error worded for the walkthrough ("this step" rather than an analysis's name when unnamed).
@@ -158,10 +165,18 @@ impl Walkthrough {
             return Err(error("", "it is not a JSON object (a walkthrough starts with { \"version\": 1, \"title\": ... })."));
         };
         let version = match map.get("version") {
-            None => return Err(error("", "it has no \"version\" (write \"version\": 1 at its start).")),
-            Some(v) => v
-                .as_u64()
-                .ok_or_else(|| error("version", format!("must be a whole number (the walkthrough format's version), not {v}.")))?,
+            None => {
+                return Err(error(
+                    "",
+                    "it has no \"version\" (write \"version\": 1 at its start).",
+                ))
+            }
+            Some(v) => v.as_u64().ok_or_else(|| {
+                error(
+                    "version",
+                    format!("must be a whole number (the walkthrough format's version), not {v}."),
+                )
+            })?,
         };
         if version > WALKTHROUGH_VERSION {
             return Err(error(
@@ -174,13 +189,17 @@ impl Walkthrough {
         }
         let mut rest = map.clone();
         rest.remove("version");
-        let body: Body =
-            request::from_value(&Value::Object(rest), "the walkthrough").map_err(|e| error("", request_message(e, "the walkthrough")))?;
-        let analysis = AnalysisFile::from_value(&body.analysis).map_err(|e| error("analysis", e.to_string()))?;
+        let body: Body = request::from_value(&Value::Object(rest), "the walkthrough")
+            .map_err(|e| error("", request_message(e, "the walkthrough")))?;
+        let analysis = AnalysisFile::from_value(&body.analysis)
+            .map_err(|e| error("analysis", e.to_string()))?;
         if body.title.trim().is_empty() {
             return Err(error("title", "is empty; give the lesson a title."));
         }
-        if body.example.trim().is_empty() || body.example.contains("..") || body.example.starts_with('/') {
+        if body.example.trim().is_empty()
+            || body.example.contains("..")
+            || body.example.starts_with('/')
+        {
             return Err(error(
                 "example",
                 format!("\"{}\" is not a bundled data file; give its path under the page, e.g. \"examples/synthetic_hcc_cohort.csv\".", body.example),
@@ -189,7 +208,12 @@ impl Walkthrough {
         if body.steps.is_empty() {
             return Err(error("steps", "the walkthrough has no steps."));
         }
-        let steps = body.steps.iter().enumerate().map(|(i, s)| read_step(i, s)).collect::<Result<Vec<_>, _>>()?;
+        let steps = body
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| read_step(i, s))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Walkthrough {
             version,
             title: body.title,
@@ -204,20 +228,42 @@ impl Walkthrough {
     /// The analysis file that step `index` runs, with the "try it" changes
     /// `tries` (positions in its `try_it`) applied, and how many of its
     /// steps are the shared setup (whose results the lesson does not show).
-    pub fn step_session(&self, index: usize, tries: &[usize]) -> Result<(AnalysisFile, usize), WalkthroughError> {
-        let step = self
-            .steps
-            .get(index)
-            .ok_or_else(|| error("", format!("it has {} steps; there is no step {}.", self.steps.len(), index + 1)))?;
+    pub fn step_session(
+        &self,
+        index: usize,
+        tries: &[usize],
+    ) -> Result<(AnalysisFile, usize), WalkthroughError> {
+        let step = self.steps.get(index).ok_or_else(|| {
+            error(
+                "",
+                format!(
+                    "it has {} steps; there is no step {}.",
+                    self.steps.len(),
+                    index + 1
+                ),
+            )
+        })?;
         let place = step_place(index, &step.title);
         let mut requests = step.requests.clone();
         for &t in tries {
             let try_it = step.try_it.get(t).ok_or_else(|| {
-                error(place.clone(), format!("it has {} \"try it\" changes; there is no change {}.", step.try_it.len(), t + 1))
+                error(
+                    place.clone(),
+                    format!(
+                        "it has {} \"try it\" changes; there is no change {}.",
+                        step.try_it.len(),
+                        t + 1
+                    ),
+                )
             })?;
-            requests = apply(&requests, try_it).map_err(|m| error(format!("{place}, try_it[{t}]"), m))?;
+            requests =
+                apply(&requests, try_it).map_err(|m| error(format!("{place}, try_it[{t}]"), m))?;
         }
-        let setup = if step.setup { self.analysis.steps.clone() } else { Vec::new() };
+        let setup = if step.setup {
+            self.analysis.steps.clone()
+        } else {
+            Vec::new()
+        };
         let hidden = setup.len();
         let mut session = self.analysis.clone();
         session.steps = setup.into_iter().chain(requests).collect();
@@ -232,9 +278,13 @@ fn step_place(index: usize, title: &str) -> String {
 fn read_step(index: usize, value: &Value) -> Result<LessonStep, WalkthroughError> {
     let title = value.get("title").and_then(Value::as_str).unwrap_or("");
     let place = step_place(index, title);
-    let body: StepBody = request::from_value(value, "this step").map_err(|e| error(place.clone(), request_message(e, "this step")))?;
+    let body: StepBody = request::from_value(value, "this step")
+        .map_err(|e| error(place.clone(), request_message(e, "this step")))?;
     if body.requests.is_empty() {
-        return Err(error(place, "has no requests; a step shows the result of at least one analysis."));
+        return Err(error(
+            place,
+            "has no requests; a step shows the result of at least one analysis.",
+        ));
     }
     let requests = body
         .requests
@@ -242,8 +292,13 @@ fn read_step(index: usize, value: &Value) -> Result<LessonStep, WalkthroughError
         .enumerate()
         .map(|(r, v)| {
             AnalysisStep::from_value(v).map_err(|e| {
-                let given = request::normalise(v.get("analysis").and_then(Value::as_str).unwrap_or(""));
-                let kind = ANALYSIS_KINDS.iter().find(|k| request::normalise(k) == given).copied().unwrap_or("");
+                let given =
+                    request::normalise(v.get("analysis").and_then(Value::as_str).unwrap_or(""));
+                let kind = ANALYSIS_KINDS
+                    .iter()
+                    .find(|k| request::normalise(k) == given)
+                    .copied()
+                    .unwrap_or("");
                 let what = AnalysisStep::what(kind);
                 error(format!("{place}, requests[{r}]"), request_message(e, what))
             })
@@ -274,17 +329,30 @@ fn apply(requests: &[AnalysisStep], try_it: &TryIt) -> Result<Vec<AnalysisStep>,
     let mut out = requests.to_vec();
     for change in &try_it.changes {
         let target = out.get(change.request).ok_or_else(|| {
-            format!("change of \"{}\" names requests[{}], but the step has {} requests.", change.option, change.request, out.len())
+            format!(
+                "change of \"{}\" names requests[{}], but the step has {} requests.",
+                change.option,
+                change.request,
+                out.len()
+            )
         })?;
-        let mut value = serde_json::to_value(target).map_err(|e| format!("the request could not be written ({e})."))?;
+        let mut value = serde_json::to_value(target)
+            .map_err(|e| format!("the request could not be written ({e})."))?;
         let path: Vec<&str> = change.option.split('.').collect();
         if path.iter().any(|p| p.is_empty()) || path.first() == Some(&"analysis") {
-            return Err(format!("\"{}\" is not an option a change can set.", change.option));
+            return Err(format!(
+                "\"{}\" is not an option a change can set.",
+                change.option
+            ));
         }
         set_path(&mut value, &path, change.value.clone());
         let changed = AnalysisStep::from_value(&value).map_err(|e| {
             let what = AnalysisStep::what(target.kind());
-            format!("setting \"{}\" gives a request survcalc cannot read: {}", change.option, request_message(e, what))
+            format!(
+                "setting \"{}\" gives a request survcalc cannot read: {}",
+                change.option,
+                request_message(e, what)
+            )
         })?;
         out[change.request] = changed;
     }

@@ -57,12 +57,16 @@ pub enum LeftOutReason {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Context {
     /// The univariate model of one factor (model tables).
-    UnivariateModel { term: String },
+    UnivariateModel {
+        term: String,
+    },
     MultivariableModel,
     /// The test of proportional hazards (cox.zph).
     PhTest,
     /// One variable of Table 1.
-    Variable { name: String },
+    Variable {
+        name: String,
+    },
 }
 
 /// How a Cox model or a Kaplan–Meier comparison uses a column defined by
@@ -82,7 +86,9 @@ pub enum ImmortalTimeRole {
 pub enum NoTestReason {
     FewerThanTwoValues,
     /// The test failed; `error` says why.
-    Error { error: String },
+    Error {
+        error: String,
+    },
 }
 
 /// One warning or note of a report. Serialise it through its `Serialize`
@@ -98,19 +104,33 @@ pub enum Warning {
     /// A warning that arose in one part of a report (serialised with the
     /// inner warning's code and facts, and `context`).
     #[serde(skip)]
-    Within { context: Context, warning: Box<Warning> },
+    Within {
+        context: Context,
+        warning: Box<Warning>,
+    },
 
     // --- reading the file ---
     /// Rows with every cell empty were skipped.
-    SkippedEmptyRows { count: usize, lines: Vec<u64> },
+    SkippedEmptyRows {
+        count: usize,
+        lines: Vec<u64>,
+    },
     /// Cells of a number column that are not numbers, read as missing as
     /// the user chose (`cells`: the first 20).
-    NonNumbersReadAsMissing { column: String, count: usize, cells: Vec<CellValue> },
+    NonNumbersReadAsMissing {
+        column: String,
+        count: usize,
+        cells: Vec<CellValue>,
+    },
 
     // --- rows and values chosen for an analysis ---
     /// Rows outside the analysis set (`set`: its name, or its conditions)
     /// take no part; counted apart from rows left out for missing values.
-    OutsideAnalysisSet { set: String, count: usize, n_total: usize },
+    OutsideAnalysisSet {
+        set: String,
+        count: usize,
+        n_total: usize,
+    },
     /// Rows left out for `reason` in `column` (`values`: the values left
     /// out, for `excluded`).
     RowsLeftOut {
@@ -122,11 +142,21 @@ pub enum Warning {
         values: Vec<String>,
     },
     /// Patients left out of a model for missing covariate values.
-    MissingCovariateValues { n_dropped: usize, n_candidates: usize, columns: Vec<MissingValues> },
+    MissingCovariateValues {
+        n_dropped: usize,
+        n_candidates: usize,
+        columns: Vec<MissingValues>,
+    },
     /// A chosen value (event, censoring or outcome code) that no row has.
-    ValueNotFound { column: String, value: String },
+    ValueNotFound {
+        column: String,
+        value: String,
+    },
     /// Only one group of the group column remains among the rows analysed.
-    OnlyOneGroup { column: String, group: String },
+    OnlyOneGroup {
+        column: String,
+        group: String,
+    },
     NoRowsLeft,
     /// Every time is censored.
     NoEvents,
@@ -134,25 +164,54 @@ pub enum Warning {
     // --- derived columns ---
     /// A new column was given another name than `requested`, because a
     /// column of that name exists and is kept as it is.
-    ColumnRenamed { requested: String, given: String },
+    ColumnRenamed {
+        requested: String,
+        given: String,
+    },
     /// A time between two dates is negative in `count` rows: the second
     /// date is before the first.
-    NegativeTimeBetween { column: String, from: String, to: String, count: usize, lines: Vec<u64> },
+    NegativeTimeBetween {
+        column: String,
+        from: String,
+        to: String,
+        count: usize,
+        lines: Vec<u64>,
+    },
 
     // --- a yes/no outcome ---
     /// Every value other than the event values counts as 0 (`others`: the
     /// first few of them, `more`: there are others not listed).
-    OtherValuesCountAsZero { column: String, event_values: Vec<String>, others: Vec<String>, more: bool },
-    NoPatientHasOutcome { column: String },
-    EveryPatientHasOutcome { column: String },
+    OtherValuesCountAsZero {
+        column: String,
+        event_values: Vec<String>,
+        others: Vec<String>,
+        more: bool,
+    },
+    NoPatientHasOutcome {
+        column: String,
+    },
+    EveryPatientHasOutcome {
+        column: String,
+    },
     /// Model tables: only the rows with one of `values` are compared.
-    OutcomeRestricted { column: String, values: Vec<String>, removed: usize },
+    OutcomeRestricted {
+        column: String,
+        values: Vec<String>,
+        removed: usize,
+    },
 
     // --- covariates ---
     /// A free-text column used as a category with one level per text.
-    FreeTextAsCategory { column: String, levels: usize },
+    FreeTextAsCategory {
+        column: String,
+        levels: usize,
+    },
     /// Levels that occur in none of the `n` patients analysed.
-    UnusedLevels { column: String, levels: Vec<String>, n: usize },
+    UnusedLevels {
+        column: String,
+        levels: Vec<String>,
+        n: usize,
+    },
 
     // --- survival comparisons ---
     /// Groups or a covariate defined by events after baseline (`derived`:
@@ -166,74 +225,139 @@ pub enum Warning {
         landmark: Option<f64>,
     },
     /// A landmark left no patient of `group` (`unit`: of the landmark).
-    LandmarkGroupLeftOut { landmark: f64, unit: Option<String>, group: String },
+    LandmarkGroupLeftOut {
+        landmark: f64,
+        unit: Option<String>,
+        group: String,
+    },
     TrendNeedsThreeGroups,
     /// The group comparison is undefined (no event, or events where only
     /// one group is at risk); the curves stand without it.
-    GroupTestNotComputed { error: String },
+    GroupTestNotComputed {
+        error: String,
+    },
     /// cox.zph failed; the hazard ratios stand without it.
-    PhTestNotComputed { error: String },
+    PhTestNotComputed {
+        error: String,
+    },
     /// Cut points at or beyond the longest follow-up of `column`.
-    CutPointsIgnored { cuts: Vec<f64>, column: String, longest: f64 },
+    CutPointsIgnored {
+        cuts: Vec<f64>,
+        column: String,
+        longest: f64,
+    },
     /// An interval between cut points without events.
-    IntervalWithoutEvents { interval: String, column: String, covariates: Vec<String> },
+    IntervalWithoutEvents {
+        interval: String,
+        column: String,
+        covariates: Vec<String>,
+    },
 
     // --- competing risks ---
     /// No code of the event column was chosen as a competing event: the
     /// cumulative incidence is then 1 - Kaplan–Meier.
-    NoCompetingEventChosen { column: String },
+    NoCompetingEventChosen {
+        column: String,
+    },
     /// A requested time after the last follow-up of `curve`: its value is
     /// carried forward (cmprsk's timepoints() gives NA there).
-    TimeBeyondFollowUp { curve: String, time: f64 },
+    TimeBeyondFollowUp {
+        curve: String,
+        time: f64,
+    },
     /// The Fine–Gray model could not be fitted; the curves stand without it.
-    FineGrayNotComputed { error: String },
+    FineGrayNotComputed {
+        error: String,
+    },
 
     // --- subgroup analyses ---
     /// The treatment × `variable` interaction test could not be computed.
-    InteractionTestNotComputed { variable: String, error: String },
+    InteractionTestNotComputed {
+        variable: String,
+        error: String,
+    },
 
     // --- model tables ---
     /// No factor passed the univariate threshold.
-    NoMultivariableModel { threshold: f64 },
+    NoMultivariableModel {
+        threshold: f64,
+    },
     /// Separation in an ML logistic model of a model table; the odds ratio
     /// is not shown (nor, in a `univariate` model, used for selection).
-    Separation { kind: SeparationKind, terms: Vec<String>, univariate: bool },
+    Separation {
+        kind: SeparationKind,
+        terms: Vec<String>,
+        univariate: bool,
+    },
 
     /// Several numeric codes of the event column count as censored because
     /// the user chose only the event codes: one of them may be a competing
     /// event (R's Surv(time, status == 1) silently does the same).
-    SeveralCensoringCodes { column: String, event_values: Vec<String>, censored_values: Vec<String> },
+    SeveralCensoringCodes {
+        column: String,
+        event_values: Vec<String>,
+        censored_values: Vec<String>,
+    },
     /// A categorical covariate whose values are all numbers written with a
     /// decimal comma ("1,5") in a file read with decimal points.
-    DecimalCommaNumbers { column: String, value: String },
+    DecimalCommaNumbers {
+        column: String,
+        value: String,
+    },
 
     /// Fisher's odds ratio of a 2 x 2 comparison is 0 or infinite (a zero
     /// cell); infinite numbers are null in the result.
-    OddsRatioAtBoundary { boundary: survcalc_stats::contingency::OddsRatioBoundary },
+    OddsRatioAtBoundary {
+        boundary: survcalc_stats::contingency::OddsRatioBoundary,
+    },
 
     // --- Table 1 ---
     /// No p-value for `variable`.
-    NoTest { variable: String, #[serde(flatten)] reason: NoTestReason },
+    NoTest {
+        variable: String,
+        #[serde(flatten)]
+        reason: NoTestReason,
+    },
     /// No p-value for `variable`: its values are so large that the sums of
     /// squares overflow (`largest` is the largest absolute value).
-    ValuesTooLargeToTest { variable: String, largest: f64 },
+    ValuesTooLargeToTest {
+        variable: String,
+        largest: f64,
+    },
 
     // --- endpoints and resistance groups ---
     /// Records left out of an endpoint for missing or contradictory dates.
-    EndpointRecordsLeftOut { endpoint: Endpoint, count: usize },
+    EndpointRecordsLeftOut {
+        endpoint: Endpoint,
+        count: usize,
+    },
     /// Patients without progression and without a last-assessment date,
     /// censored at the last contact (or death, for TTP) instead.
-    CensoredWithoutAssessment { endpoint: Endpoint, count: usize },
+    CensoredWithoutAssessment {
+        endpoint: Endpoint,
+        count: usize,
+    },
     /// Last contact after death: the date of death was used.
-    LastContactAfterDeath { endpoint: Endpoint, count: usize },
+    LastContactAfterDeath {
+        endpoint: Endpoint,
+        count: usize,
+    },
     /// No patient has the dates the endpoint needs.
-    EndpointWithoutPatients { endpoint: Endpoint },
+    EndpointWithoutPatients {
+        endpoint: Endpoint,
+    },
     /// Patients with a best response but no first-evaluation date: the
     /// exclusion "first evaluation > `max_months`" could not be checked.
-    FirstEvaluationUnchecked { count: usize, max_months: f64 },
+    FirstEvaluationUnchecked {
+        count: usize,
+        max_months: f64,
+    },
     /// Patients without progression followed for less than `months`,
     /// counted as "no progression".
-    ShortFollowUpWithoutProgression { count: usize, months: f64 },
+    ShortFollowUpWithoutProgression {
+        count: usize,
+        months: f64,
+    },
 }
 
 impl From<KernelWarning> for Warning {
@@ -250,7 +374,10 @@ impl Warning {
 
     /// This warning, said to have arisen in `context`.
     pub fn within(self, context: Context) -> Warning {
-        Warning::Within { context, warning: Box::new(self) }
+        Warning::Within {
+            context,
+            warning: Box::new(self),
+        }
     }
 
     /// The warning itself, without the context it arose in.
@@ -306,7 +433,9 @@ impl Warning {
             Warning::LastContactAfterDeath { .. } => "last_contact_after_death",
             Warning::EndpointWithoutPatients { .. } => "endpoint_without_patients",
             Warning::FirstEvaluationUnchecked { .. } => "first_evaluation_unchecked",
-            Warning::ShortFollowUpWithoutProgression { .. } => "short_follow_up_without_progression",
+            Warning::ShortFollowUpWithoutProgression { .. } => {
+                "short_follow_up_without_progression"
+            }
         }
     }
 
@@ -531,17 +660,28 @@ impl Warning {
 
 impl Serialize for Warning {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_object().map_err(serde::ser::Error::custom)?.serialize(serializer)
+        self.to_object()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
     }
 }
 
 fn quoted_list(values: &[String]) -> String {
-    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A column defined after treatment start compared on times from it
 /// (docs/domain.md); the resistance groups' sentence says why they are.
-fn immortal_time_message(column: &str, derived: DerivedColumn, role: ImmortalTimeRole, landmark: Option<f64>) -> String {
+fn immortal_time_message(
+    column: &str,
+    derived: DerivedColumn,
+    role: ImmortalTimeRole,
+    landmark: Option<f64>,
+) -> String {
     if derived != DerivedColumn::ResistanceGroup {
         return match (role, landmark) {
             (ImmortalTimeRole::Group, None) => format!(

@@ -33,17 +33,26 @@ impl Csv {
         let mut lines = text.lines().filter(|l| !l.trim().is_empty());
         let split = |l: &str| l.split(',').map(str::to_string).collect::<Vec<_>>();
         let header = split(lines.next().unwrap());
-        Csv { header, rows: lines.map(split).collect() }
+        Csv {
+            header,
+            rows: lines.map(split).collect(),
+        }
     }
 
     fn col(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
     }
 
     /// The rows whose `column` satisfies `keep` (R's subset).
     fn keep(&self, column: &str, keep: impl Fn(&str) -> bool) -> Csv {
         let c = self.col(column);
-        Csv { header: self.header.clone(), rows: self.rows.iter().filter(|r| keep(&r[c])).cloned().collect() }
+        Csv {
+            header: self.header.clone(),
+            rows: self.rows.iter().filter(|r| keep(&r[c])).cloned().collect(),
+        }
     }
 
     /// A new column computed from `column`'s cells ("NA" stays "NA").
@@ -53,7 +62,11 @@ impl Csv {
         out.header.push(name.to_string());
         for r in &mut out.rows {
             let cell = r[c].clone();
-            r.push(if cell == "NA" { "NA".to_string() } else { f(cell.parse::<f64>().unwrap()) });
+            r.push(if cell == "NA" {
+                "NA".to_string()
+            } else {
+                f(cell.parse::<f64>().unwrap())
+            });
         }
         out
     }
@@ -79,7 +92,11 @@ impl Csv {
 }
 
 fn fixture(dataset: &str) -> Table {
-    read_csv(data_file(dataset, "data.csv").as_bytes(), &ReadOptions::default()).unwrap()
+    read_csv(
+        data_file(dataset, "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
 }
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
@@ -87,7 +104,9 @@ fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
 }
 
 fn derived(table: &mut Table, value: Value) -> String {
-    derive::derive(table, &read::<DeriveRequest>(value)).unwrap_or_else(|e| panic!("{e}")).column
+    derive::derive(table, &read::<DeriveRequest>(value))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .column
 }
 
 /// A number as the hand-made file holds it: the shortest text that reads
@@ -106,7 +125,10 @@ fn assert_same<T: Serialize + ?Sized, U: Serialize + ?Sized>(actual: &T, expecte
             (Value::Number(x), Value::Number(y)) => {
                 let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
                 let diff = (x - y).abs();
-                assert!(diff <= CLOSED_FORM_REL * y.abs() || diff <= ABS_FLOOR, "{path}: {x:e} vs {y:e}");
+                assert!(
+                    diff <= CLOSED_FORM_REL * y.abs() || diff <= ABS_FLOOR,
+                    "{path}: {x:e} vs {y:e}"
+                );
             }
             (Value::Array(x), Value::Array(y)) => {
                 assert_eq!(x.len(), y.len(), "{path}: lengths");
@@ -125,7 +147,11 @@ fn assert_same<T: Serialize + ?Sized, U: Serialize + ?Sized>(actual: &T, expecte
             (x, y) => assert_eq!(x, y, "{path}"),
         }
     }
-    walk(&serde_json::to_value(actual).unwrap(), &serde_json::to_value(expected).unwrap(), what);
+    walk(
+        &serde_json::to_value(actual).unwrap(),
+        &serde_json::to_value(expected).unwrap(),
+        what,
+    );
 }
 
 /// `value` without the fields named `keys`, at any depth: file lines (a
@@ -161,19 +187,37 @@ fn filter(name: &str, conditions: Value) -> Value {
 fn cox_within_a_set_with_a_cut_and_a_log_equals_the_hand_made_file() {
     let mut t = fixture("02_lung");
     let karno = derived(&mut t, json!({"cut": {"column": "ph.karno", "at": [80]}}));
-    let log_meal = derived(&mut t, json!({"transform": {"column": "meal.cal", "function": "log"}}));
-    assert_eq!((karno.as_str(), log_meal.as_str()), ("ph.karno_ge_80", "log_meal.cal"));
-    let covariates = json!([{"column": karno, "reference": "< 80"}, {"column": log_meal}, {"column": "age"}]);
-    let request: cox::CoxRequest = read(json!({"time": "time", "event": "status", "event_values": [2],
-        "covariates": covariates, "filter": filter("Men", json!([{"column": "sex", "values": [1]}]))}));
+    let log_meal = derived(
+        &mut t,
+        json!({"transform": {"column": "meal.cal", "function": "log"}}),
+    );
+    assert_eq!(
+        (karno.as_str(), log_meal.as_str()),
+        ("ph.karno_ge_80", "log_meal.cal")
+    );
+    let covariates =
+        json!([{"column": karno, "reference": "< 80"}, {"column": log_meal}, {"column": "age"}]);
+    let request: cox::CoxRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [2],
+        "covariates": covariates, "filter": filter("Men", json!([{"column": "sex", "values": [1]}]))}),
+    );
     let r = cox::run(&t, &request).unwrap();
 
     let hand = Csv::fixture("02_lung")
         .keep("sex", |s| s == "1")
-        .with(&karno, "ph.karno", |x| if x >= 80.0 { "≥ 80".into() } else { "< 80".into() })
+        .with(&karno, "ph.karno", |x| {
+            if x >= 80.0 {
+                "≥ 80".into()
+            } else {
+                "< 80".into()
+            }
+        })
         .with(&log_meal, "meal.cal", |x| cell(x.ln()))
         .table();
-    let plain = cox::CoxRequest { filter: None, ..request.clone() };
+    let plain = cox::CoxRequest {
+        filter: None,
+        ..request.clone()
+    };
     let e = cox::run(&hand, &plain).unwrap();
 
     assert_same(&r.fit, &e.fit, "fit");
@@ -181,23 +225,52 @@ fn cox_within_a_set_with_a_cut_and_a_log_equals_the_hand_made_file() {
     assert_same(&r.zph, &e.zph, "zph");
     assert_same(&r.tests_text, &e.tests_text, "tests_text");
     assert_same(&r.design_terms, &e.design_terms, "design_terms");
-    assert_eq!((r.n_read, r.n_used, r.n_events), (e.n_read, e.n_used, e.n_events));
+    assert_eq!(
+        (r.n_read, r.n_used, r.n_events),
+        (e.n_read, e.n_used, e.n_events)
+    );
     assert_eq!(r.n_read, 138, "the men of lung");
     // The set is stated; rows outside it are counted apart from missing values.
     let set = r.analysis_set.as_ref().unwrap();
     assert_eq!((set.n_in, set.n_total), (138, 228));
-    assert!(r.settings_text.starts_with("Patients: Men (sex = 1), 138 of 228. "), "{}", r.settings_text);
-    assert!(r.settings_text.contains("ph.karno_ge_80 = ph.karno cut at 80 into \"< 80\", \"≥ 80\""), "{}", r.settings_text);
-    assert!(r.settings_text.contains("log_meal.cal = log(meal.cal)"), "{}", r.settings_text);
-    assert_eq!(r.n_text, e.n_text.replace("patients analysed", "patients in “Men” analysed"));
+    assert!(
+        r.settings_text
+            .starts_with("Patients: Men (sex = 1), 138 of 228. "),
+        "{}",
+        r.settings_text
+    );
+    assert!(
+        r.settings_text
+            .contains("ph.karno_ge_80 = ph.karno cut at 80 into \"< 80\", \"≥ 80\""),
+        "{}",
+        r.settings_text
+    );
+    assert!(
+        r.settings_text.contains("log_meal.cal = log(meal.cal)"),
+        "{}",
+        r.settings_text
+    );
+    assert_eq!(
+        r.n_text,
+        e.n_text
+            .replace("patients analysed", "patients in “Men” analysed")
+    );
     assert_eq!(r.warnings[0].code(), "outside_analysis_set");
-    assert_same(&without(&r.warnings[1..], &["lines", "message"]), &without(&e.warnings, &["lines", "message"]), "the other warnings");
+    assert_same(
+        &without(&r.warnings[1..], &["lines", "message"]),
+        &without(&e.warnings, &["lines", "message"]),
+        "the other warnings",
+    );
     assert_eq!(r.plot.caption.as_deref(), Some(set.text.as_str()));
     // Figures have no title unless asked (journals title them in the
     // legend): the caption under the figure names the set.
     assert!(r.plot.title.is_empty(), "{}", r.plot.title);
     assert!(set.text.contains("Men"), "{}", set.text);
-    assert_same(&without(&r.dropped, &["lines"]), &without(&e.dropped, &["lines"]), "dropped (missing values in the set only)");
+    assert_same(
+        &without(&r.dropped, &["lines"]),
+        &without(&e.dropped, &["lines"]),
+        "dropped (missing values in the set only)",
+    );
 }
 
 /// The cut and the log are the columns computed here: I(ph.karno >= 80)
@@ -206,40 +279,79 @@ fn cox_within_a_set_with_a_cut_and_a_log_equals_the_hand_made_file() {
 fn a_cut_and_a_log_are_the_columns_computed_by_hand() {
     let mut t = fixture("02_lung");
     derived(&mut t, json!({"cut": {"column": "ph.karno", "at": [80]}}));
-    derived(&mut t, json!({"transform": {"column": "meal.cal", "function": "log"}}));
-    derived(&mut t, json!({"transform": {"column": "meal.cal", "function": "log10"}}));
-    derived(&mut t, json!({"transform": {"column": "meal.cal", "function": "log2"}}));
-    derived(&mut t, json!({"transform": {"column": "age", "function": "per_units", "per": 10}}));
-    derived(&mut t, json!({"cut": {"column": "age", "at": [60, 70], "cut_point_in": "lower"}}));
+    derived(
+        &mut t,
+        json!({"transform": {"column": "meal.cal", "function": "log"}}),
+    );
+    derived(
+        &mut t,
+        json!({"transform": {"column": "meal.cal", "function": "log10"}}),
+    );
+    derived(
+        &mut t,
+        json!({"transform": {"column": "meal.cal", "function": "log2"}}),
+    );
+    derived(
+        &mut t,
+        json!({"transform": {"column": "age", "function": "per_units", "per": 10}}),
+    );
+    derived(
+        &mut t,
+        json!({"cut": {"column": "age", "at": [60, 70], "cut_point_in": "lower"}}),
+    );
     let lung = Csv::fixture("02_lung");
     let values = |name: &str| -> Vec<Option<f64>> {
         let c = lung.col(name);
         lung.rows.iter().map(|r| r[c].parse::<f64>().ok()).collect()
     };
-    let column = |name: &str| t.column(name).unwrap_or_else(|| panic!("{name}")).data.clone();
+    let column = |name: &str| {
+        t.column(name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .data
+            .clone()
+    };
     use survcalc_analysis::table::ColumnData;
-    let ColumnData::Category { codes, levels } = column("ph.karno_ge_80") else { panic!() };
+    let ColumnData::Category { codes, levels } = column("ph.karno_ge_80") else {
+        panic!()
+    };
     assert_eq!(levels, ["< 80", "≥ 80"]);
     for (code, x) in codes.iter().zip(values("ph.karno")) {
         assert_eq!(*code, x.map(|x| u32::from(x >= 80.0)));
     }
-    let ColumnData::Category { codes, levels } = column("age_groups") else { panic!() };
+    let ColumnData::Category { codes, levels } = column("age_groups") else {
+        panic!()
+    };
     // R: cut(age, c(-Inf, 60, 70, Inf)): (-Inf, 60], (60, 70], (70, Inf).
     assert_eq!(levels, ["≤ 60", "> 60 to ≤ 70", "> 70"]);
     for (code, x) in codes.iter().zip(values("age")) {
         let x = x.unwrap();
-        assert_eq!(*code, Some(if x <= 60.0 { 0 } else if x <= 70.0 { 1 } else { 2 }));
+        assert_eq!(
+            *code,
+            Some(if x <= 60.0 {
+                0
+            } else if x <= 70.0 {
+                1
+            } else {
+                2
+            })
+        );
     }
     let number = |name: &str| match column(name) {
         ColumnData::Number(v) => v,
         _ => panic!("{name}"),
     };
     let close = |a: Option<f64>, e: Option<f64>| match (a, e) {
-        (Some(a), Some(e)) => assert!((a - e).abs() <= CLOSED_FORM_REL * e.abs().max(1.0), "{a} vs {e}"),
+        (Some(a), Some(e)) => assert!(
+            (a - e).abs() <= CLOSED_FORM_REL * e.abs().max(1.0),
+            "{a} vs {e}"
+        ),
         (a, e) => assert_eq!(a, e),
     };
-    for (((ln, l10), l2), meal) in
-        number("log_meal.cal").into_iter().zip(number("log10_meal.cal")).zip(number("log2_meal.cal")).zip(values("meal.cal"))
+    for (((ln, l10), l2), meal) in number("log_meal.cal")
+        .into_iter()
+        .zip(number("log10_meal.cal"))
+        .zip(number("log2_meal.cal"))
+        .zip(values("meal.cal"))
     {
         close(ln, meal.map(f64::ln));
         close(l10, meal.map(f64::log10));
@@ -254,19 +366,29 @@ fn a_cut_and_a_log_are_the_columns_computed_by_hand() {
 #[test]
 fn standardising_uses_the_mean_and_the_sd_with_n_minus_1() {
     let mut t = fixture("02_lung");
-    let r = derive::derive(&mut t, &read(json!({"transform": {"column": "age", "function": "standardise"}}))).unwrap();
+    let r = derive::derive(
+        &mut t,
+        &read(json!({"transform": {"column": "age", "function": "standardise"}})),
+    )
+    .unwrap();
     let lung = Csv::fixture("02_lung");
     let c = lung.col("age");
     let ages: Vec<f64> = lung.rows.iter().map(|r| r[c].parse().unwrap()).collect();
     let n = ages.len() as f64;
     let mean = ages.iter().sum::<f64>() / n;
     let sd = (ages.iter().map(|a| (a - mean) * (a - mean)).sum::<f64>() / (n - 1.0)).sqrt();
-    let survcalc_analysis::table::ColumnData::Number(z) = &t.column(&r.column).unwrap().data else { panic!() };
+    let survcalc_analysis::table::ColumnData::Number(z) = &t.column(&r.column).unwrap().data else {
+        panic!()
+    };
     for (z, a) in z.iter().zip(&ages) {
         let e = (a - mean) / sd;
         assert!((z.unwrap() - e).abs() <= CLOSED_FORM_REL * e.abs().max(1.0));
     }
-    assert!(r.formula.contains("scale(age)") && r.formula.contains("228 values"), "{}", r.formula);
+    assert!(
+        r.formula.contains("scale(age)") && r.formula.contains("228 values"),
+        "{}",
+        r.formula
+    );
 }
 
 // ---------- Kaplan–Meier by a merged category within a set ----------
@@ -282,7 +404,10 @@ fn km_by_a_merged_category_within_a_set_equals_the_hand_made_file() {
         name: "cell2".into(),
         recode: Some(Recode {
             column: "celltype".into(),
-            levels: vec![LevelMap { from: vec!["smallcell".into(), "adeno".into()], to: "smallcell or adeno".into() }],
+            levels: vec![LevelMap {
+                from: vec!["smallcell".into(), "adeno".into()],
+                to: "smallcell or adeno".into(),
+            }],
             // The order R's factor() gives the hand-made column.
             order: vec!["large".into(), "smallcell or adeno".into()],
             ..Recode::default()
@@ -291,23 +416,42 @@ fn km_by_a_merged_category_within_a_set_equals_the_hand_made_file() {
     };
     let result = derive::derive(&mut t, &recode).unwrap();
     assert_eq!(result.levels, ["large", "smallcell or adeno", "squamous"]);
-    let request: km::KmRequest = read(json!({"time": "time", "event": "status", "event_values": [1], "group": "cell2",
+    let request: km::KmRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [1], "group": "cell2",
         "times": [30, 90], "rmst_tau": 200, "pairwise": "holm",
-        "filter": filter("", json!([{"column": "karno", "at_least": 50}]))}));
+        "filter": filter("", json!([{"column": "karno", "at_least": 50}]))}),
+    );
     let r = km::run(&t, &request).unwrap();
 
     let hand = Csv::fixture("03_veteran")
         .keep("karno", |k| k.parse::<f64>().unwrap() >= 50.0)
-        .replace("celltype", |c| if c == "smallcell" || c == "adeno" { "smallcell or adeno".into() } else { c.into() });
+        .replace("celltype", |c| {
+            if c == "smallcell" || c == "adeno" {
+                "smallcell or adeno".into()
+            } else {
+                c.into()
+            }
+        });
     let mut hand = hand.clone();
     let c = hand.col("celltype");
     hand.header[c] = "cell2".into();
-    let e = km::run(&hand.table(), &km::KmRequest { filter: None, ..request.clone() }).unwrap();
+    let e = km::run(
+        &hand.table(),
+        &km::KmRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
 
     assert_same(&r.fit, &e.fit, "fit");
     assert_same(&r.logrank, &e.logrank, "logrank");
     assert_same(&r.pairwise, &e.pairwise, "pairwise");
-    assert_same(&r.survival_at_times, &e.survival_at_times, "survival_at_times");
+    assert_same(
+        &r.survival_at_times,
+        &e.survival_at_times,
+        "survival_at_times",
+    );
     assert_same(&r.rmst, &e.rmst, "rmst");
     assert_same(&r.follow_up, &e.follow_up, "follow_up");
     assert_same(&r.summary_table, &e.summary_table, "summary_table");
@@ -315,15 +459,29 @@ fn km_by_a_merged_category_within_a_set_equals_the_hand_made_file() {
     assert_eq!(r.n_used, 99);
     let set = r.analysis_set.as_ref().unwrap();
     assert_eq!(set.text, "Patients: karno ≥ 50, 99 of 137.");
-    assert!(r.settings_text.starts_with("Patients: karno ≥ 50, 99 of 137. Kaplan–Meier"), "{}", r.settings_text);
     assert!(
-        r.settings_text.contains("cell2 = celltype recoded: \"smallcell\", \"adeno\" merged as \"smallcell or adeno\""),
+        r.settings_text
+            .starts_with("Patients: karno ≥ 50, 99 of 137. Kaplan–Meier"),
+        "{}",
+        r.settings_text
+    );
+    assert!(
+        r.settings_text.contains(
+            "cell2 = celltype recoded: \"smallcell\", \"adeno\" merged as \"smallcell or adeno\""
+        ),
         "{}",
         r.settings_text
     );
     // No title unless asked: the caption under the figure names the set.
     assert!(r.plot.title.is_empty(), "{}", r.plot.title);
-    assert!(r.plot.caption.as_deref().is_some_and(|c| c.contains("karno ≥ 50")), "{:?}", r.plot.caption);
+    assert!(
+        r.plot
+            .caption
+            .as_deref()
+            .is_some_and(|c| c.contains("karno ≥ 50")),
+        "{:?}",
+        r.plot.caption
+    );
 }
 
 // ---------- model tables ----------
@@ -335,7 +493,10 @@ fn km_by_a_merged_category_within_a_set_equals_the_hand_made_file() {
 #[test]
 fn cox_model_table_within_a_set_equals_the_hand_made_file() {
     let mut t = fixture("02_lung");
-    let std = derived(&mut t, json!({"transform": {"column": "age", "function": "standardise"}}));
+    let std = derived(
+        &mut t,
+        json!({"transform": {"column": "age", "function": "standardise"}}),
+    );
     let request: models::ModelTableRequest = read(json!({
         "outcome": {"time": "time", "event": "status", "event_values": [2]},
         "candidates": [{"column": std}, {"column": "ph.ecog", "kind": "categorical"}],
@@ -349,23 +510,60 @@ fn cox_model_table_within_a_set_equals_the_hand_made_file() {
     let n = ages.len() as f64;
     let mean = ages.iter().sum::<f64>() / n;
     let sd = (ages.iter().map(|a| (a - mean) * (a - mean)).sum::<f64>() / (n - 1.0)).sqrt();
-    let hand = lung.with(&std, "age", |a| cell((a - mean) / sd)).keep("sex", |s| s == "2").table();
-    let e = models::run(&hand, &models::ModelTableRequest { filter: None, ..request.clone() }).unwrap();
+    let hand = lung
+        .with(&std, "age", |a| cell((a - mean) / sd))
+        .keep("sex", |s| s == "2")
+        .table();
+    let e = models::run(
+        &hand,
+        &models::ModelTableRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
 
     // The standardised values differ from the derived ones in the last bit
     // at most (computed twice), so the fits agree to rounding.
     assert_same(&r.table.rows, &e.table.rows, "rows");
     let ignored = ["warnings", "lines"];
-    assert_same(&without(&r.table.univariate, &ignored), &without(&e.table.univariate, &ignored), "univariate");
-    assert_same(&without(&r.table.multivariable, &ignored), &without(&e.table.multivariable, &ignored), "multivariable");
+    assert_same(
+        &without(&r.table.univariate, &ignored),
+        &without(&e.table.univariate, &ignored),
+        "univariate",
+    );
+    assert_same(
+        &without(&r.table.multivariable, &ignored),
+        &without(&e.table.multivariable, &ignored),
+        "multivariable",
+    );
     assert_same(&r.display_table, &e.display_table, "display_table");
-    assert_same(&without(&r.table.outcome, &ignored), &without(&e.table.outcome, &ignored), "outcome (n_read = the set's 90 women)");
+    assert_same(
+        &without(&r.table.outcome, &ignored),
+        &without(&e.table.outcome, &ignored),
+        "outcome (n_read = the set's 90 women)",
+    );
     // ECOG 3 occurs among men only: within the set it is an unused level, noted.
-    let unused = r.table.univariate[1].warnings.iter().find(|w| w.code() == "unused_levels").expect("noted");
+    let unused = r.table.univariate[1]
+        .warnings
+        .iter()
+        .find(|w| w.code() == "unused_levels")
+        .expect("noted");
     assert!(unused.message().contains("\"3\""), "{}", unused.message());
     assert_eq!(r.table.outcome.n_read, 90);
-    assert_eq!(r.n_text, e.n_text.replace("patients with a known outcome", "patients in “Women” with a known outcome"));
-    assert!(r.settings_text.starts_with("Patients: Women (sex = 2), 90 of 228. "), "{}", r.settings_text);
+    assert_eq!(
+        r.n_text,
+        e.n_text.replace(
+            "patients with a known outcome",
+            "patients in “Women” with a known outcome"
+        )
+    );
+    assert!(
+        r.settings_text
+            .starts_with("Patients: Women (sex = 2), 90 of 228. "),
+        "{}",
+        r.settings_text
+    );
 }
 
 /// R: glm(case ~ spontaneous, family = binomial, data = infert, subset = age >= 30)
@@ -378,11 +576,24 @@ fn logistic_model_table_within_a_set_equals_the_hand_made_file() {
         "candidates": [{"column": "spontaneous"}, {"column": "induced"}], "multivariable": ["spontaneous", "induced"],
         "filter": filter("", json!([{"column": "age", "at_least": 30}]))}));
     let r = models::run(&t, &request).unwrap();
-    let hand = Csv::fixture("06_infert").keep("age", |a| a.parse::<f64>().unwrap() >= 30.0).table();
-    let e = models::run(&hand, &models::ModelTableRequest { filter: None, ..request.clone() }).unwrap();
+    let hand = Csv::fixture("06_infert")
+        .keep("age", |a| a.parse::<f64>().unwrap() >= 30.0)
+        .table();
+    let e = models::run(
+        &hand,
+        &models::ModelTableRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
     assert_same(&r.table.rows, &e.table.rows, "rows");
     assert_same(&r.table.univariate, &e.table.univariate, "univariate");
-    assert_same(&r.table.multivariable, &e.table.multivariable, "multivariable");
+    assert_same(
+        &r.table.multivariable,
+        &e.table.multivariable,
+        "multivariable",
+    );
     assert_eq!((r.table.outcome.n_read, r.table.outcome.n), (146, 146));
     assert_eq!(r.warnings[0].code(), "outside_analysis_set");
 }
@@ -410,11 +621,26 @@ fn compared_outcome_values_within_a_set() {
         .map(|(_, l)| format!("{l}\n"))
         .collect();
     let hand = read_csv(hand_text.as_bytes(), &ReadOptions::default()).unwrap();
-    let e = models::run(&hand, &models::ModelTableRequest { filter: None, ..request.clone() }).unwrap();
+    let e = models::run(
+        &hand,
+        &models::ModelTableRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
     assert_same(&r.table.univariate, &e.table.univariate, "univariate");
     assert_eq!(r.table.outcome.n_read, 45, "the set's rows");
-    assert!(r.settings_text.contains("15 patients with another value left out"), "{}", r.settings_text);
-    assert_eq!(r.settings_text.split("left out").count(), e.settings_text.split("left out").count());
+    assert!(
+        r.settings_text
+            .contains("15 patients with another value left out"),
+        "{}",
+        r.settings_text
+    );
+    assert_eq!(
+        r.settings_text.split("left out").count(),
+        e.settings_text.split("left out").count()
+    );
 }
 
 // ---------- Table 1 and rates ----------
@@ -425,37 +651,77 @@ fn compared_outcome_values_within_a_set() {
 #[test]
 fn table1_within_a_set_equals_the_hand_made_file() {
     let mut t = fixture("08_colon_baseline");
-    let nodes = derived(&mut t, json!({"name": "nodes4", "cut": {"column": "nodes", "at": [4]}}));
+    let nodes = derived(
+        &mut t,
+        json!({"name": "nodes4", "cut": {"column": "nodes", "at": [4]}}),
+    );
     let request: baseline::BaselineRequest = read(json!({"group": "rx",
         "variables": ["age", {"column": "sex", "kind": "categorical"}, nodes],
         "filter": filter("Extent 3", json!([{"column": "extent", "values": [3]}]))}));
     let r = baseline::run(&t, &request).unwrap();
     let hand = Csv::fixture("08_colon_baseline")
         .keep("extent", |e| e == "3")
-        .with(&nodes, "nodes", |x| if x >= 4.0 { "≥ 4".into() } else { "< 4".into() })
+        .with(&nodes, "nodes", |x| {
+            if x >= 4.0 {
+                "≥ 4".into()
+            } else {
+                "< 4".into()
+            }
+        })
         .table();
-    let e = baseline::run(&hand, &baseline::BaselineRequest { filter: None, ..request.clone() }).unwrap();
+    let e = baseline::run(
+        &hand,
+        &baseline::BaselineRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
     assert_same(&r.table.rows, &e.table.rows, "rows");
     assert_same(&r.table.tests, &e.table.tests, "tests");
     assert_same(&r.display, &e.display, "display");
     assert_eq!((r.table.n, r.table.n_missing_group), (759, 0));
-    assert!(r.settings_text.starts_with("Patients: Extent 3 (extent = 3), 759 of 929. Groups: rx"), "{}", r.settings_text);
-    assert!(r.settings_text.contains("nodes4 = nodes cut at 4"), "{}", r.settings_text);
+    assert!(
+        r.settings_text
+            .starts_with("Patients: Extent 3 (extent = 3), 759 of 929. Groups: rx"),
+        "{}",
+        r.settings_text
+    );
+    assert!(
+        r.settings_text.contains("nodes4 = nodes cut at 4"),
+        "{}",
+        r.settings_text
+    );
 }
 
 /// R: binom.test / chisq.test of table(ph.ecog == 0, sex) on subset(lung, age >= 65).
 #[test]
 fn rates_within_a_set_equal_the_hand_made_file() {
     let t = fixture("02_lung");
-    let request: rates::RatesRequest = read(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
-        "filter": filter("65 and over", json!([{"column": "age", "at_least": 65}]))}));
+    let request: rates::RatesRequest = read(
+        json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
+        "filter": filter("65 and over", json!([{"column": "age", "at_least": 65}]))}),
+    );
     let r = rates::run(&t, &request).unwrap();
-    let hand = Csv::fixture("02_lung").keep("age", |a| a.parse::<f64>().unwrap() >= 65.0).table();
-    let e = rates::run(&hand, &rates::RatesRequest { filter: None, ..request.clone() }).unwrap();
+    let hand = Csv::fixture("02_lung")
+        .keep("age", |a| a.parse::<f64>().unwrap() >= 65.0)
+        .table();
+    let e = rates::run(
+        &hand,
+        &rates::RatesRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
+    .unwrap();
     assert_same(&r.overall, &e.overall, "overall");
     assert_same(&r.groups, &e.groups, "groups");
     assert_same(&r.test, &e.test, "test");
-    assert_same(&r.left_out, &e.left_out, "left out (missing values in the set only)");
+    assert_same(
+        &r.left_out,
+        &e.left_out,
+        "left out (missing values in the set only)",
+    );
     assert_eq!(r.n_used, e.n_used);
 }
 
@@ -465,14 +731,21 @@ fn rates_within_a_set_equal_the_hand_made_file() {
 #[test]
 fn counting_process_cox_within_a_set() {
     let t = fixture("05_heart");
-    let request: cox::CoxRequest = read(json!({"time": "stop", "start": "start", "event": "event", "event_values": [1],
+    let request: cox::CoxRequest = read(
+        json!({"time": "stop", "start": "start", "event": "event", "event_values": [1],
         "covariates": [{"column": "age"}, {"column": "transplant"}], "cluster": "id",
-        "filter": filter("", json!([{"column": "surgery", "values": [0]}]))}));
+        "filter": filter("", json!([{"column": "surgery", "values": [0]}]))}),
+    );
     let r = cox::run(&t, &request).unwrap();
-    let e = cox::run(&Csv::fixture("05_heart").keep("surgery", |s| s == "0").table(), &cox::CoxRequest {
-        filter: None,
-        ..request.clone()
-    })
+    let e = cox::run(
+        &Csv::fixture("05_heart")
+            .keep("surgery", |s| s == "0")
+            .table(),
+        &cox::CoxRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
     .unwrap();
     assert_same(&r.fit, &e.fit, "fit");
     assert_eq!(r.n_read, 143);
@@ -484,18 +757,28 @@ fn counting_process_cox_within_a_set() {
 #[test]
 fn time_varying_cox_within_a_set() {
     let t = fixture("02_lung");
-    let request: cox::CoxRequest = read(json!({"time": "time", "event": "status", "event_values": [2],
+    let request: cox::CoxRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [2],
         "covariates": [{"column": "age"}], "time_varying": {"column": "meal.cal"},
-        "filter": filter("Women", json!([{"column": "sex", "values": [2]}]))}));
+        "filter": filter("Women", json!([{"column": "sex", "values": [2]}]))}),
+    );
     let r = cox::run(&t, &request).unwrap();
-    let e = cox::run(&Csv::fixture("02_lung").keep("sex", |s| s == "2").table(), &cox::CoxRequest {
-        filter: None,
-        ..request.clone()
-    })
+    let e = cox::run(
+        &Csv::fixture("02_lung").keep("sex", |s| s == "2").table(),
+        &cox::CoxRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
     .unwrap();
     assert_same(&r.fit, &e.fit, "fit");
     assert_same(&r.time_varying, &e.time_varying, "time_varying");
-    assert!(r.n_text.starts_with("90 of 90 patients in “Women” analysed"), "{}", r.n_text);
+    assert!(
+        r.n_text
+            .starts_with("90 of 90 patients in “Women” analysed"),
+        "{}",
+        r.n_text
+    );
 }
 
 /// R: survSplit(Surv(time, status) ~ ., data = subset(veteran, trt == 2), cut = c(90, 180), episode = "tgroup")
@@ -503,14 +786,19 @@ fn time_varying_cox_within_a_set() {
 #[test]
 fn time_split_cox_within_a_set() {
     let t = fixture("03_veteran");
-    let request: cox::CoxRequest = read(json!({"time": "time", "event": "status", "event_values": [1],
+    let request: cox::CoxRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [1],
         "covariates": [{"column": "karno"}, {"column": "celltype"}], "time_split": {"cuts": [90, 180], "covariates": ["karno"]},
-        "filter": filter("", json!([{"column": "trt", "values": [2]}]))}));
+        "filter": filter("", json!([{"column": "trt", "values": [2]}]))}),
+    );
     let r = cox::run(&t, &request).unwrap();
-    let e = cox::run(&Csv::fixture("03_veteran").keep("trt", |s| s == "2").table(), &cox::CoxRequest {
-        filter: None,
-        ..request.clone()
-    })
+    let e = cox::run(
+        &Csv::fixture("03_veteran").keep("trt", |s| s == "2").table(),
+        &cox::CoxRequest {
+            filter: None,
+            ..request.clone()
+        },
+    )
     .unwrap();
     assert_same(&r.fit, &e.fit, "fit");
     assert_same(&r.time_split, &e.time_split, "time_split");
@@ -537,21 +825,63 @@ fn select(t: &Table, conditions: Value) -> Result<Vec<usize>, String> {
 #[test]
 fn conditions_combine_with_and_and_missing_values_meet_none() {
     let t = small();
-    assert_eq!(select(&t, json!([{"column": "grp", "values": ["a", "b"]}])).unwrap(), [0, 1, 2, 4, 5]);
-    // Thresholds: the side that includes the value is in the name.
-    assert_eq!(select(&t, json!([{"column": "score", "at_least": 20}])).unwrap(), [1, 3, 4, 5]);
-    assert_eq!(select(&t, json!([{"column": "score", "above": 20}])).unwrap(), [3, 4, 5]);
-    assert_eq!(select(&t, json!([{"column": "score", "at_most": 20}])).unwrap(), [0, 1]);
-    assert_eq!(select(&t, json!([{"column": "score", "below": 20}])).unwrap(), [0]);
-    assert_eq!(select(&t, json!([{"column": "score", "at_least": 20, "below": 50}])).unwrap(), [1, 3]);
-    // Numbers compare as numbers.
-    assert_eq!(select(&t, json!([{"column": "score", "values": [20, "40.0"]}])).unwrap(), [1, 3]);
-    // Dates: both ends included; a missing date meets no range.
-    assert_eq!(select(&t, json!([{"column": "start", "from_date": "2020-02-10", "to_date": "2020-05-01"}])).unwrap(), [1, 2, 4]);
-    assert_eq!(select(&t, json!([{"column": "start", "to_date": "2020-02-10"}])).unwrap(), [0, 1]);
-    assert_eq!(select(&t, json!([{"column": "time", "present": true}])).unwrap(), [0, 1, 3, 4, 5]);
     assert_eq!(
-        select(&t, json!([{"column": "grp", "values": ["a"]}, {"column": "time", "present": true}])).unwrap(),
+        select(&t, json!([{"column": "grp", "values": ["a", "b"]}])).unwrap(),
+        [0, 1, 2, 4, 5]
+    );
+    // Thresholds: the side that includes the value is in the name.
+    assert_eq!(
+        select(&t, json!([{"column": "score", "at_least": 20}])).unwrap(),
+        [1, 3, 4, 5]
+    );
+    assert_eq!(
+        select(&t, json!([{"column": "score", "above": 20}])).unwrap(),
+        [3, 4, 5]
+    );
+    assert_eq!(
+        select(&t, json!([{"column": "score", "at_most": 20}])).unwrap(),
+        [0, 1]
+    );
+    assert_eq!(
+        select(&t, json!([{"column": "score", "below": 20}])).unwrap(),
+        [0]
+    );
+    assert_eq!(
+        select(
+            &t,
+            json!([{"column": "score", "at_least": 20, "below": 50}])
+        )
+        .unwrap(),
+        [1, 3]
+    );
+    // Numbers compare as numbers.
+    assert_eq!(
+        select(&t, json!([{"column": "score", "values": [20, "40.0"]}])).unwrap(),
+        [1, 3]
+    );
+    // Dates: both ends included; a missing date meets no range.
+    assert_eq!(
+        select(
+            &t,
+            json!([{"column": "start", "from_date": "2020-02-10", "to_date": "2020-05-01"}])
+        )
+        .unwrap(),
+        [1, 2, 4]
+    );
+    assert_eq!(
+        select(&t, json!([{"column": "start", "to_date": "2020-02-10"}])).unwrap(),
+        [0, 1]
+    );
+    assert_eq!(
+        select(&t, json!([{"column": "time", "present": true}])).unwrap(),
+        [0, 1, 3, 4, 5]
+    );
+    assert_eq!(
+        select(
+            &t,
+            json!([{"column": "grp", "values": ["a"]}, {"column": "time", "present": true}])
+        )
+        .unwrap(),
         [0, 4]
     );
     let set = analysis_set::select(&t, &read::<Filter>(filter("A with a time", json!([
@@ -569,9 +899,15 @@ fn conditions_combine_with_and_and_missing_values_meet_none() {
 fn mistakes_in_a_set_are_named() {
     let t = small();
     let e = select(&t, json!([{"column": "grp", "values": ["d"]}])).unwrap_err();
-    assert!(e.contains("column \"grp\" has no value \"d\"") && e.contains("\"a\", \"b\", \"c\""), "{e}");
+    assert!(
+        e.contains("column \"grp\" has no value \"d\"") && e.contains("\"a\", \"b\", \"c\""),
+        "{e}"
+    );
     let e = select(&t, json!([{"column": "gpr", "values": ["a"]}])).unwrap_err();
-    assert!(e.contains("no column named \"gpr\"; did you mean \"grp\"?"), "{e}");
+    assert!(
+        e.contains("no column named \"gpr\"; did you mean \"grp\"?"),
+        "{e}"
+    );
     // A threshold on a text column names the column, a cell and its line.
     let e = select(&t, json!([{"column": "grp", "at_least": 2}])).unwrap_err();
     assert_eq!(
@@ -581,8 +917,15 @@ fn mistakes_in_a_set_are_named() {
     let e = select(&t, json!([{"column": "score", "from_date": "2020-01-01"}])).unwrap_err();
     assert!(e.contains("holds numbers, not dates"), "{e}");
     let e = select(&t, json!([{"column": "start", "from_date": "01/02/2020"}])).unwrap_err();
-    assert!(e.contains("year-month-day") && e.contains("01/02/2020"), "{e}");
-    let e = select(&t, json!([{"column": "score", "at_least": 50, "below": 20}])).unwrap_err();
+    assert!(
+        e.contains("year-month-day") && e.contains("01/02/2020"),
+        "{e}"
+    );
+    let e = select(
+        &t,
+        json!([{"column": "score", "at_least": 50, "below": 20}]),
+    )
+    .unwrap_err();
     assert!(e.contains("no number is score ≥ 50 and score < 20"), "{e}");
     let e = select(&t, json!([{"column": "score", "at_least": 1, "above": 2}])).unwrap_err();
     assert!(e.contains("not both"), "{e}");
@@ -596,21 +939,31 @@ fn mistakes_in_a_set_are_named() {
         e,
         "No patients match: score > 1000. None of the 6 rows meets it; check the values and thresholds of the analysis set."
     );
-    let request: km::KmRequest = read(json!({"time": "time", "event": "status", "event_values": [1],
-        "filter": filter("Nobody", json!([{"column": "grp", "values": ["a"]}, {"column": "score", "above": 100}]))}));
+    let request: km::KmRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [1],
+        "filter": filter("Nobody", json!([{"column": "grp", "values": ["a"]}, {"column": "score", "above": 100}]))}),
+    );
     let e = km::run(&t, &request).unwrap_err();
-    assert!(e.starts_with("No patients match: grp = a and score > 100 (analysis set “Nobody”)."), "{e}");
+    assert!(
+        e.starts_with("No patients match: grp = a and score > 100 (analysis set “Nobody”)."),
+        "{e}"
+    );
 }
 
 #[test]
 fn rows_outside_the_set_are_counted_apart_from_missing_values() {
     let t = small();
-    let request: km::KmRequest = read(json!({"time": "time", "event": "status", "event_values": [1],
-        "filter": filter("Group a", json!([{"column": "grp", "values": ["a"]}]))}));
+    let request: km::KmRequest = read(
+        json!({"time": "time", "event": "status", "event_values": [1],
+        "filter": filter("Group a", json!([{"column": "grp", "values": ["a"]}]))}),
+    );
     let r = km::run(&t, &request).unwrap();
     assert_eq!(r.n_used, 2, "rows 1 and 5; row 3 has no time");
     assert_eq!(r.dropped.len(), 1);
-    assert_eq!((r.dropped[0].count, r.dropped[0].lines.as_slice()), (1, &[4u64][..]));
+    assert_eq!(
+        (r.dropped[0].count, r.dropped[0].lines.as_slice()),
+        (1, &[4u64][..])
+    );
     let codes: Vec<&str> = r.warnings.iter().map(|w| w.code()).collect();
     assert_eq!(codes[..2], ["outside_analysis_set", "rows_left_out"]);
     assert_eq!(
@@ -621,26 +974,57 @@ fn rows_outside_the_set_are_counted_apart_from_missing_values() {
     let text = "time,status,grp\n5,1,a\n-3,1,b\n7,0,a\n";
     let t = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
     assert!(km::run(&t, &request).is_ok());
-    assert!(km::run(&t, &km::KmRequest { filter: None, ..request.clone() }).unwrap_err().contains("line 3"));
+    assert!(km::run(
+        &t,
+        &km::KmRequest {
+            filter: None,
+            ..request.clone()
+        }
+    )
+    .unwrap_err()
+    .contains("line 3"));
 }
 
 #[test]
 fn a_set_without_conditions_is_every_row() {
     let t = small();
-    let s = analysis_set::select(&t, &Filter { name: "All".into(), conditions: Vec::new() }).unwrap();
+    let s = analysis_set::select(
+        &t,
+        &Filter {
+            name: "All".into(),
+            conditions: Vec::new(),
+        },
+    )
+    .unwrap();
     assert_eq!(s.rows().len(), 6);
     assert_eq!(s.set.text, "Patients: All (all rows), 6 of 6.");
     assert!(s.set.left_out_warning().is_none());
-    let c = Condition { column: "grp".into(), values: vec!["a".into()], ..Condition::default() };
-    let s = analysis_set::select(&t, &Filter { name: String::new(), conditions: vec![c] }).unwrap();
+    let c = Condition {
+        column: "grp".into(),
+        values: vec!["a".into()],
+        ..Condition::default()
+    };
+    let s = analysis_set::select(
+        &t,
+        &Filter {
+            name: String::new(),
+            conditions: vec![c],
+        },
+    )
+    .unwrap();
     assert_eq!(s.set.text, "Patients: grp = a, 3 of 6.");
 }
 
 // ---------- the model paper's Figure 4 on the synthetic cohort ----------
 
 fn synthetic_cohort() -> Table {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/examples/synthetic_hcc_cohort.csv");
-    read_csv(std::fs::read_to_string(path).unwrap().as_bytes(), &ReadOptions::default()).unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../www/examples/synthetic_hcc_cohort.csv");
+    read_csv(
+        std::fs::read_to_string(path).unwrap().as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
 }
 
 /// Post-progression survival within primary resistance, univariate and
@@ -653,22 +1037,41 @@ fn figure_4_within_primary_resistance() {
     let mut t = synthetic_cohort();
     let columns = serde_json::to_value(cohort::suggest_columns(&t)).unwrap();
     let c = cohort::run(&mut t, &read(json!({ "columns": columns }))).unwrap();
-    let primary = c.group_levels.iter().find(|l| l.label == "primary resistance").unwrap().label.clone();
+    let primary = c
+        .group_levels
+        .iter()
+        .find(|l| l.label == "primary resistance")
+        .unwrap()
+        .label
+        .clone();
     let afp = derive::derive(
         &mut t,
         &DeriveRequest {
-            cut: Some(Cut { column: "afp".into(), at: vec![400.0], ..Cut::default() }),
+            cut: Some(Cut {
+                column: "afp".into(),
+                at: vec![400.0],
+                ..Cut::default()
+            }),
             ..DeriveRequest::default()
         },
     )
     .unwrap();
-    assert_eq!(afp.column, "afp_ge_400_2", "the file has its own afp_ge_400, which is kept");
+    assert_eq!(
+        afp.column, "afp_ge_400_2",
+        "the file has its own afp_ge_400, which is kept"
+    );
     assert_eq!(afp.warnings[0].code(), "column_renamed");
     // The derived cut is the file's yes/no column wherever afp is known.
-    let (ours, theirs) = (t.column("afp_ge_400_2").unwrap(), t.column("afp_ge_400").unwrap());
+    let (ours, theirs) = (
+        t.column("afp_ge_400_2").unwrap(),
+        t.column("afp_ge_400").unwrap(),
+    );
     for row in 0..t.n_rows() {
         match ours.data.display(row) {
-            Some(level) => assert_eq!(theirs.data.display(row).as_deref(), Some(if level == "≥ 400" { "yes" } else { "no" })),
+            Some(level) => assert_eq!(
+                theirs.data.display(row).as_deref(),
+                Some(if level == "≥ 400" { "yes" } else { "no" })
+            ),
             None => assert!(t.column("afp").unwrap().data.is_missing(row)),
         }
     }
@@ -681,7 +1084,10 @@ fn figure_4_within_primary_resistance() {
     let group = t.column("resistance_group").unwrap();
     let pps = t.column("pps_months").unwrap();
     let expected = (0..t.n_rows())
-        .filter(|&row| group.data.display(row).as_deref() == Some("primary resistance") && !pps.data.is_missing(row))
+        .filter(|&row| {
+            group.data.display(row).as_deref() == Some("primary resistance")
+                && !pps.data.is_missing(row)
+        })
         .count();
     assert!(expected > 50, "{expected}");
     assert_eq!(r.table.outcome.n, expected);
@@ -692,7 +1098,14 @@ fn figure_4_within_primary_resistance() {
         c.flow.primary_resistance
     )));
     // No title unless asked: the caption under the figure names the set.
-    assert!(r.plot.caption.as_deref().is_some_and(|c| c.starts_with("Patients: Primary resistance")), "{:?}", r.plot.caption);
+    assert!(
+        r.plot
+            .caption
+            .as_deref()
+            .is_some_and(|c| c.starts_with("Patients: Primary resistance")),
+        "{:?}",
+        r.plot.caption
+    );
     // PPS is measured from progression, by when the group is known: no immortal-time caution.
     assert!(!r.warnings.iter().any(|w| w.code() == "immortal_time"));
 }

@@ -17,18 +17,22 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use survcalc_analysis::analyses::{self, baseline::BaselineRequest, cohort::CohortRequest, cox::CoxRequest};
+use survcalc_analysis::analyses::{
+    self, baseline::BaselineRequest, cohort::CohortRequest, cox::CoxRequest,
+};
+use survcalc_analysis::analyses::{competing::CompetingRequest, subgroup::SubgroupRequest};
 use survcalc_analysis::analyses::{km::KmRequest, models::ModelTableRequest, rates::RatesRequest};
 use survcalc_analysis::analysis_set::Filter;
 use survcalc_analysis::derive::DeriveRequest;
 use survcalc_analysis::export::DataExportRequest;
-use survcalc_analysis::analyses::{competing::CompetingRequest, subgroup::SubgroupRequest};
 use survcalc_analysis::request::{self, RequestErrorKind};
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
 
@@ -49,7 +53,10 @@ struct Found {
 enum ProbeError {
     /// A struct read without `deserialize_struct` told its fields by refusing
     /// an unknown one; `path` is where.
-    Learnt { path: String, fields: &'static [&'static str] },
+    Learnt {
+        path: String,
+        fields: &'static [&'static str],
+    },
     UnknownField(&'static [&'static str]),
     Other(String),
 }
@@ -57,8 +64,12 @@ enum ProbeError {
 impl fmt::Display for ProbeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProbeError::Learnt { path, fields } => write!(f, "learnt the options of `{path}`: {fields:?}"),
-            ProbeError::UnknownField(fields) => write!(f, "an unknown option (options: {fields:?})"),
+            ProbeError::Learnt { path, fields } => {
+                write!(f, "learnt the options of `{path}`: {fields:?}")
+            }
+            ProbeError::UnknownField(fields) => {
+                write!(f, "an unknown option (options: {fields:?})")
+            }
             ProbeError::Other(message) => f.write_str(message),
         }
     }
@@ -100,8 +111,16 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
         let learnt = self.found.borrow().learnt.get(&self.path).copied();
         match learnt {
-            Some(fields) => visitor.visit_map(Fields { fields, next: 0, path: self.path, found: self.found }),
-            None => visitor.visit_map(Learn { path: self.path, asked: false }),
+            Some(fields) => visitor.visit_map(Fields {
+                fields,
+                next: 0,
+                path: self.path,
+                found: self.found,
+            }),
+            None => visitor.visit_map(Learn {
+                path: self.path,
+                asked: false,
+            }),
         }
     }
 
@@ -163,27 +182,53 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
         visitor.visit_unit()
     }
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, ProbeError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
         visitor.visit_unit()
     }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, ProbeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
         visitor.visit_newtype_struct(self)
     }
 
     /// A list of one item, walked under `path[]`.
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
-        visitor.visit_seq(OneItem { path: format!("{}[]", self.path), found: self.found, done: false })
+        visitor.visit_seq(OneItem {
+            path: format!("{}[]", self.path),
+            found: self.found,
+            done: false,
+        })
     }
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, ProbeError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
         self.deserialize_seq(visitor)
     }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, visitor: V) -> Result<V::Value, ProbeError> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
         self.deserialize_seq(visitor)
     }
 
     /// Maps keyed by the user's names (column types): documented as one option.
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
-        visitor.visit_map(Fields { fields: &[], next: 0, path: self.path, found: self.found })
+        visitor.visit_map(Fields {
+            fields: &[],
+            next: 0,
+            path: self.path,
+            found: self.found,
+        })
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -192,7 +237,12 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ProbeError> {
-        visitor.visit_map(Fields { fields, next: 0, path: self.path, found: self.found })
+        visitor.visit_map(Fields {
+            fields,
+            next: 0,
+            path: self.path,
+            found: self.found,
+        })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -201,8 +251,15 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, ProbeError> {
-        self.found.borrow_mut().options.insert(self.path.clone(), variants.to_vec());
-        visitor.visit_enum(FirstVariant { variant: variants[0], path: self.path, found: self.found })
+        self.found
+            .borrow_mut()
+            .options
+            .insert(self.path.clone(), variants.to_vec());
+        visitor.visit_enum(FirstVariant {
+            variant: variants[0],
+            path: self.path,
+            found: self.found,
+        })
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
@@ -224,17 +281,32 @@ struct Fields<'a> {
 impl<'de> MapAccess<'de> for Fields<'_> {
     type Error = ProbeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ProbeError> {
-        let Some(field) = self.fields.get(self.next) else { return Ok(None) };
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ProbeError> {
+        let Some(field) = self.fields.get(self.next) else {
+            return Ok(None);
+        };
         seed.deserialize((*field).into_deserializer()).map(Some)
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, ProbeError> {
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, ProbeError> {
         let field = self.fields[self.next];
         self.next += 1;
         let path = child(&self.path, field);
-        self.found.borrow_mut().options.entry(path.clone()).or_default();
-        seed.deserialize(Probe { path, found: self.found })
+        self.found
+            .borrow_mut()
+            .options
+            .entry(path.clone())
+            .or_default();
+        seed.deserialize(Probe {
+            path,
+            found: self.found,
+        })
     }
 }
 
@@ -248,15 +320,24 @@ struct Learn {
 impl<'de> MapAccess<'de> for Learn {
     type Error = ProbeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, ProbeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ProbeError> {
         if self.asked {
             return Ok(None);
         }
         self.asked = true;
         match seed.deserialize(NO_SUCH_OPTION.into_deserializer()) {
-            Err(ProbeError::UnknownField(fields)) => Err(ProbeError::Learnt { path: self.path.clone(), fields }),
+            Err(ProbeError::UnknownField(fields)) => Err(ProbeError::Learnt {
+                path: self.path.clone(),
+                fields,
+            }),
             Err(e) => Err(e),
-            Ok(_) => Err(ProbeError::Other(format!("the object at `{}` accepts unknown options", self.path))),
+            Ok(_) => Err(ProbeError::Other(format!(
+                "the object at `{}` accepts unknown options",
+                self.path
+            ))),
         }
     }
 
@@ -274,12 +355,19 @@ struct OneItem<'a> {
 impl<'de> SeqAccess<'de> for OneItem<'_> {
     type Error = ProbeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, ProbeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ProbeError> {
         if self.done {
             return Ok(None);
         }
         self.done = true;
-        seed.deserialize(Probe { path: self.path.clone(), found: self.found }).map(Some)
+        seed.deserialize(Probe {
+            path: self.path.clone(),
+            found: self.found,
+        })
+        .map(Some)
     }
 }
 
@@ -294,7 +382,10 @@ impl<'de, 'a> de::EnumAccess<'de> for FirstVariant<'a> {
     type Error = ProbeError;
     type Variant = Self;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), ProbeError> {
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), ProbeError> {
         let value = seed.deserialize(self.variant.into_deserializer())?;
         Ok((value, self))
     }
@@ -306,14 +397,35 @@ impl<'de> de::VariantAccess<'de> for FirstVariant<'_> {
     fn unit_variant(self) -> Result<(), ProbeError> {
         Ok(())
     }
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, ProbeError> {
-        seed.deserialize(Probe { path: self.path, found: self.found })
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, ProbeError> {
+        seed.deserialize(Probe {
+            path: self.path,
+            found: self.found,
+        })
     }
     fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, ProbeError> {
-        de::Deserializer::deserialize_seq(Probe { path: self.path, found: self.found }, visitor)
+        de::Deserializer::deserialize_seq(
+            Probe {
+                path: self.path,
+                found: self.found,
+            },
+            visitor,
+        )
     }
-    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, ProbeError> {
-        visitor.visit_map(Fields { fields, next: 0, path: self.path, found: self.found })
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ProbeError> {
+        visitor.visit_map(Fields {
+            fields,
+            next: 0,
+            path: self.path,
+            found: self.found,
+        })
     }
 }
 
@@ -323,7 +435,10 @@ fn options_of<T: DeserializeOwned>() -> BTreeMap<String, Vec<&'static str>> {
     let found = RefCell::new(Found::default());
     for _ in 0..20 {
         found.borrow_mut().options.clear();
-        match T::deserialize(Probe { path: String::new(), found: &found }) {
+        match T::deserialize(Probe {
+            path: String::new(),
+            found: &found,
+        }) {
             Ok(_) => return found.into_inner().options,
             Err(ProbeError::Learnt { path, fields }) => {
                 found.borrow_mut().learnt.insert(path, fields);
@@ -331,7 +446,10 @@ fn options_of<T: DeserializeOwned>() -> BTreeMap<String, Vec<&'static str>> {
             Err(e) => panic!("walking {}: {e}", std::any::type_name::<T>()),
         }
     }
-    panic!("walking {}: too many nested objects to learn", std::any::type_name::<T>())
+    panic!(
+        "walking {}: too many nested objects to learn",
+        std::any::type_name::<T>()
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -367,7 +485,10 @@ fn section<'a>(docs: &'a str, method: &str) -> &'a str {
 /// cell's backticked name -> the whole row.
 fn table(text: &str, header: &str, method: &str) -> BTreeMap<String, String> {
     let mut lines = text.lines().skip_while(|l| l.trim() != header);
-    assert!(lines.next().is_some(), "the section of {method} in docs/api.md has no table headed {header}");
+    assert!(
+        lines.next().is_some(),
+        "the section of {method} in docs/api.md has no table headed {header}"
+    );
     let mut rows = BTreeMap::new();
     for line in lines.skip(1).take_while(|l| l.starts_with('|')) {
         let first = line.split('|').nth(1).unwrap_or("").trim();
@@ -376,7 +497,10 @@ fn table(text: &str, header: &str, method: &str) -> BTreeMap<String, String> {
             first.starts_with('`') && first.ends_with('`') && !name.contains('`'),
             "{method}: the first cell of each row must be one name in backticks: {line}"
         );
-        assert!(rows.insert(name.to_string(), line.to_string()).is_none(), "{method}: `{name}` is documented twice");
+        assert!(
+            rows.insert(name.to_string(), line.to_string()).is_none(),
+            "{method}: `{name}` is documented twice"
+        );
     }
     rows
 }
@@ -392,11 +516,15 @@ fn check_options<T: DeserializeOwned>(method: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for (path, choices) in &options {
         match documented.get(path) {
-            None => problems.push(format!("{method}: option `{path}` is not in the options table")),
+            None => problems.push(format!(
+                "{method}: option `{path}` is not in the options table"
+            )),
             Some(row) => {
                 for choice in choices {
                     if !row.contains(&format!("\"{choice}\"")) {
-                        problems.push(format!("{method}: option `{path}`: the choice \"{choice}\" is not in its row"));
+                        problems.push(format!(
+                            "{method}: option `{path}`: the choice \"{choice}\" is not in its row"
+                        ));
                     }
                 }
             }
@@ -404,14 +532,20 @@ fn check_options<T: DeserializeOwned>(method: &str) -> Vec<String> {
     }
     for path in documented.keys() {
         if !options.contains_key(path) {
-            problems.push(format!("{method}: `{path}` is documented but is not an option"));
+            problems.push(format!(
+                "{method}: `{path}` is documented but is not an option"
+            ));
         }
     }
     problems
 }
 
 fn assert_no_problems(problems: Vec<String>) {
-    assert!(problems.is_empty(), "docs/api.md is out of date:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "docs/api.md is out of date:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -440,11 +574,24 @@ fn every_option_is_documented() {
 fn the_probe_finds_nested_options_and_choices() {
     let cox = options_of::<CoxRequest>();
     assert_eq!(cox["ties"], vec!["efron", "breslow"]);
-    assert!(cox.contains_key("covariates[].reference") && cox.contains_key("time_varying.origin"), "{:?}", cox.keys());
+    assert!(
+        cox.contains_key("covariates[].reference") && cox.contains_key("time_varying.origin"),
+        "{:?}",
+        cox.keys()
+    );
     assert_eq!(cox["covariates[].kind"], vec!["numeric", "categorical"]);
     let baseline = options_of::<BaselineRequest>();
-    for path in ["variables", "variables[].column", "variables[].kind", "variables[].label"] {
-        assert!(baseline.contains_key(path), "{path} in {:?}", baseline.keys());
+    for path in [
+        "variables",
+        "variables[].column",
+        "variables[].kind",
+        "variables[].label",
+    ] {
+        assert!(
+            baseline.contains_key(path),
+            "{path} in {:?}",
+            baseline.keys()
+        );
     }
 }
 
@@ -463,16 +610,25 @@ fn every_nested_object_of_options_is_strict() {
         for object in objects {
             // {"a": [{"b": {"zz": 1}}]} for the object at `a[].b`.
             let mut value = json!({ "no_such_option": 1 });
-            let segments: Vec<&str> = if object.is_empty() { Vec::new() } else { object.split('.').collect() };
+            let segments: Vec<&str> = if object.is_empty() {
+                Vec::new()
+            } else {
+                object.split('.').collect()
+            };
             for segment in segments.iter().rev() {
                 let (name, list) = match segment.strip_suffix("[]") {
                     Some(name) => (name, true),
                     None => (*segment, false),
                 };
-                let inner = if list { Value::Array(vec![value]) } else { value };
+                let inner = if list {
+                    Value::Array(vec![value])
+                } else {
+                    value
+                };
                 value = json!({ name: inner });
             }
-            let error = request::from_value::<T>(&value, what).expect_err(&format!("{what}: {value} must be refused"));
+            let error = request::from_value::<T>(&value, what)
+                .expect_err(&format!("{what}: {value} must be refused"));
             assert!(
                 matches!(&error.kind, RequestErrorKind::UnknownOption { option, .. } if option == "no_such_option"),
                 "{what}: {value}: {error}"
@@ -497,11 +653,16 @@ fn every_nested_object_of_options_is_strict() {
 // Results.
 
 fn fixture_table(dataset: &str) -> Table {
-    read_csv(support::data_file(dataset, "data.csv").as_bytes(), &ReadOptions::default()).unwrap()
+    read_csv(
+        support::data_file(dataset, "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
 }
 
 fn synthetic_cohort() -> Table {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/examples/synthetic_hcc_cohort.csv");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../www/examples/synthetic_hcc_cohort.csv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
 }
@@ -557,15 +718,22 @@ fn check_results(method: &str, reports: &[Value]) -> Vec<String> {
         let Some(parent) = parent else { continue };
         // A field must be documented when it is top-level, or when its
         // object has documented fields (the docs went down to it).
-        let parent_has_documented_fields =
-            parent.is_empty() || documented.keys().any(|d| d.strip_prefix(parent).is_some_and(|rest| rest.starts_with('.')));
+        let parent_has_documented_fields = parent.is_empty()
+            || documented.keys().any(|d| {
+                d.strip_prefix(parent)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            });
         if parent_has_documented_fields && !documented.contains_key(path) {
-            problems.push(format!("{method}: result field `{path}` is not in the result table"));
+            problems.push(format!(
+                "{method}: result field `{path}` is not in the result table"
+            ));
         }
     }
     for path in documented.keys() {
         if !present.contains(path) {
-            problems.push(format!("{method}: `{path}` is documented but no report has it"));
+            problems.push(format!(
+                "{method}: `{path}` is documented but no report has it"
+            ));
         }
     }
     problems
@@ -579,29 +747,51 @@ fn every_result_field_is_documented() {
     // four cell types (pairwise, trend, strata), a landmark, one curve.
     let lung = fixture_table("02_lung");
     let veteran = fixture_table("03_veteran");
-    let km = |table: &Table, options: Value| report(analyses::km::run(table, &read::<KmRequest>(options)));
+    let km = |table: &Table, options: Value| {
+        report(analyses::km::run(table, &read::<KmRequest>(options)))
+    };
     let lung_km = json!({"time": "time", "event": "status", "event_values": ["2"], "group": "sex", "time_unit": "days",
         "display_unit": "months", "times": [12], "rmst_tau": 24});
     let km_reports = [
         km(&lung, lung_km.clone()),
-        km(&veteran, json!({"time": "time", "event": "status", "event_values": ["1"], "group": "celltype",
-            "pairwise": "holm", "trend": true, "strata": "trt", "rho": 1})),
-        km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"], "group": "sex", "landmark": 90})),
-        km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"]})),
-        km(&lung, json!({"time": "time", "event": "status", "event_values": ["2"], "preset": "spss"})),
+        km(
+            &veteran,
+            json!({"time": "time", "event": "status", "event_values": ["1"], "group": "celltype",
+            "pairwise": "holm", "trend": true, "strata": "trt", "rho": 1}),
+        ),
+        km(
+            &lung,
+            json!({"time": "time", "event": "status", "event_values": ["2"], "group": "sex", "landmark": 90}),
+        ),
+        km(
+            &lung,
+            json!({"time": "time", "event": "status", "event_values": ["2"]}),
+        ),
+        km(
+            &lung,
+            json!({"time": "time", "event": "status", "event_values": ["2"], "preset": "spss"}),
+        ),
     ];
     problems.extend(check_results("dataset.kaplanMeier(", &km_reports));
 
     // Cox: veteran, then with robust variance and a time split; lung with a time-varying status.
-    let cox_veteran = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["1"],
-        "covariates": [{"column": "trt"}, {"column": "celltype"}, {"column": "karno"}]}));
-    let split = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["1"],
+    let cox_veteran = read::<CoxRequest>(
+        json!({"time": "time", "event": "status", "event_values": ["1"],
+        "covariates": [{"column": "trt"}, {"column": "celltype"}, {"column": "karno"}]}),
+    );
+    let split = read::<CoxRequest>(
+        json!({"time": "time", "event": "status", "event_values": ["1"],
         "covariates": [{"column": "karno"}, {"column": "celltype"}], "robust": true,
-        "time_split": {"cuts": [90, 180], "covariates": ["karno"]}}));
-    let varying = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["2"],
-        "covariates": [{"column": "age"}], "time_varying": {"column": "meal.cal"}}));
-    let cox_preset = read::<CoxRequest>(json!({"time": "time", "event": "status", "event_values": ["1"],
-        "covariates": [{"column": "trt"}], "preset": "stata"}));
+        "time_split": {"cuts": [90, 180], "covariates": ["karno"]}}),
+    );
+    let varying = read::<CoxRequest>(
+        json!({"time": "time", "event": "status", "event_values": ["2"],
+        "covariates": [{"column": "age"}], "time_varying": {"column": "meal.cal"}}),
+    );
+    let cox_preset = read::<CoxRequest>(
+        json!({"time": "time", "event": "status", "event_values": ["1"],
+        "covariates": [{"column": "trt"}], "preset": "stata"}),
+    );
     let cox_reports = [
         report(analyses::cox::run(&veteran, &cox_preset)),
         report(analyses::cox::run(&veteran, &cox_veteran)),
@@ -612,10 +802,14 @@ fn every_result_field_is_documented() {
 
     // Model table: infert (logistic) and lung (Cox).
     let infert = fixture_table("06_infert");
-    let logistic = read::<ModelTableRequest>(json!({"outcome": {"type": "binary", "column": "case", "event_values": ["1"]},
-        "candidates": [{"column": "spontaneous"}, {"column": "induced"}, {"column": "education"}]}));
-    let cox_table = read::<ModelTableRequest>(json!({"outcome": {"time": "time", "event": "status", "event_values": ["2"]},
-        "candidates": [{"column": "age"}, {"column": "sex"}, {"column": "ph.ecog"}], "multivariable": ["age", "sex"]}));
+    let logistic = read::<ModelTableRequest>(
+        json!({"outcome": {"type": "binary", "column": "case", "event_values": ["1"]},
+        "candidates": [{"column": "spontaneous"}, {"column": "induced"}, {"column": "education"}]}),
+    );
+    let cox_table = read::<ModelTableRequest>(
+        json!({"outcome": {"time": "time", "event": "status", "event_values": ["2"]},
+        "candidates": [{"column": "age"}, {"column": "sex"}, {"column": "ph.ecog"}], "multivariable": ["age", "sex"]}),
+    );
     let mut logistic_preset = logistic.clone();
     logistic_preset.preset = Some(survcalc_analysis::presets::Program::Sas);
     let model_reports = [
@@ -627,49 +821,73 @@ fn every_result_field_is_documented() {
 
     // Table 1: colon by treatment arm.
     let colon = fixture_table("08_colon_baseline");
-    let baseline = read::<BaselineRequest>(json!({"group": "rx", "variables": ["age", "sex", {"column": "obstruct", "kind": "categorical"}]}));
+    let baseline = read::<BaselineRequest>(
+        json!({"group": "rx", "variables": ["age", "sex", {"column": "obstruct", "kind": "categorical"}]}),
+    );
     let mut baseline_preset = baseline.clone();
     baseline_preset.preset = Some(survcalc_analysis::presets::Program::R);
     problems.extend(check_results(
         "dataset.baselineTable(",
-        &[report(analyses::baseline::run(&colon, &baseline)), report(analyses::baseline::run(&colon, &baseline_preset))],
+        &[
+            report(analyses::baseline::run(&colon, &baseline)),
+            report(analyses::baseline::run(&colon, &baseline_preset)),
+        ],
     ));
 
     // Competing risks: mgus2 by sex with times and a Fine–Gray model.
     let mgus2 = fixture_table("11_mgus2_competing");
-    let competing = read::<CompetingRequest>(json!({"time": "etime", "event": "event", "event_values": [1],
-        "competing_values": [2], "group": "sex", "times": [60, 120], "covariates": [{"column": "age"}, {"column": "sex"}]}));
-    problems.extend(check_results("dataset.competingRisks(", &[report(analyses::competing::run(&mgus2, &competing))]));
+    let competing = read::<CompetingRequest>(
+        json!({"time": "etime", "event": "event", "event_values": [1],
+        "competing_values": [2], "group": "sex", "times": [60, 120], "covariates": [{"column": "age"}, {"column": "sex"}]}),
+    );
+    problems.extend(check_results(
+        "dataset.competingRisks(",
+        &[report(analyses::competing::run(&mgus2, &competing))],
+    ));
 
     // Subgroups: veteran's treatment by cell type and prior therapy.
-    let subgroups = read::<SubgroupRequest>(json!({"outcome": {"time": "time", "event": "status", "event_values": [1]},
-        "treatment": {"column": "trt", "kind": "categorical"}, "subgroups": ["celltype", "prior"]}));
-    problems.extend(check_results("dataset.subgroups(", &[report(analyses::subgroup::run(&veteran, &subgroups))]));
+    let subgroups = read::<SubgroupRequest>(
+        json!({"outcome": {"time": "time", "event": "status", "event_values": [1]},
+        "treatment": {"column": "trt", "kind": "categorical"}, "subgroups": ["celltype", "prior"]}),
+    );
+    problems.extend(check_results(
+        "dataset.subgroups(",
+        &[report(analyses::subgroup::run(&veteran, &subgroups))],
+    ));
 
     // Rates: lung's ECOG 0 by sex, and within an analysis set.
-    let rates = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex"}));
-    let rates_in_set = read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
-        "filter": {"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}}));
+    let rates =
+        read::<RatesRequest>(json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex"}));
+    let rates_in_set = read::<RatesRequest>(
+        json!({"outcome": "ph.ecog", "success_values": [0], "group": "sex",
+        "filter": {"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}}),
+    );
     problems.extend(check_results(
         "dataset.rates(",
-        &[report(analyses::rates::run(&lung, &rates)), report(analyses::rates::run(&lung, &rates_in_set))],
+        &[
+            report(analyses::rates::run(&lung, &rates)),
+            report(analyses::rates::run(&lung, &rates_in_set)),
+        ],
     ));
 
     // Analysis sets, derived columns and their removal.
-    let filter = read::<Filter>(json!({"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}));
+    let filter =
+        read::<Filter>(json!({"name": "Older", "conditions": [{"column": "age", "at_least": 65}]}));
     let set = survcalc_analysis::analysis_set::select(&lung, &filter).map(|s| s.set);
     problems.extend(check_results("dataset.analysisSet(", &[report(set)]));
     let mut derived = lung.clone();
     let cut = read::<DeriveRequest>(json!({"cut": {"column": "age", "at": [65]}}));
     let cut = report(survcalc_analysis::derive::derive(&mut derived, &cut));
-    let log = read::<DeriveRequest>(json!({"transform": {"column": "meal.cal", "function": "log"}}));
+    let log =
+        read::<DeriveRequest>(json!({"transform": {"column": "meal.cal", "function": "log"}}));
     let log = report(survcalc_analysis::derive::derive(&mut derived, &log));
     problems.extend(check_results("dataset.derive(", &[cut, log]));
     let removed = report(survcalc_analysis::derive::remove(&mut derived, "age_ge_65"));
     problems.extend(check_results("dataset.removeDerived(", &[removed]));
 
     // What the page shows after reading a file.
-    let summary = serde_json::to_value(survcalc_analysis::summary::summarise("lung.csv", &lung)).unwrap();
+    let summary =
+        serde_json::to_value(survcalc_analysis::summary::summarise("lung.csv", &lung)).unwrap();
     // A file with every reading flag: a stray word, a thousands separator,
     // "1,250" (ambiguous), quoted decimal commas, an event column 0/1/2.
     let flagged = read_csv(
@@ -679,15 +897,18 @@ fn every_result_field_is_documented() {
         &ReadOptions::default(),
     )
     .unwrap();
-    let flagged = serde_json::to_value(survcalc_analysis::summary::summarise("flags.csv", &flagged)).unwrap();
+    let flagged =
+        serde_json::to_value(survcalc_analysis::summary::summarise("flags.csv", &flagged)).unwrap();
     problems.extend(check_results("dataset.summary()", &[summary, flagged]));
 
     // Classification: the bundled synthetic cohort.
     let mut cohort = synthetic_cohort();
     let columns = serde_json::to_value(analyses::cohort::suggest_columns(&cohort)).unwrap();
     let classify = read::<CohortRequest>(json!({ "columns": columns }));
-    problems.extend(check_results("dataset.classify(", &[report(analyses::cohort::run(&mut cohort, &classify))]));
+    problems.extend(check_results(
+        "dataset.classify(",
+        &[report(analyses::cohort::run(&mut cohort, &classify))],
+    ));
 
     assert_no_problems(problems);
 }
-

@@ -12,15 +12,17 @@
 //!   event) ~ age + year + surgery + transplant, data = heart[, cluster =
 //!   id][, ties = 'breslow'])` fitted on R's own (start, stop] rows (jasa1).
 
-#[path = "../../stats/tests/support/mod.rs"]
-mod support;
 #[path = "../../stats/tests/cox_fixtures/mod.rs"]
 mod cox_fixtures;
+#[path = "../../stats/tests/support/mod.rs"]
+mod support;
 
 use cox_fixtures::{check_fit, Check};
 use serde_json::Value;
 use support::*;
-use survcalc_analysis::analyses::cox::{run, CoxRequest, CoxResult, TimeSplitSpec, TimeVaryingSpec};
+use survcalc_analysis::analyses::cox::{
+    run, CoxRequest, CoxResult, TimeSplitSpec, TimeVaryingSpec,
+};
 use survcalc_analysis::dates::{Date, TimeUnit};
 use survcalc_analysis::design::TermSpec;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
@@ -42,7 +44,12 @@ fn request(time: &str, event: &str, value: &str, covariates: Vec<TermSpec>) -> C
 
 /// The reference block produced by `call`, wherever it sits in reference.json.
 fn block_by_call<'a>(reference: &'a Value, call: &str) -> &'a Value {
-    reference["cox"].as_object().unwrap().values().find(|b| b["call"] == call).unwrap_or_else(|| panic!("no block {call}"))
+    reference["cox"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|b| b["call"] == call)
+        .unwrap_or_else(|| panic!("no block {call}"))
 }
 
 // ------------------------------------------------------------ time split
@@ -54,8 +61,20 @@ const SPLIT_CALL: &str = "vet2 <- survSplit(Surv(time, status) ~ ., data = veter
 /// as in R's call: one coefficient per unit each.
 fn veteran_split(cuts: &[f64]) -> CoxRequest {
     CoxRequest {
-        time_split: Some(TimeSplitSpec { cuts: cuts.to_vec(), covariates: vec!["karno".into()] }),
-        ..request("time", "status", "1", vec![TermSpec::numeric("trt"), TermSpec::numeric("prior"), TermSpec::new("karno")])
+        time_split: Some(TimeSplitSpec {
+            cuts: cuts.to_vec(),
+            covariates: vec!["karno".into()],
+        }),
+        ..request(
+            "time",
+            "status",
+            "1",
+            vec![
+                TermSpec::numeric("trt"),
+                TermSpec::numeric("prior"),
+                TermSpec::new("karno"),
+            ],
+        )
     }
 }
 
@@ -63,19 +82,43 @@ fn veteran_split(cuts: &[f64]) -> CoxRequest {
 fn veteran_split_at_90_and_180_equals_survsplit_and_karno_by_tgroup() {
     let veteran = reference("03_veteran");
     let block = block_by_call(&veteran, SPLIT_CALL);
-    let r = run(&csv_table(&data_file("03_veteran", "data.csv")), &veteran_split(&[90.0, 180.0])).unwrap();
+    let r = run(
+        &csv_table(&data_file("03_veteran", "data.csv")),
+        &veteran_split(&[90.0, 180.0]),
+    )
+    .unwrap();
     let r_names: Vec<&str> = r.coefficients.iter().map(|c| c.r_name.as_str()).collect();
-    assert_eq!(r_names, cox_fixtures::names(&block["terms"]), "R's coefficient names, in R's order");
+    assert_eq!(
+        r_names,
+        cox_fixtures::names(&block["terms"]),
+        "R's coefficient names, in R's order"
+    );
     // Coefficients, SEs, HRs and limits, variance, likelihoods, the three
     // tests and the concordance; n = rows after the split.
     check_fit(&r.fit, block, &Check::default());
     assert_eq!(r.n_used, 137);
     let s = r.time_split.as_ref().unwrap();
-    assert_eq!(s.events.iter().sum::<usize>(), num(&block["nevent"]).unwrap() as usize);
+    assert_eq!(
+        s.events.iter().sum::<usize>(),
+        num(&block["nevent"]).unwrap() as usize
+    );
     // The readable names and the table row printed from these numbers.
     let names: Vec<&str> = r.coefficients.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["trt", "prior", "karno (0–90]", "karno (90–180]", "karno (180+)"]);
-    let (hr, lo, hi) = (r.fit.hr[2].unwrap(), r.fit.hr_lower[2].unwrap(), r.fit.hr_upper[2].unwrap());
+    assert_eq!(
+        names,
+        [
+            "trt",
+            "prior",
+            "karno (0–90]",
+            "karno (90–180]",
+            "karno (180+)"
+        ]
+    );
+    let (hr, lo, hi) = (
+        r.fit.hr[2].unwrap(),
+        r.fit.hr_lower[2].unwrap(),
+        r.fit.hr_upper[2].unwrap(),
+    );
     assert_eq!(r.hr_table.rows[2][1], format!("{hr:.2} ({lo:.2}–{hi:.2})"));
 }
 
@@ -84,7 +127,12 @@ fn a_cut_order_or_duplicate_changes_nothing() {
     let t = csv_table(&data_file("03_veteran", "data.csv"));
     let a = run(&t, &veteran_split(&[90.0, 180.0])).unwrap();
     let mut shuffled = veteran_split(&[180.0, 90.0, 180.0]);
-    shuffled.time_split.as_mut().unwrap().covariates.push("karno".into());
+    shuffled
+        .time_split
+        .as_mut()
+        .unwrap()
+        .covariates
+        .push("karno".into());
     let b = run(&t, &shuffled).unwrap();
     assert_eq!(a.fit.coef, b.fit.coef);
     assert_eq!(b.time_split.as_ref().unwrap().cuts, [90.0, 180.0]);
@@ -92,7 +140,11 @@ fn a_cut_order_or_duplicate_changes_nothing() {
 
 #[test]
 fn a_negative_cut_is_refused_by_name() {
-    let e = run(&csv_table(&data_file("03_veteran", "data.csv")), &veteran_split(&[-5.0, 90.0])).unwrap_err();
+    let e = run(
+        &csv_table(&data_file("03_veteran", "data.csv")),
+        &veteran_split(&[-5.0, 90.0]),
+    )
+    .unwrap_err();
     assert!(e.contains("The cut point -5 is not a time during follow-up: cut points must be finite and greater than 0"), "{e}");
 }
 
@@ -103,7 +155,19 @@ fn heart_patients() -> Vec<Vec<Vec<String>>> {
     let text = data_file("05_heart", "data.csv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header, ["start", "stop", "event", "age", "year", "surgery", "transplant", "id"]);
+    assert_eq!(
+        header,
+        [
+            "start",
+            "stop",
+            "event",
+            "age",
+            "year",
+            "surgery",
+            "transplant",
+            "id"
+        ]
+    );
     let mut patients: Vec<Vec<Vec<String>>> = Vec::new();
     for line in lines {
         let row: Vec<String> = line.split(',').map(str::to_string).collect();
@@ -145,7 +209,14 @@ fn wide_heart() -> Vec<WidePatient> {
 fn wide_csv(patients: &[WidePatient]) -> String {
     let mut csv = String::from("id,stop,event,age,year,surgery,transplant_time\n");
     for p in patients {
-        csv.push_str(&format!("{},{},{},{},{}\n", p.id, p.stop, p.event, p.covariates.join(","), p.switch.clone().unwrap_or_default()));
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            p.id,
+            p.stop,
+            p.event,
+            p.covariates.join(","),
+            p.switch.clone().unwrap_or_default()
+        ));
     }
     csv
 }
@@ -159,14 +230,29 @@ fn heart_request(ties: Ties, robust: bool) -> CoxRequest {
             name: Some("transplant".into()),
             ..TimeVaryingSpec::default()
         }),
-        ..request("stop", "event", "1", ["age", "year", "surgery"].map(TermSpec::new).to_vec())
+        ..request(
+            "stop",
+            "event",
+            "1",
+            ["age", "year", "surgery"].map(TermSpec::new).to_vec(),
+        )
     }
 }
 
 /// R's fit on jasa1 against ours: R names transplant `transplant1` (a 0/1 factor).
 fn check_heart(r: &CoxResult, block: &Value) {
     let mut fit = r.fit.clone();
-    fit.terms = r.coefficients.iter().map(|c| if c.r_name == "transplant" { "transplant1".into() } else { c.r_name.clone() }).collect();
+    fit.terms = r
+        .coefficients
+        .iter()
+        .map(|c| {
+            if c.r_name == "transplant" {
+                "transplant1".into()
+            } else {
+                c.r_name.clone()
+            }
+        })
+        .collect();
     check_fit(&fit, block, &Check::default());
 }
 
@@ -178,12 +264,17 @@ fn the_heart_data_have_the_switches_the_tests_assume() {
     // (R's heart data moved the same-day transplant).
     let patients = heart_patients();
     assert_eq!(patients.len(), 103);
-    assert!(patients.iter().all(|p| p[0][0] == "0" && p[0][6] == "0" && p.len() <= 2));
+    assert!(patients
+        .iter()
+        .all(|p| p[0][0] == "0" && p[0][6] == "0" && p.len() <= 2));
     let wide = wide_heart();
     let switched: Vec<&WidePatient> = wide.iter().filter(|p| p.switch.is_some()).collect();
     assert_eq!(switched.len(), 69);
     let time = |s: &str| s.parse::<f64>().unwrap();
-    assert!(switched.iter().all(|p| time(p.switch.as_deref().unwrap()) > 0.0 && time(p.switch.as_deref().unwrap()) < time(&p.stop)));
+    assert!(switched
+        .iter()
+        .all(|p| time(p.switch.as_deref().unwrap()) > 0.0
+            && time(p.switch.as_deref().unwrap()) < time(&p.stop)));
     let fractional: Vec<(&str, &str, &str)> = switched
         .iter()
         .filter(|p| time(p.switch.as_deref().unwrap()).fract() != 0.0)
@@ -201,10 +292,26 @@ fn heart_one_row_per_patient_equals_coxph_on_jasa1() {
         check_heart(&r, &reference["cox"][key]);
         assert_eq!(r.n_used, 103);
         let tv = r.time_varying.as_ref().unwrap();
-        assert_eq!((tv.n_patients, tv.n_rows, tv.n_switched, tv.n_from_start, tv.n_after_follow_up), (103, 172, 69, 0, 0));
+        assert_eq!(
+            (
+                tv.n_patients,
+                tv.n_rows,
+                tv.n_switched,
+                tv.n_from_start,
+                tv.n_after_follow_up
+            ),
+            (103, 172, 69, 0, 0)
+        );
         assert_eq!(r.hr_table.rows.last().unwrap()[0], "transplant");
         assert_eq!(r.plot.rows.last().unwrap().label, "transplant");
-        let zph: Vec<&str> = r.zph.as_ref().unwrap().terms.iter().map(|z| z.term.as_str()).collect();
+        let zph: Vec<&str> = r
+            .zph
+            .as_ref()
+            .unwrap()
+            .terms
+            .iter()
+            .map(|z| z.term.as_str())
+            .collect();
         assert_eq!(zph, ["age", "year", "surgery", "transplant"]);
     }
 }
@@ -213,7 +320,10 @@ fn heart_one_row_per_patient_equals_coxph_on_jasa1() {
 fn heart_robust_variance_clusters_by_patient_as_coxph_cluster_id() {
     let reference = reference("05_heart");
     let t = csv_table(&wide_csv(&wide_heart()));
-    for (ties, key) in [(Ties::Efron, "efron_cluster_id"), (Ties::Breslow, "breslow_cluster_id")] {
+    for (ties, key) in [
+        (Ties::Efron, "efron_cluster_id"),
+        (Ties::Breslow, "breslow_cluster_id"),
+    ] {
         let r = run(&t, &heart_request(ties, true)).unwrap();
         check_heart(&r, &reference["cox"][key]);
         assert_eq!(r.fit.robust.as_ref().unwrap().n_clusters, 103);
@@ -231,7 +341,11 @@ fn dated_heart_csv(stop_in: impl Fn(f64) -> f64) -> String {
     for (i, p) in wide_heart().iter().enumerate() {
         let origin = first.add_days(7 * i as i32);
         let days = |s: &str| 2.0 * s.parse::<f64>().unwrap();
-        let switch = p.switch.as_deref().map(|s| origin.add_days(days(s) as i32).to_string()).unwrap_or_default();
+        let switch = p
+            .switch
+            .as_deref()
+            .map(|s| origin.add_days(days(s) as i32).to_string())
+            .unwrap_or_default();
         csv.push_str(&format!(
             "{},{},{},{},{origin},{switch}\n",
             p.id,
@@ -259,14 +373,31 @@ fn dated_request(unit: TimeUnit) -> CoxRequest {
 fn heart_with_switch_dates_in_days_or_months_gives_rs_fit() {
     let heart = reference("05_heart");
     let block = &heart["cox"]["efron"];
-    let days = run(&csv_table(&dated_heart_csv(|d| d)), &dated_request(TimeUnit::Days)).unwrap();
+    let days = run(
+        &csv_table(&dated_heart_csv(|d| d)),
+        &dated_request(TimeUnit::Days),
+    )
+    .unwrap();
     check_heart(&days, block);
     let tv = days.time_varying.as_ref().unwrap();
-    assert_eq!((tv.source, tv.origin.as_deref(), tv.unit), ("date", Some("accepted"), Some(TimeUnit::Days)));
+    assert_eq!(
+        (tv.source, tv.origin.as_deref(), tv.unit),
+        ("date", Some("accepted"), Some(TimeUnit::Days))
+    );
     // Follow-up in months (days / 30.4375, as the endpoints are derived).
-    let months = run(&csv_table(&dated_heart_csv(|d| TimeUnit::Months.from_days(d))), &dated_request(TimeUnit::Months)).unwrap();
+    let months = run(
+        &csv_table(&dated_heart_csv(|d| TimeUnit::Months.from_days(d))),
+        &dated_request(TimeUnit::Months),
+    )
+    .unwrap();
     check_heart(&months, block);
-    assert!(months.settings_text.contains("in months (1 month = 30.4375 days)"), "{}", months.settings_text);
+    assert!(
+        months
+            .settings_text
+            .contains("in months (1 month = 30.4375 days)"),
+        "{}",
+        months.settings_text
+    );
 }
 
 #[test]
@@ -274,21 +405,38 @@ fn errors_name_the_column_line_and_value() {
     let csv = dated_heart_csv(|d| d);
     let t = csv_table(&csv);
     let no_origin = CoxRequest {
-        time_varying: Some(TimeVaryingSpec { origin: None, ..dated_request(TimeUnit::Days).time_varying.unwrap() }),
+        time_varying: Some(TimeVaryingSpec {
+            origin: None,
+            ..dated_request(TimeUnit::Days).time_varying.unwrap()
+        }),
         ..dated_request(TimeUnit::Days)
     };
-    assert!(run(&t, &no_origin).unwrap_err().contains("holds dates: choose the origin date column"));
+    assert!(run(&t, &no_origin)
+        .unwrap_err()
+        .contains("holds dates: choose the origin date column"));
     let unknown = CoxRequest {
-        time_varying: Some(TimeVaryingSpec { column: "no_such_column".into(), ..TimeVaryingSpec::default() }),
+        time_varying: Some(TimeVaryingSpec {
+            column: "no_such_column".into(),
+            ..TimeVaryingSpec::default()
+        }),
         ..dated_request(TimeUnit::Days)
     };
-    assert!(run(&t, &unknown).unwrap_err().contains("no column named \"no_such_column\""));
+    assert!(run(&t, &unknown)
+        .unwrap_err()
+        .contains("no column named \"no_such_column\""));
 
     // A negative switch time, on file line 6 (the fifth patient).
     let mut wide = wide_heart();
     wide[4].switch = Some("-2".into());
-    let e = run(&csv_table(&wide_csv(&wide)), &heart_request(Ties::Efron, false)).unwrap_err();
-    assert!(e.contains("Column \"transplant_time\", line 6: the switch time \"-2\" is negative"), "{e}");
+    let e = run(
+        &csv_table(&wide_csv(&wide)),
+        &heart_request(Ties::Efron, false),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("Column \"transplant_time\", line 6: the switch time \"-2\" is negative"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -296,13 +444,35 @@ fn the_status_alone_and_rows_missing_a_covariate() {
     let mut wide = wide_heart();
     wide[2].covariates[0] = "NA".into();
     let t = csv_table(&wide_csv(&wide));
-    let alone = run(&t, &CoxRequest { covariates: Vec::new(), ..heart_request(Ties::Efron, false) }).unwrap();
-    assert_eq!(alone.hr_table.rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(), ["transplant"]);
+    let alone = run(
+        &t,
+        &CoxRequest {
+            covariates: Vec::new(),
+            ..heart_request(Ties::Efron, false)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        alone
+            .hr_table
+            .rows
+            .iter()
+            .map(|r| r[0].as_str())
+            .collect::<Vec<_>>(),
+        ["transplant"]
+    );
     assert_eq!(alone.n_used, 103);
     let r = run(&t, &heart_request(Ties::Efron, false)).unwrap();
     assert_eq!(r.n_used, 102);
     assert_eq!(r.dropped.len(), 1);
-    assert_eq!((r.dropped[0].column.as_str(), r.dropped[0].count, r.dropped[0].lines.as_slice()), ("age", 1, &[4][..]));
+    assert_eq!(
+        (
+            r.dropped[0].column.as_str(),
+            r.dropped[0].count,
+            r.dropped[0].lines.as_slice()
+        ),
+        ("age", 1, &[4][..])
+    );
     let tv = r.time_varying.as_ref().unwrap();
     assert_eq!(
         r.n_text,

@@ -7,19 +7,23 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
-use survcalc_analysis::warning::Warning;
 use serde_json::Value;
 use support::*;
-use survcalc_stats::cox::{self, CoxOptions};
 use survcalc_analysis::design::{
-    all_rows, binary_outcome, build_design, survival_outcome, BinaryOutcomeSpec, DesignError, SurvivalOutcomeSpec,
-    TermKind, TermSpec,
+    all_rows, binary_outcome, build_design, survival_outcome, BinaryOutcomeSpec, DesignError,
+    SurvivalOutcomeSpec, TermKind, TermSpec,
 };
-use survcalc_stats::logistic::{self, CiMethod, LogisticInput, LogisticOptions};
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
+use survcalc_analysis::warning::Warning;
+use survcalc_stats::cox::{self, CoxOptions};
+use survcalc_stats::logistic::{self, CiMethod, LogisticInput, LogisticOptions};
 
 fn table(dataset: &str) -> Table {
-    read_csv(data_file(dataset, "data.csv").as_bytes(), &ReadOptions::default()).unwrap()
+    read_csv(
+        data_file(dataset, "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
 }
 
 fn csv(text: &str) -> Table {
@@ -27,7 +31,11 @@ fn csv(text: &str) -> Table {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn surv(time: &str, event: &str, events: &[&str], censors: &[&str]) -> SurvivalOutcomeSpec {
@@ -59,12 +67,25 @@ fn check_cox_by_name(fit: &cox::CoxFit, r_names: &[String], block: &Value) {
     let p = f64s(&block["p"]);
     assert_eq!(r_names.len(), terms.len());
     for (k, name) in terms.iter().enumerate() {
-        let j = r_names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no column {name}"));
-        assert_close(fit.coef[j].unwrap(), coef[k], COEF_REL, &format!("coef {name}"));
+        let j = r_names
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| panic!("no column {name}"));
+        assert_close(
+            fit.coef[j].unwrap(),
+            coef[k],
+            COEF_REL,
+            &format!("coef {name}"),
+        );
         assert_close(fit.se[j].unwrap(), se[k], STAT_REL, &format!("se {name}"));
         assert_close(fit.p[j].unwrap(), p[k], STAT_REL, &format!("p {name}"));
     }
-    assert_close(fit.loglik_final, num(&block["loglik_final"]).unwrap(), COEF_REL, "loglik");
+    assert_close(
+        fit.loglik_final,
+        num(&block["loglik_final"]).unwrap(),
+        COEF_REL,
+        "loglik",
+    );
     assert_eq!(fit.n as f64, num(&block["n"]).unwrap(), "n");
 }
 
@@ -110,7 +131,11 @@ fn veteran_row_order_does_not_matter() {
     let outcome = survival_outcome(&t, &surv("time", "status", &["1"], &["0"])).unwrap();
     let design = build_design(&t, &veteran_terms(), &outcome.rows).unwrap();
     let fit = cox::fit(&outcome.cox_data(&design).unwrap(), &CoxOptions::default()).unwrap();
-    check_cox_by_name(&fit, &design.r_names, &reference("03_veteran")["cox"]["efron"]);
+    check_cox_by_name(
+        &fit,
+        &design.r_names,
+        &reference("03_veteran")["cox"]["efron"],
+    );
 }
 
 #[test]
@@ -120,10 +145,17 @@ fn lung_drops_the_row_missing_ph_ecog() {
     let block = &r["cox"]["efron"];
     let t = table("02_lung");
     let outcome = survival_outcome(&t, &surv("time", "status", &["2"], &["1"])).unwrap();
-    let terms = [TermSpec::new("age"), TermSpec::new("sex"), TermSpec::new("ph.ecog")];
+    let terms = [
+        TermSpec::new("age"),
+        TermSpec::new("sex"),
+        TermSpec::new("ph.ecog"),
+    ];
     let design = build_design(&t, &terms, &outcome.rows).unwrap();
     assert_eq!(design.n(), 227);
-    assert_eq!(design.n_dropped as f64, num(&block["n_dropped_missing"]).unwrap());
+    assert_eq!(
+        design.n_dropped as f64,
+        num(&block["n_dropped_missing"]).unwrap()
+    );
     assert_eq!(design.missing.len(), 1);
     assert_eq!(design.missing[0].column, "ph.ecog");
     assert_eq!(design.missing[0].count, 1);
@@ -131,9 +163,16 @@ fn lung_drops_the_row_missing_ph_ecog() {
     assert_eq!(design.missing[0].lines, [15]);
     assert_eq!(
         design.warnings[0],
-        Warning::MissingCovariateValues { n_dropped: 1, n_candidates: 228, columns: design.missing.clone() }
+        Warning::MissingCovariateValues {
+            n_dropped: 1,
+            n_candidates: 228,
+            columns: design.missing.clone()
+        }
     );
-    assert_eq!(design.warnings[0].message(), "1 of 228 patients left out for missing values: \"ph.ecog\" missing in 1 (line 15).");
+    assert_eq!(
+        design.warnings[0].message(),
+        "1 of 228 patients left out for missing values: \"ph.ecog\" missing in 1 (line 15)."
+    );
     let fit = cox::fit(&outcome.cox_data(&design).unwrap(), &CoxOptions::default()).unwrap();
     assert_all_close(&fit.coef, &nums(&block["coef"]), COEF_REL, "coef");
     assert_eq!(fit.n, 227);
@@ -159,8 +198,20 @@ fn infert_education_dummies_reproduce_glm() {
     assert_eq!(design.r_names, ["education6-11yrs", "education12+ yrs"]);
     assert_eq!(strings(&block["terms"])[1..], design.r_names[..]);
     let y = outcome.y_for(&design).unwrap();
-    let input = LogisticInput { y: &y, trials: None, columns: &design.columns, term_names: &design.names };
-    let fit = logistic::fit(&input, &LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() }).unwrap();
+    let input = LogisticInput {
+        y: &y,
+        trials: None,
+        columns: &design.columns,
+        term_names: &design.names,
+    };
+    let fit = logistic::fit(
+        &input,
+        &LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        },
+    )
+    .unwrap();
     let or: Vec<Option<f64>> = fit.terms.iter().map(|t| t.odds_ratio).collect();
     let lo: Vec<Option<f64>> = fit.terms.iter().map(|t| t.wald_ci_or_lower).collect();
     let hi: Vec<Option<f64>> = fit.terms.iter().map(|t| t.wald_ci_or_upper).collect();
@@ -180,13 +231,34 @@ fn hand_built_design_and_na_omit() {
     assert_eq!(d.positions, [0, 1, 3, 5]);
     assert_eq!(d.n_dropped, 2);
     assert_eq!(d.missing.len(), 2);
-    assert_eq!((d.missing[0].column.as_str(), d.missing[0].count, d.missing[0].lines.clone()), ("g", 1, vec![6]));
-    assert_eq!((d.missing[1].column.as_str(), d.missing[1].count, d.missing[1].lines.clone()), ("x", 1, vec![4]));
+    assert_eq!(
+        (
+            d.missing[0].column.as_str(),
+            d.missing[0].count,
+            d.missing[0].lines.clone()
+        ),
+        ("g", 1, vec![6])
+    );
+    assert_eq!(
+        (
+            d.missing[1].column.as_str(),
+            d.missing[1].count,
+            d.missing[1].lines.clone()
+        ),
+        ("x", 1, vec![4])
+    );
     // Level c occurs only in a dropped row: left out, with a warning.
     assert_eq!(d.names, ["g: b vs a", "x"]);
-    assert_eq!(d.columns, vec![vec![1.0, 0.0, 1.0, 0.0], vec![1.0, 2.0, 4.0, 6.0]]);
+    assert_eq!(
+        d.columns,
+        vec![vec![1.0, 0.0, 1.0, 0.0], vec![1.0, 2.0, 4.0, 6.0]]
+    );
     assert!(
-        d.warnings.contains(&Warning::UnusedLevels { column: "g".into(), levels: vec!["c".into()], n: 4 }),
+        d.warnings.contains(&Warning::UnusedLevels {
+            column: "g".into(),
+            levels: vec!["c".into()],
+            n: 4
+        }),
         "{:?}",
         d.warnings
     );
@@ -207,10 +279,20 @@ fn errors_name_the_column_and_value() {
     let rows = all_rows(&t);
     assert_eq!(
         build_design(&t, &[TermSpec::new("nope")], &rows).unwrap_err(),
-        DesignError::UnknownColumn { name: "nope".into(), nearest: None }
+        DesignError::UnknownColumn {
+            name: "nope".into(),
+            nearest: None
+        }
     );
     let err = build_design(&t, &[TermSpec::new("g"), TermSpec::new("x")], &[0, 1, 2]).unwrap_err();
-    assert_eq!(err, DesignError::SingleValue { column: "g".into(), value: "a".into(), n: 3 });
+    assert_eq!(
+        err,
+        DesignError::SingleValue {
+            column: "g".into(),
+            value: "a".into(),
+            n: 3
+        }
+    );
     assert_eq!(
         err.to_string(),
         "Column \"g\" has only one value (\"a\") among the 3 patients analysed; it cannot be a covariate."
@@ -221,21 +303,49 @@ fn errors_name_the_column_and_value() {
     );
     assert!(err.to_string().contains("\"a\", \"b\", \"c\""), "{err}");
     // Reference c exists but its only row lacks x.
-    let err = build_design(&t, &[TermSpec::new("g").with_reference("c"), TermSpec::new("x")], &rows).unwrap_err();
-    assert_eq!(err, DesignError::ReferenceNotAnalysed { column: "g".into(), reference: "c".into(), n: 4 });
+    let err = build_design(
+        &t,
+        &[TermSpec::new("g").with_reference("c"), TermSpec::new("x")],
+        &rows,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DesignError::ReferenceNotAnalysed {
+            column: "g".into(),
+            reference: "c".into(),
+            n: 4
+        }
+    );
     assert_eq!(
         build_design(&t, &[TermSpec::new("when")], &rows).unwrap_err(),
-        DesignError::DateColumn { column: "when".into() }
+        DesignError::DateColumn {
+            column: "when".into()
+        }
     );
     // A text column used as a number: the first value that is not a number.
     let err = build_design(&t, &[TermSpec::numeric("s")], &rows).unwrap_err();
-    assert_eq!(err, DesignError::NotANumber { column: "s".into(), line: 4, value: "abc".into() });
-    assert!(err.to_string().starts_with("Column \"s\", line 4: \"abc\" is not a number"), "{err}");
+    assert_eq!(
+        err,
+        DesignError::NotANumber {
+            column: "s".into(),
+            line: 4,
+            value: "abc".into()
+        }
+    );
+    assert!(
+        err.to_string()
+            .starts_with("Column \"s\", line 4: \"abc\" is not a number"),
+        "{err}"
+    );
     assert_eq!(
         build_design(&t, &[TermSpec::new("x"), TermSpec::new("x")], &rows).unwrap_err(),
         DesignError::DuplicateTerm { column: "x".into() }
     );
-    assert_eq!(build_design(&t, &[], &rows).unwrap_err(), DesignError::NoTerms);
+    assert_eq!(
+        build_design(&t, &[], &rows).unwrap_err(),
+        DesignError::NoTerms
+    );
     assert_eq!(
         build_design(&t, &[TermSpec::new("x")], &[9]).unwrap_err(),
         DesignError::RowOutOfRange { row: 9, n_rows: 5 }
@@ -244,9 +354,21 @@ fn errors_name_the_column_and_value() {
     // kind it is reported, not split into one category per value.
     let typo = csv("age,y\n61,0\n72,1\n55,0\nunknown,1\n48,1\n66,0\n");
     let err = build_design(&typo, &[TermSpec::new("age")], &all_rows(&typo)).unwrap_err();
-    assert_eq!(err, DesignError::NotANumber { column: "age".into(), line: 5, value: "unknown".into() });
+    assert_eq!(
+        err,
+        DesignError::NotANumber {
+            column: "age".into(),
+            line: 5,
+            value: "unknown".into()
+        }
+    );
     // Declared categorical, it is a category.
-    assert_eq!(build_design(&typo, &[TermSpec::categorical("age")], &all_rows(&typo)).unwrap().p(), 5);
+    assert_eq!(
+        build_design(&typo, &[TermSpec::categorical("age")], &all_rows(&typo))
+            .unwrap()
+            .p(),
+        5
+    );
     // A constant numeric covariate.
     let err = build_design(&t, &[TermSpec::new("x")], &[0]).unwrap_err();
     assert!(matches!(err, DesignError::SingleValue { n: 1, .. }));
@@ -261,7 +383,10 @@ fn binary_outcome_values() {
         non_event_values: zeros.iter().map(|s| s.to_string()).collect(),
     };
     let err = binary_outcome(&t, &spec(&["yes"], &["no"])).unwrap_err();
-    assert!(matches!(&err, DesignError::UnknownOutcomeValue { line: 5, value, .. } if value == "maybe"), "{err:?}");
+    assert!(
+        matches!(&err, DesignError::UnknownOutcomeValue { line: 5, value, .. } if value == "maybe"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("line 5: \"maybe\""), "{err}");
     // Empty non-event list: every other value is 0, said in a warning.
     let o = binary_outcome(&t, &spec(&["yes"], &[])).unwrap();
@@ -269,15 +394,25 @@ fn binary_outcome_values() {
     assert_eq!(o.rows, [0, 1, 3, 4]);
     assert_eq!(o.n_events, 2);
     assert_eq!(o.dropped.as_ref().unwrap().lines, [4]);
-    let coding = o.warnings.iter().find(|w| w.code() == "other_values_count_as_zero").expect("the coding is said");
+    let coding = o
+        .warnings
+        .iter()
+        .find(|w| w.code() == "other_values_count_as_zero")
+        .expect("the coding is said");
     assert!(
         matches!(coding, Warning::OtherValuesCountAsZero { others, .. } if others.contains(&"maybe".to_string())),
         "{coding:?}"
     );
-    assert_eq!(binary_outcome(&t, &spec(&[], &["no"])).unwrap_err(), DesignError::NoEventValues { column: "y".into() });
+    assert_eq!(
+        binary_outcome(&t, &spec(&[], &["no"])).unwrap_err(),
+        DesignError::NoEventValues { column: "y".into() }
+    );
     assert_eq!(
         binary_outcome(&t, &spec(&["yes"], &["yes"])).unwrap_err(),
-        DesignError::EventValueOverlap { column: "y".into(), value: "yes".into() }
+        DesignError::EventValueOverlap {
+            column: "y".into(),
+            value: "yes".into()
+        }
     );
     // Numeric outcome compares numbers ("1.0" matches 1).
     let o = binary_outcome(
@@ -294,7 +429,9 @@ fn binary_outcome_values() {
 
 #[test]
 fn counting_process_start_and_strata() {
-    let t = csv("start,stop,event,s,x\n0,5,1,a,1\n5,9,0,a,2\n,4,1,b,3\n0,6,1,b,1\n2,8,1,b,2\n0,3,0,a,5\n");
+    let t = csv(
+        "start,stop,event,s,x\n0,5,1,a,1\n5,9,0,a,2\n,4,1,b,3\n0,6,1,b,1\n2,8,1,b,2\n0,3,0,a,5\n",
+    );
     let spec = SurvivalOutcomeSpec {
         start: Some("start".into()),
         strata: Some("s".into()),
@@ -315,8 +452,14 @@ fn counting_process_start_and_strata() {
     let bad = csv("start,stop,event\n0,5,1\n6,5,0\n");
     let err = survival_outcome(
         &bad,
-        &SurvivalOutcomeSpec { start: Some("start".into()), ..surv("stop", "event", &["1"], &["0"]) },
+        &SurvivalOutcomeSpec {
+            start: Some("start".into()),
+            ..surv("stop", "event", &["1"], &["0"])
+        },
     )
     .unwrap_err();
-    assert!(matches!(&err, DesignError::StartNotBeforeStop { line: 3, .. }), "{err:?}");
+    assert!(
+        matches!(&err, DesignError::StartNotBeforeStop { line: 3, .. }),
+        "{err:?}"
+    );
 }

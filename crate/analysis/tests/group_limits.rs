@@ -19,7 +19,11 @@ fn groups(k: usize) -> Table {
 #[test]
 fn too_many_groups_are_refused_quickly_with_the_column_named() {
     let many = groups(1000);
-    let r: km::KmRequest = request::from_value(&json!({"time": "time", "event": "status", "event_values": ["1"], "group": "g"}), "t").unwrap();
+    let r: km::KmRequest = request::from_value(
+        &json!({"time": "time", "event": "status", "event_values": ["1"], "group": "g"}),
+        "t",
+    )
+    .unwrap();
     let start = std::time::Instant::now();
     let e = km::run(&many, &r).unwrap_err();
     assert!(start.elapsed().as_secs_f64() < 1.0);
@@ -32,10 +36,21 @@ fn too_many_groups_are_refused_quickly_with_the_column_named() {
         "t",
     )
     .unwrap();
-    assert!(competing::run(&many, &c).unwrap_err().starts_with("Column \"g\" has 1000 different values"));
+    assert!(competing::run(&many, &c)
+        .unwrap_err()
+        .starts_with("Column \"g\" has 1000 different values"));
     // At the limit the comparison runs.
     let ok = groups(MAX_GROUPS);
-    assert_eq!(km::run(&ok, &r).unwrap().fit.curves.iter().filter(|c| c.group.is_some()).count(), MAX_GROUPS);
+    assert_eq!(
+        km::run(&ok, &r)
+            .unwrap()
+            .fit
+            .curves
+            .iter()
+            .filter(|c| c.group.is_some())
+            .count(),
+        MAX_GROUPS
+    );
 }
 
 /// A misspelled column is named with the nearest column of the table, as a
@@ -43,8 +58,22 @@ fn too_many_groups_are_refused_quickly_with_the_column_named() {
 #[test]
 fn a_misspelled_column_gets_a_did_you_mean() {
     let t = groups(3);
-    let r: km::KmRequest = request::from_value(&json!({"time": "tiem", "event": "status", "event_values": ["1"]}), "t").unwrap();
-    assert_eq!(km::run(&t, &r).unwrap_err(), "There is no column named \"tiem\"; did you mean \"time\"?");
-    let r: km::KmRequest = request::from_value(&json!({"time": "weight", "event": "status", "event_values": ["1"]}), "t").unwrap();
-    assert_eq!(km::run(&t, &r).unwrap_err(), "There is no column named \"weight\".");
+    let r: km::KmRequest = request::from_value(
+        &json!({"time": "tiem", "event": "status", "event_values": ["1"]}),
+        "t",
+    )
+    .unwrap();
+    assert_eq!(
+        km::run(&t, &r).unwrap_err(),
+        "There is no column named \"tiem\"; did you mean \"time\"?"
+    );
+    let r: km::KmRequest = request::from_value(
+        &json!({"time": "weight", "event": "status", "event_values": ["1"]}),
+        "t",
+    )
+    .unwrap();
+    assert_eq!(
+        km::run(&t, &r).unwrap_err(),
+        "There is no column named \"weight\"."
+    );
 }

@@ -7,19 +7,19 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
-use survcalc_analysis::warning::{Context, Warning};
 use serde_json::Value;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use support::*;
-use survcalc_stats::cox::Ties;
 use survcalc_analysis::design::{BinaryOutcomeSpec, SurvivalOutcomeSpec, TermSpec};
 use survcalc_analysis::format;
-use survcalc_stats::logistic::{CiMethod, SeparationKind};
 use survcalc_analysis::model_table::{
-    fit, Cell, ModelKind, ModelTable, ModelTableError, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind,
-    TermTest,
+    fit, Cell, ModelKind, ModelTable, ModelTableError, ModelTableOptions, ModelTableSpec,
+    OutcomeSpec, RowKind, TermTest,
 };
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
+use survcalc_analysis::warning::{Context, Warning};
+use survcalc_stats::cox::Ties;
+use survcalc_stats::logistic::{CiMethod, SeparationKind};
 
 fn table(dataset: &str, file: &str) -> Table {
     read_csv(data_file(dataset, file).as_bytes(), &ReadOptions::default()).unwrap()
@@ -36,17 +36,29 @@ fn binary(column: &str) -> OutcomeSpec {
 fn infert_spec(multivariable: Option<&[&str]>) -> ModelTableSpec {
     ModelTableSpec {
         outcome: binary("case"),
-        candidates: vec![TermSpec::new("spontaneous"), TermSpec::new("induced"), TermSpec::new("education")],
+        candidates: vec![
+            TermSpec::new("spontaneous"),
+            TermSpec::new("induced"),
+            TermSpec::new("education"),
+        ],
         multivariable: multivariable.map(|m| m.iter().map(|s| s.to_string()).collect()),
     }
 }
 
 fn row<'a>(t: &'a ModelTable, term: &str, level: Option<&str>) -> &'a Cell {
-    &t.rows.iter().find(|r| r.term == term && r.level.as_deref() == level).unwrap().univariate
+    &t.rows
+        .iter()
+        .find(|r| r.term == term && r.level.as_deref() == level)
+        .unwrap()
+        .univariate
 }
 
 fn multi<'a>(t: &'a ModelTable, term: &str, level: Option<&str>) -> &'a Cell {
-    &t.rows.iter().find(|r| r.term == term && r.level.as_deref() == level).unwrap().multivariable
+    &t.rows
+        .iter()
+        .find(|r| r.term == term && r.level.as_deref() == level)
+        .unwrap()
+        .multivariable
 }
 
 /// Compares a cell with coefficient `k` of an R logistic block (Wald CI).
@@ -71,23 +83,56 @@ fn infert_univariate_and_multivariable_rows_equal_glm() {
     let r = reference("06_infert");
     let l = &r["logistic"];
     let t = table("06_infert", "data.csv");
-    let out =
-        fit(&t, &infert_spec(Some(&["spontaneous", "induced", "education"])), &ModelTableOptions::default()).unwrap();
+    let out = fit(
+        &t,
+        &infert_spec(Some(&["spontaneous", "induced", "education"])),
+        &ModelTableOptions::default(),
+    )
+    .unwrap();
     assert_eq!(out.model, ModelKind::Logistic);
     assert_eq!(out.estimate_name, "OR");
 
-    check_logistic_cell(row(&out, "spontaneous", None), &l["univariate_spontaneous"], 1, "uni spontaneous");
-    check_logistic_cell(row(&out, "induced", None), &l["univariate_induced"], 1, "uni induced");
-    check_logistic_cell(row(&out, "education", Some("6-11yrs")), &l["univariate_education"], 1, "uni 6-11");
-    check_logistic_cell(row(&out, "education", Some("12+ yrs")), &l["univariate_education"], 2, "uni 12+");
+    check_logistic_cell(
+        row(&out, "spontaneous", None),
+        &l["univariate_spontaneous"],
+        1,
+        "uni spontaneous",
+    );
+    check_logistic_cell(
+        row(&out, "induced", None),
+        &l["univariate_induced"],
+        1,
+        "uni induced",
+    );
+    check_logistic_cell(
+        row(&out, "education", Some("6-11yrs")),
+        &l["univariate_education"],
+        1,
+        "uni 6-11",
+    );
+    check_logistic_cell(
+        row(&out, "education", Some("12+ yrs")),
+        &l["univariate_education"],
+        2,
+        "uni 12+",
+    );
     let m = &l["multivariable"];
     check_logistic_cell(multi(&out, "spontaneous", None), m, 1, "multi spontaneous");
     check_logistic_cell(multi(&out, "induced", None), m, 2, "multi induced");
-    check_logistic_cell(multi(&out, "education", Some("6-11yrs")), m, 3, "multi 6-11");
+    check_logistic_cell(
+        multi(&out, "education", Some("6-11yrs")),
+        m,
+        3,
+        "multi 6-11",
+    );
     check_logistic_cell(multi(&out, "education", Some("12+ yrs")), m, 4, "multi 12+");
 
     // Layout: numeric rows, then the factor header, reference and levels.
-    let kinds: Vec<(RowKind, &str)> = out.rows.iter().map(|r| (r.kind, r.label.as_str())).collect();
+    let kinds: Vec<(RowKind, &str)> = out
+        .rows
+        .iter()
+        .map(|r| (r.kind, r.label.as_str()))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -109,16 +154,28 @@ fn infert_univariate_and_multivariable_rows_equal_glm() {
     let ue = &l["univariate_education"];
     let lr = num(&ue["null_deviance"]).unwrap() - num(&ue["deviance"]).unwrap();
     let lr_p = ChiSquared::new(2.0).unwrap().sf(lr);
-    let edu = out.univariate.iter().find(|u| u.term == "education").unwrap();
+    let edu = out
+        .univariate
+        .iter()
+        .find(|u| u.term == "education")
+        .unwrap();
     let test = edu.factor_test.as_ref().unwrap();
     assert_eq!(test.test, "likelihood-ratio test");
     assert_eq!(test.df, 2);
     assert_close(test.stat, lr, STAT_REL, "education LR");
     assert_close(edu.selection_p.unwrap(), lr_p, STAT_REL, "education LR p");
-    assert_close(out.rows[2].univariate.p.unwrap(), lr_p, STAT_REL, "factor row p");
+    assert_close(
+        out.rows[2].univariate.p.unwrap(),
+        lr_p,
+        STAT_REL,
+        "factor row p",
+    );
     // Multivariable factor p: Wald test of both education coefficients.
     assert!(out.rows[2].multivariable.p.is_some());
-    assert_eq!(out.multivariable.as_ref().unwrap().factor_tests[0].1.test, "Wald test");
+    assert_eq!(
+        out.multivariable.as_ref().unwrap().factor_tests[0].1.test,
+        "Wald test"
+    );
 
     for u in &out.univariate {
         assert_eq!(u.n, 248);
@@ -127,7 +184,11 @@ fn infert_univariate_and_multivariable_rows_equal_glm() {
     assert_eq!(mv.n as f64, num(&m["n"]).unwrap());
     assert_eq!(mv.n_events, 83);
     assert!(mv.chosen_by.contains("chosen by the user"));
-    assert!(out.settings.contains("95% Wald confidence intervals"), "{}", out.settings);
+    assert!(
+        out.settings.contains("95% Wald confidence intervals"),
+        "{}",
+        out.settings
+    );
     assert_eq!(out.selection.proposed, ["spontaneous"]);
     assert_eq!(
         out.selection.rule,
@@ -145,21 +206,41 @@ fn infert_selection_rule_builds_the_multivariable_model() {
     assert_eq!(mv.terms, ["spontaneous"]);
     assert_eq!(mv.chosen_by, out.selection.rule);
     // One factor: the multivariable model is the univariate one.
-    check_logistic_cell(multi(&out, "spontaneous", None), &r["logistic"]["univariate_spontaneous"], 1, "selected");
+    check_logistic_cell(
+        multi(&out, "spontaneous", None),
+        &r["logistic"]["univariate_spontaneous"],
+        1,
+        "selected",
+    );
     assert_eq!(multi(&out, "induced", None).text, "");
     assert_eq!(multi(&out, "education", Some("0-5yrs")).text, "");
     assert!(!multi(&out, "education", Some("0-5yrs")).reference);
 
     // A threshold no factor meets: no multivariable model, with a warning.
-    let strict = ModelTableOptions { threshold: 1e-9, ..ModelTableOptions::default() };
+    let strict = ModelTableOptions {
+        threshold: 1e-9,
+        ..ModelTableOptions::default()
+    };
     let out = fit(&t, &infert_spec(None), &strict).unwrap();
     assert!(out.multivariable.is_none());
-    assert!(out.warnings.contains(&Warning::NoMultivariableModel { threshold: 1e-9 }), "{:?}", out.warnings);
+    assert!(
+        out.warnings
+            .contains(&Warning::NoMultivariableModel { threshold: 1e-9 }),
+        "{:?}",
+        out.warnings
+    );
 
     // Wald whole-factor test on request.
-    let wald = ModelTableOptions { term_test: TermTest::Wald, ..ModelTableOptions::default() };
+    let wald = ModelTableOptions {
+        term_test: TermTest::Wald,
+        ..ModelTableOptions::default()
+    };
     let out = fit(&t, &infert_spec(None), &wald).unwrap();
-    let edu = out.univariate.iter().find(|u| u.term == "education").unwrap();
+    let edu = out
+        .univariate
+        .iter()
+        .find(|u| u.term == "education")
+        .unwrap();
     assert_eq!(edu.factor_test.as_ref().unwrap().test, "Wald test");
     assert!(out.selection.rule.contains("Wald test of the whole factor"));
 }
@@ -168,13 +249,35 @@ fn infert_selection_rule_builds_the_multivariable_model() {
 fn infert_profile_intervals_on_request() {
     let r = reference("06_infert");
     let t = table("06_infert", "data.csv");
-    let options = ModelTableOptions { ci: CiMethod::Profile, ..ModelTableOptions::default() };
-    let out = fit(&t, &infert_spec(Some(&["spontaneous", "induced", "education"])), &options).unwrap();
+    let options = ModelTableOptions {
+        ci: CiMethod::Profile,
+        ..ModelTableOptions::default()
+    };
+    let out = fit(
+        &t,
+        &infert_spec(Some(&["spontaneous", "induced", "education"])),
+        &options,
+    )
+    .unwrap();
     let m = &r["logistic"]["multivariable"];
     let cell = multi(&out, "induced", None);
-    assert_close(cell.lower.unwrap(), f64s(&m["profile_ci_exact_or_lower"])[2], STAT_REL, "profile lower");
-    assert_close(cell.upper.unwrap(), f64s(&m["profile_ci_exact_or_upper"])[2], STAT_REL, "profile upper");
-    assert!(out.settings.contains("profile-likelihood"), "{}", out.settings);
+    assert_close(
+        cell.lower.unwrap(),
+        f64s(&m["profile_ci_exact_or_lower"])[2],
+        STAT_REL,
+        "profile lower",
+    );
+    assert_close(
+        cell.upper.unwrap(),
+        f64s(&m["profile_ci_exact_or_upper"])[2],
+        STAT_REL,
+        "profile upper",
+    );
+    assert!(
+        out.settings.contains("profile-likelihood"),
+        "{}",
+        out.settings
+    );
 }
 
 #[test]
@@ -184,27 +287,60 @@ fn endometrial_separation_warning_and_firth() {
     let t = table("07_separation", "data.csv");
     let spec = ModelTableSpec {
         outcome: binary("HG"),
-        candidates: vec![TermSpec::new("NV"), TermSpec::new("PI"), TermSpec::new("EH")],
+        candidates: vec![
+            TermSpec::new("NV"),
+            TermSpec::new("PI"),
+            TermSpec::new("EH"),
+        ],
         multivariable: Some(vec!["NV".into(), "PI".into(), "EH".into()]),
     };
     let ml = fit(&t, &spec, &ModelTableOptions::default()).unwrap();
     let separation = |context: Context, univariate: bool| {
-        Warning::Separation { kind: SeparationKind::QuasiComplete, terms: vec!["NV".into()], univariate }.within(context)
+        Warning::Separation {
+            kind: SeparationKind::QuasiComplete,
+            terms: vec!["NV".into()],
+            univariate,
+        }
+        .within(context)
     };
-    assert!(ml.warnings.contains(&separation(Context::UnivariateModel { term: "NV".into() }, true)), "{:?}", ml.warnings);
-    assert!(ml.warnings.contains(&separation(Context::MultivariableModel, false)), "{:?}", ml.warnings);
+    assert!(
+        ml.warnings.contains(&separation(
+            Context::UnivariateModel { term: "NV".into() },
+            true
+        )),
+        "{:?}",
+        ml.warnings
+    );
+    assert!(
+        ml.warnings
+            .contains(&separation(Context::MultivariableModel, false)),
+        "{:?}",
+        ml.warnings
+    );
     // The table's own sentence replaces the kernel's (which names Firth's method option).
-    assert!(!ml.warnings.iter().any(|w| matches!(w.inner(), Warning::Kernel(_)) && w.code() == "separation"));
+    assert!(!ml
+        .warnings
+        .iter()
+        .any(|w| matches!(w.inner(), Warning::Kernel(_)) && w.code() == "separation"));
     assert_eq!(multi(&ml, "NV", None).text, "not estimable (separation)");
     // NV is not proposed on the strength of an arbitrary ML p-value.
     assert!(!ml.selection.proposed.contains(&"NV".to_string()));
 
-    let options = ModelTableOptions { firth: true, ci: CiMethod::Profile, ..ModelTableOptions::default() };
+    let options = ModelTableOptions {
+        firth: true,
+        ci: CiMethod::Profile,
+        ..ModelTableOptions::default()
+    };
     let firth = fit(&t, &spec, &options).unwrap();
     let b = &r["logistic"]["endometrial_firth"];
     for (k, term) in ["NV", "PI", "EH"].iter().enumerate() {
         let cell = multi(&firth, term, None);
-        assert_close(cell.estimate.unwrap(), f64s(&b["or"])[k + 1], COEF_REL, &format!("{term} OR"));
+        assert_close(
+            cell.estimate.unwrap(),
+            f64s(&b["or"])[k + 1],
+            COEF_REL,
+            &format!("{term} OR"),
+        );
         assert_close(
             cell.lower.unwrap(),
             f64s(&b["profile_pl_ci_or_lower"])[k + 1],
@@ -217,17 +353,48 @@ fn endometrial_separation_warning_and_firth() {
             STAT_REL,
             &format!("{term} upper"),
         );
-        assert_close(cell.p.unwrap(), f64s(&b["plr_p"])[k + 1], STAT_REL, &format!("{term} p"));
+        assert_close(
+            cell.p.unwrap(),
+            f64s(&b["plr_p"])[k + 1],
+            STAT_REL,
+            &format!("{term} p"),
+        );
     }
-    assert!(!firth.warnings.iter().any(|w| w.code() == "separation"), "{:?}", firth.warnings);
-    assert!(firth.settings.contains("Firth") && firth.settings.contains("penalised likelihood-ratio"));
+    assert!(
+        !firth.warnings.iter().any(|w| w.code() == "separation"),
+        "{:?}",
+        firth.warnings
+    );
+    assert!(
+        firth.settings.contains("Firth") && firth.settings.contains("penalised likelihood-ratio")
+    );
 }
 
 fn check_cox_cell(cell: &Cell, block: &Value, k: usize, what: &str) {
-    assert_close(cell.estimate.unwrap(), f64s(&block["hr"])[k], COEF_REL, &format!("{what} HR"));
-    assert_close(cell.lower.unwrap(), f64s(&block["hr_lower95"])[k], STAT_REL, &format!("{what} lower"));
-    assert_close(cell.upper.unwrap(), f64s(&block["hr_upper95"])[k], STAT_REL, &format!("{what} upper"));
-    assert_close(cell.p.unwrap(), f64s(&block["p"])[k], STAT_REL, &format!("{what} p"));
+    assert_close(
+        cell.estimate.unwrap(),
+        f64s(&block["hr"])[k],
+        COEF_REL,
+        &format!("{what} HR"),
+    );
+    assert_close(
+        cell.lower.unwrap(),
+        f64s(&block["hr_lower95"])[k],
+        STAT_REL,
+        &format!("{what} lower"),
+    );
+    assert_close(
+        cell.upper.unwrap(),
+        f64s(&block["hr_upper95"])[k],
+        STAT_REL,
+        &format!("{what} upper"),
+    );
+    assert_close(
+        cell.p.unwrap(),
+        f64s(&block["p"])[k],
+        STAT_REL,
+        &format!("{what} p"),
+    );
 }
 
 #[test]
@@ -247,14 +414,29 @@ fn ovarian_stratified_cox_multivariable() {
         candidates: vec![TermSpec::new("rx"), TermSpec::new("age")],
         multivariable: Some(vec!["rx".into(), "age".into()]),
     };
-    for (ties, id) in [(Ties::Breslow, "strata_resid_ds_breslow"), (Ties::Efron, "strata_resid_ds_efron")] {
-        let out = fit(&t, &spec, &ModelTableOptions { ties, ..ModelTableOptions::default() }).unwrap();
+    for (ties, id) in [
+        (Ties::Breslow, "strata_resid_ds_breslow"),
+        (Ties::Efron, "strata_resid_ds_efron"),
+    ] {
+        let out = fit(
+            &t,
+            &spec,
+            &ModelTableOptions {
+                ties,
+                ..ModelTableOptions::default()
+            },
+        )
+        .unwrap();
         assert_eq!(out.estimate_name, "HR");
         let b = &r["cox"][id];
         check_cox_cell(multi(&out, "rx", None), b, 0, id);
         check_cox_cell(multi(&out, "age", None), b, 1, id);
         assert_eq!(out.multivariable.as_ref().unwrap().n, 26);
-        assert!(out.settings.contains("stratified by \"resid.ds\""), "{}", out.settings);
+        assert!(
+            out.settings.contains("stratified by \"resid.ds\""),
+            "{}",
+            out.settings
+        );
     }
     // The stratification column cannot also be a factor.
     let mut bad = spec.clone();
@@ -277,7 +459,11 @@ fn lung_models_use_their_own_complete_rows() {
             censor_values: vec!["1".into()],
             ..SurvivalOutcomeSpec::default()
         }),
-        candidates: vec![TermSpec::new("age"), TermSpec::new("sex"), TermSpec::new("ph.ecog")],
+        candidates: vec![
+            TermSpec::new("age"),
+            TermSpec::new("sex"),
+            TermSpec::new("ph.ecog"),
+        ],
         multivariable: Some(vec!["age".into(), "sex".into(), "ph.ecog".into()]),
     };
     let out = fit(&t, &spec, &ModelTableOptions::default()).unwrap();
@@ -300,7 +486,9 @@ fn errors() {
     let mut spec = infert_spec(Some(&["parity"]));
     assert_eq!(
         fit(&t, &spec, &ModelTableOptions::default()).unwrap_err(),
-        ModelTableError::NotACandidate { column: "parity".into() }
+        ModelTableError::NotACandidate {
+            column: "parity".into()
+        }
     );
     spec.multivariable = None;
     spec.candidates.push(TermSpec::new("case"));
@@ -309,9 +497,14 @@ fn errors() {
     spec.candidates.pop();
     spec.candidates.push(TermSpec::new("nope"));
     assert_eq!(
-        fit(&t, &spec, &ModelTableOptions::default()).unwrap_err().to_string(),
+        fit(&t, &spec, &ModelTableOptions::default())
+            .unwrap_err()
+            .to_string(),
         "There is no column named \"nope\"."
     );
     spec.candidates.clear();
-    assert_eq!(fit(&t, &spec, &ModelTableOptions::default()).unwrap_err(), ModelTableError::NoCandidates);
+    assert_eq!(
+        fit(&t, &spec, &ModelTableOptions::default()).unwrap_err(),
+        ModelTableError::NoCandidates
+    );
 }

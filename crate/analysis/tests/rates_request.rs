@@ -19,8 +19,8 @@ mod support;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 use support::*;
 use survcalc_analysis::analyses::rates::{run, RatesRequest};
-use survcalc_analysis::warning::LeftOutReason;
 use survcalc_analysis::table::{read_csv, ReadOptions, Table};
+use survcalc_analysis::warning::LeftOutReason;
 use survcalc_stats::rates::{Proportion, RateCiMethod};
 
 /// One row per patient: (group, outcome, how many such patients); an
@@ -66,13 +66,23 @@ fn check_clopper_pearson(prop: &Proportion, level: f64, what: &str) {
         assert_eq!(cp.lower, 0.0, "{what}: lower limit of 0 successes");
     } else {
         let upper_tail: f64 = (x..=n).map(|k| binomial(n, k, cp.lower)).sum();
-        assert_close(upper_tail, alpha / 2.0, STAT_REL, &format!("{what}: P(X >= {x} | p_L)"));
+        assert_close(
+            upper_tail,
+            alpha / 2.0,
+            STAT_REL,
+            &format!("{what}: P(X >= {x} | p_L)"),
+        );
     }
     if x == n {
         assert_eq!(cp.upper, 1.0, "{what}: upper limit of n successes");
     } else {
         let lower_tail: f64 = (0..=x).map(|k| binomial(n, k, cp.upper)).sum();
-        assert_close(lower_tail, alpha / 2.0, STAT_REL, &format!("{what}: P(X <= {x} | p_U)"));
+        assert_close(
+            lower_tail,
+            alpha / 2.0,
+            STAT_REL,
+            &format!("{what}: P(X <= {x} | p_U)"),
+        );
     }
 }
 
@@ -83,8 +93,18 @@ fn check_wilson(prop: &Proportion, level: f64, what: &str) {
     let centre = p + z * z / (2.0 * n);
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
     let denominator = 1.0 + z * z / n;
-    assert_close(prop.wilson.lower, (centre - half) / denominator, CLOSED_FORM_REL, &format!("{what}: Wilson lower"));
-    assert_close(prop.wilson.upper, (centre + half) / denominator, CLOSED_FORM_REL, &format!("{what}: Wilson upper"));
+    assert_close(
+        prop.wilson.lower,
+        (centre - half) / denominator,
+        CLOSED_FORM_REL,
+        &format!("{what}: Wilson lower"),
+    );
+    assert_close(
+        prop.wilson.upper,
+        (centre + half) / denominator,
+        CLOSED_FORM_REL,
+        &format!("{what}: Wilson upper"),
+    );
 }
 
 #[test]
@@ -92,32 +112,67 @@ fn response_rates_by_arm_count_the_right_patients_with_exact_and_score_intervals
     // Arm A: 2 CR, 5 PR, 6 SD, 7 PD, 2 NE; arm B: 1 CR, 9 PR, 4 SD, 3 PD;
     // one patient without a response, one without an arm.
     let t = cohort(&[
-        ("A", "CR", 2), ("A", "PR", 5), ("A", "SD", 6), ("A", "PD", 7), ("A", "NE", 2),
-        ("B", "CR", 1), ("B", "PR", 9), ("B", "SD", 4), ("B", "PD", 3),
-        ("B", "", 1), ("", "PR", 1),
+        ("A", "CR", 2),
+        ("A", "PR", 5),
+        ("A", "SD", 6),
+        ("A", "PD", 7),
+        ("A", "NE", 2),
+        ("B", "CR", 1),
+        ("B", "PR", 9),
+        ("B", "SD", 4),
+        ("B", "PD", 3),
+        ("B", "", 1),
+        ("", "PR", 1),
     ]);
-    let request = RatesRequest { exclude_values: values(&["NE"]), ..orr(Some("arm")) };
+    let request = RatesRequest {
+        exclude_values: values(&["NE"]),
+        ..orr(Some("arm"))
+    };
     let r = run(&t, &request).unwrap();
-    let counts: Vec<(&str, u64, u64)> = r.groups.iter().map(|g| (g.label.as_str(), g.x, g.n)).collect();
+    let counts: Vec<(&str, u64, u64)> = r
+        .groups
+        .iter()
+        .map(|g| (g.label.as_str(), g.x, g.n))
+        .collect();
     assert_eq!(counts, [("A", 7, 20), ("B", 10, 17)]);
     assert_eq!((r.overall.x, r.overall.n, r.n_used), (17, 37, 37));
-    let left_out: Vec<(&str, LeftOutReason, usize)> =
-        r.left_out.iter().map(|l| (l.column.as_str(), l.reason, l.count)).collect();
+    let left_out: Vec<(&str, LeftOutReason, usize)> = r
+        .left_out
+        .iter()
+        .map(|l| (l.column.as_str(), l.reason, l.count))
+        .collect();
     assert_eq!(
         left_out,
-        [("bor", LeftOutReason::Missing, 1), ("bor", LeftOutReason::Excluded, 2), ("arm", LeftOutReason::Missing, 1)]
+        [
+            ("bor", LeftOutReason::Missing, 1),
+            ("bor", LeftOutReason::Excluded, 2),
+            ("arm", LeftOutReason::Missing, 1)
+        ]
     );
     for p in r.groups.iter().chain([&r.overall]) {
-        assert_close(p.proportion, p.x as f64 / p.n as f64, CLOSED_FORM_REL, &p.label);
+        assert_close(
+            p.proportion,
+            p.x as f64 / p.n as f64,
+            CLOSED_FORM_REL,
+            &p.label,
+        );
         check_clopper_pearson(p, 0.95, &p.label);
         check_wilson(p, 0.95, &p.label);
         // Clopper–Pearson is the default choice, and the table prints it.
-        assert_eq!((p.conf_lower, p.conf_upper), (p.clopper_pearson.lower, p.clopper_pearson.upper));
+        assert_eq!(
+            (p.conf_lower, p.conf_upper),
+            (p.clopper_pearson.lower, p.clopper_pearson.upper)
+        );
     }
     let a = &r.groups[0];
     assert_eq!(
         r.table.rows[0],
-        ["A", "7 / 20", &format!("{:.1}", 100.0 * a.proportion), &format!("{:.1}–{:.1}", 100.0 * a.conf_lower, 100.0 * a.conf_upper)]
+        [
+            "A",
+            "7 / 20",
+            &format!("{:.1}", 100.0 * a.proportion),
+            &format!("{:.1}–{:.1}", 100.0 * a.conf_lower, 100.0 * a.conf_upper)
+        ]
     );
 
     // Every expected count is at least 5: Pearson's chi-squared without correction.
@@ -134,17 +189,40 @@ fn response_rates_by_arm_count_the_right_patients_with_exact_and_score_intervals
     let test = r.test.as_ref().unwrap();
     assert_eq!(test.method, "Pearson's chi-squared test");
     assert_close(test.chi_square.chisq, chisq, CLOSED_FORM_REL, "chi-squared");
-    assert_close(test.p, ChiSquared::new(1.0).unwrap().sf(chisq), STAT_REL, "p");
-    assert!(r.test_text.as_deref().unwrap().contains(&format!("χ² = {chisq:.2}, df = 1")), "{:?}", r.test_text);
+    assert_close(
+        test.p,
+        ChiSquared::new(1.0).unwrap().sf(chisq),
+        STAT_REL,
+        "p",
+    );
+    assert!(
+        r.test_text
+            .as_deref()
+            .unwrap()
+            .contains(&format!("χ² = {chisq:.2}, df = 1")),
+        "{:?}",
+        r.test_text
+    );
 }
 
 #[test]
 fn wilson_at_90_percent_is_the_chosen_interval() {
     let t = cohort(&[("A", "CR", 3), ("A", "PD", 9)]);
-    let r = run(&t, &RatesRequest { ci: RateCiMethod::Wilson, conf_level: 0.9, ..orr(None) }).unwrap();
+    let r = run(
+        &t,
+        &RatesRequest {
+            ci: RateCiMethod::Wilson,
+            conf_level: 0.9,
+            ..orr(None)
+        },
+    )
+    .unwrap();
     check_wilson(&r.overall, 0.9, "3 of 12");
     check_clopper_pearson(&r.overall, 0.9, "3 of 12");
-    assert_eq!((r.overall.conf_lower, r.overall.conf_upper), (r.overall.wilson.lower, r.overall.wilson.upper));
+    assert_eq!(
+        (r.overall.conf_lower, r.overall.conf_upper),
+        (r.overall.wilson.lower, r.overall.wilson.upper)
+    );
     assert_eq!(r.table.header[3], "90% CI (Wilson), %");
 }
 
@@ -153,20 +231,42 @@ fn none_and_all_have_one_sided_exact_limits() {
     // x = 0: p_U = 1 − (α/2)^(1/n); x = n: p_L = (α/2)^(1/n).
     let none = run(&cohort(&[("A", "PD", 10)]), &orr(None)).unwrap();
     check_clopper_pearson(&none.overall, 0.95, "0 of 10");
-    assert_close(none.overall.clopper_pearson.upper, 1.0 - 0.025_f64.powf(0.1), CLOSED_FORM_REL, "0 of 10 upper");
+    assert_close(
+        none.overall.clopper_pearson.upper,
+        1.0 - 0.025_f64.powf(0.1),
+        CLOSED_FORM_REL,
+        "0 of 10 upper",
+    );
     let all = run(&cohort(&[("A", "PR", 10)]), &orr(None)).unwrap();
     check_clopper_pearson(&all.overall, 0.95, "10 of 10");
-    assert_close(all.overall.clopper_pearson.lower, 0.025_f64.powf(0.1), CLOSED_FORM_REL, "10 of 10 lower");
+    assert_close(
+        all.overall.clopper_pearson.lower,
+        0.025_f64.powf(0.1),
+        CLOSED_FORM_REL,
+        "10 of 10 lower",
+    );
 }
 
 #[test]
 fn small_groups_are_compared_by_fishers_exact_test() {
     // A: 1 of 8 responders, B: 6 of 9; 7 responders in all.
-    let r = run(&cohort(&[("A", "PR", 1), ("A", "PD", 7), ("B", "PR", 6), ("B", "PD", 3)]), &orr(Some("arm"))).unwrap();
+    let r = run(
+        &cohort(&[
+            ("A", "PR", 1),
+            ("A", "PD", 7),
+            ("B", "PR", 6),
+            ("B", "PD", 3),
+        ]),
+        &orr(Some("arm")),
+    )
+    .unwrap();
     let test = r.test.as_ref().unwrap();
     assert_eq!(test.method, "Fisher's exact test");
     let probability = |x: u64| choose(8, x) * choose(9, 7 - x) / choose(17, 7);
     let observed = probability(1);
-    let p: f64 = (0..=7).map(probability).filter(|&q| q <= observed * (1.0 + 1e-7)).sum();
+    let p: f64 = (0..=7)
+        .map(probability)
+        .filter(|&q| q <= observed * (1.0 + 1e-7))
+        .sum();
     assert_close(test.p, p, CLOSED_FORM_REL, "Fisher p");
 }

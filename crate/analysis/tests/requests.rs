@@ -4,34 +4,44 @@
 //! be numbers, a value of the wrong kind is worded for a person, and a
 //! request written back reads as the same request.
 
-use survcalc_analysis::plot::figure::{CiStyle, EndpointName, FigureOutput, FigureStyle, FlowFigure, FontFamily, ForestFigure, KmFigure, LegendPosition, LengthUnit, LineTypes, Palette, RiskTableLayout, SizePreset, SurvivalScale};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use survcalc_analysis::analyses::baseline::{BaselineRequest, ContinuousTestChoice, VariableRequest};
+use survcalc_analysis::analyses::baseline::{
+    BaselineRequest, ContinuousTestChoice, VariableRequest,
+};
 use survcalc_analysis::analyses::cohort::{CohortColumns, CohortRequest};
+use survcalc_analysis::analyses::competing::{CifPlotStyle, CompetingRequest};
 use survcalc_analysis::analyses::cox::{CoxRequest, TimeSplitSpec, TimeVaryingSpec};
 use survcalc_analysis::analyses::km::KmRequest;
 use survcalc_analysis::analyses::models::{ModelTableRequest, OutcomeRequest, OutcomeType};
 use survcalc_analysis::analyses::rates::RatesRequest;
-use survcalc_analysis::baseline::{BaselineVariable, BinaryRows, ContinuousSummary, VariableKind};
+use survcalc_analysis::analyses::subgroup::SubgroupRequest;
 use survcalc_analysis::analysis_set::{Condition, Filter};
+use survcalc_analysis::baseline::{BaselineVariable, BinaryRows, ContinuousSummary, VariableKind};
 use survcalc_analysis::dates::TimeUnit;
-use survcalc_analysis::derive::{Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction};
-use survcalc_analysis::export::{DataExportRequest, DecimalMark as OutputDecimalMark};
+use survcalc_analysis::derive::{
+    Cut, CutPointIn, DeriveRequest, LevelMap, Recode, TimeBetween, Transform, TransformFunction,
+};
 use survcalc_analysis::design::{TermKind, TermSpec};
+use survcalc_analysis::export::{DataExportRequest, DecimalMark as OutputDecimalMark};
 use survcalc_analysis::model_table::TermTest;
+use survcalc_analysis::plot::figure::{
+    CiStyle, EndpointName, FigureOutput, FigureStyle, FlowFigure, FontFamily, ForestFigure,
+    KmFigure, LegendPosition, LengthUnit, LineTypes, Palette, RiskTableLayout, SizePreset,
+    SurvivalScale,
+};
+use survcalc_analysis::presets::Program;
 use survcalc_analysis::request::{self, RequestError, RequestErrorKind, REQUEST_VERSION};
 use survcalc_analysis::resistance::{ResistanceOptions, RuleSet, ShortResponse};
-use survcalc_analysis::table::{ColumnType, DateOrder, DecimalMark, Delimiter, LevelOrder, ReadOptions};
+use survcalc_analysis::table::{
+    ColumnType, DateOrder, DecimalMark, Delimiter, LevelOrder, ReadOptions,
+};
+use survcalc_stats::competing::CifVariance;
 use survcalc_stats::cox::{Ties, ZphTransform};
 use survcalc_stats::km::{ConfType, MedianCiMethod};
-use survcalc_analysis::analyses::competing::{CifPlotStyle, CompetingRequest};
-use survcalc_analysis::analyses::subgroup::SubgroupRequest;
-use survcalc_analysis::presets::Program;
-use survcalc_stats::competing::CifVariance;
 use survcalc_stats::logistic::CiMethod;
 use survcalc_stats::logrank::PAdjust;
 use survcalc_stats::rates::RateCiMethod;
@@ -41,14 +51,24 @@ fn read<T: DeserializeOwned>(value: Value, what: &'static str) -> Result<T, Requ
 }
 
 fn message<T: DeserializeOwned + Debug>(value: Value, what: &'static str) -> String {
-    read::<T>(value, what).expect_err("the request should be refused").to_string()
+    read::<T>(value, what)
+        .expect_err("the request should be refused")
+        .to_string()
 }
 
 /// Written with its version, read back strictly, and also through JSON text.
-fn assert_round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(request: &T, what: &'static str) {
+fn assert_round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(
+    request: &T,
+    what: &'static str,
+) {
     let value = request::to_value(request).unwrap();
-    assert_eq!(value["version"], json!(REQUEST_VERSION), "{what}: the version is written");
-    let back: T = request::from_value(&value, what).unwrap_or_else(|e| panic!("{what}: {e}\n{value:#}"));
+    assert_eq!(
+        value["version"],
+        json!(REQUEST_VERSION),
+        "{what}: the version is written"
+    );
+    let back: T =
+        request::from_value(&value, what).unwrap_or_else(|e| panic!("{what}: {e}\n{value:#}"));
     assert_eq!(&back, request, "{what}: read back from {value:#}");
     let text = serde_json::to_string(&value).unwrap();
     let back: T = request::from_str(&text, what).unwrap();
@@ -76,7 +96,10 @@ fn km_misspelled_option_is_named_with_a_suggestion() {
     assert!(m.starts_with("Unknown option \"rmst_tua\" for Kaplan–Meier; did you mean \"rmst_tau\"? Options: time, event,"), "{m}");
     assert!(m.contains("landmark"), "the valid options are listed: {m}");
     let m = message::<KmRequest>(with(km_base(), json!({"pairwize": "holm"})), KM);
-    assert!(m.starts_with("Unknown option \"pairwize\" for Kaplan–Meier; did you mean \"pairwise\"?"), "{m}");
+    assert!(
+        m.starts_with("Unknown option \"pairwize\" for Kaplan–Meier; did you mean \"pairwise\"?"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -89,7 +112,11 @@ fn km_choices_ignore_case_and_codes_may_be_numbers() {
     assert_eq!(r.pairwise, Some(PAdjust::Holm));
     assert_eq!(r.time_unit, Some(TimeUnit::Days));
     // R's spellings of Benjamini–Hochberg are aliases.
-    let r: KmRequest = read(with(km_base(), json!({"pairwise": "BH", "event_values": 1})), KM).unwrap();
+    let r: KmRequest = read(
+        with(km_base(), json!({"pairwise": "BH", "event_values": 1})),
+        KM,
+    )
+    .unwrap();
     assert_eq!(r.pairwise, Some(PAdjust::Bh));
     assert_eq!(r.event_values, vec!["1"], "one code alone is a list of one");
     let r: KmRequest = read(with(km_base(), json!({"pairwise": "FDR"})), KM).unwrap();
@@ -104,13 +131,26 @@ fn km_choices_ignore_case_and_codes_may_be_numbers() {
 #[test]
 fn km_wrong_types_are_worded() {
     let m = message::<KmRequest>(with(km_base(), json!({"conf_level": "high"})), KM);
-    assert_eq!(m, "Option \"conf_level\" of Kaplan–Meier must be a number, not the text \"high\".");
+    assert_eq!(
+        m,
+        "Option \"conf_level\" of Kaplan–Meier must be a number, not the text \"high\"."
+    );
     let m = message::<KmRequest>(with(km_base(), json!({"times": [12, "two years"]})), KM);
-    assert_eq!(m, "Option \"times[1]\" of Kaplan–Meier must be a number, not the text \"two years\".");
+    assert_eq!(
+        m,
+        "Option \"times[1]\" of Kaplan–Meier must be a number, not the text \"two years\"."
+    );
     let m = message::<KmRequest>(with(km_base(), json!({"trend": "sometimes"})), KM);
-    assert_eq!(m, "Option \"trend\" of Kaplan–Meier must be true or false, not the text \"sometimes\".");
+    assert_eq!(
+        m,
+        "Option \"trend\" of Kaplan–Meier must be true or false, not the text \"sometimes\"."
+    );
     // Numbers typed in a form arrive as text.
-    let r: KmRequest = read(with(km_base(), json!({"rmst_tau": "24", "times": ["12", 24]})), KM).unwrap();
+    let r: KmRequest = read(
+        with(km_base(), json!({"rmst_tau": "24", "times": ["12", 24]})),
+        KM,
+    )
+    .unwrap();
     assert_eq!(r.rmst_tau, Some(24.0));
     assert_eq!(r.times, vec![12.0, 24.0]);
 }
@@ -192,7 +232,10 @@ fn cox_base() -> Value {
 fn cox_misspelled_option_is_named_with_a_suggestion() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"tie": "breslow"})), COX);
     assert!(m.starts_with("Unknown option \"tie\" for Cox regression; did you mean \"ties\"? Options: time, event,"), "{m}");
-    assert!(m.contains("time_split, figure, filter, labels, preset."), "{m}");
+    assert!(
+        m.contains("time_split, figure, filter, labels, preset."),
+        "{m}"
+    );
 }
 
 #[test]
@@ -204,14 +247,31 @@ fn cox_nested_unknown_options_are_named_by_their_path() {
         "Unknown option \"covariates[1].refrence\" for Cox regression; did you mean \"reference\"? \
          Options of \"covariates[1]\": column, kind, reference."
     );
-    let m = message::<CoxRequest>(with(cox_base(), json!({"time_varying": {"column": "pd", "orign": "start"}})), COX);
+    let m = message::<CoxRequest>(
+        with(
+            cox_base(),
+            json!({"time_varying": {"column": "pd", "orign": "start"}}),
+        ),
+        COX,
+    );
     assert_eq!(
         m,
         "Unknown option \"time_varying.orign\" for Cox regression; did you mean \"origin\"? \
          Options of \"time_varying\": column, origin, unit, name."
     );
-    let m = message::<CoxRequest>(with(cox_base(), json!({"time_split": {"cut": [90], "covariates": ["age"]}})), COX);
-    assert!(m.starts_with("Unknown option \"time_split.cut\" for Cox regression; did you mean \"cuts\"?"), "{m}");
+    let m = message::<CoxRequest>(
+        with(
+            cox_base(),
+            json!({"time_split": {"cut": [90], "covariates": ["age"]}}),
+        ),
+        COX,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"time_split.cut\" for Cox regression; did you mean \"cuts\"?"
+        ),
+        "{m}"
+    );
 }
 
 #[test]
@@ -224,19 +284,41 @@ fn cox_choices_ignore_case_and_codes_may_be_numbers() {
     assert_eq!(r.zph_transform, ZphTransform::Km);
     assert_eq!(r.event_values, vec!["2"]);
     assert_eq!(r.covariates[0].kind, Some(TermKind::Categorical));
-    assert_eq!(r.covariates[0].reference.as_deref(), Some("1"), "a numeric level is read as its text");
+    assert_eq!(
+        r.covariates[0].reference.as_deref(),
+        Some("1"),
+        "a numeric level is read as its text"
+    );
     assert_eq!(r.time_varying.unwrap().unit, Some(TimeUnit::Months));
 }
 
 #[test]
 fn cox_wrong_types_are_worded() {
     let m = message::<CoxRequest>(with(cox_base(), json!({"robust": "yes"})), COX);
-    assert_eq!(m, "Option \"robust\" of Cox regression must be true or false, not the text \"yes\".");
-    let m = message::<CoxRequest>(with(cox_base(), json!({"covariates": [{"column": ["age"]}]})), COX);
-    assert_eq!(m, "Option \"covariates[0].column\" of Cox regression must be text, not a list.");
+    assert_eq!(
+        m,
+        "Option \"robust\" of Cox regression must be true or false, not the text \"yes\"."
+    );
+    let m = message::<CoxRequest>(
+        with(cox_base(), json!({"covariates": [{"column": ["age"]}]})),
+        COX,
+    );
+    assert_eq!(
+        m,
+        "Option \"covariates[0].column\" of Cox regression must be text, not a list."
+    );
     let m = message::<CoxRequest>(with(cox_base(), json!({"decimals": 2.5})), COX);
-    assert_eq!(m, "Option \"decimals\" of Cox regression must be a whole number, not the number 2.5.");
-    let m = message::<CoxRequest>(with(cox_base(), json!({"time_split": {"cuts": "ninety", "covariates": ["age"]}})), COX);
+    assert_eq!(
+        m,
+        "Option \"decimals\" of Cox regression must be a whole number, not the number 2.5."
+    );
+    let m = message::<CoxRequest>(
+        with(
+            cox_base(),
+            json!({"time_split": {"cuts": "ninety", "covariates": ["age"]}}),
+        ),
+        COX,
+    );
     assert_eq!(m, "Option \"time_split.cuts[0]\" of Cox regression must be a number, not the text \"ninety\".");
 }
 
@@ -249,7 +331,11 @@ fn cox_round_trip() {
         event_values: vec!["1".into()],
         censor_values: Some(vec!["0".into(), "lost".into()]),
         start: Some("start".into()),
-        covariates: vec![TermSpec::numeric("age"), TermSpec::new("sex").with_reference("m"), TermSpec::new("ecog")],
+        covariates: vec![
+            TermSpec::numeric("age"),
+            TermSpec::new("sex").with_reference("m"),
+            TermSpec::new("ecog"),
+        ],
         strata: Some("centre".into()),
         ties: Ties::Breslow,
         robust: true,
@@ -263,7 +349,10 @@ fn cox_round_trip() {
             unit: Some(TimeUnit::Years),
             name: Some("resistance".into()),
         }),
-        time_split: Some(TimeSplitSpec { cuts: vec![90.0, 180.5], covariates: vec!["age".into()] }),
+        time_split: Some(TimeSplitSpec {
+            cuts: vec![90.0, 180.5],
+            covariates: vec!["age".into()],
+        }),
         figure: forest_figure(),
         filter: Some(a_filter()),
         preset: Some(Program::Stata),
@@ -275,8 +364,15 @@ fn cox_round_trip() {
 /// A forest plot's options away from their defaults.
 fn forest_figure() -> ForestFigure {
     ForestFigure {
-        output: FigureOutput { preset: Some(SizePreset::OneAndHalfColumn), font_size: 7.5, ..FigureOutput::default() },
-        style: FigureStyle { palette: Palette::Nejm, ..FigureStyle::default() },
+        output: FigureOutput {
+            preset: Some(SizePreset::OneAndHalfColumn),
+            font_size: 7.5,
+            ..FigureOutput::default()
+        },
+        style: FigureStyle {
+            palette: Palette::Nejm,
+            ..FigureStyle::default()
+        },
         title: Some("Figure 2".into()),
         x_label: Some("Hazard ratio".into()),
         row_labels: BTreeMap::from([("age".to_string(), "Age, per year".to_string())]),
@@ -297,15 +393,29 @@ fn models_base() -> Value {
 #[test]
 fn model_table_misspelled_options_are_named() {
     let m = message::<ModelTableRequest>(with(models_base(), json!({"threshhold": 0.1})), MODELS);
-    assert!(m.starts_with("Unknown option \"threshhold\" for the model table; did you mean \"threshold\"?"), "{m}");
-    let outcome = json!({"outcome": {"type": "survival", "time": "t", "event": "s", "evnt_values": ["1"]}});
+    assert!(
+        m.starts_with(
+            "Unknown option \"threshhold\" for the model table; did you mean \"threshold\"?"
+        ),
+        "{m}"
+    );
+    let outcome =
+        json!({"outcome": {"type": "survival", "time": "t", "event": "s", "evnt_values": ["1"]}});
     let m = message::<ModelTableRequest>(with(models_base(), outcome), MODELS);
     assert!(
         m.starts_with("Unknown option \"outcome.evnt_values\" for the model table; did you mean \"event_values\"? Options of \"outcome\": type, column,"),
         "{m}"
     );
-    let m = message::<ModelTableRequest>(with(models_base(), json!({"candidates": [{"colum": "age"}]})), MODELS);
-    assert!(m.starts_with("Unknown option \"candidates[0].colum\" for the model table; did you mean \"column\"?"), "{m}");
+    let m = message::<ModelTableRequest>(
+        with(models_base(), json!({"candidates": [{"colum": "age"}]})),
+        MODELS,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"candidates[0].colum\" for the model table; did you mean \"column\"?"
+        ),
+        "{m}"
+    );
 }
 
 #[test]
@@ -326,10 +436,21 @@ fn model_table_choices_ignore_case_and_codes_may_be_numbers() {
 #[test]
 fn model_table_wrong_types_are_worded() {
     let m = message::<ModelTableRequest>(with(models_base(), json!({"firth": 1})), MODELS);
-    assert_eq!(m, "Option \"firth\" of the model table must be true or false, not the number 1.");
+    assert_eq!(
+        m,
+        "Option \"firth\" of the model table must be true or false, not the number 1."
+    );
     let m = message::<ModelTableRequest>(with(models_base(), json!({"outcome": "case"})), MODELS);
-    assert!(m.starts_with("Option \"outcome\" of the model table must be an object with options (type, column,"), "{m}");
-    let m = message::<ModelTableRequest>(with(models_base(), json!({"outcome": {"type": "yes/no"}})), MODELS);
+    assert!(
+        m.starts_with(
+            "Option \"outcome\" of the model table must be an object with options (type, column,"
+        ),
+        "{m}"
+    );
+    let m = message::<ModelTableRequest>(
+        with(models_base(), json!({"outcome": {"type": "yes/no"}})),
+        MODELS,
+    );
     assert_eq!(
         m,
         "Option \"outcome.type\" of the model table cannot be \"yes/no\". Choose one of: \"binary\", \"survival\"."
@@ -391,15 +512,35 @@ fn baseline_base() -> Value {
 
 #[test]
 fn baseline_misspelled_options_are_named() {
-    let m = message::<BaselineRequest>(with(baseline_base(), json!({"continous_test": "anova"})), TABLE1);
-    assert!(m.starts_with("Unknown option \"continous_test\" for Table 1; did you mean \"continuous_test\"?"), "{m}");
+    let m = message::<BaselineRequest>(
+        with(baseline_base(), json!({"continous_test": "anova"})),
+        TABLE1,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"continous_test\" for Table 1; did you mean \"continuous_test\"?"
+        ),
+        "{m}"
+    );
     // Inside the object form of a variable (a column name or an object): named, not "did not match any variant".
-    let m = message::<BaselineRequest>(with(baseline_base(), json!({"variables": ["age", {"column": "sex", "lable": "Sex"}]})), TABLE1);
+    let m = message::<BaselineRequest>(
+        with(
+            baseline_base(),
+            json!({"variables": ["age", {"column": "sex", "lable": "Sex"}]}),
+        ),
+        TABLE1,
+    );
     assert_eq!(
         m,
         "Unknown option \"variables[1].lable\" for Table 1; did you mean \"label\"? Options of \"variables[1]\": column, kind, label."
     );
-    let m = message::<BaselineRequest>(with(baseline_base(), json!({"variables": [{"column": "sex", "kind": "ordinal"}]})), TABLE1);
+    let m = message::<BaselineRequest>(
+        with(
+            baseline_base(),
+            json!({"variables": [{"column": "sex", "kind": "ordinal"}]}),
+        ),
+        TABLE1,
+    );
     assert_eq!(
         m,
         "Option \"variables[0].kind\" of Table 1 cannot be \"ordinal\". Choose one of: \"categorical\", \"continuous\"."
@@ -408,19 +549,33 @@ fn baseline_misspelled_options_are_named() {
 
 #[test]
 fn baseline_choices_ignore_case_and_keep_their_aliases() {
-    let r: BaselineRequest =
-        read(with(baseline_base(), json!({"continuous_summary": "Mean-SD", "continuous_test": "Welch"})), TABLE1).unwrap();
+    let r: BaselineRequest = read(
+        with(
+            baseline_base(),
+            json!({"continuous_summary": "Mean-SD", "continuous_test": "Welch"}),
+        ),
+        TABLE1,
+    )
+    .unwrap();
     assert_eq!(r.continuous_summary, ContinuousSummary::MeanSd);
     assert_eq!(r.continuous_test, ContinuousTestChoice::Welch);
     assert_eq!(
         r.variables,
         vec![
             VariableRequest::Column("age".into()),
-            VariableRequest::Full(BaselineVariable { column: "sex".into(), kind: Some(VariableKind::Categorical), label: None })
+            VariableRequest::Full(BaselineVariable {
+                column: "sex".into(),
+                kind: Some(VariableKind::Categorical),
+                label: None
+            })
         ]
     );
     for alias in ["rank", "wilcoxon", "Wilcoxon", "kruskal", "KRUSKAL"] {
-        let r: BaselineRequest = read(with(baseline_base(), json!({"continuous_test": alias})), TABLE1).unwrap();
+        let r: BaselineRequest = read(
+            with(baseline_base(), json!({"continuous_test": alias})),
+            TABLE1,
+        )
+        .unwrap();
         assert_eq!(r.continuous_test, ContinuousTestChoice::Kruskal, "{alias}");
     }
     // One variable alone is a list of one.
@@ -435,13 +590,23 @@ fn baseline_wrong_types_are_worded() {
         m,
         "Option \"variables[0]\" of Table 1 must be a column name or an object with options (column, kind, label), not true."
     );
-    let m = message::<BaselineRequest>(with(baseline_base(), json!({"percent_decimals": "one"})), TABLE1);
-    assert_eq!(m, "Option \"percent_decimals\" of Table 1 must be a whole number, not the text \"one\".");
+    let m = message::<BaselineRequest>(
+        with(baseline_base(), json!({"percent_decimals": "one"})),
+        TABLE1,
+    );
+    assert_eq!(
+        m,
+        "Option \"percent_decimals\" of Table 1 must be a whole number, not the text \"one\"."
+    );
 }
 
 /// A variable-label map, as the page sends with every request.
 fn labels() -> BTreeMap<String, String> {
-    [("age".to_string(), "Age, years".to_string()), ("resistance_group".to_string(), "Resistance".to_string())].into()
+    [
+        ("age".to_string(), "Age, years".to_string()),
+        ("resistance_group".to_string(), "Resistance".to_string()),
+    ]
+    .into()
 }
 
 #[test]
@@ -451,7 +616,11 @@ fn baseline_round_trip() {
         group: "resistance_group".into(),
         variables: vec![
             VariableRequest::Column("age".into()),
-            VariableRequest::Full(BaselineVariable { column: "ecog".into(), kind: Some(VariableKind::Categorical), label: Some("ECOG PS".into()) }),
+            VariableRequest::Full(BaselineVariable {
+                column: "ecog".into(),
+                kind: Some(VariableKind::Categorical),
+                label: Some("ECOG PS".into()),
+            }),
             VariableRequest::Full(BaselineVariable::continuous("afp")),
         ],
         continuous_summary: ContinuousSummary::MeanSd,
@@ -477,27 +646,52 @@ const RATES: &str = "rates";
 
 #[test]
 fn rates_misspelled_options_are_named() {
-    let m = message::<RatesRequest>(json!({"outcome": "bor", "sucess_values": ["CR", "PR"]}), RATES);
-    assert!(m.starts_with("Unknown option \"sucess_values\" for rates; did you mean \"success_values\"?"), "{m}");
+    let m = message::<RatesRequest>(
+        json!({"outcome": "bor", "sucess_values": ["CR", "PR"]}),
+        RATES,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"sucess_values\" for rates; did you mean \"success_values\"?"
+        ),
+        "{m}"
+    );
 }
 
 #[test]
 fn rates_choices_ignore_case_and_codes_may_be_numbers() {
     let r: RatesRequest = read(json!({"outcome": "ae_grade", "success_values": [3, 4], "exclude_values": "NE", "ci": "Wilson"}), RATES).unwrap();
     assert_eq!(r.success_values, vec!["3", "4"]);
-    assert_eq!(r.exclude_values, vec!["NE"], "one value alone is a list of one");
+    assert_eq!(
+        r.exclude_values,
+        vec!["NE"],
+        "one value alone is a list of one"
+    );
     assert_eq!(r.ci, RateCiMethod::Wilson);
-    let r: RatesRequest = read(json!({"outcome": "bor", "success_values": "CR", "ci": "Clopper-Pearson"}), RATES).unwrap();
+    let r: RatesRequest = read(
+        json!({"outcome": "bor", "success_values": "CR", "ci": "Clopper-Pearson"}),
+        RATES,
+    )
+    .unwrap();
     assert_eq!(r.success_values, vec!["CR"]);
     assert_eq!(r.ci, RateCiMethod::ClopperPearson);
 }
 
 #[test]
 fn rates_wrong_types_are_worded() {
-    let m = message::<RatesRequest>(json!({"outcome": "bor", "success_values": {"CR": true}}), RATES);
-    assert_eq!(m, "Option \"success_values\" of rates must be a list, not an object.");
+    let m = message::<RatesRequest>(
+        json!({"outcome": "bor", "success_values": {"CR": true}}),
+        RATES,
+    );
+    assert_eq!(
+        m,
+        "Option \"success_values\" of rates must be a list, not an object."
+    );
     let m = message::<RatesRequest>(json!({"outcome": "bor", "conf_level": [0.95]}), RATES);
-    assert_eq!(m, "Option \"conf_level\" of rates must be a number, not a list.");
+    assert_eq!(
+        m,
+        "Option \"conf_level\" of rates must be a number, not a list."
+    );
 }
 
 #[test]
@@ -523,7 +717,10 @@ const CLASSIFY: &str = "classification";
 fn classify_misspelled_options_are_named_with_their_path() {
     let m = message::<CohortRequest>(json!({"rule": {}}), CLASSIFY);
     assert_eq!(m, "Unknown option \"rule\" for classification; did you mean \"rules\"? Options: columns, rules, unit, figure.");
-    let m = message::<CohortRequest>(json!({"columns": {"start": "d0", "deaht": "dod"}}), CLASSIFY);
+    let m = message::<CohortRequest>(
+        json!({"columns": {"start": "d0", "deaht": "dod"}}),
+        CLASSIFY,
+    );
     assert!(m.starts_with("Unknown option \"columns.deaht\" for classification; did you mean \"death\"? Options of \"columns\": patient_id,"), "{m}");
     let m = message::<CohortRequest>(json!({"rules": {"primary_min_exposure_week": 8}}), CLASSIFY);
     assert!(
@@ -541,7 +738,10 @@ fn classify_choices_ignore_case_and_types_are_worded() {
     assert_eq!(r.rules.short_response, ShortResponse::Secondary);
     assert_eq!(r.rules.early_progression_months, 4.0);
     assert_eq!(r.unit, TimeUnit::Days);
-    let m = message::<CohortRequest>(json!({"rules": {"require_confirmation": "maybe"}}), CLASSIFY);
+    let m = message::<CohortRequest>(
+        json!({"rules": {"require_confirmation": "maybe"}}),
+        CLASSIFY,
+    );
     assert_eq!(m, "Option \"rules.require_confirmation\" of classification must be true or false, not the text \"maybe\".");
 }
 
@@ -565,7 +765,13 @@ fn classify_round_trip() {
             ..ResistanceOptions::default()
         },
         unit: TimeUnit::Days,
-        figure: FlowFigure { output: FigureOutput { width: Some(150.0), ..FigureOutput::default() }, title: Some("Selection".into()) },
+        figure: FlowFigure {
+            output: FigureOutput {
+                width: Some(150.0),
+                ..FigureOutput::default()
+            },
+            title: Some("Selection".into()),
+        },
     };
     assert_round_trip(&r, CLASSIFY);
     assert_round_trip(&CohortRequest::default(), CLASSIFY);
@@ -578,13 +784,21 @@ const READ: &str = "reading the file";
 #[test]
 fn read_options_are_strict_too() {
     let m = message::<ReadOptions>(json!({"delimeter": "tab"}), READ);
-    assert!(m.starts_with("Unknown option \"delimeter\" for reading the file; did you mean \"delimiter\"?"), "{m}");
+    assert!(
+        m.starts_with(
+            "Unknown option \"delimeter\" for reading the file; did you mean \"delimiter\"?"
+        ),
+        "{m}"
+    );
     let r: ReadOptions =
         read(json!({"delimiter": "Semicolon", "missing_tokens": ["NA", 999], "column_types": {"d": {"Date": "Day-Month-Year"}}}), READ)
             .unwrap();
     assert_eq!(r.delimiter, Delimiter::Semicolon);
     assert_eq!(r.missing_tokens, vec!["NA", "999"]);
-    assert_eq!(r.column_types["d"], ColumnType::Date(DateOrder::DayMonthYear));
+    assert_eq!(
+        r.column_types["d"],
+        ColumnType::Date(DateOrder::DayMonthYear)
+    );
     let m = message::<ReadOptions>(json!({"column_types": {"d": "datum"}}), READ);
     assert!(m.starts_with("Option \"column_types.d\" of reading the file cannot be \"datum\"; did you mean \"date\"?"), "{m}");
 }
@@ -597,7 +811,10 @@ fn read_options_round_trip() {
         missing_tokens: vec!["NA".into(), "unknown".into()],
         column_types: BTreeMap::from([
             ("id".to_string(), ColumnType::Text),
-            ("visit".to_string(), ColumnType::Date(DateOrder::MonthDayYear)),
+            (
+                "visit".to_string(),
+                ColumnType::Date(DateOrder::MonthDayYear),
+            ),
             ("ecog".to_string(), ColumnType::Category),
         ]),
         level_order: LevelOrder::FirstAppearance,
@@ -611,8 +828,14 @@ fn read_options_round_trip() {
 
 #[test]
 fn a_request_from_a_newer_survcalc_is_refused() {
-    let e = read::<KmRequest>(with(km_base(), json!({"version": REQUEST_VERSION + 1})), KM).unwrap_err();
-    assert_eq!(e.kind, RequestErrorKind::NewerVersion { found: REQUEST_VERSION + 1 });
+    let e = read::<KmRequest>(with(km_base(), json!({"version": REQUEST_VERSION + 1})), KM)
+        .unwrap_err();
+    assert_eq!(
+        e.kind,
+        RequestErrorKind::NewerVersion {
+            found: REQUEST_VERSION + 1
+        }
+    );
     assert!(e.to_string().contains("newer version of survcalc"), "{e}");
 }
 
@@ -620,8 +843,15 @@ fn a_request_from_a_newer_survcalc_is_refused() {
 
 #[test]
 fn presets_ignore_case_and_name_the_programs() {
-    let r: KmRequest = read(with(km_base(), json!({"preset": "SPSS", "median_ci": "Log-Log"})), KM).unwrap();
-    assert_eq!((r.preset, r.median_ci), (Some(Program::Spss), MedianCiMethod::LogLog));
+    let r: KmRequest = read(
+        with(km_base(), json!({"preset": "SPSS", "median_ci": "Log-Log"})),
+        KM,
+    )
+    .unwrap();
+    assert_eq!(
+        (r.preset, r.median_ci),
+        (Some(Program::Spss), MedianCiMethod::LogLog)
+    );
     let m = message::<KmRequest>(with(km_base(), json!({"preset": "minitab"})), KM);
     assert_eq!(m, "Option \"preset\" of Kaplan–Meier cannot be \"minitab\". Choose one of: \"r\", \"stata\", \"sas\", \"spss\", \"prism\".");
     let m = message::<KmRequest>(with(km_base(), json!({"median_ci": "symetric"})), KM);
@@ -634,14 +864,33 @@ const COMPETING: &str = "competing risks";
 
 #[test]
 fn competing_risks_requests_are_strict() {
-    let base = json!({"time": "etime", "event": "event", "event_values": [1], "competing_values": [2]});
-    let m = message::<CompetingRequest>(with(base.clone(), json!({"competing_value": [2]})), COMPETING);
+    let base =
+        json!({"time": "etime", "event": "event", "event_values": [1], "competing_values": [2]});
+    let m = message::<CompetingRequest>(
+        with(base.clone(), json!({"competing_value": [2]})),
+        COMPETING,
+    );
     assert!(m.starts_with("Unknown option \"competing_value\" for competing risks; did you mean \"competing_values\"?"), "{m}");
-    let r: CompetingRequest =
-        read(with(base.clone(), json!({"variance": "Infinitesimal-Jackknife", "plot_style": "STACKED"})), COMPETING).unwrap();
-    assert_eq!((r.variance, r.plot_style), (CifVariance::InfinitesimalJackknife, CifPlotStyle::Stacked));
+    let r: CompetingRequest = read(
+        with(
+            base.clone(),
+            json!({"variance": "Infinitesimal-Jackknife", "plot_style": "STACKED"}),
+        ),
+        COMPETING,
+    )
+    .unwrap();
+    assert_eq!(
+        (r.variance, r.plot_style),
+        (CifVariance::InfinitesimalJackknife, CifPlotStyle::Stacked)
+    );
     assert_eq!(r.competing_values, vec!["2"]);
-    let m = message::<CompetingRequest>(with(base, json!({"covariates": [{"column": "age", "knd": "numeric"}]})), COMPETING);
+    let m = message::<CompetingRequest>(
+        with(
+            base,
+            json!({"covariates": [{"column": "age", "knd": "numeric"}]}),
+        ),
+        COMPETING,
+    );
     assert!(m.starts_with("Unknown option \"covariates[0].knd\""), "{m}");
 }
 
@@ -663,7 +912,10 @@ fn competing_risks_round_trip() {
         variance: CifVariance::InfinitesimalJackknife,
         times: vec![12.0, 24.0],
         rho: 1.0,
-        covariates: vec![TermSpec::numeric("age"), TermSpec::new("sex").with_reference("F")],
+        covariates: vec![
+            TermSpec::numeric("age"),
+            TermSpec::new("sex").with_reference("F"),
+        ],
         decimals: 3,
         plot_style: CifPlotStyle::Stacked,
         filter: Some(a_filter()),
@@ -679,10 +931,23 @@ const SUBGROUP: &str = "subgroup analysis";
 
 #[test]
 fn subgroup_requests_are_strict_and_round_trip() {
-    let m = message::<SubgroupRequest>(json!({"treatment": {"column": "trt"}, "subgroup": ["sex"]}), SUBGROUP);
-    assert!(m.starts_with("Unknown option \"subgroup\" for subgroup analysis; did you mean \"subgroups\"?"), "{m}");
+    let m = message::<SubgroupRequest>(
+        json!({"treatment": {"column": "trt"}, "subgroup": ["sex"]}),
+        SUBGROUP,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"subgroup\" for subgroup analysis; did you mean \"subgroups\"?"
+        ),
+        "{m}"
+    );
     let r = SubgroupRequest {
-        outcome: OutcomeRequest { time: "os".into(), event: "dead".into(), event_values: vec!["1".into()], ..OutcomeRequest::default() },
+        outcome: OutcomeRequest {
+            time: "os".into(),
+            event: "dead".into(),
+            event_values: vec!["1".into()],
+            ..OutcomeRequest::default()
+        },
         treatment: TermSpec::new("arm").with_reference("control"),
         subgroups: vec!["sex".into(), "ecog".into()],
         adjust: vec![TermSpec::numeric("age")],
@@ -705,16 +970,34 @@ fn a_filter() -> Filter {
     Filter {
         name: "Primary resistance".into(),
         conditions: vec![
-            Condition { column: "resistance_group".into(), values: vec!["primary resistance".into()], ..Condition::default() },
-            Condition { column: "afp".into(), at_least: Some(400.0), below: Some(1e5), ..Condition::default() },
+            Condition {
+                column: "resistance_group".into(),
+                values: vec!["primary resistance".into()],
+                ..Condition::default()
+            },
+            Condition {
+                column: "afp".into(),
+                at_least: Some(400.0),
+                below: Some(1e5),
+                ..Condition::default()
+            },
             Condition {
                 column: "ici_start_date".into(),
                 from_date: Some("2018-01-01".into()),
                 to_date: Some("2019-12-31".into()),
                 ..Condition::default()
             },
-            Condition { column: "pps_months".into(), present: true, ..Condition::default() },
-            Condition { column: "age".into(), above: Some(18.0), at_most: Some(80.0), ..Condition::default() },
+            Condition {
+                column: "pps_months".into(),
+                present: true,
+                ..Condition::default()
+            },
+            Condition {
+                column: "age".into(),
+                above: Some(18.0),
+                at_most: Some(80.0),
+                ..Condition::default()
+            },
         ],
     }
 }
@@ -723,22 +1006,71 @@ fn a_filter() -> Filter {
 fn filters_are_strict_and_round_trip_in_every_analysis() {
     assert_round_trip(&a_filter(), SET);
     assert_round_trip(&Filter::default(), SET);
-    let m = message::<Filter>(json!({"conditions": [{"column": "afp", "at_lest": 400}]}), SET);
+    let m = message::<Filter>(
+        json!({"conditions": [{"column": "afp", "at_lest": 400}]}),
+        SET,
+    );
     assert!(m.starts_with("Unknown option \"conditions[0].at_lest\" for the analysis set; did you mean \"at_least\"?"), "{m}");
     let m = message::<KmRequest>(with(km_base(), json!({"filter": {"nme": "x"}})), KM);
-    assert!(m.starts_with("Unknown option \"filter.nme\" for Kaplan–Meier; did you mean \"name\"?"), "{m}");
-    let m = message::<CoxRequest>(with(cox_base(), json!({"filter": {"conditions": [{"column": "afp", "above": "high"}]}})), COX);
+    assert!(
+        m.starts_with("Unknown option \"filter.nme\" for Kaplan–Meier; did you mean \"name\"?"),
+        "{m}"
+    );
+    let m = message::<CoxRequest>(
+        with(
+            cox_base(),
+            json!({"filter": {"conditions": [{"column": "afp", "above": "high"}]}}),
+        ),
+        COX,
+    );
     assert_eq!(m, "Option \"filter.conditions[0].above\" of Cox regression must be a number, not the text \"high\".");
     // Values may be numbers, one value a list of one; a number typed in a form is text.
-    let f: Filter = read(json!({"conditions": [{"column": "ecog", "values": 0, "at_most": "2"}]}), SET).unwrap();
-    assert_eq!((f.conditions[0].values.clone(), f.conditions[0].at_most), (vec!["0".to_string()], Some(2.0)));
+    let f: Filter = read(
+        json!({"conditions": [{"column": "ecog", "values": 0, "at_most": "2"}]}),
+        SET,
+    )
+    .unwrap();
+    assert_eq!(
+        (f.conditions[0].values.clone(), f.conditions[0].at_most),
+        (vec!["0".to_string()], Some(2.0))
+    );
 
     let filter = Some(a_filter());
-    assert_round_trip(&KmRequest { filter: filter.clone(), ..KmRequest::default() }, KM);
-    assert_round_trip(&CoxRequest { filter: filter.clone(), ..CoxRequest::default() }, COX);
-    assert_round_trip(&ModelTableRequest { filter: filter.clone(), ..ModelTableRequest::default() }, "the model table");
-    assert_round_trip(&BaselineRequest { filter: filter.clone(), ..BaselineRequest::default() }, "Table 1");
-    assert_round_trip(&RatesRequest { filter, ..RatesRequest::default() }, "rates");
+    assert_round_trip(
+        &KmRequest {
+            filter: filter.clone(),
+            ..KmRequest::default()
+        },
+        KM,
+    );
+    assert_round_trip(
+        &CoxRequest {
+            filter: filter.clone(),
+            ..CoxRequest::default()
+        },
+        COX,
+    );
+    assert_round_trip(
+        &ModelTableRequest {
+            filter: filter.clone(),
+            ..ModelTableRequest::default()
+        },
+        "the model table",
+    );
+    assert_round_trip(
+        &BaselineRequest {
+            filter: filter.clone(),
+            ..BaselineRequest::default()
+        },
+        "Table 1",
+    );
+    assert_round_trip(
+        &RatesRequest {
+            filter,
+            ..RatesRequest::default()
+        },
+        "rates",
+    );
 }
 
 #[test]
@@ -755,13 +1087,20 @@ fn derive_requests_are_strict_and_round_trip() {
             ..DeriveRequest::default()
         },
         DeriveRequest {
-            transform: Some(Transform { column: "age".into(), function: TransformFunction::PerUnits, per: Some(10.0) }),
+            transform: Some(Transform {
+                column: "age".into(),
+                function: TransformFunction::PerUnits,
+                per: Some(10.0),
+            }),
             ..DeriveRequest::default()
         },
         DeriveRequest {
             recode: Some(Recode {
                 column: "combination".into(),
-                levels: vec![LevelMap { from: vec!["ICI+bevacizumab".into()], to: "ICI + bevacizumab".into() }],
+                levels: vec![LevelMap {
+                    from: vec!["ICI+bevacizumab".into()],
+                    to: "ICI + bevacizumab".into(),
+                }],
                 order: vec!["ICI alone".into()],
                 reference: Some("ICI alone".into()),
                 missing: vec!["unknown".into()],
@@ -769,23 +1108,59 @@ fn derive_requests_are_strict_and_round_trip() {
             ..DeriveRequest::default()
         },
         DeriveRequest {
-            time_between: Some(TimeBetween { from: "start".into(), to: "death".into(), unit: TimeUnit::Weeks }),
+            time_between: Some(TimeBetween {
+                from: "start".into(),
+                to: "death".into(),
+                unit: TimeUnit::Weeks,
+            }),
             ..DeriveRequest::default()
         },
     ];
     for r in &requests {
         assert_round_trip(r, DERIVE);
     }
-    let r: DeriveRequest =
-        read(json!({"cut": {"column": "afp", "at": 400, "cut_point_in": "UPPER"}, "transform": null}), DERIVE).unwrap();
+    let r: DeriveRequest = read(
+        json!({"cut": {"column": "afp", "at": 400, "cut_point_in": "UPPER"}, "transform": null}),
+        DERIVE,
+    )
+    .unwrap();
     assert_eq!(r.cut.unwrap().at, vec![400.0]);
-    let r: DeriveRequest = read(json!({"transform": {"column": "x", "function": "Per-Units", "per": "10"}}), DERIVE).unwrap();
+    let r: DeriveRequest = read(
+        json!({"transform": {"column": "x", "function": "Per-Units", "per": "10"}}),
+        DERIVE,
+    )
+    .unwrap();
     assert_eq!(r.transform.unwrap().function, TransformFunction::PerUnits);
-    let m = message::<DeriveRequest>(json!({"cut": {"column": "afp", "at": [400], "cut_point": "upper"}}), DERIVE);
-    assert!(m.starts_with("Unknown option \"cut.cut_point\" for a derived column; did you mean \"cut_point_in\"?"), "{m}");
-    let m = message::<DeriveRequest>(json!({"transform": {"column": "x", "function": "ln"}}), DERIVE);
-    assert!(m.starts_with("Option \"transform.function\" of a derived column cannot be \"ln\""), "{m}");
-    let m = message::<DeriveRequest>(json!({"recode": {"column": "x", "levels": [{"from": ["a"], "into": "b"}]}}), DERIVE);
-    assert!(m.starts_with("Unknown option \"recode.levels[0].into\""), "{m}");
-    assert_round_trip(&DataExportRequest { columns: vec!["id".into(), "afp_400".into()] }, "the data download");
+    let m = message::<DeriveRequest>(
+        json!({"cut": {"column": "afp", "at": [400], "cut_point": "upper"}}),
+        DERIVE,
+    );
+    assert!(
+        m.starts_with(
+            "Unknown option \"cut.cut_point\" for a derived column; did you mean \"cut_point_in\"?"
+        ),
+        "{m}"
+    );
+    let m = message::<DeriveRequest>(
+        json!({"transform": {"column": "x", "function": "ln"}}),
+        DERIVE,
+    );
+    assert!(
+        m.starts_with("Option \"transform.function\" of a derived column cannot be \"ln\""),
+        "{m}"
+    );
+    let m = message::<DeriveRequest>(
+        json!({"recode": {"column": "x", "levels": [{"from": ["a"], "into": "b"}]}}),
+        DERIVE,
+    );
+    assert!(
+        m.starts_with("Unknown option \"recode.levels[0].into\""),
+        "{m}"
+    );
+    assert_round_trip(
+        &DataExportRequest {
+            columns: vec!["id".into(), "afp_400".into()],
+        },
+        "the data download",
+    );
 }

@@ -20,7 +20,11 @@ use survcalc_stats::distributions::chi_square_upper;
 use survcalc_stats::logistic::{self, CiMethod, LogisticInput, LogisticOptions};
 
 fn table(dataset: &str) -> Table {
-    read_csv(data_file(dataset, "data.csv").as_bytes(), &ReadOptions::default()).unwrap()
+    read_csv(
+        data_file(dataset, "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
 }
 
 struct Veteran {
@@ -33,20 +37,38 @@ struct Veteran {
 
 fn veteran() -> Veteran {
     let text = data_file("03_veteran", "data.csv");
-    let rows: Vec<Vec<String>> =
-        text.lines().skip(1).map(|l| l.split(',').map(|f| f.trim_matches('"').to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .map(|f| f.trim_matches('"').to_string())
+                .collect()
+        })
+        .collect();
     Veteran {
         time: rows.iter().map(|r| r[2].parse().unwrap()).collect(),
         status: rows.iter().map(|r| r[3] == "1").collect(),
-        trt2: rows.iter().map(|r| if r[0] == "2" { 1.0 } else { 0.0 }).collect(),
+        trt2: rows
+            .iter()
+            .map(|r| if r[0] == "2" { 1.0 } else { 0.0 })
+            .collect(),
         celltype: rows.iter().map(|r| r[1].clone()).collect(),
         prior: rows.iter().map(|r| r[7].clone()).collect(),
     }
 }
 
-fn cox_fit(time: Vec<f64>, status: Vec<bool>, columns: Vec<Vec<f64>>) -> survcalc_stats::cox::CoxFit {
+fn cox_fit(
+    time: Vec<f64>,
+    status: Vec<bool>,
+    columns: Vec<Vec<f64>>,
+) -> survcalc_stats::cox::CoxFit {
     let names = (0..columns.len()).map(|j| format!("x{j}")).collect();
-    fit(&CoxData::right_censored(time, status, columns, names), &CoxOptions::default()).unwrap()
+    fit(
+        &CoxData::right_censored(time, status, columns, names),
+        &CoxOptions::default(),
+    )
+    .unwrap()
 }
 
 fn veteran_request() -> SubgroupRequest {
@@ -66,24 +88,52 @@ fn subgroup_hazard_ratios_are_the_fits_on_each_subgroup() {
     assert_eq!(r.comparison, "2 vs 1");
     // Overall: coxph(Surv(time, status) ~ factor(trt), veteran).
     let all = cox_fit(v.time.clone(), v.status.clone(), vec![v.trt2.clone()]);
-    assert_close(r.overall.estimate.unwrap(), all.hr[0].unwrap(), CLOSED_FORM_REL, "overall HR");
-    assert_close(r.overall.lower.unwrap(), all.hr_lower[0].unwrap(), CLOSED_FORM_REL, "overall lower");
-    assert_eq!((r.overall.n, r.overall.events), (137, v.status.iter().filter(|&&s| s).count()));
+    assert_close(
+        r.overall.estimate.unwrap(),
+        all.hr[0].unwrap(),
+        CLOSED_FORM_REL,
+        "overall HR",
+    );
+    assert_close(
+        r.overall.lower.unwrap(),
+        all.hr_lower[0].unwrap(),
+        CLOSED_FORM_REL,
+        "overall lower",
+    );
+    assert_eq!(
+        (r.overall.n, r.overall.events),
+        (137, v.status.iter().filter(|&&s| s).count())
+    );
     // Each level: coxph(Surv(time, status) ~ factor(trt), subset(veteran, celltype == level)).
     for (block, values) in [(&r.subgroups[0], &v.celltype), (&r.subgroups[1], &v.prior)] {
         for level in &block.levels {
-            let keep: Vec<usize> = (0..v.time.len()).filter(|&i| values[i] == level.level).collect();
+            let keep: Vec<usize> = (0..v.time.len())
+                .filter(|&i| values[i] == level.level)
+                .collect();
             let f = cox_fit(
                 keep.iter().map(|&i| v.time[i]).collect(),
                 keep.iter().map(|&i| v.status[i]).collect(),
                 vec![keep.iter().map(|&i| v.trt2[i]).collect()],
             );
             let what = format!("{} = {}", block.variable, level.level);
-            assert_close(level.estimate.unwrap(), f.hr[0].unwrap(), CLOSED_FORM_REL, &what);
-            assert_close(level.upper.unwrap(), f.hr_upper[0].unwrap(), CLOSED_FORM_REL, &what);
+            assert_close(
+                level.estimate.unwrap(),
+                f.hr[0].unwrap(),
+                CLOSED_FORM_REL,
+                &what,
+            );
+            assert_close(
+                level.upper.unwrap(),
+                f.hr_upper[0].unwrap(),
+                CLOSED_FORM_REL,
+                &what,
+            );
             assert_close(level.p.unwrap(), f.p[0].unwrap(), CLOSED_FORM_REL, &what);
             assert_eq!(level.n, keep.len(), "{what}");
-            let events_arm2 = keep.iter().filter(|&&i| v.status[i] && v.trt2[i] == 1.0).count();
+            let events_arm2 = keep
+                .iter()
+                .filter(|&&i| v.status[i] && v.trt2[i] == 1.0)
+                .count();
             assert_eq!(level.arms[1].events, events_arm2, "{what}");
         }
     }
@@ -98,25 +148,58 @@ fn interaction_tests_are_likelihood_ratios_of_two_fits() {
         levels.sort();
         levels.dedup();
         // Treatment contrasts against the first level, as R's factor().
-        let dummies: Vec<Vec<f64>> =
-            levels[1..].iter().map(|l| values.iter().map(|x| if x == l { 1.0 } else { 0.0 }).collect()).collect();
+        let dummies: Vec<Vec<f64>> = levels[1..]
+            .iter()
+            .map(|l| {
+                values
+                    .iter()
+                    .map(|x| if x == l { 1.0 } else { 0.0 })
+                    .collect()
+            })
+            .collect();
         let mut main = vec![v.trt2.clone()];
         main.extend(dummies.iter().cloned());
         let mut full = main.clone();
-        full.extend(dummies.iter().map(|d| d.iter().zip(&v.trt2).map(|(a, b)| a * b).collect::<Vec<f64>>()));
+        full.extend(dummies.iter().map(|d| {
+            d.iter()
+                .zip(&v.trt2)
+                .map(|(a, b)| a * b)
+                .collect::<Vec<f64>>()
+        }));
         let m = cox_fit(v.time.clone(), v.status.clone(), main);
         let f = cox_fit(v.time.clone(), v.status.clone(), full);
         let stat = 2.0 * (f.loglik_final - m.loglik_final);
         let test = block.interaction.as_ref().unwrap();
         assert_eq!(test.df, levels.len() - 1, "{}", block.variable);
-        assert_close(test.stat, stat, CLOSED_FORM_REL, &format!("{} LR", block.variable));
-        assert_close(test.p, chi_square_upper(stat, test.df as f64), CLOSED_FORM_REL, &format!("{} p", block.variable));
+        assert_close(
+            test.stat,
+            stat,
+            CLOSED_FORM_REL,
+            &format!("{} LR", block.variable),
+        );
+        assert_close(
+            test.p,
+            chi_square_upper(stat, test.df as f64),
+            CLOSED_FORM_REL,
+            &format!("{} p", block.variable),
+        );
     }
     // FSTG02 layout: counts before the estimates, interaction p on the header rows.
-    assert_eq!(r.plot.count_columns, ["n", "Events", "1: events/n", "2: events/n"]);
+    assert_eq!(
+        r.plot.count_columns,
+        ["n", "Events", "1: events/n", "2: events/n"]
+    );
     assert_eq!(r.plot.p_label, "p (interaction)");
-    let header = r.plot.rows.iter().find(|row| row.label == "celltype").unwrap();
-    assert_eq!(header.estimates[0].as_ref().unwrap().p, Some(r.subgroups[0].interaction.as_ref().unwrap().p));
+    let header = r
+        .plot
+        .rows
+        .iter()
+        .find(|row| row.label == "celltype")
+        .unwrap();
+    assert_eq!(
+        header.estimates[0].as_ref().unwrap().p,
+        Some(r.subgroups[0].interaction.as_ref().unwrap().p)
+    );
     assert_eq!(r.table.header.last().unwrap(), "p (interaction)");
 }
 
@@ -134,15 +217,35 @@ fn logistic_subgroups_and_interaction() {
     let r = run(&table("02_lung"), &req).unwrap();
     assert_eq!(r.model, "logistic");
     let text = data_file("02_lung", "data.csv");
-    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     let known: Vec<&Vec<&str>> = rows.iter().filter(|r| r[5] != "NA").collect();
-    let y = |rs: &[&&Vec<&str>]| -> Vec<f64> { rs.iter().map(|r| if r[2] == "2" { 1.0 } else { 0.0 }).collect() };
-    let sex2 = |rs: &[&&Vec<&str>]| -> Vec<f64> { rs.iter().map(|r| if r[4] == "2" { 1.0 } else { 0.0 }).collect() };
+    let y = |rs: &[&&Vec<&str>]| -> Vec<f64> {
+        rs.iter()
+            .map(|r| if r[2] == "2" { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let sex2 = |rs: &[&&Vec<&str>]| -> Vec<f64> {
+        rs.iter()
+            .map(|r| if r[4] == "2" { 1.0 } else { 0.0 })
+            .collect()
+    };
     let glm = |y: &[f64], columns: Vec<Vec<f64>>| {
         let names: Vec<String> = (0..columns.len()).map(|j| format!("x{j}")).collect();
         logistic::fit(
-            &LogisticInput { y, trials: None, columns: &columns, term_names: &names },
-            &LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() },
+            &LogisticInput {
+                y,
+                trials: None,
+                columns: &columns,
+                term_names: &names,
+            },
+            &LogisticOptions {
+                ci: CiMethod::Wald,
+                ..LogisticOptions::default()
+            },
         )
         .unwrap()
     };
@@ -151,7 +254,12 @@ fn logistic_subgroups_and_interaction() {
         match level.estimate {
             Some(or) => {
                 let f = glm(&y(&sub), vec![sex2(&sub)]);
-                assert_close(or, f.terms[1].odds_ratio.unwrap(), CLOSED_FORM_REL, &format!("ph.ecog = {}", level.level));
+                assert_close(
+                    or,
+                    f.terms[1].odds_ratio.unwrap(),
+                    CLOSED_FORM_REL,
+                    &format!("ph.ecog = {}", level.level),
+                );
             }
             // ECOG 3 has one patient: no contrast between the sexes; the
             // counts per arm are still given.
@@ -166,16 +274,31 @@ fn logistic_subgroups_and_interaction() {
     let mut levels: Vec<&str> = all.iter().map(|r| r[5]).collect();
     levels.sort();
     levels.dedup();
-    let dummies: Vec<Vec<f64>> =
-        levels[1..].iter().map(|l| all.iter().map(|r| if r[5] == *l { 1.0 } else { 0.0 }).collect()).collect();
+    let dummies: Vec<Vec<f64>> = levels[1..]
+        .iter()
+        .map(|l| {
+            all.iter()
+                .map(|r| if r[5] == *l { 1.0 } else { 0.0 })
+                .collect()
+        })
+        .collect();
     let s = sex2(&all);
     let mut main = vec![s.clone()];
     main.extend(dummies.iter().cloned());
     let mut full = main.clone();
-    full.extend(dummies.iter().map(|d| d.iter().zip(&s).map(|(a, b)| a * b).collect::<Vec<f64>>()));
+    full.extend(
+        dummies
+            .iter()
+            .map(|d| d.iter().zip(&s).map(|(a, b)| a * b).collect::<Vec<f64>>()),
+    );
     let (m, f) = (glm(&y(&all), main), glm(&y(&all), full));
     let test = r.subgroups[0].interaction.as_ref().unwrap();
-    assert_close(test.stat, 2.0 * (f.loglik - m.loglik), CLOSED_FORM_REL, "LR");
+    assert_close(
+        test.stat,
+        2.0 * (f.loglik - m.loglik),
+        CLOSED_FORM_REL,
+        "LR",
+    );
     assert_eq!(test.df, f.rank - m.rank);
 }
 

@@ -5,20 +5,28 @@
 #[path = "../../stats/tests/support/mod.rs"]
 mod support;
 
-use survcalc_analysis::warning::Warning;
 use support::{data_file, num, reference};
 use survcalc_analysis::table::{
-    categorical_column, numeric_column, read_csv, survival_input, ColumnType, DropReason, ReadOptions, SurvivalColumns,
-    Table, TableError,
+    categorical_column, numeric_column, read_csv, survival_input, ColumnType, DropReason,
+    ReadOptions, SurvivalColumns, Table, TableError,
 };
+use survcalc_analysis::warning::Warning;
 
 fn fixture(name: &str) -> Table {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/csv")
+        .join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     read_csv(&bytes, &ReadOptions::default()).unwrap()
 }
 
-fn spec(time: &str, event: &str, events: &[&str], censors: &[&str], group: Option<&str>) -> SurvivalColumns {
+fn spec(
+    time: &str,
+    event: &str,
+    events: &[&str],
+    censors: &[&str],
+    group: Option<&str>,
+) -> SurvivalColumns {
     SurvivalColumns {
         time: time.into(),
         event: event.into(),
@@ -32,16 +40,36 @@ fn spec(time: &str, event: &str, events: &[&str], censors: &[&str], group: Optio
 fn non_numeric_time_names_column_line_and_value() {
     let t = fixture("time_not_numeric.csv");
     let err = survival_input(&t, &spec("time", "status", &["1"], &["0"], None)).unwrap_err();
-    assert_eq!(err, TableError::NotANumber { column: "time".into(), line: 7, value: "abc".into() });
-    assert_eq!(err.to_string(), "Column \"time\", line 7: \"abc\" is not a number.");
+    assert_eq!(
+        err,
+        TableError::NotANumber {
+            column: "time".into(),
+            line: 7,
+            value: "abc".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "Column \"time\", line 7: \"abc\" is not a number."
+    );
 }
 
 #[test]
 fn negative_time_is_an_error() {
     let t = fixture("time_negative.csv");
     let err = survival_input(&t, &spec("time", "status", &["1"], &["0"], None)).unwrap_err();
-    assert_eq!(err, TableError::NegativeTime { column: "time".into(), line: 3, value: "-3".into() });
-    assert_eq!(err.to_string(), "Column \"time\", line 3: \"-3\" is negative; times must be 0 or more.");
+    assert_eq!(
+        err,
+        TableError::NegativeTime {
+            column: "time".into(),
+            line: 3,
+            value: "-3".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "Column \"time\", line 3: \"-3\" is negative; times must be 0 or more."
+    );
 }
 
 #[test]
@@ -53,22 +81,50 @@ fn event_value_outside_both_lists_is_an_error() {
         "Column \"status\", line 4: \"lost\" is neither an event value (\"dead\") nor a censoring value (\"alive\"). Add it to one of the two lists."
     );
     // Declaring it censored fixes it; text compares case-sensitively after trimming.
-    let s = survival_input(&t, &spec("time", "status", &[" dead "], &["alive", "lost"], None)).unwrap();
+    let s = survival_input(
+        &t,
+        &spec("time", "status", &[" dead "], &["alive", "lost"], None),
+    )
+    .unwrap();
     assert_eq!(s.event, [true, false, false, true]);
     assert_eq!(s.n_events, 2);
-    let err = survival_input(&t, &spec("time", "status", &["Dead"], &["alive", "lost"], None)).unwrap_err();
-    assert!(matches!(err, TableError::UnknownEventValue { line: 2, .. }), "{err:?}");
+    let err = survival_input(
+        &t,
+        &spec("time", "status", &["Dead"], &["alive", "lost"], None),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, TableError::UnknownEventValue { line: 2, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn event_value_lists_are_checked() {
     let t = fixture("time_negative.csv");
     let err = survival_input(&t, &spec("id", "status", &[], &["0"], None)).unwrap_err();
-    assert_eq!(err, TableError::NoEventValues { column: "status".into() });
+    assert_eq!(
+        err,
+        TableError::NoEventValues {
+            column: "status".into()
+        }
+    );
     let err = survival_input(&t, &spec("id", "status", &["1"], &["1.0"], None)).unwrap_err();
-    assert_eq!(err, TableError::EventCensorOverlap { column: "status".into(), value: "1".into() });
+    assert_eq!(
+        err,
+        TableError::EventCensorOverlap {
+            column: "status".into(),
+            value: "1".into()
+        }
+    );
     let err = survival_input(&t, &spec("id", "status", &["dead"], &["0"], None)).unwrap_err();
-    assert_eq!(err, TableError::EventValueNotNumber { column: "status".into(), value: "dead".into() });
+    assert_eq!(
+        err,
+        TableError::EventValueNotNumber {
+            column: "status".into(),
+            value: "dead".into()
+        }
+    );
     let err = survival_input(&t, &spec("days", "status", &["1"], &["0"], None)).unwrap_err();
     assert_eq!(err.to_string(), "There is no column named \"days\".");
 }
@@ -85,8 +141,11 @@ fn missing_values_drop_rows_with_reasons() {
     let g = s.group.as_ref().unwrap();
     assert_eq!(g.labels, ["A", "B"]);
     assert_eq!(g.codes, [0, 1, 0]);
-    let summary: Vec<(DropReason, usize, Vec<u64>)> =
-        s.dropped.iter().map(|d| (d.reason, d.count, d.lines.clone())).collect();
+    let summary: Vec<(DropReason, usize, Vec<u64>)> = s
+        .dropped
+        .iter()
+        .map(|d| (d.reason, d.count, d.lines.clone()))
+        .collect();
     assert_eq!(
         summary,
         [
@@ -100,8 +159,17 @@ fn missing_values_drop_rows_with_reasons() {
         .iter()
         .find(|w| matches!(w, Warning::RowsLeftOut { column, .. } if column == "time"))
         .expect("the rows without a time are named");
-    assert_eq!(time.message(), "2 rows left out because \"time\" is missing (lines 3, 7).");
-    assert_eq!(s.warnings.iter().filter(|w| w.code() == "rows_left_out").count(), 3);
+    assert_eq!(
+        time.message(),
+        "2 rows left out because \"time\" is missing (lines 3, 7)."
+    );
+    assert_eq!(
+        s.warnings
+            .iter()
+            .filter(|w| w.code() == "rows_left_out")
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -124,18 +192,29 @@ fn dates_cannot_be_times() {
     let text = b"start,status\n2021-01-01,1\n2021-02-01,0\n";
     let t = read_csv(text, &ReadOptions::default()).unwrap();
     let err = survival_input(&t, &spec("start", "status", &["1"], &["0"], None)).unwrap_err();
-    assert_eq!(err.to_string(), "Column \"start\" holds dates, but the time must be numbers.");
+    assert_eq!(
+        err.to_string(),
+        "Column \"start\" holds dates, but the time must be numbers."
+    );
 }
 
 #[test]
 fn accessors_keep_missing_explicit() {
     let text = b"age,arm,code\n61,B,2\n,A,1\n70.5,NA,2\n55,B,1\n";
-    let options =
-        ReadOptions { column_types: [("code".to_string(), ColumnType::Category)].into(), ..Default::default() };
+    let options = ReadOptions {
+        column_types: [("code".to_string(), ColumnType::Category)].into(),
+        ..Default::default()
+    };
     let t = read_csv(text, &options).unwrap();
-    assert_eq!(numeric_column(&t, "age").unwrap().values, [Some(61.0), None, Some(70.5), Some(55.0)]);
+    assert_eq!(
+        numeric_column(&t, "age").unwrap().values,
+        [Some(61.0), None, Some(70.5), Some(55.0)]
+    );
     // A category of numeric codes still reads as numbers when asked.
-    assert_eq!(numeric_column(&t, "code").unwrap().values, [Some(2.0), Some(1.0), Some(2.0), Some(1.0)]);
+    assert_eq!(
+        numeric_column(&t, "code").unwrap().values,
+        [Some(2.0), Some(1.0), Some(2.0), Some(1.0)]
+    );
     let arm = categorical_column(&t, "arm").unwrap();
     assert_eq!(arm.levels, ["A", "B"]);
     assert_eq!(arm.codes, [Some(1), Some(0), None, Some(1)]);
@@ -143,14 +222,25 @@ fn accessors_keep_missing_explicit() {
     assert_eq!(age.levels, ["55", "61", "70.5"]);
     assert_eq!(age.codes, [Some(1), None, Some(2), Some(0)]);
     let err = numeric_column(&t, "arm").unwrap_err();
-    assert_eq!(err, TableError::NotANumber { column: "arm".into(), line: 2, value: "B".into() });
+    assert_eq!(
+        err,
+        TableError::NotANumber {
+            column: "arm".into(),
+            line: 2,
+            value: "B".into()
+        }
+    );
 }
 
 /// R: survfit(Surv(time, status) ~ x, data = aml): records and events per stratum.
 #[test]
 fn aml_matches_survfit_counts() {
     let r = reference("01_aml");
-    let t = read_csv(data_file("01_aml", "data.csv").as_bytes(), &ReadOptions::default()).unwrap();
+    let t = read_csv(
+        data_file("01_aml", "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     let s = survival_input(&t, &spec("time", "status", &["1"], &["0"], Some("x"))).unwrap();
     let km = &r["km"]["by_x"];
     assert_eq!(s.time.len() as f64, num(&km["n"]).unwrap());
@@ -160,7 +250,12 @@ fn aml_matches_survfit_counts() {
     for (code, label) in g.labels.iter().enumerate() {
         let summary = &km["strata"][format!("x={label}")]["summary"];
         let records = g.codes.iter().filter(|&&c| c == code).count();
-        let events = g.codes.iter().zip(&s.event).filter(|(&c, &e)| c == code && e).count();
+        let events = g
+            .codes
+            .iter()
+            .zip(&s.event)
+            .filter(|(&c, &e)| c == code && e)
+            .count();
         assert_eq!(records as f64, num(&summary["records"]).unwrap(), "{label}");
         assert_eq!(events as f64, num(&summary["events"]).unwrap(), "{label}");
     }
@@ -171,7 +266,11 @@ fn aml_matches_survfit_counts() {
 #[test]
 fn lung_matches_survfit_and_coxph_counts() {
     let r = reference("02_lung");
-    let t = read_csv(data_file("02_lung", "data.csv").as_bytes(), &ReadOptions::default()).unwrap();
+    let t = read_csv(
+        data_file("02_lung", "data.csv").as_bytes(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
     let s = survival_input(&t, &spec("time", "status", &["2"], &["1"], Some("sex"))).unwrap();
     let km = &r["km"]["by_sex"];
     assert_eq!(s.time.len() as f64, num(&km["n"]).unwrap());
@@ -180,7 +279,12 @@ fn lung_matches_survfit_and_coxph_counts() {
     assert_eq!(g.labels, ["1", "2"]);
     for (code, label) in g.labels.iter().enumerate() {
         let summary = &km["strata"][format!("sex={label}")]["summary"];
-        let events = g.codes.iter().zip(&s.event).filter(|(&c, &e)| c == code && e).count();
+        let events = g
+            .codes
+            .iter()
+            .zip(&s.event)
+            .filter(|(&c, &e)| c == code && e)
+            .count();
         assert_eq!(events as f64, num(&summary["events"]).unwrap(), "{label}");
     }
     let overall = &r["km"]["overall"]["strata"]["all"]["summary"];
@@ -189,9 +293,14 @@ fn lung_matches_survfit_and_coxph_counts() {
     let cox = &r["cox"]["efron"];
     let ecog = numeric_column(&t, "ph.ecog").unwrap();
     let age = numeric_column(&t, "age").unwrap();
-    let complete = (0..t.n_rows()).filter(|&i| ecog.values[i].is_some() && age.values[i].is_some()).count();
+    let complete = (0..t.n_rows())
+        .filter(|&i| ecog.values[i].is_some() && age.values[i].is_some())
+        .count();
     assert_eq!(complete as f64, num(&cox["n"]).unwrap());
-    assert_eq!((t.n_rows() - complete) as f64, num(&cox["n_dropped_missing"]).unwrap());
+    assert_eq!(
+        (t.n_rows() - complete) as f64,
+        num(&cox["n_dropped_missing"]).unwrap()
+    );
 }
 
 /// Same data, events coded as text in a category: same input as the codes.
@@ -204,7 +313,11 @@ fn relabelling_events_keeps_the_input() {
     for (i, line) in csv.lines().enumerate() {
         let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
         if i > 0 {
-            cells[2] = if cells[2] == "2" { "dead".into() } else { "alive".into() };
+            cells[2] = if cells[2] == "2" {
+                "dead".into()
+            } else {
+                "alive".into()
+            };
         }
         relabelled.push_str(&cells.join(","));
         relabelled.push('\n');

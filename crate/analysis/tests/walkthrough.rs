@@ -8,7 +8,10 @@ use survcalc_analysis::analysis_file::AnalysisStep;
 use survcalc_analysis::walkthrough::{Walkthrough, WALKTHROUGH_VERSION};
 
 fn bundled_text() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/examples/walkthroughs/cui2025_resistance.walkthrough.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../www/examples/walkthroughs/cui2025_resistance.walkthrough.json"
+    );
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -50,11 +53,18 @@ fn the_bundled_walkthrough_reads_with_every_step_of_the_issue() {
     assert_eq!(lesson.version, WALKTHROUGH_VERSION);
     assert_eq!(lesson.example, "examples/synthetic_hcc_cohort.csv");
     assert_eq!(lesson.analysis.steps.len(), 1);
-    assert!(matches!(lesson.analysis.steps[0], AnalysisStep::Classify(_)));
+    assert!(matches!(
+        lesson.analysis.steps[0],
+        AnalysisStep::Classify(_)
+    ));
     // The classification step shows the flow chart itself, so it does not run the setup first.
     assert!(!lesson.steps[0].setup);
     assert!(lesson.steps[1..].iter().all(|s| s.setup));
-    let kinds: Vec<Vec<&str>> = lesson.steps.iter().map(|s| s.requests.iter().map(AnalysisStep::kind).collect()).collect();
+    let kinds: Vec<Vec<&str>> = lesson
+        .steps
+        .iter()
+        .map(|s| s.requests.iter().map(AnalysisStep::kind).collect())
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -72,8 +82,16 @@ fn the_bundled_walkthrough_reads_with_every_step_of_the_issue() {
         ]
     );
     for step in &lesson.steps {
-        assert!(!step.method.is_empty() && !step.paper.is_empty() && !step.differs.is_empty(), "{}", step.title);
-        assert!((1..=2).contains(&step.try_it.len()), "{}: one or two changes to try", step.title);
+        assert!(
+            !step.method.is_empty() && !step.paper.is_empty() && !step.differs.is_empty(),
+            "{}",
+            step.title
+        );
+        assert!(
+            (1..=2).contains(&step.try_it.len()),
+            "{}: one or two changes to try",
+            step.title
+        );
     }
     // The immortal-time step: from the start, from a landmark, time-varying.
     match &lesson.steps[8].requests[..] {
@@ -88,7 +106,10 @@ fn the_bundled_walkthrough_reads_with_every_step_of_the_issue() {
 
 #[test]
 fn a_walkthrough_written_out_reads_back_the_same() {
-    for lesson in [Walkthrough::from_value(&lesson()).unwrap(), Walkthrough::from_json(&bundled_text()).unwrap()] {
+    for lesson in [
+        Walkthrough::from_value(&lesson()).unwrap(),
+        Walkthrough::from_json(&bundled_text()).unwrap(),
+    ] {
         let written = serde_json::to_value(&lesson).unwrap();
         assert_eq!(Walkthrough::from_value(&written).unwrap(), lesson);
     }
@@ -98,10 +119,15 @@ fn a_walkthrough_written_out_reads_back_the_same() {
 fn a_try_it_change_is_the_request_with_that_option_set() {
     let lesson = Walkthrough::from_value(&lesson()).unwrap();
     let (plain, hidden) = lesson.step_session(0, &[]).unwrap();
-    assert_eq!(hidden, 1, "the shared classification runs first and is not shown");
+    assert_eq!(
+        hidden, 1,
+        "the shared classification runs first and is not shown"
+    );
     assert_eq!(plain.steps.len(), 2);
     let (changed, _) = lesson.step_session(0, &[0, 1]).unwrap();
-    let (AnalysisStep::KaplanMeier(before), AnalysisStep::KaplanMeier(after)) = (&plain.steps[1], &changed.steps[1]) else {
+    let (AnalysisStep::KaplanMeier(before), AnalysisStep::KaplanMeier(after)) =
+        (&plain.steps[1], &changed.steps[1])
+    else {
         panic!("{changed:?}")
     };
     let mut expected = before.clone();
@@ -116,7 +142,10 @@ fn a_try_it_change_is_the_request_with_that_option_set() {
     let e = lesson.step_session(0, &[2]).unwrap_err().to_string();
     assert_eq!(e, "This walkthrough cannot be read: steps[0] (\"OS by group\"): it has 2 \"try it\" changes; there is no change 3.");
     let e = lesson.step_session(1, &[]).unwrap_err().to_string();
-    assert_eq!(e, "This walkthrough cannot be read: it has 1 steps; there is no step 2.");
+    assert_eq!(
+        e,
+        "This walkthrough cannot be read: it has 1 steps; there is no step 2."
+    );
 }
 
 #[test]
@@ -132,13 +161,18 @@ fn the_version_is_required_and_a_newer_one_refused() {
     );
     v["version"] = json!("one");
     assert_eq!(error_of(&v), "This walkthrough cannot be read: version: must be a whole number (the walkthrough format's version), not \"one\".");
-    assert!(Walkthrough::from_json("not json").unwrap_err().to_string().starts_with("This walkthrough cannot be read: it is not valid JSON"));
+    assert!(Walkthrough::from_json("not json")
+        .unwrap_err()
+        .to_string()
+        .starts_with("This walkthrough cannot be read: it is not valid JSON"));
 }
 
 #[test]
 fn mistakes_are_named_where_they_are() {
     let mut v = lesson();
-    v.as_object_mut().unwrap().insert("titel".into(), json!("x"));
+    v.as_object_mut()
+        .unwrap()
+        .insert("titel".into(), json!("x"));
     let e = error_of(&v);
     assert!(e.starts_with("This walkthrough cannot be read: Unknown option \"titel\" for the walkthrough; did you mean \"title\"?"), "{e}");
 
@@ -179,11 +213,15 @@ fn mistakes_are_named_where_they_are() {
 
     let mut v = lesson();
     v["steps"][0]["requests"] = json!([]);
-    assert!(error_of(&v).ends_with("has no requests; a step shows the result of at least one analysis."));
+    assert!(error_of(&v)
+        .ends_with("has no requests; a step shows the result of at least one analysis."));
 
     let mut v = lesson();
     v["steps"] = json!([]);
-    assert_eq!(error_of(&v), "This walkthrough cannot be read: steps: the walkthrough has no steps.");
+    assert_eq!(
+        error_of(&v),
+        "This walkthrough cannot be read: steps: the walkthrough has no steps."
+    );
 
     let mut v = lesson();
     v["example"] = json!("../secret.csv");
@@ -192,11 +230,17 @@ fn mistakes_are_named_where_they_are() {
     let mut v = lesson();
     v["analysis"]["steps"][0]["analysis"] = json!("clasify");
     let e = error_of(&v);
-    assert!(e.starts_with("This walkthrough cannot be read: analysis: "), "{e}");
+    assert!(
+        e.starts_with("This walkthrough cannot be read: analysis: "),
+        "{e}"
+    );
     assert!(e.contains("clasify"), "{e}");
 
     let mut v = lesson();
     v["steps"][0].as_object_mut().unwrap().remove("method");
     let e = error_of(&v);
-    assert!(e.contains("steps[0] (\"OS by group\"): Option \"method\" is required"), "{e}");
+    assert!(
+        e.contains("steps[0] (\"OS by group\"): Option \"method\" is required"),
+        "{e}"
+    );
 }

@@ -12,9 +12,19 @@ fn count_text(c: &FlowCount) -> String {
 }
 
 fn excluded(chart: &FlowChart) -> FlowCount {
-    let label = if chart.excluded_label.trim().is_empty() { "Excluded" } else { chart.excluded_label.trim() };
-    let count = chart.exclusions.iter().fold(0u64, |acc, c| acc.saturating_add(c.count));
-    FlowCount { label: label.to_string(), count }
+    let label = if chart.excluded_label.trim().is_empty() {
+        "Excluded"
+    } else {
+        chart.excluded_label.trim()
+    };
+    let count = chart
+        .exclusions
+        .iter()
+        .fold(0u64, |acc, c| acc.saturating_add(c.count));
+    FlowCount {
+        label: label.to_string(),
+        count,
+    }
 }
 
 /// The height in the frame's pixels (scale included) that fits every box
@@ -81,7 +91,12 @@ struct Layout {
 /// edge is at `y0` and horizontal centre at `cx`.
 fn centred_box(c: &FlowCount, cx: f64, width: f64, y0: f64, s: f64) -> BoxLayout {
     let size = FONT * s;
-    let lines = wrap_text(&capitalised(&c.label), Some(&count_text(c)), width - 2.0 * PAD_X * s, size);
+    let lines = wrap_text(
+        &capitalised(&c.label),
+        Some(&count_text(c)),
+        width - 2.0 * PAD_X * s,
+        size,
+    );
     let lines: Vec<TextLine> = lines
         .into_iter()
         .enumerate()
@@ -94,7 +109,13 @@ fn centred_box(c: &FlowCount, cx: f64, width: f64, y0: f64, s: f64) -> BoxLayout
         })
         .collect();
     let h = (2.0 * PAD_Y + LINE_H * lines.len() as f64) * s;
-    BoxLayout { x0: cx - width / 2.0, y0, x1: cx + width / 2.0, y1: y0 + h, lines }
+    BoxLayout {
+        x0: cx - width / 2.0,
+        y0,
+        x1: cx + width / 2.0,
+        y1: y0 + h,
+        lines,
+    }
 }
 
 fn box_height(b: &BoxLayout) -> f64 {
@@ -118,23 +139,56 @@ fn exclusion_box(chart: &FlowChart, x0: f64, x1: f64, y0: f64, s: f64) -> BoxLay
     let mut lines = Vec::new();
     let mut y = y0 + PAD_Y * s;
     // Bold runs about 8% wider than the estimate.
-    for text in wrap_text(&capitalised(&heading.label), Some(&count_text(&heading)), inner / 1.08, size) {
-        lines.push(TextLine { text, x: x0 + PAD_X * s, y: y + LINE_H * s / 2.0, bold: true, centred: false });
+    for text in wrap_text(
+        &capitalised(&heading.label),
+        Some(&count_text(&heading)),
+        inner / 1.08,
+        size,
+    ) {
+        lines.push(TextLine {
+            text,
+            x: x0 + PAD_X * s,
+            y: y + LINE_H * s / 2.0,
+            bold: true,
+            centred: false,
+        });
         y += LINE_H * s;
     }
     for reason in &chart.exclusions {
-        let wrapped =
-            wrap_text(&capitalised(&reason.label), Some(&count_text(reason)), inner - BULLET_INDENT * s, size);
+        let wrapped = wrap_text(
+            &capitalised(&reason.label),
+            Some(&count_text(reason)),
+            inner - BULLET_INDENT * s,
+            size,
+        );
         for (i, text) in wrapped.into_iter().enumerate() {
             let centre = y + LINE_H * s / 2.0;
             if i == 0 {
-                lines.push(TextLine { text: "•".into(), x: x0 + PAD_X * s, y: centre, bold: false, centred: false });
+                lines.push(TextLine {
+                    text: "•".into(),
+                    x: x0 + PAD_X * s,
+                    y: centre,
+                    bold: false,
+                    centred: false,
+                });
             }
-            lines.push(TextLine { text, x: x0 + (PAD_X + BULLET_INDENT) * s, y: centre, bold: false, centred: false });
+            lines.push(TextLine {
+                text,
+                x: x0 + (PAD_X + BULLET_INDENT) * s,
+                y: centre,
+                bold: false,
+                centred: false,
+            });
             y += LINE_H * s;
         }
     }
-    BoxLayout { x0, y0, x1, y1: y + PAD_Y * s, lines }
+    BoxLayout {
+        x0,
+        y0,
+        x1,
+        y1: y + PAD_Y * s,
+        lines,
+    }
 }
 
 impl Layout {
@@ -150,7 +204,9 @@ impl Layout {
         // beside it, as in CONSORT diagrams.
         let exclusion_w = (0.5 * content).min(340.0 * s).max(min_exclusion_w);
         let main_cx = if has_exclusions {
-            (m + 0.40 * content).min(m + content - exclusion_w - arrow_w - main_w / 2.0).max(m + main_w / 2.0)
+            (m + 0.40 * content)
+                .min(m + content - exclusion_w - arrow_w - main_w / 2.0)
+                .max(m + main_w / 2.0)
         } else {
             m + content / 2.0
         };
@@ -240,12 +296,26 @@ impl Layout {
             y += 14.0 * s;
             for note in chart.notes.iter().filter(|n| !n.trim().is_empty()) {
                 for text in wrap_text(note, None, content, NOTE_FONT * s) {
-                    notes.push(TextLine { text, x: m, y: y + NOTE_LINE_H * s / 2.0, bold: false, centred: false });
+                    notes.push(TextLine {
+                        text,
+                        x: m,
+                        y: y + NOTE_LINE_H * s / 2.0,
+                        bold: false,
+                        centred: false,
+                    });
                     y += NOTE_LINE_H * s;
                 }
             }
         }
-        Layout { s, title_y, boxes, arrows, lines, notes, height: y + m }
+        Layout {
+            s,
+            title_y,
+            boxes,
+            arrows,
+            lines,
+            notes,
+            height: y + m,
+        }
     }
 }
 
@@ -260,12 +330,28 @@ fn draw(root: &mut Scene, chart: &FlowChart, frame: &Frame) {
     let stroke = (0.8 * s).max(0.5);
 
     if let (Some(y), Some(title)) = (lay.title_y, chart_title(chart)) {
-        root.text_at(title, Font::bold(17.0 * s), Anchor::Middle, VAlign::Top, w / 2.0, y);
+        root.text_at(
+            title,
+            Font::bold(17.0 * s),
+            Anchor::Middle,
+            VAlign::Top,
+            w / 2.0,
+            y,
+        );
     }
     for b in &lay.boxes {
-        root.draw(&Rectangle::new([(px(b.x0), px(b.y0)), (px(b.x1), px(b.y1))], Rgb::WHITE.filled()));
+        root.draw(&Rectangle::new(
+            [(px(b.x0), px(b.y0)), (px(b.x1), px(b.y1))],
+            Rgb::WHITE.filled(),
+        ));
         root.draw(&PathElement::new(
-            vec![(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1), (b.x0, b.y0)],
+            vec![
+                (b.x0, b.y0),
+                (b.x1, b.y0),
+                (b.x1, b.y1),
+                (b.x0, b.y1),
+                (b.x0, b.y0),
+            ],
             BORDER.stroke_width(stroke),
         ));
         for l in &b.lines {
@@ -278,7 +364,10 @@ fn draw(root: &mut Scene, chart: &FlowChart, frame: &Frame) {
     let head_len = 8.0 * s;
     let head_half = 4.5 * s;
     for path in &lay.arrows {
-        let (Some(&tip), Some(&before)) = (path.last(), path.len().checked_sub(2).and_then(|i| path.get(i))) else {
+        let (Some(&tip), Some(&before)) = (
+            path.last(),
+            path.len().checked_sub(2).and_then(|i| path.get(i)),
+        ) else {
             continue;
         };
         let (dx, dy) = (tip.0 - before.0, tip.1 - before.1);
@@ -292,7 +381,11 @@ fn draw(root: &mut Scene, chart: &FlowChart, frame: &Frame) {
         shaft.push(base);
         root.draw(&PathElement::new(shaft, BORDER.stroke_width(stroke)));
         root.draw(&Polygon::new(
-            vec![tip, (base.0 - uy * head_half, base.1 + ux * head_half), (base.0 + uy * head_half, base.1 - ux * head_half)],
+            vec![
+                tip,
+                (base.0 - uy * head_half, base.1 + ux * head_half),
+                (base.0 + uy * head_half, base.1 - ux * head_half),
+            ],
             BORDER.filled(),
         ));
     }
@@ -302,9 +395,25 @@ fn draw(root: &mut Scene, chart: &FlowChart, frame: &Frame) {
 }
 
 fn draw_line_of_text(root: &mut Scene, line: &TextLine, size: f64, colour: Rgb) {
-    let font = if line.bold { Font::bold(size) } else { Font::regular(size) }.colour(colour);
-    let anchor = if line.centred { Anchor::Middle } else { Anchor::Start };
-    root.text_at(&line.text, font, anchor, VAlign::Middle, px(line.x), px(line.y));
+    let font = if line.bold {
+        Font::bold(size)
+    } else {
+        Font::regular(size)
+    }
+    .colour(colour);
+    let anchor = if line.centred {
+        Anchor::Middle
+    } else {
+        Anchor::Start
+    };
+    root.text_at(
+        &line.text,
+        font,
+        anchor,
+        VAlign::Middle,
+        px(line.x),
+        px(line.y),
+    );
 }
 
 /// The chart's title: the figure option's, else none.
@@ -319,7 +428,9 @@ pub fn scene(chart: &FlowChart) -> Scene {
         frame.height = preferred_height(chart, &frame);
     }
     let mut scene = Scene::new(frame.width, frame.height, chart.print.font_family.css());
-    scene.title = chart_title(chart).unwrap_or("Flow chart of patient selection").to_string();
+    scene.title = chart_title(chart)
+        .unwrap_or("Flow chart of patient selection")
+        .to_string();
     draw(&mut scene, chart, &frame);
     scene
 }
@@ -334,7 +445,10 @@ mod tests {
     use super::*;
 
     fn count(label: &str, n: u64) -> FlowCount {
-        FlowCount { label: label.into(), count: n }
+        FlowCount {
+            label: label.into(),
+            count: n,
+        }
     }
 
     pub(crate) fn example() -> FlowChart {
@@ -364,7 +478,9 @@ mod tests {
     fn flat(svg: &str) -> String {
         // plotters writes each text on its own line inside <text>.
         let text: String = svg.lines().map(str::trim).collect();
-        text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+        text.replace("&gt;", ">")
+            .replace("&lt;", "<")
+            .replace("&amp;", "&")
     }
 
     /// Arrow heads: the chart's only filled shapes in the border colour.
@@ -380,7 +496,11 @@ mod tests {
     }
 
     fn frame_for(chart: &FlowChart, width: f64, scale: f64) -> Frame {
-        let mut frame = Frame { width, height: 100.0, scale };
+        let mut frame = Frame {
+            width,
+            height: 100.0,
+            scale,
+        };
         frame.height = preferred_height(chart, &frame);
         frame
     }
@@ -424,12 +544,24 @@ mod tests {
                     assert!(apart, "boxes overlap at width {width}");
                 }
                 for l in &a.lines {
-                    let w = super::super::text_width(&l.text, FONT * lay.s) * if l.bold { 1.08 } else { 1.0 };
-                    let (left, right) = if l.centred { (l.x - w / 2.0, l.x + w / 2.0) } else { (l.x, l.x + w) };
-                    assert!(left >= a.x0 && right <= a.x1 + 0.5, "{:?} spills out at width {width}", l.text);
+                    let w = super::super::text_width(&l.text, FONT * lay.s)
+                        * if l.bold { 1.08 } else { 1.0 };
+                    let (left, right) = if l.centred {
+                        (l.x - w / 2.0, l.x + w / 2.0)
+                    } else {
+                        (l.x, l.x + w)
+                    };
+                    assert!(
+                        left >= a.x0 && right <= a.x1 + 0.5,
+                        "{:?} spills out at width {width}",
+                        l.text
+                    );
                     assert!(l.y > a.y0 && l.y < a.y1);
                 }
-                assert!(a.x1 <= frame.width as f64 && a.x0 >= 0.0, "box off the page at width {width}");
+                assert!(
+                    a.x1 <= frame.width as f64 && a.x0 >= 0.0,
+                    "box off the page at width {width}"
+                );
             }
             let bottom = lay.boxes.iter().map(|b| b.y1).fold(0.0, f64::max);
             assert!(bottom < frame.height as f64);
@@ -439,11 +571,35 @@ mod tests {
     #[test]
     fn long_labels_wrap_and_the_chart_grows() {
         let chart = example();
-        let wide = preferred_height(&chart, &Frame { width: 1400 as f64, height: 0 as f64, scale: 1.0 });
-        let narrow = preferred_height(&chart, &Frame { width: 500 as f64, height: 0 as f64, scale: 1.0 });
+        let wide = preferred_height(
+            &chart,
+            &Frame {
+                width: 1400 as f64,
+                height: 0 as f64,
+                scale: 1.0,
+            },
+        );
+        let narrow = preferred_height(
+            &chart,
+            &Frame {
+                width: 500 as f64,
+                height: 0 as f64,
+                scale: 1.0,
+            },
+        );
         assert!(narrow > wide, "{narrow} <= {wide}");
-        let retina = preferred_height(&chart, &Frame { width: 2800 as f64, height: 0 as f64, scale: 2.0 });
-        assert!((retina as i64 - 2 * wide as i64).abs() <= 2, "{retina} vs 2 x {wide}");
+        let retina = preferred_height(
+            &chart,
+            &Frame {
+                width: 2800 as f64,
+                height: 0 as f64,
+                scale: 2.0,
+            },
+        );
+        assert!(
+            (retina as i64 - 2 * wide as i64).abs() <= 2,
+            "{retina} vs 2 x {wide}"
+        );
     }
 
     #[test]
@@ -458,7 +614,14 @@ mod tests {
         assert_eq!(arrow_heads(&svg), 2);
 
         let empty = FlowChart::default();
-        for frame in [Frame::of(&Default::default()), Frame { width: 0.0, height: 0.0, scale: f64::NAN }] {
+        for frame in [
+            Frame::of(&Default::default()),
+            Frame {
+                width: 0.0,
+                height: 0.0,
+                scale: f64::NAN,
+            },
+        ] {
             let mut scene = Scene::new(frame.width.max(1.0), frame.height.max(1.0), "Arial");
             draw(&mut scene, &empty, &frame);
             let svg = crate::scene::to_svg(&scene);
@@ -469,6 +632,9 @@ mod tests {
     #[test]
     fn example_svg_for_review() {
         let chart = example();
-        let _ = std::fs::write(std::env::temp_dir().join("flow_example.svg"), to_svg(&chart));
+        let _ = std::fs::write(
+            std::env::temp_dir().join("flow_example.svg"),
+            to_svg(&chart),
+        );
     }
 }

@@ -23,7 +23,9 @@ const AXIS_MAX: f64 = 100.0;
 const TICK_SETS: [&[f64]; 4] = [
     &[0.25, 0.5, 1.0, 2.0, 4.0],
     &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0],
-    &[0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0],
+    &[
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+    ],
     &[0.01, 0.1, 1.0, 10.0, 100.0],
 ];
 const MAX_TICKS: usize = 9;
@@ -121,7 +123,9 @@ fn data_range(plot: &ForestPlot) -> (f64, f64) {
     let (mut lo, mut hi) = (1.0f64, 1.0f64);
     for row in plot.rows.iter().filter(|r| !r.is_reference) {
         for e in row.estimates.iter().flatten() {
-            let Some(est) = positive(e.estimate) else { continue };
+            let Some(est) = positive(e.estimate) else {
+                continue;
+            };
             // An unbounded side needs room beyond the square for its arrow.
             let lower = positive(e.lower).unwrap_or(est / 2.5);
             let upper = positive(e.upper).unwrap_or(est * 2.5);
@@ -264,7 +268,12 @@ fn columns(plot: &ForestPlot, s: f64) -> Columns {
         + GAP_PANELS * s * (n as f64 - 1.0)
         + GAP_LABEL * s
         + 2.0 * MARGIN * s;
-    Columns { label_need, text, counts, fixed }
+    Columns {
+        label_need,
+        text,
+        counts,
+        fixed,
+    }
 }
 
 /// The p column's header.
@@ -303,18 +312,25 @@ impl Layout {
         let s0 = frame.safe_scale();
         let n = plot.panels.len().max(1) as f64;
         let natural = columns(plot, s0);
-        let needed = natural.fixed + natural.label_need.min(LABEL_MAX_PREFERRED * s0) + n * PLOT_MIN * s0;
+        let needed =
+            natural.fixed + natural.label_need.min(LABEL_MAX_PREFERRED * s0) + n * PLOT_MIN * s0;
         // Text never shrinks below 6 pt (13 design units are the body text).
         let floor = (6.0 / (LABEL_FONT * s0)).clamp(0.6, 1.0);
-        let fit = if needed > 0.0 && width.is_finite() { (width / needed).clamp(floor, 1.0) } else { 1.0 };
+        let fit = if needed > 0.0 && width.is_finite() {
+            (width / needed).clamp(floor, 1.0)
+        } else {
+            1.0
+        };
         let s = s0 * fit;
         let cols = if fit < 1.0 { columns(plot, s) } else { natural };
 
         let room_for_labels = width - cols.fixed - n * PLOT_MIN * s;
         // Labels get what they need up to a third of the page (longer ones
         // wrap), and give way to the plots on a narrow page.
-        let label_w =
-            cols.label_need.min((LABEL_MAX_PREFERRED * s).max(0.35 * width)).min(room_for_labels.max(LABEL_MIN * s));
+        let label_w = cols
+            .label_need
+            .min((LABEL_MAX_PREFERRED * s).max(0.35 * width))
+            .min(room_for_labels.max(LABEL_MIN * s));
         let plot_w = ((width - cols.fixed - label_w) / n).max(40.0 * s);
 
         let mut panels = Vec::with_capacity(cols.text.len());
@@ -331,7 +347,13 @@ impl Layout {
             let ci_x = plot_x1 + GAP_TEXT * s;
             let p_x = ci_x + ci_w;
             let right = p_x + p_w;
-            panels.push(PanelLayout { plot_x0, plot_x1, ci_x, p_x, right });
+            panels.push(PanelLayout {
+                plot_x0,
+                plot_x1,
+                ci_x,
+                p_x,
+                right,
+            });
             x = right + GAP_PANELS * s;
         }
 
@@ -356,17 +378,25 @@ impl Layout {
             .iter()
             .map(|r| {
                 let indent = if r.indent { INDENT * s } else { 0.0 };
-                let room = (label_w - indent - 8.0 * s) / if r.is_header { BOLD_WIDTH } else { 1.0 };
+                let room =
+                    (label_w - indent - 8.0 * s) / if r.is_header { BOLD_WIDTH } else { 1.0 };
                 let lines = label_lines(&r.label, room, size);
                 let h = (LABEL_LINE_H * lines.len() as f64 + 8.0).max(ROW_H) * s;
-                RowLayout { centre: 0.0, top: 0.0, height: h, lines }
+                RowLayout {
+                    centre: 0.0,
+                    top: 0.0,
+                    height: h,
+                    lines,
+                }
             })
             .collect();
         let natural_h: f64 = rows.iter().map(|r| r.height).sum();
         // A canvas shorter than the natural height squeezes the rows
         // rather than cutting off the axis.
         let squeeze = match height {
-            Some(h) if natural_h > 0.0 => ((h - rows_top - (AXIS_H + MARGIN) * s) / natural_h).clamp(0.5, 1.0),
+            Some(h) if natural_h > 0.0 => {
+                ((h - rows_top - (AXIS_H + MARGIN) * s) / natural_h).clamp(0.5, 1.0)
+            }
             _ => 1.0,
         };
         for r in &mut rows {
@@ -401,8 +431,15 @@ impl Layout {
             count_x,
             favours: Vec::new(),
         };
-        lay.favours = (0..lay.panels.len()).map(|i| lay.favours_of(plot, i)).collect();
-        let favours_lines = lay.favours.iter().map(|(l, r)| l.len().max(r.len())).max().unwrap_or(0);
+        lay.favours = (0..lay.panels.len())
+            .map(|i| lay.favours_of(plot, i))
+            .collect();
+        let favours_lines = lay
+            .favours
+            .iter()
+            .map(|(l, r)| l.len().max(r.len()))
+            .max()
+            .unwrap_or(0);
         let favours_h = match favours_lines {
             0 => 0.0,
             n => FAVOURS_H + LABEL_LINE_H * (n - 1) as f64,
@@ -435,14 +472,25 @@ impl Layout {
                 Some((first, rest)) => (first.clone(), rest.join(" ")),
                 None => return Vec::new(),
             };
-            [first, rest].iter().filter(|l| !l.is_empty()).map(|l| crate::truncate_to(l, room, font)).collect()
+            [first, rest]
+                .iter()
+                .filter(|l| !l.is_empty())
+                .map(|l| crate::truncate_to(l, room, font))
+                .collect()
         };
-        (wrapped(left, x1 - left_bound), wrapped(right, panel.right - x1))
+        (
+            wrapped(left, x1 - left_bound),
+            wrapped(right, panel.right - x1),
+        )
     }
 
     fn x_of(&self, panel: &PanelLayout, v: f64) -> f64 {
         let span = self.log_hi - self.log_lo;
-        let t = if span > 0.0 { (v.ln() - self.log_lo) / span } else { 0.5 };
+        let t = if span > 0.0 {
+            (v.ln() - self.log_lo) / span
+        } else {
+            0.5
+        };
         panel.plot_x0 + t * (panel.plot_x1 - panel.plot_x0)
     }
 
@@ -462,7 +510,11 @@ impl Layout {
             })
             .collect();
         let mut show = vec![false; spans.len()];
-        let one = self.ticks.iter().position(|t| (*t - 1.0).abs() < 1e-12).unwrap_or(0);
+        let one = self
+            .ticks
+            .iter()
+            .position(|t| (*t - 1.0).abs() < 1e-12)
+            .unwrap_or(0);
         if let Some(flag) = show.get_mut(one) {
             *flag = true;
         }
@@ -520,7 +572,7 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
     let s = lay.as_ref().map_or(frame.safe_scale(), |l| l.s);
     let font = |size: f64| Font::regular(size * s);
     let bold = |size: f64| Font::bold(size * s);
-    
+
     if present(&plot.title) {
         root.text_at(
             &plot.title,
@@ -532,7 +584,11 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
         );
     }
     let Some(lay) = lay else {
-        let msg = if plot.panels.is_empty() { "No model to plot." } else { "No model terms to plot." };
+        let msg = if plot.panels.is_empty() {
+            "No model to plot."
+        } else {
+            "No model terms to plot."
+        };
         root.text_at(
             msg,
             font(LABEL_FONT).colour(MUTED),
@@ -545,12 +601,18 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
     };
     let line_w = |css: f64| (css * s).max(0.25);
     let full_left = lay.label_x;
-    let full_right = lay.panels.last().map_or(lay.width - MARGIN * s, |p| p.right);
+    let full_right = lay
+        .panels
+        .last()
+        .map_or(lay.width - MARGIN * s, |p| p.right);
 
     // Stripes on alternate rows guide the eye from a label to its numbers.
     for r in lay.rows.iter().skip(1).step_by(2) {
         root.draw(&Rectangle::new(
-            [(px(full_left), px(r.top)), (px(full_right), px(r.top + r.height))],
+            [
+                (px(full_left), px(r.top)),
+                (px(full_right), px(r.top + r.height)),
+            ],
             STRIPE.filled(),
         ));
     }
@@ -559,7 +621,14 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
     for (panel, layout) in plot.panels.iter().zip(&lay.panels) {
         if let (Some(y), true) = (lay.panel_title_y, present(&panel.title)) {
             let centre = (layout.plot_x0 + layout.right) / 2.0;
-            root.text_at(&panel.title, bold(14.0), Anchor::Middle, VAlign::Top, centre, y + 2.0 * s);
+            root.text_at(
+                &panel.title,
+                bold(14.0),
+                Anchor::Middle,
+                VAlign::Top,
+                centre,
+                y + 2.0 * s,
+            );
             let rule_y = px(y + PANEL_TITLE_H * s - 2.0 * s);
             root.draw(&PathElement::new(
                 vec![(px(layout.plot_x0), rule_y), (px(layout.right), rule_y)],
@@ -575,11 +644,25 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
             layout.ci_x,
             header_centre,
         );
-        root.text_at(&p_header(plot), bold(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, header_centre);
+        root.text_at(
+            &p_header(plot),
+            bold(LABEL_FONT),
+            Anchor::Start,
+            VAlign::Middle,
+            layout.p_x,
+            header_centre,
+        );
     }
     let header_centre = lay.header_y + COLUMN_HEADER_H * s / 2.0;
     for (label, x) in plot.count_columns.iter().zip(&lay.count_x) {
-        root.text_at(label, bold(LABEL_FONT), Anchor::End, VAlign::Middle, *x, header_centre);
+        root.text_at(
+            label,
+            bold(LABEL_FONT),
+            Anchor::End,
+            VAlign::Middle,
+            *x,
+            header_centre,
+        );
     }
     let rule_y = px(lay.rows_top);
     root.draw(&PathElement::new(
@@ -606,7 +689,10 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
         let mut y = lay.rows_top;
         while y < lay.axis_y {
             let end = (y + dash).min(lay.axis_y);
-            root.draw(&PathElement::new(vec![(x1, px(y)), (x1, px(end))], REFERENCE_LINE.stroke_width(line_w(1.0))));
+            root.draw(&PathElement::new(
+                vec![(x1, px(y)), (x1, px(end))],
+                REFERENCE_LINE.stroke_width(line_w(1.0)),
+            ));
             y += dash + gap;
         }
         let axis_y = px(lay.axis_y);
@@ -637,11 +723,25 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
             let y = lay.axis_y + (27.0 + FAVOURS_H) * s;
             for (k, line) in left.iter().enumerate() {
                 let y = y + LABEL_LINE_H * s * k as f64;
-                root.text_at(line, font(LABEL_FONT).colour(MUTED), Anchor::End, VAlign::Top, x1 - 4.0 * s, y);
+                root.text_at(
+                    line,
+                    font(LABEL_FONT).colour(MUTED),
+                    Anchor::End,
+                    VAlign::Top,
+                    x1 - 4.0 * s,
+                    y,
+                );
             }
             for (k, line) in right.iter().enumerate() {
                 let y = y + LABEL_LINE_H * s * k as f64;
-                root.text_at(line, font(LABEL_FONT).colour(MUTED), Anchor::Start, VAlign::Top, x1 + 4.0 * s, y);
+                root.text_at(
+                    line,
+                    font(LABEL_FONT).colour(MUTED),
+                    Anchor::Start,
+                    VAlign::Top,
+                    x1 + 4.0 * s,
+                    y,
+                );
             }
         }
         root.text_at(
@@ -663,7 +763,11 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
         let x = lay.label_x + if row.indent { INDENT * s } else { 0.0 };
         let first_line = y - (r.lines.len() as f64 - 1.0) * LABEL_LINE_H * s / 2.0;
         for (k, line) in r.lines.iter().enumerate() {
-            let style = if row.is_header { bold(LABEL_FONT) } else { font(LABEL_FONT) };
+            let style = if row.is_header {
+                bold(LABEL_FONT)
+            } else {
+                font(LABEL_FONT)
+            };
             root.text_at(
                 line,
                 style,
@@ -689,14 +793,32 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
                 );
                 continue;
             }
-            let Some(Some(e)) = row.estimates.get(p) else { continue };
+            let Some(Some(e)) = row.estimates.get(p) else {
+                continue;
+            };
             if present(&e.text) {
-                root.text_at(&e.text, font(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.ci_x, y);
+                root.text_at(
+                    &e.text,
+                    font(LABEL_FONT),
+                    Anchor::Start,
+                    VAlign::Middle,
+                    layout.ci_x,
+                    y,
+                );
             }
             if present(&e.p_text) {
-                root.text_at(&e.p_text, font(LABEL_FONT), Anchor::Start, VAlign::Middle, layout.p_x, y);
+                root.text_at(
+                    &e.p_text,
+                    font(LABEL_FONT),
+                    Anchor::Start,
+                    VAlign::Middle,
+                    layout.p_x,
+                    y,
+                );
             }
-            let Some(iv) = interval(e, lo, hi) else { continue };
+            let Some(iv) = interval(e, lo, hi) else {
+                continue;
+            };
             let yi = px(y);
             let mut from = lay.x_of(layout, iv.from);
             let mut to = lay.x_of(layout, iv.to);
@@ -725,11 +847,16 @@ fn draw(root: &mut Scene, plot: &ForestPlot, frame: &Frame) {
                 to = tip - head_len + 1.0;
             }
             if to > from {
-                root.draw(&PathElement::new(vec![(px(from), yi), (px(to), yi)], colour.stroke_width(line_w(1.5))));
+                root.draw(&PathElement::new(
+                    vec![(px(from), yi), (px(to), yi)],
+                    colour.stroke_width(line_w(1.5)),
+                ));
             }
             if let Some(est) = iv.square {
                 let cx = lay.x_of(layout, est);
-                let half = weights.get(&(r.top.to_bits(), p)).map_or(half, |w| half * w);
+                let half = weights
+                    .get(&(r.top.to_bits(), p))
+                    .map_or(half, |w| half * w);
                 root.draw(&Rectangle::new(
                     [(px(cx - half), px(y - half)), (px(cx + half), px(y + half))],
                     colour.filled(),
@@ -746,7 +873,12 @@ pub fn scene(plot: &ForestPlot) -> Scene {
         frame.height = preferred_height(plot, &frame);
     }
     let s = frame.safe_scale();
-    let caption = Caption::new(plot.caption.as_deref(), frame.width, Font::regular(LABEL_FONT * s), MARGIN * s);
+    let caption = Caption::new(
+        plot.caption.as_deref(),
+        frame.width,
+        Font::regular(LABEL_FONT * s),
+        MARGIN * s,
+    );
     // A height that was asked for includes the caption.
     let figure_height = if plot.print.height.is_some_and(|h| h.is_finite() && h > 0.0) {
         (frame.height - caption.height()).max(frame.height / 2.0)
@@ -754,7 +886,11 @@ pub fn scene(plot: &ForestPlot) -> Scene {
         frame.height
     };
     let mut scene = Scene::new(frame.width, figure_height, plot.print.font_family.css());
-    scene.title = if present(&plot.title) { plot.title.clone() } else { format!("Forest plot: {}", plot.estimate_label) };
+    scene.title = if present(&plot.title) {
+        plot.title.clone()
+    } else {
+        format!("Forest plot: {}", plot.estimate_label)
+    };
     draw(&mut scene, plot, &frame);
     caption.append_to(&mut scene);
     scene
@@ -769,7 +905,14 @@ pub fn to_svg(plot: &ForestPlot) -> String {
 mod tests {
     use super::*;
 
-    fn est(estimate: f64, lower: f64, upper: f64, p: f64, text: &str, p_text: &str) -> Option<ForestEstimate> {
+    fn est(
+        estimate: f64,
+        lower: f64,
+        upper: f64,
+        p: f64,
+        text: &str,
+        p_text: &str,
+    ) -> Option<ForestEstimate> {
         Some(ForestEstimate {
             estimate: Some(estimate),
             lower: Some(lower),
@@ -781,7 +924,14 @@ mod tests {
     }
 
     fn row(label: &str, indent: bool, estimates: Vec<Option<ForestEstimate>>) -> ForestRow {
-        ForestRow { label: label.into(), indent, is_header: false, is_reference: false, estimates, counts: vec!["120".into(), "41".into()] }
+        ForestRow {
+            label: label.into(),
+            indent,
+            is_header: false,
+            is_reference: false,
+            estimates,
+            counts: vec!["120".into(), "41".into()],
+        }
     }
 
     pub(crate) fn example() -> ForestPlot {
@@ -790,7 +940,14 @@ mod tests {
             caption: None,
             estimate_label: "Odds ratio".into(),
             column_label: String::new(),
-            panels: vec![ForestPanel { title: "Univariate".into() }, ForestPanel { title: "Multivariable".into() }],
+            panels: vec![
+                ForestPanel {
+                    title: "Univariate".into(),
+                },
+                ForestPanel {
+                    title: "Multivariable".into(),
+                },
+            ],
             count_columns: vec!["n".into(), "Cases".into()],
             favours: vec!["Lower odds".into(), "Higher odds".into()],
             weight_squares: false,
@@ -805,8 +962,17 @@ mod tests {
                         est(0.95, 0.80, 1.12, 0.54, "0.95 (0.80–1.12)", "0.54"),
                     ],
                 ),
-                ForestRow { label: "BCLC stage".into(), is_header: true, ..Default::default() },
-                ForestRow { label: "B".into(), indent: true, is_reference: true, ..Default::default() },
+                ForestRow {
+                    label: "BCLC stage".into(),
+                    is_header: true,
+                    ..Default::default()
+                },
+                ForestRow {
+                    label: "B".into(),
+                    indent: true,
+                    is_reference: true,
+                    ..Default::default()
+                },
                 row(
                     "C vs B",
                     true,
@@ -833,7 +999,10 @@ mod tests {
                 row(
                     "Combination therapy",
                     false,
-                    vec![est(0.62, 0.41, 0.93, 0.021, "0.62 (0.41–0.93)", "0.021"), None],
+                    vec![
+                        est(0.62, 0.41, 0.93, 0.021, "0.62 (0.41–0.93)", "0.021"),
+                        None,
+                    ],
                 ),
             ],
             ..ForestPlot::default()
@@ -862,7 +1031,11 @@ mod tests {
     }
 
     fn fitted(plot: &ForestPlot) -> Frame {
-        let mut frame = Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 };
+        let mut frame = Frame {
+            width: 1000 as f64,
+            height: 0 as f64,
+            scale: 1.0,
+        };
         frame.height = preferred_height(plot, &frame);
         frame
     }
@@ -870,15 +1043,26 @@ mod tests {
     /// Distinct x positions of the dashed line of no effect (drawn as its
     /// dashes: plotters-svg lines, or polylines where a dash turns a corner).
     fn reference_lines(svg: &str) -> Vec<String> {
-        let colour = format!("stroke=\"#{:02X}{:02X}{:02X}\"", REFERENCE_LINE.0, REFERENCE_LINE.1, REFERENCE_LINE.2);
+        let colour = format!(
+            "stroke=\"#{:02X}{:02X}{:02X}\"",
+            REFERENCE_LINE.0, REFERENCE_LINE.1, REFERENCE_LINE.2
+        );
         let mut xs: Vec<String> = svg
             .lines()
             .filter(|l| l.to_uppercase().contains(&colour.to_uppercase()))
             .filter_map(|l| {
                 if l.starts_with("<line") {
-                    l.split("x1=\"").nth(1)?.split('"').next().map(str::to_string)
+                    l.split("x1=\"")
+                        .nth(1)?
+                        .split('"')
+                        .next()
+                        .map(str::to_string)
                 } else {
-                    l.split("points=\"").nth(1)?.split(',').next().map(str::to_string)
+                    l.split("points=\"")
+                        .nth(1)?
+                        .split(',')
+                        .next()
+                        .map(str::to_string)
                 }
             })
             .collect();
@@ -897,7 +1081,13 @@ mod tests {
         lines
             .windows(2)
             .filter(|w| w[0].starts_with("<text "))
-            .filter_map(|w| Some((attr(w[0], "x")?.parse().ok()?, attr(w[0], "text-anchor").unwrap_or_default(), w[1].to_string())))
+            .filter_map(|w| {
+                Some((
+                    attr(w[0], "x")?.parse().ok()?,
+                    attr(w[0], "text-anchor").unwrap_or_default(),
+                    w[1].to_string(),
+                ))
+            })
             .collect()
     }
 
@@ -906,7 +1096,11 @@ mod tests {
         let mut plot = example();
         plot.favours = vec!["Favours treatment".into(), "Favours control".into()];
         let texts = svg_text_elements(&svg_fitted(&plot));
-        let ones: Vec<f64> = texts.iter().filter(|(_, _, t)| t == "1").map(|(x, _, _)| *x).collect();
+        let ones: Vec<f64> = texts
+            .iter()
+            .filter(|(_, _, t)| t == "1")
+            .map(|(x, _, _)| *x)
+            .collect();
         assert_eq!(ones.len(), 2, "one tick labelled 1 per panel");
         // Per panel: the lines ending just left of 1 read "Favours
         // treatment", those starting just right of it "Favours control"
@@ -916,17 +1110,30 @@ mod tests {
             let beside = |anchor: &str| -> String {
                 let lines: Vec<&str> = texts
                     .iter()
-                    .filter(|(x, a, t)| a == anchor && (x - one).abs() < 200.0 && t.starts_with(char::is_alphabetic))
+                    .filter(|(x, a, t)| {
+                        a == anchor && (x - one).abs() < 200.0 && t.starts_with(char::is_alphabetic)
+                    })
                     .map(|(_, _, t)| t.as_str())
                     .collect();
                 lines.join(" ")
             };
-            assert_eq!(beside("end"), "Favours treatment", "left of 1 at {one}: {texts:?}");
-            assert_eq!(beside("start"), "Favours control", "right of 1 at {one}: {texts:?}");
+            assert_eq!(
+                beside("end"),
+                "Favours treatment",
+                "left of 1 at {one}: {texts:?}"
+            );
+            assert_eq!(
+                beside("start"),
+                "Favours control",
+                "right of 1 at {one}: {texts:?}"
+            );
         }
         assert!(!texts.iter().any(|(_, _, t)| t.contains('…')), "{texts:?}");
         // Without the option, no such text and a shorter figure.
-        let without = ForestPlot { favours: Vec::new(), ..plot.clone() };
+        let without = ForestPlot {
+            favours: Vec::new(),
+            ..plot.clone()
+        };
         assert!(!svg_fitted(&without).contains("Favours"));
         assert!(fitted(&without).height < fitted(&plot).height);
     }
@@ -984,15 +1191,32 @@ mod tests {
                     p_text: "NA".into(),
                 })],
             ),
-            row("Near separation", false, vec![est(250.0, 0.004, f64::INFINITY, 0.01, "250 (0.004–Inf)", "0.01")]),
+            row(
+                "Near separation",
+                false,
+                vec![est(
+                    250.0,
+                    0.004,
+                    f64::INFINITY,
+                    0.01,
+                    "250 (0.004–Inf)",
+                    "0.01",
+                )],
+            ),
             row(
                 "Missing estimate",
                 false,
-                vec![Some(ForestEstimate { estimate: Some(f64::NAN), ..Default::default() })],
+                vec![Some(ForestEstimate {
+                    estimate: Some(f64::NAN),
+                    ..Default::default()
+                })],
             ),
         ];
         let svg = svg_fitted(&plot);
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "non-finite value in the SVG");
+        assert!(
+            !svg.contains("NaN") && !svg.contains("inf"),
+            "non-finite value in the SVG"
+        );
         // Near separation: arrows both ways, no square (250 is off the axis).
         assert_eq!(arrow_heads(&svg), 2);
         assert!(flat(&svg).contains("Inf (NA–Inf)"));
@@ -1017,21 +1241,39 @@ mod tests {
         assert!(svg.contains("No model terms to plot."));
         plot.panels.clear();
         let mut scene = Scene::new(100.0, 100.0, "Arial");
-        draw(&mut scene, &plot, &Frame { width: 0.0, height: 0.0, scale: f64::NAN });
+        draw(
+            &mut scene,
+            &plot,
+            &Frame {
+                width: 0.0,
+                height: 0.0,
+                scale: f64::NAN,
+            },
+        );
         let svg = flat(&crate::scene::to_svg(&scene));
         assert!(svg.contains("No model to plot.") && !svg.contains("NaN"));
     }
 
     #[test]
     fn columns_tick_labels_and_rows_do_not_overlap() {
-        for (width, scale) in [(560.0, 1.0), (700.0, 1.0), (1000.0, 1.0), (1600.0, 1.0), (2000.0, 2.0)] {
+        for (width, scale) in [
+            (560.0, 1.0),
+            (700.0, 1.0),
+            (1000.0, 1.0),
+            (1600.0, 1.0),
+            (2000.0, 2.0),
+        ] {
             let mut plot = example();
             plot.rows.push(row(
                 "First response evaluation more than six months after the start of treatment (yes vs no)",
                 false,
                 vec![est(1.2, 0.1, 14.0, 0.8, "1.20 (0.10–14.0)", "0.80"), None],
             ));
-            let frame = Frame { width, height: 0.0, scale };
+            let frame = Frame {
+                width,
+                height: 0.0,
+                scale,
+            };
             let lay = Layout::new(&plot, &frame, width, None);
             let size = LABEL_FONT * lay.s;
             let label_right = lay.panels[0].plot_x0 - GAP_LABEL * lay.s;
@@ -1039,7 +1281,10 @@ mod tests {
                 let indent = if r.indent { INDENT * lay.s } else { 0.0 };
                 for line in &layout.lines {
                     let w = text_width(line, size) * if r.is_header { BOLD_WIDTH } else { 1.0 };
-                    assert!(lay.label_x + indent + w <= label_right, "{line:?} too long at {width}");
+                    assert!(
+                        lay.label_x + indent + w <= label_right,
+                        "{line:?} too long at {width}"
+                    );
                 }
                 assert!(layout.height >= LABEL_LINE_H * lay.s * layout.lines.len() as f64);
             }
@@ -1050,7 +1295,11 @@ mod tests {
             let mut x = label_right;
             for p in &lay.panels {
                 assert!(
-                    p.plot_x0 >= x && p.plot_x1 > p.plot_x0 && p.ci_x > p.plot_x1 && p.p_x > p.ci_x && p.right > p.p_x
+                    p.plot_x0 >= x
+                        && p.plot_x1 > p.plot_x0
+                        && p.ci_x > p.plot_x1
+                        && p.p_x > p.ci_x
+                        && p.right > p.p_x
                 );
                 for r in &plot.rows {
                     if let Some(Some(e)) = r.estimates.first() {
@@ -1068,19 +1317,43 @@ mod tests {
                 }
                 x = p.right;
             }
-            assert!(x <= width - MARGIN * lay.s + 0.5, "panels run off a {width} px page");
+            assert!(
+                x <= width - MARGIN * lay.s + 0.5,
+                "panels run off a {width} px page"
+            );
         }
     }
 
     #[test]
     fn height_follows_the_rows() {
         let plot = example();
-        let one = preferred_height(&plot, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
+        let one = preferred_height(
+            &plot,
+            &Frame {
+                width: 1000 as f64,
+                height: 0 as f64,
+                scale: 1.0,
+            },
+        );
         let mut more = example();
         more.rows.push(row("Extra", false, vec![]));
-        let two = preferred_height(&more, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
+        let two = preferred_height(
+            &more,
+            &Frame {
+                width: 1000 as f64,
+                height: 0 as f64,
+                scale: 1.0,
+            },
+        );
         assert!((two - one - ROW_H).abs() < 1e-9, "{two} - {one}");
-        let retina = preferred_height(&plot, &Frame { width: 2000 as f64, height: 0 as f64, scale: 2.0 });
+        let retina = preferred_height(
+            &plot,
+            &Frame {
+                width: 2000 as f64,
+                height: 0 as f64,
+                scale: 2.0,
+            },
+        );
         assert!((retina - 2.0 * one).abs() <= 1e-9, "{retina} vs 2 x {one}");
         // Wrapped labels make a narrow figure taller.
         more.rows.push(row(
@@ -1088,9 +1361,19 @@ mod tests {
             false,
             vec![],
         ));
-        let three = preferred_height(&more, &Frame { width: 1000 as f64, height: 0 as f64, scale: 1.0 });
+        let three = preferred_height(
+            &more,
+            &Frame {
+                width: 1000 as f64,
+                height: 0 as f64,
+                scale: 1.0,
+            },
+        );
         // It wraps onto two or three lines of 16 px (plus padding).
-        assert!([40.0, 56.0].iter().any(|d| (three - two - d).abs() < 1e-9), "{three} - {two}");
+        assert!(
+            [40.0, 56.0].iter().any(|d| (three - two - d).abs() < 1e-9),
+            "{three} - {two}"
+        );
     }
 
     #[test]
@@ -1098,8 +1381,14 @@ mod tests {
         assert_eq!(log_ticks(0.41, 2.8), vec![0.25, 0.5, 1.0, 2.0, 4.0]);
         assert_eq!(log_ticks(0.5, 2.0), vec![0.5, 1.0, 2.0]);
         assert_eq!(log_ticks(1.0, 1.0), vec![0.5, 1.0, 2.0]);
-        assert_eq!(log_ticks(0.2, 6.0), vec![0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]);
-        assert_eq!(log_ticks(0.05, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]);
+        assert_eq!(
+            log_ticks(0.2, 6.0),
+            vec![0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
+        );
+        assert_eq!(
+            log_ticks(0.05, 3.0),
+            vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
+        );
         assert_eq!(log_ticks(0.01, 100.0), vec![0.01, 0.1, 1.0, 10.0, 100.0]);
     }
 
@@ -1124,10 +1413,19 @@ mod tests {
         let texts: Vec<String> = scene(&plot)
             .marks
             .iter()
-            .filter_map(|m| if let crate::scene::Mark::Text { text, .. } = m { Some(text.clone()) } else { None })
+            .filter_map(|m| {
+                if let crate::scene::Mark::Text { text, .. } = m {
+                    Some(text.clone())
+                } else {
+                    None
+                }
+            })
             .collect();
         for wanted in ["A: events/n", "20/60", "p (interaction)"] {
-            assert!(texts.iter().any(|t| t == wanted), "missing {wanted}: {texts:?}");
+            assert!(
+                texts.iter().any(|t| t == wanted),
+                "missing {wanted}: {texts:?}"
+            );
         }
         assert!(!texts.iter().any(|t| t == "p"));
     }
@@ -1135,6 +1433,9 @@ mod tests {
     #[test]
     fn example_svg_for_review() {
         let plot = example();
-        let _ = std::fs::write(std::env::temp_dir().join("forest_example.svg"), to_svg(&plot));
+        let _ = std::fs::write(
+            std::env::temp_dir().join("forest_example.svg"),
+            to_svg(&plot),
+        );
     }
 }

@@ -32,9 +32,24 @@ impl Frame {
     /// The frame of a figure printed as `print` says: body text (13 in the
     /// layouts' units) at the print font size.
     pub fn of(print: &PrintSpec) -> Frame {
-        let font = if print.font_size.is_finite() { print.font_size.clamp(6.0, 24.0) } else { 8.0 };
-        let width = if print.width.is_finite() && print.width > 0.0 { print.width.clamp(72.0, 1440.0) } else { 340.0 };
-        Frame { width, height: print.height.filter(|h| h.is_finite() && *h > 0.0).unwrap_or(0.0), scale: font / 13.0 }
+        let font = if print.font_size.is_finite() {
+            print.font_size.clamp(6.0, 24.0)
+        } else {
+            8.0
+        };
+        let width = if print.width.is_finite() && print.width > 0.0 {
+            print.width.clamp(72.0, 1440.0)
+        } else {
+            340.0
+        };
+        Frame {
+            width,
+            height: print
+                .height
+                .filter(|h| h.is_finite() && *h > 0.0)
+                .unwrap_or(0.0),
+            scale: font / 13.0,
+        }
     }
 
     /// The scale, or that of 8 pt text when the frame holds nonsense (0, NaN).
@@ -58,7 +73,12 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 /// (estimated with [`text_width`]). Words are never split unless a single
 /// word is wider than a whole line; `keep_together` is appended as one
 /// unbreakable token (e.g. "(n = 601)").
-pub fn wrap_text(text: &str, keep_together: Option<&str>, max_width: f64, size: f64) -> Vec<String> {
+pub fn wrap_text(
+    text: &str,
+    keep_together: Option<&str>,
+    max_width: f64,
+    size: f64,
+) -> Vec<String> {
     wrap_in(text, keep_together, max_width, Font::regular(size))
 }
 
@@ -67,7 +87,9 @@ pub fn wrap_in(text: &str, keep_together: Option<&str>, max_width: f64, font: Fo
     let fits = |s: &str| !max_width.is_finite() || font.width(s) <= max_width;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    let words = text.split_whitespace().chain(keep_together.map(str::trim).filter(|t| !t.is_empty()));
+    let words = text
+        .split_whitespace()
+        .chain(keep_together.map(str::trim).filter(|t| !t.is_empty()));
     for word in words {
         let mut word: String = word.to_string();
         // A word longer than a line is cut, so nothing spills out of a box.
@@ -89,7 +111,11 @@ pub fn wrap_in(text: &str, keep_together: Option<&str>, max_width: f64, font: Fo
             word = word[head.len()..].to_string();
             lines.push(head);
         }
-        let candidate = if line.is_empty() { word.clone() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.clone()
+        } else {
+            format!("{line} {word}")
+        };
         if !line.is_empty() && !fits(&candidate) {
             lines.push(std::mem::replace(&mut line, word));
         } else {
@@ -147,14 +173,30 @@ mod tests {
     fn wrapping_keeps_words_and_the_count_together() {
         let size = 10.0;
         let width = text_width("evaluation more than", size) + 0.01;
-        let lines = wrap_text("first response evaluation more than six months", Some("(n = 12)"), width, size);
-        assert_eq!(lines, vec!["first response", "evaluation more than", "six months (n = 12)"]);
+        let lines = wrap_text(
+            "first response evaluation more than six months",
+            Some("(n = 12)"),
+            width,
+            size,
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "first response",
+                "evaluation more than",
+                "six months (n = 12)"
+            ]
+        );
         assert!(lines.iter().all(|l| text_width(l, size) <= width));
         // Arial's digits share one width.
         let narrow = wrap_text("0123456789", None, text_width("0123", size) + 0.01, size);
         assert_eq!(narrow, vec!["0123", "4567", "89"]);
         assert_eq!(wrap_text("", None, 100.0, size), vec![""]);
-        let cut = truncate_text("BCLC stage: C vs B", text_width("BCLC stag…", size) + 0.01, size);
+        let cut = truncate_text(
+            "BCLC stage: C vs B",
+            text_width("BCLC stag…", size) + 0.01,
+            size,
+        );
         assert_eq!(cut, "BCLC stag…");
     }
 }

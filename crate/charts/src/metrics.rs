@@ -127,7 +127,9 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
 
 /// Whether the table has `c` (the PDF export embeds the same glyphs).
 pub fn has_glyph(c: char) -> bool {
-    WIDTHS.binary_search_by_key(&(c as u32), |(code, _, _)| *code).is_ok()
+    WIDTHS
+        .binary_search_by_key(&(c as u32), |(code, _, _)| *code)
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -143,7 +145,10 @@ mod tests {
         }
         assert!((text_width("10", 10.0, false) - 2.0 * 1139.0 / 2048.0 * 10.0).abs() < 1e-12);
         assert!(text_width("Wide", 8.0, true) > text_width("Wide", 8.0, false));
-        assert!(WIDTHS.windows(2).all(|w| w[0].0 < w[1].0), "sorted for the binary search");
+        assert!(
+            WIDTHS.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted for the binary search"
+        );
         assert!(has_glyph('–') && has_glyph('χ') && has_glyph('≥'));
     }
 }

@@ -53,4 +53,3 @@ impl Canvas for Scene {
         self.text(x, y, text, font, anchor, valign);
     }
 }
-

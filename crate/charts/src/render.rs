@@ -11,8 +11,8 @@
 use crate::scene::{Anchor, Mark, Rgb, Scene};
 use plotters_backend::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontFamily,
-    FontStyle, FontTransform,
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontFamily, FontStyle, FontTransform,
 };
 
 /// How a scene's points become a backend's units.
@@ -53,7 +53,11 @@ impl Target {
     pub fn pixels(pixel_width: f64, scene_width: f64, top_to_baseline_em: f64) -> Target {
         let scale = pixel_width / scene_width.max(1.0);
         Target {
-            units_per_pt: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
+            units_per_pt: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                1.0
+            },
             font_size_factor: 1.0,
             top_to_baseline_em: if top_to_baseline_em.is_finite() && top_to_baseline_em > 0.0 {
                 top_to_baseline_em
@@ -70,7 +74,11 @@ impl Target {
     }
 
     fn coord(&self, (x, y): (f64, f64)) -> BackendCoord {
-        let units = |v: f64| (v * self.units_per_pt).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32;
+        let units = |v: f64| {
+            (v * self.units_per_pt)
+                .round()
+                .clamp(i32::MIN as f64, i32::MAX as f64) as i32
+        };
         (units(x), units(y))
     }
 
@@ -81,7 +89,10 @@ impl Target {
 }
 
 fn colour(c: Rgb, alpha: f64) -> BackendColor {
-    BackendColor { alpha: alpha.clamp(0.0, 1.0), rgb: (c.0, c.1, c.2) }
+    BackendColor {
+        alpha: alpha.clamp(0.0, 1.0),
+        rgb: (c.0, c.1, c.2),
+    }
 }
 
 /// A pen of the backend API.
@@ -163,7 +174,9 @@ impl BackendTextStyle for MarkFont<'_> {
 /// off, ... in points) is "on", walked along the whole line so the pattern
 /// runs on round corners as a stroked dash would.
 pub fn dash_pieces(points: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
-    let usable = pattern.len() >= 2 && pattern.iter().all(|d| d.is_finite() && *d >= 0.0) && pattern.iter().sum::<f64>() > 1e-6;
+    let usable = pattern.len() >= 2
+        && pattern.iter().all(|d| d.is_finite() && *d >= 0.0)
+        && pattern.iter().sum::<f64>() > 1e-6;
     if !usable {
         return vec![points.to_vec()];
     }
@@ -205,25 +218,49 @@ pub fn dash_pieces(points: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)
 }
 
 /// Paints `scene` on `backend`: a white page, then every mark in order.
-pub fn paint<B: DrawingBackend>(scene: &Scene, backend: &mut B, target: &Target) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+pub fn paint<B: DrawingBackend>(
+    scene: &Scene,
+    backend: &mut B,
+    target: &Target,
+) -> Result<(), DrawingErrorKind<B::ErrorType>> {
     backend.ensure_prepared()?;
-    let page = Pen { colour: colour(Rgb::WHITE, 1.0), width: 1 };
-    backend.draw_rect((0, 0), target.coord((scene.width, scene.height)), &page, true)?;
+    let page = Pen {
+        colour: colour(Rgb::WHITE, 1.0),
+        width: 1,
+    };
+    backend.draw_rect(
+        (0, 0),
+        target.coord((scene.width, scene.height)),
+        &page,
+        true,
+    )?;
     for mark in &scene.marks {
         match mark {
-            Mark::Path { points, closed, fill, stroke } => {
+            Mark::Path {
+                points,
+                closed,
+                fill,
+                stroke,
+            } => {
                 if let Some(f) = fill.filter(|f| f.opacity > 0.0) {
-                    let pen = Pen { colour: colour(f.colour, f.opacity), width: 1 };
+                    let pen = Pen {
+                        colour: colour(f.colour, f.opacity),
+                        width: 1,
+                    };
                     backend.fill_polygon(points.iter().map(|p| target.coord(*p)), &pen)?;
                 }
                 if let Some(s) = stroke.as_ref().filter(|s| s.width > 0.0) {
-                    let pen = Pen { colour: colour(s.colour, 1.0), width: target.width(s.width) };
+                    let pen = Pen {
+                        colour: colour(s.colour, 1.0),
+                        width: target.width(s.width),
+                    };
                     let mut line = points.clone();
                     if *closed {
                         line.extend(points.first().copied());
                     }
                     for piece in dash_pieces(&line, &s.dash) {
-                        let coords: Vec<BackendCoord> = piece.iter().map(|p| target.coord(*p)).collect();
+                        let coords: Vec<BackendCoord> =
+                            piece.iter().map(|p| target.coord(*p)).collect();
                         match coords.as_slice() {
                             [from, to] => backend.draw_line(*from, *to, &pen)?,
                             _ => backend.draw_path(coords, &pen)?,
@@ -231,7 +268,16 @@ pub fn paint<B: DrawingBackend>(scene: &Scene, backend: &mut B, target: &Target)
                     }
                 }
             }
-            Mark::Text { x, y, text, size, bold, anchor, colour: c, vertical } => {
+            Mark::Text {
+                x,
+                y,
+                text,
+                size,
+                bold,
+                anchor,
+                colour: c,
+                vertical,
+            } => {
                 // The layout gives the baseline; backends anchor at the top.
                 let drop = target.top_to_baseline_em * size;
                 let (at, transform) = if *vertical {
@@ -263,7 +309,10 @@ pub fn paint<B: DrawingBackend>(scene: &Scene, backend: &mut B, target: &Target)
 const MM_PER_PT: f64 = 25.4 / 72.0;
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The scene as a standalone SVG document written by plotters-svg: sized
@@ -282,7 +331,10 @@ pub fn to_svg(scene: &Scene) -> String {
     }
     // plotters-svg opens with `<svg width="W" height="H" viewBox="0 0 W H" xmlns=...>`
     // in whole units; the root says the exact print size instead.
-    let content = body.split_once(">\n").map(|(_, rest)| rest).unwrap_or("</svg>\n");
+    let content = body
+        .split_once(">\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or("</svg>\n");
     let num = crate::scene::num;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{}mm\" height=\"{}mm\" viewBox=\"0 0 {} {}\" font-family=\"{}\" role=\"img\">\n",
@@ -308,7 +360,11 @@ mod tests {
     fn dashes_walk_the_whole_line() {
         // A right angle of 10 + 10 pt with a 4 on, 2 off pattern.
         let pieces = dash_pieces(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], &[4.0, 2.0]);
-        let length = |p: &Vec<(f64, f64)>| p.windows(2).map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt()).sum::<f64>();
+        let length = |p: &Vec<(f64, f64)>| {
+            p.windows(2)
+                .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+                .sum::<f64>()
+        };
         let lengths: Vec<f64> = pieces.iter().map(length).collect();
         // on 0-4, 6-10, then 12-16 and 18-20 (2-6 and 8-10 down the second leg).
         assert_eq!(pieces.len(), 4, "{pieces:?}");
@@ -318,7 +374,10 @@ mod tests {
         assert_eq!(pieces[1], vec![(6.0, 0.0), (10.0, 0.0)]);
         assert_eq!(pieces[2], vec![(10.0, 2.0), (10.0, 6.0)]);
         // No pattern: the line as it is.
-        assert_eq!(dash_pieces(&[(0.0, 0.0), (1.0, 1.0)], &[]), vec![vec![(0.0, 0.0), (1.0, 1.0)]]);
+        assert_eq!(
+            dash_pieces(&[(0.0, 0.0), (1.0, 1.0)], &[]),
+            vec![vec![(0.0, 0.0), (1.0, 1.0)]]
+        );
         assert_eq!(dash_pieces(&[(0.0, 0.0), (1.0, 1.0)], &[0.0, 0.0]).len(), 1);
     }
 
@@ -326,29 +385,81 @@ mod tests {
     fn svg_is_plotters_output_in_print_units_with_text_as_text() {
         let mut s = Scene::new(240.945, 100.0, "Arial, Helvetica, sans-serif");
         s.title = "A & B".into();
-        s.text(10.0, 20.0, "HR 0.59 (0.42–0.82) <x>", Font::bold(8.0), Anchor::Middle, VAlign::Baseline);
-        s.line(vec![(0.0, 0.0), (10.0, 0.0)], Stroke { colour: Rgb(0, 114, 178), width: 1.0, dash: vec![4.0, 2.0] });
-        s.line(vec![(0.0, f64::NAN), (1.0, 1.0)], Stroke::solid(Rgb::BLACK, 1.0));
-        s.polygon(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)], Some(Fill { colour: Rgb::WHITE, opacity: 0.0 }), None);
+        s.text(
+            10.0,
+            20.0,
+            "HR 0.59 (0.42–0.82) <x>",
+            Font::bold(8.0),
+            Anchor::Middle,
+            VAlign::Baseline,
+        );
+        s.line(
+            vec![(0.0, 0.0), (10.0, 0.0)],
+            Stroke {
+                colour: Rgb(0, 114, 178),
+                width: 1.0,
+                dash: vec![4.0, 2.0],
+            },
+        );
+        s.line(
+            vec![(0.0, f64::NAN), (1.0, 1.0)],
+            Stroke::solid(Rgb::BLACK, 1.0),
+        );
+        s.polygon(
+            vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)],
+            Some(Fill {
+                colour: Rgb::WHITE,
+                opacity: 0.0,
+            }),
+            None,
+        );
         s.vertical_text(5.0, 50.0, "Survival (%)", Font::regular(8.0));
         let svg = to_svg(&s);
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"85mm\""), "{svg}");
+        assert!(
+            svg.starts_with(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"85mm\""
+            ),
+            "{svg}"
+        );
         assert!(svg.contains("viewBox=\"0 0 4818.9 2000\""), "{svg}");
         assert!(svg.contains("<title>A &amp; B</title>"));
-        assert!(svg.contains("\nHR 0.59 (0.42–0.82) &lt;x&gt;\n</text>"), "{svg}");
+        assert!(
+            svg.contains("\nHR 0.59 (0.42–0.82) &lt;x&gt;\n</text>"),
+            "{svg}"
+        );
         assert!(svg.contains("font-weight=\"bold\"") && svg.contains("text-anchor=\"middle\""));
         // 8 pt in 1/20 pt units, whatever plotters' 1.24 does to it.
-        let sizes: Vec<f64> = svg.match_indices("font-size=\"").map(|(i, m)| {
-            svg[i + m.len()..].split('"').next().unwrap().parse().unwrap()
-        }).collect();
+        let sizes: Vec<f64> = svg
+            .match_indices("font-size=\"")
+            .map(|(i, m)| {
+                svg[i + m.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
         assert_eq!(sizes.len(), 2);
         assert!(sizes.iter().all(|s| (s - 160.0).abs() < 1e-9), "{sizes:?}");
         // Baseline 20 pt = top anchor 20 - 0.76 em, moved back by plotters' dy.
-        assert!(svg.contains(&format!("y=\"{}\" dy=\"0.76em\"", (20.0 * 20.0 - 0.76 * 160.0f64).round())), "{svg}");
-        assert!(svg.contains("transform=\"rotate(270"), "the y title reads upwards");
+        assert!(
+            svg.contains(&format!(
+                "y=\"{}\" dy=\"0.76em\"",
+                (20.0 * 20.0 - 0.76 * 160.0f64).round()
+            )),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("transform=\"rotate(270"),
+            "the y title reads upwards"
+        );
         // The dashed 10 pt line: pieces 0-4 and 6-10 pt; nothing left of the NaN line or the invisible polygon.
         assert_eq!(svg.matches("<line").count(), 2, "{svg}");
-        assert!(!svg.contains("<polyline") && !svg.contains("<polygon"), "{svg}");
+        assert!(
+            !svg.contains("<polyline") && !svg.contains("<polygon"),
+            "{svg}"
+        );
         assert!(!svg.contains("NaN"));
     }
 }

@@ -50,7 +50,11 @@ pub struct Stroke {
 
 impl Stroke {
     pub fn solid(colour: Rgb, width: f64) -> Stroke {
-        Stroke { colour, width, dash: Vec::new() }
+        Stroke {
+            colour,
+            width,
+            dash: Vec::new(),
+        }
     }
 }
 
@@ -63,7 +67,10 @@ pub struct Fill {
 
 impl Fill {
     pub fn solid(colour: Rgb) -> Fill {
-        Fill { colour, opacity: 1.0 }
+        Fill {
+            colour,
+            opacity: 1.0,
+        }
     }
 }
 
@@ -127,10 +134,18 @@ pub struct Font {
 
 impl Font {
     pub fn regular(size: f64) -> Font {
-        Font { size, bold: false, colour: Rgb::BLACK }
+        Font {
+            size,
+            bold: false,
+            colour: Rgb::BLACK,
+        }
     }
     pub fn bold(size: f64) -> Font {
-        Font { size, bold: true, colour: Rgb::BLACK }
+        Font {
+            size,
+            bold: true,
+            colour: Rgb::BLACK,
+        }
     }
     pub fn colour(self, colour: Rgb) -> Font {
         Font { colour, ..self }
@@ -162,22 +177,46 @@ pub struct Scene {
 
 impl Scene {
     pub fn new(width: f64, height: f64, font_family: &str) -> Scene {
-        Scene { width, height, font_family: font_family.to_string(), title: String::new(), marks: Vec::new() }
+        Scene {
+            width,
+            height,
+            font_family: font_family.to_string(),
+            title: String::new(),
+            marks: Vec::new(),
+        }
     }
 
     pub fn line(&mut self, points: Vec<(f64, f64)>, stroke: Stroke) {
         if points.len() >= 2 && points.iter().all(|(x, y)| x.is_finite() && y.is_finite()) {
-            self.marks.push(Mark::Path { points, closed: false, fill: None, stroke: Some(stroke) });
+            self.marks.push(Mark::Path {
+                points,
+                closed: false,
+                fill: None,
+                stroke: Some(stroke),
+            });
         }
     }
 
     pub fn polygon(&mut self, points: Vec<(f64, f64)>, fill: Option<Fill>, stroke: Option<Stroke>) {
         if points.len() >= 3 && points.iter().all(|(x, y)| x.is_finite() && y.is_finite()) {
-            self.marks.push(Mark::Path { points, closed: true, fill, stroke });
+            self.marks.push(Mark::Path {
+                points,
+                closed: true,
+                fill,
+                stroke,
+            });
         }
     }
 
-    pub fn rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, fill: Option<Fill>, stroke: Option<Stroke>) {
+    pub fn rect(
+        &mut self,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        fill: Option<Fill>,
+        stroke: Option<Stroke>,
+    ) {
         self.polygon(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)], fill, stroke);
     }
 
@@ -249,7 +288,11 @@ impl Caption {
             Some(t) => crate::wrap_in(t, None, (width - 2.0 * margin).max(font.size), font),
             None => Vec::new(),
         };
-        Caption { lines, font, margin }
+        Caption {
+            lines,
+            font,
+            margin,
+        }
     }
 
     /// What the caption adds to the figure's height (0 without one); the
@@ -267,7 +310,14 @@ impl Caption {
         let top = scene.height;
         scene.height += self.height();
         for (k, line) in self.lines.iter().enumerate() {
-            scene.text(self.margin, top + k as f64 * self.font.line_height(), line, self.font, Anchor::Start, VAlign::Top);
+            scene.text(
+                self.margin,
+                top + k as f64 * self.font.line_height(),
+                line,
+                self.font,
+                Anchor::Start,
+                VAlign::Top,
+            );
         }
     }
 }
@@ -290,7 +340,8 @@ pub(crate) fn lowest_mark(scene: &Scene) -> f64 {
 /// height that was asked for still holds with it.
 #[cfg(test)]
 pub(crate) fn check_caption(make: impl Fn(Option<String>, Option<f64>) -> Scene) {
-    let caption = "Patients: Primary resistance (resistance_group = primary resistance), 229 of 601.";
+    let caption =
+        "Patients: Primary resistance (resistance_group = primary resistance), 229 of 601.";
     let plain = make(None, None);
     let with = make(Some(caption.to_string()), None);
     let lines: Vec<(&str, f64)> = with
@@ -302,9 +353,17 @@ pub(crate) fn check_caption(make: impl Fn(Option<String>, Option<f64>) -> Scene)
             Mark::Path { .. } => None,
         })
         .collect();
-    let words: Vec<&str> = lines.iter().flat_map(|(t, _)| t.split_whitespace()).collect();
+    let words: Vec<&str> = lines
+        .iter()
+        .flat_map(|(t, _)| t.split_whitespace())
+        .collect();
     assert_eq!(words, caption.split_whitespace().collect::<Vec<_>>());
-    assert!(lines.iter().all(|(_, y)| *y > lowest_mark(&plain) && *y < with.height), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|(_, y)| *y > lowest_mark(&plain) && *y < with.height),
+        "{lines:?}"
+    );
     assert!(with.height > plain.height);
     let asked = plain.height + 30.0;
     assert!((make(Some(caption.to_string()), Some(asked)).height - asked).abs() < 1e-9);
@@ -312,7 +371,11 @@ pub(crate) fn check_caption(make: impl Fn(Option<String>, Option<f64>) -> Scene)
 
 /// A number for SVG and PDF: at most 3 decimals, no trailing zeros.
 pub fn num(v: f64) -> String {
-    let v = if v.is_finite() { (v * 1000.0).round() / 1000.0 } else { 0.0 };
+    let v = if v.is_finite() {
+        (v * 1000.0).round() / 1000.0
+    } else {
+        0.0
+    };
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -338,7 +401,17 @@ mod tests {
         let f = Font::regular(10.0);
         s.text(0.0, 50.0, "x", f, Anchor::Start, VAlign::Middle);
         s.text(0.0, 50.0, "x", f, Anchor::Start, VAlign::Top);
-        let ys: Vec<f64> = s.marks.iter().map(|m| if let Mark::Text { y, .. } = m { *y } else { 0.0 }).collect();
+        let ys: Vec<f64> = s
+            .marks
+            .iter()
+            .map(|m| {
+                if let Mark::Text { y, .. } = m {
+                    *y
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         assert!((ys[0] - (50.0 + 0.5 * CAP_HEIGHT_EM * 10.0)).abs() < 1e-12);
         assert!((ys[1] - (50.0 + CAP_HEIGHT_EM * 10.0)).abs() < 1e-12);
         assert_eq!(Rgb::from_hex("#0072B2"), Rgb(0, 114, 178));

@@ -52,10 +52,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
 
 fn run(args: &Args) -> Result<usize, String> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("Cannot read {}: {e}", p.display()));
-    let session = AnalysisFile::from_json(&String::from_utf8_lossy(&read(&args.analysis)?)).map_err(|e| e.to_string())?;
-    let mut table = read_csv(&read(&args.data)?, &session.dataset.read_options).map_err(|e| e.to_string())?;
+    let session = AnalysisFile::from_json(&String::from_utf8_lossy(&read(&args.analysis)?))
+        .map_err(|e| e.to_string())?;
+    let mut table =
+        read_csv(&read(&args.data)?, &session.dataset.read_options).map_err(|e| e.to_string())?;
     let output = survcalc_report::run(&session, &mut table, survcalc_report::Figures::All);
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("Cannot create {}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("Cannot create {}: {e}", args.out.display()))?;
     let write = |name: &str, content: &str| {
         let path = args.out.join(name);
         std::fs::write(&path, content).map_err(|e| format!("Cannot write {}: {e}", path.display()))
@@ -96,7 +99,10 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(0) => ExitCode::SUCCESS,
         Ok(n) => {
-            eprintln!("{n} step(s) could not be run on this data; the others were written to {}.", args.out.display());
+            eprintln!(
+                "{n} step(s) could not be run on this data; the others were written to {}.",
+                args.out.display()
+            );
             ExitCode::from(1)
         }
         Err(e) => {

@@ -41,27 +41,60 @@ fn reruns_a_session_and_writes_every_output() {
     let out = dir.join("out");
     let data = root().join("www/examples/synthetic_hcc_cohort.csv");
     let status = Command::new(env!("CARGO_BIN_EXE_survcalc"))
-        .args(["run", analysis.to_str().unwrap(), data.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            analysis.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&status.stderr);
     // The last step names a column the data lacks: reported, not fatal.
     assert_eq!(status.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("step 6 (kaplan_meier): not run: ") && stderr.contains("no_such_column"), "{stderr}");
-    let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    for wanted in ["01_classify_flow.svg", "02_kaplan_meier.svg", "02_kaplan_meier_summary.csv", "03_cox_forest.svg",
-        "03_cox_hazard_ratios.csv", "04_baseline_table.csv", "05_rates.csv", "report.html", "analysis.R", "data.csv"] {
-        assert!(names.iter().any(|n| n == wanted), "{wanted} missing from {names:?}");
+    assert!(
+        stderr.contains("step 6 (kaplan_meier): not run: ") && stderr.contains("no_such_column"),
+        "{stderr}"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for wanted in [
+        "01_classify_flow.svg",
+        "02_kaplan_meier.svg",
+        "02_kaplan_meier_summary.csv",
+        "03_cox_forest.svg",
+        "03_cox_hazard_ratios.csv",
+        "04_baseline_table.csv",
+        "05_rates.csv",
+        "report.html",
+        "analysis.R",
+        "data.csv",
+    ] {
+        assert!(
+            names.iter().any(|n| n == wanted),
+            "{wanted} missing from {names:?}"
+        );
     }
     // The CSV is the page's: the same bytes as the report's table export.
-    let mut table = survcalc_analysis::table::read_csv(&std::fs::read(&data).unwrap(), &Default::default()).unwrap();
+    let mut table =
+        survcalc_analysis::table::read_csv(&std::fs::read(&data).unwrap(), &Default::default())
+            .unwrap();
     let file = survcalc_analysis::analysis_file::AnalysisFile::from_json(&session()).unwrap();
     let output = survcalc_report::run(&file, &mut table, survcalc_report::Figures::All);
     let km = &output.steps[1];
-    assert_eq!(std::fs::read_to_string(out.join("02_kaplan_meier_summary.csv")).unwrap(), km.csv[0].content);
+    assert_eq!(
+        std::fs::read_to_string(out.join("02_kaplan_meier_summary.csv")).unwrap(),
+        km.csv[0].content
+    );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Statistical analysis") && report.contains("Kaplan–Meier method"));
-    assert!(report.contains("<svg") && !report.contains("http://www.w3.org/1999/xhtml\" src"), "figures inline");
+    assert!(
+        report.contains("<svg") && !report.contains("http://www.w3.org/1999/xhtml\" src"),
+        "figures inline"
+    );
     assert!(!report.contains("<script"), "no script in the report");
     assert!(report.contains("could not be run on this data"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -69,7 +102,10 @@ fn reruns_a_session_and_writes_every_output() {
 
 #[test]
 fn usage_errors_say_what_is_expected() {
-    let o = Command::new(env!("CARGO_BIN_EXE_survcalc")).args(["run", "a.json"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_survcalc"))
+        .args(["run", "a.json"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Usage: survcalc run"));
 }

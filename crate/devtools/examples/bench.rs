@@ -48,7 +48,11 @@ fn measure(task: &str, n: usize, repeats: usize, mut f: impl FnMut() -> Result<f
             return;
         }
     }
-    let cpu_median = if cpu.len() == repeats { Some(median(cpu)) } else { None };
+    let cpu_median = if cpu.len() == repeats {
+        Some(median(cpu))
+    } else {
+        None
+    };
     let line = serde_json::json!({
         "impl": "native",
         "task": task,
@@ -63,16 +67,31 @@ fn measure(task: &str, n: usize, repeats: usize, mut f: impl FnMut() -> Result<f
 fn main() {
     // Arguments: sizes (e.g. 1e6) and task names select a subset.
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse::<f64>().ok()).map(|x| x as usize).collect();
-    let sizes = if sizes.is_empty() { vec![10_000, 100_000, 1_000_000] } else { sizes };
-    let named: Vec<&str> = args.iter().map(String::as_str).filter(|a| a.parse::<f64>().is_err()).collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .filter_map(|a| a.parse::<f64>().ok())
+        .map(|x| x as usize)
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![10_000, 100_000, 1_000_000]
+    } else {
+        sizes
+    };
+    let named: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| a.parse::<f64>().is_err())
+        .collect();
     let wanted = |task: &str| named.is_empty() || named.contains(&task);
     for n in sizes {
         let repeats = if n >= 1_000_000 { 5 } else { 7 };
         let data = generate(n);
-        for (name, task) in
-            [("km", Task::Km), ("logrank", Task::Logrank), ("cox", Task::Cox), ("logistic", Task::Logistic)]
-        {
+        for (name, task) in [
+            ("km", Task::Km),
+            ("logrank", Task::Logrank),
+            ("cox", Task::Cox),
+            ("logistic", Task::Logistic),
+        ] {
             if wanted(name) {
                 measure(name, n, repeats, || run_task(task, &data));
             }

@@ -8,7 +8,10 @@ use survcalc_devtools::benchmark::{generate, to_csv};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(n), Some(path)) = (args.first().and_then(|s| s.parse::<f64>().ok()), args.get(1)) else {
+    let (Some(n), Some(path)) = (
+        args.first().and_then(|s| s.parse::<f64>().ok()),
+        args.get(1),
+    ) else {
         eprintln!("usage: bench_csv N PATH");
         std::process::exit(2);
     };

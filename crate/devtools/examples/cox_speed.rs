@@ -17,7 +17,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 }
@@ -53,18 +56,31 @@ fn simulate(n: usize) -> CoxData {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let data = simulate(n);
     let events = data.event.iter().filter(|&&e| e).count();
     let mut times = data.stop.clone();
     times.sort_by(f64::total_cmp);
     times.dedup();
-    println!("n = {n}, events = {events}, distinct times = {}", times.len());
+    println!(
+        "n = {n}, events = {events}, distinct times = {}",
+        times.len()
+    );
     for ties in [Ties::Efron, Ties::Breslow] {
         for rep in 0..3 {
             let t0 = Instant::now();
             let c0 = cpu_seconds();
-            let f = fit(&data, &CoxOptions { ties, ..CoxOptions::default() }).expect("fit");
+            let f = fit(
+                &data,
+                &CoxOptions {
+                    ties,
+                    ..CoxOptions::default()
+                },
+            )
+            .expect("fit");
             let dt = t0.elapsed().as_secs_f64();
             let cpu = c0.zip(cpu_seconds()).map_or(f64::NAN, |(a, b)| b - a);
             if rep == 2 {

@@ -9,9 +9,13 @@ use std::path::PathBuf;
 use survcalc_devtools::synthetic::{generate, SyntheticOptions};
 
 fn main() {
-    let path = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples/synthetic_hcc_cohort.csv")
-    });
+    let path = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../www/examples/synthetic_hcc_cohort.csv")
+        });
     let cohort = generate(&SyntheticOptions::default());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -23,5 +27,10 @@ fn main() {
         eprintln!("cannot write {}: {e}", path.display());
         std::process::exit(1);
     }
-    println!("wrote {} synthetic patients (seed {}) to {}", cohort.patients.len(), cohort.seed, path.display());
+    println!(
+        "wrote {} synthetic patients (seed {}) to {}",
+        cohort.patients.len(),
+        cohort.seed,
+        path.display()
+    );
 }

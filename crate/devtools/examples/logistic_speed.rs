@@ -35,7 +35,13 @@ fn main() {
     let columns: Vec<Vec<f64>> = (0..p)
         .map(|j| {
             (0..n)
-                .map(|_| if j % 3 == 0 { (rng.uniform() < 0.3) as u8 as f64 } else { rng.normal() })
+                .map(|_| {
+                    if j % 3 == 0 {
+                        (rng.uniform() < 0.3) as u8 as f64
+                    } else {
+                        rng.normal()
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -46,14 +52,27 @@ fn main() {
         })
         .collect();
     let names: Vec<String> = (0..p).map(|j| format!("x{j}")).collect();
-    let input = LogisticInput { y: &y, trials: None, columns: &columns, term_names: &names };
+    let input = LogisticInput {
+        y: &y,
+        trials: None,
+        columns: &columns,
+        term_names: &names,
+    };
     for (label, method, ci) in [
         ("ML, Wald CI", LogisticMethod::Ml, CiMethod::Wald),
         ("ML, profile CI", LogisticMethod::Ml, CiMethod::Profile),
         ("Firth, Wald CI", LogisticMethod::Firth, CiMethod::Wald),
-        ("Firth, profile CI", LogisticMethod::Firth, CiMethod::Profile),
+        (
+            "Firth, profile CI",
+            LogisticMethod::Firth,
+            CiMethod::Profile,
+        ),
     ] {
-        let options = LogisticOptions { method, ci, ..Default::default() };
+        let options = LogisticOptions {
+            method,
+            ci,
+            ..Default::default()
+        };
         let reps = 5;
         let mut best = f64::INFINITY;
         let mut best_cpu = f64::INFINITY;

@@ -22,7 +22,9 @@ fn generate(target_bytes: usize, semicolon: bool) -> String {
     let (sep, dec) = if semicolon { (';', ',') } else { (',', '.') };
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut s = String::with_capacity(target_bytes + 1024);
-    let header = ["id", "time", "status", "age", "arm", "start", "score", "wt_loss", "note"];
+    let header = [
+        "id", "time", "status", "age", "arm", "start", "score", "wt_loss", "note",
+    ];
     s.push_str(&header.join(&sep.to_string()));
     s.push('\n');
     let arms = ["control", "drug A", "drug B"];
@@ -33,7 +35,11 @@ fn generate(target_bytes: usize, semicolon: bool) -> String {
         let time = rng.below(300_000) as f64 / 100.0;
         let score = rng.below(1_000_000_000) as f64 / 1e6 - 500.0;
         let (y, m, d) = (2015 + rng.below(8), 1 + rng.below(12), 1 + rng.below(28));
-        let wt = if rng.below(10) == 0 { "NA".to_string() } else { rng.below(40).to_string() };
+        let wt = if rng.below(10) == 0 {
+            "NA".to_string()
+        } else {
+            rng.below(40).to_string()
+        };
         let row = format!(
             "P{i:08}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{y}-{m:02}-{d:02}{sep}{}{sep}{wt}{sep}{}\n",
             format!("{time}").replace('.', &dec.to_string()),
@@ -60,18 +66,27 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn main() {
-    let mb: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100);
+    let mb: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100);
     for semicolon in [false, true] {
         let text = generate(mb << 20, semicolon);
         let mut reports = 0;
         let cpu_start = cpu_seconds();
         let start = Instant::now();
-        let table = read_csv_with_progress(text.as_bytes(), &ReadOptions::default(), |_, _| reports += 1)
-            .expect("generated CSV parses");
+        let table = read_csv_with_progress(text.as_bytes(), &ReadOptions::default(), |_, _| {
+            reports += 1
+        })
+        .expect("generated CSV parses");
         let wall = start.elapsed().as_secs_f64();
         let cpu = cpu_start.zip(cpu_seconds()).map(|(a, b)| b - a);
         let secs = cpu.unwrap_or(wall);
-        let kinds: Vec<String> = table.columns.iter().map(|c| format!("{}={:?}", c.name, c.kind)).collect();
+        let kinds: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("{}={:?}", c.name, c.kind))
+            .collect();
         println!(
             "{} {:.1} MB, {} rows: {:.3} s CPU ({:.3} s wall) = {:.0} MB/s of CPU ({} progress calls)\n  {}",
             if semicolon { "semicolon + decimal comma" } else { "comma" },

@@ -16,7 +16,9 @@ fn main() {
     let bytes = std::fs::read(path).unwrap();
     let opts = table::ReadOptions::default();
     let t = |name: &str, f: &mut dyn FnMut()| {
-        if !only.is_empty() && only != name { return; }
+        if !only.is_empty() && only != name {
+            return;
+        }
         let (mut wall, mut cpu) = (vec![], vec![]);
         for _ in 0..reps {
             let (t0, c0) = (Instant::now(), thread_cpu_seconds());
@@ -32,7 +34,9 @@ fn main() {
             None => println!("{name} {:.3}", wall[wall.len() / 2]),
         }
     };
-    t("read", &mut || { table::read_csv(&bytes, &opts).unwrap(); });
+    t("read", &mut || {
+        table::read_csv(&bytes, &opts).unwrap();
+    });
     let tb = table::read_csv(&bytes, &opts).unwrap();
     let km = json!({"time": "time", "event": "status", "event_values": ["1"]});
     let kmg = json!({"time": "time", "event": "status", "event_values": ["1"], "group": "arm"});
@@ -42,7 +46,9 @@ fn main() {
     t("km", &mut || {
         for r in [&km, &kmg] {
             let req = request::from_value(r, "km").unwrap();
-            std::hint::black_box(serde_json::to_value(analyses::km::run(&tb, &req).unwrap()).unwrap());
+            std::hint::black_box(
+                serde_json::to_value(analyses::km::run(&tb, &req).unwrap()).unwrap(),
+            );
         }
     });
     t("cox", &mut || {
@@ -51,7 +57,9 @@ fn main() {
     });
     t("log", &mut || {
         let req = request::from_value(&lt, "lt").unwrap();
-        std::hint::black_box(serde_json::to_value(analyses::models::run(&tb, &req).unwrap()).unwrap());
+        std::hint::black_box(
+            serde_json::to_value(analyses::models::run(&tb, &req).unwrap()).unwrap(),
+        );
     });
 }
 

@@ -3,13 +3,13 @@
 //! and in wasm (the binding crate's `benchmark`), so the two timings compare
 //! one code path. No clocks here: std::time does not exist in wasm.
 
+use crate::synthetic::SplitMix64;
+use std::fmt::Write;
+use survcalc_analysis::table::{self, ReadOptions};
 use survcalc_stats::cox::{self, CoxData, CoxOptions, Ties};
 use survcalc_stats::km::{self, Grouping, KmOptions};
 use survcalc_stats::logistic::{self, CiMethod, LogisticInput, LogisticOptions};
 use survcalc_stats::logrank::{self, LogrankInput, LogrankOptions};
-use crate::synthetic::SplitMix64;
-use survcalc_analysis::table::{self, ReadOptions};
-use std::fmt::Write;
 
 /// Seed of every benchmark data set (any fixed value would do).
 pub const SEED: u64 = 0x5EED_BE4C;
@@ -95,8 +95,9 @@ pub fn generate(n: usize) -> BenchData {
         let score = round_to(10.0 * rng.uniform(), 2);
         let ecog = rng.int_between(0, 2) as f64;
 
-        let log_hazard =
-            arm_effect[arm] + 0.03 * (age - 60.0) + 0.4 * biomarker - 0.2 * female + 0.05 * (score - 5.0) + 0.3 * ecog;
+        let log_hazard = arm_effect[arm] + 0.03 * (age - 60.0) + 0.4 * biomarker - 0.2 * female
+            + 0.05 * (score - 5.0)
+            + 0.3 * ecog;
         let death = -rng.uniform_open().ln() / (baseline_rate * log_hazard.exp());
         let censor = -rng.uniform_open().ln() / censoring_rate;
         time.push(round_to(death.min(censor), 2).max(0.01));
@@ -110,15 +111,27 @@ pub fn generate(n: usize) -> BenchData {
             + 0.01 * (age - 60.0) * biomarker
             - 0.2 * biomarker * biomarker
             + 0.3 * high_score;
-        outcome.push(if rng.uniform() < 1.0 / (1.0 + (-logit).exp()) { 1.0 } else { 0.0 });
+        outcome.push(if rng.uniform() < 1.0 / (1.0 + (-logit).exp()) {
+            1.0
+        } else {
+            0.0
+        });
 
         group.push(arm);
-        for (column, value) in covariates.iter_mut().zip([age, biomarker, female, score, ecog]) {
+        for (column, value) in covariates
+            .iter_mut()
+            .zip([age, biomarker, female, score, ecog])
+        {
             column.push(value);
         }
     }
 
-    let dummy = |code: usize| -> Vec<f64> { group.iter().map(|&g| if g == code { 1.0 } else { 0.0 }).collect() };
+    let dummy = |code: usize| -> Vec<f64> {
+        group
+            .iter()
+            .map(|&g| if g == code { 1.0 } else { 0.0 })
+            .collect()
+    };
     let mut design = covariates.clone();
     design.push(dummy(1));
     design.push(dummy(2));
@@ -129,7 +142,12 @@ pub fn generate(n: usize) -> BenchData {
     let (age, biomarker, score) = (&covariates[0], &covariates[1], &covariates[3]);
     logistic_columns.push(age.iter().zip(biomarker).map(|(a, b)| a * b).collect());
     logistic_columns.push(biomarker.iter().map(|b| b * b).collect());
-    logistic_columns.push(score.iter().map(|&s| if s > 5.0 { 1.0 } else { 0.0 }).collect());
+    logistic_columns.push(
+        score
+            .iter()
+            .map(|&s| if s > 5.0 { 1.0 } else { 0.0 })
+            .collect(),
+    );
     let mut logistic_names = design_names.clone();
     logistic_names.extend(["age:biomarker", "I(biomarker^2)", "I(score > 5)"].map(String::from));
 
@@ -157,7 +175,11 @@ pub fn to_csv(data: &BenchData) -> String {
     csv.push_str(",response\n");
     let missing = f64::NAN;
     for (i, (time, event)) in data.time.iter().zip(&data.event).enumerate() {
-        let label = data.group.get(i).and_then(|&g| data.group_labels.get(g)).map_or("", String::as_str);
+        let label = data
+            .group
+            .get(i)
+            .and_then(|&g| data.group_labels.get(g))
+            .map_or("", String::as_str);
         let _ = write!(csv, "{time},{},{label}", u8::from(*event));
         for column in &data.covariates {
             let _ = write!(csv, ",{}", column.get(i).unwrap_or(&missing));
@@ -172,20 +194,40 @@ pub fn to_csv(data: &BenchData) -> String {
 /// km the overall median, logrank the chi-square, cox and logistic the
 /// first coefficient after the intercept.
 pub fn run_task(task: Task, data: &BenchData) -> Result<f64, String> {
-    let groups = Grouping { codes: &data.group, labels: &data.group_labels };
+    let groups = Grouping {
+        codes: &data.group,
+        labels: &data.group_labels,
+    };
     match task {
         Task::Km => {
-            let options = KmOptions { include_overall: true, ..KmOptions::default() };
-            let fit = km::fit(&data.time, &data.event, Some(&groups), &options).map_err(|e| e.to_string())?;
-            Ok(fit.curves.first().and_then(|c| c.median.quantile).unwrap_or(f64::NAN))
+            let options = KmOptions {
+                include_overall: true,
+                ..KmOptions::default()
+            };
+            let fit = km::fit(&data.time, &data.event, Some(&groups), &options)
+                .map_err(|e| e.to_string())?;
+            Ok(fit
+                .curves
+                .first()
+                .and_then(|c| c.median.quantile)
+                .unwrap_or(f64::NAN))
         }
         Task::Logrank => {
-            let input = LogrankInput { time: &data.time, event: &data.event, groups, strata: None };
-            let fit = logrank::fit(&input, &LogrankOptions::default()).map_err(|e| e.to_string())?;
+            let input = LogrankInput {
+                time: &data.time,
+                event: &data.event,
+                groups,
+                strata: None,
+            };
+            let fit =
+                logrank::fit(&input, &LogrankOptions::default()).map_err(|e| e.to_string())?;
             Ok(fit.chisq)
         }
         Task::Cox => {
-            let options = CoxOptions { ties: Ties::Efron, ..CoxOptions::default() };
+            let options = CoxOptions {
+                ties: Ties::Efron,
+                ..CoxOptions::default()
+            };
             let fit = cox::fit(&data.cox, &options).map_err(|e| e.to_string())?;
             Ok(fit.coef.first().copied().flatten().unwrap_or(f64::NAN))
         }
@@ -196,7 +238,10 @@ pub fn run_task(task: Task, data: &BenchData) -> Result<f64, String> {
                 columns: &data.logistic_columns,
                 term_names: &data.logistic_names,
             };
-            let options = LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() };
+            let options = LogisticOptions {
+                ci: CiMethod::Wald,
+                ..LogisticOptions::default()
+            };
             let fit = logistic::fit(&input, &options).map_err(|e| e.to_string())?;
             Ok(fit.terms.get(1).and_then(|t| t.coef).unwrap_or(f64::NAN))
         }
@@ -206,7 +251,8 @@ pub fn run_task(task: Task, data: &BenchData) -> Result<f64, String> {
 /// Reads CSV text into a table with the default options (type inference
 /// included) and returns the number of rows read.
 pub fn parse_csv(csv: &str) -> Result<f64, String> {
-    let table = table::read_csv(csv.as_bytes(), &ReadOptions::default()).map_err(|e| e.to_string())?;
+    let table =
+        table::read_csv(csv.as_bytes(), &ReadOptions::default()).map_err(|e| e.to_string())?;
     Ok(table.n_rows() as f64)
 }
 
@@ -221,11 +267,18 @@ mod tests {
         assert_eq!(a.time, b.time);
         assert_eq!(a.outcome, b.outcome);
         let censored = a.event.iter().filter(|e| !**e).count() as f64 / 20_000.0;
-        assert!((0.25..0.35).contains(&censored), "censored fraction {censored}");
+        assert!(
+            (0.25..0.35).contains(&censored),
+            "censored fraction {censored}"
+        );
         let mut distinct = a.time.clone();
         distinct.sort_by(f64::total_cmp);
         distinct.dedup();
-        assert!(distinct.len() < 10_000, "ties should be common: {} distinct times", distinct.len());
+        assert!(
+            distinct.len() < 10_000,
+            "ties should be common: {} distinct times",
+            distinct.len()
+        );
         let response = a.outcome.iter().sum::<f64>() / 20_000.0;
         assert!((0.2..0.8).contains(&response), "response rate {response}");
         assert!(a.group.iter().all(|&g| g < 3));
@@ -250,7 +303,11 @@ mod tests {
         assert_eq!(numbers("age"), data.covariates[0]);
         assert_eq!(numbers("biomarker"), data.covariates[1]);
         assert_eq!(numbers("response"), data.outcome);
-        assert!(csv.lines().nth(1).unwrap().len() < 60, "no long binary fractions: {}", csv.lines().nth(1).unwrap());
+        assert!(
+            csv.lines().nth(1).unwrap().len() < 60,
+            "no long binary fractions: {}",
+            csv.lines().nth(1).unwrap()
+        );
         assert_eq!(Task::from_name("cox"), Some(Task::Cox));
         assert_eq!(Task::from_name("parse"), None);
     }

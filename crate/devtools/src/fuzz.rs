@@ -49,7 +49,11 @@ pub fn exercise(data: &[u8]) -> Outcome {
 
 fn exercise_unstructured(u: &mut Unstructured, as_sheet: bool) -> ArbResult<Outcome> {
     let mut outcome = Outcome::default();
-    let sheet = if as_sheet { Some(structured_sheet(u)?) } else { None };
+    let sheet = if as_sheet {
+        Some(structured_sheet(u)?)
+    } else {
+        None
+    };
     let csv = if sheet.is_some() {
         Vec::new()
     } else if u.ratio(1, 5)? {
@@ -65,7 +69,9 @@ fn exercise_unstructured(u: &mut Unstructured, as_sheet: bool) -> ArbResult<Outc
         Some(sheet) => table::read_sheet(sheet, &read),
         None => table::read_csv(&csv, &read),
     };
-    let Ok(mut table) = read_table else { return Ok(outcome) };
+    let Ok(mut table) = read_table else {
+        return Ok(outcome);
+    };
     outcome.table_read = true;
     report_json(&summary::summarise("fuzz.csv", &table));
     let n_requests = u.int_in_range(1..=4)?;
@@ -74,14 +80,34 @@ fn exercise_unstructured(u: &mut Unstructured, as_sheet: bool) -> ArbResult<Outc
         let columns: Vec<String> = table.column_names().iter().map(|s| s.to_string()).collect();
         let kind = u.int_in_range(0..=10)?;
         let (ran, ok) = match kind {
-            0 => run(&km_request(u, &columns)?, "Kaplan–Meier", |r| km::run(&table, r)),
-            1 => run(&cox_request(u, &columns)?, "Cox regression", |r| cox::run(&table, r)),
-            2 => run(&model_table_request(u, &columns)?, "the model table", |r| models::run(&table, r)),
-            3 => run(&baseline_request(u, &columns)?, "Table 1", |r| baseline::run(&table, r)),
-            4 => run(&rates_request(u, &columns)?, "rates", |r| rates::run(&table, r)),
-            8 => run(&competing_request(u, &columns)?, "competing risks", |r| competing::run(&table, r)),
-            9 => run(&subgroup_request(u, &columns)?, "the subgroup analysis", |r| subgroup::run(&table, r)),
-            5 => run(&derive_request(u, &columns)?, "a derived column", |r: &DeriveRequest| derive::derive(&mut table, r)),
+            0 => run(&km_request(u, &columns)?, "Kaplan–Meier", |r| {
+                km::run(&table, r)
+            }),
+            1 => run(&cox_request(u, &columns)?, "Cox regression", |r| {
+                cox::run(&table, r)
+            }),
+            2 => run(&model_table_request(u, &columns)?, "the model table", |r| {
+                models::run(&table, r)
+            }),
+            3 => run(&baseline_request(u, &columns)?, "Table 1", |r| {
+                baseline::run(&table, r)
+            }),
+            4 => run(&rates_request(u, &columns)?, "rates", |r| {
+                rates::run(&table, r)
+            }),
+            8 => run(&competing_request(u, &columns)?, "competing risks", |r| {
+                competing::run(&table, r)
+            }),
+            9 => run(
+                &subgroup_request(u, &columns)?,
+                "the subgroup analysis",
+                |r| subgroup::run(&table, r),
+            ),
+            5 => run(
+                &derive_request(u, &columns)?,
+                "a derived column",
+                |r: &DeriveRequest| derive::derive(&mut table, r),
+            ),
             6 => {
                 let name = column(u, &columns)?;
                 let name = name.as_str().unwrap_or_default().to_string();
@@ -91,16 +117,25 @@ fn exercise_unstructured(u: &mut Unstructured, as_sheet: bool) -> ArbResult<Outc
                         (true, true)
                     }
                     Err(message) => {
-                        assert!(!message.trim().is_empty(), "removing a column: an empty error message");
+                        assert!(
+                            !message.trim().is_empty(),
+                            "removing a column: an empty error message"
+                        );
                         (true, false)
                     }
                 }
             }
             7 => {
                 let filter = filter(u, &columns)?;
-                let (ran, ok) = run(&filter, "the analysis set", |f: &Filter| analysis_set::select(&table, f).map(|s| s.set));
+                let (ran, ok) = run(&filter, "the analysis set", |f: &Filter| {
+                    analysis_set::select(&table, f).map(|s| s.set)
+                });
                 let chosen = column_list(u, &columns)?;
-                let export = run(&json!({ "columns": chosen }), "the data download", |r: &DataExportRequest| dataset_csv(&table, r));
+                let export = run(
+                    &json!({ "columns": chosen }),
+                    "the data download",
+                    |r: &DataExportRequest| dataset_csv(&table, r),
+                );
                 (ran || export.0, ok || export.1)
             }
             _ => {
@@ -122,7 +157,9 @@ where
     T: serde::Serialize,
     F: FnOnce(&R) -> Result<T, String>,
 {
-    let Ok(request) = request::from_value::<R>(json, what) else { return (false, false) };
+    let Ok(request) = request::from_value::<R>(json, what) else {
+        return (false, false);
+    };
     match analysis(&request) {
         Ok(report) => {
             report_json(&report);
@@ -145,17 +182,77 @@ fn report_json<T: serde::Serialize>(report: &T) {
 // ---------------------------------------------------------------- data ---
 
 const COLUMN_NAMES: [&str; 14] = [
-    "time", "status", "group", "age", "x", "id", "date", "start", "os_months", "os_event", " ", "=cmd|' /C calc'!A0",
-    "<b>", "a,b",
+    "time",
+    "status",
+    "group",
+    "age",
+    "x",
+    "id",
+    "date",
+    "start",
+    "os_months",
+    "os_event",
+    " ",
+    "=cmd|' /C calc'!A0",
+    "<b>",
+    "a,b",
 ];
 
 const CELLS: &[&str] = &[
-    "0", "1", "2", "1", "0", "3.5", "-1", "12", "100", "1e308", "1e309", "-1e308", "1e-320", "NaN", "inf", "", "NA",
-    ".", "-", "a", "b", "yes", "no", "dead", "alive", "2021-03-15", "15/03/2021", "03/15/2021", "31/31/2020",
-    "44000", "1,5", "1 250,3", "\"q,uoted\"", "=SUM(A1)", "+1", "@x", "102 ", "x\u{0}y", "é", "99999999999999999999999999",
+    "0",
+    "1",
+    "2",
+    "1",
+    "0",
+    "3.5",
+    "-1",
+    "12",
+    "100",
+    "1e308",
+    "1e309",
+    "-1e308",
+    "1e-320",
+    "NaN",
+    "inf",
+    "",
+    "NA",
+    ".",
+    "-",
+    "a",
+    "b",
+    "yes",
+    "no",
+    "dead",
+    "alive",
+    "2021-03-15",
+    "15/03/2021",
+    "03/15/2021",
+    "31/31/2020",
+    "44000",
+    "1,5",
+    "1 250,3",
+    "\"q,uoted\"",
+    "=SUM(A1)",
+    "+1",
+    "@x",
+    "102 ",
+    "x\u{0}y",
+    "é",
+    "99999999999999999999999999",
     // Separators and spaces the tolerant reader weighs.
-    "\"1,250\"", "\"1,250.3\"", "1'250.3", "1\u{202F}250", "1\u{A0}250,5", "\"1,250,000\"", "102\u{A0}", "\u{200B}7",
-    "unknown", "00/05/2020", "1.250", "-1,5e400", "\u{FEFF}",
+    "\"1,250\"",
+    "\"1,250.3\"",
+    "1'250.3",
+    "1\u{202F}250",
+    "1\u{A0}250,5",
+    "\"1,250,000\"",
+    "102\u{A0}",
+    "\u{200B}7",
+    "unknown",
+    "00/05/2020",
+    "1.250",
+    "-1,5e400",
+    "\u{FEFF}",
 ];
 
 fn structured_csv(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
@@ -179,14 +276,19 @@ fn structured_csv(u: &mut Unstructured) -> ArbResult<Vec<u8>> {
         }
         pools.push(pool);
     }
-    let many_levels: Vec<bool> = (0..n_cols).map(|_| u.ratio(1, 8)).collect::<ArbResult<_>>()?;
+    let many_levels: Vec<bool> = (0..n_cols)
+        .map(|_| u.ratio(1, 8))
+        .collect::<ArbResult<_>>()?;
     for row in 0..n_rows {
         let mut cells = Vec::with_capacity(n_cols);
         for (j, pool) in pools.iter().enumerate() {
             let cell = if many_levels.get(j).copied().unwrap_or(false) {
                 format!("L{row}")
             } else if u.ratio(1, 3)? {
-                format!("{}", u.int_in_range(0..=200)? as f64 / u.int_in_range(1..=4)? as f64)
+                format!(
+                    "{}",
+                    u.int_in_range(0..=200)? as f64 / u.int_in_range(1..=4)? as f64
+                )
             } else {
                 u.choose(pool)?.clone()
             };
@@ -206,9 +308,18 @@ fn structured_sheet(u: &mut Unstructured) -> ArbResult<table::SheetData> {
     let mut row_number = u.int_in_range(1..=3)?;
     let mut rows = Vec::new();
     let header: Vec<Option<SheetCell>> = (0..n_cols)
-        .map(|_| Ok(if u.ratio(1, 12)? { None } else { Some(SheetCell::Text(u.choose(&COLUMN_NAMES)?.to_string())) }))
+        .map(|_| {
+            Ok(if u.ratio(1, 12)? {
+                None
+            } else {
+                Some(SheetCell::Text(u.choose(&COLUMN_NAMES)?.to_string()))
+            })
+        })
         .collect::<ArbResult<_>>()?;
-    rows.push(table::SheetRow { row: row_number, cells: header });
+    rows.push(table::SheetRow {
+        row: row_number,
+        cells: header,
+    });
     for _ in 0..u.int_in_range(0..=40)? {
         row_number += u.int_in_range(1..=2)?;
         let width = n_cols + usize::from(u.ratio(1, 20)?);
@@ -217,11 +328,21 @@ fn structured_sheet(u: &mut Unstructured) -> ArbResult<table::SheetData> {
             cells.push(match u.int_in_range(0..=5)? {
                 0 => None,
                 1 | 2 => Some(SheetCell::Number(f64::from(u.int_in_range(0..=200)?) / 4.0)),
-                3 => Some(SheetCell::Number(*u.choose(&[1e308, -1e308, 5e-324, 44270.0, 1e15, f64::MAX])?)),
+                3 => Some(SheetCell::Number(*u.choose(&[
+                    1e308,
+                    -1e308,
+                    5e-324,
+                    44270.0,
+                    1e15,
+                    f64::MAX,
+                ])?)),
                 _ => Some(SheetCell::Text(u.choose(CELLS)?.to_string())),
             });
         }
-        rows.push(table::SheetRow { row: row_number, cells });
+        rows.push(table::SheetRow {
+            row: row_number,
+            cells,
+        });
     }
     let mut merged = Vec::new();
     if u.ratio(1, 5)? {
@@ -233,19 +354,32 @@ fn structured_sheet(u: &mut Unstructured) -> ArbResult<table::SheetData> {
             last_column: first_column + u.int_in_range(0..=2)?,
         });
     }
-    Ok(SheetData { sheet: "Sheet1".to_string(), rows, merged })
+    Ok(SheetData {
+        sheet: "Sheet1".to_string(),
+        rows,
+        merged,
+    })
 }
 
 fn read_options(u: &mut Unstructured) -> ArbResult<Value> {
     let mut o = Map::new();
     if u.ratio(1, 4)? {
-        o.insert("delimiter".into(), json!(u.choose(&["auto", "comma", "semicolon", "tab", "pipe"])?));
+        o.insert(
+            "delimiter".into(),
+            json!(u.choose(&["auto", "comma", "semicolon", "tab", "pipe"])?),
+        );
     }
     if u.ratio(1, 4)? {
-        o.insert("decimal".into(), json!(u.choose(&["auto", "point", "comma"])?));
+        o.insert(
+            "decimal".into(),
+            json!(u.choose(&["auto", "point", "comma"])?),
+        );
     }
     if u.ratio(1, 6)? {
-        o.insert("level_order".into(), json!(u.choose(&["sorted", "first_appearance"])?));
+        o.insert(
+            "level_order".into(),
+            json!(u.choose(&["sorted", "first_appearance"])?),
+        );
     }
     if u.ratio(1, 6)? {
         o.insert("max_category_levels".into(), number(u)?);
@@ -265,7 +399,10 @@ fn read_options(u: &mut Unstructured) -> ArbResult<Value> {
     }
     if u.ratio(1, 5)? {
         let names: Vec<&str> = vec![u.choose(&COLUMN_NAMES)?, u.choose(&COLUMN_NAMES)?];
-        o.insert("non_numbers_as_missing".into(), json!(names[..u.int_in_range(1..=2)?]));
+        o.insert(
+            "non_numbers_as_missing".into(),
+            json!(names[..u.int_in_range(1..=2)?]),
+        );
     }
     Ok(Value::Object(o))
 }
@@ -308,7 +445,11 @@ fn codes(u: &mut Unstructured) -> ArbResult<Value> {
     for _ in 0..n {
         out.push(json!(u.choose(CELLS)?));
     }
-    Ok(if u.ratio(1, 6)? { json!(1) } else { Value::Array(out) })
+    Ok(if u.ratio(1, 6)? {
+        json!(1)
+    } else {
+        Value::Array(out)
+    })
 }
 
 fn numbers(u: &mut Unstructured) -> ArbResult<Value> {
@@ -359,7 +500,12 @@ fn column_list(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
 }
 
 /// Sets `key` with probability 1/2.
-fn maybe(o: &mut Map<String, Value>, u: &mut Unstructured, key: &str, value: Value) -> ArbResult<()> {
+fn maybe(
+    o: &mut Map<String, Value>,
+    u: &mut Unstructured,
+    key: &str,
+    value: Value,
+) -> ArbResult<()> {
     if u.ratio(1, 2)? {
         o.insert(key.into(), value);
     }
@@ -413,7 +559,11 @@ fn filter(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
 }
 
 /// Sets `filter` with probability 1/3.
-fn maybe_filter(o: &mut Map<String, Value>, u: &mut Unstructured, columns: &[String]) -> ArbResult<()> {
+fn maybe_filter(
+    o: &mut Map<String, Value>,
+    u: &mut Unstructured,
+    columns: &[String],
+) -> ArbResult<()> {
     if u.ratio(1, 3)? {
         o.insert("filter".into(), filter(u, columns)?);
     }
@@ -435,14 +585,25 @@ fn derive_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> 
     }
     if kinds == 1 || kinds == 5 {
         let function = choice(u, &["log", "log2", "log10", "per_units", "standardise"])?;
-        let per = if u.ratio(1, 2)? { number(u)? } else { Value::Null };
-        o.insert("transform".into(), json!({ "column": column(u, columns)?, "function": function, "per": per }));
+        let per = if u.ratio(1, 2)? {
+            number(u)?
+        } else {
+            Value::Null
+        };
+        o.insert(
+            "transform".into(),
+            json!({ "column": column(u, columns)?, "function": function, "per": per }),
+        );
     }
     if kinds == 2 {
         let from = codes(u)?;
         let to = json!(u.choose(&CELLS)?);
         let order = codes(u)?;
-        let reference = if u.ratio(1, 2)? { json!(u.choose(&CELLS)?) } else { Value::Null };
+        let reference = if u.ratio(1, 2)? {
+            json!(u.choose(&CELLS)?)
+        } else {
+            Value::Null
+        };
         let missing = codes(u)?;
         o.insert(
             "recode".into(),
@@ -452,7 +613,10 @@ fn derive_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> 
     }
     if kinds == 3 {
         let unit = choice(u, &["days", "weeks", "months", "years"])?;
-        o.insert("time_between".into(), json!({ "from": column(u, columns)?, "to": column(u, columns)?, "unit": unit }));
+        o.insert(
+            "time_between".into(),
+            json!({ "from": column(u, columns)?, "to": column(u, columns)?, "unit": unit }),
+        );
     }
     Ok(Value::Object(o))
 }
@@ -523,11 +687,17 @@ fn cox_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
         let c = column(u, columns)?;
         let origin = column(u, columns)?;
         let unit = choice(u, &["days", "weeks", "months", "years"])?;
-        o.insert("time_varying".into(), json!({ "column": c, "origin": origin, "unit": unit }));
+        o.insert(
+            "time_varying".into(),
+            json!({ "column": c, "origin": origin, "unit": unit }),
+        );
     } else if u.ratio(1, 5)? {
         let cuts = numbers(u)?;
         let covs = column_list(u, columns)?;
-        o.insert("time_split".into(), json!({ "cuts": cuts, "covariates": covs }));
+        o.insert(
+            "time_split".into(),
+            json!({ "cuts": cuts, "covariates": covs }),
+        );
     }
     Ok(Value::Object(o))
 }
@@ -537,8 +707,8 @@ fn model_table_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Va
     let outcome = if u.ratio(1, 2)? {
         let outcome = json!({ "column": column(u, columns)?, "event_values": codes(u)? });
         let v = labels(u, columns)?;
-    maybe(&mut o, u, "labels", v)?;
-    maybe_filter(&mut o, u, columns)?;
+        maybe(&mut o, u, "labels", v)?;
+        maybe_filter(&mut o, u, columns)?;
         outcome
     } else {
         // The set goes with the table's options, not the outcome's.
@@ -551,7 +721,11 @@ fn model_table_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Va
     o.insert("outcome".into(), outcome);
     o.insert("candidates".into(), terms(u, columns)?);
     if u.ratio(1, 3)? {
-        let v = if u.ratio(1, 3)? { Value::Null } else { column_list(u, columns)? };
+        let v = if u.ratio(1, 3)? {
+            Value::Null
+        } else {
+            column_list(u, columns)?
+        };
         o.insert("multivariable".into(), v);
     }
     let v = number(u)?;
@@ -601,7 +775,9 @@ fn baseline_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value
 fn labels(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     let mut m = Map::new();
     for _ in 0..u.int_in_range(0..=3)? {
-        let Value::String(name) = column(u, columns)? else { continue };
+        let Value::String(name) = column(u, columns)? else {
+            continue;
+        };
         let text = choice(u, &["Age, years", "", "  ", "Résistance <b>", "=1+1"])?;
         m.insert(name, text);
     }
@@ -673,8 +849,15 @@ fn subgroup_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value
 
 fn cohort_request(u: &mut Unstructured, columns: &[String]) -> ArbResult<Value> {
     let roles = [
-        "patient_id", "start", "best_response", "first_evaluation", "progression", "drug_stop", "last_assessment",
-        "last_contact", "death",
+        "patient_id",
+        "start",
+        "best_response",
+        "first_evaluation",
+        "progression",
+        "drug_stop",
+        "last_assessment",
+        "last_contact",
+        "death",
     ];
     let mut cols = Map::new();
     for role in roles {

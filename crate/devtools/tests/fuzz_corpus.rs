@@ -16,7 +16,11 @@ const PER_INPUT: Duration = Duration::from_secs(10);
 fn timed(data: &[u8], name: &str) -> Outcome {
     let start = Instant::now();
     let outcome = exercise(data);
-    assert!(start.elapsed() < PER_INPUT, "{name} took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < PER_INPUT,
+        "{name} took {:?}",
+        start.elapsed()
+    );
     outcome
 }
 
@@ -58,7 +62,10 @@ fn a_fixed_seed_pass_runs_without_a_panic_or_a_hang() {
         total.reports += o.reports;
         inputs += 1;
     }
-    eprintln!("fixed seed: {inputs} inputs, {} analyses run, {} reports", total.analyses_run, total.reports);
+    eprintln!(
+        "fixed seed: {inputs} inputs, {} analyses run, {} reports",
+        total.analyses_run, total.reports
+    );
     // The harness must reach the analyses, not stop at the request reader.
     assert!(total.analyses_run > inputs / 4, "{total:?} of {inputs}");
 }

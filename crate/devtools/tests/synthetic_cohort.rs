@@ -13,9 +13,12 @@ use std::path::PathBuf;
 use survcalc_analysis::dates::{Date, DAYS_PER_MONTH};
 use survcalc_analysis::endpoints::{derive, Endpoint, EndpointOptions, EndpointTimes};
 use survcalc_analysis::resistance::{
-    classify, BestResponse, ClassificationNotes, ExclusionReason, Group, ResistanceOptions, ResponseRecord,
+    classify, BestResponse, ClassificationNotes, ExclusionReason, Group, ResistanceOptions,
+    ResponseRecord,
 };
-use survcalc_devtools::synthetic::{generate, SyntheticCohort, SyntheticOptions, COLUMNS, DEFAULT_SEED};
+use survcalc_devtools::synthetic::{
+    generate, SyntheticCohort, SyntheticOptions, COLUMNS, DEFAULT_SEED,
+};
 
 fn cohort() -> SyntheticCohort {
     generate(&SyntheticOptions::default())
@@ -68,11 +71,21 @@ fn default_classification_reproduces_the_flow_chart_exactly() {
     let result = classify(&cohort.response_records(), &ResistanceOptions::default()).unwrap();
     let flow = &result.flow;
     assert_eq!(flow.screened, 601);
-    assert_eq!(flow.unclassifiable, 0, "{:?}", result.patients.iter().find(|p| !p.group.is_analysed()
-        && matches!(p.group, Group::Unclassifiable(_))));
+    assert_eq!(
+        flow.unclassifiable,
+        0,
+        "{:?}",
+        result
+            .patients
+            .iter()
+            .find(|p| !p.group.is_analysed() && matches!(p.group, Group::Unclassifiable(_)))
+    );
     assert_eq!(flow.excluded, 105);
-    let excluded: Vec<(ExclusionReason, usize)> =
-        flow.excluded_by_reason.iter().map(|c| (c.reason, c.count)).collect();
+    let excluded: Vec<(ExclusionReason, usize)> = flow
+        .excluded_by_reason
+        .iter()
+        .map(|c| (c.reason, c.count))
+        .collect();
     assert_eq!(
         excluded,
         vec![
@@ -84,13 +97,23 @@ fn default_classification_reproduces_the_flow_chart_exactly() {
     );
     assert_eq!(flow.analysed, 496);
     assert_eq!(
-        (flow.primary_resistance, flow.secondary_resistance, flow.durable_response),
+        (
+            flow.primary_resistance,
+            flow.secondary_resistance,
+            flow.durable_response
+        ),
         (229, 141, 126)
     );
     assert_eq!(result.notes, ClassificationNotes::default());
     // Patient by patient, the classifier finds the category the generator built.
     for (p, c) in cohort.patients.iter().zip(&result.patients) {
-        assert_eq!(c.group, p.design_group.expected_group(), "{}: {}", p.patient_id, c.reason);
+        assert_eq!(
+            c.group,
+            p.design_group.expected_group(),
+            "{}: {}",
+            p.patient_id,
+            c.reason
+        );
     }
 }
 
@@ -100,11 +123,28 @@ fn flow_counts_hold_for_other_seeds() {
         let cohort = generate(&SyntheticOptions { seed });
         let result = classify(&cohort.response_records(), &ResistanceOptions::default()).unwrap();
         for (p, c) in cohort.patients.iter().zip(&result.patients) {
-            assert_eq!(c.group, p.design_group.expected_group(), "seed {seed}, {}: {}", p.patient_id, c.reason);
+            assert_eq!(
+                c.group,
+                p.design_group.expected_group(),
+                "seed {seed}, {}: {}",
+                p.patient_id,
+                c.reason
+            );
         }
         let f = &result.flow;
-        assert_eq!((f.screened, f.excluded, f.analysed), (601, 105, 496), "seed {seed}");
-        assert_eq!((f.primary_resistance, f.secondary_resistance, f.durable_response), (229, 141, 126));
+        assert_eq!(
+            (f.screened, f.excluded, f.analysed),
+            (601, 105, 496),
+            "seed {seed}"
+        );
+        assert_eq!(
+            (
+                f.primary_resistance,
+                f.secondary_resistance,
+                f.durable_response
+            ),
+            (229, 141, 126)
+        );
     }
 }
 
@@ -114,14 +154,17 @@ fn generation_is_deterministic() {
     let b = generate(&SyntheticOptions { seed: DEFAULT_SEED });
     assert_eq!(a, b);
     assert_eq!(a.to_csv(), b.to_csv());
-    let other = generate(&SyntheticOptions { seed: DEFAULT_SEED + 1 });
+    let other = generate(&SyntheticOptions {
+        seed: DEFAULT_SEED + 1,
+    });
     assert_ne!(a.to_csv(), other.to_csv());
 }
 
 #[test]
 fn committed_csv_is_a_fresh_generation() {
-    let committed = std::fs::read_to_string(committed_csv_path())
-        .expect("www/examples/synthetic_hcc_cohort.csv (run the generate_synthetic_cohort example)");
+    let committed = std::fs::read_to_string(committed_csv_path()).expect(
+        "www/examples/synthetic_hcc_cohort.csv (run the generate_synthetic_cohort example)",
+    );
     let fresh = cohort().to_csv();
     assert!(
         committed == fresh,
@@ -144,7 +187,11 @@ fn committed_csv_classifies_to_the_flow_chart() {
             return None;
         }
         let parts: Vec<&str> = cell.split('-').collect();
-        Date::from_ymd(parts[0].parse().unwrap(), parts[1].parse().unwrap(), parts[2].parse().unwrap())
+        Date::from_ymd(
+            parts[0].parse().unwrap(),
+            parts[1].parse().unwrap(),
+            parts[2].parse().unwrap(),
+        )
     };
     let mut records = Vec::new();
     for line in lines {
@@ -171,21 +218,46 @@ fn committed_csv_classifies_to_the_flow_chart() {
         });
     }
     assert_eq!(records.len(), 601);
-    let flow = classify(&records, &ResistanceOptions::default()).unwrap().flow;
+    let flow = classify(&records, &ResistanceOptions::default())
+        .unwrap()
+        .flow;
     let excluded: Vec<usize> = flow.excluded_by_reason.iter().map(|c| c.count).collect();
     assert_eq!(excluded, vec![58, 12, 26, 9]);
-    assert_eq!((flow.primary_resistance, flow.secondary_resistance, flow.durable_response), (229, 141, 126));
+    assert_eq!(
+        (
+            flow.primary_resistance,
+            flow.secondary_resistance,
+            flow.durable_response
+        ),
+        (229, 141, 126)
+    );
 }
 
 #[test]
 fn table1_counts_of_the_analysed_groups() {
     let cohort = cohort();
-    let groups: Vec<Group> = cohort.patients.iter().map(|p| p.design_group.expected_group()).collect();
-    let count = |group: Group, f: &dyn Fn(&survcalc_devtools::synthetic::SyntheticPatient) -> bool| {
-        cohort.patients.iter().zip(&groups).filter(|(p, g)| **g == group && f(p)).count()
+    let groups: Vec<Group> = cohort
+        .patients
+        .iter()
+        .map(|p| p.design_group.expected_group())
+        .collect();
+    let count =
+        |group: Group, f: &dyn Fn(&survcalc_devtools::synthetic::SyntheticPatient) -> bool| {
+            cohort
+                .patients
+                .iter()
+                .zip(&groups)
+                .filter(|(p, g)| **g == group && f(p))
+                .count()
+        };
+    let [p, s, d] = [
+        Group::PrimaryResistance,
+        Group::SecondaryResistance,
+        Group::DurableResponse,
+    ];
+    let all = |f: &dyn Fn(&survcalc_devtools::synthetic::SyntheticPatient) -> bool| {
+        [count(p, f), count(s, f), count(d, f)]
     };
-    let [p, s, d] = [Group::PrimaryResistance, Group::SecondaryResistance, Group::DurableResponse];
-    let all = |f: &dyn Fn(&survcalc_devtools::synthetic::SyntheticPatient) -> bool| [count(p, f), count(s, f), count(d, f)];
     assert_eq!(all(&|x| x.age >= 60), [48, 42, 24]);
     assert_eq!(all(&|x| x.male), [201, 121, 108]);
     assert_eq!(all(&|x| x.hbv), [220, 132, 117]);
@@ -207,9 +279,18 @@ fn table1_counts_of_the_analysed_groups() {
     assert_eq!(all(&|x| x.prior_lrt), [118, 71, 40]);
     assert_eq!(all(&|x| x.prior_tki), [38, 20, 16]);
     assert_eq!(all(&|x| x.trae_any), [70, 66, 58]);
-    assert_eq!(all(&|x| x.best_response == Some(BestResponse::Pd)), [187, 0, 0]);
-    assert_eq!(all(&|x| x.best_response == Some(BestResponse::Pr)), [7, 34, 58]);
-    assert_eq!(all(&|x| x.combination.label() == "ICI+bevacizumab"), [4, 2, 16]);
+    assert_eq!(
+        all(&|x| x.best_response == Some(BestResponse::Pd)),
+        [187, 0, 0]
+    );
+    assert_eq!(
+        all(&|x| x.best_response == Some(BestResponse::Pr)),
+        [7, 34, 58]
+    );
+    assert_eq!(
+        all(&|x| x.combination.label() == "ICI+bevacizumab"),
+        [4, 2, 16]
+    );
     assert_eq!(all(&|x| x.combination.label() == "ICI alone"), [56, 22, 13]);
     // Clinical links: BCLC C iff MVI or EHS; naive patients have no prior therapy.
     for x in &cohort.patients {
@@ -220,7 +301,11 @@ fn table1_counts_of_the_analysed_groups() {
             assert_eq!(x.bclc, "C", "{}", x.patient_id);
         }
         if x.treatment_naive {
-            assert!(!x.prior_surgery && !x.prior_lrt && !x.prior_tki && x.first_line, "{}", x.patient_id);
+            assert!(
+                !x.prior_surgery && !x.prior_lrt && !x.prior_tki && x.first_line,
+                "{}",
+                x.patient_id
+            );
         }
         if x.hbsag {
             assert!(x.hbv, "{}", x.patient_id);
@@ -231,7 +316,11 @@ fn table1_counts_of_the_analysed_groups() {
 #[test]
 fn outcome_medians_are_near_the_paper() {
     let cohort = cohort();
-    let groups: Vec<Group> = cohort.patients.iter().map(|p| p.design_group.expected_group()).collect();
+    let groups: Vec<Group> = cohort
+        .patients
+        .iter()
+        .map(|p| p.design_group.expected_group())
+        .collect();
     let dates = cohort.patient_dates();
     let options = EndpointOptions::default();
     let ttp = derive(&dates, Endpoint::Ttp, &options).unwrap();
@@ -240,7 +329,11 @@ fn outcome_medians_are_near_the_paper() {
     for e in [&ttp, &os, &pps] {
         assert!(e.problems.is_empty(), "{:?}", e.problems);
     }
-    let [p, s, d] = [Group::PrimaryResistance, Group::SecondaryResistance, Group::DurableResponse];
+    let [p, s, d] = [
+        Group::PrimaryResistance,
+        Group::SecondaryResistance,
+        Group::DurableResponse,
+    ];
     let m = |e: &EndpointTimes, g: Group| median_by_group(e, &groups, g);
     let report = format!(
         "TTP {:?} {:?} {:?}; OS {:?} {:?} {:?}; PPS {:?} {:?}",
@@ -267,7 +360,14 @@ fn outcome_medians_are_near_the_paper() {
     assert!(near(m(&pps, s), 19.2, 6.0), "{report}");
 
     // Not everyone dies; some in every analysed group do.
-    let deaths = |g: Group| cohort.patients.iter().zip(&groups).filter(|(x, gg)| **gg == g && x.death.is_some()).count();
+    let deaths = |g: Group| {
+        cohort
+            .patients
+            .iter()
+            .zip(&groups)
+            .filter(|(x, gg)| **gg == g && x.death.is_some())
+            .count()
+    };
     let (dp, ds, dd) = (deaths(p), deaths(s), deaths(d));
     assert!(dp > 100 && dp < 229, "primary deaths {dp}");
     assert!(ds > 30 && ds < 141, "secondary deaths {ds}");
@@ -282,16 +382,36 @@ fn dates_are_in_the_paper_windows_and_missing_values_exist() {
     let cutoff = Date::from_ymd(2022, 10, 31).unwrap();
     let mut by_year: HashMap<i32, usize> = HashMap::new();
     for p in &cohort.patients {
-        assert!(p.ici_start >= first && p.ici_start <= last, "{}", p.patient_id);
-        assert!(p.last_contact <= cutoff && p.data_cutoff == cutoff, "{}", p.patient_id);
+        assert!(
+            p.ici_start >= first && p.ici_start <= last,
+            "{}",
+            p.patient_id
+        );
+        assert!(
+            p.last_contact <= cutoff && p.data_cutoff == cutoff,
+            "{}",
+            p.patient_id
+        );
         *by_year.entry(p.ici_start.ymd().0).or_default() += 1;
     }
     assert!(by_year.len() >= 5, "{by_year:?}");
     let csv = cohort.to_csv();
-    assert!(csv.lines().skip(1).any(|l| l.contains(",,")), "some cells are empty");
+    assert!(
+        csv.lines().skip(1).any(|l| l.contains(",,")),
+        "some cells are empty"
+    );
     // Median follow-up (reverse Kaplan–Meier of OS) in the paper: 22.8 months.
-    let os = derive(&cohort.patient_dates(), Endpoint::Os, &EndpointOptions::default()).unwrap();
-    let groups: Vec<bool> = cohort.patients.iter().map(|p| p.design_group.expected_group().is_analysed()).collect();
+    let os = derive(
+        &cohort.patient_dates(),
+        Endpoint::Os,
+        &EndpointOptions::default(),
+    )
+    .unwrap();
+    let groups: Vec<bool> = cohort
+        .patients
+        .iter()
+        .map(|p| p.design_group.expected_group().is_analysed())
+        .collect();
     let (mut t, mut e) = (Vec::new(), Vec::new());
     for (k, &row) in os.rows.iter().enumerate() {
         if groups[row] {
@@ -300,6 +420,12 @@ fn dates_are_in_the_paper_windows_and_missing_values_exist() {
         }
     }
     let follow_up = km_median(&t, &e).unwrap();
-    println!("median follow-up {follow_up:.1} months ({:.0} days)", follow_up * DAYS_PER_MONTH);
-    assert!((follow_up - 22.8).abs() < 6.0, "median follow-up {follow_up}");
+    println!(
+        "median follow-up {follow_up:.1} months ({:.0} days)",
+        follow_up * DAYS_PER_MONTH
+    );
+    assert!(
+        (follow_up - 22.8).abs() < 6.0,
+        "median follow-up {follow_up}"
+    );
 }

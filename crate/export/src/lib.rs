@@ -23,8 +23,8 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
 /// `bold` are the bytes of LiberationSans-Regular.ttf and -Bold.ttf.
 #[wasm_bindgen(js_name = scenePdf)]
 pub fn scene_pdf(scene: JsValue, regular: &[u8], bold: &[u8]) -> Result<Vec<u8>, JsError> {
-    let scene: survcalc_charts::scene::Scene =
-        serde_wasm_bindgen::from_value(scene).map_err(|e| js_error(format!("Invalid figure: {e}")))?;
+    let scene: survcalc_charts::scene::Scene = serde_wasm_bindgen::from_value(scene)
+        .map_err(|e| js_error(format!("Invalid figure: {e}")))?;
     pdf::write(&scene, &pdf::Fonts { regular, bold }).map_err(js_error)
 }
 

@@ -11,7 +11,10 @@ use miniz_oxide::deflate::compress_to_vec_zlib;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use plotters_backend::text_anchor::{HPos, VPos};
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontStyle, FontTransform};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontStyle, FontTransform,
+};
 use std::collections::BTreeMap;
 use survcalc_charts::render::{self, Target, SVG_FONT_SIZE_FACTOR, SVG_TOP_TO_BASELINE_EM};
 use survcalc_charts::scene::Scene;
@@ -34,11 +37,18 @@ struct Embedded<'a> {
 
 impl<'a> Embedded<'a> {
     fn new(data: &'a [u8], name: &'static str) -> Result<Self, String> {
-        let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("the font {name} could not be read ({e})"))?;
+        let face = ttf_parser::Face::parse(data, 0)
+            .map_err(|e| format!("the font {name} could not be read ({e})"))?;
         let mut remapper = subsetter::GlyphRemapper::new();
         // Glyph 0 (.notdef) stays glyph 0.
         remapper.remap(0);
-        Ok(Embedded { face, data, remapper, chars: BTreeMap::new(), name })
+        Ok(Embedded {
+            face,
+            data,
+            remapper,
+            chars: BTreeMap::new(),
+            name,
+        })
     }
 
     fn units(&self) -> f64 {
@@ -64,7 +74,10 @@ impl<'a> Embedded<'a> {
         self.remapper
             .remapped_gids()
             .map(|old| {
-                let w = self.face.glyph_hor_advance(ttf_parser::GlyphId(old)).unwrap_or(0) as f64;
+                let w = self
+                    .face
+                    .glyph_hor_advance(ttf_parser::GlyphId(old))
+                    .unwrap_or(0) as f64;
                 (w / self.units() * 1000.0) as f32
             })
             .collect()
@@ -80,7 +93,9 @@ fn subset_tag(glyphs: &[u16], salt: u8) -> String {
             h = (h ^ b as u32).wrapping_mul(16777619);
         }
     }
-    (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect()
+    (0..6)
+        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+        .collect()
 }
 
 /// A PDF failure, as plotters' backend API carries it.
@@ -168,7 +183,12 @@ impl<'a> PdfPage<'a> {
 
     /// The page's content stream and what it refers to (opacity states).
     fn finish(self) -> (Vec<u8>, BTreeMap<u32, String>, Embedded<'a>, Embedded<'a>) {
-        (self.content.finish().to_vec(), self.alphas, self.regular, self.bold)
+        (
+            self.content.finish().to_vec(),
+            self.alphas,
+            self.regular,
+            self.bold,
+        )
     }
 }
 
@@ -191,11 +211,22 @@ impl DrawingBackend for PdfPage<'_> {
         self.draw_rect(point, (point.0 + 1, point.1 + 1), &color, true)
     }
 
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Drawn {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Drawn {
         self.draw_path([from, to], style)
     }
 
-    fn draw_rect<S: BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Drawn {
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
         let (x0, y0, x1, y1) = (upper_left.0, upper_left.1, bottom_right.0, bottom_right.1);
         if fill {
             self.fill_polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], style)
@@ -204,7 +235,11 @@ impl DrawingBackend for PdfPage<'_> {
         }
     }
 
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Drawn {
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Drawn {
         if style.color().alpha <= 0.0 {
             return Ok(());
         }
@@ -217,7 +252,11 @@ impl DrawingBackend for PdfPage<'_> {
         Ok(())
     }
 
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Drawn {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Drawn {
         if style.color().alpha <= 0.0 {
             return Ok(());
         }
@@ -231,7 +270,13 @@ impl DrawingBackend for PdfPage<'_> {
         Ok(())
     }
 
-    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Drawn {
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
         if style.color().alpha <= 0.0 {
             return Ok(());
         }
@@ -241,10 +286,14 @@ impl DrawingBackend for PdfPage<'_> {
         self.content.save_state();
         self.paint_with(style.color(), (!fill).then(|| style.stroke_width()));
         self.content.move_to(cx + r, cy);
-        self.content.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
-        self.content.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
-        self.content.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
-        self.content.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+        self.content
+            .cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+        self.content
+            .cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+        self.content
+            .cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+        self.content
+            .cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
         self.content.close_path();
         if fill {
             self.content.fill_nonzero();
@@ -255,15 +304,28 @@ impl DrawingBackend for PdfPage<'_> {
         Ok(())
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Drawn {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Drawn {
         if style.color().alpha <= 0.0 || text.is_empty() {
             return Ok(());
         }
         let is_bold = matches!(style.style(), FontStyle::Bold);
         // plotters-svg's conventions: font size = size / 1.24, in units.
         let size = style.size() / SVG_FONT_SIZE_FACTOR;
-        let font = if is_bold { &mut self.bold } else { &mut self.regular };
-        let x_height = font.face.x_height().map(|v| v as f64 / font.units()).unwrap_or(0.519);
+        let font = if is_bold {
+            &mut self.bold
+        } else {
+            &mut self.regular
+        };
+        let x_height = font
+            .face
+            .x_height()
+            .map(|v| v as f64 / font.units())
+            .unwrap_or(0.519);
         let (bytes, width) = font.encode(text, size);
         // Down from the anchor to the baseline, as plotters-svg's dy.
         let drop = match style.anchor().v_pos {
@@ -290,9 +352,17 @@ impl DrawingBackend for PdfPage<'_> {
         self.content.save_state();
         self.paint_with(color, None);
         self.content.begin_text();
-        self.content.set_font(Name(if is_bold { b"F2" } else { b"F1" }), self.pt(size));
+        self.content
+            .set_font(Name(if is_bold { b"F2" } else { b"F1" }), self.pt(size));
         // PDF's y is up: the text's up is minus its down, mirrored.
-        self.content.set_text_matrix([along.0 as f32, -along.1 as f32, -down.0 as f32, down.1 as f32, e, f]);
+        self.content.set_text_matrix([
+            along.0 as f32,
+            -along.1 as f32,
+            -down.0 as f32,
+            down.1 as f32,
+            e,
+            f,
+        ]);
         self.content.show(Str(&bytes));
         self.content.end_text();
         self.content.restore_state();
@@ -304,7 +374,8 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
     let target = Target::vector();
     let (w, h) = (scene.width.max(1.0), scene.height.max(1.0));
     let mut page = PdfPage::new(fonts, target.size(w, h), target.units_per_pt)?;
-    render::paint(scene, &mut page, &target).map_err(|e| format!("The figure could not be written as PDF ({e})."))?;
+    render::paint(scene, &mut page, &target)
+        .map_err(|e| format!("The figure could not be written as PDF ({e})."))?;
     let (content, alphas, regular, bold) = page.finish();
 
     let mut pdf = Pdf::new();
@@ -326,7 +397,10 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
         p.parent(pages);
         p.contents(contents);
         let mut resources = p.resources();
-        resources.fonts().pair(Name(b"F1"), font_ids[0][0]).pair(Name(b"F2"), font_ids[1][0]);
+        resources
+            .fonts()
+            .pair(Name(b"F1"), font_ids[0][0])
+            .pair(Name(b"F2"), font_ids[1][0]);
         let mut states = resources.ext_g_states();
         for ((_, name), r) in alphas.iter().zip(&alpha_ids) {
             states.pair(Name(name.as_bytes()), *r);
@@ -335,9 +409,11 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
         resources.finish();
         p.finish();
     }
-    pdf.stream(contents, &compress_to_vec_zlib(&content, 6)).filter(Filter::FlateDecode);
+    pdf.stream(contents, &compress_to_vec_zlib(&content, 6))
+        .filter(Filter::FlateDecode);
     for ((key, _), r) in alphas.iter().zip(&alpha_ids) {
-        pdf.ext_graphics(*r).non_stroking_alpha(*key as f32 / 1000.0);
+        pdf.ext_graphics(*r)
+            .non_stroking_alpha(*key as f32 / 1000.0);
     }
     {
         let mut doc = pdf.document_info(info);
@@ -347,7 +423,11 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
         doc.producer(TextStr("survcalc"));
     }
 
-    let system_info = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+    let system_info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
     for (k, font) in [&regular, &bold].into_iter().enumerate() {
         let [type0, cid, descriptor, file, cmap] = font_ids[k];
         let glyphs: Vec<u16> = font.remapper.remapped_gids().collect();
@@ -387,7 +467,8 @@ pub fn write(scene: &Scene, fonts: &Fonts) -> Result<Vec<u8>, String> {
             .cap_height(scale(font.face.capital_height().unwrap_or(1409) as f64))
             .stem_v(if k == 1 { 140.0 } else { 80.0 })
             .font_file2(file);
-        pdf.stream(file, &compress_to_vec_zlib(&subset, 6)).filter(Filter::FlateDecode);
+        pdf.stream(file, &compress_to_vec_zlib(&subset, 6))
+            .filter(Filter::FlateDecode);
         let mut unicode = UnicodeCmap::new(Name(b"Custom"), system_info);
         for (glyph, c) in &font.chars {
             unicode.pair(*glyph, *c);
@@ -417,15 +498,26 @@ mod tests {
         let (regular, bold) = fonts();
         for (data, is_bold) in [(&regular, false), (&bold, true)] {
             let face = ttf_parser::Face::parse(data, 0).unwrap();
-            for text in ["Overall survival (%)", "HR 0.59 (95% CI 0.42–0.82)", "χ² ≥ 3.84; p < 0.001", "Äöü ñ é …"] {
+            for text in [
+                "Overall survival (%)",
+                "HR 0.59 (95% CI 0.42–0.82)",
+                "χ² ≥ 3.84; p < 0.001",
+                "Äöü ñ é …",
+            ] {
                 let font_width: f64 = text
                     .chars()
-                    .map(|c| face.glyph_hor_advance(face.glyph_index(c).unwrap()).unwrap() as f64)
+                    .map(|c| {
+                        face.glyph_hor_advance(face.glyph_index(c).unwrap())
+                            .unwrap() as f64
+                    })
                     .sum::<f64>()
                     / face.units_per_em() as f64
                     * 10.0;
                 let table = survcalc_charts::metrics::text_width(text, 10.0, is_bold);
-                assert!((font_width - table).abs() < 1e-9, "{text}: {font_width} vs {table}");
+                assert!(
+                    (font_width - table).abs() < 1e-9,
+                    "{text}: {font_width} vs {table}"
+                );
             }
         }
     }
@@ -435,16 +527,58 @@ mod tests {
         let (regular, bold) = fonts();
         let mut scene = Scene::new(240.0, 120.0, "Arial");
         scene.title = "Test figure".into();
-        scene.text(10.0, 20.0, "Overall survival", Font::regular(8.0), Anchor::Start, VAlign::Baseline);
-        scene.text(120.0, 40.0, "Number at risk", Font::bold(8.0), Anchor::Middle, VAlign::Middle);
+        scene.text(
+            10.0,
+            20.0,
+            "Overall survival",
+            Font::regular(8.0),
+            Anchor::Start,
+            VAlign::Baseline,
+        );
+        scene.text(
+            120.0,
+            40.0,
+            "Number at risk",
+            Font::bold(8.0),
+            Anchor::Middle,
+            VAlign::Middle,
+        );
         scene.vertical_text(5.0, 60.0, "Survival (%)", Font::regular(8.0));
-        scene.line(vec![(0.0, 0.0), (100.0, 100.0)], Stroke { colour: Rgb(0, 114, 178), width: 1.0, dash: vec![4.0, 2.0] });
-        scene.polygon(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], Some(survcalc_charts::scene::Fill { colour: Rgb::BLACK, opacity: 0.15 }), None);
-        let file = write(&scene, &Fonts { regular: &regular, bold: &bold }).unwrap();
+        scene.line(
+            vec![(0.0, 0.0), (100.0, 100.0)],
+            Stroke {
+                colour: Rgb(0, 114, 178),
+                width: 1.0,
+                dash: vec![4.0, 2.0],
+            },
+        );
+        scene.polygon(
+            vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)],
+            Some(survcalc_charts::scene::Fill {
+                colour: Rgb::BLACK,
+                opacity: 0.15,
+            }),
+            None,
+        );
+        let file = write(
+            &scene,
+            &Fonts {
+                regular: &regular,
+                bold: &bold,
+            },
+        )
+        .unwrap();
         assert!(file.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&file);
-        assert!(text.contains("/MediaBox [0 0 240 120]"), "the page is the figure's size");
-        assert!(text.contains("+LiberationSans") && text.contains("/FontFile2") && text.contains("/ToUnicode"));
+        assert!(
+            text.contains("/MediaBox [0 0 240 120]"),
+            "the page is the figure's size"
+        );
+        assert!(
+            text.contains("+LiberationSans")
+                && text.contains("/FontFile2")
+                && text.contains("/ToUnicode")
+        );
         // Subsets: far smaller than the 400 KB fonts.
         assert!(file.len() < 60_000, "{} bytes", file.len());
     }

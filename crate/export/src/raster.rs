@@ -7,19 +7,29 @@
 fn rgb(rgba: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let pixels = (width as u64) * (height as u64);
     if width == 0 || height == 0 || pixels > 400_000_000 {
-        return Err(format!("A figure of {width} × {height} pixels cannot be written."));
+        return Err(format!(
+            "A figure of {width} × {height} pixels cannot be written."
+        ));
     }
     if rgba.len() as u64 != 4 * pixels {
-        return Err(format!("{} bytes of pixels do not make a {width} × {height} image.", rgba.len()));
+        return Err(format!(
+            "{} bytes of pixels do not make a {width} × {height} image.",
+            rgba.len()
+        ));
     }
-    Ok(rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect())
+    Ok(rgba
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect())
 }
 
 fn check_dpi(dpi: u32) -> Result<(), String> {
     if (72..=2400).contains(&dpi) {
         Ok(())
     } else {
-        Err(format!("The resolution must be between 72 and 2400 dpi; {dpi} is not."))
+        Err(format!(
+            "The resolution must be between 72 and 2400 dpi; {dpi} is not."
+        ))
     }
 }
 
@@ -38,9 +48,17 @@ pub fn png(rgba: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec<u8>, St
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_compression(png::Compression::High);
         let ppm = pixels_per_metre(dpi);
-        encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
-        let mut writer = encoder.write_header().map_err(|e| format!("could not write the PNG: {e}"))?;
-        writer.write_image_data(&data).map_err(|e| format!("could not write the PNG: {e}"))?;
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: ppm,
+            yppu: ppm,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = encoder
+            .write_header()
+            .map_err(|e| format!("could not write the PNG: {e}"))?;
+        writer
+            .write_image_data(&data)
+            .map_err(|e| format!("could not write the PNG: {e}"))?;
     }
     Ok(out)
 }
@@ -53,8 +71,12 @@ pub fn tiff(rgba: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec<u8>, S
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let failed = |e: tiff::TiffError| format!("could not write the TIFF: {e}");
-        let mut encoder = TiffEncoder::new(&mut out).map_err(failed)?.with_compression(Compression::Lzw);
-        let mut image = encoder.new_image::<colortype::RGB8>(width, height).map_err(failed)?;
+        let mut encoder = TiffEncoder::new(&mut out)
+            .map_err(failed)?
+            .with_compression(Compression::Lzw);
+        let mut image = encoder
+            .new_image::<colortype::RGB8>(width, height)
+            .map_err(failed)?;
         image.resolution(ResolutionUnit::Inch, Rational { n: dpi, d: 1 });
         image.write_data(&data).map_err(failed)?;
     }
@@ -105,15 +127,19 @@ mod tests {
         let file = tiff(&rgba, 5, 4, 1200).unwrap();
         let mut decoder = tiff::decoder::Decoder::new(std::io::Cursor::new(file)).unwrap();
         assert_eq!(decoder.dimensions().unwrap(), (5, 4));
-        use tiff::tags::Tag;
         use tiff::decoder::ifd::Value;
+        use tiff::tags::Tag;
         for tag in [Tag::XResolution, Tag::YResolution] {
             match decoder.get_tag(tag).unwrap() {
                 Value::Rational(n, d) => assert_eq!((n, d), (1200, 1)),
                 other => panic!("{tag:?} is {other:?}"),
             }
         }
-        assert_eq!(decoder.get_tag_u32(Tag::ResolutionUnit).unwrap(), 2, "2 = inch");
+        assert_eq!(
+            decoder.get_tag_u32(Tag::ResolutionUnit).unwrap(),
+            2,
+            "2 = inch"
+        );
     }
 
     #[test]

@@ -54,7 +54,9 @@ fn png_geometry(png: &[u8]) -> Option<(u32, u32, f64)> {
     if png.len() < 24 || &png[..8] != b"\x89PNG\r\n\x1a\n" || &png[12..16] != b"IHDR" {
         return None;
     }
-    let be = |at: usize| -> Option<u32> { Some(u32::from_be_bytes(png.get(at..at + 4)?.try_into().ok()?)) };
+    let be = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(png.get(at..at + 4)?.try_into().ok()?))
+    };
     let (width, height) = (be(16)?, be(20)?);
     let mut dpi = 300.0;
     let mut at = 8;
@@ -79,7 +81,9 @@ fn run(text: &str) -> String {
 }
 
 fn paragraph(style: Option<&str>, text: &str) -> String {
-    let props = style.map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>")).unwrap_or_default();
+    let props = style
+        .map(|s| format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>"))
+        .unwrap_or_default();
     format!("<w:p>{props}{}</w:p>", run(text))
 }
 
@@ -94,7 +98,11 @@ fn caption(label: &str, text: &str, keep_with_next: bool) -> String {
 }
 
 fn table(t: &DisplayTable) -> String {
-    let columns = t.header.len().max(t.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+    let columns = t
+        .header
+        .len()
+        .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
+        .max(1);
     let mut out = String::from(
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>\
          <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
@@ -104,8 +112,16 @@ fn table(t: &DisplayTable) -> String {
     }
     out.push_str("</w:tblGrid>");
     let cell = |text: &str, numeric: bool, header: bool| -> String {
-        let border = if header { "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"0\" w:color=\"000000\"/></w:tcBorders>" } else { "" };
-        let align = if numeric { "<w:jc w:val=\"right\"/>" } else { "" };
+        let border = if header {
+            "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"0\" w:color=\"000000\"/></w:tcBorders>"
+        } else {
+            ""
+        };
+        let align = if numeric {
+            "<w:jc w:val=\"right\"/>"
+        } else {
+            ""
+        };
         let bold = if header { "<w:rPr><w:b/></w:rPr>" } else { "" };
         format!(
             "<w:tc><w:tcPr><w:tcW w:w=\"0\" w:type=\"auto\"/>{border}</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>{align}</w:pPr><w:r>{bold}<w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>",
@@ -114,13 +130,21 @@ fn table(t: &DisplayTable) -> String {
     };
     out.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
     for j in 0..columns {
-        out.push_str(&cell(t.header.get(j).map_or("", String::as_str), t.numeric_columns.contains(&j), true));
+        out.push_str(&cell(
+            t.header.get(j).map_or("", String::as_str),
+            t.numeric_columns.contains(&j),
+            true,
+        ));
     }
     out.push_str("</w:tr>");
     for row in &t.rows {
         out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         for j in 0..columns {
-            out.push_str(&cell(row.get(j).map_or("", String::as_str), t.numeric_columns.contains(&j), false));
+            out.push_str(&cell(
+                row.get(j).map_or("", String::as_str),
+                t.numeric_columns.contains(&j),
+                false,
+            ));
         }
         out.push_str("</w:tr>");
     }
@@ -144,7 +168,8 @@ fn picture(id: usize, rel: &str, name: &str, description: &str, cx: u64, cy: u64
     )
 }
 
-const NAMESPACES: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+const NAMESPACES: &str =
+    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
 xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" \
 xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
 xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
@@ -176,20 +201,36 @@ pub fn docx(output: &SessionOutput, images: &[FigureImage]) -> Result<Vec<u8>, S
         "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
     );
     body.push_str(&paragraph(Some("Title"), "Survival analysis report"));
-    body.push_str(&paragraph(Some("Note"), &format!("Data: {} · survcalc {}", output.file_name, env!("CARGO_PKG_VERSION"))));
+    body.push_str(&paragraph(
+        Some("Note"),
+        &format!(
+            "Data: {} · survcalc {}",
+            output.file_name,
+            env!("CARGO_PKG_VERSION")
+        ),
+    ));
     body.push_str(&paragraph(Some("Heading1"), "Statistical analysis"));
     body.push_str(&paragraph(None, &output.methods.paragraph));
     let (mut table_number, mut figure_number) = (0, 0);
     for step in &output.steps {
-        body.push_str(&paragraph(Some("Heading1"), &format!("{}. {}", step.number, step.title)));
+        body.push_str(&paragraph(
+            Some("Heading1"),
+            &format!("{}. {}", step.number, step.title),
+        ));
         if let Some(e) = &step.error {
-            body.push_str(&paragraph(Some("Warning"), &format!("This step could not be run on this data: {e}")));
+            body.push_str(&paragraph(
+                Some("Warning"),
+                &format!("This step could not be run on this data: {e}"),
+            ));
             continue;
         }
         for f in &step.figures {
             figure_number += 1;
             let title = format!("{} (step {}).", step.title, step.number);
-            let geometry = images.iter().find(|i| i.name == f.name).and_then(|i| Some((i, png_geometry(&i.png)?)));
+            let geometry = images
+                .iter()
+                .find(|i| i.name == f.name)
+                .and_then(|i| Some((i, png_geometry(&i.png)?)));
             match geometry {
                 Some((image, (w, h, dpi))) => {
                     let mut width = w as f64 / dpi;
@@ -213,14 +254,24 @@ pub fn docx(output: &SessionOutput, images: &[FigureImage]) -> Result<Vec<u8>, S
                         (height * EMU_PER_INCH).round() as u64,
                     ));
                 }
-                None => body.push_str(&paragraph(Some("Note"), &format!("[Figure {figure_number}: {}, not drawn in this document]", f.name))),
+                None => body.push_str(&paragraph(
+                    Some("Note"),
+                    &format!(
+                        "[Figure {figure_number}: {}, not drawn in this document]",
+                        f.name
+                    ),
+                )),
             }
             body.push_str(&caption(&format!("Figure {figure_number}."), &title, false));
         }
         for (name, t) in &step.tables {
             table_number += 1;
             // "Table 1 by rx" needs no "Table 1: " before it.
-            let text = if step.title.starts_with(name.as_str()) { format!("{}.", step.title) } else { format!("{name}: {}.", step.title) };
+            let text = if step.title.starts_with(name.as_str()) {
+                format!("{}.", step.title)
+            } else {
+                format!("{name}: {}.", step.title)
+            };
             body.push_str(&caption(&format!("Table {table_number}."), &text, true));
             body.push_str(&table(t));
         }
@@ -270,9 +321,11 @@ pub fn docx(output: &SessionOutput, images: &[FigureImage]) -> Result<Vec<u8>, S
     );
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     // PNGs are compressed already.
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let failed = |e: &dyn std::fmt::Display| format!("The Word report could not be written: {e}");
     let parts: [(&str, &[u8]); 6] = [
         ("[Content_Types].xml", content_types.as_bytes()),

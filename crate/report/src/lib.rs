@@ -12,7 +12,9 @@
 pub mod docx;
 
 use serde::Serialize;
-use survcalc_analysis::analyses::{baseline, cohort, competing, cox, km, models, rates, subgroup, DisplayTable};
+use survcalc_analysis::analyses::{
+    baseline, cohort, competing, cox, km, models, rates, subgroup, DisplayTable,
+};
 use survcalc_analysis::analysis_file::{AnalysisFile, AnalysisStep};
 use survcalc_analysis::export::{dataset_csv, html_escape, DataExportRequest};
 use survcalc_analysis::methods::{methods, MethodsText};
@@ -62,8 +64,20 @@ fn warning_texts(w: &[Warning]) -> Vec<String> {
 }
 
 fn slug(text: &str) -> String {
-    let s: String = text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    s.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_")
+    let s: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    s.split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// What to draw.
@@ -77,7 +91,10 @@ pub enum Figures {
 
 impl StepOutput {
     fn figure(&mut self, name: String, scene: survcalc_charts::scene::Scene) {
-        self.figures.push(OutputFile { name, content: survcalc_charts::scene::to_svg(&scene) });
+        self.figures.push(OutputFile {
+            name,
+            content: survcalc_charts::scene::to_svg(&scene),
+        });
         self.scenes.push(scene);
     }
 }
@@ -102,9 +119,18 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = "Patients and resistance groups".into();
                 let c = cohort::run(table, r)?;
                 if figures == Figures::All {
-                    out.figure(format!("{prefix}_flow.svg"), survcalc_charts::flow::scene(&c.flow_chart));
+                    out.figure(
+                        format!("{prefix}_flow.svg"),
+                        survcalc_charts::flow::scene(&c.flow_chart),
+                    );
                 }
-                out.texts.push(c.flow_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("; "));
+                out.texts.push(
+                    c.flow_lines
+                        .iter()
+                        .map(|l| l.trim())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
                 out.texts.extend(c.rules.iter().cloned());
                 out.warnings = warning_texts(&c.warnings);
             }
@@ -118,7 +144,11 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = format!(
                     "Kaplan–Meier: {}{}",
                     r.time,
-                    r.group.as_deref().filter(|g| !g.trim().is_empty()).map(|g| format!(" by {g}")).unwrap_or_default()
+                    r.group
+                        .as_deref()
+                        .filter(|g| !g.trim().is_empty())
+                        .map(|g| format!(" by {g}"))
+                        .unwrap_or_default()
                 );
                 let k = km::run(table, r)?;
                 if figures == Figures::All {
@@ -126,12 +156,24 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 }
                 let mut tables = vec![("Summary", &k.summary_table)];
                 tables.extend(k.at_times_table.as_ref().map(|t| ("Survival at times", t)));
-                tables.extend(k.rmst_table.as_ref().map(|t| ("Restricted mean survival time", t)));
-                tables.extend(k.pairwise_table.as_ref().map(|t| ("Pairwise comparisons", t)));
-                let hazard_ratios = hazard_ratio_table(&k.hazard_ratios, r.conf_level, &r.figure.group_labels);
+                tables.extend(
+                    k.rmst_table
+                        .as_ref()
+                        .map(|t| ("Restricted mean survival time", t)),
+                );
+                tables.extend(
+                    k.pairwise_table
+                        .as_ref()
+                        .map(|t| ("Pairwise comparisons", t)),
+                );
+                let hazard_ratios =
+                    hazard_ratio_table(&k.hazard_ratios, r.conf_level, &r.figure.group_labels);
                 tables.extend(hazard_ratios.as_ref().map(|t| ("Hazard ratios (Cox)", t)));
                 for (name, t) in tables {
-                    out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
+                    out.csv.push(OutputFile {
+                        name: format!("{prefix}_{}.csv", slug(name)),
+                        content: t.to_csv(),
+                    });
                     out.tables.push((name.to_string(), t.clone()));
                 }
                 out.texts.extend(k.test_text.iter().cloned());
@@ -145,13 +187,24 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 out.title = format!("Cox regression: {}", r.time);
                 let c = cox::run(table, r)?;
                 if figures == Figures::All {
-                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&c.plot));
+                    out.figure(
+                        format!("{prefix}_forest.svg"),
+                        survcalc_charts::forest::scene(&c.plot),
+                    );
                 }
-                out.csv.push(OutputFile { name: format!("{prefix}_hazard_ratios.csv"), content: c.hr_table.to_csv() });
-                out.tables.push(("Hazard ratios".into(), c.hr_table.clone()));
+                out.csv.push(OutputFile {
+                    name: format!("{prefix}_hazard_ratios.csv"),
+                    content: c.hr_table.to_csv(),
+                });
+                out.tables
+                    .push(("Hazard ratios".into(), c.hr_table.clone()));
                 if let Some(z) = &c.zph_table {
-                    out.csv.push(OutputFile { name: format!("{prefix}_ph_test.csv"), content: z.to_csv() });
-                    out.tables.push(("Test of proportional hazards".into(), z.clone()));
+                    out.csv.push(OutputFile {
+                        name: format!("{prefix}_ph_test.csv"),
+                        content: z.to_csv(),
+                    });
+                    out.tables
+                        .push(("Test of proportional hazards".into(), z.clone()));
                 }
                 out.texts.push(c.n_text.clone());
                 out.texts.extend(c.tests_text.iter().cloned());
@@ -161,11 +214,20 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             }
             AnalysisStep::ModelTable(r) => {
                 let m = models::run(table, r)?;
-                out.title = format!("Univariate and multivariable models ({}s)", m.table.estimate_name);
+                out.title = format!(
+                    "Univariate and multivariable models ({}s)",
+                    m.table.estimate_name
+                );
                 if figures == Figures::All {
-                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&m.plot));
+                    out.figure(
+                        format!("{prefix}_forest.svg"),
+                        survcalc_charts::forest::scene(&m.plot),
+                    );
                 }
-                out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: m.csv.clone() });
+                out.csv.push(OutputFile {
+                    name: format!("{prefix}.csv"),
+                    content: m.csv.clone(),
+                });
                 out.tables.push(("Models".into(), m.display_table.clone()));
                 out.texts.push(m.n_text.clone());
                 out.texts.push(m.selection_text.clone());
@@ -180,24 +242,49 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
             AnalysisStep::BaselineTable(r) => {
                 out.title = format!("Table 1 by {}", r.group);
                 let b = baseline::run(table, r)?;
-                out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: b.csv.clone() });
-                out.tables.push(("Table 1".into(), DisplayTable {
-                    header: b.display.header.clone(),
-                    rows: b.display.rows.iter().map(|row| {
-                        let mut cells = row.cells.clone();
-                        cells.push(format!("{}{}", row.p, row.mark.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()));
-                        cells
-                    }).collect(),
-                    numeric_columns: Vec::new(),
-                }));
-                out.texts.extend(b.footnotes.iter().map(|f| format!("({}) {}", f.mark, f.test)));
+                out.csv.push(OutputFile {
+                    name: format!("{prefix}.csv"),
+                    content: b.csv.clone(),
+                });
+                out.tables.push((
+                    "Table 1".into(),
+                    DisplayTable {
+                        header: b.display.header.clone(),
+                        rows: b
+                            .display
+                            .rows
+                            .iter()
+                            .map(|row| {
+                                let mut cells = row.cells.clone();
+                                cells.push(format!(
+                                    "{}{}",
+                                    row.p,
+                                    row.mark
+                                        .as_deref()
+                                        .map(|m| format!(" ({m})"))
+                                        .unwrap_or_default()
+                                ));
+                                cells
+                            })
+                            .collect(),
+                        numeric_columns: Vec::new(),
+                    },
+                ));
+                out.texts.extend(
+                    b.footnotes
+                        .iter()
+                        .map(|f| format!("({}) {}", f.mark, f.test)),
+                );
                 out.texts.push(b.settings_text.clone());
                 out.warnings = warning_texts(&b.warnings);
             }
             AnalysisStep::Rates(r) => {
                 out.title = format!("Rates: {} = {}", r.outcome, r.success_values.join(" or "));
                 let x = rates::run(table, r)?;
-                out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.csv.clone() });
+                out.csv.push(OutputFile {
+                    name: format!("{prefix}.csv"),
+                    content: x.csv.clone(),
+                });
                 out.tables.push(("Rates".into(), x.table.clone()));
                 out.texts.extend(x.test_text.iter().cloned());
                 out.texts.push(x.settings_text.clone());
@@ -210,10 +297,21 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                     out.figure(format!("{prefix}.svg"), survcalc_charts::km::scene(&c.plot));
                 }
                 let mut tables = vec![("Cumulative incidence", &c.summary_table)];
-                tables.extend(c.at_times_table.as_ref().map(|t| ("Cumulative incidence at times", t)));
-                tables.extend(c.fine_gray.as_ref().map(|f| ("Fine-Gray subdistribution hazard ratios", &f.shr_table)));
+                tables.extend(
+                    c.at_times_table
+                        .as_ref()
+                        .map(|t| ("Cumulative incidence at times", t)),
+                );
+                tables.extend(
+                    c.fine_gray
+                        .as_ref()
+                        .map(|f| ("Fine-Gray subdistribution hazard ratios", &f.shr_table)),
+                );
                 for (name, t) in tables {
-                    out.csv.push(OutputFile { name: format!("{prefix}_{}.csv", slug(name)), content: t.to_csv() });
+                    out.csv.push(OutputFile {
+                        name: format!("{prefix}_{}.csv", slug(name)),
+                        content: t.to_csv(),
+                    });
                     out.tables.push((name.to_string(), t.clone()));
                 }
                 out.texts.extend(c.test_text.iter().cloned());
@@ -228,9 +326,15 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
                 let x = subgroup::run(table, r)?;
                 out.title = format!("Subgroups: {}", x.comparison);
                 if figures == Figures::All {
-                    out.figure(format!("{prefix}_forest.svg"), survcalc_charts::forest::scene(&x.plot));
+                    out.figure(
+                        format!("{prefix}_forest.svg"),
+                        survcalc_charts::forest::scene(&x.plot),
+                    );
                 }
-                out.csv.push(OutputFile { name: format!("{prefix}.csv"), content: x.table.to_csv() });
+                out.csv.push(OutputFile {
+                    name: format!("{prefix}.csv"),
+                    content: x.table.to_csv(),
+                });
                 out.tables.push(("Subgroups".into(), x.table.clone()));
                 out.texts.push(x.settings_text.clone());
                 out.warnings = warning_texts(&x.warnings);
@@ -248,7 +352,11 @@ fn run_step(number: usize, step: &AnalysisStep, table: &mut Table, figures: Figu
 /// figure's words are hard to read from the back of a room): each group
 /// against the reference, Wald CI and p, each group named as in the
 /// figure's legend (`figure.group_labels`).
-fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64, names: &survcalc_analysis::labels::Labels) -> Option<DisplayTable> {
+fn hazard_ratio_table(
+    ratios: &[km::GroupHazardRatio],
+    conf_level: f64,
+    names: &survcalc_analysis::labels::Labels,
+) -> Option<DisplayTable> {
     use survcalc_analysis::format;
     if ratios.is_empty() {
         return None;
@@ -261,11 +369,21 @@ fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64, names: &
                 _ => "not estimable".to_string(),
             };
             let name = |group: &str| survcalc_analysis::labels::label_of(names, group).to_string();
-            vec![name(&h.group), name(&h.reference), estimate, format::p_value_or_dash(h.p)]
+            vec![
+                name(&h.group),
+                name(&h.reference),
+                estimate,
+                format::p_value_or_dash(h.p),
+            ]
         })
         .collect();
     Some(DisplayTable {
-        header: vec!["Group".into(), "Reference".into(), format!("HR ({})", format::ci_label(conf_level)), "p".into()],
+        header: vec![
+            "Group".into(),
+            "Reference".into(),
+            format!("HR ({})", format::ci_label(conf_level)),
+            "p".into(),
+        ],
         rows,
         numeric_columns: vec![2, 3],
     })
@@ -274,8 +392,17 @@ fn hazard_ratio_table(ratios: &[km::GroupHazardRatio], conf_level: f64, names: &
 /// Reruns every step of `session` on `table` (which classification steps
 /// extend with their columns, as in the page).
 pub fn run(session: &AnalysisFile, table: &mut Table, figures: Figures) -> SessionOutput {
-    let steps = session.steps.iter().enumerate().map(|(i, s)| run_step(i + 1, s, table, figures)).collect();
-    SessionOutput { file_name: session.dataset.file_name.clone(), steps, methods: methods(session) }
+    let steps = session
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| run_step(i + 1, s, table, figures))
+        .collect();
+    SessionOutput {
+        file_name: session.dataset.file_name.clone(),
+        steps,
+        methods: methods(session),
+    }
 }
 
 /// One step of a walkthrough (docs/walkthrough.md) with the "try it"
@@ -295,10 +422,14 @@ pub fn lesson_step(
     if let Some(failed) = setup.iter().find(|s| s.error.is_some()) {
         return Ok(vec![failed.clone()]);
     }
-    let mut results: Vec<StepOutput> = own.iter().cloned().map(|mut s| {
-        s.number -= hidden;
-        s
-    }).collect();
+    let mut results: Vec<StepOutput> = own
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.number -= hidden;
+            s
+        })
+        .collect();
     let own_requests = &session.steps[hidden..];
     // Right after the landmark's result, before whatever the step shows next.
     let after_landmark = own_requests
@@ -318,19 +449,47 @@ pub fn lesson_step(
 /// from a landmark (the immortal-time trap), the two side by side in words:
 /// who the landmark left out, group by group, and each hazard ratio before
 /// and after, so the lesson's text can point at numbers the engine worded.
-fn landmark_comparison(requests: &[AnalysisStep], table: &Table, number: usize) -> Option<StepOutput> {
+fn landmark_comparison(
+    requests: &[AnalysisStep],
+    table: &Table,
+    number: usize,
+) -> Option<StepOutput> {
     use survcalc_analysis::format;
-    let km_requests: Vec<&km::KmRequest> =
-        requests.iter().filter_map(|s| if let AnalysisStep::KaplanMeier(r) = s { Some(r) } else { None }).collect();
-    let from_start = km_requests.iter().find(|r| r.landmark.is_none() && r.group.is_some())?;
+    let km_requests: Vec<&km::KmRequest> = requests
+        .iter()
+        .filter_map(|s| {
+            if let AnalysisStep::KaplanMeier(r) = s {
+                Some(r)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let from_start = km_requests
+        .iter()
+        .find(|r| r.landmark.is_none() && r.group.is_some())?;
     let from_landmark = km_requests.iter().find(|r| {
-        r.landmark.is_some() && r.time == from_start.time && r.event == from_start.event && r.group == from_start.group && r.filter == from_start.filter
+        r.landmark.is_some()
+            && r.time == from_start.time
+            && r.event == from_start.event
+            && r.group == from_start.group
+            && r.filter == from_start.filter
     })?;
     let start = km::run(table, from_start).ok()?;
     let after = km::run(table, from_landmark).ok()?;
     let summary = after.landmark.as_ref()?;
-    let unit = from_start.display_unit.or(from_start.time_unit).map(|u| format!(" {}", u.label())).unwrap_or_default();
-    let n_of = |k: &km::KmResult, label: &str| k.fit.curves.iter().find(|c| c.group.is_some() && c.label == label).map_or(0, |c| c.n);
+    let unit = from_start
+        .display_unit
+        .or(from_start.time_unit)
+        .map(|u| format!(" {}", u.label()))
+        .unwrap_or_default();
+    let n_of = |k: &km::KmResult, label: &str| {
+        k.fit
+            .curves
+            .iter()
+            .find(|c| c.group.is_some() && c.label == label)
+            .map_or(0, |c| c.n)
+    };
     let groups: Vec<(&str, usize, usize)> = start
         .fit
         .curves
@@ -347,8 +506,16 @@ fn landmark_comparison(requests: &[AnalysisStep], table: &Table, number: usize) 
         summary.n_excluded_censored,
         groups.iter().map(|(g, before, after)| format!("{g} {before} → {after}")).collect::<Vec<_>>().join(", ")
     )];
-    let lost: Vec<&str> = groups.iter().filter(|(_, b, a)| a < b).map(|(g, _, _)| *g).collect();
-    let kept: Vec<&str> = groups.iter().filter(|(_, b, a)| a == b).map(|(g, _, _)| *g).collect();
+    let lost: Vec<&str> = groups
+        .iter()
+        .filter(|(_, b, a)| a < b)
+        .map(|(g, _, _)| *g)
+        .collect();
+    let kept: Vec<&str> = groups
+        .iter()
+        .filter(|(_, b, a)| a == b)
+        .map(|(g, _, _)| *g)
+        .collect();
     if !lost.is_empty() && !kept.is_empty() {
         texts.push(format!(
             "Only {} lost patients: nobody in {} died or left follow-up before the landmark, because the group's definition \
@@ -363,8 +530,18 @@ fn landmark_comparison(requests: &[AnalysisStep], table: &Table, number: usize) 
         _ => "HR not estimable".to_string(),
     };
     for h in &start.hazard_ratios {
-        if let Some(a) = after.hazard_ratios.iter().find(|a| a.group == h.group && a.reference == h.reference) {
-            texts.push(format!("{} vs {}: {} from treatment start; {} from the landmark.", h.group, h.reference, hr(h), hr(a)));
+        if let Some(a) = after
+            .hazard_ratios
+            .iter()
+            .find(|a| a.group == h.group && a.reference == h.reference)
+        {
+            texts.push(format!(
+                "{} vs {}: {} from treatment start; {} from the landmark.",
+                h.group,
+                h.reference,
+                hr(h),
+                hr(a)
+            ));
         }
     }
     Some(StepOutput {
@@ -383,10 +560,20 @@ fn landmark_comparison(requests: &[AnalysisStep], table: &Table, number: usize) 
 
 /// The data as survcalc holds it after the session (classification
 /// columns included), for the R script; and the script itself.
-pub fn r_files(session: &AnalysisFile, table: &Table, data_name: &str) -> Result<Vec<OutputFile>, String> {
+pub fn r_files(
+    session: &AnalysisFile,
+    table: &Table,
+    data_name: &str,
+) -> Result<Vec<OutputFile>, String> {
     Ok(vec![
-        OutputFile { name: data_name.to_string(), content: dataset_csv(table, &DataExportRequest::default())? },
-        OutputFile { name: "analysis.R".to_string(), content: rscript::for_session(session, table, data_name)? },
+        OutputFile {
+            name: data_name.to_string(),
+            content: dataset_csv(table, &DataExportRequest::default())?,
+        },
+        OutputFile {
+            name: "analysis.R".to_string(),
+            content: rscript::for_session(session, table, data_name)?,
+        },
     ])
 }
 
@@ -406,7 +593,11 @@ fn table_html(t: &DisplayTable) -> String {
     for row in &t.rows {
         out.push_str("<tr>");
         for (j, c) in row.iter().enumerate() {
-            let class = if t.numeric_columns.contains(&j) { " class=\"num\"" } else { "" };
+            let class = if t.numeric_columns.contains(&j) {
+                " class=\"num\""
+            } else {
+                ""
+            };
             out.push_str(&format!("<td{class}>{}</td>", html_escape(c)));
         }
         out.push_str("</tr>");
@@ -420,14 +611,31 @@ pub fn html(output: &SessionOutput) -> String {
     let mut h = String::new();
     h.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
-    h.push_str(&format!("<title>survcalc report: {}</title><style>{STYLE}</style></head><body>", html_escape(&output.file_name)));
-    h.push_str(&format!("<h1>Survival analysis report</h1><p class=\"note\">Data: {} · survcalc {}</p>", html_escape(&output.file_name), env!("CARGO_PKG_VERSION")));
+    h.push_str(&format!(
+        "<title>survcalc report: {}</title><style>{STYLE}</style></head><body>",
+        html_escape(&output.file_name)
+    ));
+    h.push_str(&format!(
+        "<h1>Survival analysis report</h1><p class=\"note\">Data: {} · survcalc {}</p>",
+        html_escape(&output.file_name),
+        env!("CARGO_PKG_VERSION")
+    ));
     h.push_str("<h2>Statistical analysis</h2>");
-    h.push_str(&format!("<p>{}</p>", html_escape(&output.methods.paragraph)));
+    h.push_str(&format!(
+        "<p>{}</p>",
+        html_escape(&output.methods.paragraph)
+    ));
     for step in &output.steps {
-        h.push_str(&format!("<h2>{}. {}</h2>", step.number, html_escape(&step.title)));
+        h.push_str(&format!(
+            "<h2>{}. {}</h2>",
+            step.number,
+            html_escape(&step.title)
+        ));
         if let Some(e) = &step.error {
-            h.push_str(&format!("<p class=\"error\">This step could not be run on this data: {}</p>", html_escape(e)));
+            h.push_str(&format!(
+                "<p class=\"error\">This step could not be run on this data: {}</p>",
+                html_escape(e)
+            ));
             continue;
         }
         for f in &step.figures {
@@ -463,20 +671,38 @@ mod tests {
 
     #[test]
     fn the_hazard_ratio_table_names_the_groups_as_the_legend_does() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/reference/02_lung/data.csv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/reference/02_lung/data.csv"
+        );
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let table = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
-        let mut request =
-            km::KmRequest { time: "time".into(), event: "status".into(), event_values: vec!["2".into()], group: Some("sex".into()), ..km::KmRequest::default() };
-        request.figure.group_labels = [("1".to_string(), "Male".to_string()), ("2".to_string(), "Female".to_string())].into();
+        let mut request = km::KmRequest {
+            time: "time".into(),
+            event: "status".into(),
+            event_values: vec!["2".into()],
+            group: Some("sex".into()),
+            ..km::KmRequest::default()
+        };
+        request.figure.group_labels = [
+            ("1".to_string(), "Male".to_string()),
+            ("2".to_string(), "Female".to_string()),
+        ]
+        .into();
         let k = km::run(&table, &request).unwrap();
-        let t = hazard_ratio_table(&k.hazard_ratios, request.conf_level, &request.figure.group_labels).unwrap();
+        let t = hazard_ratio_table(
+            &k.hazard_ratios,
+            request.conf_level,
+            &request.figure.group_labels,
+        )
+        .unwrap();
         let legend: Vec<&str> = k.plot.curves.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(legend, ["Male", "Female"]);
         // One row, Female against Male, with the figure's numbers.
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0][..2], ["Female", "Male"]);
-        let plain = hazard_ratio_table(&k.hazard_ratios, request.conf_level, &Default::default()).unwrap();
+        let plain =
+            hazard_ratio_table(&k.hazard_ratios, request.conf_level, &Default::default()).unwrap();
         assert_eq!(plain.rows[0][..2], ["2", "1"]);
         assert_eq!(plain.rows[0][2..], t.rows[0][2..]);
     }

@@ -35,9 +35,15 @@ fn blank_png(width: u32, height: u32, dpi: u32) -> Vec<u8> {
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let ppm = (dpi as f64 / 0.0254).round() as u32;
-    encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: ppm,
+        yppu: ppm,
+        unit: png::Unit::Meter,
+    }));
     let mut writer = encoder.write_header().unwrap();
-    writer.write_image_data(&vec![255u8; (3 * width * height) as usize]).unwrap();
+    writer
+        .write_image_data(&vec![255u8; (3 * width * height) as usize])
+        .unwrap();
     writer.finish().unwrap();
     out
 }
@@ -74,7 +80,10 @@ fn xml_text(name: &str, xml: &str, paragraph: &[u8]) -> String {
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => panic!("{name} is not well-formed XML at {}: {e}", reader.buffer_position()),
+            Err(e) => panic!(
+                "{name} is not well-formed XML at {}: {e}",
+                reader.buffer_position()
+            ),
         }
     }
     assert_eq!(depth, 0, "{name}: elements left open");
@@ -120,12 +129,18 @@ fn html_text(html: &str) -> String {
             _ => {}
         }
     }
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn session_output() -> survcalc_report::SessionOutput {
     let data = root().join("www/examples/synthetic_hcc_cohort.csv");
-    let mut table = survcalc_analysis::table::read_csv(&std::fs::read(data).unwrap(), &Default::default()).unwrap();
+    let mut table =
+        survcalc_analysis::table::read_csv(&std::fs::read(data).unwrap(), &Default::default())
+            .unwrap();
     let file = survcalc_analysis::analysis_file::AnalysisFile::from_json(SESSION).unwrap();
     survcalc_report::run(&file, &mut table, survcalc_report::Figures::All)
 }
@@ -137,11 +152,24 @@ fn the_word_report_holds_what_the_html_report_shows() {
     let mut images = Vec::new();
     for step in &output.steps {
         for (f, scene) in step.figures.iter().zip(&step.scenes) {
-            let (w, h) = ((scene.width / 72.0 * 300.0).round() as u32, (scene.height / 72.0 * 300.0).round() as u32);
-            images.push((FigureImage { name: f.name.clone(), png: blank_png(w, h, 300) }, w as f64 / 300.0, h as f64 / 300.0));
+            let (w, h) = (
+                (scene.width / 72.0 * 300.0).round() as u32,
+                (scene.height / 72.0 * 300.0).round() as u32,
+            );
+            images.push((
+                FigureImage {
+                    name: f.name.clone(),
+                    png: blank_png(w, h, 300),
+                },
+                w as f64 / 300.0,
+                h as f64 / 300.0,
+            ));
         }
     }
-    assert!(images.len() >= 4, "flow chart, KM curve and two forest plots");
+    assert!(
+        images.len() >= 4,
+        "flow chart, KM curve and two forest plots"
+    );
     let pictures: Vec<FigureImage> = images.iter().map(|(i, _, _)| i.clone()).collect();
     let bytes = docx(&output, &pictures).unwrap();
 
@@ -153,8 +181,19 @@ fn the_word_report_holds_what_the_html_report_shows() {
         file.read_to_end(&mut content).unwrap();
         parts.insert(file.name().to_string(), content);
     }
-    for wanted in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml", "docProps/core.xml"] {
-        assert!(parts.contains_key(wanted), "{wanted} missing: {:?}", parts.keys().collect::<Vec<_>>());
+    for wanted in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+        "docProps/core.xml",
+    ] {
+        assert!(
+            parts.contains_key(wanted),
+            "{wanted} missing: {:?}",
+            parts.keys().collect::<Vec<_>>()
+        );
     }
     for (name, content) in &parts {
         if name.ends_with(".xml") || name.ends_with(".rels") {
@@ -169,7 +208,16 @@ fn the_word_report_holds_what_the_html_report_shows() {
         .split("<wp:extent ")
         .skip(1)
         .map(|s| {
-            let attr = |name: &str| -> f64 { s.split_once(&format!("{name}=\"")).unwrap().1.split_once('"').unwrap().0.parse().unwrap() };
+            let attr = |name: &str| -> f64 {
+                s.split_once(&format!("{name}=\""))
+                    .unwrap()
+                    .1
+                    .split_once('"')
+                    .unwrap()
+                    .0
+                    .parse()
+                    .unwrap()
+            };
             (attr("cx"), attr("cy"))
         })
         .collect();
@@ -179,8 +227,14 @@ fn the_word_report_holds_what_the_html_report_shows() {
         assert!(rels.contains(&format!("Target=\"media/figure{}.png\"", k + 1)));
         let scale = (17.0 / 2.54 / width).min(1.0);
         // One EMU is 1/914400 in: the sizes are rounded to it.
-        assert!((cx / 914_400.0 - width * scale).abs() < 2e-6, "figure {k}: width {cx} EMU for {width} in");
-        assert!((cy / 914_400.0 - height * scale).abs() < 2e-6, "figure {k}: height {cy} EMU for {height} in");
+        assert!(
+            (cx / 914_400.0 - width * scale).abs() < 2e-6,
+            "figure {k}: width {cx} EMU for {width} in"
+        );
+        assert!(
+            (cy / 914_400.0 - height * scale).abs() < 2e-6,
+            "figure {k}: height {cy} EMU for {height} in"
+        );
     }
     // Real tables: one per table of the report, with a repeated header row.
     let n_tables: usize = output.steps.iter().map(|s| s.tables.len()).sum();
@@ -192,7 +246,11 @@ fn the_word_report_holds_what_the_html_report_shows() {
     let html = html_text(&survcalc_report::html(&output));
     let mut ours = numbers(&word);
     let theirs = numbers(&html);
-    assert!(theirs.len() > 200, "the HTML report has its numbers ({})", theirs.len());
+    assert!(
+        theirs.len() > 200,
+        "the HTML report has its numbers ({})",
+        theirs.len()
+    );
     let mut missing = Vec::new();
     for n in &theirs {
         match ours.iter().position(|x| x == n) {
@@ -202,11 +260,18 @@ fn the_word_report_holds_what_the_html_report_shows() {
             None => missing.push(n.clone()),
         }
     }
-    assert!(missing.is_empty(), "numbers of the HTML report missing from the Word report: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "numbers of the HTML report missing from the Word report: {missing:?}"
+    );
     assert!(word.contains("Statistical analysis") && word.contains(&output.methods.paragraph));
     assert!(word.contains("could not be run on this data"));
     for (k, _) in images.iter().enumerate() {
-        assert!(word.contains(&format!("Figure {}. ", k + 1)), "caption of figure {}", k + 1);
+        assert!(
+            word.contains(&format!("Figure {}. ", k + 1)),
+            "caption of figure {}",
+            k + 1
+        );
     }
     convert_with_libreoffice(&bytes, n_tables, images.len());
 }
@@ -218,7 +283,10 @@ fn the_word_report_holds_what_the_html_report_shows() {
 fn convert_with_libreoffice(bytes: &[u8], n_tables: usize, n_figures: usize) {
     // LibreOffice's Writer (Debian's libreoffice-writer-nogui), not only soffice:
     // Calc alone answers every document with "source file could not be loaded".
-    let installed = std::process::Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success())
+    let installed = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
         && Path::new("/usr/lib/libreoffice/program/libswlo.so").exists();
     if !installed {
         assert!(
@@ -233,33 +301,66 @@ fn convert_with_libreoffice(bytes: &[u8], n_tables: usize, n_figures: usize) {
     std::fs::write(dir.join("report.docx"), bytes).unwrap();
     let out = std::process::Command::new("soffice")
         .arg("--headless")
-        .arg(format!("-env:UserInstallation=file://{}/profile", dir.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.display()
+        ))
         .args(["--convert-to", "pdf", "--outdir"])
         .arg(&dir)
         .arg(dir.join("report.docx"))
         .output()
         .unwrap();
     let pdf_path = dir.join("report.pdf");
-    let pdf = std::fs::read(&pdf_path).unwrap_or_else(|_| panic!("no PDF: {}", String::from_utf8_lossy(&out.stderr)));
+    let pdf = std::fs::read(&pdf_path)
+        .unwrap_or_else(|_| panic!("no PDF: {}", String::from_utf8_lossy(&out.stderr)));
     assert!(pdf.starts_with(b"%PDF"));
     let run = |program: &str, args: &[&str]| {
-        let out = std::process::Command::new(program).args(args).arg(&pdf_path).args(["-"]).output().unwrap();
-        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new(program)
+            .args(args)
+            .arg(&pdf_path)
+            .args(["-"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     // pdftotext joins a caption's words with single spaces.
-    let text = run("pdftotext", &["-layout"]).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = run("pdftotext", &["-layout"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for k in 1..=n_tables {
-        assert!(text.contains(&format!("Table {k}.")), "caption of table {k} missing from the PDF");
+        assert!(
+            text.contains(&format!("Table {k}.")),
+            "caption of table {k} missing from the PDF"
+        );
     }
     for k in 1..=n_figures {
-        assert!(text.contains(&format!("Figure {k}.")), "caption of figure {k} missing from the PDF");
+        assert!(
+            text.contains(&format!("Figure {k}.")),
+            "caption of figure {k} missing from the PDF"
+        );
     }
     assert!(text.contains("Statistical analysis"));
     // pdfimages -list: a header of two lines, then one line per picture.
-    let list = std::process::Command::new("pdfimages").arg("-list").arg(&pdf_path).output().unwrap();
-    let pictures = String::from_utf8_lossy(&list.stdout).lines().skip(2).filter(|l| !l.trim().is_empty()).count();
-    assert!(pictures >= n_figures, "{pictures} pictures in the PDF for {n_figures} figures");
+    let list = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf_path)
+        .output()
+        .unwrap();
+    let pictures = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert!(
+        pictures >= n_figures,
+        "{pictures} pictures in the PDF for {n_figures} figures"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -269,7 +370,11 @@ fn a_figure_without_its_picture_is_named() {
     let bytes = docx(&output, &[]).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut document = String::new();
-    archive.by_name("word/document.xml").unwrap().read_to_string(&mut document).unwrap();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut document)
+        .unwrap();
     assert!(!document.contains("<w:drawing>"));
     assert!(document.contains("01_classify_flow.svg, not drawn in this document"));
 }

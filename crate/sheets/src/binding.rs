@@ -10,7 +10,9 @@ fn bytes_of(value: &JsValue) -> Result<Vec<u8>, JsError> {
     } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
         Ok(js_sys::Uint8Array::new(value).to_vec())
     } else {
-        Err(JsError::new("The workbook must be given as bytes (a Uint8Array or an ArrayBuffer)."))
+        Err(JsError::new(
+            "The workbook must be given as bytes (a Uint8Array or an ArrayBuffer).",
+        ))
     }
 }
 
@@ -31,7 +33,8 @@ pub fn sheet_names(bytes: JsValue) -> Result<Vec<String>, JsError> {
 #[wasm_bindgen(js_name = readSheet)]
 pub fn read_sheet(bytes: JsValue, name: JsValue) -> Result<JsValue, JsError> {
     let name = name.as_string();
-    let sheet = crate::read_sheet(&bytes_of(&bytes)?, name.as_deref()).map_err(|e| JsError::new(&e.to_string()))?;
+    let sheet = crate::read_sheet(&bytes_of(&bytes)?, name.as_deref())
+        .map_err(|e| JsError::new(&e.to_string()))?;
     serde::Serialize::serialize(&sheet, &serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("could not return the sheet: {e}")))
 }

@@ -81,10 +81,18 @@ pub enum SheetError {
     /// Encrypted with a password (calamine reports it; an encrypted .xlsx
     /// is an OLE2 container holding an "EncryptedPackage").
     PasswordProtected,
-    NoSheets { format: Format },
-    NoSuchSheet { name: String, sheets: Vec<String> },
+    NoSheets {
+        format: Format,
+    },
+    NoSuchSheet {
+        name: String,
+        sheets: Vec<String>,
+    },
     /// calamine could not read the file or the sheet.
-    Damaged { format: Format, detail: String },
+    Damaged {
+        format: Format,
+        detail: String,
+    },
 }
 
 impl fmt::Display for SheetError {
@@ -138,7 +146,10 @@ pub fn detect_format(bytes: &[u8]) -> Result<Format, SheetError> {
             Err(SheetError::NotASpreadsheet)
         }
     } else if bytes.starts_with(OLE2) {
-        let encrypted: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let encrypted: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         if contains(bytes, &encrypted) {
             Err(SheetError::PasswordProtected)
         } else {
@@ -199,7 +210,10 @@ impl<'a> Workbook<'a> {
 
     fn merged(&mut self, name: &str) -> Vec<Dimensions> {
         match self {
-            Workbook::Xlsx(b) => b.worksheet_merge_cells(name).and_then(Result::ok).unwrap_or_default(),
+            Workbook::Xlsx(b) => b
+                .worksheet_merge_cells(name)
+                .and_then(Result::ok)
+                .unwrap_or_default(),
             Workbook::Xls(b) => b.worksheet_merge_cells(name).unwrap_or_default(),
             Workbook::Xlsb(_) | Workbook::Ods(_) => Vec::new(),
         }
@@ -218,8 +232,16 @@ pub fn read_sheet(bytes: &[u8], name: Option<&str>) -> Result<Sheet, SheetError>
     let sheets = book.sheet_names();
     let name = match name {
         Some(n) if sheets.iter().any(|s| s == n) => n.to_string(),
-        Some(n) => return Err(SheetError::NoSuchSheet { name: n.to_string(), sheets }),
-        None => sheets.first().cloned().ok_or(SheetError::NoSheets { format })?,
+        Some(n) => {
+            return Err(SheetError::NoSuchSheet {
+                name: n.to_string(),
+                sheets,
+            })
+        }
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or(SheetError::NoSheets { format })?,
     };
     let range = book.range(&name, format)?;
     let merged = book
@@ -232,11 +254,17 @@ pub fn read_sheet(bytes: &[u8], name: Option<&str>) -> Result<Sheet, SheetError>
             last_column: d.end.1 as usize + 1,
         })
         .collect();
-    Ok(Sheet { sheet: name, rows: rows(&range), merged })
+    Ok(Sheet {
+        sheet: name,
+        rows: rows(&range),
+        merged,
+    })
 }
 
 fn rows(range: &Range<Data>) -> Vec<Row> {
-    let Some((first_row, first_column)) = range.start() else { return Vec::new() };
+    let Some((first_row, first_column)) = range.start() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (i, cells) in range.rows().enumerate() {
         // Cells from column A, so that a cell's index is its column.
@@ -246,7 +274,10 @@ fn rows(range: &Range<Data>) -> Vec<Row> {
             row.pop();
         }
         if !row.is_empty() {
-            out.push(Row { row: u64::from(first_row) + i as u64 + 1, cells: row });
+            out.push(Row {
+                row: u64::from(first_row) + i as u64 + 1,
+                cells: row,
+            });
         }
     }
     out
@@ -262,7 +293,10 @@ fn cell(data: &Data) -> Option<Cell> {
         Data::String(s) if s.trim().is_empty() => None,
         Data::String(s) => Some(Cell::Text(s.clone())),
         Data::Bool(b) => Some(Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_string())),
-        Data::DateTime(dt) if dt.is_datetime() => Some(Cell::Text(excel_datetime_text(dt.as_f64(), dt.to_ymd_hms_milli()))),
+        Data::DateTime(dt) if dt.is_datetime() => Some(Cell::Text(excel_datetime_text(
+            dt.as_f64(),
+            dt.to_ymd_hms_milli(),
+        ))),
         // A duration ([h]:mm): its length in days, as Excel stores it.
         Data::DateTime(dt) => Some(Cell::Number(dt.as_f64())),
         Data::DateTimeIso(s) => Some(Cell::Text(iso_text(s))),
@@ -273,7 +307,10 @@ fn cell(data: &Data) -> Option<Cell> {
 
 /// "2021-03-15", "2021-03-15 14:30:00", or "14:30:00" for a time of day
 /// alone (a day number below 1).
-fn excel_datetime_text(serial: f64, (y, mo, d, h, mi, s, _ms): (u16, u8, u8, u8, u8, u8, u16)) -> String {
+fn excel_datetime_text(
+    serial: f64,
+    (y, mo, d, h, mi, s, _ms): (u16, u8, u8, u8, u8, u8, u16),
+) -> String {
     let time = format!("{h:02}:{mi:02}:{s:02}");
     if (0.0..1.0).contains(&serial) {
         time
@@ -287,7 +324,9 @@ fn excel_datetime_text(serial: f64, (y, mo, d, h, mi, s, _ms): (u16, u8, u8, u8,
 /// OpenDocument's ISO date-times: midnight dropped, 'T' as a space.
 fn iso_text(s: &str) -> String {
     match s.split_once('T') {
-        Some((date, time)) if time.trim_start_matches(['0', ':', '.']).is_empty() => date.to_string(),
+        Some((date, time)) if time.trim_start_matches(['0', ':', '.']).is_empty() => {
+            date.to_string()
+        }
         Some((date, time)) => format!("{date} {time}"),
         None => s.to_string(),
     }
@@ -299,9 +338,18 @@ mod tests {
 
     #[test]
     fn date_texts() {
-        assert_eq!(excel_datetime_text(44270.0, (2021, 3, 15, 0, 0, 0, 0)), "2021-03-15");
-        assert_eq!(excel_datetime_text(44270.6, (2021, 3, 15, 14, 24, 0, 0)), "2021-03-15 14:24:00");
-        assert_eq!(excel_datetime_text(0.5, (1899, 12, 31, 12, 0, 0, 0)), "12:00:00");
+        assert_eq!(
+            excel_datetime_text(44270.0, (2021, 3, 15, 0, 0, 0, 0)),
+            "2021-03-15"
+        );
+        assert_eq!(
+            excel_datetime_text(44270.6, (2021, 3, 15, 14, 24, 0, 0)),
+            "2021-03-15 14:24:00"
+        );
+        assert_eq!(
+            excel_datetime_text(0.5, (1899, 12, 31, 12, 0, 0, 0)),
+            "12:00:00"
+        );
         assert_eq!(iso_text("2021-03-15T00:00:00"), "2021-03-15");
         assert_eq!(iso_text("2021-03-15T14:30:00"), "2021-03-15 14:30:00");
         assert_eq!(iso_text("2021-03-15"), "2021-03-15");
@@ -309,8 +357,17 @@ mod tests {
 
     #[test]
     fn not_a_workbook() {
-        assert_eq!(detect_format(b"time,status\n"), Err(SheetError::NotASpreadsheet));
-        assert_eq!(detect_format(b"PK\x03\x04 just a zip"), Err(SheetError::NotASpreadsheet));
-        assert!(matches!(read_sheet(b"PK\x03\x04....xl/workbook.xml", None), Err(SheetError::Damaged { .. })));
+        assert_eq!(
+            detect_format(b"time,status\n"),
+            Err(SheetError::NotASpreadsheet)
+        );
+        assert_eq!(
+            detect_format(b"PK\x03\x04 just a zip"),
+            Err(SheetError::NotASpreadsheet)
+        );
+        assert!(matches!(
+            read_sheet(b"PK\x03\x04....xl/workbook.xml", None),
+            Err(SheetError::Damaged { .. })
+        ));
     }
 }

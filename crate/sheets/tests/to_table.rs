@@ -3,11 +3,15 @@
 //! `read_sheet`, against the CSV the workbooks were made from; and the
 //! layouts that are not one table, each an error saying what to change.
 
-use survcalc_analysis::table::{read_csv, read_sheet as table_from_sheet, ColumnKind, ReadOptions, SheetData, Table};
+use survcalc_analysis::table::{
+    read_csv, read_sheet as table_from_sheet, ColumnKind, ReadOptions, SheetData, Table,
+};
 use survcalc_sheets::read_sheet;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/sheets").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/sheets")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -23,7 +27,12 @@ fn table(file: &str, sheet: Option<&str>) -> Result<Table, String> {
 #[test]
 fn a_sheet_reads_into_the_same_table_as_its_csv() {
     let csv = read_csv(&fixture("patients.csv"), &ReadOptions::default()).unwrap();
-    for file in ["workbook.xlsx", "workbook.xls", "workbook.ods", "openpyxl.xlsx"] {
+    for file in [
+        "workbook.xlsx",
+        "workbook.xls",
+        "workbook.ods",
+        "openpyxl.xlsx",
+    ] {
         let t = table(file, Some("Patients")).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(t.sheet.as_deref(), Some("Patients"));
         // A row's line is its row in the sheet: the header is row 1.
@@ -35,7 +44,10 @@ fn a_sheet_reads_into_the_same_table_as_its_csv() {
             assert_eq!(a.data, b.data, "{file}: {}", a.name);
             assert_eq!(a.n_missing, b.n_missing, "{file}: {}", a.name);
         }
-        assert_eq!(t.column("start").unwrap().kind, ColumnKind::Date(survcalc_analysis::table::DateOrder::YearMonthDay));
+        assert_eq!(
+            t.column("start").unwrap().kind,
+            ColumnKind::Date(survcalc_analysis::table::DateOrder::YearMonthDay)
+        );
     }
 }
 
@@ -54,7 +66,12 @@ fn layouts_that_are_not_one_table_say_what_to_change() {
     );
     // Units under the names (openpyxl's third sheet).
     let units = table("openpyxl.xlsx", Some("With units")).unwrap_err();
-    assert!(units.starts_with("Sheet \"With units\": rows 1 and 2 both look like header rows (row 2 has \"0/1\""), "{units}");
+    assert!(
+        units.starts_with(
+            "Sheet \"With units\": rows 1 and 2 both look like header rows (row 2 has \"0/1\""
+        ),
+        "{units}"
+    );
     for file in ["workbook.xlsx", "workbook.xls", "workbook.ods"] {
         assert_eq!(
             table(file, Some("Empty")).unwrap_err(),

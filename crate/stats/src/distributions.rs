@@ -42,7 +42,8 @@ pub fn normal_two_sided(z: f64) -> f64 {
 /// (1.959964 for 0.95), R's `qnorm((1 + conf_level) / 2)`; `None` unless
 /// 0 < conf_level < 1.
 pub fn normal_quantile_two_sided(conf_level: f64) -> Option<f64> {
-    (conf_level > 0.0 && conf_level < 1.0).then(|| Normal::standard().inverse_cdf(0.5 + 0.5 * conf_level))
+    (conf_level > 0.0 && conf_level < 1.0)
+        .then(|| Normal::standard().inverse_cdf(0.5 + 0.5 * conf_level))
 }
 
 /// The quantile of Student's t with `df` degrees of freedom for a two-sided
@@ -87,7 +88,11 @@ mod tests {
     fn normal_and_f_tails() {
         // The two-sided tail at the 95% quantile is 5%, and at 0 it is 1.
         let z = normal_quantile_two_sided(0.95).unwrap();
-        assert!((normal_two_sided(-z) - 0.05).abs() < 1e-10, "{}", normal_two_sided(-z));
+        assert!(
+            (normal_two_sided(-z) - 0.05).abs() < 1e-10,
+            "{}",
+            normal_two_sided(-z)
+        );
         assert_eq!(normal_two_sided(0.0), 1.0);
         assert!(normal_two_sided(f64::NAN).is_nan());
         assert_eq!(normal_quantile_two_sided(1.0), None);

@@ -3,10 +3,10 @@
 //! `t.test` (Welch), with per-group summaries (`quantile` type 7) for a
 //! baseline table.
 
-use serde::{Deserialize, Serialize};
 use crate::distributions::{chi_square_upper, f_upper, normal_two_sided, t_quantile_two_sided};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 use crate::warning::{GroupedMethod, KSampleTest, KernelWarning};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::fmt;
 
 /// A numeric variable with a group per patient; `None` is missing.
@@ -427,7 +427,6 @@ fn ranks(pooled: &[f64]) -> (Vec<f64>, f64) {
     (r, ties)
 }
 
-
 /// Kruskal–Wallis rank sum test as R's `kruskal.test(x ~ g)`.
 pub fn kruskal_wallis(input: &GroupedValues) -> Result<KruskalWallis, KSampleError> {
     kruskal_of(&Samples::new(input)?)
@@ -774,11 +773,18 @@ fn welch_t_of(s: &Samples, options: &TTestOptions) -> Result<WelchTTest, KSample
 }
 
 /// The result of a test for [`fit`], or a warning saying why there is none.
-fn kept<T>(warnings: &mut Vec<KernelWarning>, test: KSampleTest, result: Result<T, KSampleError>) -> Option<T> {
+fn kept<T>(
+    warnings: &mut Vec<KernelWarning>,
+    test: KSampleTest,
+    result: Result<T, KSampleError>,
+) -> Option<T> {
     match result {
         Ok(v) => Some(v),
         Err(error) => {
-            warnings.push(KernelWarning::TestNotComputed { test, error: error.to_string() });
+            warnings.push(KernelWarning::TestNotComputed {
+                test,
+                error: error.to_string(),
+            });
             None
         }
     }
@@ -796,7 +802,10 @@ pub fn fit(input: &GroupedValues, options: &KSampleOptions) -> Result<KSampleFit
     let mut warnings = Vec::new();
     for g in &groups {
         if g.n == 0 {
-            warnings.push(KernelWarning::EmptyGroup { group: g.label.clone(), method: GroupedMethod::KSample });
+            warnings.push(KernelWarning::EmptyGroup {
+                group: g.label.clone(),
+                method: GroupedMethod::KSample,
+            });
         }
     }
     let kruskal = kept(&mut warnings, KSampleTest::KruskalWallis, kruskal_of(&s));
@@ -804,7 +813,11 @@ pub fn fit(input: &GroupedValues, options: &KSampleOptions) -> Result<KSampleFit
     let welch = kept(&mut warnings, KSampleTest::WelchAnova, welch_of(&s));
     let two = s.non_empty().len() == 2;
     let wilcoxon = if two {
-        kept(&mut warnings, KSampleTest::WilcoxonRankSum, wilcoxon_of(&s, &options.wilcoxon))
+        kept(
+            &mut warnings,
+            KSampleTest::WilcoxonRankSum,
+            wilcoxon_of(&s, &options.wilcoxon),
+        )
     } else {
         None
     };
@@ -812,7 +825,11 @@ pub fn fit(input: &GroupedValues, options: &KSampleOptions) -> Result<KSampleFit
         conf_level: options.conf_level,
     };
     let welch_t = if two {
-        kept(&mut warnings, KSampleTest::WelchT, welch_t_of(&s, &t_options))
+        kept(
+            &mut warnings,
+            KSampleTest::WelchT,
+            welch_t_of(&s, &t_options),
+        )
     } else {
         None
     };

@@ -16,6 +16,7 @@ pub mod competing;
 pub mod cox;
 pub mod km;
 pub mod logrank;
+pub mod rows;
 pub mod tally;
 
 // Regression and comparison tests.

@@ -19,7 +19,10 @@ pub struct SymMatrix {
 
 impl SymMatrix {
     pub fn zeros(n: usize) -> Self {
-        SymMatrix { n, data: vec![0.0; n * n] }
+        SymMatrix {
+            n,
+            data: vec![0.0; n * n],
+        }
     }
 
     pub fn dim(&self) -> usize {
@@ -52,7 +55,11 @@ impl SymMatrix {
 
     /// Rows as vectors, for serialising.
     pub fn to_rows(&self) -> Vec<Vec<f64>> {
-        self.data.chunks(self.n.max(1)).map(|r| r.to_vec()).take(self.n).collect()
+        self.data
+            .chunks(self.n.max(1))
+            .map(|r| r.to_vec())
+            .take(self.n)
+            .collect()
     }
 
     pub fn from_rows(rows: &[Vec<f64>]) -> Self {
@@ -104,7 +111,11 @@ impl Cholesky {
         // and absolute when every diagonal is 0 (a matrix of zeros, e.g. the
         // information of a covariate no risk set can compare, is of rank 0).
         let largest = (0..n).map(|i| a.get(i, i).abs()).fold(0.0_f64, f64::max);
-        let eps = if largest == 0.0 { tolerance } else { largest * tolerance };
+        let eps = if largest == 0.0 {
+            tolerance
+        } else {
+            largest * tolerance
+        };
         for i in 0..n {
             let pivot = ld[i * n + i];
             if !pivot.is_finite() {

@@ -7,9 +7,9 @@
 use crate::contingency::{
     baseline_test, BaselineTest, BaselineTestOptions, ContingencyError, CountTable,
 };
-use serde::{Deserialize, Serialize};
 use crate::distributions::{beta_quantile, normal_quantile_two_sided};
 use crate::warning::{GroupedMethod, KernelWarning};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which interval [`Proportion::conf_lower`]/[`Proportion::conf_upper`]
@@ -287,7 +287,10 @@ pub fn compare(counts: &[RateCount], options: &RateOptions) -> Result<RateCompar
     let mut groups = Vec::new();
     for c in counts {
         if c.n == 0 {
-            warnings.push(KernelWarning::EmptyGroup { group: c.label.clone(), method: GroupedMethod::Rates });
+            warnings.push(KernelWarning::EmptyGroup {
+                group: c.label.clone(),
+                method: GroupedMethod::Rates,
+            });
             continue;
         }
         groups.push(proportion_of(c.label.clone(), c.x, c.n, options)?);

@@ -31,17 +31,26 @@ pub struct TimeTallies {
 impl TimeTallies {
     /// Checks the data as [`km::fit`] does (times finite and >= 0, codes
     /// within the labels), sorts them once and tallies them.
-    pub fn new(time: &[f64], event: &[bool], groups: Option<&Grouping>) -> Result<TimeTallies, KmError> {
+    pub fn new(
+        time: &[f64],
+        event: &[bool],
+        groups: Option<&Grouping>,
+    ) -> Result<TimeTallies, KmError> {
         km::validate(time, event, groups)?;
         let codes = groups.map(|g| g.codes);
         let mut recs: Vec<Record> = time
             .iter()
             .zip(event)
             .enumerate()
-            .map(|(i, (&t, &e))| Record::new(t, codes.and_then(|c| c.get(i)).copied().unwrap_or(0), e))
+            .map(|(i, (&t, &e))| {
+                Record::new(t, codes.and_then(|c| c.get(i)).copied().unwrap_or(0), e)
+            })
             .collect();
         km::sort_by_time(&mut recs);
-        Ok(TimeTallies::from_sorted(&recs, groups.map_or(1, |g| g.labels.len())))
+        Ok(TimeTallies::from_sorted(
+            &recs,
+            groups.map_or(1, |g| g.labels.len()),
+        ))
     }
 
     /// Tallies rows already sorted by time, with group codes below `n_groups`.
@@ -65,7 +74,11 @@ impl TimeTallies {
                 let g = r.group();
                 if slot[g] == NONE {
                     slot[g] = tallies.entries.len();
-                    tallies.entries.push(GroupTally { group: g, events: 0, censored: 0 });
+                    tallies.entries.push(GroupTally {
+                        group: g,
+                        events: 0,
+                        censored: 0,
+                    });
                 }
                 let entry = &mut tallies.entries[slot[g]];
                 if r.event() {
@@ -98,7 +111,10 @@ impl TimeTallies {
     /// The k-th distinct time (ascending) and the groups whose follow-up
     /// ends there.
     pub fn at(&self, k: usize) -> (f64, &[GroupTally]) {
-        (self.times[k], &self.entries[self.bounds[k]..self.bounds[k + 1]])
+        (
+            self.times[k],
+            &self.entries[self.bounds[k]..self.bounds[k + 1]],
+        )
     }
 
     /// Distinct times in ascending order with their groups' tallies.
@@ -136,7 +152,15 @@ mod tests {
         let event = [true, false, false, true, true, true, false, true];
         let codes = [0, 1, 1, 0, 0, 2, 1, 1];
         let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let t = TimeTallies::new(&time, &event, Some(&Grouping { codes: &codes, labels: &labels })).unwrap();
+        let t = TimeTallies::new(
+            &time,
+            &event,
+            Some(&Grouping {
+                codes: &codes,
+                labels: &labels,
+            }),
+        )
+        .unwrap();
         assert_eq!(t.len(), 4, "-0 and +0 are one time");
         assert_eq!(t.group_n(), &[3, 4, 1]);
         assert_eq!(t.n(), 8);
@@ -149,7 +173,11 @@ mod tests {
                 (time, g)
             })
             .collect();
-        let tally = |group, events, censored| GroupTally { group, events, censored };
+        let tally = |group, events, censored| GroupTally {
+            group,
+            events,
+            censored,
+        };
         assert_eq!(by_time[0], (0.0, vec![tally(1, 1, 1)]));
         assert_eq!(by_time[1], (1.0, vec![tally(1, 0, 1), tally(2, 1, 0)]));
         assert_eq!(by_time[2], (2.0, vec![tally(0, 1, 0)]));
@@ -158,9 +186,15 @@ mod tests {
 
     #[test]
     fn bad_times_and_codes_are_refused_as_km_refuses_them() {
-        assert!(matches!(TimeTallies::new(&[1.0, f64::NAN], &[true, false], None), Err(KmError::InvalidTime { row: 2, .. })));
+        assert!(matches!(
+            TimeTallies::new(&[1.0, f64::NAN], &[true, false], None),
+            Err(KmError::InvalidTime { row: 2, .. })
+        ));
         let labels = vec!["a".to_string()];
-        let grouping = Grouping { codes: &[0, 1], labels: &labels };
+        let grouping = Grouping {
+            codes: &[0, 1],
+            labels: &labels,
+        };
         assert!(matches!(
             TimeTallies::new(&[1.0, 2.0], &[true, false], Some(&grouping)),
             Err(KmError::InvalidGroup { row: 2, .. })

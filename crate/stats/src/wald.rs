@@ -54,7 +54,11 @@ pub fn wald_test(
     }
     let (stat, rank) = quadratic_form(&lvl, &lb, CHOLESKY_TOLERANCE)?;
     let df = contrasts.len();
-    (rank == df && stat.is_finite()).then(|| WaldTest { stat, df, p: chi_square_upper(stat, df as f64) })
+    (rank == df && stat.is_finite()).then(|| WaldTest {
+        stat,
+        df,
+        p: chi_square_upper(stat, df as f64),
+    })
 }
 
 /// b' V⁻ b with V's generalised inverse (aliased directions, pivots below
@@ -95,7 +99,11 @@ mod tests {
     fn diagonal_variance_sums_squared_z() {
         // Independent coefficients: X² is the sum of (b/se)².
         let coef = [Some(1.0), Some(-2.0), None];
-        let var = vec![vec![0.25, 0.0, 0.0], vec![0.0, 4.0, 0.0], vec![0.0, 0.0, 1.0]];
+        let var = vec![
+            vec![0.25, 0.0, 0.0],
+            vec![0.0, 4.0, 0.0],
+            vec![0.0, 0.0, 1.0],
+        ];
         let t = wald_test_zero(&coef, &rows_variance(&var), &[0, 1, 2]).unwrap();
         assert_eq!(t.df, 2);
         assert!((t.stat - (4.0 + 1.0)).abs() < 1e-12);

@@ -15,14 +15,21 @@ pub enum KernelWarning {
     // --- curves and group comparisons ---
     /// A group label with no patients (or no values): its curve is empty,
     /// or it is left out of the test named by `method`.
-    EmptyGroup { group: String, method: GroupedMethod },
+    EmptyGroup {
+        group: String,
+        method: GroupedMethod,
+    },
     /// The median of `curve` is not reached (the curve stays above 0.5).
     MedianNotReached { curve: String, quantity: MedianOf },
     /// The quantile at probability `prob` of `curve` is not reached.
     QuantileNotReached { curve: String, prob: f64 },
     /// The RMST horizon `tau` lies beyond the last follow-up time of `curve`;
     /// the curve is held at its last value up to `tau`.
-    RmstBeyondFollowUp { curve: String, tau: f64, last_time: f64 },
+    RmstBeyondFollowUp {
+        curve: String,
+        tau: f64,
+        last_time: f64,
+    },
     /// Neither curve has an event before `tau`: the RMST difference has no
     /// standard error and no test.
     RmstDifferenceWithoutSe { tau: f64 },
@@ -37,7 +44,10 @@ pub enum KernelWarning {
     /// A coefficient that may be infinite (`term` is `None` when the
     /// iterations ran out without naming one); `converged` says whether the
     /// log-likelihood converged before the coefficient did.
-    InfiniteCoefficient { term: Option<String>, converged: bool },
+    InfiniteCoefficient {
+        term: Option<String>,
+        converged: bool,
+    },
     /// The iterations of `method` ran out after `max_iter`.
     NotConverged { method: FitMethod, max_iter: usize },
     /// No comparable pairs: the concordance is undefined.
@@ -51,7 +61,10 @@ pub enum KernelWarning {
     /// A term that cannot be estimated and was dropped (R reports NA).
     AliasedTerm { term: String, reason: AliasReason },
     /// Maximum-likelihood separation: the terms' estimates are infinite.
-    Separation { kind: SeparationKind, terms: Vec<String> },
+    Separation {
+        kind: SeparationKind,
+        terms: Vec<String>,
+    },
     /// Coefficients still changing when the fit was continued past R's
     /// convergence criterion (possible separation); empty `terms`: none
     /// could be named.
@@ -92,7 +105,12 @@ pub enum KernelWarning {
     SmallExpectedCounts { cells: usize, min_expected: f64 },
     /// Fisher's exact test beyond the exact computation's budget; its
     /// p-value was simulated from `replicates` random tables.
-    FisherSimulated { n_rows: usize, n_cols: usize, n: u64, replicates: u64 },
+    FisherSimulated {
+        n_rows: usize,
+        n_cols: usize,
+        n: u64,
+        replicates: u64,
+    },
 }
 
 impl KernelWarning {
@@ -216,4 +234,3 @@ pub enum TableAxis {
     Row,
     Column,
 }
-

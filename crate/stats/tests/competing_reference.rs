@@ -4,8 +4,12 @@
 mod support;
 mod survival_data;
 
-use support::{assert_close, matrix, num, CLOSED_FORM_REL, COEF_REL, CRR_COEF_REL, CRR_SE_REL, STAT_REL};
-use survcalc_stats::competing::{crr, cuminc, gray_test, CifOptions, CifVariance, CrrData, CrrOptions};
+use support::{
+    assert_close, matrix, num, CLOSED_FORM_REL, COEF_REL, CRR_COEF_REL, CRR_SE_REL, STAT_REL,
+};
+use survcalc_stats::competing::{
+    crr, cuminc, gray_test, CifOptions, CifVariance, CrrData, CrrOptions,
+};
 use survcalc_stats::km::{ConfType, Grouping};
 use survival_data::Csv;
 
@@ -21,12 +25,26 @@ struct Mgus2 {
 
 fn mgus2() -> Mgus2 {
     let csv = Csv::load(DATASET);
-    let parse = |v: &String| if v == "NA" { None } else { Some(v.parse::<f64>().unwrap()) };
+    let parse = |v: &String| {
+        if v == "NA" {
+            None
+        } else {
+            Some(v.parse::<f64>().unwrap())
+        }
+    };
     Mgus2 {
         time: csv.col("etime").iter().map(|v| parse(v).unwrap()).collect(),
-        cause: csv.col("event").iter().map(|v| v.parse::<usize>().unwrap()).collect(),
+        cause: csv
+            .col("event")
+            .iter()
+            .map(|v| v.parse::<usize>().unwrap())
+            .collect(),
         // factor(sex): F first (R's level order).
-        sex: csv.col("sex").iter().map(|v| usize::from(v == "M")).collect(),
+        sex: csv
+            .col("sex")
+            .iter()
+            .map(|v| usize::from(v == "M"))
+            .collect(),
         age: csv.col("age").iter().map(parse).collect(),
         hgb: csv.col("hgb").iter().map(parse).collect(),
     }
@@ -43,13 +61,27 @@ fn labels() -> Vec<String> {
 fn cuminc_curves_and_gray_variance_match_cmprsk() {
     let d = mgus2();
     let labels = labels();
-    let fit = cuminc(&d.time, &d.cause, 2, Some(&Grouping { codes: &d.sex, labels: &labels }), &CifOptions::default()).unwrap();
+    let fit = cuminc(
+        &d.time,
+        &d.cause,
+        2,
+        Some(&Grouping {
+            codes: &d.sex,
+            labels: &labels,
+        }),
+        &CifOptions::default(),
+    )
+    .unwrap();
     let reference = support::reference(DATASET);
     for curve in reference["cif"]["by_sex"]["curves"].as_array().unwrap() {
         let name = curve["name"].as_str().unwrap();
         let (group, cause) = name.split_once(' ').unwrap();
         let cause: usize = cause.parse().unwrap();
-        let ours = fit.curves.iter().find(|c| c.label == group && c.cause == cause).unwrap();
+        let ours = fit
+            .curves
+            .iter()
+            .find(|c| c.label == group && c.cause == cause)
+            .unwrap();
         let tb = &ours.table;
         let (mut x, mut f, mut v) = (vec![0.0], vec![0.0], vec![0.0]);
         for i in 0..tb.time.len() {
@@ -79,19 +111,43 @@ fn cuminc_at_times_matches_timepoints() {
     let d = mgus2();
     let labels = labels();
     let options = CifOptions::default();
-    let fit = cuminc(&d.time, &d.cause, 2, Some(&Grouping { codes: &d.sex, labels: &labels }), &options).unwrap();
+    let fit = cuminc(
+        &d.time,
+        &d.cause,
+        2,
+        Some(&Grouping {
+            codes: &d.sex,
+            labels: &labels,
+        }),
+        &options,
+    )
+    .unwrap();
     let block = &support::reference(DATASET)["cif"]["by_sex"]["at_times"];
     let times = support::f64s(&block["times"]);
     let est = matrix(&block["est"]);
     let var = matrix(&block["var"]);
     for (r, name) in block["rownames"].as_array().unwrap().iter().enumerate() {
         let (group, cause) = name.as_str().unwrap().split_once(' ').unwrap();
-        let curve = fit.curves.iter().find(|c| c.label == group && c.cause == cause.parse::<usize>().unwrap()).unwrap();
+        let curve = fit
+            .curves
+            .iter()
+            .find(|c| c.label == group && c.cause == cause.parse::<usize>().unwrap())
+            .unwrap();
         let at = curve.at_times(&times, &options).unwrap();
         for k in 0..times.len() {
             assert!(!at.beyond_follow_up[k]);
-            assert_close(at.estimate[k], est[r][k], COEF_REL, &format!("{name:?} est at {}", times[k]));
-            assert_close(at.var_gray[k], var[r][k], COEF_REL, &format!("{name:?} var at {}", times[k]));
+            assert_close(
+                at.estimate[k],
+                est[r][k],
+                COEF_REL,
+                &format!("{name:?} est at {}", times[k]),
+            );
+            assert_close(
+                at.var_gray[k],
+                var[r][k],
+                COEF_REL,
+                &format!("{name:?} var at {}", times[k]),
+            );
         }
     }
 }
@@ -102,9 +158,31 @@ fn gray_test_matches_cmprsk() {
     let labels = labels();
     let block = &support::reference(DATASET)["cif"]["by_sex"]["gray_test"];
     for (k, cause) in [1usize, 2].iter().enumerate() {
-        let test = gray_test(&d.time, &d.cause, 2, *cause, &Grouping { codes: &d.sex, labels: &labels }, None, 0.0).unwrap();
-        assert_close(test.stat.unwrap(), num(&block["stat"][k]).unwrap(), STAT_REL, &format!("Gray stat, cause {cause}"));
-        assert_close(test.p.unwrap(), num(&block["p"][k]).unwrap(), STAT_REL, &format!("Gray p, cause {cause}"));
+        let test = gray_test(
+            &d.time,
+            &d.cause,
+            2,
+            *cause,
+            &Grouping {
+                codes: &d.sex,
+                labels: &labels,
+            },
+            None,
+            0.0,
+        )
+        .unwrap();
+        assert_close(
+            test.stat.unwrap(),
+            num(&block["stat"][k]).unwrap(),
+            STAT_REL,
+            &format!("Gray stat, cause {cause}"),
+        );
+        assert_close(
+            test.p.unwrap(),
+            num(&block["p"][k]).unwrap(),
+            STAT_REL,
+            &format!("Gray p, cause {cause}"),
+        );
         assert_eq!(test.df as f64, num(&block["df"][k]).unwrap());
     }
 }
@@ -115,27 +193,79 @@ fn gray_test_matches_cmprsk() {
 fn aalen_johansen_se_matches_multistate_survfit() {
     let d = mgus2();
     let labels = labels();
-    let options = CifOptions { variance: CifVariance::InfinitesimalJackknife, conf_type: ConfType::Log, conf_level: 0.95 };
-    let fit = cuminc(&d.time, &d.cause, 2, Some(&Grouping { codes: &d.sex, labels: &labels }), &options).unwrap();
+    let options = CifOptions {
+        variance: CifVariance::InfinitesimalJackknife,
+        conf_type: ConfType::Log,
+        conf_level: 0.95,
+    };
+    let fit = cuminc(
+        &d.time,
+        &d.cause,
+        2,
+        Some(&Grouping {
+            codes: &d.sex,
+            labels: &labels,
+        }),
+        &options,
+    )
+    .unwrap();
     let block = &support::reference(DATASET)["aj"]["by_sex"];
-    let strata: Vec<&str> = block["strata"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let strata: Vec<&str> = block["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
     let times = support::f64s(&block["time"]);
-    let (pstate, se, lower, upper) =
-        (matrix(&block["pstate"]), matrix(&block["std_err"]), matrix(&block["lower"]), matrix(&block["upper"]));
+    let (pstate, se, lower, upper) = (
+        matrix(&block["pstate"]),
+        matrix(&block["std_err"]),
+        matrix(&block["lower"]),
+        matrix(&block["upper"]),
+    );
     for (row, stratum) in strata.iter().enumerate() {
         let group = stratum.trim_start_matches("sex=");
         let mut free = 1.0;
         for cause in [1usize, 2] {
-            let curve = fit.curves.iter().find(|c| c.label == group && c.cause == cause).unwrap();
+            let curve = fit
+                .curves
+                .iter()
+                .find(|c| c.label == group && c.cause == cause)
+                .unwrap();
             let at = curve.at_times(&[times[row]], &options).unwrap();
             let what = format!("{stratum} cause {cause} at {}", times[row]);
-            assert_close(at.estimate[0], pstate[row][cause], COEF_REL, &format!("{what}: pstate"));
-            assert_close(at.se_ij[0], se[row][cause], STAT_REL, &format!("{what}: std.err"));
-            assert_close(at.lower[0].unwrap(), lower[row][cause], STAT_REL, &format!("{what}: lower"));
-            assert_close(at.upper[0].unwrap(), upper[row][cause], STAT_REL, &format!("{what}: upper"));
+            assert_close(
+                at.estimate[0],
+                pstate[row][cause],
+                COEF_REL,
+                &format!("{what}: pstate"),
+            );
+            assert_close(
+                at.se_ij[0],
+                se[row][cause],
+                STAT_REL,
+                &format!("{what}: std.err"),
+            );
+            assert_close(
+                at.lower[0].unwrap(),
+                lower[row][cause],
+                STAT_REL,
+                &format!("{what}: lower"),
+            );
+            assert_close(
+                at.upper[0].unwrap(),
+                upper[row][cause],
+                STAT_REL,
+                &format!("{what}: upper"),
+            );
             free -= at.estimate[0];
         }
-        assert_close(free, pstate[row][0], CLOSED_FORM_REL, &format!("{stratum}: (s0)"));
+        assert_close(
+            free,
+            pstate[row][0],
+            CLOSED_FORM_REL,
+            &format!("{stratum}: (s0)"),
+        );
     }
 }
 
@@ -144,7 +274,9 @@ fn aalen_johansen_se_matches_multistate_survfit() {
 #[test]
 fn crr_matches_cmprsk() {
     let d = mgus2();
-    let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.age[i].is_some() && d.hgb[i].is_some()).collect();
+    let keep: Vec<usize> = (0..d.time.len())
+        .filter(|&i| d.age[i].is_some() && d.hgb[i].is_some())
+        .collect();
     let data = CrrData {
         time: keep.iter().map(|&i| d.time[i]).collect(),
         cause: keep.iter().map(|&i| d.cause[i]).collect(),
@@ -159,24 +291,71 @@ fn crr_matches_cmprsk() {
     let reference = support::reference(DATASET);
     for (name, cause) in [("pcm", 1usize), ("death", 2)] {
         let block = &reference["crr"][name];
-        let fit = crr(&data, &CrrOptions { cause_of_interest: cause, ..CrrOptions::default() }).unwrap();
+        let fit = crr(
+            &data,
+            &CrrOptions {
+                cause_of_interest: cause,
+                ..CrrOptions::default()
+            },
+        )
+        .unwrap();
         assert!(fit.converged);
         assert_eq!(fit.n as f64, num(&block["n"]).unwrap());
         for j in 0..3 {
             let what = format!("crr {name} {}", fit.terms[j]);
-            assert_close(fit.coef[j], num(&block["coef"][j]).unwrap(), CRR_COEF_REL, &format!("{what}: coef"));
-            assert_close(fit.shr[j], num(&block["hr"][j]).unwrap(), CRR_COEF_REL, &format!("{what}: exp(coef)"));
-            assert_close(fit.se[j], num(&block["se"][j]).unwrap(), CRR_SE_REL, &format!("{what}: se"));
-            assert_close(fit.z[j], num(&block["z"][j]).unwrap(), CRR_SE_REL, &format!("{what}: z"));
-            assert_close(fit.shr_lower[j], num(&block["hr_lower"][j]).unwrap(), CRR_SE_REL, &format!("{what}: lower"));
-            assert_close(fit.shr_upper[j], num(&block["hr_upper"][j]).unwrap(), CRR_SE_REL, &format!("{what}: upper"));
+            assert_close(
+                fit.coef[j],
+                num(&block["coef"][j]).unwrap(),
+                CRR_COEF_REL,
+                &format!("{what}: coef"),
+            );
+            assert_close(
+                fit.shr[j],
+                num(&block["hr"][j]).unwrap(),
+                CRR_COEF_REL,
+                &format!("{what}: exp(coef)"),
+            );
+            assert_close(
+                fit.se[j],
+                num(&block["se"][j]).unwrap(),
+                CRR_SE_REL,
+                &format!("{what}: se"),
+            );
+            assert_close(
+                fit.z[j],
+                num(&block["z"][j]).unwrap(),
+                CRR_SE_REL,
+                &format!("{what}: z"),
+            );
+            assert_close(
+                fit.shr_lower[j],
+                num(&block["hr_lower"][j]).unwrap(),
+                CRR_SE_REL,
+                &format!("{what}: lower"),
+            );
+            assert_close(
+                fit.shr_upper[j],
+                num(&block["hr_upper"][j]).unwrap(),
+                CRR_SE_REL,
+                &format!("{what}: upper"),
+            );
             // The fixture's p is crr's printed, rounded value: recompute it from R's z.
             let z_r = num(&block["z"][j]).unwrap();
             let p_r = survcalc_stats::distributions::normal_two_sided(z_r);
             assert_close(fit.p[j], p_r, CRR_SE_REL.max(1e-4), &format!("{what}: p"));
         }
-        assert_close(fit.loglik, num(&block["loglik"]).unwrap(), CRR_COEF_REL, &format!("crr {name}: loglik"));
-        assert_close(fit.loglik_null, num(&block["loglik_null"]).unwrap(), CLOSED_FORM_REL, &format!("crr {name}: loglik null"));
+        assert_close(
+            fit.loglik,
+            num(&block["loglik"]).unwrap(),
+            CRR_COEF_REL,
+            &format!("crr {name}: loglik"),
+        );
+        assert_close(
+            fit.loglik_null,
+            num(&block["loglik_null"]).unwrap(),
+            CLOSED_FORM_REL,
+            &format!("crr {name}: loglik null"),
+        );
     }
 }
 
@@ -193,7 +372,9 @@ fn crr_matches_cmprsk() {
 fn finegray_expansion_and_weighted_cox_match_survival() {
     use survcalc_stats::cox::{fit, CoxData, CoxOptions, Ties};
     let d = mgus2();
-    let keep: Vec<usize> = (0..d.time.len()).filter(|&i| d.age[i].is_some() && d.hgb[i].is_some()).collect();
+    let keep: Vec<usize> = (0..d.time.len())
+        .filter(|&i| d.age[i].is_some() && d.hgb[i].is_some())
+        .collect();
     let time: Vec<f64> = keep.iter().map(|&i| d.time[i]).collect();
     let status: Vec<usize> = keep.iter().map(|&i| d.cause[i]).collect();
     let enum_ = 1;
@@ -204,15 +385,24 @@ fn finegray_expansion_and_weighted_cox_match_survival() {
     utime.sort_by(f64::total_cmp);
     utime.dedup();
     let rank = |t: f64| (utime.iter().position(|&u| u == t).unwrap() + 1) as f64;
-    let stop_rank: Vec<f64> = time.iter().zip(&status).map(|(&t, &s)| rank(t) - if s != 0 { 0.2 } else { 0.0 }).collect();
+    let stop_rank: Vec<f64> = time
+        .iter()
+        .zip(&status)
+        .map(|(&t, &s)| rank(t) - if s != 0 { 0.2 } else { 0.0 })
+        .collect();
     // Censoring Kaplan–Meier at each censoring rank.
-    let mut censor_ranks: Vec<f64> = (0..time.len()).filter(|&i| status[i] == 0).map(|i| stop_rank[i]).collect();
+    let mut censor_ranks: Vec<f64> = (0..time.len())
+        .filter(|&i| status[i] == 0)
+        .map(|i| stop_rank[i])
+        .collect();
     censor_ranks.sort_by(f64::total_cmp);
     censor_ranks.dedup();
     let (mut ctime, mut cprob, mut g) = (Vec::new(), Vec::new(), 1.0);
     for &c in &censor_ranks {
         let at_risk = stop_rank.iter().filter(|&&s| s >= c).count() as f64;
-        let m = (0..time.len()).filter(|&i| status[i] == 0 && stop_rank[i] == c).count() as f64;
+        let m = (0..time.len())
+            .filter(|&i| status[i] == 0 && stop_rank[i] == c)
+            .count() as f64;
         g *= 1.0 - m / at_risk;
         ctime.push(utime[c as usize - 1]);
         cprob.push(g);
@@ -223,11 +413,15 @@ fn finegray_expansion_and_weighted_cox_match_survival() {
     let mut cp2 = vec![1.0];
     cp2.extend(&cprob);
     let ncut = ct2.len();
-    let event_times: Vec<f64> = (0..time.len()).filter(|&i| status[i] == enum_).map(|i| time[i]).collect();
+    let event_times: Vec<f64> = (0..time.len())
+        .filter(|&i| status[i] == enum_)
+        .map(|i| time[i])
+        .collect();
     let keep_interval: Vec<bool> = (0..ncut)
         .map(|j| j == 0 || event_times.iter().any(|&t| ct2[j - 1] < t && t <= ct2[j]))
         .collect();
-    let (mut start, mut stop, mut event, mut weight, mut rows) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut start, mut stop, mut event, mut weight, mut rows) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for i in 0..time.len() {
         let competing = status[i] != 0 && status[i] != enum_;
         start.push(zero);
@@ -255,7 +449,13 @@ fn finegray_expansion_and_weighted_cox_match_survival() {
         rows.iter().map(|&r| d.sex[keep[r]] as f64).collect(),
         rows.iter().map(|&r| d.hgb[keep[r]].unwrap()).collect(),
     ];
-    let mut data = CoxData::counting_process(start, stop, event, covariates, vec!["age".into(), "sexM".into(), "hgb".into()]);
+    let mut data = CoxData::counting_process(
+        start,
+        stop,
+        event,
+        covariates,
+        vec!["age".into(), "sexM".into(), "hgb".into()],
+    );
     data.weights = Some(weight);
     // coxph makes the robust variance (one cluster per row) its default
     // when weights are not whole numbers (R/coxph.R: "any weights that are
@@ -263,12 +463,35 @@ fn finegray_expansion_and_weighted_cox_match_survival() {
     // is that sandwich, not the model-based SE its note names (0.00713 for
     // age here, against 0.005592).
     data.cluster = Some((0..data.n() as u64).collect());
-    let cox = fit(&data, &CoxOptions { ties: Ties::Efron, robust: true, ..CoxOptions::default() }).unwrap();
+    let cox = fit(
+        &data,
+        &CoxOptions {
+            ties: Ties::Efron,
+            robust: true,
+            ..CoxOptions::default()
+        },
+    )
+    .unwrap();
     let robust = cox.robust.as_ref().unwrap();
     let block = &support::reference(DATASET)["finegray"]["pcm"];
     for j in 0..3 {
-        assert_close(cox.coef[j].unwrap(), num(&block["coef"][j]).unwrap(), COEF_REL, &format!("finegray coef {j}"));
-        assert_close(cox.hr[j].unwrap(), num(&block["hr"][j]).unwrap(), COEF_REL, &format!("finegray hr {j}"));
-        assert_close(robust.se[j].unwrap(), num(&block["se"][j]).unwrap(), STAT_REL, &format!("finegray robust se {j}"));
+        assert_close(
+            cox.coef[j].unwrap(),
+            num(&block["coef"][j]).unwrap(),
+            COEF_REL,
+            &format!("finegray coef {j}"),
+        );
+        assert_close(
+            cox.hr[j].unwrap(),
+            num(&block["hr"][j]).unwrap(),
+            COEF_REL,
+            &format!("finegray hr {j}"),
+        );
+        assert_close(
+            robust.se[j].unwrap(),
+            num(&block["se"][j]).unwrap(),
+            STAT_REL,
+            &format!("finegray robust se {j}"),
+        );
     }
 }

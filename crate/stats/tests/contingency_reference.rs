@@ -5,11 +5,11 @@ mod support;
 
 use serde_json::Value;
 use support::*;
-use survcalc_stats::warning::{KernelWarning, TableAxis};
 use survcalc_stats::contingency::{
     baseline_test, chi_square, cross_tabulate, fisher_exact, BaselineTestKind, BaselineTestOptions,
     ChiSquareOptions, CountTable, FisherOptions, FISHER, PEARSON, PEARSON_YATES,
 };
+use survcalc_stats::warning::{KernelWarning, TableAxis};
 
 const DATASET: &str = "08_colon_baseline";
 
@@ -506,7 +506,13 @@ fn fisher_rxc_consistency() {
     let a = fisher_exact(&with_empty, &FisherOptions::default()).unwrap();
     let b = fisher_exact(&two, &FisherOptions::default()).unwrap();
     assert_close(a.p, b.p, 1e-12, "2x2 via r x c");
-    assert_eq!(a.warnings, [KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: "2".into() }]);
+    assert_eq!(
+        a.warnings,
+        [KernelWarning::EmptyRowOrColumn {
+            axis: TableAxis::Column,
+            label: "2".into()
+        }]
+    );
     let weak = CountTable::new(vec![vec![5, 4, 3], vec![4, 5, 4], vec![3, 4, 5]]).unwrap();
     let strong = CountTable::new(vec![vec![9, 2, 1], vec![2, 9, 2], vec![1, 2, 9]]).unwrap();
     let pw = fisher_exact(&weak, &FisherOptions::default()).unwrap().p;
@@ -545,10 +551,19 @@ fn fisher_is_bounded() {
     assert_eq!(b.test, BaselineTestKind::Fisher);
     let fisher = b.fisher.as_ref().unwrap();
     assert_eq!(fisher.replicates, Some(opts.replicates));
-    assert!(b.method.contains("simulated p-value, 10000 replicates"), "{}", b.method);
+    assert!(
+        b.method.contains("simulated p-value, 10000 replicates"),
+        "{}",
+        b.method
+    );
     assert!(b.p > 0.0 && b.p <= 1.0);
     assert!(
-        b.warnings.contains(&KernelWarning::FisherSimulated { n_rows: 4, n_cols: 5, n: 759, replicates: 10_000 }),
+        b.warnings.contains(&KernelWarning::FisherSimulated {
+            n_rows: 4,
+            n_cols: 5,
+            n: 759,
+            replicates: 10_000
+        }),
         "{:?}",
         b.warnings
     );

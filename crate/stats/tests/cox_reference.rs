@@ -12,7 +12,11 @@ use survcalc_stats::cox::{fit, fit_hazard_ratios, CoxData, CoxFit, CoxOptions, T
 
 fn options(ties: &str, robust: bool) -> CoxOptions {
     CoxOptions {
-        ties: if ties == "breslow" { Ties::Breslow } else { Ties::Efron },
+        ties: if ties == "breslow" {
+            Ties::Breslow
+        } else {
+            Ties::Efron
+        },
         robust,
         ..CoxOptions::default()
     }
@@ -39,7 +43,11 @@ fn lung_all_cox_blocks() {
     let csv = Csv::read("02_lung", "data.csv");
     for (id, block) in r["cox"].as_object().unwrap() {
         let dropped = csv.rows.len() - data.n();
-        assert_eq!(dropped as f64, num(&block["n_dropped_missing"]).unwrap(), "{id}: dropped rows");
+        assert_eq!(
+            dropped as f64,
+            num(&block["n_dropped_missing"]).unwrap(),
+            "{id}: dropped rows"
+        );
         let f = fit(&data, &block_options(block)).unwrap();
         check_fit(&f, block, &Check::default());
         assert!(f.warnings.is_empty(), "{id}: {:?}", f.warnings);
@@ -54,12 +62,36 @@ fn lung_tight_convergence_agrees() {
     let data = lung_data();
     for id in ["efron", "breslow"] {
         let cc = &r["cox"][id]["convergence_check"];
-        let opt = CoxOptions { eps: 1e-13, max_iter: 100, toler_chol: 1e-15, ..options(id, false) };
+        let opt = CoxOptions {
+            eps: 1e-13,
+            max_iter: 100,
+            toler_chol: 1e-15,
+            ..options(id, false)
+        };
         let f = fit(&data, &opt).unwrap();
-        assert_all_close(&f.coef, &nums(&cc["coef_tight"]), COEF_REL, &format!("{id} coef_tight"));
-        assert_all_close(&f.se, &nums(&cc["se_tight"]), STAT_REL, &format!("{id} se_tight"));
-        assert_close(f.loglik_final, num(&cc["loglik_final_tight"]).unwrap(), CLOSED_FORM_REL, "loglik tight");
-        assert_eq!(f.iterations as f64, num(&cc["iterations_tight"]).unwrap(), "{id} iterations_tight");
+        assert_all_close(
+            &f.coef,
+            &nums(&cc["coef_tight"]),
+            COEF_REL,
+            &format!("{id} coef_tight"),
+        );
+        assert_all_close(
+            &f.se,
+            &nums(&cc["se_tight"]),
+            STAT_REL,
+            &format!("{id} se_tight"),
+        );
+        assert_close(
+            f.loglik_final,
+            num(&cc["loglik_final_tight"]).unwrap(),
+            CLOSED_FORM_REL,
+            "loglik tight",
+        );
+        assert_eq!(
+            f.iterations as f64,
+            num(&cc["iterations_tight"]).unwrap(),
+            "{id} iterations_tight"
+        );
     }
 }
 
@@ -68,7 +100,11 @@ fn lung_tight_convergence_agrees() {
 fn veteran_data() -> CoxData {
     let csv = Csv::read("03_veteran", "data.csv");
     let rows: Vec<usize> = (0..csv.rows.len()).collect();
-    let (cell, cell_names) = dummies(&csv.text("celltype"), &["squamous", "smallcell", "adeno", "large"], "celltype");
+    let (cell, cell_names) = dummies(
+        &csv.text("celltype"),
+        &["squamous", "smallcell", "adeno", "large"],
+        "celltype",
+    );
     let mut covariates = vec![csv.col("trt", &rows)];
     covariates.extend(cell);
     for c in ["karno", "diagtime", "age", "prior"] {
@@ -95,7 +131,12 @@ fn veteran_full_model_efron_and_breslow() {
         let f = fit(&data, &block_options(block)).unwrap();
         check_fit(&f, block, &Check::default());
         let cc = &block["convergence_check"];
-        assert_all_close(&f.coef, &nums(&cc["coef_tight"]), 1e-7, &format!("{id} coef vs coef_tight"));
+        assert_all_close(
+            &f.coef,
+            &nums(&cc["coef_tight"]),
+            1e-7,
+            &format!("{id} coef vs coef_tight"),
+        );
     }
 }
 
@@ -112,15 +153,43 @@ fn hazard_ratios_alone_match_r_and_the_full_fit() {
         let call = block["call"].as_str().unwrap();
         let options = block_options(block);
         let f = fit_hazard_ratios(&data, &options).unwrap();
-        assert_all_close(&f.coef, &nums(&block["coef"]), COEF_REL, &format!("{call}: coef"));
+        assert_all_close(
+            &f.coef,
+            &nums(&block["coef"]),
+            COEF_REL,
+            &format!("{call}: coef"),
+        );
         assert_all_close(&f.hr, &nums(&block["hr"]), COEF_REL, &format!("{call}: hr"));
         assert_all_close(&f.se, &nums(&block["se"]), STAT_REL, &format!("{call}: se"));
         assert_all_close(&f.p, &nums(&block["p"]), STAT_REL, &format!("{call}: p"));
-        assert_all_close(&f.hr_lower, &nums(&block["hr_lower95"]), STAT_REL, &format!("{call}: hr_lower95"));
-        assert_all_close(&f.hr_upper, &nums(&block["hr_upper95"]), STAT_REL, &format!("{call}: hr_upper95"));
-        assert!(f.concordance.is_none() && f.robust.is_none(), "{call}: nothing beyond the hazard ratios");
+        assert_all_close(
+            &f.hr_lower,
+            &nums(&block["hr_lower95"]),
+            STAT_REL,
+            &format!("{call}: hr_lower95"),
+        );
+        assert_all_close(
+            &f.hr_upper,
+            &nums(&block["hr_upper95"]),
+            STAT_REL,
+            &format!("{call}: hr_upper95"),
+        );
+        assert!(
+            f.concordance.is_none() && f.robust.is_none(),
+            "{call}: nothing beyond the hazard ratios"
+        );
         let full = fit(&data, &options).unwrap();
-        assert_eq!((&f.coef, &f.se, &f.p, &f.hr_lower, &f.hr_upper), (&full.coef, &full.se, &full.p, &full.hr_lower, &full.hr_upper), "{call}");
+        assert_eq!(
+            (&f.coef, &f.se, &f.p, &f.hr_lower, &f.hr_upper),
+            (
+                &full.coef,
+                &full.se,
+                &full.p,
+                &full.hr_lower,
+                &full.hr_upper
+            ),
+            "{call}"
+        );
         assert_eq!(f.warnings, full.warnings, "{call}: warnings");
     }
 }
@@ -132,7 +201,12 @@ fn ovarian_data(strata: bool) -> CoxData {
     let rows: Vec<usize> = (0..csv.rows.len()).collect();
     let mut d = right_censored(&csv, &rows, "futime", "fustat", &["rx", "age"]);
     if strata {
-        d.strata = Some(csv.col("resid.ds", &rows).iter().map(|&v| v as u32).collect());
+        d.strata = Some(
+            csv.col("resid.ds", &rows)
+                .iter()
+                .map(|&v| v as u32)
+                .collect(),
+        );
     }
     d
 }
@@ -159,7 +233,12 @@ pub fn heart_data() -> CoxData {
         csv.col("stop", &rows),
         csv.col("event", &rows).iter().map(|&e| e == 1.0).collect(),
         covs.iter().map(|c| csv.col(c, &rows)).collect(),
-        vec!["age".into(), "year".into(), "surgery".into(), "transplant1".into()],
+        vec![
+            "age".into(),
+            "year".into(),
+            "surgery".into(),
+            "transplant1".into(),
+        ],
     );
     d.cluster = Some(csv.col("id", &rows).iter().map(|&v| v as u64).collect());
     d
@@ -202,31 +281,57 @@ fn book_data() -> CoxData {
 }
 
 fn tight() -> CoxOptions {
-    CoxOptions { eps: 1e-14, max_iter: 100, ..CoxOptions::default() }
+    CoxOptions {
+        eps: 1e-14,
+        max_iter: 100,
+        ..CoxOptions::default()
+    }
 }
 
 #[test]
 fn book_breslow_closed_form() {
-    let f = fit(&book_data(), &CoxOptions { ties: Ties::Breslow, ..tight() }).unwrap();
+    let f = fit(
+        &book_data(),
+        &CoxOptions {
+            ties: Ties::Breslow,
+            ..tight()
+        },
+    )
+    .unwrap();
     let beta = ((3.0 + 33f64.sqrt()) / 2.0).ln();
     assert_close(f.coef[0].unwrap(), beta, CLOSED_FORM_REL, "Breslow beta");
     let r = beta.exp();
     let loglik = |b: f64, r: f64| 2.0 * b - (3.0 * r + 3.0).ln() - 2.0 * (r + 3.0).ln();
     let imat = |r: f64| r / (r + 1.0).powi(2) + 6.0 * r / (r + 3.0).powi(2);
     assert_close(f.loglik_final, loglik(beta, r), CLOSED_FORM_REL, "loglik");
-    assert_close(f.loglik_null, loglik(0.0, 1.0), CLOSED_FORM_REL, "loglik at 0");
+    assert_close(
+        f.loglik_null,
+        loglik(0.0, 1.0),
+        CLOSED_FORM_REL,
+        "loglik at 0",
+    );
     assert_close(f.var[0][0], 1.0 / imat(r), CLOSED_FORM_REL, "variance");
     // Score test at 0: U(0)^2 / I(0) = 1 / (5/8).
     assert_close(f.score_test.stat, 1.6, CLOSED_FORM_REL, "score test");
     // One Newton step from 0 gives U(0) / I(0) = 8/5 (book1.R: iter = 1).
-    let one = fit(&book_data(), &CoxOptions { ties: Ties::Breslow, max_iter: 1, ..CoxOptions::default() }).unwrap();
+    let one = fit(
+        &book_data(),
+        &CoxOptions {
+            ties: Ties::Breslow,
+            max_iter: 1,
+            ..CoxOptions::default()
+        },
+    )
+    .unwrap();
     assert_close(one.coef[0].unwrap(), 1.6, CLOSED_FORM_REL, "one step");
 }
 
 #[test]
 fn book_efron_closed_form() {
     let f = fit(&book_data(), &tight()).unwrap();
-    let beta = (2.0 * (23f64 / 3.0).sqrt() * (((45.0 / 23.0) * (3f64 / 23.0).sqrt()).acos() / 3.0).cos()).ln();
+    let beta =
+        (2.0 * (23f64 / 3.0).sqrt() * (((45.0 / 23.0) * (3f64 / 23.0).sqrt()).acos() / 3.0).cos())
+            .ln();
     assert_close(f.coef[0].unwrap(), beta, CLOSED_FORM_REL, "Efron beta");
     assert!((beta - 1.676857).abs() < 5e-7);
     let r = beta.exp();
@@ -244,7 +349,15 @@ fn book_efron_closed_form() {
 fn book_robust_variance_from_closed_form_score_residuals() {
     // Robust variance = sum_i (score_i * V)^2 with the book's score
     // residuals (book1.R `byhand1()$score`, Breslow; rows in time order).
-    let f = fit(&book_data(), &CoxOptions { ties: Ties::Breslow, robust: true, ..tight() }).unwrap();
+    let f = fit(
+        &book_data(),
+        &CoxOptions {
+            ties: Ties::Breslow,
+            robust: true,
+            ..tight()
+        },
+    )
+    .unwrap();
     let beta = ((3.0 + 33f64.sqrt()) / 2.0).ln();
     let r = beta.exp();
     let a = 3.0 * (r + 1.0).powi(2);
@@ -263,9 +376,21 @@ fn book_robust_variance_from_closed_form_score_residuals() {
     assert_close(rb.var[0][0], expected, 1e-9, "robust variance");
     // Robust score test at 0: score residuals at beta = 0 (book1.R fit0):
     // 5/24, 5/12, -1/12, 7/24, -1/24, 5/24 sum to U(0) = 1.
-    let s0 = [5.0 / 24.0, 5.0 / 12.0, -1.0 / 12.0, 7.0 / 24.0, -1.0 / 24.0, 5.0 / 24.0];
+    let s0 = [
+        5.0 / 24.0,
+        5.0 / 12.0,
+        -1.0 / 12.0,
+        7.0 / 24.0,
+        -1.0 / 24.0,
+        5.0 / 24.0,
+    ];
     let ss: f64 = s0.iter().map(|s| s * s).sum();
-    assert_close(rb.robust_score_test.stat, 1.0 / ss, CLOSED_FORM_REL, "robust score test");
+    assert_close(
+        rb.robust_score_test.stat,
+        1.0 / ss,
+        CLOSED_FORM_REL,
+        "robust score test",
+    );
 }
 
 // ---------------------------------------------------------------- invariants
@@ -278,9 +403,15 @@ fn permute(d: &CoxData, perm: &[usize]) -> CoxData {
         event: perm.iter().map(|&i| d.event[i]).collect(),
         covariates: d.covariates.iter().map(pick).collect(),
         term_names: d.term_names.clone(),
-        strata: d.strata.as_ref().map(|s| perm.iter().map(|&i| s[i]).collect()),
+        strata: d
+            .strata
+            .as_ref()
+            .map(|s| perm.iter().map(|&i| s[i]).collect()),
         weights: d.weights.as_ref().map(pick),
-        cluster: d.cluster.as_ref().map(|c| perm.iter().map(|&i| c[i]).collect()),
+        cluster: d
+            .cluster
+            .as_ref()
+            .map(|c| perm.iter().map(|&i| c[i]).collect()),
     }
 }
 
@@ -288,7 +419,9 @@ fn shuffled(n: usize, seed: u64) -> Vec<usize> {
     let mut perm: Vec<usize> = (0..n).collect();
     let mut s = seed;
     for i in (1..n).rev() {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let j = ((s >> 33) as usize) % (i + 1);
         perm.swap(i, j);
     }
@@ -298,8 +431,18 @@ fn shuffled(n: usize, seed: u64) -> Vec<usize> {
 fn assert_same_fit(a: &CoxFit, b: &CoxFit, rel: f64, what: &str) {
     assert_all_close(&a.coef, &b.coef, rel, &format!("{what} coef"));
     assert_all_close(&a.se, &b.se, rel, &format!("{what} se"));
-    assert_close(a.loglik_final, b.loglik_final, rel, &format!("{what} loglik"));
-    assert_close(a.score_test.stat, b.score_test.stat, rel, &format!("{what} score"));
+    assert_close(
+        a.loglik_final,
+        b.loglik_final,
+        rel,
+        &format!("{what} loglik"),
+    );
+    assert_close(
+        a.score_test.stat,
+        b.score_test.stat,
+        rel,
+        &format!("{what} score"),
+    );
     let (ca, cb) = (a.concordance.unwrap(), b.concordance.unwrap());
     assert_close(ca.c, cb.c, rel, &format!("{what} C"));
     assert_close(ca.se, cb.se, rel, &format!("{what} se(C)"));
@@ -332,9 +475,24 @@ fn rescaling_a_covariate_rescales_its_coefficient() {
     let mut scaled = data.clone();
     scaled.covariates[0].iter_mut().for_each(|v| *v *= 12.0); // age in months
     let f = fit(&scaled, &CoxOptions::default()).unwrap();
-    assert_close(f.coef[0].unwrap() * 12.0, base.coef[0].unwrap(), 1e-9, "age coef x 12");
-    assert_close(f.se[0].unwrap() * 12.0, base.se[0].unwrap(), 1e-9, "age se x 12");
-    assert_close(f.coef[1].unwrap(), base.coef[1].unwrap(), 1e-9, "sex coef unchanged");
+    assert_close(
+        f.coef[0].unwrap() * 12.0,
+        base.coef[0].unwrap(),
+        1e-9,
+        "age coef x 12",
+    );
+    assert_close(
+        f.se[0].unwrap() * 12.0,
+        base.se[0].unwrap(),
+        1e-9,
+        "age se x 12",
+    );
+    assert_close(
+        f.coef[1].unwrap(),
+        base.coef[1].unwrap(),
+        1e-9,
+        "sex coef unchanged",
+    );
     assert_close(f.lr_test.stat, base.lr_test.stat, 1e-9, "LR unchanged");
 }
 
@@ -343,8 +501,20 @@ fn relabelling_strata_changes_nothing() {
     let data = ovarian_data(true);
     let base = fit(&data, &CoxOptions::default()).unwrap();
     let mut relabelled = data.clone();
-    relabelled.strata = Some(data.strata.as_ref().unwrap().iter().map(|&s| 1000 - 7 * s).collect());
-    assert_same_fit(&fit(&relabelled, &CoxOptions::default()).unwrap(), &base, 1e-12, "relabelled strata");
+    relabelled.strata = Some(
+        data.strata
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|&s| 1000 - 7 * s)
+            .collect(),
+    );
+    assert_same_fit(
+        &fit(&relabelled, &CoxOptions::default()).unwrap(),
+        &base,
+        1e-12,
+        "relabelled strata",
+    );
 }
 
 #[test]
@@ -354,7 +524,12 @@ fn unit_weights_and_singleton_clusters_change_nothing() {
     let mut w = data.clone();
     w.weights = Some(vec![1.0; data.n()]);
     w.cluster = Some((0..data.n() as u64).map(|i| 1000 + 3 * i).collect());
-    assert_same_fit(&fit(&w, &options("efron", false)).unwrap(), &base, 1e-12, "weights/clusters");
+    assert_same_fit(
+        &fit(&w, &options("efron", false)).unwrap(),
+        &base,
+        1e-12,
+        "weights/clusters",
+    );
 }
 
 #[test]
@@ -364,7 +539,10 @@ fn case_weights_equal_duplicated_rows() {
     // duplicated death becomes a tie, so there only censored rows are
     // duplicated.
     let data = ovarian_data(false);
-    for (ties, rows) in [(Ties::Breslow, vec![0usize, 5, 11, 20]), (Ties::Efron, vec![3usize, 13, 20])] {
+    for (ties, rows) in [
+        (Ties::Breslow, vec![0usize, 5, 11, 20]),
+        (Ties::Efron, vec![3usize, 13, 20]),
+    ] {
         let mut weights = vec![1.0; data.n()];
         let mut dup = data.clone();
         for &i in &rows {

@@ -9,7 +9,8 @@ use cox_fixtures::*;
 use serde_json::Value;
 use support::*;
 use survcalc_stats::cox::{
-    cox_zph, fit, split_at_cuts, CoxData, CoxOptions, ModelTerm, Ties, ZphOptions, ZphResult, ZphTransform,
+    cox_zph, fit, split_at_cuts, CoxData, CoxOptions, ModelTerm, Ties, ZphOptions, ZphResult,
+    ZphTransform,
 };
 
 fn check_zph(z: &ZphResult, r: &Value) {
@@ -23,8 +24,18 @@ fn check_zph(z: &ZphResult, r: &Value) {
     for (k, row) in rows.enumerate() {
         assert_eq!(row.term, terms[k], "{call}: term {k}");
         assert_eq!(row.df as f64, df[k].unwrap(), "{call}: df of {}", row.term);
-        assert_close(row.chisq, chisq[k].unwrap(), STAT_REL, &format!("{call}: chisq of {}", row.term));
-        assert_close(row.p, p[k].unwrap(), STAT_REL, &format!("{call}: p of {}", row.term));
+        assert_close(
+            row.chisq,
+            chisq[k].unwrap(),
+            STAT_REL,
+            &format!("{call}: chisq of {}", row.term),
+        );
+        assert_close(
+            row.p,
+            p[k].unwrap(),
+            STAT_REL,
+            &format!("{call}: p of {}", row.term),
+        );
     }
 }
 
@@ -47,11 +58,35 @@ fn lung_zph_blocks() {
     // cox.zph(fit_efron | fit_breslow, transform = 'km' | 'identity')
     let r = reference("02_lung");
     let data = lung_data();
-    for id in ["efron_km", "efron_identity", "breslow_km", "breslow_identity"] {
+    for id in [
+        "efron_km",
+        "efron_identity",
+        "breslow_km",
+        "breslow_identity",
+    ] {
         let block = &r["cox_zph"][id];
-        let ties = if id.starts_with("breslow") { Ties::Breslow } else { Ties::Efron };
-        let f = fit(&data, &CoxOptions { ties, ..CoxOptions::default() }).unwrap();
-        let z = cox_zph(&data, &f, &[], &ZphOptions { transform: transform_of(block) }).unwrap();
+        let ties = if id.starts_with("breslow") {
+            Ties::Breslow
+        } else {
+            Ties::Efron
+        };
+        let f = fit(
+            &data,
+            &CoxOptions {
+                ties,
+                ..CoxOptions::default()
+            },
+        )
+        .unwrap();
+        let z = cox_zph(
+            &data,
+            &f,
+            &[],
+            &ZphOptions {
+                transform: transform_of(block),
+            },
+        )
+        .unwrap();
         check_zph(&z, block);
     }
 }
@@ -59,7 +94,11 @@ fn lung_zph_blocks() {
 fn veteran_data() -> CoxData {
     let csv = Csv::read("03_veteran", "data.csv");
     let rows: Vec<usize> = (0..csv.rows.len()).collect();
-    let (cell, cell_names) = dummies(&csv.text("celltype"), &["squamous", "smallcell", "adeno", "large"], "celltype");
+    let (cell, cell_names) = dummies(
+        &csv.text("celltype"),
+        &["squamous", "smallcell", "adeno", "large"],
+        "celltype",
+    );
     let mut covariates = vec![csv.col("trt", &rows)];
     covariates.extend(cell);
     let mut term_names = vec!["trt".to_string()];
@@ -77,7 +116,10 @@ fn veteran_data() -> CoxData {
 }
 
 fn veteran_terms() -> Vec<ModelTerm> {
-    let t = |name: &str, columns: &[usize]| ModelTerm { name: name.to_string(), columns: columns.to_vec() };
+    let t = |name: &str, columns: &[usize]| ModelTerm {
+        name: name.to_string(),
+        columns: columns.to_vec(),
+    };
     vec![
         t("trt", &[0]),
         t("celltype", &[1, 2, 3]),
@@ -97,7 +139,15 @@ fn veteran_zph_blocks() {
     let f = fit(&data, &CoxOptions::default()).unwrap();
     for id in ["efron_km", "efron_identity"] {
         let block = &r["cox_zph"][id];
-        let z = cox_zph(&data, &f, &veteran_terms(), &ZphOptions { transform: transform_of(block) }).unwrap();
+        let z = cox_zph(
+            &data,
+            &f,
+            &veteran_terms(),
+            &ZphOptions {
+                transform: transform_of(block),
+            },
+        )
+        .unwrap();
         check_zph(&z, block);
     }
     let z = cox_zph(&data, &f, &[], &ZphOptions::default()).unwrap();
@@ -120,13 +170,42 @@ fn rank_transform_is_identity_on_ranked_times() {
     let f = fit(&data, &CoxOptions::default()).unwrap();
     let fr = fit(&ranked, &CoxOptions::default()).unwrap();
     assert_all_close(&fr.coef, &f.coef, 1e-12, "fit on ranked times");
-    let a = cox_zph(&data, &f, &[], &ZphOptions { transform: ZphTransform::Rank }).unwrap();
-    let b = cox_zph(&ranked, &fr, &[], &ZphOptions { transform: ZphTransform::Identity }).unwrap();
-    for (x, y) in a.terms.iter().chain([&a.global]).zip(b.terms.iter().chain([&b.global])) {
+    let a = cox_zph(
+        &data,
+        &f,
+        &[],
+        &ZphOptions {
+            transform: ZphTransform::Rank,
+        },
+    )
+    .unwrap();
+    let b = cox_zph(
+        &ranked,
+        &fr,
+        &[],
+        &ZphOptions {
+            transform: ZphTransform::Identity,
+        },
+    )
+    .unwrap();
+    for (x, y) in a
+        .terms
+        .iter()
+        .chain([&a.global])
+        .zip(b.terms.iter().chain([&b.global]))
+    {
         assert_close(x.chisq, y.chisq, 1e-9, &format!("rank chisq {}", x.term));
     }
     // And the identity transform differs from it (the test can fail).
-    let c = cox_zph(&data, &f, &[], &ZphOptions { transform: ZphTransform::Identity }).unwrap();
+    let c = cox_zph(
+        &data,
+        &f,
+        &[],
+        &ZphOptions {
+            transform: ZphTransform::Identity,
+        },
+    )
+    .unwrap();
     assert!((c.global.chisq - a.global.chisq).abs() > 1e-3);
 }
 
@@ -140,7 +219,10 @@ fn counting_process_split_data_give_the_same_test() {
         split.start.clone(),
         split.stop.clone(),
         split.event.clone(),
-        data.covariates.iter().map(|c| split.row.iter().map(|&i| c[i]).collect()).collect(),
+        data.covariates
+            .iter()
+            .map(|c| split.row.iter().map(|&i| c[i]).collect())
+            .collect(),
         data.term_names.clone(),
     );
     let f = fit(&data, &CoxOptions::default()).unwrap();
@@ -150,8 +232,18 @@ fn counting_process_split_data_give_the_same_test() {
     for transform in [ZphTransform::Km, ZphTransform::Identity] {
         let a = cox_zph(&data, &f, &veteran_terms(), &ZphOptions { transform }).unwrap();
         let b = cox_zph(&cp, &fc, &veteran_terms(), &ZphOptions { transform }).unwrap();
-        for (x, y) in a.terms.iter().chain([&a.global]).zip(b.terms.iter().chain([&b.global])) {
-            assert_close(y.chisq, x.chisq, 1e-7, &format!("{transform:?} chisq {}", x.term));
+        for (x, y) in a
+            .terms
+            .iter()
+            .chain([&a.global])
+            .zip(b.terms.iter().chain([&b.global]))
+        {
+            assert_close(
+                y.chisq,
+                x.chisq,
+                1e-7,
+                &format!("{transform:?} chisq {}", x.term),
+            );
         }
     }
 }
@@ -166,7 +258,11 @@ fn shuffled_rows_and_relabelled_strata_give_the_same_test() {
     let mut sh = data.clone();
     sh.stop = perm.iter().map(|&i| data.stop[i]).collect();
     sh.event = perm.iter().map(|&i| data.event[i]).collect();
-    sh.covariates = data.covariates.iter().map(|c| perm.iter().map(|&i| c[i]).collect()).collect();
+    sh.covariates = data
+        .covariates
+        .iter()
+        .map(|c| perm.iter().map(|&i| c[i]).collect())
+        .collect();
     let fs = fit(&sh, &CoxOptions::default()).unwrap();
     let z = cox_zph(&sh, &fs, &[], &ZphOptions::default()).unwrap();
     assert_close(z.global.chisq, base.global.chisq, 1e-9, "shuffled global");
@@ -175,14 +271,36 @@ fn shuffled_rows_and_relabelled_strata_give_the_same_test() {
     let csv = Csv::read("04_ovarian", "data.csv");
     let rows: Vec<usize> = (0..csv.rows.len()).collect();
     let mut ov = right_censored(&csv, &rows, "futime", "fustat", &["rx", "age"]);
-    ov.strata = Some(csv.col("resid.ds", &rows).iter().map(|&v| v as u32).collect());
+    ov.strata = Some(
+        csv.col("resid.ds", &rows)
+            .iter()
+            .map(|&v| v as u32)
+            .collect(),
+    );
     let f = fit(&ov, &CoxOptions::default()).unwrap();
     let a = cox_zph(&ov, &f, &[], &ZphOptions::default()).unwrap();
     let mut relabelled = ov.clone();
-    relabelled.strata = Some(ov.strata.as_ref().unwrap().iter().map(|&s| 50 - s).collect());
+    relabelled.strata = Some(
+        ov.strata
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|&s| 50 - s)
+            .collect(),
+    );
     let fr = fit(&relabelled, &CoxOptions::default()).unwrap();
     let b = cox_zph(&relabelled, &fr, &[], &ZphOptions::default()).unwrap();
-    for (x, y) in a.terms.iter().chain([&a.global]).zip(b.terms.iter().chain([&b.global])) {
-        assert_close(y.chisq, x.chisq, 1e-10, &format!("relabelled strata chisq {}", x.term));
+    for (x, y) in a
+        .terms
+        .iter()
+        .chain([&a.global])
+        .zip(b.terms.iter().chain([&b.global]))
+    {
+        assert_close(
+            y.chisq,
+            x.chisq,
+            1e-10,
+            &format!("relabelled strata chisq {}", x.term),
+        );
     }
 }

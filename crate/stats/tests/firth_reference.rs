@@ -12,14 +12,19 @@ use survcalc_stats::logistic::{
 };
 
 fn firth() -> LogisticOptions {
-    LogisticOptions { method: LogisticMethod::Firth, ..Default::default() }
+    LogisticOptions {
+        method: LogisticMethod::Firth,
+        ..Default::default()
+    }
 }
 
 fn read_columns(file: &str, names: &[&str]) -> Vec<Vec<f64>> {
     let text = data_file("07_separation", file);
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
     names
         .iter()
         .map(|n| {
@@ -31,7 +36,16 @@ fn read_columns(file: &str, names: &[&str]) -> Vec<Vec<f64>> {
 
 fn fit(y: &[f64], columns: &[Vec<f64>], names: &[&str], options: &LogisticOptions) -> LogisticFit {
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    logistic::fit(&LogisticInput { y, trials: None, columns, term_names: &names }, options).unwrap()
+    logistic::fit(
+        &LogisticInput {
+            y,
+            trials: None,
+            columns,
+            term_names: &names,
+        },
+        options,
+    )
+    .unwrap()
 }
 
 fn field(fit: &LogisticFit, f: fn(&LogisticTerm) -> Option<f64>) -> Vec<Option<f64>> {
@@ -49,7 +63,12 @@ struct Case {
 }
 
 const CASES: [Case; 3] = [
-    Case { block: "endometrial_firth", file: "data.csv", outcome: "HG", terms: &["NV", "PI", "EH"] },
+    Case {
+        block: "endometrial_firth",
+        file: "data.csv",
+        outcome: "HG",
+        terms: &["NV", "PI", "EH"],
+    },
     Case {
         block: "constructed_y_complete_firth",
         file: "data_constructed.csv",
@@ -77,13 +96,26 @@ fn firth_matches_logistf_algorithm_reference() {
     for case in &CASES {
         let (fit, block) = run_case(case);
         let label = case.block;
-        let terms: Vec<&str> =
-            block["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        let terms: Vec<&str> = block["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
         let got: Vec<&str> = fit.terms.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(got, terms, "{label}");
-        assert!(fit.converged && fit.warnings.is_empty(), "{label}: {:?}", fit.warnings);
+        assert!(
+            fit.converged && fit.warnings.is_empty(),
+            "{label}: {:?}",
+            fit.warnings
+        );
 
-        assert_all_close(&field(&fit, |t| t.coef), &nums(&block["coef"]), COEF_REL, &format!("{label} coef"));
+        assert_all_close(
+            &field(&fit, |t| t.coef),
+            &nums(&block["coef"]),
+            COEF_REL,
+            &format!("{label} coef"),
+        );
         assert_all_close(
             &field(&fit, |t| t.odds_ratio),
             &nums(&block["or"]),
@@ -104,7 +136,12 @@ fn firth_matches_logistf_algorithm_reference() {
             ("plr_p", |t| t.plr_p),
         ];
         for (key, f) in stat_fields {
-            assert_all_close(&field(&fit, f), &nums(&block[key]), STAT_REL, &format!("{label} {key}"));
+            assert_all_close(
+                &field(&fit, f),
+                &nums(&block[key]),
+                STAT_REL,
+                &format!("{label} {key}"),
+            );
         }
         assert_close(
             fit.penalized_loglik.unwrap(),
@@ -120,12 +157,27 @@ fn firth_matches_logistf_algorithm_reference() {
         );
         let lr = fit.lr_test.unwrap();
         let overall = &block["overall_plr_test"];
-        assert_close(lr.stat, num(&overall["stat"]).unwrap(), STAT_REL, &format!("{label} overall stat"));
+        assert_close(
+            lr.stat,
+            num(&overall["stat"]).unwrap(),
+            STAT_REL,
+            &format!("{label} overall stat"),
+        );
         assert_eq!(lr.df as f64, num(&overall["df"]).unwrap());
-        assert_close(lr.p, num(&overall["p"]).unwrap(), STAT_REL, &format!("{label} overall p"));
+        assert_close(
+            lr.p,
+            num(&overall["p"]).unwrap(),
+            STAT_REL,
+            &format!("{label} overall p"),
+        );
         for (i, row) in matrix(&block["vcov"]).iter().enumerate() {
             for (j, &v) in row.iter().enumerate() {
-                assert_close(fit.vcov[i][j].unwrap(), v, STAT_REL, &format!("{label} vcov[{i}][{j}]"));
+                assert_close(
+                    fit.vcov[i][j].unwrap(),
+                    v,
+                    STAT_REL,
+                    &format!("{label} vcov[{i}][{j}]"),
+                );
             }
         }
         // brglm2's independent implementation of Firth's modified score.
@@ -152,7 +204,8 @@ fn plr_test_and_profile_interval_agree() {
     for case in &CASES {
         let (fit, _) = run_case(case);
         for t in &fit.terms {
-            let inside = t.profile_ci_coef_lower.unwrap() < 0.0 && 0.0 < t.profile_ci_coef_upper.unwrap();
+            let inside =
+                t.profile_ci_coef_lower.unwrap() < 0.0 && 0.0 < t.profile_ci_coef_upper.unwrap();
             assert_eq!(inside, t.plr_p.unwrap() > 0.05, "{} {}", case.block, t.term);
         }
     }
@@ -174,9 +227,24 @@ fn two_by_two_with_an_empty_cell_closed_form() {
         }
     }
     let f = fit(&y, &[x.clone()], &["exposed"], &firth());
-    let (af, bf, cf, df) = (a as f64 + 0.5, b as f64 + 0.5, c as f64 + 0.5, d as f64 + 0.5);
-    assert_close(f.terms[1].coef.unwrap(), (af * df / (bf * cf)).ln(), COEF_REL, "Firth log OR");
-    assert_close(f.terms[0].coef.unwrap(), (cf / df).ln(), COEF_REL, "Firth intercept");
+    let (af, bf, cf, df) = (
+        a as f64 + 0.5,
+        b as f64 + 0.5,
+        c as f64 + 0.5,
+        d as f64 + 0.5,
+    );
+    assert_close(
+        f.terms[1].coef.unwrap(),
+        (af * df / (bf * cf)).ln(),
+        COEF_REL,
+        "Firth log OR",
+    );
+    assert_close(
+        f.terms[0].coef.unwrap(),
+        (cf / df).ln(),
+        COEF_REL,
+        "Firth intercept",
+    );
     let (m1, p1) = ((a + b) as f64, af / (af + bf));
     let (m0, p0) = ((c + d) as f64, cf / (cf + df));
     let se = (1.0 / (m1 * p1 * (1.0 - p1)) + 1.0 / (m0 * p0 * (1.0 - p0))).sqrt();
@@ -193,7 +261,10 @@ fn firth_invariants_shuffle_and_outcome_swap() {
     let cols = read_columns("data.csv", CASES[0].terms);
     // Reverse the rows.
     let yr: Vec<f64> = y.iter().rev().copied().collect();
-    let cr: Vec<Vec<f64>> = cols.iter().map(|c| c.iter().rev().copied().collect()).collect();
+    let cr: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| c.iter().rev().copied().collect())
+        .collect();
     let rev = fit(&yr, &cr, CASES[0].terms, &firth());
     for (a, b) in base.terms.iter().zip(&rev.terms) {
         assert_close(b.coef.unwrap(), a.coef.unwrap(), COEF_REL, "reversed coef");
@@ -216,9 +287,19 @@ fn firth_invariants_shuffle_and_outcome_swap() {
             COEF_REL,
             "flipped profile",
         );
-        assert_close(b.plr_chisq.unwrap(), a.plr_chisq.unwrap(), COEF_REL, "flipped plr");
+        assert_close(
+            b.plr_chisq.unwrap(),
+            a.plr_chisq.unwrap(),
+            COEF_REL,
+            "flipped plr",
+        );
     }
-    assert_close(flip.penalized_loglik.unwrap(), base.penalized_loglik.unwrap(), COEF_REL, "flipped pl");
+    assert_close(
+        flip.penalized_loglik.unwrap(),
+        base.penalized_loglik.unwrap(),
+        COEF_REL,
+        "flipped pl",
+    );
 }
 
 #[test]
@@ -226,10 +307,26 @@ fn firth_shrinks_ml_towards_zero_on_non_separated_data() {
     // With overlap the MLE exists; Firth's bias correction pulls it towards 0
     // and the two agree more closely as n grows.
     let x: Vec<f64> = (0..40).map(|i| (i % 10) as f64).collect();
-    let y: Vec<f64> = (0..40).map(|i| if (i * 7 + 3) % 10 < (i % 10) { 1.0 } else { 0.0 }).collect();
-    let ml = fit(&y, std::slice::from_ref(&x), &["x"], &LogisticOptions::default());
+    let y: Vec<f64> = (0..40)
+        .map(|i| {
+            if (i * 7 + 3) % 10 < (i % 10) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let ml = fit(
+        &y,
+        std::slice::from_ref(&x),
+        &["x"],
+        &LogisticOptions::default(),
+    );
     let fi = fit(&y, &[x], &["x"], &firth());
     assert!(ml.separation.is_none());
     let (bm, bf) = (ml.terms[1].coef.unwrap(), fi.terms[1].coef.unwrap());
-    assert!(bf.abs() < bm.abs() && bf.signum() == bm.signum(), "ML {bm}, Firth {bf}");
+    assert!(
+        bf.abs() < bm.abs() && bf.signum() == bm.signum(),
+        "ML {bm}, Firth {bf}"
+    );
 }

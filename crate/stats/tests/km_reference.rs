@@ -266,7 +266,11 @@ fn check_spec(spec: &Spec) {
                 let r = &sb["summary"][sct];
                 assert_eq!(
                     (m.median, m.lower, m.upper),
-                    (num(&r["median"]), num(&r["median_lcl"]), num(&r["median_ucl"])),
+                    (
+                        num(&r["median"]),
+                        num(&r["median_lcl"]),
+                        num(&r["median_ucl"])
+                    ),
                     "{what}: median CI on the {sct} scale"
                 );
             }

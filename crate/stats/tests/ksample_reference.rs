@@ -5,11 +5,11 @@
 mod support;
 
 use support::*;
-use survcalc_stats::warning::{KSampleTest, KernelWarning};
 use survcalc_stats::ksample::{
     fit, kruskal_wallis, oneway_anova, summarize, welch_anova, welch_t_test, wilcoxon_rank_sum,
     GroupedValues, KSampleError, KSampleOptions, TTestOptions, WilcoxonOptions,
 };
+use survcalc_stats::warning::{KSampleTest, KernelWarning};
 
 const DATASET: &str = "08_colon_baseline";
 
@@ -507,11 +507,24 @@ fn bad_input_is_an_error_not_a_panic() {
 /// back to the normal approximation, saying so.
 #[test]
 fn wilcoxon_exact_is_bounded() {
-    let values: Vec<Option<f64>> = (0..3000).map(|i| Some(f64::from(i) * 0.37 % 101.0)).collect();
+    let values: Vec<Option<f64>> = (0..3000)
+        .map(|i| Some(f64::from(i) * 0.37 % 101.0))
+        .collect();
     let groups: Vec<Option<usize>> = (0..3000).map(|i| Some(i % 2)).collect();
     let names = labels(&["a", "b"]);
-    let input = GroupedValues { values: &values, groups: &groups, labels: &names };
-    let w = wilcoxon_rank_sum(&input, &WilcoxonOptions { exact: Some(true), correct: true }).unwrap();
+    let input = GroupedValues {
+        values: &values,
+        groups: &groups,
+        labels: &names,
+    };
+    let w = wilcoxon_rank_sum(
+        &input,
+        &WilcoxonOptions {
+            exact: Some(true),
+            correct: true,
+        },
+    )
+    .unwrap();
     assert!(!w.exact);
     assert_eq!(w.warnings, [KernelWarning::ExactPTooLarge]);
 }

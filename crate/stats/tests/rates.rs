@@ -6,13 +6,13 @@ mod support;
 
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 use support::*;
-use survcalc_stats::warning::{GroupedMethod, KernelWarning};
 use survcalc_stats::contingency::{
     fisher_exact, BaselineTestKind, CountTable, FisherOptions, FISHER, PEARSON,
 };
 use survcalc_stats::rates::{
     compare, proportion, tabulate, RateCiMethod, RateCount, RateError, RateOptions,
 };
+use survcalc_stats::warning::{GroupedMethod, KernelWarning};
 
 fn options(conf_level: f64) -> RateOptions {
     RateOptions {
@@ -241,7 +241,10 @@ fn comparison_without_a_possible_test() {
     assert_eq!(
         c.warnings,
         [
-            KernelWarning::EmptyGroup { group: "B".into(), method: GroupedMethod::Rates },
+            KernelWarning::EmptyGroup {
+                group: "B".into(),
+                method: GroupedMethod::Rates
+            },
             KernelWarning::TooFewGroupsToCompare
         ]
     );

@@ -26,27 +26,40 @@ struct Measurement {
 /// Calls `global[object][method]()`; `None` when absent (no panics).
 fn call_global(object: &str, method: &str) -> Option<JsValue> {
     let target = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(object)).ok()?;
-    let function =
-        js_sys::Reflect::get(&target, &JsValue::from_str(method)).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let function = js_sys::Reflect::get(&target, &JsValue::from_str(method))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
     function.call0(&target).ok()
 }
 
 /// Wall clock in seconds: performance.now() (Node and browsers), else Date.
 fn wall_seconds() -> f64 {
-    call_global("performance", "now").and_then(|v| v.as_f64()).unwrap_or_else(js_sys::Date::now) * 1e-3
+    call_global("performance", "now")
+        .and_then(|v| v.as_f64())
+        .unwrap_or_else(js_sys::Date::now)
+        * 1e-3
 }
 
 /// Process CPU time in seconds (user + system), Node only.
 fn cpu_seconds() -> Option<f64> {
     let usage = call_global("process", "cpuUsage")?;
-    let field = |name: &str| js_sys::Reflect::get(&usage, &JsValue::from_str(name)).ok()?.as_f64();
+    let field = |name: &str| {
+        js_sys::Reflect::get(&usage, &JsValue::from_str(name))
+            .ok()?
+            .as_f64()
+    };
     Some((field("user")? + field("system")?) * 1e-6)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let m = values.len() / 2;
-    match (values.len() % 2, values.get(m), m.checked_sub(1).and_then(|i| values.get(i))) {
+    match (
+        values.len() % 2,
+        values.get(m),
+        m.checked_sub(1).and_then(|i| values.get(i)),
+    ) {
         (1, Some(mid), _) => *mid,
         (_, Some(hi), Some(lo)) => 0.5 * (hi + lo),
         _ => f64::NAN,
@@ -64,10 +77,15 @@ pub fn benchmark(task: &str, n: f64, repeats: f64) -> Result<JsValue, JsError> {
         if x.fract() == 0.0 && (1.0..=most).contains(&x) {
             Ok(x as u32)
         } else {
-            Err(js_error(format!("benchmark needs {what} as a whole number from 1 to {most}, not {x}.")))
+            Err(js_error(format!(
+                "benchmark needs {what} as a whole number from 1 to {most}, not {x}."
+            )))
         }
     };
-    let (n, repeats) = (count(n, 1e7, "the number of rows")?, count(repeats, 1e3, "the number of repeats")?);
+    let (n, repeats) = (
+        count(n, 1e7, "the number of rows")?,
+        count(repeats, 1e3, "the number of repeats")?,
+    );
     let data = generate(n as usize);
     let mut run: Box<dyn FnMut() -> Result<f64, String>> = if task == "parse" {
         let csv = to_csv(&data);
@@ -75,7 +93,9 @@ pub fn benchmark(task: &str, n: f64, repeats: f64) -> Result<JsValue, JsError> {
         Box::new(move || parse_csv(&csv))
     } else {
         let task = Task::from_name(task).ok_or_else(|| {
-            js_error(format!("Unknown benchmark task \"{task}\": use km, logrank, cox, logistic or parse."))
+            js_error(format!(
+                "Unknown benchmark task \"{task}\": use km, logrank, cox, logistic or parse."
+            ))
         })?;
         Box::new(move || run_task(task, &data))
     };
@@ -91,6 +111,17 @@ pub fn benchmark(task: &str, n: f64, repeats: f64) -> Result<JsValue, JsError> {
             cpu.push(b - a);
         }
     }
-    let cpu_median_s = if cpu.len() == wall.len() { Some(median(cpu)) } else { None };
-    to_js(&Measurement { task: task.to_string(), n, repeats, median_s: median(wall), cpu_median_s, checksum })
+    let cpu_median_s = if cpu.len() == wall.len() {
+        Some(median(cpu))
+    } else {
+        None
+    };
+    to_js(&Measurement {
+        task: task.to_string(),
+        n,
+        repeats,
+        median_s: median(wall),
+        cpu_median_s,
+        checksum,
+    })
 }

@@ -26,20 +26,35 @@ fn plain_json(value: &JsValue, what: &str) -> Result<Value, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    let mut keep_non_finite = |_key: js_sys::JsString, value: JsValue| -> Result<Option<JsValue>, JsError> {
-        Ok(Some(match value.as_f64() {
-            Some(x) if !x.is_finite() => JsValue::from_str(&format!("{x}")),
-            _ => value,
-        }))
-    };
-    let text = js_sys::JSON::stringify_with_replacer_func(value, &mut keep_non_finite, None).map_err(|e| {
-        // The engine's first line says what; the rest draws the cycle for developers.
-        let message = js_sys::Error::from(e).message().as_string().unwrap_or_default();
-        let reason = message.lines().next().unwrap_or_default().trim().to_string();
-        js_error(format!("The {what} could not be read as plain data ({reason})."))
-    })?;
-    let text = text.as_string().ok_or_else(|| js_error(format!("The {what} must be an object.")))?;
-    serde_json::from_str(&text).map_err(|e| js_error(format!("The {what} could not be read ({e}).")))
+    let mut keep_non_finite =
+        |_key: js_sys::JsString, value: JsValue| -> Result<Option<JsValue>, JsError> {
+            Ok(Some(match value.as_f64() {
+                Some(x) if !x.is_finite() => JsValue::from_str(&format!("{x}")),
+                _ => value,
+            }))
+        };
+    let text = js_sys::JSON::stringify_with_replacer_func(value, &mut keep_non_finite, None)
+        .map_err(|e| {
+            // The engine's first line says what; the rest draws the cycle for developers.
+            let message = js_sys::Error::from(e)
+                .message()
+                .as_string()
+                .unwrap_or_default();
+            let reason = message
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            js_error(format!(
+                "The {what} could not be read as plain data ({reason})."
+            ))
+        })?;
+    let text = text
+        .as_string()
+        .ok_or_else(|| js_error(format!("The {what} must be an object.")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| js_error(format!("The {what} could not be read ({e}).")))
 }
 
 /// Options of an analysis, read strictly: an unknown or misspelled option,
@@ -56,7 +71,11 @@ pub fn request<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Resul
 #[cfg(any(feature = "full", feature = "draw"))]
 pub fn data<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
     let json = plain_json(value, what)?;
-    let json = if json.is_null() { Value::Object(Default::default()) } else { json };
+    let json = if json.is_null() {
+        Value::Object(Default::default())
+    } else {
+        json
+    };
     serde_json::from_value(json).map_err(|e| js_error(format!("Invalid {what}: {e}")))
 }
 
@@ -89,14 +108,77 @@ pub fn display_table(value: &JsValue) -> Result<survcalc_analysis::export::Displ
 /// is missing or not finite.
 #[cfg(any(feature = "analysis", feature = "draw"))]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let json = serde_json::to_value(value).map_err(|e| js_error(format!("could not return the result: {e}")))?;
-    json.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(format!("could not return the result: {e}")))
+    let json = serde_json::to_value(value)
+        .map_err(|e| js_error(format!("could not return the result: {e}")))?;
+    value_to_js(&json)
+}
+
+/// Lists of numbers this long or longer cross in bulk.
+#[cfg(any(feature = "analysis", feature = "draw"))]
+const BULK_NUMBERS: usize = 32;
+
+/// serde-wasm-bindgen builds a JS array with one call into JS per element;
+/// a Kaplan–Meier report at n = 1e6 holds some 10^5 numbers in such lists
+/// (the curves' tables and plot data), and those calls were a third of the
+/// request. A long list of numbers (and nulls) therefore crosses as one
+/// Float64Array copied into a plain JS array (`Array.from`), its nulls set
+/// afterwards; the objects and lists around such lists are built entry by
+/// entry in the same (sorted) order; everything else is serde-wasm-bindgen's.
+#[cfg(any(feature = "analysis", feature = "draw"))]
+fn value_to_js(value: &Value) -> Result<JsValue, JsError> {
+    match value {
+        Value::Array(items) if is_bulk_numbers(items) => {
+            let numbers: Vec<f64> = items
+                .iter()
+                .map(|v| v.as_f64().unwrap_or(f64::NAN))
+                .collect();
+            let array = js_sys::Array::from(&js_sys::Float64Array::from(numbers.as_slice()));
+            for (i, _) in items.iter().enumerate().filter(|(_, v)| v.is_null()) {
+                array.set(i as u32, JsValue::NULL);
+            }
+            Ok(array.into())
+        }
+        Value::Array(items) if has_bulk_numbers(value) => {
+            let array = js_sys::Array::new();
+            for item in items {
+                array.push(&value_to_js(item)?);
+            }
+            Ok(array.into())
+        }
+        Value::Object(fields) if has_bulk_numbers(value) => {
+            let object = js_sys::Object::new();
+            for (key, field) in fields {
+                js_sys::Reflect::set(&object, &JsValue::from_str(key), &value_to_js(field)?)
+                    .map_err(|_| js_error("could not return the result"))?;
+            }
+            Ok(object.into())
+        }
+        _ => value
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| js_error(format!("could not return the result: {e}"))),
+    }
+}
+
+#[cfg(any(feature = "analysis", feature = "draw"))]
+fn is_bulk_numbers(items: &[Value]) -> bool {
+    items.len() >= BULK_NUMBERS && items.iter().all(|v| v.is_number() || v.is_null())
+}
+
+/// Whether `value` holds, at any depth, a list that crosses in bulk.
+#[cfg(any(feature = "analysis", feature = "draw"))]
+fn has_bulk_numbers(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => is_bulk_numbers(items) || items.iter().any(has_bulk_numbers),
+        Value::Object(fields) => fields.values().any(has_bulk_numbers),
+        _ => false,
+    }
 }
 
 /// An analysis file given as JSON text or as an object, read strictly.
 #[cfg(feature = "full")]
-pub fn analysis_file(value: JsValue) -> Result<survcalc_analysis::analysis_file::AnalysisFile, JsError> {
+pub fn analysis_file(
+    value: JsValue,
+) -> Result<survcalc_analysis::analysis_file::AnalysisFile, JsError> {
     use survcalc_analysis::analysis_file::AnalysisFile;
     match value.as_string() {
         Some(text) => AnalysisFile::from_json(&text).map_err(js_error),

@@ -7,8 +7,8 @@
 //! (crate/export) turns the same scene into PDF, PNG and TIFF.
 
 use crate::convert::{data, js_error, to_js};
-use survcalc_analysis::plot::{flow::FlowChart, forest::ForestPlot, km::KmPlot};
 use plotters_canvas::CanvasBackend;
+use survcalc_analysis::plot::{flow::FlowChart, forest::ForestPlot, km::KmPlot};
 use survcalc_charts::render::{self, Target};
 use survcalc_charts::scene::Scene;
 use survcalc_charts::{flow, forest, km};
@@ -25,13 +25,24 @@ struct Frame {
 fn pixel_width(frame: &JsValue, scene: &Scene) -> Result<f64, JsError> {
     let frame: Frame = data(frame, "frame")?;
     // 1 px per point unless asked (a 120 mm figure is 340 px wide).
-    let width = if frame.width.is_finite() && frame.width >= 1.0 { frame.width } else { scene.width };
+    let width = if frame.width.is_finite() && frame.width >= 1.0 {
+        frame.width
+    } else {
+        scene.width
+    };
     Ok(width.min(20_000.0))
 }
 
-fn context(canvas: &web_sys::HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
+fn context(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
     let no_canvas = || js_error("this browser cannot draw on a canvas");
-    canvas.get_context("2d").map_err(|_| no_canvas())?.ok_or_else(no_canvas)?.dyn_into().map_err(|_| no_canvas())
+    canvas
+        .get_context("2d")
+        .map_err(|_| no_canvas())?
+        .ok_or_else(no_canvas)?
+        .dyn_into()
+        .map_err(|_| no_canvas())
 }
 
 /// Distance from the top of the em box (where plotters-canvas anchors
@@ -43,9 +54,13 @@ fn top_to_baseline_em(ctx: &web_sys::CanvasRenderingContext2d, family: &str) -> 
     const PROBE: f64 = 100.0;
     ctx.set_font(&format!("{PROBE}px {family}"));
     ctx.set_text_baseline("alphabetic");
-    let from_baseline = ctx.measure_text("H").map(|m| m.actual_bounding_box_ascent());
+    let from_baseline = ctx
+        .measure_text("H")
+        .map(|m| m.actual_bounding_box_ascent());
     ctx.set_text_baseline("top");
-    let from_top = ctx.measure_text("H").map(|m| m.actual_bounding_box_ascent());
+    let from_top = ctx
+        .measure_text("H")
+        .map(|m| m.actual_bounding_box_ascent());
     match (from_baseline, from_top) {
         (Ok(b), Ok(t)) => (b - t) / PROBE,
         // Not finite: the painter falls back to plotters-svg's 0.76 em.
@@ -62,18 +77,27 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, scene: &Scene, width: f64) -> Resu
     // Resizing also resets the context (transform, styles).
     canvas.set_width(w);
     canvas.set_height(h);
-    let target = Target::pixels(width, scene.width, top_to_baseline_em(&ctx, &scene.font_family));
+    let target = Target::pixels(
+        width,
+        scene.width,
+        top_to_baseline_em(&ctx, &scene.font_family),
+    );
     canvas.set_attribute("aria-label", &scene.title).ok();
     canvas.set_attribute("role", "img").ok();
-    let mut backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| js_error("this browser cannot draw on a canvas"))?;
-    render::paint(scene, &mut backend, &target).map_err(|e| js_error(format!("The figure could not be drawn ({e}).")))
+    let mut backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| js_error("this browser cannot draw on a canvas"))?;
+    render::paint(scene, &mut backend, &target)
+        .map_err(|e| js_error(format!("The figure could not be drawn ({e}).")))
 }
 
 fn km_scene(plot: &JsValue) -> Result<Scene, JsError> {
     Ok(km::scene(&data::<KmPlot>(plot, "plot data")?))
 }
 fn forest_scene(plot: &JsValue) -> Result<Scene, JsError> {
-    Ok(forest::scene(&data::<ForestPlot>(plot, "forest plot data")?))
+    Ok(forest::scene(&data::<ForestPlot>(
+        plot,
+        "forest plot data",
+    )?))
 }
 fn flow_scene(chart: &JsValue) -> Result<Scene, JsError> {
     Ok(flow::scene(&data::<FlowChart>(chart, "flow chart data")?))
@@ -82,7 +106,9 @@ fn flow_scene(chart: &JsValue) -> Result<Scene, JsError> {
 /// The height in device pixels a figure takes when drawn `frame.width` wide.
 fn height_at(scene: &Scene, frame: &JsValue) -> Result<u32, JsError> {
     let width = pixel_width(frame, scene)?;
-    Ok((scene.height * width / scene.width.max(1.0)).round().max(1.0) as u32)
+    Ok((scene.height * width / scene.width.max(1.0))
+        .round()
+        .max(1.0) as u32)
 }
 
 /// A figure laid out at its print size: `{ width, height (points),
@@ -106,7 +132,11 @@ pub fn flow_chart_scene(chart: JsValue) -> Result<JsValue, JsError> {
 /// Draws a scene on a canvas `frame.width` device pixels wide (its height
 /// follows the figure's proportions).
 #[wasm_bindgen(js_name = drawScene)]
-pub fn draw_scene(canvas: web_sys::HtmlCanvasElement, scene: JsValue, frame: JsValue) -> Result<(), JsError> {
+pub fn draw_scene(
+    canvas: web_sys::HtmlCanvasElement,
+    scene: JsValue,
+    frame: JsValue,
+) -> Result<(), JsError> {
     let scene: Scene = data(&scene, "figure")?;
     let width = pixel_width(&frame, &scene)?;
     paint(&canvas, &scene, width)
@@ -115,13 +145,19 @@ pub fn draw_scene(canvas: web_sys::HtmlCanvasElement, scene: JsValue, frame: JsV
 /// A scene as an SVG document (millimetres, text as text, the font named).
 #[wasm_bindgen(js_name = sceneSvg)]
 pub fn scene_svg(scene: JsValue) -> Result<String, JsError> {
-    Ok(survcalc_charts::scene::to_svg(&data::<Scene>(&scene, "figure")?))
+    Ok(survcalc_charts::scene::to_svg(&data::<Scene>(
+        &scene, "figure",
+    )?))
 }
 
 /// Draws a Kaplan–Meier plot (the `plot` field of a `kaplanMeier` result)
 /// on a canvas `frame.width` device pixels wide.
 #[wasm_bindgen(js_name = drawKaplanMeier)]
-pub fn draw_kaplan_meier(canvas: web_sys::HtmlCanvasElement, plot: JsValue, frame: JsValue) -> Result<(), JsError> {
+pub fn draw_kaplan_meier(
+    canvas: web_sys::HtmlCanvasElement,
+    plot: JsValue,
+    frame: JsValue,
+) -> Result<(), JsError> {
     let scene = km_scene(&plot)?;
     let width = pixel_width(&frame, &scene)?;
     paint(&canvas, &scene, width)
@@ -142,7 +178,11 @@ pub fn forest_plot_height(plot: JsValue, frame: JsValue) -> Result<u32, JsError>
 /// Draws a forest plot (the `plot` of a `cox` or `modelTable` result) on a
 /// canvas `frame.width` device pixels wide.
 #[wasm_bindgen(js_name = drawForest)]
-pub fn draw_forest(canvas: web_sys::HtmlCanvasElement, plot: JsValue, frame: JsValue) -> Result<(), JsError> {
+pub fn draw_forest(
+    canvas: web_sys::HtmlCanvasElement,
+    plot: JsValue,
+    frame: JsValue,
+) -> Result<(), JsError> {
     let scene = forest_scene(&plot)?;
     let width = pixel_width(&frame, &scene)?;
     paint(&canvas, &scene, width)
@@ -162,7 +202,11 @@ pub fn flow_chart_height(chart: JsValue, frame: JsValue) -> Result<u32, JsError>
 
 /// Draws the flow chart (the `flow_chart` of a `classify` result) on a canvas.
 #[wasm_bindgen(js_name = drawFlowChart)]
-pub fn draw_flow_chart(canvas: web_sys::HtmlCanvasElement, chart: JsValue, frame: JsValue) -> Result<(), JsError> {
+pub fn draw_flow_chart(
+    canvas: web_sys::HtmlCanvasElement,
+    chart: JsValue,
+    frame: JsValue,
+) -> Result<(), JsError> {
     let scene = flow_scene(&chart)?;
     let width = pixel_width(&frame, &scene)?;
     paint(&canvas, &scene, width)

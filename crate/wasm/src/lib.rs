@@ -12,19 +12,19 @@
 //! screens of the page need it: the first block is what every visit
 //! downloads before the page is ready (docs/page.md).
 
+#[cfg(feature = "bench")]
+mod bench;
 mod convert;
 #[cfg(feature = "draw")]
 mod draw;
-#[cfg(feature = "bench")]
-mod bench;
 
 use convert::js_error;
 #[cfg(any(feature = "analysis", feature = "draw"))]
 use convert::{request, to_js};
-#[cfg(any(feature = "full", feature = "draw"))]
-use survcalc_analysis::analyses::DisplayTable;
 #[cfg(feature = "analysis")]
 use survcalc_analysis::analyses;
+#[cfg(any(feature = "full", feature = "draw"))]
+use survcalc_analysis::analyses::DisplayTable;
 #[cfg(feature = "analysis")]
 use survcalc_analysis::table::{self, ReadOptions, Table};
 use wasm_bindgen::prelude::*;
@@ -47,7 +47,9 @@ pub fn default_resistance_rules() -> Result<JsValue, JsError> {
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = methodsText)]
 pub fn methods_text(analysis_file: JsValue) -> Result<JsValue, JsError> {
-    to_js(&survcalc_analysis::methods::methods(&convert::analysis_file(analysis_file)?))
+    to_js(&survcalc_analysis::methods::methods(
+        &convert::analysis_file(analysis_file)?,
+    ))
 }
 
 /// Reads an analysis file (`name.survcalc.json`, as text or as an object)
@@ -75,10 +77,20 @@ pub fn read_walkthrough(walkthrough: JsValue) -> Result<JsValue, JsError> {
 /// opens when a student takes the step to the analysis panels.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = walkthroughStepFile)]
-pub fn walkthrough_step_file(walkthrough: JsValue, step: u32, tries: JsValue) -> Result<JsValue, JsError> {
+pub fn walkthrough_step_file(
+    walkthrough: JsValue,
+    step: u32,
+    tries: JsValue,
+) -> Result<JsValue, JsError> {
     let lesson = convert::walkthrough(walkthrough)?;
-    let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() { Vec::new() } else { convert::data(&tries, "list of changes")? };
-    let (session, _) = lesson.step_session(step as usize, &tries).map_err(js_error)?;
+    let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() {
+        Vec::new()
+    } else {
+        convert::data(&tries, "list of changes")?
+    };
+    let (session, _) = lesson
+        .step_session(step as usize, &tries)
+        .map_err(js_error)?;
     to_js(&session.to_value().map_err(js_error)?)
 }
 
@@ -104,8 +116,12 @@ pub fn export_table(table: JsValue, format: JsValue) -> Result<String, JsError> 
         Some("csv") => Ok(table.to_csv()),
         Some("tsv") => Ok(table.to_tsv()),
         Some("html") => Ok(table.to_html()),
-        Some(other) => Err(js_error(format!("Unknown table format \"{other}\" (use csv, tsv or html)."))),
-        None => Err(js_error("The table format must be \"csv\", \"tsv\" or \"html\".")),
+        Some(other) => Err(js_error(format!(
+            "Unknown table format \"{other}\" (use csv, tsv or html)."
+        ))),
+        None => Err(js_error(
+            "The table format must be \"csv\", \"tsv\" or \"html\".",
+        )),
     }
 }
 
@@ -118,7 +134,11 @@ extern "C" {
     #[wasm_bindgen(constructor)]
     fn new() -> TextEncoder;
     #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &js_sys::Uint8Array) -> EncodeIntoResult;
+    fn encode_into(
+        this: &TextEncoder,
+        text: &js_sys::JsString,
+        into: &js_sys::Uint8Array,
+    ) -> EncodeIntoResult;
     type EncodeIntoResult;
     #[wasm_bindgen(method, getter)]
     fn read(this: &EncodeIntoResult) -> u32;
@@ -151,10 +171,14 @@ fn utf8_of(text: &js_sys::JsString) -> Vec<u8> {
         } else {
             bytes.resize(start + room, 0);
         }
-        let Some(spare) = bytes.get_mut(start..) else { break };
+        let Some(spare) = bytes.get_mut(start..) else {
+            break;
+        };
         // The view is made after the resize: growing memory detaches views.
         let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
-            &wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer(),
+            &wasm_bindgen::memory()
+                .unchecked_into::<js_sys::WebAssembly::Memory>()
+                .buffer(),
             spare.as_mut_ptr() as u32,
             spare.len() as u32,
         );
@@ -168,10 +192,13 @@ fn utf8_of(text: &js_sys::JsString) -> Vec<u8> {
 
 #[cfg(feature = "analysis")]
 fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
-    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>()
+    {
         Ok(js_sys::Uint8Array::new(value).to_vec())
     } else {
-        Err(js_error(format!("{what} needs the file's bytes (a Uint8Array or an ArrayBuffer).")))
+        Err(js_error(format!(
+            "{what} needs the file's bytes (a Uint8Array or an ArrayBuffer)."
+        )))
     }
 }
 
@@ -181,8 +208,12 @@ fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
 #[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = fileKind)]
 pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
-    if !(bytes.is_instance_of::<js_sys::Uint8Array>() || bytes.is_instance_of::<js_sys::ArrayBuffer>()) {
-        return Err(js_error("fileKind needs the file's bytes (a Uint8Array or an ArrayBuffer)."));
+    if !(bytes.is_instance_of::<js_sys::Uint8Array>()
+        || bytes.is_instance_of::<js_sys::ArrayBuffer>())
+    {
+        return Err(js_error(
+            "fileKind needs the file's bytes (a Uint8Array or an ArrayBuffer).",
+        ));
     }
     // The signatures are at the start, and a zip's entry names also at its
     // end (central directory): a large file is not copied whole for them.
@@ -196,7 +227,9 @@ pub fn file_kind(bytes: JsValue) -> Result<JsValue, JsError> {
         all.to_vec()
     };
     let kind = table::detect_file_kind(&bytes);
-    to_js(&serde_json::json!({ "kind": kind, "spreadsheet": kind.is_spreadsheet(), "label": kind.label() }))
+    to_js(
+        &serde_json::json!({ "kind": kind, "spreadsheet": kind.is_spreadsheet(), "label": kind.label() }),
+    )
 }
 
 /// A data file read into typed columns, kept in wasm memory so that each
@@ -229,17 +262,26 @@ impl Dataset {
         progress: Option<js_sys::Function>,
     ) -> Result<Dataset, JsError> {
         let text = text.dyn_ref::<js_sys::JsString>().map(utf8_of);
-        let text = text.ok_or_else(|| js_error("Dataset.fromCsv needs the file's text as a string."))?;
+        let text =
+            text.ok_or_else(|| js_error("Dataset.fromCsv needs the file's text as a string."))?;
         let name = name.as_string().unwrap_or_default();
         let options: ReadOptions = request(options, "reading the file")?;
         let report = |done: u64, total: u64| {
             if let Some(f) = &progress {
                 // A throwing callback must not abort the parse (`call2` catches).
-                let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
+                let _ = f.call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(done as f64),
+                    &JsValue::from_f64(total as f64),
+                );
             }
         };
         let table = table::read_csv_with_progress(&text, &options, report).map_err(js_error)?;
-        Ok(Dataset { name, table, classification: None })
+        Ok(Dataset {
+            name,
+            table,
+            classification: None,
+        })
     }
 
     /// Reads a file's bytes (a `Uint8Array` or an `ArrayBuffer`): UTF-8,
@@ -259,17 +301,28 @@ impl Dataset {
         let options: ReadOptions = request(options, "reading the file")?;
         let report = |done: u64, total: u64| {
             if let Some(f) = &progress {
-                let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
+                let _ = f.call2(
+                    &JsValue::NULL,
+                    &JsValue::from_f64(done as f64),
+                    &JsValue::from_f64(total as f64),
+                );
             }
         };
         let table = table::read_csv_with_progress(&bytes, &options, report).map_err(js_error)?;
-        Ok(Dataset { name, table, classification: None })
+        Ok(Dataset {
+            name,
+            table,
+            classification: None,
+        })
     }
 
     /// Rows, columns with their types and a preview, and suggested columns
     /// for the survival analysis.
     pub fn summary(&self) -> Result<JsValue, JsError> {
-        to_js(&survcalc_analysis::summary::summarise(&self.name, &self.table))
+        to_js(&survcalc_analysis::summary::summarise(
+            &self.name,
+            &self.table,
+        ))
     }
 
     /// Suggested columns for `classify` (treatment start, best response,
@@ -284,7 +337,11 @@ impl Dataset {
     #[wasm_bindgen(js_name = analysisSet)]
     pub fn analysis_set(&self, filter: JsValue) -> Result<JsValue, JsError> {
         let filter: survcalc_analysis::analysis_set::Filter = request(filter, "the analysis set")?;
-        to_js(&survcalc_analysis::analysis_set::select(&self.table, &filter).map_err(js_error)?.set)
+        to_js(
+            &survcalc_analysis::analysis_set::select(&self.table, &filter)
+                .map_err(js_error)?
+                .set,
+        )
     }
 
     /// The dataset, derived columns included (all or the chosen columns), as
@@ -302,18 +359,24 @@ impl Dataset {
         let request = request(options, "Kaplan–Meier")?;
         to_js(&analyses::km::run(&self.table, &request).map_err(js_error)?)
     }
-
 }
 
 #[cfg(feature = "full")]
 impl Dataset {
     /// Every step of a session run on a copy of the data, in order.
-    fn session_output(&self, analysis_file: JsValue) -> Result<survcalc_report::SessionOutput, JsError> {
+    fn session_output(
+        &self,
+        analysis_file: JsValue,
+    ) -> Result<survcalc_report::SessionOutput, JsError> {
         let session = convert::analysis_file(analysis_file)?;
         let mut table = self.table.clone();
         // Figures are scenes laid out with their own font metrics: they are
         // drawn without a page too (the worker, Node).
-        Ok(survcalc_report::run(&session, &mut table, survcalc_report::Figures::All))
+        Ok(survcalc_report::run(
+            &session,
+            &mut table,
+            survcalc_report::Figures::All,
+        ))
     }
 }
 
@@ -338,10 +401,9 @@ impl Dataset {
     /// Every patient's classification (file line, id, group, reason) as CSV.
     #[wasm_bindgen(js_name = exportClassification)]
     pub fn export_classification(&self) -> Result<String, JsError> {
-        let patients = self
-            .classification
-            .as_ref()
-            .ok_or_else(|| js_error("Classify the patients first (endpoints and resistance groups)."))?;
+        let patients = self.classification.as_ref().ok_or_else(|| {
+            js_error("Classify the patients first (endpoints and resistance groups).")
+        })?;
         Ok(analyses::cohort::patients_csv(patients))
     }
 
@@ -353,14 +415,24 @@ impl Dataset {
     #[wasm_bindgen(js_name = fromSheet)]
     pub fn from_sheet(sheet: JsValue, name: JsValue, options: JsValue) -> Result<Dataset, JsError> {
         let sheet: table::SheetData = match sheet.as_string() {
-            Some(json) => serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?,
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| js_error(format!("Invalid sheet: {e}")))?
+            }
             None if sheet.is_object() => convert::data(&sheet, "sheet")?,
-            None => return Err(js_error("Dataset.fromSheet needs the sheet that readSheet returned.")),
+            None => {
+                return Err(js_error(
+                    "Dataset.fromSheet needs the sheet that readSheet returned.",
+                ))
+            }
         };
         let name = name.as_string().unwrap_or_default();
         let options: ReadOptions = request(options, "reading the file")?;
         let table = table::read_sheet(&sheet, &options).map_err(js_error)?;
-        Ok(Dataset { name, table, classification: None })
+        Ok(Dataset {
+            name,
+            table,
+            classification: None,
+        })
     }
 
     /// Adds a derived column (a cut, transform, recode or time between
@@ -373,7 +445,9 @@ impl Dataset {
     /// Removes a column the user derived (never a column of the file).
     #[wasm_bindgen(js_name = removeDerived)]
     pub fn remove_derived(&mut self, name: JsValue) -> Result<JsValue, JsError> {
-        let name = name.as_string().ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
+        let name = name
+            .as_string()
+            .ok_or_else(|| js_error("removeDerived needs the column's name as text."))?;
         to_js(&survcalc_analysis::derive::remove(&mut self.table, &name).map_err(js_error)?)
     }
 
@@ -414,7 +488,9 @@ impl Dataset {
     #[wasm_bindgen(js_name = rScript)]
     pub fn r_script(&self, analysis_file: JsValue, data_file: JsValue) -> Result<String, JsError> {
         let session = convert::analysis_file(analysis_file)?;
-        let data_file = data_file.as_string().unwrap_or_else(|| "data.csv".to_string());
+        let data_file = data_file
+            .as_string()
+            .unwrap_or_else(|| "data.csv".to_string());
         survcalc_analysis::rscript::for_session(&session, &self.table, &data_file).map_err(js_error)
     }
 
@@ -448,14 +524,25 @@ impl Dataset {
         let output = self.session_output(analysis_file)?;
         let mut pictures = Vec::new();
         if !images.is_undefined() && !images.is_null() {
-            let list: js_sys::Array = images.dyn_into().map_err(|_| js_error("The report's images must be a list of { name, png }."))?;
+            let list: js_sys::Array = images
+                .dyn_into()
+                .map_err(|_| js_error("The report's images must be a list of { name, png }."))?;
             for item in list.iter() {
-                let name = js_sys::Reflect::get(&item, &"name".into()).ok().and_then(|v| v.as_string());
-                let png = js_sys::Reflect::get(&item, &"png".into()).ok().filter(|v| v.is_instance_of::<js_sys::Uint8Array>());
+                let name = js_sys::Reflect::get(&item, &"name".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                let png = js_sys::Reflect::get(&item, &"png".into())
+                    .ok()
+                    .filter(|v| v.is_instance_of::<js_sys::Uint8Array>());
                 let (Some(name), Some(png)) = (name, png) else {
-                    return Err(js_error("Each image of the report needs a name and its PNG bytes (a Uint8Array)."));
+                    return Err(js_error(
+                        "Each image of the report needs a name and its PNG bytes (a Uint8Array).",
+                    ));
                 };
-                pictures.push(survcalc_report::docx::FigureImage { name, png: js_sys::Uint8Array::new(&png).to_vec() });
+                pictures.push(survcalc_report::docx::FigureImage {
+                    name,
+                    png: js_sys::Uint8Array::new(&png).to_vec(),
+                });
             }
         }
         survcalc_report::docx::docx(&output, &pictures).map_err(js_error)
@@ -481,10 +568,20 @@ impl Dataset {
     /// the report gives it (title, tables, figures as SVG, texts, warnings,
     /// error). The data are the walkthrough's example, read as it says.
     #[wasm_bindgen(js_name = walkthroughStep)]
-    pub fn walkthrough_step(&self, walkthrough: JsValue, step: u32, tries: JsValue) -> Result<JsValue, JsError> {
+    pub fn walkthrough_step(
+        &self,
+        walkthrough: JsValue,
+        step: u32,
+        tries: JsValue,
+    ) -> Result<JsValue, JsError> {
         let lesson = convert::walkthrough(walkthrough)?;
-        let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() { Vec::new() } else { convert::data(&tries, "list of changes")? };
-        let results = survcalc_report::lesson_step(&lesson, step as usize, &tries, &self.table).map_err(js_error)?;
+        let tries: Vec<usize> = if tries.is_undefined() || tries.is_null() {
+            Vec::new()
+        } else {
+            convert::data(&tries, "list of changes")?
+        };
+        let results = survcalc_report::lesson_step(&lesson, step as usize, &tries, &self.table)
+            .map_err(js_error)?;
         // The tables go as the page shows them; their CSV copies stay out.
         let results: Vec<serde_json::Value> = results
             .iter()

@@ -2,20 +2,20 @@
 //! variable (crate::baseline, gtsummary's rules), the table laid out
 //! for the page, and the CSV / tab-separated / HTML exports.
 
+use crate::analysis_set::{self, AnalysisSet, Filter};
+use crate::baseline::{
+    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable,
+    BinaryRows, ContinuousSummary, ContinuousTest,
+};
+use crate::derive::formulas_text;
+use crate::export::DecimalMark;
+use crate::labels::{self, Labels};
 use crate::presets::{self, PresetReport, PresetSetting, Program};
+use crate::table::Table;
+use crate::warning::Warning;
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use crate::baseline::{
-    self, BaselineOptions, BaselineRowKind, BaselineSpec, BaselineTable, BaselineVariable, BinaryRows,
-    ContinuousSummary, ContinuousTest,
-};
-use crate::export::DecimalMark;
-use crate::analysis_set::{self, AnalysisSet, Filter};
-use crate::derive::formulas_text;
-use crate::table::Table;
-use crate::labels::{self, Labels};
-use crate::warning::Warning;
 
 /// A row variable: a column name alone (kind from the column type) or
 /// `{ column, kind?, label? }`. Written back as it was given.
@@ -54,7 +54,8 @@ impl<'de> Deserialize<'de> for VariableRequest {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VariableRequest, A::Error> {
-                BaselineVariable::deserialize(MapAccessDeserializer::new(map)).map(VariableRequest::Full)
+                BaselineVariable::deserialize(MapAccessDeserializer::new(map))
+                    .map(VariableRequest::Full)
             }
         }
 
@@ -135,7 +136,10 @@ impl BaselineRequest {
         match self.preset {
             None => std::borrow::Cow::Borrowed(self),
             Some(program) => std::borrow::Cow::Owned({
-                BaselineRequest { yates: presets::defaults(program).yates, ..self.clone() }
+                BaselineRequest {
+                    yates: presets::defaults(program).yates,
+                    ..self.clone()
+                }
             }),
         }
     }
@@ -212,7 +216,12 @@ pub struct BaselineResult {
     pub preset: Option<PresetReport>,
 }
 
-fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable, set: Option<&AnalysisSet>) -> String {
+fn settings_text(
+    data: &Table,
+    request: &BaselineRequest,
+    table: &BaselineTable,
+    set: Option<&AnalysisSet>,
+) -> String {
     let mut parts: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
     parts.push(format!(
         "Groups: {} ({} patients{}).",
@@ -243,7 +252,11 @@ fn settings_text(data: &Table, request: &BaselineRequest, table: &BaselineTable,
         );
     }
     parts.push("The p-values compare the groups; the overall column is not tested.".to_string());
-    let variables: Vec<String> = request.variables.iter().map(|v| v.to_core().column).collect();
+    let variables: Vec<String> = request
+        .variables
+        .iter()
+        .map(|v| v.to_core().column)
+        .collect();
     let used = std::iter::once(request.group.as_str()).chain(variables.iter().map(String::as_str));
     parts.extend(formulas_text(data, used));
     parts.join(" ")
@@ -254,13 +267,22 @@ fn display(table: &BaselineTable) -> BaselineDisplay {
     let ordered = |groups: &[String], overall: &str| -> Vec<String> {
         match (&table.overall, table.overall_last) {
             (None, _) => groups.to_vec(),
-            (Some(_), true) => groups.iter().cloned().chain([overall.to_string()]).collect(),
-            (Some(_), false) => std::iter::once(overall.to_string()).chain(groups.iter().cloned()).collect(),
+            (Some(_), true) => groups
+                .iter()
+                .cloned()
+                .chain([overall.to_string()])
+                .collect(),
+            (Some(_), false) => std::iter::once(overall.to_string())
+                .chain(groups.iter().cloned())
+                .collect(),
         }
     };
     let mut header = vec!["Variable".to_string()];
     let group_texts: Vec<String> = table.groups.iter().map(|g| g.text.clone()).collect();
-    header.extend(ordered(&group_texts, table.overall.as_ref().map_or("", |o| o.text.as_str())));
+    header.extend(ordered(
+        &group_texts,
+        table.overall.as_ref().map_or("", |o| o.text.as_str()),
+    ));
     header.push("p".to_string());
     let rows = table
         .rows
@@ -270,7 +292,11 @@ fn display(table: &BaselineTable) -> BaselineDisplay {
             cells.extend(ordered(&r.cells, &r.overall));
             BaselineDisplayRow {
                 kind: r.kind,
-                level: if r.kind == BaselineRowKind::Variable { 0 } else { 1 },
+                level: if r.kind == BaselineRowKind::Variable {
+                    0
+                } else {
+                    1
+                },
                 cells,
                 p: r.p_text.clone(),
                 mark: r.mark.clone(),
@@ -283,17 +309,31 @@ fn display(table: &BaselineTable) -> BaselineDisplay {
 pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, String> {
     let resolved = request.resolved();
     let request: &BaselineRequest = &resolved;
-    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::Table1Yates]));
+    let preset = request
+        .preset
+        .map(|p| presets::report(p, &[PresetSetting::Table1Yates]));
     if request.group.trim().is_empty() {
-        return Err("Choose the column that defines the groups (e.g. treatment arm or resistance group).".into());
+        return Err(
+            "Choose the column that defines the groups (e.g. treatment arm or resistance group)."
+                .into(),
+        );
     }
     let variables: Vec<BaselineVariable> = request
         .variables
         .iter()
         .map(VariableRequest::to_core)
-        .map(|v| BaselineVariable { label: v.label.clone().or_else(|| labels::given(&request.labels, &v.column).map(String::from)), ..v })
+        .map(|v| BaselineVariable {
+            label: v
+                .label
+                .clone()
+                .or_else(|| labels::given(&request.labels, &v.column).map(String::from)),
+            ..v
+        })
         .collect();
-    let spec = BaselineSpec { group: request.group.clone(), variables };
+    let spec = BaselineSpec {
+        group: request.group.clone(),
+        variables,
+    };
     let options = BaselineOptions {
         summary: request.continuous_summary,
         continuous_test: request.continuous_test.into(),
@@ -307,7 +347,8 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
         decimal_mark: request.decimal_mark,
     };
     let selection = analysis_set::select_optional(data, request.filter.as_ref())?;
-    let table = baseline::fit_within(data, &spec, &options, selection.as_ref()).map_err(|e| e.to_string())?;
+    let table = baseline::fit_within(data, &spec, &options, selection.as_ref())
+        .map_err(|e| e.to_string())?;
     let set = analysis_set::set_of(&selection);
     let mut warnings = table.warnings.clone();
     if let Some(note) = set.as_ref().and_then(AnalysisSet::left_out_warning) {
@@ -315,8 +356,19 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
     }
     Ok(BaselineResult {
         display: display(&table),
-        footnotes: table.footnotes.iter().map(|f| DisplayFootnote { mark: f.mark.clone(), test: f.test.clone() }).collect(),
-        settings_text: settings_text(data, request, &table, set.as_ref()) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        footnotes: table
+            .footnotes
+            .iter()
+            .map(|f| DisplayFootnote {
+                mark: f.mark.clone(),
+                test: f.test.clone(),
+            })
+            .collect(),
+        settings_text: settings_text(data, request, &table, set.as_ref())
+            + &preset
+                .as_ref()
+                .map(|p| format!(" {}", p.text))
+                .unwrap_or_default(),
         preset,
         csv: table.to_csv(),
         tsv: table.to_tsv(),
@@ -326,4 +378,3 @@ pub fn run(data: &Table, request: &BaselineRequest) -> Result<BaselineResult, St
         analysis_set: set,
     })
 }
-

@@ -2,19 +2,22 @@
 //! PPS) and resistance groups (SITC or progression within N months), added
 //! to the dataset as new columns that every later analysis can use.
 
+use crate::dates::{Date, TimeUnit};
+use crate::derive::free_name;
+use crate::endpoints::{
+    self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem,
+};
+use crate::export::csv_line;
 use crate::plot::figure::{FlowFigure, PrintSpec, SizePreset};
 use crate::plot::flow::{FlowChart, FlowCount};
-use serde::{Deserialize, Serialize};
-use crate::dates::{Date, TimeUnit};
-use crate::endpoints::{self, AllEndpoints, EndpointOptions, EndpointTimes, PatientDates, RecordProblem};
 use crate::provenance::{Derivation, DerivedColumn};
 use crate::resistance::{
-    self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions, ResponseRecord, RuleSet,
+    self, BestResponse, Classification, ClassificationNotes, FlowCounts, Group, ResistanceOptions,
+    ResponseRecord, RuleSet,
 };
-use crate::derive::free_name;
-use crate::export::csv_line;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
 use crate::warning::Warning;
+use serde::{Deserialize, Serialize};
 
 /// Which column holds each date or fact (names; empty/absent = not in the file).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -136,7 +139,9 @@ fn texts(table: &Table, name: &Option<String>) -> Result<Vec<Option<String>>, St
         return Ok(vec![None; table.n_rows()]);
     };
     let column = table.require(name).map_err(|e| e.to_string())?;
-    Ok((0..table.n_rows()).map(|r| column.data.display(r)).collect())
+    Ok((0..table.n_rows())
+        .map(|r| column.data.display(r))
+        .collect())
 }
 
 fn yes_no(value: &str) -> Option<bool> {
@@ -152,11 +157,17 @@ fn yes_no(value: &str) -> Option<bool> {
 /// only an earlier classification's column is replaced. Returns the name
 /// used; a renaming is noted in `warnings`.
 fn put_column(table: &mut Table, mut column: Column, warnings: &mut Vec<Warning>) -> String {
-    let classification_column = |c: &Column| c.derived.as_ref().is_some_and(|d| !d.column.user_defined());
+    let classification_column =
+        |c: &Column| c.derived.as_ref().is_some_and(|d| !d.column.user_defined());
     let (name, replaces, note) = free_name(table, &column.name, classification_column);
     warnings.extend(note);
     column.name = name.clone();
-    match table.columns.iter_mut().find(|c| c.name == name).filter(|_| replaces) {
+    match table
+        .columns
+        .iter_mut()
+        .find(|c| c.name == name)
+        .filter(|_| replaces)
+    {
         Some(existing) => *existing = column,
         None => table.columns.push(column),
     }
@@ -166,16 +177,32 @@ fn put_column(table: &mut Table, mut column: Column, warnings: &mut Vec<Warning>
 /// The per-patient classification as CSV (file line, patient id, group,
 /// reason), formula-defused like every export.
 pub fn patients_csv(patients: &[PatientRow]) -> String {
-    let mut out = csv_line(&["line".to_string(), "patient_id".to_string(), "group".to_string(), "reason".to_string()]);
+    let mut out = csv_line(&[
+        "line".to_string(),
+        "patient_id".to_string(),
+        "group".to_string(),
+        "reason".to_string(),
+    ]);
     for p in patients {
-        out.push_str(&csv_line(&[p.line.to_string(), p.patient_id.clone(), p.group.clone(), p.reason.clone()]));
+        out.push_str(&csv_line(&[
+            p.line.to_string(),
+            p.patient_id.clone(),
+            p.group.clone(),
+            p.reason.clone(),
+        ]));
     }
     out
 }
 
 /// A column this request adds: its reason for the page ("derived: ...")
 /// and its provenance (what the immortal-time caution reads).
-fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing: usize, data: ColumnData) -> Column {
+fn derived_column(
+    name: String,
+    kind: ColumnKind,
+    derived: Derivation,
+    n_missing: usize,
+    data: ColumnData,
+) -> Column {
     Column {
         name,
         kind,
@@ -191,7 +218,13 @@ fn derived_column(name: String, kind: ColumnKind, derived: Derivation, n_missing
 
 fn number_column(name: String, derived: Derivation, values: Vec<Option<f64>>) -> Column {
     let n_missing = values.iter().filter(|v| v.is_none()).count();
-    derived_column(name, ColumnKind::Number, derived, n_missing, ColumnData::Number(values))
+    derived_column(
+        name,
+        ColumnKind::Number,
+        derived,
+        n_missing,
+        ColumnData::Number(values),
+    )
 }
 
 fn add_endpoint(
@@ -213,11 +246,25 @@ fn add_endpoint(
     let time_name = format!("{short}_{}", unit.label());
     let event_name = format!("{short}_event");
     let endpoint = e.endpoint;
-    let time_name =
-        put_column(table, number_column(time_name, Derivation::endpoint_time(endpoint, e.definition.clone()), time), renamed);
+    let time_name = put_column(
+        table,
+        number_column(
+            time_name,
+            Derivation::endpoint_time(endpoint, e.definition.clone()),
+            time,
+        ),
+        renamed,
+    );
     let event_definition = format!("{short} event (1 = event, 0 = censored)");
-    let event_name =
-        put_column(table, number_column(event_name, Derivation::endpoint_event(endpoint, event_definition), event), renamed);
+    let event_name = put_column(
+        table,
+        number_column(
+            event_name,
+            Derivation::endpoint_event(endpoint, event_definition),
+            event,
+        ),
+        renamed,
+    );
     EndpointSummary {
         name: short,
         definition: e.definition.clone(),
@@ -236,13 +283,22 @@ fn endpoint_warnings(e: &EndpointTimes) -> Vec<Warning> {
     let endpoint = e.endpoint;
     let mut warnings = Vec::new();
     if !e.problems.is_empty() {
-        warnings.push(Warning::EndpointRecordsLeftOut { endpoint, count: e.problems.len() });
+        warnings.push(Warning::EndpointRecordsLeftOut {
+            endpoint,
+            count: e.problems.len(),
+        });
     }
     if e.censored_without_assessment > 0 {
-        warnings.push(Warning::CensoredWithoutAssessment { endpoint, count: e.censored_without_assessment });
+        warnings.push(Warning::CensoredWithoutAssessment {
+            endpoint,
+            count: e.censored_without_assessment,
+        });
     }
     if e.last_contact_after_death > 0 {
-        warnings.push(Warning::LastContactAfterDeath { endpoint, count: e.last_contact_after_death });
+        warnings.push(Warning::LastContactAfterDeath {
+            endpoint,
+            count: e.last_contact_after_death,
+        });
     }
     if e.rows.is_empty() {
         warnings.push(Warning::EndpointWithoutPatients { endpoint });
@@ -271,7 +327,9 @@ fn classification_warnings(notes: &ClassificationNotes, rules: &ResistanceOption
 pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, String> {
     let c = &request.columns;
     if c.start.as_deref().unwrap_or("").is_empty() {
-        return Err("Choose the column with the treatment start date (e.g. the first ICI dose).".into());
+        return Err(
+            "Choose the column with the treatment start date (e.g. the first ICI dose).".into(),
+        );
     }
     let start = dates(table, &c.start, "treatment start")?;
     let first_evaluation = dates(table, &c.first_evaluation, "first response evaluation")?;
@@ -332,24 +390,48 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         });
     }
 
-    let classification: Classification = resistance::classify(&records, &request.rules).map_err(|e| e.to_string())?;
-    let all: AllEndpoints = endpoints::derive_all(&patient_dates, &EndpointOptions { unit: request.unit })
-        .map_err(|e| e.to_string())?;
+    let classification: Classification =
+        resistance::classify(&records, &request.rules).map_err(|e| e.to_string())?;
+    let all: AllEndpoints =
+        endpoints::derive_all(&patient_dates, &EndpointOptions { unit: request.unit })
+            .map_err(|e| e.to_string())?;
 
     // The group column: the analysed groups as categories (excluded and
     // unclassifiable patients are missing, so analyses by group leave them
     // out and say so), and the reason for every patient as text.
     let analysed_levels: Vec<Group> = match request.rules.rule_set {
-        RuleSet::Sitc => vec![Group::PrimaryResistance, Group::SecondaryResistance, Group::DurableResponse],
-        RuleSet::EarlyProgression => vec![Group::PrimaryResistance, Group::SecondaryResistance, Group::NoProgression],
+        RuleSet::Sitc => vec![
+            Group::PrimaryResistance,
+            Group::SecondaryResistance,
+            Group::DurableResponse,
+        ],
+        RuleSet::EarlyProgression => vec![
+            Group::PrimaryResistance,
+            Group::SecondaryResistance,
+            Group::NoProgression,
+        ],
     };
-    let levels: Vec<String> = analysed_levels.iter().map(|g| g.label(&request.rules)).collect();
-    let group_levels: Vec<GroupLevel> =
-        analysed_levels.iter().zip(&levels).map(|(&group, label)| GroupLevel { group, label: label.clone() }).collect();
+    let levels: Vec<String> = analysed_levels
+        .iter()
+        .map(|g| g.label(&request.rules))
+        .collect();
+    let group_levels: Vec<GroupLevel> = analysed_levels
+        .iter()
+        .zip(&levels)
+        .map(|(&group, label)| GroupLevel {
+            group,
+            label: label.clone(),
+        })
+        .collect();
     let codes: Vec<Option<u32>> = classification
         .patients
         .iter()
-        .map(|p| analysed_levels.iter().position(|g| *g == p.group).map(|i| i as u32))
+        .map(|p| {
+            analysed_levels
+                .iter()
+                .position(|g| *g == p.group)
+                .map(|i| i as u32)
+        })
         .collect();
     let n_missing = codes.iter().filter(|c| c.is_none()).count();
     let mut renamed = Vec::new();
@@ -358,20 +440,29 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
         derived_column(
             GROUP_COLUMN.into(),
             ColumnKind::Category,
-            Derivation::resistance(DerivedColumn::ResistanceGroup, "resistance group (excluded patients are missing)"),
+            Derivation::resistance(
+                DerivedColumn::ResistanceGroup,
+                "resistance group (excluded patients are missing)",
+            ),
             n_missing,
             ColumnData::Category { codes, levels },
         ),
         &mut renamed,
     );
-    let reasons: Vec<Option<String>> =
-        classification.patients.iter().map(|p| Some(format!("{}: {}", p.group.label(&request.rules), p.reason))).collect();
+    let reasons: Vec<Option<String>> = classification
+        .patients
+        .iter()
+        .map(|p| Some(format!("{}: {}", p.group.label(&request.rules), p.reason)))
+        .collect();
     let reason_column = put_column(
         table,
         derived_column(
             REASON_COLUMN.into(),
             ColumnKind::Text,
-            Derivation::resistance(DerivedColumn::ResistanceReason, "why each patient is in their group"),
+            Derivation::resistance(
+                DerivedColumn::ResistanceReason,
+                "why each patient is in their group",
+            ),
             0,
             ColumnData::Text(reasons),
         ),
@@ -400,9 +491,16 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
             reason: p.reason.clone(),
         })
         .collect();
-    let patients = all_patients.iter().take(MAX_LISTED_PATIENTS).cloned().collect();
+    let patients = all_patients
+        .iter()
+        .take(MAX_LISTED_PATIENTS)
+        .cloned()
+        .collect();
     let mut warnings = renamed;
-    warnings.extend(classification_warnings(&classification.notes, &request.rules));
+    warnings.extend(classification_warnings(
+        &classification.notes,
+        &request.rules,
+    ));
     request.figure.check()?;
     let flow_chart = flow_chart(&classification, &request.rules, &request.figure);
     Ok(CohortResult {
@@ -424,7 +522,10 @@ pub fn run(table: &mut Table, request: &CohortRequest) -> Result<CohortResult, S
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// The CONSORT-style chart of the model paper's Fig. 1 from the counts;
@@ -433,9 +534,16 @@ fn capitalised(text: &str) -> String {
 /// accounted for.
 fn flow_chart(c: &Classification, rules: &ResistanceOptions, figure: &FlowFigure) -> FlowChart {
     let f = &c.flow;
-    let count = |label: String, n: usize| FlowCount { label, count: n as u64 };
-    let mut exclusions: Vec<FlowCount> =
-        f.excluded_by_reason.iter().filter(|e| e.count > 0).map(|e| count(capitalised(&e.label), e.count)).collect();
+    let count = |label: String, n: usize| FlowCount {
+        label,
+        count: n as u64,
+    };
+    let mut exclusions: Vec<FlowCount> = f
+        .excluded_by_reason
+        .iter()
+        .filter(|e| e.count > 0)
+        .map(|e| count(capitalised(&e.label), e.count))
+        .collect();
     exclusions.extend(
         f.unclassifiable_by_reason
             .iter()
@@ -460,7 +568,10 @@ fn flow_chart(c: &Classification, rules: &ResistanceOptions, figure: &FlowFigure
         excluded_label: "Excluded".into(),
         exclusions,
         analysed: count("Analysed".into(), f.analysed),
-        groups: groups.into_iter().map(|(g, n)| count(capitalised(&g.label(rules)), n)).collect(),
+        groups: groups
+            .into_iter()
+            .map(|(g, n)| count(capitalised(&g.label(rules)), n))
+            .collect(),
         notes: c.rules.iter().take(1).cloned().collect(),
         print: PrintSpec::new(&figure.output, SizePreset::OneAndHalfColumn, 1.0),
     }
@@ -472,7 +583,9 @@ pub fn suggest_columns(table: &Table) -> CohortColumns {
         table
             .columns
             .iter()
-            .filter(|c| !want_date || matches!(c.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate))
+            .filter(|c| {
+                !want_date || matches!(c.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate)
+            })
             .find(|c| {
                 let l = c.name.to_lowercase();
                 words.iter().any(|w| l.contains(w))
@@ -481,15 +594,24 @@ pub fn suggest_columns(table: &Table) -> CohortColumns {
     };
     CohortColumns {
         patient_id: find(&["patient_id", "patient", "id"], false),
-        start: find(&["ici_start", "start", "first_dose", "treatment_date"], true),
+        start: find(
+            &["ici_start", "start", "first_dose", "treatment_date"],
+            true,
+        ),
         best_response: find(&["best_overall_response", "best_response", "bor"], false),
-        first_evaluation: find(&["first_evaluation", "first_assessment", "first_response"], true),
+        first_evaluation: find(
+            &["first_evaluation", "first_assessment", "first_response"],
+            true,
+        ),
         progression: find(&["progression_date", "progression", "pd_date"], true),
         confirmation_scan: find(&["confirmation"], true),
         rapid_deterioration: find(&["rapid_deterioration", "deterioration"], false),
         drug_stop: find(&["stop", "discontinu", "end_of_treatment"], true),
         last_assessment: find(&["last_assessment", "last_evaluation", "last_scan"], true),
-        last_contact: find(&["last_contact", "last_follow", "last_seen", "last_known"], true),
+        last_contact: find(
+            &["last_contact", "last_follow", "last_seen", "last_known"],
+            true,
+        ),
         death: find(&["death", "died"], true),
         data_cutoff: find(&["cutoff", "cut_off"], true),
     }

@@ -6,21 +6,23 @@
 //! and forest plot of the Cox request. The cause-specific Cox model is the
 //! Cox request with competing events censored, returned ready to run.
 
-use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use super::cox::{clean_terms, CoxRequest};
 use super::DisplayTable;
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use crate::dates::TimeUnit;
 use crate::design::{build_design, DesignError, DesignTerm, MissingValues, TermKind, TermSpec};
 use crate::format;
-use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::plot::figure::{FigureOutput, FigureStyle, PrintSpec, SizePreset};
+use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
 use crate::plot::km::{KmPlot, KmPlotCurve};
 use crate::plot::{month_ticks, nice_ticks};
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
-use survcalc_stats::competing::{self, CifAtTimes, CifFit, CifOptions, CifVariance, CrrData, CrrFit, CrrOptions, GrayTest};
+use survcalc_stats::competing::{
+    self, CifAtTimes, CifFit, CifOptions, CifVariance, CrrData, CrrFit, CrrOptions, GrayTest,
+};
 use survcalc_stats::km::{ConfType, Grouping};
 
 /// How the cumulative incidence curves are drawn.
@@ -165,18 +167,28 @@ struct CompetingInput {
 }
 
 fn trimmed(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+    values
+        .iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Reads time, event and group once for "any event" and once for "the event
 /// of interest": both readings keep the same rows (a row is dropped for a
 /// missing time, event or group in either), and their difference is the
 /// competing event.
-fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>) -> Result<CompetingInput, String> {
+fn read_input(
+    table: &Table,
+    request: &CompetingRequest,
+    among: Option<&[usize]>,
+) -> Result<CompetingInput, String> {
     let interest = trimmed(&request.event_values);
     let competing = trimmed(&request.competing_values);
     if interest.is_empty() {
-        return Err("Choose the code(s) of the event column that mean the event of interest.".to_string());
+        return Err(
+            "Choose the code(s) of the event column that mean the event of interest.".to_string(),
+        );
     }
     if let Some(v) = interest.iter().find(|v| competing.contains(v)) {
         return Err(format!("Code \"{v}\" is chosen both as the event of interest and as a competing event; choose one."));
@@ -191,11 +203,19 @@ fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>
                     column.name
                 )
             })?;
-            values.into_iter().filter(|v| !interest.contains(v) && !competing.contains(v)).collect()
+            values
+                .into_iter()
+                .filter(|v| !interest.contains(v) && !competing.contains(v))
+                .collect()
         }
     };
-    if let Some(v) = censor_values.iter().find(|v| interest.contains(v) || competing.contains(v)) {
-        return Err(format!("Code \"{v}\" is chosen both as censored and as an event; choose one."));
+    if let Some(v) = censor_values
+        .iter()
+        .find(|v| interest.contains(v) || competing.contains(v))
+    {
+        return Err(format!(
+            "Code \"{v}\" is chosen both as censored and as an event; choose one."
+        ));
     }
     let group = request.group.clone().filter(|g| !g.trim().is_empty());
     let any_event = table::survival_input_among(
@@ -223,7 +243,9 @@ fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>
     )
     .map_err(|e| e.to_string())?;
     if of_interest.rows != any_event.rows {
-        return Err("The event column could not be read the same way twice; check its codes.".to_string());
+        return Err(
+            "The event column could not be read the same way twice; check its codes.".to_string(),
+        );
     }
     let cause = any_event
         .event
@@ -237,7 +259,9 @@ fn read_input(table: &Table, request: &CompetingRequest, among: Option<&[usize]>
         .collect();
     let mut warnings = any_event.warnings;
     if competing.is_empty() {
-        warnings.push(Warning::NoCompetingEventChosen { column: request.event.clone() });
+        warnings.push(Warning::NoCompetingEventChosen {
+            column: request.event.clone(),
+        });
     }
     Ok(CompetingInput {
         time: any_event.time,
@@ -264,8 +288,16 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
     let unit_label = unit.map(|u| u.label());
     let unit_suffix = unit_label.map(|u| format!(" {u}")).unwrap_or_default();
     let cause_labels = vec![
-        request.event_label.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "event of interest".to_string()),
-        request.competing_label.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "competing event".to_string()),
+        request
+            .event_label
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "event of interest".to_string()),
+        request
+            .competing_label
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "competing event".to_string()),
     ];
     let mut warnings = input.warnings.clone();
     warnings.extend(set.as_ref().and_then(AnalysisSet::left_out_warning));
@@ -280,13 +312,30 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         ));
     }
 
-    let grouping = input.group.as_ref().map(|g| Grouping { codes: &g.codes, labels: &g.labels });
-    let options = CifOptions { conf_level: request.conf_level, conf_type: request.conf_type, variance: request.variance };
-    let fit = competing::cuminc(&time, &input.cause, 2, grouping.as_ref(), &options).map_err(|e| e.to_string())?;
+    let grouping = input.group.as_ref().map(|g| Grouping {
+        codes: &g.codes,
+        labels: &g.labels,
+    });
+    let options = CifOptions {
+        conf_level: request.conf_level,
+        conf_type: request.conf_type,
+        variance: request.variance,
+    };
+    let fit = competing::cuminc(&time, &input.cause, 2, grouping.as_ref(), &options)
+        .map_err(|e| e.to_string())?;
     warnings.extend(Warning::from_kernel(&fit.warnings));
 
-    let group_name = input.group.as_ref().map(|g| crate::labels::label_of(&request.labels, &g.column).to_string());
-    let shown = |label: &str, group: Option<usize>| if group.is_none() { "All patients".to_string() } else { label.to_string() };
+    let group_name = input
+        .group
+        .as_ref()
+        .map(|g| crate::labels::label_of(&request.labels, &g.column).to_string());
+    let shown = |label: &str, group: Option<usize>| {
+        if group.is_none() {
+            "All patients".to_string()
+        } else {
+            label.to_string()
+        }
+    };
 
     // Gray's test of each cause between the groups.
     let mut gray_tests = Vec::new();
@@ -296,7 +345,8 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
             if cause == 2 && !input.cause.contains(&2) {
                 continue;
             }
-            let test = competing::gray_test(&time, &input.cause, 2, cause, g, None, request.rho).map_err(|e| e.to_string())?;
+            let test = competing::gray_test(&time, &input.cause, 2, cause, g, None, request.rho)
+                .map_err(|e| e.to_string())?;
             let label = &cause_labels[cause - 1];
             match (test.stat, test.p) {
                 (Some(stat), Some(p)) => test_text.push(format!(
@@ -308,7 +358,10 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
                     error: format!("Gray's test of the {label}: the variance of the scores is singular (cmprsk reports -1)."),
                 }),
             }
-            gray_tests.push(GrayTestReport { cause_label: label.clone(), test });
+            gray_tests.push(GrayTestReport {
+                cause_label: label.clone(),
+                test,
+            });
         }
     }
 
@@ -325,14 +378,25 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
             .iter()
             .filter(|c| c.cause == 1)
             .map(|c| {
-                vec![shown(&c.label, c.group), c.n.to_string(), c.events.to_string(), c.competing.to_string(), c.censored.to_string()]
+                vec![
+                    shown(&c.label, c.group),
+                    c.n.to_string(),
+                    c.events.to_string(),
+                    c.competing.to_string(),
+                    c.censored.to_string(),
+                ]
             })
             .collect(),
         numeric_columns: vec![1, 2, 3, 4],
     };
 
     // At the chosen times.
-    let mut times: Vec<f64> = request.times.iter().copied().filter(|t| t.is_finite() && *t >= 0.0).collect();
+    let mut times: Vec<f64> = request
+        .times
+        .iter()
+        .copied()
+        .filter(|t| t.is_finite() && *t >= 0.0)
+        .collect();
     survcalc_stats::sort::floats(&mut times);
     times.dedup();
     let level = format::level_percent(request.conf_level);
@@ -345,16 +409,26 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
             let at = c.at_times(&times, &options).map_err(|e| e.to_string())?;
             for (k, &t) in at.time.iter().enumerate() {
                 if at.beyond_follow_up[k] && c.cause == 1 {
-                    warnings.push(Warning::TimeBeyondFollowUp { curve: shown(&c.label, c.group), time: t });
+                    warnings.push(Warning::TimeBeyondFollowUp {
+                        curve: shown(&c.label, c.group),
+                        time: t,
+                    });
                 }
                 let ci = match (at.lower[k], at.upper[k]) {
-                    (Some(l), Some(u)) => format!("{}–{}%", format::number(100.0 * l, 1), format::number(100.0 * u, 1)),
+                    (Some(l), Some(u)) => format!(
+                        "{}–{}%",
+                        format::number(100.0 * l, 1),
+                        format::number(100.0 * u, 1)
+                    ),
                     _ => "—".to_string(),
                 };
                 rows.push(vec![
                     shown(&c.label, c.group),
                     cause_labels[c.cause - 1].clone(),
-                    format!("{}{unit_suffix}", format::number(t, format::decimals_for(t).min(2))),
+                    format!(
+                        "{}{unit_suffix}",
+                        format::number(t, format::decimals_for(t).min(2))
+                    ),
                     at.n_risk[k].to_string(),
                     format!("{}%", format::number(100.0 * at.estimate[k], 1)),
                     ci,
@@ -380,8 +454,20 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
     let cause_specific_cox = cause_specific(request, &input);
 
     let max_time = time.iter().copied().fold(0.0_f64, f64::max);
-    let ticks = if unit == Some(TimeUnit::Months) { month_ticks(max_time) } else { nice_ticks(max_time, 8) };
-    let plot = cif_plot(request, &fit, &cause_labels, group_name.as_deref(), &ticks, unit_label, &gray_tests)?;
+    let ticks = if unit == Some(TimeUnit::Months) {
+        month_ticks(max_time)
+    } else {
+        nice_ticks(max_time, 8)
+    };
+    let plot = cif_plot(
+        request,
+        &fit,
+        &cause_labels,
+        group_name.as_deref(),
+        &ticks,
+        unit_label,
+        &gray_tests,
+    )?;
 
     let interest = &cause_labels[0];
     let other = &cause_labels[1];
@@ -405,7 +491,10 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         format!("{level}% pointwise confidence intervals {} on the {}.", variance_text(request.variance), conf_type_text(request.conf_type)),
     ];
     if !gray_tests.is_empty() {
-        settings.push(format!("Gray's test (rho = {}) as cmprsk's cuminc.", request.rho));
+        settings.push(format!(
+            "Gray's test (rho = {}) as cmprsk's cuminc.",
+            request.rho
+        ));
     }
     if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
         if let Some(note) = from.conversion_note(to) {
@@ -432,8 +521,16 @@ pub fn run(table: &Table, request: &CompetingRequest) -> Result<CompetingResult,
         fine_gray,
         questions_text,
         cause_specific_cox,
-        settings_text: set.iter().map(|s| s.text.clone()).chain(settings).collect::<Vec<_>>().join(" "),
-        plot: KmPlot { caption: set.as_ref().map(|s| s.text.clone()), ..plot },
+        settings_text: set
+            .iter()
+            .map(|s| s.text.clone())
+            .chain(settings)
+            .collect::<Vec<_>>()
+            .join(" "),
+        plot: KmPlot {
+            caption: set.as_ref().map(|s| s.text.clone()),
+            ..plot
+        },
         warnings,
         analysis_set: set,
         fit,
@@ -451,7 +548,9 @@ fn capitalise(s: &str) -> String {
 fn variance_text(v: CifVariance) -> &'static str {
     match v {
         CifVariance::Gray => "with Gray's variance (cmprsk's cuminc)",
-        CifVariance::InfinitesimalJackknife => "with the infinitesimal-jackknife standard error (survival's multi-state survfit)",
+        CifVariance::InfinitesimalJackknife => {
+            "with the infinitesimal-jackknife standard error (survival's multi-state survfit)"
+        }
     }
 }
 
@@ -467,7 +566,11 @@ fn conf_type_text(c: ConfType) -> &'static str {
 /// events censored; the Fine–Gray covariates, or the group when there are none.
 fn cause_specific(request: &CompetingRequest, input: &CompetingInput) -> Option<CoxRequest> {
     let covariates = if request.covariates.is_empty() {
-        vec![TermSpec { column: request.group.clone()?.trim().to_string(), kind: Some(TermKind::Categorical), reference: None }]
+        vec![TermSpec {
+            column: request.group.clone()?.trim().to_string(),
+            kind: Some(TermKind::Categorical),
+            reference: None,
+        }]
     } else {
         request.covariates.clone()
     };
@@ -475,7 +578,14 @@ fn cause_specific(request: &CompetingRequest, input: &CompetingInput) -> Option<
         time: request.time.clone(),
         event: request.event.clone(),
         event_values: trimmed(&request.event_values),
-        censor_values: Some(input.censor_values.iter().cloned().chain(trimmed(&request.competing_values)).collect()),
+        censor_values: Some(
+            input
+                .censor_values
+                .iter()
+                .cloned()
+                .chain(trimmed(&request.competing_values))
+                .collect(),
+        ),
         covariates,
         conf_level: request.conf_level,
         decimals: request.decimals,
@@ -507,7 +617,11 @@ fn fine_gray(
             None
         };
         if let Some(role) = role {
-            return Err(DesignError::TermIsOutcome { column: c.column.clone(), role: role.to_string() }.to_string());
+            return Err(DesignError::TermIsOutcome {
+                column: c.column.clone(),
+                role: role.to_string(),
+            }
+            .to_string());
         }
     }
     let design = build_design(table, &covariates, &input.rows).map_err(|e| e.to_string())?;
@@ -521,19 +635,34 @@ fn fine_gray(
     };
     let events = data.cause.iter().filter(|&&c| c == 1).count();
     if events > 0 && design.p() > events {
-        return Err(DesignError::TooManyCoefficients { coefficients: design.p(), events, what: "events of interest" }.to_string());
+        return Err(DesignError::TooManyCoefficients {
+            coefficients: design.p(),
+            events,
+            what: "events of interest",
+        }
+        .to_string());
     }
     let decimals = request.decimals.min(6);
-    let fit = match competing::crr(&data, &CrrOptions { cause_of_interest: 1, conf_level: request.conf_level, ..CrrOptions::default() }) {
+    let fit = match competing::crr(
+        &data,
+        &CrrOptions {
+            cause_of_interest: 1,
+            conf_level: request.conf_level,
+            ..CrrOptions::default()
+        },
+    ) {
         Ok(fit) => fit,
         Err(e) => {
-            warnings.push(Warning::FineGrayNotComputed { error: e.to_string() });
+            warnings.push(Warning::FineGrayNotComputed {
+                error: e.to_string(),
+            });
             return Ok(None);
         }
     };
     warnings.extend(Warning::from_kernel(&fit.warnings));
     let level = format::level_percent(request.conf_level);
-    let cell = |j: usize| format::estimate_ci(fit.shr[j], fit.shr_lower[j], fit.shr_upper[j], decimals);
+    let cell =
+        |j: usize| format::estimate_ci(fit.shr[j], fit.shr_lower[j], fit.shr_upper[j], decimals);
     let estimate = |j: usize| ForestEstimate {
         estimate: Some(fit.shr[j]),
         lower: Some(fit.shr_lower[j]),
@@ -550,25 +679,45 @@ fn fine_gray(
             TermKind::Numeric => {
                 let j = term.columns.first().copied().unwrap_or(0);
                 rows.push(vec![name.clone(), cell(j), format::p_value(fit.p[j])]);
-                forest_rows.push(ForestRow { label: name, estimates: vec![Some(estimate(j))], ..Default::default() });
+                forest_rows.push(ForestRow {
+                    label: name,
+                    estimates: vec![Some(estimate(j))],
+                    ..Default::default()
+                });
             }
             TermKind::Categorical => {
                 rows.push(vec![name.clone(), String::new(), String::new()]);
-                forest_rows.push(ForestRow { label: name, is_header: true, ..Default::default() });
+                forest_rows.push(ForestRow {
+                    label: name,
+                    is_header: true,
+                    ..Default::default()
+                });
                 let mut order: Vec<usize> = (0..term.levels.len()).collect();
                 order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
                 for k in order {
-                    let Some(level_name) = term.levels.get(k) else { continue };
+                    let Some(level_name) = term.levels.get(k) else {
+                        continue;
+                    };
                     let n = term.level_counts.get(k).copied().unwrap_or(0);
                     let label = format!("{level_name} (n = {n})");
                     match term.level_columns.get(k).copied().flatten() {
                         None => {
                             rows.push(vec![label.clone(), "reference".into(), String::new()]);
-                            forest_rows.push(ForestRow { label, indent: true, is_reference: true, ..Default::default() });
+                            forest_rows.push(ForestRow {
+                                label,
+                                indent: true,
+                                is_reference: true,
+                                ..Default::default()
+                            });
                         }
                         Some(j) => {
                             rows.push(vec![label.clone(), cell(j), format::p_value(fit.p[j])]);
-                            forest_rows.push(ForestRow { label, indent: true, estimates: vec![Some(estimate(j))], ..Default::default() });
+                            forest_rows.push(ForestRow {
+                                label,
+                                indent: true,
+                                estimates: vec![Some(estimate(j))],
+                                ..Default::default()
+                            });
                         }
                     }
                 }
@@ -578,7 +727,12 @@ fn fine_gray(
     let interest = &cause_labels[0];
     let mut tests_text = Vec::new();
     if let Some(w) = &fit.wald_test {
-        tests_text.push(format::chi_square_line("Wald test (robust variance)", w.stat, w.df, w.p));
+        tests_text.push(format::chi_square_line(
+            "Wald test (robust variance)",
+            w.stat,
+            w.df,
+            w.p,
+        ));
     }
     tests_text.push(format!(
         "Log pseudo-likelihood {} (null model {}); a pseudo-likelihood, so its ratio is not a valid test (cmprsk prints no p-value for it).",
@@ -601,10 +755,15 @@ fn fine_gray(
             numeric_columns: vec![1, 2],
         },
         plot: ForestPlot {
-            title: format!("Fine–Gray model: {interest} ({} patients, {} events)", fit.n, fit.n_events),
+            title: format!(
+                "Fine–Gray model: {interest} ({} patients, {} events)",
+                fit.n, fit.n_events
+            ),
             estimate_label: "Subdistribution hazard ratio (log scale)".to_string(),
             column_label: format!("SHR ({level}% CI)"),
-            panels: vec![ForestPanel { title: "Subdistribution hazard ratio".to_string() }],
+            panels: vec![ForestPanel {
+                title: "Subdistribution hazard ratio".to_string(),
+            }],
             rows: forest_rows,
             // No figure options here: the default look, printed two columns wide.
             style: FigureStyle::default().series(0),
@@ -646,14 +805,28 @@ fn cif_plot(
             })
             .collect()
     };
-    let groups: Vec<&competing::CifCurve> = fit.curves.iter().filter(|c| c.cause == 1 && c.n > 0).collect();
+    let groups: Vec<&competing::CifCurve> = fit
+        .curves
+        .iter()
+        .filter(|c| c.cause == 1 && c.n > 0)
+        .collect();
     for first in &groups {
-        let Some(second) = fit.curves.iter().find(|c| c.cause == 2 && c.group == first.group) else { continue };
+        let Some(second) = fit
+            .curves
+            .iter()
+            .find(|c| c.cause == 2 && c.group == first.group)
+        else {
+            continue;
+        };
         match request.plot_style {
             CifPlotStyle::PerCause => {
-                for (c, cause_label, risk) in [(*first, &cause_labels[0], true), (second, &cause_labels[1], false)] {
+                for (c, cause_label, risk) in [
+                    (*first, &cause_labels[0], true),
+                    (second, &cause_labels[1], false),
+                ] {
                     let t = &c.table;
-                    let jumps: Vec<usize> = (0..t.time.len()).filter(|&i| t.n_event[i] > 0).collect();
+                    let jumps: Vec<usize> =
+                        (0..t.time.len()).filter(|&i| t.n_event[i] > 0).collect();
                     curves.push(KmPlotCurve {
                         label: label(c, cause_label),
                         time: jumps.iter().map(|&i| t.time[i]).collect(),
@@ -672,7 +845,9 @@ fn cif_plot(
             CifPlotStyle::Stacked => {
                 let t1 = &first.table;
                 let t2 = &second.table;
-                let jumps: Vec<usize> = (0..t1.time.len()).filter(|&i| t1.n_event[i] > 0 || t2.n_event[i] > 0).collect();
+                let jumps: Vec<usize> = (0..t1.time.len())
+                    .filter(|&i| t1.n_event[i] > 0 || t2.n_event[i] > 0)
+                    .collect();
                 let only: Vec<usize> = (0..t1.time.len()).filter(|&i| t1.n_event[i] > 0).collect();
                 curves.push(KmPlotCurve {
                     label: label(first, &cause_labels[0]),
@@ -688,9 +863,15 @@ fn cif_plot(
                     ..KmPlotCurve::default()
                 });
                 curves.push(KmPlotCurve {
-                    label: label(first, &format!("{} or {}", cause_labels[0], cause_labels[1])),
+                    label: label(
+                        first,
+                        &format!("{} or {}", cause_labels[0], cause_labels[1]),
+                    ),
                     time: jumps.iter().map(|&i| t1.time[i]).collect(),
-                    surv: jumps.iter().map(|&i| t1.estimate[i] + t2.estimate[i]).collect(),
+                    surv: jumps
+                        .iter()
+                        .map(|&i| t1.estimate[i] + t2.estimate[i])
+                        .collect(),
                     lower: vec![None; jumps.len()],
                     upper: vec![None; jumps.len()],
                     max_time: t1.time.last().copied().unwrap_or(0.0),

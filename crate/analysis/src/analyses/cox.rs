@@ -8,27 +8,27 @@ pub use super::cox_time_split::{TimeSplitSpec, TimeSplitSummary};
 use super::cox_time_varying::{empty_design, time_varying_text, TimeVaryingStatus};
 pub use super::cox_time_varying::{TimeVaryingSpec, TimeVaryingSummary};
 use super::DisplayTable;
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
+use crate::derive::formulas_text;
+use crate::design::{
+    build_design, survival_outcome_among, Design, DesignError, DesignTerm, MissingValues,
+    SurvivalOutcome, SurvivalOutcomeSpec, TermKind, TermSpec,
+};
+use crate::format;
 use crate::labels::Labels;
 use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
 use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
+use crate::provenance;
 use crate::summary::{distinct_values, MAX_LISTED_VALUES};
+use crate::table::{ColumnData, Table};
+use crate::warning::{Context, ImmortalTimeRole, Warning};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use survcalc_stats::cox::{
     self, CoxData, CoxFit, CoxOptions, RobustVariance, Ties, ZphOptions, ZphResult, ZphTransform,
 };
-use crate::design::{
-    build_design, survival_outcome_among, Design, DesignError, DesignTerm, MissingValues, SurvivalOutcome,
-    SurvivalOutcomeSpec, TermKind, TermSpec,
-};
-use crate::format;
 use survcalc_stats::wald::{rows_variance, wald_test_zero};
-use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
-use crate::derive::formulas_text;
-use crate::table::{ColumnData, Table};
-use crate::presets::{self, PresetReport, PresetSetting, Program};
-use crate::provenance;
-use crate::warning::{Context, ImmortalTimeRole, Warning};
 
 /// What the user asked for (plain JS object; see docs/api.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,7 +82,10 @@ impl CoxRequest {
         match self.preset {
             None => std::borrow::Cow::Borrowed(self),
             Some(program) => std::borrow::Cow::Owned({
-                CoxRequest { ties: presets::defaults(program).cox_ties, ..self.clone() }
+                CoxRequest {
+                    ties: presets::defaults(program).cox_ties,
+                    ..self.clone()
+                }
             }),
         }
     }
@@ -174,7 +177,10 @@ pub struct CoxResult {
 }
 
 pub(super) fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// The censoring values: as given, or every other value of the event column.
@@ -194,7 +200,10 @@ pub(crate) fn censor_values_or_rest(
             column.name
         )
     })?;
-    Ok(values.into_iter().filter(|v| !event_values.iter().any(|e| e.trim() == v)).collect())
+    Ok(values
+        .into_iter()
+        .filter(|v| !event_values.iter().any(|e| e.trim() == v))
+        .collect())
 }
 
 /// A category or text column (not declared so by the user) whose values
@@ -202,26 +211,34 @@ pub(crate) fn censor_values_or_rest(
 /// is taken as numeric, so that the word is named with its line instead of
 /// the column silently becoming dozens of categories.
 fn numbers_with_typos(table: &Table, name: &str) -> bool {
-    let Some(column) = table.column(name) else { return false };
+    let Some(column) = table.column(name) else {
+        return false;
+    };
     if column.declared {
         return false;
     }
     let is_number = |s: &str| {
         let t = s.trim();
-        let t = if table.decimal_comma { t.replace(',', ".") } else { t.to_string() };
+        let t = if table.decimal_comma {
+            t.replace(',', ".")
+        } else {
+            t.to_string()
+        };
         t.parse::<f64>().is_ok_and(f64::is_finite)
     };
     let (numbers, present) = match &column.data {
         ColumnData::Category { codes, levels } => {
             let numeric_level: Vec<bool> = levels.iter().map(|l| is_number(l)).collect();
             codes.iter().flatten().fold((0usize, 0usize), |(n, p), &c| {
-                (n + usize::from(numeric_level.get(c as usize).copied().unwrap_or(false)), p + 1)
+                (
+                    n + usize::from(numeric_level.get(c as usize).copied().unwrap_or(false)),
+                    p + 1,
+                )
             })
         }
-        ColumnData::Text(values) => values
-            .iter()
-            .flatten()
-            .fold((0usize, 0usize), |(n, p), v| (n + usize::from(is_number(v)), p + 1)),
+        ColumnData::Text(values) => values.iter().flatten().fold((0usize, 0usize), |(n, p), v| {
+            (n + usize::from(is_number(v)), p + 1)
+        }),
         _ => return false,
     };
     present > 0 && numbers < present && 2 * numbers > present
@@ -237,26 +254,36 @@ pub(crate) fn clean_terms(table: &Table, terms: &[TermSpec]) -> Vec<TermSpec> {
             let column = t.column.trim().to_string();
             let reference = non_empty(&t.reference);
             let kind = match t.kind {
-                None if reference.is_none() && numbers_with_typos(table, &column) => Some(TermKind::Numeric),
+                None if reference.is_none() && numbers_with_typos(table, &column) => {
+                    Some(TermKind::Numeric)
+                }
                 k => k,
             };
-            TermSpec { column, kind, reference }
+            TermSpec {
+                column,
+                kind,
+                reference,
+            }
         })
         .collect()
 }
 
-
-
 fn ties_text(ties: Ties) -> &'static str {
     match ties {
-        Ties::Efron => "Efron's approximation for tied times (R's default; Stata's default is Breslow)",
-        Ties::Breslow => "Breslow's approximation for tied times (Stata's default; R's default is Efron)",
+        Ties::Efron => {
+            "Efron's approximation for tied times (R's default; Stata's default is Breslow)"
+        }
+        Ties::Breslow => {
+            "Breslow's approximation for tied times (Stata's default; R's default is Efron)"
+        }
     }
 }
 
 pub(crate) fn zph_transform_text(t: ZphTransform) -> &'static str {
     match t {
-        ZphTransform::Km => "g(t) = 1 − Kaplan–Meier estimate at t (transform = \"km\", R's default)",
+        ZphTransform::Km => {
+            "g(t) = 1 − Kaplan–Meier estimate at t (transform = \"km\", R's default)"
+        }
         ZphTransform::Identity => "g(t) = t (transform = \"identity\")",
         ZphTransform::Rank => "g(t) = rank of the event time (transform = \"rank\")",
         ZphTransform::Log => "g(t) = log t (transform = \"log\")",
@@ -317,7 +344,12 @@ fn cluster_ids(table: &Table, column: &str, design: &Design) -> Result<(Vec<u64>
 fn hr_cell(hr: Option<f64>, lower: Option<f64>, upper: Option<f64>, decimals: usize) -> String {
     match hr {
         None => "not estimable (collinear)".to_string(),
-        Some(h) => format::estimate_ci(h, lower.unwrap_or(f64::NAN), upper.unwrap_or(f64::NAN), decimals),
+        Some(h) => format::estimate_ci(
+            h,
+            lower.unwrap_or(f64::NAN),
+            upper.unwrap_or(f64::NAN),
+            decimals,
+        ),
     }
 }
 
@@ -362,27 +394,45 @@ struct ModelInput<'a> {
 pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     let resolved = request.resolved();
     let request: &CoxRequest = &resolved;
-    let preset = request.preset.map(|p| presets::report(p, &[PresetSetting::CoxTies]));
+    let preset = request
+        .preset
+        .map(|p| presets::report(p, &[PresetSetting::CoxTies]));
     let choices = check_request(request)?;
     request.figure.check()?;
     let mut input = read_model_input(table, request, &choices)?;
     let time_varying = apply_time_varying(&mut input, &choices)?;
     let time_split = apply_time_split(&mut input, &choices)?;
-    let options =
-        CoxOptions { ties: request.ties, robust: choices.robust, conf_level: request.conf_level, ..CoxOptions::default() };
-    let zph_options = ZphOptions { transform: request.zph_transform };
-    let (fit, zph) = cox::fit_with_ph_test(&input.data, &options, &input.design.model_terms(), &zph_options)
-        .map_err(|e| e.to_string())?;
+    let options = CoxOptions {
+        ties: request.ties,
+        robust: choices.robust,
+        conf_level: request.conf_level,
+        ..CoxOptions::default()
+    };
+    let zph_options = ZphOptions {
+        transform: request.zph_transform,
+    };
+    let (fit, zph) = cox::fit_with_ph_test(
+        &input.data,
+        &options,
+        &input.design.model_terms(),
+        &zph_options,
+    )
+    .map_err(|e| e.to_string())?;
     let time_split = time_split.map(|s| s.with_same_hr_tests(&fit));
     let mut warnings = input_warnings(table, request, &choices, &input);
     warnings.extend(Warning::from_kernel(&fit.warnings));
     let zph = ph_test(zph, &mut warnings);
     // Patients and events per row only where a row is a patient (no
     // splitting at a switch or at cut points).
-    let events = (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
+    let events =
+        (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
     let mut hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref(), events);
     crate::labels::label_term_rows(&mut hr.table.rows, &hr.kinds, &request.labels);
-    let n_used = time_varying.as_ref().map(|s| s.n_patients).or(time_split.as_ref().map(|s| s.n_patients)).unwrap_or(fit.n);
+    let n_used = time_varying
+        .as_ref()
+        .map(|s| s.n_patients)
+        .or(time_split.as_ref().map(|s| s.n_patients))
+        .unwrap_or(fit.n);
     Ok(CoxResult {
         n_read: input.outcome.n_read,
         n_used,
@@ -394,7 +444,13 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
         zph,
         zph_text: zph_text(request.zph_transform),
         dropped: dropped_rows(&input),
-        n_text: n_text(&fit, &input, &choices, time_varying.as_ref(), time_split.as_ref()),
+        n_text: n_text(
+            &fit,
+            &input,
+            &choices,
+            time_varying.as_ref(),
+            time_split.as_ref(),
+        ),
         settings_text: settings_text(
             table,
             request,
@@ -402,7 +458,10 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
             &input,
             (time_varying.as_ref(), time_split.as_ref()),
             !hr.term_tests.is_empty(),
-        ) + &preset.as_ref().map(|p| format!(" {}", p.text)).unwrap_or_default(),
+        ) + &preset
+            .as_ref()
+            .map(|p| format!(" {}", p.text))
+            .unwrap_or_default(),
         preset,
         warnings,
         plot: forest_plot(request, &choices, hr.forest_rows, input.set.as_ref()),
@@ -420,7 +479,10 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
 /// switch column with (start, stop] rows), so that a mistake in the form is
 /// named before any column is read.
 fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
-    let time_varying = request.time_varying.as_ref().filter(|t| !t.column.trim().is_empty());
+    let time_varying = request
+        .time_varying
+        .as_ref()
+        .filter(|t| !t.column.trim().is_empty());
     if request.covariates.is_empty() && time_varying.is_none() {
         return Err("Choose at least one covariate for the Cox model.".to_string());
     }
@@ -433,7 +495,12 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
             t.column.trim()
         ));
     }
-    let time_split = time_split::check(request.time_split.as_ref(), &request.time, start.as_deref(), time_varying)?;
+    let time_split = time_split::check(
+        request.time_split.as_ref(),
+        &request.time,
+        start.as_deref(),
+        time_varying,
+    )?;
     let conf_level = request.conf_level;
     Ok(Choices {
         time_varying,
@@ -450,8 +517,17 @@ fn check_request(request: &CoxRequest) -> Result<Choices<'_>, String> {
 /// Reads the outcome, the switches of the time-varying status and the
 /// covariates' design over the rows where all are known: every error about
 /// a column or a value (naming its line) comes from here, before fitting.
-fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'a>) -> Result<ModelInput<'a>, String> {
-    let censor_values = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values)?;
+fn read_model_input<'a>(
+    table: &Table,
+    request: &CoxRequest,
+    choices: &Choices<'a>,
+) -> Result<ModelInput<'a>, String> {
+    let censor_values = censor_values_or_rest(
+        table,
+        &request.event,
+        &request.event_values,
+        &request.censor_values,
+    )?;
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
     let mut outcome = survival_outcome_among(
         table,
@@ -469,8 +545,16 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
 
     let covariates = clean_terms(table, &request.covariates);
     for c in &covariates {
-        if let Some((_, role)) = outcome.roles().into_iter().find(|(col, _)| *col == c.column) {
-            return Err(DesignError::TermIsOutcome { column: c.column.clone(), role: role.to_string() }.to_string());
+        if let Some((_, role)) = outcome
+            .roles()
+            .into_iter()
+            .find(|(col, _)| *col == c.column)
+        {
+            return Err(DesignError::TermIsOutcome {
+                column: c.column.clone(),
+                role: role.to_string(),
+            }
+            .to_string());
         }
     }
     // Before the design: rows whose switch cannot be used leave the outcome.
@@ -478,8 +562,11 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         .time_varying
         .map(|spec| TimeVaryingStatus::plan(table, spec, &request.time, &covariates, &mut outcome))
         .transpose()?;
-    let time_split =
-        choices.time_split.as_ref().map(|s| TimeSplitPlan::plan(table, s, &covariates, &mut outcome)).transpose()?;
+    let time_split = choices
+        .time_split
+        .as_ref()
+        .map(|s| TimeSplitPlan::plan(table, s, &covariates, &mut outcome))
+        .transpose()?;
     let design = if covariates.is_empty() {
         empty_design(&outcome.rows)
     } else {
@@ -490,7 +577,12 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
     // meant (and with hundreds of them would run for minutes).
     let events = data.event.iter().filter(|&&e| e).count();
     if events > 0 && design.p() > events {
-        return Err(DesignError::TooManyCoefficients { coefficients: design.p(), events, what: "events" }.to_string());
+        return Err(DesignError::TooManyCoefficients {
+            coefficients: design.p(),
+            events,
+            what: "events",
+        }
+        .to_string());
     }
     let mut n_clusters = None;
     if let Some(c) = &choices.cluster {
@@ -499,14 +591,29 @@ fn read_model_input<'a>(table: &Table, request: &CoxRequest, choices: &Choices<'
         n_clusters = Some(n);
     }
     let set = analysis_set::set_of(&selection);
-    Ok(ModelInput { censor_values, outcome, covariates, time_varying, time_split, design, data, n_clusters, set })
+    Ok(ModelInput {
+        censor_values,
+        outcome,
+        covariates,
+        time_varying,
+        time_split,
+        design,
+        data,
+        n_clusters,
+        set,
+    })
 }
 
 /// Splits each patient's follow-up at the switch when a time-varying status
 /// was asked for. The robust variance then clusters by patient unless a
 /// cluster column was chosen, as R's cluster(id) on tmerge data.
-fn apply_time_varying(input: &mut ModelInput, choices: &Choices) -> Result<Option<TimeVaryingSummary>, String> {
-    let Some(status) = &input.time_varying else { return Ok(None) };
+fn apply_time_varying(
+    input: &mut ModelInput,
+    choices: &Choices,
+) -> Result<Option<TimeVaryingSummary>, String> {
+    let Some(status) = &input.time_varying else {
+        return Ok(None);
+    };
     let by_patient = choices.robust && choices.cluster.is_none();
     let summary = status.split(&mut input.design, &mut input.data, by_patient)?;
     if by_patient {
@@ -518,8 +625,13 @@ fn apply_time_varying(input: &mut ModelInput, choices: &Choices) -> Result<Optio
 /// Splits the follow-up at the cut points when an effect changing over time
 /// was asked for; the robust variance then clusters by patient unless a
 /// cluster column was chosen, as R's cluster(id) on survSplit data.
-fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<TimeSplitSummary>, String> {
-    let Some(plan) = input.time_split.as_mut() else { return Ok(None) };
+fn apply_time_split(
+    input: &mut ModelInput,
+    choices: &Choices,
+) -> Result<Option<TimeSplitSummary>, String> {
+    let Some(plan) = input.time_split.as_mut() else {
+        return Ok(None);
+    };
     let by_patient = choices.robust && choices.cluster.is_none();
     let summary = plan.split(&mut input.design, &mut input.data, by_patient)?;
     if by_patient {
@@ -530,12 +642,32 @@ fn apply_time_split(input: &mut ModelInput, choices: &Choices) -> Result<Option<
 
 /// Warnings about the data, in the order a reader meets them: the
 /// immortal-time caution, then rows left out (outcome, switch, covariates).
-fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input: &ModelInput) -> Vec<Warning> {
+fn input_warnings(
+    table: &Table,
+    request: &CoxRequest,
+    choices: &Choices,
+    input: &ModelInput,
+) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = Vec::new();
     warnings.extend(input.set.as_ref().and_then(AnalysisSet::left_out_warning));
-    warnings.extend(immortal_time_notes(table, &request.time, &input.covariates, choices.start.is_some()));
-    if let Ok(censored) = censor_values_or_rest(table, &request.event, &request.event_values, &request.censor_values) {
-        warnings.extend(super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censored));
+    warnings.extend(immortal_time_notes(
+        table,
+        &request.time,
+        &input.covariates,
+        choices.start.is_some(),
+    ));
+    if let Ok(censored) = censor_values_or_rest(
+        table,
+        &request.event,
+        &request.event_values,
+        &request.censor_values,
+    ) {
+        warnings.extend(super::censoring_codes_note(
+            &request.event,
+            &request.event_values,
+            &request.censor_values,
+            &censored,
+        ));
     }
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
@@ -550,19 +682,23 @@ fn input_warnings(table: &Table, request: &CoxRequest, choices: &Choices, input:
 
 /// R's cox.zph on the fitted model. A failure is a warning, not an error:
 /// the hazard ratios stand without it.
-fn ph_test(test: Result<ZphResult, cox::CoxError>, warnings: &mut Vec<Warning>) -> Option<ZphResult> {
+fn ph_test(
+    test: Result<ZphResult, cox::CoxError>,
+    warnings: &mut Vec<Warning>,
+) -> Option<ZphResult> {
     match test {
         Ok(z) => {
             warnings.extend(Warning::from_kernel(&z.warnings).map(|w| w.within(Context::PhTest)));
             Some(z)
         }
         Err(e) => {
-            warnings.push(Warning::PhTestNotComputed { error: e.to_string() });
+            warnings.push(Warning::PhTestNotComputed {
+                error: e.to_string(),
+            });
             None
         }
     }
 }
-
 
 /// Inference as R's summary.coxph prints it: the robust SE, CI and p when
 /// the variance is robust, the model-based ones otherwise.
@@ -588,8 +724,14 @@ impl Inference<'_> {
 
     fn ci(&self, j: usize) -> (Option<f64>, Option<f64>) {
         match self.rv {
-            Some(r) => (r.hr_lower.get(j).copied().flatten(), r.hr_upper.get(j).copied().flatten()),
-            None => (self.fit.hr_lower.get(j).copied().flatten(), self.fit.hr_upper.get(j).copied().flatten()),
+            Some(r) => (
+                r.hr_lower.get(j).copied().flatten(),
+                r.hr_upper.get(j).copied().flatten(),
+            ),
+            None => (
+                self.fit.hr_lower.get(j).copied().flatten(),
+                self.fit.hr_upper.get(j).copied().flatten(),
+            ),
         }
     }
 
@@ -600,10 +742,18 @@ impl Inference<'_> {
     /// The table row of coefficient `j`: label, HR (CI), p, and the SEs when robust.
     fn cells(&self, label: String, j: usize) -> Vec<String> {
         let (lower, upper) = self.ci(j);
-        let mut row = vec![label, hr_cell(self.hr(j), lower, upper, self.decimals), format::p_value_or_dash(self.p(j))];
+        let mut row = vec![
+            label,
+            hr_cell(self.hr(j), lower, upper, self.decimals),
+            format::p_value_or_dash(self.p(j)),
+        ];
         if self.robust {
-            row.push(format::standard_error(self.fit.se.get(j).copied().flatten()));
-            row.push(format::standard_error(self.rv.and_then(|r| r.se.get(j).copied().flatten())));
+            row.push(format::standard_error(
+                self.fit.se.get(j).copied().flatten(),
+            ));
+            row.push(format::standard_error(
+                self.rv.and_then(|r| r.se.get(j).copied().flatten()),
+            ));
         }
         row
     }
@@ -649,15 +799,28 @@ fn hr_rows(
     events: Option<&[bool]>,
 ) -> HrRows {
     let robust = choices.robust;
-    let inference = Inference { fit, rv: fit.robust.as_ref(), robust, decimals: choices.decimals };
-    let mut header = vec!["Covariate".to_string(), format!("HR ({}% CI)", choices.level), "p".to_string()];
+    let inference = Inference {
+        fit,
+        rv: fit.robust.as_ref(),
+        robust,
+        decimals: choices.decimals,
+    };
+    let mut header = vec![
+        "Covariate".to_string(),
+        format!("HR ({}% CI)", choices.level),
+        "p".to_string(),
+    ];
     if robust {
         header.push("SE (model)".to_string());
         header.push("Robust SE".to_string());
     }
     let numeric_columns = if robust { vec![1, 2, 3, 4] } else { vec![1, 2] };
     let mut out = HrRows {
-        table: DisplayTable { header, rows: Vec::new(), numeric_columns },
+        table: DisplayTable {
+            header,
+            rows: Vec::new(),
+            numeric_columns,
+        },
         kinds: Vec::new(),
         forest_rows: Vec::new(),
         term_tests: Vec::new(),
@@ -679,7 +842,9 @@ impl HrRows {
     /// Patients and events among the rows `member` picks; empty when rows
     /// are not patients.
     fn counts(&self, member: impl Fn(usize) -> bool) -> Vec<String> {
-        let Some(events) = &self.events else { return Vec::new() };
+        let Some(events) = &self.events else {
+            return Vec::new();
+        };
         let (mut n, mut e) = (0u64, 0u64);
         for (i, &event) in events.iter().enumerate() {
             if member(i) {
@@ -699,29 +864,60 @@ impl HrRows {
     fn push_numeric(&mut self, term: &DesignTerm, inference: &Inference) {
         let j = term.columns.first().copied().unwrap_or(0);
         let counts = self.counts(|_| true);
-        let forest_row = ForestRow { label: term.column.clone(), estimates: vec![inference.estimate(j)], counts, ..Default::default() };
-        self.push(inference.cells(term.column.clone(), j), "numeric", forest_row);
+        let forest_row = ForestRow {
+            label: term.column.clone(),
+            estimates: vec![inference.estimate(j)],
+            counts,
+            ..Default::default()
+        };
+        self.push(
+            inference.cells(term.column.clone(), j),
+            "numeric",
+            forest_row,
+        );
     }
 
     /// The header row carries the whole-covariate Wald test when the
     /// covariate has more than two levels. A covariate split at cut points
     /// lists its `split` rows (level and interval) after the reference.
-    fn push_categorical(&mut self, term: &DesignTerm, inference: &Inference, split: Option<Vec<SplitRow>>) {
+    fn push_categorical(
+        &mut self,
+        term: &DesignTerm,
+        inference: &Inference,
+        split: Option<Vec<SplitRow>>,
+    ) {
         let whole = if term.columns.len() > 1 {
-            wald_test_zero(&inference.fit.coef, &rows_variance(inference.var()), &term.columns)
+            wald_test_zero(
+                &inference.fit.coef,
+                &rows_variance(inference.var()),
+                &term.columns,
+            )
         } else {
             None
         };
         if let Some(w) = whole {
-            self.term_tests.push(TermWaldTest { term: term.column.clone(), stat: w.stat, df: w.df, p: w.p });
+            self.term_tests.push(TermWaldTest {
+                term: term.column.clone(),
+                stat: w.stat,
+                df: w.df,
+                p: w.p,
+            });
         }
         let whole_p = whole.map(|w| w.p);
-        let mut row = vec![term.column.clone(), String::new(), whole_p.map_or_else(String::new, format::p_value)];
+        let mut row = vec![
+            term.column.clone(),
+            String::new(),
+            whole_p.map_or_else(String::new, format::p_value),
+        ];
         row.extend(inference.blank_se_cells());
         let forest_row = ForestRow {
             label: term.column.clone(),
             is_header: true,
-            estimates: vec![whole_p.map(|p| ForestEstimate { p: Some(p), p_text: format::p_value(p), ..Default::default() })],
+            estimates: vec![whole_p.map(|p| ForestEstimate {
+                p: Some(p),
+                p_text: format::p_value(p),
+                ..Default::default()
+            })],
             ..Default::default()
         };
         self.push(row, "factor", forest_row);
@@ -729,7 +925,9 @@ impl HrRows {
         let mut order: Vec<usize> = (0..term.levels.len()).collect();
         order.sort_by_key(|&k| term.level_columns.get(k).copied().flatten().is_some());
         for k in order {
-            let Some(level_name) = term.levels.get(k) else { continue };
+            let Some(level_name) = term.levels.get(k) else {
+                continue;
+            };
             let n = term.level_counts.get(k).copied().unwrap_or(0);
             let label = format!("{level_name} (n = {n})");
             match term.level_columns.get(k).copied().flatten() {
@@ -737,14 +935,36 @@ impl HrRows {
                     let mut row = vec![label.clone(), "reference".to_string(), String::new()];
                     row.extend(inference.blank_se_cells());
                     let columns = term.columns.clone();
-                    let counts = self.counts(|i| columns.iter().all(|&c| self.design_columns.get(c).and_then(|v| v.get(i)) == Some(&0.0)));
-                    self.push(row, "reference", ForestRow { label, indent: true, is_reference: true, counts, ..Default::default() });
+                    let counts = self.counts(|i| {
+                        columns.iter().all(|&c| {
+                            self.design_columns.get(c).and_then(|v| v.get(i)) == Some(&0.0)
+                        })
+                    });
+                    self.push(
+                        row,
+                        "reference",
+                        ForestRow {
+                            label,
+                            indent: true,
+                            is_reference: true,
+                            counts,
+                            ..Default::default()
+                        },
+                    );
                 }
                 Some(_) if split.is_some() => {}
                 Some(j) => {
                     let row = inference.cells(label.clone(), j);
-                    let counts = self.counts(|i| self.design_columns.get(j).and_then(|v| v.get(i)) == Some(&1.0));
-                    let forest_row = ForestRow { label, indent: true, estimates: vec![inference.estimate(j)], counts, ..Default::default() };
+                    let counts = self.counts(|i| {
+                        self.design_columns.get(j).and_then(|v| v.get(i)) == Some(&1.0)
+                    });
+                    let forest_row = ForestRow {
+                        label,
+                        indent: true,
+                        estimates: vec![inference.estimate(j)],
+                        counts,
+                        ..Default::default()
+                    };
                     self.push(row, "level", forest_row);
                 }
             }
@@ -756,18 +976,45 @@ impl HrRows {
 
     /// The rows of a covariate with one coefficient per interval.
     fn push_split(&mut self, rows: Vec<SplitRow>, inference: &Inference) {
-        for SplitRow { label, column, kind } in rows {
+        for SplitRow {
+            label,
+            column,
+            kind,
+        } in rows
+        {
             let indent = kind == "level";
             match column {
                 Some(j) => {
                     let cells = inference.cells(label.clone(), j);
-                    self.push(cells, kind, ForestRow { label, indent, estimates: vec![inference.estimate(j)], ..Default::default() });
+                    self.push(
+                        cells,
+                        kind,
+                        ForestRow {
+                            label,
+                            indent,
+                            estimates: vec![inference.estimate(j)],
+                            ..Default::default()
+                        },
+                    );
                 }
                 None => {
                     let mut cells = vec![label.clone(), NO_EVENTS.to_string(), "—".to_string()];
                     cells.extend(inference.blank_se_cells());
-                    let estimate = ForestEstimate { text: NO_EVENTS.to_string(), p_text: "—".to_string(), ..Default::default() };
-                    self.push(cells, kind, ForestRow { label, indent, estimates: vec![Some(estimate)], ..Default::default() });
+                    let estimate = ForestEstimate {
+                        text: NO_EVENTS.to_string(),
+                        p_text: "—".to_string(),
+                        ..Default::default()
+                    };
+                    self.push(
+                        cells,
+                        kind,
+                        ForestRow {
+                            label,
+                            indent,
+                            estimates: vec![Some(estimate)],
+                            ..Default::default()
+                        },
+                    );
                 }
             }
         }
@@ -777,11 +1024,26 @@ impl HrRows {
 /// The model tests, one line each, as summary.coxph lists them (with the
 /// robust Wald and score tests when robust) and the concordance.
 fn tests_text(fit: &CoxFit, robust: bool, time_split: Option<&TimeSplitSummary>) -> Vec<String> {
-    let mut tests_text = vec![format::chi_square_line("Likelihood-ratio test", fit.lr_test.stat, fit.lr_test.df, fit.lr_test.p)];
+    let mut tests_text = vec![format::chi_square_line(
+        "Likelihood-ratio test",
+        fit.lr_test.stat,
+        fit.lr_test.df,
+        fit.lr_test.p,
+    )];
     match fit.robust.as_ref() {
         Some(r) => {
-            tests_text.push(format::chi_square_line("Wald test (robust variance)", r.wald_test.stat, r.wald_test.df, r.wald_test.p));
-            tests_text.push(format::chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
+            tests_text.push(format::chi_square_line(
+                "Wald test (robust variance)",
+                r.wald_test.stat,
+                r.wald_test.df,
+                r.wald_test.p,
+            ));
+            tests_text.push(format::chi_square_line(
+                "Score (log-rank) test",
+                fit.score_test.stat,
+                fit.score_test.df,
+                fit.score_test.p,
+            ));
             tests_text.push(format::chi_square_line(
                 "Robust score test",
                 r.robust_score_test.stat,
@@ -790,15 +1052,29 @@ fn tests_text(fit: &CoxFit, robust: bool, time_split: Option<&TimeSplitSummary>)
             ));
         }
         None => {
-            tests_text.push(format::chi_square_line("Wald test", fit.wald_test.stat, fit.wald_test.df, fit.wald_test.p));
-            tests_text.push(format::chi_square_line("Score (log-rank) test", fit.score_test.stat, fit.score_test.df, fit.score_test.p));
+            tests_text.push(format::chi_square_line(
+                "Wald test",
+                fit.wald_test.stat,
+                fit.wald_test.df,
+                fit.wald_test.p,
+            ));
+            tests_text.push(format::chi_square_line(
+                "Score (log-rank) test",
+                fit.score_test.stat,
+                fit.score_test.df,
+                fit.score_test.p,
+            ));
         }
     }
     if let Some(s) = time_split {
         tests_text.extend(s.tests_text());
     }
     if let Some(c) = &fit.concordance {
-        tests_text.push(format!("Concordance (Harrell's C): {} (SE {})", format::number(c.c, 3), format::number(c.se, 3)));
+        tests_text.push(format!(
+            "Concordance (Harrell's C): {} (SE {})",
+            format::number(c.c, 3),
+            format::number(c.se, 3)
+        ));
     }
     if robust {
         tests_text.push(
@@ -817,7 +1093,14 @@ fn zph_table(z: &ZphResult) -> DisplayTable {
             .terms
             .iter()
             .chain(std::iter::once(&z.global))
-            .map(|r| vec![r.term.clone(), format::number(r.chisq, 2), r.df.to_string(), format::p_value_or_dash(Some(r.p))])
+            .map(|r| {
+                vec![
+                    r.term.clone(),
+                    format::number(r.chisq, 2),
+                    r.df.to_string(),
+                    format::p_value_or_dash(Some(r.p)),
+                ]
+            })
             .collect(),
         numeric_columns: vec![1, 2, 3],
     }
@@ -835,7 +1118,11 @@ fn zph_text(transform: ZphTransform) -> String {
 /// Rows left out, per column: outcome, then switch origin, then covariates.
 fn dropped_rows(input: &ModelInput) -> Vec<MissingValues> {
     let mut dropped: Vec<MissingValues> = input.outcome.dropped.clone();
-    if let Some(m) = input.time_varying.as_ref().and_then(TimeVaryingStatus::origin_missing) {
+    if let Some(m) = input
+        .time_varying
+        .as_ref()
+        .and_then(TimeVaryingStatus::origin_missing)
+    {
         dropped.push(m);
     }
     dropped.extend(input.design.missing.iter().cloned());
@@ -852,8 +1139,15 @@ fn n_text(
     time_varying: Option<&TimeVaryingSummary>,
     time_split: Option<&TimeSplitSummary>,
 ) -> String {
-    let events = format!("{} event{}", fit.nevent, if fit.nevent == 1 { "" } else { "s" });
-    let patients = input.set.as_ref().map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
+    let events = format!(
+        "{} event{}",
+        fit.nevent,
+        if fit.nevent == 1 { "" } else { "s" }
+    );
+    let patients = input
+        .set
+        .as_ref()
+        .map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
     match (time_varying, time_split) {
         (Some(s), _) => format!(
             "{} of {} {patients} analysed ({} rows after splitting at the switch; {} switched), {events}.",
@@ -907,13 +1201,19 @@ fn settings_text(
         ));
     }
     if let Some(s) = &choices.start {
-        settings.push(format!("Counting-process (start, stop] rows: entry \"{s}\", exit \"{}\".", request.time));
+        settings.push(format!(
+            "Counting-process (start, stop] rows: entry \"{s}\", exit \"{}\".",
+            request.time
+        ));
     }
     if let Some(s) = time_varying {
         settings.push(time_varying_text(s, &request.time));
     }
     if let Some(s) = time_split {
-        let cluster = choices.cluster.as_deref().or(by_patient.filter(|_| choices.robust).map(|_| "id"));
+        let cluster = choices
+            .cluster
+            .as_deref()
+            .or(by_patient.filter(|_| choices.robust).map(|_| "id"));
         let r_call = time_split::r_call(
             &request.time,
             &request.event,
@@ -931,11 +1231,17 @@ fn settings_text(
         request.event,
         request.event_values.join(" or "),
         request.event,
-        if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
+        if censor_values.is_empty() {
+            "(none)".to_string()
+        } else {
+            censor_values.join(" or ")
+        }
     ));
     let terms = &input.design.terms;
-    let references: Vec<String> =
-        terms.iter().filter_map(|t| t.reference.as_ref().map(|r| format!("{} = {r}", t.column))).collect();
+    let references: Vec<String> = terms
+        .iter()
+        .filter_map(|t| t.reference.as_ref().map(|r| format!("{} = {r}", t.column)))
+        .collect();
     if !references.is_empty() {
         settings.push(format!("Reference levels: {}.", references.join(", ")));
     }
@@ -946,7 +1252,10 @@ fn settings_text(
         .map(|t| t.column.as_str())
         .collect();
     if !numeric.is_empty() {
-        settings.push(format!("Numeric covariates ({}): hazard ratio per one unit.", numeric.join(", ")));
+        settings.push(format!(
+            "Numeric covariates ({}): hazard ratio per one unit.",
+            numeric.join(", ")
+        ));
     }
     if has_term_tests {
         settings.push(
@@ -967,7 +1276,11 @@ fn settings_text(
 /// Which variance the intervals and p-values use, and how it is clustered.
 /// `by_patient` says how rows are clustered by patient when the follow-up
 /// was split and no cluster column was chosen.
-fn variance_setting(choices: &Choices, n_clusters: Option<usize>, by_patient: Option<&str>) -> String {
+fn variance_setting(
+    choices: &Choices,
+    n_clusters: Option<usize>,
+    by_patient: Option<&str>,
+) -> String {
     let level = &choices.level;
     match (choices.robust, &choices.cluster) {
         (true, Some(c)) => format!(
@@ -996,27 +1309,50 @@ fn coefficients(design: &Design) -> Vec<Coefficient> {
         .map(|(j, (r, n))| Coefficient {
             r_name: r.clone(),
             name: n.clone(),
-            term: design.terms.iter().find(|t| t.columns.contains(&j)).map(|t| t.column.clone()).unwrap_or_default(),
+            term: design
+                .terms
+                .iter()
+                .find(|t| t.columns.contains(&j))
+                .map(|t| t.column.clone())
+                .unwrap_or_default(),
         })
         .collect()
 }
 
 /// The forest plot of the hazard ratios, with the figure options applied.
-fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, set: Option<&AnalysisSet>) -> ForestPlot {
+fn forest_plot(
+    request: &CoxRequest,
+    choices: &Choices,
+    rows: Vec<ForestRow>,
+    set: Option<&AnalysisSet>,
+) -> ForestPlot {
     let figure = &request.figure;
     let with_counts = figure.show_counts && rows.iter().any(|r| !r.counts.is_empty());
     ForestPlot {
         title: figure.title.clone().unwrap_or_default(),
         caption: set.map(|s| s.text.clone()),
-        estimate_label: figure.x_label.clone().unwrap_or_else(|| "Hazard ratio (log scale)".to_string()),
+        estimate_label: figure
+            .x_label
+            .clone()
+            .unwrap_or_else(|| "Hazard ratio (log scale)".to_string()),
         column_label: format!("HR ({}% CI)", choices.level),
-        panels: vec![ForestPanel { title: String::new() }],
+        panels: vec![ForestPanel {
+            title: String::new(),
+        }],
         rows: relabelled(rows, figure, &request.labels),
-        count_columns: if with_counts { vec!["n".to_string(), "Events".to_string()] } else { Vec::new() },
+        count_columns: if with_counts {
+            vec!["n".to_string(), "Events".to_string()]
+        } else {
+            Vec::new()
+        },
         favours: figure.favours.clone(),
         weight_squares: figure.weight_squares,
         style: figure.style.series(0),
-        print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        print: PrintSpec::new(
+            &figure.output,
+            SizePreset::DoubleColumn,
+            figure.style.line_width,
+        ),
         p_label: String::new(),
     }
 }
@@ -1024,7 +1360,11 @@ fn forest_plot(request: &CoxRequest, choices: &Choices, rows: Vec<ForestRow>, se
 /// Rows with the labels the figure options give them (by the label the
 /// report gives), else a row named after a column with that column's
 /// variable label, and without counts when they are not shown.
-pub(crate) fn relabelled(rows: Vec<ForestRow>, figure: &ForestFigure, labels: &Labels) -> Vec<ForestRow> {
+pub(crate) fn relabelled(
+    rows: Vec<ForestRow>,
+    figure: &ForestFigure,
+    labels: &Labels,
+) -> Vec<ForestRow> {
     rows.into_iter()
         .map(|mut r| {
             if let Some(label) = figure.row_labels.get(&r.label) {
@@ -1048,14 +1388,16 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::table::{read_csv, ReadOptions};
 
     pub(crate) fn table(dataset: &str) -> Table {
-        let path = format!("{}/../../tests/reference/{dataset}/data.csv", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../tests/reference/{dataset}/data.csv",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(path).unwrap();
         read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
     }
@@ -1072,11 +1414,23 @@ pub(crate) mod tests {
 
     #[test]
     fn lung_table_and_texts() {
-        let r = run(&table("02_lung"), &request("time", "status", "2", &["age", "sex", "ph.ecog"])).unwrap();
+        let r = run(
+            &table("02_lung"),
+            &request("time", "status", "2", &["age", "sex", "ph.ecog"]),
+        )
+        .unwrap();
         assert_eq!(r.n_used, 227);
         assert_eq!(r.n_text, "227 of 228 patients analysed (164 events).");
-        let missing = r.warnings.iter().find(|w| w.code() == "missing_covariate_values").expect("the row is named");
-        assert!(missing.message().contains("(line 15)"), "{}", missing.message());
+        let missing = r
+            .warnings
+            .iter()
+            .find(|w| w.code() == "missing_covariate_values")
+            .expect("the row is named");
+        assert!(
+            missing.message().contains("(line 15)"),
+            "{}",
+            missing.message()
+        );
         assert_eq!(r.hr_table.rows.len(), 3);
         assert_eq!(r.plot.rows.len(), 3);
     }
@@ -1104,7 +1458,12 @@ pub(crate) mod tests {
         let (_, core) = &mt.multivariable.unwrap().factor_tests[0];
         let mine = &r.term_tests[0];
         assert_eq!((mine.term.as_str(), mine.df), ("celltype", 3));
-        assert!((mine.stat - core.stat).abs() <= 1e-10 * core.stat, "{} vs {}", mine.stat, core.stat);
+        assert!(
+            (mine.stat - core.stat).abs() <= 1e-10 * core.stat,
+            "{} vs {}",
+            mine.stat,
+            core.stat
+        );
         assert!((mine.p - core.p).abs() <= 1e-10 * core.p);
         // Robust: the same test under the robust variance differs.
         req.robust = true;
@@ -1116,14 +1475,26 @@ pub(crate) mod tests {
     fn a_number_column_with_a_word_is_numeric() {
         let mut text = String::from("time,status,age,arm\n");
         for i in 0..30 {
-            let age = if i == 7 { "seventy".to_string() } else { (40 + i).to_string() };
-            text.push_str(&format!("{},{},{age},{}\n", 5 + i, i % 2, if i % 3 == 0 { "A" } else { "B" }));
+            let age = if i == 7 {
+                "seventy".to_string()
+            } else {
+                (40 + i).to_string()
+            };
+            text.push_str(&format!(
+                "{},{},{age},{}\n",
+                5 + i,
+                i % 2,
+                if i % 3 == 0 { "A" } else { "B" }
+            ));
         }
         let t = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
         assert!(numbers_with_typos(&t, "age"));
         assert!(!numbers_with_typos(&t, "arm"));
         let err = run(&t, &request("time", "status", "1", &["age"])).unwrap_err();
-        assert!(err.contains("line 9") && err.contains("\"seventy\""), "{err}");
+        assert!(
+            err.contains("line 9") && err.contains("\"seventy\""),
+            "{err}"
+        );
         // Asked for as categories, it is one (the user's choice stands).
         let mut req = request("time", "status", "1", &["age"]);
         req.covariates[0].kind = Some(TermKind::Categorical);

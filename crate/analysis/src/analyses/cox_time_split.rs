@@ -3,14 +3,14 @@
 //! episode = "tgroup")` then `coxph(... + x:strata(tgroup))` (timedep vignette 4.1).
 
 use super::cox::TermWaldTest;
-use crate::format::chi_square_line;
 use super::cox_time_varying::TimeVaryingSpec;
-use serde::{Deserialize, Serialize};
-use survcalc_stats::cox::{self, CoxData, CoxFit};
 use crate::design::{Design, DesignTerm, MissingValues, SurvivalOutcome, TermKind, TermSpec};
-use survcalc_stats::wald::{rows_variance, wald_test, Contrast, WaldTest};
+use crate::format::chi_square_line;
 use crate::table::Table;
 use crate::warning::{LeftOutReason, Warning};
+use serde::{Deserialize, Serialize};
+use survcalc_stats::cox::{self, CoxData, CoxFit};
+use survcalc_stats::wald::{rows_variance, wald_test, Contrast, WaldTest};
 
 /// Covariates with one hazard ratio per interval of follow-up: the rows are
 /// split at `cuts` and each named covariate's design columns are replaced by
@@ -76,7 +76,12 @@ pub(super) fn check(
 ) -> Result<Option<TimeSplit>, String> {
     let Some(spec) = spec else { return Ok(None) };
     let mut covariates: Vec<String> = Vec::new();
-    for c in spec.covariates.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+    for c in spec
+        .covariates
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
         if !covariates.iter().any(|k| k == c) {
             covariates.push(c.to_string());
         }
@@ -136,7 +141,10 @@ const MAX_CUTS: usize = 20;
 
 /// "90, 180".
 fn list(cuts: &[f64]) -> String {
-    cuts.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+    cuts.iter()
+        .map(f64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Interval labels for `cuts`: "(0–90]", "(90–180]", "(180+)".
@@ -171,12 +179,20 @@ impl TimeSplitPlan {
         covariates: &[TermSpec],
         outcome: &mut SurvivalOutcome,
     ) -> Result<Self, String> {
-        if let Some(name) = split.covariates.iter().find(|n| !covariates.iter().any(|c| &c.column == *n)) {
+        if let Some(name) = split
+            .covariates
+            .iter()
+            .find(|n| !covariates.iter().any(|c| &c.column == *n))
+        {
             return Err(format!(
                 "\"{name}\" is to get a hazard ratio per interval but is not among the chosen covariates; tick it as a covariate too."
             ));
         }
-        let mut zero_time = MissingValues { column: outcome.time_column.clone(), count: 0, lines: Vec::new() };
+        let mut zero_time = MissingValues {
+            column: outcome.time_column.clone(),
+            count: 0,
+            lines: Vec::new(),
+        };
         let keep: Vec<usize> = (0..outcome.time.len())
             .filter(|&i| {
                 let positive = outcome.time.get(i).is_some_and(|&t| t > 0.0);
@@ -193,7 +209,12 @@ impl TimeSplitPlan {
         if zero_time.count > 0 {
             keep_outcome_rows(outcome, &keep);
         }
-        Ok(TimeSplitPlan { split: split.clone(), time_column: outcome.time_column.clone(), zero_time, notes: Vec::new() })
+        Ok(TimeSplitPlan {
+            split: split.clone(),
+            time_column: outcome.time_column.clone(),
+            zero_time,
+            notes: Vec::new(),
+        })
     }
 
     /// Replaces `data` (one row per patient over `design`'s rows) by its
@@ -209,7 +230,8 @@ impl TimeSplitPlan {
     ) -> Result<TimeSplitSummary, String> {
         let time = &self.time_column;
         let longest = data.stop.iter().copied().fold(0.0, f64::max);
-        let (cuts, beyond): (Vec<f64>, Vec<f64>) = self.split.cuts.iter().partition(|&&c| c < longest);
+        let (cuts, beyond): (Vec<f64>, Vec<f64>) =
+            self.split.cuts.iter().partition(|&&c| c < longest);
         if cuts.is_empty() {
             return Err(format!(
                 "No follow-up is longer than the cut point {} (the longest \"{time}\" is {longest}), so there is nothing to split.",
@@ -217,9 +239,14 @@ impl TimeSplitPlan {
             ));
         }
         if !beyond.is_empty() {
-            self.notes.push(Warning::CutPointsIgnored { cuts: beyond.clone(), column: time.clone(), longest });
+            self.notes.push(Warning::CutPointsIgnored {
+                cuts: beyond.clone(),
+                column: time.clone(),
+                longest,
+            });
         }
-        let rows = cox::split_at_cuts(None, &data.stop, &data.event, &cuts).map_err(|e| e.to_string())?;
+        let rows =
+            cox::split_at_cuts(None, &data.stop, &data.event, &cuts).map_err(|e| e.to_string())?;
         let intervals = interval_labels(&cuts);
         let mut events = vec![0usize; intervals.len()];
         for (&e, &k) in rows.event.iter().zip(&rows.episode) {
@@ -231,7 +258,10 @@ impl TimeSplitPlan {
         // Which design columns belong to a split covariate.
         let split_term: Vec<Option<&DesignTerm>> = (0..data.covariates.len())
             .map(|j| {
-                design.terms.iter().find(|t| t.columns.contains(&j) && self.split.covariates.contains(&t.column))
+                design
+                    .terms
+                    .iter()
+                    .find(|t| t.columns.contains(&j) && self.split.covariates.contains(&t.column))
             })
             .collect();
         let mut columns: Vec<Vec<f64>> = Vec::new();
@@ -239,8 +269,11 @@ impl TimeSplitPlan {
         // Old column -> its new column in each interval (one entry when not split).
         let mut remap: Vec<Vec<Option<usize>>> = Vec::with_capacity(split_term.len());
         for (j, term) in split_term.iter().enumerate() {
-            let (Some(x), Some(name), Some(r_name)) = (data.covariates.get(j), design.names.get(j), design.r_names.get(j))
-            else {
+            let (Some(x), Some(name), Some(r_name)) = (
+                data.covariates.get(j),
+                design.names.get(j),
+                design.r_names.get(j),
+            ) else {
                 return Err(format!("Internal error: design column {j} is missing."));
             };
             if term.is_none() {
@@ -261,7 +294,13 @@ impl TimeSplitPlan {
                     rows.row
                         .iter()
                         .zip(&rows.episode)
-                        .map(|(&r, &e)| if e == k + 1 { x.get(r).copied().unwrap_or(0.0) } else { 0.0 })
+                        .map(|(&r, &e)| {
+                            if e == k + 1 {
+                                x.get(r).copied().unwrap_or(0.0)
+                            } else {
+                                0.0
+                            }
+                        })
                         .collect(),
                 );
                 names.push(format!("{name} {label}"));
@@ -281,12 +320,22 @@ impl TimeSplitPlan {
 
         let terms = split_terms(design, &self.split.covariates, &remap);
         for term in &mut design.terms {
-            term.columns = term.columns.iter().flat_map(|&j| remap.get(j).into_iter().flatten().flatten().copied()).collect();
+            term.columns = term
+                .columns
+                .iter()
+                .flat_map(|&j| remap.get(j).into_iter().flatten().flatten().copied())
+                .collect();
             // A split level points at its first interval with a coefficient.
             term.level_columns = term
                 .level_columns
                 .iter()
-                .map(|c| c.and_then(|j| remap.get(j).and_then(|m| m.iter().flatten().next().copied())))
+                .map(|c| {
+                    c.and_then(|j| {
+                        remap
+                            .get(j)
+                            .and_then(|m| m.iter().flatten().next().copied())
+                    })
+                })
                 .collect();
         }
         design.names = names;
@@ -347,33 +396,61 @@ fn split_terms(design: &Design, names: &[String], remap: &[Vec<Option<usize>>]) 
         .filter(|t| names.contains(&t.column))
         .map(|t| {
             let parts = match t.kind {
-                TermKind::Numeric => {
-                    t.columns.iter().map(|&j| SplitPart { level: None, columns: new_columns(j) }).collect()
-                }
+                TermKind::Numeric => t
+                    .columns
+                    .iter()
+                    .map(|&j| SplitPart {
+                        level: None,
+                        columns: new_columns(j),
+                    })
+                    .collect(),
                 TermKind::Categorical => t
                     .levels
                     .iter()
                     .zip(&t.level_columns)
-                    .filter_map(|(level, c)| c.map(|j| SplitPart { level: Some(level.clone()), columns: new_columns(j) }))
+                    .filter_map(|(level, c)| {
+                        c.map(|j| SplitPart {
+                            level: Some(level.clone()),
+                            columns: new_columns(j),
+                        })
+                    })
                     .collect(),
             };
-            SplitTerm { covariate: t.column.clone(), parts }
+            SplitTerm {
+                covariate: t.column.clone(),
+                parts,
+            }
         })
         .collect()
 }
 
 /// Keeps the outcome's rows at `keep` (positions into its rows).
 fn keep_outcome_rows(outcome: &mut SurvivalOutcome, keep: &[usize]) {
-    outcome.time = keep.iter().filter_map(|&i| outcome.time.get(i).copied()).collect();
-    outcome.event = keep.iter().filter_map(|&i| outcome.event.get(i).copied()).collect();
-    outcome.rows = keep.iter().filter_map(|&i| outcome.rows.get(i).copied()).collect();
-    outcome.strata = outcome.strata.as_ref().map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
+    outcome.time = keep
+        .iter()
+        .filter_map(|&i| outcome.time.get(i).copied())
+        .collect();
+    outcome.event = keep
+        .iter()
+        .filter_map(|&i| outcome.event.get(i).copied())
+        .collect();
+    outcome.rows = keep
+        .iter()
+        .filter_map(|&i| outcome.rows.get(i).copied())
+        .collect();
+    outcome.strata = outcome
+        .strata
+        .as_ref()
+        .map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
     outcome.n_events = outcome.event.iter().filter(|&&e| e).count();
 }
 
 /// A per-patient vector repeated on each of the patient's rows.
 fn per_row<T: Copy>(values: &[T], source_rows: &[usize]) -> Vec<T> {
-    source_rows.iter().filter_map(|&k| values.get(k).copied()).collect()
+    source_rows
+        .iter()
+        .filter_map(|&k| values.get(k).copied())
+        .collect()
 }
 
 /// One row of the hazard-ratio table for a split covariate.
@@ -399,10 +476,21 @@ impl TimeSplitSummary {
         term.parts
             .iter()
             .flat_map(|part| {
-                part.columns.iter().zip(&self.intervals).map(move |(&column, interval)| match &part.level {
-                    Some(level) => SplitRow { label: format!("{level} {interval}"), column, kind: "level" },
-                    None => SplitRow { label: format!("{} {interval}", term.covariate), column, kind: "numeric" },
-                })
+                part.columns
+                    .iter()
+                    .zip(&self.intervals)
+                    .map(move |(&column, interval)| match &part.level {
+                        Some(level) => SplitRow {
+                            label: format!("{level} {interval}"),
+                            column,
+                            kind: "level",
+                        },
+                        None => SplitRow {
+                            label: format!("{} {interval}", term.covariate),
+                            column,
+                            kind: "numeric",
+                        },
+                    })
             })
             .collect()
     }
@@ -414,7 +502,14 @@ impl TimeSplitSummary {
         self.same_hr_tests = self
             .terms
             .iter()
-            .filter_map(|t| same_hr_test(&fit.coef, var, t).map(|w| TermWaldTest { term: t.covariate.clone(), stat: w.stat, df: w.df, p: w.p }))
+            .filter_map(|t| {
+                same_hr_test(&fit.coef, var, t).map(|w| TermWaldTest {
+                    term: t.covariate.clone(),
+                    stat: w.stat,
+                    df: w.df,
+                    p: w.p,
+                })
+            })
             .collect();
         self
     }
@@ -423,15 +518,33 @@ impl TimeSplitSummary {
     pub(super) fn tests_text(&self) -> Vec<String> {
         self.same_hr_tests
             .iter()
-            .map(|t| chi_square_line(&format!("Same hazard ratio of {} in every interval (Wald test)", t.term), t.stat, t.df, t.p))
+            .map(|t| {
+                chi_square_line(
+                    &format!(
+                        "Same hazard ratio of {} in every interval (Wald test)",
+                        t.term
+                    ),
+                    t.stat,
+                    t.df,
+                    t.p,
+                )
+            })
             .collect()
     }
 
     /// What was split and how, with the R equivalent, for the settings.
     pub(super) fn settings_text(&self, time: &str, r_call: &str) -> String {
         let plural = if self.terms.len() == 1 { "" } else { "s" };
-        let covariates: Vec<String> = self.terms.iter().map(|t| format!("\"{}\"", t.covariate)).collect();
-        let categorical = if self.terms.iter().any(|t| t.parts.iter().any(|p| p.level.is_some())) {
+        let covariates: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.covariate))
+            .collect();
+        let categorical = if self
+            .terms
+            .iter()
+            .any(|t| t.parts.iter().any(|p| p.level.is_some()))
+        {
             " A categorical covariate gets one column per level (vs its reference) and interval, as its 0/1 indicator columns each with :strata(tgroup) in R."
         } else {
             ""
@@ -454,8 +567,13 @@ impl TimeSplitSummary {
 fn same_hr_test(coef: &[Option<f64>], var: &[Vec<f64>], term: &SplitTerm) -> Option<WaldTest> {
     let mut contrasts: Vec<Contrast> = Vec::new();
     for part in &term.parts {
-        let kept: Vec<usize> =
-            part.columns.iter().flatten().copied().filter(|&j| coef.get(j).copied().flatten().is_some()).collect();
+        let kept: Vec<usize> = part
+            .columns
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&j| coef.get(j).copied().flatten().is_some())
+            .collect();
         if let Some((&first, rest)) = kept.split_first() {
             contrasts.extend(rest.iter().map(|&j| vec![(j, 1.0), (first, -1.0)]));
         }
@@ -475,15 +593,33 @@ pub(super) fn r_call(
     cluster: Option<&str>,
 ) -> String {
     let name = |s: &str| {
-        let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '.')
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
-        if plain { s.to_string() } else { format!("`{s}`") }
+        let plain = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '.')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
+        if plain {
+            s.to_string()
+        } else {
+            format!("`{s}`")
+        }
     };
-    let quoted = |v: &str| if v.parse::<f64>().is_ok() { v.to_string() } else { format!("\"{v}\"") };
+    let quoted = |v: &str| {
+        if v.parse::<f64>().is_ok() {
+            v.to_string()
+        } else {
+            format!("\"{v}\"")
+        }
+    };
     let status = match event_values {
         [v] if v == "1" => name(event),
         [v] => format!("{} == {}", name(event), quoted(v)),
-        vs => format!("{} %in% c({})", name(event), vs.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")),
+        vs => format!(
+            "{} %in% c({})",
+            name(event),
+            vs.iter().map(|v| quoted(v)).collect::<Vec<_>>().join(", ")
+        ),
     };
     let mut terms: Vec<String> = design
         .terms
@@ -493,13 +629,19 @@ pub(super) fn r_call(
                 TermKind::Numeric => name(&t.column),
                 TermKind::Categorical => format!("factor({})", name(&t.column)),
             };
-            if summary.term(&t.column).is_some() { format!("{x}:strata(tgroup)") } else { x }
+            if summary.term(&t.column).is_some() {
+                format!("{x}:strata(tgroup)")
+            } else {
+                x
+            }
         })
         .collect();
     if let Some(s) = strata {
         terms.push(format!("strata({})", name(s)));
     }
-    let cluster = cluster.map(|c| format!(", cluster = {}", name(c))).unwrap_or_default();
+    let cluster = cluster
+        .map(|c| format!(", cluster = {}", name(c)))
+        .unwrap_or_default();
     format!(
         "d2 <- survSplit(Surv({t}, {ev}) ~ ., data = d, cut = c({}), episode = \"tgroup\", id = \"id\"); coxph(Surv(tstart, {t}, {status}) ~ {}, data = d2{cluster})",
         list(&summary.cuts),
@@ -516,78 +658,157 @@ mod tests {
     use crate::analyses::cox::{run, CoxRequest};
 
     fn split(cuts: &[f64], covariates: &[&str]) -> Option<TimeSplitSpec> {
-        Some(TimeSplitSpec { cuts: cuts.to_vec(), covariates: covariates.iter().map(|c| c.to_string()).collect() })
+        Some(TimeSplitSpec {
+            cuts: cuts.to_vec(),
+            covariates: covariates.iter().map(|c| c.to_string()).collect(),
+        })
     }
 
     fn veteran(cuts: &[f64], covariates: &[&str]) -> CoxRequest {
-        CoxRequest { time_split: split(cuts, covariates), ..request("time", "status", "1", &["trt", "prior", "karno"]) }
+        CoxRequest {
+            time_split: split(cuts, covariates),
+            ..request("time", "status", "1", &["trt", "prior", "karno"])
+        }
     }
 
     #[test]
     fn labels_and_rows() {
-        assert_eq!(interval_labels(&[90.0, 180.0]), ["(0–90]", "(90–180]", "(180+)"]);
+        assert_eq!(
+            interval_labels(&[90.0, 180.0]),
+            ["(0–90]", "(90–180]", "(180+)"]
+        );
         assert_eq!(interval_labels(&[0.5]), ["(0–0.5]", "(0.5+)"]);
-        let r = run(&table("03_veteran"), &veteran(&[180.0, 90.0, 90.0], &["karno"])).unwrap();
+        let r = run(
+            &table("03_veteran"),
+            &veteran(&[180.0, 90.0, 90.0], &["karno"]),
+        )
+        .unwrap();
         let labels: Vec<&str> = r.hr_table.rows.iter().map(|row| row[0].as_str()).collect();
-        assert_eq!(labels, ["trt", "prior", "karno (0–90]", "karno (90–180]", "karno (180+)"]);
+        assert_eq!(
+            labels,
+            [
+                "trt",
+                "prior",
+                "karno (0–90]",
+                "karno (90–180]",
+                "karno (180+)"
+            ]
+        );
         let names: Vec<&str> = r.coefficients.iter().map(|c| c.r_name.as_str()).collect();
         assert_eq!(names[2], "karno:strata(tgroup)tgroup=1");
         assert_eq!(r.coefficients[4].name, "karno (180+)");
         assert_eq!(r.coefficients[4].term, "karno");
         assert_eq!((r.fit.n, r.n_used), (225, 137));
-        assert_eq!(r.n_text, "137 of 137 patients analysed (225 rows after splitting at 90, 180), 128 events.");
+        assert_eq!(
+            r.n_text,
+            "137 of 137 patients analysed (225 rows after splitting at 90, 180), 128 events."
+        );
         let s = r.time_split.as_ref().unwrap();
         assert_eq!(s.events.iter().sum::<usize>(), 128);
         assert_eq!(s.same_hr_tests[0].df, 2);
-        assert!(r.tests_text.iter().any(|t| t.starts_with("Same hazard ratio of karno in every interval (Wald test): χ² = ")));
-        assert!(r.settings_text.contains("coxph(Surv(tstart, time, status) ~ trt + prior + karno:strata(tgroup), data = d2)"), "{}", r.settings_text);
+        assert!(r
+            .tests_text
+            .iter()
+            .any(|t| t
+                .starts_with("Same hazard ratio of karno in every interval (Wald test): χ² = ")));
+        assert!(
+            r.settings_text.contains(
+                "coxph(Surv(tstart, time, status) ~ trt + prior + karno:strata(tgroup), data = d2)"
+            ),
+            "{}",
+            r.settings_text
+        );
         // The PH test keeps karno as one 3-df term, as cox.zph does.
         let zph = r.zph.as_ref().unwrap();
-        assert_eq!(zph.terms.iter().map(|t| (t.term.as_str(), t.df)).collect::<Vec<_>>(), [("trt", 1), ("prior", 1), ("karno", 3)]);
+        assert_eq!(
+            zph.terms
+                .iter()
+                .map(|t| (t.term.as_str(), t.df))
+                .collect::<Vec<_>>(),
+            [("trt", 1), ("prior", 1), ("karno", 3)]
+        );
     }
 
     #[test]
     fn a_categorical_covariate_per_level_and_interval() {
         let mut req = veteran(&[90.0], &["celltype"]);
-        req.covariates.push(TermSpec::categorical("celltype").with_reference("squamous"));
+        req.covariates
+            .push(TermSpec::categorical("celltype").with_reference("squamous"));
         let r = run(&table("03_veteran"), &req).unwrap();
         let labels: Vec<&str> = r.hr_table.rows.iter().map(|row| row[0].as_str()).collect();
-        assert_eq!(&labels[3..6], ["celltype", "squamous (n = 35)", "adeno (0–90]"]);
+        assert_eq!(
+            &labels[3..6],
+            ["celltype", "squamous (n = 35)", "adeno (0–90]"]
+        );
         assert_eq!(labels.len(), 3 + 2 + 6);
-        assert!(r.coefficients.iter().any(|c| c.name == "celltype: smallcell vs squamous (90+)"), "{:?}", r.coefficients);
+        assert!(
+            r.coefficients
+                .iter()
+                .any(|c| c.name == "celltype: smallcell vs squamous (90+)"),
+            "{:?}",
+            r.coefficients
+        );
         assert_eq!(r.term_tests[0].df, 6);
         assert_eq!(r.time_split.as_ref().unwrap().same_hr_tests[0].df, 3);
         // Cuts beyond every follow-up time are dropped (all of them: an error).
         let err = run(&table("03_veteran"), &veteran(&[999.0, 2000.0], &["karno"])).unwrap_err();
-        assert!(err.contains("No follow-up is longer than the cut point 999, 2000"), "{err}");
+        assert!(
+            err.contains("No follow-up is longer than the cut point 999, 2000"),
+            "{err}"
+        );
         let one = run(&table("03_veteran"), &veteran(&[500.0, 2000.0], &["karno"])).unwrap();
         assert!(
-            one.warnings.contains(&Warning::CutPointsIgnored { cuts: vec![2000.0], column: "time".into(), longest: 999.0 }),
+            one.warnings.contains(&Warning::CutPointsIgnored {
+                cuts: vec![2000.0],
+                column: "time".into(),
+                longest: 999.0
+            }),
             "{:?}",
             one.warnings
         );
-        assert_eq!((one.fit.coef.len(), one.time_split.as_ref().unwrap().cuts.as_slice()), (4, &[500.0][..]));
+        assert_eq!(
+            (
+                one.fit.coef.len(),
+                one.time_split.as_ref().unwrap().cuts.as_slice()
+            ),
+            (4, &[500.0][..])
+        );
     }
 
     #[test]
     fn an_interval_without_events_is_not_estimable() {
         // lung's last death is at 883 days; cut at 900: censored follow-up only after it.
-        let req = CoxRequest { time_split: split(&[900.0], &["age"]), ..request("time", "status", "2", &["age", "sex"]) };
+        let req = CoxRequest {
+            time_split: split(&[900.0], &["age"]),
+            ..request("time", "status", "2", &["age", "sex"])
+        };
         let r = run(&table("02_lung"), &req).unwrap();
         let s = r.time_split.as_ref().unwrap();
         assert_eq!(s.events, [165, 0]);
         let labels: Vec<&str> = r.hr_table.rows.iter().map(|row| row[0].as_str()).collect();
         assert_eq!(labels, ["age (0–900]", "age (900+)", "sex"]);
         assert_eq!(r.hr_table.rows[1][1], NO_EVENTS);
-        let empty = r.warnings.iter().find(|w| w.code() == "interval_without_events").expect("the empty interval is named");
+        let empty = r
+            .warnings
+            .iter()
+            .find(|w| w.code() == "interval_without_events")
+            .expect("the empty interval is named");
         assert_eq!(
             empty.message(),
             "No events in the interval (900+) of \"time\": the hazard ratio of age there is not estimable (R gives NA). \
              Choose cut points with events in every interval."
         );
-        assert!(!r.warnings.iter().any(|w| w.code() == "collinear_covariate"), "{:?}", r.warnings);
+        assert!(
+            !r.warnings.iter().any(|w| w.code() == "collinear_covariate"),
+            "{:?}",
+            r.warnings
+        );
         // Without the empty interval's column the fit is the unsplit one (same rows at every event time).
-        let plain = run(&table("02_lung"), &request("time", "status", "2", &["age", "sex"])).unwrap();
+        let plain = run(
+            &table("02_lung"),
+            &request("time", "status", "2", &["age", "sex"]),
+        )
+        .unwrap();
         assert_eq!(r.fit.coef.len(), 2);
         for j in 0..2 {
             let (a, b) = (r.fit.coef[j].unwrap(), plain.fit.coef[j].unwrap());
@@ -601,15 +822,22 @@ mod tests {
         let err = |req: &CoxRequest| run(&t, req).unwrap_err();
         assert!(err(&veteran(&[], &["karno"])).contains("Enter at least one cut point"));
         assert!(err(&veteran(&[90.0], &[])).contains("Choose which covariate(s)"));
-        assert!(err(&veteran(&[0.0], &["karno"])).contains("The cut point 0 is not a time during follow-up"));
+        assert!(err(&veteran(&[0.0], &["karno"]))
+            .contains("The cut point 0 is not a time during follow-up"));
         assert!(err(&veteran(&[f64::NAN], &["karno"])).contains("A cut point is not a number"));
         assert!(err(&veteran(&[f64::INFINITY], &["karno"])).contains("must be finite"));
-        assert!(err(&veteran(&[90.0], &["age"])).contains("\"age\" is to get a hazard ratio per interval but is not among the chosen covariates"));
+        assert!(err(&veteran(&[90.0], &["age"])).contains(
+            "\"age\" is to get a hazard ratio per interval but is not among the chosen covariates"
+        ));
         let mut req = veteran(&[90.0], &["karno"]);
         req.start = Some("diagtime".into());
-        assert!(err(&req).contains("cannot be combined with (start, stop] rows (entry column \"diagtime\")"));
+        assert!(err(&req)
+            .contains("cannot be combined with (start, stop] rows (entry column \"diagtime\")"));
         let mut req = veteran(&[90.0], &["karno"]);
-        req.time_varying = Some(TimeVaryingSpec { column: "diagtime".into(), ..TimeVaryingSpec::default() });
+        req.time_varying = Some(TimeVaryingSpec {
+            column: "diagtime".into(),
+            ..TimeVaryingSpec::default()
+        });
         assert!(err(&req).contains("not supported together"));
         // Empty spec: no split.
         let r = run(&t, &veteran(&[], &[])).unwrap();
@@ -622,6 +850,11 @@ mod tests {
         req.robust = true;
         let r = run(&table("03_veteran"), &req).unwrap();
         assert_eq!(r.fit.robust.as_ref().unwrap().n_clusters, 137);
-        assert!(r.settings_text.contains("clustered by patient (137 patients"), "{}", r.settings_text);
+        assert!(
+            r.settings_text
+                .contains("clustered by patient (137 patients"),
+            "{}",
+            r.settings_text
+        );
     }
 }

@@ -3,12 +3,12 @@
 //! builds it (one row per patient split into (start, stop] rows) before `coxph`.
 
 use super::cox::non_empty;
-use serde::{Deserialize, Serialize};
-use survcalc_stats::cox::{self, CoxData};
 use crate::dates::{Date, TimeUnit};
 use crate::design::{Design, DesignTerm, MissingValues, SurvivalOutcome, TermKind, TermSpec};
 use crate::table::{numeric_column, parse_date, ColumnData, ColumnKind, DateOrder, Table};
 use crate::warning::{LeftOutReason, Warning};
+use serde::{Deserialize, Serialize};
+use survcalc_stats::cox::{self, CoxData};
 
 /// A status known only later (resistance, response, transplant) entered as a
 /// time-varying covariate: 0 before the patient's switch time, 1 after it
@@ -70,7 +70,8 @@ impl<'a> TimeVaryingStatus<'a> {
         covariates: &[TermSpec],
         outcome: &mut SurvivalOutcome,
     ) -> Result<Self, String> {
-        let name = non_empty(&spec.name).unwrap_or_else(|| format!("{} (time-varying)", spec.column.trim()));
+        let name = non_empty(&spec.name)
+            .unwrap_or_else(|| format!("{} (time-varying)", spec.column.trim()));
         let column = spec.column.trim();
         if let Some((_, role)) = outcome.roles().into_iter().find(|(col, _)| *col == column) {
             return Err(format!(
@@ -105,9 +106,13 @@ impl<'a> TimeVaryingStatus<'a> {
         let name = &self.name;
         let switch = design.pick(&self.plan.switch).map_err(|e| e.to_string())?;
         let n_patients = data.n();
-        let n_after_follow_up =
-            switch.iter().zip(&data.stop).filter(|(s, t)| matches!(s, Some(s) if *s >= **t)).count();
-        let (split_data, split) = split_data(std::mem::take(data), &switch, name, cluster_by_patient)?;
+        let n_after_follow_up = switch
+            .iter()
+            .zip(&data.stop)
+            .filter(|(s, t)| matches!(s, Some(s) if *s >= **t))
+            .count();
+        let (split_data, split) =
+            split_data(std::mem::take(data), &switch, name, cluster_by_patient)?;
         *data = split_data;
         if split.switched.iter().all(|&s| s) || !split.switched.iter().any(|&s| s) {
             return Err(format!(
@@ -137,7 +142,12 @@ impl<'a> TimeVaryingStatus<'a> {
             n_patients,
             n_rows: split.row.len(),
             n_switched: split.row.len().saturating_sub(n_patients),
-            n_from_start: split.switched.iter().zip(&split.start).filter(|(s, a)| **s && **a == 0.0).count(),
+            n_from_start: split
+                .switched
+                .iter()
+                .zip(&split.start)
+                .filter(|(s, a)| **s && **a == 0.0)
+                .count(),
             n_after_follow_up,
         })
     }
@@ -174,7 +184,12 @@ enum SwitchSource {
     /// Switch times in the follow-up's units, per table row.
     Times(Vec<Option<f64>>),
     /// Switch and origin dates per table row, and the follow-up's unit.
-    Dates { switch: Vec<Option<Date>>, origin: Vec<Option<Date>>, origin_column: String, unit: TimeUnit },
+    Dates {
+        switch: Vec<Option<Date>>,
+        origin: Vec<Option<Date>>,
+        origin_column: String,
+        unit: TimeUnit,
+    },
 }
 
 /// Where each patient's status switches, over the outcome's rows.
@@ -194,19 +209,30 @@ struct SwitchPlan {
 
 /// A value written like a date (year first, or day/month in either order).
 fn looks_like_date(text: &str) -> bool {
-    [DateOrder::DayMonthYear, DateOrder::MonthDayYear].into_iter().any(|o| parse_date(text, o).is_some())
+    [DateOrder::DayMonthYear, DateOrder::MonthDayYear]
+        .into_iter()
+        .any(|o| parse_date(text, o).is_some())
 }
 
 fn looks_like_number(text: &str, decimal_comma: bool) -> bool {
     let t = text.trim();
-    let t = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
+    let t = if decimal_comma {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
     t.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// The dates of column `name` at `rows` (other rows `None`). A column of
 /// dates with one unreadable value is kept as text by the reader; that value
 /// is named with its line.
-fn dates_at(table: &Table, name: &str, role: &str, rows: &[usize]) -> Result<Vec<Option<Date>>, String> {
+fn dates_at(
+    table: &Table,
+    name: &str,
+    role: &str,
+    rows: &[usize],
+) -> Result<Vec<Option<Date>>, String> {
     let column = table.require(name).map_err(|e| e.to_string())?;
     match (&column.data, column.kind) {
         (ColumnData::Date(values), _) => Ok(values.clone()),
@@ -287,16 +313,29 @@ fn switch_plan(
         })?;
         let switch = dates_at(table, name, "time-varying status", rows)?;
         let origin = dates_at(table, &origin_name, "origin", rows)?;
-        SwitchSource::Dates { switch, origin, origin_column: origin_name, unit }
+        SwitchSource::Dates {
+            switch,
+            origin,
+            origin_column: origin_name,
+            unit,
+        }
     } else {
-        SwitchSource::Times(numeric_column(table, name).map_err(|e| e.to_string())?.values)
+        SwitchSource::Times(
+            numeric_column(table, name)
+                .map_err(|e| e.to_string())?
+                .values,
+        )
     };
 
     let mut plan = SwitchPlan {
         keep: Vec::with_capacity(rows.len()),
         switch: Vec::with_capacity(rows.len()),
         origin_missing: None,
-        zero_time: MissingValues { column: time_column.to_string(), count: 0, lines: Vec::new() },
+        zero_time: MissingValues {
+            column: time_column.to_string(),
+            count: 0,
+            lines: Vec::new(),
+        },
         source: if is_dates { "date" } else { "time" },
         origin: None,
         unit: None,
@@ -358,7 +397,12 @@ fn switch_plan(
         plan.keep.push(i);
         plan.switch.push(switch);
     }
-    if let SwitchSource::Dates { origin_column, unit, .. } = source {
+    if let SwitchSource::Dates {
+        origin_column,
+        unit,
+        ..
+    } = source
+    {
         plan.origin = Some(origin_column);
         plan.unit = Some(unit);
     }
@@ -367,16 +411,31 @@ fn switch_plan(
 
 /// Keeps the outcome's rows at `keep` (positions into its rows).
 fn keep_outcome_rows(outcome: &mut SurvivalOutcome, keep: &[usize]) {
-    outcome.time = keep.iter().filter_map(|&i| outcome.time.get(i).copied()).collect();
-    outcome.event = keep.iter().filter_map(|&i| outcome.event.get(i).copied()).collect();
-    outcome.rows = keep.iter().filter_map(|&i| outcome.rows.get(i).copied()).collect();
-    outcome.strata = outcome.strata.as_ref().map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
+    outcome.time = keep
+        .iter()
+        .filter_map(|&i| outcome.time.get(i).copied())
+        .collect();
+    outcome.event = keep
+        .iter()
+        .filter_map(|&i| outcome.event.get(i).copied())
+        .collect();
+    outcome.rows = keep
+        .iter()
+        .filter_map(|&i| outcome.rows.get(i).copied())
+        .collect();
+    outcome.strata = outcome
+        .strata
+        .as_ref()
+        .map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
     outcome.n_events = outcome.event.iter().filter(|&&e| e).count();
 }
 
 /// `values` per source row, repeated for each of its (start, stop] rows.
 fn per_episode<T: Copy>(values: &[T], source_rows: &[usize]) -> Vec<T> {
-    source_rows.iter().filter_map(|&k| values.get(k).copied()).collect()
+    source_rows
+        .iter()
+        .filter_map(|&k| values.get(k).copied())
+        .collect()
 }
 
 /// The design with no covariate (a model of the time-varying status alone).
@@ -406,8 +465,18 @@ fn split_data(
     cluster_by_patient: bool,
 ) -> Result<(CoxData, cox::SwitchRows), String> {
     let split = cox::split_at_switch(&data.stop, &data.event, switch).map_err(|e| e.to_string())?;
-    let mut covariates: Vec<Vec<f64>> = data.covariates.iter().map(|c| per_episode(c, &split.row)).collect();
-    covariates.push(split.switched.iter().map(|&s| if s { 1.0 } else { 0.0 }).collect());
+    let mut covariates: Vec<Vec<f64>> = data
+        .covariates
+        .iter()
+        .map(|c| per_episode(c, &split.row))
+        .collect();
+    covariates.push(
+        split
+            .switched
+            .iter()
+            .map(|&s| if s { 1.0 } else { 0.0 })
+            .collect(),
+    );
     let mut term_names = data.term_names;
     term_names.push(name.to_string());
     let cluster = match data.cluster {
@@ -442,15 +511,27 @@ pub(super) fn time_varying_text(s: &TimeVaryingSummary, time: &str) -> String {
                 TimeUnit::Years => " (1 year = 365.25 days)",
             }
         ),
-        _ => format!("switch times from \"{}\", in the unit of \"{time}\"", s.column),
+        _ => format!(
+            "switch times from \"{}\", in the unit of \"{time}\"",
+            s.column
+        ),
     };
     let patients = |n: usize| format!("{n} patient{}", if n == 1 { "" } else { "s" });
-    let mut counts = vec![format!("{} switched during follow-up", patients(s.n_switched))];
+    let mut counts = vec![format!(
+        "{} switched during follow-up",
+        patients(s.n_switched)
+    )];
     if s.n_from_start > 0 {
-        counts.push(format!("{} had the status from the start", patients(s.n_from_start)));
+        counts.push(format!(
+            "{} had the status from the start",
+            patients(s.n_from_start)
+        ));
     }
     if s.n_after_follow_up > 0 {
-        counts.push(format!("{} switched only at or after their end of follow-up (0 throughout)", patients(s.n_after_follow_up)));
+        counts.push(format!(
+            "{} switched only at or after their end of follow-up (0 throughout)",
+            patients(s.n_after_follow_up)
+        ));
     }
     format!(
         "Time-varying status \"{}\": 0 until the patient's switch, 1 after it ({from}); each patient's follow-up is \
@@ -478,18 +559,37 @@ mod tests {
     type LongRow = (String, f64, f64, bool, bool);
 
     fn heart_wide() -> (String, Vec<LongRow>) {
-        let path = format!("{}/../../tests/reference/05_heart/data.csv", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../tests/reference/05_heart/data.csv",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(path).unwrap();
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().unwrap().split(',').collect();
         let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-        let (start, stop, event, tx, id) = (col("start"), col("stop"), col("event"), col("transplant"), col("id"));
+        let (start, stop, event, tx, id) = (
+            col("start"),
+            col("stop"),
+            col("event"),
+            col("transplant"),
+            col("id"),
+        );
         let mut long = Vec::new();
         let mut wide: Vec<(String, Vec<String>, Option<String>)> = Vec::new();
         for line in lines {
             let f: Vec<&str> = line.split(',').collect();
-            long.push((f[id].to_string(), f[start].parse().unwrap(), f[stop].parse().unwrap(), f[event] == "1", f[tx] == "1"));
-            let covs = vec![f[col("age")].to_string(), f[col("year")].to_string(), f[col("surgery")].to_string()];
+            long.push((
+                f[id].to_string(),
+                f[start].parse().unwrap(),
+                f[stop].parse().unwrap(),
+                f[event] == "1",
+                f[tx] == "1",
+            ));
+            let covs = vec![
+                f[col("age")].to_string(),
+                f[col("year")].to_string(),
+                f[col("surgery")].to_string(),
+            ];
             let row = [f[stop].to_string(), f[event].to_string()];
             match wide.iter_mut().find(|w| w.0 == f[id]) {
                 Some(w) => {
@@ -502,13 +602,21 @@ mod tests {
                 None => {
                     let mut values = row.to_vec();
                     values.extend(covs);
-                    wide.push((f[id].to_string(), values, (f[tx] == "1").then(|| f[start].to_string())));
+                    wide.push((
+                        f[id].to_string(),
+                        values,
+                        (f[tx] == "1").then(|| f[start].to_string()),
+                    ));
                 }
             }
         }
         let mut csv = String::from("id,stop,event,age,year,surgery,transplant_time\n");
         for (id, values, switch) in &wide {
-            csv.push_str(&format!("{id},{},{}\n", values.join(","), switch.clone().unwrap_or_default()));
+            csv.push_str(&format!(
+                "{id},{},{}\n",
+                values.join(","),
+                switch.clone().unwrap_or_default()
+            ));
         }
         (csv, long)
     }
@@ -534,11 +642,22 @@ mod tests {
         let event: Vec<bool> = num("event").iter().map(|v| v.unwrap() == 1.0).collect();
         let split = cox::split_at_switch(&stop, &event, &num("transplant_time")).unwrap();
         let ids = match &t.column("id").unwrap().data {
-            ColumnData::Number(v) => v.iter().map(|x| format::number(x.unwrap(), 0)).collect::<Vec<_>>(),
+            ColumnData::Number(v) => v
+                .iter()
+                .map(|x| format::number(x.unwrap(), 0))
+                .collect::<Vec<_>>(),
             other => panic!("{other:?}"),
         };
         let rows: Vec<LongRow> = (0..split.row.len())
-            .map(|k| (ids[split.row[k]].clone(), split.start[k], split.stop[k], split.event[k], split.switched[k]))
+            .map(|k| {
+                (
+                    ids[split.row[k]].clone(),
+                    split.start[k],
+                    split.stop[k],
+                    split.event[k],
+                    split.switched[k],
+                )
+            })
             .collect();
         assert_eq!(rows, long);
         assert_eq!((t.n_rows(), rows.len()), (103, 172));
@@ -551,7 +670,12 @@ mod tests {
         let long = table("05_heart");
         for robust in [false, true] {
             let r = run(&wide, &heart_request(robust)).unwrap();
-            let mut req = request("stop", "event", "1", &["age", "year", "surgery", "transplant"]);
+            let mut req = request(
+                "stop",
+                "event",
+                "1",
+                &["age", "year", "surgery", "transplant"],
+            );
             req.start = Some("start".into());
             if robust {
                 req.cluster = Some("id".into());
@@ -566,12 +690,22 @@ mod tests {
             }
             assert!((r.fit.loglik_final - l.fit.loglik_final).abs() < 1e-9);
             if robust {
-                let (a, b) = (r.fit.robust.as_ref().unwrap(), l.fit.robust.as_ref().unwrap());
+                let (a, b) = (
+                    r.fit.robust.as_ref().unwrap(),
+                    l.fit.robust.as_ref().unwrap(),
+                );
                 assert_eq!(a.n_clusters, 103);
                 for j in 0..4 {
-                    assert!((a.se[j].unwrap() - b.se[j].unwrap()).abs() <= 1e-10 * b.se[j].unwrap());
+                    assert!(
+                        (a.se[j].unwrap() - b.se[j].unwrap()).abs() <= 1e-10 * b.se[j].unwrap()
+                    );
                 }
-                assert!(r.settings_text.contains("clustered by patient (103 patients"), "{}", r.settings_text);
+                assert!(
+                    r.settings_text
+                        .contains("clustered by patient (103 patients"),
+                    "{}",
+                    r.settings_text
+                );
             }
             assert_eq!(r.hr_table.rows.last().unwrap()[0], "transplant");
             assert_eq!(r.n_used, 103);
@@ -581,8 +715,18 @@ mod tests {
             );
             let tv = r.time_varying.as_ref().unwrap();
             assert_eq!((tv.n_switched, tv.n_from_start, tv.source), (69, 0, "time"));
-            assert!(r.settings_text.contains("Time-varying status \"transplant\""), "{}", r.settings_text);
-            assert!(r.settings_text.contains("Numeric covariates (age, year, surgery)"), "{}", r.settings_text);
+            assert!(
+                r.settings_text
+                    .contains("Time-varying status \"transplant\""),
+                "{}",
+                r.settings_text
+            );
+            assert!(
+                r.settings_text
+                    .contains("Numeric covariates (age, year, surgery)"),
+                "{}",
+                r.settings_text
+            );
         }
     }
 
@@ -590,7 +734,11 @@ mod tests {
         // time (months), event, origin date, switch date
         let mut text = String::from("time,status,age,start_date,switch_date,switch_time\n");
         for (i, (time, status, origin, switch)) in rows.iter().enumerate() {
-            text.push_str(&format!("{time},{status},{},{origin},{switch},{}\n", 50 + 3 * i, i % 3));
+            text.push_str(&format!(
+                "{time},{status},{},{origin},{switch},{}\n",
+                50 + 3 * i,
+                i % 3
+            ));
         }
         read_csv(text.as_bytes(), &ReadOptions::default()).unwrap()
     }
@@ -624,15 +772,41 @@ mod tests {
         let r = run(&t, &date_request(Some(TimeUnit::Months))).unwrap();
         let tv = r.time_varying.as_ref().unwrap();
         // Line 8 (time 0) is left out; line 5 switches at the origin; line 7 after its follow-up.
-        assert_eq!((tv.n_patients, tv.n_switched, tv.n_from_start, tv.n_after_follow_up), (7, 3, 1, 1));
+        assert_eq!(
+            (
+                tv.n_patients,
+                tv.n_switched,
+                tv.n_from_start,
+                tv.n_after_follow_up
+            ),
+            (7, 3, 1, 1)
+        );
         assert_eq!(tv.name, "switch_date (time-varying)");
         let zero = r
             .warnings
             .iter()
-            .find(|w| matches!(w, Warning::RowsLeftOut { reason: LeftOutReason::ZeroTimeSwitch, .. }))
+            .find(|w| {
+                matches!(
+                    w,
+                    Warning::RowsLeftOut {
+                        reason: LeftOutReason::ZeroTimeSwitch,
+                        ..
+                    }
+                )
+            })
             .expect("the row with time 0 is named");
-        assert!(zero.message().starts_with("1 row left out (line 8): the follow-up time"), "{}", zero.message());
-        assert!(r.settings_text.contains("in months (1 month = 30.4375 days)"), "{}", r.settings_text);
+        assert!(
+            zero.message()
+                .starts_with("1 row left out (line 8): the follow-up time"),
+            "{}",
+            zero.message()
+        );
+        assert!(
+            r.settings_text
+                .contains("in months (1 month = 30.4375 days)"),
+            "{}",
+            r.settings_text
+        );
         // The same switches as numbers in months give the same fit.
         let months = |a: &str, b: &str| {
             let d = |s: &str| {
@@ -643,12 +817,19 @@ mod tests {
         };
         let mut text = String::from("time,status,age,switch\n");
         for (i, (time, status, origin, switch)) in SMALL.iter().enumerate() {
-            let s = if switch.is_empty() { String::new() } else { format!("{:?}", months(origin, switch)) };
+            let s = if switch.is_empty() {
+                String::new()
+            } else {
+                format!("{:?}", months(origin, switch))
+            };
             text.push_str(&format!("{time},{status},{},{s}\n", 50 + 3 * i));
         }
         let n = read_csv(text.as_bytes(), &ReadOptions::default()).unwrap();
         let mut req = request("time", "status", "1", &["age"]);
-        req.time_varying = Some(TimeVaryingSpec { column: "switch".into(), ..TimeVaryingSpec::default() });
+        req.time_varying = Some(TimeVaryingSpec {
+            column: "switch".into(),
+            ..TimeVaryingSpec::default()
+        });
         let rn = run(&n, &req).unwrap();
         assert_eq!(r.fit.coef, rn.fit.coef);
         // Without the unit or origin, or with a date before the origin: errors that say what to do.
@@ -657,20 +838,35 @@ mod tests {
         let mut bad = SMALL;
         bad[2].3 = "2019-12-31";
         let err = run(&small(&bad), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("line 4") && err.contains("2019-12-31 is before the origin date 2020-01-15"), "{err}");
+        assert!(
+            err.contains("line 4")
+                && err.contains("2019-12-31 is before the origin date 2020-01-15"),
+            "{err}"
+        );
         bad[2].3 = "unknown";
         let err = run(&small(&bad), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("Column \"switch_date\", line 4: \"unknown\" is not a date"), "{err}");
+        assert!(
+            err.contains("Column \"switch_date\", line 4: \"unknown\" is not a date"),
+            "{err}"
+        );
         // A switch column combined with (start, stop] rows, or with no switch at all.
         let mut req = date_request(Some(TimeUnit::Days));
         req.start = Some("switch_time".into());
-        assert!(run(&t, &req).unwrap_err().contains("cannot be combined with (start, stop] rows"));
+        assert!(run(&t, &req)
+            .unwrap_err()
+            .contains("cannot be combined with (start, stop] rows"));
         let none: Vec<_> = SMALL.iter().map(|&(a, b, c, _)| (a, b, c, "")).collect();
         let err = run(&small(&none), &date_request(Some(TimeUnit::Days))).unwrap_err();
-        assert!(err.contains("0 (no switch during follow-up) for every patient"), "{err}");
+        assert!(
+            err.contains("0 (no switch during follow-up) for every patient"),
+            "{err}"
+        );
         // Negative switch time.
         let mut req = request("time", "status", "1", &["age"]);
-        req.time_varying = Some(TimeVaryingSpec { column: "age".into(), ..TimeVaryingSpec::default() });
+        req.time_varying = Some(TimeVaryingSpec {
+            column: "age".into(),
+            ..TimeVaryingSpec::default()
+        });
         assert!(run(&t, &req).unwrap_err().contains("untick it"));
     }
 }

@@ -3,25 +3,32 @@
 
 use super::landmark::{self, LandmarkSummary};
 use super::DisplayTable;
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use crate::dates::TimeUnit;
-use crate::plot::figure::{CiStyle, EndpointName, KmFigure, PrintSpec, RiskTableLayout, SizePreset, SurvivalScale};
-use crate::plot::km::{KmPlot, KmPlotCurve};
-use crate::plot::{month_ticks, nice_ticks};
-use crate::summary::{distinct_values, MAX_LISTED_VALUES};
-use serde::{Deserialize, Serialize};
+use crate::derive::formulas_text;
 use crate::format;
 use crate::labels::{self, Labels};
-use survcalc_stats::tally::TimeTallies;
-use survcalc_stats::km::{self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate};
+use crate::plot::figure::{
+    CiStyle, EndpointName, KmFigure, PrintSpec, RiskTableLayout, SizePreset, SurvivalScale,
+};
+use crate::plot::km::{KmPlot, KmPlotCurve};
+use crate::plot::{month_ticks, nice_ticks};
 use crate::presets::{self, PresetReport, PresetSetting, Program};
-use statrs::distribution::{ContinuousCDF, Normal};
-use survcalc_stats::logrank::{self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust, PairwiseLogrank, PairwiseOptions};
-use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
-use crate::derive::formulas_text;
-use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::provenance;
+use crate::summary::{distinct_values, MAX_LISTED_VALUES};
+use crate::table::{self, DroppedRows, SurvivalColumns, Table};
 use crate::warning::{ImmortalTimeRole, Warning};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
 use std::borrow::Cow;
+use survcalc_stats::km::{
+    self, ConfType, Grouping, KmCurve, KmFit, KmOptions, MedianCiMethod, MedianEstimate,
+};
+use survcalc_stats::logrank::{
+    self, LogrankError, LogrankFit, LogrankInput, LogrankOptions, LogrankTrend, PAdjust,
+    PairwiseLogrank, PairwiseOptions,
+};
+use survcalc_stats::tally::TimeTallies;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -90,7 +97,12 @@ impl KmRequest {
             None => std::borrow::Cow::Borrowed(self),
             Some(program) => std::borrow::Cow::Owned({
                 let d = presets::defaults(program);
-            KmRequest { conf_type: d.km_conf_type, median_ci: d.median_ci, rho: d.logrank_rho, ..self.clone() }
+                KmRequest {
+                    conf_type: d.km_conf_type,
+                    median_ci: d.median_ci,
+                    rho: d.logrank_rho,
+                    ..self.clone()
+                }
             }),
         }
     }
@@ -288,7 +300,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                     column.name
                 )
             })?;
-            values.into_iter().filter(|v| !request.event_values.iter().any(|e| e.trim() == v)).collect()
+            values
+                .into_iter()
+                .filter(|v| !request.event_values.iter().any(|e| e.trim() == v))
+                .collect()
         }
     };
     let spec = SurvivalColumns {
@@ -299,7 +314,8 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         group: request.group.clone().filter(|g| !g.is_empty()),
     };
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
-    let input = table::survival_input_among(table, &spec, rows_of(&selection)).map_err(|e| e.to_string())?;
+    let input = table::survival_input_among(table, &spec, rows_of(&selection))
+        .map_err(|e| e.to_string())?;
     super::check_group_count(input.group.as_ref(), input.time.len())?;
     let set = analysis_set::set_of(&selection);
 
@@ -307,39 +323,64 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         (Some(from), Some(to)) => (Some(to), from.days() / to.days()),
         (from, _) => (from, 1.0),
     };
-    let mut time: Vec<f64> = if factor == 1.0 { input.time.clone() } else { input.time.iter().map(|t| t * factor).collect() };
+    let mut time: Vec<f64> = if factor == 1.0 {
+        input.time.clone()
+    } else {
+        input.time.iter().map(|t| t * factor).collect()
+    };
     let unit_label = unit.map(|u| u.label());
 
     // The landmark is on the displayed time scale, as `times` and `rmst_tau`;
     // everything below sees only the patients it keeps, timed from it.
     let mut event: Cow<[bool]> = Cow::Borrowed(&input.event);
     let mut rows: Cow<[usize]> = Cow::Borrowed(&input.rows);
-    let mut groups: Option<GroupCodes> =
-        input.group.as_ref().map(|g| (Cow::Borrowed(g.codes.as_slice()), Cow::Borrowed(g.labels.as_slice())));
+    let mut groups: Option<GroupCodes> = input.group.as_ref().map(|g| {
+        (
+            Cow::Borrowed(g.codes.as_slice()),
+            Cow::Borrowed(g.labels.as_slice()),
+        )
+    });
     let landmark = match request.landmark {
         None => None,
         Some(at) => {
-            let group_slices = groups.as_ref().map(|(codes, labels)| (codes.as_ref(), labels.as_ref()));
-            let sample = landmark::select(at, &time, &event, &rows, group_slices, unit_label).map_err(|e| e.to_string())?;
+            let group_slices = groups
+                .as_ref()
+                .map(|(codes, labels)| (codes.as_ref(), labels.as_ref()));
+            let sample = landmark::select(at, &time, &event, &rows, group_slices, unit_label)
+                .map_err(|e| e.to_string())?;
             time = sample.time;
             event = Cow::Owned(sample.event);
             rows = Cow::Owned(sample.rows);
-            groups = sample.codes.map(|codes| (Cow::Owned(codes), Cow::Owned(sample.labels)));
+            groups = sample
+                .codes
+                .map(|codes| (Cow::Owned(codes), Cow::Owned(sample.labels)));
             Some(sample.summary)
         }
     };
     let event: &[bool] = &event;
 
-    let grouping = groups.as_ref().map(|(codes, labels)| Grouping { codes, labels });
-    let options = KmOptions { conf_type: request.conf_type, conf_level: request.conf_level, include_overall: grouping.is_some() };
+    let grouping = groups
+        .as_ref()
+        .map(|(codes, labels)| Grouping { codes, labels });
+    let options = KmOptions {
+        conf_type: request.conf_type,
+        conf_level: request.conf_level,
+        include_overall: grouping.is_some(),
+    };
     // Sorted once: the curves, the follow-up, the tests and the hazard
     // ratios all read these tallies.
     let tallies = TimeTallies::new(&time, event, grouping.as_ref()).map_err(|e| e.to_string())?;
-    let fit = km::fit_tallied(&tallies, grouping.as_ref().map(|g| g.labels), &options).map_err(|e| e.to_string())?;
+    let fit = km::fit_tallied(&tallies, grouping.as_ref().map(|g| g.labels), &options)
+        .map_err(|e| e.to_string())?;
 
     // The table layer already words each dropped-row count as a warning.
     let mut warnings: Vec<Warning> = input.warnings.clone();
-    if let Some(note) = super::censoring_codes_note(&request.event, &request.event_values, &request.censor_values, &censor_values) {
+    if let Some(note) = super::censoring_codes_note(
+        &request.event,
+        &request.event_values,
+        &request.censor_values,
+        &censor_values,
+    ) {
         warnings.insert(0, note);
     }
     if let Some(note) = immortal_time_note(table, request) {
@@ -373,12 +414,18 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             Some((codes, column.levels.clone(), name.to_string()))
         }
     };
-    let strata_grouping = strata.as_ref().map(|(codes, labels, _)| Grouping { codes, labels });
+    let strata_grouping = strata
+        .as_ref()
+        .map(|(codes, labels, _)| Grouping { codes, labels });
     // Every table and text names a group as the legend does (its
     // `figure.group_labels` name); the results' own fields keep the value
     // in the data, which the page and the R script look curves up by.
-    let shown_group = |level: &str| labels::label_of(&request.figure.group_labels, level).to_string();
-    let test_options = LogrankOptions { rho: request.rho, ..LogrankOptions::default() };
+    let shown_group =
+        |level: &str| labels::label_of(&request.figure.group_labels, level).to_string();
+    let test_options = LogrankOptions {
+        rho: request.rho,
+        ..LogrankOptions::default()
+    };
     let test_name = if request.rho == 0.0 {
         "Log-rank test".to_string()
     } else if request.rho == 1.0 {
@@ -390,7 +437,15 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         Some(g) if g.labels.len() >= 2 => {
             let test = match strata_grouping {
                 None => logrank::fit_tallied(&tallies, g.labels, &test_options),
-                Some(strata) => logrank::fit(&LogrankInput { time: &time, event, groups: *g, strata: Some(strata) }, &test_options),
+                Some(strata) => logrank::fit(
+                    &LogrankInput {
+                        time: &time,
+                        event,
+                        groups: *g,
+                        strata: Some(strata),
+                    },
+                    &test_options,
+                ),
             };
             match test {
                 Ok(lr) => {
@@ -400,7 +455,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                 // No event, or events in one group's risk set only: the
                 // curves stand, only the comparison is undefined.
                 Err(e @ (LogrankError::NoEvents | LogrankError::NoComparison)) => {
-                    warnings.push(Warning::GroupTestNotComputed { error: e.to_string() });
+                    warnings.push(Warning::GroupTestNotComputed {
+                        error: e.to_string(),
+                    });
                     None
                 }
                 Err(e) => return Err(e.to_string()),
@@ -411,12 +468,17 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let test_text = logrank.as_ref().map(|lr| {
         format!(
             "{test_name}{}: {}",
-            strata.as_ref().map(|(_, _, n)| format!(", stratified by {n}")).unwrap_or_default(),
+            strata
+                .as_ref()
+                .map(|(_, _, n)| format!(", stratified by {n}"))
+                .unwrap_or_default(),
             format::chi_square(lr.chisq, lr.df, lr.p)
         )
     });
     let trend = match (&logrank, request.trend) {
-        (Some(lr), true) if lr.groups.len() >= 3 => Some(logrank::trend(lr, None).map_err(|e| e.to_string())?),
+        (Some(lr), true) if lr.groups.len() >= 3 => {
+            Some(logrank::trend(lr, None).map_err(|e| e.to_string())?)
+        }
         (Some(_), true) => {
             warnings.push(Warning::TrendNeedsThreeGroups);
             None
@@ -426,14 +488,26 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let trend_text = trend.as_ref().map(|t| {
         format!(
             "Test for trend across {} (scores 1 to {} in level order): {}",
-            t.groups.iter().map(|g| shown_group(g)).collect::<Vec<_>>().join(" < "),
+            t.groups
+                .iter()
+                .map(|g| shown_group(g))
+                .collect::<Vec<_>>()
+                .join(" < "),
             t.groups.len(),
             format::chi_square(t.chisq, 1, t.p)
         )
     });
     let pairwise = match (&grouping, request.pairwise) {
         (Some(g), Some(adjust)) if g.labels.len() >= 3 && logrank.is_some() => Some(
-            logrank::pairwise_tallied(&tallies, g.labels, &PairwiseOptions { rho: request.rho, gamma: 0.0, p_adjust: adjust })
+            logrank::pairwise_tallied(
+                &tallies,
+                g.labels,
+                &PairwiseOptions {
+                    rho: request.rho,
+                    gamma: 0.0,
+                    p_adjust: adjust,
+                },
+            )
             .map_err(|e| e.to_string())?,
         ),
         _ => None,
@@ -472,15 +546,29 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let decimals = format::decimals_for(max_time);
     let level = format::level_percent(request.conf_level);
     // The group column's label heads the tables' group column, as it titles the legend.
-    let group_name = input.group.as_ref().map(|g| labels::label_of(&request.labels, &g.column).to_string());
+    let group_name = input
+        .group
+        .as_ref()
+        .map(|g| labels::label_of(&request.labels, &g.column).to_string());
     // With a landmark, every time shown is counted from it; say so where shown.
-    let from_landmark = if landmark.is_some() { " from landmark" } else { "" };
-    let after_landmark = if landmark.is_some() { " after the landmark" } else { "" };
+    let from_landmark = if landmark.is_some() {
+        " from landmark"
+    } else {
+        ""
+    };
+    let after_landmark = if landmark.is_some() {
+        " after the landmark"
+    } else {
+        ""
+    };
 
     let medians: Vec<(Option<usize>, MedianEstimate)> = fit
         .curves
         .iter()
-        .map(|c| c.median_ci(request.median_ci, request.conf_level).map(|m| (c.group, m)))
+        .map(|c| {
+            c.median_ci(request.median_ci, request.conf_level)
+                .map(|m| (c.group, m))
+        })
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
     let summary_table = DisplayTable {
@@ -498,13 +586,19 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             .iter()
             .map(|c| {
                 vec![
-                    if c.group.is_none() { "All patients".to_string() } else { shown_group(&c.label) },
+                    if c.group.is_none() {
+                        "All patients".to_string()
+                    } else {
+                        shown_group(&c.label)
+                    },
                     c.n.to_string(),
                     c.events.to_string(),
                     medians
                         .iter()
                         .find(|m| m.0 == c.group)
-                        .map_or_else(String::new, |(_, m)| format::median_ci(m.median, m.lower, m.upper, decimals)),
+                        .map_or_else(String::new, |(_, m)| {
+                            format::median_ci(m.median, m.lower, m.upper, decimals)
+                        }),
                 ]
             })
             .collect(),
@@ -523,7 +617,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 
     // A time that cannot be reported is refused, not dropped: a silently
     // missing row of the table would read as "no survival asked there".
-    if let Some(&bad) = request.times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+    if let Some(&bad) = request
+        .times
+        .iter()
+        .find(|t| !(t.is_finite() && **t >= 0.0))
+    {
         return Err(format!(
             "Option \"times\": survival is reported at times of 0 or more (in the unit the times are shown in); {} is not.",
             crate::format::given(bad)
@@ -551,11 +649,18 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             for i in 0..at.time.len() {
                 rows.push(vec![
                     shown.clone(),
-                    format!("{}{unit_suffix}", format::number(at.time[i], format::decimals_for(at.time[i]).min(2))),
+                    format!(
+                        "{}{unit_suffix}",
+                        format::number(at.time[i], format::decimals_for(at.time[i]).min(2))
+                    ),
                     at.n_risk[i].to_string(),
                     format!("{}%", format::number(100.0 * at.surv[i], 1)),
                     match (at.lower[i], at.upper[i]) {
-                        (Some(l), Some(u)) => format!("{}–{}%", format::number(100.0 * l, 1), format::number(100.0 * u, 1)),
+                        (Some(l), Some(u)) => format!(
+                            "{}–{}%",
+                            format::number(100.0 * l, 1),
+                            format::number(100.0 * u, 1)
+                        ),
                         _ => "—".to_string(),
                     },
                 ]);
@@ -564,7 +669,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         Some(DisplayTable {
             header: vec![
                 group_name.clone().unwrap_or_else(|| "Patients".into()),
-                if landmark.is_some() { "Time since landmark".into() } else { "Time".into() },
+                if landmark.is_some() {
+                    "Time since landmark".into()
+                } else {
+                    "Time".into()
+                },
                 "At risk".into(),
                 "Survival".into(),
                 format!("{level}% CI"),
@@ -586,7 +695,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             for (label, shown, c) in shown_curves() {
                 let r = c.rmst(tau).map_err(|e| e.to_string())?;
                 warnings.extend(Warning::from_kernel(&r.warnings));
-                rows.push(vec![shown, format::number(r.rmean, decimals.max(1)), format::number(r.se_rmean, decimals.max(1) + 1)]);
+                rows.push(vec![
+                    shown,
+                    format::number(r.rmean, decimals.max(1)),
+                    format::number(r.se_rmean, decimals.max(1) + 1),
+                ]);
                 rmst.push(RmstEstimate {
                     label,
                     tau,
@@ -598,9 +711,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                 });
             }
             let groups: Vec<&KmCurve> = fit.curves.iter().filter(|c| c.group.is_some()).collect();
-            let difference = match rmst_pair(&groups, request.rmst_contrast.as_deref(), landmark.as_ref())? {
+            let difference = match rmst_pair(
+                &groups,
+                request.rmst_contrast.as_deref(),
+                landmark.as_ref(),
+            )? {
                 Some((a, b)) => {
-                    let d = km::rmst_difference(a, b, tau, request.conf_level).map_err(|e| e.to_string())?;
+                    let d = km::rmst_difference(a, b, tau, request.conf_level)
+                        .map_err(|e| e.to_string())?;
                     warnings.extend(Warning::from_kernel(&d.warnings));
                     let text = format!(
                         "RMST difference ({} − {}) up to {}{unit_suffix}{after_landmark}: {}{unit_suffix} ({level}% CI {} to {}), {}",
@@ -631,7 +749,10 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let table = DisplayTable {
                 header: vec![
                     group_name.clone().unwrap_or_else(|| "Patients".into()),
-                    format!("RMST up to {}{unit_suffix}{after_landmark}", format::number(tau, format::decimals_for(tau).min(2))),
+                    format!(
+                        "RMST up to {}{unit_suffix}{after_landmark}",
+                        format::number(tau, format::decimals_for(tau).min(2))
+                    ),
                     "SE".into(),
                 ],
                 rows,
@@ -639,12 +760,24 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             };
             (Some(table), difference)
         }
-        Some(tau) => return Err(format!("The RMST horizon must be a positive time; {} is not.", crate::format::given(tau))),
+        Some(tau) => {
+            return Err(format!(
+                "The RMST horizon must be a positive time; {} is not.",
+                crate::format::given(tau)
+            ))
+        }
         None => (None, None),
     };
 
-    let follow = km::reverse_km_follow_up_tallied(&tallies, None, &KmOptions { include_overall: false, ..options.clone() })
-        .map_err(|e| e.to_string())?;
+    let follow = km::reverse_km_follow_up_tallied(
+        &tallies,
+        None,
+        &KmOptions {
+            include_overall: false,
+            ..options.clone()
+        },
+    )
+    .map_err(|e| e.to_string())?;
     let follow_up_text = match follow.curves.first() {
         Some(f) => format!(
             "Median follow-up{after_landmark} (reverse Kaplan–Meier): {}{unit_suffix}.",
@@ -652,14 +785,24 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         ),
         None => String::new(),
     };
-    let follow_up =
-        follow.curves.first().map(|f| FollowUp { median: f.median.quantile, lower: f.median.lower, upper: f.median.upper });
+    let follow_up = follow.curves.first().map(|f| FollowUp {
+        median: f.median.quantile,
+        lower: f.median.lower,
+        upper: f.median.upper,
+    });
 
     let figure = &request.figure;
     let ticks = figure_ticks(figure, unit, max_time);
-    let x_max = figure.x_max.unwrap_or(0.0).max(ticks.last().copied().unwrap_or(1.0));
+    let x_max = figure
+        .x_max
+        .unwrap_or(0.0)
+        .max(ticks.last().copied().unwrap_or(1.0));
     let mut curves = Vec::new();
-    for c in fit.curves.iter().filter(|c| grouping.is_none() || c.group.is_some()) {
+    for c in fit
+        .curves
+        .iter()
+        .filter(|c| grouping.is_none() || c.group.is_some())
+    {
         let t = &c.table;
         let events: Vec<usize> = (0..t.len()).filter(|&i| t.n_event[i] > 0).collect();
         let censored: Vec<usize> = (0..t.len()).filter(|&i| t.n_censor[i] > 0).collect();
@@ -668,7 +811,14 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         let so_far = |counts: &[usize]| -> Vec<u64> {
             ticks
                 .iter()
-                .map(|&tick| t.time.iter().zip(counts).take_while(|(time, _)| **time <= tick).map(|(_, n)| *n as u64).sum())
+                .map(|&tick| {
+                    t.time
+                        .iter()
+                        .zip(counts)
+                        .take_while(|(time, _)| **time <= tick)
+                        .map(|(_, n)| *n as u64)
+                        .sum()
+                })
                 .collect()
         };
         curves.push((
@@ -685,7 +835,12 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
                 max_time: t.time.last().copied().unwrap_or(0.0),
                 censor_time: censored.iter().map(|&i| t.time[i]).collect(),
                 censor_surv: censored.iter().map(|&i| t.surv[i]).collect(),
-                at_risk: c.n_risk_at(&ticks).map_err(|e| e.to_string())?.into_iter().map(|n| n as u64).collect(),
+                at_risk: c
+                    .n_risk_at(&ticks)
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .map(|n| n as u64)
+                    .collect(),
                 censored: so_far(&t.n_censor),
                 events: so_far(&t.n_event),
                 median: c.median.quantile,
@@ -705,7 +860,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
     let mut annotation_lines = Vec::new();
     if figure.show_p {
         if let Some(lr) = &logrank {
-            let name = if request.rho == 0.0 { "Log-rank" } else { test_name.as_str() };
+            let name = if request.rho == 0.0 {
+                "Log-rank"
+            } else {
+                test_name.as_str()
+            };
             annotation_lines.push(format!("{name} {}", format::p_phrase(lr.p)));
         }
     }
@@ -732,10 +891,15 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             }
         ));
     }
-    let endpoint = figure.endpoint.or_else(|| endpoint_of(table, &request.time));
+    let endpoint = figure
+        .endpoint
+        .or_else(|| endpoint_of(table, &request.time));
     let survival_word = endpoint.map_or("Survival probability", EndpointName::axis_label);
     let default_y = match figure.y_scale {
-        SurvivalScale::Percent => format!("{} (%)", endpoint.map_or("Survival", EndpointName::axis_label)),
+        SurvivalScale::Percent => format!(
+            "{} (%)",
+            endpoint.map_or("Survival", EndpointName::axis_label)
+        ),
         SurvivalScale::Probability if endpoint.is_some() => format!("{survival_word} probability"),
         SurvivalScale::Probability => survival_word.to_string(),
     };
@@ -746,11 +910,18 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
             let name = match u {
                 Some(u) => {
                     let mut chars = u.chars();
-                    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+                    chars
+                        .next()
+                        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                        .unwrap_or_default()
                 }
                 None => request.time.clone(),
             };
-            let at = if u.is_some() { landmark::time_text(l.time, u) } else { landmark::time_number(l.time) };
+            let at = if u.is_some() {
+                landmark::time_text(l.time, u)
+            } else {
+                landmark::time_number(l.time)
+            };
             format!("{name} since landmark ({at})")
         }
     };
@@ -771,26 +942,43 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         risk_layout: figure.risk_table,
         legend: figure.legend,
         legend_title: given(&figure.legend_title)
-            .or_else(|| request.group.as_deref().and_then(|g| labels::given(&request.labels, g)).map(String::from))
+            .or_else(|| {
+                request
+                    .group
+                    .as_deref()
+                    .and_then(|g| labels::given(&request.labels, g))
+                    .map(String::from)
+            })
             .unwrap_or_default(),
         y_scale: figure.y_scale,
         median_lines: figure.median_lines,
         censor_marks: figure.censor_marks,
-        print: PrintSpec::new(&figure.output, SizePreset::OneAndHalfColumn, figure.style.line_width),
+        print: PrintSpec::new(
+            &figure.output,
+            SizePreset::OneAndHalfColumn,
+            figure.style.line_width,
+        ),
         start: 1.0,
     };
 
     let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
     settings.extend([
         "Kaplan–Meier estimate (as R's survfit).".to_string(),
-        format!("{level}% pointwise confidence intervals on the {}.", conf_type_text(request.conf_type)),
+        format!(
+            "{level}% pointwise confidence intervals on the {}.",
+            conf_type_text(request.conf_type)
+        ),
         median_ci_text(request.median_ci, request.conf_type),
         format!(
             "Event: {} = {}; censored: {} = {}.",
             request.event,
             request.event_values.join(" or "),
             request.event,
-            if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
+            if censor_values.is_empty() {
+                "(none)".to_string()
+            } else {
+                censor_values.join(" or ")
+            }
         ),
     ]);
     if let (Some(from), Some(to)) = (request.time_unit, request.display_unit) {
@@ -805,14 +993,30 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         settings.push(format!(
             "{test_name} as R's survdiff (rho = {}){}.",
             request.rho,
-            if strata.is_some() { ", observed/expected/variance summed over strata" } else { "" }
+            if strata.is_some() {
+                ", observed/expected/variance summed over strata"
+            } else {
+                ""
+            }
         ));
     }
-    let used = [Some(request.time.as_str()), Some(request.event.as_str()), request.group.as_deref(), request.strata.as_deref()];
+    let used = [
+        Some(request.time.as_str()),
+        Some(request.event.as_str()),
+        request.group.as_deref(),
+        request.strata.as_deref(),
+    ];
     settings.extend(formulas_text(table, used.into_iter().flatten()));
 
     let preset = request.preset.map(|p| {
-        let report = presets::report(p, &[PresetSetting::KmConfType, PresetSetting::MedianCi, PresetSetting::Logrank]);
+        let report = presets::report(
+            p,
+            &[
+                PresetSetting::KmConfType,
+                PresetSetting::MedianCi,
+                PresetSetting::Logrank,
+            ],
+        );
         settings.push(report.text.clone());
         report
     });
@@ -821,7 +1025,11 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
         .iter()
         .zip(medians)
         .map(|(c, (_, estimate))| CurveMedian {
-            label: if c.group.is_none() { "All patients".to_string() } else { c.label.clone() },
+            label: if c.group.is_none() {
+                "All patients".to_string()
+            } else {
+                c.label.clone()
+            },
             estimate,
         })
         .collect();
@@ -860,7 +1068,9 @@ pub fn run(table: &Table, request: &KmRequest) -> Result<KmResult, String> {
 fn figure_ticks(figure: &KmFigure, unit: Option<TimeUnit>, max_time: f64) -> Vec<f64> {
     let end = figure.x_max.unwrap_or(max_time);
     if !figure.x_ticks.is_empty() {
-        let mut ticks: Vec<f64> = std::iter::once(0.0).chain(figure.x_ticks.iter().copied()).collect();
+        let mut ticks: Vec<f64> = std::iter::once(0.0)
+            .chain(figure.x_ticks.iter().copied())
+            .collect();
         survcalc_stats::sort::floats(&mut ticks);
         ticks.dedup();
         return ticks;
@@ -880,17 +1090,27 @@ fn figure_ticks(figure: &KmFigure, unit: Option<TimeUnit>, max_time: f64) -> Vec
 
 /// The curves (keyed by their group's value) in the order the figure asks
 /// for; groups not named keep their order after the named ones.
-fn in_figure_order(mut curves: Vec<(String, KmPlotCurve)>, order: &[String]) -> Result<Vec<(String, KmPlotCurve)>, String> {
+fn in_figure_order(
+    mut curves: Vec<(String, KmPlotCurve)>,
+    order: &[String],
+) -> Result<Vec<(String, KmPlotCurve)>, String> {
     let mut out = Vec::with_capacity(curves.len());
     for name in order {
         let name = name.trim();
         match curves.iter().position(|(level, _)| level == name) {
             Some(i) => out.push(curves.remove(i)),
             None if out.iter().any(|(level, _)| level == name) => {
-                return Err(format!("Option \"figure.group_order\" names \"{name}\" twice."))
+                return Err(format!(
+                    "Option \"figure.group_order\" names \"{name}\" twice."
+                ))
             }
             None => {
-                let choices = curves.iter().chain(&out).map(|(l, _)| format!("\"{l}\"")).collect::<Vec<_>>().join(", ");
+                let choices = curves
+                    .iter()
+                    .chain(&out)
+                    .map(|(l, _)| format!("\"{l}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 return Err(format!("Option \"figure.group_order\": there is no group \"{name}\". Groups: {choices}."));
             }
         }
@@ -930,9 +1150,16 @@ pub struct GroupHazardRatio {
 
 /// Each group against the reference (the first of `order`, else the first
 /// level with patients). Empty when the model cannot be fitted.
-fn group_hazard_ratios(tallies: &TimeTallies, labels: &[String], order: &[String], conf_level: f64) -> Vec<GroupHazardRatio> {
+fn group_hazard_ratios(
+    tallies: &TimeTallies,
+    labels: &[String],
+    order: &[String],
+    conf_level: f64,
+) -> Vec<GroupHazardRatio> {
     use survcalc_stats::cox::{self, CoxOptions};
-    let present: Vec<usize> = (0..labels.len()).filter(|&g| tallies.group_n().get(g).is_some_and(|&n| n > 0)).collect();
+    let present: Vec<usize> = (0..labels.len())
+        .filter(|&g| tallies.group_n().get(g).is_some_and(|&n| n > 0))
+        .collect();
     let ordered: Vec<usize> = order
         .iter()
         .filter_map(|name| present.iter().copied().find(|&g| labels[g] == name.trim()))
@@ -943,7 +1170,9 @@ fn group_hazard_ratios(tallies: &TimeTallies, labels: &[String], order: &[String
             }
             acc
         });
-    let Some((&reference, others)) = ordered.split_first() else { return Vec::new() };
+    let Some((&reference, others)) = ordered.split_first() else {
+        return Vec::new();
+    };
     if others.is_empty() {
         return Vec::new();
     }
@@ -955,7 +1184,15 @@ fn group_hazard_ratios(tallies: &TimeTallies, labels: &[String], order: &[String
     let names: Vec<String> = others.iter().map(|&g| labels[g].clone()).collect();
     // Hazard ratios only: the fit without its concordance and robust
     // variance, which keeps that code out of the page's start-up module.
-    let Ok(fit) = cox::fit_factor_tallied(tallies, &levels, &names, &CoxOptions { conf_level, ..CoxOptions::default() }) else {
+    let Ok(fit) = cox::fit_factor_tallied(
+        tallies,
+        &levels,
+        &names,
+        &CoxOptions {
+            conf_level,
+            ..CoxOptions::default()
+        },
+    ) else {
         return Vec::new();
     };
     // A group with no events (or only events), against which the hazard ratio
@@ -1036,9 +1273,16 @@ fn rmst_pair<'a>(
         });
     };
     if groups.is_empty() {
-        return Err("Option \"rmst_contrast\" compares two groups: choose the group column too.".to_string());
+        return Err(
+            "Option \"rmst_contrast\" compares two groups: choose the group column too."
+                .to_string(),
+        );
     }
-    let choices = groups.iter().map(|c| format!("\"{}\"", c.label)).collect::<Vec<_>>().join(", ");
+    let choices = groups
+        .iter()
+        .map(|c| format!("\"{}\"", c.label))
+        .collect::<Vec<_>>()
+        .join(", ");
     let [group, reference] = names else {
         return Err(format!(
             "Option \"rmst_contrast\" takes two groups, [group, reference] for the RMST of group minus that of reference; {} given. Groups: {choices}.",
@@ -1055,11 +1299,16 @@ fn rmst_pair<'a>(
                 "Option \"rmst_contrast\": group \"{name}\" has no patient left after the landmark. Groups: {choices}."
             ));
         }
-        Err(format!("Option \"rmst_contrast\": there is no group \"{name}\". Groups: {choices}."))
+        Err(format!(
+            "Option \"rmst_contrast\": there is no group \"{name}\". Groups: {choices}."
+        ))
     };
     let (a, b) = (find(group)?, find(reference)?);
     if a.group == b.group {
-        return Err(format!("Option \"rmst_contrast\" names \"{}\" twice; choose two different groups.", a.label));
+        return Err(format!(
+            "Option \"rmst_contrast\" names \"{}\" twice; choose two different groups.",
+            a.label
+        ));
     }
     Ok(Some((a, b)))
 }

@@ -2,9 +2,9 @@
 //! patients still event-free and under follow-up after the landmark L and
 //! measure time from L, so no group is credited with time survived before it.
 
+use crate::warning::Warning;
 use serde::Serialize;
 use std::fmt;
-use crate::warning::Warning;
 
 /// Who a landmark kept and who it left out.
 #[derive(Debug, Clone, Serialize)]
@@ -104,7 +104,11 @@ pub fn select(
     if kept_time.is_empty() {
         return Err(LandmarkError::NoPatientLeft {
             landmark: time_text(landmark, unit),
-            longest: if longest.is_finite() { time_text(longest, unit) } else { "none".to_string() },
+            longest: if longest.is_finite() {
+                time_text(longest, unit)
+            } else {
+                "none".to_string()
+            },
         });
     }
 
@@ -131,7 +135,10 @@ pub fn select(
                 }
             }
             // An out-of-range code stays out of range, for km::fit to report.
-            let codes = kept_codes.iter().map(|&c| new_code.get(c).copied().unwrap_or(c)).collect();
+            let codes = kept_codes
+                .iter()
+                .map(|&c| new_code.get(c).copied().unwrap_or(c))
+                .collect();
             (Some(codes), kept_labels, left_out)
         }
     };
@@ -157,7 +164,13 @@ impl LandmarkSummary {
     pub fn settings_text(&self, unit: Option<&str>, grouped: bool) -> String {
         let at = time_text(self.time, unit);
         let excluded = self.n_excluded_event + self.n_excluded_censored;
-        let patients = |n: usize| if n == 1 { "1 patient".to_string() } else { format!("{n} patients") };
+        let patients = |n: usize| {
+            if n == 1 {
+                "1 patient".to_string()
+            } else {
+                format!("{n} patients")
+            }
+        };
         let mut text = format!(
             "Landmark analysis at {at}: {} event-free and under follow-up at {at} ({} excluded: {} had the event \
              and {} {} censored by then); times are measured from the landmark.",
@@ -197,17 +210,35 @@ mod tests {
         let rows = [0, 1, 2, 3, 4, 5];
         let labels = vec!["a".to_string(), "b".to_string(), "c".to_string()];
         let codes = [0, 1, 2, 2, 0, 2];
-        let s = select(2.0, &time, &event, &rows, Some((&codes, &labels)), Some("months")).unwrap();
+        let s = select(
+            2.0,
+            &time,
+            &event,
+            &rows,
+            Some((&codes, &labels)),
+            Some("months"),
+        )
+        .unwrap();
         // Exactly at the landmark counts as "by then": excluded.
         assert_eq!(s.time, vec![1.0, 3.0, 6.0]);
         assert_eq!(s.event, vec![true, false, true]);
         assert_eq!(s.rows, vec![3, 4, 5]);
         assert_eq!(s.labels, vec!["a".to_string(), "c".to_string()]);
         assert_eq!(s.codes, Some(vec![1, 0, 1]));
-        assert_eq!((s.summary.n_kept, s.summary.n_excluded_event, s.summary.n_excluded_censored), (3, 2, 1));
+        assert_eq!(
+            (
+                s.summary.n_kept,
+                s.summary.n_excluded_event,
+                s.summary.n_excluded_censored
+            ),
+            (3, 2, 1)
+        );
         assert_eq!(s.summary.groups_left_out, vec!["b".to_string()]);
         let warnings = s.summary.warnings(Some("months"));
-        assert_eq!(warnings.iter().map(Warning::code).collect::<Vec<_>>(), ["landmark_group_left_out"]);
+        assert_eq!(
+            warnings.iter().map(Warning::code).collect::<Vec<_>>(),
+            ["landmark_group_left_out"]
+        );
         assert_eq!(
             warnings[0].message(),
             "Landmark at 2 months: no patient of group \"b\" is event-free and under follow-up after it; the group is \
@@ -224,10 +255,16 @@ mod tests {
     fn bad_landmarks_and_empty_results_are_errors() {
         let (time, event, rows) = ([1.0, 4.5], [true, false], [0, 1]);
         for bad in [-1.0, f64::NAN, f64::INFINITY] {
-            assert!(matches!(select(bad, &time, &event, &rows, None, None), Err(LandmarkError::InvalidTime(_))));
+            assert!(matches!(
+                select(bad, &time, &event, &rows, None, None),
+                Err(LandmarkError::InvalidTime(_))
+            ));
         }
         let e = select(4.5, &time, &event, &rows, None, Some("days")).unwrap_err();
-        assert!(e.to_string().contains("longest follow-up is 4.5 days"), "{e}");
+        assert!(
+            e.to_string().contains("longest follow-up is 4.5 days"),
+            "{e}"
+        );
         assert!(select(0.0, &time, &event, &rows, None, None).is_ok());
     }
 

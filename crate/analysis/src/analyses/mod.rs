@@ -2,16 +2,16 @@
 //! (plain options from JS), runs the core fits and returns the numbers,
 //! the formatted tables and the plot data together.
 
+pub mod baseline;
 pub mod cohort;
 pub mod competing;
+pub mod cox;
+pub mod cox_time_split;
+pub mod cox_time_varying;
 pub mod km;
 pub mod landmark;
-pub mod baseline;
-pub mod rates;
-pub mod cox;
-pub mod cox_time_varying;
-pub mod cox_time_split;
 pub mod models;
+pub mod rates;
 pub mod subgroup;
 
 pub use crate::export::DisplayTable;
@@ -47,14 +47,21 @@ pub(crate) fn censoring_codes_note(
     (given.is_none() && censored.len() >= 2 && censored.iter().all(small_code)).then(|| {
         crate::warning::Warning::SeveralCensoringCodes {
             column: column.to_string(),
-            event_values: event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect(),
+            event_values: event_values
+                .iter()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect(),
             censored_values: censored.to_vec(),
         }
     })
 }
 
 /// An error naming the column when it has more groups than [`MAX_GROUPS`].
-pub(crate) fn check_group_count(group: Option<&crate::table::GroupCodes>, n: usize) -> Result<(), String> {
+pub(crate) fn check_group_count(
+    group: Option<&crate::table::GroupCodes>,
+    n: usize,
+) -> Result<(), String> {
     match group {
         Some(g) if g.labels.len() > MAX_GROUPS => Err(format!(
             "Column \"{}\" has {} different values among the {n} patients analysed, too many groups to compare (at most {MAX_GROUPS}); it looks like an identifier or free text. Choose another column, or merge its values into a few groups (Derived variables).",

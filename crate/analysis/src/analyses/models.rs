@@ -4,25 +4,26 @@
 //! Logistic (R's glm, or logistf's Firth) or Cox (coxph) from
 //! survcalc-analysis's `model_table`; this layer words and lays it out.
 
-use crate::presets::{self, PresetReport, PresetSetting, Program};
 use super::cox::{censor_values_or_rest, clean_terms, immortal_time_notes};
 use super::DisplayTable;
-use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
-use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
-use crate::summary::{distinct_values, MAX_LISTED_VALUES};
-use serde::{Deserialize, Serialize};
-use survcalc_stats::cox::Ties;
+use crate::analysis_set::{self, AnalysisSet, Filter, Selection};
+use crate::derive::formulas_text;
 use crate::design::{BinaryOutcomeSpec, SurvivalOutcomeSpec, TermSpec};
 use crate::export::{csv_line, csv_number};
 use crate::format;
-use survcalc_stats::logistic::CiMethod;
 use crate::model_table::{
-    self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind, TermTest,
+    self, Cell, ModelKind, ModelTable, ModelTableOptions, ModelTableSpec, OutcomeSpec, RowKind,
+    TermTest,
 };
-use crate::analysis_set::{self, AnalysisSet, Filter, Selection};
-use crate::derive::formulas_text;
+use crate::plot::figure::{ForestFigure, PrintSpec, SizePreset};
+use crate::plot::forest::{ForestEstimate, ForestPanel, ForestPlot, ForestRow};
+use crate::presets::{self, PresetReport, PresetSetting, Program};
+use crate::summary::{distinct_values, MAX_LISTED_VALUES};
 use crate::table::{ColumnData, Table};
 use crate::warning::{LeftOutReason, Warning};
+use serde::{Deserialize, Serialize};
+use survcalc_stats::cox::Ties;
+use survcalc_stats::logistic::CiMethod;
 
 /// Which kind of outcome the models explain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +97,11 @@ impl ModelTableRequest {
             None => std::borrow::Cow::Borrowed(self),
             Some(program) => std::borrow::Cow::Owned({
                 let d = presets::defaults(program);
-            ModelTableRequest { ci: d.logistic_ci, ties: d.cox_ties, ..self.clone() }
+                ModelTableRequest {
+                    ci: d.logistic_ci,
+                    ties: d.cox_ties,
+                    ..self.clone()
+                }
             }),
         }
     }
@@ -156,17 +161,16 @@ pub struct ModelTableResult {
     pub preset: Option<PresetReport>,
 }
 
-
 /// The multivariable model's overall fit, in one line.
 fn model_fit_text(fit: &crate::model_table::FittedModel) -> String {
     use crate::format::number;
     use crate::model_table::FittedModel;
     match fit {
         FittedModel::Logistic(f) => {
-            let lr = f
-                .lr_test
-                .as_ref()
-                .map_or_else(|| "not available".to_string(), |t| format::chi_square(t.stat, t.df, t.p));
+            let lr = f.lr_test.as_ref().map_or_else(
+                || "not available".to_string(),
+                |t| format::chi_square(t.stat, t.df, t.p),
+            );
             match (f.penalized_loglik, f.aic) {
                 (Some(_), _) => format!("Multivariable model fit (Firth): penalised likelihood-ratio test against the null model {lr}."),
                 (None, aic) => format!(
@@ -196,7 +200,11 @@ fn model_fit_text(fit: &crate::model_table::FittedModel) -> String {
 }
 
 fn quote_list(values: &[String]) -> String {
-    values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The table rows whose outcome value is one of `keep` or missing (those
@@ -215,21 +223,40 @@ fn compared_rows(
         .iter()
         .filter_map(|k| {
             let t = k.trim();
-            let t = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
+            let t = if decimal_comma {
+                t.replace(',', ".")
+            } else {
+                t.to_string()
+            };
             t.parse::<f64>().ok()
         })
         .collect();
     let kept: Vec<bool> = match &col.data {
-        ColumnData::Number(values) => values.iter().map(|v| v.is_none_or(|x| wanted_numbers.contains(&x))).collect(),
+        ColumnData::Number(values) => values
+            .iter()
+            .map(|v| v.is_none_or(|x| wanted_numbers.contains(&x)))
+            .collect(),
         ColumnData::Category { codes, levels } => {
-            let wanted: Vec<bool> = levels.iter().map(|l| keep.iter().any(|k| k.trim() == l)).collect();
-            codes.iter().map(|c| c.is_none_or(|code| wanted.get(code as usize).copied().unwrap_or(false))).collect()
+            let wanted: Vec<bool> = levels
+                .iter()
+                .map(|l| keep.iter().any(|k| k.trim() == l))
+                .collect();
+            codes
+                .iter()
+                .map(|c| c.is_none_or(|code| wanted.get(code as usize).copied().unwrap_or(false)))
+                .collect()
         }
-        ColumnData::Text(values) => {
-            values.iter().map(|v| v.as_deref().is_none_or(|s| keep.iter().any(|k| k.trim() == s))).collect()
-        }
+        ColumnData::Text(values) => values
+            .iter()
+            .map(|v| {
+                v.as_deref()
+                    .is_none_or(|s| keep.iter().any(|k| k.trim() == s))
+            })
+            .collect(),
         ColumnData::Date(_) => {
-            return Err(format!("Column \"{column}\" holds dates; an outcome needs two values such as yes/no."))
+            return Err(format!(
+                "Column \"{column}\" holds dates; an outcome needs two values such as yes/no."
+            ))
         }
     };
     let in_set = |r: usize| selection.is_none_or(|s| s.contains(r));
@@ -243,7 +270,10 @@ fn forest_estimate(cell: &Cell) -> Option<ForestEstimate> {
         // Printed as text so that a factor left out of the multivariable
         // model shows nothing there (the chart's reference flag would
         // print "reference" in every panel).
-        return Some(ForestEstimate { text: "reference".to_string(), ..Default::default() });
+        return Some(ForestEstimate {
+            text: "reference".to_string(),
+            ..Default::default()
+        });
     }
     if cell.text.is_empty() && cell.p_text.is_empty() {
         return None;
@@ -316,7 +346,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     let request: &ModelTableRequest = &resolved;
     request.figure.check()?;
     let o = &request.outcome;
-    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
+    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() {
+        OutcomeType::Binary
+    } else {
+        OutcomeType::Survival
+    });
     let candidates = clean_terms(table, &request.candidates);
     let options = ModelTableOptions {
         threshold: request.threshold,
@@ -338,10 +372,21 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 return Err("Choose the outcome column.".to_string());
             }
             let column = table.require(&o.column).map_err(|e| e.to_string())?;
-            let ones: Vec<String> = o.event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            let zeros: Vec<String> =
-                o.non_event_values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-            let n_missing = (0..table.n_rows()).filter(|&r| in_set(r) && column.data.is_missing(r)).count();
+            let ones: Vec<String> = o
+                .event_values
+                .iter()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            let zeros: Vec<String> = o
+                .non_event_values
+                .iter()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .collect();
+            let n_missing = (0..table.n_rows())
+                .filter(|&r| in_set(r) && column.data.is_missing(r))
+                .count();
             let missing_note = if n_missing > 0 {
                 format!(
                     " {n_missing} patient{} with no value in \"{}\" (e.g. excluded before classification) {} left out.",
@@ -364,7 +409,8 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 );
             } else {
                 let keep: Vec<String> = ones.iter().chain(&zeros).cloned().collect();
-                let (rows, removed) = compared_rows(table, &column.name, &keep, selection.as_ref())?;
+                let (rows, removed) =
+                    compared_rows(table, &column.name, &keep, selection.as_ref())?;
                 outcome_sentence = format!(
                     "Outcome: \"{}\" = {} (coded 1) against {} (coded 0); {removed} patient{} with another value left out.{missing_note}",
                     column.name,
@@ -381,15 +427,25 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             })
         }
         OutcomeType::Survival => {
-            let censor_values = censor_values_or_rest(table, &o.event, &o.event_values, &o.censor_values)?;
-            let strata = o.strata.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+            let censor_values =
+                censor_values_or_rest(table, &o.event, &o.event_values, &o.censor_values)?;
+            let strata = o
+                .strata
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
             outcome_sentence = format!(
                 "Outcome: time \"{}\"; event: {} = {}; censored: {} = {}.",
                 o.time,
                 o.event,
                 o.event_values.join(" or "),
                 o.event,
-                if censor_values.is_empty() { "(none)".to_string() } else { censor_values.join(" or ") }
+                if censor_values.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    censor_values.join(" or ")
+                }
             );
             OutcomeSpec::Survival(SurvivalOutcomeSpec {
                 time: o.time.clone(),
@@ -405,7 +461,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         OutcomeType::Survival => immortal_time_notes(table, &o.time, &candidates, false),
         OutcomeType::Binary => Vec::new(),
     };
-    let spec = ModelTableSpec { outcome: outcome_spec, candidates, multivariable: request.multivariable.clone() };
+    let spec = ModelTableSpec {
+        outcome: outcome_spec,
+        candidates,
+        multivariable: request.multivariable.clone(),
+    };
     let among = match (&restricted, &selection) {
         (Some((rows, _)), _) => Some(rows.as_slice()),
         (None, Some(s)) => Some(s.rows()),
@@ -430,7 +490,11 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         let column = &o.column;
         warnings.retain(|w| match w {
             Warning::OtherValuesCountAsZero { column: c, .. }
-            | Warning::RowsLeftOut { column: c, reason: LeftOutReason::Missing, .. } => c != column,
+            | Warning::RowsLeftOut {
+                column: c,
+                reason: LeftOutReason::Missing,
+                ..
+            } => c != column,
             _ => true,
         });
     }
@@ -447,7 +511,12 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 0,
                 Warning::OutcomeRestricted {
                     column: column.clone(),
-                    values: o.event_values.iter().chain(&o.non_event_values).cloned().collect(),
+                    values: o
+                        .event_values
+                        .iter()
+                        .chain(&o.non_event_values)
+                        .cloned()
+                        .collect(),
                     removed: *removed,
                 },
             );
@@ -469,7 +538,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             .iter()
             .map(|r| {
                 let label = match (r.kind, r.n) {
-                    (RowKind::Reference | RowKind::Level, Some(n)) => format!("{} (n = {n})", r.label),
+                    (RowKind::Reference | RowKind::Level, Some(n)) => {
+                        format!("{} (n = {n})", r.label)
+                    }
                     _ => r.label.clone(),
                 };
                 vec![
@@ -488,9 +559,13 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     crate::labels::label_term_rows(&mut display_table.rows, &row_kinds, &request.labels);
 
     let has_multi = t.multivariable.is_some();
-    let mut panels = vec![ForestPanel { title: "Univariate".to_string() }];
+    let mut panels = vec![ForestPanel {
+        title: "Univariate".to_string(),
+    }];
     if has_multi {
-        panels.push(ForestPanel { title: "Multivariable".to_string() });
+        panels.push(ForestPanel {
+            title: "Multivariable".to_string(),
+        });
     }
     let forest_rows = t
         .rows
@@ -502,7 +577,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
             }
             ForestRow {
                 label: match (r.kind, r.n) {
-                    (RowKind::Reference | RowKind::Level, Some(n)) => format!("{} (n = {n})", r.label),
+                    (RowKind::Reference | RowKind::Level, Some(n)) => {
+                        format!("{} (n = {n})", r.label)
+                    }
                     _ => r.label.clone(),
                 },
                 indent: matches!(r.kind, RowKind::Reference | RowKind::Level),
@@ -512,7 +589,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 // Patients per level (univariate model); per numeric factor
                 // the univariate model's patients and events.
                 counts: match (r.kind, r.n) {
-                    (RowKind::Reference | RowKind::Level, Some(n)) => vec![n.to_string(), String::new()],
+                    (RowKind::Reference | RowKind::Level, Some(n)) => {
+                        vec![n.to_string(), String::new()]
+                    }
                     (RowKind::Factor, _) => Vec::new(),
                     _ => t
                         .univariate
@@ -532,19 +611,33 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
     let plot = ForestPlot {
         title: figure.title.clone().unwrap_or_default(),
         caption: set.as_ref().map(|s| s.text.clone()),
-        estimate_label: figure.x_label.clone().unwrap_or_else(|| estimate_label.to_string()),
+        estimate_label: figure
+            .x_label
+            .clone()
+            .unwrap_or_else(|| estimate_label.to_string()),
         column_label: format!("{e} ({level} CI)"),
         panels,
         rows: super::cox::relabelled(forest_rows, figure, &request.labels),
         count_columns: if figure.show_counts {
-            vec!["n".to_string(), if t.model == ModelKind::Logistic { "Cases".to_string() } else { "Events".to_string() }]
+            vec![
+                "n".to_string(),
+                if t.model == ModelKind::Logistic {
+                    "Cases".to_string()
+                } else {
+                    "Events".to_string()
+                },
+            ]
         } else {
             Vec::new()
         },
         favours: figure.favours.clone(),
         weight_squares: figure.weight_squares,
         style: figure.style.series(0),
-        print: PrintSpec::new(&figure.output, SizePreset::DoubleColumn, figure.style.line_width),
+        print: PrintSpec::new(
+            &figure.output,
+            SizePreset::DoubleColumn,
+            figure.style.line_width,
+        ),
         p_label: String::new(),
     };
 
@@ -558,7 +651,9 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         .filter(|u| u.n != t.outcome.n)
         .map(|u| format!("{} n = {}", u.term, u.n))
         .collect();
-    let patients = set.as_ref().map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
+    let patients = set
+        .as_ref()
+        .map_or_else(|| "patients".to_string(), AnalysisSet::patients_in);
     let mut n_text = format!(
         "{} of {} {patients} with a known outcome ({} {events_word}).",
         t.outcome.n, t.outcome.n_read, t.outcome.n_events
@@ -575,20 +670,31 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
                 " Multivariable model: {} patients ({} {events_word}){}.",
                 m.n,
                 m.n_events,
-                if m.n_dropped > 0 { format!(", {} left out for a missing factor", m.n_dropped) } else { String::new() }
+                if m.n_dropped > 0 {
+                    format!(", {} left out for a missing factor", m.n_dropped)
+                } else {
+                    String::new()
+                }
             ));
             m.chosen_by.clone()
         }
         None if request.multivariable.as_ref().is_some_and(|m| m.is_empty()) => {
             "No multivariable model was requested.".to_string()
         }
-        None => format!("{} None qualified, so no multivariable model was fitted.", t.selection.rule),
+        None => format!(
+            "{} None qualified, so no multivariable model was fitted.",
+            t.selection.rule
+        ),
     };
     if kind == OutcomeType::Binary && request.firth {
         outcome_sentence.push_str(" Firth's correction is applied to every model (as logistf).");
     }
     let preset = request.preset.map(|p| {
-        let setting = if kind == OutcomeType::Binary { PresetSetting::LogisticCi } else { PresetSetting::CoxTies };
+        let setting = if kind == OutcomeType::Binary {
+            PresetSetting::LogisticCi
+        } else {
+            PresetSetting::CoxTies
+        };
         presets::report(p, &[setting])
     });
     let mut settings: Vec<String> = set.iter().map(|s| s.text.clone()).collect();
@@ -622,4 +728,3 @@ pub fn run(table: &Table, request: &ModelTableRequest) -> Result<ModelTableResul
         analysis_set: set,
     })
 }
-

@@ -4,15 +4,15 @@
 //! FALSE)) intervals and the groups compared by the baseline-table rule.
 
 use super::DisplayTable;
-use serde::{Deserialize, Serialize};
-use survcalc_stats::contingency::{BaselineTest, BaselineTestKind};
-use crate::export::csv_line;
-use crate::format;
-use survcalc_stats::rates::{self, Proportion, RateCiMethod, RateCount, RateOptions};
 use crate::analysis_set::{self, AnalysisSet, Filter};
 use crate::derive::formulas_text;
+use crate::export::csv_line;
+use crate::format;
 use crate::table::{categorical_column, ColumnKind, Table};
 use crate::warning::{LeftOutReason, Warning};
+use serde::{Deserialize, Serialize};
+use survcalc_stats::contingency::{BaselineTest, BaselineTestKind};
+use survcalc_stats::rates::{self, Proportion, RateCiMethod, RateCount, RateOptions};
 
 /// File lines listed per reason a row is left out.
 const LISTED_LINES: usize = 10;
@@ -20,7 +20,11 @@ const LISTED_LINES: usize = 10;
 /// The values of a list option, trimmed, without blanks (a form's empty
 /// box is not a value).
 fn listed(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+    values
+        .iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,7 +103,6 @@ fn ci_name(method: RateCiMethod) -> &'static str {
     }
 }
 
-
 fn test_text(test: &BaselineTest) -> String {
     match test.test {
         BaselineTestKind::Fisher => format!(
@@ -107,8 +110,14 @@ fn test_text(test: &BaselineTest) -> String {
             test.method,
             format::p_phrase(test.p),
             format::number(test.min_expected, 2),
-            match test.fisher.as_ref().and_then(|f| f.odds_ratio.as_ref()).and_then(|o| o.estimate_at_boundary) {
-                Some(survcalc_stats::contingency::OddsRatioBoundary::Infinite) => "; odds ratio ∞ (not estimable: a cell is 0)",
+            match test
+                .fisher
+                .as_ref()
+                .and_then(|f| f.odds_ratio.as_ref())
+                .and_then(|o| o.estimate_at_boundary)
+            {
+                Some(survcalc_stats::contingency::OddsRatioBoundary::Infinite) =>
+                    "; odds ratio ∞ (not estimable: a cell is 0)",
                 _ => "",
             }
         ),
@@ -147,7 +156,10 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     if let Some(v) = success_values.iter().find(|v| exclude_values.contains(v)) {
         return Err(format!("Value \"{v}\" is chosen both as success and as left out of the denominator; choose one."));
     }
-    if matches!(outcome_col.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
+    if matches!(
+        outcome_col.kind,
+        ColumnKind::Date(_) | ColumnKind::AmbiguousDate
+    ) {
         return Err(format!(
             "Column \"{}\" holds dates; a rate needs an outcome such as a best response (CR/PR/SD/PD) or yes/no.",
             outcome_col.name
@@ -168,12 +180,18 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         })
         .collect();
 
-    let group_name = request.group.as_ref().map(|g| g.trim()).filter(|g| !g.is_empty());
+    let group_name = request
+        .group
+        .as_ref()
+        .map(|g| g.trim())
+        .filter(|g| !g.is_empty());
     let grouping = match group_name {
         Some(g) => {
             let column = table.require(g).map_err(|e| e.to_string())?;
             if column.name == outcome_col.name {
-                return Err(format!("Column \"{g}\" is the outcome; choose another column to compare groups."));
+                return Err(format!(
+                    "Column \"{g}\" is the outcome; choose another column to compare groups."
+                ));
             }
             if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
                 return Err(format!("Column \"{g}\" holds dates; groups need a column of categories (e.g. treatment arm)."));
@@ -242,32 +260,54 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     }
 
     let set = analysis_set::set_of(&selection);
-    let mut warnings: Vec<Warning> = set.as_ref().and_then(AnalysisSet::left_out_warning).into_iter().collect();
+    let mut warnings: Vec<Warning> = set
+        .as_ref()
+        .and_then(AnalysisSet::left_out_warning)
+        .into_iter()
+        .collect();
     for (v, seen) in success_values.iter().zip(&seen_success) {
         if !seen {
-            warnings.push(Warning::ValueNotFound { column: outcome_col.name.clone(), value: v.clone() });
+            warnings.push(Warning::ValueNotFound {
+                column: outcome_col.name.clone(),
+                value: v.clone(),
+            });
         }
     }
     let mut left_out = Vec::new();
-    let mut report = |acc: (usize, Vec<u64>), column: &str, reason: LeftOutReason, values: &[String]| {
-        if acc.0 > 0 {
-            warnings.push(Warning::RowsLeftOut {
-                column: column.to_string(),
-                reason,
-                count: acc.0,
-                lines: acc.1.clone(),
-                values: values.to_vec(),
-            });
-            left_out.push(LeftOut { column: column.to_string(), reason, count: acc.0, lines: acc.1 });
-        }
-    };
+    let mut report =
+        |acc: (usize, Vec<u64>), column: &str, reason: LeftOutReason, values: &[String]| {
+            if acc.0 > 0 {
+                warnings.push(Warning::RowsLeftOut {
+                    column: column.to_string(),
+                    reason,
+                    count: acc.0,
+                    lines: acc.1.clone(),
+                    values: values.to_vec(),
+                });
+                left_out.push(LeftOut {
+                    column: column.to_string(),
+                    reason,
+                    count: acc.0,
+                    lines: acc.1,
+                });
+            }
+        };
     report(missing, &outcome_col.name, LeftOutReason::Missing, &[]);
-    report(excluded, &outcome_col.name, LeftOutReason::Excluded, &exclude_values);
+    report(
+        excluded,
+        &outcome_col.name,
+        LeftOutReason::Excluded,
+        &exclude_values,
+    );
     if let Some(g) = &grouping {
         report(missing_group, &g.name, LeftOutReason::Missing, &[]);
     }
 
-    let options = RateOptions { conf_level: request.conf_level, ci_method: request.ci, ..RateOptions::default() };
+    let options = RateOptions {
+        conf_level: request.conf_level,
+        ci_method: request.ci,
+        ..RateOptions::default()
+    };
     let labels: Vec<String> = match &grouping {
         Some(g) => g.levels.clone(),
         None => vec!["All patients".to_string()],
@@ -278,12 +318,20 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         return Err(format!(
             "No patient has a value of \"{}\"{}; there is nothing to count.",
             outcome_col.name,
-            if grouping.is_some() { " and a group" } else { "" }
+            if grouping.is_some() {
+                " and a group"
+            } else {
+                ""
+            }
         ));
     }
     let (groups_out, overall, test) = match &grouping {
         None => {
-            let c = counts.groups.first().cloned().unwrap_or(RateCount { label: String::new(), x: 0, n: 0 });
+            let c = counts.groups.first().cloned().unwrap_or(RateCount {
+                label: String::new(),
+                x: 0,
+                n: 0,
+            });
             let mut p = rates::proportion(c.x, c.n, &options).map_err(|e| e.to_string())?;
             p.label = "All patients".to_string();
             (Vec::new(), p, None)
@@ -292,12 +340,20 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
             // Levels with no row at all are not groups of this file.
             let mut used = vec![false; g.levels.len()];
             for (row, c) in g.codes.iter().enumerate() {
-                if let Some(u) = c.filter(|_| in_set(row)).and_then(|c| used.get_mut(c as usize)) {
+                if let Some(u) = c
+                    .filter(|_| in_set(row))
+                    .and_then(|c| used.get_mut(c as usize))
+                {
                     *u = true;
                 }
             }
-            let present: Vec<RateCount> =
-                counts.groups.iter().zip(&used).filter(|(_, u)| **u).map(|(c, _)| c.clone()).collect();
+            let present: Vec<RateCount> = counts
+                .groups
+                .iter()
+                .zip(&used)
+                .filter(|(_, u)| **u)
+                .map(|(c, _)| c.clone())
+                .collect();
             let comparison = rates::compare(&present, &options).map_err(|e| e.to_string())?;
             warnings.extend(Warning::from_kernel(&comparison.warnings));
             let boundary = comparison
@@ -333,7 +389,9 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
     }
     let display = DisplayTable {
         header: vec![
-            grouping.as_ref().map_or_else(|| "Patients".to_string(), |g| g.name.clone()),
+            grouping
+                .as_ref()
+                .map_or_else(|| "Patients".to_string(), |g| g.name.clone()),
             format!("{success_label}: n / N"),
             "%".to_string(),
             format!("{level}% CI ({}), %", ci_name(request.ci)),
@@ -372,7 +430,8 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         );
     }
     settings.push("Patients without a value are left out and counted below.".to_string());
-    let used = std::iter::once(outcome_col.name.as_str()).chain(grouping.as_ref().map(|g| g.name.as_str()));
+    let used = std::iter::once(outcome_col.name.as_str())
+        .chain(grouping.as_ref().map(|g| g.name.as_str()));
     settings.extend(formulas_text(table, used));
     let settings_text = settings.join(" ");
 
@@ -403,4 +462,3 @@ pub fn run(table: &Table, request: &RatesRequest) -> Result<RatesResult, String>
         analysis_set: set,
     })
 }
-

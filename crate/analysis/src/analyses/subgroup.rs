@@ -6,12 +6,13 @@
 //! `anova(coxph(y ~ trt + sub), coxph(y ~ trt * sub))` in R; laid out as
 //! Roche's FSTG02 forest plot.
 
-use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use super::cox::clean_terms;
 use super::models::{OutcomeRequest, OutcomeType};
 use super::DisplayTable;
+use crate::analysis_set::{self, rows_of, AnalysisSet, Filter};
 use crate::design::{
-    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcomeSpec, Design, SurvivalOutcomeSpec, TermKind, TermSpec,
+    binary_outcome, binary_outcome_among, build_design, survival_outcome_among, BinaryOutcomeSpec,
+    Design, SurvivalOutcomeSpec, TermKind, TermSpec,
 };
 use crate::format;
 use crate::labels::{self, Labels};
@@ -165,44 +166,95 @@ struct Fitted {
     rank: usize,
 }
 
-fn fit_model(outcome: &Outcome, design: &Design, treatment_column: Option<usize>, request: &SubgroupRequest) -> Result<Fitted, String> {
+fn fit_model(
+    outcome: &Outcome,
+    design: &Design,
+    treatment_column: Option<usize>,
+    request: &SubgroupRequest,
+) -> Result<Fitted, String> {
     match outcome {
         Outcome::Survival(o) => {
             let data: CoxData = o.cox_data(design).map_err(|e| e.to_string())?;
-            let fit = cox::fit(&data, &CoxOptions { ties: request.ties, conf_level: request.conf_level, ..CoxOptions::default() })
-                .map_err(|e| e.to_string())?;
+            let fit = cox::fit(
+                &data,
+                &CoxOptions {
+                    ties: request.ties,
+                    conf_level: request.conf_level,
+                    ..CoxOptions::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
             let estimate = treatment_column.and_then(|j| {
-                Some((fit.hr.get(j).copied()??, fit.hr_lower.get(j).copied()??, fit.hr_upper.get(j).copied()??, fit.p.get(j).copied()??))
+                Some((
+                    fit.hr.get(j).copied()??,
+                    fit.hr_lower.get(j).copied()??,
+                    fit.hr_upper.get(j).copied()??,
+                    fit.p.get(j).copied()??,
+                ))
             });
-            Ok(Fitted { estimate, loglik: fit.loglik_final, rank: fit.coef.iter().filter(|c| c.is_some()).count() })
+            Ok(Fitted {
+                estimate,
+                loglik: fit.loglik_final,
+                rank: fit.coef.iter().filter(|c| c.is_some()).count(),
+            })
         }
         Outcome::Binary(o) => {
             let y = o.y_for(design).map_err(|e| e.to_string())?;
-            let input = LogisticInput { y: &y, trials: None, columns: &design.columns, term_names: &design.names };
-            let options = LogisticOptions { ci: CiMethod::Wald, conf_level: request.conf_level, ..LogisticOptions::default() };
+            let input = LogisticInput {
+                y: &y,
+                trials: None,
+                columns: &design.columns,
+                term_names: &design.names,
+            };
+            let options = LogisticOptions {
+                ci: CiMethod::Wald,
+                conf_level: request.conf_level,
+                ..LogisticOptions::default()
+            };
             let fit = logistic::fit(&input, &options).map_err(|e| e.to_string())?;
             let estimate = treatment_column.and_then(|j| {
                 let name = design.names.get(j)?;
                 let t = fit.terms.iter().find(|t| &t.term == name)?;
-                Some((t.odds_ratio?, t.wald_ci_or_lower?, t.wald_ci_or_upper?, t.p?))
+                Some((
+                    t.odds_ratio?,
+                    t.wald_ci_or_lower?,
+                    t.wald_ci_or_upper?,
+                    t.p?,
+                ))
             });
-            Ok(Fitted { estimate, loglik: fit.loglik, rank: fit.rank })
+            Ok(Fitted {
+                estimate,
+                loglik: fit.loglik,
+                rank: fit.rank,
+            })
         }
     }
 }
 
 pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, String> {
     if request.treatment.column.trim().is_empty() {
-        return Err("Choose the treatment or exposure column whose effect is compared across subgroups.".to_string());
+        return Err(
+            "Choose the treatment or exposure column whose effect is compared across subgroups."
+                .to_string(),
+        );
     }
     super::check_conf_level(request.conf_level)?;
     let o = &request.outcome;
-    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
+    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() {
+        OutcomeType::Binary
+    } else {
+        OutcomeType::Survival
+    });
     let selection = analysis_set::select_optional(table, request.filter.as_ref())?;
     let set = analysis_set::set_of(&selection);
     let outcome = match kind {
         OutcomeType::Survival => {
-            let censor = super::cox::censor_values_or_rest(table, &o.event, &o.event_values, &o.censor_values)?;
+            let censor = super::cox::censor_values_or_rest(
+                table,
+                &o.event,
+                &o.event_values,
+                &o.censor_values,
+            )?;
             Outcome::Survival(
                 survival_outcome_among(
                     table,
@@ -253,7 +305,10 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     terms.extend(adjust.iter().cloned());
     let overall_design = build_design(table, &terms, outcome.rows()).map_err(|e| e.to_string())?;
     warnings.extend(overall_design.warnings.iter().cloned());
-    let trt_term = overall_design.term(&treatment.column).ok_or("The treatment column is not in the model.")?.clone();
+    let trt_term = overall_design
+        .term(&treatment.column)
+        .ok_or("The treatment column is not in the model.")?
+        .clone();
     if trt_term.columns.len() != 1 {
         return Err(format!(
             "The treatment \"{}\" has {} levels among the patients; a subgroup analysis compares two arms (or a number per unit). Choose a two-level column.",
@@ -261,41 +316,91 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
             trt_term.levels.len()
         ));
     }
-    let arms: Vec<String> = if trt_term.kind == TermKind::Categorical { trt_term.levels.clone() } else { Vec::new() };
+    let arms: Vec<String> = if trt_term.kind == TermKind::Categorical {
+        trt_term.levels.clone()
+    } else {
+        Vec::new()
+    };
     let comparison = match (&trt_term.kind, trt_term.reference.as_ref()) {
         (TermKind::Categorical, Some(reference)) => {
-            let other = arms.iter().find(|a| *a != reference).cloned().unwrap_or_default();
+            let other = arms
+                .iter()
+                .find(|a| *a != reference)
+                .cloned()
+                .unwrap_or_default();
             format!("{other} vs {reference}")
         }
-        _ => format!("{} (per unit)", labels::label_of(&request.labels, &treatment.column)),
+        _ => format!(
+            "{} (per unit)",
+            labels::label_of(&request.labels, &treatment.column)
+        ),
     };
     // A comparison of levels ("2 vs 1") does not say what was compared: the
     // title and the methods text name the treatment by its label.
     let treatment_named = match trt_term.kind {
-        TermKind::Categorical => format!("{} ({comparison})", labels::label_of(&request.labels, &treatment.column)),
+        TermKind::Categorical => format!(
+            "{} ({comparison})",
+            labels::label_of(&request.labels, &treatment.column)
+        ),
         _ => comparison.clone(),
     };
-    let event_by_row: std::collections::HashMap<usize, bool> =
-        outcome.rows().iter().copied().zip(outcome.event()).collect();
+    let event_by_row: std::collections::HashMap<usize, bool> = outcome
+        .rows()
+        .iter()
+        .copied()
+        .zip(outcome.event())
+        .collect();
     let event_of = |design: &Design| -> Vec<bool> {
-        design.rows.iter().map(|r| event_by_row.get(r).copied().unwrap_or(false)).collect()
+        design
+            .rows
+            .iter()
+            .map(|r| event_by_row.get(r).copied().unwrap_or(false))
+            .collect()
     };
     // Each patient's arm, from the overall design (every subgroup's rows are among its rows).
-    let arm_by_row: std::collections::HashMap<usize, usize> = match (trt_term.kind, trt_term.columns.first()) {
-        (TermKind::Categorical, Some(&j)) => {
-            let reference = trt_term.level_columns.iter().position(|c| c.is_none()).unwrap_or(0);
-            let other = trt_term.level_columns.iter().position(|c| c.is_some()).unwrap_or(1);
-            overall_design
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, &r)| (r, if overall_design.columns[j][i] > 0.5 { other } else { reference }))
-                .collect()
-        }
-        _ => std::collections::HashMap::new(),
+    let arm_by_row: std::collections::HashMap<usize, usize> =
+        match (trt_term.kind, trt_term.columns.first()) {
+            (TermKind::Categorical, Some(&j)) => {
+                let reference = trt_term
+                    .level_columns
+                    .iter()
+                    .position(|c| c.is_none())
+                    .unwrap_or(0);
+                let other = trt_term
+                    .level_columns
+                    .iter()
+                    .position(|c| c.is_some())
+                    .unwrap_or(1);
+                overall_design
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &r)| {
+                        (
+                            r,
+                            if overall_design.columns[j][i] > 0.5 {
+                                other
+                            } else {
+                                reference
+                            },
+                        )
+                    })
+                    .collect()
+            }
+            _ => std::collections::HashMap::new(),
+        };
+    let arm_of = |design: &Design| -> Vec<Option<usize>> {
+        design
+            .rows
+            .iter()
+            .map(|r| arm_by_row.get(r).copied())
+            .collect()
     };
-    let arm_of = |design: &Design| -> Vec<Option<usize>> { design.rows.iter().map(|r| arm_by_row.get(r).copied()).collect() };
-    let estimate_row = |variable: &str, level_name: &str, design: &Design, fitted: Result<Fitted, String>| -> SubgroupEstimate {
+    let estimate_row = |variable: &str,
+                        level_name: &str,
+                        design: &Design,
+                        fitted: Result<Fitted, String>|
+     -> SubgroupEstimate {
         let events = event_of(design);
         let arm_codes = arm_of(design);
         let arm_counts = arms
@@ -304,13 +409,22 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
             .map(|(k, a)| ArmCount {
                 arm: a.clone(),
                 n: arm_codes.iter().filter(|c| **c == Some(k)).count(),
-                events: arm_codes.iter().zip(&events).filter(|(c, e)| **c == Some(k) && **e).count(),
+                events: arm_codes
+                    .iter()
+                    .zip(&events)
+                    .filter(|(c, e)| **c == Some(k) && **e)
+                    .count(),
             })
             .collect();
         let (estimate, note) = match fitted {
             Ok(f) => match f.estimate {
                 Some(e) => (Some(e), None),
-                None => (None, Some("not estimable (no contrast between the arms in this subgroup)".to_string())),
+                None => (
+                    None,
+                    Some(
+                        "not estimable (no contrast between the arms in this subgroup)".to_string(),
+                    ),
+                ),
             },
             Err(e) => (None, Some(format!("not estimable: {e}"))),
         };
@@ -327,19 +441,36 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
             note,
         }
     };
-    let overall_fit = fit_model(&outcome, &overall_design, trt_term.columns.first().copied(), request);
+    let overall_fit = fit_model(
+        &outcome,
+        &overall_design,
+        trt_term.columns.first().copied(),
+        request,
+    );
     let overall = estimate_row("", "All patients", &overall_design, overall_fit);
 
     let mut subgroups = Vec::new();
-    for name in request.subgroups.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    for name in request
+        .subgroups
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         if name == treatment.column || adjust.iter().any(|a| a.column == name) {
             return Err(format!("Column \"{name}\" is the treatment or an adjustment covariate; it cannot also define subgroups."));
         }
-        let sub = TermSpec { column: name.to_string(), kind: Some(TermKind::Categorical), reference: None };
+        let sub = TermSpec {
+            column: name.to_string(),
+            kind: Some(TermKind::Categorical),
+            reference: None,
+        };
         let mut terms = vec![treatment.clone(), sub.clone()];
         terms.extend(adjust.iter().cloned());
         let design = build_design(table, &terms, outcome.rows()).map_err(|e| e.to_string())?;
-        let sub_term = design.term(name).ok_or("The subgroup column is not in the model.")?.clone();
+        let sub_term = design
+            .term(name)
+            .ok_or("The subgroup column is not in the model.")?
+            .clone();
         // Each row's level of the subgroup variable.
         let level_of: Vec<usize> = (0..design.n())
             .map(|i| {
@@ -353,17 +484,28 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
             .collect();
         let mut levels = Vec::new();
         for (k, level_name) in sub_term.levels.iter().enumerate() {
-            let rows: Vec<usize> = (0..design.n()).filter(|&i| level_of[i] == k).map(|i| design.rows[i]).collect();
+            let rows: Vec<usize> = (0..design.n())
+                .filter(|&i| level_of[i] == k)
+                .map(|i| design.rows[i])
+                .collect();
             let mut terms = vec![treatment.clone()];
             terms.extend(adjust.iter().cloned());
             match build_design(table, &terms, &rows) {
                 Ok(level_design) => {
-                    let j = level_design.term(&treatment.column).and_then(|t| t.columns.first().copied());
-                    let fitted = fit_model(&outcome_subset(&outcome, &rows), &level_design, j, request);
+                    let j = level_design
+                        .term(&treatment.column)
+                        .and_then(|t| t.columns.first().copied());
+                    let fitted =
+                        fit_model(&outcome_subset(&outcome, &rows), &level_design, j, request);
                     levels.push(estimate_row(name, level_name, &level_design, fitted));
                 }
                 Err(e) => {
-                    levels.push(estimate_row(name, level_name, &empty_design(&rows), Err(e.to_string())));
+                    levels.push(estimate_row(
+                        name,
+                        level_name,
+                        &empty_design(&rows),
+                        Err(e.to_string()),
+                    ));
                 }
             }
         }
@@ -371,16 +513,27 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         let interaction = match interaction {
             Ok(t) => Some(t),
             Err(e) => {
-                warnings.push(Warning::InteractionTestNotComputed { variable: name.to_string(), error: e });
+                warnings.push(Warning::InteractionTestNotComputed {
+                    variable: name.to_string(),
+                    error: e,
+                });
                 None
             }
         };
-        subgroups.push(SubgroupVariable { variable: name.to_string(), levels, interaction });
+        subgroups.push(SubgroupVariable {
+            variable: name.to_string(),
+            levels,
+            interaction,
+        });
     }
 
     // Table and FSTG02 plot.
     let arm_header = |a: &str| format!("{a}: events/n");
-    let mut header = vec!["Subgroup".to_string(), "n".to_string(), "Events".to_string()];
+    let mut header = vec![
+        "Subgroup".to_string(),
+        "n".to_string(),
+        "Events".to_string(),
+    ];
     header.extend(arms.iter().map(|a| arm_header(a)));
     header.push(format!("{ratio} ({level}% CI)"));
     header.push("p (interaction)".to_string());
@@ -416,7 +569,10 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         ..ForestRow::default()
     });
     for s in &subgroups {
-        let p_text = s.interaction.as_ref().map_or_else(|| "—".to_string(), |t| format::p_value(t.p));
+        let p_text = s
+            .interaction
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |t| format::p_value(t.p));
         let heading = labels::label_of(&request.labels, &s.variable).to_string();
         let mut row = vec![heading.clone()];
         row.extend(std::iter::repeat_n(String::new(), 2 + arms.len() + 1));
@@ -425,7 +581,11 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         forest_rows.push(ForestRow {
             label: heading,
             is_header: true,
-            estimates: vec![Some(ForestEstimate { p: s.interaction.as_ref().map(|t| t.p), p_text, ..ForestEstimate::default() })],
+            estimates: vec![Some(ForestEstimate {
+                p: s.interaction.as_ref().map(|t| t.p),
+                p_text,
+                ..ForestEstimate::default()
+            })],
             ..ForestRow::default()
         });
         for e in &s.levels {
@@ -446,7 +606,11 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     let mut count_columns = vec!["n".to_string(), "Events".to_string()];
     count_columns.extend(arms.iter().map(|a| arm_header(a)));
     let n_numeric = 2 + arms.len() + 2;
-    let table_out = DisplayTable { header, rows, numeric_columns: (1..=n_numeric).collect() };
+    let table_out = DisplayTable {
+        header,
+        rows,
+        numeric_columns: (1..=n_numeric).collect(),
+    };
     let outcome_name = labels::label_of(
         &request.labels,
         match kind {
@@ -458,7 +622,9 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
         title: format!("{ratio_name} of {treatment_named} by subgroup: {outcome_name}"),
         estimate_label: format!("{ratio_name} (log scale)"),
         column_label: format!("{ratio} ({level}% CI)"),
-        panels: vec![ForestPanel { title: String::new() }],
+        panels: vec![ForestPanel {
+            title: String::new(),
+        }],
         rows: forest_rows,
         count_columns,
         p_label: "p (interaction)".to_string(),
@@ -471,14 +637,25 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
     let model_text = match kind {
         OutcomeType::Survival => format!(
             "Cox regression (as R's coxph, {} ties)",
-            if request.ties == Ties::Efron { "Efron" } else { "Breslow" }
+            if request.ties == Ties::Efron {
+                "Efron"
+            } else {
+                "Breslow"
+            }
         ),
         OutcomeType::Binary => "Logistic regression (as R's glm) with Wald intervals".to_string(),
     };
     let adjusted = if adjust.is_empty() {
         String::new()
     } else {
-        format!(", adjusted for {}", adjust.iter().map(|a| labels::label_of(&request.labels, &a.column)).collect::<Vec<_>>().join(", "))
+        format!(
+            ", adjusted for {}",
+            adjust
+                .iter()
+                .map(|a| labels::label_of(&request.labels, &a.column))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     let settings_text = set.as_ref().map(|s| format!("{} ", s.text)).unwrap_or_default()
         + &format!(
@@ -488,7 +665,11 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
          Subgroup estimates are descriptive: with several subgroups some interaction p-values are small by chance."
     );
     Ok(SubgroupResult {
-        model: if kind == OutcomeType::Survival { "cox" } else { "logistic" },
+        model: if kind == OutcomeType::Survival {
+            "cox"
+        } else {
+            "logistic"
+        },
         comparison,
         overall,
         design_terms: overall_design.terms.clone(),
@@ -506,8 +687,11 @@ pub fn run(table: &Table, request: &SubgroupRequest) -> Result<SubgroupResult, S
 /// values by position in them.
 fn outcome_subset(outcome: &Outcome, rows: &[usize]) -> Outcome {
     let index = |all: &[usize]| -> Vec<usize> {
-        let at: std::collections::HashMap<usize, usize> = all.iter().enumerate().map(|(i, &r)| (r, i)).collect();
-        rows.iter().map(|r| at.get(r).copied().unwrap_or(0)).collect()
+        let at: std::collections::HashMap<usize, usize> =
+            all.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+        rows.iter()
+            .map(|r| at.get(r).copied().unwrap_or(0))
+            .collect()
     };
     match outcome {
         Outcome::Survival(o) => {
@@ -515,7 +699,10 @@ fn outcome_subset(outcome: &Outcome, rows: &[usize]) -> Outcome {
             let mut s = o.clone();
             s.time = idx.iter().map(|&i| o.time[i]).collect();
             s.event = idx.iter().map(|&i| o.event[i]).collect();
-            s.strata = o.strata.as_ref().map(|st| idx.iter().map(|&i| st[i]).collect());
+            s.strata = o
+                .strata
+                .as_ref()
+                .map(|st| idx.iter().map(|&i| st[i]).collect());
             s.start = None;
             s.rows = rows.to_vec();
             Outcome::Survival(s)
@@ -557,18 +744,27 @@ fn interaction_test(
     request: &SubgroupRequest,
 ) -> Result<InteractionTest, String> {
     let main = fit_model(outcome, design, None, request)?;
-    let j_trt = design.term(&trt.column).and_then(|t| t.columns.first().copied()).ok_or("no treatment column")?;
+    let j_trt = design
+        .term(&trt.column)
+        .and_then(|t| t.columns.first().copied())
+        .ok_or("no treatment column")?;
     let mut full = design.clone();
     for &j in sub.level_columns.iter().flatten() {
-        let product: Vec<f64> = (0..design.n()).map(|i| design.columns[j_trt][i] * design.columns[j][i]).collect();
-        full.names.push(format!("{}:{}", design.names[j_trt], design.names[j]));
-        full.r_names.push(format!("{}:{}", design.r_names[j_trt], design.r_names[j]));
+        let product: Vec<f64> = (0..design.n())
+            .map(|i| design.columns[j_trt][i] * design.columns[j][i])
+            .collect();
+        full.names
+            .push(format!("{}:{}", design.names[j_trt], design.names[j]));
+        full.r_names
+            .push(format!("{}:{}", design.r_names[j_trt], design.r_names[j]));
         full.columns.push(product);
     }
     let interaction = fit_model(outcome, &full, None, request)?;
     let df = interaction.rank.saturating_sub(main.rank);
     if df == 0 {
-        return Err("no interaction term can be estimated (every level has one arm only).".to_string());
+        return Err(
+            "no interaction term can be estimated (every level has one arm only).".to_string(),
+        );
     }
     let stat = (2.0 * (interaction.loglik - main.loglik)).max(0.0);
     Ok(InteractionTest {

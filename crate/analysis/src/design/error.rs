@@ -11,7 +11,10 @@ pub enum DesignError {
     /// The model has no terms.
     NoTerms,
     /// A column name the table lacks.
-    UnknownColumn { name: String, nearest: Option<String> },
+    UnknownColumn {
+        name: String,
+        nearest: Option<String>,
+    },
     /// The same column chosen twice as a term.
     DuplicateTerm { column: String },
     /// A term that is also the outcome (or the time, start or strata column).
@@ -19,17 +22,40 @@ pub enum DesignError {
     /// A date column chosen as a covariate.
     DateColumn { column: String },
     /// A value of a numeric term that is not a number (1-based file line).
-    NotANumber { column: String, line: u64, value: String },
+    NotANumber {
+        column: String,
+        line: u64,
+        value: String,
+    },
     /// An infinite value in a numeric term.
-    NotFinite { column: String, line: u64, value: String },
+    NotFinite {
+        column: String,
+        line: u64,
+        value: String,
+    },
     /// A term with a single value among the rows analysed.
-    SingleValue { column: String, value: String, n: usize },
+    SingleValue {
+        column: String,
+        value: String,
+        n: usize,
+    },
     /// A chosen reference level that the column does not have.
-    UnknownReference { column: String, reference: String, levels: Vec<String> },
+    UnknownReference {
+        column: String,
+        reference: String,
+        levels: Vec<String>,
+    },
     /// A reference level with no patient among the rows analysed.
-    ReferenceNotAnalysed { column: String, reference: String, n: usize },
+    ReferenceNotAnalysed {
+        column: String,
+        reference: String,
+        n: usize,
+    },
     /// Every candidate row misses a value of some term.
-    NoCompleteRows { n_candidates: usize, columns: Vec<String> },
+    NoCompleteRows {
+        n_candidates: usize,
+        columns: Vec<String>,
+    },
     /// A row index beyond the table (a caller bug, reported rather than panicking).
     RowOutOfRange { row: usize, n_rows: usize },
     /// No value of the outcome column was chosen as the event (1).
@@ -47,12 +73,26 @@ pub enum DesignError {
         non_event_values: Vec<String>,
     },
     /// A counting-process row whose start is not before its stop.
-    StartNotBeforeStop { start_column: String, stop_column: String, line: u64, start: String, stop: String },
+    StartNotBeforeStop {
+        start_column: String,
+        stop_column: String,
+        line: u64,
+        start: String,
+        stop: String,
+    },
     /// A categorical covariate with more levels than a model can mean (an
     /// identifier, or free text).
-    TooManyLevels { column: String, levels: usize, n: usize },
+    TooManyLevels {
+        column: String,
+        levels: usize,
+        n: usize,
+    },
     /// More coefficients than the events (or non-events) can estimate.
-    TooManyCoefficients { coefficients: usize, events: usize, what: &'static str },
+    TooManyCoefficients {
+        coefficients: usize,
+        events: usize,
+        what: &'static str,
+    },
     /// A data-layer error (time/event columns, CSV-level problems).
     Table(TableError),
 }
@@ -61,7 +101,11 @@ fn quoted_list(values: &[String]) -> String {
     if values.is_empty() {
         "none".to_string()
     } else {
-        values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+        values
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -154,7 +198,9 @@ impl std::error::Error for DesignError {}
 impl From<TableError> for DesignError {
     fn from(e: TableError) -> Self {
         match e {
-            TableError::UnknownColumn { name, nearest } => DesignError::UnknownColumn { name, nearest },
+            TableError::UnknownColumn { name, nearest } => {
+                DesignError::UnknownColumn { name, nearest }
+            }
             other => DesignError::Table(other),
         }
     }

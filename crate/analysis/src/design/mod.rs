@@ -19,17 +19,20 @@ pub mod outcome;
 
 pub use error::DesignError;
 pub use outcome::{
-    binary_outcome, binary_outcome_among, survival_outcome, survival_outcome_among, BinaryOutcome, BinaryOutcomeSpec, SurvivalOutcome, SurvivalOutcomeSpec,
+    binary_outcome, binary_outcome_among, survival_outcome, survival_outcome_among, BinaryOutcome,
+    BinaryOutcomeSpec, SurvivalOutcome, SurvivalOutcomeSpec,
 };
 
-use survcalc_stats::cox::ModelTerm;
-use crate::table::{categorical_column, numeric_values, Column, ColumnData, ColumnKind, Table, TableError};
-use crate::warning::Warning;
+use crate::table::{
+    categorical_column, numeric_values, Column, ColumnData, ColumnKind, Table, TableError,
+};
 /// Rows left out because a column has no value there (also the facts of
 /// the warnings that say so).
 pub use crate::warning::MissingValues;
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use survcalc_stats::cox::ModelTerm;
 
 /// File lines listed per column of missing values.
 pub(crate) const LISTED_LINES: usize = 5;
@@ -59,22 +62,36 @@ pub struct TermSpec {
 impl TermSpec {
     /// A term whose kind follows the column type.
     pub fn new(column: &str) -> TermSpec {
-        TermSpec { column: column.to_string(), kind: None, reference: None }
+        TermSpec {
+            column: column.to_string(),
+            kind: None,
+            reference: None,
+        }
     }
 
     /// A numeric term.
     pub fn numeric(column: &str) -> TermSpec {
-        TermSpec { kind: Some(TermKind::Numeric), ..TermSpec::new(column) }
+        TermSpec {
+            kind: Some(TermKind::Numeric),
+            ..TermSpec::new(column)
+        }
     }
 
     /// A categorical term with the default reference (first level).
     pub fn categorical(column: &str) -> TermSpec {
-        TermSpec { kind: Some(TermKind::Categorical), ..TermSpec::new(column) }
+        TermSpec {
+            kind: Some(TermKind::Categorical),
+            ..TermSpec::new(column)
+        }
     }
 
     /// The same term with `reference` as reference level (makes it categorical).
     pub fn with_reference(self, reference: &str) -> TermSpec {
-        TermSpec { kind: Some(TermKind::Categorical), reference: Some(reference.to_string()), ..self }
+        TermSpec {
+            kind: Some(TermKind::Categorical),
+            reference: Some(reference.to_string()),
+            ..self
+        }
     }
 }
 
@@ -95,7 +112,6 @@ pub struct DesignTerm {
     pub level_columns: Vec<Option<usize>>,
     pub reference: Option<String>,
 }
-
 
 /// A model matrix and where its rows and columns came from.
 #[derive(Debug, Clone, Serialize)]
@@ -134,7 +150,13 @@ impl Design {
 
     /// The terms as [`survcalc_stats::cox::cox_zph`] wants them.
     pub fn model_terms(&self) -> Vec<ModelTerm> {
-        self.terms.iter().map(|t| ModelTerm { name: t.column.clone(), columns: t.columns.clone() }).collect()
+        self.terms
+            .iter()
+            .map(|t| ModelTerm {
+                name: t.column.clone(),
+                columns: t.columns.clone(),
+            })
+            .collect()
     }
 
     /// The values of a per-candidate vector at the rows used (`values` is
@@ -144,9 +166,16 @@ impl Design {
         // collect through Result ran an order of magnitude slower at this
         // crate's size optimisation).
         if let Some(&p) = self.positions.iter().find(|&&p| p >= values.len()) {
-            return Err(DesignError::RowOutOfRange { row: p, n_rows: values.len() });
+            return Err(DesignError::RowOutOfRange {
+                row: p,
+                n_rows: values.len(),
+            });
         }
-        Ok(self.positions.iter().filter_map(|&p| values.get(p).cloned()).collect())
+        Ok(self
+            .positions
+            .iter()
+            .filter_map(|&p| values.get(p).cloned())
+            .collect())
     }
 
     /// The term built from `column`.
@@ -164,7 +193,10 @@ pub fn all_rows(table: &Table) -> Vec<usize> {
 /// when it holds them as they are: each model reads every row once).
 enum TermValues<'a> {
     Numeric(Cow<'a, [Option<f64>]>),
-    Categorical { codes: Cow<'a, [Option<u32>]>, levels: Vec<String> },
+    Categorical {
+        codes: Cow<'a, [Option<u32>]>,
+        levels: Vec<String>,
+    },
 }
 
 impl TermValues<'_> {
@@ -188,7 +220,9 @@ pub fn default_kind(kind: ColumnKind) -> TermKind {
 /// its values): a number column with typos, which the user should correct
 /// (or declare as a category) rather than see as one level per value.
 pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
-    let ColumnData::Text(values) = &column.data else { return false };
+    let ColumnData::Text(values) = &column.data else {
+        return false;
+    };
     if column.declared {
         return false;
     }
@@ -196,7 +230,11 @@ pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
     for v in values.iter().flatten() {
         present += 1;
         let t = v.trim();
-        let parsed = if table.decimal_comma { t.replace(',', ".").parse::<f64>() } else { t.parse::<f64>() };
+        let parsed = if table.decimal_comma {
+            t.replace(',', ".").parse::<f64>()
+        } else {
+            t.parse::<f64>()
+        };
         if parsed.is_ok_and(f64::is_finite) {
             numbers += 1;
         }
@@ -207,7 +245,9 @@ pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
 fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, DesignError> {
     let column = table.require(&spec.column)?;
     if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
-        return Err(DesignError::DateColumn { column: column.name.clone() });
+        return Err(DesignError::DateColumn {
+            column: column.name.clone(),
+        });
     }
     let kind = spec.kind.unwrap_or(if spec.reference.is_some() {
         TermKind::Categorical
@@ -221,11 +261,22 @@ fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, 
     match kind {
         TermKind::Numeric => {
             let values = numeric_values(table, &column.name).map_err(|e| match e {
-                TableError::NotANumber { column, line, value } => DesignError::NotANumber { column, line, value },
+                TableError::NotANumber {
+                    column,
+                    line,
+                    value,
+                } => DesignError::NotANumber {
+                    column,
+                    line,
+                    value,
+                },
                 TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
                 other => DesignError::from(other),
             })?;
-            if let Some(row) = values.iter().position(|v| v.is_some_and(|x| !x.is_finite())) {
+            if let Some(row) = values
+                .iter()
+                .position(|v| v.is_some_and(|x| !x.is_finite()))
+            {
                 return Err(DesignError::NotFinite {
                     column: column.name.clone(),
                     line: table.line_of(row).unwrap_or(0),
@@ -237,13 +288,19 @@ fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, 
         TermKind::Categorical => {
             // A category column's codes are what `categorical_column` would copy.
             if let ColumnData::Category { codes, levels } = &column.data {
-                return Ok(TermValues::Categorical { codes: Cow::Borrowed(codes), levels: levels.clone() });
+                return Ok(TermValues::Categorical {
+                    codes: Cow::Borrowed(codes),
+                    levels: levels.clone(),
+                });
             }
             let cat = categorical_column(table, &column.name).map_err(|e| match e {
                 TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
                 other => DesignError::from(other),
             })?;
-            Ok(TermValues::Categorical { codes: Cow::Owned(cat.codes), levels: cat.levels })
+            Ok(TermValues::Categorical {
+                codes: Cow::Owned(cat.codes),
+                levels: cat.levels,
+            })
         }
     }
 }
@@ -251,13 +308,19 @@ fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, 
 /// Builds the model matrix of `terms` over the candidate `rows` (table row
 /// indices, e.g. the rows where the outcome is known), leaving out rows
 /// with a missing value in any term.
-pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result<Design, DesignError> {
+pub fn build_design(
+    table: &Table,
+    terms: &[TermSpec],
+    rows: &[usize],
+) -> Result<Design, DesignError> {
     if terms.is_empty() {
         return Err(DesignError::NoTerms);
     }
     for (i, t) in terms.iter().enumerate() {
         if terms[..i].iter().any(|u| u.column == t.column) {
-            return Err(DesignError::DuplicateTerm { column: t.column.clone() });
+            return Err(DesignError::DuplicateTerm {
+                column: t.column.clone(),
+            });
         }
     }
     let n_rows = table.n_rows();
@@ -270,13 +333,21 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
     }
 
     // na.omit over all terms, tallying the missing values per column.
-    let mut missing: Vec<MissingValues> =
-        terms.iter().map(|t| MissingValues { column: t.column.clone(), count: 0, lines: Vec::new() }).collect();
+    let mut missing: Vec<MissingValues> = terms
+        .iter()
+        .map(|t| MissingValues {
+            column: t.column.clone(),
+            count: 0,
+            lines: Vec::new(),
+        })
+        .collect();
     // Usually no term misses a value: the rows are then taken as they are
     // (one check per term and row, no per-row bookkeeping).
     let complete = values.iter().all(|v| match v {
         TermValues::Numeric(x) => rows.iter().all(|&r| matches!(x.get(r), Some(Some(_)))),
-        TermValues::Categorical { codes, .. } => rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_)))),
+        TermValues::Categorical { codes, .. } => {
+            rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_))))
+        }
     });
     let mut used = Vec::with_capacity(rows.len());
     let mut positions = Vec::with_capacity(rows.len());
@@ -323,20 +394,35 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
         warnings: Vec::new(),
     };
     for (spec, v) in terms.iter().zip(values) {
-        let column =
-            table.require(&spec.column)?;
+        let column = table.require(&spec.column)?;
         match v {
-            TermValues::Numeric(values) => add_numeric(&mut design, &column.name, &column.data, &values)?,
+            TermValues::Numeric(values) => {
+                add_numeric(&mut design, &column.name, &column.data, &values)?
+            }
             TermValues::Categorical { codes, levels } => {
-                let decimal_comma = if table.decimal_comma { None } else { crate::table::decimal_comma_example(&levels) };
+                let decimal_comma = if table.decimal_comma {
+                    None
+                } else {
+                    crate::table::decimal_comma_example(&levels)
+                };
                 if let Some(value) = decimal_comma {
-                    design.warnings.push(Warning::DecimalCommaNumbers { column: column.name.clone(), value: value.to_string() });
+                    design.warnings.push(Warning::DecimalCommaNumbers {
+                        column: column.name.clone(),
+                        value: value.to_string(),
+                    });
                 } else if column.kind == ColumnKind::Text {
-                    design
-                        .warnings
-                        .push(Warning::FreeTextAsCategory { column: column.name.clone(), levels: levels.len() });
+                    design.warnings.push(Warning::FreeTextAsCategory {
+                        column: column.name.clone(),
+                        levels: levels.len(),
+                    });
                 }
-                add_categorical(&mut design, &column.name, spec.reference.as_deref(), &codes, &levels)?;
+                add_categorical(
+                    &mut design,
+                    &column.name,
+                    spec.reference.as_deref(),
+                    &codes,
+                    &levels,
+                )?;
             }
         }
     }
@@ -353,8 +439,17 @@ pub fn build_design(table: &Table, terms: &[TermSpec], rows: &[usize]) -> Result
     Ok(design)
 }
 
-fn add_numeric(design: &mut Design, name: &str, data: &ColumnData, values: &[Option<f64>]) -> Result<(), DesignError> {
-    let col: Vec<f64> = design.rows.iter().map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN)).collect();
+fn add_numeric(
+    design: &mut Design,
+    name: &str,
+    data: &ColumnData,
+    values: &[Option<f64>],
+) -> Result<(), DesignError> {
+    let col: Vec<f64> = design
+        .rows
+        .iter()
+        .map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN))
+        .collect();
     let first = col.first().copied().unwrap_or(f64::NAN);
     if col.iter().all(|&x| x == first) {
         let row = design.rows.first().copied().unwrap_or(0);
@@ -395,7 +490,12 @@ fn add_categorical(
     let n = design.n();
     let mut counts = vec![0usize; levels.len()];
     for &r in &design.rows {
-        if let Some(c) = codes.get(r).copied().flatten().and_then(|c| counts.get_mut(c as usize)) {
+        if let Some(c) = codes
+            .get(r)
+            .copied()
+            .flatten()
+            .and_then(|c| counts.get_mut(c as usize))
+        {
             *c += 1;
         }
     }
@@ -403,16 +503,22 @@ fn add_categorical(
     // Over MAX_LEVELS, or an identifier: more than 10 levels with nearly
     // one per patient.
     if present > MAX_LEVELS || (present > 10 && 10 * present >= 9 * n) {
-        return Err(DesignError::TooManyLevels { column: name.to_string(), levels: present, n });
+        return Err(DesignError::TooManyLevels {
+            column: name.to_string(),
+            levels: present,
+            n,
+        });
     }
     let reference_code = match reference {
         None => None,
         Some(wanted) => {
             let wanted = wanted.trim();
-            let code = levels.iter().position(|l| l == wanted).ok_or_else(|| DesignError::UnknownReference {
-                column: name.to_string(),
-                reference: wanted.to_string(),
-                levels: levels.to_vec(),
+            let code = levels.iter().position(|l| l == wanted).ok_or_else(|| {
+                DesignError::UnknownReference {
+                    column: name.to_string(),
+                    reference: wanted.to_string(),
+                    levels: levels.to_vec(),
+                }
             })?;
             if counts.get(code).copied().unwrap_or(0) == 0 {
                 return Err(DesignError::ReferenceNotAnalysed {
@@ -433,9 +539,16 @@ fn add_categorical(
             n,
         });
     }
-    let unused: Vec<String> = (0..levels.len()).filter(|&c| counts[c] == 0).map(level_name).collect();
+    let unused: Vec<String> = (0..levels.len())
+        .filter(|&c| counts[c] == 0)
+        .map(level_name)
+        .collect();
     if !unused.is_empty() {
-        design.warnings.push(Warning::UnusedLevels { column: name.to_string(), levels: unused, n });
+        design.warnings.push(Warning::UnusedLevels {
+            column: name.to_string(),
+            levels: unused,
+            n,
+        });
     }
     let reference_code = reference_code.unwrap_or(present[0]);
     let reference_name = level_name(reference_code);
@@ -448,13 +561,23 @@ fn add_categorical(
         let j = first_column + term_columns.len();
         column_of[c] = Some(j);
         term_columns.push(j);
-        design.names.push(format!("{name}: {} vs {reference_name}", level_name(c)));
+        design
+            .names
+            .push(format!("{name}: {} vs {reference_name}", level_name(c)));
         design.r_names.push(format!("{name}{}", level_name(c)));
     }
     let mut indicators = vec![vec![0.0; n]; term_columns.len()];
     for (i, &r) in design.rows.iter().enumerate() {
-        if let Some(j) = codes.get(r).copied().flatten().and_then(|c| column_of.get(c as usize).copied().flatten()) {
-            if let Some(x) = indicators.get_mut(j - first_column).and_then(|col| col.get_mut(i)) {
+        if let Some(j) = codes
+            .get(r)
+            .copied()
+            .flatten()
+            .and_then(|c| column_of.get(c as usize).copied().flatten())
+        {
+            if let Some(x) = indicators
+                .get_mut(j - first_column)
+                .and_then(|col| col.get_mut(i))
+            {
                 *x = 1.0;
             }
         }

@@ -5,10 +5,13 @@
 //! missing outcome are left out and counted.
 
 use super::{Design, DesignError, MissingValues, LISTED_LINES};
-use survcalc_stats::cox::CoxData;
-use crate::table::{numeric_column, survival_input_among, ColumnData, ColumnKind, SurvivalColumns, Table, TableError};
+use crate::table::{
+    numeric_column, survival_input_among, ColumnData, ColumnKind, SurvivalColumns, Table,
+    TableError,
+};
 use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
+use survcalc_stats::cox::CoxData;
 
 /// The survival outcome chosen by the user.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,7 +58,10 @@ impl SurvivalOutcome {
     /// Columns with an outcome role and the role's name (a covariate must
     /// not be one of them).
     pub fn roles(&self) -> Vec<(&str, &'static str)> {
-        let mut roles = vec![(self.time_column.as_str(), "time column"), (self.event_column.as_str(), "event column")];
+        let mut roles = vec![
+            (self.time_column.as_str(), "time column"),
+            (self.event_column.as_str(), "event column"),
+        ];
         if let Some(s) = &self.start_column {
             roles.push((s.as_str(), "start-time column"));
         }
@@ -82,13 +88,20 @@ impl SurvivalOutcome {
 }
 
 fn missing_values(column: &str, count: usize, lines: &[u64]) -> MissingValues {
-    MissingValues { column: column.to_string(), count, lines: lines.iter().take(LISTED_LINES).copied().collect() }
+    MissingValues {
+        column: column.to_string(),
+        count,
+        lines: lines.iter().take(LISTED_LINES).copied().collect(),
+    }
 }
 
 /// Reads the survival outcome (time, event via
 /// [`crate::table::survival_input`], then the optional start column).
 /// Invalid values are errors naming line and value.
-pub fn survival_outcome(table: &Table, spec: &SurvivalOutcomeSpec) -> Result<SurvivalOutcome, DesignError> {
+pub fn survival_outcome(
+    table: &Table,
+    spec: &SurvivalOutcomeSpec,
+) -> Result<SurvivalOutcome, DesignError> {
     survival_outcome_among(table, spec, None)
 }
 
@@ -110,13 +123,22 @@ pub fn survival_outcome_among(
         },
         among,
     )?;
-    let mut dropped: Vec<MissingValues> =
-        input.dropped.iter().map(|d| missing_values(&d.column, d.count, &d.lines)).collect();
+    let mut dropped: Vec<MissingValues> = input
+        .dropped
+        .iter()
+        .map(|d| missing_values(&d.column, d.count, &d.lines))
+        .collect();
     let mut warnings = input.warnings;
     let (strata, strata_labels) = match input.group {
-        Some(g) => {
-            (Some(g.codes.iter().map(|&c| u32::try_from(c).unwrap_or(u32::MAX)).collect::<Vec<u32>>()), g.labels)
-        }
+        Some(g) => (
+            Some(
+                g.codes
+                    .iter()
+                    .map(|&c| u32::try_from(c).unwrap_or(u32::MAX))
+                    .collect::<Vec<u32>>(),
+            ),
+            g.labels,
+        ),
         None => (None, Vec::new()),
     };
     let mut out = SurvivalOutcome {
@@ -148,7 +170,11 @@ pub fn survival_outcome_among(
         let values = numeric_column(table, start_name)?.values;
         let mut keep = Vec::with_capacity(out.rows.len());
         let mut start = Vec::with_capacity(out.rows.len());
-        let mut tally = MissingValues { column: column.name.clone(), count: 0, lines: Vec::new() };
+        let mut tally = MissingValues {
+            column: column.name.clone(),
+            count: 0,
+            lines: Vec::new(),
+        };
         for (i, &row) in out.rows.iter().enumerate() {
             let line = table.line_of(row).unwrap_or(0);
             match values.get(row).copied().flatten() {
@@ -194,10 +220,21 @@ pub fn survival_outcome_among(
                 values: Vec::new(),
             });
             dropped.push(tally);
-            out.time = keep.iter().filter_map(|&i| out.time.get(i).copied()).collect();
-            out.event = keep.iter().filter_map(|&i| out.event.get(i).copied()).collect();
-            out.rows = keep.iter().filter_map(|&i| out.rows.get(i).copied()).collect();
-            out.strata = out.strata.map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
+            out.time = keep
+                .iter()
+                .filter_map(|&i| out.time.get(i).copied())
+                .collect();
+            out.event = keep
+                .iter()
+                .filter_map(|&i| out.event.get(i).copied())
+                .collect();
+            out.rows = keep
+                .iter()
+                .filter_map(|&i| out.rows.get(i).copied())
+                .collect();
+            out.strata = out
+                .strata
+                .map(|s| keep.iter().filter_map(|&i| s.get(i).copied()).collect());
             out.n_events = out.event.iter().filter(|&&e| e).count();
         }
         out.start = Some(start);
@@ -243,20 +280,43 @@ impl BinaryOutcome {
 }
 
 fn trimmed(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+    values
+        .iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Per present value: Some(true) = 1, Some(false) = 0, None = neither.
 enum Matcher<'a> {
-    Numbers { values: &'a [Option<f64>], ones: Vec<f64>, zeros: Vec<f64> },
-    Codes { codes: &'a [Option<u32>], status: Vec<Option<bool>> },
-    Texts { values: &'a [Option<String>], ones: Vec<String>, zeros: Vec<String> },
+    Numbers {
+        values: &'a [Option<f64>],
+        ones: Vec<f64>,
+        zeros: Vec<f64>,
+    },
+    Codes {
+        codes: &'a [Option<u32>],
+        status: Vec<Option<bool>>,
+    },
+    Texts {
+        values: &'a [Option<String>],
+        ones: Vec<String>,
+        zeros: Vec<String>,
+    },
 }
 
 pub(crate) fn parse_user_number(text: &str, decimal_comma: bool) -> Option<f64> {
     let t = text.trim();
-    let converted = if decimal_comma { t.replace(',', ".") } else { t.to_string() };
-    converted.parse::<f64>().ok().or_else(|| t.parse::<f64>().ok()).filter(|x| x.is_finite())
+    let converted = if decimal_comma {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
+    converted
+        .parse::<f64>()
+        .ok()
+        .or_else(|| t.parse::<f64>().ok())
+        .filter(|x| x.is_finite())
 }
 
 impl Matcher<'_> {
@@ -272,7 +332,11 @@ impl Matcher<'_> {
             }
         };
         match self {
-            Matcher::Numbers { values, ones, zeros } => {
+            Matcher::Numbers {
+                values,
+                ones,
+                zeros,
+            } => {
                 let x = values.get(row).copied().flatten().ok_or(())?;
                 Ok(verdict(ones.contains(&x), zeros.contains(&x)))
             }
@@ -280,9 +344,16 @@ impl Matcher<'_> {
                 let c = codes.get(row).copied().flatten().ok_or(())?;
                 Ok(status.get(c as usize).copied().flatten())
             }
-            Matcher::Texts { values, ones, zeros } => {
+            Matcher::Texts {
+                values,
+                ones,
+                zeros,
+            } => {
                 let s = values.get(row).and_then(Option::as_deref).ok_or(())?;
-                Ok(verdict(ones.iter().any(|o| o == s), zeros.iter().any(|z| z == s)))
+                Ok(verdict(
+                    ones.iter().any(|o| o == s),
+                    zeros.iter().any(|z| z == s),
+                ))
             }
         }
     }
@@ -291,7 +362,10 @@ impl Matcher<'_> {
 /// Reads a binary outcome: values in `event_values` are 1, values in
 /// `non_event_values` 0 (every other value when that list is empty), any
 /// other value is an error naming its line; missing values are left out.
-pub fn binary_outcome(table: &Table, spec: &BinaryOutcomeSpec) -> Result<BinaryOutcome, DesignError> {
+pub fn binary_outcome(
+    table: &Table,
+    spec: &BinaryOutcomeSpec,
+) -> Result<BinaryOutcome, DesignError> {
     read_binary_outcome(table, spec, 0..table.n_rows())
 }
 
@@ -299,7 +373,11 @@ pub fn binary_outcome(table: &Table, spec: &BinaryOutcomeSpec) -> Result<BinaryO
 /// the others take no part, as when two outcome values are compared and
 /// the rest left out, without a copy of the table. `n_read` stays the
 /// table's row count.
-pub fn binary_outcome_among(table: &Table, spec: &BinaryOutcomeSpec, rows: &[usize]) -> Result<BinaryOutcome, DesignError> {
+pub fn binary_outcome_among(
+    table: &Table,
+    spec: &BinaryOutcomeSpec,
+    rows: &[usize],
+) -> Result<BinaryOutcome, DesignError> {
     read_binary_outcome(table, spec, rows.iter().copied())
 }
 
@@ -312,24 +390,40 @@ fn read_binary_outcome(
     let ones = trimmed(&spec.event_values);
     let zeros = trimmed(&spec.non_event_values);
     if ones.is_empty() {
-        return Err(DesignError::NoEventValues { column: column.name.clone() });
+        return Err(DesignError::NoEventValues {
+            column: column.name.clone(),
+        });
     }
     if let Some(v) = ones.iter().find(|o| zeros.contains(o)) {
-        return Err(DesignError::EventValueOverlap { column: column.name.clone(), value: v.clone() });
+        return Err(DesignError::EventValueOverlap {
+            column: column.name.clone(),
+            value: v.clone(),
+        });
     }
     let matcher = match &column.data {
         ColumnData::Number(values) => {
             let as_number = |v: &String| {
-                parse_user_number(v, table.decimal_comma)
-                    .ok_or_else(|| DesignError::OutcomeValueNotNumber { column: column.name.clone(), value: v.clone() })
+                parse_user_number(v, table.decimal_comma).ok_or_else(|| {
+                    DesignError::OutcomeValueNotNumber {
+                        column: column.name.clone(),
+                        value: v.clone(),
+                    }
+                })
             };
             let ones_n = ones.iter().map(as_number).collect::<Result<Vec<_>, _>>()?;
             let zeros_n = zeros.iter().map(as_number).collect::<Result<Vec<_>, _>>()?;
             if let Some(i) = ones_n.iter().position(|o| zeros_n.contains(o)) {
                 let value = ones.get(i).cloned().unwrap_or_default();
-                return Err(DesignError::EventValueOverlap { column: column.name.clone(), value });
+                return Err(DesignError::EventValueOverlap {
+                    column: column.name.clone(),
+                    value,
+                });
             }
-            Matcher::Numbers { values, ones: ones_n, zeros: zeros_n }
+            Matcher::Numbers {
+                values,
+                ones: ones_n,
+                zeros: zeros_n,
+            }
         }
         ColumnData::Category { codes, levels } => {
             let status = levels
@@ -346,7 +440,11 @@ fn read_binary_outcome(
                 .collect();
             Matcher::Codes { codes, status }
         }
-        ColumnData::Text(values) => Matcher::Texts { values, ones: ones.clone(), zeros: zeros.clone() },
+        ColumnData::Text(values) => Matcher::Texts {
+            values,
+            ones: ones.clone(),
+            zeros: zeros.clone(),
+        },
         ColumnData::Date(_) => {
             return Err(DesignError::Table(TableError::WrongColumnType {
                 column: column.name.clone(),
@@ -360,7 +458,11 @@ fn read_binary_outcome(
     let n = table.n_rows();
     let mut y = Vec::with_capacity(n);
     let mut rows = Vec::with_capacity(n);
-    let mut tally = MissingValues { column: column.name.clone(), count: 0, lines: Vec::new() };
+    let mut tally = MissingValues {
+        column: column.name.clone(),
+        count: 0,
+        lines: Vec::new(),
+    };
     // Distinct values counted as 0 by default, for the warning (a few suffice).
     let mut others: Vec<String> = Vec::new();
     let mut seen_one = vec![false; ones.len()];
@@ -426,16 +528,23 @@ fn read_binary_outcome(
     if matches!(matcher, Matcher::Texts { .. } | Matcher::Codes { .. }) {
         for (o, seen) in ones.iter().zip(&seen_one) {
             if !seen {
-                warnings.push(Warning::ValueNotFound { column: column.name.clone(), value: o.clone() });
+                warnings.push(Warning::ValueNotFound {
+                    column: column.name.clone(),
+                    value: o.clone(),
+                });
             }
         }
     }
     if y.is_empty() {
         warnings.push(Warning::NoRowsLeft);
     } else if n_events == 0 {
-        warnings.push(Warning::NoPatientHasOutcome { column: column.name.clone() });
+        warnings.push(Warning::NoPatientHasOutcome {
+            column: column.name.clone(),
+        });
     } else if n_events == y.len() {
-        warnings.push(Warning::EveryPatientHasOutcome { column: column.name.clone() });
+        warnings.push(Warning::EveryPatientHasOutcome {
+            column: column.name.clone(),
+        });
     }
     Ok(BinaryOutcome {
         column: column.name.clone(),

@@ -53,7 +53,11 @@ pub fn kaplan_meier(plot: &KmPlot) -> FigureDescription {
     let label = format!(
         "{}: {} against {}, {curves} curve{}",
         // Figures carry no title unless asked for one (journals set it).
-        if plot.title.trim().is_empty() { "Kaplan–Meier figure" } else { plot.title.as_str() },
+        if plot.title.trim().is_empty() {
+            "Kaplan–Meier figure"
+        } else {
+            plot.title.as_str()
+        },
         plot.y_label.to_lowercase(),
         plot.x_label,
         format::plural(curves)
@@ -62,12 +66,25 @@ pub fn kaplan_meier(plot: &KmPlot) -> FigureDescription {
         .curves
         .iter()
         .map(|c| {
-            let start = c.at_risk.first().map(|n| format!("{n} at risk at the start")).unwrap_or_default();
+            let start = c
+                .at_risk
+                .first()
+                .map(|n| format!("{n} at risk at the start"))
+                .unwrap_or_default();
             // The last tick the curve reaches: where its survival ends up.
-            let end = plot.ticks.iter().rev().find_map(|&t| at_time(c, t).map(|(s, _, _)| (t, s)));
+            let end = plot
+                .ticks
+                .iter()
+                .rev()
+                .find_map(|&t| at_time(c, t).map(|(s, _, _)| (t, s)));
             match end {
                 Some((t, s)) => {
-                    format!("{}: {start}, survival {} at time {}", label_of(c), format::number(s, 2), format::time_number(t))
+                    format!(
+                        "{}: {start}, survival {} at time {}",
+                        label_of(c),
+                        format::number(s, 2),
+                        format::time_number(t)
+                    )
                 }
                 None => format!("{}: {start}", label_of(c)),
             }
@@ -92,16 +109,33 @@ pub fn kaplan_meier(plot: &KmPlot) -> FigureDescription {
             let mut row = vec![format::time_number(t)];
             for c in &plot.curves {
                 row.push(match at_time(c, t) {
-                    Some((s, lower, upper)) => format!("{} ({}–{})", format::number(s, 3), limit(lower), limit(upper)),
+                    Some((s, lower, upper)) => format!(
+                        "{} ({}–{})",
+                        format::number(s, 3),
+                        limit(lower),
+                        limit(upper)
+                    ),
                     None => "—".to_string(),
                 });
-                row.push(c.at_risk.get(i).map_or_else(|| "—".to_string(), u64::to_string));
+                row.push(
+                    c.at_risk
+                        .get(i)
+                        .map_or_else(|| "—".to_string(), u64::to_string),
+                );
             }
             row
         })
         .collect();
     let numeric_columns = (0..=2 * curves).collect();
-    FigureDescription { label, text, table: DisplayTable { header, rows, numeric_columns } }
+    FigureDescription {
+        label,
+        text,
+        table: DisplayTable {
+            header,
+            rows,
+            numeric_columns,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -137,7 +171,10 @@ mod tests {
             ..KmPlot::default()
         };
         let d = kaplan_meier(&plot);
-        assert_eq!(d.label, "Kaplan–Meier estimate by arm: survival probability against Time (months), 2 curves");
+        assert_eq!(
+            d.label,
+            "Kaplan–Meier estimate by arm: survival probability against Time (months), 2 curves"
+        );
         assert_eq!(
             d.text,
             "A: 4 at risk at the start, survival 0.75 at time 4; \

@@ -181,13 +181,28 @@ pub enum Palette {
 impl Palette {
     pub fn colours(self) -> &'static [&'static str] {
         match self {
-            Palette::OkabeIto => &["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"],
+            Palette::OkabeIto => &[
+                "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+            ],
             Palette::Greyscale => &["#000000", "#5F5F5F", "#8C8C8C", "#303030", "#A8A8A8"],
-            Palette::Nejm => &["#BC3C29", "#0072B5", "#E18727", "#20854E", "#7876B1", "#6F99AD", "#FFDC91", "#EE4C97"],
-            Palette::Lancet => &["#00468B", "#ED0000", "#42B540", "#0099B4", "#925E9F", "#FDAF91", "#AD002A", "#ADB6B6"],
-            Palette::Jama => &["#374E55", "#DF8F44", "#00A1D5", "#B24745", "#79AF97", "#6A6599", "#80796B"],
-            Palette::Jco => &["#0073C2", "#EFC000", "#868686", "#CD534C", "#7AA6DC", "#003C67", "#8F7700"],
-            Palette::Npg => &["#E64B35", "#4DBBD5", "#00A087", "#3C5488", "#F39B7F", "#8491B4", "#91D1C2", "#DC0000"],
+            Palette::Nejm => &[
+                "#BC3C29", "#0072B5", "#E18727", "#20854E", "#7876B1", "#6F99AD", "#FFDC91",
+                "#EE4C97",
+            ],
+            Palette::Lancet => &[
+                "#00468B", "#ED0000", "#42B540", "#0099B4", "#925E9F", "#FDAF91", "#AD002A",
+                "#ADB6B6",
+            ],
+            Palette::Jama => &[
+                "#374E55", "#DF8F44", "#00A1D5", "#B24745", "#79AF97", "#6A6599", "#80796B",
+            ],
+            Palette::Jco => &[
+                "#0073C2", "#EFC000", "#868686", "#CD534C", "#7AA6DC", "#003C67", "#8F7700",
+            ],
+            Palette::Npg => &[
+                "#E64B35", "#4DBBD5", "#00A087", "#3C5488", "#F39B7F", "#8491B4", "#91D1C2",
+                "#DC0000",
+            ],
         }
     }
 }
@@ -202,7 +217,14 @@ pub enum LineTypes {
 }
 
 /// Dash patterns (on, off, ... in multiples of the line width) by group.
-pub const DASHES: [&[f64]; 6] = [&[], &[4.0, 2.0], &[1.0, 1.6], &[5.0, 1.6, 1.0, 1.6], &[8.0, 2.5], &[2.5, 1.6]];
+pub const DASHES: [&[f64]; 6] = [
+    &[],
+    &[4.0, 2.0],
+    &[1.0, 1.6],
+    &[5.0, 1.6, 1.0, 1.6],
+    &[8.0, 2.5],
+    &[2.5, 1.6],
+];
 
 /// Colour and dash of each series: the palette (or the colours given), and
 /// dash patterns when asked for or when the palette is greyscale.
@@ -220,7 +242,12 @@ pub struct FigureStyle {
 
 impl Default for FigureStyle {
     fn default() -> Self {
-        FigureStyle { palette: Palette::OkabeIto, colours: Vec::new(), line_types: None, line_width: 1.0 }
+        FigureStyle {
+            palette: Palette::OkabeIto,
+            colours: Vec::new(),
+            line_types: None,
+            line_width: 1.0,
+        }
     }
 }
 
@@ -268,7 +295,10 @@ impl FigureStyle {
             None => palette[i % palette.len()].to_string(),
         };
         let dash = if self.dashed() {
-            DASHES[i % DASHES.len()].iter().map(|d| d * self.line_width.max(0.5)).collect()
+            DASHES[i % DASHES.len()]
+                .iter()
+                .map(|d| d * self.line_width.max(0.5))
+                .collect()
         } else {
             Vec::new()
         };
@@ -430,18 +460,30 @@ impl KmFigure {
         self.style.check("figure.style")?;
         if let Some(b) = self.x_breaks {
             if !(b.is_finite() && b > 0.0) {
-                return Err(format!("Option \"figure.x_breaks\" must be a positive time; {} is not.", crate::format::given(b)));
+                return Err(format!(
+                    "Option \"figure.x_breaks\" must be a positive time; {} is not.",
+                    crate::format::given(b)
+                ));
             }
         }
         if let Some(t) = self.x_ticks.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
-            return Err(format!("Option \"figure.x_ticks\" takes times ≥ 0; {} is not.", crate::format::given(*t)));
+            return Err(format!(
+                "Option \"figure.x_ticks\" takes times ≥ 0; {} is not.",
+                crate::format::given(*t)
+            ));
         }
         if self.x_ticks.len() > 40 {
-            return Err(format!("Option \"figure.x_ticks\" takes at most 40 ticks; {} given.", self.x_ticks.len()));
+            return Err(format!(
+                "Option \"figure.x_ticks\" takes at most 40 ticks; {} given.",
+                self.x_ticks.len()
+            ));
         }
         if let Some(m) = self.x_max {
             if !(m.is_finite() && m > 0.0) {
-                return Err(format!("Option \"figure.x_max\" must be a positive time; {} is not.", crate::format::given(m)));
+                return Err(format!(
+                    "Option \"figure.x_max\" must be a positive time; {} is not.",
+                    crate::format::given(m)
+                ));
             }
         }
         Ok(())
@@ -556,28 +598,56 @@ mod tests {
     fn presets_and_units_give_points() {
         let o = FigureOutput::default();
         assert!((o.width_pt(SizePreset::SingleColumn) - 85.0 * 72.0 / 25.4).abs() < 1e-12);
-        let inches = FigureOutput { width: Some(3.5), unit: LengthUnit::In, ..o.clone() };
+        let inches = FigureOutput {
+            width: Some(3.5),
+            unit: LengthUnit::In,
+            ..o.clone()
+        };
         assert_eq!(inches.width_pt(SizePreset::DoubleColumn), 252.0);
-        let preset = FigureOutput { preset: Some(SizePreset::DoubleColumn), ..o };
+        let preset = FigureOutput {
+            preset: Some(SizePreset::DoubleColumn),
+            ..o
+        };
         assert!((preset.width_pt(SizePreset::SingleColumn) - 175.0 * 72.0 / 25.4).abs() < 1e-12);
     }
 
     #[test]
     fn print_rules_are_enforced() {
-        let small = FigureOutput { font_size: 5.5, ..FigureOutput::default() };
-        assert!(small.check("figure.output").unwrap_err().contains("figure.output.font_size"));
-        let thin = FigureStyle { line_width: 0.1, ..FigureStyle::default() };
+        let small = FigureOutput {
+            font_size: 5.5,
+            ..FigureOutput::default()
+        };
+        assert!(small
+            .check("figure.output")
+            .unwrap_err()
+            .contains("figure.output.font_size"));
+        let thin = FigureStyle {
+            line_width: 0.1,
+            ..FigureStyle::default()
+        };
         assert!(thin.check("figure.style").is_err());
-        let bad = FigureStyle { colours: vec!["red".into()], ..FigureStyle::default() };
+        let bad = FigureStyle {
+            colours: vec!["red".into()],
+            ..FigureStyle::default()
+        };
         assert!(bad.check("figure.style").unwrap_err().contains("#rrggbb"));
         // Infinity is quoted as the user wrote it, not as Rust's "inf".
-        let endless = FigureOutput { font_size: f64::INFINITY, ..FigureOutput::default() };
-        assert!(endless.check("figure.output").unwrap_err().ends_with("; Infinity is not."));
+        let endless = FigureOutput {
+            font_size: f64::INFINITY,
+            ..FigureOutput::default()
+        };
+        assert!(endless
+            .check("figure.output")
+            .unwrap_err()
+            .ends_with("; Infinity is not."));
     }
 
     #[test]
     fn greyscale_lines_differ_by_dash() {
-        let grey = FigureStyle { palette: Palette::Greyscale, ..FigureStyle::default() };
+        let grey = FigureStyle {
+            palette: Palette::Greyscale,
+            ..FigureStyle::default()
+        };
         let dashes: Vec<Vec<f64>> = (0..4).map(|i| grey.series(i).dash).collect();
         for (i, a) in dashes.iter().enumerate() {
             for b in &dashes[i + 1..] {

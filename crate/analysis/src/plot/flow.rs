@@ -34,4 +34,3 @@ pub struct FlowCount {
     pub label: String,
     pub count: u64,
 }
-

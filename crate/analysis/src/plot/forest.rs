@@ -88,4 +88,3 @@ pub struct ForestEstimate {
     /// Printed p-value, e.g. "0.021" or "<0.001".
     pub p_text: String,
 }
-

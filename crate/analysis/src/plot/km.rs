@@ -3,7 +3,9 @@
 //! the table under the plot, and every figure option already resolved
 //! (labels, order, colours, ticks), so the drawing decides nothing.
 
-use super::figure::{CiStyle, LegendPosition, PrintSpec, RiskTableLayout, SeriesStyle, SurvivalScale};
+use super::figure::{
+    CiStyle, LegendPosition, PrintSpec, RiskTableLayout, SeriesStyle, SurvivalScale,
+};
 use serde::{Deserialize, Serialize};
 
 /// Everything the figure shows, already computed (by the fit).

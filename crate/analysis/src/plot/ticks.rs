@@ -14,7 +14,8 @@ fn ticks_every(step: f64, max: f64) -> Option<Vec<f64>> {
         return None;
     }
     let n = (max / step).ceil();
-    (n.is_finite() && n <= MAX_TICKS as f64 && (n * step).is_finite()).then(|| (0..=n as usize).map(|i| i as f64 * step).collect())
+    (n.is_finite() && n <= MAX_TICKS as f64 && (n * step).is_finite())
+        .then(|| (0..=n as usize).map(|i| i as f64 * step).collect())
 }
 
 /// Ticks at 1, 2, 2.5 or 5 times a power of ten, about `target` of them
@@ -53,18 +54,39 @@ mod tests {
 
     #[test]
     fn ticks_cover_the_range_with_round_steps() {
-        assert_eq!(nice_ticks(161.0, 8), vec![0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0]);
-        assert_eq!(nice_ticks(1022.0, 6), vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 1200.0]);
-        assert_eq!(month_ticks(40.0), vec![0.0, 6.0, 12.0, 18.0, 24.0, 30.0, 36.0, 42.0]);
-        assert_eq!(month_ticks(1150.0), (0..=10).map(|i| 120.0 * i as f64).collect::<Vec<_>>());
+        assert_eq!(
+            nice_ticks(161.0, 8),
+            vec![0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0]
+        );
+        assert_eq!(
+            nice_ticks(1022.0, 6),
+            vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0, 1200.0]
+        );
+        assert_eq!(
+            month_ticks(40.0),
+            vec![0.0, 6.0, 12.0, 18.0, 24.0, 30.0, 36.0, 42.0]
+        );
+        assert_eq!(
+            month_ticks(1150.0),
+            (0..=10).map(|i| 120.0 * i as f64).collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn absurd_ranges_get_a_handful_of_ticks() {
         // Epoch milliseconds read as days, shown in months.
         let months = 1.6e12 / 30.4375;
-        for ticks in [month_ticks(months), nice_ticks(months, 8), nice_ticks(1e308, 8), nice_ticks(f64::MAX, 1000)] {
-            assert!((2..=MAX_TICKS + 1).contains(&ticks.len()), "{}", ticks.len());
+        for ticks in [
+            month_ticks(months),
+            nice_ticks(months, 8),
+            nice_ticks(1e308, 8),
+            nice_ticks(f64::MAX, 1000),
+        ] {
+            assert!(
+                (2..=MAX_TICKS + 1).contains(&ticks.len()),
+                "{}",
+                ticks.len()
+            );
             assert!(ticks.iter().all(|t| t.is_finite()));
         }
         assert_eq!(nice_ticks(5e-324, 8), vec![0.0, 5e-324]);

@@ -45,16 +45,23 @@ impl BestResponse {
             .join(" ");
         let parsed = match normalised.as_str() {
             "na" | "n/a" | "missing" | "unknown" | "none recorded" => return Ok(None),
-            "cr" | "icr" | "complete" | "complete response" | "complete remission" => BestResponse::Cr,
+            "cr" | "icr" | "complete" | "complete response" | "complete remission" => {
+                BestResponse::Cr
+            }
             "pr" | "ipr" | "partial" | "partial response" | "partial remission" => BestResponse::Pr,
             "sd" | "isd" | "stable" | "stable disease" => BestResponse::Sd,
-            "pd" | "icpd" | "progressive" | "progression" | "progressive disease" | "disease progression" => {
-                BestResponse::Pd
-            }
+            "pd"
+            | "icpd"
+            | "progressive"
+            | "progression"
+            | "progressive disease"
+            | "disease progression" => BestResponse::Pd,
             "ne" | "nev" | "not evaluable" | "non evaluable" | "not evaluated" | "unevaluable"
             | "inevaluable" | "not assessable" => BestResponse::Ne,
             _ => {
-                return Err(ResistanceError::UnknownBestResponse { value: trimmed.to_string() });
+                return Err(ResistanceError::UnknownBestResponse {
+                    value: trimmed.to_string(),
+                });
             }
         };
         Ok(Some(parsed))

@@ -78,7 +78,10 @@ impl ResponseRecord {
     /// A record with only the ICI start date set (`None` if the cell was
     /// empty or unreadable); fill the other fields with `..` syntax.
     pub fn new(start: Option<Date>) -> ResponseRecord {
-        ResponseRecord { start, ..ResponseRecord::default() }
+        ResponseRecord {
+            start,
+            ..ResponseRecord::default()
+        }
     }
 }
 
@@ -366,7 +369,11 @@ impl FlowCounts {
                 format!(" ({:.1}%)", 100.0 * n as f64 / self.analysed as f64)
             }
         };
-        lines.push(format!("  primary resistance: {}{}", self.primary_resistance, pct(self.primary_resistance)));
+        lines.push(format!(
+            "  primary resistance: {}{}",
+            self.primary_resistance,
+            pct(self.primary_resistance)
+        ));
         lines.push(format!(
             "  secondary resistance: {}{}",
             self.secondary_resistance,
@@ -378,9 +385,11 @@ impl FlowCounts {
                 self.durable_response,
                 pct(self.durable_response)
             )),
-            RuleSet::EarlyProgression => {
-                lines.push(format!("  no progression: {}{}", self.no_progression, pct(self.no_progression)))
-            }
+            RuleSet::EarlyProgression => lines.push(format!(
+                "  no progression: {}{}",
+                self.no_progression,
+                pct(self.no_progression)
+            )),
         }
         lines
     }
@@ -426,7 +435,10 @@ impl std::fmt::Display for ResistanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ResistanceError::EmptyInput => {
-                write!(f, "There are no patients to classify: the data has no rows.")
+                write!(
+                    f,
+                    "There are no patients to classify: the data has no rows."
+                )
             }
             ResistanceError::InvalidThreshold { name, value } => write!(
                 f,
@@ -474,7 +486,13 @@ pub fn classify(
         })
         .collect();
     let flow = count_flow(&patients, options);
-    Ok(Classification { rule_set: options.rule_set, patients, flow, rules: describe_rules(options), notes })
+    Ok(Classification {
+        rule_set: options.rule_set,
+        patients,
+        flow,
+        rules: describe_rules(options),
+        notes,
+    })
 }
 
 fn count_flow(patients: &[PatientClassification], options: &ResistanceOptions) -> FlowCounts {
@@ -512,17 +530,27 @@ fn count_flow(patients: &[PatientClassification], options: &ResistanceOptions) -
     }
     flow.excluded = excluded.iter().sum();
     flow.unclassifiable = unclassifiable.iter().sum();
-    flow.analysed =
-        flow.primary_resistance + flow.secondary_resistance + flow.durable_response + flow.no_progression;
+    flow.analysed = flow.primary_resistance
+        + flow.secondary_resistance
+        + flow.durable_response
+        + flow.no_progression;
     flow.excluded_by_reason = ExclusionReason::ALL
         .iter()
         .zip(excluded)
-        .map(|(reason, count)| ExclusionCount { reason: *reason, label: reason.label(options), count })
+        .map(|(reason, count)| ExclusionCount {
+            reason: *reason,
+            label: reason.label(options),
+            count,
+        })
         .collect();
     flow.unclassifiable_by_reason = UnclassifiableReason::ALL
         .iter()
         .zip(unclassifiable)
-        .map(|(reason, count)| UnclassifiableCount { reason: *reason, label: reason.label().to_string(), count })
+        .map(|(reason, count)| UnclassifiableCount {
+            reason: *reason,
+            label: reason.label().to_string(),
+            count,
+        })
         .collect();
     flow
 }

@@ -2,8 +2,9 @@
 //! flow-chart order, then the groups of the chosen rule set.
 
 use super::{
-    fmt_months, fmt_number, BestResponse, ClassificationNotes, ExclusionReason, Group, ResistanceError, ResistanceOptions,
-    ResponseRecord, RuleSet, ShortResponse, UnclassifiableReason,
+    fmt_months, fmt_number, BestResponse, ClassificationNotes, ExclusionReason, Group,
+    ResistanceError, ResistanceOptions, ResponseRecord, RuleSet, ShortResponse,
+    UnclassifiableReason,
 };
 use crate::dates::{Date, DAYS_PER_MONTH};
 
@@ -31,13 +32,21 @@ impl Limits {
         };
         let early = check("early_progression_months", o.early_progression_months)?;
         if early == 0.0 {
-            return Err(ResistanceError::InvalidThreshold { name: "early_progression_months", value: early });
+            return Err(ResistanceError::InvalidThreshold {
+                name: "early_progression_months",
+                value: early,
+            });
         }
         Ok(Limits {
-            primary_exposure: 7.0 * check("primary_min_exposure_weeks", o.primary_min_exposure_weeks)?,
+            primary_exposure: 7.0
+                * check("primary_min_exposure_weeks", o.primary_min_exposure_weeks)?,
             secondary_exposure: DAYS_PER_MONTH
-                * check("secondary_min_exposure_months", o.secondary_min_exposure_months)?,
-            response_duration: DAYS_PER_MONTH * check("response_duration_months", o.response_duration_months)?,
+                * check(
+                    "secondary_min_exposure_months",
+                    o.secondary_min_exposure_months,
+                )?,
+            response_duration: DAYS_PER_MONTH
+                * check("response_duration_months", o.response_duration_months)?,
             durable: DAYS_PER_MONTH * check("durable_min_months", o.durable_min_months)?,
             post_stop_window: 7.0 * check("post_stop_window_weeks", o.post_stop_window_weeks)?,
             confirmation: 7.0 * check("confirmation_min_weeks", o.confirmation_min_weeks)?,
@@ -64,7 +73,10 @@ fn unclassifiable(reason: UnclassifiableReason, text: String) -> Verdict {
 
 fn excluded(reason: ExclusionReason, text: String, o: &ResistanceOptions) -> Verdict {
     let label = reason.label(o);
-    verdict(Group::Excluded(reason), format!("{text}: excluded ({label})"))
+    verdict(
+        Group::Excluded(reason),
+        format!("{text}: excluded ({label})"),
+    )
 }
 
 pub(super) fn classify_record(
@@ -74,7 +86,10 @@ pub(super) fn classify_record(
     notes: &mut ClassificationNotes,
 ) -> Verdict {
     let Some(start) = record.start else {
-        return unclassifiable(UnclassifiableReason::MissingStartDate, "no ICI start date".to_string());
+        return unclassifiable(
+            UnclassifiableReason::MissingStartDate,
+            "no ICI start date".to_string(),
+        );
     };
     let end = record.death.or(record.last_contact).or(record.data_cutoff);
     if let Some(problem) = contradiction(record, start, end) {
@@ -85,7 +100,8 @@ pub(super) fn classify_record(
             Some(end) => classify_sitc(record, start, end, o, limits, notes),
             None => unclassifiable(
                 UnclassifiableReason::MissingFollowUpDate,
-                "no date of death, last contact or data cutoff, so follow-up is unknown".to_string(),
+                "no date of death, last contact or data cutoff, so follow-up is unknown"
+                    .to_string(),
             ),
         },
         RuleSet::EarlyProgression => classify_early(record, start, end, o, limits, notes),
@@ -111,7 +127,9 @@ fn contradiction(r: &ResponseRecord, start: Date, end: Option<Date>) -> Option<S
     }
     if let (Some(p), Some(c)) = (r.progression, r.confirmation_scan) {
         if c < p {
-            return Some(format!("confirmation scan {c} is before the progression {p}"));
+            return Some(format!(
+                "confirmation scan {c} is before the progression {p}"
+            ));
         }
     }
     // Last contact is not compared with death: many sheets put the cutoff or
@@ -165,7 +183,11 @@ fn classify_sitc(
             )
         }
         Some(BestResponse::Ne) => {
-            return excluded(ExclusionReason::ResponseUnevaluable, "best overall response NE".to_string(), o)
+            return excluded(
+                ExclusionReason::ResponseUnevaluable,
+                "best overall response NE".to_string(),
+                o,
+            )
         }
         Some(b) => b,
     };
@@ -271,7 +293,10 @@ fn classify_sitc(
     }
 
     let progression_text = match progression {
-        Some(p) => format!("progression at {}", fmt_months(p, o.response_duration_months)),
+        Some(p) => format!(
+            "progression at {}",
+            fmt_months(p, o.response_duration_months)
+        ),
         None => "progression date not recorded".to_string(),
     };
     let primary = |why: String| {
@@ -338,7 +363,10 @@ fn classify_sitc(
             ShortResponse::Secondary => secondary(
                 why,
                 l.primary_exposure,
-                format!("{} weeks, as set for early-progressing responders", n(o.primary_min_exposure_weeks)),
+                format!(
+                    "{} weeks, as set for early-progressing responders",
+                    n(o.primary_min_exposure_weeks)
+                ),
             ),
             ShortResponse::Unclassifiable => unclassifiable(
                 UnclassifiableReason::ShortResponse,
@@ -349,13 +377,20 @@ fn classify_sitc(
 }
 
 /// `Some(reason)` when the progression lacks the required confirmation.
-fn unconfirmed(r: &ResponseRecord, progression: Option<i32>, o: &ResistanceOptions, l: &Limits) -> Option<String> {
+fn unconfirmed(
+    r: &ResponseRecord,
+    progression: Option<i32>,
+    o: &ResistanceOptions,
+    l: &Limits,
+) -> Option<String> {
     if r.rapid_deterioration == Some(true) {
         return None;
     }
     let weeks = fmt_number(o.confirmation_min_weeks);
     let Some(p) = r.progression else {
-        return Some("progression date not recorded, so its confirmation scan cannot be checked".to_string());
+        return Some(
+            "progression date not recorded, so its confirmation scan cannot be checked".to_string(),
+        );
     };
     match r.confirmation_scan {
         Some(c) if p.days_until(c) as f64 >= l.confirmation => None,

@@ -6,10 +6,19 @@ use super::{group_column, string, Script};
 use crate::analyses::baseline::{self, BaselineRequest};
 use crate::table::Table;
 
-pub(super) fn script(s: &mut Script, r: &BaselineRequest, table: &Table, index: usize) -> Result<(), String> {
+pub(super) fn script(
+    s: &mut Script,
+    r: &BaselineRequest,
+    table: &Table,
+    index: usize,
+) -> Result<(), String> {
     let report = baseline::run(table, r)?;
     let t = &report.table;
-    s.line(format!("## Step {}: Table 1 by \"{}\": one test per variable", index + 1, r.group));
+    s.line(format!(
+        "## Step {}: Table 1 by \"{}\": one test per variable",
+        index + 1,
+        r.group
+    ));
     s.line("local({");
     s.line(format!("  g <- {}", group_column(table, &r.group, "d")?));
     s.line("  keep <- !is.na(g)");
@@ -21,12 +30,18 @@ pub(super) fn script(s: &mut Script, r: &BaselineRequest, table: &Table, index: 
         let call = if m.starts_with("Fisher") {
             if m.contains("simulated") {
                 // A Monte Carlo p-value: R's random tables differ from survcalc's.
-                s.line(format!("  # {}: {m}; R: fisher.test(table(g, v), simulate.p.value = TRUE, B = 10000)", test.variable));
+                s.line(format!(
+                    "  # {}: {m}; R: fisher.test(table(g, v), simulate.p.value = TRUE, B = 10000)",
+                    test.variable
+                ));
                 continue;
             }
             format!("fisher.test(table(g, {raw}))$p.value")
         } else if m.starts_with("Pearson") {
-            format!("suppressWarnings(chisq.test(table(g, {raw}), correct = {}))$p.value", if m.contains("Yates") { "TRUE" } else { "FALSE" })
+            format!(
+                "suppressWarnings(chisq.test(table(g, {raw}), correct = {}))$p.value",
+                if m.contains("Yates") { "TRUE" } else { "FALSE" }
+            )
         } else if m.starts_with("Kruskal") {
             format!("kruskal.test(as.numeric({raw}), g)$p.value")
         } else if m.starts_with("Wilcoxon") {
@@ -39,17 +54,27 @@ pub(super) fn script(s: &mut Script, r: &BaselineRequest, table: &Table, index: 
             };
             format!("suppressWarnings(wilcox.test(as.numeric({raw}) ~ g, exact = {exact}, correct = {correct}))$p.value")
         } else if m.contains("t-test") {
-            let equal = if m.contains("equal variances") && !m.contains("Welch") { "TRUE" } else { "FALSE" };
+            let equal = if m.contains("equal variances") && !m.contains("Welch") {
+                "TRUE"
+            } else {
+                "FALSE"
+            };
             format!("t.test(as.numeric({raw}) ~ g, var.equal = {equal})$p.value")
         } else if m.starts_with("One-way analysis of variance") {
             format!("oneway.test(as.numeric({raw}) ~ g, var.equal = TRUE)$p.value")
         } else if m.starts_with("One-way analysis of means") || m.starts_with("Welch") {
             format!("oneway.test(as.numeric({raw}) ~ g, var.equal = FALSE)$p.value")
         } else {
-            s.line(format!("  # {}: {m} (no R call written for it)", test.variable));
+            s.line(format!(
+                "  # {}: {m} (no R call written for it)",
+                test.variable
+            ));
             continue;
         };
-        s.line(format!("  cat({}, \"\\n\")", string(&format!("{}: {m}", test.variable))));
+        s.line(format!(
+            "  cat({}, \"\\n\")",
+            string(&format!("{}: {m}", test.variable))
+        ));
         s.check(&path, &call);
     }
     s.line("})");

@@ -22,8 +22,17 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize) -> Result<(), String> {
-    if r.time_varying.as_ref().is_some_and(|t| !t.column.trim().is_empty()) || r.time_split.is_some() {
+pub(super) fn script(
+    s: &mut Script,
+    r: &CoxRequest,
+    table: &Table,
+    index: usize,
+) -> Result<(), String> {
+    if r.time_varying
+        .as_ref()
+        .is_some_and(|t| !t.column.trim().is_empty())
+        || r.time_split.is_some()
+    {
         s.line(format!(
             "## Step {}: Cox regression with a time-varying status or a time split: its R code (tmerge / survSplit) \
              is printed in survcalc's settings text; this version does not write it here.",
@@ -46,12 +55,23 @@ pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize
         "## Step {}: Cox regression of \"{}\" on {} (coxph, ties = \"{ties}\"{})",
         index + 1,
         r.time,
-        terms.iter().map(|t| format!("\"{}\"", t.column)).collect::<Vec<_>>().join(", "),
+        terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.column))
+            .collect::<Vec<_>>()
+            .join(", "),
         if robust { ", robust variance" } else { "" }
     ));
     s.line("local({");
-    s.line(format!("  dd <- data.frame(.time = {}, .status = d[[{}]])", time_expression(&r.time, 1.0), string(&r.event)));
-    let mut complete = vec!["!is.na(dd$.time)".to_string(), "!is.na(dd$.status)".to_string()];
+    s.line(format!(
+        "  dd <- data.frame(.time = {}, .status = d[[{}]])",
+        time_expression(&r.time, 1.0),
+        string(&r.event)
+    ));
+    let mut complete = vec![
+        "!is.na(dd$.time)".to_string(),
+        "!is.na(dd$.status)".to_string(),
+    ];
     if let Some(st) = start {
         s.line(format!("  dd$.start <- as.numeric(d[[{}]])", string(st)));
         complete.push("!is.na(dd$.start)".into());
@@ -69,16 +89,37 @@ pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize
         rhs.push("cluster(.cluster)".into());
     }
     s.line(format!("  dd <- dd[{}, ]", complete.join(" & ")));
-    s.line(format!("  dd$.event <- {}", event_indicator(table, &r.event, &r.event_values, "dd$.status")?));
-    let surv = if start.is_some() { "Surv(.start, .time, .event)" } else { "Surv(.time, .event)" };
+    s.line(format!(
+        "  dd$.event <- {}",
+        event_indicator(table, &r.event, &r.event_values, "dd$.status")?
+    ));
+    let surv = if start.is_some() {
+        "Surv(.start, .time, .event)"
+    } else {
+        "Surv(.time, .event)"
+    };
     s.line(format!(
         "  fit <- coxph({surv} ~ {}, data = dd, ties = \"{ties}\"{})",
-        if rhs.is_empty() { "1".to_string() } else { rhs.join(" + ") },
-        if robust && cluster.is_none() { ", robust = TRUE" } else { "" }
+        if rhs.is_empty() {
+            "1".to_string()
+        } else {
+            rhs.join(" + ")
+        },
+        if robust && cluster.is_none() {
+            ", robust = TRUE"
+        } else {
+            ""
+        }
     ));
-    s.line(format!("  print(summary(fit, conf.int = {}))", number(r.conf_level)));
+    s.line(format!(
+        "  print(summary(fit, conf.int = {}))",
+        number(r.conf_level)
+    ));
     s.line("  b <- coef(fit)");
-    s.line(format!("  se <- sqrt(diag({}))", if robust { "fit$naive.var" } else { "fit$var" }));
+    s.line(format!(
+        "  se <- sqrt(diag({}))",
+        if robust { "fit$naive.var" } else { "fit$var" }
+    ));
     s.line(format!("  z <- qnorm((1 + {}) / 2)", number(r.conf_level)));
     s.line("  for (j in seq_along(b)) {");
     for (field, expr) in [
@@ -89,7 +130,9 @@ pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize
         ("hr_lower", "exp(b[j] - z * se[j])"),
         ("hr_upper", "exp(b[j] + z * se[j])"),
     ] {
-        s.line(format!("    survcalc_check(paste0(\"fit.{field}[\", j - 1, \"]\"), {expr})"));
+        s.line(format!(
+            "    survcalc_check(paste0(\"fit.{field}[\", j - 1, \"]\"), {expr})"
+        ));
     }
     if robust {
         s.line("    rse <- sqrt(diag(fit$var))[j]");
@@ -105,11 +148,16 @@ pub(super) fn script(s: &mut Script, r: &CoxRequest, table: &Table, index: usize
         s.check("fit.wald_test.stat", "fit$wald.test");
     }
     s.check("fit.concordance.c", "fit$concordance[[\"concordance\"]]");
-    s.line(format!("  zph <- cox.zph(fit, transform = \"{}\")", zph_transform(r.zph_transform)));
+    s.line(format!(
+        "  zph <- cox.zph(fit, transform = \"{}\")",
+        zph_transform(r.zph_transform)
+    ));
     s.line("  print(zph)");
     s.line("  k <- nrow(zph$table)");
     s.line("  for (i in seq_len(k - 1)) {");
-    s.line("    survcalc_check(paste0(\"zph.terms[\", i - 1, \"].chisq\"), zph$table[i, \"chisq\"])");
+    s.line(
+        "    survcalc_check(paste0(\"zph.terms[\", i - 1, \"].chisq\"), zph$table[i, \"chisq\"])",
+    );
     s.line("    survcalc_check(paste0(\"zph.terms[\", i - 1, \"].p\"), zph$table[i, \"p\"])");
     s.line("  }");
     s.check("zph.global.chisq", "zph$table[k, \"chisq\"]");

@@ -69,7 +69,14 @@ pub(crate) fn string(s: &str) -> String {
 
 /// `c("a", "b")`.
 pub(crate) fn strings(items: &[String]) -> String {
-    format!("c({})", items.iter().map(|s| string(s)).collect::<Vec<_>>().join(", "))
+    format!(
+        "c({})",
+        items
+            .iter()
+            .map(|s| string(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// A number as R reads it back exactly.
@@ -85,14 +92,27 @@ pub(crate) fn number(x: f64) -> String {
 
 /// `c(1, 2.5)`.
 pub(crate) fn numbers(items: &[f64]) -> String {
-    format!("c({})", items.iter().map(|&x| number(x)).collect::<Vec<_>>().join(", "))
+    format!(
+        "c({})",
+        items
+            .iter()
+            .map(|&x| number(x))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// The column as groups: a factor with survcalc's level order (numbers by
 /// value, as their exported text).
 pub(crate) fn group_column(table: &Table, name: &str, data: &str) -> Result<String, String> {
-    let levels = categorical_column(table, name).map_err(|e| e.to_string())?.levels;
-    Ok(format!("factor({data}[[{}]], levels = {})", string(name), strings(&levels)))
+    let levels = categorical_column(table, name)
+        .map_err(|e| e.to_string())?
+        .levels;
+    Ok(format!(
+        "factor({data}[[{}]], levels = {})",
+        string(name),
+        strings(&levels)
+    ))
 }
 
 /// The script's start: packages, the exported data, the checking helper.
@@ -111,7 +131,11 @@ pub(super) fn design_columns(s: &mut Script, terms: &[crate::design::DesignTerm]
                 let reference = t.reference.clone().unwrap_or_default();
                 let mut levels = vec![reference.clone()];
                 levels.extend(t.levels.iter().filter(|l| **l != reference).cloned());
-                s.line(format!("  dd${x} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"", strings(&levels), t.column));
+                s.line(format!(
+                    "  dd${x} <- factor({raw}, levels = {})  # {}, reference \"{reference}\"",
+                    strings(&levels),
+                    t.column
+                ));
             }
         }
         names.push(x);
@@ -119,14 +143,23 @@ pub(super) fn design_columns(s: &mut Script, terms: &[crate::design::DesignTerm]
     names
 }
 
-fn preamble(script: &mut Script, data_file: &str, session: Option<&AnalysisFile>, packages: &[&str]) {
+fn preamble(
+    script: &mut Script,
+    data_file: &str,
+    session: Option<&AnalysisFile>,
+    packages: &[&str],
+) {
     script.line(format!(
         "# R code written by survcalc {} to reproduce its numbers{}.",
         env!("CARGO_PKG_VERSION"),
-        session.map(|s| format!(" for \"{}\"", s.dataset.file_name)).unwrap_or_default()
+        session
+            .map(|s| format!(" for \"{}\"", s.dataset.file_name))
+            .unwrap_or_default()
     ));
     script.line("# It reads the data as survcalc exported it (\"Download data\": the file's columns plus the");
-    script.line("# classification's), so that the classification need not be redone in R. Base R and");
+    script.line(
+        "# classification's), so that the classification need not be redone in R. Base R and",
+    );
     script.line(format!("# {} only.", packages.join(", ")));
     for p in packages {
         script.line(format!("library({p})"));
@@ -135,7 +168,9 @@ fn preamble(script: &mut Script, data_file: &str, session: Option<&AnalysisFile>
     script.line(format!("data_file <- {}", string(data_file)));
     script.line("d <- read.csv(data_file, colClasses = \"character\", na.strings = \"\", check.names = FALSE,");
     script.line("              encoding = \"UTF-8\")");
-    script.line("# survcalc writes a leading ' before text a spreadsheet would run as a formula; undo it.");
+    script.line(
+        "# survcalc writes a leading ' before text a spreadsheet would run as a formula; undo it.",
+    );
     script.line("d[] <- lapply(d, function(x) sub(\"^'(?=[-=+@\\t\\r])\", \"\", x, perl = TRUE))");
     script.blank();
     script.line("# Every number survcalc shows, as a line \"survcalc_check <path> <value>\" for comparison.");
@@ -161,11 +196,26 @@ fn packages(step: &AnalysisStep) -> Vec<&'static str> {
 
 /// The script of one step: `None` for steps that need no R (the
 /// classification, whose columns the exported data already holds).
-fn step_script(script: &mut Script, step: &AnalysisStep, index: usize, table: &Table) -> Result<bool, String> {
-    let Some(filter) = step.filter() else { return analysis_script(script, step, index, table) };
+fn step_script(
+    script: &mut Script,
+    step: &AnalysisStep,
+    index: usize,
+    table: &Table,
+) -> Result<bool, String> {
+    let Some(filter) = step.filter() else {
+        return analysis_script(script, step, index, table);
+    };
     // The analysis set: the step runs on the rows R's subset keeps, as in survcalc.
     let rows = filter_expression(filter, table)?;
-    script.line(format!("## Analysis set{}: {}", if filter.name.trim().is_empty() { String::new() } else { format!(" \"{}\"", filter.name.trim()) }, rows));
+    script.line(format!(
+        "## Analysis set{}: {}",
+        if filter.name.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" \"{}\"", filter.name.trim())
+        },
+        rows
+    ));
     script.line("local({");
     script.line(format!("d <- d[which({rows}), , drop = FALSE]"));
     let written = analysis_script(script, step, index, table)?;
@@ -184,13 +234,21 @@ fn filter_expression(filter: &Filter, table: &Table) -> Result<String, String> {
             let values: Vec<String> = c.values.iter().map(|v| v.trim().to_string()).collect();
             match column.kind {
                 ColumnKind::Number => {
-                    let parsed: Vec<f64> = values.iter().filter_map(|v| v.replace(',', ".").parse().ok()).collect();
+                    let parsed: Vec<f64> = values
+                        .iter()
+                        .filter_map(|v| v.replace(',', ".").parse().ok())
+                        .collect();
                     parts.push(format!("{number} %in% {}", numbers(&parsed)));
                 }
                 _ => parts.push(format!("{x} %in% {}", strings(&values))),
             }
         }
-        for (bound, op) in [(c.at_least, ">="), (c.above, ">"), (c.at_most, "<="), (c.below, "<")] {
+        for (bound, op) in [
+            (c.at_least, ">="),
+            (c.above, ">"),
+            (c.at_most, "<="),
+            (c.below, "<"),
+        ] {
             if let Some(b) = bound {
                 parts.push(format!("{number} {op} {}", self::number(b)));
             }
@@ -204,10 +262,19 @@ fn filter_expression(filter: &Filter, table: &Table) -> Result<String, String> {
             parts.push(format!("!is.na({x})"));
         }
     }
-    Ok(if parts.is_empty() { "rep(TRUE, nrow(d))".to_string() } else { parts.join(" & ") })
+    Ok(if parts.is_empty() {
+        "rep(TRUE, nrow(d))".to_string()
+    } else {
+        parts.join(" & ")
+    })
 }
 
-fn analysis_script(script: &mut Script, step: &AnalysisStep, index: usize, table: &Table) -> Result<bool, String> {
+fn analysis_script(
+    script: &mut Script,
+    step: &AnalysisStep,
+    index: usize,
+    table: &Table,
+) -> Result<bool, String> {
     match step {
         AnalysisStep::KaplanMeier(r) => km::script(script, r, table, index).map(|_| true),
         AnalysisStep::Cox(r) => cox::script(script, r, table, index).map(|_| true),
@@ -238,7 +305,11 @@ pub fn for_step(step: &AnalysisStep, table: &Table, data_file: &str) -> Result<S
 }
 
 /// The R script of a whole session.
-pub fn for_session(session: &AnalysisFile, table: &Table, data_file: &str) -> Result<String, String> {
+pub fn for_session(
+    session: &AnalysisFile,
+    table: &Table,
+    data_file: &str,
+) -> Result<String, String> {
     let mut needed: Vec<&str> = Vec::new();
     for step in &session.steps {
         for p in packages(step) {
@@ -252,7 +323,11 @@ pub fn for_session(session: &AnalysisFile, table: &Table, data_file: &str) -> Re
     for (i, step) in session.steps.iter().enumerate() {
         // A step that does not fit this data is named, and the rest written.
         if let Err(e) = step_script(&mut script, step, i, table) {
-            script.line(format!("## Step {}: not written, survcalc could not run it on this data: {}", i + 1, e.replace('\n', " ")));
+            script.line(format!(
+                "## Step {}: not written, survcalc could not run it on this data: {}",
+                i + 1,
+                e.replace('\n', " ")
+            ));
         }
         script.blank();
     }

@@ -20,42 +20,80 @@ struct Factor {
     levels: Vec<String>,
 }
 
-pub(super) fn script(s: &mut Script, r: &ModelTableRequest, table: &Table, index: usize) -> Result<(), String> {
+pub(super) fn script(
+    s: &mut Script,
+    r: &ModelTableRequest,
+    table: &Table,
+    index: usize,
+) -> Result<(), String> {
     let report = models::run(table, r)?;
     let t = &report.table;
     let o = &r.outcome;
-    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() { OutcomeType::Binary } else { OutcomeType::Survival });
+    let kind = o.kind.unwrap_or(if o.time.trim().is_empty() {
+        OutcomeType::Binary
+    } else {
+        OutcomeType::Survival
+    });
     // Factors in the table's order, with their levels as survcalc coded them.
     let mut factors: Vec<Factor> = Vec::new();
     for u in &t.univariate {
         let rows: Vec<_> = t.rows.iter().filter(|row| row.term == u.term).collect();
-        let reference = rows.iter().find(|row| row.kind == RowKind::Reference).and_then(|row| row.level.clone());
+        let reference = rows
+            .iter()
+            .find(|row| row.kind == RowKind::Reference)
+            .and_then(|row| row.level.clone());
         let mut levels: Vec<String> = reference.into_iter().collect();
-        levels.extend(rows.iter().filter(|row| row.kind == RowKind::Level).filter_map(|row| row.level.clone()));
-        factors.push(Factor { column: u.term.clone(), kind: u.kind, levels });
+        levels.extend(
+            rows.iter()
+                .filter(|row| row.kind == RowKind::Level)
+                .filter_map(|row| row.level.clone()),
+        );
+        factors.push(Factor {
+            column: u.term.clone(),
+            kind: u.kind,
+            levels,
+        });
     }
     let (estimate, link) = match t.model {
         ModelKind::Logistic => ("OR", "logistic"),
         ModelKind::Cox => ("HR", "Cox"),
     };
-    s.line(format!("## Step {}: univariate and multivariable {link} models ({estimate}s)", index + 1));
+    s.line(format!(
+        "## Step {}: univariate and multivariable {link} models ({estimate}s)",
+        index + 1
+    ));
     s.line("local({");
     match kind {
         OutcomeType::Binary => {
             let column = table.require(&o.column).map_err(|e| e.to_string())?;
             let as_number = column.kind == ColumnKind::Number;
             let values = |v: &[String]| -> String {
-                let v: Vec<String> = v.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+                let v: Vec<String> = v
+                    .iter()
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect();
                 if as_number {
-                    numbers(&v.iter().filter_map(|x| x.parse().ok()).collect::<Vec<f64>>())
+                    numbers(
+                        &v.iter()
+                            .filter_map(|x| x.parse().ok())
+                            .collect::<Vec<f64>>(),
+                    )
                 } else {
                     strings(&v)
                 }
             };
-            let raw = if as_number { format!("as.numeric(d[[{}]])", string(&o.column)) } else { format!("d[[{}]]", string(&o.column)) };
+            let raw = if as_number {
+                format!("as.numeric(d[[{}]])", string(&o.column))
+            } else {
+                format!("d[[{}]]", string(&o.column))
+            };
             s.line(format!("  raw <- {raw}"));
             if o.non_event_values.is_empty() {
-                s.line(format!("  y <- ifelse(is.na(raw), NA, as.integer(raw %in% {}))", values(&o.event_values)));
+                s.line(format!(
+                    "  y <- ifelse(is.na(raw), NA, as.integer(raw %in% {}))",
+                    values(&o.event_values)
+                ));
             } else {
                 s.line(format!(
                     "  y <- ifelse(raw %in% {}, 1L, ifelse(raw %in% {}, 0L, NA))",
@@ -66,15 +104,26 @@ pub(super) fn script(s: &mut Script, r: &ModelTableRequest, table: &Table, index
             s.line("  dd <- data.frame(.y = y)");
         }
         OutcomeType::Survival => {
-            s.line(format!("  dd <- data.frame(.time = as.numeric(d[[{}]]), .status = d[[{}]])", string(&o.time), string(&o.event)));
-            s.line(format!("  dd$.y <- ifelse(is.na(dd$.status), NA, {})", event_indicator(table, &o.event, &o.event_values, "dd$.status")?));
+            s.line(format!(
+                "  dd <- data.frame(.time = as.numeric(d[[{}]]), .status = d[[{}]])",
+                string(&o.time),
+                string(&o.event)
+            ));
+            s.line(format!(
+                "  dd$.y <- ifelse(is.na(dd$.status), NA, {})",
+                event_indicator(table, &o.event, &o.event_values, "dd$.status")?
+            ));
             s.line("  dd$.y[is.na(dd$.time)] <- NA");
         }
     }
     for (k, f) in factors.iter().enumerate() {
         let raw = format!("d[[{}]]", string(&f.column));
         match f.kind {
-            TermKind::Numeric => s.line(format!("  dd$x{} <- as.numeric({raw})  # {}", k + 1, f.column)),
+            TermKind::Numeric => s.line(format!(
+                "  dd$x{} <- as.numeric({raw})  # {}",
+                k + 1,
+                f.column
+            )),
             TermKind::Categorical => s.line(format!(
                 "  dd$x{} <- factor({raw}, levels = {})  # {}, reference \"{}\"",
                 k + 1,
@@ -128,16 +177,31 @@ pub(super) fn script(s: &mut Script, r: &ModelTableRequest, table: &Table, index
             s.line(format!("  m${x} <- droplevels(m${x})"));
         }
         s.line(format!("  fit <- {}", fitter(&format!("{lhs} ~ {x}"))));
-        s.line(format!("  cat(\"Univariate: {}\\n\"); print(summary(fit)$coefficients)", f.column.replace('"', "'")));
+        s.line(format!(
+            "  cat(\"Univariate: {}\\n\"); print(summary(fit)$coefficients)",
+            f.column.replace('"', "'")
+        ));
         emit_cells(s, f, "univariate", intercept, 0, &row_index);
     }
     if let Some(m) = &t.multivariable {
-        let chosen: Vec<(usize, &Factor)> =
-            factors.iter().enumerate().filter(|(_, f)| m.terms.contains(&f.column)).collect();
+        let chosen: Vec<(usize, &Factor)> = factors
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| m.terms.contains(&f.column))
+            .collect();
         let xs: Vec<String> = chosen.iter().map(|(k, _)| format!("x{}", k + 1)).collect();
-        s.line(format!("  m <- dd[{}, ]", xs.iter().map(|x| format!("!is.na(dd${x})")).collect::<Vec<_>>().join(" & ")));
+        s.line(format!(
+            "  m <- dd[{}, ]",
+            xs.iter()
+                .map(|x| format!("!is.na(dd${x})"))
+                .collect::<Vec<_>>()
+                .join(" & ")
+        ));
         s.line("  m <- droplevels(m)");
-        s.line(format!("  fit <- {}", fitter(&format!("{lhs} ~ {}", xs.join(" + ")))));
+        s.line(format!(
+            "  fit <- {}",
+            fitter(&format!("{lhs} ~ {}", xs.join(" + ")))
+        ));
         s.line("  cat(\"Multivariable:\\n\"); print(summary(fit)$coefficients)");
         let mut offset = 0;
         for (_, f) in &chosen {
@@ -165,13 +229,19 @@ fn emit_cells(
     match f.kind {
         TermKind::Numeric => {
             if let Some(i) = row_index(&f.column, None) {
-                s.line(format!("  cells(fit, {}, \"table.rows[{i}].{model}\")", intercept + offset + 1));
+                s.line(format!(
+                    "  cells(fit, {}, \"table.rows[{i}].{model}\")",
+                    intercept + offset + 1
+                ));
             }
         }
         TermKind::Categorical => {
             for (l, level) in f.levels.iter().enumerate().skip(1) {
                 if let Some(i) = row_index(&f.column, Some(level)) {
-                    s.line(format!("  cells(fit, {}, \"table.rows[{i}].{model}\")", intercept + offset + l));
+                    s.line(format!(
+                        "  cells(fit, {}, \"table.rows[{i}].{model}\")",
+                        intercept + offset + l
+                    ));
                 }
             }
         }

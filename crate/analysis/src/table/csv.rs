@@ -69,7 +69,8 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     // A row count estimated from the first 64 kB keeps vectors from regrowing.
     let sample = data.get(..SNIFF_BYTES).unwrap_or(data);
     let sample_lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    let rows_hint = (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
+    let rows_hint =
+        (sample_lines as f64 * data.len() as f64 / sample.len().max(1) as f64 * 1.02) as usize + 16;
     // A row takes at least one byte per column (separators and line end).
     let rows_hint = rows_hint.min(data.len() / names.len().max(1) + 1);
     let mut builders = column_builders(&names, options, rows_hint)?;
@@ -81,7 +82,9 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
         // "z" the zip is a call per cell.
         let text = rows.text();
         for (i, builder) in builders.iter_mut().enumerate() {
-            let Some(&(start, end)) = rows.cells.get(i) else { break };
+            let Some(&(start, end)) = rows.cells.get(i) else {
+                break;
+            };
             builder.push(text.get(start..end).unwrap_or(&[]), line, &rules)?;
         }
         lines.push(line);
@@ -96,7 +99,11 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
     }
     rows.check_unclosed_quote()?;
 
-    let reread = builders.iter().map(ColumnBuilder::prefix_rows).max().unwrap_or(0);
+    let reread = builders
+        .iter()
+        .map(ColumnBuilder::prefix_rows)
+        .max()
+        .unwrap_or(0);
     if reread > 0 {
         let mut again = RowReader::new(data, delimiter);
         again.header()?;
@@ -110,11 +117,17 @@ pub fn read_csv_with_progress<F: FnMut(u64, u64)>(
 
     let mut warnings = Vec::new();
     if rows.n_skipped > 0 {
-        warnings.push(Warning::SkippedEmptyRows { count: rows.n_skipped, lines: rows.skipped_lines.clone() });
+        warnings.push(Warning::SkippedEmptyRows {
+            count: rows.n_skipped,
+            lines: rows.skipped_lines.clone(),
+        });
     }
     let table = finish_table(builders, lines, header_line, &rules, options, warnings)?;
     progress(total, total);
-    Ok(Table { delimiter: char::from(delimiter), ..table })
+    Ok(Table {
+        delimiter: char::from(delimiter),
+        ..table
+    })
 }
 
 /// The per-cell rules of a file read with `options`.
@@ -135,24 +148,39 @@ pub(super) fn column_builders(
     options: &ReadOptions,
     rows_hint: usize,
 ) -> Result<Vec<ColumnBuilder>, TableError> {
-    for name in options.column_types.keys().chain(&options.non_numbers_as_missing) {
+    for name in options
+        .column_types
+        .keys()
+        .chain(&options.non_numbers_as_missing)
+    {
         if !names.contains(name) {
             let listed: Vec<&str> = names.iter().map(String::as_str).collect();
             let nearest = crate::request::did_you_mean(name, &listed).map(str::to_string);
-            return Err(TableError::UnknownColumn { name: name.clone(), nearest });
+            return Err(TableError::UnknownColumn {
+                name: name.clone(),
+                nearest,
+            });
         }
     }
     for name in &options.non_numbers_as_missing {
         match options.column_types.get(name) {
             None | Some(ColumnType::Number) => {}
-            Some(_) => return Err(TableError::NonNumbersAsMissingNotNumber { column: name.clone() }),
+            Some(_) => {
+                return Err(TableError::NonNumbersAsMissingNotNumber {
+                    column: name.clone(),
+                })
+            }
         }
     }
     Ok(names
         .iter()
         .map(|n| {
             let as_missing = options.non_numbers_as_missing.contains(n);
-            let declared = if as_missing { Some(ColumnType::Number) } else { options.column_types.get(n).copied() };
+            let declared = if as_missing {
+                Some(ColumnType::Number)
+            } else {
+                options.column_types.get(n).copied()
+            };
             ColumnBuilder::new(n.clone(), declared, as_missing, rows_hint)
         })
         .collect())
@@ -168,13 +196,28 @@ pub(super) fn finish_table(
     options: &ReadOptions,
     mut warnings: Vec<Warning>,
 ) -> Result<Table, TableError> {
-    let columns = builders.into_iter().map(|b| b.finish(&lines, rules)).collect::<Result<Vec<_>, _>>()?;
+    let columns = builders
+        .into_iter()
+        .map(|b| b.finish(&lines, rules))
+        .collect::<Result<Vec<_>, _>>()?;
     for column in &columns {
-        if let Some(n) = column.reading.non_numbers.as_ref().filter(|n| n.read_as_missing) {
+        if let Some(n) = column
+            .reading
+            .non_numbers
+            .as_ref()
+            .filter(|n| n.read_as_missing)
+        {
             warnings.push(Warning::NonNumbersReadAsMissing {
                 column: column.name.clone(),
                 count: n.count,
-                cells: n.cells.iter().map(|c| CellValue { line: c.line, value: c.value.clone() }).collect(),
+                cells: n
+                    .cells
+                    .iter()
+                    .map(|c| CellValue {
+                        line: c.line,
+                        value: c.value.clone(),
+                    })
+                    .collect(),
             });
         }
     }
@@ -202,7 +245,11 @@ fn decode(input: &[u8]) -> Cow<'_, [u8]> {
     // reader splits records there but counts lines by '\n'.
     let sample = text.get(..SNIFF_BYTES).unwrap_or(&text);
     if sample.contains(&b'\r') && !sample.contains(&b'\n') {
-        return Cow::Owned(text.iter().map(|&b| if b == b'\r' { b'\n' } else { b }).collect());
+        return Cow::Owned(
+            text.iter()
+                .map(|&b| if b == b'\r' { b'\n' } else { b })
+                .collect(),
+        );
     }
     text
 }
@@ -225,7 +272,10 @@ fn decode_encoding(input: &[u8]) -> Cow<'_, [u8]> {
 /// ASCII characters) and almost none in the other. A UTF-8 CSV has no NUL
 /// bytes at all, so a few stray ones do not trigger this.
 fn looks_like_utf16_without_bom(input: &[u8]) -> bool {
-    if input.starts_with(b"\xEF\xBB\xBF") || input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF") {
+    if input.starts_with(b"\xEF\xBB\xBF")
+        || input.starts_with(b"\xFF\xFE")
+        || input.starts_with(b"\xFE\xFF")
+    {
         return false;
     }
     let sample = input.get(..4096).unwrap_or(input);
@@ -244,14 +294,20 @@ fn looks_like_utf16_without_bom(input: &[u8]) -> bool {
 
 fn utf16_to_utf8(bytes: &[u8], little_endian: bool) -> Vec<u8> {
     let units = bytes.chunks_exact(2).map(|c| {
-        let pair = [c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)];
+        let pair = [
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ];
         if little_endian {
             u16::from_le_bytes(pair)
         } else {
             u16::from_be_bytes(pair)
         }
     });
-    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect::<String>().into_bytes()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect::<String>()
+        .into_bytes()
 }
 
 fn reader(data: &[u8], delimiter: u8) -> Reader<&[u8]> {
@@ -289,10 +345,16 @@ fn sniff(data: &[u8]) -> u8 {
             // The last record of a cut sample may be incomplete.
             counts.pop();
         }
-        let Some((&header, body)) = counts.split_first() else { continue };
+        let Some((&header, body)) = counts.split_first() else {
+            continue;
+        };
         let agreeing = body.iter().filter(|&&n| n == header).count();
         // Per mille of rows agreeing with the header (all agree when none).
-        let agreement = if body.is_empty() { 1000 } else { agreeing * 1000 / body.len() };
+        let agreement = if body.is_empty() {
+            1000
+        } else {
+            agreeing * 1000 / body.len()
+        };
         let score = (header > 1, agreement, header);
         if score > best.1 {
             best = (delimiter, score);
@@ -383,7 +445,9 @@ impl<'a> RowReader<'a> {
     /// The current row's cells.
     fn cells(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let text = self.text();
-        self.cells.iter().map(move |&(start, end)| text.get(start..end).unwrap_or(&[]))
+        self.cells
+            .iter()
+            .map(move |&(start, end)| text.get(start..end).unwrap_or(&[]))
     }
 
     fn is_blank(&self) -> bool {
@@ -406,18 +470,26 @@ impl<'a> RowReader<'a> {
                 }
             }
         }
-        let Some(q) = self.quoted.as_mut() else { return Ok(None) };
+        let Some(q) = self.quoted.as_mut() else {
+            return Ok(None);
+        };
         match q.rdr.read_byte_record(&mut q.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
                 self.cells.clear();
-                self.cells.extend((0..q.record.len()).filter_map(|i| q.record.range(i)).map(|r| (r.start, r.end)));
+                self.cells.extend(
+                    (0..q.record.len())
+                        .filter_map(|i| q.record.range(i))
+                        .map(|r| (r.start, r.end)),
+                );
                 let (start, line) = self.start_of_quoted_record();
                 self.row_start = start;
                 Ok(Some(line))
             }
             Err(e) => Err(TableError::Csv {
-                line: q.lines_before + e.position().map_or_else(|| q.rdr.position().line(), |p| p.line()),
+                line: q.lines_before
+                    + e.position()
+                        .map_or_else(|| q.rdr.position().line(), |p| p.line()),
                 message: e.to_string(),
             }),
         }
@@ -474,9 +546,14 @@ impl<'a> RowReader<'a> {
     /// (which it skips): step over those to the record's own first byte
     /// and line.
     fn start_of_quoted_record(&self) -> (usize, u64) {
-        let Some(q) = &self.quoted else { return (self.pos, self.line) };
+        let Some(q) = &self.quoted else {
+            return (self.pos, self.line);
+        };
         let (mut byte, mut line) = match q.record.position() {
-            Some(p) => (usize::try_from(p.byte()).map_or(usize::MAX, |b| b.saturating_add(q.offset)), p.line()),
+            Some(p) => (
+                usize::try_from(p.byte()).map_or(usize::MAX, |b| b.saturating_add(q.offset)),
+                p.line(),
+            ),
             None => (usize::MAX, q.rdr.position().line()),
         };
         line += q.lines_before;
@@ -517,7 +594,10 @@ impl<'a> RowReader<'a> {
                 });
             }
             if name.is_empty() {
-                return Err(TableError::EmptyHeaderName { column_number: i + 1, line });
+                return Err(TableError::EmptyHeaderName {
+                    column_number: i + 1,
+                    line,
+                });
             }
             if let Some(&first) = seen.get(&name) {
                 return Err(TableError::DuplicateHeaderName {
@@ -549,7 +629,9 @@ impl<'a> RowReader<'a> {
     /// of the file as one value, so the last row then spans lines and holds
     /// an odd number of quote characters.
     fn check_unclosed_quote(&self) -> Result<(), TableError> {
-        let Some((byte, line)) = self.last_row else { return Ok(()) };
+        let Some((byte, line)) = self.last_row else {
+            return Ok(());
+        };
         let raw = self.data.get(byte..).unwrap_or(&[]).trim_ascii();
         let quotes = raw.iter().filter(|&&b| b == b'"').count();
         if quotes % 2 == 1 && raw.contains(&b'\n') {
@@ -562,7 +644,9 @@ impl<'a> RowReader<'a> {
     /// row's cells are then in `self.cells()`.
     fn next_row(&mut self) -> Result<Option<u64>, TableError> {
         loop {
-            let Some(line) = self.read()? else { return Ok(None) };
+            let Some(line) = self.read()? else {
+                return Ok(None);
+            };
             let blank = self.is_blank();
             if self.cells.len() == self.n_columns && !blank {
                 self.last_row = Some((self.row_start, line));
@@ -575,8 +659,10 @@ impl<'a> RowReader<'a> {
                 }
                 continue;
             }
-            let embedded_newlines =
-                self.cells().map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64).sum::<u64>();
+            let embedded_newlines = self
+                .cells()
+                .map(|v| v.iter().filter(|&&b| b == b'\n').count() as u64)
+                .sum::<u64>();
             let found = self.cells.len();
             // A short row on one line is quoted whole, so the user sees
             // which values are there (a row swallowed by a quote is not).
@@ -667,9 +753,17 @@ mod tests {
         let mut inputs: Vec<Vec<u8>> = fixed.iter().map(|s| s.to_vec()).collect();
         for n in 0..3000 {
             // One input in three has no quote at all (split in place throughout).
-            let alphabet: &[u8] = if n % 3 == 0 { b",;\t\n\r a1.-" } else { b",;\t\n\r a1.-\"" };
+            let alphabet: &[u8] = if n % 3 == 0 {
+                b",;\t\n\r a1.-"
+            } else {
+                b",;\t\n\r a1.-\""
+            };
             let len = (next() % 60) as usize;
-            inputs.push((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect());
+            inputs.push(
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect(),
+            );
         }
         for input in &inputs {
             for delimiter in [b',', b';', b'\t'] {

@@ -66,22 +66,32 @@ pub(crate) enum DateShape {
 
 /// Reads the leading run of ASCII digits (at most `max` of them).
 fn digits(s: &[u8], max: usize) -> Option<(u32, usize)> {
-    let n = s.iter().take(max + 1).take_while(|b| b.is_ascii_digit()).count();
+    let n = s
+        .iter()
+        .take(max + 1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if n == 0 || n > max {
         return None;
     }
-    let v = s[..n].iter().fold(0u32, |acc, &b| acc * 10 + u32::from(b - b'0'));
+    let v = s[..n]
+        .iter()
+        .fold(0u32, |acc, &b| acc * 10 + u32::from(b - b'0'));
     Some((v, n))
 }
 
 /// Whether the text is a time of day ("00:00", "14:30:05.123",
 /// "12:00:00 AM", with optional trailing "Z").
 fn is_time_of_day(s: &[u8]) -> bool {
-    let Some((hour, n)) = digits(s, 2) else { return false };
+    let Some((hour, n)) = digits(s, 2) else {
+        return false;
+    };
     let mut rest = &s[n..];
     let mut parts = 1;
     while let Some(r) = rest.strip_prefix(b":") {
-        let Some((v, n)) = digits(r, 2) else { return false };
+        let Some((v, n)) = digits(r, 2) else {
+            return false;
+        };
         if n != 2 || v > 60 || parts == 3 {
             return false;
         }
@@ -109,18 +119,26 @@ fn is_time_of_day(s: &[u8]) -> bool {
 
 /// Classifies a trimmed, non-missing cell.
 pub(crate) fn date_shape(value: &[u8]) -> DateShape {
-    let Some((a, na)) = digits(value, 4) else { return DateShape::NotDate };
-    let Some(&sep) = value.get(na) else { return DateShape::NotDate };
+    let Some((a, na)) = digits(value, 4) else {
+        return DateShape::NotDate;
+    };
+    let Some(&sep) = value.get(na) else {
+        return DateShape::NotDate;
+    };
     if !matches!(sep, b'-' | b'/' | b'.') {
         return DateShape::NotDate;
     }
     let rest = &value[na + 1..];
-    let Some((b, nb)) = digits(rest, 2) else { return DateShape::NotDate };
+    let Some((b, nb)) = digits(rest, 2) else {
+        return DateShape::NotDate;
+    };
     if rest.get(nb) != Some(&sep) {
         return DateShape::NotDate;
     }
     let rest = &rest[nb + 1..];
-    let Some((c, nc)) = digits(rest, 4) else { return DateShape::NotDate };
+    let Some((c, nc)) = digits(rest, 4) else {
+        return DateShape::NotDate;
+    };
     let tail = &rest[nc..];
     if !tail.is_empty() {
         let time = match tail.first() {
@@ -134,8 +152,16 @@ pub(crate) fn date_shape(value: &[u8]) -> DateShape {
     }
     // Whole-number parts fit i32: at most 4 digits each.
     match (na, nc) {
-        (4, 1..=2) => DateShape::YearFirst { year: a as i32, month: b, day: c },
-        (1..=2, 4) => DateShape::PartsFirst { first: a, second: b, year: c as i32 },
+        (4, 1..=2) => DateShape::YearFirst {
+            year: a as i32,
+            month: b,
+            day: c,
+        },
+        (1..=2, 4) => DateShape::PartsFirst {
+            first: a,
+            second: b,
+            year: c as i32,
+        },
         (1..=2, 2) => DateShape::TwoDigitYear,
         _ => DateShape::NotDate,
     }
@@ -145,7 +171,11 @@ pub(crate) fn date_shape(value: &[u8]) -> DateShape {
 pub(crate) fn shape_to_date(shape: DateShape, order: DateOrder) -> Option<Date> {
     match shape {
         DateShape::YearFirst { year, month, day } => Date::from_ymd(year, month, day),
-        DateShape::PartsFirst { first, second, year } => match order {
+        DateShape::PartsFirst {
+            first,
+            second,
+            year,
+        } => match order {
             DateOrder::DayMonthYear => Date::from_ymd(year, second, first),
             DateOrder::MonthDayYear => Date::from_ymd(year, first, second),
             _ => None,
@@ -175,9 +205,14 @@ pub fn excel_serial_to_date(serial: f64) -> Result<Date, &'static str> {
     if day > EXCEL_LAST_SERIAL {
         return Err("after 9999-12-31");
     }
-    let base = if day < 60.0 { Date::from_ymd(1899, 12, 31) } else { Date::from_ymd(1899, 12, 30) };
+    let base = if day < 60.0 {
+        Date::from_ymd(1899, 12, 31)
+    } else {
+        Date::from_ymd(1899, 12, 30)
+    };
     // `day` is a whole number in 1..=2_958_465, so the cast is exact.
-    base.map(|b| b.add_days(day as i32)).ok_or("outside the calendar")
+    base.map(|b| b.add_days(day as i32))
+        .ok_or("outside the calendar")
 }
 
 /// Parses one text date. With `Auto`, a day/month date is accepted only
@@ -217,14 +252,63 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(date_shape(b"2021-03-15"), DateShape::YearFirst { year: 2021, month: 3, day: 15 });
-        assert_eq!(date_shape(b"2021/3/5"), DateShape::YearFirst { year: 2021, month: 3, day: 5 });
-        assert_eq!(date_shape(b"15.03.2021"), DateShape::PartsFirst { first: 15, second: 3, year: 2021 });
-        assert_eq!(date_shape(b"3-15-2021"), DateShape::PartsFirst { first: 3, second: 15, year: 2021 });
+        assert_eq!(
+            date_shape(b"2021-03-15"),
+            DateShape::YearFirst {
+                year: 2021,
+                month: 3,
+                day: 15
+            }
+        );
+        assert_eq!(
+            date_shape(b"2021/3/5"),
+            DateShape::YearFirst {
+                year: 2021,
+                month: 3,
+                day: 5
+            }
+        );
+        assert_eq!(
+            date_shape(b"15.03.2021"),
+            DateShape::PartsFirst {
+                first: 15,
+                second: 3,
+                year: 2021
+            }
+        );
+        assert_eq!(
+            date_shape(b"3-15-2021"),
+            DateShape::PartsFirst {
+                first: 3,
+                second: 15,
+                year: 2021
+            }
+        );
         assert_eq!(date_shape(b"15/03/21"), DateShape::TwoDigitYear);
-        assert_eq!(date_shape(b"15/03/2021 00:00"), DateShape::PartsFirst { first: 15, second: 3, year: 2021 });
-        assert_eq!(date_shape(b"3/15/2021 12:00:00 AM"), DateShape::PartsFirst { first: 3, second: 15, year: 2021 });
-        assert_eq!(date_shape(b"2021-03-15T14:30:00.5Z"), DateShape::YearFirst { year: 2021, month: 3, day: 15 });
+        assert_eq!(
+            date_shape(b"15/03/2021 00:00"),
+            DateShape::PartsFirst {
+                first: 15,
+                second: 3,
+                year: 2021
+            }
+        );
+        assert_eq!(
+            date_shape(b"3/15/2021 12:00:00 AM"),
+            DateShape::PartsFirst {
+                first: 3,
+                second: 15,
+                year: 2021
+            }
+        );
+        assert_eq!(
+            date_shape(b"2021-03-15T14:30:00.5Z"),
+            DateShape::YearFirst {
+                year: 2021,
+                month: 3,
+                day: 15
+            }
+        );
         for s in [
             "2021-03",
             "15/03-2021",
@@ -242,14 +326,29 @@ mod tests {
 
     #[test]
     fn single_values() {
-        assert_eq!(parse_date("2021-03-15", DateOrder::Auto), Some(ymd(2021, 3, 15)));
-        assert_eq!(parse_date("15/03/2021", DateOrder::Auto), Some(ymd(2021, 3, 15)));
+        assert_eq!(
+            parse_date("2021-03-15", DateOrder::Auto),
+            Some(ymd(2021, 3, 15))
+        );
+        assert_eq!(
+            parse_date("15/03/2021", DateOrder::Auto),
+            Some(ymd(2021, 3, 15))
+        );
         assert_eq!(parse_date("03/04/2021", DateOrder::Auto), None);
-        assert_eq!(parse_date("03/04/2021", DateOrder::DayMonthYear), Some(ymd(2021, 4, 3)));
-        assert_eq!(parse_date("03/04/2021", DateOrder::MonthDayYear), Some(ymd(2021, 3, 4)));
+        assert_eq!(
+            parse_date("03/04/2021", DateOrder::DayMonthYear),
+            Some(ymd(2021, 4, 3))
+        );
+        assert_eq!(
+            parse_date("03/04/2021", DateOrder::MonthDayYear),
+            Some(ymd(2021, 3, 4))
+        );
         assert_eq!(parse_date("2021-02-30", DateOrder::Auto), None);
         assert_eq!(parse_date("15/03/2021", DateOrder::YearMonthDay), None);
-        assert_eq!(parse_date("44270", DateOrder::ExcelSerial), Some(ymd(2021, 3, 15)));
+        assert_eq!(
+            parse_date("44270", DateOrder::ExcelSerial),
+            Some(ymd(2021, 3, 15))
+        );
     }
 
     #[test]

@@ -15,14 +15,9 @@ pub enum TableError {
     /// No header row at all.
     EmptyFile,
     /// A header row but no data rows.
-    NoDataRows {
-        header_line: u64,
-    },
+    NoDataRows { header_line: u64 },
     /// A header cell is empty (`column_number` is 1-based).
-    EmptyHeaderName {
-        column_number: usize,
-        line: u64,
-    },
+    EmptyHeaderName { column_number: usize, line: u64 },
     /// Two header cells hold the same name (1-based column numbers).
     DuplicateHeaderName {
         name: String,
@@ -45,9 +40,7 @@ pub enum TableError {
         present: Vec<String>,
     },
     /// A quoted value that is never closed swallows the rest of the file.
-    UnclosedQuote {
-        line: u64,
-    },
+    UnclosedQuote { line: u64 },
     /// UTF-16 text without a byte-order mark (Excel's "Unicode text"
     /// saved by some tools): every other byte is NUL.
     Utf16WithoutBom,
@@ -59,15 +52,9 @@ pub enum TableError {
         name: String,
     },
     /// Bytes that are not UTF-8 (e.g. a file saved as Windows-1252).
-    NotUtf8 {
-        line: u64,
-        column: Option<String>,
-    },
+    NotUtf8 { line: u64, column: Option<String> },
     /// The CSV reader itself failed.
-    Csv {
-        line: u64,
-        message: String,
-    },
+    Csv { line: u64, message: String },
     /// A column name (in an override or an analysis choice) that the table lacks.
     UnknownColumn {
         name: String,
@@ -131,19 +118,11 @@ pub enum TableError {
         expected: String,
     },
     /// The user chose no event value.
-    NoEventValues {
-        column: String,
-    },
+    NoEventValues { column: String },
     /// A value listed both as event and as censoring value.
-    EventCensorOverlap {
-        column: String,
-        value: String,
-    },
+    EventCensorOverlap { column: String, value: String },
     /// An event/censoring value that cannot match a numeric column.
-    EventValueNotNumber {
-        column: String,
-        value: String,
-    },
+    EventValueNotNumber { column: String, value: String },
     /// A value of the event column that is neither an event nor a censoring value.
     UnknownEventValue {
         column: String,
@@ -153,9 +132,7 @@ pub enum TableError {
         censor_values: Vec<String>,
     },
     /// The file is too large for this reader (column text above 4 GB).
-    TooLarge {
-        column: String,
-    },
+    TooLarge { column: String },
     /// Cells of a column declared a number that are not numbers (`cells`:
     /// the first 20 of `count`).
     NonNumbers {
@@ -165,18 +142,12 @@ pub enum TableError {
         decimal_comma: bool,
     },
     /// A column listed in `non_numbers_as_missing` but declared another type.
-    NonNumbersAsMissingNotNumber {
-        column: String,
-    },
+    NonNumbersAsMissingNotNumber { column: String },
     /// Not a text file: a spreadsheet (for the sheet reader) or a file of
     /// another kind.
-    NotText {
-        kind: FileKind,
-    },
+    NotText { kind: FileKind },
     /// A sheet without any value.
-    EmptySheet {
-        sheet: String,
-    },
+    EmptySheet { sheet: String },
     /// The sheet's first rows both look like header rows (names over
     /// groups of columns, or units under the names).
     TwoHeaderRows {
@@ -196,10 +167,7 @@ pub enum TableError {
         last_named: String,
     },
     /// An empty header cell among the names of a sheet ("C1").
-    EmptySheetHeaderCell {
-        sheet: String,
-        cell: String,
-    },
+    EmptySheetHeaderCell { sheet: String, cell: String },
     /// A title above the table (one cell, often merged across it) where the
     /// column names should be.
     TitleRow {
@@ -229,7 +197,11 @@ fn list(values: &[String]) -> String {
     if values.is_empty() {
         "none".to_string()
     } else {
-        values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+        values
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

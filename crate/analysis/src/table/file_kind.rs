@@ -52,7 +52,10 @@ pub enum FileKind {
 impl FileKind {
     /// Spreadsheets the sheet reader opens.
     pub fn is_spreadsheet(self) -> bool {
-        matches!(self, FileKind::Xlsx | FileKind::Xls | FileKind::Xlsb | FileKind::Ods)
+        matches!(
+            self,
+            FileKind::Xlsx | FileKind::Xls | FileKind::Xlsb | FileKind::Ods
+        )
     }
 
     /// The format named for people.
@@ -129,10 +132,16 @@ pub fn detect_file_kind(bytes: &[u8]) -> FileKind {
     if starts(b"<stata_dta>") || is_old_stata(bytes) {
         return FileKind::Stata;
     }
-    if bytes.get(32..).is_some_and(|rest| rest.starts_with(b"\xC2\xEA\x81\x60\xB3\x14\x11\xCF\xBD\x92\x08\x00\x09\xC7\x31\x8C\x18\x1F\x10\x11")) {
+    if bytes.get(32..).is_some_and(|rest| {
+        rest.starts_with(
+            b"\xC2\xEA\x81\x60\xB3\x14\x11\xCF\xBD\x92\x08\x00\x09\xC7\x31\x8C\x18\x1F\x10\x11",
+        )
+    }) {
         return FileKind::SasData;
     }
-    if starts(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!") || starts(b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!") {
+    if starts(b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!")
+        || starts(b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!")
+    {
         return FileKind::SasTransport;
     }
     if starts(b"%PDF-") {
@@ -141,8 +150,15 @@ pub fn detect_file_kind(bytes: &[u8]) -> FileKind {
     if starts(b"{\\rtf") {
         return FileKind::Rtf;
     }
-    let image: [&[u8]; 7] =
-        [b"\x89PNG\r\n\x1A\n", b"\xFF\xD8\xFF", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"%!PS"];
+    let image: [&[u8]; 7] = [
+        b"\x89PNG\r\n\x1A\n",
+        b"\xFF\xD8\xFF",
+        b"GIF87a",
+        b"GIF89a",
+        b"II*\x00",
+        b"MM\x00*",
+        b"%!PS",
+    ];
     if image.iter().any(|m| starts(m)) || (starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP")) {
         return FileKind::Image;
     }
@@ -219,9 +235,15 @@ mod tests {
     fn signatures() {
         assert_eq!(detect_file_kind(b"time,status\n1,0\n"), FileKind::Text);
         assert_eq!(detect_file_kind(b""), FileKind::Text);
-        assert_eq!(detect_file_kind(b"$FL2@(#) IBM SPSS STATISTICS"), FileKind::Spss);
+        assert_eq!(
+            detect_file_kind(b"$FL2@(#) IBM SPSS STATISTICS"),
+            FileKind::Spss
+        );
         assert_eq!(detect_file_kind(b"<stata_dta><header>"), FileKind::Stata);
-        assert_eq!(detect_file_kind(b"\x72\x02\x01\x00\x05\x00"), FileKind::Stata);
+        assert_eq!(
+            detect_file_kind(b"\x72\x02\x01\x00\x05\x00"),
+            FileKind::Stata
+        );
         // A CSV starting with "r" is not Stata.
         assert_eq!(detect_file_kind(b"r,s\n1,2\n"), FileKind::Text);
         assert_eq!(detect_file_kind(b"%PDF-1.7\n"), FileKind::Pdf);
@@ -233,7 +255,10 @@ mod tests {
         let mut ole = OLE2.to_vec();
         ole.extend(utf16le("EncryptedPackage"));
         assert_eq!(detect_file_kind(&ole), FileKind::EncryptedOffice);
-        assert_eq!(detect_file_kind(b"PK\x03\x04....word/document.xml"), FileKind::Word);
+        assert_eq!(
+            detect_file_kind(b"PK\x03\x04....word/document.xml"),
+            FileKind::Word
+        );
         assert_eq!(detect_file_kind(b"PK\x03\x04....data.csv"), FileKind::Zip);
     }
 }

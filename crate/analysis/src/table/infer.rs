@@ -9,10 +9,12 @@
 //! arena until the end, when dates, categories and free text are told apart.
 
 use super::dates::{date_shape, excel_serial_to_date, shape_to_date, DateOrder, DateShape};
-use super::number::{loose_reading, number_text, parse_number, plain_decimal, trim_cell, Loose, MissingTokens};
+use super::number::{
+    loose_reading, number_text, parse_number, plain_decimal, trim_cell, Loose, MissingTokens,
+};
 use super::{
-    CellNote, CellProblem, Column, ColumnData, ColumnKind, ColumnType, LevelOrder, NonNumbers, ReadingNotes,
-    SeparatorEvidence, TableError, LISTED_CELLS,
+    CellNote, CellProblem, Column, ColumnData, ColumnKind, ColumnType, LevelOrder, NonNumbers,
+    ReadingNotes, SeparatorEvidence, TableError, LISTED_CELLS,
 };
 use crate::dates::Date;
 use std::cmp::Ordering;
@@ -67,7 +69,11 @@ impl Arena {
     }
 
     fn get(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).map_or(0, |&e| e as usize)
+        };
         let end = self.ends.get(i).map_or(start, |&e| e as usize);
         self.bytes.get(start..end).unwrap_or(&[])
     }
@@ -78,7 +84,9 @@ impl Arena {
 
     /// Appends `other` after `self`; false on offset overflow.
     fn append(&mut self, other: Arena) -> bool {
-        let Ok(shift) = u32::try_from(self.bytes.len()) else { return false };
+        let Ok(shift) = u32::try_from(self.bytes.len()) else {
+            return false;
+        };
         self.bytes.extend_from_slice(&other.bytes);
         self.ends.reserve(other.ends.len());
         for end in other.ends {
@@ -102,14 +110,22 @@ impl Refused {
     fn add(&mut self, line: u64, value: &[u8], problem: CellProblem) {
         self.count += 1;
         if self.cells.len() < LISTED_CELLS {
-            self.cells.push(CellNote { line, value: String::from_utf8_lossy(value).into_owned(), problem });
+            self.cells.push(CellNote {
+                line,
+                value: String::from_utf8_lossy(value).into_owned(),
+                problem,
+            });
         }
     }
 }
 
 /// The first value of a declared number column read with thousands separators.
 fn separator_evidence(separator: char, line: u64, value: &[u8]) -> SeparatorEvidence {
-    SeparatorEvidence { separator: separator.to_string(), line, value: String::from_utf8_lossy(value).into_owned() }
+    SeparatorEvidence {
+        separator: separator.to_string(),
+        line,
+        value: String::from_utf8_lossy(value).into_owned(),
+    }
 }
 
 #[derive(Debug)]
@@ -140,12 +156,17 @@ pub(crate) struct ColumnBuilder {
 
 fn push_text(arena: &mut Arena, value: &[u8], name: &str, line: u64) -> Result<(), TableError> {
     if !value.is_ascii() && std::str::from_utf8(value).is_err() {
-        return Err(TableError::NotUtf8 { line, column: Some(name.to_string()) });
+        return Err(TableError::NotUtf8 {
+            line,
+            column: Some(name.to_string()),
+        });
     }
     if arena.push(value) {
         Ok(())
     } else {
-        Err(TableError::TooLarge { column: name.to_string() })
+        Err(TableError::TooLarge {
+            column: name.to_string(),
+        })
     }
 }
 
@@ -176,7 +197,12 @@ impl ColumnBuilder {
 
     /// Adds a cell that arrived as a number (a spreadsheet's number cell):
     /// no text to parse, unless the column is already text.
-    pub(crate) fn push_number(&mut self, x: f64, line: u64, rules: &CellRules) -> Result<(), TableError> {
+    pub(crate) fn push_number(
+        &mut self,
+        x: f64,
+        line: u64,
+        rules: &CellRules,
+    ) -> Result<(), TableError> {
         match &mut self.state {
             State::Numbers(values) if x.is_finite() => {
                 values.push(Some(x));
@@ -188,7 +214,12 @@ impl ColumnBuilder {
 
     /// Adds the cell of the next row.
     #[inline(always)]
-    pub(crate) fn push(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
+    pub(crate) fn push(
+        &mut self,
+        raw: &[u8],
+        line: u64,
+        rules: &CellRules,
+    ) -> Result<(), TableError> {
         if let State::Numbers(values) = &mut self.state {
             if !rules.missing.plain_number_token() {
                 if let Some(x) = plain_decimal(raw, if rules.decimal_comma { b',' } else { b'.' }) {
@@ -204,7 +235,14 @@ impl ColumnBuilder {
     fn push_cell(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
         let value = trim_cell(raw);
         let missing = rules.missing.is_missing(value);
-        let ColumnBuilder { name, declared, refused, thousands, state, .. } = self;
+        let ColumnBuilder {
+            name,
+            declared,
+            refused,
+            thousands,
+            state,
+            ..
+        } = self;
         match state {
             State::Numbers(values) => {
                 if missing {
@@ -215,8 +253,13 @@ impl ColumnBuilder {
                     // Declared numbers: the other mark can only group
                     // thousands (see the module doc of `table`).
                     match loose_reading(value, rules.decimal_comma) {
-                        Loose::Grouped { value: x, separator, .. } => {
-                            thousands.get_or_insert_with(|| separator_evidence(separator, line, value));
+                        Loose::Grouped {
+                            value: x,
+                            separator,
+                            ..
+                        } => {
+                            thousands
+                                .get_or_insert_with(|| separator_evidence(separator, line, value));
                             values.push(Some(x));
                         }
                         Loose::OtherMark { .. } => {
@@ -243,7 +286,9 @@ impl ColumnBuilder {
                 }
                 Ok(())
             }
-            State::Texts { arena, .. } => push_text(arena, if missing { b"" } else { value }, name, line),
+            State::Texts { arena, .. } => {
+                push_text(arena, if missing { b"" } else { value }, name, line)
+            }
         }
     }
 
@@ -256,11 +301,25 @@ impl ColumnBuilder {
     }
 
     /// Adds the cell of the next leading row during the second read.
-    pub(crate) fn push_prefix(&mut self, raw: &[u8], line: u64, rules: &CellRules) -> Result<(), TableError> {
-        if let State::Texts { prefix, prefix_rows, .. } = &mut self.state {
+    pub(crate) fn push_prefix(
+        &mut self,
+        raw: &[u8],
+        line: u64,
+        rules: &CellRules,
+    ) -> Result<(), TableError> {
+        if let State::Texts {
+            prefix,
+            prefix_rows,
+            ..
+        } = &mut self.state
+        {
             if prefix.len() < *prefix_rows {
                 let value = trim_cell(raw);
-                let value: &[u8] = if rules.missing.is_missing(value) { b"" } else { value };
+                let value: &[u8] = if rules.missing.is_missing(value) {
+                    b""
+                } else {
+                    value
+                };
                 return push_text(prefix, value, &self.name, line);
             }
         }
@@ -268,13 +327,25 @@ impl ColumnBuilder {
     }
 
     /// Adds a cell of the leading rows that arrived as a number.
-    pub(crate) fn push_prefix_number(&mut self, x: f64, line: u64, rules: &CellRules) -> Result<(), TableError> {
+    pub(crate) fn push_prefix_number(
+        &mut self,
+        x: f64,
+        line: u64,
+        rules: &CellRules,
+    ) -> Result<(), TableError> {
         self.push_prefix(number_text(x, rules.decimal_comma).as_bytes(), line, rules)
     }
 
     /// Decides the type and builds the column.
     pub(crate) fn finish(self, lines: &[u64], rules: &CellRules) -> Result<Column, TableError> {
-        let ColumnBuilder { name, declared, non_numbers_as_missing, refused, thousands, state } = self;
+        let ColumnBuilder {
+            name,
+            declared,
+            non_numbers_as_missing,
+            refused,
+            thousands,
+            state,
+        } = self;
         match state {
             State::Numbers(values) => {
                 if refused.count > 0 && !non_numbers_as_missing {
@@ -303,14 +374,21 @@ impl ColumnBuilder {
                     ));
                 }
                 let non_numbers = (refused.count > 0).then(|| {
-                    let first = refused.cells.first().map(|c| format!(", line {}: \"{}\"", c.line, c.value));
+                    let first = refused
+                        .cells
+                        .first()
+                        .map(|c| format!(", line {}: \"{}\"", c.line, c.value));
                     reason.push_str(&format!(
                         "; {} non-number{} read as missing{}",
                         refused.count,
                         if refused.count == 1 { "" } else { "s" },
                         first.unwrap_or_default()
                     ));
-                    NonNumbers { count: refused.count, cells: refused.cells, read_as_missing: true }
+                    NonNumbers {
+                        count: refused.count,
+                        cells: refused.cells,
+                        read_as_missing: true,
+                    }
                 });
                 Ok(Column {
                     name,
@@ -321,16 +399,31 @@ impl ColumnBuilder {
                     data: ColumnData::Number(values),
                     looks_like_dates: false,
                     derived: None,
-                    reading: ReadingNotes { non_numbers, thousands_separator: thousands, ..ReadingNotes::default() },
+                    reading: ReadingNotes {
+                        non_numbers,
+                        thousands_separator: thousands,
+                        ..ReadingNotes::default()
+                    },
                 })
             }
-            State::Texts { mut prefix, prefix_rows: _, arena } => {
+            State::Texts {
+                mut prefix,
+                prefix_rows: _,
+                arena,
+            } => {
                 if !prefix.append(arena) {
                     return Err(TableError::TooLarge { column: name });
                 }
-                let texts = TextColumn { name, arena: prefix, lines, rules };
+                let texts = TextColumn {
+                    name,
+                    arena: prefix,
+                    lines,
+                    rules,
+                };
                 match declared {
-                    Some(ColumnType::Text) => Ok(texts.text_column("declared as text".to_string(), true)),
+                    Some(ColumnType::Text) => {
+                        Ok(texts.text_column("declared as text".to_string(), true))
+                    }
                     Some(ColumnType::Category) => texts.declared_category(),
                     Some(ColumnType::Date(order)) => texts.declared_dates(order),
                     None | Some(ColumnType::Number) => texts.infer(),
@@ -343,14 +436,32 @@ impl ColumnBuilder {
 /// Why a column of text cells is not a clean date column.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum DateProblem {
-    NotDate { row: usize, n_dates: usize },
-    TwoDigitYear { row: usize },
-    Ambiguous { row: usize },
+    NotDate {
+        row: usize,
+        n_dates: usize,
+    },
+    TwoDigitYear {
+        row: usize,
+    },
+    Ambiguous {
+        row: usize,
+    },
     /// Day and month parts that fit neither order ("31/31/2020").
-    Impossible { row: usize },
-    Contradictory { day_first_row: usize, month_first_row: usize },
-    Invalid { row: usize, order: DateOrder },
-    BadSerial { row: usize, why: &'static str },
+    Impossible {
+        row: usize,
+    },
+    Contradictory {
+        day_first_row: usize,
+        month_first_row: usize,
+    },
+    Invalid {
+        row: usize,
+        order: DateOrder,
+    },
+    BadSerial {
+        row: usize,
+        why: &'static str,
+    },
 }
 
 struct Dates {
@@ -362,25 +473,36 @@ struct Dates {
 
 /// Reads every cell as a date; the day/month order comes from `order` or,
 /// with `Auto`, from the values (see `table::dates`).
-fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result<Dates, DateProblem> {
+fn convert_dates(
+    arena: &Arena,
+    order: DateOrder,
+    decimal_comma: bool,
+) -> Result<Dates, DateProblem> {
     if order == DateOrder::ExcelSerial {
         let mut values = Vec::with_capacity(arena.len());
         for (row, v) in arena.iter().enumerate() {
             if v.is_empty() {
                 values.push(None);
             } else if let Some(x) = parse_number(v, decimal_comma) {
-                values.push(Some(excel_serial_to_date(x).map_err(|why| DateProblem::BadSerial { row, why })?));
+                values.push(Some(
+                    excel_serial_to_date(x).map_err(|why| DateProblem::BadSerial { row, why })?,
+                ));
             } else {
                 let shape = date_shape(v);
                 if !matches!(shape, DateShape::YearFirst { .. }) {
                     return Err(DateProblem::Invalid { row, order });
                 }
                 values.push(Some(
-                    shape_to_date(shape, DateOrder::YearMonthDay).ok_or(DateProblem::Invalid { row, order })?,
+                    shape_to_date(shape, DateOrder::YearMonthDay)
+                        .ok_or(DateProblem::Invalid { row, order })?,
                 ));
             }
         }
-        return Ok(Dates { values, order, evidence_row: None });
+        return Ok(Dates {
+            values,
+            order,
+            evidence_row: None,
+        });
     }
 
     let mut shapes = Vec::with_capacity(arena.len());
@@ -439,7 +561,12 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
     }
     let resolved = match order {
         DateOrder::Auto => match (day_first, month_first) {
-            (Some(d), Some(m)) => return Err(DateProblem::Contradictory { day_first_row: d, month_first_row: m }),
+            (Some(d), Some(m)) => {
+                return Err(DateProblem::Contradictory {
+                    day_first_row: d,
+                    month_first_row: m,
+                })
+            }
             (Some(_), None) => DateOrder::DayMonthYear,
             (None, Some(_)) => DateOrder::MonthDayYear,
             (None, None) => match (first_impossible, first_parts) {
@@ -448,7 +575,11 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
                 (None, None) => DateOrder::YearMonthDay,
             },
         },
-        DateOrder::YearMonthDay => match [first_parts, first_impossible, day_first, month_first].into_iter().flatten().min() {
+        DateOrder::YearMonthDay => match [first_parts, first_impossible, day_first, month_first]
+            .into_iter()
+            .flatten()
+            .min()
+        {
             Some(row) => return Err(DateProblem::Invalid { row, order }),
             None => order,
         },
@@ -458,7 +589,10 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
     for (row, shape) in shapes.into_iter().enumerate() {
         values.push(match shape {
             None => None,
-            Some(s) => Some(shape_to_date(s, resolved).ok_or(DateProblem::Invalid { row, order: resolved })?),
+            Some(s) => Some(shape_to_date(s, resolved).ok_or(DateProblem::Invalid {
+                row,
+                order: resolved,
+            })?),
         });
     }
     let evidence_row = match resolved {
@@ -466,7 +600,11 @@ fn convert_dates(arena: &Arena, order: DateOrder, decimal_comma: bool) -> Result
         DateOrder::MonthDayYear => month_first,
         _ => None,
     };
-    Ok(Dates { values, order: resolved, evidence_row })
+    Ok(Dates {
+        values,
+        order: resolved,
+        evidence_row,
+    })
 }
 
 /// A multiply-rotate hash (FxHash's scheme) for distinct-value counting:
@@ -482,7 +620,8 @@ impl Hasher for CellHasher {
             for (w, b) in word.iter_mut().zip(chunk) {
                 *w = *b;
             }
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
 
@@ -501,7 +640,11 @@ pub(crate) type CellMap<K, V> = HashMap<K, V, BuildHasherDefault<CellHasher>>;
 const FEW_LEVELS: usize = 8;
 
 /// Distinct values with codes; `None` when there are more than `limit`.
-fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Option<u32>>, Vec<String>)> {
+fn categorize(
+    arena: &Arena,
+    limit: usize,
+    rules: &CellRules,
+) -> Option<(Vec<Option<u32>>, Vec<String>)> {
     let mut index: CellMap<&[u8], u32> = CellMap::default();
     let mut distinct: Vec<&[u8]> = Vec::new();
     let mut codes = Vec::with_capacity(arena.len());
@@ -513,7 +656,10 @@ fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Opt
         // A few levels (arms, sexes, stages) are found faster by comparing
         // than by hashing; the codes are the same (order of appearance).
         let known = if distinct.len() <= FEW_LEVELS {
-            distinct.iter().position(|d| *d == v).and_then(|c| u32::try_from(c).ok())
+            distinct
+                .iter()
+                .position(|d| *d == v)
+                .and_then(|c| u32::try_from(c).ok())
         } else {
             index.get(v).copied()
         };
@@ -531,7 +677,10 @@ fn categorize(arena: &Arena, limit: usize, rules: &CellRules) -> Option<(Vec<Opt
         };
         codes.push(Some(code));
     }
-    let labels: Vec<String> = distinct.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    let labels: Vec<String> = distinct
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
     Some(match rules.level_order {
         LevelOrder::FirstAppearance => (codes, labels),
         LevelOrder::Sorted => sort_levels(codes, labels, rules.decimal_comma),
@@ -553,8 +702,14 @@ pub(crate) fn sort_levels(
         }
     }
     let mut labels: Vec<Option<String>> = labels.into_iter().map(Some).collect();
-    let sorted = order.iter().filter_map(|&old| labels.get_mut(old).and_then(Option::take)).collect();
-    let codes = codes.into_iter().map(|c| c.and_then(|c| new_code.get(c as usize).copied())).collect();
+    let sorted = order
+        .iter()
+        .filter_map(|&old| labels.get_mut(old).and_then(Option::take))
+        .collect();
+    let codes = codes
+        .into_iter()
+        .map(|c| c.and_then(|c| new_code.get(c as usize).copied()))
+        .collect();
     (codes, sorted)
 }
 
@@ -562,7 +717,9 @@ pub(crate) fn sort_levels(
 pub(crate) fn sorted_level_order(labels: &[String], decimal_comma: bool) -> Vec<usize> {
     let numbers: Option<Vec<f64>> = labels
         .iter()
-        .map(|l| parse_number(l.as_bytes(), decimal_comma).or_else(|| parse_number(l.as_bytes(), false)))
+        .map(|l| {
+            parse_number(l.as_bytes(), decimal_comma).or_else(|| parse_number(l.as_bytes(), false))
+        })
         .collect();
     let mut idx: Vec<usize> = (0..labels.len()).collect();
     let label = |i: usize| labels.get(i).map_or("", String::as_str);
@@ -570,7 +727,9 @@ pub(crate) fn sorted_level_order(labels: &[String], decimal_comma: bool) -> Vec<
         Some(x) => {
             let value = |i: usize| x.get(i).copied().unwrap_or(f64::NAN);
             survcalc_stats::sort::indices_by(&mut idx, &|a, b| {
-                value(a).total_cmp(&value(b)).then_with(|| natural_cmp(label(a), label(b)))
+                value(a)
+                    .total_cmp(&value(b))
+                    .then_with(|| natural_cmp(label(a), label(b)))
             });
         }
         None => survcalc_stats::sort::indices_by(&mut idx, &|a, b| natural_cmp(label(a), label(b))),
@@ -654,20 +813,36 @@ impl TextColumn<'_> {
         let values = self
             .arena
             .iter()
-            .map(|v| if v.is_empty() { None } else { Some(String::from_utf8_lossy(v).into_owned()) })
+            .map(|v| {
+                if v.is_empty() {
+                    None
+                } else {
+                    Some(String::from_utf8_lossy(v).into_owned())
+                }
+            })
             .collect();
         self.column(kind, reason, declared, ColumnData::Text(values))
     }
 
     fn date_column(self, dates: Dates, reason: String, declared: bool) -> Column {
-        self.column(ColumnKind::Date(dates.order), reason, declared, ColumnData::Date(dates.values))
+        self.column(
+            ColumnKind::Date(dates.order),
+            reason,
+            declared,
+            ColumnData::Date(dates.values),
+        )
     }
 
     fn declared_category(self) -> Result<Column, TableError> {
         match categorize(&self.arena, usize::MAX, self.rules) {
             Some((codes, levels)) => {
                 let reason = format!("declared as a category ({} levels)", levels.len());
-                Ok(self.column(ColumnKind::Category, reason, true, ColumnData::Category { codes, levels }))
+                Ok(self.column(
+                    ColumnKind::Category,
+                    reason,
+                    true,
+                    ColumnData::Category { codes, levels },
+                ))
             }
             None => Err(TableError::TooLarge { column: self.name }),
         }
@@ -690,27 +865,51 @@ impl TextColumn<'_> {
             DateProblem::NotDate { row, .. } => {
                 let (line, value) = cell(row);
                 let expected = match order {
-                    DateOrder::ExcelSerial => "expected an Excel date number or year-month-day".to_string(),
-                    DateOrder::Auto => "expected a date such as 2021-03-15 or 15/03/2021".to_string(),
+                    DateOrder::ExcelSerial => {
+                        "expected an Excel date number or year-month-day".to_string()
+                    }
+                    DateOrder::Auto => {
+                        "expected a date such as 2021-03-15 or 15/03/2021".to_string()
+                    }
                     o => format!("expected {}", o.label()),
                 };
-                TableError::InvalidDate { column, line, value, expected }
+                TableError::InvalidDate {
+                    column,
+                    line,
+                    value,
+                    expected,
+                }
             }
             DateProblem::Invalid { row, order } => {
                 let (line, value) = cell(row);
                 let expected = match order {
-                    DateOrder::ExcelSerial => "expected an Excel date number or year-month-day".to_string(),
+                    DateOrder::ExcelSerial => {
+                        "expected an Excel date number or year-month-day".to_string()
+                    }
                     o => format!("read as {}", o.label()),
                 };
-                TableError::InvalidDate { column, line, value, expected }
+                TableError::InvalidDate {
+                    column,
+                    line,
+                    value,
+                    expected,
+                }
             }
             DateProblem::TwoDigitYear { row } => {
                 let (line, value) = cell(row);
-                TableError::TwoDigitYear { column, line, value }
+                TableError::TwoDigitYear {
+                    column,
+                    line,
+                    value,
+                }
             }
             DateProblem::Ambiguous { row } => {
                 let (line, value) = cell(row);
-                TableError::AmbiguousDateOrder { column, line, value }
+                TableError::AmbiguousDateOrder {
+                    column,
+                    line,
+                    value,
+                }
             }
             DateProblem::Impossible { row } => {
                 let (line, value) = cell(row);
@@ -721,7 +920,10 @@ impl TextColumn<'_> {
                     expected: "no such day as day/month/year or as month/day/year".to_string(),
                 }
             }
-            DateProblem::Contradictory { day_first_row, month_first_row } => {
+            DateProblem::Contradictory {
+                day_first_row,
+                month_first_row,
+            } => {
                 let (day_first_line, day_first_value) = cell(day_first_row);
                 let (month_first_line, month_first_value) = cell(month_first_row);
                 TableError::ContradictoryDateOrder {
@@ -734,7 +936,12 @@ impl TextColumn<'_> {
             }
             DateProblem::BadSerial { row, why } => {
                 let (line, value) = cell(row);
-                TableError::InvalidExcelSerial { column, line, value, why: why.to_string() }
+                TableError::InvalidExcelSerial {
+                    column,
+                    line,
+                    value,
+                    why: why.to_string(),
+                }
             }
         }
     }
@@ -752,7 +959,11 @@ impl TextColumn<'_> {
         // Dates with a stray bad cell: kept as text, flagged for the page.
         let mut looks_like_dates = false;
         if let (Some(first), true) = (numbers.cells.first(), n_numbers > 0) {
-            let are = if n_numbers == 1 { "values is a number" } else { "values are numbers" };
+            let are = if n_numbers == 1 {
+                "values is a number"
+            } else {
+                "values are numbers"
+            };
             let problem = first.problem.describe(self.rules.decimal_comma);
             let more = match numbers.count {
                 1 => String::new(),
@@ -766,13 +977,20 @@ impl TextColumn<'_> {
             // A few non-numbers in a column of numbers: listed for the page
             // to offer reading them as missing.
             if numbers.count * NON_NUMBER_SHARE <= n_present {
-                reading.non_numbers =
-                    Some(NonNumbers { count: numbers.count, cells: numbers.cells.clone(), read_as_missing: false });
+                reading.non_numbers = Some(NonNumbers {
+                    count: numbers.count,
+                    cells: numbers.cells.clone(),
+                    read_as_missing: false,
+                });
             }
         }
         if numbers.count == 0 && n_numbers > 0 {
             // Every value is a number once the separators are settled.
-            if let Some(e) = numbers.other_mark.clone().filter(|_| !self.rules.decimal_declared) {
+            if let Some(e) = numbers
+                .other_mark
+                .clone()
+                .filter(|_| !self.rules.decimal_declared)
+            {
                 notes.push(format!(
                     "all {n_present} non-missing values are numbers if read with {} as decimal mark (line {}: \"{}\")",
                     if self.rules.decimal_comma { "a point" } else { "a comma" },
@@ -793,7 +1011,10 @@ impl TextColumn<'_> {
         if n_present > 0 {
             match convert_dates(&self.arena, DateOrder::Auto, self.rules.decimal_comma) {
                 Ok(dates) => {
-                    let mut reason = format!("all {n_present} non-missing values are dates, {}", dates.order.label());
+                    let mut reason = format!(
+                        "all {n_present} non-missing values are dates, {}",
+                        dates.order.label()
+                    );
                     if let Some(row) = dates.evidence_row {
                         let (a, b) = (self.line(row), self.arena.text(row));
                         reason.push_str(&format!(" (line {a}: \"{b}\" shows the order)"));
@@ -808,7 +1029,9 @@ impl TextColumn<'_> {
                     );
                     return Ok(self.text_kind(ColumnKind::AmbiguousDate, reason, false));
                 }
-                Err(p @ DateProblem::Contradictory { .. }) => return Err(self.date_error(p, DateOrder::Auto)),
+                Err(p @ DateProblem::Contradictory { .. }) => {
+                    return Err(self.date_error(p, DateOrder::Auto))
+                }
                 Err(DateProblem::Impossible { row }) => {
                     looks_like_dates = true;
                     notes.push(format!(
@@ -847,11 +1070,23 @@ impl TextColumn<'_> {
         }
         let max = self.rules.max_levels;
         // Why not numbers or dates first, then why category or text.
-        let note = if notes.is_empty() { String::new() } else { format!("{}; ", notes.join("; ")) };
+        let note = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("{}; ", notes.join("; "))
+        };
         let column = match categorize(&self.arena, max, self.rules) {
             Some((codes, levels)) if 2 * levels.len() <= n_present => {
-                let reason = format!("{note}{} distinct values in {n_present} non-missing rows", levels.len());
-                self.column(ColumnKind::Category, reason, false, ColumnData::Category { codes, levels })
+                let reason = format!(
+                    "{note}{} distinct values in {n_present} non-missing rows",
+                    levels.len()
+                );
+                self.column(
+                    ColumnKind::Category,
+                    reason,
+                    false,
+                    ColumnData::Category { codes, levels },
+                )
             }
             Some((_, levels)) => {
                 let reason = format!(
@@ -867,7 +1102,11 @@ impl TextColumn<'_> {
                 self.text_column(reason, false)
             }
         };
-        Ok(Column { looks_like_dates, reading, ..column })
+        Ok(Column {
+            looks_like_dates,
+            reading,
+            ..column
+        })
     }
 
     /// Every non-missing cell read as a number in each way it can be, and
@@ -897,7 +1136,11 @@ impl TextColumn<'_> {
                 continue;
             }
             match loose_reading(v, dc) {
-                Loose::Grouped { separator, ambiguous: is_ambiguous, .. } => {
+                Loose::Grouped {
+                    separator,
+                    ambiguous: is_ambiguous,
+                    ..
+                } => {
                     n_numbers += 1;
                     n_grouped += 1;
                     if is_ambiguous {
@@ -916,9 +1159,14 @@ impl TextColumn<'_> {
         let mut r = NumberReadings::default();
         // "1,5" with a decimal point: the other mark explains it unless the
         // column groups thousands with that mark or the user chose the mark.
-        let other_mark_explains = !other_mark_rows.is_empty() && other_grouped.is_none() && !self.rules.decimal_declared;
+        let other_mark_explains =
+            !other_mark_rows.is_empty() && other_grouped.is_none() && !self.rules.decimal_declared;
         if !other_mark_explains && !other_mark_rows.is_empty() {
-            strays.extend(other_mark_rows.iter().map(|&row| (row, CellProblem::OtherDecimalMark)));
+            strays.extend(
+                other_mark_rows
+                    .iter()
+                    .map(|&row| (row, CellProblem::OtherDecimalMark)),
+            );
             strays.sort_by_key(|&(row, _)| row);
         }
         if strays.is_empty() {
@@ -927,12 +1175,18 @@ impl TextColumn<'_> {
                 n_numbers += other_mark_rows.len();
             } else if n_grouped > 0 {
                 match (ambiguous, other_grouped) {
-                    (Some(row), None) if !self.rules.decimal_declared => r.ambiguous = Some(evidence(other, row)),
+                    (Some(row), None) if !self.rules.decimal_declared => {
+                        r.ambiguous = Some(evidence(other, row))
+                    }
                     _ => {
-                        let first = [other_grouped.map(|row| (other, row)), spaced, ambiguous.map(|row| (other, row))]
-                            .into_iter()
-                            .flatten()
-                            .next();
+                        let first = [
+                            other_grouped.map(|row| (other, row)),
+                            spaced,
+                            ambiguous.map(|row| (other, row)),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .next();
                         r.thousands = first.map(|(separator, row)| evidence(separator, row));
                     }
                 }
@@ -943,14 +1197,22 @@ impl TextColumn<'_> {
         r.cells = strays
             .iter()
             .take(LISTED_CELLS)
-            .map(|&(row, problem)| CellNote { line: self.line(row), value: self.arena.text(row), problem })
+            .map(|&(row, problem)| CellNote {
+                line: self.line(row),
+                value: self.arena.text(row),
+                problem,
+            })
             .collect();
         r
     }
 
     /// A column whose every value is a number once thousands separators
     /// are read (with evidence, see the module doc of `table`).
-    fn numbers_with_separators(&self, numbers: &NumberReadings, n_present: usize) -> Option<Column> {
+    fn numbers_with_separators(
+        &self,
+        numbers: &NumberReadings,
+        n_present: usize,
+    ) -> Option<Column> {
         if numbers.count > 0 || numbers.ambiguous.is_some() || numbers.other_mark.is_some() {
             return None;
         }
@@ -985,7 +1247,10 @@ impl TextColumn<'_> {
             data: ColumnData::Number(values),
             looks_like_dates: false,
             derived: None,
-            reading: ReadingNotes { thousands_separator: Some(evidence), ..ReadingNotes::default() },
+            reading: ReadingNotes {
+                thousands_separator: Some(evidence),
+                ..ReadingNotes::default()
+            },
         })
     }
 }
@@ -1022,12 +1287,46 @@ mod tests {
     #[test]
     fn plain_decimal_fast_path_agrees_with_the_general_reader() {
         let cells = [
-            "0", "-0", "+3", "1.5", "-0.478", ".5", "5.", "-.5", "1e400", "1e5", "2.5E-3", "123456789012345",
-            "1234567890123456", "12345678.9012345", "0.1234567890123456", "99999999999999.9", "0007", "1,250",
-            "1.250", "1,5", "-0,25", " 12 ", "12\u{a0}", "\t-3.5", "NA", "na", ".", "-", "", "--1", "1.2.3", "1-2",
-            "-99", "inf", "drug A",
+            "0",
+            "-0",
+            "+3",
+            "1.5",
+            "-0.478",
+            ".5",
+            "5.",
+            "-.5",
+            "1e400",
+            "1e5",
+            "2.5E-3",
+            "123456789012345",
+            "1234567890123456",
+            "12345678.9012345",
+            "0.1234567890123456",
+            "99999999999999.9",
+            "0007",
+            "1,250",
+            "1.250",
+            "1,5",
+            "-0,25",
+            " 12 ",
+            "12\u{a0}",
+            "\t-3.5",
+            "NA",
+            "na",
+            ".",
+            "-",
+            "",
+            "--1",
+            "1.2.3",
+            "1-2",
+            "-99",
+            "inf",
+            "drug A",
         ];
-        let default_tokens: Vec<String> = ["NA", "N/A", ".", "NaN", "-"].iter().map(|s| s.to_string()).collect();
+        let default_tokens: Vec<String> = ["NA", "N/A", ".", "NaN", "-"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let numeric_token: Vec<String> = vec!["-99".into(), "NA".into()];
         let mut fast_path_used = 0;
         for decimal_comma in [false, true] {
@@ -1041,7 +1340,9 @@ mod tests {
                 };
                 let mark = if decimal_comma { b',' } else { b'.' };
                 for cell in cells {
-                    if !rules.missing.plain_number_token() && plain_decimal(cell.as_bytes(), mark).is_some() {
+                    if !rules.missing.plain_number_token()
+                        && plain_decimal(cell.as_bytes(), mark).is_some()
+                    {
                         fast_path_used += 1;
                     }
                     for declared in [None, Some(ColumnType::Number)] {
@@ -1052,15 +1353,25 @@ mod tests {
                             let b = general.push_cell(c.as_bytes(), line, &rules);
                             assert_eq!(a, b, "{cell:?}");
                         }
-                        let (a, b) = (fast.finish(&[2, 3], &rules), general.finish(&[2, 3], &rules));
-                        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{cell:?} {declared:?} {decimal_comma}");
+                        let (a, b) = (
+                            fast.finish(&[2, 3], &rules),
+                            general.finish(&[2, 3], &rules),
+                        );
+                        assert_eq!(
+                            format!("{a:?}"),
+                            format!("{b:?}"),
+                            "{cell:?} {declared:?} {decimal_comma}"
+                        );
                     }
                 }
             }
         }
         // Both marks, default tokens: 0 -0 1.5 -0.478 .5 5. -.5 and the 15-digit ones...
         assert!(fast_path_used >= 20, "{fast_path_used}");
-        assert_eq!(plain_decimal(b"-0", b'.').map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(
+            plain_decimal(b"-0", b'.').map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
         assert_eq!(plain_decimal(b"1234567890123456", b'.'), None);
         assert_eq!(plain_decimal(b"-99", b'.'), Some(-99.0));
         assert!(MissingTokens::new(&numeric_token).plain_number_token());
@@ -1068,15 +1379,27 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut v = vec!["grade 10", "Grade 2", "grade 1", "b", "A", "a", "x2y", "x10y", "007", "7", "8"];
+        let mut v = vec![
+            "grade 10", "Grade 2", "grade 1", "b", "A", "a", "x2y", "x10y", "007", "7", "8",
+        ];
         v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(v, ["007", "7", "8", "A", "a", "b", "grade 1", "Grade 2", "grade 10", "x2y", "x10y"]);
+        assert_eq!(
+            v,
+            ["007", "7", "8", "A", "a", "b", "grade 1", "Grade 2", "grade 10", "x2y", "x10y"]
+        );
     }
 
     #[test]
     fn numeric_levels_sort_by_value() {
-        let labels: Vec<String> = ["10", "-1", "2", "1.5"].iter().map(|s| s.to_string()).collect();
-        let (codes, levels) = sort_levels(vec![Some(0), Some(1), None, Some(2), Some(3)], labels, false);
+        let labels: Vec<String> = ["10", "-1", "2", "1.5"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (codes, levels) = sort_levels(
+            vec![Some(0), Some(1), None, Some(2), Some(3)],
+            labels,
+            false,
+        );
         assert_eq!(levels, ["-1", "1.5", "2", "10"]);
         assert_eq!(codes, [Some(3), Some(0), None, Some(2), Some(1)]);
     }
@@ -1101,29 +1424,63 @@ mod tests {
 
     #[test]
     fn date_order_from_values() {
-        let d = convert_dates(&arena(&["01/02/2021", "", "25/02/2021"]), DateOrder::Auto, false).unwrap();
+        let d = convert_dates(
+            &arena(&["01/02/2021", "", "25/02/2021"]),
+            DateOrder::Auto,
+            false,
+        )
+        .unwrap();
         assert_eq!(d.order, DateOrder::DayMonthYear);
         assert_eq!(d.evidence_row, Some(2));
         assert_eq!(d.values[0], Date::from_ymd(2021, 2, 1));
         assert_eq!(d.values[1], None);
-        let d = convert_dates(&arena(&["01/02/2021", "02/25/2021"]), DateOrder::Auto, false).unwrap();
+        let d = convert_dates(
+            &arena(&["01/02/2021", "02/25/2021"]),
+            DateOrder::Auto,
+            false,
+        )
+        .unwrap();
         assert_eq!(d.order, DateOrder::MonthDayYear);
         assert_eq!(d.values[0], Date::from_ymd(2021, 1, 2));
         assert_eq!(
-            convert_dates(&arena(&["01/02/2021", "2021-05-05"]), DateOrder::Auto, false).err(),
+            convert_dates(
+                &arena(&["01/02/2021", "2021-05-05"]),
+                DateOrder::Auto,
+                false
+            )
+            .err(),
             Some(DateProblem::Ambiguous { row: 0 })
         );
         assert_eq!(
-            convert_dates(&arena(&["13/02/2021", "02/13/2021"]), DateOrder::Auto, false).err(),
-            Some(DateProblem::Contradictory { day_first_row: 0, month_first_row: 1 })
+            convert_dates(
+                &arena(&["13/02/2021", "02/13/2021"]),
+                DateOrder::Auto,
+                false
+            )
+            .err(),
+            Some(DateProblem::Contradictory {
+                day_first_row: 0,
+                month_first_row: 1
+            })
         );
         assert_eq!(
-            convert_dates(&arena(&["2021-01-31", "2021-02-30"]), DateOrder::Auto, false).err(),
-            Some(DateProblem::Invalid { row: 1, order: DateOrder::YearMonthDay })
+            convert_dates(
+                &arena(&["2021-01-31", "2021-02-30"]),
+                DateOrder::Auto,
+                false
+            )
+            .err(),
+            Some(DateProblem::Invalid {
+                row: 1,
+                order: DateOrder::YearMonthDay
+            })
         );
         assert_eq!(
             convert_dates(&arena(&["02/13/2021"]), DateOrder::DayMonthYear, false).err(),
-            Some(DateProblem::Invalid { row: 0, order: DateOrder::DayMonthYear })
+            Some(DateProblem::Invalid {
+                row: 0,
+                order: DateOrder::DayMonthYear
+            })
         );
     }
 }

@@ -66,15 +66,16 @@ mod select;
 mod sheet;
 
 pub use self::csv::{read_csv, read_csv_with_progress, sniff_delimiter};
-pub use file_kind::{detect_file_kind, FileKind};
-pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 pub use dates::{excel_serial_to_date, parse_date, DateOrder};
 pub use error::TableError;
+pub use file_kind::{detect_file_kind, FileKind};
 pub use number::decimal_comma_example;
-pub use select::{numeric_values, 
-    categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn, DropReason, DroppedRows, GroupCodes,
-    NumericColumn, SurvivalColumns, SurvivalInput,
+pub use select::{
+    categorical_column, numeric_column, numeric_values, survival_input, survival_input_among,
+    CategoricalColumn, DropReason, DroppedRows, GroupCodes, NumericColumn, SurvivalColumns,
+    SurvivalInput,
 };
+pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 
 use crate::dates::Date;
 use crate::provenance::Derivation;
@@ -161,9 +162,11 @@ impl ColumnData {
     pub fn display(&self, row: usize) -> Option<String> {
         match self {
             ColumnData::Number(v) => v.get(row).copied().flatten().map(number::number_label),
-            ColumnData::Category { codes, levels } => {
-                codes.get(row).copied().flatten().and_then(|c| levels.get(c as usize).cloned())
-            }
+            ColumnData::Category { codes, levels } => codes
+                .get(row)
+                .copied()
+                .flatten()
+                .and_then(|c| levels.get(c as usize).cloned()),
             ColumnData::Date(v) => v.get(row).copied().flatten().map(|d| d.to_string()),
             ColumnData::Text(v) => v.get(row).cloned().flatten(),
         }
@@ -255,8 +258,12 @@ impl CellProblem {
         match self {
             CellProblem::NotANumber => "is not a number",
             CellProblem::TooLarge => "is too large to be a number (beyond ±1.8e308)",
-            CellProblem::OtherDecimalMark if decimal_comma => "has a decimal point, but the file is read with decimal commas",
-            CellProblem::OtherDecimalMark => "has a decimal comma, but the file is read with decimal points",
+            CellProblem::OtherDecimalMark if decimal_comma => {
+                "has a decimal point, but the file is read with decimal commas"
+            }
+            CellProblem::OtherDecimalMark => {
+                "has a decimal comma, but the file is read with decimal points"
+            }
         }
     }
 }
@@ -329,7 +336,10 @@ impl Table {
         self.column(name).ok_or_else(|| {
             let names = self.column_names();
             let nearest = crate::request::did_you_mean(name, &names).map(str::to_string);
-            TableError::UnknownColumn { name: name.to_string(), nearest }
+            TableError::UnknownColumn {
+                name: name.to_string(),
+                nearest,
+            }
         })
     }
 
@@ -407,7 +417,10 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: Delimiter::Auto,
             decimal: DecimalMark::Auto,
-            missing_tokens: ["NA", "N/A", ".", "NaN", "-"].iter().map(|s| s.to_string()).collect(),
+            missing_tokens: ["NA", "N/A", ".", "NaN", "-"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             column_types: BTreeMap::new(),
             level_order: LevelOrder::Sorted,
             max_category_levels: 50,

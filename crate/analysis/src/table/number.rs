@@ -33,8 +33,14 @@ impl MissingTokens {
                 list.push(t.to_vec());
             }
         }
-        let plain_number_token = list.iter().any(|t| plain_decimal(t, b'.').is_some() || plain_decimal(t, b',').is_some());
-        MissingTokens { tokens: list, first_byte, plain_number_token }
+        let plain_number_token = list
+            .iter()
+            .any(|t| plain_decimal(t, b'.').is_some() || plain_decimal(t, b',').is_some());
+        MissingTokens {
+            tokens: list,
+            first_byte,
+            plain_number_token,
+        }
     }
 
     /// Whether a cell [`plain_decimal`] reads can be a missing token ("-99"):
@@ -58,15 +64,18 @@ impl MissingTokens {
 
 /// Exact powers of ten representable in f64.
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
 /// The first value with a comma when every one of `values` reads as a
 /// number with a decimal comma ("1,5", "2"): numbers that a file read with
 /// decimal points has kept as text.
 pub fn decimal_comma_example(values: &[String]) -> Option<&str> {
-    let all_numbers = !values.is_empty() && values.iter().all(|v| parse_number(v.trim().as_bytes(), true).is_some());
+    let all_numbers = !values.is_empty()
+        && values
+            .iter()
+            .all(|v| parse_number(v.trim().as_bytes(), true).is_some());
     if all_numbers {
         values.iter().map(String::as_str).find(|v| v.contains(','))
     } else {
@@ -102,7 +111,9 @@ pub(crate) fn parse_number(value: &[u8], decimal_comma: bool) -> Option<f64> {
             n_fraction += usize::from(seen_mark);
         } else if b == mark && !seen_mark {
             seen_mark = true;
-        } else if matches!(b, b'e' | b'E') && n_digits > 0 || matches!(digits.first(), Some(b'i' | b'I')) {
+        } else if matches!(b, b'e' | b'E') && n_digits > 0
+            || matches!(digits.first(), Some(b'i' | b'I'))
+        {
             // Exponents and "inf": leave them to the standard parser.
             return parse_slow(value, decimal_comma);
         } else {
@@ -179,12 +190,15 @@ fn parse_slow(value: &[u8], decimal_comma: bool) -> Option<f64> {
 #[inline]
 pub(crate) fn trim_cell(raw: &[u8]) -> &[u8] {
     let value = raw.trim_ascii();
-    let ends_non_ascii = value.first().is_some_and(|b| !b.is_ascii()) || value.last().is_some_and(|b| !b.is_ascii());
+    let ends_non_ascii =
+        value.first().is_some_and(|b| !b.is_ascii()) || value.last().is_some_and(|b| !b.is_ascii());
     if !ends_non_ascii {
         return value;
     }
     match std::str::from_utf8(value) {
-        Ok(text) => text.trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}').as_bytes(),
+        Ok(text) => text
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+            .as_bytes(),
         Err(_) => value,
     }
 }
@@ -193,7 +207,10 @@ pub(crate) fn trim_cell(raw: &[u8]) -> &[u8] {
 /// no-break space, narrow no-break space (French typography), thin space,
 /// figure space, apostrophe and right single quote (Swiss).
 pub(crate) fn is_space_like_separator(c: char) -> bool {
-    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\'' | '\u{2019}')
+    matches!(
+        c,
+        ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\'' | '\u{2019}'
+    )
 }
 
 /// How a cell that is not a plain number (under the file's decimal mark)
@@ -205,10 +222,16 @@ pub(crate) enum Loose {
     /// the separator is the other decimal mark, used once, with no decimal
     /// part ("1,250" under a decimal point), so it could equally be a
     /// decimal mark (1.25).
-    Grouped { value: f64, separator: char, ambiguous: bool },
+    Grouped {
+        value: f64,
+        separator: char,
+        ambiguous: bool,
+    },
     /// A number with the other decimal mark ("1,5" under a decimal point;
     /// thousands grouped with spaces allowed: "1 250,3").
-    OtherMark { value: f64 },
+    OtherMark {
+        value: f64,
+    },
     /// Written as a number but beyond the range of a double ("1e309").
     TooLarge,
     NotANumber,
@@ -226,10 +249,20 @@ pub(crate) fn loose_reading(value: &[u8], decimal_comma: bool) -> Loose {
     if !unsigned.is_some_and(|&b| b.is_ascii_digit() || b == b'.' || b == b',') {
         return Loose::NotANumber;
     }
-    let Ok(text) = std::str::from_utf8(value) else { return Loose::NotANumber };
-    let (mark, other) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    let Ok(text) = std::str::from_utf8(value) else {
+        return Loose::NotANumber;
+    };
+    let (mark, other) = if decimal_comma {
+        (',', '.')
+    } else {
+        ('.', ',')
+    };
     if let Some((value, separator, ambiguous)) = grouped(text, mark, other) {
-        return Loose::Grouped { value, separator, ambiguous };
+        return Loose::Grouped {
+            value,
+            separator,
+            ambiguous,
+        };
     }
     if let Some(value) = parse_number(value, !decimal_comma) {
         return Loose::OtherMark { value };
@@ -254,7 +287,11 @@ fn overflows(text: &str, mark: char) -> bool {
     if !digits_only.starts_with(|c: char| c.is_ascii_digit() || c == mark) {
         return false;
     }
-    let normalised = if mark == ',' { text.replacen(',', ".", 1) } else { text.to_string() };
+    let normalised = if mark == ',' {
+        text.replacen(',', ".", 1)
+    } else {
+        text.to_string()
+    };
     normalised.parse::<f64>().is_ok_and(f64::is_infinite)
 }
 
@@ -325,7 +362,11 @@ fn grouped(text: &str, mark: char, other: char) -> Option<(f64, char, bool)> {
 /// numbers (spreadsheets) in a column read as text: shortest round-trip
 /// digits, an exponent only for very large or small magnitudes.
 pub(crate) fn number_text(x: f64, decimal_comma: bool) -> String {
-    let text = if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) { format!("{x:e}") } else { number_label(x) };
+    let text = if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        number_label(x)
+    };
     if decimal_comma {
         text.replacen('.', ",", 1)
     } else {
@@ -350,12 +391,37 @@ mod tests {
 
     #[test]
     fn fast_path_is_exact() {
-        for s in ["0.1", "0.3", "1.5", "123.456", "-0.007", "999999999999999", "12345678.9012345", "5.", ".5", "+3"] {
-            assert_eq!(parse_number(s.as_bytes(), false), s.parse::<f64>().ok(), "{s}");
+        for s in [
+            "0.1",
+            "0.3",
+            "1.5",
+            "123.456",
+            "-0.007",
+            "999999999999999",
+            "12345678.9012345",
+            "5.",
+            ".5",
+            "+3",
+        ] {
+            assert_eq!(
+                parse_number(s.as_bytes(), false),
+                s.parse::<f64>().ok(),
+                "{s}"
+            );
         }
         // Long inputs take the slow path and still round correctly.
-        for s in ["0.12345678901234567890", "1e5", "1E-3", "2.5e+2", "123456789012345678"] {
-            assert_eq!(parse_number(s.as_bytes(), false), s.parse::<f64>().ok(), "{s}");
+        for s in [
+            "0.12345678901234567890",
+            "1e5",
+            "1E-3",
+            "2.5e+2",
+            "123456789012345678",
+        ] {
+            assert_eq!(
+                parse_number(s.as_bytes(), false),
+                s.parse::<f64>().ok(),
+                "{s}"
+            );
         }
     }
 
@@ -375,7 +441,21 @@ mod tests {
     /// `loose_reading` tries, so the early exit changes no result.
     #[test]
     fn loose_reading_refuses_words_early_and_rightly() {
-        let words = ["drug A", "NA", "-x", "+-1e400", "--1", "inf", "-Infinity", "e5", "\u{a0}1 250", "'1'250", " 1", "", "-"];
+        let words = [
+            "drug A",
+            "NA",
+            "-x",
+            "+-1e400",
+            "--1",
+            "inf",
+            "-Infinity",
+            "e5",
+            "\u{a0}1 250",
+            "'1'250",
+            " 1",
+            "",
+            "-",
+        ];
         for s in words {
             for dc in [false, true] {
                 let (mark, other) = if dc { (',', '.') } else { ('.', ',') };
@@ -387,8 +467,18 @@ mod tests {
             }
         }
         // Cells that start like numbers still get every reading.
-        assert_eq!(loose_reading(b"-1,250", false), Loose::Grouped { value: -1250.0, separator: ',', ambiguous: true });
-        assert_eq!(loose_reading(b"+,5", false), Loose::OtherMark { value: 0.5 });
+        assert_eq!(
+            loose_reading(b"-1,250", false),
+            Loose::Grouped {
+                value: -1250.0,
+                separator: ',',
+                ambiguous: true
+            }
+        );
+        assert_eq!(
+            loose_reading(b"+,5", false),
+            Loose::OtherMark { value: 0.5 }
+        );
         assert_eq!(loose_reading(b"-.5e400", false), Loose::TooLarge);
         assert_eq!(loose_reading(b",5e400", true), Loose::TooLarge);
     }
@@ -396,25 +486,53 @@ mod tests {
     #[test]
     fn thousands_separators() {
         let grouped = |s: &str, dc: bool| match loose_reading(s.as_bytes(), dc) {
-            Loose::Grouped { value, separator, ambiguous } => Some((value, separator, ambiguous)),
+            Loose::Grouped {
+                value,
+                separator,
+                ambiguous,
+            } => Some((value, separator, ambiguous)),
             _ => None,
         };
         assert_eq!(grouped("1 250,3", true), Some((1250.3, ' ', false)));
-        assert_eq!(grouped("1\u{202F}250,3", true), Some((1250.3, '\u{202F}', false)));
-        assert_eq!(grouped("1\u{A0}250\u{A0}000", false), Some((1_250_000.0, '\u{A0}', false)));
+        assert_eq!(
+            grouped("1\u{202F}250,3", true),
+            Some((1250.3, '\u{202F}', false))
+        );
+        assert_eq!(
+            grouped("1\u{A0}250\u{A0}000", false),
+            Some((1_250_000.0, '\u{A0}', false))
+        );
         assert_eq!(grouped("1'250.3", false), Some((1250.3, '\'', false)));
         assert_eq!(grouped("-1,250.3", false), Some((-1250.3, ',', false)));
         assert_eq!(grouped("1,250,000", false), Some((1_250_000.0, ',', false)));
-        assert_eq!(grouped("1.250.000,5", true), Some((1_250_000.5, '.', false)));
+        assert_eq!(
+            grouped("1.250.000,5", true),
+            Some((1_250_000.5, '.', false))
+        );
         // One comma and three digits under a decimal point: 1250 or 1.25.
         assert_eq!(grouped("1,250", false), Some((1250.0, ',', true)));
         assert_eq!(grouped("1.250", true), Some((1250.0, '.', true)));
         // Not groups of three, or mixed kinds of separator.
-        for s in ["1,25", "12,5000", "1 25", "1,250 000", "1,,250", ",250", "1 250.", "1 250,3,4"] {
+        for s in [
+            "1,25",
+            "12,5000",
+            "1 25",
+            "1,250 000",
+            "1,,250",
+            ",250",
+            "1 250.",
+            "1 250,3,4",
+        ] {
             assert_eq!(grouped(s, false), None, "{s}");
         }
-        assert_eq!(loose_reading(b"1,5", false), Loose::OtherMark { value: 1.5 });
-        assert_eq!(loose_reading(b"1 250,3", false), Loose::OtherMark { value: 1250.3 });
+        assert_eq!(
+            loose_reading(b"1,5", false),
+            Loose::OtherMark { value: 1.5 }
+        );
+        assert_eq!(
+            loose_reading(b"1 250,3", false),
+            Loose::OtherMark { value: 1250.3 }
+        );
         assert_eq!(loose_reading(b"unknown", false), Loose::NotANumber);
     }
 
@@ -433,13 +551,18 @@ mod tests {
         assert_eq!(number_text(1250.5, false), "1250.5");
         assert_eq!(number_text(1250.5, true), "1250,5");
         assert_eq!(number_text(1e300, false), "1e300");
-        assert_eq!(parse_number(number_text(1.234e-9, true).as_bytes(), true), Some(1.234e-9));
+        assert_eq!(
+            parse_number(number_text(1.234e-9, true).as_bytes(), true),
+            Some(1.234e-9)
+        );
         assert_eq!(number_text(0.0, false), "0");
     }
 
     #[test]
     fn rejects_non_numbers() {
-        for s in ["", "-", "+", ".", "1.2.3", "1,5", "abc", "1 2", "NaN", "nan", "0x10", "--1"] {
+        for s in [
+            "", "-", "+", ".", "1.2.3", "1,5", "abc", "1 2", "NaN", "nan", "0x10", "--1",
+        ] {
             assert_eq!(parse_number(s.as_bytes(), false), None, "{s}");
         }
     }
@@ -450,7 +573,10 @@ mod tests {
         assert_eq!(parse_number(b"-0,25", true), Some(-0.25));
         assert_eq!(parse_number(b"12", true), Some(12.0));
         assert_eq!(parse_number(b"1,5e3", true), Some(1500.0));
-        assert_eq!(parse_number(b"0,12345678901234567", true), Some(0.12345678901234567));
+        assert_eq!(
+            parse_number(b"0,12345678901234567", true),
+            Some(0.12345678901234567)
+        );
         assert_eq!(parse_number(b"1.5", true), None);
         assert_eq!(parse_number(b"1.234,5", true), None);
         assert_eq!(parse_number(b"1,2,3", true), None);
@@ -458,7 +584,13 @@ mod tests {
 
     #[test]
     fn missing_tokens_ignore_case() {
-        let m = MissingTokens::new(&["NA".into(), "N/A".into(), ".".into(), "-".into(), " NaN ".into()]);
+        let m = MissingTokens::new(&[
+            "NA".into(),
+            "N/A".into(),
+            ".".into(),
+            "-".into(),
+            " NaN ".into(),
+        ]);
         for s in ["", "NA", "na", "n/a", ".", "-", "nan", "NAN"] {
             assert!(m.is_missing(s.as_bytes()), "{s}");
         }

@@ -15,6 +15,7 @@ use super::{Column, ColumnData, Table, TableError};
 use crate::warning::{LeftOutReason, Warning};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use survcalc_stats::rows::{survival_rows, LeftOut, RowProblem, StatusColumn, SurvivalRows};
 
 /// Lines listed per drop reason.
 const LISTED_LINES: usize = 10;
@@ -110,19 +111,38 @@ fn parse_cell(text: &str, decimal_comma: bool) -> Option<f64> {
 
 /// The values of `column` as numbers: number columns as they are, text
 /// and category columns parsed (the first non-number is an error).
-fn numbers_of<'a>(table: &Table, column: &'a Column, role: &str) -> Result<Cow<'a, [Option<f64>]>, TableError> {
+fn numbers_of<'a>(
+    table: &Table,
+    column: &'a Column,
+    role: &str,
+) -> Result<Cow<'a, [Option<f64>]>, TableError> {
     // "1e309" is written as a number but is none: say so, as written.
     let not_a_number = |row: usize, value: &str| {
-        let (column, line, value) = (column.name.clone(), table.line_of(row).unwrap_or(0), value.to_string());
+        let (column, line, value) = (
+            column.name.clone(),
+            table.line_of(row).unwrap_or(0),
+            value.to_string(),
+        );
         match loose_reading(value.trim().as_bytes(), table.decimal_comma) {
-            Loose::TooLarge => TableError::NotFinite { column, line, value },
-            _ => TableError::NotANumber { column, line, value },
+            Loose::TooLarge => TableError::NotFinite {
+                column,
+                line,
+                value,
+            },
+            _ => TableError::NotANumber {
+                column,
+                line,
+                value,
+            },
         }
     };
     match &column.data {
         ColumnData::Number(v) => Ok(Cow::Borrowed(v)),
         ColumnData::Category { codes, levels } => {
-            let parsed: Vec<Option<f64>> = levels.iter().map(|l| parse_cell(l, table.decimal_comma)).collect();
+            let parsed: Vec<Option<f64>> = levels
+                .iter()
+                .map(|l| parse_cell(l, table.decimal_comma))
+                .collect();
             let mut out = Vec::with_capacity(codes.len());
             for (row, code) in codes.iter().enumerate() {
                 out.push(match code {
@@ -143,7 +163,9 @@ fn numbers_of<'a>(table: &Table, column: &'a Column, role: &str) -> Result<Cow<'
             for (row, cell) in v.iter().enumerate() {
                 out.push(match cell {
                     None => None,
-                    Some(s) => Some(parse_cell(s, table.decimal_comma).ok_or_else(|| not_a_number(row, s))?),
+                    Some(s) => Some(
+                        parse_cell(s, table.decimal_comma).ok_or_else(|| not_a_number(row, s))?,
+                    ),
                 });
             }
             Ok(Cow::Owned(out))
@@ -155,7 +177,10 @@ fn numbers_of<'a>(table: &Table, column: &'a Column, role: &str) -> Result<Cow<'
 /// A column's values as numbers, borrowed when it is a number column (a
 /// model term reads them once; a copy of a million rows costs more than
 /// the reading).
-pub fn numeric_values<'a>(table: &'a Table, name: &str) -> Result<Cow<'a, [Option<f64>]>, TableError> {
+pub fn numeric_values<'a>(
+    table: &'a Table,
+    name: &str,
+) -> Result<Cow<'a, [Option<f64>]>, TableError> {
     let column = table.require(name)?;
     numbers_of(table, column, "numeric variable")
 }
@@ -164,7 +189,10 @@ pub fn numeric_values<'a>(table: &'a Table, name: &str) -> Result<Cow<'a, [Optio
 pub fn numeric_column(table: &Table, name: &str) -> Result<NumericColumn, TableError> {
     let column = table.require(name)?;
     let values = numbers_of(table, column, "numeric variable")?.into_owned();
-    Ok(NumericColumn { name: column.name.clone(), values })
+    Ok(NumericColumn {
+        name: column.name.clone(),
+        values,
+    })
 }
 
 /// A column as categories: category columns as they are; numbers become
@@ -198,8 +226,10 @@ pub fn categorical_column(table: &Table, name: &str) -> Result<CategoricalColumn
                     Some(s) => match index.get(s.as_str()) {
                         Some(&c) => Some(c),
                         None => {
-                            let c = u32::try_from(labels.len())
-                                .map_err(|_| TableError::TooLarge { column: column.name.clone() })?;
+                            let c =
+                                u32::try_from(labels.len()).map_err(|_| TableError::TooLarge {
+                                    column: column.name.clone(),
+                                })?;
                             index.insert(s, c);
                             labels.push(s.clone());
                             Some(c)
@@ -209,9 +239,19 @@ pub fn categorical_column(table: &Table, name: &str) -> Result<CategoricalColumn
             }
             sort_levels(codes, labels, table.decimal_comma)
         }
-        ColumnData::Date(_) => return Err(wrong_type(column, "grouping variable", "categories, numbers or text")),
+        ColumnData::Date(_) => {
+            return Err(wrong_type(
+                column,
+                "grouping variable",
+                "categories, numbers or text",
+            ))
+        }
     };
-    Ok(CategoricalColumn { name: column.name.clone(), codes, levels })
+    Ok(CategoricalColumn {
+        name: column.name.clone(),
+        codes,
+        levels,
+    })
 }
 
 /// Event or censored, per row, from the user's value lists.
@@ -235,7 +275,11 @@ enum EventMatcher<'a> {
 }
 
 fn trimmed(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+    values
+        .iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 impl<'a> EventMatcher<'a> {
@@ -243,23 +287,40 @@ impl<'a> EventMatcher<'a> {
         let events = trimmed(&spec.event_values);
         let censors = trimmed(&spec.censor_values);
         if events.is_empty() {
-            return Err(TableError::NoEventValues { column: column.name.clone() });
+            return Err(TableError::NoEventValues {
+                column: column.name.clone(),
+            });
         }
-        let overlap =
-            |value: &str| TableError::EventCensorOverlap { column: column.name.clone(), value: value.to_string() };
+        let overlap = |value: &str| TableError::EventCensorOverlap {
+            column: column.name.clone(),
+            value: value.to_string(),
+        };
         match &column.data {
             ColumnData::Number(values) => {
                 let as_number = |v: &String| {
-                    parse_cell(v, table.decimal_comma).or_else(|| parse_cell(v, false)).ok_or_else(|| {
-                        TableError::EventValueNotNumber { column: column.name.clone(), value: v.clone() }
-                    })
+                    parse_cell(v, table.decimal_comma)
+                        .or_else(|| parse_cell(v, false))
+                        .ok_or_else(|| TableError::EventValueNotNumber {
+                            column: column.name.clone(),
+                            value: v.clone(),
+                        })
                 };
-                let ev = events.iter().map(as_number).collect::<Result<Vec<_>, _>>()?;
-                let ce = censors.iter().map(as_number).collect::<Result<Vec<_>, _>>()?;
+                let ev = events
+                    .iter()
+                    .map(as_number)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ce = censors
+                    .iter()
+                    .map(as_number)
+                    .collect::<Result<Vec<_>, _>>()?;
                 if let Some((i, _)) = ev.iter().enumerate().find(|(_, e)| ce.contains(e)) {
                     return Err(overlap(events.get(i).map_or("", String::as_str)));
                 }
-                Ok(EventMatcher::Numbers { values, events: ev, censors: ce })
+                Ok(EventMatcher::Numbers {
+                    values,
+                    events: ev,
+                    censors: ce,
+                })
             }
             ColumnData::Category { codes, levels } => {
                 if let Some(v) = events.iter().find(|e| censors.contains(e)) {
@@ -277,62 +338,27 @@ impl<'a> EventMatcher<'a> {
                         }
                     })
                     .collect();
-                Ok(EventMatcher::Codes { codes, levels, status })
+                Ok(EventMatcher::Codes {
+                    codes,
+                    levels,
+                    status,
+                })
             }
             ColumnData::Text(values) => {
                 if let Some(v) = events.iter().find(|e| censors.contains(e)) {
                     return Err(overlap(v));
                 }
-                Ok(EventMatcher::Texts { values, events, censors })
+                Ok(EventMatcher::Texts {
+                    values,
+                    events,
+                    censors,
+                })
             }
-            ColumnData::Date(_) => Err(wrong_type(column, "event indicator", "numbers, categories or text")),
-        }
-    }
-
-    /// Ok(None) when missing; an error when the value is in neither list.
-    fn status(&self, row: usize) -> Result<Option<bool>, ()> {
-        let verdict = |is_event: bool, is_censor: bool| {
-            if is_event {
-                Ok(Some(true))
-            } else if is_censor {
-                Ok(Some(false))
-            } else {
-                Err(())
-            }
-        };
-        match self {
-            EventMatcher::Numbers { values, events, censors } => match values.get(row).copied().flatten() {
-                None => Ok(None),
-                Some(x) => verdict(events.contains(&x), censors.contains(&x)),
-            },
-            EventMatcher::Codes { codes, status, .. } => match codes.get(row).copied().flatten() {
-                None => Ok(None),
-                Some(c) => status.get(c as usize).copied().flatten().map(Some).ok_or(()),
-            },
-            EventMatcher::Texts { values, events, censors } => match values.get(row).and_then(Option::as_deref) {
-                None => Ok(None),
-                Some(s) => verdict(events.iter().any(|e| e == s), censors.iter().any(|c| c == s)),
-            },
-        }
-    }
-}
-
-struct DropTally {
-    reason: DropReason,
-    column: String,
-    count: usize,
-    lines: Vec<u64>,
-}
-
-impl DropTally {
-    fn new(reason: DropReason, column: &str) -> Self {
-        DropTally { reason, column: column.to_string(), count: 0, lines: Vec::new() }
-    }
-
-    fn add(&mut self, line: u64) {
-        self.count += 1;
-        if self.lines.len() < LISTED_LINES {
-            self.lines.push(line);
+            ColumnData::Date(_) => Err(wrong_type(
+                column,
+                "event indicator",
+                "numbers, categories or text",
+            )),
         }
     }
 }
@@ -359,57 +385,112 @@ pub fn survival_input_among(
         None => None,
     };
 
-    let all_rows: Vec<usize>;
-    let candidates: &[usize] = match among {
-        Some(rows) => rows,
-        None => {
-            all_rows = (0..table.n_rows()).collect();
-            &all_rows
+    // The per-row pass is a kernel (survcalc_stats::rows, built for speed);
+    // here its findings are worded.
+    const STATUS_OF_TEXT: [Option<bool>; 3] = [Some(true), Some(false), None];
+    let text_codes: Vec<Option<u32>>;
+    let status = match &matcher {
+        EventMatcher::Numbers {
+            values,
+            events,
+            censors,
+        } => StatusColumn::Numbers {
+            values,
+            events,
+            censors,
+        },
+        EventMatcher::Codes { codes, status, .. } => StatusColumn::Codes { codes, status },
+        EventMatcher::Texts {
+            values,
+            events,
+            censors,
+        } => {
+            // Texts as codes into STATUS_OF_TEXT: event, censored, neither.
+            text_codes = values
+                .iter()
+                .map(|v| {
+                    v.as_deref().map(|s| {
+                        if events.iter().any(|e| e == s) {
+                            0
+                        } else if censors.iter().any(|c| c == s) {
+                            1
+                        } else {
+                            2
+                        }
+                    })
+                })
+                .collect();
+            StatusColumn::Codes {
+                codes: &text_codes,
+                status: &STATUS_OF_TEXT,
+            }
         }
     };
-    let n = candidates.len();
-    let mut time = Vec::with_capacity(n);
-    let mut event = Vec::with_capacity(n);
-    let mut rows = Vec::with_capacity(n);
-    let mut group_codes = Vec::new();
-    let mut drop_time = DropTally::new(DropReason::MissingTime, &time_column.name);
-    let mut drop_event = DropTally::new(DropReason::MissingEvent, &event_column.name);
-    let mut drop_group = DropTally::new(DropReason::MissingGroup, spec.group.as_deref().unwrap_or(""));
-
-    for &row in candidates {
-        let line = table.line_of(row).unwrap_or(0);
-        let t = times.get(row).copied().flatten();
-        if let Some(t) = t {
-            let value = || time_column.data.display(row).unwrap_or_else(|| number_label(t));
-            if !t.is_finite() {
-                return Err(TableError::NotFinite { column: time_column.name.clone(), line, value: value() });
+    let group_codes = groups.as_ref().map(|g| g.codes.as_slice());
+    let chosen =
+        survival_rows(&times, status, group_codes, among, LISTED_LINES).map_err(|problem| {
+            let line = |row: usize| table.line_of(row).unwrap_or(0);
+            let time_value = |row: usize| {
+                let t = times.get(row).copied().flatten().unwrap_or(f64::NAN);
+                time_column
+                    .data
+                    .display(row)
+                    .unwrap_or_else(|| number_label(t))
+            };
+            match problem {
+                RowProblem::TimeNotFinite(row) => TableError::NotFinite {
+                    column: time_column.name.clone(),
+                    line: line(row),
+                    value: time_value(row),
+                },
+                RowProblem::NegativeTime(row) => TableError::NegativeTime {
+                    column: time_column.name.clone(),
+                    line: line(row),
+                    value: time_value(row),
+                },
+                RowProblem::UnknownStatus(row) => TableError::UnknownEventValue {
+                    column: event_column.name.clone(),
+                    line: line(row),
+                    value: event_column.data.display(row).unwrap_or_default(),
+                    event_values: trimmed(&spec.event_values),
+                    censor_values: trimmed(&spec.censor_values),
+                },
             }
-            if t < 0.0 {
-                return Err(TableError::NegativeTime { column: time_column.name.clone(), line, value: value() });
-            }
-        }
-        let e = matcher.status(row).map_err(|()| TableError::UnknownEventValue {
-            column: event_column.name.clone(),
-            line,
-            value: event_column.data.display(row).unwrap_or_default(),
-            event_values: trimmed(&spec.event_values),
-            censor_values: trimmed(&spec.censor_values),
         })?;
-        let g = groups.as_ref().map(|g| g.codes.get(row).copied().flatten());
-        match (t, e, g) {
-            (None, _, _) => drop_time.add(line),
-            (_, None, _) => drop_event.add(line),
-            (_, _, Some(None)) => drop_group.add(line),
-            (Some(t), Some(e), g) => {
-                time.push(t);
-                event.push(e);
-                rows.push(row);
-                if let Some(Some(code)) = g {
-                    group_codes.push(code);
-                }
-            }
-        }
-    }
+    let n = among.map_or(table.n_rows(), <[usize]>::len);
+    let SurvivalRows {
+        time,
+        event,
+        group: group_codes,
+        rows,
+        missing_time,
+        missing_status,
+        missing_group,
+        status_value_seen,
+    } = chosen;
+    let lines = |left: LeftOut| {
+        left.first_rows
+            .iter()
+            .map(|&row| table.line_of(row).unwrap_or(0))
+            .collect()
+    };
+    let dropped_rows = [
+        (
+            DropReason::MissingTime,
+            time_column.name.as_str(),
+            missing_time,
+        ),
+        (
+            DropReason::MissingEvent,
+            event_column.name.as_str(),
+            missing_status,
+        ),
+        (
+            DropReason::MissingGroup,
+            spec.group.as_deref().unwrap_or(""),
+            missing_group,
+        ),
+    ];
 
     let mut warnings = Vec::new();
     let group = groups.map(|g| {
@@ -431,21 +512,45 @@ pub fn survival_input_among(
             }
         }
         if labels.len() == 1 {
-            warnings.push(Warning::OnlyOneGroup { column: g.name.clone(), group: labels.join("") });
+            warnings.push(Warning::OnlyOneGroup {
+                column: g.name.clone(),
+                group: labels.join(""),
+            });
         }
-        let codes = group_codes.iter().map(|&c| new_code.get(c as usize).copied().unwrap_or(0)).collect();
-        GroupCodes { column: g.name, codes, labels }
+        let codes = group_codes
+            .iter()
+            .map(|&c| new_code.get(c as usize).copied().unwrap_or(0))
+            .collect();
+        GroupCodes {
+            column: g.name,
+            codes,
+            labels,
+        }
     });
 
-    for v in trimmed(&spec.event_values).iter().chain(trimmed(&spec.censor_values).iter()) {
-        if !value_occurs(&matcher, v, table.decimal_comma) {
-            warnings.push(Warning::ValueNotFound { column: event_column.name.clone(), value: v.clone() });
+    for (i, v) in trimmed(&spec.event_values)
+        .iter()
+        .chain(trimmed(&spec.censor_values).iter())
+        .enumerate()
+    {
+        // Over the whole table, not only the rows read (the pass saw those).
+        let seen = among.is_none() && status_value_seen.get(i).copied().unwrap_or(false);
+        if !seen && !value_occurs(&matcher, v, table.decimal_comma) {
+            warnings.push(Warning::ValueNotFound {
+                column: event_column.name.clone(),
+                value: v.clone(),
+            });
         }
     }
-    let dropped: Vec<DroppedRows> = [drop_time, drop_event, drop_group]
+    let dropped: Vec<DroppedRows> = dropped_rows
         .into_iter()
-        .filter(|d| d.count > 0)
-        .map(|d| DroppedRows { reason: d.reason, column: d.column, count: d.count, lines: d.lines })
+        .filter(|(_, _, left)| left.count > 0)
+        .map(|(reason, column, left)| DroppedRows {
+            reason,
+            column: column.to_string(),
+            count: left.count,
+            lines: lines(left),
+        })
         .collect();
     for d in &dropped {
         warnings.push(Warning::RowsLeftOut {
@@ -462,7 +567,16 @@ pub fn survival_input_among(
     } else if n_events == 0 {
         warnings.push(Warning::NoEvents);
     }
-    Ok(SurvivalInput { time, event, group, rows, n_read: n, n_events, dropped, warnings })
+    Ok(SurvivalInput {
+        time,
+        event,
+        group,
+        rows,
+        n_read: n,
+        n_events,
+        dropped,
+        warnings,
+    })
 }
 
 /// Whether a chosen event/censoring value occurs in the column at all.

@@ -97,7 +97,12 @@ fn is_label(cell: &Option<SheetCell>) -> bool {
 pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, TableError> {
     // A table that starts in column B or later: the empty columns before it
     // are no part of it.
-    let offset = data.rows.iter().filter_map(|r| r.cells.iter().position(|c| !is_blank(c))).min().unwrap_or(0);
+    let offset = data
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.iter().position(|c| !is_blank(c)))
+        .min()
+        .unwrap_or(0);
     let shifted;
     let data = if offset == 0 {
         data
@@ -107,7 +112,10 @@ pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, Tabl
             rows: data
                 .rows
                 .iter()
-                .map(|r| SheetRow { row: r.row, cells: r.cells.get(offset..).unwrap_or(&[]).to_vec() })
+                .map(|r| SheetRow {
+                    row: r.row,
+                    cells: r.cells.get(offset..).unwrap_or(&[]).to_vec(),
+                })
                 .collect(),
             merged: data
                 .merged
@@ -125,9 +133,15 @@ pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, Tabl
     let letters = |column: usize| column_letters(column + offset);
     let sheet = data.sheet.clone();
     let mut rows = data.rows.iter().filter(|r| !r.cells.iter().all(is_blank));
-    let header = rows.next().ok_or_else(|| TableError::EmptySheet { sheet: sheet.clone() })?;
+    let header = rows.next().ok_or_else(|| TableError::EmptySheet {
+        sheet: sheet.clone(),
+    })?;
     let body: Vec<&SheetRow> = rows.collect();
-    let width = header.cells.iter().rposition(|c| !is_blank(c)).map_or(0, |i| i + 1);
+    let width = header
+        .cells
+        .iter()
+        .rposition(|c| !is_blank(c))
+        .map_or(0, |i| i + 1);
     let names: Vec<String> = header.cells.iter().take(width).map(cell_text).collect();
     check_header(data, header, body.first().copied(), &names, offset)?;
     check_second_header_row(&sheet, header, &body, width)?;
@@ -137,7 +151,13 @@ pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, Tabl
     let mut builders = column_builders(&names, options, body.len())?;
     let mut lines = Vec::with_capacity(body.len());
     for row in &body {
-        if let Some((i, extra)) = row.cells.iter().enumerate().skip(width).find(|(_, c)| !is_blank(c)) {
+        if let Some((i, extra)) = row
+            .cells
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, c)| !is_blank(c))
+        {
             return Err(TableError::ValueBeyondHeader {
                 sheet,
                 cell: format!("{}{}", letters(i + 1), row.row),
@@ -149,17 +169,31 @@ pub fn read_sheet(data: &SheetData, options: &ReadOptions) -> Result<Table, Tabl
         lines.push(row.row);
     }
     if lines.is_empty() {
-        return Err(TableError::NoDataRows { header_line: header.row });
+        return Err(TableError::NoDataRows {
+            header_line: header.row,
+        });
     }
-    let reread = builders.iter().map(ColumnBuilder::prefix_rows).max().unwrap_or(0);
+    let reread = builders
+        .iter()
+        .map(ColumnBuilder::prefix_rows)
+        .max()
+        .unwrap_or(0);
     for row in body.iter().take(reread) {
         push_row(&mut builders, row, &rules, true)?;
     }
     let table = finish_table(builders, lines, header.row, &rules, options, Vec::new())?;
-    Ok(Table { sheet: Some(sheet), ..table })
+    Ok(Table {
+        sheet: Some(sheet),
+        ..table
+    })
 }
 
-fn push_row(builders: &mut [ColumnBuilder], row: &SheetRow, rules: &CellRules, prefix: bool) -> Result<(), TableError> {
+fn push_row(
+    builders: &mut [ColumnBuilder],
+    row: &SheetRow,
+    rules: &CellRules,
+    prefix: bool,
+) -> Result<(), TableError> {
     for (i, builder) in builders.iter_mut().enumerate() {
         let line = row.row;
         match (row.cells.get(i).cloned().flatten(), prefix) {
@@ -189,14 +223,22 @@ fn check_header(
     let next_names = next.map_or(0, |r| r.cells.iter().filter(|c| is_label(c)).count());
     if names.len() == 1 && next_names >= 2 {
         let value = names.first().cloned().unwrap_or_default();
-        return Err(TableError::TitleRow { sheet: sheet.clone(), row: header.row, value });
+        return Err(TableError::TitleRow {
+            sheet: sheet.clone(),
+            row: header.row,
+            value,
+        });
     }
     for merge in &data.merged {
         let on_header = merge.first_row <= header.row && header.row <= merge.last_row;
         if !on_header || merge.first_column > names.len() {
             continue;
         }
-        let value = header.cells.get(merge.first_column.saturating_sub(1)).map(cell_text).unwrap_or_default();
+        let value = header
+            .cells
+            .get(merge.first_column.saturating_sub(1))
+            .map(cell_text)
+            .unwrap_or_default();
         if merge.last_row > merge.first_row {
             // A name merged down over two rows: the rows below it are a
             // second header row for the other columns.
@@ -204,7 +246,12 @@ fn check_header(
             let example = next
                 .and_then(|r| r.cells.iter().find(|c| is_label(c)).map(cell_text))
                 .unwrap_or_else(|| value.clone());
-            return Err(TableError::TwoHeaderRows { sheet: sheet.clone(), first_row: header.row, second_row, example });
+            return Err(TableError::TwoHeaderRows {
+                sheet: sheet.clone(),
+                first_row: header.row,
+                second_row,
+                example,
+            });
         }
         if merge.last_column > merge.first_column {
             let cells = format!(
@@ -214,7 +261,11 @@ fn check_header(
                 letters(merge.last_column),
                 merge.last_row
             );
-            return Err(TableError::MergedHeaderCell { sheet: sheet.clone(), cells, value });
+            return Err(TableError::MergedHeaderCell {
+                sheet: sheet.clone(),
+                cells,
+                value,
+            });
         }
     }
     if let Some(empty) = names.iter().position(String::is_empty) {
@@ -222,7 +273,13 @@ fn check_header(
         // full row of names below: two header rows.
         if let Some(next) = next {
             let below = next.cells.get(empty);
-            if is_label(below.unwrap_or(&None)) && next.cells.iter().take(names.len()).all(|c| is_blank(c) || is_label(c)) {
+            if is_label(below.unwrap_or(&None))
+                && next
+                    .cells
+                    .iter()
+                    .take(names.len())
+                    .all(|c| is_blank(c) || is_label(c))
+            {
                 return Err(TableError::TwoHeaderRows {
                     sheet: sheet.clone(),
                     first_row: header.row,
@@ -241,9 +298,22 @@ fn check_header(
 
 /// Units or labels under the names: a first data row of text over columns
 /// whose other values are all numbers.
-fn check_second_header_row(sheet: &str, header: &SheetRow, body: &[&SheetRow], width: usize) -> Result<(), TableError> {
-    let Some((first, rest)) = body.split_first() else { return Ok(()) };
-    if rest.is_empty() || !first.cells.iter().take(width).all(|c| is_blank(c) || is_label(c)) {
+fn check_second_header_row(
+    sheet: &str,
+    header: &SheetRow,
+    body: &[&SheetRow],
+    width: usize,
+) -> Result<(), TableError> {
+    let Some((first, rest)) = body.split_first() else {
+        return Ok(());
+    };
+    if rest.is_empty()
+        || !first
+            .cells
+            .iter()
+            .take(width)
+            .all(|c| is_blank(c) || is_label(c))
+    {
         return Ok(());
     }
     let numeric_below = |i: usize| {
@@ -252,17 +322,32 @@ fn check_second_header_row(sheet: &str, header: &SheetRow, body: &[&SheetRow], w
             match row.cells.get(i).cloned().flatten() {
                 None => {}
                 Some(SheetCell::Number(_)) => numbers += 1,
-                Some(SheetCell::Text(t)) if parse_number(trim_cell(t.as_bytes()), false).is_some() => numbers += 1,
+                Some(SheetCell::Text(t))
+                    if parse_number(trim_cell(t.as_bytes()), false).is_some() =>
+                {
+                    numbers += 1
+                }
                 Some(SheetCell::Text(t)) if trim_cell(t.as_bytes()).is_empty() => {}
                 Some(_) => return false,
             }
         }
         numbers > 0
     };
-    let labelled: Vec<usize> = (0..width).filter(|&i| is_label(first.cells.get(i).unwrap_or(&None)) && numeric_below(i)).collect();
+    let labelled: Vec<usize> = (0..width)
+        .filter(|&i| is_label(first.cells.get(i).unwrap_or(&None)) && numeric_below(i))
+        .collect();
     if labelled.len() >= 2 {
-        let example = labelled.first().and_then(|&i| first.cells.get(i)).map(cell_text).unwrap_or_default();
-        return Err(TableError::TwoHeaderRows { sheet: sheet.to_string(), first_row: header.row, second_row: first.row, example });
+        let example = labelled
+            .first()
+            .and_then(|&i| first.cells.get(i))
+            .map(cell_text)
+            .unwrap_or_default();
+        return Err(TableError::TwoHeaderRows {
+            sheet: sheet.to_string(),
+            first_row: header.row,
+            second_row: first.row,
+            example,
+        });
     }
     Ok(())
 }
@@ -287,21 +372,47 @@ mod tests {
     fn a_title_above_the_table_is_named() {
         let data = SheetData {
             sheet: "Data".into(),
-            rows: vec![row(1, &["Cohort 2021"]), row(3, &["id", "age", "sex"]), row(4, &["1", "61", "F"])],
-            merged: vec![SheetMerge { first_row: 1, last_row: 1, first_column: 1, last_column: 3 }],
+            rows: vec![
+                row(1, &["Cohort 2021"]),
+                row(3, &["id", "age", "sex"]),
+                row(4, &["1", "61", "F"]),
+            ],
+            merged: vec![SheetMerge {
+                first_row: 1,
+                last_row: 1,
+                first_column: 1,
+                last_column: 3,
+            }],
         };
         let err = read_sheet(&data, &ReadOptions::default()).unwrap_err();
-        assert_eq!(err, TableError::TitleRow { sheet: "Data".into(), row: 1, value: "Cohort 2021".into() });
+        assert_eq!(
+            err,
+            TableError::TitleRow {
+                sheet: "Data".into(),
+                row: 1,
+                value: "Cohort 2021".into()
+            }
+        );
         // Without the merge too.
-        let data = SheetData { merged: Vec::new(), ..data };
-        assert!(matches!(read_sheet(&data, &ReadOptions::default()), Err(TableError::TitleRow { row: 1, .. })));
+        let data = SheetData {
+            merged: Vec::new(),
+            ..data
+        };
+        assert!(matches!(
+            read_sheet(&data, &ReadOptions::default()),
+            Err(TableError::TitleRow { row: 1, .. })
+        ));
     }
 
     #[test]
     fn rows_keep_their_sheet_row_numbers() {
         let data = SheetData {
             sheet: "S".into(),
-            rows: vec![row(2, &["", "time", "status"]), row(3, &["", "5", "1"]), row(7, &["", "8", "0"])],
+            rows: vec![
+                row(2, &["", "time", "status"]),
+                row(3, &["", "5", "1"]),
+                row(7, &["", "8", "0"]),
+            ],
             merged: Vec::new(),
         };
         // Column A is empty: the table starts at B.
@@ -309,7 +420,12 @@ mod tests {
         assert_eq!(t.column_names(), ["time", "status"]);
         assert_eq!(t.lines, [3, 7]);
         let data = SheetData {
-            rows: vec![row(2, &["time", "status"]), row(3, &["5", "1"]), row(7, &["8", "0"]), row(8, &["9", "1", "x"])],
+            rows: vec![
+                row(2, &["time", "status"]),
+                row(3, &["5", "1"]),
+                row(7, &["8", "0"]),
+                row(8, &["9", "1", "x"]),
+            ],
             ..data
         };
         let err = read_sheet(&data, &ReadOptions::default()).unwrap_err();
@@ -317,12 +433,21 @@ mod tests {
             err.to_string(),
             "Sheet \"S\": cell C8 (\"x\") is to the right of the last named column (B). Name its column in the header row, or delete the value."
         );
-        let gap = SheetData { rows: vec![row(1, &["", "time", "", "status"]), row(2, &["", "5", "", "1"])], ..data.clone() };
+        let gap = SheetData {
+            rows: vec![
+                row(1, &["", "time", "", "status"]),
+                row(2, &["", "5", "", "1"]),
+            ],
+            ..data.clone()
+        };
         assert_eq!(
             read_sheet(&gap, &ReadOptions::default()).unwrap_err().to_string(),
             "Sheet \"S\": header cell C1 is empty. Give every column a name in the header row, or delete the empty column."
         );
-        let data = SheetData { rows: data.rows[..3].to_vec(), ..data };
+        let data = SheetData {
+            rows: data.rows[..3].to_vec(),
+            ..data
+        };
         let t = read_sheet(&data, &ReadOptions::default()).unwrap();
         assert_eq!(t.lines, [3, 7]);
         assert_eq!(t.header_line, 2);

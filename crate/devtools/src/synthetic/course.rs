@@ -124,7 +124,11 @@ fn afp_high(b: &Baseline) -> bool {
 }
 
 /// Hazard multiplier of post-progression death.
-fn pps_multiplier(group: DesignGroup, b: &Baseline, therapy: Option<PostProgressionTherapy>) -> f64 {
+fn pps_multiplier(
+    group: DesignGroup,
+    b: &Baseline,
+    therapy: Option<PostProgressionTherapy>,
+) -> f64 {
     let mut m = match therapy {
         Some(PostProgressionTherapy::IciBased) => {
             if group == DesignGroup::SecondaryResistance {
@@ -152,7 +156,12 @@ fn pps_multiplier(group: DesignGroup, b: &Baseline, therapy: Option<PostProgress
 }
 
 /// Progression, then death or censoring, for the resistance groups.
-fn progressor(rng: &mut SplitMix64, group: DesignGroup, b: &Baseline, bor: BestResponse) -> (Date, Offsets) {
+fn progressor(
+    rng: &mut SplitMix64,
+    group: DesignGroup,
+    b: &Baseline,
+    bor: BestResponse,
+) -> (Date, Offsets) {
     let secondary = group == DesignGroup::SecondaryResistance;
     // The start is drawn first and the progression must fall before the
     // cutoff: drawing the start given a long TTP instead would tie follow-up
@@ -164,7 +173,9 @@ fn progressor(rng: &mut SplitMix64, group: DesignGroup, b: &Baseline, bor: BestR
     let (first_evaluation, progression) = if secondary {
         let mut ttp = 200;
         for _ in 0..1000 {
-            let draw = (200.0 + rng.exponential_median(SECONDARY_TTP_EXCESS_MEDIAN)).round().min(3000.0) as i32;
+            let draw = (200.0 + rng.exponential_median(SECONDARY_TTP_EXCESS_MEDIAN))
+                .round()
+                .min(3000.0) as i32;
             if draw + 30 <= horizon {
                 ttp = draw;
                 break;
@@ -181,8 +192,19 @@ fn progressor(rng: &mut SplitMix64, group: DesignGroup, b: &Baseline, bor: BestR
             _ => (first_scan, rng.int_between(110, 170)),
         }
     };
-    let therapy = draw_post_progression(rng, if secondary { [0.5, 0.42, 0.08] } else { [0.45, 0.43, 0.12] });
-    let base = if secondary { PPS_BASE_SECONDARY } else { PPS_BASE_PRIMARY };
+    let therapy = draw_post_progression(
+        rng,
+        if secondary {
+            [0.5, 0.42, 0.08]
+        } else {
+            [0.45, 0.43, 0.12]
+        },
+    );
+    let base = if secondary {
+        PPS_BASE_SECONDARY
+    } else {
+        PPS_BASE_PRIMARY
+    };
     let pps = rng.exponential_median(base / pps_multiplier(group, b, therapy));
     let death_day = progression + (pps.round().min(20_000.0) as i32).max(7);
     let censor = censoring_day(rng, start, progression + 30);
@@ -196,7 +218,11 @@ fn progressor(rng: &mut SplitMix64, group: DesignGroup, b: &Baseline, bor: BestR
         progression >= 110 && rng.bernoulli(0.12)
     };
     let stop = if stop_before {
-        let gap_max = if secondary { 70 } else { 56.min(progression - 56) };
+        let gap_max = if secondary {
+            70
+        } else {
+            56.min(progression - 56)
+        };
         Some(progression - rng.int_between(14, gap_max))
     } else {
         let s = match therapy {
@@ -207,11 +233,18 @@ fn progressor(rng: &mut SplitMix64, group: DesignGroup, b: &Baseline, bor: BestR
     };
 
     let (confirmation, rapid) = if end - progression >= 28 && rng.bernoulli(0.8) {
-        (Some(progression + rng.int_between(28, 56.min(end - progression))), Some(false))
+        (
+            Some(progression + rng.int_between(28, 56.min(end - progression))),
+            Some(false),
+        )
     } else {
         (None, Some(died && death_day - progression <= 60))
     };
-    let last_assessment = if rng.bernoulli(0.03) { None } else { Some(confirmation.unwrap_or(progression)) };
+    let last_assessment = if rng.bernoulli(0.03) {
+        None
+    } else {
+        Some(confirmation.unwrap_or(progression))
+    };
     (
         start,
         Offsets {
@@ -243,13 +276,21 @@ fn last_scan(rng: &mut SplitMix64, first: i32, end: i32) -> i32 {
 
 fn durable(rng: &mut SplitMix64) -> (Date, Offsets) {
     let first_evaluation = rng.int_between(42, 70);
-    let death_day = 200 + (rng.exponential_median(DURABLE_SURVIVAL_MEDIAN).round().min(20_000.0) as i32);
+    let death_day = 200
+        + (rng
+            .exponential_median(DURABLE_SURVIVAL_MEDIAN)
+            .round()
+            .min(20_000.0) as i32);
     let start = draw_start(rng, data_cutoff().add_days(-230));
     let censor = censoring_day(rng, start, 230);
     let died = death_day <= censor;
     let end = if died { death_day } else { censor };
     let scan = last_scan(rng, first_evaluation, end);
-    let last_assessment = if rng.bernoulli(0.03) { None } else { Some(scan) };
+    let last_assessment = if rng.bernoulli(0.03) {
+        None
+    } else {
+        Some(scan)
+    };
     (
         start,
         Offsets {
@@ -296,7 +337,9 @@ fn late_first_evaluation(rng: &mut SplitMix64, bor: BestResponse) -> (Date, Offs
     let first_evaluation = rng.int_between(200, 280);
     let progression = match bor {
         BestResponse::Pd => Some(first_evaluation),
-        _ => rng.bernoulli(0.5).then(|| first_evaluation + rng.int_between(60, 200)),
+        _ => rng
+            .bernoulli(0.5)
+            .then(|| first_evaluation + rng.int_between(60, 200)),
     };
     let known = progression.unwrap_or(first_evaluation);
     let death_day = match progression {
@@ -307,7 +350,9 @@ fn late_first_evaluation(rng: &mut SplitMix64, bor: BestResponse) -> (Date, Offs
     let censor = censoring_day(rng, start, known + 30);
     let died = death_day <= censor;
     let end = if died { death_day } else { censor };
-    let stop = progression.map(|p| p + rng.int_between(0, 28)).filter(|s| *s < end);
+    let stop = progression
+        .map(|p| p + rng.int_between(0, 28))
+        .filter(|s| *s < end);
     let last_assessment = match progression {
         Some(p) => p,
         None => last_scan(rng, first_evaluation, end),
@@ -336,7 +381,9 @@ fn short_follow_up(rng: &mut SplitMix64) -> (Date, Offsets) {
     let end = rng.int_between(80, 165);
     let died = rng.bernoulli(0.7);
     let start = draw_start(rng, data_cutoff().add_days(-200));
-    let stop = rng.bernoulli(0.5).then(|| rng.int_between(first_evaluation, end - 7));
+    let stop = rng
+        .bernoulli(0.5)
+        .then(|| rng.int_between(first_evaluation, end - 7));
     (
         start,
         Offsets {
@@ -356,7 +403,9 @@ fn short_follow_up(rng: &mut SplitMix64) -> (Date, Offsets) {
 fn discontinued(rng: &mut SplitMix64) -> (Date, Offsets) {
     let first_evaluation = rng.int_between(42, 70);
     let stop = rng.int_between(120, 330);
-    let progression = rng.bernoulli(1.0 / 3.0).then(|| stop + rng.int_between(112, 250));
+    let progression = rng
+        .bernoulli(1.0 / 3.0)
+        .then(|| stop + rng.int_between(112, 250));
     let min_follow_up = (progression.unwrap_or(stop) + 30).max(230);
     let death_day = match progression {
         Some(p) => p + (rng.exponential_median(500.0).round().min(20_000.0) as i32).max(7),
@@ -399,11 +448,17 @@ pub(super) fn build(
         (DesignGroup::PrimaryResistance | DesignGroup::SecondaryResistance, Some(bor)) => {
             progressor(rng, group, baseline, bor)
         }
-        (DesignGroup::PrimaryResistance, None) => progressor(rng, group, baseline, BestResponse::Pd),
-        (DesignGroup::SecondaryResistance, None) => progressor(rng, group, baseline, BestResponse::Sd),
+        (DesignGroup::PrimaryResistance, None) => {
+            progressor(rng, group, baseline, BestResponse::Pd)
+        }
+        (DesignGroup::SecondaryResistance, None) => {
+            progressor(rng, group, baseline, BestResponse::Sd)
+        }
         (DesignGroup::DurableResponse, _) => durable(rng),
         (DesignGroup::ResponseUnevaluable, bor) => unevaluable(rng, bor),
-        (DesignGroup::LateFirstEvaluation, bor) => late_first_evaluation(rng, bor.unwrap_or(BestResponse::Sd)),
+        (DesignGroup::LateFirstEvaluation, bor) => {
+            late_first_evaluation(rng, bor.unwrap_or(BestResponse::Sd))
+        }
         (DesignGroup::ShortFollowUpWithoutProgression, _) => short_follow_up(rng),
         (DesignGroup::DiscontinuedWithoutProgression, _) => discontinued(rng),
     };

@@ -254,16 +254,32 @@ pub(super) fn exact_group(rng: &mut SplitMix64, c: &Table1Counts) -> Vec<Baselin
     }
     let mut prior_lrt = vec![false; n];
     let mut prior_surgery = vec![false; n];
-    let mut lrt_order: Vec<usize> = pretreated.iter().copied().filter(|&i| !prior_tki[i]).collect();
+    let mut lrt_order: Vec<usize> = pretreated
+        .iter()
+        .copied()
+        .filter(|&i| !prior_tki[i])
+        .collect();
     rng.shuffle(&mut lrt_order);
-    let mut tki_patients: Vec<usize> = pretreated.iter().copied().filter(|&i| prior_tki[i]).collect();
+    let mut tki_patients: Vec<usize> = pretreated
+        .iter()
+        .copied()
+        .filter(|&i| prior_tki[i])
+        .collect();
     rng.shuffle(&mut tki_patients);
     lrt_order.extend(tki_patients);
     for &i in lrt_order.iter().take(c.prior_lrt) {
         prior_lrt[i] = true;
     }
-    let uncovered: Vec<usize> = pretreated.iter().copied().filter(|&i| !prior_lrt[i] && !prior_tki[i]).collect();
-    let mut rest: Vec<usize> = pretreated.iter().copied().filter(|&i| prior_lrt[i] || prior_tki[i]).collect();
+    let uncovered: Vec<usize> = pretreated
+        .iter()
+        .copied()
+        .filter(|&i| !prior_lrt[i] && !prior_tki[i])
+        .collect();
+    let mut rest: Vec<usize> = pretreated
+        .iter()
+        .copied()
+        .filter(|&i| prior_lrt[i] || prior_tki[i])
+        .collect();
     rng.shuffle(&mut rest);
     for &i in uncovered.iter().chain(rest.iter()).take(c.prior_surgery) {
         prior_surgery[i] = true;
@@ -296,7 +312,9 @@ pub(super) fn exact_group(rng: &mut SplitMix64, c: &Table1Counts) -> Vec<Baselin
             prior_lrt: prior_lrt[i],
             prior_tki: prior_tki[i],
             lrt: lrt[i],
-            combination: combination[i].and_then(|k| COMBINATIONS.get(k).copied()).unwrap_or(Combination::IciAlone),
+            combination: combination[i]
+                .and_then(|k| COMBINATIONS.get(k).copied())
+                .unwrap_or(Combination::IciAlone),
             trae_any: trae[i],
             trae_grade3_4: trae_severe[i],
             best_response: bor[i],
@@ -316,7 +334,11 @@ fn pooled(f: impl Fn(&Table1Counts) -> usize) -> f64 {
 pub(super) fn pooled_patient(rng: &mut SplitMix64) -> Baseline {
     let naive = rng.bernoulli(pooled(|c| c.treatment_naive));
     let first_line = naive || rng.bernoulli(0.7);
-    let bclc = rng.weighted_index(&[pooled(|c| c.bclc[0]), pooled(|c| c.bclc[1]), pooled(|c| c.bclc[2])]) as u8;
+    let bclc = rng.weighted_index(&[
+        pooled(|c| c.bclc[0]),
+        pooled(|c| c.bclc[1]),
+        pooled(|c| c.bclc[2]),
+    ]) as u8;
     let (mvi, ehs) = if bclc == 2 {
         let mvi = rng.bernoulli(0.65);
         (mvi, !mvi || rng.bernoulli(0.3))
@@ -340,10 +362,18 @@ pub(super) fn pooled_patient(rng: &mut SplitMix64) -> Baseline {
         .unwrap_or(Combination::IciAlone);
     let afp_missing = rng.bernoulli(0.02);
     let afp_high = rng.bernoulli(pooled(|c| c.afp[0]));
-    let afp = if afp_missing { None } else { Some(marker(rng, afp_high, 5.0)) };
+    let afp = if afp_missing {
+        None
+    } else {
+        Some(marker(rng, afp_high, 5.0))
+    };
     let dcp_missing = rng.bernoulli(0.03);
     let dcp_high = rng.bernoulli(pooled(|c| c.dcp[0]));
-    let dcp = if dcp_missing { None } else { Some(marker(rng, dcp_high, 4.7)) };
+    let dcp = if dcp_missing {
+        None
+    } else {
+        Some(marker(rng, dcp_high, 4.7))
+    };
     let sixty = rng.bernoulli(pooled(|c| c.age_60_or_more));
     Baseline {
         age: age(rng, sixty),

@@ -67,8 +67,12 @@ impl DesignGroup {
             DesignGroup::PrimaryResistance => Group::PrimaryResistance,
             DesignGroup::SecondaryResistance => Group::SecondaryResistance,
             DesignGroup::DurableResponse => Group::DurableResponse,
-            DesignGroup::ResponseUnevaluable => Group::Excluded(ExclusionReason::ResponseUnevaluable),
-            DesignGroup::LateFirstEvaluation => Group::Excluded(ExclusionReason::LateFirstEvaluation),
+            DesignGroup::ResponseUnevaluable => {
+                Group::Excluded(ExclusionReason::ResponseUnevaluable)
+            }
+            DesignGroup::LateFirstEvaluation => {
+                Group::Excluded(ExclusionReason::LateFirstEvaluation)
+            }
             DesignGroup::ShortFollowUpWithoutProgression => {
                 Group::Excluded(ExclusionReason::ShortFollowUpWithoutProgression)
             }
@@ -257,12 +261,18 @@ pub const COLUMNS: [&str; 38] = [
 impl SyntheticCohort {
     /// Records for [`survcalc_analysis::resistance::classify`], in patient order.
     pub fn response_records(&self) -> Vec<ResponseRecord> {
-        self.patients.iter().map(SyntheticPatient::response_record).collect()
+        self.patients
+            .iter()
+            .map(SyntheticPatient::response_record)
+            .collect()
     }
 
     /// Records for [`survcalc_analysis::endpoints::derive`], in patient order.
     pub fn patient_dates(&self) -> Vec<PatientDates> {
-        self.patients.iter().map(SyntheticPatient::patient_dates).collect()
+        self.patients
+            .iter()
+            .map(SyntheticPatient::patient_dates)
+            .collect()
     }
 
     /// The cohort as CSV text: comma-separated, header row, ISO dates,
@@ -302,7 +312,9 @@ impl SyntheticCohort {
                 p.combination.label().to_string(),
                 p.ici_start.to_string(),
                 date(p.first_evaluation),
-                p.best_response.map(|b| b.code().to_string()).unwrap_or_default(),
+                p.best_response
+                    .map(|b| b.code().to_string())
+                    .unwrap_or_default(),
                 date(p.progression),
                 date(p.pd_confirmation),
                 p.rapid_deterioration.map(yes_no).unwrap_or_default(),
@@ -311,7 +323,9 @@ impl SyntheticCohort {
                 date(p.death),
                 p.last_contact.to_string(),
                 p.data_cutoff.to_string(),
-                p.post_progression_therapy.map(|t| t.label().to_string()).unwrap_or_default(),
+                p.post_progression_therapy
+                    .map(|t| t.label().to_string())
+                    .unwrap_or_default(),
                 yes_no(p.trae_any),
                 yes_no(p.trae_grade3_4),
                 "yes".to_string(),
@@ -323,24 +337,37 @@ impl SyntheticCohort {
     }
 }
 
-const BEST_RESPONSES: [BestResponse; 4] = [BestResponse::Cr, BestResponse::Pr, BestResponse::Sd, BestResponse::Pd];
+const BEST_RESPONSES: [BestResponse; 4] = [
+    BestResponse::Cr,
+    BestResponse::Pr,
+    BestResponse::Sd,
+    BestResponse::Pd,
+];
 
 /// Best responses of the excluded groups (not reported by the paper).
 fn excluded_responses(group: DesignGroup) -> Vec<Option<BestResponse>> {
     let spec: &[(Option<BestResponse>, usize)] = match group {
         DesignGroup::ResponseUnevaluable => &[(None, 30), (Some(BestResponse::Ne), 28)],
-        DesignGroup::LateFirstEvaluation => {
-            &[(Some(BestResponse::Sd), 6), (Some(BestResponse::Pr), 3), (Some(BestResponse::Pd), 3)]
-        }
-        DesignGroup::ShortFollowUpWithoutProgression => {
-            &[(Some(BestResponse::Sd), 18), (Some(BestResponse::Pr), 7), (Some(BestResponse::Cr), 1)]
-        }
-        DesignGroup::DiscontinuedWithoutProgression => {
-            &[(Some(BestResponse::Sd), 5), (Some(BestResponse::Pr), 3), (Some(BestResponse::Cr), 1)]
-        }
+        DesignGroup::LateFirstEvaluation => &[
+            (Some(BestResponse::Sd), 6),
+            (Some(BestResponse::Pr), 3),
+            (Some(BestResponse::Pd), 3),
+        ],
+        DesignGroup::ShortFollowUpWithoutProgression => &[
+            (Some(BestResponse::Sd), 18),
+            (Some(BestResponse::Pr), 7),
+            (Some(BestResponse::Cr), 1),
+        ],
+        DesignGroup::DiscontinuedWithoutProgression => &[
+            (Some(BestResponse::Sd), 5),
+            (Some(BestResponse::Pr), 3),
+            (Some(BestResponse::Cr), 1),
+        ],
         _ => &[],
     };
-    spec.iter().flat_map(|(bor, n)| std::iter::repeat_n(*bor, *n)).collect()
+    spec.iter()
+        .flat_map(|(bor, n)| std::iter::repeat_n(*bor, *n))
+        .collect()
 }
 
 /// Generates the cohort. Same seed, same cohort, on every platform.
@@ -355,7 +382,9 @@ pub fn generate(options: &SyntheticOptions) -> SyntheticCohort {
     ];
     for (group, counts) in analysed {
         for baseline in covariates::exact_group(&mut rng, counts) {
-            let bor = baseline.best_response.and_then(|k| BEST_RESPONSES.get(k).copied());
+            let bor = baseline
+                .best_response
+                .and_then(|k| BEST_RESPONSES.get(k).copied());
             let course = course::build(&mut rng, group, &baseline, bor);
             drafts.push((course.start, assemble(group, &baseline, course)));
         }
@@ -383,7 +412,10 @@ pub fn generate(options: &SyntheticOptions) -> SyntheticCohort {
             p
         })
         .collect();
-    SyntheticCohort { seed: options.seed, patients }
+    SyntheticCohort {
+        seed: options.seed,
+        patients,
+    }
 }
 
 fn assemble(group: DesignGroup, b: &covariates::Baseline, c: course::Course) -> SyntheticPatient {

@@ -130,7 +130,11 @@ pub fn exp(x: f64) -> f64 {
         sum += term;
     }
     let mut scale = 1.0;
-    let (factor, steps) = if k >= 0.0 { (2.0, k as i32) } else { (0.5, -k as i32) };
+    let (factor, steps) = if k >= 0.0 {
+        (2.0, k as i32)
+    } else {
+        (0.5, -k as i32)
+    };
     for _ in 0..steps {
         scale *= factor;
     }
@@ -161,10 +165,16 @@ mod tests {
     #[test]
     fn ln_and_exp_agree_with_std() {
         for &x in &[1e-12, 0.001, 0.3, 0.5, 1.0, 1.5, 2.0, 10.0, 400.0, 1e6] {
-            assert!((ln(x) - f64::ln(x)).abs() <= 1e-14 * f64::ln(x).abs().max(1.0), "ln {x}");
+            assert!(
+                (ln(x) - f64::ln(x)).abs() <= 1e-14 * f64::ln(x).abs().max(1.0),
+                "ln {x}"
+            );
         }
         for &x in &[-30.0, -2.5, -0.1, 0.0, 0.7, 3.0, 9.2, 11.5] {
-            assert!((exp(x) - f64::exp(x)).abs() <= 1e-14 * f64::exp(x), "exp {x}");
+            assert!(
+                (exp(x) - f64::exp(x)).abs() <= 1e-14 * f64::exp(x),
+                "exp {x}"
+            );
         }
     }
 

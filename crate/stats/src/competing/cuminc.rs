@@ -43,7 +43,11 @@ pub struct CifOptions {
 
 impl Default for CifOptions {
     fn default() -> Self {
-        CifOptions { conf_level: 0.95, conf_type: ConfType::Log, variance: CifVariance::Gray }
+        CifOptions {
+            conf_level: 0.95,
+            conf_type: ConfType::Log,
+            variance: CifVariance::Gray,
+        }
     }
 }
 
@@ -130,7 +134,8 @@ pub fn cuminc(
     options: &CifOptions,
 ) -> Result<CifFit, CompetingError> {
     validate(time, cause, n_causes, groups)?;
-    let z = z_value(options.conf_level).map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
+    let z = z_value(options.conf_level)
+        .map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
     let mut curves = Vec::new();
     let mut warnings = Vec::new();
     let members: Vec<(String, Option<usize>, Vec<usize>)> = match groups {
@@ -152,7 +157,9 @@ pub fn cuminc(
                 method: crate::warning::GroupedMethod::CumulativeIncidence,
             });
         }
-        curves.extend(group_curves(time, cause, n_causes, &order, &label, group, options, z));
+        curves.extend(group_curves(
+            time, cause, n_causes, &order, &label, group, options, z,
+        ));
     }
     Ok(CifFit {
         n_causes,
@@ -230,7 +237,11 @@ fn group_curves(
         let fk = surv;
         let fkn = fk * (rs - d as f64) / rs;
         let g_before = greenwood;
-        let g_after = if d > 0 && d < at_risk { greenwood + d as f64 / (rs * (rs - d as f64)) } else { greenwood };
+        let g_after = if d > 0 && d < at_risk {
+            greenwood + d as f64 / (rs * (rs - d as f64))
+        } else {
+            greenwood
+        };
         // B of the patients leaving now (0 where the curve ends at 0: their
         // B multiplies no later increment).
         let b_censored = if d < at_risk { -g_after } else { 0.0 };
@@ -253,7 +264,8 @@ fn group_curves(
             let alpha_k = st.a + fk / rs + b_event * f_now;
             let alpha_o = st.a + b_event * f_now;
             let (c, dk, dothers) = (censored as f64, nd1 as f64, nd2 as f64);
-            st.sum_aa += c * alpha_c * alpha_c + dk * alpha_k * alpha_k + dothers * alpha_o * alpha_o;
+            st.sum_aa +=
+                c * alpha_c * alpha_c + dk * alpha_k * alpha_k + dothers * alpha_o * alpha_o;
             st.sum_ab += c * alpha_c * b_censored + (dk * alpha_k + dothers * alpha_o) * b_event;
             st.events += nd1;
         }
@@ -309,7 +321,11 @@ fn group_curves(
 fn gray_update(st: &mut CauseState, fk: f64, fkn: f64, rs: f64, nd1: usize, nd2: usize) {
     let f = st.estimate;
     if nd2 > 0 && fkn > 0.0 {
-        let t5 = if nd2 > 1 { 1.0 - (nd2 as f64 - 1.0) / (rs - 1.0) } else { 1.0 };
+        let t5 = if nd2 > 1 {
+            1.0 - (nd2 as f64 - 1.0) / (rs - 1.0)
+        } else {
+            1.0
+        };
         let t6 = fk * fk * t5 * nd2 as f64 / (rs * rs);
         let t3 = 1.0 / fkn;
         let t4 = f / fkn;
@@ -318,7 +334,11 @@ fn gray_update(st: &mut CauseState, fk: f64, fkn: f64, rs: f64, nd1: usize, nd2:
         st.v3 += t3 * t3 * t6;
     }
     if nd1 > 0 {
-        let t5 = if nd1 > 1 { 1.0 - (nd1 as f64 - 1.0) / (rs - 1.0) } else { 1.0 };
+        let t5 = if nd1 > 1 {
+            1.0 - (nd1 as f64 - 1.0) / (rs - 1.0)
+        } else {
+            1.0
+        };
         let t6 = fk * fk * t5 * nd1 as f64 / (rs * rs);
         let t3 = if fkn > 0.0 { 1.0 / fkn } else { 0.0 };
         let t4 = 1.0 + t3 * f;
@@ -344,21 +364,31 @@ fn cif_limits(f: f64, se: f64, conf_type: ConfType, z: f64) -> (Option<f64>, Opt
 impl CifCurve {
     /// The curve at each of `times` (sorted ascending): the estimate and
     /// variances at the last time at or before t; 0 before the first time.
-    pub fn at_times(&self, times: &[f64], options: &CifOptions) -> Result<CifAtTimes, CompetingError> {
+    pub fn at_times(
+        &self,
+        times: &[f64],
+        options: &CifOptions,
+    ) -> Result<CifAtTimes, CompetingError> {
         for &t in times {
             check_time_point(t).map_err(|_| CompetingError::InvalidTimePoint(t))?;
         }
-        let z = z_value(options.conf_level).map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
+        let z = z_value(options.conf_level)
+            .map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
         let mut sorted = times.to_vec();
         crate::sort::floats(&mut sorted);
         let tb = &self.table;
         let last = tb.time.last().copied().unwrap_or(0.0);
-        let mut out = CifAtTimes { label: self.label.clone(), cause: self.cause, ..CifAtTimes::default() };
+        let mut out = CifAtTimes {
+            label: self.label.clone(),
+            cause: self.cause,
+            ..CifAtTimes::default()
+        };
         for &t in &sorted {
             let after = tb.time.partition_point(|&x| x <= t);
             let first_at_or_after = tb.time.partition_point(|&x| x < t);
             out.time.push(t);
-            out.n_risk.push(tb.n_risk.get(first_at_or_after).copied().unwrap_or(0));
+            out.n_risk
+                .push(tb.n_risk.get(first_at_or_after).copied().unwrap_or(0));
             out.beyond_follow_up.push(t > last);
             match after.checked_sub(1) {
                 None => {

@@ -42,7 +42,12 @@ pub struct CrrOptions {
 
 impl Default for CrrOptions {
     fn default() -> Self {
-        CrrOptions { cause_of_interest: 1, conf_level: 0.95, gtol: 1e-6, max_iter: 10 }
+        CrrOptions {
+            cause_of_interest: 1,
+            conf_level: 0.95,
+            gtol: 1e-6,
+            max_iter: 10,
+        }
     }
 }
 
@@ -110,17 +115,33 @@ struct Objective {
 pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingError> {
     validate(&data.time, &data.cause, data.n_causes, None)?;
     if options.cause_of_interest == 0 || options.cause_of_interest > data.n_causes {
-        return Err(CompetingError::InvalidCauseOfInterest { cause: options.cause_of_interest, n_causes: data.n_causes });
+        return Err(CompetingError::InvalidCauseOfInterest {
+            cause: options.cause_of_interest,
+            n_causes: data.n_causes,
+        });
     }
-    crate::km::z_value(options.conf_level).map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
+    crate::km::z_value(options.conf_level)
+        .map_err(|_| CompetingError::InvalidConfLevel(options.conf_level))?;
     let n = data.time.len();
     for (j, column) in data.covariates.iter().enumerate() {
-        let term = data.term_names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+        let term = data
+            .term_names
+            .get(j)
+            .cloned()
+            .unwrap_or_else(|| format!("x{}", j + 1));
         if column.len() != n {
-            return Err(CompetingError::LengthMismatch { column: "covariate", expected: n, found: column.len() });
+            return Err(CompetingError::LengthMismatch {
+                column: "covariate",
+                expected: n,
+                found: column.len(),
+            });
         }
         if let Some((i, &v)) = column.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(CompetingError::InvalidCovariate { term, row: i + 1, value: v });
+            return Err(CompetingError::InvalidCovariate {
+                term,
+                row: i + 1,
+                value: v,
+            });
         }
     }
     let prep = prepare(data, options.cause_of_interest);
@@ -135,7 +156,12 @@ pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingErro
     let mut obj = objective(&prep, &b);
     for ll in 0..=options.max_iter {
         iterations = ll;
-        let grad = obj.score.iter().zip(&b).map(|(s, bj)| s.abs() * bj.abs().max(1.0)).fold(0.0_f64, f64::max);
+        let grad = obj
+            .score
+            .iter()
+            .zip(&b)
+            .map(|(s, bj)| s.abs() * bj.abs().max(1.0))
+            .fold(0.0_f64, f64::max);
         if grad < obj.lik.abs().max(1.0) * options.gtol {
             converged = true;
             break;
@@ -143,7 +169,8 @@ pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingErro
         if ll == options.max_iter {
             break;
         }
-        let chol = Cholesky::new(&obj.hessian, CHOLESKY_TOLERANCE).ok_or(CompetingError::NumericalFailure)?;
+        let chol = Cholesky::new(&obj.hessian, CHOLESKY_TOLERANCE)
+            .ok_or(CompetingError::NumericalFailure)?;
         let mut step: Vec<f64> = chol.solve(&obj.score).into_iter().map(|v| -v).collect();
         let slope: f64 = step.iter().zip(&obj.score).map(|(a, s)| a * s).sum();
         let mut bn: Vec<f64> = b.iter().zip(&step).map(|(a, s)| a + s).collect();
@@ -167,12 +194,18 @@ pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingErro
         obj = objective(&prep, &b);
     }
     if !converged {
-        warnings.push(KernelWarning::NotConverged { method: FitMethod::FineGray, max_iter: options.max_iter });
+        warnings.push(KernelWarning::NotConverged {
+            method: FitMethod::FineGray,
+            max_iter: options.max_iter,
+        });
     }
-    let info_chol = Cholesky::new(&obj.hessian, CHOLESKY_TOLERANCE).ok_or(CompetingError::NumericalFailure)?;
+    let info_chol =
+        Cholesky::new(&obj.hessian, CHOLESKY_TOLERANCE).ok_or(CompetingError::NumericalFailure)?;
     if info_chol.rank() < p {
         for j in info_chol.aliased() {
-            warnings.push(KernelWarning::CollinearCovariate { term: data.term_names.get(j).cloned().unwrap_or_default() });
+            warnings.push(KernelWarning::CollinearCovariate {
+                term: data.term_names.get(j).cloned().unwrap_or_default(),
+            });
         }
         return Err(CompetingError::NumericalFailure);
     }
@@ -184,11 +217,22 @@ pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingErro
     let z: Vec<f64> = b.iter().zip(&se).map(|(c, s)| c / s).collect();
     let coef_opt: Vec<Option<f64>> = b.iter().map(|&c| Some(c)).collect();
     let var_rows = var.to_rows();
-    let wald_test = wald_test_zero(&coef_opt, &crate::wald::rows_variance(&var_rows), &(0..p).collect::<Vec<_>>());
+    let wald_test = wald_test_zero(
+        &coef_opt,
+        &crate::wald::rows_variance(&var_rows),
+        &(0..p).collect::<Vec<_>>(),
+    );
     let n_events = prep.status.iter().filter(|&&s| s == 1).count();
     let n_competing = prep.status.iter().filter(|&&s| s == 2).count();
     Ok(CrrFit {
-        terms: (0..p).map(|j| data.term_names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1))).collect(),
+        terms: (0..p)
+            .map(|j| {
+                data.term_names
+                    .get(j)
+                    .cloned()
+                    .unwrap_or_else(|| format!("x{}", j + 1))
+            })
+            .collect(),
         cause_of_interest: options.cause_of_interest,
         conf_level: options.conf_level,
         n: prep.time.len(),
@@ -197,8 +241,16 @@ pub fn crr(data: &CrrData, options: &CrrOptions) -> Result<CrrFit, CompetingErro
         n_censored: prep.time.len() - n_events - n_competing,
         shr: b.iter().map(|c| c.exp()).collect(),
         p: z.iter().map(|&z| normal_two_sided(z)).collect(),
-        shr_lower: b.iter().zip(&se).map(|(c, s)| (c - z_crit * s).exp()).collect(),
-        shr_upper: b.iter().zip(&se).map(|(c, s)| (c + z_crit * s).exp()).collect(),
+        shr_lower: b
+            .iter()
+            .zip(&se)
+            .map(|(c, s)| (c - z_crit * s).exp())
+            .collect(),
+        shr_upper: b
+            .iter()
+            .zip(&se)
+            .map(|(c, s)| (c + z_crit * s).exp())
+            .collect(),
         z,
         se,
         var: var_rows,
@@ -226,7 +278,10 @@ fn prepare(data: &CrrData, cause_of_interest: usize) -> Prepared {
         })
         .collect();
     let p = data.covariates.len();
-    let x: Vec<Vec<f64>> = order.iter().map(|&i| data.covariates.iter().map(|c| c[i]).collect()).collect();
+    let x: Vec<Vec<f64>> = order
+        .iter()
+        .map(|&i| data.covariates.iter().map(|c| c[i]).collect())
+        .collect();
     let n = time.len();
     // Kaplan–Meier of the censoring times: G just before each time (at a
     // time of 0, G(0) itself, as crr's approx() reads it there).
@@ -262,7 +317,14 @@ fn prepare(data: &CrrData, cause_of_interest: usize) -> Prepared {
         }
         i = j;
     }
-    Prepared { time, status, x, g, failures, p }
+    Prepared {
+        time,
+        status,
+        x,
+        g,
+        failures,
+        p,
+    }
 }
 
 fn linear_predictor(x: &[f64], b: &[f64]) -> f64 {
@@ -276,10 +338,25 @@ fn linear_predictor(x: &[f64], b: &[f64]) -> f64 {
 fn risk_sums(prep: &Prepared, b: &[f64], second: bool) -> Vec<(f64, Vec<f64>, SymMatrix)> {
     let n = prep.time.len();
     let p = prep.p;
-    let eta: Vec<f64> = prep.x.iter().map(|x| linear_predictor(x, b).exp()).collect();
-    let mut out = vec![(0.0, vec![0.0; p], SymMatrix::zeros(if second { p } else { 0 })); prep.failures.len()];
+    let eta: Vec<f64> = prep
+        .x
+        .iter()
+        .map(|x| linear_predictor(x, b).exp())
+        .collect();
+    let mut out = vec![
+        (
+            0.0,
+            vec![0.0; p],
+            SymMatrix::zeros(if second { p } else { 0 })
+        );
+        prep.failures.len()
+    ];
     // Patients with t_i >= u_m.
-    let (mut a0, mut a1, mut a2) = (0.0, vec![0.0; p], SymMatrix::zeros(if second { p } else { 0 }));
+    let (mut a0, mut a1, mut a2) = (
+        0.0,
+        vec![0.0; p],
+        SymMatrix::zeros(if second { p } else { 0 }),
+    );
     let mut next = n;
     for (m, &(first, _)) in prep.failures.iter().enumerate().rev() {
         while next > first {
@@ -293,12 +370,23 @@ fn risk_sums(prep: &Prepared, b: &[f64], second: bool) -> Vec<(f64, Vec<f64>, Sy
         }
     }
     // Competing events before u_m, weighted by 1/G(T_i-), then by G(u_m-).
-    let (mut c0, mut c1, mut c2) = (0.0, vec![0.0; p], SymMatrix::zeros(if second { p } else { 0 }));
+    let (mut c0, mut c1, mut c2) = (
+        0.0,
+        vec![0.0; p],
+        SymMatrix::zeros(if second { p } else { 0 }),
+    );
     let mut next = 0;
     for (m, &(first, _)) in prep.failures.iter().enumerate() {
         while next < n && prep.time[next] < prep.time[first] {
             if prep.status[next] == 2 {
-                add_row(&mut c0, &mut c1, &mut c2, &prep.x[next], eta[next] / prep.g[next], second);
+                add_row(
+                    &mut c0,
+                    &mut c1,
+                    &mut c2,
+                    &prep.x[next],
+                    eta[next] / prep.g[next],
+                    second,
+                );
             }
             next += 1;
         }
@@ -386,7 +474,13 @@ fn objective(prep: &Prepared, b: &[f64]) -> Objective {
         s0s.push(*s0);
         xbars.push(xbar);
     }
-    Objective { lik, score, hessian, s0: s0s, xbar: xbars }
+    Objective {
+        lik,
+        score,
+        hessian,
+        s0: s0s,
+        xbar: xbars,
+    }
 }
 
 /// Σ_i (η_i + ψ_i)(η_i + ψ_i)': crr's `crrvv` `v2`.
@@ -394,11 +488,28 @@ fn score_residual_crossproduct(prep: &Prepared, b: &[f64], obj: &Objective) -> S
     let n = prep.time.len();
     let p = prep.p;
     let nf = prep.failures.len();
-    let eta: Vec<f64> = prep.x.iter().map(|x| linear_predictor(x, b).exp()).collect();
+    let eta: Vec<f64> = prep
+        .x
+        .iter()
+        .map(|x| linear_predictor(x, b).exp())
+        .collect();
     // Per failure time m: d/S0, d x̄/S0, and the same times G(u_m-).
-    let w0: Vec<f64> = prep.failures.iter().zip(&obj.s0).map(|(&(_, d), s0)| d as f64 / s0).collect();
-    let w1: Vec<Vec<f64>> = w0.iter().zip(&obj.xbar).map(|(w, xb)| xb.iter().map(|x| w * x).collect()).collect();
-    let gm: Vec<f64> = prep.failures.iter().map(|&(first, _)| prep.g[first]).collect();
+    let w0: Vec<f64> = prep
+        .failures
+        .iter()
+        .zip(&obj.s0)
+        .map(|(&(_, d), s0)| d as f64 / s0)
+        .collect();
+    let w1: Vec<Vec<f64>> = w0
+        .iter()
+        .zip(&obj.xbar)
+        .map(|(w, xb)| xb.iter().map(|x| w * x).collect())
+        .collect();
+    let gm: Vec<f64> = prep
+        .failures
+        .iter()
+        .map(|&(first, _)| prep.g[first])
+        .collect();
     // Suffix sums over failure times (u_m >= t) of G d/S0 and G d x̄/S0.
     let mut b0 = vec![0.0; nf + 1];
     let mut b1 = vec![vec![0.0; p]; nf + 1];
@@ -444,7 +555,9 @@ fn score_residual_crossproduct(prep: &Prepared, b: &[f64], obj: &Objective) -> S
         }
         let censored_here = prep.status[i..i + span].iter().filter(|&&s| s == 0).count();
         let q: Vec<f64> = if censored_here > 0 {
-            (0..p).map(|k| c1[k] * b0[m_ge] - c0 * b1[m_ge][k]).collect()
+            (0..p)
+                .map(|k| c1[k] * b0[m_ge] - c0 * b1[m_ge][k])
+                .collect()
         } else {
             vec![0.0; p]
         };

@@ -33,11 +33,18 @@ pub fn gray_test(
 ) -> Result<GrayTest, CompetingError> {
     validate(time, cause, n_causes, Some(groups))?;
     if cause_of_interest == 0 || cause_of_interest > n_causes {
-        return Err(CompetingError::InvalidCauseOfInterest { cause: cause_of_interest, n_causes });
+        return Err(CompetingError::InvalidCauseOfInterest {
+            cause: cause_of_interest,
+            n_causes,
+        });
     }
     if let Some(s) = strata {
         if s.len() != time.len() {
-            return Err(CompetingError::LengthMismatch { column: "strata", expected: time.len(), found: s.len() });
+            return Err(CompetingError::LengthMismatch {
+                column: "strata",
+                expected: time.len(),
+                found: s.len(),
+            });
         }
     }
     // cmprsk drops groups without patients before coding them 1..ng.
@@ -55,10 +62,27 @@ pub fn gray_test(
     }
     let df = ng.saturating_sub(1);
     if ng < 2 {
-        return Ok(GrayTest { cause: cause_of_interest, stat: None, df, p: None, rho });
+        return Ok(GrayTest {
+            cause: cause_of_interest,
+            stat: None,
+            df,
+            p: None,
+            rho,
+        });
     }
     // m: 0 censored, 1 the cause of interest, 2 another cause.
-    let m: Vec<u8> = cause.iter().map(|&c| if c == 0 { 0 } else if c == cause_of_interest { 1 } else { 2 }).collect();
+    let m: Vec<u8> = cause
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0
+            } else if c == cause_of_interest {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
     let g: Vec<usize> = groups.codes.iter().map(|&c| recode[c]).collect();
     let n_strata = strata.map_or(1, |s| s.iter().copied().max().map_or(1, |x| x + 1));
     let ng1 = ng - 1;
@@ -85,12 +109,25 @@ pub fn gray_test(
             let x = c.solve(&s);
             s.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>()
         });
-    Ok(GrayTest { cause: cause_of_interest, stat, df, p: stat.map(|x| chi_square_upper(x, df as f64)), rho })
+    Ok(GrayTest {
+        cause: cause_of_interest,
+        stat,
+        df,
+        p: stat.map(|x| chi_square_upper(x, df as f64)),
+        rho,
+    })
 }
 
 /// cmprsk's `crst` for one stratum: the scores of groups 0..ng-1 and their
 /// variance matrix.
-fn stratum_score(time: &[f64], m: &[u8], g: &[usize], order: &[usize], ng: usize, rho: f64) -> (Vec<f64>, SymMatrix) {
+fn stratum_score(
+    time: &[f64],
+    m: &[u8],
+    g: &[usize],
+    order: &[usize],
+    ng: usize,
+    rho: f64,
+) -> (Vec<f64>, SymMatrix) {
     let ng1 = ng - 1;
     let n = order.len();
     let mut rs = vec![0usize; ng];
@@ -171,15 +208,24 @@ fn stratum_score(time: &[f64], m: &[u8], g: &[usize], order: &[usize], ng: usize
                 if rs[i] == 0 {
                     continue;
                 }
-                s[i] += fb * (d[i][1] as f64 - nd1f * rs[i] as f64 * (1.0 - f1m[i]) / (skmm[i] * tq));
+                s[i] +=
+                    fb * (d[i][1] as f64 - nd1f * rs[i] as f64 * (1.0 - f1m[i]) / (skmm[i] * tq));
             }
             if nd1 > 0 {
                 for k in 0..ng {
                     if rs[k] == 0 {
                         continue;
                     }
-                    let t4 = if skm[k] > 0.0 { 1.0 - (1.0 - f) / skm[k] } else { 1.0 };
-                    let t5 = if nd1 > 1 { 1.0 - (nd1f - 1.0) / (tr * skmm[k] - 1.0) } else { 1.0 };
+                    let t4 = if skm[k] > 0.0 {
+                        1.0 - (1.0 - f) / skm[k]
+                    } else {
+                        1.0
+                    };
+                    let t5 = if nd1 > 1 {
+                        1.0 - (nd1f - 1.0) / (tr * skmm[k] - 1.0)
+                    } else {
+                        1.0
+                    };
                     let t3 = t5 * skmm[k] * nd1f / (tr * rs[k] as f64);
                     v3[k] += t4 * t4 * t3;
                     for i in 0..ng1 {
@@ -199,7 +245,11 @@ fn stratum_score(time: &[f64], m: &[u8], g: &[usize], order: &[usize], ng: usize
                     }
                     let t4 = (1.0 - f) / skm[k];
                     let d2 = d[k][2] as f64;
-                    let t5 = if d[k][2] > 1 { 1.0 - (d2 - 1.0) / (rs[k] as f64 - 1.0) } else { 1.0 };
+                    let t5 = if d[k][2] > 1 {
+                        1.0 - (d2 - 1.0) / (rs[k] as f64 - 1.0)
+                    } else {
+                        1.0
+                    };
                     let t6 = rs[k] as f64;
                     let t3 = t5 * ((skmm[k] * skmm[k]) * d2) / (t6 * t6);
                     v3[k] += t4 * t4 * t3;

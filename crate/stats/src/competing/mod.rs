@@ -22,18 +22,40 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompetingError {
     NoData,
-    LengthMismatch { column: &'static str, expected: usize, found: usize },
+    LengthMismatch {
+        column: &'static str,
+        expected: usize,
+        found: usize,
+    },
     /// A time is missing, infinite or negative (row is 1-based).
-    InvalidTime { row: usize, value: f64 },
+    InvalidTime {
+        row: usize,
+        value: f64,
+    },
     /// A cause code above the number of causes (row is 1-based).
-    InvalidCause { row: usize, code: usize, n_causes: usize },
-    InvalidGroup { row: usize, code: usize, n_labels: usize },
+    InvalidCause {
+        row: usize,
+        code: usize,
+        n_causes: usize,
+    },
+    InvalidGroup {
+        row: usize,
+        code: usize,
+        n_labels: usize,
+    },
     /// The cause of interest is not one of 1..=n_causes.
-    InvalidCauseOfInterest { cause: usize, n_causes: usize },
+    InvalidCauseOfInterest {
+        cause: usize,
+        n_causes: usize,
+    },
     InvalidConfLevel(f64),
     InvalidTimePoint(f64),
     /// A covariate value is missing or infinite (row is 1-based).
-    InvalidCovariate { term: String, row: usize, value: f64 },
+    InvalidCovariate {
+        term: String,
+        row: usize,
+        value: f64,
+    },
     /// No row has the event of interest: nothing to estimate.
     NoEventsOfInterest,
     /// The information matrix could not be inverted at the estimates.
@@ -95,25 +117,44 @@ pub(crate) fn validate(
         return Err(CompetingError::NoData);
     }
     if cause.len() != time.len() {
-        return Err(CompetingError::LengthMismatch { column: "event", expected: time.len(), found: cause.len() });
+        return Err(CompetingError::LengthMismatch {
+            column: "event",
+            expected: time.len(),
+            found: cause.len(),
+        });
     }
     for (i, &t) in time.iter().enumerate() {
         if !(t.is_finite() && t >= 0.0) {
-            return Err(CompetingError::InvalidTime { row: i + 1, value: t });
+            return Err(CompetingError::InvalidTime {
+                row: i + 1,
+                value: t,
+            });
         }
     }
     for (i, &c) in cause.iter().enumerate() {
         if c > n_causes {
-            return Err(CompetingError::InvalidCause { row: i + 1, code: c, n_causes });
+            return Err(CompetingError::InvalidCause {
+                row: i + 1,
+                code: c,
+                n_causes,
+            });
         }
     }
     if let Some(g) = groups {
         if g.codes.len() != time.len() {
-            return Err(CompetingError::LengthMismatch { column: "group", expected: time.len(), found: g.codes.len() });
+            return Err(CompetingError::LengthMismatch {
+                column: "group",
+                expected: time.len(),
+                found: g.codes.len(),
+            });
         }
         for (i, &code) in g.codes.iter().enumerate() {
             if code >= g.labels.len() {
-                return Err(CompetingError::InvalidGroup { row: i + 1, code, n_labels: g.labels.len() });
+                return Err(CompetingError::InvalidGroup {
+                    row: i + 1,
+                    code,
+                    n_labels: g.labels.len(),
+                });
             }
         }
     }

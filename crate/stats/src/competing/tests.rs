@@ -5,7 +5,10 @@ use super::*;
 use crate::km::{self, ConfType, KmOptions};
 
 fn close(a: f64, b: f64, what: &str) {
-    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{what}: {a} vs {b}");
+    assert!(
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+        "{what}: {a} vs {b}"
+    );
 }
 
 /// With a single cause, the cumulative incidence is 1 - KM and its IJ
@@ -26,7 +29,11 @@ fn one_cause_is_one_minus_kaplan_meier_with_greenwood_variance() {
     for i in 0..kt.len() {
         close(ct.estimate[i], 1.0 - kt.surv[i], "F = 1 - S");
         let greenwood_var = (kt.surv[i] * kt.std_err[i]).powi(2);
-        close(ct.se_ij[i] * ct.se_ij[i], greenwood_var, "IJ variance = Greenwood");
+        close(
+            ct.se_ij[i] * ct.se_ij[i],
+            greenwood_var,
+            "IJ variance = Greenwood",
+        );
     }
 }
 
@@ -47,7 +54,14 @@ fn hand_worked_aalen_johansen() {
     for (got, want) in f2.iter().zip([0.0, 0.2, 0.2, 0.2, 0.5]) {
         close(*got, want, "F2");
     }
-    assert_eq!((fit.curves[0].events, fit.curves[0].competing, fit.curves[0].censored), (2, 2, 1));
+    assert_eq!(
+        (
+            fit.curves[0].events,
+            fit.curves[0].competing,
+            fit.curves[0].censored
+        ),
+        (2, 2, 1)
+    );
 }
 
 /// The IJ variance is the sum of squared case-weight derivatives: check the
@@ -63,9 +77,18 @@ fn infinitesimal_jackknife_equals_numerical_weight_derivatives() {
         times.dedup();
         let (mut s, mut f) = (1.0, 0.0);
         for &t in times.iter().filter(|&&t| t <= t_end) {
-            let n: f64 = (0..time.len()).filter(|&i| time[i] >= t).map(|i| w[i]).sum();
-            let d: f64 = (0..time.len()).filter(|&i| time[i] == t && cause[i] > 0).map(|i| w[i]).sum();
-            let d1: f64 = (0..time.len()).filter(|&i| time[i] == t && cause[i] == 1).map(|i| w[i]).sum();
+            let n: f64 = (0..time.len())
+                .filter(|&i| time[i] >= t)
+                .map(|i| w[i])
+                .sum();
+            let d: f64 = (0..time.len())
+                .filter(|&i| time[i] == t && cause[i] > 0)
+                .map(|i| w[i])
+                .sum();
+            let d1: f64 = (0..time.len())
+                .filter(|&i| time[i] == t && cause[i] == 1)
+                .map(|i| w[i])
+                .sum();
             f += s * d1 / n;
             s *= 1.0 - d / n;
         }
@@ -81,10 +104,15 @@ fn infinitesimal_jackknife_equals_numerical_weight_derivatives() {
             let mut down = vec![1.0; time.len()];
             up[i] += h;
             down[i] -= h;
-            let deriv = (weighted_f1(&time, &cause, &up, t) - weighted_f1(&time, &cause, &down, t)) / (2.0 * h);
+            let deriv = (weighted_f1(&time, &cause, &up, t) - weighted_f1(&time, &cause, &down, t))
+                / (2.0 * h);
             var += deriv * deriv;
         }
-        assert!((table.se_ij[k].powi(2) - var).abs() <= 1e-8 * var.max(1e-12), "t = {t}: {} vs {var}", table.se_ij[k].powi(2));
+        assert!(
+            (table.se_ij[k].powi(2) - var).abs() <= 1e-8 * var.max(1e-12),
+            "t = {t}: {} vs {var}",
+            table.se_ij[k].powi(2)
+        );
     }
 }
 
@@ -92,7 +120,11 @@ fn infinitesimal_jackknife_equals_numerical_weight_derivatives() {
 fn limits_transform_f_as_survfit_does() {
     let time = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
     let cause = [1, 2, 1, 0, 1, 2];
-    let options = CifOptions { conf_type: ConfType::Log, variance: CifVariance::InfinitesimalJackknife, ..CifOptions::default() };
+    let options = CifOptions {
+        conf_type: ConfType::Log,
+        variance: CifVariance::InfinitesimalJackknife,
+        ..CifOptions::default()
+    };
     let fit = cuminc(&time, &cause, 2, None, &options).unwrap();
     let tb = &fit.curves[0].table;
     let z = 1.959_963_984_540_054_f64;
@@ -108,13 +140,39 @@ fn limits_transform_f_as_survfit_does() {
 /// relabelling the groups (reversing their order) gives the same value.
 #[test]
 fn gray_test_does_not_depend_on_the_group_order() {
-    let time = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 2.5, 3.5, 6.5, 8.5, 1.5, 4.5];
+    let time = [
+        1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 2.5, 3.5, 6.5, 8.5, 1.5, 4.5,
+    ];
     let cause = [1, 0, 2, 1, 0, 1, 2, 0, 1, 1, 2, 0, 1, 1, 2, 1];
     let codes = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2];
     let reversed: Vec<usize> = codes.iter().map(|c| 2 - c).collect();
     let labels = vec!["a".to_string(), "b".to_string(), "c".to_string()];
-    let forward = gray_test(&time, &cause, 2, 1, &Grouping { codes: &codes, labels: &labels }, None, 0.0).unwrap();
-    let backward = gray_test(&time, &cause, 2, 1, &Grouping { codes: &reversed, labels: &labels }, None, 0.0).unwrap();
+    let forward = gray_test(
+        &time,
+        &cause,
+        2,
+        1,
+        &Grouping {
+            codes: &codes,
+            labels: &labels,
+        },
+        None,
+        0.0,
+    )
+    .unwrap();
+    let backward = gray_test(
+        &time,
+        &cause,
+        2,
+        1,
+        &Grouping {
+            codes: &reversed,
+            labels: &labels,
+        },
+        None,
+        0.0,
+    )
+    .unwrap();
     let (a, b) = (forward.stat.unwrap(), backward.stat.unwrap());
     assert_eq!(forward.df, 2);
     assert!((a - b).abs() <= 1e-10 * a, "{a} vs {b}");
@@ -125,19 +183,45 @@ fn gray_test_does_not_depend_on_the_group_order() {
 /// the information is Cox's.
 #[test]
 fn fine_gray_without_competing_events_is_cox() {
-    let time = [5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0, 4.0, 13.0, 6.0, 10.0];
+    let time = [
+        5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0, 4.0, 13.0, 6.0, 10.0,
+    ];
     let cause = [1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1];
-    let x = vec![vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.5, 2.0]];
-    let data = CrrData { time: time.to_vec(), cause: cause.to_vec(), n_causes: 1, covariates: x.clone(), term_names: vec!["x".into()] };
-    let fg = crr(&data, &CrrOptions { gtol: 1e-12, max_iter: 50, ..CrrOptions::default() }).unwrap();
+    let x = vec![vec![
+        1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.5, 2.0,
+    ]];
+    let data = CrrData {
+        time: time.to_vec(),
+        cause: cause.to_vec(),
+        n_causes: 1,
+        covariates: x.clone(),
+        term_names: vec!["x".into()],
+    };
+    let fg = crr(
+        &data,
+        &CrrOptions {
+            gtol: 1e-12,
+            max_iter: 50,
+            ..CrrOptions::default()
+        },
+    )
+    .unwrap();
     let event: Vec<bool> = cause.iter().map(|&c| c == 1).collect();
     let cox = crate::cox::fit(
         &crate::cox::CoxData::right_censored(time.to_vec(), event, x, vec!["x".into()]),
-        &crate::cox::CoxOptions { ties: crate::cox::Ties::Breslow, eps: 1e-12, ..crate::cox::CoxOptions::default() },
+        &crate::cox::CoxOptions {
+            ties: crate::cox::Ties::Breslow,
+            eps: 1e-12,
+            ..crate::cox::CoxOptions::default()
+        },
     )
     .unwrap();
     let b = cox.coef[0].unwrap();
-    assert!((fg.coef[0] - b).abs() <= 1e-8 * b.abs(), "{} vs {b}", fg.coef[0]);
+    assert!(
+        (fg.coef[0] - b).abs() <= 1e-8 * b.abs(),
+        "{} vs {b}",
+        fg.coef[0]
+    );
     assert!((fg.naive_var[0][0] - cox.var[0][0]).abs() <= 1e-7 * cox.var[0][0]);
     assert!((fg.loglik - cox.loglik_final).abs() <= 1e-9 * cox.loglik_final.abs());
 }

@@ -69,7 +69,12 @@ pub(super) fn p_value(table: &[Vec<u64>], replicates: u64) -> f64 {
     }
     let max_count = table.iter().flatten().copied().max().unwrap_or(0).max(n);
     let lf: Vec<f64> = (0..=max_count).map(ln_factorial).collect();
-    let score = |cells: &[u64]| -> f64 { cells.iter().map(|&x| lf.get(x as usize).copied().unwrap_or(f64::NAN)).sum() };
+    let score = |cells: &[u64]| -> f64 {
+        cells
+            .iter()
+            .map(|&x| lf.get(x as usize).copied().unwrap_or(f64::NAN))
+            .sum()
+    };
     let observed: Vec<u64> = table.iter().flatten().copied().collect();
     // Larger score = less probable table (P = exp(K - score)).
     let threshold = score(&observed) / ALMOST_ONE;
@@ -131,7 +136,10 @@ mod tests {
         let b = 20_000;
         let p = p_value(&table, b);
         let se = (exact * (1.0 - exact) / b as f64).sqrt();
-        assert!((p - exact).abs() < 4.0 * se, "simulated {p}, exact {exact}, se {se}");
+        assert!(
+            (p - exact).abs() < 4.0 * se,
+            "simulated {p}, exact {exact}, se {se}"
+        );
         // The same table gives the same p-value.
         assert_eq!(p, p_value(&table, b));
     }

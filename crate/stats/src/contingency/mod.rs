@@ -7,9 +7,9 @@ mod fisher_2x2;
 mod fisher_rxc;
 mod fisher_simulated;
 
-use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
 use crate::warning::{KernelWarning, TableAxis};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Name of the test, as printed next to a p-value.
@@ -156,10 +156,16 @@ impl CountTable {
         let rows = self.row_totals();
         let cols = self.col_totals();
         for (label, _) in self.row_labels.iter().zip(&rows).filter(|(_, &t)| t == 0) {
-            warnings.push(KernelWarning::EmptyRowOrColumn { axis: TableAxis::Row, label: label.clone() });
+            warnings.push(KernelWarning::EmptyRowOrColumn {
+                axis: TableAxis::Row,
+                label: label.clone(),
+            });
         }
         for (label, _) in self.col_labels.iter().zip(&cols).filter(|(_, &t)| t == 0) {
-            warnings.push(KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: label.clone() });
+            warnings.push(KernelWarning::EmptyRowOrColumn {
+                axis: TableAxis::Column,
+                label: label.clone(),
+            });
         }
         let keep_cols: Vec<usize> = (0..cols.len()).filter(|&j| cols[j] > 0).collect();
         let mut out = CountTable {
@@ -311,7 +317,10 @@ pub fn chi_square(
         .fold(f64::INFINITY, f64::min);
     let n_cells_expected_lt5 = expected.iter().flatten().filter(|&&e| e < 5.0).count();
     if n_cells_expected_lt5 > 0 {
-        warnings.push(KernelWarning::SmallExpectedCounts { cells: n_cells_expected_lt5, min_expected });
+        warnings.push(KernelWarning::SmallExpectedCounts {
+            cells: n_cells_expected_lt5,
+            min_expected,
+        });
     }
     let method = if yates > 0.0 { PEARSON_YATES } else { PEARSON };
     Ok(ChiSquareTest {
@@ -329,7 +338,6 @@ pub fn chi_square(
         warnings,
     })
 }
-
 
 /// Options of [`fisher_exact`].
 #[derive(Debug, Clone, Deserialize)]
@@ -497,7 +505,10 @@ pub fn fisher_exact(
 /// `fisher.test(x, simulate.p.value = TRUE, B = replicates)`: for tables
 /// whose exact p-value is beyond the budget. Seeded by the table, so the
 /// same table gives the same p-value.
-pub fn fisher_simulated(table: &CountTable, options: &FisherOptions) -> Result<FisherTest, ContingencyError> {
+pub fn fisher_simulated(
+    table: &CountTable,
+    options: &FisherOptions,
+) -> Result<FisherTest, ContingencyError> {
     table.check()?;
     if options.replicates == 0 {
         return Err(ContingencyError::InvalidReplicates);
@@ -505,9 +516,16 @@ pub fn fisher_simulated(table: &CountTable, options: &FisherOptions) -> Result<F
     let mut warnings = Vec::new();
     let used = table.without_empty(&mut warnings);
     let n = table.total();
-    let p = if used.n_rows() < 2 || used.n_cols() < 2 { 1.0 } else { fisher_simulated::p_value(&used.counts, options.replicates) };
+    let p = if used.n_rows() < 2 || used.n_cols() < 2 {
+        1.0
+    } else {
+        fisher_simulated::p_value(&used.counts, options.replicates)
+    };
     Ok(FisherTest {
-        method: format!("{FISHER} (simulated p-value, {} replicates)", options.replicates),
+        method: format!(
+            "{FISHER} (simulated p-value, {} replicates)",
+            options.replicates
+        ),
         p,
         n,
         odds_ratio: None,
@@ -604,9 +622,16 @@ pub fn baseline_test(
             warnings,
         }),
         // Beyond the exact budget: R's answer is simulate.p.value = TRUE.
-        Err(ContingencyError::ExactTestTooLarge { n_rows, n_cols, n, .. }) => {
+        Err(ContingencyError::ExactTestTooLarge {
+            n_rows, n_cols, n, ..
+        }) => {
             let fisher = fisher_simulated(table, &options.fisher)?;
-            warnings.push(KernelWarning::FisherSimulated { n_rows, n_cols, n, replicates: options.fisher.replicates });
+            warnings.push(KernelWarning::FisherSimulated {
+                n_rows,
+                n_cols,
+                n,
+                replicates: options.fisher.replicates,
+            });
             Ok(BaselineTest {
                 test: BaselineTestKind::Fisher,
                 method: fisher.method.clone(),
@@ -745,9 +770,18 @@ mod tests {
         assert_eq!(
             chi.warnings,
             [
-                KernelWarning::EmptyRowOrColumn { axis: TableAxis::Row, label: "2".into() },
-                KernelWarning::EmptyRowOrColumn { axis: TableAxis::Column, label: "3".into() },
-                KernelWarning::SmallExpectedCounts { cells: 4, min_expected: chi.min_expected },
+                KernelWarning::EmptyRowOrColumn {
+                    axis: TableAxis::Row,
+                    label: "2".into()
+                },
+                KernelWarning::EmptyRowOrColumn {
+                    axis: TableAxis::Column,
+                    label: "3".into()
+                },
+                KernelWarning::SmallExpectedCounts {
+                    cells: 4,
+                    min_expected: chi.min_expected
+                },
             ]
         );
         let one_row = CountTable::new(vec![vec![3, 4], vec![0, 0]]).unwrap();

@@ -34,7 +34,9 @@ const BLOCK: usize = 32;
 
 /// The weight type of the rank counts: `i32` when every case weight is 1
 /// (exact, half the memory of `f64`, and integer additions), `f64` otherwise.
-trait Weight: Copy + Default + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::AddAssign {
+trait Weight:
+    Copy + Default + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::AddAssign
+{
     /// The count a row of case weight `w` adds.
     fn of(w: f64) -> Self;
     fn to_f64(self) -> f64;
@@ -75,7 +77,11 @@ struct RankCounts<T> {
 
 impl<T: Weight> RankCounts<T> {
     fn new(m: usize) -> RankCounts<T> {
-        RankCounts { node: vec![[T::default(); 2]; m], blocks: vec![[T::default(); 2]; m.div_ceil(BLOCK)], total: [T::default(); 2] }
+        RankCounts {
+            node: vec![[T::default(); 2]; m],
+            blocks: vec![[T::default(); 2]; m.div_ceil(BLOCK)],
+            total: [T::default(); 2],
+        }
     }
 
     fn add(&mut self, r: usize, w: [T; 2]) {
@@ -124,7 +130,11 @@ impl<T: Weight> RankCounts<T> {
         }
         let tied = self.node[r];
         [0, 1].map(|k| {
-            [(self.total[k] - below[k] - tied[k]).to_f64(), below[k].to_f64(), tied[k].to_f64()]
+            [
+                (self.total[k] - below[k] - tied[k]).to_f64(),
+                below[k].to_f64(),
+                tied[k].to_f64(),
+            ]
         })
     }
 }
@@ -133,7 +143,11 @@ impl<T: Weight> RankCounts<T> {
 /// (equal values share a rank) and the number of ranks per stratum.
 fn ranks(prep: &Prepared, lp: &[f64]) -> (Vec<u32>, Vec<usize>) {
     let n = prep.n;
-    let mut pairs: Vec<(u64, u32)> = lp.iter().enumerate().map(|(pos, &v)| (ordered_bits(v), pos as u32)).collect();
+    let mut pairs: Vec<(u64, u32)> = lp
+        .iter()
+        .enumerate()
+        .map(|(pos, &v)| (ordered_bits(v), pos as u32))
+        .collect();
     sort_pairs(&mut pairs);
     if prep.strata.len() > 1 {
         // Stable bucket pass: positions of stratum k lie in strata[k].
@@ -184,9 +198,22 @@ struct Tally {
 }
 
 /// Walks stratum [begin, end) backwards in time with `m` distinct ranks.
-fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize, usize), m: usize, tally: &mut Tally) {
+fn tally_stratum<T: Weight>(
+    prep: &Prepared,
+    rank: &[u32],
+    (begin, end): (usize, usize),
+    m: usize,
+    tally: &mut Tally,
+) {
     let rank_of = |pos: usize| rank[pos] as usize;
-    let Tally { inf, count, tied_y, tied_xy, removed, deaths } = tally;
+    let Tally {
+        inf,
+        count,
+        tied_y,
+        tied_xy,
+        removed,
+        deaths,
+    } = tally;
     let mut tree = RankCounts::<T>::new(m);
     let mut leave = begin;
     let mut i = begin;
@@ -219,7 +246,10 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
                     inf[pos][0] += sm;
                     inf[pos][1] += gr;
                     inf[pos][2] += ti;
-                    tree.add(rank_of(pos), [T::default() - T::of(prep.weight[pos]), T::default()]);
+                    tree.add(
+                        rank_of(pos),
+                        [T::default() - T::of(prep.weight[pos]), T::default()],
+                    );
                     removed[pos] = true;
                     leave += 1;
                 }
@@ -228,8 +258,14 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
             // y (and on x too when the ranks agree); each death's entry
             // into the passed-deaths set includes all of them.
             deaths.sort_unstable();
-            let group_w: f64 = deaths.iter().map(|&(_, pos)| prep.weight[pos as usize]).sum();
-            let group_w2: f64 = deaths.iter().map(|&(_, pos)| prep.weight[pos as usize].powi(2)).sum();
+            let group_w: f64 = deaths
+                .iter()
+                .map(|&(_, pos)| prep.weight[pos as usize])
+                .sum();
+            let group_w2: f64 = deaths
+                .iter()
+                .map(|&(_, pos)| prep.weight[pos as usize].powi(2))
+                .sum();
             *tied_y += (group_w * group_w - group_w2) / 2.0;
             let mut k = 0;
             let mut below = 0.0;
@@ -291,7 +327,11 @@ fn tally_stratum<T: Weight>(prep: &Prepared, rank: &[u32], (begin, end): (usize,
 
 /// `lp` is the linear predictor in sorted order; `clusters` maps data rows to
 /// dense cluster numbers. `None` when no pair is comparable.
-pub(crate) fn concordance(prep: &Prepared, lp: &[f64], clusters: Option<&(Vec<usize>, usize)>) -> Option<Concordance> {
+pub(crate) fn concordance(
+    prep: &Prepared,
+    lp: &[f64],
+    clusters: Option<&(Vec<usize>, usize)>,
+) -> Option<Concordance> {
     let n = prep.n;
     let (rank, sizes) = ranks(prep, lp);
     let mut tally = Tally {
@@ -299,7 +339,11 @@ pub(crate) fn concordance(prep: &Prepared, lp: &[f64], clusters: Option<&(Vec<us
         count: [0.0; 3],
         tied_y: 0.0,
         tied_xy: 0.0,
-        removed: if prep.counting { vec![false; n] } else { Vec::new() },
+        removed: if prep.counting {
+            vec![false; n]
+        } else {
+            Vec::new()
+        },
         deaths: Vec::new(),
     };
     for (&stratum, &m) in prep.strata.iter().zip(&sizes) {
@@ -309,7 +353,13 @@ pub(crate) fn concordance(prep: &Prepared, lp: &[f64], clusters: Option<&(Vec<us
             tally_stratum::<i32>(prep, &rank, stratum, m, &mut tally);
         }
     }
-    let Tally { inf, count, tied_y, tied_xy, .. } = tally;
+    let Tally {
+        inf,
+        count,
+        tied_y,
+        tied_xy,
+        ..
+    } = tally;
 
     let npair = count[0] + count[1] + count[2];
     if npair <= 0.0 {
@@ -348,7 +398,11 @@ mod tests {
     use super::*;
     use crate::cox::CoxData;
 
-    fn run(data: &CoxData, lp: &[f64], clusters: Option<&(Vec<usize>, usize)>) -> Option<Concordance> {
+    fn run(
+        data: &CoxData,
+        lp: &[f64],
+        clusters: Option<&(Vec<usize>, usize)>,
+    ) -> Option<Concordance> {
         let prep = Prepared::new(data);
         let lp_sorted: Vec<f64> = prep.order.iter().map(|&i| lp[i]).collect();
         concordance(&prep, &lp_sorted, clusters)
@@ -360,7 +414,10 @@ mod tests {
         // (3, 4) has the earlier death with the lower score.
         let d = CoxData::right_censored(vec![1.0, 2.0, 3.0, 4.0], vec![true; 4], vec![], vec![]);
         let c = run(&d, &[4.0, 3.0, 1.0, 2.0], None).unwrap();
-        assert_eq!((c.concordant, c.discordant, c.tied_x, c.tied_y, c.tied_xy), (5.0, 1.0, 0.0, 0.0, 0.0));
+        assert_eq!(
+            (c.concordant, c.discordant, c.tied_x, c.tied_y, c.tied_xy),
+            (5.0, 1.0, 0.0, 0.0, 0.0)
+        );
         assert!((c.c - 5.0 / 6.0).abs() < 1e-15);
     }
 
@@ -396,7 +453,13 @@ mod tests {
                     continue;
                 }
                 // Unreversed types: 0 = later subject has larger score.
-                let k = if lp[i] > lp[j] { 0 } else if lp[i] < lp[j] { 1 } else { 2 };
+                let k = if lp[i] > lp[j] {
+                    0
+                } else if lp[i] < lp[j] {
+                    1
+                } else {
+                    2
+                };
                 count[k] += w(i) * w(j);
                 inf[i][k] += w(j);
                 inf[j][k] += w(i);
@@ -405,7 +468,10 @@ mod tests {
         let npair = count[0] + count[1] + count[2];
         let somer = (count[0] - count[1]) / npair;
         let dfb: Vec<f64> = (0..n)
-            .map(|i| w(i) * ((inf[i][0] - inf[i][1]) / npair - somer / npair * (inf[i][0] + inf[i][1] + inf[i][2])))
+            .map(|i| {
+                w(i) * ((inf[i][0] - inf[i][1]) / npair
+                    - somer / npair * (inf[i][0] + inf[i][1] + inf[i][2]))
+            })
             .collect();
         let var = match cluster {
             Some(cl) => {
@@ -430,7 +496,9 @@ mod tests {
     }
 
     fn lcg(s: &mut u64) -> f64 {
-        *s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (*s >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -441,7 +509,10 @@ mod tests {
             let n = 5 + (lcg(&mut s) * 40.0) as usize;
             let counting = case % 2 == 1;
             let stop: Vec<f64> = (0..n).map(|_| 1.0 + (lcg(&mut s) * 8.0).floor()).collect();
-            let start: Vec<f64> = stop.iter().map(|t| ((lcg(&mut s) * t).floor()).min(t - 1.0)).collect();
+            let start: Vec<f64> = stop
+                .iter()
+                .map(|t| ((lcg(&mut s) * t).floor()).min(t - 1.0))
+                .collect();
             let event: Vec<bool> = (0..n).map(|_| lcg(&mut s) < 0.6).collect();
             let lp: Vec<f64> = (0..n).map(|_| (lcg(&mut s) * 4.0).floor()).collect();
             let mut d = CoxData::right_censored(stop, event, vec![], vec![]);
@@ -463,12 +534,21 @@ mod tests {
                 continue;
             };
             let close = |a: f64, e: f64| (a - e).abs() <= 1e-12 * e.abs().max(1.0);
-            assert!(close(c.concordant, b.concordant), "case {case}: {c:?} vs {b:?}");
-            assert!(close(c.discordant, b.discordant), "case {case}: {c:?} vs {b:?}");
+            assert!(
+                close(c.concordant, b.concordant),
+                "case {case}: {c:?} vs {b:?}"
+            );
+            assert!(
+                close(c.discordant, b.discordant),
+                "case {case}: {c:?} vs {b:?}"
+            );
             assert!(close(c.tied_x, b.tied_x), "case {case}: {c:?} vs {b:?}");
             assert!(close(c.tied_y, b.tied_y), "case {case}: {c:?} vs {b:?}");
             assert!(close(c.tied_xy, b.tied_xy), "case {case}: {c:?} vs {b:?}");
-            assert!(close(c.c, b.c) && close(c.se, b.se), "case {case}: {c:?} vs {b:?}");
+            assert!(
+                close(c.c, b.c) && close(c.se, b.se),
+                "case {case}: {c:?} vs {b:?}"
+            );
         }
     }
 }

@@ -46,7 +46,11 @@ impl ExpTable {
         // 2^(k div N) times the table entry, by adding to its exponent field
         // (|x| < 700 keeps the result a normal number).
         let entry = self.0[(k & (N as i64 - 1)) as usize];
-        let scale = f64::from_bits(entry.to_bits().wrapping_add(((k >> N.trailing_zeros()) << 52) as u64));
+        let scale = f64::from_bits(
+            entry
+                .to_bits()
+                .wrapping_add(((k >> N.trailing_zeros()) << 52) as u64),
+        );
         scale + scale * poly
     }
 }
@@ -80,7 +84,9 @@ mod tests {
         }
         for e in -60..0 {
             let x = 2f64.powi(e);
-            worst = worst.max(ulps(table.exp(x), x.exp())).max(ulps(table.exp(-x), (-x).exp()));
+            worst = worst
+                .max(ulps(table.exp(x), x.exp()))
+                .max(ulps(table.exp(-x), (-x).exp()));
         }
         assert!(worst <= 2.0, "worst difference {worst} ulps");
     }
@@ -97,7 +103,16 @@ mod tests {
         let table = ExpTable::new();
         assert_eq!(table.exp(0.0), 1.0);
         assert_eq!(table.exp(-0.0), 1.0);
-        for x in [700.0, 709.0, 710.0, -700.0, -745.0, -800.0, f64::INFINITY, f64::NEG_INFINITY] {
+        for x in [
+            700.0,
+            709.0,
+            710.0,
+            -700.0,
+            -745.0,
+            -800.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(table.exp(x).to_bits(), x.exp().to_bits(), "{x}");
         }
         assert!(table.exp(f64::NAN).is_nan());

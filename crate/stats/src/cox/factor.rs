@@ -109,7 +109,10 @@ impl FactorTallies {
         // Risk scores exp(eta - recenter) with the largest linear predictor
         // as the centre: none overflows, whatever the coefficients.
         let recenter = beta.iter().fold(0.0_f64, |m, &b| m.max(b));
-        let risk: Vec<f64> = std::iter::once(0.0).chain(beta.iter().copied()).map(|b| (b - recenter).exp()).collect();
+        let risk: Vec<f64> = std::iter::once(0.0)
+            .chain(beta.iter().copied())
+            .map(|b| (b - recenter).exp())
+            .collect();
         let mut others = RiskSums::new(p, true);
         let mut deaths = RiskSums::new(p, true);
         let mut sums = EvaluationSums::new(p);
@@ -143,7 +146,12 @@ impl FactorTallies {
 fn fill(sums: &mut RiskSums, counts: &[f64], risk: &[f64]) {
     sums.clear();
     sums.denom = counts.iter().zip(risk).map(|(c, r)| c * r).sum();
-    for (j, (a, (c, r))) in sums.a.iter_mut().zip(counts[1..].iter().zip(&risk[1..])).enumerate() {
+    for (j, (a, (c, r))) in sums
+        .a
+        .iter_mut()
+        .zip(counts[1..].iter().zip(&risk[1..]))
+        .enumerate()
+    {
         *a = c * r;
         sums.cmat[packed(j, j)] = *a;
     }
@@ -158,10 +166,24 @@ mod tests {
     /// A 3-level factor (two indicators) with heavy ties and censoring.
     fn factor_data(n: usize) -> CoxData {
         let level: Vec<usize> = (0..n).map(|i| (i * 7) % 3).collect();
-        let stop: Vec<f64> = (0..n).map(|i| ((i * 7919 + level[i] * 13) % 61) as f64 / 2.0 + 0.5).collect();
+        let stop: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919 + level[i] * 13) % 61) as f64 / 2.0 + 0.5)
+            .collect();
         let event: Vec<bool> = (0..n).map(|i| (i * 31 + level[i]) % 4 != 0).collect();
-        let covariates = (1..3).map(|l| level.iter().map(|&v| if v == l { 1.0 } else { 0.0 }).collect()).collect();
-        CoxData::right_censored(stop, event, covariates, vec!["b".to_string(), "c".to_string()])
+        let covariates = (1..3)
+            .map(|l| {
+                level
+                    .iter()
+                    .map(|&v| if v == l { 1.0 } else { 0.0 })
+                    .collect()
+            })
+            .collect();
+        CoxData::right_censored(
+            stop,
+            event,
+            covariates,
+            vec!["b".to_string(), "c".to_string()],
+        )
     }
 
     #[test]
@@ -174,11 +196,19 @@ mod tests {
                 let rows = evaluate(&prep, &beta, efron, &mut LinearPredictor::new(prep.n));
                 let fast = tallies.evaluate(&beta, efron);
                 let close = |a: f64, b: f64| (a - b).abs() <= 1e-11 * a.abs().max(1.0);
-                assert!(close(rows.loglik, fast.loglik), "{beta:?} {} {}", rows.loglik, fast.loglik);
+                assert!(
+                    close(rows.loglik, fast.loglik),
+                    "{beta:?} {} {}",
+                    rows.loglik,
+                    fast.loglik
+                );
                 for j in 0..2 {
                     assert!(close(rows.u[j], fast.u[j]), "{beta:?} u{j}");
                     for k in 0..2 {
-                        assert!(close(rows.imat.get(j, k), fast.imat.get(j, k)), "{beta:?} i{j}{k}");
+                        assert!(
+                            close(rows.imat.get(j, k), fast.imat.get(j, k)),
+                            "{beta:?} i{j}{k}"
+                        );
                     }
                 }
             }
@@ -206,7 +236,10 @@ mod tests {
         let prep = Prepared::new(&data);
         let tallies = FactorTallies::new(&prep).unwrap();
         for ties in [Ties::Efron, Ties::Breslow] {
-            let options = CoxOptions { ties, ..CoxOptions::default() };
+            let options = CoxOptions {
+                ties,
+                ..CoxOptions::default()
+            };
             let efron = ties == Ties::Efron;
             let mut lp = LinearPredictor::new(prep.n);
             let rows = newton_right(2, &options, |b| evaluate(&prep, b, efron, &mut lp)).unwrap();
@@ -216,7 +249,10 @@ mod tests {
             for (a, b) in rows.beta.iter().zip(&fast.beta) {
                 assert!((a - b).abs() <= 1e-10 * a.abs().max(1e-3), "{a} {b}");
             }
-            assert!(rows.beta.iter().any(|b| b.abs() > 1e-3), "the factor has an effect");
+            assert!(
+                rows.beta.iter().any(|b| b.abs() > 1e-3),
+                "the factor has an effect"
+            );
             // And the public fit (which takes the tallies) agrees.
             let fitted = fit(&data, &options).unwrap();
             for (a, b) in rows.beta.iter().zip(&fitted.coef) {
@@ -232,18 +268,44 @@ mod tests {
         let n = 900;
         // Four groups: 2 is the reference, 0 and 3 have indicators, 1 is empty.
         let group: Vec<usize> = (0..n).map(|i| [0, 2, 3][(i * 7) % 3]).collect();
-        let stop: Vec<f64> = (0..n).map(|i| ((i * 7919 + group[i] * 13) % 61) as f64 / 2.0 + 0.5).collect();
+        let stop: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919 + group[i] * 13) % 61) as f64 / 2.0 + 0.5)
+            .collect();
         let event: Vec<bool> = (0..n).map(|i| (i * 31 + group[i]) % 4 != 0).collect();
         let terms = vec!["zero".to_string(), "three".to_string()];
-        let covariates = [0, 3].iter().map(|&g| group.iter().map(|&v| if v == g { 1.0 } else { 0.0 }).collect()).collect();
+        let covariates = [0, 3]
+            .iter()
+            .map(|&g| {
+                group
+                    .iter()
+                    .map(|&v| if v == g { 1.0 } else { 0.0 })
+                    .collect()
+            })
+            .collect();
         let data = CoxData::right_censored(stop.clone(), event.clone(), covariates, terms.clone());
         let labels: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
-        let tallies = TimeTallies::new(&stop, &event, Some(&Grouping { codes: &group, labels: &labels })).unwrap();
+        let tallies = TimeTallies::new(
+            &stop,
+            &event,
+            Some(&Grouping {
+                codes: &group,
+                labels: &labels,
+            }),
+        )
+        .unwrap();
         for ties in [Ties::Efron, Ties::Breslow] {
-            let options = CoxOptions { ties, ..CoxOptions::default() };
+            let options = CoxOptions {
+                ties,
+                ..CoxOptions::default()
+            };
             let rows = super::super::fit_hazard_ratios(&data, &options).unwrap();
-            let tallied = super::super::fit_factor_tallied(&tallies, &[1, 0, 0, 2], &terms, &options).unwrap();
-            assert_eq!((rows.n, rows.nevent, rows.iterations), (tallied.n, tallied.nevent, tallied.iterations));
+            let tallied =
+                super::super::fit_factor_tallied(&tallies, &[1, 0, 0, 2], &terms, &options)
+                    .unwrap();
+            assert_eq!(
+                (rows.n, rows.nevent, rows.iterations),
+                (tallied.n, tallied.nevent, tallied.iterations)
+            );
             assert_eq!(rows.coef, tallied.coef, "the same arithmetic");
             assert_eq!(rows.se, tallied.se);
             assert_eq!(rows.p, tallied.p);
@@ -252,11 +314,32 @@ mod tests {
             assert_eq!(rows.warnings, tallied.warnings);
         }
         // A group with no events against the others: the same infinite-coefficient flags.
-        let no_deaths: Vec<bool> = event.iter().zip(&group).map(|(&e, &g)| e && g != 3).collect();
-        let data = CoxData { event: no_deaths.clone(), ..data };
-        let tallies = TimeTallies::new(&stop, &no_deaths, Some(&Grouping { codes: &group, labels: &labels })).unwrap();
+        let no_deaths: Vec<bool> = event
+            .iter()
+            .zip(&group)
+            .map(|(&e, &g)| e && g != 3)
+            .collect();
+        let data = CoxData {
+            event: no_deaths.clone(),
+            ..data
+        };
+        let tallies = TimeTallies::new(
+            &stop,
+            &no_deaths,
+            Some(&Grouping {
+                codes: &group,
+                labels: &labels,
+            }),
+        )
+        .unwrap();
         let rows = super::super::fit_hazard_ratios(&data, &CoxOptions::default()).unwrap();
-        let tallied = super::super::fit_factor_tallied(&tallies, &[1, 0, 0, 2], &terms, &CoxOptions::default()).unwrap();
+        let tallied = super::super::fit_factor_tallied(
+            &tallies,
+            &[1, 0, 0, 2],
+            &terms,
+            &CoxOptions::default(),
+        )
+        .unwrap();
         assert!(!rows.warnings.is_empty());
         assert_eq!(rows.warnings, tallied.warnings);
         assert_eq!(rows.coef, tallied.coef);

@@ -8,7 +8,6 @@
 
 use super::concordance::{concordance, Concordance};
 use super::factor::FactorTallies;
-use crate::tally::TimeTallies;
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventGroup, EventTerms};
@@ -16,6 +15,7 @@ use super::zph::{zph_with, ModelTerm, ZphOptions, ZphResult};
 use super::{CoxData, CoxError};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use crate::tally::TimeTallies;
 use crate::wald::quadratic_form;
 use crate::warning::{FitMethod, KernelWarning};
 use serde::{Deserialize, Serialize};
@@ -75,7 +75,11 @@ pub struct ChiSquareTest {
 
 impl ChiSquareTest {
     pub(crate) fn new(stat: f64, df: usize) -> ChiSquareTest {
-        ChiSquareTest { stat, df, p: chi_square_upper(stat, df as f64) }
+        ChiSquareTest {
+            stat,
+            df,
+            p: chi_square_upper(stat, df as f64),
+        }
     }
 }
 
@@ -155,7 +159,10 @@ pub(crate) struct LinearPredictor {
 
 impl LinearPredictor {
     pub(crate) fn new(n: usize) -> LinearPredictor {
-        LinearPredictor { eta: Vec::with_capacity(n), beta: None }
+        LinearPredictor {
+            eta: Vec::with_capacity(n),
+            beta: None,
+        }
     }
 
     fn at(&mut self, prep: &Prepared, beta: &[f64]) -> &[f64] {
@@ -167,7 +174,12 @@ impl LinearPredictor {
     }
 }
 
-pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], efron: bool, lp: &mut LinearPredictor) -> Evaluation {
+pub(crate) fn evaluate(
+    prep: &Prepared,
+    beta: &[f64],
+    efron: bool,
+    lp: &mut LinearPredictor,
+) -> Evaluation {
     let eta = lp.at(prep, beta);
     let mut sums = EvaluationSums::new(prep.p);
     walk(prep, eta, true, |g| {
@@ -198,15 +210,26 @@ pub(crate) struct EvaluationSums {
 
 impl EvaluationSums {
     pub(crate) fn new(p: usize) -> EvaluationSums {
-        EvaluationSums { loglik: 0.0, u: vec![0.0; p], info: vec![0.0; p * (p + 1) / 2], terms: EventTerms::new(p) }
+        EvaluationSums {
+            loglik: 0.0,
+            u: vec![0.0; p],
+            info: vec![0.0; p * (p + 1) / 2],
+            terms: EventTerms::new(p),
+        }
     }
 
     pub(crate) fn event_time(&mut self, g: &EventGroup, efron: bool) {
         let terms = &mut self.terms;
         terms.compute(g, efron, true);
         self.loglik -= terms.log_denom + g.deadwt * g.recenter;
-        self.u.iter_mut().zip(&terms.mean).for_each(|(uj, m)| *uj -= m);
-        self.info.iter_mut().zip(&terms.info).for_each(|(s, v)| *s += v);
+        self.u
+            .iter_mut()
+            .zip(&terms.mean)
+            .for_each(|(uj, m)| *uj -= m);
+        self.info
+            .iter_mut()
+            .zip(&terms.info)
+            .for_each(|(s, v)| *s += v);
     }
 
     pub(crate) fn finish(self) -> Evaluation {
@@ -217,7 +240,11 @@ impl EvaluationSums {
                 imat.set(j, k, self.info[packed(j, k)]);
             }
         }
-        Evaluation { loglik: self.loglik, u: self.u, imat }
+        Evaluation {
+            loglik: self.loglik,
+            u: self.u,
+            imat,
+        }
     }
 }
 
@@ -244,7 +271,11 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// R's coxfit6 iteration (right-censored data): convergence may be declared
 /// while step halving; on running out of iterations the last accepted beta
 /// is kept.
-pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(&[f64]) -> Evaluation) -> Result<Newton, CoxError> {
+pub(crate) fn newton_right(
+    p: usize,
+    opt: &CoxOptions,
+    mut evaluate: impl FnMut(&[f64]) -> Evaluation,
+) -> Result<Newton, CoxError> {
     let mut beta = vec![0.0; p];
     let first = evaluate(&beta);
     let loglik_null = first.loglik;
@@ -252,7 +283,14 @@ pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(
     let step = chol.solve(&first.u);
     let score_stat = dot(&first.u, &step);
     if opt.max_iter == 0 || !loglik_null.is_finite() || p == 0 {
-        return Ok(Newton { beta, loglik_null, score_stat, last: first, iterations: 0, converged: p == 0 });
+        return Ok(Newton {
+            beta,
+            loglik_null,
+            score_stat,
+            last: first,
+            iterations: 0,
+            converged: p == 0,
+        });
     }
     let mut best = loglik_null;
     let mut newbeta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
@@ -263,7 +301,14 @@ pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let finite = all_finite(&ev) && chol.is_some();
         if finite && (1.0 - best / ev.loglik).abs() <= opt.eps {
-            return Ok(Newton { beta: newbeta, loglik_null, score_stat, last: ev, iterations: iter, converged: true });
+            return Ok(Newton {
+                beta: newbeta,
+                loglik_null,
+                score_stat,
+                last: ev,
+                iterations: iter,
+                converged: true,
+            });
         }
         match chol {
             Some(chol) if finite && ev.loglik >= best => {
@@ -276,7 +321,10 @@ pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(
             }
             _ => {
                 halving += 1.0;
-                newbeta.iter_mut().zip(&beta).for_each(|(nb, b)| *nb = (*nb + halving * b) / (halving + 1.0));
+                newbeta
+                    .iter_mut()
+                    .zip(&beta)
+                    .for_each(|(nb, b)| *nb = (*nb + halving * b) / (halving + 1.0));
             }
         }
     }
@@ -284,13 +332,25 @@ pub(crate) fn newton_right(p: usize, opt: &CoxOptions, mut evaluate: impl FnMut(
         Some(ev) => ev,
         None => evaluate(&beta),
     };
-    Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
+    Ok(Newton {
+        beta,
+        loglik_null,
+        score_stat,
+        last,
+        iterations: opt.max_iter,
+        converged: false,
+    })
 }
 
 /// R's agfit4 iteration ((start, stop] data): no convergence while halving,
 /// a change of rank counts as failure, and on running out of iterations the
 /// last beta is kept unless it is worse than the best by more than eps.
-fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut LinearPredictor) -> Result<Newton, CoxError> {
+fn newton_counting(
+    prep: &Prepared,
+    opt: &CoxOptions,
+    efron: bool,
+    lp: &mut LinearPredictor,
+) -> Result<Newton, CoxError> {
     let p = prep.p;
     let mut beta = vec![0.0; p];
     let first = evaluate(prep, &beta, efron, lp);
@@ -300,7 +360,14 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut Line
     let step = chol.solve(&first.u);
     let score_stat = dot(&first.u, &step);
     if opt.max_iter == 0 || !loglik_null.is_finite() || p == 0 {
-        return Ok(Newton { beta, loglik_null, score_stat, last: first, iterations: 0, converged: p == 0 });
+        return Ok(Newton {
+            beta,
+            loglik_null,
+            score_stat,
+            last: first,
+            iterations: 0,
+            converged: p == 0,
+        });
     }
     let mut best = loglik_null;
     let mut oldbeta = beta.clone();
@@ -311,15 +378,36 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut Line
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let fail = !all_finite(&ev) || chol.as_ref().is_none_or(|c| c.rank() != rank);
         if !fail && halving == 0.0 && (1.0 - best / ev.loglik).abs() <= opt.eps {
-            return Ok(Newton { beta, loglik_null, score_stat, last: ev, iterations: iter, converged: true });
+            return Ok(Newton {
+                beta,
+                loglik_null,
+                score_stat,
+                last: ev,
+                iterations: iter,
+                converged: true,
+            });
         }
         if iter == opt.max_iter {
             let worse = (ev.loglik - best) / best.abs() < -opt.eps || !ev.loglik.is_finite();
             if opt.max_iter > 1 && worse {
                 let last = evaluate(prep, &oldbeta, efron, lp);
-                return Ok(Newton { beta: oldbeta, loglik_null, score_stat, last, iterations: iter, converged: false });
+                return Ok(Newton {
+                    beta: oldbeta,
+                    loglik_null,
+                    score_stat,
+                    last,
+                    iterations: iter,
+                    converged: false,
+                });
             }
-            return Ok(Newton { beta, loglik_null, score_stat, last: ev, iterations: iter, converged: false });
+            return Ok(Newton {
+                beta,
+                loglik_null,
+                score_stat,
+                last: ev,
+                iterations: iter,
+                converged: false,
+            });
         }
         match chol {
             Some(chol) if !fail && ev.loglik >= best => {
@@ -331,15 +419,23 @@ fn newton_counting(prep: &Prepared, opt: &CoxOptions, efron: bool, lp: &mut Line
             }
             _ => {
                 halving += 1.0;
-                beta.iter_mut().zip(&oldbeta).for_each(|(b, o)| *b = (o * halving + *b) / (halving + 1.0));
+                beta.iter_mut()
+                    .zip(&oldbeta)
+                    .for_each(|(b, o)| *b = (o * halving + *b) / (halving + 1.0));
             }
         }
     }
     // Unreachable for max_iter >= 1 (the last iteration returns above).
     let last = evaluate(prep, &beta, efron, lp);
-    Ok(Newton { beta, loglik_null, score_stat, last, iterations: opt.max_iter, converged: false })
+    Ok(Newton {
+        beta,
+        loglik_null,
+        score_stat,
+        last,
+        iterations: opt.max_iter,
+        converged: false,
+    })
 }
-
 
 /// Wald statistic b' V^- b over the non-aliased coefficients (R's coxph.wtest).
 pub(crate) fn wald_stat(var: &SymMatrix, b: &[f64], keep: &[bool], toler: f64) -> f64 {
@@ -367,7 +463,13 @@ struct Inference {
 }
 
 fn inference(coef: &[Option<f64>], var_diag: &[f64], zcrit: f64) -> Inference {
-    let mut out = Inference { se: vec![], z: vec![], p: vec![], lower: vec![], upper: vec![] };
+    let mut out = Inference {
+        se: vec![],
+        z: vec![],
+        p: vec![],
+        lower: vec![],
+        upper: vec![],
+    };
     for (c, v) in coef.iter().zip(var_diag) {
         match c {
             Some(b) => {
@@ -393,17 +495,29 @@ fn inference(coef: &[Option<f64>], var_diag: &[f64], zcrit: f64) -> Inference {
 
 fn check_options(opt: &CoxOptions) -> Result<(), CoxError> {
     if !(opt.conf_level > 0.0 && opt.conf_level < 1.0) {
-        return Err(CoxError::InvalidOption { name: "conf_level", value: opt.conf_level });
+        return Err(CoxError::InvalidOption {
+            name: "conf_level",
+            value: opt.conf_level,
+        });
     }
     if !(opt.eps > 0.0 && opt.eps.is_finite()) {
-        return Err(CoxError::InvalidOption { name: "eps", value: opt.eps });
+        return Err(CoxError::InvalidOption {
+            name: "eps",
+            value: opt.eps,
+        });
     }
     if !(opt.toler_chol > 0.0 && opt.toler_chol < 1.0) {
-        return Err(CoxError::InvalidOption { name: "toler_chol", value: opt.toler_chol });
+        return Err(CoxError::InvalidOption {
+            name: "toler_chol",
+            value: opt.toler_chol,
+        });
     }
     if let Some(t) = opt.toler_inf {
         if !(t > 0.0 && t.is_finite()) {
-            return Err(CoxError::InvalidOption { name: "toler_inf", value: t });
+            return Err(CoxError::InvalidOption {
+                name: "toler_inf",
+                value: t,
+            });
         }
     }
     Ok(())
@@ -429,7 +543,18 @@ pub fn fit_with_ph_test(
 }
 
 fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), CoxError> {
-    let Fitted { prep, mut lp, beta, efron, robust, var, keep, zcrit, df, mut fit } = fit_model(data, options)?;
+    let Fitted {
+        prep,
+        mut lp,
+        beta,
+        efron,
+        robust,
+        var,
+        keep,
+        zcrit,
+        df,
+        mut fit,
+    } = fit_model(data, options)?;
     let eta = lp.at(&prep, &beta);
     let clusters = if robust {
         Some(match &data.cluster {
@@ -444,7 +569,17 @@ fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), 
         fit.warnings.push(KernelWarning::ConcordanceUndefined);
     }
     fit.robust = match &clusters {
-        Some(cl) if df > 0 => Some(robust_variance(&prep, eta, efron, &var, cl, &fit.coef, &keep, zcrit, options.toler_chol)),
+        Some(cl) if df > 0 => Some(robust_variance(
+            &prep,
+            eta,
+            efron,
+            &var,
+            cl,
+            &fit.coef,
+            &keep,
+            zcrit,
+            options.toler_chol,
+        )),
         _ => None,
     };
     Ok((fit, prep))
@@ -475,10 +610,18 @@ pub fn fit_factor_tallied(
     check_options(options)?;
     let p = terms.len();
     if levels.len() != tallies.n_groups() {
-        return Err(CoxError::LengthMismatch { what: "list of group levels".to_string(), expected: tallies.n_groups(), found: levels.len() });
+        return Err(CoxError::LengthMismatch {
+            what: "list of group levels".to_string(),
+            expected: tallies.n_groups(),
+            found: levels.len(),
+        });
     }
     if p == 0 || levels.iter().any(|&l| l > p) {
-        return Err(CoxError::LengthMismatch { what: "list of term names".to_string(), expected: levels.iter().max().copied().unwrap_or(0), found: p });
+        return Err(CoxError::LengthMismatch {
+            what: "list of term names".to_string(),
+            expected: levels.iter().max().copied().unwrap_or(0),
+            found: p,
+        });
     }
     if tallies.is_empty() {
         return Err(CoxError::NoRows);
@@ -491,7 +634,9 @@ pub fn fit_factor_tallied(
     let newton = newton_right(p, options, |beta| factor.evaluate(beta, efron))?;
     // Indicators are neither centred nor scaled (R's `nocenter`), and a
     // patient's linear predictor is their level's coefficient.
-    let present: Vec<bool> = (0..=p).map(|l| (0..levels.len()).any(|g| levels[g] == l && tallies.group_n()[g] > 0)).collect();
+    let present: Vec<bool> = (0..=p)
+        .map(|l| (0..levels.len()).any(|g| levels[g] == l && tallies.group_n()[g] > 0))
+        .collect();
     let shape = FitShape {
         n: tallies.n(),
         nevent: tallies.events(),
@@ -499,7 +644,11 @@ pub fn fit_factor_tallied(
         means: &vec![0.0; p],
         terms,
         counting: false,
-        eta_over_500: newton.beta.iter().zip(&present[1..]).any(|(&b, &here)| here && b > 500.0),
+        eta_over_500: newton
+            .beta
+            .iter()
+            .zip(&present[1..])
+            .any(|(&b, &here)| here && b > 500.0),
     };
     Ok(summarise(&newton, &shape, options)?.fit)
 }
@@ -549,8 +698,25 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
         counting: prep.counting,
         eta_over_500: eta.iter().any(|&v| v > 500.0),
     };
-    let Summary { var, keep, zcrit, df, fit } = summarise(&newton, &shape, options)?;
-    Ok(Fitted { prep, lp, beta: newton.beta, efron, robust, var, keep, zcrit, df, fit })
+    let Summary {
+        var,
+        keep,
+        zcrit,
+        df,
+        fit,
+    } = summarise(&newton, &shape, options)?;
+    Ok(Fitted {
+        prep,
+        lp,
+        beta: newton.beta,
+        efron,
+        robust,
+        var,
+        keep,
+        zcrit,
+        df,
+        fit,
+    })
 }
 
 /// What the summary of a fit needs to know of its data.
@@ -580,7 +746,8 @@ struct Summary {
 fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<Summary, CoxError> {
     let p = shape.scale.len();
     let mut warnings = Vec::new();
-    let chol = Cholesky::new(&newton.last.imat, options.toler_chol).ok_or(CoxError::NumericalFailure)?;
+    let chol =
+        Cholesky::new(&newton.last.imat, options.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let inv_scaled = chol.inverse();
     let mut var = SymMatrix::zeros(p);
     for j in 0..p {
@@ -593,22 +760,41 @@ fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<
     } else {
         vec![false; p]
     };
-    let beta_orig: Vec<f64> = newton.beta.iter().zip(shape.scale).map(|(b, s)| b * s).collect();
+    let beta_orig: Vec<f64> = newton
+        .beta
+        .iter()
+        .zip(shape.scale)
+        .map(|(b, s)| b * s)
+        .collect();
     let coef: Vec<Option<f64>> = beta_orig
         .iter()
         .zip(&aliased)
-        .map(|(&b, &a)| if a && options.max_iter > 0 { None } else { Some(b) })
+        .map(|(&b, &a)| {
+            if a && options.max_iter > 0 {
+                None
+            } else {
+                Some(b)
+            }
+        })
         .collect();
     for (j, a) in aliased.iter().enumerate() {
         if *a {
-            warnings.push(KernelWarning::CollinearCovariate { term: shape.terms[j].clone() });
+            warnings.push(KernelWarning::CollinearCovariate {
+                term: shape.terms[j].clone(),
+            });
         }
     }
 
     // R's check for coefficients running off to infinity: the size of the
     // Newton step that would still be taken at the final beta.
     if options.max_iter > 1 && p > 0 {
-        let u_orig: Vec<f64> = newton.last.u.iter().zip(shape.scale).map(|(u, s)| u / s).collect();
+        let u_orig: Vec<f64> = newton
+            .last
+            .u
+            .iter()
+            .zip(shape.scale)
+            .map(|(u, s)| u / s)
+            .collect();
         let infs: Vec<f64> = var.mul_vec(&u_orig).iter().map(|v| v.abs()).collect();
         let toler_inf = options.toler_inf.unwrap_or_else(|| options.eps.sqrt());
         let mut flagged_any = false;
@@ -619,7 +805,8 @@ fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<
                 // iterations, where it names the coefficients still moving.
                 !u_orig[j].is_finite() || infs[j] > toler_inf * (1.0 + beta_orig[j].abs())
             } else {
-                !u_orig[j].is_finite() || (infs[j] > options.eps && infs[j] > toler_inf * beta_orig[j].abs())
+                !u_orig[j].is_finite()
+                    || (infs[j] > options.eps && infs[j] > toler_inf * beta_orig[j].abs())
             };
             if flagged {
                 flagged_any = true;
@@ -630,9 +817,15 @@ fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<
             }
         }
         if !newton.converged {
-            warnings.push(KernelWarning::NotConverged { method: FitMethod::Cox, max_iter: options.max_iter });
+            warnings.push(KernelWarning::NotConverged {
+                method: FitMethod::Cox,
+                max_iter: options.max_iter,
+            });
             if !flagged_any && (shape.eta_over_500 || infs.iter().any(|v| !v.is_finite())) {
-                warnings.push(KernelWarning::InfiniteCoefficient { term: None, converged: false });
+                warnings.push(KernelWarning::InfiniteCoefficient {
+                    term: None,
+                    converged: false,
+                });
             }
         }
     }
@@ -672,7 +865,13 @@ fn summarise(newton: &Newton, shape: &FitShape, options: &CoxOptions) -> Result<
         robust: None,
         warnings,
     };
-    Ok(Summary { var, keep, zcrit, df, fit })
+    Ok(Summary {
+        var,
+        keep,
+        zcrit,
+        df,
+        fit,
+    })
 }
 
 /// Sandwich variance from the cluster-summed, weighted dfbeta residuals,
@@ -753,17 +952,34 @@ mod tests {
     use super::*;
 
     fn lcg(s: &mut u64) -> f64 {
-        *s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (*s >> 11) as f64 / (1u64 << 53) as f64
     }
 
     fn random_data(s: &mut u64, n: usize, p: usize, counting: bool) -> CoxData {
         let stop: Vec<f64> = (0..n).map(|_| 1.0 + (lcg(s) * 10.0).floor()).collect();
-        let start: Vec<f64> = stop.iter().map(|t| (lcg(s) * t).floor().min(t - 1.0)).collect();
+        let start: Vec<f64> = stop
+            .iter()
+            .map(|t| (lcg(s) * t).floor().min(t - 1.0))
+            .collect();
         let mut d = CoxData {
             start: counting.then_some(start),
             event: (0..n).map(|_| lcg(s) < 0.6).collect(),
-            covariates: (0..p).map(|j| (0..n).map(|_| if j == 0 { (lcg(s) < 0.5) as u8 as f64 } else { lcg(s) * 3.0 - 1.0 }).collect()).collect(),
+            covariates: (0..p)
+                .map(|j| {
+                    (0..n)
+                        .map(|_| {
+                            if j == 0 {
+                                (lcg(s) < 0.5) as u8 as f64
+                            } else {
+                                lcg(s) * 3.0 - 1.0
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
             term_names: (0..p).map(|j| format!("x{j}")).collect(),
             stop,
             ..CoxData::default()
@@ -781,7 +997,9 @@ mod tests {
         let st = |i: usize| d.strata.as_ref().map_or(0, |s| s[i]);
         let start = |i: usize| d.start.as_ref().map_or(f64::NEG_INFINITY, |s| s[i]);
         let x = |i: usize, j: usize| d.covariates[j][i];
-        let eta: Vec<f64> = (0..n).map(|i| (0..p).map(|j| beta[j] * x(i, j)).sum()).collect();
+        let eta: Vec<f64> = (0..n)
+            .map(|i| (0..p).map(|j| beta[j] * x(i, j)).sum())
+            .collect();
         let (mut ll, mut u, mut info) = (0.0, vec![0.0; p], vec![vec![0.0; p]; p]);
         let mut done: Vec<(u32, u64)> = vec![];
         for i0 in 0..n {
@@ -790,8 +1008,14 @@ mod tests {
             }
             let t = d.stop[i0];
             done.push((st(i0), t.to_bits()));
-            let risk: Vec<usize> = (0..n).filter(|&i| st(i) == st(i0) && start(i) < t && t <= d.stop[i]).collect();
-            let dead: Vec<usize> = risk.iter().copied().filter(|&i| d.event[i] && d.stop[i] == t).collect();
+            let risk: Vec<usize> = (0..n)
+                .filter(|&i| st(i) == st(i0) && start(i) < t && t <= d.stop[i])
+                .collect();
+            let dead: Vec<usize> = risk
+                .iter()
+                .copied()
+                .filter(|&i| d.event[i] && d.stop[i] == t)
+                .collect();
             let m = if efron { dead.len() } else { 1 };
             let wt: f64 = dead.iter().map(|&i| w(i)).sum::<f64>() / m as f64;
             for &i in &dead {
@@ -802,14 +1026,18 @@ mod tests {
             }
             for k in 0..m {
                 let f = if efron { k as f64 / m as f64 } else { 0.0 };
-                let sc = |i: usize| w(i) * eta[i].exp() * if dead.contains(&i) { 1.0 - f } else { 1.0 };
+                let sc =
+                    |i: usize| w(i) * eta[i].exp() * if dead.contains(&i) { 1.0 - f } else { 1.0 };
                 let den: f64 = risk.iter().map(|&i| sc(i)).sum();
                 ll -= wt * den.ln();
-                let mean: Vec<f64> = (0..p).map(|j| risk.iter().map(|&i| sc(i) * x(i, j)).sum::<f64>() / den).collect();
+                let mean: Vec<f64> = (0..p)
+                    .map(|j| risk.iter().map(|&i| sc(i) * x(i, j)).sum::<f64>() / den)
+                    .collect();
                 for j in 0..p {
                     u[j] -= wt * mean[j];
                     for l in 0..p {
-                        let c: f64 = risk.iter().map(|&i| sc(i) * x(i, j) * x(i, l)).sum::<f64>() / den;
+                        let c: f64 =
+                            risk.iter().map(|&i| sc(i) * x(i, j) * x(i, l)).sum::<f64>() / den;
                         info[j][l] += wt * (c - mean[j] * mean[l]);
                     }
                 }
@@ -838,12 +1066,21 @@ mod tests {
                 let ev = evaluate(&prep, &beta_s, efron, &mut LinearPredictor::new(prep.n));
                 let (ll, u, info) = naive(&d, &beta, efron);
                 let close = |a: f64, e: f64| (a - e).abs() <= 1e-10 * e.abs().max(1.0);
-                assert!(close(ev.loglik, ll), "case {case}: loglik {} vs {}", ev.loglik, ll);
+                assert!(
+                    close(ev.loglik, ll),
+                    "case {case}: loglik {} vs {}",
+                    ev.loglik,
+                    ll
+                );
                 for j in 0..p {
                     assert!(close(ev.u[j] / prep.scale[j], u[j]), "case {case}: u[{j}]");
                     for l in 0..p {
                         let v = ev.imat.get(j, l) / (prep.scale[j] * prep.scale[l]);
-                        assert!(close(v, info[j][l]), "case {case}: info[{j}][{l}] {v} vs {}", info[j][l]);
+                        assert!(
+                            close(v, info[j][l]),
+                            "case {case}: info[{j}][{l}] {v} vs {}",
+                            info[j][l]
+                        );
                     }
                 }
             }
@@ -877,7 +1114,11 @@ mod tests {
                 d.stop[1] = f64::NAN;
             }
             let opt = CoxOptions {
-                ties: if case % 2 == 0 { Ties::Efron } else { Ties::Breslow },
+                ties: if case % 2 == 0 {
+                    Ties::Efron
+                } else {
+                    Ties::Breslow
+                },
                 robust: case % 4 == 0,
                 max_iter: case % 25,
                 ..CoxOptions::default()
@@ -908,7 +1149,10 @@ mod tests {
         assert_eq!(fit(&d, &opt).unwrap_err(), CoxError::NoRows);
         let mut d = small();
         d.event.pop();
-        assert!(matches!(fit(&d, &opt), Err(CoxError::LengthMismatch { .. })));
+        assert!(matches!(
+            fit(&d, &opt),
+            Err(CoxError::LengthMismatch { .. })
+        ));
         let mut d = small();
         d.covariates[0][2] = f64::NAN;
         let e = fit(&d, &opt).unwrap_err();
@@ -916,22 +1160,43 @@ mod tests {
         assert!(e.to_string().contains("'x'") && e.to_string().contains("row 3"));
         let mut d = small();
         d.stop[4] = -1.0;
-        assert!(matches!(fit(&d, &opt), Err(CoxError::InvalidTime { row: 5, .. })));
+        assert!(matches!(
+            fit(&d, &opt),
+            Err(CoxError::InvalidTime { row: 5, .. })
+        ));
         let mut d = small();
         d.start = Some(vec![0.0, 2.0, 0.0, 0.0, 0.0, 0.0]);
-        assert!(matches!(fit(&d, &opt), Err(CoxError::StartNotBeforeStop { row: 2, .. })));
+        assert!(matches!(
+            fit(&d, &opt),
+            Err(CoxError::StartNotBeforeStop { row: 2, .. })
+        ));
         let mut d = small();
         d.weights = Some(vec![1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
-        assert!(matches!(fit(&d, &opt), Err(CoxError::InvalidWeight { row: 3, .. })));
+        assert!(matches!(
+            fit(&d, &opt),
+            Err(CoxError::InvalidWeight { row: 3, .. })
+        ));
         let mut d = small();
         d.event = vec![false; 6];
         assert_eq!(fit(&d, &opt).unwrap_err(), CoxError::NoEvents);
         let mut d = small();
         d.start = Some(vec![0.0; 6]);
-        let robust = CoxOptions { robust: true, ..CoxOptions::default() };
+        let robust = CoxOptions {
+            robust: true,
+            ..CoxOptions::default()
+        };
         assert_eq!(fit(&d, &robust).unwrap_err(), CoxError::RobustNeedsCluster);
-        let bad = CoxOptions { conf_level: 1.5, ..CoxOptions::default() };
-        assert!(matches!(fit(&small(), &bad), Err(CoxError::InvalidOption { name: "conf_level", .. })));
+        let bad = CoxOptions {
+            conf_level: 1.5,
+            ..CoxOptions::default()
+        };
+        assert!(matches!(
+            fit(&small(), &bad),
+            Err(CoxError::InvalidOption {
+                name: "conf_level",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -953,11 +1218,21 @@ mod tests {
         let d = CoxData::right_censored(
             vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
             vec![true, false, true, false, true, false, true, false],
-            vec![vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], vec![3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]],
+            vec![
+                vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+                vec![3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0],
+            ],
             vec!["g".into(), "z".into()],
         );
         for ties in [Ties::Efron, Ties::Breslow] {
-            let f = fit(&d, &CoxOptions { ties, ..CoxOptions::default() }).unwrap();
+            let f = fit(
+                &d,
+                &CoxOptions {
+                    ties,
+                    ..CoxOptions::default()
+                },
+            )
+            .unwrap();
             assert!(f.coef[0].unwrap() < -5.0, "{:?}", f.coef);
             let infinite = |term: &str| {
                 f.warnings.iter().any(|w| matches!(w, KernelWarning::InfiniteCoefficient { term: Some(t), .. } if t == term))
@@ -979,13 +1254,17 @@ mod tests {
     #[test]
     fn aliased_column_is_na_with_a_warning() {
         let mut d = small();
-        d.covariates.push(d.covariates[0].iter().map(|v| 2.0 * v + 1.0).collect());
+        d.covariates
+            .push(d.covariates[0].iter().map(|v| 2.0 * v + 1.0).collect());
         d.term_names.push("x2".into());
         let f = fit(&d, &CoxOptions::default()).unwrap();
         let alone = fit(&small(), &CoxOptions::default()).unwrap();
         assert_eq!(f.coef[1], None);
         assert!((f.coef[0].unwrap() - alone.coef[0].unwrap()).abs() < 1e-10);
-        assert_eq!(f.warnings, [KernelWarning::CollinearCovariate { term: "x2".into() }]);
+        assert_eq!(
+            f.warnings,
+            [KernelWarning::CollinearCovariate { term: "x2".into() }]
+        );
         assert_eq!(f.var[1], vec![0.0, 0.0]);
         assert_eq!(f.wald_test.df, 1);
     }
@@ -996,9 +1275,20 @@ mod tests {
         // far beyond exp overflow without recentring.
         let n = 40;
         let stop: Vec<f64> = (0..n).map(|i| (i + 1) as f64).collect();
-        let x: Vec<f64> = (0..n).map(|i| 1000.0 - 20.0 * i as f64 + if i % 3 == 0 { 30.0 } else { 0.0 }).collect();
-        let d = CoxData::counting_process(vec![0.0; n], stop, (0..n).map(|i| i % 4 != 3).collect(), vec![x], vec!["x".into()]);
-        let mut opt = CoxOptions { max_iter: 0, ..CoxOptions::default() };
+        let x: Vec<f64> = (0..n)
+            .map(|i| 1000.0 - 20.0 * i as f64 + if i % 3 == 0 { 30.0 } else { 0.0 })
+            .collect();
+        let d = CoxData::counting_process(
+            vec![0.0; n],
+            stop,
+            (0..n).map(|i| i % 4 != 3).collect(),
+            vec![x],
+            vec!["x".into()],
+        );
+        let mut opt = CoxOptions {
+            max_iter: 0,
+            ..CoxOptions::default()
+        };
         let f0 = fit(&d, &opt).unwrap();
         assert!(f0.loglik_null.is_finite());
         opt.max_iter = 30;

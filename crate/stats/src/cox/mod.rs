@@ -21,10 +21,11 @@ mod split;
 mod zph;
 
 pub use concordance::Concordance;
-pub use fit::{fit, fit_factor_tallied, fit_hazard_ratios, fit_with_ph_test, ChiSquareTest, CoxFit, CoxOptions, RobustVariance, Ties};
-pub use split::{
-    split_at_cuts, split_at_switch, CountingProcessRows, SplitError, SwitchRows,
+pub use fit::{
+    fit, fit_factor_tallied, fit_hazard_ratios, fit_with_ph_test, ChiSquareTest, CoxFit,
+    CoxOptions, RobustVariance, Ties,
 };
+pub use split::{split_at_cuts, split_at_switch, CountingProcessRows, SplitError, SwitchRows};
 pub use zph::{cox_zph, ModelTerm, ZphOptions, ZphResult, ZphRow, ZphTransform};
 
 use std::fmt;
@@ -66,7 +67,13 @@ impl CoxData {
         covariates: Vec<Vec<f64>>,
         term_names: Vec<String>,
     ) -> CoxData {
-        CoxData { stop: time, event, covariates, term_names, ..CoxData::default() }
+        CoxData {
+            stop: time,
+            event,
+            covariates,
+            term_names,
+            ..CoxData::default()
+        }
     }
 
     /// Counting-process (start, stop] data with no strata, weights or clusters.
@@ -99,13 +106,21 @@ pub enum CoxError {
     /// No rows to analyse.
     NoRows,
     /// An input vector has the wrong length.
-    LengthMismatch { what: String, expected: usize, found: usize },
+    LengthMismatch {
+        what: String,
+        expected: usize,
+        found: usize,
+    },
     /// A time is missing, infinite or negative (1-based row).
     InvalidTime { row: usize, value: f64 },
     /// A counting-process row whose start is not before its stop (1-based row).
     StartNotBeforeStop { row: usize, start: f64, stop: f64 },
     /// A covariate value is missing or infinite (1-based row).
-    InvalidCovariate { term: String, row: usize, value: f64 },
+    InvalidCovariate {
+        term: String,
+        row: usize,
+        value: f64,
+    },
     /// A case weight is not a positive finite number (1-based row).
     InvalidWeight { row: usize, value: f64 },
     /// No row ends with an event, so no hazard ratio can be estimated.

@@ -43,7 +43,11 @@ pub(crate) fn validate(data: &CoxData) -> Result<(), CoxError> {
     }
     let check_len = |what: &str, found: usize| {
         if found != n {
-            Err(CoxError::LengthMismatch { what: what.to_string(), expected: n, found })
+            Err(CoxError::LengthMismatch {
+                what: what.to_string(),
+                expected: n,
+                found,
+            })
         } else {
             Ok(())
         }
@@ -81,22 +85,35 @@ pub(crate) fn validate(data: &CoxData) -> Result<(), CoxError> {
     }
     for (i, &t) in data.stop.iter().enumerate() {
         if !t.is_finite() || t < 0.0 {
-            return Err(CoxError::InvalidTime { row: i + 1, value: t });
+            return Err(CoxError::InvalidTime {
+                row: i + 1,
+                value: t,
+            });
         }
     }
     if let Some(start) = &data.start {
         for (i, (&s, &t)) in start.iter().zip(&data.stop).enumerate() {
             if !s.is_finite() || s < 0.0 {
-                return Err(CoxError::InvalidTime { row: i + 1, value: s });
+                return Err(CoxError::InvalidTime {
+                    row: i + 1,
+                    value: s,
+                });
             }
             if s >= t {
-                return Err(CoxError::StartNotBeforeStop { row: i + 1, start: s, stop: t });
+                return Err(CoxError::StartNotBeforeStop {
+                    row: i + 1,
+                    start: s,
+                    stop: t,
+                });
             }
         }
     }
     if let Some(w) = &data.weights {
         if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
-            return Err(CoxError::InvalidWeight { row: i + 1, value: w[i] });
+            return Err(CoxError::InvalidWeight {
+                row: i + 1,
+                value: w[i],
+            });
         }
     }
     if !data.event.iter().any(|&e| e) {
@@ -147,23 +164,46 @@ macro_rules! with_const_p {
 /// scattered read of p adjacent values per row instead of p reads from p
 /// columns.
 fn centred_rows(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[usize]) -> Vec<f64> {
-    with_const_p!(columns.len(), centred_rows_fixed(columns, centre, scale, order), {
-        let p = columns.len();
-        let mut rows = Vec::with_capacity(order.len() * p);
-        for i in 0..order.len() {
-            rows.extend(columns.iter().zip(centre.iter().zip(scale)).map(|(col, (&c, &sc))| (col[i] - c) * sc));
+    with_const_p!(
+        columns.len(),
+        centred_rows_fixed(columns, centre, scale, order),
+        {
+            let p = columns.len();
+            let mut rows = Vec::with_capacity(order.len() * p);
+            for i in 0..order.len() {
+                rows.extend(
+                    columns
+                        .iter()
+                        .zip(centre.iter().zip(scale))
+                        .map(|(col, (&c, &sc))| (col[i] - c) * sc),
+                );
+            }
+            order
+                .iter()
+                .flat_map(|&i| rows[i * p..(i + 1) * p].iter().copied())
+                .collect()
         }
-        order.iter().flat_map(|&i| rows[i * p..(i + 1) * p].iter().copied()).collect()
-    })
+    )
 }
 
-fn centred_rows_fixed<const P: usize>(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[usize]) -> Vec<f64> {
+fn centred_rows_fixed<const P: usize>(
+    columns: &[Vec<f64>],
+    centre: &[f64],
+    scale: &[f64],
+    order: &[usize],
+) -> Vec<f64> {
     let n = order.len();
     let cols: [&[f64]; P] = std::array::from_fn(|j| &columns[j][..n]);
     let c: [f64; P] = std::array::from_fn(|j| centre[j]);
     let sc: [f64; P] = std::array::from_fn(|j| scale[j]);
-    let rows: Vec<[f64; P]> = (0..n).map(|i| std::array::from_fn(|j| (cols[j][i] - c[j]) * sc[j])).collect();
-    order.iter().map(|&i| rows[i]).collect::<Vec<[f64; P]>>().into_flattened()
+    let rows: Vec<[f64; P]> = (0..n)
+        .map(|i| std::array::from_fn(|j| (cols[j][i] - c[j]) * sc[j]))
+        .collect();
+    order
+        .iter()
+        .map(|&i| rows[i])
+        .collect::<Vec<[f64; P]>>()
+        .into_flattened()
 }
 
 fn linear_predictor_fixed<const P: usize>(x: &[f64], beta: &[f64], eta: &mut Vec<f64>) {
@@ -186,7 +226,12 @@ impl Prepared {
         let counting = data.start.is_some();
 
         // Order: stratum ascending, stop time descending, row ascending.
-        let mut pairs: Vec<(u64, u32)> = data.stop.iter().enumerate().map(|(i, &t)| (!ordered_bits(t), i as u32)).collect();
+        let mut pairs: Vec<(u64, u32)> = data
+            .stop
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (!ordered_bits(t), i as u32))
+            .collect();
         sort_pairs(&mut pairs);
         let mut order: Vec<usize> = pairs.iter().map(|&(_, i)| i as usize).collect();
         drop(pairs);
@@ -267,14 +312,25 @@ impl Prepared {
             };
             scale[j] = if mad > 0.0 { total_w / mad } else { 1.0 };
             // coxph.fit reports the weighted mean, agreg.fit the plain one.
-            means[j] = if counting { col.iter().sum::<f64>() / n as f64 } else { wmean };
+            means[j] = if counting {
+                col.iter().sum::<f64>() / n as f64
+            } else {
+                wmean
+            };
         }
 
-        let x = if p == 0 { Vec::new() } else { centred_rows(&data.covariates, &centre, &scale, &order) };
+        let x = if p == 0 {
+            Vec::new()
+        } else {
+            centred_rows(&data.covariates, &centre, &scale, &order)
+        };
         let mut start_order = Vec::new();
         if counting {
-            let mut pairs: Vec<(u64, u32)> =
-                start.iter().enumerate().map(|(pos, &t)| (!ordered_bits(t), pos as u32)).collect();
+            let mut pairs: Vec<(u64, u32)> = start
+                .iter()
+                .enumerate()
+                .map(|(pos, &t)| (!ordered_bits(t), pos as u32))
+                .collect();
             sort_pairs(&mut pairs);
             // Stable by stratum: positions of stratum k lie in strata[k].
             let stratum_of_pos = {
@@ -322,7 +378,11 @@ impl Prepared {
             return;
         }
         with_const_p!(p, linear_predictor_fixed(&self.x, beta, eta), {
-            eta.extend(self.x.chunks_exact(p).map(|row| row.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>()));
+            eta.extend(
+                self.x
+                    .chunks_exact(p)
+                    .map(|row| row.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>()),
+            );
         })
     }
 

@@ -37,7 +37,11 @@ pub(crate) fn score_residuals(prep: &Prepared, eta: &[f64], efron: bool) -> Vec<
     // exp(eta) must not overflow; residuals depend only on exp(eta_i) times
     // hazards, so a common shift is harmless (R shifts the same way).
     let max_eta = eta.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let shift = if max_eta > 700.0 { max_eta - 700.0 } else { 0.0 };
+    let shift = if max_eta > 700.0 {
+        max_eta - 700.0
+    } else {
+        0.0
+    };
     let eta_shifted: Vec<f64>;
     let eta = if shift > 0.0 {
         eta_shifted = eta.iter().map(|e| e - shift).collect();
@@ -79,7 +83,11 @@ pub(crate) fn score_residuals(prep: &Prepared, eta: &[f64], efron: bool) -> Vec<
                 mh3[base + j] += *m / dd;
             }
         }
-        times.push(HazardTerms { time: g.time, temp1: temp1 * unscale, temp2: temp2 * unscale });
+        times.push(HazardTerms {
+            time: g.time,
+            temp1: temp1 * unscale,
+            temp2: temp2 * unscale,
+        });
         stratum_end[g.stratum] = times.len();
     });
 
@@ -106,7 +114,11 @@ pub(crate) fn score_residuals(prep: &Prepared, eta: &[f64], efron: bool) -> Vec<
         }
         for pos in begin..end {
             let kstop = asc_times.partition_point(|&t| t <= prep.stop[pos]);
-            let kstart = if prep.counting { asc_times.partition_point(|&t| t <= prep.start[pos]) } else { 0 };
+            let kstart = if prep.counting {
+                asc_times.partition_point(|&t| t <= prep.start[pos])
+            } else {
+                0
+            };
             if kstop <= kstart {
                 continue; // never at risk at an event time
             }

@@ -25,7 +25,11 @@ impl RiskSums {
         RiskSums {
             denom: 0.0,
             a: vec![0.0; p],
-            cmat: if with_cmat { vec![0.0; p * (p + 1) / 2] } else { Vec::new() },
+            cmat: if with_cmat {
+                vec![0.0; p * (p + 1) / 2]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -54,7 +58,10 @@ impl RiskSums {
 
     #[inline(always)]
     fn add_fixed<const P: usize>(&mut self, risk: f64, x: &[f64]) {
-        let (Ok(x), Ok(a)) = (<&[f64; P]>::try_from(x), <&mut [f64; P]>::try_from(&mut self.a[..])) else {
+        let (Ok(x), Ok(a)) = (
+            <&[f64; P]>::try_from(x),
+            <&mut [f64; P]>::try_from(&mut self.a[..]),
+        ) else {
             return self.add_any(risk, x);
         };
         self.denom += risk;
@@ -93,7 +100,10 @@ impl RiskSums {
     fn merge(&mut self, other: &RiskSums) {
         self.denom += other.denom;
         self.a.iter_mut().zip(&other.a).for_each(|(s, o)| *s += o);
-        self.cmat.iter_mut().zip(&other.cmat).for_each(|(s, o)| *s += o);
+        self.cmat
+            .iter_mut()
+            .zip(&other.cmat)
+            .for_each(|(s, o)| *s += o);
     }
 
     fn rescale(&mut self, factor: f64) {
@@ -151,7 +161,11 @@ where
     let mut deaths = RiskSums::new(p, with_cmat);
     let exp = ExpTable::new();
     // Counting process: 0 = not yet seen, 1 = in the risk set, 2 = gone.
-    let mut state = if prep.counting { vec![0u8; prep.n] } else { Vec::new() };
+    let mut state = if prep.counting {
+        vec![0u8; prep.n]
+    } else {
+        Vec::new()
+    };
 
     for (s, &(begin, end)) in prep.strata.iter().enumerate() {
         others.clear();
@@ -261,7 +275,11 @@ pub(crate) struct EventTerms {
 
 impl EventTerms {
     pub fn new(p: usize) -> EventTerms {
-        EventTerms { log_denom: 0.0, mean: vec![0.0; p], info: vec![0.0; p * (p + 1) / 2] }
+        EventTerms {
+            log_denom: 0.0,
+            mean: vec![0.0; p],
+            info: vec![0.0; p * (p + 1) / 2],
+        }
     }
 
     /// Fills the increments for event group `g`; `efron` selects Efron ties.
@@ -269,7 +287,8 @@ impl EventTerms {
     pub fn compute(&mut self, g: &EventGroup, efron: bool, with_info: bool) {
         let d = if efron { g.ndead.max(1) } else { 1 };
         let wt = g.deadwt / d as f64;
-        let (mut s1, mut sf1, mut s2, mut sf2, mut sff2, mut logsum) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut s1, mut sf1, mut s2, mut sf2, mut sff2, mut logsum) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         let dd = d as f64;
         // The sum of the d logarithms is taken as the log of running
         // products, flushed before they would overflow or underflow: one ln

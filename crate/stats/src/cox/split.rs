@@ -36,18 +36,38 @@ pub struct SwitchRows {
 /// Why follow-up could not be split.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SplitError {
-    LengthMismatch { what: &'static str, expected: usize, found: usize },
+    LengthMismatch {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
     /// Times must be finite and positive (survSplit needs follow-up > 0).
-    InvalidTime { row: usize, value: f64 },
-    StartNotBeforeStop { row: usize, start: f64, stop: f64 },
-    InvalidCut { value: f64 },
-    InvalidSwitchTime { row: usize, value: f64 },
+    InvalidTime {
+        row: usize,
+        value: f64,
+    },
+    StartNotBeforeStop {
+        row: usize,
+        start: f64,
+        stop: f64,
+    },
+    InvalidCut {
+        value: f64,
+    },
+    InvalidSwitchTime {
+        row: usize,
+        value: f64,
+    },
 }
 
 impl fmt::Display for SplitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SplitError::LengthMismatch { what, expected, found } => write!(
+            SplitError::LengthMismatch {
+                what,
+                expected,
+                found,
+            } => write!(
                 f,
                 "The {what} has {found} values but the follow-up has {expected} rows."
             ),
@@ -59,7 +79,9 @@ impl fmt::Display for SplitError {
                 f,
                 "Row {row} starts at {start} but stops at {stop}; start must be before stop."
             ),
-            SplitError::InvalidCut { value } => write!(f, "The cut point {value} is not a finite number."),
+            SplitError::InvalidCut { value } => {
+                write!(f, "The cut point {value} is not a finite number.")
+            }
             SplitError::InvalidSwitchTime { row, value } => write!(
                 f,
                 "Row {row} has switch time {value}; leave it empty if the status never switches."
@@ -73,28 +95,49 @@ impl std::error::Error for SplitError {}
 fn check_rows(start: Option<&[f64]>, stop: &[f64], event: &[bool]) -> Result<(), SplitError> {
     let n = stop.len();
     if event.len() != n {
-        return Err(SplitError::LengthMismatch { what: "event column", expected: n, found: event.len() });
+        return Err(SplitError::LengthMismatch {
+            what: "event column",
+            expected: n,
+            found: event.len(),
+        });
     }
     match start {
         Some(s) => {
             if s.len() != n {
-                return Err(SplitError::LengthMismatch { what: "start column", expected: n, found: s.len() });
+                return Err(SplitError::LengthMismatch {
+                    what: "start column",
+                    expected: n,
+                    found: s.len(),
+                });
             }
             for (i, (&a, &b)) in s.iter().zip(stop).enumerate() {
                 if !a.is_finite() {
-                    return Err(SplitError::InvalidTime { row: i + 1, value: a });
+                    return Err(SplitError::InvalidTime {
+                        row: i + 1,
+                        value: a,
+                    });
                 }
                 if !b.is_finite() {
-                    return Err(SplitError::InvalidTime { row: i + 1, value: b });
+                    return Err(SplitError::InvalidTime {
+                        row: i + 1,
+                        value: b,
+                    });
                 }
                 if a >= b {
-                    return Err(SplitError::StartNotBeforeStop { row: i + 1, start: a, stop: b });
+                    return Err(SplitError::StartNotBeforeStop {
+                        row: i + 1,
+                        start: a,
+                        stop: b,
+                    });
                 }
             }
         }
         None => {
             if let Some(i) = stop.iter().position(|t| !(t.is_finite() && *t > 0.0)) {
-                return Err(SplitError::InvalidTime { row: i + 1, value: stop[i] });
+                return Err(SplitError::InvalidTime {
+                    row: i + 1,
+                    value: stop[i],
+                });
             }
         }
     }
@@ -117,7 +160,13 @@ pub fn split_at_cuts(
     let mut cuts = cuts.to_vec();
     crate::sort::floats(&mut cuts);
     cuts.dedup();
-    let mut out = CountingProcessRows { row: vec![], start: vec![], stop: vec![], event: vec![], episode: vec![] };
+    let mut out = CountingProcessRows {
+        row: vec![],
+        start: vec![],
+        stop: vec![],
+        event: vec![],
+        episode: vec![],
+    };
     for (i, (&t1, &e)) in stop.iter().zip(event).enumerate() {
         let t0 = start.map_or(0.0, |s| s[i]);
         let mut j = cuts.partition_point(|&c| c <= t0);
@@ -145,7 +194,11 @@ pub fn split_at_cuts(
 /// after `stop`, keeps the status off throughout (a change at the event time
 /// itself takes effect only afterwards, as in `tmerge`); a switch at or before
 /// 0 turns it on from the start.
-pub fn split_at_switch(stop: &[f64], event: &[bool], switch_time: &[Option<f64>]) -> Result<SwitchRows, SplitError> {
+pub fn split_at_switch(
+    stop: &[f64],
+    event: &[bool],
+    switch_time: &[Option<f64>],
+) -> Result<SwitchRows, SplitError> {
     check_rows(None, stop, event)?;
     if switch_time.len() != stop.len() {
         return Err(SplitError::LengthMismatch {
@@ -154,10 +207,21 @@ pub fn split_at_switch(stop: &[f64], event: &[bool], switch_time: &[Option<f64>]
             found: switch_time.len(),
         });
     }
-    let mut out = SwitchRows { row: vec![], start: vec![], stop: vec![], event: vec![], switched: vec![] };
+    let mut out = SwitchRows {
+        row: vec![],
+        start: vec![],
+        stop: vec![],
+        event: vec![],
+        switched: vec![],
+    };
     for (i, ((&t, &e), s)) in stop.iter().zip(event).zip(switch_time).enumerate() {
         match *s {
-            Some(s) if !s.is_finite() => return Err(SplitError::InvalidSwitchTime { row: i + 1, value: s }),
+            Some(s) if !s.is_finite() => {
+                return Err(SplitError::InvalidSwitchTime {
+                    row: i + 1,
+                    value: s,
+                })
+            }
             Some(s) if s > 0.0 && s < t => {
                 out.row.extend([i, i]);
                 out.start.extend([0.0, s]);

@@ -7,10 +7,10 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::fit::{CoxFit, Ties};
-use crate::distributions::chi_square_upper;
 use super::prepared::{validate, Prepared};
 use super::riskset::{packed, walk, EventTerms};
 use super::{CoxData, CoxError};
+use crate::distributions::chi_square_upper;
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
 use crate::warning::KernelWarning;
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,9 @@ pub struct ZphOptions {
 
 impl Default for ZphOptions {
     fn default() -> Self {
-        ZphOptions { transform: ZphTransform::Km }
+        ZphOptions {
+            transform: ZphTransform::Km,
+        }
     }
 }
 
@@ -70,7 +72,11 @@ pub struct ZphResult {
 /// Time transform per row, centred at its mean over the event rows.
 /// `descending`: the rows by stop time, latest first (the fit's order when
 /// there are no strata), which spares the KM transform a sort of its own.
-fn transformed_times(data: &CoxData, transform: ZphTransform, descending: Option<&[usize]>) -> Vec<f64> {
+fn transformed_times(
+    data: &CoxData,
+    transform: ZphTransform,
+    descending: Option<&[usize]>,
+) -> Vec<f64> {
     let n = data.n();
     let times = &data.stop;
     let g: Vec<f64> = match transform {
@@ -163,7 +169,12 @@ fn score_stat(imat: &SymMatrix, u: &[f64], idx: &[usize]) -> f64 {
 /// The PH test for a fit of `data` (R: `cox.zph(fit, transform)`). `terms`
 /// groups the columns into model terms; empty means one term per column (R's
 /// `terms = FALSE`). Columns with NA coefficients are left out.
-pub fn cox_zph(data: &CoxData, fit: &CoxFit, terms: &[ModelTerm], options: &ZphOptions) -> Result<ZphResult, CoxError> {
+pub fn cox_zph(
+    data: &CoxData,
+    fit: &CoxFit,
+    terms: &[ModelTerm],
+    options: &ZphOptions,
+) -> Result<ZphResult, CoxError> {
     validate(data)?;
     zph_with(data, fit, terms, options, None)
 }
@@ -180,22 +191,35 @@ pub(crate) fn zph_with(
     let p_all = data.covariates.len();
     if fit.coef.len() != p_all {
         return Err(CoxError::FitMismatch {
-            reason: format!("the fit has {} coefficients but the data have {} columns", fit.coef.len(), p_all),
+            reason: format!(
+                "the fit has {} coefficients but the data have {} columns",
+                fit.coef.len(),
+                p_all
+            ),
         });
     }
     let default_terms: Vec<ModelTerm>;
     let terms = if terms.is_empty() {
-        default_terms = (0..p_all).map(|j| ModelTerm { name: data.term_names[j].clone(), columns: vec![j] }).collect();
+        default_terms = (0..p_all)
+            .map(|j| ModelTerm {
+                name: data.term_names[j].clone(),
+                columns: vec![j],
+            })
+            .collect();
         &default_terms
     } else {
         terms
     };
     if let Some(bad) = terms.iter().find(|t| t.columns.iter().any(|&c| c >= p_all)) {
-        return Err(CoxError::FitMismatch { reason: format!("term '{}' refers to a column that does not exist", bad.name) });
+        return Err(CoxError::FitMismatch {
+            reason: format!("term '{}' refers to a column that does not exist", bad.name),
+        });
     }
     let kept: Vec<usize> = (0..p_all).filter(|&j| fit.coef[j].is_some()).collect();
     if kept.is_empty() {
-        return Err(CoxError::FitMismatch { reason: "the fit has no estimated coefficients".to_string() });
+        return Err(CoxError::FitMismatch {
+            reason: "the fit has no estimated coefficients".to_string(),
+        });
     }
     // Aliased columns are left out; with none (the usual case) the data
     // are used as they are, not copied.
@@ -208,22 +232,31 @@ pub(crate) fn zph_with(
         }
         _ => {
             own = Prepared::new(&CoxData {
-            covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
-            term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
-            start: data.start.clone(),
-            stop: data.stop.clone(),
-            event: data.event.clone(),
-            strata: data.strata.clone(),
-            weights: data.weights.clone(),
-            cluster: None,
-        });
+                covariates: kept.iter().map(|&j| data.covariates[j].clone()).collect(),
+                term_names: kept.iter().map(|&j| data.term_names[j].clone()).collect(),
+                start: data.start.clone(),
+                stop: data.stop.clone(),
+                event: data.event.clone(),
+                strata: data.strata.clone(),
+                weights: data.weights.clone(),
+                cluster: None,
+            });
             &own
         }
     };
     let p = prep.p;
-    let beta: Vec<f64> = kept.iter().enumerate().map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a]).collect();
-    let eta: Vec<f64> = prep.x.chunks_exact(p).map(|r| r.iter().zip(&beta).map(|(x, b)| x * b).sum()).collect();
-    let descending = (data.strata.is_none() && data.start.is_none()).then_some(prep.order.as_slice());
+    let beta: Vec<f64> = kept
+        .iter()
+        .enumerate()
+        .map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a])
+        .collect();
+    let eta: Vec<f64> = prep
+        .x
+        .chunks_exact(p)
+        .map(|r| r.iter().zip(&beta).map(|(x, b)| x * b).sum())
+        .collect();
+    let descending =
+        (data.strata.is_none() && data.start.is_none()).then_some(prep.order.as_slice());
     let gtime_data = transformed_times(data, options.transform, descending);
     let gtime: Vec<f64> = prep.order.iter().map(|&i| gtime_data[i]).collect();
 
@@ -275,11 +308,21 @@ pub(crate) fn zph_with(
         let mut idx: Vec<usize> = (0..p).collect();
         idx.extend(cols.iter().map(|c| p + c));
         let chisq = score_stat(&imat, &u, &idx);
-        rows.push(ZphRow { term: term.name.clone(), chisq, df: cols.len(), p: chi_square_upper(chisq, cols.len() as f64) });
+        rows.push(ZphRow {
+            term: term.name.clone(),
+            chisq,
+            df: cols.len(),
+            p: chi_square_upper(chisq, cols.len() as f64),
+        });
     }
     let all: Vec<usize> = (0..2 * p).collect();
     let chisq = score_stat(&imat, &u, &all);
-    let global = ZphRow { term: "GLOBAL".to_string(), chisq, df: p, p: chi_square_upper(chisq, p as f64) };
+    let global = ZphRow {
+        term: "GLOBAL".to_string(),
+        chisq,
+        df: p,
+        p: chi_square_upper(chisq, p as f64),
+    };
     let mut warnings = Vec::new();
     if options.transform == ZphTransform::Log && data.stop.iter().any(|&t| t <= 0.0) {
         warnings.push(KernelWarning::ZphLogOfZeroTime);
@@ -287,7 +330,12 @@ pub(crate) fn zph_with(
     if kept.len() < p_all {
         warnings.push(KernelWarning::ZphAliasedLeftOut);
     }
-    Ok(ZphResult { transform: options.transform, terms: rows, global, warnings })
+    Ok(ZphResult {
+        transform: options.transform,
+        terms: rows,
+        global,
+        warnings,
+    })
 }
 
 #[cfg(test)]
@@ -313,7 +361,10 @@ mod tests {
         let prep = Prepared::new(&data);
         let shared = transformed_times(&data, ZphTransform::Km, Some(&prep.order));
         let sorted = transformed_times(&data, ZphTransform::Km, None);
-        assert!(shared.iter().zip(&sorted).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(shared
+            .iter()
+            .zip(&sorted)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
         assert_eq!(shared.len(), n);
         // Not a constant: the transform spreads over (0, 1).
         assert!(shared.iter().any(|&v| v != shared[0]));

@@ -10,7 +10,9 @@ mod rmst;
 mod step;
 
 pub use at_times::KmAtTimes;
-pub use quantile::{KmQuantile, KmQuantiles, MedianCiMethod, MedianEstimate, SYMMETRIC_MEDIAN_EPSILON};
+pub use quantile::{
+    KmQuantile, KmQuantiles, MedianCiMethod, MedianEstimate, SYMMETRIC_MEDIAN_EPSILON,
+};
 pub use rmst::{rmst_difference, KmRmst, RmstDifference};
 pub use step::KmStepCurve;
 
@@ -229,7 +231,11 @@ pub fn fit(
 
 /// [`fit`] from data already tallied: one curve per label of `labels` (the
 /// tallies' groups), or only the overall curve without them.
-pub fn fit_tallied(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOptions) -> Result<KmFit, KmError> {
+pub fn fit_tallied(
+    tallies: &TimeTallies,
+    labels: Option<&[String]>,
+    options: &KmOptions,
+) -> Result<KmFit, KmError> {
     fit_curves(tallies, labels, options, Ending::Death)
 }
 
@@ -264,14 +270,23 @@ enum Ending {
     Censoring,
 }
 
-fn fit_curves(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOptions, ending: Ending) -> Result<KmFit, KmError> {
+fn fit_curves(
+    tallies: &TimeTallies,
+    labels: Option<&[String]>,
+    options: &KmOptions,
+    ending: Ending,
+) -> Result<KmFit, KmError> {
     let z = z_value(options.conf_level)?;
     if tallies.is_empty() {
         return Err(KmError::NoData);
     }
     if let Some(l) = labels {
         if l.len() != tallies.n_groups() {
-            return Err(KmError::LengthMismatch { column: "group labels", expected: tallies.n_groups(), found: l.len() });
+            return Err(KmError::LengthMismatch {
+                column: "group labels",
+                expected: tallies.n_groups(),
+                found: l.len(),
+            });
         }
     }
     let n_groups = labels.map_or(0, <[String]>::len);
@@ -279,9 +294,12 @@ fn fit_curves(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOpti
     let group_n = &tallies.group_n()[..n_groups];
     // A curve has at most one row per distinct time and one per patient.
     let distinct = tallies.len();
-    let mut overall = want_overall.then(|| CurveBuilder::new(tallies.n(), distinct.min(tallies.n()), options.conf_type, z));
-    let mut builders: Vec<CurveBuilder> =
-        group_n.iter().map(|&n| CurveBuilder::new(n, distinct.min(n), options.conf_type, z)).collect();
+    let mut overall = want_overall
+        .then(|| CurveBuilder::new(tallies.n(), distinct.min(tallies.n()), options.conf_type, z));
+    let mut builders: Vec<CurveBuilder> = group_n
+        .iter()
+        .map(|&n| CurveBuilder::new(n, distinct.min(n), options.conf_type, z))
+        .collect();
     for (t, groups) in tallies.iter() {
         let (mut dt, mut ct) = (0usize, 0usize);
         for g in groups {
@@ -312,14 +330,20 @@ fn fit_curves(tallies: &TimeTallies, labels: Option<&[String]>, options: &KmOpti
     if let Some(labels) = labels {
         for (code, (b, label)) in builders.into_iter().zip(labels).enumerate() {
             if b.n == 0 {
-                warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::KaplanMeier });
+                warnings.push(KernelWarning::EmptyGroup {
+                    group: label.clone(),
+                    method: GroupedMethod::KaplanMeier,
+                });
             }
             curves.push(b.finish(label.clone(), Some(code), options));
         }
     }
     for curve in &curves {
         if curve.n > 0 && curve.median.quantile.is_none() {
-            warnings.push(KernelWarning::MedianNotReached { curve: curve.label.clone(), quantity: median });
+            warnings.push(KernelWarning::MedianNotReached {
+                curve: curve.label.clone(),
+                quantity: median,
+            });
         }
     }
     Ok(KmFit {
@@ -359,7 +383,8 @@ pub(crate) fn check_time_point(t: f64) -> Result<(), KmError> {
 
 /// Standard normal quantile for a two-sided interval.
 pub(crate) fn z_value(conf_level: f64) -> Result<f64, KmError> {
-    crate::distributions::normal_quantile_two_sided(conf_level).ok_or(KmError::InvalidConfLevel(conf_level))
+    crate::distributions::normal_quantile_two_sided(conf_level)
+        .ok_or(KmError::InvalidConfLevel(conf_level))
 }
 
 /// Checks lengths, times (finite, >= 0) and group codes.

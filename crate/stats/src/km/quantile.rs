@@ -95,7 +95,10 @@ impl KmCurve {
             .map(|(k, &prob)| {
                 let quantile = q.get(k).copied().flatten();
                 if quantile.is_none() {
-                    warnings.push(KernelWarning::QuantileNotReached { curve: self.label.clone(), prob });
+                    warnings.push(KernelWarning::QuantileNotReached {
+                        curve: self.label.clone(),
+                        prob,
+                    });
                 }
                 KmQuantile {
                     prob,
@@ -221,20 +224,27 @@ pub const SYMMETRIC_MEDIAN_EPSILON: f64 = 0.05;
 impl KmCurve {
     /// The median with its CI by `method` at `conf_level`; the median itself
     /// is survmean's (the same as [`KmCurve::median`]).
-    pub fn median_ci(&self, method: MedianCiMethod, conf_level: f64) -> Result<MedianEstimate, KmError> {
+    pub fn median_ci(
+        &self,
+        method: MedianCiMethod,
+        conf_level: f64,
+    ) -> Result<MedianEstimate, KmError> {
         let z = super::z_value(conf_level)?;
         let tb = &self.table;
         let median = self.median.quantile;
         let band = |conf_type| {
-            let limits: Vec<(Option<f64>, Option<f64>)> =
-                (0..tb.len()).map(|i| super::confidence_limits(tb.surv[i], tb.std_err[i], conf_type, z)).collect();
+            let limits: Vec<(Option<f64>, Option<f64>)> = (0..tb.len())
+                .map(|i| super::confidence_limits(tb.surv[i], tb.std_err[i], conf_type, z))
+                .collect();
             (
                 first_at_or_below_half(&tb.time, |i| limits.get(i).and_then(|l| l.0)),
                 first_at_or_below_half(&tb.time, |i| limits.get(i).and_then(|l| l.1)),
             )
         };
         let (lower, upper, se) = match method {
-            MedianCiMethod::Band if conf_level == self.conf_level => (self.median.lower, self.median.upper, None),
+            MedianCiMethod::Band if conf_level == self.conf_level => {
+                (self.median.lower, self.median.upper, None)
+            }
             MedianCiMethod::Band => {
                 let (l, u) = band(self.conf_type);
                 (l, u, None)
@@ -259,7 +269,13 @@ impl KmCurve {
                 }
             }
         };
-        Ok(MedianEstimate { method, median, lower, upper, se })
+        Ok(MedianEstimate {
+            method,
+            median,
+            lower,
+            upper,
+            se,
+        })
     }
 }
 

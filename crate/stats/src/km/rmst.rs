@@ -3,9 +3,9 @@
 //! Miller 1981, pp. 195-196); and the difference between two curves.
 
 use super::{check_time_point, z_value, KmCurve, KmError};
-use serde::Serialize;
 use crate::distributions::normal_two_sided;
 use crate::warning::KernelWarning;
+use serde::Serialize;
 
 /// Restricted mean survival time of one curve.
 #[derive(Debug, Clone, Serialize)]
@@ -78,7 +78,11 @@ impl KmCurve {
         let mut warnings = Vec::new();
         if let Some(&last) = tb.time.last() {
             if tau > last {
-                warnings.push(KernelWarning::RmstBeyondFollowUp { curve: self.label.clone(), tau, last_time: last });
+                warnings.push(KernelWarning::RmstBeyondFollowUp {
+                    curve: self.label.clone(),
+                    tau,
+                    last_time: last,
+                });
             }
         }
         Ok(KmRmst {
@@ -104,7 +108,8 @@ pub fn rmst_difference(
     let rb = b.rmst(tau)?;
     let difference = ra.rmean - rb.rmean;
     let se = ra.se_rmean.hypot(rb.se_rmean);
-    let mut warnings: Vec<KernelWarning> = ra.warnings.iter().chain(&rb.warnings).cloned().collect();
+    let mut warnings: Vec<KernelWarning> =
+        ra.warnings.iter().chain(&rb.warnings).cloned().collect();
     let (z, p) = if se > 0.0 {
         let z = difference / se;
         (Some(z), Some(normal_two_sided(z)))

@@ -68,11 +68,20 @@ fn median_not_reached_is_none_with_a_warning() {
     assert_eq!(fit.curves[0].median.quantile, None);
     assert_eq!(
         fit.warnings,
-        [KernelWarning::MedianNotReached { curve: "all".into(), quantity: MedianOf::Survival }]
+        [KernelWarning::MedianNotReached {
+            curve: "all".into(),
+            quantity: MedianOf::Survival
+        }]
     );
     let q = fit.curves[0].quantiles(&[0.5]).unwrap();
     assert_eq!(q.quantiles[0].quantile, None);
-    assert_eq!(q.warnings, [KernelWarning::QuantileNotReached { curve: "all".into(), prob: 0.5 }]);
+    assert_eq!(
+        q.warnings,
+        [KernelWarning::QuantileNotReached {
+            curve: "all".into(),
+            prob: 0.5
+        }]
+    );
 }
 
 #[test]
@@ -145,9 +154,10 @@ fn empty_group_gives_an_empty_curve_and_a_warning() {
     let fit = fit(&[1.0, 2.0], &[true, true], Some(&g), &KmOptions::default()).unwrap();
     assert_eq!(fit.curves[1].n, 0);
     assert!(fit.curves[1].table.is_empty());
-    assert!(fit
-        .warnings
-        .contains(&KernelWarning::EmptyGroup { group: "b".into(), method: GroupedMethod::KaplanMeier }));
+    assert!(fit.warnings.contains(&KernelWarning::EmptyGroup {
+        group: "b".into(),
+        method: GroupedMethod::KaplanMeier
+    }));
     assert!(fit.curves[1].at_times(&[1.0]).is_err());
     assert!(fit.curves[1].rmst(1.0).is_err());
     assert_eq!(fit.curves[1].n_risk_at(&[0.0]).unwrap(), vec![0]);
@@ -219,7 +229,14 @@ fn all_censored_curve_is_flat_at_one() {
     let r = c.rmst(3.0).unwrap();
     assert!(close(r.rmean, 3.0));
     assert_eq!(r.se_rmean, 0.0);
-    assert_eq!(r.warnings, [KernelWarning::RmstBeyondFollowUp { curve: "all".into(), tau: 3.0, last_time: 2.0 }]);
+    assert_eq!(
+        r.warnings,
+        [KernelWarning::RmstBeyondFollowUp {
+            curve: "all".into(),
+            tau: 3.0,
+            last_time: 2.0
+        }]
+    );
 }
 
 #[test]
@@ -335,7 +352,9 @@ fn symmetric_median_ci_by_hand() {
     let time: Vec<f64> = (1..=9).map(f64::from).collect();
     let event = vec![true; 9];
     let fit = fit(&time, &event, None, &KmOptions::default()).unwrap();
-    let m = fit.curves[0].median_ci(MedianCiMethod::Symmetric, 0.95).unwrap();
+    let m = fit.curves[0]
+        .median_ci(MedianCiMethod::Symmetric, 0.95)
+        .unwrap();
     let se = 20f64.sqrt() / 3.0;
     let z = 1.959_963_984_540_054;
     assert_eq!(m.median, Some(5.0));
@@ -352,9 +371,15 @@ fn symmetric_median_ci_by_hand() {
 #[test]
 fn symmetric_median_ci_from_time_zero() {
     let fit = fit(&[1.0, 2.0], &[true, true], None, &KmOptions::default()).unwrap();
-    let m = fit.curves[0].median_ci(MedianCiMethod::Symmetric, 0.95).unwrap();
+    let m = fit.curves[0]
+        .median_ci(MedianCiMethod::Symmetric, 0.95)
+        .unwrap();
     assert_eq!(m.median, Some(1.5));
-    assert!((m.se.unwrap() - 2f64.sqrt() / 2.0).abs() < 1e-12, "{:?}", m.se);
+    assert!(
+        (m.se.unwrap() - 2f64.sqrt() / 2.0).abs() < 1e-12,
+        "{:?}",
+        m.se
+    );
 }
 
 /// Brookmeyer–Crowley on a scale other than the band's: the log-log limits
@@ -362,13 +387,32 @@ fn symmetric_median_ci_from_time_zero() {
 #[test]
 fn median_ci_on_another_scale_equals_that_bands_median() {
     let time = [1.0, 2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0];
-    let event = [true, true, false, true, true, false, true, true, true, false, true, true];
+    let event = [
+        true, true, false, true, true, false, true, true, true, false, true, true,
+    ];
     let log = fit(&time, &event, None, &KmOptions::default()).unwrap();
-    let loglog = fit(&time, &event, None, &KmOptions { conf_type: ConfType::LogLog, ..KmOptions::default() }).unwrap();
-    let m = log.curves[0].median_ci(MedianCiMethod::LogLog, 0.95).unwrap();
-    assert_eq!((m.lower, m.upper), (loglog.curves[0].median.lower, loglog.curves[0].median.upper));
+    let loglog = fit(
+        &time,
+        &event,
+        None,
+        &KmOptions {
+            conf_type: ConfType::LogLog,
+            ..KmOptions::default()
+        },
+    )
+    .unwrap();
+    let m = log.curves[0]
+        .median_ci(MedianCiMethod::LogLog, 0.95)
+        .unwrap();
+    assert_eq!(
+        (m.lower, m.upper),
+        (loglog.curves[0].median.lower, loglog.curves[0].median.upper)
+    );
     let band = log.curves[0].median_ci(MedianCiMethod::Band, 0.95).unwrap();
-    assert_eq!((band.lower, band.upper), (log.curves[0].median.lower, log.curves[0].median.upper));
+    assert_eq!(
+        (band.lower, band.upper),
+        (log.curves[0].median.lower, log.curves[0].median.upper)
+    );
 }
 
 #[test]
@@ -379,18 +423,41 @@ fn grouped_tallies_without_labels_give_the_overall_curves() {
     let event: Vec<bool> = (0..300).map(|i| (i * 13) % 5 != 0).collect();
     let codes: Vec<usize> = (0..300).map(|i| (i * 7) % 3).collect();
     let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-    let tallies = TimeTallies::new(&time, &event, Some(&Grouping { codes: &codes, labels: &labels })).unwrap();
+    let tallies = TimeTallies::new(
+        &time,
+        &event,
+        Some(&Grouping {
+            codes: &codes,
+            labels: &labels,
+        }),
+    )
+    .unwrap();
     let options = KmOptions::default();
     for (tallied, direct) in [
-        (fit_tallied(&tallies, None, &options), fit(&time, &event, None, &options)),
-        (reverse_km_follow_up_tallied(&tallies, None, &options), reverse_km_follow_up(&time, &event, None, &options)),
+        (
+            fit_tallied(&tallies, None, &options),
+            fit(&time, &event, None, &options),
+        ),
+        (
+            reverse_km_follow_up_tallied(&tallies, None, &options),
+            reverse_km_follow_up(&time, &event, None, &options),
+        ),
     ] {
         let (tallied, direct) = (tallied.unwrap(), direct.unwrap());
         assert_eq!(tallied.curves.len(), 1);
         let (a, b) = (&tallied.curves[0].table, &direct.curves[0].table);
-        assert_eq!((&a.time, &a.n_risk, &a.n_event, &a.n_censor), (&b.time, &b.n_risk, &b.n_event, &b.n_censor));
-        assert_eq!((&a.surv, &a.std_err, &a.lower), (&b.surv, &b.std_err, &b.lower));
-        assert_eq!(tallied.curves[0].median.quantile, direct.curves[0].median.quantile);
+        assert_eq!(
+            (&a.time, &a.n_risk, &a.n_event, &a.n_censor),
+            (&b.time, &b.n_risk, &b.n_event, &b.n_censor)
+        );
+        assert_eq!(
+            (&a.surv, &a.std_err, &a.lower),
+            (&b.surv, &b.std_err, &b.lower)
+        );
+        assert_eq!(
+            tallied.curves[0].median.quantile,
+            direct.curves[0].median.quantile
+        );
     }
     // Labels that do not match the tallies' groups are refused.
     assert!(fit_tallied(&tallies, Some(&labels[..2]), &options).is_err());

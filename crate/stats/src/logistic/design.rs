@@ -56,7 +56,11 @@ impl Problem {
     /// pass that only compares max |x_i'd| with a threshold above the bound
     /// need not run: its answer is known.
     pub fn move_bound(&self, d: &[f64]) -> f64 {
-        let b: f64 = d.iter().zip(&self.max_abs).map(|(dj, m)| dj.abs() * m).sum();
+        let b: f64 = d
+            .iter()
+            .zip(&self.max_abs)
+            .map(|(dj, m)| dj.abs() * m)
+            .sum();
         if self.max_abs.len() < d.len() {
             return f64::INFINITY;
         }
@@ -102,7 +106,11 @@ impl Design {
     /// Checks the input and builds the working problem. `qr_tolerance` is
     /// R's `min(1e-7, epsilon / 1000)`.
     #[inline(never)]
-    pub fn build(input: &LogisticInput, intercept: bool, qr_tolerance: f64) -> Result<Design, LogisticError> {
+    pub fn build(
+        input: &LogisticInput,
+        intercept: bool,
+        qr_tolerance: f64,
+    ) -> Result<Design, LogisticError> {
         let n = input.y.len();
         if n == 0 {
             return Err(LogisticError::NoRows);
@@ -130,7 +138,10 @@ impl Design {
             let (big, nan) = largest_abs(col);
             if nan || !big.is_finite() {
                 let i = col.iter().position(|v| !v.is_finite()).unwrap_or(0);
-                return Err(LogisticError::NonFinite { what: format!("term '{name}'"), row: i + 1 });
+                return Err(LogisticError::NonFinite {
+                    what: format!("term '{name}'"),
+                    row: i + 1,
+                });
             }
             input_max_abs.push(big);
         }
@@ -145,10 +156,14 @@ impl Design {
                         found: t.len(),
                     });
                 }
-                if let Some(i) =
-                    t.iter().position(|v| !(v.is_finite() && *v >= 1.0 && v.fract() == 0.0 && *v <= 1e15))
+                if let Some(i) = t
+                    .iter()
+                    .position(|v| !(v.is_finite() && *v >= 1.0 && v.fract() == 0.0 && *v <= 1e15))
                 {
-                    return Err(LogisticError::InvalidTrials { row: i + 1, value: t[i] });
+                    return Err(LogisticError::InvalidTrials {
+                        row: i + 1,
+                        value: t[i],
+                    });
                 }
                 Some(t.to_vec())
             }
@@ -157,7 +172,11 @@ impl Design {
         // A 0/1 outcome is checked first without a branch per row (the
         // outcome's order is random, so a branch mispredicts half the
         // time); the loop below finds the first bad row when there is one.
-        let binary_valid = m.is_none() && input.y.iter().fold(true, |ok, &y| ok & ((y == 0.0) | (y == 1.0)));
+        let binary_valid = m.is_none()
+            && input
+                .y
+                .iter()
+                .fold(true, |ok, &y| ok & ((y == 0.0) | (y == 1.0)));
         let to_check: &[f64] = if binary_valid { &[] } else { input.y };
         for (i, &y) in to_check.iter().enumerate() {
             let mi = match &m {
@@ -165,11 +184,18 @@ impl Design {
                 None => 1.0,
             };
             if !y.is_finite() {
-                return Err(LogisticError::NonFinite { what: "the outcome".to_string(), row: i + 1 });
+                return Err(LogisticError::NonFinite {
+                    what: "the outcome".to_string(),
+                    row: i + 1,
+                });
             }
             // (A 0/1 outcome is checked without `fract`, a libm call per
             // row on targets without a rounding instruction.)
-            let valid = if m.is_none() { y == 0.0 || y == 1.0 } else { !(y < 0.0 || y > mi || y.fract() != 0.0) };
+            let valid = if m.is_none() {
+                y == 0.0 || y == 1.0
+            } else {
+                !(y < 0.0 || y > mi || y.fract() != 0.0)
+            };
             if !valid {
                 return Err(LogisticError::InvalidOutcome {
                     row: i + 1,
@@ -210,15 +236,25 @@ impl Design {
         // exact QR runs on the rows, as without patterns.
         let screen_passed = match &grouped {
             Some(g) => {
-                let ones = if intercept { vec![1.0; g.len()] } else { Vec::new() };
+                let ones = if intercept {
+                    vec![1.0; g.len()]
+                } else {
+                    Vec::new()
+                };
                 let cols = with_intercept(&ones, &g.columns, intercept);
                 screen_finds_no_collinearity(&cols, g.len(), Some(&g.trials))
             }
             None => false,
         };
-        let ones_rows = if intercept && !(screen_passed && grouped.is_some()) { vec![1.0; n] } else { Vec::new() };
+        let ones_rows = if intercept && !(screen_passed && grouped.is_some()) {
+            vec![1.0; n]
+        } else {
+            Vec::new()
+        };
         let row_cols = with_intercept(&ones_rows, input.columns, intercept);
-        let aliasing = if screen_passed || (grouped.is_none() && screen_finds_no_collinearity(&row_cols, n, None)) {
+        let aliasing = if screen_passed
+            || (grouped.is_none() && screen_finds_no_collinearity(&row_cols, n, None))
+        {
             vec![None; names.len()]
         } else {
             grouped = None;
@@ -267,7 +303,16 @@ impl Design {
                 bernoulli_groups: true,
                 max_abs,
             };
-            return Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings });
+            return Ok(Design {
+                problem,
+                n_rows: n,
+                names,
+                kept,
+                n_events,
+                n_trials,
+                has_intercept: intercept,
+                warnings,
+            });
         }
         let mut x = Vec::with_capacity(n * p);
         for &j in &kept {
@@ -309,7 +354,16 @@ impl Design {
             bernoulli_groups: false,
             max_abs,
         };
-        Ok(Design { problem, n_rows: n, names, kept, n_events, n_trials, has_intercept: intercept, warnings })
+        Ok(Design {
+            problem,
+            n_rows: n,
+            names,
+            kept,
+            n_events,
+            n_trials,
+            has_intercept: intercept,
+            warnings,
+        })
     }
 }
 
@@ -346,7 +400,13 @@ fn with_intercept<'a>(ones: &'a [f64], columns: &'a [Vec<f64>], intercept: bool)
 }
 
 /// Why column `j` (aliased on `deps`) cannot be estimated.
-fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], intercept: bool) -> KernelWarning {
+fn aliased_warning(
+    names: &[String],
+    cols: &[&[f64]],
+    j: usize,
+    deps: &[usize],
+    intercept: bool,
+) -> KernelWarning {
     let term = names.get(j).cloned().unwrap_or_else(|| "?".to_string());
     let col = cols.get(j).copied().unwrap_or(&[]);
     let first = col.first().copied().unwrap_or(0.0);
@@ -356,7 +416,9 @@ fn aliased_warning(names: &[String], cols: &[&[f64]], j: usize, deps: &[usize], 
     } else if constant && intercept {
         AliasReason::Constant { value: first }
     } else {
-        AliasReason::LinearCombination { of: deps.iter().filter_map(|&d| names.get(d).cloned()).collect() }
+        AliasReason::LinearCombination {
+            of: deps.iter().filter_map(|&d| names.get(d).cloned()).collect(),
+        }
     };
     KernelWarning::AliasedTerm { term, reason }
 }
@@ -430,7 +492,13 @@ fn find_aliased_columns(cols: &[&[f64]], n: usize, tol: f64) -> Vec<Option<Vec<u
 
 /// Earlier estimable columns that column `j` (aliased) is built from: the
 /// non-negligible coefficients of R c = Q'x_j.
-fn dependencies(a: &[Vec<f64>], kept: &[usize], j: usize, rank: usize, norm0: &[f64]) -> Vec<usize> {
+fn dependencies(
+    a: &[Vec<f64>],
+    kept: &[usize],
+    j: usize,
+    rank: usize,
+    norm0: &[f64],
+) -> Vec<usize> {
     let b: Vec<f64> = a[j].iter().take(rank).copied().collect();
     let mut c = vec![0.0; rank];
     for k in (0..rank).rev() {

@@ -32,7 +32,11 @@ fn evaluate(problem: &Problem, beta: &[f64]) -> Option<Evaluation> {
     if !penalized.is_finite() {
         return None;
     }
-    Some(Evaluation { pass, chol, penalized })
+    Some(Evaluation {
+        pass,
+        chol,
+        penalized,
+    })
 }
 
 /// A penalised-likelihood maximum (over the free coefficients).
@@ -101,7 +105,11 @@ pub(crate) fn maximise(
         let mut scale = 1.0;
         let mut accepted = None;
         for _ in 0..30 {
-            let trial: Vec<f64> = beta.iter().zip(&delta).map(|(b, d)| b + scale * d).collect();
+            let trial: Vec<f64> = beta
+                .iter()
+                .zip(&delta)
+                .map(|(b, d)| b + scale * d)
+                .collect();
             if let Some(t) = evaluate(problem, &trial) {
                 if t.penalized >= ev.penalized - slack {
                     accepted = Some((trial, t));
@@ -147,7 +155,8 @@ mod tests {
             let mut b2 = beta;
             b1[j] += h;
             b2[j] -= h;
-            let d = (evaluate(&problem, &b1).unwrap().penalized - evaluate(&problem, &b2).unwrap().penalized)
+            let d = (evaluate(&problem, &b1).unwrap().penalized
+                - evaluate(&problem, &b2).unwrap().penalized)
                 / (2.0 * h);
             assert!((d - u[j]).abs() < 1e-8, "{j}: {d} vs {}", u[j]);
         }

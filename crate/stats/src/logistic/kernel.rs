@@ -194,7 +194,12 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
     while start < n {
         let len = BLOCK.min(n - start);
         let end = start + len;
-        let (eta, w, r, wx) = (&mut eta[..len], &mut w[..len], &mut r[..len], &mut wx[..len]);
+        let (eta, w, r, wx) = (
+            &mut eta[..len],
+            &mut w[..len],
+            &mut r[..len],
+            &mut wx[..len],
+        );
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
         if from_start && problem.bernoulli_groups {
             // Covariate patterns of a 0/1 outcome: R starts each row from its
@@ -202,7 +207,12 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             // the event plus its m - y rows without (the sums the row pass
             // would form, see `patterns`).
             let (s0, s1) = (binary_start[0], binary_start[1]);
-            for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
+            for (((e, &yi), &mi), (wi, ri)) in eta
+                .iter_mut()
+                .zip(y)
+                .zip(m)
+                .zip(w.iter_mut().zip(r.iter_mut()))
+            {
                 let n0 = mi - yi;
                 *e = 0.0;
                 *wi = yi * s1.v + n0 * s0.v;
@@ -210,10 +220,20 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
                 *ri = yi * (1.0 - s1.mu + s1.v * s1.eta) + n0 * (s0.v * s0.eta - s0.mu);
             }
         } else if from_start {
-            for (((e, &yi), &mi), (wi, ri)) in eta.iter_mut().zip(y).zip(m).zip(w.iter_mut().zip(r.iter_mut())) {
+            for (((e, &yi), &mi), (wi, ri)) in eta
+                .iter_mut()
+                .zip(y)
+                .zip(m)
+                .zip(w.iter_mut().zip(r.iter_mut()))
+            {
                 // A 0/1 outcome has two starting rows only: their parts are
                 // looked up, not recomputed a million times.
-                let StartParts { eta: e0, mu, v, l1p } = match (yi, mi) {
+                let StartParts {
+                    eta: e0,
+                    mu,
+                    v,
+                    l1p,
+                } = match (yi, mi) {
                     (0.0, 1.0) => binary_start[0],
                     (1.0, 1.0) => binary_start[1],
                     _ => StartParts::new(yi, mi),
@@ -230,7 +250,9 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             // one logarithm per block instead of one per row. The sum moves
             // by at most ~1e-16 per row; the fit's steps do not use it.
             let mut product = 1.0;
-            for ((((&e, &yi), &mi), wi), ri) in eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut()) {
+            for ((((&e, &yi), &mi), wi), ri) in
+                eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut())
+            {
                 // (No memo of recent linear predictors: designs with few
                 // distinct rows are fitted on their patterns, see `patterns`.)
                 let (mu, v, d) = logistic_mean(e);
@@ -277,7 +299,11 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
         }
         start = end;
     }
-    Pass { info: unpack(&tri, p), score, loglik }
+    Pass {
+        info: unpack(&tri, p),
+        score,
+        loglik,
+    }
 }
 
 /// Firth's modified score U* = X'(y - m mu + h (1/2 - mu)), with the hat
@@ -293,7 +319,12 @@ pub(crate) fn modified_score(problem: &Problem, beta: &[f64], inv: &SymMatrix) -
     while start < n {
         let len = BLOCK.min(n - start);
         let end = start + len;
-        let (eta, q, acc, r) = (&mut eta[..len], &mut q[..len], &mut acc[..len], &mut r[..len]);
+        let (eta, q, acc, r) = (
+            &mut eta[..len],
+            &mut q[..len],
+            &mut acc[..len],
+            &mut r[..len],
+        );
         block_eta(problem, beta, start, eta);
         // q_i = x_i' A x_i = sum_j x_ij (A_jj x_ij + 2 sum_{k>j} A_jk x_ik)
         q.fill(0.0);
@@ -310,7 +341,9 @@ pub(crate) fn modified_score(problem: &Problem, beta: &[f64], inv: &SymMatrix) -
             }
         }
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
-        for ((((ri, &e), &qi), &yi), &mi) in r.iter_mut().zip(eta.iter()).zip(q.iter()).zip(y).zip(m) {
+        for ((((ri, &e), &qi), &yi), &mi) in
+            r.iter_mut().zip(eta.iter()).zip(q.iter()).zip(y).zip(m)
+        {
             let (mu, v, _) = logistic_parts(e);
             let h = mi * v * qi;
             *ri = yi - mi * mu + h * (0.5 - mu);
@@ -338,8 +371,15 @@ impl Factor {
     /// `None` when `a` is not positive semi-definite or not finite.
     pub fn new(a: &SymMatrix) -> Option<Factor> {
         let p = a.dim();
-        let scale: Vec<f64> =
-            (0..p).map(|j| if a.get(j, j) > 0.0 { 1.0 / a.get(j, j).sqrt() } else { 1.0 }).collect();
+        let scale: Vec<f64> = (0..p)
+            .map(|j| {
+                if a.get(j, j) > 0.0 {
+                    1.0 / a.get(j, j).sqrt()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         let mut s = SymMatrix::zeros(p);
         for j in 0..p {
             for k in j..p {
@@ -358,7 +398,12 @@ impl Factor {
     /// Solves A x = b (aliased components 0).
     pub fn solve(&self, b: &[f64]) -> Vec<f64> {
         let sb: Vec<f64> = b.iter().zip(&self.scale).map(|(v, s)| v * s).collect();
-        self.chol.solve(&sb).iter().zip(&self.scale).map(|(v, s)| v * s).collect()
+        self.chol
+            .solve(&sb)
+            .iter()
+            .zip(&self.scale)
+            .map(|(v, s)| v * s)
+            .collect()
     }
 
     /// A^-1 (rows and columns of aliased columns 0).
@@ -456,8 +501,13 @@ mod tests {
     fn dots_are_dot_bit_for_bit() {
         for len in [0, 3, 4, 7, 256] {
             let a: Vec<f64> = (0..len).map(|i| (i as f64 * 0.37).sin()).collect();
-            let b: Vec<Vec<f64>> =
-                (0..4).map(|k| (0..len).map(|i| ((i + 7 * k) as f64 * 1.3).cos() * 1e3).collect()).collect();
+            let b: Vec<Vec<f64>> = (0..4)
+                .map(|k| {
+                    (0..len)
+                        .map(|i| ((i + 7 * k) as f64 * 1.3).cos() * 1e3)
+                        .collect()
+                })
+                .collect();
             let d = dots(&a, [&b[0], &b[1], &b[2], &b[3]]);
             for k in 0..4 {
                 assert_eq!(d[k].to_bits(), dot(&a, &b[k]).to_bits());

@@ -29,7 +29,9 @@ pub(crate) struct Step {
 /// Solves info_ff delta_f = score_f. `None` when the free block is not
 /// positive semi-definite.
 pub(crate) fn newton_step(info: &SymMatrix, score: &[f64], free: &[bool]) -> Option<Step> {
-    let idx: Vec<usize> = (0..info.dim()).filter(|&j| free.get(j).copied().unwrap_or(true)).collect();
+    let idx: Vec<usize> = (0..info.dim())
+        .filter(|&j| free.get(j).copied().unwrap_or(true))
+        .collect();
     let k = idx.len();
     let mut sub = SymMatrix::zeros(k);
     for (a, &i) in idx.iter().enumerate() {
@@ -37,9 +39,16 @@ pub(crate) fn newton_step(info: &SymMatrix, score: &[f64], free: &[bool]) -> Opt
             sub.set(a, b, info.get(i, j));
         }
     }
-    let rhs: Vec<f64> = idx.iter().map(|&i| score.get(i).copied().unwrap_or(0.0)).collect();
+    let rhs: Vec<f64> = idx
+        .iter()
+        .map(|&i| score.get(i).copied().unwrap_or(0.0))
+        .collect();
     let chol = Factor::new(&sub)?;
-    let aliased: Vec<usize> = chol.aliased().iter().filter_map(|&a| idx.get(a).copied()).collect();
+    let aliased: Vec<usize> = chol
+        .aliased()
+        .iter()
+        .filter_map(|&a| idx.get(a).copied())
+        .collect();
     let d = chol.solve(&rhs);
     let inv = chol.inverse();
     let mut delta = vec![0.0; info.dim()];
@@ -55,7 +64,11 @@ pub(crate) fn newton_step(info: &SymMatrix, score: &[f64], free: &[bool]) -> Opt
             size = size.max(di.abs() / var.sqrt());
         }
     }
-    Some(Step { delta, size_in_se: size, aliased })
+    Some(Step {
+        delta,
+        size_in_se: size,
+        aliased,
+    })
 }
 
 /// The direction d with d_k = 1 along which the information is (nearly)
@@ -109,7 +122,11 @@ pub(crate) struct MlFit {
 
 /// Fits by IRLS as R does, then continues Newton steps to polish the
 /// estimate or to certify separation.
-pub(crate) fn fit(problem: &Problem, max_iter: usize, epsilon: f64) -> Result<MlFit, LogisticError> {
+pub(crate) fn fit(
+    problem: &Problem,
+    max_iter: usize,
+    epsilon: f64,
+) -> Result<MlFit, LogisticError> {
     let p = problem.p;
     let all_free = vec![true; p];
     let start = accumulate(problem, &vec![0.0; p], true);
@@ -147,25 +164,34 @@ pub(crate) fn fit(problem: &Problem, max_iter: usize, epsilon: f64) -> Result<Ml
     let mut separation = None;
     let mut last_delta = None;
     for _ in 0..CONTINUATION_STEPS {
-        let Some(step) = newton_step(&a.info, &a.score, &all_free) else { break };
+        let Some(step) = newton_step(&a.info, &a.score, &all_free) else {
+            break;
+        };
         if !step.aliased.is_empty() {
             // Weights have underflowed along some direction: test it (both
             // signs) as a separating direction, scaled to move eta by 1.
-            separation = step.aliased.iter().filter_map(|&k| null_direction(&a.info, k)).find_map(|d| {
-                let size = largest_move(problem, &d);
-                if size.is_nan() || size <= 0.0 {
-                    return None;
-                }
-                let up: Vec<f64> = d.iter().map(|v| v / size).collect();
-                let down: Vec<f64> = up.iter().map(|v| -v).collect();
-                separation::certify(problem, &up).or_else(|| separation::certify(problem, &down))
-            });
+            separation = step
+                .aliased
+                .iter()
+                .filter_map(|&k| null_direction(&a.info, k))
+                .find_map(|d| {
+                    let size = largest_move(problem, &d);
+                    if size.is_nan() || size <= 0.0 {
+                        return None;
+                    }
+                    let up: Vec<f64> = d.iter().map(|v| v / size).collect();
+                    let down: Vec<f64> = up.iter().map(|v| -v).collect();
+                    separation::certify(problem, &up)
+                        .or_else(|| separation::certify(problem, &down))
+                });
             break;
         }
         // Under separation the SEs grow as fast as the coefficients, so a
         // step can be tiny in SE units while it still moves the linear
         // predictor by ~1: both must be small.
-        if step.size_in_se <= STEP_TOLERANCE_SE && moves_at_most(problem, &step.delta, MAX_SETTLED_MOVE) {
+        if step.size_in_se <= STEP_TOLERANCE_SE
+            && moves_at_most(problem, &step.delta, MAX_SETTLED_MOVE)
+        {
             for (bj, d) in b.iter_mut().zip(&step.delta) {
                 *bj += d;
             }
@@ -242,7 +268,9 @@ pub(crate) fn second_order(
 ) -> (f64, f64) {
     let gain: f64 = score.iter().zip(delta).map(|(s, d)| s * d).sum();
     let slope = score.get(j).copied().unwrap_or(0.0)
-        - (0..info.dim()).map(|k| info.get(j, k) * delta.get(k).copied().unwrap_or(0.0)).sum::<f64>();
+        - (0..info.dim())
+            .map(|k| info.get(j, k) * delta.get(k).copied().unwrap_or(0.0))
+            .sum::<f64>();
     (objective + 0.5 * gain, slope)
 }
 
@@ -297,5 +325,7 @@ pub(crate) fn fitted_range(problem: &Problem, beta: &[f64]) -> (f64, f64) {
 }
 
 fn numerical() -> LogisticError {
-    LogisticError::NumericalFailure { detail: "the information matrix could not be factorised".to_string() }
+    LogisticError::NumericalFailure {
+        detail: "the information matrix could not be factorised".to_string(),
+    }
 }

@@ -16,12 +16,12 @@ mod patterns;
 mod profile;
 mod separation;
 
+use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::SymMatrix;
+use crate::warning::{FitMethod, KernelWarning, Side};
 use design::{Design, Problem};
 use kernel::Factor;
 use profile::{Limit, Restricted};
-use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
-use crate::warning::{FitMethod, KernelWarning, Side};
 use std::fmt;
 
 /// R's name for the intercept term.
@@ -321,16 +321,28 @@ pub fn fit(input: &LogisticInput, options: &LogisticOptions) -> Result<LogisticF
 
 fn validate(o: &LogisticOptions) -> Result<(), LogisticError> {
     if !(o.conf_level > 0.0 && o.conf_level < 1.0) {
-        return Err(LogisticError::InvalidOption { option: "conf_level", value: o.conf_level.to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "conf_level",
+            value: o.conf_level.to_string(),
+        });
     }
     if o.max_iter == 0 {
-        return Err(LogisticError::InvalidOption { option: "max_iter", value: "0".to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "max_iter",
+            value: "0".to_string(),
+        });
     }
     if !(o.epsilon > 0.0 && o.epsilon.is_finite()) {
-        return Err(LogisticError::InvalidOption { option: "epsilon", value: o.epsilon.to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "epsilon",
+            value: o.epsilon.to_string(),
+        });
     }
     if o.firth_max_iter == 0 {
-        return Err(LogisticError::InvalidOption { option: "firth_max_iter", value: "0".to_string() });
+        return Err(LogisticError::InvalidOption {
+            option: "firth_max_iter",
+            value: "0".to_string(),
+        });
     }
     if o.firth_max_step.is_nan() || o.firth_max_step <= 0.0 {
         return Err(LogisticError::InvalidOption {
@@ -342,7 +354,9 @@ fn validate(o: &LogisticOptions) -> Result<(), LogisticError> {
 }
 
 fn numerical(detail: &str) -> LogisticError {
-    LogisticError::NumericalFailure { detail: detail.to_string() }
+    LogisticError::NumericalFailure {
+        detail: detail.to_string(),
+    }
 }
 
 /// Per estimable column: estimates and intervals, before expansion to all terms.
@@ -365,7 +379,6 @@ fn null_loglik(design: &Design) -> f64 {
         t * 0.5_f64.ln()
     }
 }
-
 
 /// Moves a warm start to b_j = value and the other coefficients along their
 /// regression on b_j under the estimate's normal approximation
@@ -395,7 +408,13 @@ impl Restricted for MlRestricted<'_> {
         shift_warm_start(self.vcov, j, value, warm)?;
         let free: Vec<bool> = (0..self.problem.p).map(|k| k != j).collect();
         let (pass, step) = ml::constrained_fit(self.problem, warm, &free)?;
-        Some(ml::second_order(pass.loglik, &pass.score, &pass.info, &step, j))
+        Some(ml::second_order(
+            pass.loglik,
+            &pass.score,
+            &pass.info,
+            &step,
+            j,
+        ))
     }
 }
 
@@ -424,7 +443,13 @@ impl Restricted for FirthRestricted<'_> {
         warm.copy_from_slice(&fit.beta);
         // Fisher information stands in for the penalised Hessian in the
         // second-order term: the error is O(step^2) with step <= 1e-6 SE.
-        Some(ml::second_order(fit.penalized, &fit.modified_score, &fit.pass.info, &fit.last_step, j))
+        Some(ml::second_order(
+            fit.penalized,
+            &fit.modified_score,
+            &fit.pass.info,
+            &fit.last_step,
+            j,
+        ))
     }
 }
 
@@ -440,14 +465,25 @@ fn profile_limits<R: Restricted>(
 ) -> Vec<(Option<f64>, Option<f64>)> {
     let mut out = Vec::with_capacity(beta.len());
     for (j, &s) in se.iter().enumerate().take(beta.len()) {
-        let term = || design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str).to_string();
+        let term = || {
+            design
+                .kept
+                .get(j)
+                .and_then(|&t| design.names.get(t))
+                .map_or("?", String::as_str)
+                .to_string()
+        };
         let mut pair = [None, None];
         for (k, upper) in [false, true].into_iter().enumerate() {
             let side = if upper { Side::Upper } else { Side::Lower };
             match profile::limit(model, j, beta, l_max, s, z, upper) {
                 Limit::Found(b) => pair[k] = Some(b),
-                Limit::Unbounded => warnings.push(KernelWarning::ProfileLimitUnbounded { term: term(), side }),
-                Limit::Failed => warnings.push(KernelWarning::ProfileLimitFailed { term: term(), side }),
+                Limit::Unbounded => {
+                    warnings.push(KernelWarning::ProfileLimitUnbounded { term: term(), side })
+                }
+                Limit::Failed => {
+                    warnings.push(KernelWarning::ProfileLimitFailed { term: term(), side })
+                }
             }
         }
         out.push((pair[0], pair[1]));
@@ -469,31 +505,52 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
             *s = true;
         }
     }
-    let kept_names: Vec<&str> =
-        design.kept.iter().filter_map(|&t| design.names.get(t)).map(String::as_str).collect();
-    let names_of =
-        |cols: &[usize]| -> Vec<&str> { cols.iter().filter_map(|&c| kept_names.get(c).copied()).collect() };
+    let kept_names: Vec<&str> = design
+        .kept
+        .iter()
+        .filter_map(|&t| design.names.get(t))
+        .map(String::as_str)
+        .collect();
+    let names_of = |cols: &[usize]| -> Vec<&str> {
+        cols.iter()
+            .filter_map(|&c| kept_names.get(c).copied())
+            .collect()
+    };
 
     if !res.converged {
-        warnings.push(KernelWarning::NotConverged { method: FitMethod::Logistic, max_iter: options.max_iter });
+        warnings.push(KernelWarning::NotConverged {
+            method: FitMethod::Logistic,
+            max_iter: options.max_iter,
+        });
     }
     let mut separation = None;
     if let Some(cert) = &res.separation {
         let cols = separation::involved_columns(problem, &cert.direction);
         let names = names_of(&cols);
         let terms: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        warnings.push(KernelWarning::Separation { kind: cert.kind, terms: terms.clone() });
-        separation = Some(Separation { kind: cert.kind, terms });
+        warnings.push(KernelWarning::Separation {
+            kind: cert.kind,
+            terms: terms.clone(),
+        });
+        separation = Some(Separation {
+            kind: cert.kind,
+            terms,
+        });
     } else if let Some(step) = &res.diverging_step {
         let names = names_of(&separation::involved_columns(problem, step));
-        warnings.push(KernelWarning::CoefficientsStillChanging { terms: names.iter().map(|s| s.to_string()).collect() });
+        warnings.push(KernelWarning::CoefficientsStillChanging {
+            terms: names.iter().map(|s| s.to_string()).collect(),
+        });
     } else {
         // |eta| <= 30 everywhere keeps every fitted probability within
         // e^-30 (1e-13) of 0 and 1, far inside the warning's 10 eps: the
         // pass over the rows is needed only when the bound allows more.
         let eps = 10.0 * f64::EPSILON;
-        let (lo, hi) =
-            if problem.move_bound(&res.beta) <= 30.0 { (0.5, 0.5) } else { ml::fitted_range(problem, &res.beta) };
+        let (lo, hi) = if problem.move_bound(&res.beta) <= 30.0 {
+            (0.5, 0.5)
+        } else {
+            ml::fitted_range(problem, &res.beta)
+        };
         if lo < eps || hi > 1.0 - eps {
             warnings.push(KernelWarning::FittedProbabilitiesExtreme);
         }
@@ -502,11 +559,24 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         warnings.push(KernelWarning::SingularInformation);
     }
 
-    let se: Vec<f64> = (0..problem.p).map(|j| vcov.get(j, j).max(0.0).sqrt()).collect();
+    let se: Vec<f64> = (0..problem.p)
+        .map(|j| vcov.get(j, j).max(0.0).sqrt())
+        .collect();
     let trustworthy = res.settled && res.converged && res.separation.is_none();
     let profile = if options.ci == CiMethod::Profile && trustworthy {
-        let model = MlRestricted { problem, vcov: &vcov };
-        profile_limits(&model, &design, &res.beta, res.pass.loglik, &se, z, &mut warnings)
+        let model = MlRestricted {
+            problem,
+            vcov: &vcov,
+        };
+        profile_limits(
+            &model,
+            &design,
+            &res.beta,
+            res.pass.loglik,
+            &se,
+            z,
+            &mut warnings,
+        )
     } else {
         if options.ci == CiMethod::Profile {
             warnings.push(KernelWarning::ProfileIntervalsSkipped);
@@ -522,9 +592,19 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     let df_test = rank.saturating_sub(intercept_df);
     let lr_test = (df_test > 0).then(|| {
         let stat = null_deviance - deviance;
-        LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) }
+        LikelihoodRatioTest {
+            stat,
+            df: df_test,
+            p: chi_square_upper(stat, df_test as f64),
+        }
     });
-    let est = Estimates { beta: res.beta.clone(), vcov, singular, profile, plr: vec![None; problem.p] };
+    let est = Estimates {
+        beta: res.beta.clone(),
+        vcov,
+        singular,
+        profile,
+        plr: vec![None; problem.p],
+    };
     let (terms, vcov_full) = expand(&design, &est, z);
     Ok(LogisticFit {
         method: LogisticMethod::Ml,
@@ -553,7 +633,11 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
 }
 
 #[inline(never)]
-fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
+fn fit_firth(
+    design: Design,
+    options: &LogisticOptions,
+    z: f64,
+) -> Result<LogisticFit, LogisticError> {
     let problem = &design.problem;
     let p = problem.p;
     let mut warnings = design.warnings.clone();
@@ -566,9 +650,14 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
         options.firth_max_iter,
         options.firth_max_step,
     )
-    .ok_or_else(|| numerical("the Fisher information became singular during the Firth iterations"))?;
+    .ok_or_else(|| {
+        numerical("the Fisher information became singular during the Firth iterations")
+    })?;
     if !res.converged {
-        warnings.push(KernelWarning::NotConverged { method: FitMethod::Firth, max_iter: options.firth_max_iter });
+        warnings.push(KernelWarning::NotConverged {
+            method: FitMethod::Firth,
+            max_iter: options.firth_max_iter,
+        });
     }
     let model = FirthRestricted {
         problem,
@@ -602,8 +691,14 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
                 plr.push(Some((chisq, chi_square_upper(chisq, 1.0))));
             }
             None => {
-                let term = design.kept.get(j).and_then(|&t| design.names.get(t)).map_or("?", String::as_str);
-                warnings.push(KernelWarning::PenalizedLrTestFailed { term: term.to_string() });
+                let term = design
+                    .kept
+                    .get(j)
+                    .and_then(|&t| design.names.get(t))
+                    .map_or("?", String::as_str);
+                warnings.push(KernelWarning::PenalizedLrTestFailed {
+                    term: term.to_string(),
+                });
                 plr.push(None);
             }
         }
@@ -611,7 +706,15 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
 
     let se: Vec<f64> = (0..p).map(|j| res.vcov.get(j, j).max(0.0).sqrt()).collect();
     let profile = if options.ci == CiMethod::Profile {
-        profile_limits(&model, &design, &res.beta, res.penalized, &se, z, &mut warnings)
+        profile_limits(
+            &model,
+            &design,
+            &res.beta,
+            res.penalized,
+            &se,
+            z,
+            &mut warnings,
+        )
     } else {
         vec![(None, None); p]
     };
@@ -622,18 +725,33 @@ fn fit_firth(design: Design, options: &LogisticOptions, z: f64) -> Result<Logist
     let df_test = p.saturating_sub(intercept_df);
     let penalized_loglik = res.penalized + problem.loglik_constant;
     let penalized_loglik_null = null.as_ref().map(|f| {
-        ml::second_order(f.penalized, &f.modified_score, &f.pass.info, &f.last_step, 0).0
-            + problem.loglik_constant
+        ml::second_order(
+            f.penalized,
+            &f.modified_score,
+            &f.pass.info,
+            &f.last_step,
+            0,
+        )
+        .0 + problem.loglik_constant
     });
     let lr_test = match penalized_loglik_null {
         Some(pl0) if df_test > 0 => {
             let stat = 2.0 * (penalized_loglik - pl0);
-            Some(LikelihoodRatioTest { stat, df: df_test, p: chi_square_upper(stat, df_test as f64) })
+            Some(LikelihoodRatioTest {
+                stat,
+                df: df_test,
+                p: chi_square_upper(stat, df_test as f64),
+            })
         }
         _ => None,
     };
-    let est =
-        Estimates { beta: res.beta.clone(), vcov: res.vcov.clone(), singular: vec![false; p], profile, plr };
+    let est = Estimates {
+        beta: res.beta.clone(),
+        vcov: res.vcov.clone(),
+        singular: vec![false; p],
+        profile,
+        plr,
+    };
     let (terms, vcov_full) = expand(&design, &est, z);
     Ok(LogisticFit {
         method: LogisticMethod::Firth,
@@ -695,7 +813,9 @@ fn expand(design: &Design, est: &Estimates, z: f64) -> (Vec<LogisticTerm>, Vec<V
                 plr_p: None,
             };
             let Some(k) = *pos else { return row };
-            let Some(&b) = est.beta.get(k) else { return row };
+            let Some(&b) = est.beta.get(k) else {
+                return row;
+            };
             row.coef = Some(b);
             row.odds_ratio = Some(b.exp());
             let var = est.vcov.get(k, k);
@@ -769,7 +889,9 @@ mod pattern_tests {
         let u = uniforms(4 * n, 7);
         let level: Vec<usize> = (0..n).map(|i| (u[i] * 3.0) as usize).collect();
         let b: Vec<f64> = (0..n).map(|i| f64::from(u[n + i] < 0.45)).collect();
-        let score: Vec<f64> = (0..n).map(|i| (u[2 * n + i] * 50.0).round() / 10.0).collect();
+        let score: Vec<f64> = (0..n)
+            .map(|i| (u[2 * n + i] * 50.0).round() / 10.0)
+            .collect();
         let y: Vec<f64> = (0..n)
             .map(|i| {
                 let eta = -0.7 + [0.0, 0.4, 0.8][level[i]] - 0.3 * b[i] + 0.1 * score[i];
@@ -778,20 +900,47 @@ mod pattern_tests {
             .collect();
         let l1: Vec<f64> = level.iter().map(|&l| f64::from(l == 1)).collect();
         let l2: Vec<f64> = level.iter().map(|&l| f64::from(l == 2)).collect();
-        let names = ["armB", "armC", "female", "score"].map(String::from).to_vec();
+        let names = ["armB", "armC", "female", "score"]
+            .map(String::from)
+            .to_vec();
         (y, vec![l1, l2, b, score], names)
     }
 
-    fn both_fits(y: &[f64], columns: &[Vec<f64>], names: &[String], options: &LogisticOptions) -> (LogisticFit, LogisticFit) {
+    fn both_fits(
+        y: &[f64],
+        columns: &[Vec<f64>],
+        names: &[String],
+        options: &LogisticOptions,
+    ) -> (LogisticFit, LogisticFit) {
         let ones = vec![1.0; y.len()];
-        let grouped = fit(&LogisticInput { y, trials: None, columns, term_names: names }, options).unwrap();
-        let rows = fit(&LogisticInput { y, trials: Some(&ones), columns, term_names: names }, options).unwrap();
+        let grouped = fit(
+            &LogisticInput {
+                y,
+                trials: None,
+                columns,
+                term_names: names,
+            },
+            options,
+        )
+        .unwrap();
+        let rows = fit(
+            &LogisticInput {
+                y,
+                trials: Some(&ones),
+                columns,
+                term_names: names,
+            },
+            options,
+        )
+        .unwrap();
         (grouped, rows)
     }
 
     fn close(a: Option<f64>, b: Option<f64>, tol: f64, what: &str) {
         match (a, b) {
-            (Some(a), Some(b)) => assert!((a - b).abs() <= tol * (1.0 + b.abs()), "{what}: {a} vs {b}"),
+            (Some(a), Some(b)) => {
+                assert!((a - b).abs() <= tol * (1.0 + b.abs()), "{what}: {a} vs {b}")
+            }
             (a, b) => assert_eq!(a.is_some(), b.is_some(), "{what}"),
         }
     }
@@ -804,8 +953,18 @@ mod pattern_tests {
             close(a.coef, b.coef, tol, "coef");
             close(a.se, b.se, tol, "se");
             close(a.p, b.p, tol, "p");
-            close(a.profile_ci_coef_lower, b.profile_ci_coef_lower, 1e-8, "profile lower");
-            close(a.profile_ci_coef_upper, b.profile_ci_coef_upper, 1e-8, "profile upper");
+            close(
+                a.profile_ci_coef_lower,
+                b.profile_ci_coef_lower,
+                1e-8,
+                "profile lower",
+            );
+            close(
+                a.profile_ci_coef_upper,
+                b.profile_ci_coef_upper,
+                1e-8,
+                "profile upper",
+            );
             close(a.plr_chisq, b.plr_chisq, 1e-8, "plr");
         }
         for (ra, rb) in g.vcov.iter().zip(&r.vcov) {
@@ -815,22 +974,64 @@ mod pattern_tests {
         }
         close(Some(g.loglik), Some(r.loglik), tol, "loglik");
         close(Some(g.deviance), Some(r.deviance), tol, "deviance");
-        close(Some(g.null_deviance), Some(r.null_deviance), tol, "null deviance");
+        close(
+            Some(g.null_deviance),
+            Some(r.null_deviance),
+            tol,
+            "null deviance",
+        );
         close(g.aic, r.aic, tol, "aic");
-        close(g.penalized_loglik, r.penalized_loglik, tol, "penalized loglik");
-        close(g.penalized_loglik_null, r.penalized_loglik_null, 1e-9, "penalized loglik null");
-        close(g.lr_test.map(|t| t.stat), r.lr_test.map(|t| t.stat), 1e-8, "lr stat");
+        close(
+            g.penalized_loglik,
+            r.penalized_loglik,
+            tol,
+            "penalized loglik",
+        );
+        close(
+            g.penalized_loglik_null,
+            r.penalized_loglik_null,
+            1e-9,
+            "penalized loglik null",
+        );
+        close(
+            g.lr_test.map(|t| t.stat),
+            r.lr_test.map(|t| t.stat),
+            1e-8,
+            "lr stat",
+        );
         assert_eq!(
-            (g.n, g.n_events, g.n_trials, g.rank, g.df_residual, g.df_null),
-            (r.n, r.n_events, r.n_trials, r.rank, r.df_residual, r.df_null)
+            (
+                g.n,
+                g.n_events,
+                g.n_trials,
+                g.rank,
+                g.df_residual,
+                g.df_null
+            ),
+            (
+                r.n,
+                r.n_events,
+                r.n_trials,
+                r.rank,
+                r.df_residual,
+                r.df_null
+            )
         );
         assert_eq!((g.converged, g.iterations), (r.converged, r.iterations));
-        assert_eq!(g.separation.as_ref().map(|s| (s.kind, s.terms.clone())), r.separation.as_ref().map(|s| (s.kind, s.terms.clone())));
+        assert_eq!(
+            g.separation.as_ref().map(|s| (s.kind, s.terms.clone())),
+            r.separation.as_ref().map(|s| (s.kind, s.terms.clone()))
+        );
         assert_eq!(g.warnings, r.warnings);
     }
 
     fn grouped_rows(y: &[f64], columns: &[Vec<f64>], names: &[String]) -> usize {
-        let input = LogisticInput { y, trials: None, columns, term_names: names };
+        let input = LogisticInput {
+            y,
+            trials: None,
+            columns,
+            term_names: names,
+        };
         Design::build(&input, true, 1e-11).unwrap().problem.n
     }
 
@@ -839,7 +1040,10 @@ mod pattern_tests {
         let (y, columns, names) = tied_data(20_000);
         // 3 levels x 2 x 51 scores.
         assert_eq!(grouped_rows(&y, &columns, &names), 306);
-        let wald = LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() };
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
         let (g, r) = both_fits(&y, &columns, &names, &wald);
         assert_same(&g, &r, 1e-10);
         let (g, r) = both_fits(&y, &columns, &names, &LogisticOptions::default());
@@ -857,7 +1061,10 @@ mod pattern_tests {
     #[test]
     fn pattern_firth_fit_equals_row_fit() {
         let (y, columns, names) = tied_data(5_000);
-        let firth = LogisticOptions { method: LogisticMethod::Firth, ..LogisticOptions::default() };
+        let firth = LogisticOptions {
+            method: LogisticMethod::Firth,
+            ..LogisticOptions::default()
+        };
         let (g, r) = both_fits(&y, &columns[..3], &names[..3], &firth);
         assert_same(&g, &r, 1e-9);
     }
@@ -872,10 +1079,17 @@ mod pattern_tests {
             }
         }
         // And a column aliased with the factor (the QR on the rows decides).
-        let both: Vec<f64> = columns[0].iter().zip(&columns[1]).map(|(a, b)| a + b).collect();
+        let both: Vec<f64> = columns[0]
+            .iter()
+            .zip(&columns[1])
+            .map(|(a, b)| a + b)
+            .collect();
         columns.push(both);
         names.push("armBC".to_string());
-        let wald = LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() };
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
         let (g, r) = both_fits(&y, &columns, &names, &wald);
         assert!(g.separation.is_some());
         assert!(g.terms.iter().any(|t| t.aliased));
@@ -896,7 +1110,10 @@ mod pattern_tests {
         // Few rows: not grouped however many ties.
         let small: Vec<Vec<f64>> = columns[..1].iter().map(|c| c[..500].to_vec()).collect();
         assert_eq!(grouped_rows(&y[..500], &small, &names[..1]), 500);
-        let wald = LogisticOptions { ci: CiMethod::Wald, ..LogisticOptions::default() };
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
         let (g, r) = both_fits(&y, &columns, &names, &wald);
         assert_same(&g, &r, 0.0);
     }

@@ -84,7 +84,10 @@ struct Table {
 
 impl Table {
     fn with_bits(bits: u32) -> Table {
-        Table { slots: vec![EMPTY; 1 << bits], shift: 64 - bits }
+        Table {
+            slots: vec![EMPTY; 1 << bits],
+            shift: 64 - bits,
+        }
     }
 
     #[inline]
@@ -148,9 +151,15 @@ pub(crate) fn collapse_with_limit(columns: &[&[f64]], y: &[f64], limit: usize) -
         }
     }
     let k = trials.len();
-    let columns = (0..q).map(|c| (0..k).map(|p| f64::from_bits(keys[p * q + c])).collect()).collect();
+    let columns = (0..q)
+        .map(|c| (0..k).map(|p| f64::from_bits(keys[p * q + c])).collect())
+        .collect();
     debug_assert!(n == 0 || k > 0);
-    Some(Patterns { columns, trials, successes })
+    Some(Patterns {
+        columns,
+        trials,
+        successes,
+    })
 }
 
 /// [`collapse_with_limit`] for one column (a univariate numeric model, the
@@ -203,7 +212,11 @@ fn collapse_one(column: &[f64], y: &[f64], limit: usize) -> Option<Patterns> {
             slot = (slot + 1) & mask;
         }
     }
-    Some(Patterns { columns: vec![values], trials, successes })
+    Some(Patterns {
+        columns: vec![values],
+        trials,
+        successes,
+    })
 }
 
 /// The table at twice the size, the patterns re-inserted.
@@ -211,7 +224,11 @@ fn grow(old: &Table, keys: &[u64], q: usize) -> Table {
     let bits = 64 - old.shift + 1;
     let mut table = Table::with_bits(bits);
     let mask = table.slots.len() - 1;
-    let count = if q == 0 { usize::from(!old.slots.iter().all(|&s| s == EMPTY)) } else { keys.len() / q };
+    let count = if q == 0 {
+        usize::from(!old.slots.iter().all(|&s| s == EMPTY))
+    } else {
+        keys.len() / q
+    };
     for k in 0..count {
         let mut slot = table.home(hash(keys.get(k * q..(k + 1) * q).unwrap_or(&[])));
         while table.slots[slot] != EMPTY {
@@ -240,13 +257,18 @@ mod tests {
 
     #[test]
     fn one_column_groups_as_several_do() {
-        let a: Vec<f64> = (0..5000).map(|i| f64::from((i * 37) % 301) / 10.0).collect();
+        let a: Vec<f64> = (0..5000)
+            .map(|i| f64::from((i * 37) % 301) / 10.0)
+            .collect();
         let y: Vec<f64> = (0..5000).map(|i| f64::from(i % 3 == 0)).collect();
         let ones = vec![1.0; 5000];
         let one = collapse_with_limit(&[&a], &y, 1000).unwrap();
         let two = collapse_with_limit(&[&a, &ones], &y, 1000).unwrap();
         assert_eq!(one.len(), 301);
-        assert_eq!((&one.columns[0], &one.trials, &one.successes), (&two.columns[0], &two.trials, &two.successes));
+        assert_eq!(
+            (&one.columns[0], &one.trials, &one.successes),
+            (&two.columns[0], &two.trials, &two.successes)
+        );
         assert!(collapse_with_limit(&[&a], &y, 300).is_none());
     }
 
@@ -255,7 +277,10 @@ mod tests {
         let a: Vec<f64> = (0..100).map(f64::from).collect();
         let y = vec![0.0; 100];
         assert!(collapse_with_limit(&[&a], &y, 99).is_none());
-        assert_eq!(collapse_with_limit(&[&a], &y, 100).map(|p| p.len()), Some(100));
+        assert_eq!(
+            collapse_with_limit(&[&a], &y, 100).map(|p| p.len()),
+            Some(100)
+        );
         // Too few rows to bother.
         assert!(collapse(&[&a], &y).is_none());
     }
@@ -264,6 +289,9 @@ mod tests {
     fn no_columns_is_one_pattern() {
         let y = [1.0, 0.0, 1.0];
         let p = collapse_with_limit(&[], &y, 4).unwrap();
-        assert_eq!((p.trials.clone(), p.successes.clone()), (vec![3.0], vec![2.0]));
+        assert_eq!(
+            (p.trials.clone(), p.successes.clone()),
+            (vec![3.0], vec![2.0])
+        );
     }
 }

@@ -38,7 +38,9 @@ pub(crate) fn limit<R: Restricted>(
     z: f64,
     upper: bool,
 ) -> Limit {
-    let Some(&bj) = beta_hat.get(j) else { return Limit::Failed };
+    let Some(&bj) = beta_hat.get(j) else {
+        return Limit::Failed;
+    };
     let s = if upper { 1.0 } else { -1.0 };
     let scale = if se.is_finite() && se > 0.0 { se } else { 1.0 };
     let t_max = 1e4 * (1.0 + bj.abs() + scale * z);
@@ -48,7 +50,9 @@ pub(crate) fn limit<R: Restricted>(
     let mut t = z * scale;
     for _ in 0..MAX_EVALUATIONS {
         let b = bj + s * t;
-        let Some((l, g)) = model.fit_at(j, b, &mut warm) else { return Limit::Failed };
+        let Some((l, g)) = model.fit_at(j, b, &mut warm) else {
+            return Limit::Failed;
+        };
         let f = (2.0 * (l_max - l)).max(0.0);
         let r = f.sqrt();
         let h = r - z;
@@ -61,7 +65,11 @@ pub(crate) fn limit<R: Restricted>(
             t_hi = Some(t);
         }
         let slope = if r > 0.0 { -s * g / r } else { f64::NAN };
-        let newton = if slope.is_finite() && slope > 0.0 { t - h / slope } else { f64::NAN };
+        let newton = if slope.is_finite() && slope > 0.0 {
+            t - h / slope
+        } else {
+            f64::NAN
+        };
         let t_new = match t_hi {
             None => {
                 if newton.is_finite() && newton > t {
@@ -129,6 +137,9 @@ mod tests {
     #[test]
     fn reports_an_unbounded_limit() {
         // L_max taken as 1 (a maximum elsewhere): 2 (1 - L) never reaches 3.84 upwards.
-        assert_eq!(limit(&Plateau, 0, &[0.0], 1.0, 1.0, 1.96, true), Limit::Unbounded);
+        assert_eq!(
+            limit(&Plateau, 0, &[0.0], 1.0, 1.0, 1.96, true),
+            Limit::Unbounded
+        );
     }
 }

@@ -61,8 +61,15 @@ pub(crate) fn certify(problem: &Problem, d: &[f64]) -> Option<Certificate> {
             quasi = true;
         }
     }
-    let kind = if quasi { SeparationKind::QuasiComplete } else { SeparationKind::Complete };
-    Some(Certificate { kind, direction: d.to_vec() })
+    let kind = if quasi {
+        SeparationKind::QuasiComplete
+    } else {
+        SeparationKind::Complete
+    };
+    Some(Certificate {
+        kind,
+        direction: d.to_vec(),
+    })
 }
 
 /// Columns carrying a direction: those whose contribution |d_j| * range_j
@@ -70,16 +77,24 @@ pub(crate) fn certify(problem: &Problem, d: &[f64]) -> Option<Certificate> {
 /// with range 0, is named only when nothing else qualifies).
 pub(crate) fn involved_columns(problem: &Problem, d: &[f64]) -> Vec<usize> {
     let ranges = problem.column_ranges();
-    let contrib: Vec<f64> = d.iter().zip(&ranges).map(|(dj, r)| (dj * r).abs()).collect();
+    let contrib: Vec<f64> = d
+        .iter()
+        .zip(&ranges)
+        .map(|(dj, r)| (dj * r).abs())
+        .collect();
     let largest = contrib.iter().fold(0.0_f64, |m, v| m.max(*v));
     let cols: Vec<usize> = if largest > 0.0 {
-        (0..contrib.len()).filter(|&j| contrib[j] >= 1e-3 * largest).collect()
+        (0..contrib.len())
+            .filter(|&j| contrib[j] >= 1e-3 * largest)
+            .collect()
     } else {
         Vec::new()
     };
     if cols.is_empty() {
         let big = d.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        return (0..d.len()).filter(|&j| big > 0.0 && d[j].abs() >= 1e-3 * big).collect();
+        return (0..d.len())
+            .filter(|&j| big > 0.0 && d[j].abs() >= 1e-3 * big)
+            .collect();
     }
     cols
 }

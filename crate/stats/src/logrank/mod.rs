@@ -6,16 +6,18 @@
 mod pairwise;
 mod trend;
 
-pub use pairwise::{p_adjust, pairwise, pairwise_tallied, PAdjust, PairComparison, PairwiseLogrank, PairwiseOptions};
+pub use pairwise::{
+    p_adjust, pairwise, pairwise_tallied, PAdjust, PairComparison, PairwiseLogrank, PairwiseOptions,
+};
 pub use trend::{trend, LogrankTrend};
 
-use crate::km::{self, Grouping, KmError, Record};
-use crate::tally::TimeTallies;
-use std::borrow::Cow;
-use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
-use serde::{Deserialize, Serialize};
 use crate::distributions::chi_square_upper;
+use crate::km::{self, Grouping, KmError, Record};
+use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
+use crate::tally::TimeTallies;
 use crate::warning::{GroupedMethod, KernelWarning};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Weights of the test at each event time: S(t-)^rho (1 - S(t-))^gamma, S the
@@ -142,12 +144,20 @@ pub fn fit(input: &LogrankInput, options: &LogrankOptions) -> Result<LogrankFit,
 }
 
 /// The unstratified [`fit`] from data already tallied by `labels`' groups.
-pub fn fit_tallied(tallies: &TimeTallies, labels: &[String], options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
+pub fn fit_tallied(
+    tallies: &TimeTallies,
+    labels: &[String],
+    options: &LogrankOptions,
+) -> Result<LogrankFit, LogrankError> {
     check_weights(options)?;
     test(&SortedData::tallied(tallies, labels)?, labels, options)
 }
 
-fn test(data: &SortedData, labels: &[String], options: &LogrankOptions) -> Result<LogrankFit, LogrankError> {
+fn test(
+    data: &SortedData,
+    labels: &[String],
+    options: &LogrankOptions,
+) -> Result<LogrankFit, LogrankError> {
     let k = labels.len();
     let n = data.group_totals(k);
     let present = n.iter().filter(|&&m| m > 0).count();
@@ -163,7 +173,10 @@ fn test(data: &SortedData, labels: &[String], options: &LogrankOptions) -> Resul
     let mut warnings = Vec::new();
     for (label, &m) in labels.iter().zip(&n) {
         if m == 0 {
-            warnings.push(KernelWarning::EmptyGroup { group: label.clone(), method: GroupedMethod::Logrank });
+            warnings.push(KernelWarning::EmptyGroup {
+                group: label.clone(),
+                method: GroupedMethod::Logrank,
+            });
         }
     }
     let test = chi_square(&acc)?;
@@ -231,7 +244,9 @@ impl<'a> SortedData<'a> {
         let g = &input.groups;
         let Some(strata) = &input.strata else {
             let tallies = TimeTallies::new(input.time, input.event, Some(g))?;
-            return Ok(SortedData { strata: vec![Cow::Owned(tallies)] });
+            return Ok(SortedData {
+                strata: vec![Cow::Owned(tallies)],
+            });
         };
         km::validate(input.time, input.event, Some(g))?;
         if strata.codes.len() != input.time.len() {
@@ -279,11 +294,21 @@ impl<'a> SortedData<'a> {
         Ok(SortedData { strata })
     }
 
-    fn tallied(tallies: &'a TimeTallies, labels: &[String]) -> Result<SortedData<'a>, LogrankError> {
+    fn tallied(
+        tallies: &'a TimeTallies,
+        labels: &[String],
+    ) -> Result<SortedData<'a>, LogrankError> {
         if tallies.n_groups() != labels.len() {
-            return Err(KmError::LengthMismatch { column: "group labels", expected: tallies.n_groups(), found: labels.len() }.into());
+            return Err(KmError::LengthMismatch {
+                column: "group labels",
+                expected: tallies.n_groups(),
+                found: labels.len(),
+            }
+            .into());
         }
-        Ok(SortedData { strata: vec![Cow::Borrowed(tallies)] })
+        Ok(SortedData {
+            strata: vec![Cow::Borrowed(tallies)],
+        })
     }
 
     /// Patients per group, over the strata.
@@ -330,7 +355,8 @@ impl<'a> SortedData<'a> {
                 for tally in groups {
                     let l = pos.get(tally.group).copied().unwrap_or(OUT);
                     if l != OUT {
-                        let (e, left) = (tally.events as u32, (tally.events + tally.censored) as u32);
+                        let (e, left) =
+                            (tally.events as u32, (tally.events + tally.censored) as u32);
                         leaving[l] += left;
                         deaths[l] += e;
                         total_leaving += left;
@@ -424,7 +450,6 @@ fn chi_square(acc: &Accum) -> Result<ChiSquare, LogrankError> {
         rank_deficient: chol.rank() < df,
     })
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -59,7 +59,10 @@ pub fn pairwise(
     input: &LogrankInput,
     options: &PairwiseOptions,
 ) -> Result<PairwiseLogrank, LogrankError> {
-    check_weights(&LogrankOptions { rho: options.rho, gamma: options.gamma })?;
+    check_weights(&LogrankOptions {
+        rho: options.rho,
+        gamma: options.gamma,
+    })?;
     compare_pairs(&SortedData::new(input)?, input.groups.labels, options)
 }
 
@@ -69,11 +72,18 @@ pub fn pairwise_tallied(
     labels: &[String],
     options: &PairwiseOptions,
 ) -> Result<PairwiseLogrank, LogrankError> {
-    check_weights(&LogrankOptions { rho: options.rho, gamma: options.gamma })?;
+    check_weights(&LogrankOptions {
+        rho: options.rho,
+        gamma: options.gamma,
+    })?;
     compare_pairs(&SortedData::tallied(tallies, labels)?, labels, options)
 }
 
-fn compare_pairs(data: &SortedData, labels: &[String], options: &PairwiseOptions) -> Result<PairwiseLogrank, LogrankError> {
+fn compare_pairs(
+    data: &SortedData,
+    labels: &[String],
+    options: &PairwiseOptions,
+) -> Result<PairwiseLogrank, LogrankError> {
     let test = LogrankOptions {
         rho: options.rho,
         gamma: options.gamma,

@@ -309,5 +309,11 @@ fn empty_label_is_kept_with_a_warning() {
     assert_eq!(f.n, vec![2, 0, 2]);
     assert_eq!(f.df, 1);
     assert!(close(f.chisq, 8.0 / 13.0));
-    assert_eq!(f.warnings, [KernelWarning::EmptyGroup { group: "g1".into(), method: GroupedMethod::Logrank }]);
+    assert_eq!(
+        f.warnings,
+        [KernelWarning::EmptyGroup {
+            group: "g1".into(),
+            method: GroupedMethod::Logrank
+        }]
+    );
 }

@@ -48,17 +48,29 @@ pub fn num(v: &Value) -> Option<f64> {
 
 /// A JSON array of numbers/nulls.
 pub fn nums(v: &Value) -> Vec<Option<f64>> {
-    v.as_array().unwrap_or_else(|| panic!("not an array: {v}")).iter().map(num).collect()
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(num)
+        .collect()
 }
 
 /// A JSON array of numbers without nulls.
 pub fn f64s(v: &Value) -> Vec<f64> {
-    nums(v).into_iter().map(|x| x.expect("unexpected null")).collect()
+    nums(v)
+        .into_iter()
+        .map(|x| x.expect("unexpected null"))
+        .collect()
 }
 
 /// Matrix block {"rows": [[...]]} as rows.
 pub fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v["rows"].as_array().expect("matrix rows").iter().map(f64s).collect()
+    v["rows"]
+        .as_array()
+        .expect("matrix rows")
+        .iter()
+        .map(f64s)
+        .collect()
 }
 
 /// Asserts |a - e| <= rel * |e| (or <= ABS_FLOOR), naming the quantity.
