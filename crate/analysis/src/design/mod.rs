@@ -24,13 +24,14 @@ pub use outcome::{
 };
 
 use crate::table::{
-    categorical_column, numeric_column, Column, ColumnData, ColumnKind, Table, TableError,
+    categorical_column, numeric_values, Column, ColumnData, ColumnKind, Table, TableError,
 };
 /// Rows left out because a column has no value there (also the facts of
 /// the warnings that say so).
 pub use crate::warning::MissingValues;
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use survcalc_stats::cox::ModelTerm;
 
 /// File lines listed per column of missing values.
@@ -161,15 +162,20 @@ impl Design {
     /// The values of a per-candidate vector at the rows used (`values` is
     /// parallel to the candidate rows given to [`build_design`]).
     pub fn pick<T: Clone>(&self, values: &[T]) -> Result<Vec<T>, DesignError> {
-        self.positions
+        // Checked first, then copied without a fallible step per row (the
+        // collect through Result ran an order of magnitude slower at this
+        // crate's size optimisation).
+        if let Some(&p) = self.positions.iter().find(|&&p| p >= values.len()) {
+            return Err(DesignError::RowOutOfRange {
+                row: p,
+                n_rows: values.len(),
+            });
+        }
+        Ok(self
+            .positions
             .iter()
-            .map(|&p| {
-                values.get(p).cloned().ok_or(DesignError::RowOutOfRange {
-                    row: p,
-                    n_rows: values.len(),
-                })
-            })
-            .collect()
+            .filter_map(|&p| values.get(p).cloned())
+            .collect())
     }
 
     /// The term built from `column`.
@@ -183,16 +189,17 @@ pub fn all_rows(table: &Table) -> Vec<usize> {
     (0..table.n_rows()).collect()
 }
 
-/// Values of one term, before rows are chosen.
-enum TermValues {
-    Numeric(Vec<Option<f64>>),
+/// Values of one term, before rows are chosen (borrowed from the table
+/// when it holds them as they are: each model reads every row once).
+enum TermValues<'a> {
+    Numeric(Cow<'a, [Option<f64>]>),
     Categorical {
-        codes: Vec<Option<u32>>,
+        codes: Cow<'a, [Option<u32>]>,
         levels: Vec<String>,
     },
 }
 
-impl TermValues {
+impl TermValues<'_> {
     fn is_missing(&self, row: usize) -> bool {
         match self {
             TermValues::Numeric(v) => !matches!(v.get(row), Some(Some(_))),
@@ -235,7 +242,7 @@ pub(crate) fn looks_numeric(table: &Table, column: &Column) -> bool {
     present > 0 && 2 * numbers > present
 }
 
-fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError> {
+fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, DesignError> {
     let column = table.require(&spec.column)?;
     if matches!(column.kind, ColumnKind::Date(_) | ColumnKind::AmbiguousDate) {
         return Err(DesignError::DateColumn {
@@ -253,7 +260,7 @@ fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError
     });
     match kind {
         TermKind::Numeric => {
-            let values = numeric_column(table, &column.name).map_err(|e| match e {
+            let values = numeric_values(table, &column.name).map_err(|e| match e {
                 TableError::NotANumber {
                     column,
                     line,
@@ -267,7 +274,6 @@ fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError
                 other => DesignError::from(other),
             })?;
             if let Some(row) = values
-                .values
                 .iter()
                 .position(|v| v.is_some_and(|x| !x.is_finite()))
             {
@@ -277,15 +283,22 @@ fn term_values(table: &Table, spec: &TermSpec) -> Result<TermValues, DesignError
                     value: column.data.display(row).unwrap_or_default(),
                 });
             }
-            Ok(TermValues::Numeric(values.values))
+            Ok(TermValues::Numeric(values))
         }
         TermKind::Categorical => {
+            // A category column's codes are what `categorical_column` would copy.
+            if let ColumnData::Category { codes, levels } = &column.data {
+                return Ok(TermValues::Categorical {
+                    codes: Cow::Borrowed(codes),
+                    levels: levels.clone(),
+                });
+            }
             let cat = categorical_column(table, &column.name).map_err(|e| match e {
                 TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
                 other => DesignError::from(other),
             })?;
             Ok(TermValues::Categorical {
-                codes: cat.codes,
+                codes: Cow::Owned(cat.codes),
                 levels: cat.levels,
             })
         }
@@ -328,9 +341,22 @@ pub fn build_design(
             lines: Vec::new(),
         })
         .collect();
+    // Usually no term misses a value: the rows are then taken as they are
+    // (one check per term and row, no per-row bookkeeping).
+    let complete = values.iter().all(|v| match v {
+        TermValues::Numeric(x) => rows.iter().all(|&r| matches!(x.get(r), Some(Some(_)))),
+        TermValues::Categorical { codes, .. } => {
+            rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_))))
+        }
+    });
     let mut used = Vec::with_capacity(rows.len());
     let mut positions = Vec::with_capacity(rows.len());
-    for (pos, &row) in rows.iter().enumerate() {
+    if complete {
+        used.extend_from_slice(rows);
+        positions.extend(0..rows.len());
+    }
+    let incomplete: &[usize] = if complete { &[] } else { rows };
+    for (pos, &row) in incomplete.iter().enumerate() {
         let mut complete = true;
         for (v, m) in values.iter().zip(missing.iter_mut()) {
             if v.is_missing(row) {

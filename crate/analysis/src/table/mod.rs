@@ -71,8 +71,9 @@ pub use error::TableError;
 pub use file_kind::{detect_file_kind, FileKind};
 pub use number::decimal_comma_example;
 pub use select::{
-    categorical_column, numeric_column, survival_input, survival_input_among, CategoricalColumn,
-    DropReason, DroppedRows, GroupCodes, NumericColumn, SurvivalColumns, SurvivalInput,
+    categorical_column, numeric_column, numeric_values, survival_input, survival_input_among,
+    CategoricalColumn, DropReason, DroppedRows, GroupCodes, NumericColumn, SurvivalColumns,
+    SurvivalInput,
 };
 pub use sheet::{read_sheet, SheetCell, SheetData, SheetMerge, SheetRow};
 

@@ -174,6 +174,17 @@ fn numbers_of<'a>(
     }
 }
 
+/// A column's values as numbers, borrowed when it is a number column (a
+/// model term reads them once; a copy of a million rows costs more than
+/// the reading).
+pub fn numeric_values<'a>(
+    table: &'a Table,
+    name: &str,
+) -> Result<Cow<'a, [Option<f64>]>, TableError> {
+    let column = table.require(name)?;
+    numbers_of(table, column, "numeric variable")
+}
+
 /// A column as numbers (for regression terms and continuous summaries).
 pub fn numeric_column(table: &Table, name: &str) -> Result<NumericColumn, TableError> {
     let column = table.require(name)?;

@@ -3,6 +3,7 @@
 //! with R's `dqrdc2` rule, so the dropped terms are the ones R reports as NA.
 
 use super::kernel::cross_products;
+use super::patterns::{self, Patterns};
 use super::{LogisticError, LogisticInput, INTERCEPT};
 use crate::linalg::{Cholesky, SymMatrix};
 use crate::warning::{AliasReason, KernelWarning};
@@ -29,6 +30,13 @@ pub(crate) struct Problem {
     pub loglik_constant: f64,
     /// Position of the intercept among the estimable columns.
     pub intercept: Option<usize>,
+    /// The rows are covariate patterns of a 0/1 outcome (`y` events of `m`
+    /// rows, see `patterns`): R's starting values are then those of the
+    /// pattern's rows with and without the event, not of a binomial row.
+    pub bernoulli_groups: bool,
+    /// Largest |value| of each column: bounds |x_i'd| without a pass (see
+    /// [`Problem::move_bound`]).
+    pub max_abs: Vec<f64>,
 }
 
 impl Problem {
@@ -41,6 +49,22 @@ impl Problem {
     /// Residual deviance from a log-likelihood kernel.
     pub fn deviance(&self, loglik_kernel: f64) -> f64 {
         2.0 * (self.loglik_saturated - loglik_kernel)
+    }
+
+    /// An upper bound on max_i |x_i'd|, sum_j |d_j| max_i |x_ij|, enlarged by
+    /// 1e-9 of itself to cover rounding in both it and a computed x_i'd. A
+    /// pass that only compares max |x_i'd| with a threshold above the bound
+    /// need not run: its answer is known.
+    pub fn move_bound(&self, d: &[f64]) -> f64 {
+        let b: f64 = d
+            .iter()
+            .zip(&self.max_abs)
+            .map(|(dj, m)| dj.abs() * m)
+            .sum();
+        if self.max_abs.len() < d.len() {
+            return f64::INFINITY;
+        }
+        b * (1.0 + 1e-9)
     }
 
     /// Range (max - min) of each column, used to judge which coefficients
@@ -66,6 +90,8 @@ impl Problem {
 #[derive(Debug, Clone)]
 pub(crate) struct Design {
     pub problem: Problem,
+    /// Rows of the data (the problem's rows may be covariate patterns).
+    pub n_rows: usize,
     /// All term names, intercept first when present.
     pub names: Vec<String>,
     /// For each estimable column of `problem`, its index in `names`.
@@ -79,6 +105,7 @@ pub(crate) struct Design {
 impl Design {
     /// Checks the input and builds the working problem. `qr_tolerance` is
     /// R's `min(1e-7, epsilon / 1000)`.
+    #[inline(never)]
     pub fn build(
         input: &LogisticInput,
         intercept: bool,
@@ -97,6 +124,7 @@ impl Design {
         if !intercept && input.columns.is_empty() {
             return Err(LogisticError::NoTerms);
         }
+        let mut input_max_abs: Vec<f64> = Vec::with_capacity(input.columns.len());
         for (col, name) in input.columns.iter().zip(input.term_names) {
             if col.len() != n {
                 return Err(LogisticError::LengthMismatch {
@@ -105,14 +133,21 @@ impl Design {
                     found: col.len(),
                 });
             }
-            if let Some(i) = col.iter().position(|v| !v.is_finite()) {
+            // Largest |value|, read in the same pass as the finiteness check
+            // (f64::max skips NaN, hence the flag).
+            let (big, nan) = largest_abs(col);
+            if nan || !big.is_finite() {
+                let i = col.iter().position(|v| !v.is_finite()).unwrap_or(0);
                 return Err(LogisticError::NonFinite {
                     what: format!("term '{name}'"),
                     row: i + 1,
                 });
             }
+            input_max_abs.push(big);
         }
-        let m: Vec<f64> = match input.trials {
+        // Trials per row; `None` for a 0/1 outcome (one each: the vector is
+        // only built when the rows are fitted as they are).
+        let m: Option<Vec<f64>> = match input.trials {
             Some(t) => {
                 if t.len() != n {
                     return Err(LogisticError::LengthMismatch {
@@ -130,18 +165,38 @@ impl Design {
                         value: t[i],
                     });
                 }
-                t.to_vec()
+                Some(t.to_vec())
             }
-            None => vec![1.0; n],
+            None => None,
         };
-        for (i, (&y, &mi)) in input.y.iter().zip(&m).enumerate() {
+        // A 0/1 outcome is checked first without a branch per row (the
+        // outcome's order is random, so a branch mispredicts half the
+        // time); the loop below finds the first bad row when there is one.
+        let binary_valid = m.is_none()
+            && input
+                .y
+                .iter()
+                .fold(true, |ok, &y| ok & ((y == 0.0) | (y == 1.0)));
+        let to_check: &[f64] = if binary_valid { &[] } else { input.y };
+        for (i, &y) in to_check.iter().enumerate() {
+            let mi = match &m {
+                Some(m) => m.get(i).copied().unwrap_or(1.0),
+                None => 1.0,
+            };
             if !y.is_finite() {
                 return Err(LogisticError::NonFinite {
                     what: "the outcome".to_string(),
                     row: i + 1,
                 });
             }
-            if y < 0.0 || y > mi || y.fract() != 0.0 {
+            // (A 0/1 outcome is checked without `fract`, a libm call per
+            // row on targets without a rounding instruction.)
+            let valid = if m.is_none() {
+                y == 0.0 || y == 1.0
+            } else {
+                !(y < 0.0 || y > mi || y.fract() != 0.0)
+            };
+            if !valid {
                 return Err(LogisticError::InvalidOutcome {
                     row: i + 1,
                     value: y,
@@ -150,7 +205,10 @@ impl Design {
             }
         }
         let n_events: f64 = input.y.iter().sum();
-        let n_trials: f64 = m.iter().sum();
+        let n_trials: f64 = match &m {
+            Some(m) => m.iter().sum(),
+            None => n as f64,
+        };
         if n_events == 0.0 {
             return Err(LogisticError::NoEvents);
         }
@@ -158,29 +216,56 @@ impl Design {
             return Err(LogisticError::AllEvents);
         }
 
-        let ones = if intercept { vec![1.0; n] } else { Vec::new() };
+        // A 0/1 outcome with few distinct covariate rows is fitted on its
+        // patterns (same estimates, SEs and likelihood; see `patterns`).
+        let mut grouped: Option<Patterns> = if input.trials.is_none() {
+            let raw: Vec<&[f64]> = input.columns.iter().map(Vec::as_slice).collect();
+            patterns::collapse(&raw, input.y)
+        } else {
+            None
+        };
+
         let mut names: Vec<String> = Vec::with_capacity(input.columns.len() + 1);
-        let mut cols: Vec<&[f64]> = Vec::with_capacity(input.columns.len() + 1);
         if intercept {
             names.push(INTERCEPT.to_string());
-            cols.push(&ones);
         }
-        for (col, name) in input.columns.iter().zip(input.term_names) {
-            names.push(name.clone());
-            cols.push(col);
-        }
+        names.extend(input.term_names.iter().cloned());
 
-        let aliasing = if screen_finds_no_collinearity(&cols, n) {
-            vec![None; cols.len()]
+        // The screen on the patterns is X'X of the rows (each pattern
+        // weighted by its count); when it cannot rule aliasing out, the
+        // exact QR runs on the rows, as without patterns.
+        let screen_passed = match &grouped {
+            Some(g) => {
+                let ones = if intercept {
+                    vec![1.0; g.len()]
+                } else {
+                    Vec::new()
+                };
+                let cols = with_intercept(&ones, &g.columns, intercept);
+                screen_finds_no_collinearity(&cols, g.len(), Some(&g.trials))
+            }
+            None => false,
+        };
+        let ones_rows = if intercept && !(screen_passed && grouped.is_some()) {
+            vec![1.0; n]
         } else {
-            find_aliased_columns(&cols, n, qr_tolerance)
+            Vec::new()
+        };
+        let row_cols = with_intercept(&ones_rows, input.columns, intercept);
+        let aliasing = if screen_passed
+            || (grouped.is_none() && screen_finds_no_collinearity(&row_cols, n, None))
+        {
+            vec![None; names.len()]
+        } else {
+            grouped = None;
+            find_aliased_columns(&row_cols, n, qr_tolerance)
         };
         let mut warnings = Vec::new();
         let mut kept = Vec::new();
         for (j, status) in aliasing.iter().enumerate() {
             match status {
                 None => kept.push(j),
-                Some(deps) => warnings.push(aliased_warning(&names, &cols, j, deps, intercept)),
+                Some(deps) => warnings.push(aliased_warning(&names, &row_cols, j, deps, intercept)),
             }
         }
         if kept.is_empty() {
@@ -188,13 +273,57 @@ impl Design {
         }
 
         let p = kept.len();
+        let max_abs: Vec<f64> = kept
+            .iter()
+            .map(|&j| match (intercept, j) {
+                (true, 0) => 1.0,
+                (true, j) => input_max_abs.get(j - 1).copied().unwrap_or(f64::INFINITY),
+                (false, j) => input_max_abs.get(j).copied().unwrap_or(f64::INFINITY),
+            })
+            .collect();
+        if let Some(g) = grouped {
+            let k = g.len();
+            let ones = if intercept { vec![1.0; k] } else { Vec::new() };
+            let cols = with_intercept(&ones, &g.columns, intercept);
+            let mut x = Vec::with_capacity(k * p);
+            for &j in &kept {
+                if let Some(col) = cols.get(j) {
+                    x.extend_from_slice(col);
+                }
+            }
+            let problem = Problem {
+                n: k,
+                p,
+                x,
+                y: g.successes,
+                m: g.trials,
+                loglik_saturated: 0.0,
+                loglik_constant: 0.0,
+                intercept: if intercept { Some(0) } else { None },
+                bernoulli_groups: true,
+                max_abs,
+            };
+            return Ok(Design {
+                problem,
+                n_rows: n,
+                names,
+                kept,
+                n_events,
+                n_trials,
+                has_intercept: intercept,
+                warnings,
+            });
+        }
         let mut x = Vec::with_capacity(n * p);
         for &j in &kept {
-            if let Some(col) = cols.get(j) {
+            if intercept && j == 0 {
+                x.resize(x.len() + n, 1.0);
+            } else if let Some(col) = row_cols.get(j) {
                 x.extend_from_slice(col);
             }
         }
         let y = input.y.to_vec();
+        let m = m.unwrap_or_else(|| vec![1.0; n]);
         let mut loglik_saturated = 0.0;
         let mut loglik_constant = 0.0;
         if input.trials.is_some() {
@@ -222,9 +351,12 @@ impl Design {
             loglik_saturated,
             loglik_constant,
             intercept: if intercept { Some(0) } else { None },
+            bernoulli_groups: false,
+            max_abs,
         };
         Ok(Design {
             problem,
+            n_rows: n,
             names,
             kept,
             n_events,
@@ -233,6 +365,38 @@ impl Design {
             warnings,
         })
     }
+}
+
+/// Largest |value| of `col` and whether it holds a NaN (which f64::max
+/// would skip), with four independent maxima: one pass, no serial chain.
+fn largest_abs(col: &[f64]) -> (f64, bool) {
+    let mut big = [0.0_f64; 4];
+    let mut nan = false;
+    let chunks = col.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (b, v) in big.iter_mut().zip(c) {
+            let a = v.abs();
+            *b = if a > *b { a } else { *b };
+            nan |= v.is_nan();
+        }
+    }
+    for v in rest {
+        let a = v.abs();
+        big[0] = if a > big[0] { a } else { big[0] };
+        nan |= v.is_nan();
+    }
+    (big[0].max(big[1]).max(big[2].max(big[3])), nan)
+}
+
+/// The intercept column (when present) followed by `columns`.
+fn with_intercept<'a>(ones: &'a [f64], columns: &'a [Vec<f64>], intercept: bool) -> Vec<&'a [f64]> {
+    let mut cols: Vec<&[f64]> = Vec::with_capacity(columns.len() + 1);
+    if intercept {
+        cols.push(ones);
+    }
+    cols.extend(columns.iter().map(Vec::as_slice));
+    cols
 }
 
 /// Why column `j` (aliased on `deps`) cannot be estimated.
@@ -263,8 +427,8 @@ fn aliased_warning(
 /// squared residual-norm ratios that R's QR compares with tol^2 (1e-22);
 /// when every pivot exceeds 1e-8 no column can be aliased and the QR is
 /// skipped. Otherwise the exact QR decides.
-fn screen_finds_no_collinearity(cols: &[&[f64]], n: usize) -> bool {
-    let g = cross_products(cols, n);
+fn screen_finds_no_collinearity(cols: &[&[f64]], n: usize, weights: Option<&[f64]>) -> bool {
+    let g = cross_products(cols, n, weights);
     let p = g.dim();
     let d: Vec<f64> = (0..p).map(|j| g.get(j, j)).collect();
     if d.iter().any(|&v| !(v > 0.0 && v.is_finite())) {
@@ -379,6 +543,15 @@ mod tests {
         assert!(r[0].is_none() && r[1].is_none() && r[3].is_none());
         assert_eq!(r[2], Some(vec![0]));
         assert_eq!(r[4], Some(vec![1, 3]));
+    }
+
+    #[test]
+    fn largest_abs_sees_every_value() {
+        assert_eq!(largest_abs(&[1.0, -7.0, 2.0, 3.0, 0.5, -8.5]), (8.5, false));
+        assert_eq!(largest_abs(&[]), (0.0, false));
+        assert!(largest_abs(&[1.0, f64::NAN, 2.0]).1);
+        assert!(largest_abs(&[1.0, 2.0, 3.0, 4.0, f64::NAN]).1);
+        assert_eq!(largest_abs(&[1.0, f64::NEG_INFINITY, 2.0]).0, f64::INFINITY);
     }
 
     #[test]

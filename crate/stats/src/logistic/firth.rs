@@ -143,6 +143,8 @@ mod tests {
             loglik_saturated: 0.0,
             loglik_constant: 0.0,
             intercept: Some(0),
+            bernoulli_groups: false,
+            max_abs: vec![f64::INFINITY; 2],
         };
         let beta = [0.3, -0.2];
         let ev = evaluate(&problem, &beta).unwrap();

@@ -31,6 +31,40 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
+/// `K` dot products a.b_k at once, each summed exactly as [`dot`] sums it
+/// (the same four accumulators in the same order, so the results are
+/// bitwise [`dot`]'s): `a` is loaded once for the K products, which the
+/// information matrix's rows need (one weighted column against the rest).
+#[inline]
+fn dots<const K: usize>(a: &[f64], b: [&[f64]; K]) -> [f64; K] {
+    let len = b.iter().fold(a.len(), |l, s| l.min(s.len()));
+    let a = &a[..len];
+    let b = b.map(|s| &s[..len]);
+    let mut acc = [[0.0; 4]; K];
+    let body = len - len % 4;
+    let mut i = 0;
+    while i < body {
+        let x = &a[i..i + 4];
+        for (acc, bk) in acc.iter_mut().zip(&b) {
+            let y = &bk[i..i + 4];
+            acc[0] += x[0] * y[0];
+            acc[1] += x[1] * y[1];
+            acc[2] += x[2] * y[2];
+            acc[3] += x[3] * y[3];
+        }
+        i += 4;
+    }
+    let mut out = [0.0; K];
+    for ((o, acc), bk) in out.iter_mut().zip(&acc).zip(&b) {
+        let mut tail = 0.0;
+        for (x, y) in a[body..].iter().zip(&bk[body..]) {
+            tail += x * y;
+        }
+        *o = (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail;
+    }
+    out
+}
+
 /// y += a x
 #[inline]
 fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
@@ -57,38 +91,6 @@ fn logistic_mean(eta: f64) -> (f64, f64, f64) {
     let d = 1.0 + e;
     let mu = if eta >= 0.0 { 1.0 / d } else { e / d };
     (mu, e / (d * d), d)
-}
-
-/// [`logistic_mean`] remembered for recent linear predictors. With
-/// categorical covariates only (a univariate model of a factor or a yes/no
-/// variable) the rows share a handful of linear predictors, and the
-/// exponential, the pass's dearest operation, is computed once for each; a
-/// continuous covariate misses at the cost of one comparison. Results are
-/// bit for bit those of `logistic_mean`.
-struct MeanCache {
-    slots: [(u64, (f64, f64, f64)); MEAN_CACHE_SLOTS],
-}
-
-const MEAN_CACHE_SLOTS: usize = 64;
-
-impl MeanCache {
-    fn new() -> MeanCache {
-        // NaN's bits never equal a computed eta's (NaN never reaches a pass).
-        MeanCache {
-            slots: [(f64::NAN.to_bits(), (f64::NAN, f64::NAN, f64::NAN)); MEAN_CACHE_SLOTS],
-        }
-    }
-
-    #[inline]
-    fn get(&mut self, eta: f64) -> (f64, f64, f64) {
-        let bits = eta.to_bits();
-        let slot = ((bits ^ (bits >> 21) ^ (bits >> 42)) as usize) % MEAN_CACHE_SLOTS;
-        let entry = &mut self.slots[slot];
-        if entry.0 != bits {
-            *entry = (bits, logistic_mean(eta));
-        }
-        entry.1
-    }
 }
 
 /// A row's parts at R's `mustart` = (y + 0.5) / (m + 1).
@@ -188,7 +190,6 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
     let mut r = [0.0; BLOCK];
     let mut wx = [0.0; BLOCK];
     let binary_start = [StartParts::new(0.0, 1.0), StartParts::new(1.0, 1.0)];
-    let mut means = MeanCache::new();
     let mut start = 0;
     while start < n {
         let len = BLOCK.min(n - start);
@@ -200,7 +201,25 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             &mut wx[..len],
         );
         let (y, m) = (&problem.y[start..end], &problem.m[start..end]);
-        if from_start {
+        if from_start && problem.bernoulli_groups {
+            // Covariate patterns of a 0/1 outcome: R starts each row from its
+            // own outcome, so a pattern's terms are those of its y rows with
+            // the event plus its m - y rows without (the sums the row pass
+            // would form, see `patterns`).
+            let (s0, s1) = (binary_start[0], binary_start[1]);
+            for (((e, &yi), &mi), (wi, ri)) in eta
+                .iter_mut()
+                .zip(y)
+                .zip(m)
+                .zip(w.iter_mut().zip(r.iter_mut()))
+            {
+                let n0 = mi - yi;
+                *e = 0.0;
+                *wi = yi * s1.v + n0 * s0.v;
+                loglik -= yi * (s1.l1p + (-s1.eta).max(0.0)) + n0 * (s0.l1p + s0.eta.max(0.0));
+                *ri = yi * (1.0 - s1.mu + s1.v * s1.eta) + n0 * (s0.v * s0.eta - s0.mu);
+            }
+        } else if from_start {
             for (((e, &yi), &mi), (wi, ri)) in eta
                 .iter_mut()
                 .zip(y)
@@ -234,7 +253,9 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             for ((((&e, &yi), &mi), wi), ri) in
                 eta.iter().zip(y).zip(m).zip(w.iter_mut()).zip(r.iter_mut())
             {
-                let (mu, v, d) = means.get(e);
+                // (No memo of recent linear predictors: designs with few
+                // distinct rows are fitted on their patterns, see `patterns`.)
+                let (mu, v, d) = logistic_mean(e);
                 *wi = mi * v;
                 if mi == 1.0 {
                     product *= d;
@@ -255,8 +276,24 @@ pub(crate) fn accumulate(problem: &Problem, beta: &[f64], from_start: bool) -> P
             }
             // Row j of the packed upper triangle: entries (j, j..p).
             let (row, tail) = rest.split_at_mut(p - j);
-            for (k, t) in row.iter_mut().enumerate() {
-                *t += dot(wx, &problem.col(j + k)[start..end]);
+            let col = |k: usize| problem.col(j + k).get(start..end).unwrap_or(&[]);
+            let mut k = 0;
+            while k + 4 <= row.len() {
+                let d = dots(wx, [col(k), col(k + 1), col(k + 2), col(k + 3)]);
+                for (t, v) in row[k..k + 4].iter_mut().zip(d) {
+                    *t += v;
+                }
+                k += 4;
+            }
+            if k + 2 <= row.len() {
+                let d = dots(wx, [col(k), col(k + 1)]);
+                for (t, v) in row[k..k + 2].iter_mut().zip(d) {
+                    *t += v;
+                }
+                k += 2;
+            }
+            if let Some(t) = row.get_mut(k) {
+                *t += dot(wx, col(k));
             }
             rest = tail;
         }
@@ -395,18 +432,30 @@ impl Factor {
     }
 }
 
-/// Cross-product matrix X'X of raw columns (for the collinearity screen).
-pub(crate) fn cross_products(cols: &[&[f64]], n: usize) -> SymMatrix {
+/// Cross-product matrix X'X of raw columns (for the collinearity screen),
+/// or X'WX with the rows' `weights` (covariate patterns and their counts).
+pub(crate) fn cross_products(cols: &[&[f64]], n: usize, weights: Option<&[f64]>) -> SymMatrix {
     let p = cols.len();
     let mut tri = vec![0.0; p * (p + 1) / 2];
+    let mut wx = [0.0; BLOCK];
     let mut start = 0;
     while start < n {
         let end = (start + BLOCK).min(n);
         let mut idx = 0;
         for j in 0..p {
             let xj = &cols[j][start..end];
+            let left: &[f64] = match weights {
+                Some(w) => {
+                    let wx = &mut wx[..end - start];
+                    for ((t, &wi), &x) in wx.iter_mut().zip(&w[start..end]).zip(xj) {
+                        *t = wi * x;
+                    }
+                    wx
+                }
+                None => xj,
+            };
             for col_k in &cols[j..] {
-                tri[idx] += dot(xj, &col_k[start..end]);
+                tri[idx] += dot(left, &col_k[start..end]);
                 idx += 1;
             }
         }
@@ -449,6 +498,24 @@ mod tests {
     }
 
     #[test]
+    fn dots_are_dot_bit_for_bit() {
+        for len in [0, 3, 4, 7, 256] {
+            let a: Vec<f64> = (0..len).map(|i| (i as f64 * 0.37).sin()).collect();
+            let b: Vec<Vec<f64>> = (0..4)
+                .map(|k| {
+                    (0..len)
+                        .map(|i| ((i + 7 * k) as f64 * 1.3).cos() * 1e3)
+                        .collect()
+                })
+                .collect();
+            let d = dots(&a, [&b[0], &b[1], &b[2], &b[3]]);
+            for k in 0..4 {
+                assert_eq!(d[k].to_bits(), dot(&a, &b[k]).to_bits());
+            }
+        }
+    }
+
+    #[test]
     fn dot_handles_remainders() {
         let a: Vec<f64> = (0..7).map(f64::from).collect();
         let b = vec![1.0; 7];
@@ -473,6 +540,8 @@ mod tests {
             loglik_saturated: 0.0,
             loglik_constant: 0.0,
             intercept: Some(0),
+            bernoulli_groups: false,
+            max_abs: vec![f64::INFINITY; 2],
         };
         let beta = [0.2, -0.7];
         let pass = accumulate(&problem, &beta, false);

@@ -190,7 +190,7 @@ pub(crate) fn fit(
         // step can be tiny in SE units while it still moves the linear
         // predictor by ~1: both must be small.
         if step.size_in_se <= STEP_TOLERANCE_SE
-            && largest_move(problem, &step.delta) <= MAX_SETTLED_MOVE
+            && moves_at_most(problem, &step.delta, MAX_SETTLED_MOVE)
         {
             for (bj, d) in b.iter_mut().zip(&step.delta) {
                 *bj += d;
@@ -302,6 +302,11 @@ pub(crate) fn constrained_fit(
     None
 }
 
+/// max_i |x_i' delta| <= limit, without a pass when the bound settles it.
+fn moves_at_most(problem: &Problem, delta: &[f64], limit: f64) -> bool {
+    problem.move_bound(delta) <= limit || largest_move(problem, delta) <= limit
+}
+
 /// max_i |x_i' delta|.
 fn largest_move(problem: &Problem, delta: &[f64]) -> f64 {
     let (lo, hi) = linear_predictor_range(problem, delta);
@@ -312,10 +317,10 @@ fn largest_move(problem: &Problem, delta: &[f64]) -> f64 {
 /// largest linear predictor (the mean is monotone in it), so one
 /// transcendental pair per fit instead of one per row.
 pub(crate) fn fitted_range(problem: &Problem, beta: &[f64]) -> (f64, f64) {
-    let (lo, hi) = linear_predictor_range(problem, beta);
     if problem.n == 0 {
         return (1.0, 0.0);
     }
+    let (lo, hi) = linear_predictor_range(problem, beta);
     (logistic_parts(lo).0, logistic_parts(hi).0)
 }
 

@@ -12,6 +12,7 @@ mod design;
 mod firth;
 mod kernel;
 mod ml;
+mod patterns;
 mod profile;
 mod separation;
 
@@ -303,6 +304,10 @@ const FIRTH_TOLERANCE_SE: f64 = 1e-10;
 const FIRTH_RESTRICTED_TOLERANCE_SE: f64 = 1e-6;
 
 /// Fits a binary logistic regression (ML or Firth).
+// Never inlined, nor are the design and the fitters: inlined into a caller
+// compiled for size (the analysis layer), their row loops ran at opt-level
+// "z" (link-time inlining takes the caller's optimisation attributes).
+#[inline(never)]
 pub fn fit(input: &LogisticInput, options: &LogisticOptions) -> Result<LogisticFit, LogisticError> {
     validate(options)?;
     let qr_tolerance = (options.epsilon / 1000.0).min(1e-7);
@@ -486,6 +491,7 @@ fn profile_limits<R: Restricted>(
     out
 }
 
+#[inline(never)]
 fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticFit, LogisticError> {
     let problem = &design.problem;
     let mut warnings = design.warnings.clone();
@@ -536,8 +542,15 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
             terms: names.iter().map(|s| s.to_string()).collect(),
         });
     } else {
-        let (lo, hi) = ml::fitted_range(problem, &res.beta);
+        // |eta| <= 30 everywhere keeps every fitted probability within
+        // e^-30 (1e-13) of 0 and 1, far inside the warning's 10 eps: the
+        // pass over the rows is needed only when the bound allows more.
         let eps = 10.0 * f64::EPSILON;
+        let (lo, hi) = if problem.move_bound(&res.beta) <= 30.0 {
+            (0.5, 0.5)
+        } else {
+            ml::fitted_range(problem, &res.beta)
+        };
         if lo < eps || hi > 1.0 - eps {
             warnings.push(KernelWarning::FittedProbabilitiesExtreme);
         }
@@ -601,14 +614,14 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
         vcov: vcov_full,
         deviance,
         null_deviance,
-        df_residual: problem.n.saturating_sub(rank),
-        df_null: problem.n.saturating_sub(intercept_df),
+        df_residual: design.n_rows.saturating_sub(rank),
+        df_null: design.n_rows.saturating_sub(intercept_df),
         aic: Some(-2.0 * loglik + 2.0 * rank as f64),
         loglik,
         lr_test,
         penalized_loglik: None,
         penalized_loglik_null: None,
-        n: problem.n,
+        n: design.n_rows,
         n_events: design.n_events as u64,
         n_trials: design.n_trials as u64,
         rank,
@@ -619,6 +632,7 @@ fn fit_ml(design: Design, options: &LogisticOptions, z: f64) -> Result<LogisticF
     })
 }
 
+#[inline(never)]
 fn fit_firth(
     design: Design,
     options: &LogisticOptions,
@@ -747,14 +761,14 @@ fn fit_firth(
         vcov: vcov_full,
         deviance,
         null_deviance: problem.deviance(null_loglik(&design)),
-        df_residual: problem.n.saturating_sub(p),
-        df_null: problem.n.saturating_sub(intercept_df),
+        df_residual: design.n_rows.saturating_sub(p),
+        df_null: design.n_rows.saturating_sub(intercept_df),
         aic: None,
         loglik,
         lr_test,
         penalized_loglik: Some(penalized_loglik),
         penalized_loglik_null,
-        n: problem.n,
+        n: design.n_rows,
         n_events: design.n_events as u64,
         n_trials: design.n_trials as u64,
         rank: p,
@@ -844,4 +858,263 @@ fn expand(design: &Design, est: &Estimates, z: f64) -> (Vec<LogisticTerm>, Vec<V
         })
         .collect();
     (terms, vcov)
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    //! The covariate-pattern fit (see `patterns`) against the row fit. The
+    //! row fit is forced by giving every row one trial: binomial input is
+    //! never grouped, and with m = 1 its start, passes and likelihood are the
+    //! 0/1 outcome's.
+    use super::*;
+
+    /// Deterministic pseudo-random numbers in [0, 1).
+    fn uniforms(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = s;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^= z >> 31;
+                (z >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect()
+    }
+
+    /// A factor (two indicators), a 0/1 variable and a score with ties, and
+    /// an outcome depending on all of them.
+    fn tied_data(n: usize) -> (Vec<f64>, Vec<Vec<f64>>, Vec<String>) {
+        let u = uniforms(4 * n, 7);
+        let level: Vec<usize> = (0..n).map(|i| (u[i] * 3.0) as usize).collect();
+        let b: Vec<f64> = (0..n).map(|i| f64::from(u[n + i] < 0.45)).collect();
+        let score: Vec<f64> = (0..n)
+            .map(|i| (u[2 * n + i] * 50.0).round() / 10.0)
+            .collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                let eta = -0.7 + [0.0, 0.4, 0.8][level[i]] - 0.3 * b[i] + 0.1 * score[i];
+                f64::from(u[3 * n + i] < 1.0 / (1.0 + (-eta).exp()))
+            })
+            .collect();
+        let l1: Vec<f64> = level.iter().map(|&l| f64::from(l == 1)).collect();
+        let l2: Vec<f64> = level.iter().map(|&l| f64::from(l == 2)).collect();
+        let names = ["armB", "armC", "female", "score"]
+            .map(String::from)
+            .to_vec();
+        (y, vec![l1, l2, b, score], names)
+    }
+
+    fn both_fits(
+        y: &[f64],
+        columns: &[Vec<f64>],
+        names: &[String],
+        options: &LogisticOptions,
+    ) -> (LogisticFit, LogisticFit) {
+        let ones = vec![1.0; y.len()];
+        let grouped = fit(
+            &LogisticInput {
+                y,
+                trials: None,
+                columns,
+                term_names: names,
+            },
+            options,
+        )
+        .unwrap();
+        let rows = fit(
+            &LogisticInput {
+                y,
+                trials: Some(&ones),
+                columns,
+                term_names: names,
+            },
+            options,
+        )
+        .unwrap();
+        (grouped, rows)
+    }
+
+    fn close(a: Option<f64>, b: Option<f64>, tol: f64, what: &str) {
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                assert!((a - b).abs() <= tol * (1.0 + b.abs()), "{what}: {a} vs {b}")
+            }
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "{what}"),
+        }
+    }
+
+    fn assert_same(g: &LogisticFit, r: &LogisticFit, tol: f64) {
+        assert_eq!(g.terms.len(), r.terms.len());
+        for (a, b) in g.terms.iter().zip(&r.terms) {
+            assert_eq!(a.term, b.term);
+            assert_eq!(a.aliased, b.aliased);
+            close(a.coef, b.coef, tol, "coef");
+            close(a.se, b.se, tol, "se");
+            close(a.p, b.p, tol, "p");
+            close(
+                a.profile_ci_coef_lower,
+                b.profile_ci_coef_lower,
+                1e-8,
+                "profile lower",
+            );
+            close(
+                a.profile_ci_coef_upper,
+                b.profile_ci_coef_upper,
+                1e-8,
+                "profile upper",
+            );
+            close(a.plr_chisq, b.plr_chisq, 1e-8, "plr");
+        }
+        for (ra, rb) in g.vcov.iter().zip(&r.vcov) {
+            for (a, b) in ra.iter().zip(rb) {
+                close(*a, *b, tol, "vcov");
+            }
+        }
+        close(Some(g.loglik), Some(r.loglik), tol, "loglik");
+        close(Some(g.deviance), Some(r.deviance), tol, "deviance");
+        close(
+            Some(g.null_deviance),
+            Some(r.null_deviance),
+            tol,
+            "null deviance",
+        );
+        close(g.aic, r.aic, tol, "aic");
+        close(
+            g.penalized_loglik,
+            r.penalized_loglik,
+            tol,
+            "penalized loglik",
+        );
+        close(
+            g.penalized_loglik_null,
+            r.penalized_loglik_null,
+            1e-9,
+            "penalized loglik null",
+        );
+        close(
+            g.lr_test.map(|t| t.stat),
+            r.lr_test.map(|t| t.stat),
+            1e-8,
+            "lr stat",
+        );
+        assert_eq!(
+            (
+                g.n,
+                g.n_events,
+                g.n_trials,
+                g.rank,
+                g.df_residual,
+                g.df_null
+            ),
+            (
+                r.n,
+                r.n_events,
+                r.n_trials,
+                r.rank,
+                r.df_residual,
+                r.df_null
+            )
+        );
+        assert_eq!((g.converged, g.iterations), (r.converged, r.iterations));
+        assert_eq!(
+            g.separation.as_ref().map(|s| (s.kind, s.terms.clone())),
+            r.separation.as_ref().map(|s| (s.kind, s.terms.clone()))
+        );
+        assert_eq!(g.warnings, r.warnings);
+    }
+
+    fn grouped_rows(y: &[f64], columns: &[Vec<f64>], names: &[String]) -> usize {
+        let input = LogisticInput {
+            y,
+            trials: None,
+            columns,
+            term_names: names,
+        };
+        Design::build(&input, true, 1e-11).unwrap().problem.n
+    }
+
+    #[test]
+    fn pattern_fit_equals_row_fit_with_ties_and_a_factor() {
+        let (y, columns, names) = tied_data(20_000);
+        // 3 levels x 2 x 51 scores.
+        assert_eq!(grouped_rows(&y, &columns, &names), 306);
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
+        let (g, r) = both_fits(&y, &columns, &names, &wald);
+        assert_same(&g, &r, 1e-10);
+        let (g, r) = both_fits(&y, &columns, &names, &LogisticOptions::default());
+        assert_same(&g, &r, 1e-10);
+        // Each column alone (a factor, a yes/no, a score), as a model table's
+        // univariate models.
+        for cols in [&columns[..2], &columns[2..3], &columns[3..]] {
+            let nm = &names[..cols.len()];
+            assert!(grouped_rows(&y, cols, nm) < 60);
+            let (g, r) = both_fits(&y, cols, nm, &wald);
+            assert_same(&g, &r, 1e-10);
+        }
+    }
+
+    #[test]
+    fn pattern_firth_fit_equals_row_fit() {
+        let (y, columns, names) = tied_data(5_000);
+        let firth = LogisticOptions {
+            method: LogisticMethod::Firth,
+            ..LogisticOptions::default()
+        };
+        let (g, r) = both_fits(&y, &columns[..3], &names[..3], &firth);
+        assert_same(&g, &r, 1e-9);
+    }
+
+    #[test]
+    fn pattern_fit_finds_the_same_separation_and_aliasing() {
+        let (mut y, mut columns, mut names) = tied_data(5_000);
+        // Every patient of level C has the event: quasi-complete separation.
+        for (yi, &c) in y.iter_mut().zip(&columns[1]) {
+            if c == 1.0 {
+                *yi = 1.0;
+            }
+        }
+        // And a column aliased with the factor (the QR on the rows decides).
+        let both: Vec<f64> = columns[0]
+            .iter()
+            .zip(&columns[1])
+            .map(|(a, b)| a + b)
+            .collect();
+        columns.push(both);
+        names.push("armBC".to_string());
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
+        let (g, r) = both_fits(&y, &columns, &names, &wald);
+        assert!(g.separation.is_some());
+        assert!(g.terms.iter().any(|t| t.aliased));
+        assert_same(&g, &r, 1e-8);
+        let (g, r) = both_fits(&y, &columns[..2], &names[..2], &wald);
+        assert!(g.separation.is_some());
+        assert_same(&g, &r, 1e-8);
+    }
+
+    #[test]
+    fn continuous_covariates_fall_back_to_the_rows() {
+        let n = 5_000;
+        let (y, mut columns, mut names) = tied_data(n);
+        columns.push(uniforms(n, 99));
+        names.push("x".to_string());
+        assert_eq!(grouped_rows(&y, &columns, &names), n);
+        assert_eq!(grouped_rows(&y, &columns[4..], &names[4..]), n);
+        // Few rows: not grouped however many ties.
+        let small: Vec<Vec<f64>> = columns[..1].iter().map(|c| c[..500].to_vec()).collect();
+        assert_eq!(grouped_rows(&y[..500], &small, &names[..1]), 500);
+        let wald = LogisticOptions {
+            ci: CiMethod::Wald,
+            ..LogisticOptions::default()
+        };
+        let (g, r) = both_fits(&y, &columns, &names, &wald);
+        assert_same(&g, &r, 0.0);
+    }
 }

@@ -34,6 +34,11 @@ pub(crate) fn certify(problem: &Problem, d: &[f64]) -> Option<Certificate> {
     if p == 0 || d.iter().any(|v| !v.is_finite()) {
         return None;
     }
+    // A direction that cannot move any row by MIN_MOVE is no certificate:
+    // known without the pass.
+    if problem.move_bound(d) <= MIN_MOVE {
+        return None;
+    }
     let moves = linear_predictor(problem, d);
     let largest = moves.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     if largest <= MIN_MOVE {
