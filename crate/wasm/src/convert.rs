@@ -121,7 +121,7 @@ const BULK_NUMBERS: usize = 32;
 /// a Kaplan–Meier report at n = 1e6 holds some 10^5 numbers in such lists
 /// (the curves' tables and plot data), and those calls were a third of the
 /// request. A long list of numbers (and nulls) therefore crosses as one
-/// Float64Array copied into a plain JS array (`Array.from`), its nulls set
+/// Float64Array copied into a plain JS array (`plain_array`), its nulls set
 /// afterwards; the objects and lists around such lists are built entry by
 /// entry in the same (sorted) order; everything else is serde-wasm-bindgen's.
 #[cfg(any(feature = "analysis", feature = "draw"))]
@@ -132,7 +132,7 @@ fn value_to_js(value: &Value) -> Result<JsValue, JsError> {
                 .iter()
                 .map(|v| v.as_f64().unwrap_or(f64::NAN))
                 .collect();
-            let array = js_sys::Array::from(&js_sys::Float64Array::from(numbers.as_slice()));
+            let array = plain_array(&js_sys::Float64Array::from(numbers.as_slice()));
             for (i, _) in items.iter().enumerate().filter(|(_, v)| v.is_null()) {
                 array.set(i as u32, JsValue::NULL);
             }
@@ -157,6 +157,16 @@ fn value_to_js(value: &Value) -> Result<JsValue, JsError> {
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(|e| js_error(format!("could not return the result: {e}"))),
     }
+}
+
+// A loop in JS copies a typed array into a plain one about ten times faster
+// than `Array.from`, which goes through the iterator protocol.
+#[cfg(any(feature = "analysis", feature = "draw"))]
+#[wasm_bindgen(
+    inline_js = "export function plain_array(typed) { const array = new Array(typed.length); for (let i = 0; i < typed.length; i++) array[i] = typed[i]; return array; }"
+)]
+extern "C" {
+    fn plain_array(typed: &js_sys::Float64Array) -> js_sys::Array;
 }
 
 #[cfg(any(feature = "analysis", feature = "draw"))]
