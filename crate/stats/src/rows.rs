@@ -199,6 +199,24 @@ pub fn codes_used(codes: &[Option<u32>], n_levels: usize) -> Vec<bool> {
     used
 }
 
+/// Whether every one of `rows` has a value in `values` (a row past the end
+/// has none). The model design asks this per covariate over every row.
+pub fn all_present(values: &[Option<f64>], rows: &[usize]) -> bool {
+    rows.iter().all(|&r| matches!(values.get(r), Some(Some(_))))
+}
+
+/// As [`all_present`], for the codes of a categorical column.
+pub fn all_coded(codes: &[Option<u32>], rows: &[usize]) -> bool {
+    rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_))))
+}
+
+/// The values at `rows`, NaN where there is none: a numeric design column.
+pub fn values_at(values: &[Option<f64>], rows: &[usize]) -> Vec<f64> {
+    rows.iter()
+        .map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN))
+        .collect()
+}
+
 /// Rows and events among the first `events.len()` rows where column `one`
 /// (when given) is 1 and every column of `zero` is 0: the patients and
 /// events of one level of a categorical covariate's indicator columns (of
@@ -243,6 +261,19 @@ pub fn indicator_counts(events: &[bool], zero: &[&[f64]], one: Option<&[f64]>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_at_rows_and_whether_all_are_there() {
+        let v = [Some(1.0), None, Some(3.0)];
+        assert!(all_present(&v, &[0, 2]));
+        assert!(!all_present(&v, &[0, 1]));
+        assert!(!all_present(&v, &[3]));
+        assert!(all_coded(&[Some(0), Some(2)], &[1, 0]));
+        assert!(!all_coded(&[Some(0), None], &[1]));
+        let x = values_at(&v, &[2, 0, 1]);
+        assert_eq!(&x[..2], &[3.0, 1.0]);
+        assert!(x[2].is_nan());
+    }
 
     #[test]
     fn indicator_counts_count_rows_and_events_of_a_level() {
