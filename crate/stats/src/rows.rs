@@ -199,9 +199,93 @@ pub fn codes_used(codes: &[Option<u32>], n_levels: usize) -> Vec<bool> {
     used
 }
 
+/// Whether every one of `rows` has a value in `values` (a row past the end
+/// has none). The model design asks this per covariate over every row.
+pub fn all_present(values: &[Option<f64>], rows: &[usize]) -> bool {
+    rows.iter().all(|&r| matches!(values.get(r), Some(Some(_))))
+}
+
+/// As [`all_present`], for the codes of a categorical column.
+pub fn all_coded(codes: &[Option<u32>], rows: &[usize]) -> bool {
+    rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_))))
+}
+
+/// The values at `rows`, NaN where there is none: a numeric design column.
+pub fn values_at(values: &[Option<f64>], rows: &[usize]) -> Vec<f64> {
+    rows.iter()
+        .map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// Rows and events among the first `events.len()` rows where column `one`
+/// (when given) is 1 and every column of `zero` is 0: the patients and
+/// events of one level of a categorical covariate's indicator columns (of
+/// its reference level when `one` is `None`; of every row when `zero` is
+/// empty too). Rows past the end of a shorter column are not counted. The
+/// Cox report asks this once per level over every row; at the analysis
+/// layer's size setting the per-row comparisons were not inlined.
+pub fn indicator_counts(events: &[bool], zero: &[&[f64]], one: Option<&[f64]>) -> (u64, u64) {
+    let n = zero
+        .iter()
+        .map(|c| c.len())
+        .chain(one.map(<[f64]>::len))
+        .fold(events.len(), usize::min);
+    let events = &events[..n];
+    let (mut rows, mut with_event) = (0u64, 0u64);
+    match (zero, one) {
+        ([], None) => {
+            rows = n as u64;
+            with_event = events.iter().filter(|&&e| e).count() as u64;
+        }
+        (zero, Some(one)) => {
+            let one = &one[..n];
+            for (i, (&e, &x)) in events.iter().zip(one).enumerate() {
+                if x == 1.0 && zero.iter().all(|c| c[i] == 0.0) {
+                    rows += 1;
+                    with_event += u64::from(e);
+                }
+            }
+        }
+        (zero, None) => {
+            for (i, &e) in events.iter().enumerate() {
+                if zero.iter().all(|c| c[i] == 0.0) {
+                    rows += 1;
+                    with_event += u64::from(e);
+                }
+            }
+        }
+    }
+    (rows, with_event)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_at_rows_and_whether_all_are_there() {
+        let v = [Some(1.0), None, Some(3.0)];
+        assert!(all_present(&v, &[0, 2]));
+        assert!(!all_present(&v, &[0, 1]));
+        assert!(!all_present(&v, &[3]));
+        assert!(all_coded(&[Some(0), Some(2)], &[1, 0]));
+        assert!(!all_coded(&[Some(0), None], &[1]));
+        let x = values_at(&v, &[2, 0, 1]);
+        assert_eq!(&x[..2], &[3.0, 1.0]);
+        assert!(x[2].is_nan());
+    }
+
+    #[test]
+    fn indicator_counts_count_rows_and_events_of_a_level() {
+        let events = [true, false, true, true, false];
+        let a = [1.0, 0.0, 0.0, 1.0, 0.0];
+        let b = [0.0, 1.0, 0.0, 0.0];
+        assert_eq!(indicator_counts(&events, &[], None), (5, 3));
+        assert_eq!(indicator_counts(&events, &[], Some(&a)), (2, 2));
+        // Reference: all indicators 0; row 4 is past the end of `b`.
+        assert_eq!(indicator_counts(&events, &[&a, &b], None), (1, 1));
+        assert_eq!(indicator_counts(&events, &[&a], Some(&b)), (1, 0));
+    }
 
     #[test]
     fn rows_are_chosen_counted_and_checked_in_order() {

@@ -342,12 +342,11 @@ pub fn build_design(
         })
         .collect();
     // Usually no term misses a value: the rows are then taken as they are
-    // (one check per term and row, no per-row bookkeeping).
+    // (one check per term and row, no per-row bookkeeping; in
+    // survcalc_stats, compiled for speed rather than size).
     let complete = values.iter().all(|v| match v {
-        TermValues::Numeric(x) => rows.iter().all(|&r| matches!(x.get(r), Some(Some(_)))),
-        TermValues::Categorical { codes, .. } => {
-            rows.iter().all(|&r| matches!(codes.get(r), Some(Some(_))))
-        }
+        TermValues::Numeric(x) => survcalc_stats::rows::all_present(x, rows),
+        TermValues::Categorical { codes, .. } => survcalc_stats::rows::all_coded(codes, rows),
     });
     let mut used = Vec::with_capacity(rows.len());
     let mut positions = Vec::with_capacity(rows.len());
@@ -445,11 +444,8 @@ fn add_numeric(
     data: &ColumnData,
     values: &[Option<f64>],
 ) -> Result<(), DesignError> {
-    let col: Vec<f64> = design
-        .rows
-        .iter()
-        .map(|&r| values.get(r).copied().flatten().unwrap_or(f64::NAN))
-        .collect();
+    // Gathered by a survcalc_stats kernel (compiled for speed, not size).
+    let col: Vec<f64> = survcalc_stats::rows::values_at(values, &design.rows);
     let first = col.first().copied().unwrap_or(f64::NAN);
     if col.iter().all(|&x| x == first) {
         let row = design.rows.first().copied().unwrap_or(0);

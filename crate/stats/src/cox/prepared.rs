@@ -140,6 +140,13 @@ pub(crate) fn ordered_bits(x: f64) -> u64 {
     }
 }
 
+/// The time whose [`ordered_bits`] are `u` (the time plus 0.0, as the
+/// sorted times are stored).
+#[inline]
+fn from_ordered_bits(u: u64) -> f64 {
+    f64::from_bits(if u >> 63 == 1 { u ^ (1 << 63) } else { !u })
+}
+
 /// Calls `$f::<P>(args)` with the column count as a constant for
 /// P = 1..=8, so that per-row loops unroll and keep their values in
 /// registers; `$fallback` handles wider designs.
@@ -226,14 +233,41 @@ impl Prepared {
         let counting = data.start.is_some();
 
         // Order: stratum ascending, stop time descending, row ascending.
+        // Without strata the sorted pairs are the final order: each row's
+        // event rides in the top bit of its index and its stop time is
+        // decoded from the key, so that neither is gathered from the rows
+        // in sorted (random) order. The sort compares keys only, so the
+        // payload leaves the order of tied times as it was.
+        const EVENT_BIT: u32 = 1 << 31;
+        let packed = data.strata.is_none() && n < EVENT_BIT as usize;
         let mut pairs: Vec<(u64, u32)> = data
             .stop
             .iter()
+            .zip(&data.event)
             .enumerate()
-            .map(|(i, &t)| (!ordered_bits(t), i as u32))
+            .map(|(i, (&t, &e))| {
+                let flag = if packed && e { EVENT_BIT } else { 0 };
+                (!ordered_bits(t), i as u32 | flag)
+            })
             .collect();
         sort_pairs(&mut pairs);
-        let mut order: Vec<usize> = pairs.iter().map(|&(_, i)| i as usize).collect();
+        let mut decoded = None;
+        let mut order: Vec<usize> = if packed {
+            let mut stop = Vec::with_capacity(n);
+            let mut event = Vec::with_capacity(n);
+            let order = pairs
+                .iter()
+                .map(|&(key, i)| {
+                    stop.push(from_ordered_bits(!key));
+                    event.push(i & EVENT_BIT != 0);
+                    (i & !EVENT_BIT) as usize
+                })
+                .collect();
+            decoded = Some((stop, event));
+            order
+        } else {
+            pairs.iter().map(|&(_, i)| i as usize).collect()
+        };
         drop(pairs);
         let mut strata = Vec::new();
         match &data.strata {
@@ -265,12 +299,17 @@ impl Prepared {
             }
         }
 
-        let stop: Vec<f64> = order.iter().map(|&i| data.stop[i] + 0.0).collect();
+        let (stop, event): (Vec<f64>, Vec<bool>) = match decoded {
+            Some(d) => d,
+            None => (
+                order.iter().map(|&i| data.stop[i] + 0.0).collect(),
+                order.iter().map(|&i| data.event[i]).collect(),
+            ),
+        };
         let start: Vec<f64> = match &data.start {
             Some(s) => order.iter().map(|&i| s[i] + 0.0).collect(),
             None => Vec::new(),
         };
-        let event: Vec<bool> = order.iter().map(|&i| data.event[i]).collect();
         let weight: Vec<f64> = match &data.weights {
             Some(w) => order.iter().map(|&i| w[i]).collect(),
             None => vec![1.0; n],
@@ -390,5 +429,24 @@ impl Prepared {
     #[inline]
     pub fn row(&self, pos: usize) -> &[f64] {
         &self.x[pos * self.p..(pos + 1) * self.p]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordered_bits_decode_to_the_time_plus_zero() {
+        for x in [0.0, -0.0, 1e-300, 0.5, 1.0, 365.25, 1e300, f64::MAX] {
+            assert_eq!(
+                from_ordered_bits(ordered_bits(x)).to_bits(),
+                (x + 0.0).to_bits()
+            );
+            assert_eq!(
+                from_ordered_bits(!!ordered_bits(-x)).to_bits(),
+                (-x + 0.0).to_bits()
+            );
+        }
     }
 }
