@@ -517,6 +517,16 @@ pub fn few_levels(bytes: &[u8], ends: &[u32], max: usize) -> Option<LevelCodes> 
     Some((codes, levels))
 }
 
+/// Replaces each code `c` by `new_code[c]` (`None` if out of range), in
+/// place: the level codes of a column once its levels are sorted.
+pub fn recode(codes: &mut [Option<u32>], new_code: &[u32]) {
+    for c in codes.iter_mut() {
+        if let Some(old) = *c {
+            *c = new_code.get(old as usize).copied();
+        }
+    }
+}
+
 /// The cell `v` (starting at `start` of `bytes`) as a little-endian word,
 /// zero-padded, if it has at most 8 bytes; 0 otherwise.
 fn short_word(bytes: &[u8], start: usize, v: &[u8]) -> u64 {
@@ -718,6 +728,13 @@ mod tests {
                     .count()
             );
         }
+    }
+
+    #[test]
+    fn recode_maps_codes_and_keeps_missing() {
+        let mut codes = vec![Some(0), None, Some(2), Some(1), Some(7)];
+        recode(&mut codes, &[2, 0, 1]);
+        assert_eq!(codes, vec![Some(2), None, Some(1), Some(0), None]);
     }
 
     #[test]
