@@ -753,10 +753,9 @@ pub(crate) fn sort_levels(
         .iter()
         .filter_map(|&old| labels.get_mut(old).and_then(Option::take))
         .collect();
-    let codes = codes
-        .into_iter()
-        .map(|c| c.and_then(|c| new_code.get(c as usize).copied()))
-        .collect();
+    // Recoded in place at survcalc-scan's opt-level 3 (a million codes).
+    let mut codes = codes;
+    survcalc_scan::recode(&mut codes, &new_code);
     (codes, sorted)
 }
 
@@ -828,11 +827,7 @@ fn natural_key_cmp(a: &str, b: &str) -> Ordering {
 /// text column, which this crate's opt-level "z" does not inline.
 #[inline(always)]
 fn could_be_number(value: &[u8]) -> bool {
-    let unsigned = match value.first() {
-        Some(b'-' | b'+') => value.get(1),
-        _ => value.first(),
-    };
-    unsigned.is_some_and(|&b| b.is_ascii_digit() || b == b'.' || b == b',')
+    survcalc_scan::could_be_number(value)
 }
 
 /// A finished column of text cells, before its type is decided.
@@ -849,7 +844,8 @@ impl TextColumn<'_> {
     }
 
     fn n_missing(&self) -> usize {
-        self.arena.iter().filter(|v| v.is_empty()).count()
+        // Counted at survcalc-scan's opt-level 3 (a call per cell here).
+        survcalc_scan::count_empty(&self.arena.ends)
     }
 
     fn column(self, kind: ColumnKind, reason: String, declared: bool, data: ColumnData) -> Column {
@@ -1188,14 +1184,42 @@ impl TextColumn<'_> {
         let mut other_grouped: Option<usize> = None;
         let mut ambiguous: Option<usize> = None;
         let mut other_mark_rows: Vec<usize> = Vec::new();
+        // Only the first LISTED_CELLS refused cells are listed, the rest
+        // counted: a text column of 1e6 words would otherwise build a list
+        // entry per cell.
         let mut strays: Vec<(usize, CellProblem)> = Vec::new();
-        for (row, v) in self.arena.iter().enumerate() {
+        let mut n_strays = 0usize;
+        // The usual text column, every non-empty cell a word ("drug A",
+        // "male"): counted at survcalc-scan's opt-level 3, and no cell can
+        // be read as a number, so the loop below would only list them.
+        let words = survcalc_scan::words(&self.arena.bytes, &self.arena.ends, LISTED_CELLS);
+        let all_words = words.n_empty + words.n_words == self.arena.len();
+        if all_words {
+            n_strays = words.n_words;
+            strays = words
+                .first_rows
+                .iter()
+                .map(|&row| (row, CellProblem::NotANumber))
+                .collect();
+        }
+        let mut stray = |strays: &mut Vec<(usize, CellProblem)>, row, problem| {
+            n_strays += 1;
+            if strays.len() < LISTED_CELLS {
+                strays.push((row, problem));
+            }
+        };
+        for (row, v) in self
+            .arena
+            .iter()
+            .take(if all_words { 0 } else { usize::MAX })
+            .enumerate()
+        {
             if v.is_empty() {
                 continue;
             }
             if !could_be_number(v) {
                 // Words ("drug A", "male"): refused by both readings below.
-                strays.push((row, CellProblem::NotANumber));
+                stray(&mut strays, row, CellProblem::NotANumber);
                 continue;
             }
             if parse_number(v, dc).is_some() {
@@ -1219,8 +1243,8 @@ impl TextColumn<'_> {
                     }
                 }
                 Loose::OtherMark { .. } => other_mark_rows.push(row),
-                Loose::TooLarge => strays.push((row, CellProblem::TooLarge)),
-                Loose::NotANumber => strays.push((row, CellProblem::NotANumber)),
+                Loose::TooLarge => stray(&mut strays, row, CellProblem::TooLarge),
+                Loose::NotANumber => stray(&mut strays, row, CellProblem::NotANumber),
             }
         }
         let mut r = NumberReadings::default();
@@ -1229,14 +1253,19 @@ impl TextColumn<'_> {
         let other_mark_explains =
             !other_mark_rows.is_empty() && other_grouped.is_none() && !self.rules.decimal_declared;
         if !other_mark_explains && !other_mark_rows.is_empty() {
+            // The first listed of both (each in row order, no row in both)
+            // hold the first listed of all.
+            n_strays += other_mark_rows.len();
             strays.extend(
                 other_mark_rows
                     .iter()
+                    .take(LISTED_CELLS)
                     .map(|&row| (row, CellProblem::OtherDecimalMark)),
             );
             strays.sort_by_key(|&(row, _)| row);
+            strays.truncate(LISTED_CELLS);
         }
-        if strays.is_empty() {
+        if n_strays == 0 {
             if other_mark_explains {
                 r.other_mark = other_mark_rows.first().map(|&row| evidence(other, row));
                 n_numbers += other_mark_rows.len();
@@ -1260,7 +1289,7 @@ impl TextColumn<'_> {
             }
         }
         r.n_numbers = n_numbers;
-        r.count = strays.len();
+        r.count = n_strays;
         r.cells = strays
             .iter()
             .take(LISTED_CELLS)
