@@ -21,12 +21,20 @@ async function upload(name, text) {
     || !document.querySelector("#error").hidden, name);
 }
 
-/** The synthetic cohort ten times over (6,010 patients) with a 45-level "site" column. */
+/**
+ * The synthetic cohort ten times over (6,010 patients) with a 45-level "site"
+ * column and a continuous "score" that differs from patient to patient, so
+ * that no two patients share a covariate pattern and the logistic fit has
+ * all 6,010 rows to work through.
+ */
 function manyLevels() {
   const [header, ...rows] = readFileSync(join(root, "www", "examples", "synthetic_hcc_cohort.csv"), "utf8").trim().split("\n");
-  const out = [`${header},site`];
+  const out = [`${header},site,score`];
   for (let copy = 0; copy < 10; copy++) {
-    rows.forEach((row, i) => out.push(`${row.replace(/^SYN-/, `SYN-${copy}-`)},S${(i * 7 + copy) % 45}`));
+    rows.forEach((row, i) => {
+      const score = (((i * 601 + copy) * 7919) % 100003) / 1000;
+      out.push(`${row.replace(/^SYN-/, `SYN-${copy}-`)},S${(i * 7 + copy) % 45},${score}`);
+    });
   }
   return `${out.join("\n")}\n`;
 }
@@ -58,11 +66,15 @@ test("an analysis of many levels shows progress and Cancel; cancelling keeps the
   await page.waitForFunction(() => document.querySelector("#km-summary")?.textContent.includes("primary resistance"));
 
   // Firth's logistic regression with profile-likelihood intervals on a
-  // 45-level factor of 6,010 patients: tens of seconds.
+  // 45-level factor and a continuous score of 6,010 patients, each its own
+  // covariate pattern, both entered into the multivariable model (threshold
+  // p < 1): several seconds even on a fast machine.
   await page.selectOption("#models-column", "trae_grade3_4");
   await page.check('#models-events input[value="yes"]');
   await page.check('#models-terms input[value="site"]');
   await page.selectOption('#models-terms [data-column="site"] .reg-kind', "categorical");
+  await page.check('#models-terms input[value="score"]');
+  await page.fill("#models-threshold", "1");
   await page.check("#models-firth");
   await page.selectOption("#models-ci", "profile");
   const started = Date.now();
