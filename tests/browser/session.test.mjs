@@ -220,7 +220,10 @@ test("a reload keeps the settings and asks for the same file, recognised by its 
 test("opting in keeps the data across a reload", async () => {
   const { page } = session;
   await page.check("#session-keep-data");
-  await page.waitForFunction(async () => (await indexedDB.databases()).length > 0);
+  // The record says so only once the copy's transaction has completed (the
+  // database exists as soon as it is opened, before the file is in it).
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem("survcalc-session") ?? "{}").keepData === true);
+  assert.ok(await page.evaluate(async () => (await indexedDB.databases()).length > 0));
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   await page.waitForFunction(() => document.querySelector("#data-loaded")?.textContent.includes("hcc_2027.csv"));
