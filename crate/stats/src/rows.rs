@@ -237,21 +237,21 @@ pub fn indicator_counts(events: &[bool], zero: &[&[f64]], one: Option<&[f64]>) -
             rows = n as u64;
             with_event = events.iter().filter(|&&e| e).count() as u64;
         }
-        (zero, Some(one)) => {
-            let one = &one[..n];
-            for (i, (&e, &x)) in events.iter().zip(one).enumerate() {
-                if x == 1.0 && zero.iter().all(|c| c[i] == 0.0) {
-                    rows += 1;
-                    with_event += u64::from(e);
+        (zero, one) => {
+            // Column by column into a mask, then one count: branch-free
+            // passes over contiguous memory, with no bounds checks.
+            let mut keep: Vec<u8> = match one {
+                Some(one) => one[..n].iter().map(|&x| u8::from(x == 1.0)).collect(),
+                None => vec![1; n],
+            };
+            for column in zero {
+                for (k, &x) in keep.iter_mut().zip(&column[..n]) {
+                    *k &= u8::from(x == 0.0);
                 }
             }
-        }
-        (zero, None) => {
-            for (i, &e) in events.iter().enumerate() {
-                if zero.iter().all(|c| c[i] == 0.0) {
-                    rows += 1;
-                    with_event += u64::from(e);
-                }
+            for (&k, &e) in keep.iter().zip(events) {
+                rows += u64::from(k);
+                with_event += u64::from(k & u8::from(e));
             }
         }
     }

@@ -426,7 +426,14 @@ pub fn run(table: &Table, request: &CoxRequest) -> Result<CoxResult, String> {
     // splitting at a switch or at cut points).
     let events =
         (time_varying.is_none() && time_split.is_none()).then_some(input.data.event.as_slice());
-    let mut hr = hr_rows(&fit, &input.design, &choices, time_split.as_ref(), events);
+    let mut hr = hr_rows(
+        &fit,
+        &input.design,
+        &input.data.covariates,
+        &choices,
+        time_split.as_ref(),
+        events,
+    );
     crate::labels::label_term_rows(&mut hr.table.rows, &hr.kinds, &request.labels);
     let n_used = time_varying
         .as_ref()
@@ -567,12 +574,16 @@ fn read_model_input<'a>(
         .as_ref()
         .map(|s| TimeSplitPlan::plan(table, s, &covariates, &mut outcome))
         .transpose()?;
-    let design = if covariates.is_empty() {
+    let mut design = if covariates.is_empty() {
         empty_design(&outcome.rows)
     } else {
         build_design(table, &covariates, &outcome.rows).map_err(|e| e.to_string())?
     };
-    let mut data: CoxData = outcome.cox_data(&design).map_err(|e| e.to_string())?;
+    // From here on the columns are `data.covariates` (the splits at a
+    // switch or at cut points replace them there).
+    let mut data: CoxData = outcome
+        .cox_data_moving_columns(&mut design)
+        .map_err(|e| e.to_string())?;
     // Before fitting: a model with more coefficients than events cannot be
     // meant (and with hundreds of them would run for minutes).
     let events = data.event.iter().filter(|&&e| e).count();
@@ -656,19 +667,12 @@ fn input_warnings(
         &input.covariates,
         choices.start.is_some(),
     ));
-    if let Ok(censored) = censor_values_or_rest(
-        table,
+    warnings.extend(super::censoring_codes_note(
         &request.event,
         &request.event_values,
         &request.censor_values,
-    ) {
-        warnings.extend(super::censoring_codes_note(
-            &request.event,
-            &request.event_values,
-            &request.censor_values,
-            &censored,
-        ));
-    }
+        &input.censor_values,
+    ));
     warnings.extend(input.outcome.warnings.iter().cloned());
     if let Some(status) = &input.time_varying {
         warnings.extend(status.warnings());
@@ -788,13 +792,16 @@ struct HrRows<'a> {
     /// as the design's columns: copying them cost more than the counting.
     events: Option<&'a [bool]>,
     design_columns: &'a [Vec<f64>],
+    /// The counts of every row (each numeric covariate's), counted once.
+    all_rows: std::cell::OnceCell<Vec<String>>,
 }
 
 /// One row per numeric covariate; a header row then one row per level
 /// (reference first) for a categorical one.
 fn hr_rows<'a>(
     fit: &CoxFit,
-    design: &'a Design,
+    design: &Design,
+    design_columns: &'a [Vec<f64>],
     choices: &Choices,
     time_split: Option<&TimeSplitSummary>,
     events: Option<&'a [bool]>,
@@ -826,7 +833,8 @@ fn hr_rows<'a>(
         forest_rows: Vec::new(),
         term_tests: Vec::new(),
         events,
-        design_columns: &design.columns,
+        design_columns,
+        all_rows: std::cell::OnceCell::new(),
     };
     for term in &design.terms {
         let split = time_split.and_then(|s| s.term(&term.column).map(|t| s.rows(t)));
@@ -849,6 +857,15 @@ impl HrRows<'_> {
         let Some(events) = self.events else {
             return Vec::new();
         };
+        if zero.is_empty() && one.is_none() {
+            return self
+                .all_rows
+                .get_or_init(|| {
+                    let (n, e) = survcalc_stats::rows::indicator_counts(events, &[], None);
+                    vec![n.to_string(), e.to_string()]
+                })
+                .clone();
+        }
         // A column that is not there matches no row (as an empty one).
         let column = |c: usize| self.design_columns.get(c).map_or(&[][..], Vec::as_slice);
         let zero: Vec<&[f64]> = zero.iter().map(|&c| column(c)).collect();

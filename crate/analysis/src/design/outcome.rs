@@ -74,11 +74,27 @@ impl SurvivalOutcome {
     /// The Cox input for the rows and columns of `design` (built over
     /// `self.rows`).
     pub fn cox_data(&self, design: &Design) -> Result<CoxData, DesignError> {
+        self.cox_data_with(design, design.columns.clone())
+    }
+
+    /// As [`Self::cox_data`], moving the design's columns into the Cox input
+    /// instead of copying them (56 MB at n = 1e6 with 7 columns): the design
+    /// keeps its terms, names and rows, and its `columns` are left empty.
+    pub fn cox_data_moving_columns(&self, design: &mut Design) -> Result<CoxData, DesignError> {
+        let columns = std::mem::take(&mut design.columns);
+        self.cox_data_with(design, columns)
+    }
+
+    fn cox_data_with(
+        &self,
+        design: &Design,
+        covariates: Vec<Vec<f64>>,
+    ) -> Result<CoxData, DesignError> {
         Ok(CoxData {
             start: self.start.as_ref().map(|s| design.pick(s)).transpose()?,
             stop: design.pick(&self.time)?,
             event: design.pick(&self.event)?,
-            covariates: design.columns.clone(),
+            covariates,
             term_names: design.names.clone(),
             strata: self.strata.as_ref().map(|s| design.pick(s)).transpose()?,
             weights: None,

@@ -124,7 +124,11 @@ pub(crate) fn validate(data: &CoxData) -> Result<(), CoxError> {
 
 /// Sorts (key, index) pairs by key. Ties come out in an arbitrary but
 /// deterministic order, which only affects rounding; pattern-defeating
-/// quicksort on the bare keys beat a radix sort here (and is no extra code).
+/// quicksort on the bare keys beat a radix sort here (and is no extra code),
+/// and, on follow-up with 10^4 distinct times in 10^6 rows, placing the
+/// pairs by the rank of their key found through a hash table (as the
+/// Kaplan–Meier tallies do) saved nothing: the quicksort is quick on
+/// repeated keys.
 pub(crate) fn sort_pairs(pairs: &mut [(u64, u32)]) {
     pairs.sort_unstable_by_key(|p| p.0);
 }

@@ -151,6 +151,39 @@ fn transformed_times(
     g.iter().map(|v| v - mean).collect()
 }
 
+/// The KM transform of [`transformed_times`] for rows sorted by descending
+/// stop time (one stratum, no start times), in that order: a pass from the
+/// earliest time reads the times and events in memory order instead of
+/// gathering them through the sort's permutation. Equal to the data-order
+/// transform up to the rounding of the mean it is centred at.
+fn km_transform_descending(stop: &[f64], event: &[bool]) -> Vec<f64> {
+    let n = stop.len();
+    let mut out = vec![0.0; n];
+    let mut surv = 1.0; // S(t-) for the current time
+    let mut end = n; // rows [0, end) have stop >= the current time
+    while end > 0 {
+        let t = stop[end - 1];
+        let mut begin = end - 1;
+        while begin > 0 && stop[begin - 1] == t {
+            begin -= 1;
+        }
+        let deaths = event[begin..end].iter().filter(|&&e| e).count();
+        out[begin..end].fill(1.0 - surv);
+        if deaths > 0 {
+            surv *= 1.0 - deaths as f64 / end as f64;
+        }
+        end = begin;
+    }
+    let (sum, count) = out
+        .iter()
+        .zip(event)
+        .filter(|(_, &e)| e)
+        .fold((0.0, 0usize), |(s, c), (v, _)| (s + v, c + 1));
+    let mean = sum / count.max(1) as f64;
+    out.iter_mut().for_each(|v| *v -= mean);
+    out
+}
+
 /// u' A^- u for the rows/columns `idx` of `imat`.
 fn score_stat(imat: &SymMatrix, u: &[f64], idx: &[usize]) -> f64 {
     let mut sub = SymMatrix::zeros(idx.len());
@@ -250,15 +283,18 @@ pub(crate) fn zph_with(
         .enumerate()
         .map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a])
         .collect();
-    let eta: Vec<f64> = prep
-        .x
-        .chunks_exact(p)
-        .map(|r| r.iter().zip(&beta).map(|(x, b)| x * b).sum())
-        .collect();
-    let descending =
-        (data.strata.is_none() && data.start.is_none()).then_some(prep.order.as_slice());
-    let gtime_data = transformed_times(data, options.transform, descending);
-    let gtime: Vec<f64> = prep.order.iter().map(|&i| gtime_data[i]).collect();
+    let mut eta = Vec::with_capacity(prep.n);
+    prep.linear_predictor(&beta, &mut eta);
+    // Without strata or start times the fit's rows are in descending stop
+    // time: the KM transform is then a pass over them, in their order.
+    let one_descending = data.strata.is_none() && data.start.is_none() && prep.n == data.n();
+    let gtime: Vec<f64> = if one_descending && options.transform == ZphTransform::Km {
+        km_transform_descending(&prep.stop, &prep.event)
+    } else {
+        let descending = one_descending.then_some(prep.order.as_slice());
+        let gtime_data = transformed_times(data, options.transform, descending);
+        prep.order.iter().map(|&i| gtime_data[i]).collect()
+    };
 
     let efron = fit.ties == Ties::Efron;
     let mut u2 = vec![0.0; p];
@@ -366,6 +402,12 @@ mod tests {
             .zip(&sorted)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
         assert_eq!(shared.len(), n);
+        // And the pass over the fit's own sorted rows, position by position
+        // (its mean is summed in another order: equal to rounding).
+        let descending = km_transform_descending(&prep.stop, &prep.event);
+        for (pos, &i) in prep.order.iter().enumerate() {
+            assert!((descending[pos] - shared[i]).abs() < 1e-14, "{pos}");
+        }
         // Not a constant: the transform spreads over (0, 1).
         assert!(shared.iter().any(|&v| v != shared[0]));
     }
