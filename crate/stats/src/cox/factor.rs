@@ -193,7 +193,7 @@ mod tests {
         let tallies = FactorTallies::new(&prep).expect("a factor's indicators");
         for efron in [true, false] {
             for beta in [[0.0, 0.0], [0.4, -0.7], [3.0, 12.0], [-20.0, 1.5]] {
-                let rows = evaluate(&prep, &beta, efron, &mut LinearPredictor::new(prep.n));
+                let rows = evaluate(&prep, &beta, efron, &mut LinearPredictor::new(prep.n), None);
                 let fast = tallies.evaluate(&beta, efron);
                 let close = |a: f64, b: f64| (a - b).abs() <= 1e-11 * a.abs().max(1.0);
                 assert!(
@@ -242,7 +242,8 @@ mod tests {
             };
             let efron = ties == Ties::Efron;
             let mut lp = LinearPredictor::new(prep.n);
-            let rows = newton_right(2, &options, |b| evaluate(&prep, b, efron, &mut lp)).unwrap();
+            let rows =
+                newton_right(2, &options, |b| evaluate(&prep, b, efron, &mut lp, None)).unwrap();
             let fast = newton_right(2, &options, |b| tallies.evaluate(b, efron)).unwrap();
             assert!(rows.converged && fast.converged);
             assert_eq!(rows.iterations, fast.iterations);

@@ -11,7 +11,9 @@ use super::factor::FactorTallies;
 use super::prepared::{validate, Prepared};
 use super::residuals::{cluster_index, score_residuals};
 use super::riskset::{packed, walk, EventGroup, EventTerms};
-use super::zph::{zph_with, ModelTerm, ZphOptions, ZphResult};
+use super::zph::{
+    transformed_times_sorted, zph_with, ModelTerm, ZphOptions, ZphResult, ZphTransform,
+};
 use super::{CoxData, CoxError};
 use crate::distributions::{chi_square_upper, normal_quantile_two_sided, normal_two_sided};
 use crate::linalg::{Cholesky, SymMatrix, CHOLESKY_TOLERANCE};
@@ -147,6 +149,21 @@ pub(crate) struct Evaluation {
     pub loglik: f64,
     pub u: Vec<f64>,
     pub imat: SymMatrix,
+    /// The PH test's sums at this beta, when the evaluation was asked to
+    /// weight its event times ([`evaluate`] with `gtime`).
+    pub time_weighted: Option<TimeWeighted>,
+}
+
+/// The event-time increments of an evaluation weighted by the PH test's
+/// transformed time g(t) (R's cox.zph): sum of g times the risk set's mean
+/// covariates (as subtracted from the score), and of g and g^2 times the
+/// information increment (packed lower triangles). With these from the
+/// fit's last evaluation the test needs no pass of its own over the rows.
+#[derive(Debug, Clone)]
+pub(crate) struct TimeWeighted {
+    pub mean: Vec<f64>,
+    pub info_g: Vec<f64>,
+    pub info_g2: Vec<f64>,
 }
 
 /// x'beta of every row in sorted order, with the beta it belongs to: the
@@ -174,14 +191,21 @@ impl LinearPredictor {
     }
 }
 
+/// Log partial likelihood, score and information at `beta`; with `gtime`
+/// (the PH test's transformed time at each sorted position) also the
+/// test's [`TimeWeighted`] sums.
 pub(crate) fn evaluate(
     prep: &Prepared,
     beta: &[f64],
     efron: bool,
     lp: &mut LinearPredictor,
+    gtime: Option<&[f64]>,
 ) -> Evaluation {
     let eta = lp.at(prep, beta);
     let mut sums = EvaluationSums::new(prep.p);
+    if gtime.is_some() {
+        sums.weight_times();
+    }
     walk(prep, eta, true, |g| {
         for pos in g.rows.0..g.rows.1 {
             if prep.event[pos] {
@@ -193,6 +217,10 @@ pub(crate) fn evaluate(
             }
         }
         sums.event_time(g, efron);
+        if let Some(gtime) = gtime {
+            // g is a function of time: any row of the group gives it.
+            sums.add_time_weighted(gtime[g.rows.0]);
+        }
     });
     sums.finish()
 }
@@ -206,6 +234,7 @@ pub(crate) struct EvaluationSums {
     /// Packed lower triangle of the information.
     info: Vec<f64>,
     terms: EventTerms,
+    time_weighted: Option<TimeWeighted>,
 }
 
 impl EvaluationSums {
@@ -215,6 +244,38 @@ impl EvaluationSums {
             u: vec![0.0; p],
             info: vec![0.0; p * (p + 1) / 2],
             terms: EventTerms::new(p),
+            time_weighted: None,
+        }
+    }
+
+    /// Also keep the PH test's [`TimeWeighted`] sums.
+    fn weight_times(&mut self) {
+        let (p, q) = (self.u.len(), self.info.len());
+        self.time_weighted = Some(TimeWeighted {
+            mean: vec![0.0; p],
+            info_g: vec![0.0; q],
+            info_g2: vec![0.0; q],
+        });
+    }
+
+    /// Adds the last event time's increments, weighted by its transformed
+    /// time `g`, to the [`TimeWeighted`] sums (when kept).
+    fn add_time_weighted(&mut self, g: f64) {
+        let Some(tw) = &mut self.time_weighted else {
+            return;
+        };
+        tw.mean
+            .iter_mut()
+            .zip(&self.terms.mean)
+            .for_each(|(s, m)| *s += g * m);
+        for ((a, b), &v) in tw
+            .info_g
+            .iter_mut()
+            .zip(&mut tw.info_g2)
+            .zip(&self.terms.info)
+        {
+            *a += g * v;
+            *b += g * g * v;
         }
     }
 
@@ -244,6 +305,7 @@ impl EvaluationSums {
             loglik: self.loglik,
             u: self.u,
             imat,
+            time_weighted: self.time_weighted,
         }
     }
 }
@@ -353,7 +415,7 @@ fn newton_counting(
 ) -> Result<Newton, CoxError> {
     let p = prep.p;
     let mut beta = vec![0.0; p];
-    let first = evaluate(prep, &beta, efron, lp);
+    let first = evaluate(prep, &beta, efron, lp, None);
     let loglik_null = first.loglik;
     let chol = Cholesky::new(&first.imat, opt.toler_chol).ok_or(CoxError::NumericalFailure)?;
     let rank = chol.rank();
@@ -374,7 +436,7 @@ fn newton_counting(
     beta.iter_mut().zip(&step).for_each(|(b, s)| *b += s);
     let mut halving = 0.0;
     for iter in 1..=opt.max_iter {
-        let ev = evaluate(prep, &beta, efron, lp);
+        let ev = evaluate(prep, &beta, efron, lp, None);
         let chol = Cholesky::new(&ev.imat, opt.toler_chol);
         let fail = !all_finite(&ev) || chol.as_ref().is_none_or(|c| c.rank() != rank);
         if !fail && halving == 0.0 && (1.0 - best / ev.loglik).abs() <= opt.eps {
@@ -390,7 +452,7 @@ fn newton_counting(
         if iter == opt.max_iter {
             let worse = (ev.loglik - best) / best.abs() < -opt.eps || !ev.loglik.is_finite();
             if opt.max_iter > 1 && worse {
-                let last = evaluate(prep, &oldbeta, efron, lp);
+                let last = evaluate(prep, &oldbeta, efron, lp, None);
                 return Ok(Newton {
                     beta: oldbeta,
                     loglik_null,
@@ -426,7 +488,7 @@ fn newton_counting(
         }
     }
     // Unreachable for max_iter >= 1 (the last iteration returns above).
-    let last = evaluate(prep, &beta, efron, lp);
+    let last = evaluate(prep, &beta, efron, lp, None);
     Ok(Newton {
         beta,
         loglik_null,
@@ -525,7 +587,7 @@ fn check_options(opt: &CoxOptions) -> Result<(), CoxError> {
 
 /// Fits the Cox model (R: `coxph(Surv(...) ~ ..., ties, robust)`).
 pub fn fit(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
-    fit_full(data, options).map(|(fit, _)| fit)
+    fit_full(data, options, None).map(|(fit, ..)| fit)
 }
 
 /// [`fit`] and the PH test of the fit ([`super::cox_zph`]), which reuses the
@@ -537,12 +599,28 @@ pub fn fit_with_ph_test(
     terms: &[ModelTerm],
     zph: &ZphOptions,
 ) -> Result<(CoxFit, Result<ZphResult, CoxError>), CoxError> {
-    let (fit, prep) = fit_full(data, options)?;
-    let test = zph_with(data, &fit, terms, zph, Some(&prep));
+    let (fit, prep, sums) = fit_full(data, options, Some(zph.transform))?;
+    let test = zph_with(data, &fit, terms, zph, Some(&prep), sums.as_ref());
     Ok((fit, test))
 }
 
-fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), CoxError> {
+/// What the PH test takes from the fit's last evaluation: the transformed
+/// times it was weighted with (sorted order), its information and its
+/// time-weighted sums.
+pub(crate) struct PhSums {
+    pub gtime: Vec<f64>,
+    pub imat: SymMatrix,
+    pub sums: TimeWeighted,
+}
+
+/// The fit with its concordance and robust variance; with `zph`, the fit's
+/// evaluations also keep the PH test's sums for that time transform (when
+/// the data allow: right-censored rows fitted row by row).
+fn fit_full(
+    data: &CoxData,
+    options: &CoxOptions,
+    zph: Option<ZphTransform>,
+) -> Result<(CoxFit, Prepared, Option<PhSums>), CoxError> {
     let Fitted {
         prep,
         mut lp,
@@ -554,7 +632,8 @@ fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), 
         zcrit,
         df,
         mut fit,
-    } = fit_model(data, options)?;
+        ph_sums,
+    } = fit_model(data, options, zph)?;
     let eta = lp.at(&prep, &beta);
     let clusters = if robust {
         Some(match &data.cluster {
@@ -582,7 +661,7 @@ fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), 
         )),
         _ => None,
     };
-    Ok((fit, prep))
+    Ok((fit, prep, ph_sums))
 }
 
 /// The same fit without the concordance and the robust variance: the
@@ -593,7 +672,7 @@ fn fit_full(data: &CoxData, options: &CoxOptions) -> Result<(CoxFit, Prepared), 
 /// annotation), so that the page's start-up wasm module does not carry the
 /// concordance and sandwich-variance code.
 pub fn fit_hazard_ratios(data: &CoxData, options: &CoxOptions) -> Result<CoxFit, CoxError> {
-    fit_model(data, options).map(|fitted| fitted.fit)
+    fit_model(data, options, None).map(|fitted| fitted.fit)
 }
 
 /// The Cox model of a grouping factor, from the groups' time tallies (as
@@ -666,9 +745,14 @@ struct Fitted {
     zcrit: f64,
     df: usize,
     fit: CoxFit,
+    ph_sums: Option<PhSums>,
 }
 
-fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
+fn fit_model(
+    data: &CoxData,
+    options: &CoxOptions,
+    zph: Option<ZphTransform>,
+) -> Result<Fitted, CoxError> {
     validate(data)?;
     check_options(options)?;
     let prep = Prepared::new(data);
@@ -679,13 +763,25 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
     let efron = options.ties == Ties::Efron;
     let p = prep.p;
     let mut lp = LinearPredictor::new(prep.n);
+    let mut gtime = None;
     let newton = if prep.counting {
         newton_counting(&prep, options, efron, &mut lp)?
     } else if let Some(tallies) = FactorTallies::new(&prep) {
         newton_right(p, options, |beta| tallies.evaluate(beta, efron))?
     } else {
-        newton_right(p, options, |beta| evaluate(&prep, beta, efron, &mut lp))?
+        gtime = zph.map(|transform| transformed_times_sorted(data, &prep, transform));
+        newton_right(p, options, |beta| {
+            evaluate(&prep, beta, efron, &mut lp, gtime.as_deref())
+        })?
     };
+    let ph_sums = gtime.and_then(|gtime| {
+        let sums = newton.last.time_weighted.clone()?;
+        Some(PhSums {
+            gtime,
+            imat: newton.last.imat.clone(),
+            sums,
+        })
+    });
     // Linear predictor at the final beta, in sorted order (centred; a shift
     // changes neither the concordance nor the residuals).
     let eta = lp.at(&prep, &newton.beta);
@@ -716,6 +812,7 @@ fn fit_model(data: &CoxData, options: &CoxOptions) -> Result<Fitted, CoxError> {
         zcrit,
         df,
         fit,
+        ph_sums,
     })
 }
 
@@ -1063,7 +1160,13 @@ mod tests {
             let prep = Prepared::new(&d);
             let beta_s: Vec<f64> = beta.iter().zip(&prep.scale).map(|(b, sc)| b / sc).collect();
             for efron in [true, false] {
-                let ev = evaluate(&prep, &beta_s, efron, &mut LinearPredictor::new(prep.n));
+                let ev = evaluate(
+                    &prep,
+                    &beta_s,
+                    efron,
+                    &mut LinearPredictor::new(prep.n),
+                    None,
+                );
                 let (ll, u, info) = naive(&d, &beta, efron);
                 let close = |a: f64, e: f64| (a - e).abs() <= 1e-10 * e.abs().max(1.0);
                 assert!(

@@ -6,7 +6,7 @@
 // Sorted positions index several parallel arrays; range loops read best.
 #![allow(clippy::needless_range_loop)]
 
-use super::fit::{CoxFit, Ties};
+use super::fit::{CoxFit, PhSums, Ties};
 use super::prepared::{validate, Prepared};
 use super::riskset::{packed, walk, EventTerms};
 use super::{CoxData, CoxError};
@@ -151,6 +151,24 @@ fn transformed_times(
     g.iter().map(|v| v - mean).collect()
 }
 
+/// The transformed time of each sorted position of `prep` (prepared from
+/// `data`), centred at its mean over the event rows.
+pub(crate) fn transformed_times_sorted(
+    data: &CoxData,
+    prep: &Prepared,
+    transform: ZphTransform,
+) -> Vec<f64> {
+    // Without strata or start times the rows are in descending stop time:
+    // the KM transform is then a pass over them, in their order.
+    let one_descending = data.strata.is_none() && data.start.is_none() && prep.n == data.n();
+    if one_descending && transform == ZphTransform::Km {
+        return km_transform_descending(&prep.stop, &prep.event);
+    }
+    let descending = one_descending.then_some(prep.order.as_slice());
+    let gtime_data = transformed_times(data, transform, descending);
+    prep.order.iter().map(|&i| gtime_data[i]).collect()
+}
+
 /// The KM transform of [`transformed_times`] for rows sorted by descending
 /// stop time (one stratum, no start times), in that order: a pass from the
 /// earliest time reads the times and events in memory order instead of
@@ -209,7 +227,7 @@ pub fn cox_zph(
     options: &ZphOptions,
 ) -> Result<ZphResult, CoxError> {
     validate(data)?;
-    zph_with(data, fit, terms, options, None)
+    zph_with(data, fit, terms, options, None, None)
 }
 
 /// [`cox_zph`] on validated data; `fitted` is the fit's own sorted, centred
@@ -220,6 +238,7 @@ pub(crate) fn zph_with(
     terms: &[ModelTerm],
     options: &ZphOptions,
     fitted: Option<&Prepared>,
+    from_fit: Option<&PhSums>,
 ) -> Result<ZphResult, CoxError> {
     let p_all = data.covariates.len();
     if fit.coef.len() != p_all {
@@ -257,8 +276,9 @@ pub(crate) fn zph_with(
     // Aliased columns are left out; with none (the usual case) the data
     // are used as they are, not copied.
     let own;
+    let uses_fit = matches!(fitted, Some(prep) if kept.len() == p_all && prep.n == data.n() && prep.p == p_all);
     let prep: &Prepared = match fitted {
-        Some(prep) if kept.len() == p_all && prep.n == data.n() && prep.p == p_all => prep,
+        Some(prep) if uses_fit => prep,
         _ if kept.len() == p_all => {
             own = Prepared::new(data);
             &own
@@ -283,44 +303,57 @@ pub(crate) fn zph_with(
         .enumerate()
         .map(|(a, &j)| fit.coef[j].unwrap_or(0.0) / prep.scale[a])
         .collect();
-    let mut eta = Vec::with_capacity(prep.n);
-    prep.linear_predictor(&beta, &mut eta);
-    // Without strata or start times the fit's rows are in descending stop
-    // time: the KM transform is then a pass over them, in their order.
-    let one_descending = data.strata.is_none() && data.start.is_none() && prep.n == data.n();
-    let gtime: Vec<f64> = if one_descending && options.transform == ZphTransform::Km {
-        km_transform_descending(&prep.stop, &prep.event)
-    } else {
-        let descending = one_descending.then_some(prep.order.as_slice());
-        let gtime_data = transformed_times(data, options.transform, descending);
-        prep.order.iter().map(|&i| gtime_data[i]).collect()
-    };
-
-    let efron = fit.ties == Ties::Efron;
     let mut u2 = vec![0.0; p];
-    let mut i11 = vec![0.0; p * (p + 1) / 2];
-    let mut i12 = vec![0.0; p * (p + 1) / 2];
-    let mut i22 = vec![0.0; p * (p + 1) / 2];
-    let mut et = EventTerms::new(p);
-    walk(prep, &eta, true, |g| {
-        let mut gt = 0.0;
-        for pos in g.rows.0..g.rows.1 {
-            if prep.event[pos] {
-                gt = gtime[pos];
-                let w = prep.weight[pos];
+    let (i11, i12, i22) = match from_fit.filter(|_| uses_fit) {
+        // The fit's last evaluation took the event times' sums at the
+        // fitted beta: only the deaths' own g-weighted covariates are left.
+        Some(PhSums { gtime, imat, sums }) => {
+            for pos in (0..prep.n).filter(|&pos| prep.event[pos]) {
+                let gw = gtime[pos] * prep.weight[pos];
                 for (u, &x) in u2.iter_mut().zip(prep.row(pos)) {
-                    *u += gt * w * x;
+                    *u += gw * x;
                 }
             }
+            u2.iter_mut().zip(&sums.mean).for_each(|(u, m)| *u -= m);
+            let mut i11 = vec![0.0; p * (p + 1) / 2];
+            for j in 0..p {
+                for k in 0..=j {
+                    i11[packed(j, k)] = imat.get(j, k);
+                }
+            }
+            (i11, sums.info_g.clone(), sums.info_g2.clone())
         }
-        et.compute(g, efron, true);
-        u2.iter_mut().zip(&et.mean).for_each(|(u, m)| *u -= gt * m);
-        for (k, &v) in et.info.iter().enumerate() {
-            i11[k] += v;
-            i12[k] += gt * v;
-            i22[k] += gt * gt * v;
+        None => {
+            let gtime = transformed_times_sorted(data, prep, options.transform);
+            let mut eta = Vec::with_capacity(prep.n);
+            prep.linear_predictor(&beta, &mut eta);
+            let efron = fit.ties == Ties::Efron;
+            let mut i11 = vec![0.0; p * (p + 1) / 2];
+            let mut i12 = vec![0.0; p * (p + 1) / 2];
+            let mut i22 = vec![0.0; p * (p + 1) / 2];
+            let mut et = EventTerms::new(p);
+            walk(prep, &eta, true, |g| {
+                let mut gt = 0.0;
+                for pos in g.rows.0..g.rows.1 {
+                    if prep.event[pos] {
+                        gt = gtime[pos];
+                        let w = prep.weight[pos];
+                        for (u, &x) in u2.iter_mut().zip(prep.row(pos)) {
+                            *u += gt * w * x;
+                        }
+                    }
+                }
+                et.compute(g, efron, true);
+                u2.iter_mut().zip(&et.mean).for_each(|(u, m)| *u -= gt * m);
+                for (k, &v) in et.info.iter().enumerate() {
+                    i11[k] += v;
+                    i12[k] += gt * v;
+                    i22[k] += gt * gt * v;
+                }
+            });
+            (i11, i12, i22)
         }
-    });
+    };
     let mut imat = SymMatrix::zeros(2 * p);
     for j in 0..p {
         for k in 0..=j {
@@ -377,6 +410,66 @@ pub(crate) fn zph_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fits_own_sums_give_the_test_of_a_pass_of_its_own() {
+        // Tied times, censoring, three covariates (one 0/1), every transform.
+        let n = 400;
+        let mut s = 11u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let x1: Vec<f64> = (0..n).map(|_| next() * 4.0 - 2.0).collect();
+        let x2: Vec<f64> = (0..n).map(|_| f64::from(next() < 0.4)).collect();
+        let x3: Vec<f64> = (0..n).map(|_| (next() * 60.0).round()).collect();
+        let stop: Vec<f64> = (0..n)
+            .map(|i| ((next() * 30.0 * (-0.4 * x1[i] + 0.5 * x2[i]).exp()).round() + 1.0) / 2.0)
+            .collect();
+        let event: Vec<bool> = (0..n).map(|_| next() < 0.7).collect();
+        let data = CoxData {
+            start: None,
+            stop,
+            event,
+            covariates: vec![x1, x2, x3],
+            term_names: vec!["x1".into(), "x2".into(), "x3".into()],
+            strata: None,
+            weights: None,
+            cluster: None,
+        };
+        for transform in [
+            ZphTransform::Km,
+            ZphTransform::Identity,
+            ZphTransform::Rank,
+            ZphTransform::Log,
+        ] {
+            let options = ZphOptions { transform };
+            let (fit, fused) =
+                crate::cox::fit_with_ph_test(&data, &Default::default(), &[], &options)
+                    .expect("fit");
+            let fused = fused.expect("test");
+            let own = cox_zph(&data, &fit, &[], &options).expect("test");
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-3);
+            for (a, b) in fused
+                .terms
+                .iter()
+                .chain([&fused.global])
+                .zip(own.terms.iter().chain([&own.global]))
+            {
+                assert_eq!(a.term, b.term);
+                assert!(
+                    close(a.chisq, b.chisq),
+                    "{transform:?} {}: {} vs {}",
+                    a.term,
+                    a.chisq,
+                    b.chisq
+                );
+                assert!(close(a.p, b.p), "{transform:?} {}", a.term);
+            }
+        }
+    }
 
     #[test]
     fn km_transform_from_the_fits_order_equals_its_own_sort() {
