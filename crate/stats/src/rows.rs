@@ -199,6 +199,68 @@ pub fn codes_used(codes: &[Option<u32>], n_levels: usize) -> Vec<bool> {
     used
 }
 
+/// Rows of `rows` per code below `n_levels` (codes past it, missing codes
+/// and rows past the end are not counted).
+pub fn code_counts(codes: &[Option<u32>], rows: &[usize], n_levels: usize) -> Vec<usize> {
+    let mut counts = vec![0usize; n_levels];
+    for &r in rows {
+        if let Some(c) = codes
+            .get(r)
+            .copied()
+            .flatten()
+            .and_then(|c| counts.get_mut(c as usize))
+        {
+            *c += 1;
+        }
+    }
+    counts
+}
+
+/// 0/1 indicator columns over `rows`: `column_of[code]` is the column in
+/// which a row of that code has its 1 (`None`: the reference, all 0).
+pub fn indicators(
+    codes: &[Option<u32>],
+    rows: &[usize],
+    column_of: &[Option<usize>],
+    n_columns: usize,
+) -> Vec<Vec<f64>> {
+    let mut columns = vec![vec![0.0; rows.len()]; n_columns];
+    for (i, &r) in rows.iter().enumerate() {
+        let column = codes
+            .get(r)
+            .copied()
+            .flatten()
+            .and_then(|c| column_of.get(c as usize).copied().flatten());
+        if let Some(x) = column
+            .and_then(|j| columns.get_mut(j))
+            .and_then(|col| col.get_mut(i))
+        {
+            *x = 1.0;
+        }
+    }
+    columns
+}
+
+/// One pass over a number column: the first row whose value is not finite,
+/// and how many rows have no value (a model's design asks both of every
+/// covariate; with none missing, no row needs checking).
+pub fn number_facts(values: &[Option<f64>]) -> (Option<usize>, usize) {
+    let mut missing = 0;
+    let mut all_finite = true;
+    for v in values {
+        missing += usize::from(v.is_none());
+        all_finite &= v.is_none_or(|x| x.is_finite());
+    }
+    let not_finite = if all_finite {
+        None
+    } else {
+        values
+            .iter()
+            .position(|v| v.is_some_and(|x| !x.is_finite()))
+    };
+    (not_finite, missing)
+}
+
 /// Whether every one of `rows` has a value in `values` (a row past the end
 /// has none). The model design asks this per covariate over every row.
 pub fn all_present(values: &[Option<f64>], rows: &[usize]) -> bool {
@@ -261,6 +323,25 @@ pub fn indicator_counts(events: &[bool], zero: &[&[f64]], one: Option<&[f64]>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_counted_and_made_indicators_over_the_rows() {
+        let codes = [Some(0), Some(2), None, Some(1), Some(2), Some(7)];
+        let rows = [0, 1, 2, 4, 5, 9];
+        assert_eq!(code_counts(&codes, &rows, 3), [1, 0, 2]);
+        // Level 0 the reference, 1 -> column 1, 2 -> column 0.
+        let x = indicators(&codes, &rows, &[None, Some(1), Some(0)], 2);
+        assert_eq!(x[0], [0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(x[1], [0.0; 6]);
+    }
+
+    #[test]
+    fn number_facts_find_the_first_value_not_finite_and_count_the_missing() {
+        assert_eq!(number_facts(&[Some(1.0), None, Some(2.0), None]), (None, 2));
+        let v = [Some(1.0), None, Some(f64::INFINITY), Some(f64::NAN)];
+        assert_eq!(number_facts(&v), (Some(2), 1));
+        assert_eq!(number_facts(&[]), (None, 0));
+    }
 
     #[test]
     fn values_at_rows_and_whether_all_are_there() {

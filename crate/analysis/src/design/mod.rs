@@ -162,6 +162,11 @@ impl Design {
     /// The values of a per-candidate vector at the rows used (`values` is
     /// parallel to the candidate rows given to [`build_design`]).
     pub fn pick<T: Clone>(&self, values: &[T]) -> Result<Vec<T>, DesignError> {
+        // Every candidate row used (no covariate missing): the positions
+        // are 0..n, and the values are copied whole.
+        if self.n_dropped == 0 && self.positions.len() == values.len() {
+            return Ok(values.to_vec());
+        }
         // Checked first, then copied without a fallible step per row (the
         // collect through Result ran an order of magnitude slower at this
         // crate's size optimisation).
@@ -192,7 +197,11 @@ pub fn all_rows(table: &Table) -> Vec<usize> {
 /// Values of one term, before rows are chosen (borrowed from the table
 /// when it holds them as they are: each model reads every row once).
 enum TermValues<'a> {
-    Numeric(Cow<'a, [Option<f64>]>),
+    Numeric {
+        values: Cow<'a, [Option<f64>]>,
+        /// Rows of the whole column without a value.
+        missing: usize,
+    },
     Categorical {
         codes: Cow<'a, [Option<u32>]>,
         levels: Vec<String>,
@@ -202,7 +211,7 @@ enum TermValues<'a> {
 impl TermValues<'_> {
     fn is_missing(&self, row: usize) -> bool {
         match self {
-            TermValues::Numeric(v) => !matches!(v.get(row), Some(Some(_))),
+            TermValues::Numeric { values, .. } => !matches!(values.get(row), Some(Some(_))),
             TermValues::Categorical { codes, .. } => !matches!(codes.get(row), Some(Some(_))),
         }
     }
@@ -273,17 +282,17 @@ fn term_values<'a>(table: &'a Table, spec: &TermSpec) -> Result<TermValues<'a>, 
                 TableError::WrongColumnType { column, .. } => DesignError::DateColumn { column },
                 other => DesignError::from(other),
             })?;
-            if let Some(row) = values
-                .iter()
-                .position(|v| v.is_some_and(|x| !x.is_finite()))
-            {
+            // One pass (in survcalc_stats, compiled for speed) finds both a
+            // value that is not finite and whether any is missing.
+            let (not_finite, missing) = survcalc_stats::rows::number_facts(&values);
+            if let Some(row) = not_finite {
                 return Err(DesignError::NotFinite {
                     column: column.name.clone(),
                     line: table.line_of(row).unwrap_or(0),
                     value: column.data.display(row).unwrap_or_default(),
                 });
             }
-            Ok(TermValues::Numeric(values))
+            Ok(TermValues::Numeric { values, missing })
         }
         TermKind::Categorical => {
             // A category column's codes are what `categorical_column` would copy.
@@ -345,7 +354,9 @@ pub fn build_design(
     // (one check per term and row, no per-row bookkeeping; in
     // survcalc_stats, compiled for speed rather than size).
     let complete = values.iter().all(|v| match v {
-        TermValues::Numeric(x) => survcalc_stats::rows::all_present(x, rows),
+        TermValues::Numeric { values, missing } => {
+            *missing == 0 || survcalc_stats::rows::all_present(values, rows)
+        }
         TermValues::Categorical { codes, .. } => survcalc_stats::rows::all_coded(codes, rows),
     });
     let mut used = Vec::with_capacity(rows.len());
@@ -395,7 +406,7 @@ pub fn build_design(
     for (spec, v) in terms.iter().zip(values) {
         let column = table.require(&spec.column)?;
         match v {
-            TermValues::Numeric(values) => {
+            TermValues::Numeric { values, .. } => {
                 add_numeric(&mut design, &column.name, &column.data, &values)?
             }
             TermValues::Categorical { codes, levels } => {
@@ -484,17 +495,8 @@ fn add_categorical(
     levels: &[String],
 ) -> Result<(), DesignError> {
     let n = design.n();
-    let mut counts = vec![0usize; levels.len()];
-    for &r in &design.rows {
-        if let Some(c) = codes
-            .get(r)
-            .copied()
-            .flatten()
-            .and_then(|c| counts.get_mut(c as usize))
-        {
-            *c += 1;
-        }
-    }
+    // The per-row passes run in survcalc_stats (compiled for speed).
+    let counts = survcalc_stats::rows::code_counts(codes, &design.rows, levels.len());
     let present = counts.iter().filter(|&&c| c > 0).count();
     // Over MAX_LEVELS, or an identifier: more than 10 levels with nearly
     // one per patient.
@@ -562,23 +564,16 @@ fn add_categorical(
             .push(format!("{name}: {} vs {reference_name}", level_name(c)));
         design.r_names.push(format!("{name}{}", level_name(c)));
     }
-    let mut indicators = vec![vec![0.0; n]; term_columns.len()];
-    for (i, &r) in design.rows.iter().enumerate() {
-        if let Some(j) = codes
-            .get(r)
-            .copied()
-            .flatten()
-            .and_then(|c| column_of.get(c as usize).copied().flatten())
-        {
-            if let Some(x) = indicators
-                .get_mut(j - first_column)
-                .and_then(|col| col.get_mut(i))
-            {
-                *x = 1.0;
-            }
-        }
-    }
-    design.columns.extend(indicators);
+    let indicator_of: Vec<Option<usize>> = column_of
+        .iter()
+        .map(|c| c.map(|j| j - first_column))
+        .collect();
+    design.columns.extend(survcalc_stats::rows::indicators(
+        codes,
+        &design.rows,
+        &indicator_of,
+        term_columns.len(),
+    ));
     design.terms.push(DesignTerm {
         column: name.to_string(),
         kind: TermKind::Categorical,
