@@ -299,6 +299,13 @@ pub fn indicator_counts(events: &[bool], zero: &[&[f64]], one: Option<&[f64]>) -
             rows = n as u64;
             with_event = events.iter().filter(|&&e| e).count() as u64;
         }
+        ([], Some(one)) => {
+            for (&e, &x) in events.iter().zip(&one[..n]) {
+                let k = u64::from(x == 1.0);
+                rows += k;
+                with_event += k & u64::from(e);
+            }
+        }
         (zero, one) => {
             // Column by column into a mask, then one count: branch-free
             // passes over contiguous memory, with no bounds checks.
