@@ -142,13 +142,19 @@ fn transformed_times(
             out
         }
     };
+    centred_at_event_mean(g, &data.event)
+}
+
+/// `g` less its mean over the event rows (`event` parallel to it).
+fn centred_at_event_mean(mut g: Vec<f64>, event: &[bool]) -> Vec<f64> {
     let (sum, count) = g
         .iter()
-        .zip(&data.event)
+        .zip(event)
         .filter(|(_, &e)| e)
         .fold((0.0, 0usize), |(s, c), (v, _)| (s + v, c + 1));
     let mean = sum / count.max(1) as f64;
-    g.iter().map(|v| v - mean).collect()
+    g.iter_mut().for_each(|v| *v -= mean);
+    g
 }
 
 /// The transformed time of each sorted position of `prep` (prepared from
@@ -192,14 +198,7 @@ fn km_transform_descending(stop: &[f64], event: &[bool]) -> Vec<f64> {
         }
         end = begin;
     }
-    let (sum, count) = out
-        .iter()
-        .zip(event)
-        .filter(|(_, &e)| e)
-        .fold((0.0, 0usize), |(s, c), (v, _)| (s + v, c + 1));
-    let mean = sum / count.max(1) as f64;
-    out.iter_mut().for_each(|v| *v -= mean);
-    out
+    centred_at_event_mean(out, event)
 }
 
 /// u' A^- u for the rows/columns `idx` of `imat`.
