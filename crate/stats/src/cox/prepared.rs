@@ -170,29 +170,35 @@ macro_rules! with_const_p {
     };
 }
 
-/// Centred, scaled covariates, row-major in sorted order. Rows are built in
-/// data order first (reading the columns in order), then gathered whole: one
-/// scattered read of p adjacent values per row instead of p reads from p
-/// columns.
-fn centred_rows(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[usize]) -> Vec<f64> {
+/// Covariates minus their centres, row-major in data order, and each
+/// column's sum of (weighted) absolute deviations |x - centre|, summed in
+/// row order.
+fn centred_rows(
+    columns: &[Vec<f64>],
+    centre: &[f64],
+    weights: Option<&[f64]>,
+) -> (Vec<f64>, Vec<f64>) {
     with_const_p!(
         columns.len(),
-        centred_rows_fixed(columns, centre, scale, order),
+        centred_rows_fixed(columns, centre, weights),
         {
             let p = columns.len();
-            let mut rows = Vec::with_capacity(order.len() * p);
-            for i in 0..order.len() {
-                rows.extend(
-                    columns
-                        .iter()
-                        .zip(centre.iter().zip(scale))
-                        .map(|(col, (&c, &sc))| (col[i] - c) * sc),
-                );
+            let n = columns.first().map_or(0, Vec::len);
+            let mut rows = Vec::with_capacity(n * p);
+            let mut deviation = vec![0.0; p];
+            for i in 0..n {
+                let w = weights.map_or(1.0, |w| w[i]);
+                for ((col, &c), dev) in columns.iter().zip(centre).zip(&mut deviation) {
+                    let d = col[i] - c;
+                    *dev += if weights.is_some() {
+                        w * d.abs()
+                    } else {
+                        d.abs()
+                    };
+                    rows.push(d);
+                }
             }
-            order
-                .iter()
-                .flat_map(|&i| rows[i * p..(i + 1) * p].iter().copied())
-                .collect()
+            (rows, deviation)
         }
     )
 }
@@ -200,19 +206,71 @@ fn centred_rows(columns: &[Vec<f64>], centre: &[f64], scale: &[f64], order: &[us
 fn centred_rows_fixed<const P: usize>(
     columns: &[Vec<f64>],
     centre: &[f64],
+    weights: Option<&[f64]>,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = columns[0].len();
+    let cols: [&[f64]; P] = std::array::from_fn(|j| &columns[j][..n]);
+    let c: [f64; P] = std::array::from_fn(|j| centre[j]);
+    let mut deviation = [0.0; P];
+    let rows: Vec<[f64; P]> = match weights {
+        None => (0..n)
+            .map(|i| {
+                std::array::from_fn(|j| {
+                    let d = cols[j][i] - c[j];
+                    deviation[j] += d.abs();
+                    d
+                })
+            })
+            .collect(),
+        Some(w) => {
+            let w = &w[..n];
+            (0..n)
+                .map(|i| {
+                    std::array::from_fn(|j| {
+                        let d = cols[j][i] - c[j];
+                        deviation[j] += w[i] * d.abs();
+                        d
+                    })
+                })
+                .collect()
+        }
+    };
+    (rows.into_flattened(), deviation.to_vec())
+}
+
+/// The centred rows gathered into sorted order and scaled, row-major: one
+/// scattered read of p adjacent values per row instead of p reads from p
+/// columns.
+fn scaled_rows_in_order(rows: &[f64], p: usize, scale: &[f64], order: &[usize]) -> Vec<f64> {
+    with_const_p!(p, scaled_rows_in_order_fixed(rows, scale, order), {
+        if p == 0 {
+            return Vec::new();
+        }
+        order
+            .iter()
+            .flat_map(|&i| {
+                rows[i * p..(i + 1) * p]
+                    .iter()
+                    .zip(scale)
+                    .map(|(x, s)| x * s)
+            })
+            .collect()
+    })
+}
+
+fn scaled_rows_in_order_fixed<const P: usize>(
+    rows: &[f64],
     scale: &[f64],
     order: &[usize],
 ) -> Vec<f64> {
-    let n = order.len();
-    let cols: [&[f64]; P] = std::array::from_fn(|j| &columns[j][..n]);
-    let c: [f64; P] = std::array::from_fn(|j| centre[j]);
+    let (rows, _) = rows.as_chunks::<P>();
     let sc: [f64; P] = std::array::from_fn(|j| scale[j]);
-    let rows: Vec<[f64; P]> = (0..n)
-        .map(|i| std::array::from_fn(|j| (cols[j][i] - c[j]) * sc[j]))
-        .collect();
     order
         .iter()
-        .map(|&i| rows[i])
+        .map(|&i| {
+            let row = &rows[i];
+            std::array::from_fn(|j| row[j] * sc[j])
+        })
         .collect::<Vec<[f64; P]>>()
         .into_flattened()
 }
@@ -327,7 +385,7 @@ impl Prepared {
         // follows R.
         let total_w: f64 = data.weights.as_ref().map_or(n as f64, |w| w.iter().sum());
         let mut centre = vec![0.0; p];
-        let mut scale = vec![1.0; p];
+        let mut centred = vec![false; p];
         let mut means = vec![0.0; p];
         for j in 0..p {
             let col = &data.covariates[j];
@@ -349,11 +407,7 @@ impl Prepared {
             }
             let wmean = wsum / total_w;
             centre[j] = wmean;
-            let mad: f64 = match &data.weights {
-                Some(w) => col.iter().zip(w).map(|(x, w)| w * (x - wmean).abs()).sum(),
-                None => col.iter().map(|x| (x - wmean).abs()).sum(),
-            };
-            scale[j] = if mad > 0.0 { total_w / mad } else { 1.0 };
+            centred[j] = true;
             // coxph.fit reports the weighted mean, agreg.fit the plain one.
             means[j] = if counting {
                 col.iter().sum::<f64>() / n as f64
@@ -361,12 +415,18 @@ impl Prepared {
                 wmean
             };
         }
-
-        let x = if p == 0 {
-            Vec::new()
-        } else {
-            centred_rows(&data.covariates, &centre, &scale, &order)
-        };
+        // One pass over the rows centres them and sums each column's
+        // (weighted) absolute deviations; the gather into sorted order then
+        // scales them: (x - centre) * scale, as one expression would give.
+        let (rows, deviation) = centred_rows(&data.covariates, &centre, data.weights.as_deref());
+        let scale: Vec<f64> = (0..p)
+            .map(|j| match centred[j] && deviation[j] > 0.0 {
+                true => total_w / deviation[j],
+                false => 1.0,
+            })
+            .collect();
+        let x = scaled_rows_in_order(&rows, p, &scale, &order);
+        drop(rows);
         let mut start_order = Vec::new();
         if counting {
             let mut pairs: Vec<(u64, u32)> = start
