@@ -32,35 +32,85 @@ pub struct Concordance {
 /// cache lines, and the Fenwick tree over blocks stays in cache.
 const BLOCK: usize = 32;
 
-/// The weight type of the rank counts: `i32` when every case weight is 1
-/// (exact, half the memory of `f64`, and integer additions), `f64` otherwise.
-trait Weight:
-    Copy + Default + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::AddAssign
-{
-    /// The count a row of case weight `w` adds.
-    fn of(w: f64) -> Self;
-    fn to_f64(self) -> f64;
+/// The two weights the rank counts keep per entry (see [`RankCounts`]).
+/// [`Unit`] when every case weight is 1 (exact integer counts, both slots
+/// added in one operation), [`Weighted`] otherwise.
+trait Pair: Copy + Default {
+    /// A row of case weight `w` in slot 0 only.
+    fn row(w: f64) -> Self;
+    /// A death of case weight `w`, in both slots.
+    fn death(w: f64) -> Self;
+    fn plus(self, other: Self) -> Self;
+    fn minus(self, other: Self) -> Self;
+    fn split(self) -> [f64; 2];
+    /// `(slot 0 of below, slot 1 of self)`.
+    fn after(self, below: f64) -> Self;
 }
 
-impl Weight for f64 {
+/// Case weights: two doubles.
+#[derive(Clone, Copy, Default)]
+struct Weighted([f64; 2]);
+
+impl Pair for Weighted {
     #[inline]
-    fn of(w: f64) -> f64 {
-        w
+    fn row(w: f64) -> Self {
+        Weighted([w, 0.0])
     }
     #[inline]
-    fn to_f64(self) -> f64 {
-        self
+    fn death(w: f64) -> Self {
+        Weighted([w, w])
+    }
+    #[inline]
+    fn plus(self, o: Self) -> Self {
+        Weighted([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+    }
+    #[inline]
+    fn minus(self, o: Self) -> Self {
+        Weighted([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+    }
+    #[inline]
+    fn split(self) -> [f64; 2] {
+        self.0
+    }
+    #[inline]
+    fn after(self, below: f64) -> Self {
+        Weighted([below, self.0[1]])
     }
 }
 
-impl Weight for i32 {
+/// Unit weights: two counts in one integer, slot 0 in the low 32 bits and
+/// slot 1 in the high 32 bits. Sums and differences of such integers are
+/// the sums and differences of both counts at once (integer addition is
+/// linear), and they read back exactly while each count lies in
+/// 0..2^32, which every count of rows does (n < 2^31); a removal is the
+/// addition of -1, wrapping.
+#[derive(Clone, Copy, Default)]
+struct Unit(u64);
+
+impl Pair for Unit {
     #[inline]
-    fn of(_: f64) -> i32 {
-        1
+    fn row(_: f64) -> Self {
+        Unit(1)
     }
     #[inline]
-    fn to_f64(self) -> f64 {
-        f64::from(self)
+    fn death(_: f64) -> Self {
+        Unit(1 | 1 << 32)
+    }
+    #[inline]
+    fn plus(self, o: Self) -> Self {
+        Unit(self.0.wrapping_add(o.0))
+    }
+    #[inline]
+    fn minus(self, o: Self) -> Self {
+        Unit(self.0.wrapping_sub(o.0))
+    }
+    #[inline]
+    fn split(self) -> [f64; 2] {
+        [f64::from(self.0 as u32), f64::from((self.0 >> 32) as u32)]
+    }
+    #[inline]
+    fn after(self, below: f64) -> Self {
+        Unit((self.0 & !u64::from(u32::MAX)) | below as u64)
     }
 }
 
@@ -69,31 +119,27 @@ impl Weight for i32 {
 /// (R's `nwt/twt` and `dnwt/dtwt`). Two levels (a Fenwick tree over blocks
 /// of `BLOCK` ranks, and the weights of each rank) so that an update or a
 /// query touches one block of memory instead of ~log2(m) scattered nodes.
-struct RankCounts<T> {
-    node: Vec<[T; 2]>,
-    blocks: Vec<[T; 2]>,
-    total: [T; 2],
+struct RankCounts<P> {
+    node: Vec<P>,
+    blocks: Vec<P>,
+    total: P,
 }
 
-impl<T: Weight> RankCounts<T> {
-    fn new(m: usize) -> RankCounts<T> {
+impl<P: Pair> RankCounts<P> {
+    fn new(m: usize) -> RankCounts<P> {
         RankCounts {
-            node: vec![[T::default(); 2]; m],
-            blocks: vec![[T::default(); 2]; m.div_ceil(BLOCK)],
-            total: [T::default(); 2],
+            node: vec![P::default(); m],
+            blocks: vec![P::default(); m.div_ceil(BLOCK)],
+            total: P::default(),
         }
     }
 
-    fn add(&mut self, r: usize, w: [T; 2]) {
-        self.node[r][0] += w[0];
-        self.node[r][1] += w[1];
-        self.total[0] += w[0];
-        self.total[1] += w[1];
+    fn add(&mut self, r: usize, w: P) {
+        self.node[r] = self.node[r].plus(w);
+        self.total = self.total.plus(w);
         let mut i = r / BLOCK + 1;
         while i <= self.blocks.len() {
-            let t = &mut self.blocks[i - 1];
-            t[0] += w[0];
-            t[1] += w[1];
+            self.blocks[i - 1] = self.blocks[i - 1].plus(w);
             i += i & i.wrapping_neg();
         }
     }
@@ -102,40 +148,30 @@ impl<T: Weight> RankCounts<T> {
     /// in the order of R's `walkup`.
     #[inline]
     fn walk(&self, r: usize) -> [[f64; 3]; 2] {
-        let mut below = [T::default(); 2];
+        let mut below = P::default();
         let mut i = r / BLOCK;
         while i > 0 {
-            let t = &self.blocks[i - 1];
-            below[0] += t[0];
-            below[1] += t[1];
+            below = below.plus(self.blocks[i - 1]);
             i -= i & i.wrapping_neg();
         }
         // Four partial sums break the chain of dependent additions (exact
         // for unit weights; otherwise only the rounding order changes).
         let run = &self.node[r - r % BLOCK..r];
-        let mut part = [[T::default(); 2]; 4];
+        let mut part = [P::default(); 4];
         let quads = run.chunks_exact(4);
-        for v in quads.remainder() {
-            part[0][0] += v[0];
-            part[0][1] += v[1];
+        for &v in quads.remainder() {
+            part[0] = part[0].plus(v);
         }
         for q in quads {
-            for (acc, v) in part.iter_mut().zip(q) {
-                acc[0] += v[0];
-                acc[1] += v[1];
+            for (acc, &v) in part.iter_mut().zip(q) {
+                *acc = acc.plus(v);
             }
         }
-        for k in 0..2 {
-            below[k] += (part[0][k] + part[1][k]) + (part[2][k] + part[3][k]);
-        }
+        below = below.plus(part[0].plus(part[1]).plus(part[2].plus(part[3])));
         let tied = self.node[r];
-        [0, 1].map(|k| {
-            [
-                (self.total[k] - below[k] - tied[k]).to_f64(),
-                below[k].to_f64(),
-                tied[k].to_f64(),
-            ]
-        })
+        let greater = self.total.minus(below).minus(tied);
+        let ([g0, g1], [b0, b1], [t0, t1]) = (greater.split(), below.split(), tied.split());
+        [[g0, b0, t0], [g1, b1, t1]]
     }
 }
 
@@ -198,7 +234,7 @@ struct Tally {
 }
 
 /// Walks stratum [begin, end) backwards in time with `m` distinct ranks.
-fn tally_stratum<T: Weight>(
+fn tally_stratum<P: Pair>(
     prep: &Prepared,
     rank: &[u32],
     (begin, end): (usize, usize),
@@ -214,7 +250,7 @@ fn tally_stratum<T: Weight>(
         removed,
         deaths,
     } = tally;
-    let mut tree = RankCounts::<T>::new(m);
+    let mut tree = RankCounts::<P>::new(m);
     let mut leave = begin;
     let mut i = begin;
     while i < end {
@@ -232,7 +268,7 @@ fn tally_stratum<T: Weight>(
                 inf[pos][0] -= sm;
                 inf[pos][1] -= gr;
                 inf[pos][2] -= ti;
-                tree.add(rank_of(pos), [T::of(prep.weight[pos]), T::default()]);
+                tree.add(rank_of(pos), P::row(prep.weight[pos]));
             }
         }
         if !deaths.is_empty() {
@@ -246,10 +282,7 @@ fn tally_stratum<T: Weight>(
                     inf[pos][0] += sm;
                     inf[pos][1] += gr;
                     inf[pos][2] += ti;
-                    tree.add(
-                        rank_of(pos),
-                        [T::default() - T::of(prep.weight[pos]), T::default()],
-                    );
+                    tree.add(rank_of(pos), P::default().minus(P::row(prep.weight[pos])));
                     removed[pos] = true;
                     leave += 1;
                 }
@@ -296,8 +329,7 @@ fn tally_stratum<T: Weight>(
                 k = k2;
             }
             for &(r, pos) in deaths.iter() {
-                let w = T::of(prep.weight[pos as usize]);
-                tree.add(r as usize, [w, w]);
+                tree.add(r as usize, P::death(prep.weight[pos as usize]));
             }
         }
         i = g_end;
@@ -307,17 +339,18 @@ fn tally_stratum<T: Weight>(
     // tree's risk-set slot is no longer needed, so it takes the weight of
     // the deaths ranked below each rank, and a pass in sorted order reads
     // it.
-    let dead_total = tree.total[1].to_f64();
-    let mut below = T::default();
+    let dead_total = tree.total.split()[1];
+    let mut below = 0.0;
     for node in tree.node.iter_mut() {
-        node[0] = below;
-        below += node[1];
+        let dead = node.split()[1];
+        *node = node.after(below);
+        below += dead;
     }
     for pos in begin..end {
         if prep.counting && removed[pos] {
             continue;
         }
-        let [below, tied] = tree.node[rank_of(pos)].map(T::to_f64);
+        let [below, tied] = tree.node[rank_of(pos)].split();
         let f = &mut inf[pos];
         f[0] += below;
         f[1] += dead_total - below - tied;
@@ -348,9 +381,9 @@ pub(crate) fn concordance(
     };
     for (&stratum, &m) in prep.strata.iter().zip(&sizes) {
         if prep.weighted {
-            tally_stratum::<f64>(prep, &rank, stratum, m, &mut tally);
+            tally_stratum::<Weighted>(prep, &rank, stratum, m, &mut tally);
         } else {
-            tally_stratum::<i32>(prep, &rank, stratum, m, &mut tally);
+            tally_stratum::<Unit>(prep, &rank, stratum, m, &mut tally);
         }
     }
     let Tally {
@@ -500,6 +533,36 @@ mod tests {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (*s >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    #[test]
+    fn unit_counts_read_back_both_slots_through_removals() {
+        // Slot 0 going to zero (a removal borrows from slot 1's bits in
+        // the node, and gives them back when the counts are read as sums).
+        let removal = Unit::default().minus(Unit::row(1.0));
+        let mut node = Unit::death(1.0)
+            .plus(Unit::row(1.0))
+            .plus(removal)
+            .plus(removal);
+        assert_eq!(node.split(), [0.0, 1.0]);
+        node = node.plus(Unit::row(1.0));
+        assert_eq!(node.split(), [1.0, 1.0]);
+        let many = (0..100_000).fold(Unit::default(), |a, _| a.plus(Unit::death(1.0)));
+        assert_eq!(many.minus(Unit::row(1.0)).split(), [99_999.0, 100_000.0]);
+        assert_eq!(many.after(7.0).split(), [7.0, 100_000.0]);
+        let mut tree = RankCounts::<Unit>::new(100);
+        let mut wide = RankCounts::<Weighted>::new(100);
+        for r in [3, 40, 40, 99, 0, 64, 3] {
+            tree.add(r, Unit::death(1.0));
+            wide.add(r, Weighted::death(1.0));
+            tree.add((r * 7) % 100, Unit::row(1.0));
+            wide.add((r * 7) % 100, Weighted::row(1.0));
+        }
+        tree.add(40, removal);
+        wide.add(40, Weighted::default().minus(Weighted::row(1.0)));
+        for r in 0..100 {
+            assert_eq!(tree.walk(r), wide.walk(r), "rank {r}");
+        }
     }
 
     #[test]
