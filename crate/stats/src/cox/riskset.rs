@@ -40,8 +40,10 @@ impl RiskSums {
     }
 
     /// Adds one row (a negative `risk` removes it). The hot loop of every
-    /// pass: specialised for p <= 8 so that it unrolls without bounds checks.
-    #[inline]
+    /// pass: specialised for p <= 8 so that it unrolls without bounds checks,
+    /// and inlined into the walk, whose loop then branches on p (always the
+    /// same way) instead of calling a function per row.
+    #[inline(always)]
     pub fn add(&mut self, risk: f64, x: &[f64]) {
         match self.a.len() {
             1 => self.add_fixed::<1>(risk, x),
