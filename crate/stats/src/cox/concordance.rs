@@ -134,6 +134,7 @@ impl<P: Pair> RankCounts<P> {
         }
     }
 
+    #[inline(always)]
     fn add(&mut self, r: usize, w: P) {
         self.node[r] = self.node[r].plus(w);
         self.total = self.total.plus(w);
@@ -146,7 +147,7 @@ impl<P: Pair> RankCounts<P> {
 
     /// For both slots: (greater, smaller, tied) weights relative to rank r,
     /// in the order of R's `walkup`.
-    #[inline]
+    #[inline(always)]
     fn walk(&self, r: usize) -> [[f64; 3]; 2] {
         let mut below = P::default();
         let mut i = r / BLOCK;
