@@ -519,15 +519,30 @@ fn concordance_in_predictor_order(prep: &Prepared, lp: &[f64]) -> Option<Concord
             inf.push(f);
         }
     }
+    from_counts(count, tied_y, tied_xy, |npair, somer| {
+        inf.iter()
+            .map(|f| somers_influence(f, npair, somer).powi(2))
+            .sum()
+    })
+}
+
+/// The concordance from the pair counts (in the unreversed sense) and the
+/// variance of Somers' d, `variance(npair, somer)` (from the rows'
+/// [`somers_influence`]); `None` when no pair is comparable.
+fn from_counts(
+    count: [f64; 3],
+    tied_y: f64,
+    tied_xy: f64,
+    variance: impl FnOnce(f64, f64) -> f64,
+) -> Option<Concordance> {
     let npair = count[0] + count[1] + count[2];
     if npair <= 0.0 {
         return None;
     }
     let somer = (count[0] - count[1]) / npair;
-    let var_somer: f64 = inf
-        .iter()
-        .map(|f| ((f[0] - f[1]) / npair - somer / npair * (f[0] + f[1] + f[2])).powi(2))
-        .sum();
+    let var_somer = variance(npair, somer);
+    // coxph calls concordancefit with reverse = TRUE: a higher risk score
+    // should go with an earlier event, so the roles of the counts swap.
     Some(Concordance {
         c: 1.0 - (somer + 1.0) / 2.0,
         se: (var_somer / 4.0).sqrt(),
@@ -537,6 +552,13 @@ fn concordance_in_predictor_order(prep: &Prepared, lp: &[f64]) -> Option<Concord
         tied_y: tied_y - tied_xy,
         tied_xy,
     })
+}
+
+/// A row's influence on Somers' d per unit of case weight (R's dfbeta),
+/// from its pair counts `f`.
+#[inline]
+fn somers_influence(f: &[f64; 3], npair: f64, somer: f64) -> f64 {
+    (f[0] - f[1]) / npair - somer / npair * (f[0] + f[1] + f[2])
 }
 
 /// `lp` is the linear predictor in sorted order; `clusters` maps data rows to
@@ -590,35 +612,18 @@ fn concordance_in_time_order(
         ..
     } = tally;
 
-    let npair = count[0] + count[1] + count[2];
-    if npair <= 0.0 {
-        return None;
-    }
-    let somer = (count[0] - count[1]) / npair;
-    let dfbeta = |pos: usize| {
-        let f = &inf[pos];
-        prep.weight[pos] * ((f[0] - f[1]) / npair - somer / npair * (f[0] + f[1] + f[2]))
-    };
-    let var_somer = match clusters {
-        Some((cluster_of, k)) => {
-            let mut sums = vec![0.0; *k];
-            for pos in 0..n {
-                sums[cluster_of[prep.order[pos]]] += dfbeta(pos);
+    from_counts(count, tied_y, tied_xy, |npair, somer| {
+        let dfbeta = |pos: usize| prep.weight[pos] * somers_influence(&inf[pos], npair, somer);
+        match clusters {
+            Some((cluster_of, k)) => {
+                let mut sums = vec![0.0; *k];
+                for pos in 0..n {
+                    sums[cluster_of[prep.order[pos]]] += dfbeta(pos);
+                }
+                sums.iter().map(|s| s * s).sum::<f64>()
             }
-            sums.iter().map(|s| s * s).sum::<f64>()
+            None => (0..n).map(|pos| dfbeta(pos).powi(2)).sum::<f64>(),
         }
-        None => (0..n).map(|pos| dfbeta(pos).powi(2)).sum::<f64>(),
-    };
-    // coxph calls concordancefit with reverse = TRUE: a higher risk score
-    // should go with an earlier event, so the roles of the counts swap.
-    Some(Concordance {
-        c: 1.0 - (somer + 1.0) / 2.0,
-        se: (var_somer / 4.0).sqrt(),
-        concordant: count[1],
-        discordant: count[0],
-        tied_x: count[2],
-        tied_y: tied_y - tied_xy,
-        tied_xy,
     })
 }
 
