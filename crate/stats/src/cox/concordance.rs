@@ -114,6 +114,37 @@ impl Pair for Unit {
     }
 }
 
+/// A Fenwick tree of [`Pair`]s: adding at an index and the sum of the
+/// entries before one, each in about log2(len) steps.
+struct Fenwick<P>(Vec<P>);
+
+impl<P: Pair> Fenwick<P> {
+    fn new(len: usize) -> Fenwick<P> {
+        Fenwick(vec![P::default(); len])
+    }
+
+    #[inline(always)]
+    fn add(&mut self, index: usize, w: P) {
+        let mut i = index + 1;
+        while i <= self.0.len() {
+            self.0[i - 1] = self.0[i - 1].plus(w);
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The sum of the entries before `index`.
+    #[inline(always)]
+    fn before(&self, index: usize) -> P {
+        let mut sum = P::default();
+        let mut i = index;
+        while i > 0 {
+            sum = sum.plus(self.0[i - 1]);
+            i -= i & i.wrapping_neg();
+        }
+        sum
+    }
+}
+
 /// Two weighted counting structures over ranks 0..m sharing one traversal:
 /// slot 0 holds the rows in the risk set, slot 1 the deaths already passed
 /// (R's `nwt/twt` and `dnwt/dtwt`). Two levels (a Fenwick tree over blocks
@@ -121,7 +152,7 @@ impl Pair for Unit {
 /// query touches one block of memory instead of ~log2(m) scattered nodes.
 struct RankCounts<P> {
     node: Vec<P>,
-    blocks: Vec<P>,
+    blocks: Fenwick<P>,
     total: P,
 }
 
@@ -129,7 +160,7 @@ impl<P: Pair> RankCounts<P> {
     fn new(m: usize) -> RankCounts<P> {
         RankCounts {
             node: vec![P::default(); m],
-            blocks: vec![P::default(); m.div_ceil(BLOCK)],
+            blocks: Fenwick::new(m.div_ceil(BLOCK)),
             total: P::default(),
         }
     }
@@ -138,23 +169,14 @@ impl<P: Pair> RankCounts<P> {
     fn add(&mut self, r: usize, w: P) {
         self.node[r] = self.node[r].plus(w);
         self.total = self.total.plus(w);
-        let mut i = r / BLOCK + 1;
-        while i <= self.blocks.len() {
-            self.blocks[i - 1] = self.blocks[i - 1].plus(w);
-            i += i & i.wrapping_neg();
-        }
+        self.blocks.add(r / BLOCK, w);
     }
 
     /// For both slots: (greater, smaller, tied) weights relative to rank r,
     /// in the order of R's `walkup`.
     #[inline(always)]
     fn walk(&self, r: usize) -> [[f64; 3]; 2] {
-        let mut below = P::default();
-        let mut i = r / BLOCK;
-        while i > 0 {
-            below = below.plus(self.blocks[i - 1]);
-            i -= i & i.wrapping_neg();
-        }
+        let mut below = self.blocks.before(r / BLOCK);
         // Four partial sums break the chain of dependent additions (exact
         // for unit weights; otherwise only the rounding order changes).
         let run = &self.node[r - r % BLOCK..r];
@@ -359,34 +381,6 @@ fn tally_stratum<P: Pair>(
     }
 }
 
-/// Counts of rows and deaths (a [`Unit`] pair) by the rank of their time
-/// (0 the latest), as a Fenwick tree: the pairs at times later than a
-/// given one in about log2(times) steps.
-struct TimeCounts(Vec<Unit>);
-
-impl TimeCounts {
-    #[inline(always)]
-    fn add(&mut self, time: usize, w: Unit) {
-        let mut i = time + 1;
-        while i <= self.0.len() {
-            self.0[i - 1] = self.0[i - 1].plus(w);
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    /// The pairs at times later than `time`.
-    #[inline(always)]
-    fn later(&self, time: usize) -> Unit {
-        let mut sum = Unit::default();
-        let mut i = time;
-        while i > 0 {
-            sum = sum.plus(self.0[i - 1]);
-            i -= i & i.wrapping_neg();
-        }
-        sum
-    }
-}
-
 /// [`concordance`] for right-censored rows with unit weights, no strata
 /// and no clusters (the usual case), walking the rows in the order of
 /// their linear predictor instead of their time. Each row's counts are
@@ -438,7 +432,7 @@ fn concordance_in_predictor_order(prep: &Prepared, lp: &[f64]) -> Option<Concord
     drop(time_rank);
     sort_pairs(&mut pairs);
 
-    let mut tree = TimeCounts(vec![Unit::default(); times]);
+    let mut tree = Fenwick::<Unit>::new(times);
     let mut at = vec![Unit::default(); times];
     let mut passed = Unit::default();
     // Per row (in predictor order): the deaths it is compared with, ranked
@@ -452,8 +446,9 @@ fn concordance_in_predictor_order(prep: &Prepared, lp: &[f64]) -> Option<Concord
     let mut run_deaths: Vec<u32> = Vec::new();
     // (deaths compared with, rows at risk) among the rows passed, for the
     // row of time rank t (a death when `dead`).
-    let among_passed = |tree: &TimeCounts, at: &[Unit], passed: Unit, t: usize, dead: bool| {
-        let [rows_later, deaths_later] = tree.later(t).split();
+    let among_passed = |tree: &Fenwick<Unit>, at: &[Unit], passed: Unit, t: usize, dead: bool| {
+        // Time ranks before t are the later times.
+        let [rows_later, deaths_later] = tree.before(t).split();
         let [rows_here, deaths_here] = at[t].split();
         let deaths_passed = passed.split()[1];
         if dead {
